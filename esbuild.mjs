@@ -1,0 +1,59 @@
+// Builds the three bundles of DESIGN.md §7: extension host (CJS), engine worker (CJS), webview (browser).
+import * as esbuild from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const alias = {
+  '@jan/core': `${root}src/core/index.ts`,
+  '@jan/protocol': `${root}src/protocol/index.ts`,
+};
+
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'info',
+  alias,
+  legalComments: 'none',
+};
+
+const nodeCommon = {
+  ...common,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  external: ['vscode', 'node-llama-cpp'],
+};
+
+const builds = [
+  { ...nodeCommon, entryPoints: { extension: 'src/vscode/extension.ts' }, outdir: 'dist' },
+];
+if (existsSync(`${root}extensions/llamacpp/worker/main.ts`)) {
+  // node-llama-cpp is ESM-only: the worker loads it with a real dynamic import() at runtime.
+  builds.push({ ...nodeCommon, entryPoints: { 'llamacpp-worker': 'extensions/llamacpp/worker/main.ts' }, outdir: 'dist', format: 'esm', outExtension: { '.js': '.mjs' } });
+}
+if (existsSync(`${root}src/node/cli.ts`)) {
+  builds.push({ ...nodeCommon, entryPoints: { cli: 'src/node/cli.ts' }, outdir: 'dist' });
+}
+if (existsSync(`${root}webview/main.ts`)) {
+  builds.push({
+    ...common,
+    entryPoints: { webview: 'webview/main.ts' },
+    outdir: 'dist',
+    platform: 'browser',
+    target: 'es2022',
+    format: 'esm',
+    loader: { '.ttf': 'file', '.css': 'text' },
+  });
+}
+
+if (watch) {
+  const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));
+  await Promise.all(contexts.map((context) => context.watch()));
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+}

@@ -1,0 +1,53 @@
+import { EngineRegistry } from './engines';
+import { EventBus } from './events';
+import type { BaseExtension, CoreContext } from './extension';
+import { ExtensionManager } from './extension';
+import type { Logger } from './logger';
+
+export interface CoreOptions {
+  janFolder: string;
+  modelsFolder: string;
+  logger: Logger;
+}
+
+/**
+ * The assembled Core SDK: one event bus, one engine registry and one extension manager over
+ * one `.jan` folder. The VS Code adapter and the headless Node entry both build it this way.
+ */
+export class JanCore {
+  readonly context: CoreContext;
+  readonly extensions: ExtensionManager;
+
+  constructor(options: CoreOptions) {
+    this.context = {
+      janFolder: options.janFolder,
+      modelsFolder: options.modelsFolder,
+      events: new EventBus(options.logger),
+      engines: new EngineRegistry(),
+      logger: options.logger,
+    };
+    this.extensions = new ExtensionManager(options.logger);
+  }
+
+  get events(): EventBus {
+    return this.context.events;
+  }
+
+  get engines(): EngineRegistry {
+    return this.context.engines;
+  }
+
+  register(...extensions: BaseExtension[]): this {
+    for (const extension of extensions) this.extensions.register(extension);
+    return this;
+  }
+
+  async start(): Promise<void> {
+    await this.extensions.loadAll();
+  }
+
+  async stop(): Promise<void> {
+    await this.extensions.unloadAll();
+    this.context.events.clear();
+  }
+}

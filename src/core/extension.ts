@@ -1,0 +1,144 @@
+import type { EngineRegistry } from './engines';
+import type { EventBus } from './events';
+import type { Logger } from './logger';
+import { errorMessage } from './logger';
+
+export enum ExtensionType {
+  Conversational = 'conversational',
+  Assistant = 'assistant',
+  Model = 'model',
+  Inference = 'inference',
+  Engine = 'engine',
+  ApiServer = 'api-server',
+}
+
+/** A setting an extension exposes (Jan's SettingComponentProps, trimmed). */
+export interface ExtensionSetting {
+  key: string;
+  title: string;
+  description: string;
+  value: string | number | boolean;
+}
+
+/** What the core hands to every extension: it never reaches for globals. */
+export interface CoreContext {
+  /** Root of the `.jan` folder for this workspace. */
+  janFolder: string;
+  /** Global folder that holds `model.json` + GGUF files. */
+  modelsFolder: string;
+  events: EventBus;
+  engines: EngineRegistry;
+  logger: Logger;
+}
+
+/** Jan's BaseExtension: a named unit that loads, unloads and may expose settings. */
+export abstract class BaseExtension {
+  private settingsValues = new Map<string, ExtensionSetting>();
+
+  constructor(
+    readonly name: string,
+    protected readonly core: CoreContext,
+  ) {}
+
+  abstract type(): ExtensionType;
+  abstract onLoad(): Promise<void> | void;
+  onUnload(): Promise<void> | void {}
+
+  registerSettings(settings: ExtensionSetting[]): void {
+    for (const setting of settings) {
+      if (!this.settingsValues.has(setting.key)) this.settingsValues.set(setting.key, { ...setting });
+    }
+  }
+
+  getSettings(): ExtensionSetting[] {
+    return [...this.settingsValues.values()].map((setting) => ({ ...setting }));
+  }
+
+  getSetting<T extends ExtensionSetting['value']>(key: string, fallback: T): T {
+    const setting = this.settingsValues.get(key);
+    return setting === undefined ? fallback : (setting.value as T);
+  }
+
+  updateSettings(values: Record<string, ExtensionSetting['value']>): void {
+    for (const [key, value] of Object.entries(values)) {
+      const setting = this.settingsValues.get(key);
+      if (setting) setting.value = value;
+    }
+  }
+}
+
+export interface ExtensionFailure {
+  name: string;
+  phase: 'load' | 'unload';
+  error: string;
+}
+
+/**
+ * Registers extensions, finds them by type or name, loads all in order and unloads in reverse.
+ * One failing extension is reported and does not stop the others.
+ */
+export class ExtensionManager {
+  private readonly extensions: BaseExtension[] = [];
+  private readonly loaded = new Set<BaseExtension>();
+  readonly failures: ExtensionFailure[] = [];
+
+  constructor(private readonly logger: Logger) {}
+
+  register(extension: BaseExtension): void {
+    if (this.extensions.some((existing) => existing.name === extension.name)) {
+      throw new Error(`An extension named "${extension.name}" is already registered`);
+    }
+    this.extensions.push(extension);
+  }
+
+  get<T extends BaseExtension>(type: ExtensionType): T | undefined {
+    return this.extensions.find((extension) => extension.type() === type) as T | undefined;
+  }
+
+  getByName<T extends BaseExtension>(name: string): T | undefined {
+    return this.extensions.find((extension) => extension.name === name) as T | undefined;
+  }
+
+  getAll(): BaseExtension[] {
+    return [...this.extensions];
+  }
+
+  isLoaded(extension: BaseExtension): boolean {
+    return this.loaded.has(extension);
+  }
+
+  async loadAll(): Promise<ExtensionFailure[]> {
+    const failures: ExtensionFailure[] = [];
+    for (const extension of this.extensions) {
+      if (this.loaded.has(extension)) continue;
+      try {
+        await extension.onLoad();
+        this.loaded.add(extension);
+      } catch (error) {
+        failures.push(this.fail(extension, 'load', error));
+      }
+    }
+    return failures;
+  }
+
+  async unloadAll(): Promise<ExtensionFailure[]> {
+    const failures: ExtensionFailure[] = [];
+    for (const extension of [...this.extensions].reverse()) {
+      if (!this.loaded.has(extension)) continue;
+      this.loaded.delete(extension);
+      try {
+        await extension.onUnload();
+      } catch (error) {
+        failures.push(this.fail(extension, 'unload', error));
+      }
+    }
+    return failures;
+  }
+
+  private fail(extension: BaseExtension, phase: 'load' | 'unload', error: unknown): ExtensionFailure {
+    const failure = { name: extension.name, phase, error: errorMessage(error) };
+    this.failures.push(failure);
+    this.logger.error(`Extension "${extension.name}" failed to ${phase}: ${failure.error}`);
+    return failure;
+  }
+}

@@ -1,0 +1,7 @@
+export * from './types';
+export * from './logger';
+export * from './events';
+export * from './engines';
+export * from './extension';
+export * from './ids';
+export * from './core';

@@ -1,0 +1,5 @@
+export * from './message';
+export * from './model';
+export * from './thread';
+export * from './assistant';
+export * from './inference';

@@ -1,0 +1,57 @@
+/** OpenAI-shaped chat completion request and streamed chunk. */
+import type { MessageRole } from './message';
+
+export interface ChatMessage {
+  role: MessageRole;
+  content: string;
+}
+
+export interface ChatCompletionRequest {
+  model: string;
+  messages: ChatMessage[];
+  temperature?: number;
+  top_p?: number;
+  top_k?: number;
+  max_tokens?: number;
+  stop?: string[];
+  frequency_penalty?: number;
+  presence_penalty?: number;
+  seed?: number;
+  stream?: boolean;
+  /**
+   * Opaque key for KV-cache reuse: requests with the same key (a thread id) may continue the
+   * same context sequence so only new tokens are evaluated.
+   */
+  session_key?: string;
+}
+
+export type FinishReason = 'stop' | 'length' | 'abort' | 'error' | null;
+
+export interface ChatCompletionChunk {
+  id: string;
+  object: 'chat.completion.chunk';
+  created: number;
+  model: string;
+  choices: Array<{
+    index: number;
+    delta: { role?: 'assistant'; content?: string };
+    finish_reason: FinishReason;
+  }>;
+  /** Sent on the final chunk. */
+  usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+}
+
+export interface CompletionRequest {
+  model?: string;
+  prefix: string;
+  suffix: string;
+  max_tokens?: number;
+  temperature?: number;
+  stop?: string[];
+}
+
+export interface CompletionResult {
+  text: string;
+  finish_reason: FinishReason;
+  tokens: number;
+}

@@ -5,3 +5,4 @@ export * from './engines';
 export * from './extension';
 export * from './ids';
 export * from './core';
+export * from './extension-types';

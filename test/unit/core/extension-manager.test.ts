@@ -19,7 +19,7 @@ class Recording extends BaseExtension {
     if (this.failOn === 'load') throw new Error(`${this.name} cannot load`);
     this.journal.push(`load ${this.name}`);
   }
-  async onUnload(): Promise<void> {
+  override async onUnload(): Promise<void> {
     if (this.failOn === 'unload') throw new Error(`${this.name} cannot unload`);
     this.journal.push(`unload ${this.name}`);
   }

@@ -1,0 +1,78 @@
+/**
+ * The abstract extensions of Jan's core SDK. Built-in extensions in `extensions/` implement
+ * them; the rest of the app finds them through the ExtensionManager by type.
+ */
+import { BaseExtension, ExtensionType } from './extension';
+import type { Assistant, Model, Thread, ThreadMessage } from './types';
+
+/** A problem found while reading the store: the item was skipped, never rewritten. */
+export interface StoreWarning {
+  path: string;
+  message: string;
+}
+
+export interface ThreadPage {
+  threads: Thread[];
+  /** Threads whose thread.json could not be read; they were skipped. */
+  warnings: StoreWarning[];
+}
+
+export interface MessagePage {
+  messages: ThreadMessage[];
+  warnings: StoreWarning[];
+}
+
+export abstract class ConversationalExtension extends BaseExtension {
+  type(): ExtensionType {
+    return ExtensionType.Conversational;
+  }
+  /** All threads, newest `updated` first. Reads only thread.json files. */
+  abstract listThreads(): Promise<ThreadPage>;
+  abstract getThread(threadId: string): Promise<Thread | undefined>;
+  /** Creates the thread folder and thread.json; fills id/created/updated when missing. */
+  abstract createThread(thread: Partial<Thread> & Pick<Thread, 'assistants'>): Promise<Thread>;
+  /** Rewrites thread.json atomically with the changes applied; bumps `updated`. */
+  abstract updateThread(threadId: string, changes: Partial<Omit<Thread, 'id' | 'object'>>): Promise<Thread>;
+  abstract deleteThread(threadId: string): Promise<void>;
+  abstract listMessages(threadId: string): Promise<MessagePage>;
+  /** Appends one message line (never rewrites the file). */
+  abstract appendMessage(message: ThreadMessage): Promise<ThreadMessage>;
+  /** Replaces a message with the same id (atomic rewrite of messages.jsonl). */
+  abstract updateMessage(message: ThreadMessage): Promise<ThreadMessage>;
+  abstract deleteMessage(threadId: string, messageId: string): Promise<void>;
+  /** Deletes the message and every message after it (edit-and-resend, regenerate). */
+  abstract truncateFrom(threadId: string, messageId: string): Promise<void>;
+}
+
+export interface AssistantPage {
+  assistants: Assistant[];
+  warnings: StoreWarning[];
+}
+
+export abstract class AssistantExtension extends BaseExtension {
+  type(): ExtensionType {
+    return ExtensionType.Assistant;
+  }
+  /** All assistants; creates the default assistant "Jan" when none exists. */
+  abstract listAssistants(): Promise<AssistantPage>;
+  abstract getAssistant(id: string): Promise<Assistant | undefined>;
+  abstract createAssistant(assistant: Partial<Assistant> & Pick<Assistant, 'name'>): Promise<Assistant>;
+  abstract updateAssistant(id: string, changes: Partial<Omit<Assistant, 'id' | 'object'>>): Promise<Assistant>;
+  abstract deleteAssistant(id: string): Promise<void>;
+}
+
+export interface ModelPage {
+  models: Model[];
+  warnings: StoreWarning[];
+}
+
+export abstract class ModelExtension extends BaseExtension {
+  type(): ExtensionType {
+    return ExtensionType.Model;
+  }
+  abstract listModels(): Promise<ModelPage>;
+  abstract getModel(id: string): Promise<Model | undefined>;
+  /** Absolute path of the model's GGUF file. */
+  abstract modelFilePath(model: Model): string;
+  abstract deleteModel(id: string): Promise<void>;
+}

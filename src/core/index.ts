@@ -6,3 +6,4 @@ export * from './extension';
 export * from './ids';
 export * from './core';
 export * from './extension-types';
+export * from './conversation-api';

@@ -1,16 +1,13 @@
-// Builds the three bundles of DESIGN.md §7: extension host (CJS), engine worker (CJS), webview (browser).
+// Builds the bundles of DESIGN.md §7: extension host (CJS), engine worker (ESM, loads node-llama-cpp),
+// webview (browser), and the headless CLI.
 import * as esbuild from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
+import { aliases as alias } from './build-aliases.mjs';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
-
-const alias = {
-  '@jan/core': `${root}src/core/index.ts`,
-  '@jan/protocol': `${root}src/protocol/index.ts`,
-};
 
 const common = {
   bundle: true,

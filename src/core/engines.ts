@@ -48,6 +48,7 @@ export type EngineErrorCode =
   | 'INSUFFICIENT_MEMORY'
   | 'WORKER_CRASHED'
   | 'ABORTED'
+  | 'CONTEXT_TOO_LONG'
   | 'REMOTE_ERROR'
   | 'UNKNOWN';
 

@@ -7,3 +7,6 @@ export * from './ids';
 export * from './core';
 export * from './extension-types';
 export * from './conversation-api';
+export * from './conversation';
+export * from './conversation-request';
+export * from './thread-title';

@@ -1,0 +1,130 @@
+import { EngineError } from './engines';
+import type { InferenceEngine } from './engines';
+import type { AssistantExtension } from './extension-types';
+import type { ChatCompletionRequest, ChatMessage, Thread, ThreadMessage } from './types';
+import { textOf } from './types';
+
+/** Tokens a chat template adds around each message (role markers, separators): an allowance. */
+const TEMPLATE_TOKENS_PER_MESSAGE = 8;
+
+export interface RequestInput {
+  thread: Thread;
+  history: ThreadMessage[];
+  model: { id: string; engine: string };
+  engine: InferenceEngine;
+  assistants?: AssistantExtension;
+  /** Token counts by `${model}:${message id}`; kept by the caller across turns. */
+  tokenCache?: Map<string, number>;
+}
+
+export interface BuiltRequest {
+  request: ChatCompletionRequest;
+  /** Old messages left out so the conversation fits the context window. */
+  droppedMessages: number;
+}
+
+/** A turn of the conversation and the ids of the stored messages it was made from. */
+interface Turn {
+  message: ChatMessage;
+  key: string;
+}
+
+/** Messages that carry conversation: finished (or stopped) user and assistant turns with text. */
+function collectTurns(history: ThreadMessage[]): Turn[] {
+  const turns: Turn[] = [];
+  for (const stored of history) {
+    if (stored.role === 'system') continue;
+    if (stored.status !== 'ready' && stored.status !== 'stopped') continue;
+    const content = textOf(stored);
+    if (!content.trim()) continue;
+    const last = turns[turns.length - 1];
+    // Many chat templates reject two turns of one role in a row: merge them.
+    if (last && last.message.role === stored.role) {
+      last.message.content += `\n\n${content}`;
+      last.key += `+${stored.id}`;
+    } else {
+      turns.push({ message: { role: stored.role, content }, key: stored.id });
+    }
+  }
+  while (turns.length && turns[0]!.message.role !== 'user') turns.shift();
+  return turns;
+}
+
+export function conversationTurns(history: ThreadMessage[]): ChatMessage[] {
+  return collectTurns(history).map((turn) => turn.message);
+}
+
+async function instructionsFor(thread: Thread, assistants?: AssistantExtension): Promise<string> {
+  const info = thread.assistants[0];
+  if (info?.instructions !== undefined) return info.instructions;
+  if (!info || !assistants) return '';
+  return (await assistants.getAssistant(info.assistant_id))?.instructions ?? '';
+}
+
+/** Builds the engine request from the thread, its assistant and its history, fitted to the context. */
+export async function buildChatRequest(input: RequestInput): Promise<BuiltRequest> {
+  const { thread, model, engine } = input;
+  const parameters = thread.assistants[0]?.model.parameters ?? {};
+  const settings = thread.assistants[0]?.model.settings ?? {};
+  const instructions = (await instructionsFor(thread, input.assistants)).trim();
+  const turns = collectTurns(input.history);
+  const system: ChatMessage[] = instructions ? [{ role: 'system', content: instructions }] : [];
+
+  const contextSize = engine.contextSize?.(model.id) ?? settings.ctx_len;
+  const kept = contextSize && engine.countTokens ? await fitTurns(turns, system, contextSize, parameters.max_tokens, input) : turns;
+
+  const request: ChatCompletionRequest = {
+    model: model.id,
+    messages: [...system, ...kept.map((turn) => turn.message)],
+    stream: true,
+    session_key: thread.id,
+  };
+  for (const key of ['temperature', 'top_p', 'top_k', 'max_tokens', 'frequency_penalty', 'presence_penalty', 'seed'] as const) {
+    const value = parameters[key];
+    if (typeof value === 'number' && Number.isFinite(value)) request[key] = value;
+  }
+  if (Array.isArray(parameters.stop) && parameters.stop.length) request.stop = parameters.stop.filter((stop) => typeof stop === 'string');
+  return { request, droppedMessages: turns.length - kept.length };
+}
+
+/**
+ * Keeps the newest turns that fit `contextSize` minus the room kept for the reply, counting from
+ * the newest backwards so a long thread costs only the turns that fit.
+ */
+async function fitTurns(
+  turns: Turn[],
+  system: ChatMessage[],
+  contextSize: number,
+  maxTokens: number | undefined,
+  input: RequestInput,
+): Promise<Turn[]> {
+  const count = async (message: ChatMessage, key?: string): Promise<number> => {
+    const cacheKey = key && `${input.model.id}:${key}`;
+    const cached = cacheKey ? input.tokenCache?.get(cacheKey) : undefined;
+    if (cached !== undefined) return cached;
+    const tokens = (await input.engine.countTokens!(input.model.id, message.content)) + TEMPLATE_TOKENS_PER_MESSAGE;
+    if (cacheKey) input.tokenCache?.set(cacheKey, tokens);
+    return tokens;
+  };
+  const reserve = Math.min(maxTokens ?? Math.floor(contextSize / 4), Math.floor(contextSize / 2));
+  let budget = contextSize - reserve;
+  for (const message of system) budget -= await count(message);
+  let start = turns.length;
+  for (let index = turns.length - 1; index >= 0; index--) {
+    const tokens = await count(turns[index]!.message, turns[index]!.key);
+    if (tokens > budget) break;
+    budget -= tokens;
+    start = index;
+  }
+  if (start === turns.length && turns.length > 0) {
+    const last = turns[turns.length - 1]!;
+    const tokens = await count(last.message, last.key);
+    throw new EngineError(
+      'CONTEXT_TOO_LONG',
+      `The message is about ${tokens} tokens, but the model's context holds ${contextSize} with ${reserve} kept for the reply. Shorten the message or raise the context length.`,
+    );
+  }
+  const kept = turns.slice(start);
+  while (kept.length > 1 && kept[0]!.message.role !== 'user') kept.shift();
+  return kept;
+}

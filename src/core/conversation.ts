@@ -1,0 +1,258 @@
+import type { ConversationApi } from './conversation-api';
+import { EngineError } from './engines';
+import type { EngineRegistry, InferenceEngine } from './engines';
+import type { EventBus } from './events';
+import type { AssistantExtension, ConversationalExtension } from './extension-types';
+import { newId } from './ids';
+import type { Logger } from './logger';
+import { errorMessage } from './logger';
+import { buildChatRequest } from './conversation-request';
+import { titleFromText, isDefaultTitle } from './thread-title';
+import type { ChatCompletionChunk, Thread, ThreadMessage } from './types';
+import { textContent, textOf } from './types';
+
+export interface ChatModelChoice {
+  id: string;
+  engine: string;
+}
+
+export interface ConversationDeps {
+  conversational: ConversationalExtension;
+  assistants?: AssistantExtension;
+  engines: EngineRegistry;
+  events: EventBus;
+  logger: Logger;
+  /** The user's chat model, used when a thread names none. */
+  defaultModel: () => ChatModelChoice | undefined;
+  now?: () => number;
+}
+
+/** The send flow of DESIGN §2: user message → request → stream → one final save → title. */
+export class ConversationService implements ConversationApi {
+  private readonly inFlight = new Map<string, AbortController>();
+  /** Token counts of stored messages, so fitting a long thread counts each message once. */
+  private readonly tokenCache = new Map<string, number>();
+  private readonly now: () => number;
+
+  constructor(private readonly deps: ConversationDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  isGenerating(threadId: string): boolean {
+    return this.inFlight.has(threadId);
+  }
+
+  stop(threadId: string): void {
+    this.inFlight.get(threadId)?.abort();
+  }
+
+  async send(threadId: string, text: string): Promise<ThreadMessage> {
+    if (!text.trim()) throw new Error('The message is empty.');
+    return this.exclusive(threadId, async (signal) => {
+      const thread = await this.thread(threadId);
+      await this.appendUserMessage(threadId, text);
+      return this.reply(thread, signal);
+    });
+  }
+
+  async regenerate(threadId: string, assistantMessageId?: string): Promise<ThreadMessage> {
+    return this.exclusive(threadId, async (signal) => {
+      const thread = await this.thread(threadId);
+      const { messages } = await this.deps.conversational.listMessages(threadId);
+      const target = assistantMessageId
+        ? messages.find((message) => message.id === assistantMessageId && message.role === 'assistant')
+        : [...messages].reverse().find((message) => message.role === 'assistant');
+      if (assistantMessageId && !target) throw new Error('That reply is no longer in the thread.');
+      if (target) await this.deps.conversational.truncateFrom(threadId, target.id);
+      else if (!messages.some((message) => message.role === 'user')) throw new Error('There is nothing to answer yet.');
+      return this.reply(thread, signal);
+    });
+  }
+
+  async editAndResend(threadId: string, userMessageId: string, text: string): Promise<ThreadMessage> {
+    if (!text.trim()) throw new Error('The message is empty.');
+    return this.exclusive(threadId, async (signal) => {
+      const thread = await this.thread(threadId);
+      const { messages } = await this.deps.conversational.listMessages(threadId);
+      const original = messages.find((message) => message.id === userMessageId && message.role === 'user');
+      if (!original) throw new Error('That message is no longer in the thread.');
+      await this.deps.conversational.truncateFrom(threadId, userMessageId);
+      await this.appendUserMessage(threadId, text);
+      return this.reply(thread, signal);
+    });
+  }
+
+  /** One generation per thread at a time; the controller lets `stop` reach it. */
+  private async exclusive(threadId: string, run: (signal: AbortSignal) => Promise<ThreadMessage>): Promise<ThreadMessage> {
+    if (this.inFlight.has(threadId)) throw new Error('A reply is already being written in this thread. Stop it first.');
+    const controller = new AbortController();
+    this.inFlight.set(threadId, controller);
+    try {
+      return await run(controller.signal);
+    } finally {
+      this.inFlight.delete(threadId);
+    }
+  }
+
+  private async thread(threadId: string): Promise<Thread> {
+    const thread = await this.deps.conversational.getThread(threadId);
+    if (!thread) throw new Error(`Thread ${threadId} was not found.`);
+    return thread;
+  }
+
+  private async appendUserMessage(threadId: string, text: string): Promise<ThreadMessage> {
+    const now = this.now();
+    const message: ThreadMessage = {
+      id: newId(now),
+      object: 'thread.message',
+      thread_id: threadId,
+      role: 'user',
+      content: textContent(text),
+      status: 'ready',
+      created: now,
+      updated: now,
+      created_at: Math.floor(now / 1000),
+      completed_at: Math.floor(now / 1000),
+      metadata: {},
+    };
+    const saved = await this.deps.conversational.appendMessage(message);
+    this.deps.events.emit('OnMessageSent', saved);
+    return saved;
+  }
+
+  private resolveModel(thread: Thread): ChatModelChoice {
+    const fromThread = thread.assistants[0]?.model;
+    if (fromThread?.id && fromThread.id !== '*') return { id: fromThread.id, engine: fromThread.engine || 'llamacpp' };
+    const fallback = this.deps.defaultModel();
+    if (!fallback) {
+      throw new EngineError('NO_MODEL', 'No chat model is selected. Download or import a model, then select it.');
+    }
+    return fallback;
+  }
+
+  private engineFor(model: ChatModelChoice): InferenceEngine {
+    const engine = this.deps.engines.get(model.engine);
+    if (!engine) throw new EngineError('MODEL_NOT_FOUND', `No engine "${model.engine}" is available for model ${model.id}.`);
+    return engine;
+  }
+
+  /** Streams the assistant's reply into one message, saved once at the end. */
+  private async reply(thread: Thread, signal: AbortSignal): Promise<ThreadMessage> {
+    const started = this.now();
+    const message: ThreadMessage = {
+      id: newId(started),
+      object: 'thread.message',
+      thread_id: thread.id,
+      assistant_id: thread.assistants[0]?.assistant_id,
+      role: 'assistant',
+      content: textContent(''),
+      status: 'pending',
+      created: started,
+      updated: started,
+      created_at: Math.floor(started / 1000),
+      metadata: {},
+    };
+    this.deps.events.emit('OnMessageUpdate', { ...message });
+    let text = '';
+    let firstTokenAt: number | undefined;
+    let completionTokens = 0;
+    let promptTokens: number | undefined;
+    try {
+      const model = this.resolveModel(thread);
+      message.metadata = { ...message.metadata, model: model.id, engine: model.engine };
+      const engine = this.engineFor(model);
+      await engine.load(model.id, thread.assistants[0]?.model.settings, signal);
+      const { messages } = await this.deps.conversational.listMessages(thread.id);
+      if (this.tokenCache.size > 50_000) this.tokenCache.clear();
+      const built = await buildChatRequest({
+        thread,
+        history: messages,
+        model,
+        engine,
+        assistants: this.deps.assistants,
+        tokenCache: this.tokenCache,
+      });
+      if (built.droppedMessages > 0) {
+        message.metadata = { ...message.metadata, context_trimmed: { dropped_messages: built.droppedMessages } };
+        this.deps.logger.info(`Left out ${built.droppedMessages} old message(s) of thread ${thread.id} to fit the context window.`);
+      }
+      for await (const chunk of engine.chat(built.request, signal)) {
+        if (signal.aborted) break;
+        const delta = deltaOf(chunk);
+        if (delta) {
+          firstTokenAt ??= this.now();
+          text += delta;
+          completionTokens += 1;
+          message.content = textContent(text);
+          message.updated = this.now();
+          this.deps.events.emit('OnMessageUpdate', { ...message });
+        }
+        if (chunk.usage) {
+          completionTokens = chunk.usage.completion_tokens;
+          promptTokens = chunk.usage.prompt_tokens;
+        }
+      }
+      message.status = signal.aborted ? 'stopped' : 'ready';
+    } catch (error) {
+      if (signal.aborted || (error instanceof EngineError && error.code === 'ABORTED')) {
+        message.status = 'stopped';
+      } else {
+        message.status = 'error';
+        const code = error instanceof EngineError ? error.code : 'UNKNOWN';
+        message.metadata = { ...message.metadata, error: errorMessage(error), error_code: code };
+        this.deps.logger.warn(`Reply in thread ${thread.id} failed: ${errorMessage(error)}`);
+      }
+    }
+    const finished = this.now();
+    message.content = textContent(text);
+    message.updated = finished;
+    message.completed_at = Math.floor(finished / 1000);
+    if (firstTokenAt !== undefined) {
+      const seconds = Math.max(finished - firstTokenAt, 1) / 1000;
+      message.metadata = {
+        ...message.metadata,
+        completion_tokens: completionTokens,
+        ...(promptTokens !== undefined ? { prompt_tokens: promptTokens } : {}),
+        tokens_per_second: Math.round((completionTokens / seconds) * 10) / 10,
+        time_to_first_token_ms: firstTokenAt - started,
+      };
+    }
+    // An error with no text is shown in place but not stored: the user's message stays and
+    // the reply can be regenerated, without an empty message cluttering the file.
+    const saved = message.status === 'error' && !text ? message : await this.save(message);
+    this.deps.events.emit('OnMessageUpdate', { ...saved });
+    await this.touchThread(thread);
+    return saved;
+  }
+
+  private async save(message: ThreadMessage): Promise<ThreadMessage> {
+    try {
+      return await this.deps.conversational.appendMessage(message);
+    } catch (error) {
+      this.deps.logger.error(`Could not save the reply in thread ${message.thread_id}: ${errorMessage(error)}`);
+      message.status = 'error';
+      message.metadata = { ...message.metadata, error: `The reply could not be saved: ${errorMessage(error)}` };
+      return message;
+    }
+  }
+
+  /** Bumps `updated` and gives a new thread a title from its first message. */
+  private async touchThread(thread: Thread): Promise<void> {
+    try {
+      const changes: Partial<Thread> = {};
+      if (isDefaultTitle(thread.title)) {
+        const { messages } = await this.deps.conversational.listMessages(thread.id);
+        const first = messages.find((message) => message.role === 'user');
+        if (first) changes.title = titleFromText(textOf(first));
+      }
+      const updated = await this.deps.conversational.updateThread(thread.id, changes);
+      this.deps.events.emit('OnThreadUpdated', updated);
+    } catch (error) {
+      this.deps.logger.warn(`Could not update thread ${thread.id}: ${errorMessage(error)}`);
+    }
+  }
+}
+
+function deltaOf(chunk: ChatCompletionChunk): string {
+  return chunk.choices[0]?.delta.content ?? '';
+}

@@ -23,7 +23,7 @@ export interface ConversationDeps {
   events: EventBus;
   logger: Logger;
   /** The user's chat model, used when a thread names none. */
-  defaultModel: () => ChatModelChoice | undefined;
+  defaultModel: () => ChatModelChoice | undefined | Promise<ChatModelChoice | undefined>;
   now?: () => number;
 }
 
@@ -120,10 +120,10 @@ export class ConversationService implements ConversationApi {
     return saved;
   }
 
-  private resolveModel(thread: Thread): ChatModelChoice {
+  private async resolveModel(thread: Thread): Promise<ChatModelChoice> {
     const fromThread = thread.assistants[0]?.model;
     if (fromThread?.id && fromThread.id !== '*') return { id: fromThread.id, engine: fromThread.engine || 'llamacpp' };
-    const fallback = this.deps.defaultModel();
+    const fallback = await this.deps.defaultModel();
     if (!fallback) {
       throw new EngineError('NO_MODEL', 'No chat model is selected. Download or import a model, then select it.');
     }
@@ -158,7 +158,7 @@ export class ConversationService implements ConversationApi {
     let completionTokens = 0;
     let promptTokens: number | undefined;
     try {
-      const model = this.resolveModel(thread);
+      const model = await this.resolveModel(thread);
       message.metadata = { ...message.metadata, model: model.id, engine: model.engine };
       const engine = this.engineFor(model);
       await engine.load(model.id, thread.assistants[0]?.model.settings, signal);

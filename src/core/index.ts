@@ -10,3 +10,4 @@ export * from './conversation-api';
 export * from './conversation';
 export * from './conversation-request';
 export * from './thread-title';
+export * from './completion';

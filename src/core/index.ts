@@ -11,3 +11,4 @@ export * from './conversation';
 export * from './conversation-request';
 export * from './thread-title';
 export * from './completion';
+export * from './selection-actions';

@@ -1,0 +1,76 @@
+/** Commands on selected code: what each one asks and where its answer goes. */
+export type SelectionAction = 'explain' | 'fix' | 'document' | 'tests' | 'refactor' | 'custom';
+
+export interface SelectionInput {
+  code: string;
+  languageId: string;
+  /** Workspace-relative path of the file, shown to the model and in chat. */
+  fileName: string;
+  /** 1-based first and last line of the selection. */
+  startLine: number;
+  endLine: number;
+  /** What the user typed for `custom` (or extra wishes for the others). */
+  instruction?: string;
+}
+
+interface ActionSpec {
+  title: string;
+  /** `edit`: the answer replaces the selection after the user accepts a diff. `chat`: it is a chat reply. */
+  target: 'chat' | 'edit';
+  ask: string;
+}
+
+export const SELECTION_ACTIONS: Record<SelectionAction, ActionSpec> = {
+  explain: { title: 'Explain', target: 'chat', ask: 'Explain what this code does, step by step, and point out anything surprising.' },
+  tests: { title: 'Write Tests', target: 'chat', ask: 'Write unit tests for this code, using the test framework the surrounding project most likely uses.' },
+  fix: { title: 'Fix', target: 'edit', ask: 'Fix the bugs in this code. Keep its behaviour otherwise and keep the style.' },
+  document: { title: 'Document', target: 'edit', ask: 'Add documentation comments to this code in the idiomatic style of the language. Do not change the code itself.' },
+  refactor: { title: 'Refactor', target: 'edit', ask: 'Refactor this code for readability without changing its behaviour.' },
+  custom: { title: 'Custom Prompt', target: 'edit', ask: '' },
+};
+
+export const EDIT_SYSTEM_PROMPT =
+  'You rewrite code. Reply with the complete replacement for the given code in a single fenced code block, and nothing else.';
+
+/** The user message for an action: the ask, the code as a fenced block with its origin. */
+export function selectionPrompt(action: SelectionAction, input: SelectionInput): string {
+  const ask = [SELECTION_ACTIONS[action].ask, input.instruction?.trim()].filter(Boolean).join('\n\n');
+  return `${ask}\n\n${fencedSelection(input)}`;
+}
+
+/** A fenced block of code with its file and line range; the fence outgrows any fence inside. */
+export function fencedSelection(input: Pick<SelectionInput, 'code' | 'languageId' | 'fileName' | 'startLine' | 'endLine'>): string {
+  const longest = Math.max(2, ...[...input.code.matchAll(/`{3,}/g)].map((match) => match[0].length));
+  const fence = '`'.repeat(longest + 1);
+  const range = input.startLine === input.endLine ? `${input.startLine}` : `${input.startLine}-${input.endLine}`;
+  return `${input.fileName}:${range}\n${fence}${input.languageId}\n${input.code.replace(/\n$/, '')}\n${fence}`;
+}
+
+/**
+ * The code in a model's answer: the first fenced block (one in the document's language if there
+ * is one), or the whole answer when it has no fence. Undefined when nothing is left.
+ */
+export function extractCode(answer: string, languageId?: string): string | undefined {
+  const blocks = [...answer.matchAll(/(^|\n)(`{3,}|~{3,})([^\n`]*)\n([\s\S]*?)\n\2[ \t]*(?=\n|$)/g)].map((match) => ({
+    language: match[3]!.trim().split(/\s+/)[0]!.toLowerCase(),
+    code: match[4]!,
+  }));
+  const open = /(^|\n)(`{3,}|~{3,})[^\n`]*\n([\s\S]*)$/.exec(answer);
+  const chosen =
+    blocks.find((block) => languageId && block.language === languageId.toLowerCase()) ??
+    blocks[0] ??
+    // A reply cut off by the token limit leaves its fence open: its code is still the answer.
+    (open ? { language: '', code: open[3]! } : undefined);
+  const code = chosen ? chosen.code : answer.trim();
+  return code.trim() ? code : undefined;
+}
+
+/** Keeps the selection's own leading indentation and trailing newline on the replacement. */
+export function fitReplacement(original: string, replacement: string): string {
+  const indent = /^[ \t]*/.exec(original)![0];
+  let result = replacement;
+  if (indent && !/^[ \t]/.test(result)) result = indent + result;
+  if (original.endsWith('\n') && !result.endsWith('\n')) result += '\n';
+  if (!original.endsWith('\n')) result = result.replace(/\n+$/, '');
+  return result;
+}

@@ -1,0 +1,139 @@
+import * as vscode from 'vscode';
+import {
+  EDIT_SYSTEM_PROMPT,
+  EngineError,
+  SELECTION_ACTIONS,
+  errorMessage,
+  extractCode,
+  fitReplacement,
+  selectionPrompt,
+} from '@jan/core';
+import type { EngineRegistry, SelectionAction, SelectionInput } from '@jan/core';
+import { PROPOSAL_SCHEME, ProposalStore } from './proposals';
+
+export interface SelectionCommandDeps {
+  engines: EngineRegistry;
+  chatModel: () => Promise<{ id: string; engine: string } | undefined>;
+  /** Starts a new chat thread with this message and shows the chat. */
+  askInChat: (text: string) => Promise<void>;
+}
+
+const COMMANDS: Record<SelectionAction, string> = {
+  explain: 'jan.explainSelection',
+  tests: 'jan.testSelection',
+  fix: 'jan.fixSelection',
+  document: 'jan.documentSelection',
+  refactor: 'jan.refactorSelection',
+  custom: 'jan.customPromptSelection',
+};
+
+function selectionInput(editor: vscode.TextEditor): SelectionInput | undefined {
+  const selection = editor.selection;
+  const code = editor.document.getText(selection);
+  if (!code.trim()) return undefined;
+  return {
+    code,
+    languageId: editor.document.languageId,
+    fileName: vscode.workspace.asRelativePath(editor.document.uri),
+    startLine: selection.start.line + 1,
+    endLine: selection.end.line + 1,
+  };
+}
+
+/** Runs the chat model on one request to completion, with a cancellable progress notification. */
+async function generateEdit(deps: SelectionCommandDeps, title: string, prompt: string): Promise<string | undefined> {
+  const model = await deps.chatModel();
+  if (!model) throw new EngineError('NO_MODEL', 'No chat model is selected. Run "Jan: Select Chat Model" first.');
+  const engine = deps.engines.get(model.engine);
+  if (!engine) throw new EngineError('MODEL_NOT_FOUND', `No engine "${model.engine}" is available.`);
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Jan: ${title}`, cancellable: true },
+    async (progress, token) => {
+      const controller = new AbortController();
+      const subscription = token.onCancellationRequested(() => controller.abort());
+      try {
+        progress.report({ message: `loading ${model.id}…` });
+        await engine.load(model.id, undefined, controller.signal);
+        let answer = '';
+        let tokens = 0;
+        const request = {
+          model: model.id,
+          messages: [
+            { role: 'system' as const, content: EDIT_SYSTEM_PROMPT },
+            { role: 'user' as const, content: prompt },
+          ],
+          stream: true,
+        };
+        for await (const chunk of engine.chat(request, controller.signal)) {
+          const delta = chunk.choices[0]?.delta.content ?? '';
+          if (delta) {
+            answer += delta;
+            tokens += 1;
+            if (tokens % 8 === 1) progress.report({ message: `${tokens} tokens` });
+          }
+        }
+        return controller.signal.aborted ? undefined : answer;
+      } finally {
+        subscription.dispose();
+      }
+    },
+  );
+}
+
+async function run(action: SelectionAction, deps: SelectionCommandDeps, proposals: ProposalStore): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  const input = editor && selectionInput(editor);
+  if (!editor || !input) {
+    void vscode.window.showInformationMessage('Select some code first.');
+    return;
+  }
+  const spec = SELECTION_ACTIONS[action];
+  if (action === 'custom') {
+    const instruction = await vscode.window.showInputBox({
+      title: 'Jan: Custom Prompt',
+      prompt: 'What should Jan do with the selected code?',
+      placeHolder: 'e.g. convert to async/await',
+      ignoreFocusOut: true,
+    });
+    if (!instruction?.trim()) return;
+    input.instruction = instruction;
+  }
+  const prompt = selectionPrompt(action, input);
+  if (spec.target === 'chat') {
+    await deps.askInChat(prompt);
+    return;
+  }
+  const document = editor.document;
+  const range = new vscode.Range(editor.selection.start, editor.selection.end);
+  const answer = await generateEdit(deps, spec.title, prompt);
+  if (answer === undefined) return;
+  const code = extractCode(answer, document.languageId);
+  if (!code) {
+    void vscode.window.showWarningMessage('The model returned no code. Try again or rephrase the request.');
+    return;
+  }
+  await proposals.propose(document, range, fitReplacement(input.code, code), spec.title);
+}
+
+export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Disposable {
+  const proposals = new ProposalStore();
+  const disposables: vscode.Disposable[] = [
+    vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, proposals),
+    vscode.commands.registerCommand('jan.acceptProposal', () => proposals.accept()),
+    vscode.commands.registerCommand('jan.rejectProposal', () => proposals.reject()),
+  ];
+  for (const [action, command] of Object.entries(COMMANDS) as Array<[SelectionAction, string]>) {
+    disposables.push(
+      vscode.commands.registerCommand(command, async () => {
+        try {
+          await run(action, deps, proposals);
+        } catch (error) {
+          const noModel = error instanceof EngineError && error.code === 'NO_MODEL';
+          const pick = await vscode.window.showErrorMessage(`Jan: ${errorMessage(error)}`, ...(noModel ? ['Select Chat Model'] : []));
+          if (pick === 'Select Chat Model') await vscode.commands.executeCommand('jan.selectChatModel');
+        }
+      }),
+    );
+  }
+  return vscode.Disposable.from(...disposables);
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { extractCode, fencedSelection, fitReplacement, selectionPrompt } from '@jan/core';
+
+const input = { code: 'const x = 1;\n', languageId: 'typescript', fileName: 'src/a.ts', startLine: 3, endLine: 4 };
+
+describe('selection actions', () => {
+  it('puts the code in a fenced block with its file and range', () => {
+    expect(fencedSelection(input)).toBe('src/a.ts:3-4\n```typescript\nconst x = 1;\n```');
+    expect(fencedSelection({ ...input, endLine: 3 })).toMatch(/^src\/a\.ts:3\n/);
+    const nested = fencedSelection({ ...input, code: 'text\n````\ninside\n````' });
+    expect(nested).toContain('`````typescript');
+    expect(selectionPrompt('custom', { ...input, instruction: 'Make it a let.' })).toBe(`Make it a let.\n\n${fencedSelection(input)}`);
+    expect(selectionPrompt('fix', input)).toMatch(/^Fix the bugs/);
+  });
+
+  it('extracts the code of an answer', () => {
+    expect(extractCode('Here:\n```ts\nlet x = 1;\n```\nDone.')).toBe('let x = 1;');
+    expect(extractCode('```py\nprint(1)\n```\n```typescript\nlet y = 2;\n```', 'typescript')).toBe('let y = 2;');
+    expect(extractCode('```js\nfirst()\n```\n```js\nsecond()\n```', 'rust')).toBe('first()');
+    expect(extractCode('return a + b;')).toBe('return a + b;');
+    expect(extractCode('```ts\nlet cut = 1;\nlet off')).toBe('let cut = 1;\nlet off');
+    expect(extractCode('   ')).toBeUndefined();
+    expect(extractCode('```\n\n```')).toBeUndefined();
+  });
+
+  it('keeps the selection indentation and trailing newline', () => {
+    expect(fitReplacement('    a();\n', 'b();')).toBe('    b();\n');
+    expect(fitReplacement('a()', 'b()\n')).toBe('b()');
+    expect(fitReplacement('  x', '  y')).toBe('  y');
+  });
+});

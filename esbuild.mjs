@@ -2,7 +2,7 @@
 // webview (browser), and the headless CLI.
 import * as esbuild from 'esbuild';
 import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { aliases as alias } from './build-aliases.mjs';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
@@ -33,6 +33,8 @@ if (existsSync(`${root}extensions/llamacpp/worker/main.ts`)) {
   // node-llama-cpp is ESM-only: the worker loads it with a real dynamic import() at runtime.
   builds.push({ ...nodeCommon, entryPoints: { 'llamacpp-worker': 'extensions/llamacpp/worker/main.ts' }, outdir: 'dist', format: 'esm', outExtension: { '.js': '.mjs' } });
 }
+// The short-lived model download child (node-llama-cpp's downloader), forked by extensions/models.
+builds.push({ ...nodeCommon, entryPoints: { 'llamacpp-download': 'extensions/llamacpp/worker/download-main.ts' }, outdir: 'dist', format: 'esm', outExtension: { '.js': '.mjs' } });
 if (existsSync(`${root}src/node/cli.ts`)) {
   builds.push({ ...nodeCommon, entryPoints: { cli: 'src/node/cli.ts' }, outdir: 'dist' });
 }
@@ -46,6 +48,12 @@ if (existsSync(`${root}webview/main.ts`)) {
     format: 'esm',
     loader: { '.ttf': 'file', '.css': 'text' },
   });
+}
+
+// The chat view loads the codicon font from dist/ (its localResourceRoots allow nothing else).
+mkdirSync(`${root}dist/codicons`, { recursive: true });
+for (const file of ['codicon.css', 'codicon.ttf']) {
+  copyFileSync(`${root}node_modules/@vscode/codicons/dist/${file}`, `${root}dist/codicons/${file}`);
 }
 
 if (watch) {

@@ -3,6 +3,7 @@ import type {
   ChatCompletionRequest,
   CompletionRequest,
   CompletionResult,
+  FinishReason,
   Model,
   ModelSettings,
 } from './types';
@@ -14,6 +15,9 @@ export interface EngineStatus {
   modelId?: string;
   /** Tokens per second of the last generation. */
   lastTokensPerSecond?: number;
+  /** How the last generation ended (`abort` when it was stopped) and how many tokens it made. */
+  lastFinishReason?: FinishReason;
+  lastCompletionTokens?: number;
   error?: string;
 }
 
@@ -49,6 +53,7 @@ export type EngineErrorCode =
   | 'WORKER_CRASHED'
   | 'ABORTED'
   | 'CONTEXT_TOO_LONG'
+  | 'INVALID_REQUEST'
   | 'REMOTE_ERROR'
   | 'UNKNOWN';
 

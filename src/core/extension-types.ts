@@ -22,6 +22,8 @@ export interface MessagePage {
   warnings: StoreWarning[];
 }
 
+export type ThreadChanges = Partial<Omit<Thread, 'id' | 'object'>>;
+
 export abstract class ConversationalExtension extends BaseExtension {
   type(): ExtensionType {
     return ExtensionType.Conversational;
@@ -31,8 +33,11 @@ export abstract class ConversationalExtension extends BaseExtension {
   abstract getThread(threadId: string): Promise<Thread | undefined>;
   /** Creates the thread folder and thread.json; fills id/created/updated when missing. */
   abstract createThread(thread: Partial<Thread> & Pick<Thread, 'assistants'>): Promise<Thread>;
-  /** Rewrites thread.json atomically with the changes applied; bumps `updated`. */
-  abstract updateThread(threadId: string, changes: Partial<Omit<Thread, 'id' | 'object'>>): Promise<Thread>;
+  /**
+   * Rewrites thread.json atomically with the changes applied to the thread as it is on disk under
+   * the thread's lock (a function of that current thread for read-modify-write); bumps `updated`.
+   */
+  abstract updateThread(threadId: string, changes: ThreadChanges | ((current: Thread) => ThreadChanges)): Promise<Thread>;
   abstract deleteThread(threadId: string): Promise<void>;
   abstract listMessages(threadId: string): Promise<MessagePage>;
   /** Appends one message line (never rewrites the file). */
@@ -66,6 +71,12 @@ export interface ModelPage {
   warnings: StoreWarning[];
 }
 
+/** A model and the absolute path of its GGUF file: what an engine needs to load it. */
+export interface ResolvedModel {
+  model: Model;
+  filePath: string;
+}
+
 export abstract class ModelExtension extends BaseExtension {
   type(): ExtensionType {
     return ExtensionType.Model;
@@ -74,5 +85,7 @@ export abstract class ModelExtension extends BaseExtension {
   abstract getModel(id: string): Promise<Model | undefined>;
   /** Absolute path of the model's GGUF file. */
   abstract modelFilePath(model: Model): string;
+  /** The model with this id and its GGUF path; undefined when no model.json declares the id. */
+  abstract resolveModel(id: string): Promise<ResolvedModel | undefined>;
   abstract deleteModel(id: string): Promise<void>;
 }

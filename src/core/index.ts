@@ -12,3 +12,5 @@ export * from './conversation-request';
 export * from './thread-title';
 export * from './completion';
 export * from './selection-actions';
+export * from './data-folder';
+export * from './store';

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { JanCore } from '@jan/core';
 import { createLogger } from './logger';
+import { registerModelFeatures } from './models';
 
 /** Everything the VS Code adapters share; built once at activation, cheaply. */
 export interface JanServices {
@@ -35,6 +36,7 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
   });
   const services: JanServices = { core, context, log };
   context.subscriptions.push(vscode.commands.registerCommand('jan.showLog', () => log.show()));
+  registerModelFeatures(services);
 
   const started = core.start().then(
     () => log.info(`Jan started; data in ${core.context.janFolder}, models in ${core.context.modelsFolder}`),

@@ -38,7 +38,26 @@ export interface ChatCompletionChunk {
     finish_reason: FinishReason;
   }>;
   /** Sent on the final chunk. */
-  usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+  usage?: {
+    prompt_tokens: number;
+    completion_tokens: number;
+    total_tokens: number;
+    /** OpenAI's field: prompt tokens served from the KV cache instead of being evaluated again. */
+    prompt_tokens_details?: { cached_tokens: number };
+  };
+  /** Sent on the final chunk by local engines, with llama.cpp server's names. */
+  timings?: ChatCompletionTimings;
+}
+
+export interface ChatCompletionTimings {
+  /** Prompt tokens evaluated (those not found in the KV cache). */
+  prompt_n: number;
+  /** From the request to the first generated token. */
+  prompt_ms: number;
+  predicted_n: number;
+  /** From the first generated token to the last. */
+  predicted_ms: number;
+  predicted_per_second?: number;
 }
 
 export interface CompletionRequest {

@@ -1,0 +1,169 @@
+import type { Assistant, AssistantPage, CoreContext, DataFolderOptions, StoreWarning } from '@jan/core';
+import { AssistantExtension, DataFolder, ShapeError, StoreError, assertSafeId, errorMessage } from '@jan/core';
+import { DEFAULT_ASSISTANT_ID, assistantIdFrom, defaultAssistant, parseAssistant } from './assistant-file';
+
+export type AssistantsStoreOptions = Omit<DataFolderOptions, 'logger'>;
+
+type AssistantChanges = Partial<Omit<Assistant, 'id' | 'object'>>;
+
+type ReadResult = { status: 'ok'; assistant: Assistant } | { status: 'missing' } | { status: 'invalid'; message: string };
+
+/**
+ * Assistants in `.jan/assistants/<id>/assistant.json` (Jan's layout). The default "Jan" exists
+ * logically from the start and is written on the first list, never at activation. A file that
+ * cannot be read is reported and left alone: nothing is created or saved over it.
+ */
+export class JanAssistantsExtension extends AssistantExtension {
+  private readonly folder: DataFolder;
+
+  constructor(core: CoreContext, options: AssistantsStoreOptions = {}) {
+    super('assistants', core);
+    this.folder = new DataFolder(core.janFolder, { ...options, logger: core.logger });
+  }
+
+  onLoad(): void {}
+
+  async listAssistants(): Promise<AssistantPage> {
+    const { assistants, warnings } = await this.readAll();
+    const defaultFile = this.assistantFile(DEFAULT_ASSISTANT_ID);
+    if (assistants.length === 0 && !(await this.folder.exists(defaultFile))) {
+      try {
+        assistants.push(await this.createDefault());
+        this.core.events.emit('OnAssistantsChanged', [...assistants]);
+      } catch (error) {
+        warnings.push({ path: defaultFile, message: `The default assistant could not be saved (${errorMessage(error)}); it is used without being saved.` });
+        assistants.push(defaultAssistant());
+      }
+    }
+    for (const warning of warnings) this.core.logger.warn(`${warning.path}: ${warning.message}`);
+    return { assistants, warnings };
+  }
+
+  async getAssistant(id: string): Promise<Assistant | undefined> {
+    const result = await this.read(id);
+    if (result.status === 'ok') return result.assistant;
+    if (result.status === 'invalid') throw new StoreError('INVALID_FILE', result.message, this.assistantFile(id));
+    return id === DEFAULT_ASSISTANT_ID ? defaultAssistant() : undefined;
+  }
+
+  async createAssistant(assistant: Partial<Assistant> & Pick<Assistant, 'name'>): Promise<Assistant> {
+    const id = assistant.id === undefined ? await this.freeIdFor(assistant.name) : assertSafeId(assistant.id, 'Assistant');
+    const created: Assistant = {
+      ...defaultAssistant(),
+      description: '',
+      ...assistant,
+      id,
+      object: 'assistant',
+      created_at: assistant.created_at ?? Date.now(),
+    };
+    const folder = this.assistantFolder(id);
+    await this.folder.write(folder, async (writer) => {
+      const existing = await this.read(id);
+      if (existing.status === 'invalid') {
+        throw new StoreError('ALREADY_EXISTS', `${existing.message} Fix or remove it, or choose another id.`, this.assistantFile(id));
+      }
+      if (existing.status === 'ok') throw new StoreError('ALREADY_EXISTS', `An assistant with id "${id}" already exists.`, this.assistantFile(id));
+      await writer.ensureFolder(folder);
+      await writer.createJson(this.assistantFile(id), created);
+    });
+    await this.announce();
+    return created;
+  }
+
+  async updateAssistant(id: string, changes: AssistantChanges): Promise<Assistant> {
+    const updated = await this.folder.write(this.assistantFolder(id), async (writer) => {
+      const current = await this.read(id);
+      if (current.status === 'invalid') throw new StoreError('INVALID_FILE', current.message, this.assistantFile(id));
+      if (current.status === 'missing' && id !== DEFAULT_ASSISTANT_ID) {
+        throw new StoreError('NOT_FOUND', `Assistant "${id}" does not exist.`, this.assistantFile(id));
+      }
+      const base = current.status === 'ok' ? current.assistant : defaultAssistant();
+      const next: Assistant = { ...base, ...changes, id, object: 'assistant' };
+      await writer.ensureFolder(this.assistantFolder(id));
+      await writer.writeJson(this.assistantFile(id), next);
+      return next;
+    });
+    await this.announce();
+    return updated;
+  }
+
+  /** Jan refuses to delete its default assistant; so do we (threads fall back to it). */
+  async deleteAssistant(id: string): Promise<void> {
+    if (id === DEFAULT_ASSISTANT_ID) throw new StoreError('NOT_ALLOWED', 'The default assistant "Jan" cannot be deleted.');
+    const folder = this.assistantFolder(id);
+    const existed = await this.folder.write(folder, async (writer) => {
+      if (!(await this.folder.exists(folder))) return false;
+      await writer.removeFolder(folder);
+      return true;
+    });
+    if (existed) await this.announce();
+  }
+
+  private assistantFolder(id: string): string {
+    return this.folder.path('assistants', assertSafeId(id, 'Assistant'));
+  }
+
+  private assistantFile(id: string): string {
+    return this.folder.path('assistants', assertSafeId(id, 'Assistant'), 'assistant.json');
+  }
+
+  private async read(id: string): Promise<ReadResult> {
+    const file = this.assistantFile(id);
+    const result = await this.folder.readJson(file);
+    if (result.status === 'missing') return result;
+    if (result.status === 'invalid') return { status: 'invalid', message: `${file} cannot be read (${result.error}); it was left as it is.` };
+    try {
+      return { status: 'ok', assistant: parseAssistant(result.value, id) };
+    } catch (error) {
+      if (!(error instanceof ShapeError)) throw error;
+      return { status: 'invalid', message: `${file} is not a valid assistant (${error.message}); it was left as it is.` };
+    }
+  }
+
+  private async readAll(): Promise<{ assistants: Assistant[]; warnings: StoreWarning[] }> {
+    const assistants: Assistant[] = [];
+    const warnings: StoreWarning[] = [];
+    for (const name of await this.folder.listFolders(this.folder.path('assistants'))) {
+      const file = this.folder.path('assistants', name, 'assistant.json');
+      try {
+        const result = await this.read(name);
+        if (result.status === 'ok') assistants.push(result.assistant);
+        if (result.status === 'invalid') warnings.push({ path: file, message: result.message });
+      } catch (error) {
+        warnings.push({ path: file, message: errorMessage(error) });
+      }
+    }
+    assistants.sort((a, b) => Number(b.id === DEFAULT_ASSISTANT_ID) - Number(a.id === DEFAULT_ASSISTANT_ID) || a.created_at - b.created_at || a.id.localeCompare(b.id));
+    return { assistants, warnings };
+  }
+
+  /** Under the lock, so two windows listing at once write "Jan" once and both get that file. */
+  private async createDefault(): Promise<Assistant> {
+    return this.folder.write(this.assistantFolder(DEFAULT_ASSISTANT_ID), async (writer) => {
+      const existing = await this.read(DEFAULT_ASSISTANT_ID);
+      if (existing.status === 'ok') return existing.assistant;
+      if (existing.status === 'invalid') throw new StoreError('INVALID_FILE', existing.message);
+      const created = defaultAssistant();
+      await writer.ensureFolder(this.assistantFolder(DEFAULT_ASSISTANT_ID));
+      await writer.createJson(this.assistantFile(DEFAULT_ASSISTANT_ID), created);
+      this.core.logger.info(`Created the default assistant in ${this.assistantFile(DEFAULT_ASSISTANT_ID)}.`);
+      return created;
+    });
+  }
+
+  private async freeIdFor(name: string): Promise<string> {
+    const base = assistantIdFrom(name);
+    for (let n = 1; ; n++) {
+      const candidate = n === 1 ? base : `${base}-${n}`;
+      if (!(await this.folder.exists(this.assistantFolder(candidate)))) return candidate;
+    }
+  }
+
+  private async announce(): Promise<void> {
+    try {
+      this.core.events.emit('OnAssistantsChanged', (await this.readAll()).assistants);
+    } catch (error) {
+      this.core.logger.warn(`Could not list assistants after a change: ${errorMessage(error)}`);
+    }
+  }
+}

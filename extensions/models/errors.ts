@@ -1,0 +1,26 @@
+/** What went wrong, as a code the UI can act on; the message is written for the user. */
+export type ModelErrorCode =
+  | 'INVALID_MODEL_FILE'
+  | 'INVALID_SOURCE'
+  | 'INVALID_ID'
+  | 'NOT_FOUND'
+  | 'ALREADY_INSTALLED'
+  | 'BUSY'
+  | 'INSUFFICIENT_DISK_SPACE'
+  | 'CHECKSUM_MISMATCH'
+  | 'DOWNLOAD_FAILED'
+  | 'CANCELLED';
+
+export class ModelError extends Error {
+  constructor(
+    readonly code: ModelErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ModelError';
+  }
+}
+
+export function isCancellation(error: unknown): boolean {
+  return error instanceof ModelError && error.code === 'CANCELLED';
+}

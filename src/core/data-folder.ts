@@ -1,0 +1,202 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Logger } from './logger';
+import { silentLogger } from './logger';
+import { createFileAtomic, writeFileAtomic } from './store/atomic-file';
+import { StoreError, toStoreError } from './store/errors';
+import type { BatchJsonFileResult, JsonFileResult } from './store/json-file';
+import { readJsonFile, readJsonFiles } from './store/json-file';
+import type { JsonLinesFile } from './store/json-lines';
+import { appendJsonLine, joinJsonLines, readJsonLines } from './store/json-lines';
+import { withPathLock } from './store/path-lock';
+
+export interface DataFolderOptions {
+  logger?: Logger;
+  /** Keep threads in git: no `.gitignore` is written (setting `jan.threads.commitToGit`). */
+  commitToGit?: boolean;
+  /** A lock not refreshed for this long is from a dead process and is taken over. Default 10 s (min 2 s). */
+  lockStaleMs?: number;
+  /** How long a write waits for another live process's lock. Default 30 s. */
+  lockTimeoutMs?: number;
+}
+
+export const GITIGNORE_CONTENT = [
+  '# Written by Jan for VS Code: chat threads stay out of git.',
+  '# To commit them, set "jan.threads.commitToGit" and delete this file.',
+  'threads/',
+  '*.lock/',
+  '.*.tmp',
+  '',
+].join('\n');
+
+const SAFE_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+/** Ids become folder names: no separators, no `..`, none of the store's own suffixes. */
+export function assertSafeId(id: string, what: string): string {
+  if (!SAFE_ID.test(id) || id.endsWith('.lock') || id.endsWith('.tmp')) {
+    throw new StoreError('INVALID_ID', `${what} id ${JSON.stringify(id)} is not a valid folder name (letters, digits, "_", "-", "."; up to 128).`);
+  }
+  return id;
+}
+
+/** The only way to write: obtained inside `DataFolder.write`, so every write holds the lock. */
+export interface StoreWriter {
+  /** Atomic rewrite (temp + fsync + rename + fsync folder) of pretty JSON, as Jan writes it. */
+  writeJson(file: string, value: unknown): Promise<void>;
+  /** Like writeJson but fails with ALREADY_EXISTS instead of replacing a file. */
+  createJson(file: string, value: unknown): Promise<void>;
+  /** Atomic rewrite of a JSONL file from lines: raw bytes (kept verbatim) or new text. */
+  rewriteLines(file: string, lines: ReadonlyArray<Buffer | string>): Promise<void>;
+  /** Appends one JSON line with a single write call; the file's folder must exist. */
+  appendJsonLine(file: string, value: unknown): Promise<void>;
+  ensureFolder(folder: string): Promise<void>;
+  removeFolder(folder: string): Promise<void>;
+}
+
+export function formatJson(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/**
+ * The `.jan` folder every extension reads and writes through (DESIGN §4). Reads never write;
+ * writes are atomic or single-line appends, serialized per lock target within the process and
+ * across processes, and the folder (with its `.gitignore`) is created on the first write only.
+ */
+export class DataFolder {
+  readonly root: string;
+  private readonly logger: Logger;
+  private readonly lockOptions: { staleMs: number; timeoutMs: number; logger: Logger };
+  private rootReady: Promise<void> | undefined;
+  private readonly writer: StoreWriter;
+
+  constructor(
+    root: string,
+    private readonly options: DataFolderOptions = {},
+  ) {
+    this.root = path.resolve(root);
+    this.logger = options.logger ?? silentLogger;
+    this.lockOptions = {
+      staleMs: Math.max(options.lockStaleMs ?? 10_000, 2_000),
+      timeoutMs: options.lockTimeoutMs ?? 30_000,
+      logger: this.logger,
+    };
+    this.writer = this.createWriter();
+  }
+
+  /** A path inside the folder; segments are single names, never separators or `..`. */
+  path(...segments: string[]): string {
+    for (const segment of segments) {
+      if (!segment || segment === '.' || segment === '..' || /[/\\]/.test(segment)) {
+        throw new StoreError('INVALID_ID', `Invalid path segment ${JSON.stringify(segment)} in the data folder.`);
+      }
+    }
+    return path.join(this.root, ...segments);
+  }
+
+  async readJson(file: string): Promise<JsonFileResult> {
+    try {
+      return await readJsonFile(this.inside(file));
+    } catch (error) {
+      throw toStoreError(error, 'read', file);
+    }
+  }
+
+  /** Many small JSON files at once (listing); a file that cannot be opened is reported, not thrown. */
+  readJsonFiles(files: readonly string[]): Promise<BatchJsonFileResult[]> {
+    return readJsonFiles(files.map((file) => this.inside(file)));
+  }
+
+  async readJsonLines(file: string): Promise<JsonLinesFile> {
+    try {
+      return await readJsonLines(this.inside(file));
+    } catch (error) {
+      throw toStoreError(error, 'read', file);
+    }
+  }
+
+  async exists(target: string): Promise<boolean> {
+    return fs.lstat(this.inside(target)).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  /** Sub-folder names of `folder` (none if it is missing), without hidden and lock folders. */
+  async listFolders(folder: string): Promise<string[]> {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await fs.readdir(this.inside(folder), { withFileTypes: true });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ENOENT') return [];
+      throw toStoreError(error, 'list', folder);
+    }
+    return entries
+      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && !entry.name.endsWith('.lock'))
+      .map((entry) => entry.name);
+  }
+
+  /**
+   * Runs `task` holding the lock of `lockTarget` (a file or folder inside the data folder; the
+   * lock is `<lockTarget>.lock`). Creates the data folder and its `.gitignore` first.
+   */
+  async write<T>(lockTarget: string, task: (writer: StoreWriter) => Promise<T>): Promise<T> {
+    const target = this.inside(lockTarget);
+    await this.ensureRoot();
+    return withPathLock(target, this.lockOptions, () => task(this.writer));
+  }
+
+  private inside(target: string): string {
+    const resolved = path.resolve(target);
+    if (resolved !== this.root && !resolved.startsWith(this.root + path.sep)) {
+      throw new StoreError('INVALID_ID', `${target} is outside the data folder ${this.root}.`, target);
+    }
+    return resolved;
+  }
+
+  private ensureRoot(): Promise<void> {
+    this.rootReady ??= this.createRoot().catch((error: unknown) => {
+      this.rootReady = undefined;
+      throw error;
+    });
+    return this.rootReady;
+  }
+
+  private async createRoot(): Promise<void> {
+    try {
+      await fs.mkdir(this.root, { recursive: true });
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === 'EEXIST' || code === 'ENOTDIR') {
+        throw new StoreError('NOT_A_FOLDER', `Cannot use ${this.root} as the Jan data folder: it or a parent is a file, not a folder.`, this.root, { cause: error });
+      }
+      throw toStoreError(error, 'create the data folder', this.root);
+    }
+    if (this.options.commitToGit) return;
+    const gitignore = path.join(this.root, '.gitignore');
+    try {
+      await createFileAtomic(gitignore, GITIGNORE_CONTENT);
+      this.logger.info(`Created ${gitignore} (threads stay out of git).`);
+    } catch (error) {
+      // Not fatal: the write that follows reports the real problem, about the file it concerns.
+      if ((error as { code?: string }).code !== 'EEXIST') this.logger.warn(toStoreError(error, 'write', gitignore).message);
+    }
+  }
+
+  private createWriter(): StoreWriter {
+    const run = async (action: string, file: string, operation: (resolved: string) => Promise<void>) => {
+      try {
+        await operation(this.inside(file));
+      } catch (error) {
+        throw toStoreError(error, action, file);
+      }
+    };
+    return {
+      writeJson: (file, value) => run('write', file, (resolved) => writeFileAtomic(resolved, formatJson(value))),
+      createJson: (file, value) => run('create', file, (resolved) => createFileAtomic(resolved, formatJson(value))),
+      rewriteLines: (file, lines) => run('write', file, (resolved) => writeFileAtomic(resolved, joinJsonLines(lines))),
+      appendJsonLine: (file, value) => run('append to', file, (resolved) => appendJsonLine(resolved, JSON.stringify(value))),
+      ensureFolder: (folder) => run('create the folder', folder, async (resolved) => void (await fs.mkdir(resolved, { recursive: true }))),
+      removeFolder: (folder) => run('delete', folder, (resolved) => fs.rm(resolved, { recursive: true, force: true })),
+    };
+  }
+}

@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './validate';
+export { parseJsonLines } from './json-lines';
+export type { JsonLine, JsonLinesFile } from './json-lines';
+export type { BatchJsonFileResult, JsonFileResult } from './json-file';

@@ -1,0 +1,99 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as lockfile from 'proper-lockfile';
+import type { Logger } from '../logger';
+import { errorMessage } from '../logger';
+import { StoreError, toStoreError } from './errors';
+
+export interface PathLockOptions {
+  /** A lock not refreshed for this long belongs to a dead process and is taken over (min 2000). */
+  staleMs: number;
+  /** Give up waiting for a live holder after this long. */
+  timeoutMs: number;
+  logger: Logger;
+}
+
+/** Module-wide, so two store objects over one folder in one process still queue on each other. */
+const queues = new Map<string, Promise<void>>();
+
+/** Runs `task` after every earlier task queued on `key` in this process has settled. */
+async function inProcessQueue<T>(key: string, task: () => Promise<T>): Promise<T> {
+  const previous = queues.get(key) ?? Promise.resolve();
+  let done!: () => void;
+  const current = new Promise<void>((resolve) => (done = resolve));
+  const tail = previous.then(() => current);
+  queues.set(key, tail);
+  await previous;
+  try {
+    return await task();
+  } finally {
+    done();
+    if (queues.get(key) === tail) queues.delete(key);
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The cross-process half: a `<target>.lock` directory (proper-lockfile: mkdir is atomic on every
+ * file system, the holder refreshes its mtime, a lock left by a killed process goes stale).
+ * Polls with short jittered waits because our critical sections last milliseconds; the retry
+ * package's defaults (seconds) would make two busy windows crawl. The lock's parent folder is
+ * created only when the first attempt finds it missing, to keep that off the hot path.
+ */
+async function acquire(target: string, options: PathLockOptions): Promise<() => Promise<void>> {
+  const lockPath = `${target}.lock`;
+  const deadline = Date.now() + options.timeoutMs;
+  let wait = 0.5;
+  let createdParent = false;
+  for (;;) {
+    try {
+      return await lockfile.lock(target, {
+        realpath: false,
+        lockfilePath: lockPath,
+        stale: options.staleMs,
+        onCompromised: (error) =>
+          options.logger.warn(`The lock ${lockPath} was taken over by another process while held: ${errorMessage(error)}`),
+      });
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === 'ENOENT' && !createdParent) {
+        createdParent = true;
+        await fs.mkdir(path.dirname(lockPath), { recursive: true }).catch((mkdirError: unknown) => {
+          throw toStoreError(mkdirError, 'create the folder', path.dirname(lockPath));
+        });
+        continue;
+      }
+      if (code !== 'ELOCKED') throw toStoreError(error, 'write in', path.dirname(lockPath));
+      if (Date.now() >= deadline) {
+        throw new StoreError(
+          'LOCK_TIMEOUT',
+          `Gave up after ${options.timeoutMs} ms waiting for ${lockPath}: another process (another VS Code window?) is holding it.`,
+          lockPath,
+        );
+      }
+      await sleep(wait * (0.5 + Math.random()));
+      wait = Math.min(wait * 2, 8);
+    }
+  }
+}
+
+/**
+ * Serializes work on `target` within this process and across processes. The lock lives at
+ * `<target>.lock`, beside the target, so the target itself (a file or a folder) may be created,
+ * replaced or deleted while it is held.
+ */
+export function withPathLock<T>(target: string, options: PathLockOptions, task: () => Promise<T>): Promise<T> {
+  return inProcessQueue(target, async () => {
+    const release = await acquire(target, options);
+    try {
+      return await task();
+    } finally {
+      await release().catch((error: unknown) => {
+        if ((error as { code?: string }).code !== 'ERELEASED') {
+          options.logger.warn(`Could not release the lock ${target}.lock: ${errorMessage(error)}`);
+        }
+      });
+    }
+  });
+}

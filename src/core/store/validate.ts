@@ -1,0 +1,71 @@
+/**
+ * Small runtime guards for what is read from disk. Files come from other app versions and from
+ * people: a field may be missing (use a default), `null` (Jan writes that for unset fields, so
+ * also a default) or of the wrong type (a ShapeError naming the field).
+ */
+export class ShapeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ShapeError';
+  }
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export const isString = (value: unknown): value is string => typeof value === 'string';
+export const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+export const isArray = (value: unknown): value is unknown[] => Array.isArray(value);
+
+export function expectRecord(value: unknown, what: string): Record<string, unknown> {
+  if (!isRecord(value)) throw new ShapeError(`${what} is not a JSON object`);
+  return value;
+}
+
+/** The field's value when present and of the expected type, undefined when absent or null. */
+export function optionalField<T>(
+  record: Record<string, unknown>,
+  key: string,
+  guard: (value: unknown) => value is T,
+  expected: string,
+): T | undefined {
+  const value = record[key];
+  if (value === undefined || value === null) return undefined;
+  if (!guard(value)) throw new ShapeError(`"${key}" should be ${expected}, found ${JSON.stringify(value)?.slice(0, 60)}`);
+  return value;
+}
+
+/**
+ * Unix milliseconds from a timestamp in seconds or milliseconds: Jan 0.4/0.5 wrote ms, other
+ * versions and the OpenAI shape use seconds. Below 1e11 it cannot be ms (that is 1973).
+ */
+export function toMillis(timestamp: number): number {
+  return timestamp < 1e11 ? Math.round(timestamp * 1000) : Math.round(timestamp);
+}
+
+export function toSeconds(millis: number): number {
+  return Math.floor(millis / 1000);
+}
+
+/**
+ * A copy without the keys whose value is undefined, so a `null` read from disk and then defaulted
+ * leaves no trace. Copies rather than `delete`s: deleting keys drops V8 objects into slow mode.
+ */
+export function compact<T extends object>(record: T): T {
+  const out = {} as T;
+  for (const key of Object.keys(record) as Array<keyof T>) {
+    if (record[key] !== undefined) out[key] = record[key];
+  }
+  return out;
+}
+
+/** Prefixes a ShapeError's message with where it happened (`assistants[1]: ...`). */
+export function within<T>(where: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof ShapeError) throw new ShapeError(`${where}: ${error.message}`);
+    throw error;
+  }
+}

@@ -1,0 +1,110 @@
+import * as vscode from 'vscode';
+import type { Model } from '@jan/core';
+import {
+  checkDownloadUri,
+  formatBytes,
+  isCancellation,
+  type CatalogEntry,
+  type DownloadOptions,
+  type DownloadProgress,
+} from '../../../extensions/models';
+import { offerToUse, reportError, type ModelFeatures } from './model-actions';
+import { catalogItemText } from './model-items';
+
+interface DownloadPick extends vscode.QuickPickItem {
+  entry?: CatalogEntry;
+  custom?: true;
+}
+
+const ROLE_TITLES = { chat: 'Chat', completion: 'Code completion (fill-in-the-middle)' } as const;
+
+async function pickSource(features: ModelFeatures): Promise<{ entry: CatalogEntry } | { uri: string } | undefined> {
+  const installed = new Set((await features.models.listModels()).models.map((model) => model.id));
+  const items: DownloadPick[] = [];
+  for (const role of ['chat', 'completion'] as const) {
+    items.push({ label: ROLE_TITLES[role], kind: vscode.QuickPickItemKind.Separator });
+    for (const entry of features.models.catalog().filter((candidate) => candidate.role === role)) {
+      items.push({ ...catalogItemText(entry, installed.has(entry.id)), entry });
+    }
+  }
+  items.push({ label: 'Other', kind: vscode.QuickPickItemKind.Separator });
+  items.push({ label: '$(link) Custom URL or hf: URI…', detail: 'An https:// URL of a .gguf file, or hf:user/repo/file.gguf', custom: true });
+
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'Jan: Download Model',
+    placeHolder: 'Sizes are downloads; RAM is what the model needs to run (at a 4096-token context).',
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
+  if (!picked) return undefined;
+  if (picked.entry) {
+    if (installed.has(picked.entry.id)) {
+      const model = await features.models.getModel(picked.entry.id);
+      if (model) await offerToUse(features, model, picked.entry.role);
+      return undefined;
+    }
+    return { entry: picked.entry };
+  }
+  const uri = await vscode.window.showInputBox({
+    title: 'Jan: Download Model',
+    prompt: 'URL of a GGUF file, or a Hugging Face URI',
+    placeHolder: 'https://huggingface.co/…/model.gguf  or  hf:user/repo/model.gguf',
+    ignoreFocusOut: true,
+    validateInput: (value) => {
+      if (!value.trim()) return undefined;
+      try {
+        checkDownloadUri(value);
+        return undefined;
+      } catch (error) {
+        return (error as Error).message;
+      }
+    },
+  });
+  return uri?.trim() ? { uri: uri.trim() } : undefined;
+}
+
+/** Turns absolute progress into the increments VS Code's notification expects. */
+function progressReporter(report: vscode.Progress<{ message?: string; increment?: number }>): (progress: DownloadProgress) => void {
+  let shown = 0;
+  return ({ phase, downloadedBytes, totalBytes }) => {
+    if (phase === 'verifying') {
+      report.report({ message: 'Verifying the checksum…' });
+      return;
+    }
+    const percent = totalBytes > 0 ? Math.min(100, (downloadedBytes / totalBytes) * 100) : 0;
+    const increment = Math.max(0, percent - shown);
+    shown += increment;
+    report.report({ increment, message: `${formatBytes(downloadedBytes)} of ${totalBytes > 0 ? formatBytes(totalBytes) : '?'}` });
+  };
+}
+
+export async function downloadModelCommand(features: ModelFeatures): Promise<void> {
+  const source = await pickSource(features);
+  if (!source) return;
+  const name = 'entry' in source ? source.entry.name : source.uri;
+  const uri = 'entry' in source ? source.entry.uri : source.uri;
+  let model: Model;
+  try {
+    model = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Downloading ${name}`, cancellable: true },
+      (progress, token) => {
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort());
+        const options: DownloadOptions = { signal: controller.signal, onProgress: progressReporter(progress) };
+        return 'entry' in source
+          ? features.models.downloadCatalogModel(source.entry.id, options)
+          : features.models.downloadModel({ uri: source.uri }, options);
+      },
+    );
+  } catch (error) {
+    if (!isCancellation(error)) return reportError(features, `Could not download ${name}`, error);
+    const discard = 'Discard Partial Download';
+    const choice = await vscode.window.showInformationMessage(
+      `Download of ${name} cancelled. What was downloaded is kept: downloading it again resumes.`,
+      discard,
+    );
+    if (choice === discard) await features.models.discardDownload(uri).catch((cause: unknown) => reportError(features, 'Could not discard the download', cause));
+    return;
+  }
+  await offerToUse(features, model, 'entry' in source ? source.entry.role : undefined);
+}

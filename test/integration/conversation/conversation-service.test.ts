@@ -1,0 +1,152 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConversationService, EngineError, JanCore, MemoryLogger, textOf } from '@jan/core';
+import type { Thread, ThreadMessage } from '@jan/core';
+import { JanConversationalExtension } from '../../../extensions/conversational';
+import { ScriptedEngine } from '../../support/scripted-engine';
+
+let root: string;
+let core: JanCore;
+let store: JanConversationalExtension;
+let engine: ScriptedEngine;
+let service: ConversationService;
+let updates: ThreadMessage[];
+let chatModel: { id: string; engine: string } | undefined;
+
+beforeEach(async () => {
+  root = mkdtempSync(path.join(tmpdir(), 'jan-conversation-'));
+  core = new JanCore({ janFolder: path.join(root, '.jan'), modelsFolder: path.join(root, 'models'), logger: new MemoryLogger() });
+  store = new JanConversationalExtension(core.context);
+  core.register(store);
+  await core.start();
+  engine = new ScriptedEngine();
+  core.engines.register(engine);
+  chatModel = { id: 'tiny', engine: 'scripted' };
+  service = new ConversationService({
+    conversational: store,
+    engines: core.engines,
+    events: core.events,
+    logger: core.context.logger,
+    defaultModel: () => chatModel,
+  });
+  updates = [];
+  core.events.on('OnMessageUpdate', (message) => void updates.push(message));
+});
+
+afterEach(async () => {
+  await core.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+async function newThread(): Promise<Thread> {
+  return store.createThread({
+    title: 'New Chat',
+    assistants: [{ assistant_id: 'jan', assistant_name: 'Jan', instructions: 'Be kind.', model: { id: '*', engine: 'llamacpp', settings: {}, parameters: {} } }],
+  });
+}
+
+function storedLines(threadId: string): unknown[] {
+  return readFileSync(path.join(root, '.jan', 'threads', threadId, 'messages.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
+}
+
+describe('ConversationService with the real store', () => {
+  it('streams a reply, saves it once, and titles the thread', async () => {
+    const thread = await newThread();
+    engine.replies = [['Hello', 'there,', 'friend.']];
+    const reply = await service.send(thread.id, 'Say hello to me please');
+    expect(reply.status).toBe('ready');
+    expect(textOf(reply)).toBe('Hello there, friend.');
+    expect(reply.metadata).toMatchObject({ model: 'tiny', engine: 'scripted', completion_tokens: 3 });
+    expect(typeof reply.metadata?.tokens_per_second).toBe('number');
+    const pending = updates.filter((update) => update.status === 'pending');
+    expect(pending.map((update) => textOf(update))).toEqual(['', 'Hello', 'Hello there,', 'Hello there, friend.']);
+    expect(updates[updates.length - 1]!.status).toBe('ready');
+    expect(storedLines(thread.id)).toHaveLength(2);
+    expect(engine.requests[0]!.messages).toEqual([
+      { role: 'system', content: 'Be kind.' },
+      { role: 'user', content: 'Say hello to me please' },
+    ]);
+    expect(engine.requests[0]!.session_key).toBe(thread.id);
+    expect((await store.getThread(thread.id))!.title).toBe('Say hello to me please');
+  });
+
+  it('keeps the partial text with status stopped when stopped', async () => {
+    const thread = await newThread();
+    engine.tokenDelayMs = 20;
+    engine.replies = [Array.from({ length: 50 }, (_, i) => `w${i}`)];
+    const sending = service.send(thread.id, 'long story');
+    await new Promise<void>((resolve) => {
+      const subscription = core.events.on('OnMessageUpdate', (message) => {
+        if (textOf(message).split(' ').length >= 3) {
+          subscription.dispose();
+          resolve();
+        }
+      });
+    });
+    expect(service.isGenerating(thread.id)).toBe(true);
+    service.stop(thread.id);
+    const reply = await sending;
+    expect(reply.status).toBe('stopped');
+    const words = textOf(reply).split(' ');
+    expect(words.length).toBeGreaterThanOrEqual(3);
+    expect(words.length).toBeLessThan(50);
+    expect(service.isGenerating(thread.id)).toBe(false);
+    const { messages } = await store.listMessages(thread.id);
+    expect(messages[1]).toMatchObject({ status: 'stopped', role: 'assistant' });
+    expect(textOf(messages[1]!)).toBe(textOf(reply));
+  });
+
+  it('keeps partial text with status error when the engine fails mid-stream', async () => {
+    const thread = await newThread();
+    engine.replies = [['one', 'two', 'three']];
+    engine.failWith = new EngineError('WORKER_CRASHED', 'The llama.cpp worker crashed (SIGABRT).');
+    engine.failAfterTokens = 2;
+    const reply = await service.send(thread.id, 'hi');
+    expect(reply.status).toBe('error');
+    expect(textOf(reply)).toBe('one two');
+    expect(reply.metadata).toMatchObject({ error_code: 'WORKER_CRASHED', error: 'The llama.cpp worker crashed (SIGABRT).' });
+    expect(storedLines(thread.id)).toHaveLength(2);
+  });
+
+  it('reports a missing model in place without storing an empty reply', async () => {
+    const thread = await newThread();
+    chatModel = undefined;
+    const reply = await service.send(thread.id, 'hi');
+    expect(reply.status).toBe('error');
+    expect(reply.metadata?.error_code).toBe('NO_MODEL');
+    expect(storedLines(thread.id)).toHaveLength(1);
+  });
+
+  it('regenerates the last reply and edits-and-resends a user message', async () => {
+    const thread = await newThread();
+    engine.replies = [['first'], ['second'], ['third']];
+    const question = await (async () => {
+      await service.send(thread.id, 'question one');
+      return (await store.listMessages(thread.id)).messages[0]!;
+    })();
+    const regenerated = await service.regenerate(thread.id);
+    expect(textOf(regenerated)).toBe('second');
+    let { messages } = await store.listMessages(thread.id);
+    expect(messages.map((message) => textOf(message))).toEqual(['question one', 'second']);
+
+    await service.editAndResend(thread.id, question.id, 'question two');
+    ({ messages } = await store.listMessages(thread.id));
+    expect(messages.map((message) => textOf(message))).toEqual(['question two', 'third']);
+    expect(engine.requests[2]!.messages.at(-1)).toEqual({ role: 'user', content: 'question two' });
+  });
+
+  it('refuses a second send while a reply is being written, and empty messages', async () => {
+    const thread = await newThread();
+    engine.tokenDelayMs = 10;
+    engine.replies = [['a', 'b', 'c']];
+    const first = service.send(thread.id, 'one');
+    await expect(service.send(thread.id, 'two')).rejects.toThrow(/already being written/);
+    await first;
+    await expect(service.send(thread.id, '   ')).rejects.toThrow(/empty/);
+  });
+});

@@ -1,0 +1,165 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ModelError } from '../../../extensions/models';
+import { makeGguf } from './support/make-gguf';
+import { createModelsFixture, STORIES, STORIES_SHA256, TINYSTORIES, type ModelsFixture } from './support/models-fixture';
+
+let fixture: ModelsFixture;
+
+afterEach(async () => {
+  await fixture?.dispose();
+});
+
+async function sha256Of(file: string): Promise<string> {
+  return createHash('sha256').update(await readFile(file)).digest('hex');
+}
+
+async function failure(promise: Promise<unknown>): Promise<ModelError> {
+  const error = await promise.then(
+    () => {
+      throw new Error('expected the import to fail');
+    },
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(ModelError);
+  return error as ModelError;
+}
+
+async function scratchFile(name: string, content: Buffer | string): Promise<string> {
+  const file = path.join(fixture.root, 'user-files', name);
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, content);
+  return file;
+}
+
+describe('importing a local GGUF', () => {
+  it('references a real GGUF in place: nothing is copied and deleting the model keeps the file', async () => {
+    fixture = await createModelsFixture();
+    const userFile = await scratchFile('stories260K.gguf', await readFile(STORIES));
+
+    const model = await fixture.models.importModel(userFile, { mode: 'reference' });
+
+    expect(model).toMatchObject({ id: 'stories260k', engine: 'llamacpp', settings: { llama_model_path: userFile } });
+    expect(await fixture.listFolder()).toEqual(['stories260k']);
+    expect(existsSync(path.join(fixture.modelsFolder, 'stories260k', 'stories260K.gguf'))).toBe(false);
+    expect(await fixture.models.isReferencedInPlace('stories260k')).toBe(true);
+
+    await fixture.models.deleteModel('stories260k');
+
+    expect(await fixture.listFolder()).toEqual([]);
+    expect(await sha256Of(userFile)).toBe(STORIES_SHA256);
+  });
+
+  it('copies a real GGUF into the models folder with progress; deleting removes the copy only', async () => {
+    fixture = await createModelsFixture();
+    const progress: number[] = [];
+
+    const model = await fixture.models.importModel(STORIES, { mode: 'copy', name: 'Stories', onProgress: (copied) => progress.push(copied) });
+
+    const copy = path.join(fixture.modelsFolder, 'stories260k', 'stories260K.gguf');
+    expect(model).toMatchObject({ id: 'stories260k', name: 'Stories', settings: { llama_model_path: 'stories260K.gguf' } });
+    expect(await sha256Of(copy)).toBe(STORIES_SHA256);
+    expect(progress.at(-1)).toBe((await stat(STORIES)).size);
+    expect(await fixture.models.isReferencedInPlace('stories260k')).toBe(false);
+
+    await fixture.models.deleteModel('stories260k');
+
+    expect(existsSync(copy)).toBe(false);
+    expect(await sha256Of(STORIES)).toBe(STORIES_SHA256);
+  });
+
+  it('imports every shared test model, reading each header', async () => {
+    fixture = await createModelsFixture();
+    for (const file of [STORIES, TINYSTORIES, path.join(path.dirname(STORIES), 'stories260K-chatml-fim.gguf')]) {
+      await fixture.models.importModel(file, { mode: 'reference' });
+    }
+    const { models } = await fixture.models.listModels();
+    expect(models.map((m) => [m.id, m.settings.ctx_len])).toEqual([
+      ['stories260k', 2048],
+      ['stories260k-chatml-fim', 2048],
+      ['tinystories-656k-q8_0', 512],
+    ]);
+  });
+
+  it('refuses a text file with a clear error and leaves nothing behind', async () => {
+    fixture = await createModelsFixture();
+    const notes = await scratchFile('notes.gguf', 'These are my notes, not a model.\n');
+
+    for (const mode of ['reference', 'copy'] as const) {
+      const error = await failure(fixture.models.importModel(notes, { mode }));
+      expect(error.code).toBe('INVALID_MODEL_FILE');
+      expect(error.message).toBe('"notes.gguf" is not a GGUF model file: it does not start with the GGUF signature.');
+    }
+    expect(await fixture.listFolder()).toEqual([]);
+  });
+
+  it('refuses truncated GGUFs (cut in the header, cut in the tensor data) and leaves nothing behind', async () => {
+    fixture = await createModelsFixture();
+    const original = await readFile(STORIES);
+    const cutHeader = await scratchFile('cut-header.gguf', original.subarray(0, 100));
+    const cutData = await scratchFile('cut-data.gguf', original.subarray(0, 600_000));
+
+    const headerError = await failure(fixture.models.importModel(cutHeader, { mode: 'copy' }));
+    const dataError = await failure(fixture.models.importModel(cutData, { mode: 'reference' }));
+
+    expect(headerError.code).toBe('INVALID_MODEL_FILE');
+    expect(headerError.message).toMatch(/"cut-header\.gguf" is truncated: it ends \(at 100 bytes\) inside its header/);
+    expect(dataError.code).toBe('INVALID_MODEL_FILE');
+    expect(dataError.message).toMatch(/"cut-data\.gguf" is truncated: it is 600000 bytes but its tensors need 1185376/);
+    expect(await fixture.listFolder()).toEqual([]);
+  });
+
+  it('refuses a missing file and a folder', async () => {
+    fixture = await createModelsFixture();
+    expect((await failure(fixture.models.importModel(path.join(fixture.root, 'nope.gguf'), { mode: 'copy' }))).code).toBe('NOT_FOUND');
+    expect((await failure(fixture.models.importModel(fixture.root, { mode: 'copy' }))).code).toBe('INVALID_MODEL_FILE');
+    expect(await fixture.listFolder()).toEqual([]);
+  });
+
+  it('a cancelled copy leaves nothing behind', async () => {
+    fixture = await createModelsFixture();
+    const big = await scratchFile('big.gguf', makeGguf(4 * 1024 * 1024));
+    const controller = new AbortController();
+
+    const error = await failure(
+      fixture.models.importModel(big, { mode: 'copy', signal: controller.signal, onProgress: () => controller.abort() }),
+    );
+
+    expect(error.code).toBe('CANCELLED');
+    expect(await fixture.listFolder()).toEqual([]);
+  });
+
+  it('refuses a copy that does not fit on the disk, before writing anything', async () => {
+    fixture = await createModelsFixture({ freeSpace: async () => 500_000 });
+
+    const error = await failure(fixture.models.importModel(STORIES, { mode: 'copy' }));
+
+    expect(error.code).toBe('INSUFFICIENT_DISK_SPACE');
+    expect(error.message).toMatch(/needs 1\.19 MB but only 500 KB is free/);
+    expect(await fixture.listFolder()).toEqual([]);
+    // Referencing in place writes only model.json, so it does not need the space.
+    await fixture.models.importModel(STORIES, { mode: 'reference' });
+  });
+
+  it('gives a second import of the same file its own id and never touches an existing folder', async () => {
+    fixture = await createModelsFixture();
+    const squatter = path.join(fixture.modelsFolder, 'stories260k', 'model.json');
+    await mkdir(path.dirname(squatter), { recursive: true });
+    await writeFile(squatter, 'not json at all');
+
+    const first = await fixture.models.importModel(STORIES, { mode: 'reference' });
+    const second = await fixture.models.importModel(STORIES, { mode: 'reference' });
+
+    expect([first.id, second.id]).toEqual(['stories260k-2', 'stories260k-3']);
+    expect(await readFile(squatter, 'utf8')).toBe('not json at all');
+  });
+
+  it('deleting refuses unknown and unsafe ids', async () => {
+    fixture = await createModelsFixture();
+    expect((await failure(fixture.models.deleteModel('missing'))).code).toBe('NOT_FOUND');
+    expect((await failure(fixture.models.deleteModel('../models'))).code).toBe('INVALID_ID');
+  });
+});

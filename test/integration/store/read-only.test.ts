@@ -1,0 +1,68 @@
+import { chmodSync, cpSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleEntry } from '../../support/bundle-entry';
+import { removeTempWorkspaces, snapshot, tempWorkspace } from '../../unit/store/support/store-setup';
+import { startChild } from './support/child-process';
+import type { ChildReport } from './support/store-child';
+
+/**
+ * A read-only folder, for real. Tests run as root here, and root writes through chmod 0555, so
+ * the writer is a child process running as the unprivileged user `nobody` (uid 65534) on a
+ * folder whose files it does not own, with write bits removed too (which is what stops the
+ * writer when the tests run as a normal user). The kernel then refuses every write: EACCES.
+ */
+const NOBODY = 65534;
+const asRoot = process.getuid?.() === 0;
+
+let bundle: string;
+beforeAll(async () => {
+  bundle = await bundleEntry('test/integration/store/support/store-child.ts');
+  if (asRoot) chmodSync(path.dirname(bundle), 0o755);
+});
+afterAll(removeTempWorkspaces);
+
+function setWritable(root: string, writable: boolean): void {
+  for (const name of readdirSync(root)) {
+    const full = path.join(root, name);
+    if (statSync(full).isDirectory()) setWritable(full, writable);
+    else chmodSync(full, writable ? 0o644 : 0o444);
+  }
+  chmodSync(root, writable ? 0o755 : 0o555);
+}
+
+describe('a read-only workspace folder', () => {
+  it('still lists and reads; every write fails with READ_ONLY and a clear message; nothing changes', async () => {
+    const { root, jan } = tempWorkspace();
+    cpSync(path.resolve(__dirname, '../../fixtures/jan-0.5'), jan, { recursive: true });
+    rmSync(path.join(jan, 'assistants'), { recursive: true });
+    mkdirSync(path.join(root, 'other'));
+    const before = snapshot(jan);
+    setWritable(root, false);
+    try {
+      const child = startChild(bundle, ['readonly', jan, 'jan_1716300000', path.join(root, 'other', '.jan')], asRoot ? { uid: NOBODY, gid: NOBODY } : {});
+      const { code } = await child.exited;
+      expect(code, child.stderr()).toBe(0);
+      const results = new Map(
+        child.reports.flatMap((report: ChildReport) => (report.kind === 'result' ? [[report.step, report] as const] : [])),
+      );
+
+      expect(results.get('listThreads')).toMatchObject({ ok: true, detail: 3 });
+      expect(results.get('listMessages')).toMatchObject({ ok: true, detail: 2 });
+      const assistants = results.get('listAssistants');
+      expect(assistants).toMatchObject({ ok: true, detail: { ids: ['jan'] } });
+      expect((assistants as { detail: { warnings: string[] } }).detail.warnings).toEqual([
+        expect.stringMatching(/default assistant could not be saved.*read-only or not writable \(EACCES\)/),
+      ]);
+      for (const step of ['appendMessage', 'updateThread', 'updateMessage', 'deleteThread', 'createThread', 'createAssistant', 'createThreadInNewFolder']) {
+        const result = results.get(step);
+        expect(result, step).toMatchObject({ ok: false, code: 'READ_ONLY' });
+        expect((result as { message: string }).message, step).toMatch(/^Cannot .* the folder is read-only or not writable \(EACCES\)\.$/);
+      }
+    } finally {
+      setWritable(root, true);
+    }
+    expect(snapshot(jan)).toEqual(before);
+    expect(readdirSync(path.join(root, 'other'))).toEqual([]);
+  });
+});

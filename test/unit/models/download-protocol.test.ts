@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { parseChildMessage, parseParentMessage } from '../../../extensions/llamacpp/worker/download-protocol';
+
+describe('download child protocol', () => {
+  it('accepts the parent messages', () => {
+    const job = { uri: 'https://h/x.gguf', dirPath: '/tmp/d', sha256: 'a'.repeat(64) };
+    expect(parseParentMessage({ type: 'resolve', job })).toEqual({ type: 'resolve', job });
+    expect(parseParentMessage({ type: 'download' })).toEqual({ type: 'download' });
+    expect(parseParentMessage({ type: 'cancel', discard: true })).toEqual({ type: 'cancel', discard: true });
+  });
+
+  it.each([null, 'resolve', { type: 'resolve' }, { type: 'resolve', job: { uri: 1, dirPath: '/d' } }, { type: 'resolve', job: { uri: 'u', dirPath: '/d', fileName: 3 } }, { type: 'cancel' }, { type: 'explode' }])(
+    'refuses the parent message %j',
+    (message) => expect(parseParentMessage(message)).toBeUndefined(),
+  );
+
+  it('accepts the child messages and copies only known fields', () => {
+    expect(parseChildMessage({ type: 'resolved', entrypoint: '/d/x.gguf', files: ['/d/x.gguf'], totalBytes: 10, downloadedBytes: 4, extra: 1 })).toEqual({
+      type: 'resolved', entrypoint: '/d/x.gguf', files: ['/d/x.gguf'], totalBytes: 10, downloadedBytes: 4,
+    });
+    expect(parseChildMessage({ type: 'progress', downloadedBytes: 5, totalBytes: 10 })).toEqual({ type: 'progress', downloadedBytes: 5, totalBytes: 10 });
+    expect(parseChildMessage({ type: 'done', entrypoint: '/d/x.gguf', files: [] })).toEqual({ type: 'done', entrypoint: '/d/x.gguf', files: [] });
+    expect(parseChildMessage({ type: 'error', code: 'CHECKSUM_MISMATCH', message: 'bad' })).toEqual({ type: 'error', code: 'CHECKSUM_MISMATCH', message: 'bad' });
+    expect(parseChildMessage({ type: 'verifying' })).toEqual({ type: 'verifying' });
+    expect(parseChildMessage({ type: 'cancelled' })).toEqual({ type: 'cancelled' });
+  });
+
+  it.each([
+    { type: 'progress', downloadedBytes: -1, totalBytes: 10 },
+    { type: 'progress', downloadedBytes: 1.5, totalBytes: 10 },
+    { type: 'resolved', entrypoint: '/x', files: [1], totalBytes: 1, downloadedBytes: 0 },
+    { type: 'error', code: 'WHATEVER', message: 'x' },
+    { type: 'done', files: [] },
+    [],
+  ])('refuses the child message %j', (message) => expect(parseChildMessage(message)).toBeUndefined());
+});

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeEngine, parseModelJson, serializeModel } from '../../../extensions/models/model-json';
+
+describe('model.json parsing', () => {
+  it('fills Jan defaults for a minimal file and keeps what it has', () => {
+    const result = parseModelJson(JSON.stringify({ id: 'tiny', settings: { llama_model_path: 'tiny.gguf', ctx_len: 2048 } }));
+    expect(result).toEqual({
+      ok: true,
+      model: {
+        object: 'model',
+        version: '1.0',
+        format: 'gguf',
+        sources: [],
+        id: 'tiny',
+        name: 'tiny',
+        created: 0,
+        description: '',
+        settings: { llama_model_path: 'tiny.gguf', ctx_len: 2048 },
+        parameters: {},
+        metadata: {},
+        engine: 'llamacpp',
+      },
+    });
+  });
+
+  it('treats null as absent, as Jan writes unset fields', () => {
+    const result = parseModelJson(JSON.stringify({ id: 'm', name: null, description: null, sources: null, metadata: null, engine: null }));
+    expect(result.ok && result.model).toMatchObject({ name: 'm', description: '', sources: [], metadata: {}, engine: 'llamacpp' });
+  });
+
+  it('maps the engine names Jan used for llama.cpp, and keeps remote engines', () => {
+    expect(['nitro', 'cortex', 'cortex.llamacpp', 'llama-cpp', 'LLAMACPP', undefined].map(normalizeEngine)).toEqual(Array(6).fill('llamacpp'));
+    expect(normalizeEngine('openai')).toBe('openai');
+  });
+
+  it('reads a byte-order mark and round-trips what it serializes', () => {
+    const first = parseModelJson(`\ufeff${JSON.stringify({ id: 'bom', name: 'With BOM' })}`);
+    expect(first.ok).toBe(true);
+    if (!first.ok) return;
+    expect(parseModelJson(serializeModel(first.model))).toEqual(first);
+  });
+
+  it.each([
+    ['{ "id": ', /not valid JSON/],
+    ['"just a string"', /not a JSON object/],
+    ['{}', /"id" is missing/],
+    ['{ "id": 42 }', /"id" should be a string/],
+    ['{ "id": "../../etc" }', /not a valid model id/],
+    ['{ "id": "a/b" }', /not a valid model id/],
+    ['{ "id": "ok", "object": "thread" }', /"object" is "thread", not "model"/],
+    ['{ "id": "ok", "settings": [] }', /"settings" should be an object/],
+    ['{ "id": "ok", "settings": { "llama_model_path": 3 } }', /settings: "llama_model_path" should be a string/],
+    ['{ "id": "ok", "sources": [{ "filename": 1 }] }', /sources\[0\]: "filename" should be a string/],
+    ['{ "id": "ok", "created": "yesterday" }', /"created" should be a number/],
+  ])('refuses %s with a message that names the problem', (text, message) => {
+    const result = parseModelJson(text);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error).toMatch(message);
+  });
+});

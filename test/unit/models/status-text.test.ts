@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import type { EngineStatus } from '@jan/core';
+import { describeStatus } from '../../../src/vscode/models/status-text';
+
+const report = (status: EngineStatus, engine = 'llama.cpp') => ({ engine, status });
+
+describe('status bar text', () => {
+  it('names the configured chat model when nothing is loaded', () => {
+    expect(describeStatus([report({ state: 'idle' })], 'qwen2.5-1.5b-instruct')).toMatchObject({ state: 'idle', text: '$(hubot) qwen2.5-1.5b-instruct' });
+    expect(describeStatus([], undefined)).toMatchObject({ state: 'idle', text: '$(hubot) Jan: no model' });
+  });
+
+  it('shows model, state and the last tokens/s', () => {
+    expect(describeStatus([report({ state: 'ready', modelId: 'm', lastTokensPerSecond: 34.4 })], 'm').text).toBe('$(hubot) m · 34 tok/s');
+    expect(describeStatus([report({ state: 'generating', modelId: 'm', lastTokensPerSecond: 5.25 })], 'm').text).toBe('$(sync~spin) m · generating · 5.3 tok/s');
+    expect(describeStatus([report({ state: 'loading', modelId: 'm', lastTokensPerSecond: 9 })], 'm').text).toBe('$(loading~spin) m · loading');
+    expect(describeStatus([report({ state: 'ready', modelId: 'm' })], 'm').text).toBe('$(hubot) m');
+  });
+
+  it('puts the error in the tooltip', () => {
+    const view = describeStatus([report({ state: 'error', modelId: 'm', error: 'the worker crashed' })], 'm');
+    expect(view.text).toBe('$(error) m · error');
+    expect(view.tooltip).toContain('the worker crashed');
+  });
+
+  it('shows the busiest engine when several report', () => {
+    const view = describeStatus([report({ state: 'ready', modelId: 'chat' }), report({ state: 'generating', modelId: 'remote' }, 'OpenAI')], 'chat');
+    expect(view).toMatchObject({ state: 'generating', text: '$(sync~spin) remote · generating' });
+    expect(view.tooltip).toContain('OpenAI');
+  });
+});

@@ -12,6 +12,7 @@ import type {
 } from '@jan/core';
 import {
   ConversationalExtension,
+  DEFAULT_THREAD_TITLE,
   DataFolder,
   ShapeError,
   StoreError,
@@ -22,7 +23,7 @@ import {
   newThreadId,
 } from '@jan/core';
 import { parseMessage, toStoredMessage } from './message-line';
-import { DEFAULT_THREAD_TITLE, parseThread, toStoredThread } from './thread-file';
+import { parseThread, toStoredThread } from './thread-file';
 
 export type ConversationalStoreOptions = Omit<DataFolderOptions, 'logger'>;
 

@@ -1,9 +1,8 @@
 import type { Thread, ThreadAssistantInfo, ThreadModelInfo } from '@jan/core';
-import { compact, expectRecord, isArray, isFiniteNumber, isRecord, isString, optionalField, toMillis, within } from '@jan/core';
+import { DEFAULT_THREAD_TITLE, compact, expectRecord, isArray, isFiniteNumber, isRecord, isString, optionalField, toMillis, within } from '@jan/core';
 
 /** Written when a thread names no engine: Jan lost threads when `model.engine` went missing. */
 export const DEFAULT_ENGINE = 'llamacpp';
-export const DEFAULT_THREAD_TITLE = 'New Thread';
 
 const aString = [isString, 'a string'] as const;
 const aNumber = [isFiniteNumber, 'a number'] as const;

@@ -6,7 +6,7 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Model, StoreWarning } from '@jan/core';
-import { writeFileAtomic } from './atomic-file';
+import { writeFileAtomic } from '@jan/core';
 import { idCandidates, isValidModelId } from './model-id';
 import { LLAMACPP_ENGINE, parseModelJson, serializeModel } from './model-json';
 

@@ -1,7 +1,7 @@
 /** Titles a new thread gets before its first message names it. */
 const DEFAULT_TITLES = new Set(['', 'new thread', 'new chat']);
 
-export const DEFAULT_THREAD_TITLE = 'New Chat';
+export const DEFAULT_THREAD_TITLE = 'New Thread';
 
 export function isDefaultTitle(title: string | undefined): boolean {
   return DEFAULT_TITLES.has((title ?? '').trim().toLowerCase());

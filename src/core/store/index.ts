@@ -3,3 +3,4 @@ export * from './validate';
 export { parseJsonLines } from './json-lines';
 export type { JsonLine, JsonLinesFile } from './json-lines';
 export type { BatchJsonFileResult, JsonFileResult } from './json-file';
+export { createFileAtomic, writeFileAtomic } from './atomic-file';

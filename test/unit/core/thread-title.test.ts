@@ -13,7 +13,7 @@ describe('thread titles', () => {
   });
 
   it('falls back to the default title for empty text', () => {
-    expect(titleFromText('   \n ')).toBe('New Chat');
+    expect(titleFromText('   \n ')).toBe('New Thread');
     expect(isDefaultTitle('New Thread')).toBe(true);
     expect(isDefaultTitle('new chat')).toBe(true);
     expect(isDefaultTitle('My chat')).toBe(false);

@@ -1,0 +1,217 @@
+/**
+ * `npm run bench -- engine`: the llama.cpp engine's worker path against node-llama-cpp called
+ * directly in this process, same model, same settings, same run, alternating. Prints one JSON line:
+ * - tps_ratio: decode tokens/s seen by the consumer through the engine ÷ direct, median of
+ *   back-to-back pairs (goal ≥ 0.97)
+ * - ttft_turn10_ratio: time to first token on turn 10 of a growing conversation ÷ turn 1, through
+ *   the engine (goal ≤ 1.2, from KV-cache reuse); ttft_turn10_ratio_direct is the same figure for
+ *   node-llama-cpp direct, i.e. what the model's own attention over a longer context costs
+ * - ttft_overhead_ms: median extra time to first token of the engine path over direct
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as esbuild from 'esbuild';
+import { getLlama, LlamaChat } from 'node-llama-cpp';
+import type { ChatHistoryItem } from 'node-llama-cpp';
+import type { ChatMessage, Model } from '@jan/core';
+import { LlamaCppEngine } from '../extensions/llamacpp/engine';
+// @ts-expect-error -- plain ESM module shared with esbuild.mjs; it has no type declarations.
+import { aliases } from '../build-aliases.mjs';
+
+const root = process.cwd();
+const MODEL_ID = 'stories260K-chatml-fim';
+const MODEL_FILE = path.resolve(root, '../shared/models', `${MODEL_ID}.gguf`);
+const THREADS = 1;
+const CONTEXT = 2048;
+const TPS_ROUNDS = 11;
+const TPS_MAX_TOKENS = 400;
+const CONVERSATIONS = 5;
+const TURNS = 10;
+const TURN_MAX_TOKENS = 24;
+const SYSTEM = 'You are a storyteller. You tell short stories for children.';
+
+interface Turn {
+  ttftMs: number;
+  decodeTokensPerSecond: number | undefined;
+  text: string;
+  tokens: number;
+  promptTokens?: number;
+  cachedTokens?: number;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** Consumer-side decode speed: tokens after the first, over the time from the first to the last. */
+function decodeRate(tokens: number, firstAt: number, lastAt: number): number | undefined {
+  return tokens > 1 && lastAt > firstAt ? ((tokens - 1) / (lastAt - firstAt)) * 1000 : undefined;
+}
+
+async function bundleWorker(): Promise<string> {
+  const outfile = path.join(root, 'out', 'bench', 'llamacpp-worker.mjs');
+  await esbuild.build({
+    entryPoints: [path.join(root, 'extensions/llamacpp/worker/main.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    alias: aliases as Record<string, string>,
+    external: ['node-llama-cpp'],
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+async function main(): Promise<void> {
+  const model: Model = {
+    object: 'model', version: '1.0', format: 'gguf', sources: [], id: MODEL_ID, name: MODEL_ID, created: 0,
+    description: '', settings: {}, parameters: {}, metadata: {}, engine: 'llamacpp',
+  };
+  const engine = new LlamaCppEngine({
+    resolveModel: async (id) => (id === MODEL_ID ? { model, filePath: MODEL_FILE } : undefined),
+    settings: () => ({ threads: THREADS, gpu: 'off', contextSize: CONTEXT, idleUnloadMinutes: 0, transport: 'process' }),
+    workerPath: await bundleWorker(),
+  });
+  await engine.load(MODEL_ID);
+
+  const llama = await getLlama({ gpu: false, build: 'never', maxThreads: THREADS, logLevel: 'error' as never });
+  const direct = await llama.loadModel({ modelPath: MODEL_FILE });
+  const context = await direct.createContext({ contextSize: CONTEXT, sequences: 1 });
+  const chat = new LlamaChat({ contextSequence: context.getSequence() });
+
+  const viaEngine = async (messages: ChatMessage[], maxTokens: number, sessionKey: string): Promise<Turn> => {
+    const started = performance.now();
+    let firstAt: number | undefined;
+    let lastAt = started;
+    let text = '';
+    let tokens = 0;
+    let promptTokens: number | undefined;
+    let cachedTokens: number | undefined;
+    for await (const chunk of engine.chat({ model: MODEL_ID, messages, max_tokens: maxTokens, temperature: 0, session_key: sessionKey })) {
+      const content = chunk.choices[0]?.delta.content;
+      if (content) {
+        firstAt ??= performance.now();
+        lastAt = performance.now();
+        text += content;
+      }
+      if (chunk.usage) {
+        tokens = chunk.usage.completion_tokens;
+        promptTokens = chunk.usage.prompt_tokens;
+        cachedTokens = chunk.usage.prompt_tokens_details?.cached_tokens;
+      }
+    }
+    firstAt ??= lastAt;
+    return { ttftMs: firstAt - started, decodeTokensPerSecond: decodeRate(tokens, firstAt, lastAt), text, tokens, promptTokens, cachedTokens };
+  };
+
+  const viaDirect = async (messages: ChatMessage[], maxTokens: number): Promise<Turn> => {
+    const history: ChatHistoryItem[] = messages.map((message) =>
+      message.role === 'system' ? { type: 'system', text: message.content } : message.role === 'user' ? { type: 'user', text: message.content } : { type: 'model', response: [message.content] },
+    );
+    history.push({ type: 'model', response: [] });
+    const started = performance.now();
+    let firstAt: number | undefined;
+    let lastAt = started;
+    let tokens = 0;
+    const response = await chat.generateResponse(history, {
+      maxTokens,
+      temperature: 0,
+      onToken: (generated) => {
+        tokens += generated.length;
+      },
+      onTextChunk: () => {
+        firstAt ??= performance.now();
+        lastAt = performance.now();
+      },
+    });
+    firstAt ??= lastAt;
+    return { ttftMs: firstAt - started, decodeTokensPerSecond: decodeRate(tokens, firstAt, lastAt), text: response.response, tokens };
+  };
+
+  // Decode speed: the same greedy request, alternating paths, medians.
+  const storyRequest: ChatMessage[] = [{ role: 'system', content: SYSTEM }, { role: 'user', content: 'Tell me a long story about a brave little cat.' }];
+  await viaEngine(storyRequest, 16, 'warm-up');
+  await viaDirect(storyRequest, 16);
+  const engineRates: number[] = [];
+  const directRates: number[] = [];
+  // Each round's two runs are back to back, so their ratio is little affected by load that drifts over the run.
+  const pairedRatios: number[] = [];
+  let decodedTokens = 0;
+  for (let round = 0; round < TPS_ROUNDS; round++) {
+    const engineFirst = round % 2 === 0;
+    const first = engineFirst ? await viaEngine(storyRequest, TPS_MAX_TOKENS, 'tps') : await viaDirect(storyRequest, TPS_MAX_TOKENS);
+    const second = engineFirst ? await viaDirect(storyRequest, TPS_MAX_TOKENS) : await viaEngine(storyRequest, TPS_MAX_TOKENS, 'tps');
+    const [viaWorker, viaLibrary] = engineFirst ? [first, second] : [second, first];
+    if (viaWorker.decodeTokensPerSecond === undefined || viaLibrary.decodeTokensPerSecond === undefined) continue;
+    engineRates.push(viaWorker.decodeTokensPerSecond);
+    directRates.push(viaLibrary.decodeTokensPerSecond);
+    pairedRatios.push(viaWorker.decodeTokensPerSecond / viaLibrary.decodeTokensPerSecond);
+    decodedTokens = viaWorker.tokens;
+  }
+
+  // Time to first token over growing conversations, the two paths turn by turn.
+  const engineTtft: number[][] = Array.from({ length: TURNS }, () => []);
+  const directTtft: number[][] = Array.from({ length: TURNS }, () => []);
+  const overheads: number[] = [];
+  let turn10Prompt = 0;
+  let turn10Cached = 0;
+  for (let conversation = 0; conversation < CONVERSATIONS; conversation++) {
+    const engineMessages: ChatMessage[] = [{ role: 'system', content: SYSTEM }];
+    const directMessages: ChatMessage[] = [{ role: 'system', content: SYSTEM }];
+    for (let turn = 0; turn < TURNS; turn++) {
+      const question = `Story ${conversation + 1}, part ${turn + 1}: what did the cat do next?`;
+      engineMessages.push({ role: 'user', content: question });
+      directMessages.push({ role: 'user', content: question });
+      const first = (conversation + turn) % 2 === 0;
+      const runEngine = () => viaEngine(engineMessages, TURN_MAX_TOKENS, `conversation-${conversation}`);
+      const runDirect = () => viaDirect(directMessages, TURN_MAX_TOKENS);
+      const [viaWorker, viaLibrary] = first ? [await runEngine(), await runDirect()] : (([b, a]) => [a, b])([await runDirect(), await runEngine()]);
+      engineTtft[turn]!.push(viaWorker.ttftMs);
+      directTtft[turn]!.push(viaLibrary.ttftMs);
+      overheads.push(viaWorker.ttftMs - viaLibrary.ttftMs);
+      if (turn === TURNS - 1) {
+        turn10Prompt = viaWorker.promptTokens ?? 0;
+        turn10Cached = viaWorker.cachedTokens ?? 0;
+      }
+      engineMessages.push({ role: 'assistant', content: viaWorker.text });
+      directMessages.push({ role: 'assistant', content: viaLibrary.text });
+    }
+  }
+
+  await engine.dispose();
+  await context.dispose();
+  await direct.dispose();
+  await llama.dispose();
+
+  const tpsWorker = median(engineRates);
+  const tpsDirect = median(directRates);
+  console.log(
+    JSON.stringify({
+      bench: 'engine',
+      model: MODEL_ID,
+      threads: THREADS,
+      cpus: os.cpus().length,
+      load_average_1m: round(os.loadavg()[0]!, 2),
+      tps_ratio: round(median(pairedRatios)),
+      tps_worker: round(tpsWorker, 1),
+      tps_direct: round(tpsDirect, 1),
+      decoded_tokens: decodedTokens,
+      tps_rounds: TPS_ROUNDS,
+      ttft_turn10_ratio: round(median(engineTtft[TURNS - 1]!) / median(engineTtft[0]!)),
+      ttft_turn10_ratio_direct: round(median(directTtft[TURNS - 1]!) / median(directTtft[0]!)),
+      ttft_turn1_ms: round(median(engineTtft[0]!), 2),
+      ttft_turn10_ms: round(median(engineTtft[TURNS - 1]!), 2),
+      ttft_overhead_ms: round(median(overheads), 2),
+      turn10_prompt_tokens: turn10Prompt,
+      turn10_cached_tokens: turn10Cached,
+      conversations: CONVERSATIONS,
+    }),
+  );
+}
+
+await main();

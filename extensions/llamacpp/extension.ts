@@ -1,0 +1,53 @@
+import { BaseExtension, ExtensionType } from '@jan/core';
+import type { CoreContext, Model, ResolvedModel } from '@jan/core';
+import { LlamaCppEngine } from './engine';
+import { settingDescriptors, toSettings } from './settings';
+import type { LlamaCppSettings } from './settings';
+
+export interface LlamaCppExtensionOptions {
+  /** The model with this id and its GGUF path (from the models extension). */
+  resolveModel(modelId: string): Promise<ResolvedModel | undefined>;
+  listModels?(): Promise<Model[]>;
+  /** The bundled worker; default: llamacpp-worker.mjs next to the running bundle. */
+  workerPath?: string;
+}
+
+/**
+ * The built-in llama.cpp engine extension: registers the engine in `core.engines` on load and
+ * stops its worker on unload. Its settings (`threads`, `gpu`, `contextSize`, `idleUnloadMinutes`,
+ * `transport`) are read before every request, so `updateSettings` applies to the next one.
+ */
+export class LlamaCppExtension extends BaseExtension {
+  readonly engine: LlamaCppEngine;
+
+  constructor(core: CoreContext, options: LlamaCppExtensionOptions) {
+    super('llamacpp', core);
+    this.registerSettings(settingDescriptors);
+    this.engine = new LlamaCppEngine({
+      resolveModel: options.resolveModel,
+      listModels: options.listModels,
+      workerPath: options.workerPath,
+      settings: () => this.engineSettings(),
+      events: core.events,
+      logger: core.logger,
+    });
+  }
+
+  type(): ExtensionType {
+    return ExtensionType.Engine;
+  }
+
+  onLoad(): void {
+    this.core.engines.register(this.engine);
+  }
+
+  override async onUnload(): Promise<void> {
+    this.core.engines.unregister(this.engine.id);
+    await this.engine.dispose();
+  }
+
+  engineSettings(): LlamaCppSettings {
+    const values = new Map(this.getSettings().map((setting) => [setting.key, setting.value]));
+    return toSettings((key) => values.get(key));
+  }
+}

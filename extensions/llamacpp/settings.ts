@@ -1,0 +1,45 @@
+import type { ExtensionSetting } from '@jan/core';
+import type { TransportKind } from './rpc/transport';
+
+/** What the engine reads before each request (the VS Code settings `jan.engine.*`). */
+export interface LlamaCppSettings {
+  /** CPU threads; 0: the machine's physical cores. */
+  threads: number;
+  gpu: 'auto' | 'off';
+  /** Wanted context length, capped at the model's training context. */
+  contextSize: number;
+  /** Unload the model and stop the worker after this many idle minutes; 0: never. */
+  idleUnloadMinutes: number;
+  transport: TransportKind;
+}
+
+export const defaultSettings: LlamaCppSettings = {
+  threads: 0,
+  gpu: 'auto',
+  contextSize: 4096,
+  idleUnloadMinutes: 15,
+  transport: 'process',
+};
+
+export const settingDescriptors: ExtensionSetting[] = [
+  { key: 'threads', title: 'Threads', description: "CPU threads for llama.cpp. 0: the machine's physical cores.", value: defaultSettings.threads },
+  { key: 'gpu', title: 'GPU', description: 'Use a GPU when one is found (auto) or always run on the CPU (off).', value: defaultSettings.gpu },
+  { key: 'contextSize', title: 'Context size', description: "Context length in tokens for chat (capped at the model's training context).", value: defaultSettings.contextSize },
+  { key: 'idleUnloadMinutes', title: 'Idle unload', description: 'Unload a model after this many minutes without use. 0: never.', value: defaultSettings.idleUnloadMinutes },
+  { key: 'transport', title: 'Worker transport', description: 'Where llama.cpp runs: a child process (process) or a worker thread (thread).', value: defaultSettings.transport },
+];
+
+/** Reads settings values of any origin, falling back to the default for anything out of range. */
+export function toSettings(read: (key: keyof LlamaCppSettings) => unknown): LlamaCppSettings {
+  const count = (key: keyof LlamaCppSettings, min: number, fallback: number) => {
+    const value = read(key);
+    return typeof value === 'number' && Number.isFinite(value) && value >= min ? value : fallback;
+  };
+  return {
+    threads: Math.floor(count('threads', 0, defaultSettings.threads)),
+    gpu: read('gpu') === 'off' ? 'off' : 'auto',
+    contextSize: Math.floor(count('contextSize', 16, defaultSettings.contextSize)),
+    idleUnloadMinutes: count('idleUnloadMinutes', 0, defaultSettings.idleUnloadMinutes),
+    transport: read('transport') === 'thread' ? 'thread' : 'process',
+  };
+}

@@ -1,0 +1,76 @@
+import type { ChatHistoryItem } from 'node-llama-cpp';
+import type { ArgsOf, ResultOf } from '../rpc/methods';
+import type { CallContext } from '../rpc/server';
+import { WorkerError } from '../rpc/server';
+import type { LoadedModel } from './loaded-model';
+import { finishReasonOf, generationOptions } from './sampling';
+import { TextBatcher } from './text-batcher';
+
+/**
+ * One chat turn on the model's chat sequence. The history is rendered with the chat wrapper
+ * node-llama-cpp picked from the GGUF's template. The sequence keeps its KV cache between calls
+ * and llama.cpp evaluates only the tokens after the longest prefix it already holds: the next
+ * turn of the thread that used it last costs only its new tokens; another thread shares at
+ * least the system prompt.
+ */
+export function runChat(loaded: LoadedModel, args: ArgsOf<'chat'>, context: CallContext<'chat'>): Promise<ResultOf<'chat'>> {
+  return loaded.chatLock.run(async () => {
+    const history = toHistory(args.messages);
+    const { chat } = loaded;
+    const sequence = chat.sequence;
+    const promptTokens = chat.chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(loaded.model.tokenizer).length;
+    const meterBefore = sequence.tokenMeter.getState();
+
+    const started = performance.now();
+    let firstTokenAt: number | undefined;
+    let completionTokens = 0;
+    let stopReason = 'abort';
+    const batcher = new TextBatcher((text) => context.emit({ text }));
+    if (!context.signal.aborted) {
+      try {
+        const response = await chat.generateResponse(history, {
+          ...generationOptions(args.sampling, sequence.contextSize),
+          signal: context.signal,
+          stopOnAbortSignal: true,
+          onToken: (tokens) => {
+            firstTokenAt ??= performance.now();
+            completionTokens += tokens.length;
+          },
+          onTextChunk: (text) => batcher.push(text),
+        });
+        stopReason = response.metadata.stopReason;
+      } catch (error) {
+        // Cancelled before the first token: node-llama-cpp throws the abort reason instead of returning.
+        if (!context.signal.aborted) throw error;
+      } finally {
+        batcher.flush();
+      }
+    }
+    const ended = performance.now();
+    // What llama.cpp really evaluated, from the sequence's token meter: it counts a decoded token
+    // as "output" when its logits were read, which for the prompt is only its last token.
+    const metered = sequence.tokenMeter.diff(meterBefore);
+    const evaluatedPrompt = metered.usedOutputTokens > 0 ? Math.min(promptTokens, metered.usedInputTokens + 1) : promptTokens;
+    return {
+      finishReason: finishReasonOf(stopReason),
+      promptTokens,
+      cachedPromptTokens: promptTokens - evaluatedPrompt,
+      completionTokens,
+      promptMs: (firstTokenAt ?? ended) - started,
+      generationMs: firstTokenAt === undefined ? 0 : ended - firstTokenAt,
+    };
+  });
+}
+
+/** OpenAI messages → node-llama-cpp history, ending with the model turn to generate. */
+function toHistory(messages: ArgsOf<'chat'>['messages']): ChatHistoryItem[] {
+  if (messages.length === 0) throw new WorkerError('INVALID_REQUEST', 'A chat request needs at least one message');
+  const history: ChatHistoryItem[] = messages.map((message) => {
+    if (message.role === 'system') return { type: 'system', text: message.content };
+    if (message.role === 'user') return { type: 'user', text: message.content };
+    return { type: 'model', response: [message.content] };
+  });
+  // A trailing assistant message is a prefill the reply continues; otherwise a new reply starts.
+  if (messages[messages.length - 1]!.role !== 'assistant') history.push({ type: 'model', response: [] });
+  return history;
+}

@@ -1,0 +1,32 @@
+import type { Sampling } from '../rpc/methods';
+
+export type FinishReason = 'stop' | 'length' | 'abort';
+
+/** node-llama-cpp generation options from the request's OpenAI-style sampling values. */
+export function generationOptions(sampling: Sampling, contextSize: number) {
+  const stop = sampling.stop?.filter((trigger) => trigger.length > 0);
+  const penalties = sampling.frequencyPenalty || sampling.presencePenalty;
+  return {
+    temperature: sampling.temperature,
+    topP: sampling.topP,
+    topK: sampling.topK,
+    seed: sampling.seed,
+    // Without a limit a model that never emits end-of-generation would run on through context shifts.
+    maxTokens: sampling.maxTokens ?? contextSize,
+    customStopTriggers: stop?.length ? stop : undefined,
+    // OpenAI allows -2..2; llama.cpp's penalties are 0..1, and negative ones are not supported.
+    repeatPenalty: penalties
+      ? { frequencyPenalty: clampPenalty(sampling.frequencyPenalty), presencePenalty: clampPenalty(sampling.presencePenalty) }
+      : undefined,
+  };
+}
+
+function clampPenalty(value: number | undefined): number | undefined {
+  return value === undefined ? undefined : Math.min(1, Math.max(0, value));
+}
+
+export function finishReasonOf(stopReason: string): FinishReason {
+  if (stopReason === 'maxTokens') return 'length';
+  if (stopReason === 'abort') return 'abort';
+  return 'stop';
+}

@@ -157,6 +157,7 @@ export class ConversationService implements ConversationApi {
     let firstTokenAt: number | undefined;
     let completionTokens = 0;
     let promptTokens: number | undefined;
+    let cachedPromptTokens: number | undefined;
     try {
       const model = await this.resolveModel(thread);
       message.metadata = { ...message.metadata, model: model.id, engine: model.engine };
@@ -190,6 +191,7 @@ export class ConversationService implements ConversationApi {
         if (chunk.usage) {
           completionTokens = chunk.usage.completion_tokens;
           promptTokens = chunk.usage.prompt_tokens;
+          cachedPromptTokens = chunk.usage.prompt_tokens_details?.cached_tokens;
         }
       }
       message.status = signal.aborted ? 'stopped' : 'ready';
@@ -213,6 +215,7 @@ export class ConversationService implements ConversationApi {
         ...message.metadata,
         completion_tokens: completionTokens,
         ...(promptTokens !== undefined ? { prompt_tokens: promptTokens } : {}),
+        ...(cachedPromptTokens !== undefined ? { cached_prompt_tokens: cachedPromptTokens } : {}),
         tokens_per_second: Math.round((completionTokens / seconds) * 10) / 10,
         time_to_first_token_ms: firstTokenAt - started,
       };

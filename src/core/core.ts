@@ -1,6 +1,6 @@
 import { EngineRegistry } from './engines';
 import { EventBus } from './events';
-import type { BaseExtension, CoreContext } from './extension';
+import type { BaseExtension, CoreContext, ExtensionFailure } from './extension';
 import { ExtensionManager } from './extension';
 import type { Logger } from './logger';
 
@@ -42,8 +42,9 @@ export class JanCore {
     return this;
   }
 
-  async start(): Promise<void> {
-    await this.extensions.loadAll();
+  /** Loads every extension; the ones that failed are returned (and logged), the rest run. */
+  async start(): Promise<ExtensionFailure[]> {
+    return this.extensions.loadAll();
   }
 
   async stop(): Promise<void> {

@@ -42,6 +42,8 @@ export interface MessageMetadata {
   tokens_per_second?: number;
   prompt_tokens?: number;
   completion_tokens?: number;
+  /** Prompt tokens the engine found in its KV cache and did not evaluate again. */
+  cached_prompt_tokens?: number;
   /** Milliseconds from send to first token. */
   time_to_first_token_ms?: number;
   error?: string;

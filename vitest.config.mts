@@ -9,6 +9,7 @@ export default defineConfig({
     },
   },
   test: {
+    reporters: ['default', './test/support/summary-reporter.ts'],
     include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/webview/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,

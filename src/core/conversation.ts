@@ -59,9 +59,14 @@ export class ConversationService implements ConversationApi {
     return this.exclusive(threadId, async (signal) => {
       const thread = await this.thread(threadId);
       const { messages } = await this.deps.conversational.listMessages(threadId);
+      // Without an id, only a reply that answers the last user message is replaced; when the last
+      // message is the user's (its reply failed and was not stored), it is simply answered again.
+      const last = messages[messages.length - 1];
       const target = assistantMessageId
         ? messages.find((message) => message.id === assistantMessageId && message.role === 'assistant')
-        : [...messages].reverse().find((message) => message.role === 'assistant');
+        : last?.role === 'assistant'
+          ? last
+          : undefined;
       if (assistantMessageId && !target) throw new Error('That reply is no longer in the thread.');
       if (target) await this.deps.conversational.truncateFrom(threadId, target.id);
       else if (!messages.some((message) => message.role === 'user')) throw new Error('There is nothing to answer yet.');

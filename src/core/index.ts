@@ -12,5 +12,6 @@ export * from './conversation-request';
 export * from './thread-title';
 export * from './completion';
 export * from './selection-actions';
+export * from './selection-block';
 export * from './data-folder';
 export * from './store';

@@ -1,4 +1,6 @@
 /** Commands on selected code: what each one asks and where its answer goes. */
+import { fencedSelection } from './selection-block';
+
 export type SelectionAction = 'explain' | 'fix' | 'document' | 'tests' | 'refactor' | 'custom';
 
 export interface SelectionInput {
@@ -35,15 +37,7 @@ export const EDIT_SYSTEM_PROMPT =
 /** The user message for an action: the ask, the code as a fenced block with its origin. */
 export function selectionPrompt(action: SelectionAction, input: SelectionInput): string {
   const ask = [SELECTION_ACTIONS[action].ask, input.instruction?.trim()].filter(Boolean).join('\n\n');
-  return `${ask}\n\n${fencedSelection(input)}`;
-}
-
-/** A fenced block of code with its file and line range; the fence outgrows any fence inside. */
-export function fencedSelection(input: Pick<SelectionInput, 'code' | 'languageId' | 'fileName' | 'startLine' | 'endLine'>): string {
-  const longest = Math.max(2, ...[...input.code.matchAll(/`{3,}/g)].map((match) => match[0].length));
-  const fence = '`'.repeat(longest + 1);
-  const range = input.startLine === input.endLine ? `${input.startLine}` : `${input.startLine}-${input.endLine}`;
-  return `${input.fileName}:${range}\n${fence}${input.languageId}\n${input.code.replace(/\n$/, '')}\n${fence}`;
+  return `${ask}\n\n${fencedSelection({ ...input, path: input.fileName })}`;
 }
 
 /**

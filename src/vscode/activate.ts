@@ -1,8 +1,16 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { JanCore } from '@jan/core';
+import { ConversationService, JanCore } from '@jan/core';
+import { JanAssistantsExtension } from '../../extensions/assistants';
+import { JanConversationalExtension } from '../../extensions/conversational';
+import { LlamaCppExtension } from '../../extensions/llamacpp';
+import { registerChatView } from './chat';
+import { registerInlineCompletion } from './completion/inline-provider';
 import { createLogger } from './logger';
 import { registerModelFeatures } from './models';
+import { registerSelectionCommands } from './selection/commands';
+import { ProposalStore } from './selection/proposals';
+import { chosenModel, engineSettingValues } from './settings';
 
 /** Everything the VS Code adapters share; built once at activation, cheaply. */
 export interface JanServices {
@@ -25,8 +33,13 @@ export function resolveModelsFolder(context: vscode.ExtensionContext): string {
   return value && value.trim() ? value.trim() : path.join(context.globalStorageUri.fsPath, 'models');
 }
 
-/** Activation: no model, no worker, no heavy import. Returns the teardown. */
+/**
+ * The composition root: builds the core over this workspace's `.jan`, registers the built-in
+ * extensions and wires the editor features. Cheap: no model, no worker, no file read happens
+ * until the user needs one. Returns the teardown.
+ */
 export function activateJan(context: vscode.ExtensionContext): () => Promise<void> {
+  const started = performance.now();
   const log = vscode.window.createOutputChannel('Jan', { log: true });
   context.subscriptions.push(log);
   const core = new JanCore({
@@ -35,17 +48,66 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
     logger: createLogger(log),
   });
   const services: JanServices = { core, context, log };
-  context.subscriptions.push(vscode.commands.registerCommand('jan.showLog', () => log.show()));
-  registerModelFeatures(services);
 
-  const started = core.start().then(
-    () => log.info(`Jan started; data in ${core.context.janFolder}, models in ${core.context.modelsFolder}`),
+  const models = registerModelFeatures(services);
+  const conversational = new JanConversationalExtension(core.context, {
+    commitToGit: vscode.workspace.getConfiguration('jan.threads').get<boolean>('commitToGit', false),
+  });
+  const assistants = new JanAssistantsExtension(core.context);
+  const llamacpp = new LlamaCppExtension(core.context, {
+    resolveModel: (id) => models.resolveModel(id),
+    listModels: async () => (await models.listModels()).models,
+    workerPath: context.asAbsolutePath('dist/llamacpp-worker.mjs'),
+  });
+  llamacpp.updateSettings(engineSettingValues());
+  core.register(conversational, assistants, llamacpp);
+
+  const conversation = new ConversationService({
+    conversational,
+    assistants,
+    engines: core.engines,
+    events: core.events,
+    logger: core.context.logger,
+    defaultModel: () => chosenModel(models, 'chat'),
+  });
+
+  const loaded = core.start();
+  const proposals = new ProposalStore();
+  const chat = registerChatView(services, {
+    backend: loaded.then(() => ({ conversational, assistants, models, conversation })),
+    proposeEdit: (document, range, replacement, title) => proposals.propose(document, range, replacement, title),
+  });
+  context.subscriptions.push(
+    chat,
+    registerSelectionCommands({
+      engines: core.engines,
+      proposals,
+      chatModel: () => chosenModel(models, 'chat'),
+      askInChat: (text) => chat.askInChat(text),
+    }),
+    registerInlineCompletion({
+      engines: core.engines,
+      logger: core.context.logger,
+      completionModel: () => chosenModel(models, 'completion'),
+    }),
+    vscode.commands.registerCommand('jan.showLog', () => log.show()),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('jan.engine')) llamacpp.updateSettings(engineSettingValues());
+    }),
+  );
+
+  const ready = loaded.then(
+    (failures) => {
+      for (const failure of failures) void vscode.window.showErrorMessage(`Jan: the ${failure.name} extension failed to load: ${failure.error}`);
+      log.info(`Jan started; data in ${core.context.janFolder}, models in ${core.context.modelsFolder}`);
+    },
     (error: unknown) => log.error(`Jan failed to start: ${String(error)}`),
   );
-  void services;
+  log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms`);
 
   return async () => {
-    await started;
+    await ready;
+    await chat.shutdown();
     await core.stop();
   };
 }

@@ -16,6 +16,8 @@ export interface SelectionCommandDeps {
   chatModel: () => Promise<{ id: string; engine: string } | undefined>;
   /** Starts a new chat thread with this message and shows the chat. */
   askInChat: (text: string) => Promise<void>;
+  /** Shared with the chat view's Apply button: one place shows and applies proposed edits. */
+  proposals: ProposalStore;
 }
 
 const COMMANDS: Record<SelectionAction, string> = {
@@ -80,7 +82,7 @@ async function generateEdit(deps: SelectionCommandDeps, title: string, prompt: s
   );
 }
 
-async function run(action: SelectionAction, deps: SelectionCommandDeps, proposals: ProposalStore): Promise<void> {
+async function run(action: SelectionAction, deps: SelectionCommandDeps): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   const input = editor && selectionInput(editor);
   if (!editor || !input) {
@@ -112,11 +114,11 @@ async function run(action: SelectionAction, deps: SelectionCommandDeps, proposal
     void vscode.window.showWarningMessage('The model returned no code. Try again or rephrase the request.');
     return;
   }
-  await proposals.propose(document, range, fitReplacement(input.code, code), spec.title);
+  await deps.proposals.propose(document, range, fitReplacement(input.code, code), spec.title);
 }
 
 export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Disposable {
-  const proposals = new ProposalStore();
+  const proposals = deps.proposals;
   const disposables: vscode.Disposable[] = [
     vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, proposals),
     vscode.commands.registerCommand('jan.acceptProposal', () => proposals.accept()),
@@ -126,7 +128,7 @@ export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Di
     disposables.push(
       vscode.commands.registerCommand(command, async () => {
         try {
-          await run(action, deps, proposals);
+          await run(action, deps);
         } catch (error) {
           const noModel = error instanceof EngineError && error.code === 'NO_MODEL';
           const pick = await vscode.window.showErrorMessage(`Jan: ${errorMessage(error)}`, ...(noModel ? ['Select Chat Model'] : []));

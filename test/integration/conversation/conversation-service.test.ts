@@ -140,6 +140,20 @@ describe('ConversationService with the real store', () => {
     expect(engine.requests[2]!.messages.at(-1)).toEqual({ role: 'user', content: 'question two' });
   });
 
+  it('regenerates after a failed, unstored reply without touching earlier turns', async () => {
+    const thread = await newThread();
+    engine.replies = [['good'], ['retried']];
+    await service.send(thread.id, 'first question');
+    chatModel = undefined;
+    const failed = await service.send(thread.id, 'second question');
+    expect(failed.metadata?.error_code).toBe('NO_MODEL');
+    chatModel = { id: 'tiny', engine: 'scripted' };
+    const retried = await service.regenerate(thread.id);
+    expect(textOf(retried)).toBe('retried');
+    const { messages } = await store.listMessages(thread.id);
+    expect(messages.map((message) => textOf(message))).toEqual(['first question', 'good', 'second question', 'retried']);
+  });
+
   it('refuses a second send while a reply is being written, and empty messages', async () => {
     const thread = await newThread();
     engine.tokenDelayMs = 10;

@@ -4,12 +4,10 @@ import { extractCode, fencedSelection, fitReplacement, selectionPrompt } from '@
 const input = { code: 'const x = 1;\n', languageId: 'typescript', fileName: 'src/a.ts', startLine: 3, endLine: 4 };
 
 describe('selection actions', () => {
-  it('puts the code in a fenced block with its file and range', () => {
-    expect(fencedSelection(input)).toBe('src/a.ts:3-4\n```typescript\nconst x = 1;\n```');
-    expect(fencedSelection({ ...input, endLine: 3 })).toMatch(/^src\/a\.ts:3\n/);
-    const nested = fencedSelection({ ...input, code: 'text\n````\ninside\n````' });
-    expect(nested).toContain('`````typescript');
-    expect(selectionPrompt('custom', { ...input, instruction: 'Make it a let.' })).toBe(`Make it a let.\n\n${fencedSelection(input)}`);
+  it('asks with the code as a fenced block naming its file and range', () => {
+    const block = fencedSelection({ ...input, path: input.fileName });
+    expect(block).toBe('```typescript src/a.ts:3-4\nconst x = 1;\n```\n');
+    expect(selectionPrompt('custom', { ...input, instruction: 'Make it a let.' })).toBe(`Make it a let.\n\n${block}`);
     expect(selectionPrompt('fix', input)).toMatch(/^Fix the bugs/);
   });
 

@@ -1,0 +1,33 @@
+export interface SelectionBlockInput {
+  code: string;
+  /** VS Code language id of the document. */
+  languageId: string;
+  /** Workspace-relative path. */
+  path: string;
+  /** 1-based, inclusive. */
+  startLine: number;
+  endLine: number;
+}
+
+/** VS Code language ids whose fence name differs (the webview highlights by fence name). */
+const FENCE_NAMES: Record<string, string> = {
+  typescriptreact: 'tsx',
+  javascriptreact: 'jsx',
+  shellscript: 'bash',
+  plaintext: 'text',
+  jsonc: 'json',
+  dockercompose: 'yaml',
+};
+
+/**
+ * The selection as a fenced block whose info string names the language, file and lines
+ * (```ts src/a.ts:3-9). The fence is longer than any backtick run in the code.
+ */
+export function fencedSelection({ code, languageId, path, startLine, endLine }: SelectionBlockInput): string {
+  const longest = Math.max(2, ...[...code.matchAll(/`+/g)].map((match) => match[0].length));
+  const fence = '`'.repeat(longest + 1);
+  const lines = startLine === endLine ? `${startLine}` : `${startLine}-${endLine}`;
+  const language = FENCE_NAMES[languageId] ?? languageId;
+  const location = `${path}:${lines}`;
+  return `${fence}${language} ${location}\n${code.replace(/\r?\n$/, '')}\n${fence}\n`;
+}

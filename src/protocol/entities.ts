@@ -1,0 +1,118 @@
+/**
+ * What the chat webview shows, as schemas: the host turns core entities into these views, and
+ * both sides validate them on arrival. Types are inferred from the schemas so the two never drift.
+ */
+import * as v from 'valibot';
+
+/** Message text may be a pasted file; past this the message is refused, not truncated. */
+export const MAX_TEXT_LENGTH = 8 * 1024 * 1024;
+export const MAX_TITLE_LENGTH = 500;
+export const MAX_PAGE_SIZE = 2000;
+
+/** Thread and message ids name folders and lines in `.jan`: no separators, no dot-only names. */
+export const IdSchema = v.pipe(
+  v.string(),
+  v.regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'Invalid id.'),
+);
+
+/** True when `id` can travel in the protocol (and name a folder in `.jan`). */
+export function isProtocolId(id: string): boolean {
+  return v.is(IdSchema, id);
+}
+
+export const TextSchema = v.pipe(v.string(), v.maxLength(MAX_TEXT_LENGTH, 'The text is too long (over 8 MB).'));
+export const TitleSchema = v.pipe(v.string(), v.trim(), v.minLength(1, 'A title cannot be empty.'), v.maxLength(MAX_TITLE_LENGTH));
+const TimeSchema = v.pipe(v.number(), v.finite());
+const ShortString = v.pipe(v.string(), v.maxLength(1000));
+
+/** Error codes the view knows an action for; any other code travels as `UNKNOWN`. */
+export const ERROR_CODES = [
+  'NO_MODEL',
+  'MODEL_NOT_FOUND',
+  'INVALID_MODEL_FILE',
+  'INSUFFICIENT_MEMORY',
+  'WORKER_CRASHED',
+  'CONTEXT_TOO_LONG',
+  'ABORTED',
+  'REMOTE_ERROR',
+  'UNKNOWN',
+] as const;
+export const ErrorCodeSchema = v.picklist(ERROR_CODES);
+export type ErrorCode = v.InferOutput<typeof ErrorCodeSchema>;
+
+export const ChatErrorSchema = v.object({
+  code: ErrorCodeSchema,
+  message: v.pipe(v.string(), v.maxLength(10_000)),
+});
+export type ChatError = v.InferOutput<typeof ChatErrorSchema>;
+
+export const MessageViewSchema = v.object({
+  id: IdSchema,
+  role: v.picklist(['user', 'assistant', 'system']),
+  text: TextSchema,
+  status: v.picklist(['ready', 'pending', 'error', 'stopped']),
+  created: TimeSchema,
+  model: v.optional(ShortString),
+  tokensPerSecond: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0))),
+  completionTokens: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  /** Old turns left out of this reply to fit the context window. */
+  droppedMessages: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  error: v.optional(ChatErrorSchema),
+});
+export type MessageView = v.InferOutput<typeof MessageViewSchema>;
+
+export const ThreadSummarySchema = v.object({
+  id: IdSchema,
+  title: v.pipe(v.string(), v.maxLength(MAX_TITLE_LENGTH)),
+  updated: TimeSchema,
+});
+export type ThreadSummary = v.InferOutput<typeof ThreadSummarySchema>;
+
+/** The per-thread settings panel; an absent number means "the model's default". */
+export const ThreadSettingsSchema = v.object({
+  instructions: v.pipe(v.string(), v.maxLength(100_000, 'Instructions are limited to 100,000 characters.')),
+  temperature: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0, 'Temperature is 0 to 2.'), v.maxValue(2, 'Temperature is 0 to 2.'))),
+  maxTokens: v.optional(v.pipe(v.number(), v.integer('Max tokens is a whole number.'), v.minValue(1, 'Max tokens is at least 1.'), v.maxValue(1_000_000))),
+  contextLength: v.optional(v.pipe(v.number(), v.integer('Context length is a whole number.'), v.minValue(256, 'Context length is at least 256.'), v.maxValue(10_000_000))),
+});
+export type ThreadSettings = v.InferOutput<typeof ThreadSettingsSchema>;
+
+export const ThreadViewSchema = v.object({
+  id: IdSchema,
+  title: v.pipe(v.string(), v.maxLength(MAX_TITLE_LENGTH)),
+  /** Undefined: the thread follows the user's default chat model. */
+  modelId: v.optional(ShortString),
+  assistantId: v.optional(ShortString),
+  settings: ThreadSettingsSchema,
+});
+export type ThreadView = v.InferOutput<typeof ThreadViewSchema>;
+
+export const ModelOptionSchema = v.object({
+  id: ShortString,
+  name: ShortString,
+  engine: ShortString,
+});
+export type ModelOption = v.InferOutput<typeof ModelOptionSchema>;
+
+export const AssistantOptionSchema = v.object({
+  id: ShortString,
+  name: ShortString,
+});
+export type AssistantOption = v.InferOutput<typeof AssistantOptionSchema>;
+
+/** Everything the view needs to draw itself from nothing (after `ready`). */
+export const ChatStateSchema = v.object({
+  /** Null: a new chat whose thread is created by its first message. */
+  thread: v.nullable(ThreadViewSchema),
+  messages: v.array(MessageViewSchema),
+  generating: v.boolean(),
+  models: v.array(ModelOptionSchema),
+  assistants: v.array(AssistantOptionSchema),
+  defaultModelId: v.optional(ShortString),
+  /** The choices a new chat will be created with. */
+  pendingModelId: v.optional(ShortString),
+  pendingAssistantId: v.optional(ShortString),
+  /** Jan could not start; the view shows this instead of a chat. */
+  startupError: v.optional(v.pipe(v.string(), v.maxLength(10_000))),
+});
+export type ChatState = v.InferOutput<typeof ChatStateSchema>;

@@ -1,0 +1,115 @@
+/**
+ * The two directions of the chat view's message channel. The webview says `ready` first; the
+ * host answers with `state` (the handshake avoids losing messages posted before the page listens).
+ */
+import * as v from 'valibot';
+import {
+  AssistantOptionSchema,
+  ChatErrorSchema,
+  ChatStateSchema,
+  IdSchema,
+  MAX_PAGE_SIZE,
+  MessageViewSchema,
+  ModelOptionSchema,
+  TextSchema,
+  ThreadSettingsSchema,
+  ThreadSummarySchema,
+  type ThreadSettings,
+  ThreadViewSchema,
+  TitleSchema,
+} from './entities';
+
+const QuerySchema = v.pipe(v.string(), v.maxLength(500));
+const ModelIdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(1000));
+const LinkSchema = v.pipe(v.string(), v.maxLength(8192));
+
+/** Commands the webview may ask the host to run; anything else is refused. */
+export const HostActionSchema = v.picklist(['downloadModel', 'importModel', 'showLog']);
+export type HostAction = v.InferOutput<typeof HostActionSchema>;
+
+export const WebviewMessageSchema = v.variant('type', [
+  v.object({ type: v.literal('ready') }),
+  v.object({ type: v.literal('send'), threadId: v.nullable(IdSchema), text: v.pipe(TextSchema, v.check((text) => text.trim().length > 0, 'The message is empty.')) }),
+  v.object({ type: v.literal('stop'), threadId: IdSchema }),
+  v.object({ type: v.literal('regenerate'), threadId: IdSchema, messageId: v.optional(IdSchema) }),
+  v.object({ type: v.literal('editAndResend'), threadId: IdSchema, messageId: IdSchema, text: v.pipe(TextSchema, v.check((text) => text.trim().length > 0, 'The message is empty.')) }),
+  v.object({ type: v.literal('deleteMessage'), threadId: IdSchema, messageId: IdSchema }),
+  v.object({ type: v.literal('newThread') }),
+  v.object({ type: v.literal('selectThread'), threadId: IdSchema }),
+  v.object({
+    type: v.literal('listThreads'),
+    query: QuerySchema,
+    offset: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    limit: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_PAGE_SIZE)),
+  }),
+  v.object({ type: v.literal('renameThread'), threadId: IdSchema, title: TitleSchema }),
+  v.object({ type: v.literal('deleteThread'), threadId: IdSchema }),
+  v.object({ type: v.literal('undoDeleteThread'), threadId: IdSchema }),
+  v.object({ type: v.literal('selectModel'), threadId: v.nullable(IdSchema), modelId: v.nullable(ModelIdSchema) }),
+  v.object({ type: v.literal('selectAssistant'), threadId: v.nullable(IdSchema), assistantId: ModelIdSchema }),
+  v.object({ type: v.literal('updateSettings'), threadId: IdSchema, settings: ThreadSettingsSchema }),
+  v.object({ type: v.literal('copy'), text: TextSchema }),
+  v.object({ type: v.literal('insertCode'), code: TextSchema }),
+  v.object({ type: v.literal('applyCode'), code: TextSchema, language: v.optional(v.pipe(v.string(), v.maxLength(100))) }),
+  v.object({ type: v.literal('openLink'), href: LinkSchema }),
+  v.object({ type: v.literal('runAction'), action: HostActionSchema }),
+]);
+export type WebviewMessage = v.InferOutput<typeof WebviewMessageSchema>;
+
+export const HostMessageSchema = v.variant('type', [
+  v.object({ type: v.literal('state'), state: ChatStateSchema }),
+  v.object({
+    type: v.literal('threads'),
+    query: QuerySchema,
+    offset: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    total: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    items: v.array(ThreadSummarySchema),
+  }),
+  v.object({ type: v.literal('threadChanged'), thread: ThreadSummarySchema }),
+  v.object({ type: v.literal('threadRemoved'), id: IdSchema, title: v.string(), undoable: v.boolean() }),
+  v.object({ type: v.literal('thread'), thread: ThreadViewSchema }),
+  v.object({ type: v.literal('message'), threadId: IdSchema, message: MessageViewSchema }),
+  v.object({ type: v.literal('messages'), threadId: IdSchema, messages: v.array(MessageViewSchema) }),
+  v.object({ type: v.literal('generating'), threadId: IdSchema, generating: v.boolean() }),
+  v.object({
+    type: v.literal('notice'),
+    threadId: v.nullable(IdSchema),
+    error: v.nullable(ChatErrorSchema),
+    /** The text of a message that could not be sent, given back so nothing is lost. */
+    draft: v.optional(TextSchema),
+  }),
+  v.object({ type: v.literal('models'), models: v.array(ModelOptionSchema), defaultModelId: v.optional(v.string()) }),
+  v.object({ type: v.literal('assistants'), assistants: v.array(AssistantOptionSchema) }),
+  /** A failure that belongs to no reply (a rename, a save, a link that was refused). */
+  v.object({ type: v.literal('error'), message: v.pipe(v.string(), v.maxLength(10_000)) }),
+  v.object({ type: v.literal('insertText'), text: TextSchema }),
+  v.object({ type: v.literal('focusInput') }),
+]);
+export type HostMessage = v.InferOutput<typeof HostMessageSchema>;
+
+export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: string };
+
+function parseWith<T>(schema: v.GenericSchema<unknown, T>, input: unknown): ParseResult<T> {
+  const result = v.safeParse(schema, input);
+  if (result.success) return { ok: true, message: result.output };
+  const issue = result.issues[0];
+  const where = issue.path?.map((item) => String(item.key)).join('.') ?? '';
+  const type = typeof input === 'object' && input !== null && 'type' in input ? String((input as { type: unknown }).type).slice(0, 40) : '?';
+  return { ok: false, error: `Invalid "${type}" message${where ? ` at ${where}` : ''}: ${issue.message}` };
+}
+
+/** Validates what the webview sent; the host acts only on a message that passes. */
+export function parseWebviewMessage(input: unknown): ParseResult<WebviewMessage> {
+  return parseWith(WebviewMessageSchema, input);
+}
+
+/** Validates what the host sent; the webview drops a message that fails. */
+export function parseHostMessage(input: unknown): ParseResult<HostMessage> {
+  return parseWith(HostMessageSchema, input);
+}
+
+/** Validates settings typed into the per-thread settings panel. */
+export function parseThreadSettings(input: unknown): ParseResult<ThreadSettings> {
+  const result = v.safeParse(ThreadSettingsSchema, input);
+  return result.success ? { ok: true, message: result.output } : { ok: false, error: result.issues[0].message };
+}

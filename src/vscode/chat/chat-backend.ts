@@ -1,0 +1,43 @@
+/**
+ * What the chat view's controller needs, as interfaces: the core's services, the store and
+ * conversation (ChatBackend) and the editor (ChatHostPort). VS Code provides the port in
+ * editor-port.ts; the browser tests provide the same interfaces around the real store.
+ */
+import type {
+  AssistantExtension,
+  ConversationApi,
+  ConversationalExtension,
+  EngineRegistry,
+  EventBus,
+  Logger,
+  ModelExtension,
+} from '@jan/core';
+import type { HostAction } from '@jan/protocol';
+
+export interface ChatBackend {
+  conversational: ConversationalExtension;
+  assistants: AssistantExtension;
+  models: ModelExtension;
+  conversation: ConversationApi;
+}
+
+export interface ChatCore {
+  events: EventBus;
+  engines: EngineRegistry;
+  logger: Logger;
+}
+
+export interface ChatHostPort {
+  copy(text: string): Promise<void>;
+  insertAtCursor(code: string): Promise<void>;
+  /** Shows the change as a diff of the active editor that the user accepts or rejects. */
+  applyToEditor(code: string, language: string | undefined): Promise<void>;
+  /** Opens an already vetted http(s)/mailto URL through the editor's own link handling. */
+  openExternal(url: string): Promise<void>;
+  runAction(action: HostAction): Promise<void>;
+  /** The user's chat model (setting `jan.chatModel`), for new threads. */
+  defaultModelId(): string | undefined;
+  /** The thread the view showed last, kept per workspace. */
+  loadActiveThreadId(): string | undefined;
+  saveActiveThreadId(id: string | undefined): Promise<void>;
+}

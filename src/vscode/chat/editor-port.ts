@@ -1,0 +1,90 @@
+import * as vscode from 'vscode';
+import type { HostAction } from '@jan/protocol';
+import type { ChatHostPort } from './chat-backend';
+
+/** Shows `replacement` for `range` as a diff the user accepts or rejects (Jan's ProposalStore). */
+export type ProposeEdit = (document: vscode.TextDocument, range: vscode.Range, replacement: string, title: string) => Promise<void>;
+
+const ACTION_COMMANDS: Record<HostAction, string> = {
+  downloadModel: 'jan.downloadModel',
+  importModel: 'jan.importModel',
+  showLog: 'jan.showLog',
+};
+
+const ACTIVE_THREAD_KEY = 'jan.chat.activeThread';
+
+/** The chat view's hands in the editor: clipboard, insert, apply as a diff, links, commands. */
+export class VsCodeChatPort implements ChatHostPort, vscode.Disposable {
+  /** Focus moves to the chat view when a button there is clicked: remember the editor before it. */
+  private lastEditor: vscode.TextEditor | undefined = vscode.window.activeTextEditor;
+  private readonly subscription = vscode.window.onDidChangeActiveTextEditor((editor) => {
+    if (editor) this.lastEditor = editor;
+  });
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly proposeEdit: ProposeEdit,
+  ) {}
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+
+  private editor(): vscode.TextEditor | undefined {
+    const editor = vscode.window.activeTextEditor ?? this.lastEditor;
+    if (!editor || editor.document.isClosed) return undefined;
+    return editor;
+  }
+
+  async copy(text: string): Promise<void> {
+    await vscode.env.clipboard.writeText(text);
+    vscode.window.setStatusBarMessage('Jan: copied to the clipboard', 2000);
+  }
+
+  async insertAtCursor(code: string): Promise<void> {
+    const editor = this.editor();
+    if (!editor) {
+      void vscode.window.showWarningMessage('Jan: open a file to insert the code into.');
+      return;
+    }
+    const shown = await vscode.window.showTextDocument(editor.document, editor.viewColumn);
+    const done = await shown.edit((builder) => {
+      for (const selection of shown.selections) builder.replace(selection, code);
+    });
+    if (!done) void vscode.window.showErrorMessage('Jan could not insert the code (the file may be read-only).');
+  }
+
+  /** The selection is replaced when there is one, else the whole file; either way as a diff first. */
+  async applyToEditor(code: string): Promise<void> {
+    const editor = this.editor();
+    if (!editor) {
+      void vscode.window.showWarningMessage('Jan: open the file to apply the code to.');
+      return;
+    }
+    const document = editor.document;
+    const range = editor.selection.isEmpty
+      ? new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length))
+      : new vscode.Range(editor.selection.start, editor.selection.end);
+    await this.proposeEdit(document, range, code, 'Apply from chat');
+  }
+
+  async openExternal(url: string): Promise<void> {
+    await vscode.env.openExternal(vscode.Uri.parse(url, true));
+  }
+
+  async runAction(action: HostAction): Promise<void> {
+    await vscode.commands.executeCommand(ACTION_COMMANDS[action]);
+  }
+
+  defaultModelId(): string | undefined {
+    return vscode.workspace.getConfiguration('jan').get<string>('chatModel')?.trim() || undefined;
+  }
+
+  loadActiveThreadId(): string | undefined {
+    return this.context.workspaceState.get<string>(ACTIVE_THREAD_KEY);
+  }
+
+  async saveActiveThreadId(id: string | undefined): Promise<void> {
+    await this.context.workspaceState.update(ACTIVE_THREAD_KEY, id);
+  }
+}

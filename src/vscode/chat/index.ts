@@ -1,0 +1,89 @@
+import * as vscode from 'vscode';
+import { fencedSelection } from '@jan/core';
+import type { JanServices } from '../activate';
+import type { ChatBackend } from './chat-backend';
+import { ChatController } from './controller';
+import { VsCodeChatPort, type ProposeEdit } from './editor-port';
+import { CHAT_VIEW_ID, ChatViewProvider } from './view-provider';
+
+export type { ChatBackend, ChatCore, ChatHostPort } from './chat-backend';
+export { ChatController } from './controller';
+export type { ProposeEdit } from './editor-port';
+
+export interface ChatViewDeps {
+  /** Resolves once the core's extensions are loaded; a rejection is shown in the view. */
+  backend: Promise<ChatBackend>;
+  /** Shows an edit as a diff to accept or reject: the same ProposalStore the selection commands use. */
+  proposeEdit: ProposeEdit;
+}
+
+export interface ChatView extends vscode.Disposable {
+  /** Starts a new thread with this message and shows the chat (for commands on a selection). */
+  askInChat(text: string): Promise<void>;
+  /** Finishes pending thread deletions; await it in deactivate before the core stops. */
+  shutdown(): Promise<void>;
+}
+
+async function showView(): Promise<void> {
+  await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
+}
+
+/** Registers the chat view and its commands: jan.newThread, jan.focusChat, jan.stopGeneration, jan.addSelectionToChat. */
+export function registerChatView(services: JanServices, deps: ChatViewDeps): ChatView {
+  const core = services.core;
+  const port = new VsCodeChatPort(services.context, deps.proposeEdit);
+  const controller = new ChatController(deps.backend, { events: core.events, engines: core.engines, logger: core.context.logger }, port);
+  const provider = new ChatViewProvider(services.context.extensionUri, controller);
+  let shutdown: Promise<void> | undefined;
+  const stop = (): Promise<void> => (shutdown ??= controller.dispose());
+
+  const disposables: vscode.Disposable[] = [
+    port,
+    vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, provider),
+    vscode.commands.registerCommand('jan.newThread', async () => {
+      await showView();
+      await controller.newThread();
+      controller.focusInput();
+    }),
+    vscode.commands.registerCommand('jan.focusChat', async () => {
+      await showView();
+      controller.focusInput();
+    }),
+    vscode.commands.registerCommand('jan.stopGeneration', () => controller.stopActive()),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('jan.chatModel')) void controller.sendModels();
+    }),
+    vscode.commands.registerCommand('jan.addSelectionToChat', async () => {
+      const editor = vscode.window.activeTextEditor;
+      const selection = editor?.selection;
+      if (!editor || !selection || selection.isEmpty) {
+        void vscode.window.showInformationMessage('Jan: select some code first.');
+        return;
+      }
+      // A selection ending at the start of a line does not include that line.
+      const endLine = selection.end.character === 0 && selection.end.line > selection.start.line ? selection.end.line - 1 : selection.end.line;
+      controller.addToInput(
+        fencedSelection({
+          code: editor.document.getText(selection),
+          languageId: editor.document.languageId,
+          path: vscode.workspace.asRelativePath(editor.document.uri),
+          startLine: selection.start.line + 1,
+          endLine: endLine + 1,
+        }),
+      );
+      await showView();
+    }),
+  ];
+
+  return {
+    askInChat: async (text) => {
+      await showView();
+      await controller.askInChat(text);
+    },
+    shutdown: stop,
+    dispose: () => {
+      for (const disposable of disposables) disposable.dispose();
+      void stop();
+    },
+  };
+}

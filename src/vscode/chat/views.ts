@@ -1,0 +1,91 @@
+/** Core entities turned into what the chat webview shows (src/protocol's views). */
+import { EngineError, errorMessage, textOf } from '@jan/core';
+import type { Assistant, Model, Thread, ThreadMessage } from '@jan/core';
+import {
+  ERROR_CODES,
+  MAX_TEXT_LENGTH,
+  MAX_TITLE_LENGTH,
+  type AssistantOption,
+  type ChatError,
+  type ErrorCode,
+  type MessageView,
+  type ModelOption,
+  type ThreadSettings,
+  type ThreadSummary,
+  type ThreadView,
+} from '@jan/protocol';
+
+/** Names and ids from files on disk, cut to what the protocol carries. */
+function short(value: string): string {
+  return value.slice(0, 1000);
+}
+
+function finite(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+function errorCode(value: unknown): ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value) ? (value as ErrorCode) : 'UNKNOWN';
+}
+
+/** An error as the view shows it; engine errors keep their code so the view offers the right action. */
+export function toChatError(error: unknown): ChatError {
+  return { code: error instanceof EngineError ? errorCode(error.code) : 'UNKNOWN', message: errorMessage(error).slice(0, 10_000) };
+}
+
+export function toMessageView(message: ThreadMessage): MessageView {
+  const metadata = message.metadata ?? {};
+  let text = textOf(message);
+  if (text.length > MAX_TEXT_LENGTH) text = `${text.slice(0, MAX_TEXT_LENGTH - 100)}\n\n[… shortened for display]`;
+  const trimmed = metadata.context_trimmed as { dropped_messages?: unknown } | undefined;
+  const view: MessageView = {
+    id: message.id,
+    role: message.role,
+    text,
+    status: message.status,
+    created: finite(message.created) ?? 0,
+  };
+  if (typeof metadata.model === 'string') view.model = short(metadata.model);
+  const speed = finite(metadata.tokens_per_second);
+  if (speed !== undefined && speed >= 0) view.tokensPerSecond = speed;
+  const tokens = finite(metadata.completion_tokens);
+  if (tokens !== undefined && tokens >= 0) view.completionTokens = Math.round(tokens);
+  const dropped = finite(trimmed?.dropped_messages);
+  if (dropped !== undefined && dropped > 0) view.droppedMessages = Math.round(dropped);
+  if (message.status === 'error') {
+    view.error = {
+      code: errorCode(metadata.error_code),
+      message: (typeof metadata.error === 'string' ? metadata.error : 'The reply failed.').slice(0, 10_000),
+    };
+  }
+  return view;
+}
+
+export function toThreadSummary(thread: Thread): ThreadSummary {
+  return { id: thread.id, title: thread.title.slice(0, MAX_TITLE_LENGTH), updated: finite(thread.updated) ?? 0 };
+}
+
+/** `fallbackInstructions`: the assistant's, shown when the thread has none of its own. */
+export function toThreadView(thread: Thread, fallbackInstructions = ''): ThreadView {
+  const info = thread.assistants[0];
+  const model = info?.model;
+  const settings: ThreadSettings = { instructions: (info?.instructions ?? fallbackInstructions).slice(0, 100_000) };
+  const temperature = finite(model?.parameters.temperature);
+  const maxTokens = finite(model?.parameters.max_tokens);
+  const contextLength = finite(model?.settings.ctx_len);
+  if (temperature !== undefined && temperature >= 0 && temperature <= 2) settings.temperature = temperature;
+  if (maxTokens !== undefined && Number.isInteger(maxTokens) && maxTokens >= 1) settings.maxTokens = maxTokens;
+  if (contextLength !== undefined && Number.isInteger(contextLength) && contextLength >= 256) settings.contextLength = contextLength;
+  const view: ThreadView = { id: thread.id, title: thread.title.slice(0, MAX_TITLE_LENGTH), settings };
+  if (model?.id && model.id !== '*') view.modelId = short(model.id);
+  if (info?.assistant_id) view.assistantId = short(info.assistant_id);
+  return view;
+}
+
+export function toModelOption(model: Pick<Model, 'id' | 'name' | 'engine'>): ModelOption {
+  return { id: short(model.id), name: short(model.name || model.id), engine: short(model.engine || 'llamacpp') };
+}
+
+export function toAssistantOption(assistant: Assistant): AssistantOption {
+  return { id: short(assistant.id), name: short(assistant.name || assistant.id) };
+}

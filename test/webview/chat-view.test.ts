@@ -1,0 +1,670 @@
+/**
+ * The chat view in real Chromium, wired to the real controller, store and conversation service
+ * (only the engine is scripted): sending, streaming, stop, edit, regenerate, errors in place,
+ * code-block actions, threads, settings, pickers, hide/show, themes, keyboard and CSP.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { EngineError } from '@jan/core';
+import { fencedSelection } from '@jan/core';
+import { createChatHost, type ChatHost } from './support/chat-host';
+import {
+  buildWebview,
+  cspViolations,
+  launchChromium,
+  postToPage,
+  sentMessages,
+  setTheme,
+  startPageServer,
+  type Browser,
+  type PageServer,
+} from './support/webview-page';
+import { THEMES, type ThemeName } from './support/themes';
+
+let browser: Browser;
+let server: PageServer;
+let host: ChatHost | undefined;
+let page: Page | undefined;
+const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts');
+
+beforeAll(async () => {
+  server = await startPageServer(await buildWebview());
+  browser = await launchChromium();
+  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+afterEach(async () => {
+  if (page) expect(await cspViolations(page)).toEqual([]);
+  await page?.close();
+  page = undefined;
+  await host?.dispose();
+  host = undefined;
+});
+
+async function open(theme: ThemeName = 'dark', options: { undoDeleteMs?: number } = {}): Promise<{ host: ChatHost; page: Page }> {
+  host = await createChatHost(options);
+  page = await host.open(browser.context, server, theme);
+  await page.waitForSelector('jan-composer textarea:not([disabled])');
+  return { host, page };
+}
+
+interface ShownMessage {
+  role: 'user' | 'assistant';
+  status: string;
+  text: string;
+}
+
+async function shownMessages(view: Page): Promise<ShownMessage[]> {
+  return view.$$eval('jan-message .message', (articles) =>
+    articles.map((article) => ({
+      role: article.classList.contains('message-user') ? ('user' as const) : ('assistant' as const),
+      status: [...article.classList].find((name) => name.startsWith('status-'))!.slice('status-'.length),
+      text: (article.querySelector('.markdown') as HTMLElement | null)?.innerText.trim() ?? '',
+    })),
+  );
+}
+
+async function activeThreadId(h: ChatHost): Promise<string> {
+  const { threads } = await h.conversational.listThreads();
+  expect(threads.length).toBeGreaterThan(0);
+  return threads[0]!.id;
+}
+
+async function sendFromInput(view: Page, text: string): Promise<void> {
+  const input = view.locator('jan-composer textarea');
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+async function waitForReplies(view: Page, count: number, status = 'ready'): Promise<void> {
+  await view.waitForFunction(
+    ([wanted, state]) => document.querySelectorAll(`jan-message .message-assistant.status-${state}`).length >= (wanted as number),
+    [count, status] as const,
+  );
+}
+
+describe('conversation', () => {
+  test('Enter sends, Shift+Enter adds a line; the reply streams in and shows its model and speed', async () => {
+    const { host, page } = await open();
+    host.engine.reply = Array.from({ length: 80 }, (_, index) => `word${index}`).join(' ');
+    host.engine.tokenDelayMs = 30;
+    const input = page.locator('jan-composer textarea');
+    await input.fill('first line');
+    await input.press('Shift+Enter');
+    await input.pressSequentially('second line');
+    expect(await input.inputValue()).toBe('first line\nsecond line');
+    await input.press('Enter');
+    expect(await input.inputValue()).toBe('');
+
+    // While streaming, the reply is pending and its text grows.
+    await page.waitForSelector('jan-message .message-assistant.status-pending .markdown');
+    const early = (await shownMessages(page)).at(-1)!.text.length;
+    await page.waitForFunction((length) => {
+      const body = document.querySelector('jan-message .message-assistant .markdown') as HTMLElement | null;
+      return (body?.innerText.length ?? 0) > length;
+    }, early);
+    await expect.poll(async () => page.locator('.stop-button').count()).toBe(1);
+
+    await waitForReplies(page, 1);
+    const shown = await shownMessages(page);
+    expect(shown.map((message) => message.role)).toEqual(['user', 'assistant']);
+    expect(shown[0]!.text).toBe('first line\nsecond line');
+    expect(shown[1]!.text).toBe(host.engine.reply);
+    const meta = await page.locator('.message-assistant .message-meta').innerText();
+    expect(meta).toContain('stories-260k');
+    expect(meta).toMatch(/\d+(\.\d)? tok\/s/);
+    await expect.poll(async () => page.locator('.send-button').count()).toBe(1);
+
+    // What the view shows is what the store holds.
+    const threadId = await activeThreadId(host);
+    const { messages } = await host.conversational.listMessages(threadId);
+    expect(messages.map((message) => [message.role, message.status])).toEqual([
+      ['user', 'ready'],
+      ['assistant', 'ready'],
+    ]);
+    await expect.poll(async () => page.locator('.header-title').innerText()).toBe('first line');
+  });
+
+  test('Stop and Esc end a reply early; the partial text stays, marked stopped', async () => {
+    const { host, page } = await open();
+    host.engine.reply = Array.from({ length: 2000 }, (_, index) => `token${index}`).join(' ');
+    host.engine.tokenDelayMs = 20;
+    await sendFromInput(page, 'Tell me a long story');
+    await page.waitForSelector('jan-message .message-assistant.status-pending .markdown');
+    await page.locator('.stop-button').click();
+    await waitForReplies(page, 1, 'stopped');
+    expect(await page.locator('.message-assistant .message-note').first().innerText()).toContain('Stopped');
+
+    await sendFromInput(page, 'Another one');
+    await page.waitForFunction(() => document.querySelectorAll('jan-message .message-assistant.status-pending .markdown').length === 1);
+    await page.keyboard.press('Escape');
+    await waitForReplies(page, 2, 'stopped');
+
+    const { messages } = await host.conversational.listMessages(await activeThreadId(host));
+    const replies = messages.filter((message) => message.role === 'assistant');
+    expect(replies.map((message) => message.status)).toEqual(['stopped', 'stopped']);
+    for (const reply of replies) {
+      const text = reply.content[0]!.text.value;
+      expect(text.length).toBeGreaterThan(0);
+      expect(text.length).toBeLessThan(host.engine.reply.length);
+    }
+  });
+
+  test('ArrowUp in an empty input edits the last message and resends it', async () => {
+    const { host, page } = await open();
+    host.engine.reply = 'First answer.';
+    await sendFromInput(page, 'What is a monad?');
+    await waitForReplies(page, 1);
+    host.engine.reply = 'Second answer.';
+    await page.locator('jan-composer textarea').press('ArrowUp');
+    const editor = page.locator('.message-editor textarea');
+    await expect.poll(() => editor.inputValue()).toBe('What is a monad?');
+    await editor.fill('What is a functor?');
+    await editor.press('Enter');
+    await page.waitForFunction(() => document.querySelector('jan-message .message-assistant.status-ready .markdown')?.textContent?.includes('Second answer.'));
+    const shown = await shownMessages(page);
+    expect(shown.map((message) => message.text)).toEqual(['What is a functor?', 'Second answer.']);
+    const last = host.engine.requests.at(-1)!;
+    expect(last.messages.at(-1)).toEqual({ role: 'user', content: 'What is a functor?' });
+    const { messages } = await host.conversational.listMessages(await activeThreadId(host));
+    expect(messages.map((message) => message.content[0]!.text.value)).toEqual(['What is a functor?', 'Second answer.']);
+  });
+
+  test('Copy, Regenerate and Delete act on one message', async () => {
+    const { host, page } = await open();
+    host.engine.reply = 'The first reply.';
+    await sendFromInput(page, 'Say something');
+    await waitForReplies(page, 1);
+    const reply = page.locator('jan-message .message-assistant');
+    await reply.hover();
+    await reply.getByRole('button', { name: 'Copy message' }).click();
+    await expect.poll(() => host.port.calls).toContainEqual({ method: 'copy', text: 'The first reply.' });
+
+    host.engine.reply = 'A better reply.';
+    await reply.getByRole('button', { name: 'Regenerate reply' }).click();
+    await page.waitForFunction(() => document.querySelector('jan-message .message-assistant.status-ready .markdown')?.textContent?.includes('A better reply.'));
+    const threadId = await activeThreadId(host);
+    expect((await host.conversational.listMessages(threadId)).messages.map((message) => message.content[0]!.text.value)).toEqual([
+      'Say something',
+      'A better reply.',
+    ]);
+
+    await page.locator('jan-message .message-assistant').getByRole('button', { name: 'Delete message' }).click();
+    await expect.poll(async () => (await shownMessages(page)).length).toBe(1);
+    await expect.poll(async () => (await host.conversational.listMessages(threadId)).messages.length).toBe(1);
+  });
+});
+
+describe('rendering and code blocks', () => {
+  test('Markdown renders with highlighted code; Copy, Insert and Apply reach the editor; links open through the host', async () => {
+    const { host, page } = await open();
+    const code = 'def greet(name):\n    return f"Hello {name}"  # <b>not bold</b>';
+    host.engine.reply = [
+      '## Steps',
+      '',
+      '1. Read [the docs](https://example.com/docs?a=1&b=2).',
+      '2. Never [this](javascript:alert(1)) or <b>raw html</b>.',
+      '',
+      '```python app/greet.py:1-2',
+      code,
+      '```',
+      '',
+      '| key | value |',
+      '| --- | --- |',
+      '| a | `1` |',
+    ].join('\n');
+    await sendFromInput(page, 'Show me Python');
+    await waitForReplies(page, 1);
+    const body = page.locator('jan-message .message-assistant .markdown');
+    expect(await body.locator('h2').innerText()).toBe('Steps');
+    expect(await body.locator('ol > li').count()).toBe(2);
+    expect(await body.locator('table td code').innerText()).toBe('1');
+    expect(await body.locator('.code-block .hljs-keyword').first().innerText()).toBe('def');
+    expect(await body.locator('.code-source').innerText()).toBe('app/greet.py:1-2');
+    expect(await body.locator('b').count()).toBe(0);
+    expect(await body.innerText()).toContain('<b>raw html</b>');
+    // Only the safe link is a link.
+    expect(await body.locator('a').count()).toBe(1);
+
+    const block = body.locator('.code-block');
+    await block.getByRole('button', { name: 'Copy code' }).click();
+    await block.getByRole('button', { name: 'Insert code at cursor' }).click();
+    await block.getByRole('button', { name: /Apply code/ }).click();
+    await body.getByRole('link', { name: 'the docs' }).click();
+    await expect.poll(() => host.port.calls.length).toBe(4);
+    expect(host.port.calls).toEqual([
+      { method: 'copy', text: code },
+      { method: 'insertAtCursor', code },
+      { method: 'applyToEditor', code, language: 'python' },
+      { method: 'openExternal', url: 'https://example.com/docs?a=1&b=2' },
+    ]);
+    // The page itself never navigated.
+    expect(new URL(page.url()).pathname).toBe('/');
+  });
+
+  test('a 1 MB paste becomes an attachment beside the input and is sent with the message', async () => {
+    const { host, page } = await open();
+    const line = 'const value = computeSomething(alpha, beta, gamma); // filler text\n';
+    const big = line.repeat(Math.ceil((1024 * 1024) / line.length));
+    const input = page.locator('jan-composer textarea');
+    await input.fill('Please review:');
+    await page.evaluate((text) => navigator.clipboard.writeText(text), big);
+    await input.press('Control+V');
+    const chip = page.locator('.paste-chip');
+    await chip.waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'paste-dark.png') });
+    expect(await chip.innerText()).toContain('1.0 MB');
+    expect(await chip.innerText()).toContain(`${(big.split('\n').length).toLocaleString()} lines`);
+    // The input itself stays small, and nothing was rendered from the paste.
+    expect(await input.inputValue()).toBe('Please review:');
+    expect(await page.locator('jan-message').count()).toBe(0);
+
+    host.engine.reply = 'Got it.';
+    await input.press('Enter');
+    await waitForReplies(page, 1);
+    expect(await chip.count()).toBe(0);
+    expect(await page.locator('jan-message .message-user pre.plain-text').count()).toBe(1);
+    const { messages } = await host.conversational.listMessages(await activeThreadId(host));
+    expect(messages[0]!.content[0]!.text.value).toBe(`Please review:\n\n${big}`);
+
+    // A small paste goes into the input as usual; a removed attachment is not sent.
+    await page.evaluate(() => navigator.clipboard.writeText('small paste'));
+    await input.press('Control+V');
+    expect(await input.inputValue()).toBe('small paste');
+    await page.evaluate((text) => navigator.clipboard.writeText(text), big);
+    await input.press('Control+V');
+    await chip.getByRole('button', { name: 'Remove pasted text' }).click();
+    expect(await chip.count()).toBe(0);
+    expect(await input.inputValue()).toBe('small paste');
+  });
+});
+
+describe('errors in place', () => {
+  test('no model: the reply shows why, with Download Model… and Import Model File…', async () => {
+    const { host, page } = await open();
+    host.port.defaultModel = undefined;
+    await sendFromInput(page, 'Hello?');
+    const error = page.locator('jan-message .message-assistant.status-error .chat-error');
+    await error.waitFor();
+    expect(await error.locator('.chat-error-title').innerText()).toBe('No model to chat with');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'no-model-dark.png') });
+    await error.getByRole('button', { name: 'Download Model…' }).click();
+    await error.getByRole('button', { name: 'Import Model File…' }).click();
+    await expect.poll(() => host.port.calls).toEqual([
+      { method: 'runAction', action: 'downloadModel' },
+      { method: 'runAction', action: 'importModel' },
+    ]);
+    // The user's message is kept; the failed reply was never stored.
+    const { messages } = await host.conversational.listMessages(await activeThreadId(host));
+    expect(messages.map((message) => message.role)).toEqual(['user']);
+  });
+
+  test('an engine crash is shown in place; Retry answers the same message again', async () => {
+    const { host, page } = await open();
+    host.engine.reply = 'First answer.';
+    await sendFromInput(page, 'One');
+    await waitForReplies(page, 1);
+    host.engine.failNextLoad = new EngineError('WORKER_CRASHED', 'The llama.cpp process exited unexpectedly.');
+    await sendFromInput(page, 'Two');
+    const error = page.locator('jan-message .message-assistant.status-error .chat-error');
+    await error.waitFor();
+    expect(await error.locator('.chat-error-message').innerText()).toContain('exited unexpectedly');
+    host.engine.reply = 'Second answer.';
+    await error.getByRole('button', { name: 'Retry' }).click();
+    await waitForReplies(page, 2);
+    await expect.poll(async () => (await shownMessages(page)).map((message) => message.text)).toEqual(['One', 'First answer.', 'Two', 'Second answer.']);
+    const { messages } = await host.conversational.listMessages(await activeThreadId(host));
+    expect(messages.map((message) => message.content[0]!.text.value)).toEqual(['One', 'First answer.', 'Two', 'Second answer.']);
+  });
+});
+
+describe('threads', () => {
+  async function makeThreads(view: Page, titles: string[]): Promise<void> {
+    for (const [index, title] of titles.entries()) {
+      if (index > 0) await view.getByRole('button', { name: 'New chat' }).click();
+      await view.waitForFunction(() => document.querySelectorAll('jan-message').length === 0);
+      await sendFromInput(view, title);
+      await waitForReplies(view, 1);
+    }
+  }
+
+  async function rowTitles(view: Page): Promise<string[]> {
+    return view.$$eval('.thread-row .thread-title', (rows) =>
+      rows
+        .map((row) => ({ title: (row as HTMLElement).innerText, top: (row.parentElement as HTMLElement).getBoundingClientRect().top }))
+        .sort((a, b) => a.top - b.top)
+        .map((row) => row.title),
+    );
+  }
+
+  test('new, switch, search, rename, and delete with undo', async () => {
+    const { host, page } = await open('dark', { undoDeleteMs: 400 });
+    host.engine.reply = 'ok';
+    await makeThreads(page, ['Alpha topic', 'Beta topic', 'Gamma question']);
+
+    await page.getByRole('switch', { name: 'Show threads' }).click();
+    await expect.poll(() => rowTitles(page)).toEqual(['Gamma question', 'Beta topic', 'Alpha topic']);
+    expect(await page.locator('.thread-status').innerText()).toBe('3 threads');
+
+    // Switch.
+    await page.locator('.thread-row', { hasText: 'Alpha topic' }).click();
+    await expect.poll(async () => (await shownMessages(page)).map((message) => message.text)).toEqual(['Alpha topic', 'ok']);
+    expect(await page.locator('.header-title').innerText()).toBe('Alpha topic');
+
+    // Search by title.
+    await page.getByRole('switch', { name: 'Show threads' }).click();
+    await page.locator('.thread-search input').fill('topic');
+    await expect.poll(() => rowTitles(page)).toEqual(['Beta topic', 'Alpha topic']);
+    await page.locator('.thread-search input').fill('');
+    await expect.poll(() => rowTitles(page)).toHaveLength(3);
+
+    // Rename with F2 from the keyboard.
+    const list = page.getByRole('listbox');
+    await list.focus();
+    await list.press('ArrowDown');
+    await list.press('F2');
+    const rename = page.locator('.thread-rename');
+    await rename.fill('Beta, renamed');
+    await rename.press('Enter');
+    await expect.poll(() => rowTitles(page)).toContain('Beta, renamed');
+    const threads = (await host.conversational.listThreads()).threads;
+    const beta = threads.find((thread) => thread.title === 'Beta, renamed');
+    expect(beta).toBeDefined();
+    const betaFile = path.join(host.core.context.janFolder, 'threads', beta!.id, 'thread.json');
+    expect(JSON.parse(readFileSync(betaFile, 'utf8')).title).toBe('Beta, renamed');
+
+    // Delete, then undo.
+    await page.locator('.thread-row', { hasText: 'Gamma question' }).hover();
+    await page.locator('.thread-row', { hasText: 'Gamma question' }).getByRole('button', { name: 'Delete thread' }).click();
+    await expect.poll(() => rowTitles(page)).not.toContain('Gamma question');
+    await page.locator('.toast').getByText('Undo').click();
+    await expect.poll(() => rowTitles(page)).toContain('Gamma question');
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect((await host.conversational.listThreads()).threads).toHaveLength(3);
+
+    // Delete for good: the folder goes when the undo window closes.
+    await list.focus();
+    await list.press('Home');
+    await list.press('Delete');
+    await expect.poll(async () => (await host.conversational.listThreads()).threads.length, { timeout: 5000 }).toBe(2);
+    expect(await rowTitles(page)).toHaveLength(2);
+  });
+
+  test('thousands of threads: only the rows in view exist, and pages load as the list scrolls', async () => {
+    const { host, page } = await open();
+    // Written as Jan writes them, straight to disk: the store's own write path is tested elsewhere.
+    const base = Date.UTC(2026, 0, 1);
+    for (let index = 0; index < 3000; index++) {
+      const id = `jan_${1767225600 + index}`;
+      const folder = path.join(host.core.context.janFolder, 'threads', id);
+      mkdirSync(folder, { recursive: true });
+      const thread = {
+        id,
+        object: 'thread',
+        title: `Thread number ${index}`,
+        assistants: [{ assistant_id: 'jan', assistant_name: 'Jan', model: { id: 'stories-260k', settings: {}, parameters: {}, engine: 'llamacpp' } }],
+        created: base + index * 1000,
+        updated: base + index * 1000,
+        metadata: {},
+      };
+      writeFileSync(path.join(folder, 'thread.json'), JSON.stringify(thread));
+    }
+    await page.getByRole('switch', { name: 'Show threads' }).click();
+    await expect.poll(() => page.locator('.thread-status').innerText()).toBe('3000 threads');
+    expect(await page.locator('.thread-row').count()).toBeLessThan(60);
+    expect(await page.locator('.thread-row .thread-title').first().innerText()).toBe('Thread number 2999');
+    const pagesBefore = (await sentMessages<{ type: string }>(page)).filter((message) => message.type === 'listThreads').length;
+    await page.locator('.thread-scroll').evaluate((element) => (element.scrollTop = element.scrollHeight));
+    await page.waitForFunction(() => [...document.querySelectorAll('.thread-row .thread-title')].some((row) => row.textContent === 'Thread number 0'));
+    const pagesAfter = (await sentMessages<{ type: string }>(page)).filter((message) => message.type === 'listThreads').length;
+    expect(pagesAfter).toBeGreaterThan(pagesBefore);
+    expect(await page.locator('.thread-row').count()).toBeLessThan(60);
+    await page.locator('.thread-search input').fill('number 1234');
+    await expect.poll(() => page.locator('.thread-row .thread-title').allInnerTexts()).toEqual(['Thread number 1234']);
+  });
+});
+
+describe('view state', () => {
+  test('hiding and showing the view keeps the draft, the thread and a reply in progress', async () => {
+    const { host, page } = await open();
+    host.engine.reply = 'Short.';
+    await sendFromInput(page, 'Keep this thread');
+    await waitForReplies(page, 1);
+    await page.locator('jan-composer textarea').fill('an unsent draft');
+    await page.waitForTimeout(600);
+    await host.reopen(page);
+    await expect.poll(() => page.locator('jan-composer textarea').inputValue()).toBe('an unsent draft');
+    await expect.poll(async () => (await shownMessages(page)).map((message) => message.text)).toEqual(['Keep this thread', 'Short.']);
+
+    // Mid-stream: the new page picks the reply up where it is and sees it finish.
+    host.engine.reply = Array.from({ length: 150 }, (_, index) => `w${index}`).join(' ');
+    host.engine.tokenDelayMs = 15;
+    await page.locator('jan-composer textarea').fill('Stream while I hide');
+    await page.locator('jan-composer textarea').press('Enter');
+    await page.waitForSelector('jan-message .message-assistant.status-pending .markdown');
+    await host.reopen(page);
+    await page.waitForSelector('jan-message .message-assistant.status-pending');
+    expect(await page.locator('.stop-button').count()).toBe(1);
+    await waitForReplies(page, 2);
+    expect((await shownMessages(page)).at(-1)!.text).toBe(host.engine.reply);
+  });
+
+  test('Add Selection to Chat puts a fenced block with file and lines in the input, even when the view was closed', async () => {
+    const { host, page } = await open();
+    const block = fencedSelection({ code: 'let a = 1;\nlet b = `x`;\n', languageId: 'typescript', path: 'src/a b.ts', startLine: 3, endLine: 4 });
+    host.controller.addToInput(block);
+    await expect.poll(() => page.locator('jan-composer textarea').inputValue()).toBe(block);
+    expect(block.startsWith('```typescript src/a b.ts:3-4\n')).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
+
+    // The view is gone (hidden): the text waits for the next page.
+    await page.locator('jan-composer textarea').fill('');
+    await page.waitForTimeout(600);
+    host.controller.attach(() => undefined);
+    host.controller.addToInput('queued text');
+    await host.reopen(page);
+    await expect.poll(() => page.locator('jan-composer textarea').inputValue()).toBe('queued text');
+  });
+});
+
+describe('thread settings and pickers', () => {
+  test('the settings panel saves into thread.json and refuses bad values with a message', async () => {
+    const { host, page } = await open();
+    host.engine.reply = 'ok';
+    await sendFromInput(page, 'Settings test');
+    await waitForReplies(page, 1);
+    await page.getByRole('switch', { name: 'Thread settings' }).click();
+    const panel = page.locator('jan-thread-settings');
+    await panel.locator('#jan-instructions textarea').fill('Answer in one sentence.');
+    await panel.locator('#jan-temperature input').fill('3');
+    await panel.getByRole('button', { name: 'Save' }).click();
+    expect(await panel.locator('.settings-error').innerText()).toBe('Temperature is 0 to 2.');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'settings-dark.png') });
+    await panel.locator('#jan-temperature input').fill('0.4');
+    await panel.locator('#jan-maxTokens input').fill('256');
+    await panel.locator('#jan-contextLength input').fill('4096');
+    await panel.getByRole('button', { name: 'Save' }).click();
+    const threadId = await activeThreadId(host);
+    await expect
+      .poll(async () => (await host.conversational.getThread(threadId))?.assistants[0]?.instructions)
+      .toBe('Answer in one sentence.');
+    const stored = JSON.parse(readFileSync(path.join(host.core.context.janFolder, 'threads', threadId, 'thread.json'), 'utf8'));
+    expect(stored.assistants[0].model.parameters).toMatchObject({ temperature: 0.4, max_tokens: 256 });
+    expect(stored.assistants[0].model.settings.ctx_len).toBe(4096);
+    expect(stored.assistants[0].model.engine).toBe('llamacpp');
+
+    // The next request uses them.
+    await sendFromInput(page, 'Again');
+    await waitForReplies(page, 2);
+    const request = host.engine.requests.at(-1)!;
+    expect(request.messages[0]).toEqual({ role: 'system', content: 'Answer in one sentence.' });
+    expect(request.temperature).toBe(0.4);
+    expect(request.max_tokens).toBe(256);
+
+    // Emptying a number returns it to the model's default.
+    await panel.locator('#jan-maxTokens input').fill('');
+    await panel.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(async () => (await host.conversational.getThread(threadId))?.assistants[0]?.model.parameters.max_tokens).toBeUndefined();
+  });
+
+  test('the model and assistant pickers write the thread; a new chat takes the picked ones', async () => {
+    host = await createChatHost();
+    const reviewer = await host.assistants.createAssistant({
+      name: 'Reviewer',
+      description: 'Reviews code',
+      instructions: 'You review code.',
+      model: '*',
+    });
+    page = await host.open(browser.context, server);
+    await page.waitForSelector('jan-composer textarea:not([disabled])');
+    const h = host;
+    const view = page;
+    h.engine.reply = 'ok';
+    await sendFromInput(view, 'Picker test');
+    await waitForReplies(view, 1);
+    const threadId = await activeThreadId(h);
+
+    await view.locator('.model-picker').click();
+    await view.locator('.model-picker').getByRole('option', { name: 'TinyStories 656K' }).click();
+    await expect.poll(async () => (await h.conversational.getThread(threadId))?.assistants[0]?.model.id).toBe('tinystories-656k');
+    await view.locator('.assistant-picker').click();
+    await view.locator('.assistant-picker').getByRole('option', { name: 'Reviewer' }).click();
+    await expect.poll(async () => (await h.conversational.getThread(threadId))?.assistants[0]?.assistant_name).toBe('Reviewer');
+    const thread = await h.conversational.getThread(threadId);
+    expect(thread!.assistants[0]!.instructions).toBe('You review code.');
+    await sendFromInput(view, 'Who are you?');
+    await waitForReplies(view, 2);
+    expect(h.engine.requests.at(-1)!.model).toBe('tinystories-656k');
+    expect(await view.locator('jan-message .message-assistant .message-role').last().innerText()).toBe('Reviewer');
+
+    // In a new chat the choices wait for the thread its first message creates.
+    await view.getByRole('button', { name: 'New chat' }).click();
+    await view.waitForFunction(() => document.querySelectorAll('jan-message').length === 0);
+    await view.locator('.model-picker').click();
+    await view.locator('.model-picker').getByRole('option', { name: 'TinyStories 656K' }).click();
+    await view.locator('.assistant-picker').click();
+    await view.locator('.assistant-picker').getByRole('option', { name: 'Reviewer' }).click();
+    await expect.poll(() => view.locator('.model-picker').evaluate((select: HTMLInputElement) => select.value)).toBe('tinystories-656k');
+    await sendFromInput(view, 'A new thread');
+    await waitForReplies(view, 1);
+    const created = (await h.conversational.listThreads()).threads.find((candidate) => candidate.id !== threadId)!;
+    expect(created.assistants[0]).toMatchObject({ assistant_id: reviewer.id, assistant_name: 'Reviewer', model: { id: 'tinystories-656k', engine: 'llamacpp' } });
+  });
+});
+
+describe('look, keyboard and safety', () => {
+  test('colours follow the light, dark and high-contrast theme variables; screenshots', async () => {
+    const { host, page } = await open('light');
+    host.engine.reply = 'Here is a function:\n\n```ts\nexport function add(a: number, b: number): number {\n  return a + b; // sum\n}\n```\n\nUse it with `add(1, 2)`. See [the handbook](https://www.typescriptlang.org/docs/).';
+    await sendFromInput(page, 'Write an add function in TypeScript');
+    await waitForReplies(page, 1);
+    for (const theme of ['light', 'dark', 'high-contrast'] as const) {
+      await setTheme(page, theme);
+      const vars = THEMES[theme].variables;
+      const colours = await page.evaluate(() => {
+        const style = (selector: string) => getComputedStyle(document.querySelector(selector)!);
+        return {
+          body: style('body').backgroundColor,
+          text: style('body').color,
+          user: style('.message-user').backgroundColor,
+          code: style('.code-block').backgroundColor,
+          keyword: style('.hljs-keyword').color,
+          link: style('.markdown a').color,
+          assistantBorder: style('.message-assistant').borderTopColor,
+          bodyClass: document.body.className,
+        };
+      });
+      const rgb = (value: string) => page.evaluate((colour) => {
+        const probe = document.createElement('div');
+        probe.style.color = colour;
+        document.body.append(probe);
+        const result = getComputedStyle(probe).color;
+        probe.remove();
+        return result;
+      }, value);
+      expect(colours.bodyClass).toBe(THEMES[theme].bodyClass);
+      expect(colours.body).toBe(await rgb(vars['--vscode-sideBar-background']!));
+      expect(colours.text).toBe(await rgb(vars['--vscode-foreground']!));
+      expect(colours.user).toBe(await rgb(vars['--vscode-input-background']!));
+      expect(colours.code).toBe(await rgb(vars['--vscode-textCodeBlock-background']!));
+      expect(colours.keyword).toBe(await rgb(vars['--vscode-debugTokenExpression-boolean']!));
+      expect(colours.link).toBe(await rgb(vars['--vscode-textLink-foreground']!));
+      // Only high contrast draws borders around replies.
+      expect(colours.assistantBorder).toBe(theme === 'high-contrast' ? await rgb(vars['--vscode-contrastBorder']!) : 'rgba(0, 0, 0, 0)');
+      await page.mouse.move(0, 0);
+      await page.screenshot({ path: path.join(ARTIFACTS, `chat-${theme}.png`) });
+    }
+    await setTheme(page, 'light');
+    await page.getByRole('switch', { name: 'Show threads' }).click();
+    await page.waitForSelector('.thread-row');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'threads-light.png') });
+    await setTheme(page, 'dark');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'threads-dark.png') });
+    expect(existsSync(path.join(ARTIFACTS, 'chat-dark.png'))).toBe(true);
+  });
+
+  test('every control has an accessible name and the main ones are reachable with Tab', async () => {
+    const { host, page } = await open();
+    host.engine.reply = '```js\nconsole.log(1)\n```';
+    await sendFromInput(page, 'Code please');
+    await waitForReplies(page, 1);
+    const unnamed = await page.evaluate(() => {
+      const controls = [...document.querySelectorAll('button, textarea, input, vscode-button, vscode-toolbar-button, vscode-single-select, [role="listbox"]')];
+      return controls
+        .filter((control) => {
+          const name = control.getAttribute('aria-label') || control.getAttribute('label') || (control as HTMLElement).innerText?.trim();
+          return !name;
+        })
+        .map((control) => control.outerHTML.slice(0, 120));
+    });
+    expect(unnamed).toEqual([]);
+    // Tab order from the top: threads, settings, new chat, the two pickers, … the input.
+    await page.locator('body').click({ position: { x: 5, y: 400 } });
+    const reached = new Set<string>();
+    for (let step = 0; step < 40; step++) {
+      await page.keyboard.press('Tab');
+      reached.add(
+        await page.evaluate(() => {
+          let element = document.activeElement;
+          while (element?.shadowRoot?.activeElement) element = element.shadowRoot.activeElement;
+          const host = (element?.getRootNode() as ShadowRoot).host ?? element;
+          return host?.getAttribute('aria-label') || host?.getAttribute('label') || host?.tagName || '';
+        }),
+      );
+    }
+    for (const name of ['Show threads', 'Thread settings', 'New chat', 'Chat model', 'Message to Jan', 'Copy code', 'Copy message']) {
+      expect(reached).toContain(name);
+    }
+  });
+
+  test('invalid messages are refused on both sides and change nothing', async () => {
+    const { host, page } = await open();
+    const warnings: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'warning') warnings.push(message.text());
+    });
+    await postToPage(page, { type: 'message', threadId: 'x', message: { id: '../../etc', text: 5 } });
+    await postToPage(page, { type: 'nonsense' });
+    await postToPage(page, 'just a string');
+    await expect.poll(() => warnings.length).toBe(3);
+    expect(warnings[0]).toContain('Jan: dropped a message from the host');
+    expect(await page.locator('jan-composer textarea').isEnabled()).toBe(true);
+
+    await host.controller.handle({ type: 'send', threadId: '../outside', text: 'hi' });
+    await host.controller.handle({ type: 'send', threadId: null, text: '   ' });
+    await host.controller.handle({ type: 'runAction', action: 'workbench.action.terminal.new' });
+    await host.controller.handle({ type: 'openLink', href: 'javascript:alert(1)' });
+    await host.delivered();
+    expect((await host.conversational.listThreads()).threads).toHaveLength(0);
+    expect(host.port.calls).toEqual([]);
+    await expect.poll(() => page.locator('.toast-error').count()).toBe(1);
+    expect(await page.locator('.toast-error').innerText()).toContain('http(s) and mailto');
+  });
+});

@@ -1,0 +1,162 @@
+/**
+ * The chat view's host side without a browser: the real controller over the real store and
+ * conversation service, with a recording webview. Covers what the page cannot show directly:
+ * the handshake, startup failure, deletions and their undo window, events from elsewhere.
+ */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { EventBus, EngineRegistry, type Logger } from '@jan/core';
+import type { ChatState, HostMessage } from '@jan/protocol';
+import { ChatController } from '../../src/vscode/chat/controller';
+import { createChatHost, RecordingPort, type ChatHost } from './support/chat-host';
+
+let host: ChatHost | undefined;
+
+afterEach(async () => {
+  await host?.dispose();
+  host = undefined;
+});
+
+function recorder(controller: ChatController): { sent: HostMessage[]; of<T extends HostMessage['type']>(type: T): Array<Extract<HostMessage, { type: T }>> } {
+  const sent: HostMessage[] = [];
+  controller.attach((message) => sent.push(message));
+  return { sent, of: (type) => sent.filter((message) => message.type === type) as never };
+}
+
+async function lastState(view: ReturnType<typeof recorder>): Promise<ChatState> {
+  await expect.poll(() => view.of('state').length).toBeGreaterThan(0);
+  return view.of('state').at(-1)!.state;
+}
+
+const silent: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+describe('handshake', () => {
+  test('nothing is sent before ready; text added meanwhile arrives after the state', async () => {
+    host = await createChatHost();
+    const view = recorder(host.controller);
+    host.controller.addToInput('```ts a.ts:1\nx\n```\n');
+    host.controller.focusInput();
+    expect(view.sent).toEqual([]);
+    await host.controller.handle({ type: 'ready' });
+    expect(view.sent.map((message) => message.type).filter((type) => type !== 'assistants')).toEqual(['state', 'insertText', 'focusInput']);
+    const state = view.of('state')[0]!.state;
+    expect(state).toMatchObject({ thread: null, messages: [], generating: false, defaultModelId: 'stories-260k' });
+    expect(state.models.map((model) => model.id).sort()).toEqual(['stories-260k', 'tinystories-656k']);
+    expect(state.assistants.map((assistant) => assistant.name)).toEqual(['Jan']);
+  });
+
+  test('a core that failed to start is reported in the view instead of a chat', async () => {
+    const controller = new ChatController(Promise.reject(new Error('The .jan folder is not writable.')), { events: new EventBus(silent), engines: new EngineRegistry(), logger: silent }, new RecordingPort());
+    const view = recorder(controller);
+    await controller.handle({ type: 'ready' });
+    expect((await lastState(view)).startupError).toBe('The .jan folder is not writable.');
+    await controller.dispose();
+  });
+});
+
+describe('streaming', () => {
+  test('updates are coalesced on the way to the view, and the final one is never lost', async () => {
+    host = await createChatHost();
+    host.engine.reply = Array.from({ length: 300 }, (_, index) => `t${index}`).join(' ');
+    host.engine.tokenDelayMs = 0;
+    const view = recorder(host.controller);
+    await host.controller.handle({ type: 'ready' });
+    await host.controller.handle({ type: 'send', threadId: null, text: 'Go' });
+    const replies = view.of('message').filter((message) => message.message.role === 'assistant');
+    expect(replies.length).toBeGreaterThan(0);
+    expect(replies.length).toBeLessThan(300);
+    expect(replies.at(-1)!.message).toMatchObject({ status: 'ready', text: host.engine.reply });
+    expect(view.of('generating').map((message) => message.generating)).toEqual([true, false]);
+  });
+
+  test('an action right as a reply completes waits for the conversation instead of failing', async () => {
+    host = await createChatHost();
+    host.engine.reply = 'First.';
+    const view = recorder(host.controller);
+    await host.controller.handle({ type: 'ready' });
+    let regenerated: Promise<void> | undefined;
+    const subscription = host.core.events.on('OnMessageUpdate', (message) => {
+      if (message.status !== 'ready' || regenerated) return;
+      // The view shows the reply done (and its Regenerate button) at this very moment.
+      host!.engine.reply = 'Second.';
+      regenerated = host!.controller.handle({ type: 'regenerate', threadId: message.thread_id, messageId: message.id });
+    });
+    await host.controller.handle({ type: 'send', threadId: null, text: 'Hi' });
+    await regenerated;
+    subscription.dispose();
+    expect(view.of('notice').filter((notice) => notice.error !== null)).toEqual([]);
+    expect(view.of('messages').at(-1)!.messages.map((message) => message.text)).toEqual(['Hi', 'Second.']);
+  });
+});
+
+describe('threads', () => {
+  test('deleting the open thread shows a new chat; the folder goes when the undo window closes; a late undo says so', async () => {
+    host = await createChatHost({ undoDeleteMs: 150 });
+    const view = recorder(host.controller);
+    await host.controller.handle({ type: 'ready' });
+    await host.controller.handle({ type: 'send', threadId: null, text: 'To be deleted' });
+    const threadId = (await lastState(view)).thread!.id;
+    const folder = path.join(host.core.context.janFolder, 'threads', threadId);
+    expect(existsSync(folder)).toBe(true);
+
+    await host.controller.handle({ type: 'deleteThread', threadId });
+    expect(view.of('threadRemoved').at(-1)).toEqual({ type: 'threadRemoved', id: threadId, title: 'To be deleted', undoable: true });
+    expect((await lastState(view)).thread).toBeNull();
+    await host.controller.handle({ type: 'listThreads', query: '', offset: 0, limit: 10 });
+    expect(view.of('threads').at(-1)!.total).toBe(0);
+    expect(existsSync(folder)).toBe(true);
+
+    await expect.poll(() => existsSync(folder)).toBe(false);
+    await host.controller.handle({ type: 'undoDeleteThread', threadId });
+    expect(view.of('error').at(-1)!.message).toContain('Too late to undo');
+  });
+
+  test('a thread deleted elsewhere leaves the view, and selecting it again says it is gone', async () => {
+    host = await createChatHost();
+    const view = recorder(host.controller);
+    await host.controller.handle({ type: 'ready' });
+    await host.controller.handle({ type: 'send', threadId: null, text: 'Elsewhere' });
+    const threadId = (await lastState(view)).thread!.id;
+    await host.conversational.deleteThread(threadId);
+    await expect.poll(() => view.of('threadRemoved').some((message) => message.id === threadId)).toBe(true);
+    await expect.poll(async () => (await lastState(view)).thread).toBeNull();
+    await host.controller.handle({ type: 'selectThread', threadId });
+    expect(view.of('error').at(-1)!.message).toBe('That thread no longer exists.');
+  });
+
+  test('pending deletions are carried out when the controller is disposed', async () => {
+    host = await createChatHost({ undoDeleteMs: 60_000 });
+    const view = recorder(host.controller);
+    await host.controller.handle({ type: 'ready' });
+    await host.controller.handle({ type: 'send', threadId: null, text: 'Delete on exit' });
+    const threadId = (await lastState(view)).thread!.id;
+    await host.controller.handle({ type: 'deleteThread', threadId });
+    await host.controller.dispose();
+    expect(existsSync(path.join(host.core.context.janFolder, 'threads', threadId))).toBe(false);
+  });
+});
+
+describe('bad input', () => {
+  test('a send to a missing thread gives the text back with the error', async () => {
+    host = await createChatHost();
+    const view = recorder(host.controller);
+    await host.controller.handle({ type: 'ready' });
+    await host.controller.handle({ type: 'send', threadId: 'jan_0_missing', text: 'Keep me' });
+    expect(view.of('notice').at(-1)).toMatchObject({ threadId: 'jan_0_missing', draft: 'Keep me', error: { code: 'UNKNOWN' } });
+    expect(view.of('notice').at(-1)!.error!.message).toContain('was not found');
+  });
+
+  test('an invalid message is answered with an error and does nothing', async () => {
+    host = await createChatHost();
+    const view = recorder(host.controller);
+    await host.controller.handle({ type: 'ready' });
+    await host.controller.handle({ type: 'deleteThread', threadId: '../../.ssh' });
+    await host.controller.handle({ type: 'updateSettings', threadId: 'jan_1', settings: { instructions: '', contextLength: 12 } });
+    expect(view.of('error').map((message) => message.message)).toEqual([
+      expect.stringContaining('threadId'),
+      expect.stringContaining('Context length is at least 256.'),
+    ]);
+    expect(host.port.calls).toEqual([]);
+  });
+});

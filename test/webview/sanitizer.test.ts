@@ -1,0 +1,225 @@
+/**
+ * Model output is untrusted. Each payload below is rendered by the real webview in Chromium, as
+ * a finished reply, a streamed reply and a user message; then the real DOM is checked: no
+ * script ran, nothing carries an event handler or a style, no dangerous element or link exists,
+ * and the page asked the server for nothing but its own bundle.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { ChatState, HostMessage, MessageView } from '@jan/protocol';
+import {
+  buildWebview,
+  cspViolations,
+  launchChromium,
+  openChatPage,
+  postToPage,
+  sentMessages,
+  startPageServer,
+  type Browser,
+  type PageServer,
+} from './support/webview-page';
+
+let browser: Browser;
+let server: PageServer;
+
+beforeAll(async () => {
+  server = await startPageServer(await buildWebview());
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** `LEAK` becomes the test server's origin: a request for /leak… proves a resource was loaded. */
+const PAYLOADS = [
+  '<script>window.__xss = 1</script>',
+  '<img src=x onerror="window.__xss = 2">',
+  '<svg onload="window.__xss = 3"><circle r="10"></circle></svg>',
+  '<svg><script>window.__xss = 4</script></svg>',
+  '<iframe src="javascript:parent.__xss = 5"></iframe>',
+  '<iframe srcdoc="<script>parent.__xss = 6</script>"></iframe>',
+  '[click me](javascript:window.__xss=7)',
+  '[click me](JaVaScRiPt:window.__xss=8)',
+  '[click me](java\tscript:window.__xss=9)',
+  '[click me](&#106;avascript:window.__xss=10)',
+  '<a href="javascript:window.__xss = 11">html link</a>',
+  '[data link](data:text/html;base64,PHNjcmlwdD5wYXJlbnQuX194c3M9MTI8L3NjcmlwdD4=)',
+  '![tracker](LEAK/leak-markdown-image.png)',
+  '<img src="LEAK/leak-html-image.png">',
+  '<style>body { display: none } @import url(LEAK/leak-import.css);</style>',
+  '<div style="background: url(LEAK/leak-style-attr.png)">styled</div>',
+  '<link rel="stylesheet" href="LEAK/leak-link.css">',
+  '<math><mtext><table><mglyph><style><img src=x onerror="window.__xss = 18">',
+  '<details open ontoggle="window.__xss = 19">details</details>',
+  '<object data="javascript:window.__xss = 20"></object>',
+  '<embed src="javascript:window.__xss = 21">',
+  '<form action="javascript:window.__xss = 22"><button>go</button></form>',
+  '<meta http-equiv="refresh" content="0;url=javascript:window.__xss = 23">',
+  '<base href="LEAK/leak-base/">',
+  '<input autofocus onfocus="window.__xss = 25">',
+  '```js" onmouseover="window.__xss = 26\nconsole.log(1)\n```',
+  '<https://example.com" onclick="window.__xss = 27>',
+  '[titled](https://example.com "t\\" onmouseover=\\"window.__xss = 28")',
+  '<video><source onerror="window.__xss = 29"></video>',
+  '<noscript><p title="</noscript><img src=x onerror=window.__xss=30>"></noscript>',
+  '<template><img src=x onerror="window.__xss = 31"></template>',
+  '```html\n</code></pre><img src=x onerror="window.__xss = 32">\n```',
+  '<a href="https://ok.example" onclick="window.__xss = 33">ok</a>',
+  '[ref link][evil]\n\n[evil]: javascript:window.__xss=35',
+  '<svg><a xlink:href="javascript:window.__xss = 36"><text>svg link</text></a></svg>',
+  '`<img src=x onerror="window.__xss = 37">` in a code span',
+  '<a href="vbscript:msgbox(38)">vb</a> [vb](vbscript:msgbox(38))',
+  '<img src="LEAK/leak-srcset.png" srcset="LEAK/leak-srcset-2.png 2x">',
+  '<table background="LEAK/leak-table.png"><tr><td>cell</td></tr></table>',
+  '<body onload="window.__xss = 40">',
+  '[file](file:///etc/passwd) [cmd](command:workbench.action.terminal.new) [vsc](vscode://file/etc/passwd)',
+];
+
+function payloads(origin: string): string[] {
+  return PAYLOADS.map((payload) => payload.replaceAll('LEAK', origin));
+}
+
+function message(id: string, role: 'user' | 'assistant', text: string, status: MessageView['status'] = 'ready'): MessageView {
+  return { id, role, text, status, created: Date.now() };
+}
+
+function stateWith(messages: MessageView[]): HostMessage {
+  const state: ChatState = {
+    thread: { id: 'jan_1', title: 'XSS', settings: { instructions: '' } },
+    messages,
+    generating: false,
+    models: [],
+    assistants: [{ id: 'jan', name: 'Jan' }],
+  };
+  return { type: 'state', state };
+}
+
+interface Findings {
+  flag: unknown;
+  handlers: string[];
+  styled: string[];
+  forbidden: string[];
+  badLinks: string[];
+}
+
+async function inspect(page: Page): Promise<Findings> {
+  return page.evaluate(() => {
+    const root = document.querySelector('jan-message-list')!;
+    const all = [...root.querySelectorAll('*')];
+    const forbidden = new Set(['script', 'iframe', 'object', 'embed', 'svg', 'math', 'img', 'style', 'link', 'meta', 'base', 'form', 'input', 'video', 'audio', 'source', 'template', 'noscript', 'details', 'frame', 'frameset', 'picture']);
+    return {
+      flag: (window as unknown as { __xss?: unknown }).__xss,
+      handlers: all.flatMap((element) => [...element.attributes].filter((attr) => attr.name.toLowerCase().startsWith('on')).map((attr) => `${element.tagName} ${attr.name}`)),
+      styled: all.filter((element) => element.hasAttribute('style') && !element.closest('vscode-button')).map((element) => element.tagName),
+      forbidden: all.filter((element) => forbidden.has(element.tagName.toLowerCase())).map((element) => element.tagName),
+      badLinks: all
+        .filter((element) => element.hasAttribute('href') || element.hasAttribute('xlink:href') || element.hasAttribute('src') || element.hasAttribute('action'))
+        .map((element) => element.getAttribute('href') ?? element.getAttribute('xlink:href') ?? element.getAttribute('src') ?? element.getAttribute('action') ?? '')
+        .filter((href) => !/^(https?:|mailto:)/i.test(href)),
+    };
+  });
+}
+
+/** Hovers, focuses and clicks everything in the messages, as a curious user would. */
+async function poke(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    for (const element of document.querySelectorAll('jan-message-list *')) {
+      for (const type of ['mouseover', 'mouseenter', 'focus', 'toggle', 'load', 'error']) element.dispatchEvent(new Event(type));
+      if (element instanceof HTMLAnchorElement) element.click();
+    }
+  });
+  await page.waitForTimeout(200);
+}
+
+async function expectInert(page: Page): Promise<void> {
+  await poke(page);
+  const findings = await inspect(page);
+  expect(findings).toEqual({ flag: undefined, handlers: [], styled: [], forbidden: [], badLinks: [] });
+  // Links go to the host, never to the page; only http(s)/mailto links exist to be clicked.
+  const opened = (await sentMessages<{ type: string; href?: string }>(page)).filter((sent) => sent.type === 'openLink');
+  for (const link of opened) expect(link.href).toMatch(/^(https?:|mailto:)/);
+  expect(new URL(page.url()).pathname).toBe('/');
+  expect(server.requests.filter((request) => request.includes('leak'))).toEqual([]);
+  expect(await cspViolations(page)).toEqual([]);
+}
+
+describe('untrusted model output renders inert', () => {
+  test('each payload as a finished reply and as a user message', async () => {
+    const page = await openChatPage(browser.context, server);
+    const list = payloads(server.origin);
+    const messages = list.flatMap((payload, index) => [message(`u${index}`, 'user', payload), message(`a${index}`, 'assistant', payload)]);
+    await postToPage(page, stateWith(messages));
+    await page.waitForSelector('jan-message');
+    // Render every message, not just the newest page.
+    const earlier = page.getByRole('button', { name: /Show \d+ earlier/ });
+    while ((await earlier.count()) > 0) await earlier.click();
+    await page.waitForFunction((count) => document.querySelectorAll('jan-message').length === count, messages.length);
+    await expectInert(page);
+    // The payloads are still there to read, as text.
+    const text = await page.locator('jan-message-list').innerText();
+    expect(text).toContain('<script>window.__xss = 1</script>');
+    expect(text).toContain('<img src=x onerror="window.__xss = 2">');
+    await page.close();
+  });
+
+  test('the payloads streamed in small pieces', async () => {
+    const page = await openChatPage(browser.context, server);
+    await postToPage(page, stateWith([message('u1', 'user', 'Show me tricks')]));
+    const all = payloads(server.origin).join('\n\n');
+    for (let end = 7; end < all.length + 7; end += 7) {
+      await postToPage(page, { type: 'message', threadId: 'jan_1', message: message('a1', 'assistant', all.slice(0, end), end < all.length ? 'pending' : 'ready') });
+    }
+    await page.waitForSelector('jan-message .message-assistant.status-ready');
+    await expectInert(page);
+    await page.close();
+  });
+});
+
+describe('streamed rendering', () => {
+  test('a reply rendered as it streams ends exactly as the same reply rendered at once', async () => {
+    const page = await openChatPage(browser.context, server);
+    const text = [
+      'Setext title',
+      '============',
+      '',
+      'A paragraph with `code`, **bold** and [a link](https://example.com).',
+      'It goes on over a second line.',
+      '',
+      '1. First step:',
+      '',
+      '   ```python',
+      '   def f(x):',
+      '       return x * 2',
+      '   ```',
+      '',
+      '2. Second step, in a loose list.',
+      '',
+      '> A quote',
+      '> over two lines.',
+      '',
+      '| a | b |',
+      '| - | - |',
+      '| 1 | 2 |',
+      '',
+      '```ts',
+      'const total = items.reduce((sum, item) => sum + item.value, 0);',
+      '```',
+      '',
+      'Closing words',
+      '---',
+      'after a setext h2.',
+    ].join('\n');
+    await postToPage(page, stateWith([message('u1', 'user', 'Render this'), message('full', 'assistant', text)]));
+    for (let end = 3; end < text.length + 3; end += 3) {
+      await postToPage(page, { type: 'message', threadId: 'jan_1', message: message('streamed', 'assistant', text.slice(0, end), end < text.length ? 'pending' : 'ready') });
+    }
+    await page.waitForFunction(() => document.querySelectorAll('jan-message .message-assistant.status-ready').length === 2);
+    const [full, streamed] = await page.$$eval('jan-message .message-assistant .markdown', (bodies) => bodies.map((body) => body.innerHTML.replace(/<!--[^>]*-->/g, '')));
+    expect(streamed).toBe(full);
+    expect(full).toContain('<h1>Setext title</h1>');
+    expect(full).toContain('<h2>Closing words</h2>');
+    await page.close();
+  });
+});

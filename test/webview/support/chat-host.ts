@@ -1,0 +1,168 @@
+/**
+ * The chat view's host side for the browser tests: the real controller over the real store
+ * (threads, assistants, models in a temp folder) and the real conversation service, with the
+ * scripted engine and a port that records what the editor was asked to do.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { ConversationService, JanCore, type Logger } from '@jan/core';
+import type { HostAction, HostMessage } from '@jan/protocol';
+import { JanConversationalExtension } from '../../../extensions/conversational';
+import { JanAssistantsExtension } from '../../../extensions/assistants';
+import { JanModelsExtension } from '../../../extensions/models';
+import type { ChatHostPort } from '../../../src/vscode/chat/chat-backend';
+import { ChatController } from '../../../src/vscode/chat/controller';
+import { ScriptedEngine } from './scripted-engine';
+import { openChatPage, postToPage, type PageServer } from './webview-page';
+import type { ThemeName } from './themes';
+
+export type PortCall =
+  | { method: 'copy'; text: string }
+  | { method: 'insertAtCursor'; code: string }
+  | { method: 'applyToEditor'; code: string; language: string | undefined }
+  | { method: 'openExternal'; url: string }
+  | { method: 'runAction'; action: HostAction };
+
+export class RecordingPort implements ChatHostPort {
+  readonly calls: PortCall[] = [];
+  defaultModel: string | undefined = 'stories-260k';
+  private active: string | undefined;
+
+  async copy(text: string): Promise<void> {
+    this.calls.push({ method: 'copy', text });
+  }
+  async insertAtCursor(code: string): Promise<void> {
+    this.calls.push({ method: 'insertAtCursor', code });
+  }
+  async applyToEditor(code: string, language: string | undefined): Promise<void> {
+    this.calls.push({ method: 'applyToEditor', code, language });
+  }
+  async openExternal(url: string): Promise<void> {
+    this.calls.push({ method: 'openExternal', url });
+  }
+  async runAction(action: HostAction): Promise<void> {
+    this.calls.push({ method: 'runAction', action });
+  }
+  defaultModelId(): string | undefined {
+    return this.defaultModel;
+  }
+  loadActiveThreadId(): string | undefined {
+    return this.active;
+  }
+  async saveActiveThreadId(id: string | undefined): Promise<void> {
+    this.active = id;
+  }
+}
+
+export interface ChatHost {
+  root: string;
+  core: JanCore;
+  engine: ScriptedEngine;
+  port: RecordingPort;
+  conversational: JanConversationalExtension;
+  assistants: JanAssistantsExtension;
+  controller: ChatController;
+  logs: string[];
+  /** Opens the chat page connected to this host. */
+  open(context: BrowserContext, server: PageServer, theme?: ThemeName): Promise<Page>;
+  /** Drops the page's webview and loads a new one, as hiding and showing the view does. */
+  reopen(page: Page): Promise<void>;
+  /** Resolves when every message sent so far has reached the page. */
+  delivered(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+/** A model.json for a real GGUF from ../shared/models (listed in the picker). */
+function writeModel(modelsFolder: string, id: string, name: string, file: string): void {
+  const folder = path.join(modelsFolder, id);
+  mkdirSync(folder, { recursive: true });
+  const model = {
+    object: 'model',
+    version: '1.0',
+    format: 'gguf',
+    sources: [{ filename: path.basename(file), url: `file://${file}` }],
+    id,
+    name,
+    created: Date.now(),
+    description: 'A tiny story model for tests.',
+    settings: { ctx_len: 2048, llama_model_path: file },
+    parameters: { temperature: 0 },
+    metadata: { author: 'test' },
+    engine: 'llamacpp',
+  };
+  writeFileSync(path.join(folder, 'model.json'), JSON.stringify(model, null, 2));
+}
+
+export async function createChatHost(options: { undoDeleteMs?: number } = {}): Promise<ChatHost> {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'jan-chat-host-'));
+  const janFolder = path.join(root, '.jan');
+  const modelsFolder = path.join(root, 'models');
+  const sharedModels = path.resolve(__dirname, '../../../../shared/models');
+  writeModel(modelsFolder, 'stories-260k', 'Stories 260K', path.join(sharedModels, 'stories260K.gguf'));
+  writeModel(modelsFolder, 'tinystories-656k', 'TinyStories 656K', path.join(sharedModels, 'TinyStories-656K-Q8_0.gguf'));
+
+  const logs: string[] = [];
+  const record = (level: string) => (message: string) => logs.push(`${level}: ${message}`);
+  const logger: Logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
+  const core = new JanCore({ janFolder, modelsFolder, logger });
+  const conversational = new JanConversationalExtension(core.context);
+  const assistants = new JanAssistantsExtension(core.context);
+  const models = new JanModelsExtension(core.context, { downloadWorkerPath: path.join(root, 'no-downloads.mjs') });
+  core.register(conversational, assistants, models);
+  await core.start();
+  const engine = new ScriptedEngine();
+  core.engines.register(engine);
+  const port = new RecordingPort();
+  const conversation = new ConversationService({
+    conversational,
+    assistants,
+    engines: core.engines,
+    events: core.events,
+    logger,
+    defaultModel: () => (port.defaultModel ? { id: port.defaultModel, engine: 'llamacpp' } : undefined),
+  });
+  const controller = new ChatController(Promise.resolve({ conversational, assistants, models, conversation }), core.context, port, options);
+
+  let chain: Promise<void> = Promise.resolve();
+  let detach: (() => void) | undefined;
+  const attach = (page: Page) => {
+    detach?.();
+    detach = controller.attach((message: HostMessage) => {
+      chain = chain.then(() => postToPage(page, message)).catch(() => undefined);
+    });
+  };
+
+  return {
+    root,
+    core,
+    engine,
+    port,
+    conversational,
+    assistants,
+    controller,
+    logs,
+    async open(context, server, theme = 'dark') {
+      let opened: Page | undefined;
+      const page = await openChatPage(context, server, theme, async (created) => {
+        opened = created;
+        await created.exposeBinding('__janToHost', (_source, message: unknown) => controller.handle(message));
+        attach(created);
+      });
+      return opened ?? page;
+    },
+    async reopen(page) {
+      attach(page);
+      await page.reload();
+      await page.waitForFunction(() => (window as unknown as { __janSent: Array<{ type: string }> }).__janSent.some((message) => message.type === 'ready'));
+    },
+    delivered: () => chain,
+    async dispose() {
+      detach?.();
+      await controller.dispose();
+      await core.stop();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,208 @@
+import { html, type PropertyValues } from 'lit';
+import { LightElement } from './light-element';
+
+const DRAFT_SAVE_DELAY_MS = 400;
+const MAX_ROWS = 12;
+/**
+ * Text over this size is kept beside the input as an attachment, not in it: a textarea holding
+ * a megabyte re-lays out all of it on every keystroke (measured: ~0.4 s per key in Chromium).
+ */
+export const LARGE_TEXT_CHARS = 32 * 1024;
+
+export interface Draft {
+  text: string;
+  pasted: string[];
+}
+
+function formatSize(chars: number): string {
+  return chars >= 1024 * 1024 ? `${(chars / (1024 * 1024)).toFixed(1)} MB` : `${Math.round(chars / 1024)} KB`;
+}
+
+/** Lines in `text`, counted only up to `limit`: a 1 MB paste costs no more than a short one. */
+function lineCount(text: string, limit: number): number {
+  let lines = 1;
+  let at = text.indexOf('\n');
+  while (at >= 0 && lines < limit) {
+    lines++;
+    at = text.indexOf('\n', at + 1);
+  }
+  return lines;
+}
+
+/**
+ * The message input: a plain textarea on purpose, where nothing is parsed or highlighted while
+ * typing. A large paste becomes an attachment shown as a chip and sent with the message, so
+ * the input stays fast. The draft is saved after typing pauses.
+ */
+export class JanComposer extends LightElement {
+  static override properties = {
+    busy: { type: Boolean },
+    disabled: { type: Boolean },
+    hasText: { state: true },
+    pasted: { state: true },
+  };
+
+  declare busy: boolean;
+  declare disabled: boolean;
+  declare hasText: boolean;
+  declare pasted: Array<{ text: string; lines: number }>;
+
+  /** Called with the draft after typing pauses. */
+  onDraft: (draft: Draft) => void = () => {};
+  private draftTimer: ReturnType<typeof setTimeout> | undefined;
+  private initialDraft = '';
+
+  constructor() {
+    super();
+    this.busy = false;
+    this.disabled = false;
+    this.hasText = false;
+    this.pasted = [];
+  }
+
+  private get textarea(): HTMLTextAreaElement | null {
+    return this.querySelector('textarea');
+  }
+
+  get draft(): Draft {
+    return { text: this.textarea?.value ?? this.initialDraft, pasted: this.pasted.map((item) => item.text) };
+  }
+
+  /** Replaces the whole draft (a draft restored after hide/show, a message that failed to send). */
+  set draft(draft: Draft) {
+    this.pasted = [];
+    for (const text of draft.pasted) this.attach(text);
+    const textarea = this.textarea;
+    if (draft.text.length > LARGE_TEXT_CHARS) {
+      this.attach(draft.text);
+      this.setText('');
+    } else if (!textarea) {
+      this.initialDraft = draft.text;
+    } else {
+      this.setText(draft.text);
+    }
+    this.refresh();
+  }
+
+  /** Adds text at the end (a selection sent from the editor), separated by a blank line. */
+  appendText(text: string): void {
+    if (text.length > LARGE_TEXT_CHARS) {
+      this.attach(text);
+    } else {
+      const current = this.textarea?.value ?? '';
+      const separator = current && !current.endsWith('\n\n') ? (current.endsWith('\n') ? '\n' : '\n\n') : '';
+      this.setText(current + separator + text);
+    }
+    this.afterChange();
+    this.focusEnd();
+  }
+
+  private setText(text: string): void {
+    const textarea = this.textarea;
+    if (textarea) textarea.value = text;
+    else this.initialDraft = text;
+  }
+
+  private attach(text: string): void {
+    let lines = 1;
+    for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lines++;
+    this.pasted = [...this.pasted, { text, lines }];
+  }
+
+  private onPaste(event: ClipboardEvent): void {
+    const text = event.clipboardData?.getData('text/plain') ?? '';
+    if (text.length <= LARGE_TEXT_CHARS) return;
+    event.preventDefault();
+    this.attach(text);
+    this.afterChange();
+  }
+
+  private removePasted(index: number): void {
+    this.pasted = this.pasted.filter((_, at) => at !== index);
+    this.afterChange();
+    this.focus();
+  }
+
+  focusEnd(): void {
+    const textarea = this.textarea;
+    if (!textarea) return;
+    textarea.focus();
+    textarea.setSelectionRange(textarea.value.length, textarea.value.length);
+    textarea.scrollTop = textarea.scrollHeight;
+  }
+
+  override focus(): void {
+    this.textarea?.focus();
+  }
+
+  protected override firstUpdated(_changed: PropertyValues<this>): void {
+    if (this.initialDraft) this.setText(this.initialDraft);
+    this.refresh();
+  }
+
+  private refresh(): void {
+    const textarea = this.textarea;
+    const text = textarea?.value ?? this.initialDraft;
+    this.hasText = text.length > 0 || this.pasted.length > 0;
+    if (textarea) textarea.rows = Math.min(lineCount(text, MAX_ROWS), MAX_ROWS);
+  }
+
+  private afterChange(): void {
+    this.refresh();
+    clearTimeout(this.draftTimer);
+    this.draftTimer = setTimeout(() => this.onDraft(this.draft), DRAFT_SAVE_DELAY_MS);
+  }
+
+  private submit(): void {
+    const textarea = this.textarea;
+    if (!textarea || this.busy || this.disabled) return;
+    const parts = [textarea.value, ...this.pasted.map((item) => item.text)].filter((part) => part.trim());
+    if (parts.length === 0) return;
+    this.dispatchEvent(new CustomEvent('send', { detail: parts.join('\n\n'), bubbles: true }));
+    textarea.value = '';
+    this.pasted = [];
+    this.afterChange();
+  }
+
+  private onKeyDown(event: KeyboardEvent): void {
+    if (event.isComposing) return;
+    if (event.key === 'Enter' && !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey) {
+      event.preventDefault();
+      this.submit();
+    } else if (event.key === 'ArrowUp' && this.textarea?.value.length === 0 && this.pasted.length === 0) {
+      event.preventDefault();
+      this.dispatchEvent(new CustomEvent('edit-last', { bubbles: true }));
+    }
+  }
+
+  protected override render() {
+    return html`<div class="composer">
+      ${this.pasted.map(
+        (item, index) => html`<div class="paste-chip" role="group" aria-label="Pasted text, sent with the message">
+          <span class="codicon codicon-clippy" aria-hidden="true"></span>
+          <span class="paste-chip-label">Pasted text · ${formatSize(item.text.length)} · ${item.lines.toLocaleString()} lines</span>
+          <button type="button" class="icon-button" aria-label="Remove pasted text" title="Remove" @click=${() => this.removePasted(index)}>
+            <span class="codicon codicon-close" aria-hidden="true"></span>
+          </button>
+        </div>`,
+      )}
+      <textarea
+        rows="1"
+        aria-label="Message to Jan"
+        placeholder="Ask Jan… (Enter to send, Shift+Enter for a new line)"
+        ?disabled=${this.disabled}
+        @input=${this.afterChange}
+        @paste=${this.onPaste}
+        @keydown=${this.onKeyDown}
+      ></textarea>
+      <div class="composer-bar">
+        <span class="composer-hint">${this.busy ? 'Esc stops the reply' : '↑ edits your last message'}</span>
+        ${this.busy
+          ? html`<vscode-button secondary icon="debug-stop" class="stop-button" aria-label="Stop generating"
+              @click=${() => this.dispatchEvent(new CustomEvent('stop', { bubbles: true }))}>Stop</vscode-button>`
+          : html`<vscode-button icon="send" class="send-button" aria-label="Send message" ?disabled=${!this.hasText || this.disabled}
+              @click=${() => this.submit()}>Send</vscode-button>`}
+      </div>
+    </div>`;
+  }
+}

@@ -1,0 +1,179 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import type { ChatError, MessageView } from '@jan/protocol';
+import { LightElement } from './light-element';
+import { renderError, type ErrorAction } from './error-actions';
+import type { JanMessage } from './message-item';
+
+/** Messages rendered when a thread opens (more than a tall sidebar shows). */
+export const FIRST_PAGE = 12;
+/** Older messages are rendered this many at a time: while the browser is idle, up to */
+/** PRERENDER_LIMIT of them, and the rest as the user scrolls up. */
+export const MESSAGE_PAGE = 10;
+const PRERENDER_LIMIT = 60;
+const BOTTOM_SLACK_PX = 48;
+
+export type CodeAction = { action: 'copy' | 'insert' | 'apply'; code: string; language: string };
+
+/**
+ * The thread's messages, rendered from the newest backwards: opening a thread of thousands of
+ * messages costs one page, and scrolling up renders the next page above.
+ */
+export class JanMessageList extends LightElement {
+  static override properties = {
+    messages: { attribute: false },
+    threadId: { attribute: false },
+    busy: { type: Boolean },
+    notice: { attribute: false },
+    assistantName: { attribute: false },
+    start: { state: true },
+  };
+
+  declare messages: MessageView[];
+  declare threadId: string | null;
+  declare busy: boolean;
+  declare notice: ChatError | null;
+  declare assistantName: string;
+  /** Index of the first rendered message. */
+  declare start: number;
+
+  private stickToBottom = true;
+  private idleHandle: number | undefined;
+  private observer: IntersectionObserver | undefined;
+  private observedSentinel: Element | null = null;
+
+  constructor() {
+    super();
+    this.messages = [];
+    this.threadId = null;
+    this.busy = false;
+    this.notice = null;
+    this.assistantName = 'Jan';
+    this.start = 0;
+    this.addEventListener('scroll', () => {
+      this.stickToBottom = this.scrollHeight - this.scrollTop - this.clientHeight < BOTTOM_SLACK_PX;
+    }, { passive: true });
+    this.addEventListener('click', (event) => this.onClick(event));
+    this.addEventListener('auxclick', (event) => this.onClick(event));
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.setAttribute('role', 'log');
+    this.setAttribute('aria-label', 'Messages');
+    this.tabIndex = 0;
+    this.observer = new IntersectionObserver((entries) => {
+      if (entries.some((entry) => entry.isIntersecting)) this.showEarlier();
+    }, { root: this, rootMargin: '400px 0px 0px 0px' });
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.observer?.disconnect();
+    this.observedSentinel = null;
+    if (this.idleHandle !== undefined) cancelIdleCallback(this.idleHandle);
+  }
+
+  /** Renders a few older messages whenever the browser is idle, so scrolling up finds them ready. */
+  private prerenderWhenIdle(): void {
+    if (this.idleHandle !== undefined || this.start === 0 || this.messages.length - this.start >= PRERENDER_LIMIT) return;
+    this.idleHandle = requestIdleCallback(() => {
+      this.idleHandle = undefined;
+      this.showEarlier();
+    });
+  }
+
+  private showEarlier(): void {
+    if (this.start > 0) this.start = Math.max(0, this.start - MESSAGE_PAGE);
+  }
+
+  /** Edits the last message the user sent (ArrowUp in an empty input). */
+  editLastUserMessage(): boolean {
+    const last = [...this.messages].reverse().find((message) => message.role === 'user');
+    if (!last) return false;
+    const element = [...this.querySelectorAll<JanMessage>('jan-message')].find((item) => item.message.id === last.id);
+    if (!element) return false;
+    element.scrollIntoView({ block: 'nearest' });
+    element.startEditing();
+    return true;
+  }
+
+  scrollToBottom(): void {
+    this.stickToBottom = true;
+    this.scrollTop = this.scrollHeight;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('threadId')) {
+      this.start = Math.max(0, this.messages.length - FIRST_PAGE);
+      this.stickToBottom = true;
+    } else if (this.start > this.messages.length) {
+      this.start = Math.max(0, this.messages.length - FIRST_PAGE);
+    }
+  }
+
+  protected override updated(): void {
+    const sentinel = this.querySelector('.load-earlier');
+    if (sentinel !== this.observedSentinel) {
+      if (this.observedSentinel) this.observer?.unobserve(this.observedSentinel);
+      if (sentinel) this.observer?.observe(sentinel);
+      this.observedSentinel = sentinel;
+    }
+    if (this.stickToBottom) this.scrollTop = this.scrollHeight;
+    this.prerenderWhenIdle();
+  }
+
+  private onClick(event: MouseEvent): void {
+    const target = event.target as Element | null;
+    const link = target?.closest('.markdown a[href]');
+    if (link) {
+      // Links from model output never navigate the webview; the host checks and opens them.
+      event.preventDefault();
+      this.dispatchEvent(new CustomEvent('open-link', { detail: link.getAttribute('href') ?? '', bubbles: true }));
+      return;
+    }
+    if (event.type !== 'click') return;
+    const button = target?.closest<HTMLButtonElement>('.code-block .code-action');
+    if (!button) return;
+    const block = button.closest('.code-block');
+    const code = block?.querySelector('pre > code');
+    if (!code) return;
+    const action = button.dataset.action;
+    if (action !== 'copy' && action !== 'insert' && action !== 'apply') return;
+    const detail: CodeAction = { action, code: code.textContent ?? '', language: code.getAttribute('data-lang') ?? '' };
+    this.dispatchEvent(new CustomEvent('code-action', { detail, bubbles: true }));
+  }
+
+  private renderEmpty() {
+    return html`<div class="welcome">
+      <span class="codicon codicon-comment-discussion" aria-hidden="true"></span>
+      <h2>Ask Jan anything</h2>
+      <p>Replies are written by a model on this machine. Select code in an editor and use
+        <strong>Add Selection to Chat</strong> to ask about it.</p>
+    </div>`;
+  }
+
+  protected override render() {
+    const visible = this.start > 0 ? this.messages.slice(this.start) : this.messages;
+    return html`
+      ${this.start > 0
+        ? html`<div class="load-earlier">
+            <button type="button" class="link-button" @click=${() => this.showEarlier()}>
+              Show ${this.start} earlier message${this.start === 1 ? '' : 's'}
+            </button>
+          </div>`
+        : nothing}
+      ${this.messages.length === 0 && !this.notice ? this.renderEmpty() : nothing}
+      ${repeat(
+        visible,
+        (message) => message.id,
+        (message) => html`<jan-message .message=${message} ?busy=${this.busy} .assistantName=${this.assistantName}></jan-message>`,
+      )}
+      ${this.notice
+        ? renderError(this.notice, (action: ErrorAction) =>
+            this.dispatchEvent(new CustomEvent('notice-action', { detail: action, bubbles: true })),
+          )
+        : nothing}
+    `;
+  }
+}

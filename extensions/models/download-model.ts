@@ -114,8 +114,7 @@ async function install(context: DownloaderContext, request: DownloadRequest, uri
 export async function downloadGguf(context: DownloaderContext, request: DownloadRequest, options: DownloadOptions = {}): Promise<Model> {
   const uri = checkDownloadUri(request.uri);
   const sha256 = checkSha256(request.sha256);
-  await ensureNotInstalled(context.store, request, uri);
-
+  // Claimed before the first await: two calls in the same tick must not both pass the check.
   const key = stagingKey(uri);
   if (context.active.has(key)) throw new ModelError('BUSY', `${uri} is already being downloaded.`);
   context.active.add(key);
@@ -123,6 +122,7 @@ export async function downloadGguf(context: DownloaderContext, request: Download
   const fileName = request.fileName ?? hfFileName(uri);
   let resumable = false;
   try {
+    await ensureNotInstalled(context.store, request, uri);
     const finished = await runDownloadChild({
       workerPath: context.workerPath,
       job: {

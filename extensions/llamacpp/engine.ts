@@ -15,6 +15,7 @@ import type {
   ResolvedModel,
 } from '@jan/core';
 import { raceAbort } from './abort';
+import { SharedLoad } from './shared-load';
 import { streamChat, tokensPerSecond } from './chat-stream';
 import { IdleTracker } from './idle-tracker';
 import type { LlamaCppSettings } from './settings';
@@ -50,7 +51,7 @@ export class LlamaCppEngine implements InferenceEngine {
   private worker: Promise<WorkerHandle> | undefined;
   /** The same worker once started, for the synchronous `contextSize`. */
   private settledWorker: WorkerHandle | undefined;
-  private readonly loads = new Map<string, Promise<LoadedModelInfo>>();
+  private readonly loads = new Map<string, SharedLoad<LoadedModelInfo>>();
   /** Settings each model was last loaded with, reused when it loads again on demand. */
   private readonly loadSettings = new Map<string, ModelSettings | undefined>();
   private state: EngineState = 'idle';
@@ -183,11 +184,12 @@ export class LlamaCppEngine implements InferenceEngine {
     const loadKey = `${key}|${modelId}`;
     let loading = this.loads.get(loadKey);
     if (!loading) {
-      loading = this.loadInWorker(worker, modelId, resolved, { contextSize, gpuLayers, key }, signal);
-      this.loads.set(loadKey, loading);
-      void loading.catch(() => undefined).finally(() => this.loads.delete(loadKey));
+      const shared = new SharedLoad((loadSignal) => this.loadInWorker(worker, modelId, resolved, { contextSize, gpuLayers, key }, loadSignal));
+      this.loads.set(loadKey, shared);
+      void shared.promise.catch(() => undefined).finally(() => this.loads.delete(loadKey));
+      loading = shared;
     }
-    const info = await loading;
+    const info = await loading.wait(signal);
     return { worker, info };
   }
 

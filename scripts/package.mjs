@@ -1,0 +1,95 @@
+// `npm run package [-- --target linux-x64] [-- --out file.vsix]`: a platform-specific .vsix that
+// carries node-llama-cpp with only the target's CPU binaries (the full install holds ~725 MB of
+// binaries for every GPU flavour). The file list is checked before anything is written.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import vsce from '@vscode/vsce';
+
+const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+const outDir = path.join(projectRoot, 'out', 'package');
+
+/** vsce target -> the @node-llama-cpp prebuilt package with its CPU (and on macOS Metal) binaries. */
+export const LLAMA_BINARIES = {
+  'linux-x64': 'linux-x64',
+  'linux-arm64': 'linux-arm64',
+  'linux-armhf': 'linux-armv7l',
+  'darwin-x64': 'mac-x64',
+  'darwin-arm64': 'mac-arm64-metal',
+  'win32-x64': 'win-x64',
+  'win32-arm64': 'win-arm64',
+};
+
+/** Top-level entries a .vsix may hold; anything else is a leak into the package. */
+const SHIPPED = ['dist/', 'media/', 'node_modules/', 'package.json', 'README.md', 'LICENSE', 'CHANGELOG.md'];
+
+export function currentTarget() {
+  const arch = process.arch === 'arm' ? 'armhf' : process.arch;
+  return `${process.platform}-${arch}`;
+}
+
+function parseArgs(argv) {
+  const options = {};
+  for (let index = 0; index < argv.length; index += 1) {
+    const [flag, inline] = argv[index].split('=', 2);
+    const value = () => inline ?? argv[++index];
+    if (flag === '--target') options.target = value();
+    else if (flag === '--out') options.out = path.resolve(value());
+    else if (flag === '--no-build') options.build = false;
+    else throw new Error(`Unknown argument ${argv[index]}. Usage: npm run package -- [--target ${Object.keys(LLAMA_BINARIES).join('|')}] [--out file.vsix] [--no-build]`);
+  }
+  return options;
+}
+
+/** Fails with the list of offending files, so a new top-level folder never ships by accident. */
+export function checkPackagedFiles(files, binaryPackage) {
+  const problems = [];
+  const leaked = files.filter((file) => !SHIPPED.some((entry) => (entry.endsWith('/') ? file.startsWith(entry) : file === entry)));
+  if (leaked.length > 0) problems.push(`files outside ${SHIPPED.join(', ')} (add them to .vscodeignore):\n  ${leaked.slice(0, 20).join('\n  ')}`);
+  for (const required of ['dist/extension.js', 'package.json', 'node_modules/node-llama-cpp/package.json', 'node_modules/node-llama-cpp/dist/index.js']) {
+    if (!files.includes(required)) problems.push(`missing ${required}`);
+  }
+  const binaryPrefix = `node_modules/@node-llama-cpp/${binaryPackage}/`;
+  if (!files.some((file) => file.startsWith(`${binaryPrefix}bins/`))) problems.push(`missing the llama.cpp binaries in ${binaryPrefix}bins/`);
+  const otherBinaries = [...new Set(files.filter((file) => file.startsWith('node_modules/@node-llama-cpp/') && !file.startsWith(binaryPrefix)).map((file) => file.split('/').slice(0, 3).join('/')))];
+  if (otherBinaries.length > 0) problems.push(`binaries of other platforms or GPUs: ${otherBinaries.join(', ')}`);
+  if (problems.length > 0) throw new Error(`The package would be wrong:\n- ${problems.join('\n- ')}`);
+}
+
+/** Builds (production bundles into dist/), checks the file list and writes the .vsix. */
+export async function packageExtension({ target = currentTarget(), out, build = true, log = console.log } = {}) {
+  const binaryPackage = LLAMA_BINARIES[target];
+  if (!binaryPackage) throw new Error(`No node-llama-cpp binaries for target "${target}"; supported: ${Object.keys(LLAMA_BINARIES).join(', ')}`);
+  const binaryDir = path.join(projectRoot, 'node_modules', '@node-llama-cpp', binaryPackage);
+  if (!existsSync(binaryDir)) {
+    const { version } = JSON.parse(readFileSync(path.join(projectRoot, 'node_modules', 'node-llama-cpp', 'package.json'), 'utf8'));
+    throw new Error(`${binaryDir} is not installed (npm installs only this machine's binaries). For a cross-platform package run: npm install --no-save --force @node-llama-cpp/${binaryPackage}@${version}`);
+  }
+  if (build) {
+    const result = spawnSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: projectRoot, stdio: 'inherit' });
+    if (result.status !== 0) throw new Error(`The production build failed (exit ${result.status ?? result.signal})`);
+  }
+  mkdirSync(outDir, { recursive: true });
+  const ignoreFile = path.join(outDir, `vscodeignore-${target}`);
+  writeFileSync(ignoreFile, `${readFileSync(path.join(projectRoot, '.vscodeignore'), 'utf8')}\n!node_modules/@node-llama-cpp/${binaryPackage}/**\n`);
+
+  const common = { cwd: projectRoot, ignoreFile, packageManager: vsce.PackageManager.Npm };
+  const files = (await vsce.listFiles(common)).map((file) => file.replaceAll('\\', '/'));
+  checkPackagedFiles(files, binaryPackage);
+
+  const { name, version } = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8'));
+  const packagePath = out ?? path.join(outDir, `${name}-${target}-${version}.vsix`);
+  const started = Date.now();
+  await vsce.createVSIX({ ...common, target, packagePath, useYarn: false, dependencies: true });
+  const sizeBytes = statSync(packagePath).size;
+  log(`packaged ${packagePath}: ${files.length} files, ${(sizeBytes / 1024 / 1024).toFixed(1)} MiB (target ${target}, binaries @node-llama-cpp/${binaryPackage}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return { vsix: packagePath, sizeBytes, files, target };
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  packageExtension(parseArgs(process.argv.slice(2))).catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

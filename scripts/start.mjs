@@ -1,0 +1,92 @@
+// `npm start [-- folder] [-- --code-server] [-- --port N]`: builds the extension and opens it.
+// With desktop VS Code (`code` on PATH): an Extension Development Host on this repo. Otherwise
+// code-server on 127.0.0.1 (cached in .tools/) with the freshly packaged extension installed; it
+// runs until Ctrl+C and then stops its whole process group.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { CODE_SERVER_VERSION, ensureTools, projectRoot, toolsDir } from './e2e-tools.mjs';
+import { packageExtension } from './package.mjs';
+import { freePort, installExtension, startCodeServer, writeUserSettings } from '../test/e2e/code-server.mjs';
+import { createWorkspace } from '../test/e2e/fixture.mjs';
+
+const DEFAULT_PORT = 8765;
+
+function parseArgs(argv) {
+  const options = { folder: undefined, codeServer: false, port: undefined };
+  for (let index = 0; index < argv.length; index += 1) {
+    const [flag, inline] = argv[index].split('=', 2);
+    if (flag === '--code-server') options.codeServer = true;
+    else if (flag === '--port') options.port = Number(inline ?? argv[++index]);
+    else if (!flag.startsWith('--') && options.folder === undefined) options.folder = path.resolve(flag);
+    else throw new Error(`Unknown argument ${argv[index]}. Usage: npm start -- [folder] [--code-server] [--port N]`);
+  }
+  return options;
+}
+
+function hasDesktopCode() {
+  return spawnSync('code', ['--version'], { stdio: 'ignore', shell: process.platform === 'win32' }).status === 0;
+}
+
+function startDesktop(folder) {
+  const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: projectRoot, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('The build failed');
+  const args = [`--extensionDevelopmentPath=${projectRoot}`, ...(folder ? [folder] : [])];
+  spawn('code', args, { stdio: 'ignore', detached: true, shell: process.platform === 'win32' }).unref();
+  console.log(`Opened VS Code: code ${args.join(' ')}
+- Jan is in the activity bar (chat icon); its log: "Jan: Show Log" (Output panel, channel "Jan").
+- Extension host errors: Help > Toggle Developer Tools, or "Developer: Show Logs…" > Extension Host.
+- After a change: \`node esbuild.mjs\`, then "Developer: Reload Window" in the development host.`);
+}
+
+async function portIsFree(port) {
+  return fetch(`http://127.0.0.1:${port}/healthz`).then(() => false, () => true);
+}
+
+async function startInCodeServer(options) {
+  const tools = ensureTools({ chromium: false });
+  const { vsix } = await packageExtension();
+  const home = path.join(toolsDir, 'start');
+  const userDataDir = path.join(home, 'user-data');
+  const extensionsDir = path.join(home, 'extensions');
+  const workspace = options.folder ?? path.join(home, 'workspace');
+  if (!options.folder && !existsSync(workspace)) createWorkspace(workspace);
+  // Settings persist between starts (they are the user's); only the first start writes defaults.
+  if (!existsSync(path.join(userDataDir, 'User', 'settings.json'))) writeUserSettings(userDataDir, {});
+  mkdirSync(extensionsDir, { recursive: true });
+  installExtension(tools, { vsix, userDataDir, extensionsDir });
+
+  const port = options.port ?? ((await portIsFree(DEFAULT_PORT)) ? DEFAULT_PORT : await freePort());
+  const logFile = path.join(home, 'code-server.log');
+  const server = await startCodeServer(tools, { userDataDir, extensionsDir, workspace, logFile, port });
+  console.log(`
+Jan for VS Code is running in code-server ${CODE_SERVER_VERSION} (VS Code in the browser):
+
+  ${server.workbenchUrl}
+
+- Jan is in the activity bar (chat icon). Pick a model: "Jan: Import Model File…" or "Jan: Download Model…".
+- Jan's log: "Jan: Show Log" in the UI, or ${path.join(userDataDir, 'logs', '<session>', 'exthost1', 'jan-vscode.jan-vscode', 'Jan.log')}
+- Extension host log: ${path.join(userDataDir, 'logs', '<session>', 'exthost1', 'remoteexthost.log')}
+- code-server log: ${logFile}
+- Settings and data persist in ${home}. Ctrl+C stops code-server.
+`);
+  const stop = async () => {
+    await server.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  server.child.once('exit', (code, signal) => {
+    console.error(`code-server exited (${code ?? signal}); see ${logFile}`);
+    void server.stop().then(() => process.exit(1));
+  });
+}
+
+const options = parseArgs(process.argv.slice(2));
+try {
+  if (!options.codeServer && hasDesktopCode()) startDesktop(options.folder);
+  else await startInCodeServer(options);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}

@@ -1,6 +1,5 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import * as lockfile from 'proper-lockfile';
 import type { Logger } from '../logger';
 import { errorMessage } from '../logger';
 import { StoreError, toStoreError } from './errors';
@@ -35,6 +34,13 @@ async function inProcessQueue<T>(key: string, task: () => Promise<T>): Promise<T
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
+ * proper-lockfile (with graceful-fs, which patches `fs` as it loads) is loaded on the first write,
+ * not when the extension activates: activation stays cheap for windows that never write a thread.
+ */
+let lockfileModule: Promise<typeof import('proper-lockfile')> | undefined;
+const loadLockfile = () => (lockfileModule ??= import('proper-lockfile'));
+
+/**
  * The cross-process half: a `<target>.lock` directory (proper-lockfile: mkdir is atomic on every
  * file system, the holder refreshes its mtime, a lock left by a killed process goes stale).
  * Polls with short jittered waits because our critical sections last milliseconds; the retry
@@ -46,6 +52,7 @@ async function acquire(target: string, options: PathLockOptions): Promise<() => 
   const deadline = Date.now() + options.timeoutMs;
   let wait = 0.5;
   let createdParent = false;
+  const lockfile = await loadLockfile();
   for (;;) {
     try {
       return await lockfile.lock(target, {

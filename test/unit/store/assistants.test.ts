@@ -1,11 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { StoreError } from '@jan/core';
 import type { Assistant } from '@jan/core';
 import { JanAssistantsExtension } from '../../../extensions/assistants';
 import { expectJanAssistant, janReadsAssistant } from './support/jan-reader';
-import { removeTempWorkspaces, snapshot, tempWorkspace, testCore } from './support/store-setup';
+import { rejection, removeTempWorkspaces, snapshot, tempWorkspace, testCore } from './support/store-setup';
 
 afterEach(removeTempWorkspaces);
 
@@ -13,15 +12,6 @@ function setup() {
   const { jan } = tempWorkspace();
   const test = testCore(jan);
   return { jan, ...test, store: new JanAssistantsExtension(test.core) };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<StoreError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(StoreError);
-  return error as StoreError;
 }
 
 describe('JanAssistantsExtension', () => {

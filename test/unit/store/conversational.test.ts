@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { StoreError, textContent, textOf } from '@jan/core';
+import { textContent, textOf } from '@jan/core';
 import type { Thread } from '@jan/core';
 import { JanConversationalExtension } from '../../../extensions/conversational';
 import { expectJanMessage, expectJanThread, janReadsMessages, janReadsThreads } from './support/jan-reader';
-import { message, removeTempWorkspaces, snapshot, tempWorkspace, testCore, threadAssistant } from './support/store-setup';
+import { message, rejection, removeTempWorkspaces, snapshot, tempWorkspace, testCore, threadAssistant } from './support/store-setup';
 
 afterEach(removeTempWorkspaces);
 
@@ -13,15 +13,6 @@ function setup() {
   const { root, jan } = tempWorkspace();
   const test = testCore(jan);
   return { root, jan, ...test, store: new JanConversationalExtension(test.core) };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<StoreError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(StoreError);
-  return error as StoreError;
 }
 
 describe('JanConversationalExtension: threads', () => {

@@ -77,12 +77,21 @@ export function ensureNode24(log = console.log) {
   return { home, bin: path.join(home, 'bin'), node: path.join(home, 'bin', 'node') };
 }
 
+/**
+ * The environment without what an outer `npm run` exported. Under `npm run test:e2e` the inner
+ * npm would otherwise take `npm_config_user_agent` (naming the outer Node 20) as its own config,
+ * and code-server's postinstall reads the Node version from that user agent.
+ */
+function withoutNpmRunEnv(env) {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !key.toLowerCase().startsWith('npm_')));
+}
+
 /** code-server's postinstall refuses any Node but 24, and its native modules build against Node 24's headers. */
 export function ensureCodeServer(node24, log = console.log) {
   const prefix = installOnce(`code-server-${CODE_SERVER_VERSION}`, (dir) => {
     ensureSystemDeps();
     run('npm', ['install', '--prefix', dir, '--no-audit', '--no-fund', '--loglevel=error', `code-server@${CODE_SERVER_VERSION}`], {
-      env: { ...process.env, PATH: `${node24.bin}${path.delimiter}${process.env.PATH}`, npm_config_nodedir: node24.home },
+      env: { ...withoutNpmRunEnv(process.env), PATH: `${node24.bin}${path.delimiter}${process.env.PATH}`, npm_config_nodedir: node24.home },
     });
   }, log);
   const packageDir = path.join(prefix, 'node_modules', 'code-server');

@@ -10,13 +10,11 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as esbuild from 'esbuild';
 import { getLlama, LlamaChat } from 'node-llama-cpp';
 import type { ChatHistoryItem } from 'node-llama-cpp';
 import type { ChatMessage, Model } from '@jan/core';
 import { LlamaCppEngine } from '../extensions/llamacpp/engine';
-// @ts-expect-error -- plain ESM module shared with esbuild.mjs; it has no type declarations.
-import { aliases } from '../build-aliases.mjs';
+import { bundleEntry } from '../test/support/bundle-entry';
 
 const root = process.cwd();
 const MODEL_ID = 'stories260K-chatml-fim';
@@ -51,22 +49,6 @@ function decodeRate(tokens: number, firstAt: number, lastAt: number): number | u
   return tokens > 1 && lastAt > firstAt ? ((tokens - 1) / (lastAt - firstAt)) * 1000 : undefined;
 }
 
-async function bundleWorker(): Promise<string> {
-  const outfile = path.join(root, 'out', 'bench', 'llamacpp-worker.mjs');
-  await esbuild.build({
-    entryPoints: [path.join(root, 'extensions/llamacpp/worker/main.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    alias: aliases as Record<string, string>,
-    external: ['node-llama-cpp'],
-    logLevel: 'warning',
-  });
-  return outfile;
-}
-
 async function main(): Promise<void> {
   const model: Model = {
     object: 'model', version: '1.0', format: 'gguf', sources: [], id: MODEL_ID, name: MODEL_ID, created: 0,
@@ -75,7 +57,7 @@ async function main(): Promise<void> {
   const engine = new LlamaCppEngine({
     resolveModel: async (id) => (id === MODEL_ID ? { model, filePath: MODEL_FILE } : undefined),
     settings: () => ({ threads: THREADS, gpu: 'off', contextSize: CONTEXT, idleUnloadMinutes: 0, transport: 'process' }),
-    workerPath: await bundleWorker(),
+    workerPath: await bundleEntry('extensions/llamacpp/worker/main.ts', 'llamacpp-worker', root),
   });
   await engine.load(MODEL_ID);
 

@@ -163,16 +163,17 @@ export class ConversationService implements ConversationApi {
     let completionTokens = 0;
     let promptTokens: number | undefined;
     let cachedPromptTokens: number | undefined;
+    let history: ThreadMessage[] | undefined;
     try {
       const model = await this.resolveModel(thread);
       message.metadata = { ...message.metadata, model: model.id, engine: model.engine };
       const engine = this.engineFor(model);
       await engine.load(model.id, thread.assistants[0]?.model.settings, signal);
-      const { messages } = await this.deps.conversational.listMessages(thread.id);
+      ({ messages: history } = await this.deps.conversational.listMessages(thread.id));
       if (this.tokenCache.size > 50_000) this.tokenCache.clear();
       const built = await buildChatRequest({
         thread,
-        history: messages,
+        history,
         model,
         engine,
         assistants: this.deps.assistants,
@@ -229,7 +230,7 @@ export class ConversationService implements ConversationApi {
     // the reply can be regenerated, without an empty message cluttering the file.
     const saved = message.status === 'error' && !text ? message : await this.save(message);
     this.deps.events.emit('OnMessageUpdate', { ...saved });
-    await this.touchThread(thread);
+    await this.touchThread(thread, history);
     return saved;
   }
 
@@ -244,12 +245,12 @@ export class ConversationService implements ConversationApi {
     }
   }
 
-  /** Bumps `updated` and gives a new thread a title from its first message. */
-  private async touchThread(thread: Thread): Promise<void> {
+  /** Bumps `updated` and gives a new thread a title from its first message (from the history already read). */
+  private async touchThread(thread: Thread, history: ThreadMessage[] | undefined): Promise<void> {
     try {
       const changes: Partial<Thread> = {};
       if (isDefaultTitle(thread.title)) {
-        const { messages } = await this.deps.conversational.listMessages(thread.id);
+        const messages = history ?? (await this.deps.conversational.listMessages(thread.id)).messages;
         const first = messages.find((message) => message.role === 'user');
         if (first) changes.title = titleFromText(textOf(first));
       }

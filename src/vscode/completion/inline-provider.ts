@@ -63,10 +63,6 @@ export class JanInlineCompletionProvider implements vscode.InlineCompletionItemP
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
     const settings = readSettings();
     if (!settings.enabled) return undefined;
-    const model = await this.deps.completionModel();
-    if (!model) return undefined;
-    const engine = this.deps.engines.get(model.engine);
-    if (!engine) return undefined;
 
     const first = Math.max(0, position.line - 80);
     const last = Math.min(document.lineCount - 1, position.line + 24);
@@ -79,6 +75,11 @@ export class JanInlineCompletionProvider implements vscode.InlineCompletionItemP
 
     const automatic = context.triggerKind === vscode.InlineCompletionTriggerKind.Automatic;
     if (automatic && !(await settle(settings.debounceMs, token))) return undefined;
+    // Resolved after the cache and the pause: finding the model reads its model.json, which must
+    // not happen on every keystroke.
+    const model = await this.deps.completionModel();
+    const engine = model && this.deps.engines.get(model.engine);
+    if (!model || !engine || token.isCancellationRequested) return undefined;
 
     const controller = new AbortController();
     const subscription = token.onCancellationRequested(() => controller.abort());

@@ -9,16 +9,16 @@
  * - ttft_overhead_ms: median extra time to first token of the engine path over direct
  */
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { getLlama, LlamaChat } from 'node-llama-cpp';
 import type { ChatHistoryItem } from 'node-llama-cpp';
 import type { ChatMessage, Model } from '@jan/core';
 import { LlamaCppEngine } from '../extensions/llamacpp/engine';
 import { bundleEntry } from '../test/support/bundle-entry';
+import { STORIES_FIM } from '../test/support/test-models';
 
 const root = process.cwd();
 const MODEL_ID = 'stories260K-chatml-fim';
-const MODEL_FILE = path.resolve(root, '../shared/models', `${MODEL_ID}.gguf`);
+const MODEL_FILE = STORIES_FIM;
 const THREADS = 1;
 const CONTEXT = 2048;
 const TPS_ROUNDS = 11;

@@ -1,18 +1,18 @@
 // Installs and caches the tools that run the extension in a real VS Code without downloading
-// VS Code itself: Debian's Chromium (through install-system-deps.sh), Node 24 and code-server from
+// VS Code itself: a Chromium-family browser (scripts/browser.mjs), Node 24 and code-server from
 // the npm registry. Everything lands in the ignored `.tools/` folder; a second call is instant.
 // Usable as a module (`ensureTools()`) and as a CLI (`node scripts/e2e-tools.mjs`).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureBrowser } from './browser.mjs';
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 export const toolsDir = path.join(projectRoot, '.tools');
 
 export const NODE24_VERSION = '24.21.0';
 export const CODE_SERVER_VERSION = '4.139.1';
-export const CHROMIUM = '/usr/bin/chromium';
 
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { stdio: 'inherit', ...options });
@@ -63,10 +63,10 @@ function findNodeHome(prefix) {
   throw new Error(`Node ${NODE24_VERSION} was installed under ${prefix} but no ${wanted}/bin/node was found`);
 }
 
+/** libkrb5-dev for code-server's native module; a no-op off Linux. */
 export function ensureSystemDeps() {
   if (process.platform !== 'linux') return;
   run('bash', [path.join(projectRoot, 'scripts', 'install-system-deps.sh')]);
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM} after install-system-deps.sh`);
 }
 
 export function ensureNode24(log = console.log) {
@@ -104,10 +104,10 @@ export function ensureCodeServer(node24, log = console.log) {
 
 /** Everything the end-to-end run and the integration suite need; `npm start` can skip the browser. */
 export function ensureTools({ log = console.log, chromium = true } = {}) {
-  if (chromium) ensureSystemDeps();
+  const browser = chromium ? ensureBrowser({ log }) : undefined;
   const node24 = ensureNode24(log);
   const codeServer = ensureCodeServer(node24, log);
-  return { node24, codeServer, chromium: CHROMIUM };
+  return { node24, codeServer, chromium: browser };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -1,14 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests need, once: Chromium (webview and end-to-end tests) and
-# libkrb5-dev (code-server's native kerberos module). Idempotent; a no-op when present.
+# Installs the Debian package the end-to-end tests need beside the browser (scripts/browser.mjs
+# finds or installs that): libkrb5-dev, for code-server's native kerberos module. Idempotent.
 set -euo pipefail
-need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
-[ -f /usr/include/gssapi/gssapi.h ] || need+=(libkrb5-dev)
-if [ ${#need[@]} -gt 0 ]; then
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  echo "Installing Debian packages: ${need[*]}"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
-fi
+[ -f /usr/include/gssapi/gssapi.h ] && exit 0
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "Installing Debian package: libkrb5-dev"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=300 libkrb5-dev >/dev/null

@@ -9,7 +9,7 @@ export const TEST_MODEL_FILE = 'stories260K-chatml-fim.gguf';
 export const TEST_MODEL_ID = 'stories260k-chatml-fim';
 
 export function testModelsSource(projectRoot) {
-  return process.env.JAN_TEST_MODELS_DIR ?? path.resolve(projectRoot, '..', 'shared', 'models');
+  return process.env.JAN_TEST_MODELS_DIR ?? path.resolve(projectRoot, 'test', 'fixtures', 'models');
 }
 
 export function createWorkspace(dir) {

@@ -1,6 +1,6 @@
 // Playwright helpers that drive the VS Code web workbench the way a user does: activity bar,
 // command palette, notifications, output panel, editors and webview views. Selectors are the
-// ones VS Code 1.139 renders (see ../shared/guides/vscode-e2e.md).
+// ones VS Code 1.139 renders (CONTRIBUTING.md, "Tests").
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';

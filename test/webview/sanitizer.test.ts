@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { ChatState, HostMessage, MessageView } from '@jan/protocol';
 import {
+  buildSanitizerScript,
   buildWebview,
   cspViolations,
   launchChromium,
@@ -122,7 +123,10 @@ async function inspect(page: Page): Promise<Findings> {
   });
 }
 
-/** Hovers, focuses and clicks everything in the messages, as a curious user would. */
+/**
+ * Hovers, focuses and clicks everything in the messages, as a curious user would. Inline handlers
+ * and link clicks run synchronously inside dispatchEvent/click, so nothing needs waiting for.
+ */
 async function poke(page: Page): Promise<void> {
   await page.evaluate(() => {
     for (const element of document.querySelectorAll('jan-message-list *')) {
@@ -130,7 +134,6 @@ async function poke(page: Page): Promise<void> {
       if (element instanceof HTMLAnchorElement) element.click();
     }
   });
-  await page.waitForTimeout(200);
 }
 
 async function expectInert(page: Page): Promise<void> {
@@ -158,7 +161,8 @@ describe('untrusted model output renders inert', () => {
     await page.waitForFunction((count) => document.querySelectorAll('jan-message').length === count, messages.length);
     await expectInert(page);
     // The payloads are still there to read, as text.
-    const text = await page.locator('jan-message-list').innerText();
+    // textContent, not innerText: messages off screen skip layout (content-visibility: auto).
+    const text = (await page.locator('jan-message-list').textContent()) ?? '';
     expect(text).toContain('<script>window.__xss = 1</script>');
     expect(text).toContain('<img src=x onerror="window.__xss = 2">');
     await page.close();
@@ -220,6 +224,39 @@ describe('streamed rendering', () => {
     expect(streamed).toBe(full);
     expect(full).toContain('<h1>Setext title</h1>');
     expect(full).toContain('<h2>Closing words</h2>');
+    await page.close();
+  });
+});
+
+// The renderer already shows raw HTML as text, so tests through it cannot see the sanitizer. Here
+// the sanitizer gets the payloads as HTML, exactly what it must make safe on its own.
+describe('the sanitizer by itself', () => {
+  test('raw HTML payloads come out without scripts, handlers, styles, embeds or unsafe links', async () => {
+    const page = await browser.context.newPage();
+    await page.setContent('<!doctype html><title>sanitizer</title>');
+    await page.addScriptTag({ content: await buildSanitizerScript() });
+    const findings = await page.evaluate((list) => {
+      const sanitize = (window as unknown as { JanSanitize: { sanitizeHtml(html: string): string } }).JanSanitize;
+      const holder = document.createElement('div');
+      holder.innerHTML = list.map((payload) => sanitize.sanitizeHtml(payload)).join('\n');
+      const all = [...holder.querySelectorAll('*')];
+      const allowed = new Set(['p', 'br', 'hr', 'strong', 'em', 'del', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'a', 'span', 'div', 'button', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+      return {
+        flag: (window as unknown as { __xss?: unknown }).__xss,
+        foreign: all.map((element) => element.tagName.toLowerCase()).filter((tag) => !allowed.has(tag)),
+        handlers: all.flatMap((element) => [...element.attributes].filter((attr) => /^on/i.test(attr.name)).map((attr) => attr.name)),
+        styled: all.filter((element) => element.hasAttribute('style')).length,
+        badLinks: all.map((element) => element.getAttribute('href')).filter((href): href is string => href !== null && !/^(https?:|mailto:)/i.test(href)),
+        unsafeRel: all.filter((element) => element.tagName === 'A' && element.getAttribute('rel') !== 'noreferrer noopener').length,
+        kept: holder.textContent ?? '',
+        safeLink: sanitize.sanitizeHtml('<a href="https://ok.example" title="t">ok</a>'),
+      };
+    }, payloads(server.origin));
+    expect(findings).toMatchObject({ flag: undefined, foreign: [], handlers: [], styled: 0, badLinks: [], unsafeRel: 0 });
+    // Safe content survives: the sanitizer removes what is dangerous, not everything.
+    expect(findings.kept).toContain('html link');
+    expect(findings.safeLink).toBe('<a href="https://ok.example" title="t" rel="noreferrer noopener">ok</a>');
+    expect(server.requests.filter((request) => request.includes('leak'))).toEqual([]);
     await page.close();
   });
 });

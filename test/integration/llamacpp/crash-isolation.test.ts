@@ -4,7 +4,7 @@ import type { EngineFixture } from './support/engine-fixture';
 import { collect } from './support/collect';
 
 // TinyStories-656K has no byte fallback: tokenizing '#' throws std::out_of_range inside llama.cpp,
-// which aborts the process that runs it (shared/models/README.md). Only the child transport may see it.
+// which aborts the process that runs it (test/fixtures/models/README.md). Only the child transport may see it.
 describe('llama.cpp engine: a native crash in the child-process worker', () => {
   let fixture: EngineFixture;
 

@@ -15,6 +15,7 @@ import { JanModelsExtension } from '../../../extensions/models';
 import type { ChatHostPort } from '../../../src/vscode/chat/chat-backend';
 import { ChatController } from '../../../src/vscode/chat/controller';
 import { ScriptedEngine } from './scripted-engine';
+import { STORIES, TINYSTORIES } from '../../support/test-models';
 import { openChatPage, postToPage, type PageServer } from './webview-page';
 import type { ThemeName } from './themes';
 
@@ -74,7 +75,7 @@ export interface ChatHost {
   dispose(): Promise<void>;
 }
 
-/** A model.json for a real GGUF from ../shared/models (listed in the picker). */
+/** A model.json for a real GGUF from test/fixtures/models (listed in the picker). */
 function writeModel(modelsFolder: string, id: string, name: string, file: string): void {
   const folder = path.join(modelsFolder, id);
   mkdirSync(folder, { recursive: true });
@@ -99,9 +100,8 @@ export async function createChatHost(options: { undoDeleteMs?: number } = {}): P
   const root = mkdtempSync(path.join(os.tmpdir(), 'jan-chat-host-'));
   const janFolder = path.join(root, '.jan');
   const modelsFolder = path.join(root, 'models');
-  const sharedModels = path.resolve(__dirname, '../../../../shared/models');
-  writeModel(modelsFolder, 'stories-260k', 'Stories 260K', path.join(sharedModels, 'stories260K.gguf'));
-  writeModel(modelsFolder, 'tinystories-656k', 'TinyStories 656K', path.join(sharedModels, 'TinyStories-656K-Q8_0.gguf'));
+  writeModel(modelsFolder, 'stories-260k', 'Stories 260K', STORIES);
+  writeModel(modelsFolder, 'tinystories-656k', 'TinyStories 656K', TINYSTORIES);
 
   const logs: string[] = [];
   const record = (level: string) => (message: string) => logs.push(`${level}: ${message}`);

@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { findBrowser, INSTALL_HINT } from '../../../scripts/browser.mjs';
 import { chatHtml, makeNonce } from '../../../src/vscode/chat/html';
 import { THEMES, type ThemeName } from './themes';
 
@@ -26,7 +27,6 @@ function findProjectRoot(): string {
 }
 
 const projectRoot = findProjectRoot();
-const CHROMIUM = '/usr/bin/chromium';
 
 /** Builds webview/main.ts into `out/<name>/` with the codicon files beside it, like dist/. */
 export async function buildWebview(name = 'test-webview', minify = false): Promise<string> {
@@ -51,6 +51,25 @@ export async function buildWebview(name = 'test-webview', minify = false): Promi
     copyFileSync(path.join(projectRoot, 'node_modules/@vscode/codicons/dist', file), path.join(outdir, 'codicons', file));
   }
   return outdir;
+}
+
+/**
+ * webview/markdown/sanitize.ts alone, as a script that sets `window.JanSanitize`: lets a test give
+ * the sanitizer raw HTML the renderer would never produce, so the second wall is tested by itself.
+ */
+export async function buildSanitizerScript(): Promise<string> {
+  const result = await esbuild.build({
+    entryPoints: [path.join(projectRoot, 'webview/markdown/sanitize.ts')],
+    bundle: true,
+    write: false,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    globalName: 'JanSanitize',
+    tsconfig: path.join(projectRoot, 'tsconfig.json'),
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0]!.text;
 }
 
 export interface PageServer {
@@ -113,11 +132,13 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** Debian's Chromium, headless, with a fresh profile. */
+/** Chromium, Chrome or Edge (scripts/browser.mjs), headless, with a fresh profile. */
 export async function launchChromium(): Promise<Browser> {
+  const executablePath = findBrowser();
+  if (!executablePath) throw new Error(INSTALL_HINT);
   const profile = mkdtempSync(path.join(os.tmpdir(), 'jan-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath,
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     viewport: { width: 380, height: 720 },

@@ -4,9 +4,9 @@ import type { CoreEvents, EventName, Model, ResolvedModel } from '@jan/core';
 import { LlamaCppEngine } from '../../../../extensions/llamacpp/engine';
 import type { LlamaCppSettings } from '../../../../extensions/llamacpp/settings';
 import { bundleEntry } from '../../../support/bundle-entry';
+import { TEST_MODELS_FOLDER } from '../../../support/test-models';
 
-/** The real test models (see shared/models/README.md), beside the repository. */
-export const modelsFolder = path.resolve(__dirname, '../../../../../shared/models');
+export const modelsFolder = TEST_MODELS_FOLDER;
 export const CHAT_FIM_MODEL = 'stories260K-chatml-fim';
 export const PLAIN_MODEL = 'stories260K';
 export const CRASHING_MODEL = 'TinyStories-656K-Q8_0';

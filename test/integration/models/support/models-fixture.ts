@@ -4,11 +4,7 @@ import * as path from 'node:path';
 import { JanCore, MemoryLogger } from '@jan/core';
 import { JanModelsExtension, type JanModelsOptions } from '../../../../extensions/models';
 
-export const SHARED_MODELS = path.resolve(__dirname, '../../../../../shared/models');
-export const STORIES = path.join(SHARED_MODELS, 'stories260K.gguf');
-export const STORIES_SHA256 = '270cba1bd5109f42d03350f60406024560464db173c0e387d91f0426d3bd256d';
-export const STORIES_FIM = path.join(SHARED_MODELS, 'stories260K-chatml-fim.gguf');
-export const TINYSTORIES = path.join(SHARED_MODELS, 'TinyStories-656K-Q8_0.gguf');
+export { STORIES, STORIES_FIM, STORIES_SHA256, TINYSTORIES } from '../../../support/test-models';
 
 export interface ModelsFixture {
   root: string;

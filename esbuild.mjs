@@ -34,7 +34,7 @@ if (existsSync(`${root}extensions/llamacpp/worker/main.ts`)) {
   builds.push({ ...nodeCommon, entryPoints: { 'llamacpp-worker': 'extensions/llamacpp/worker/main.ts' }, outdir: 'dist', format: 'esm', outExtension: { '.js': '.mjs' } });
 }
 // The short-lived model download child (node-llama-cpp's downloader), forked by extensions/models.
-builds.push({ ...nodeCommon, entryPoints: { 'llamacpp-download': 'extensions/llamacpp/worker/download-main.ts' }, outdir: 'dist', format: 'esm', outExtension: { '.js': '.mjs' } });
+builds.push({ ...nodeCommon, entryPoints: { 'model-download': 'extensions/models/downloader/main.ts' }, outdir: 'dist', format: 'esm', outExtension: { '.js': '.mjs' } });
 if (existsSync(`${root}src/node/cli.ts`)) {
   builds.push({ ...nodeCommon, entryPoints: { cli: 'src/node/cli.ts' }, outdir: 'dist' });
 }

@@ -1,4 +1,5 @@
-// Lint, and the dependency rule of DESIGN.md §1 enforced as import restrictions.
+// Lint, and the dependency rule of docs/ARCHITECTURE.md enforced as import restrictions
+// (test/unit/lint/dependency-rule.test.ts checks each zone on sample code).
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
 
@@ -16,9 +17,9 @@ export default tseslint.config(
     files: ['src/core/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        paths: [{ name: 'vscode', message: 'src/core never imports vscode (DESIGN.md §1).' },
+        paths: [{ name: 'vscode', message: 'src/core never imports vscode.' },
                 { name: 'node-llama-cpp', message: 'Only the llama.cpp worker imports node-llama-cpp.' }],
-        patterns: [{ group: ['**/vscode/**', '**/webview/**', '**/extensions/**', '@jan/protocol'],
+        patterns: [{ group: ['**/vscode/**', '**/webview', '**/webview/**', '**/extensions', '**/extensions/**', '@jan/protocol', '**/protocol', '**/protocol/**'],
                      message: 'src/core imports nothing from vscode/, webview/, extensions/ or the protocol.' }],
       }],
     },
@@ -27,19 +28,45 @@ export default tseslint.config(
     files: ['extensions/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        paths: [{ name: 'vscode', message: 'extensions never import vscode (DESIGN.md §1).' }],
-        patterns: [{ group: ['**/src/core/**', '**/src/vscode/**', '**/webview/**'],
-                     message: 'extensions reach the core only through @jan/core.' }],
+        paths: [{ name: 'vscode', message: 'extensions never import vscode.' }],
+        patterns: [{ group: ['**/src/**', '**/webview/**', '@jan/protocol'],
+                     message: 'extensions reach the core only through @jan/core, and never the editor, the webview or its protocol.' },
+                   { regex: '^\\.\\./[^./][^/]*/|/extensions/',
+                     message: "An extension does not reach into another extension's files; shared code belongs in @jan/core." }],
+      }],
+    },
+  },
+  {
+    // Folders inside one extension may import each other (rpc/, worker/): that is one extension.
+    files: ['extensions/*/*/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'extensions never import vscode.' }],
+        patterns: [{ group: ['**/src/**', '**/webview/**', '@jan/protocol'],
+                     message: 'extensions reach the core only through @jan/core, and never the editor, the webview or its protocol.' },
+                   { regex: '^\\.\\./\\.\\./[^./][^/]*/|/extensions/',
+                     message: "An extension does not reach into another extension's files; shared code belongs in @jan/core." }],
+      }],
+    },
+  },
+  {
+    files: ['src/protocol/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'The protocol is shared with the webview: no vscode.' }, ...nodeModules.map((name) => ({ name, message: 'The protocol is shared with the webview: no Node modules.' }))],
+        patterns: [{ group: ['**/core', '**/core/**', '@jan/core', '**/vscode/**', '**/webview/**', '**/extensions/**', 'node-llama-cpp'],
+                     message: 'The protocol imports only valibot and itself: both sides of the webview use it.' }],
       }],
     },
   },
   {
     files: ['extensions/**/*.ts', 'src/**/*.ts'],
-    ignores: ['extensions/llamacpp/worker/**'],
+    // The two child processes that run node-llama-cpp: inference and model downloads.
+    ignores: ['extensions/llamacpp/worker/**', 'extensions/models/downloader/**'],
     rules: {
       'no-restricted-syntax': ['error', {
         selector: "ImportDeclaration[source.value='node-llama-cpp'][importKind!='type']",
-        message: 'node-llama-cpp is imported only inside the llama.cpp worker entry (DESIGN.md §1).',
+        message: 'node-llama-cpp is imported only inside the llama.cpp worker and the download child (child processes).',
       }],
     },
   },

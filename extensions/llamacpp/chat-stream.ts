@@ -19,7 +19,7 @@ export interface ChatRunHooks {
  * told to cancel and the stream ends when it confirms, so the next turn never queues behind a
  * generation that is still running.
  */
-export async function* streamChat(worker: WorkerHandle, request: ChatCompletionRequest, signal: AbortSignal | undefined, hooks: ChatRunHooks): AsyncGenerator<ChatCompletionChunk> {
+export async function* streamChat(worker: Pick<WorkerHandle, 'call'>, request: ChatCompletionRequest, signal: AbortSignal | undefined, hooks: ChatRunHooks): AsyncGenerator<ChatCompletionChunk> {
   const id = `chatcmpl-${newId()}`;
   const created = Math.floor(Date.now() / 1000);
   const chunk = (delta: ChatCompletionChunk['choices'][0]['delta'], finishReason: FinishReason = null): ChatCompletionChunk => ({

@@ -1,6 +1,6 @@
 /**
  * Parent side of one download: forks the download child (extensions/llamacpp/worker/
- * download-main.ts, bundled as dist/llamacpp-download.mjs), drives it through
+ * downloader/main.ts, bundled as dist/model-download.mjs), drives it through
  * resolve → go-ahead → download, and makes sure it is gone afterwards. Cancelling asks the child
  * to stop (it keeps or deletes its partial file as told) and kills it if it does not exit in time.
  */
@@ -11,7 +11,7 @@ import {
   type ChildMessage,
   type DownloadJob,
   type ParentMessage,
-} from '../llamacpp/worker/download-protocol';
+} from './downloader/protocol';
 import { ModelError } from './errors';
 
 export interface ResolvedDownload {

@@ -21,7 +21,7 @@ import { isValidModelId } from './model-id';
 import { ModelStore, resolveModelFile } from './model-store';
 
 export interface JanModelsOptions {
-  /** The bundled download child: `<extension>/dist/llamacpp-download.mjs`. */
+  /** The bundled download child: `<extension>/dist/model-download.mjs`. */
   downloadWorkerPath: string;
   /** Free-space reader for the disk checks (tests inject one). */
   freeSpace?: FreeSpaceReader;

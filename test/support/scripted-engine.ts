@@ -1,66 +1,131 @@
-import type { ChatCompletionChunk, EngineError, ChatCompletionRequest, CompletionResult, EngineStatus, InferenceEngine, Model } from '@jan/core';
+import { EngineError } from '@jan/core';
+import type { ChatCompletionChunk, ChatCompletionRequest, CompletionResult, EngineStatus, InferenceEngine, Model } from '@jan/core';
 
 /**
- * A deterministic engine for testing the conversation logic around an engine (request building,
- * context fitting, stop, errors, saving). It is never shipped; the real llama.cpp engine is
- * exercised by the integration tests. Tokens are words; a reply is the scripted words in order.
+ * Lets a test hold a stream between tokens and let tokens through one by one, so "mid-stream"
+ * is a state the test creates, not a moment it sleeps until.
+ */
+export class TokenGate {
+  private allowance = 0;
+  private waiting: Array<() => void> = [];
+  private sentListeners: Array<{ count: number; resolve: () => void }> = [];
+  /** Tokens that went through the gate. */
+  sent = 0;
+
+  /** Lets `count` more tokens through (all of them with Infinity). */
+  release(count = 1): void {
+    this.allowance += count;
+    while (this.allowance > 0 && this.waiting.length > 0) {
+      this.allowance -= 1;
+      this.waiting.shift()!();
+    }
+  }
+
+  /** Resolves once `count` tokens in all went through. */
+  untilSent(count: number): Promise<void> {
+    if (this.sent >= count) return Promise.resolve();
+    return new Promise((resolve) => this.sentListeners.push({ count, resolve }));
+  }
+
+  /** Waits for the token's turn; an abort lets it through at once (the engine then stops). */
+  async pass(signal: AbortSignal | undefined): Promise<void> {
+    if (this.allowance > 0) this.allowance -= 1;
+    else {
+      await new Promise<void>((resolve) => {
+        this.waiting.push(resolve);
+        signal?.addEventListener('abort', () => resolve(), { once: true });
+      });
+    }
+    if (signal?.aborted) return;
+    this.sent += 1;
+    for (const listener of this.sentListeners.filter((entry) => entry.count <= this.sent)) {
+      this.sentListeners.splice(this.sentListeners.indexOf(listener), 1);
+      listener.resolve();
+    }
+  }
+}
+
+/**
+ * A deterministic engine for the logic around an engine: request building, context fitting,
+ * streaming into the store and the view, stop, errors. It stands in for the engine only, never
+ * for the store or the view, and is never shipped; real llama.cpp inference is tested by
+ * test/integration/llamacpp. A reply is its text cut into tokens at word starts.
  */
 export class ScriptedEngine implements InferenceEngine {
-  readonly id = 'scripted';
+  readonly id: string;
   readonly displayName = 'Scripted test engine';
   readonly requests: ChatCompletionRequest[] = [];
   loads = 0;
-  /** Words of the next replies; each chat() takes the next entry. */
-  replies: string[][] = [];
-  /** Milliseconds between tokens, so a test can stop mid-stream. */
-  tokenDelayMs = 0;
-  failWith?: EngineError;
-  failAfterTokens?: number;
+  /** Texts of the next replies, in order; once they are used up, `reply`. */
+  replies: string[] = [];
+  reply = 'ok';
+  /** When set, every token waits at this gate (see TokenGate). */
+  gate: TokenGate | undefined;
+  /** Thrown by the next chat, after `failAfterTokens` tokens when that is set. */
+  failWith: EngineError | undefined;
+  failAfterTokens: number | undefined;
+  /** Thrown by the next `load` (then cleared). */
+  failNextLoad: EngineError | undefined;
+  private readonly context: number | undefined;
 
-  constructor(private readonly context?: number) {}
+  constructor(options: { id?: string; contextSize?: number } = {}) {
+    this.id = options.id ?? 'scripted';
+    this.context = options.contextSize;
+  }
+
+  /** A new gate every token of the next replies waits at. */
+  hold(): TokenGate {
+    this.gate = new TokenGate();
+    return this.gate;
+  }
 
   async list(): Promise<Model[]> {
     return [];
   }
+
   async load(): Promise<void> {
+    const failure = this.failNextLoad;
+    this.failNextLoad = undefined;
+    if (failure) throw failure;
     this.loads += 1;
   }
+
   async unload(): Promise<void> {}
+
   status(): EngineStatus {
-    return { state: 'ready' };
+    return { state: this.loads > 0 ? 'ready' : 'idle' };
   }
+
   contextSize(): number | undefined {
     return this.context;
   }
+
   async countTokens(_modelId: string, text: string): Promise<number> {
     return text.split(/\s+/).filter(Boolean).length;
   }
+
   async complete(): Promise<CompletionResult> {
-    return { text: '', finish_reason: 'stop', tokens: 0 };
+    throw new EngineError('UNKNOWN', 'The scripted engine does not complete code.');
   }
 
   async *chat(request: ChatCompletionRequest, signal?: AbortSignal): AsyncIterable<ChatCompletionChunk> {
     this.requests.push(request);
-    if (this.failWith && this.failAfterTokens === undefined) throw this.failWith;
-    const words = this.replies.shift() ?? ['ok'];
+    const failure = this.failWith;
+    if (failure && this.failAfterTokens === undefined) throw failure;
+    const tokens = (this.replies.shift() ?? this.reply).match(/\s*\S+|\s+/g) ?? [];
     let sent = 0;
-    for (const word of words) {
-      if (this.failWith && sent === this.failAfterTokens) throw this.failWith;
-      if (this.tokenDelayMs) await new Promise((resolve) => setTimeout(resolve, this.tokenDelayMs));
+    for (const token of tokens) {
+      if (failure && sent === this.failAfterTokens) throw failure;
+      // A turn of the event loop per token, as a real stream gives the consumer.
+      await (this.gate ? this.gate.pass(signal) : new Promise((resolve) => setImmediate(resolve)));
       if (signal?.aborted) return;
       sent += 1;
-      yield chunk(request.model, `${sent > 1 ? ' ' : ''}${word}`, null);
+      yield chunk(request.model, { content: token }, null);
     }
-    yield { ...chunk(request.model, '', 'stop'), usage: { prompt_tokens: 5, completion_tokens: sent, total_tokens: 5 + sent } };
+    yield { ...chunk(request.model, {}, 'stop'), usage: { prompt_tokens: 5, completion_tokens: sent, total_tokens: 5 + sent } };
   }
 }
 
-function chunk(model: string, content: string, finish: ChatCompletionChunk['choices'][0]['finish_reason']): ChatCompletionChunk {
-  return {
-    id: 'chunk',
-    object: 'chat.completion.chunk',
-    created: 0,
-    model,
-    choices: [{ index: 0, delta: content ? { content } : {}, finish_reason: finish }],
-  };
+function chunk(model: string, delta: ChatCompletionChunk['choices'][0]['delta'], finish: ChatCompletionChunk['choices'][0]['finish_reason']): ChatCompletionChunk {
+  return { id: 'scripted', object: 'chat.completion.chunk', created: 0, model, choices: [{ index: 0, delta, finish_reason: finish }] };
 }

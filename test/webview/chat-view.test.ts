@@ -13,6 +13,7 @@ import { createChatHost, type ChatHost } from './support/chat-host';
 import {
   buildWebview,
   cspViolations,
+  draftSaved,
   launchChromium,
   postToPage,
   sentMessages,
@@ -94,7 +95,7 @@ describe('conversation', () => {
   test('Enter sends, Shift+Enter adds a line; the reply streams in and shows its model and speed', async () => {
     const { host, page } = await open();
     host.engine.reply = Array.from({ length: 80 }, (_, index) => `word${index}`).join(' ');
-    host.engine.tokenDelayMs = 30;
+    const gate = host.engine.hold();
     const input = page.locator('jan-composer textarea');
     await input.fill('first line');
     await input.press('Shift+Enter');
@@ -104,14 +105,14 @@ describe('conversation', () => {
     expect(await input.inputValue()).toBe('');
 
     // While streaming, the reply is pending and its text grows.
-    await page.waitForSelector('jan-message .message-assistant.status-pending .markdown');
-    const early = (await shownMessages(page)).at(-1)!.text.length;
-    await page.waitForFunction((length) => {
-      const body = document.querySelector('jan-message .message-assistant .markdown') as HTMLElement | null;
-      return (body?.innerText.length ?? 0) > length;
-    }, early);
-    await expect.poll(async () => page.locator('.stop-button').count()).toBe(1);
+    gate.release(3);
+    await page.waitForFunction(() => document.querySelector('jan-message .message-assistant.status-pending .markdown')?.textContent?.includes('word2'));
+    expect(await page.locator('.stop-button').count()).toBe(1);
+    gate.release(3);
+    await page.waitForFunction(() => document.querySelector('jan-message .message-assistant.status-pending .markdown')?.textContent?.includes('word5'));
+    expect((await shownMessages(page)).at(-1)!.text).not.toContain('word6');
 
+    gate.release(Infinity);
     await waitForReplies(page, 1);
     const shown = await shownMessages(page);
     expect(shown.map((message) => message.role)).toEqual(['user', 'assistant']);
@@ -135,14 +136,16 @@ describe('conversation', () => {
   test('Stop and Esc end a reply early; the partial text stays, marked stopped', async () => {
     const { host, page } = await open();
     host.engine.reply = Array.from({ length: 2000 }, (_, index) => `token${index}`).join(' ');
-    host.engine.tokenDelayMs = 20;
+    const gate = host.engine.hold();
     await sendFromInput(page, 'Tell me a long story');
+    gate.release(2);
     await page.waitForSelector('jan-message .message-assistant.status-pending .markdown');
     await page.locator('.stop-button').click();
     await waitForReplies(page, 1, 'stopped');
     expect(await page.locator('.message-assistant .message-note').first().innerText()).toContain('Stopped');
 
     await sendFromInput(page, 'Another one');
+    gate.release(2);
     await page.waitForFunction(() => document.querySelectorAll('jan-message .message-assistant.status-pending .markdown').length === 1);
     await page.keyboard.press('Escape');
     await waitForReplies(page, 2, 'stopped');
@@ -386,14 +389,17 @@ describe('threads', () => {
     await expect.poll(() => rowTitles(page)).not.toContain('Gamma question');
     await page.locator('.toast').getByText('Undo').click();
     await expect.poll(() => rowTitles(page)).toContain('Gamma question');
-    await new Promise((resolve) => setTimeout(resolve, 700));
-    expect((await host.conversational.listThreads()).threads).toHaveLength(3);
 
-    // Delete for good: the folder goes when the undo window closes.
+    // Delete for good: the folder goes when the undo window closes. Had the undo not cancelled
+    // Gamma's deletion, its timer (started first) would take Gamma before this one goes.
     await list.focus();
     await list.press('Home');
+    const top = (await rowTitles(page))[0]!;
+    expect(top).not.toBe('Gamma question');
     await list.press('Delete');
-    await expect.poll(async () => (await host.conversational.listThreads()).threads.length, { timeout: 5000 }).toBe(2);
+    await expect.poll(async () => (await host.conversational.listThreads()).threads.length).toBe(2);
+    const left = (await host.conversational.listThreads()).threads.map((thread) => thread.title).sort();
+    expect(left).toEqual(['Alpha topic', 'Beta, renamed', 'Gamma question'].filter((title) => title !== top).sort());
     expect(await rowTitles(page)).toHaveLength(2);
   });
 
@@ -438,20 +444,22 @@ describe('view state', () => {
     await sendFromInput(page, 'Keep this thread');
     await waitForReplies(page, 1);
     await page.locator('jan-composer textarea').fill('an unsent draft');
-    await page.waitForTimeout(600);
+    await draftSaved(page, 'an unsent draft');
     await host.reopen(page);
     await expect.poll(() => page.locator('jan-composer textarea').inputValue()).toBe('an unsent draft');
     await expect.poll(async () => (await shownMessages(page)).map((message) => message.text)).toEqual(['Keep this thread', 'Short.']);
 
     // Mid-stream: the new page picks the reply up where it is and sees it finish.
     host.engine.reply = Array.from({ length: 150 }, (_, index) => `w${index}`).join(' ');
-    host.engine.tokenDelayMs = 15;
+    const gate = host.engine.hold();
     await page.locator('jan-composer textarea').fill('Stream while I hide');
     await page.locator('jan-composer textarea').press('Enter');
+    gate.release(2);
     await page.waitForSelector('jan-message .message-assistant.status-pending .markdown');
     await host.reopen(page);
     await page.waitForSelector('jan-message .message-assistant.status-pending');
     expect(await page.locator('.stop-button').count()).toBe(1);
+    gate.release(Infinity);
     await waitForReplies(page, 2);
     expect((await shownMessages(page)).at(-1)!.text).toBe(host.engine.reply);
   });
@@ -466,7 +474,7 @@ describe('view state', () => {
 
     // The view is gone (hidden): the text waits for the next page.
     await page.locator('jan-composer textarea').fill('');
-    await page.waitForTimeout(600);
+    await draftSaved(page, '');
     host.controller.attach(() => undefined);
     host.controller.addToInput('queued text');
     await host.reopen(page);

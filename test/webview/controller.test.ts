@@ -59,7 +59,6 @@ describe('streaming', () => {
   test('updates are coalesced on the way to the view, and the final one is never lost', async () => {
     host = await createChatHost();
     host.engine.reply = Array.from({ length: 300 }, (_, index) => `t${index}`).join(' ');
-    host.engine.tokenDelayMs = 0;
     const view = recorder(host.controller);
     await host.controller.handle({ type: 'ready' });
     await host.controller.handle({ type: 'send', threadId: null, text: 'Go' });

@@ -16,7 +16,7 @@ import { ModelStatusBar } from './status-bar';
 export function registerModelFeatures(services: JanServices): JanModelsExtension {
   const { core, context, log } = services;
   const models = new JanModelsExtension(core.context, {
-    downloadWorkerPath: context.asAbsolutePath('dist/llamacpp-download.mjs'),
+    downloadWorkerPath: context.asAbsolutePath('dist/model-download.mjs'),
   });
   core.register(models);
   const features: ModelFeatures = { core, models, log };

@@ -57,7 +57,7 @@ function storedLines(threadId: string): unknown[] {
 describe('ConversationService with the real store', () => {
   it('streams a reply, saves it once, and titles the thread', async () => {
     const thread = await newThread();
-    engine.replies = [['Hello', 'there,', 'friend.']];
+    engine.replies = ['Hello there, friend.'];
     const reply = await service.send(thread.id, 'Say hello to me please');
     expect(reply.status).toBe('ready');
     expect(textOf(reply)).toBe('Hello there, friend.');
@@ -77,10 +77,9 @@ describe('ConversationService with the real store', () => {
 
   it('keeps the partial text with status stopped when stopped', async () => {
     const thread = await newThread();
-    engine.tokenDelayMs = 20;
-    engine.replies = [Array.from({ length: 50 }, (_, i) => `w${i}`)];
-    const sending = service.send(thread.id, 'long story');
-    await new Promise<void>((resolve) => {
+    const gate = engine.hold();
+    engine.replies = [Array.from({ length: 50 }, (_, i) => `w${i}`).join(' ')];
+    const threeWords = new Promise<void>((resolve) => {
       const subscription = core.events.on('OnMessageUpdate', (message) => {
         if (textOf(message).split(' ').length >= 3) {
           subscription.dispose();
@@ -88,6 +87,9 @@ describe('ConversationService with the real store', () => {
         }
       });
     });
+    const sending = service.send(thread.id, 'long story');
+    gate.release(3);
+    await threeWords;
     expect(service.isGenerating(thread.id)).toBe(true);
     service.stop(thread.id);
     const reply = await sending;
@@ -103,7 +105,7 @@ describe('ConversationService with the real store', () => {
 
   it('keeps partial text with status error when the engine fails mid-stream', async () => {
     const thread = await newThread();
-    engine.replies = [['one', 'two', 'three']];
+    engine.replies = ['one two three'];
     engine.failWith = new EngineError('WORKER_CRASHED', 'The llama.cpp worker crashed (SIGABRT).');
     engine.failAfterTokens = 2;
     const reply = await service.send(thread.id, 'hi');
@@ -124,7 +126,7 @@ describe('ConversationService with the real store', () => {
 
   it('regenerates the last reply and edits-and-resends a user message', async () => {
     const thread = await newThread();
-    engine.replies = [['first'], ['second'], ['third']];
+    engine.replies = ['first', 'second', 'third'];
     const question = await (async () => {
       await service.send(thread.id, 'question one');
       return (await store.listMessages(thread.id)).messages[0]!;
@@ -142,7 +144,7 @@ describe('ConversationService with the real store', () => {
 
   it('regenerates after a failed, unstored reply without touching earlier turns', async () => {
     const thread = await newThread();
-    engine.replies = [['good'], ['retried']];
+    engine.replies = ['good', 'retried'];
     await service.send(thread.id, 'first question');
     chatModel = undefined;
     const failed = await service.send(thread.id, 'second question');
@@ -156,10 +158,11 @@ describe('ConversationService with the real store', () => {
 
   it('refuses a second send while a reply is being written, and empty messages', async () => {
     const thread = await newThread();
-    engine.tokenDelayMs = 10;
-    engine.replies = [['a', 'b', 'c']];
+    const gate = engine.hold();
+    engine.replies = ['a b c'];
     const first = service.send(thread.id, 'one');
     await expect(service.send(thread.id, 'two')).rejects.toThrow(/already being written/);
+    gate.release(Infinity);
     await first;
     await expect(service.send(thread.id, '   ')).rejects.toThrow(/empty/);
   });

@@ -6,6 +6,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Model } from '@jan/core';
 import { ModelError, type DownloadProgress } from '../../../extensions/models';
 import { bundleEntry } from '../../support/bundle-entry';
+import { rejection } from '../../support/rejection';
 import { makeGguf } from './support/make-gguf';
 import { createModelsFixture, STORIES, STORIES_SHA256, type ModelsFixture } from './support/models-fixture';
 import { RangeServer } from './support/range-server';
@@ -18,7 +19,7 @@ let fixture: ModelsFixture;
 let server: RangeServer | undefined;
 
 beforeAll(async () => {
-  workerPath = await bundleEntry('extensions/llamacpp/worker/download-main.ts', 'llamacpp-download');
+  workerPath = await bundleEntry('extensions/models/downloader/main.ts', 'model-download');
   stories = await readFile(STORIES);
 });
 
@@ -42,16 +43,7 @@ function sha256(buffer: Buffer): string {
   return createHash('sha256').update(buffer).digest('hex');
 }
 
-async function rejection(promise: Promise<unknown>): Promise<ModelError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the download to fail');
-    },
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(ModelError);
-  return error as ModelError;
-}
+const failure = (promise: Promise<unknown>) => rejection(promise, ModelError);
 
 async function stagedFiles(): Promise<string[]> {
   const staging = path.join(fixture.modelsFolder, '.downloads');
@@ -158,7 +150,7 @@ describe('model downloads (real child process, real HTTP on 127.0.0.1)', () => {
     await waitFor(async () => (await partialFileSize('big.gguf.ipull')) > 5 * MiB);
     controller.abort();
 
-    expect((await rejection(first)).code).toBe('CANCELLED');
+    expect((await failure(first)).code).toBe('CANCELLED');
     expect(await partialFileSize('big.gguf.ipull')).toBeGreaterThan(5 * MiB);
     expect(await fixture.models.listModels()).toEqual({ models: [], warnings: [] });
 
@@ -183,7 +175,7 @@ describe('model downloads (real child process, real HTTP on 127.0.0.1)', () => {
     await waitFor(async () => (await partialFileSize('big.gguf.ipull')) > 5 * MiB);
     controller.abort();
 
-    expect((await rejection(download)).code).toBe('CANCELLED');
+    expect((await failure(download)).code).toBe('CANCELLED');
     expect(await stagedFiles()).toEqual([]);
     expect(await fixture.listFolder()).toEqual([]);
   });
@@ -197,7 +189,7 @@ describe('model downloads (real child process, real HTTP on 127.0.0.1)', () => {
     const download = fixture.models.downloadModel({ uri }, { signal: controller.signal });
     await waitFor(async () => (await partialFileSize('big.gguf.ipull')) > 5 * MiB);
     controller.abort();
-    await rejection(download);
+    await failure(download);
     expect(await partialFileSize('big.gguf.ipull')).toBeGreaterThan(5 * MiB);
 
     await fixture.models.discardDownload(uri);
@@ -211,7 +203,7 @@ describe('model downloads (real child process, real HTTP on 127.0.0.1)', () => {
     const controller = new AbortController();
     const progress: DownloadProgress[] = [];
 
-    const error = await rejection(
+    const error = await failure(
       fixture.models.downloadModel({ uri: http.url('/stories260K.gguf') }, { signal: controller.signal, onProgress: abortAt(controller, 300_000, progress) }),
     );
 
@@ -227,17 +219,17 @@ describe('model downloads (real child process, real HTTP on 127.0.0.1)', () => {
     const uri = http.url('/stories260K.gguf');
     const first = fixture.models.downloadModel({ uri }, { signal: controller.signal });
 
-    expect((await rejection(fixture.models.downloadModel({ uri }))).code).toBe('BUSY');
-    expect((await rejection(fixture.models.discardDownload(uri))).code).toBe('BUSY');
+    expect((await failure(fixture.models.downloadModel({ uri }))).code).toBe('BUSY');
+    expect((await failure(fixture.models.discardDownload(uri))).code).toBe('BUSY');
 
     controller.abort();
-    expect((await rejection(first)).code).toBe('CANCELLED');
+    expect((await failure(first)).code).toBe('CANCELLED');
   });
 
   it('a checksum mismatch removes the downloaded file and fails clearly', async () => {
     const http = await setup(stories);
 
-    const error = await rejection(fixture.models.downloadModel({ uri: http.url('/stories260K.gguf'), sha256: 'ab'.repeat(32) }));
+    const error = await failure(fixture.models.downloadModel({ uri: http.url('/stories260K.gguf'), sha256: 'ab'.repeat(32) }));
 
     expect(error.code).toBe('CHECKSUM_MISMATCH');
     expect(error.message).toContain(STORIES_SHA256);
@@ -248,7 +240,7 @@ describe('model downloads (real child process, real HTTP on 127.0.0.1)', () => {
   it('refuses to start when the disk has too little space, saying how much is needed', async () => {
     const http = await setup(stories, { freeSpace: async () => 1000 });
 
-    const error = await rejection(fixture.models.downloadModel({ uri: http.url('/stories260K.gguf') }));
+    const error = await failure(fixture.models.downloadModel({ uri: http.url('/stories260K.gguf') }));
 
     expect(error.code).toBe('INSUFFICIENT_DISK_SPACE');
     expect(error.message).toMatch(/needs 1\.19 MB but only 1\.00 KB is free/);
@@ -259,7 +251,7 @@ describe('model downloads (real child process, real HTTP on 127.0.0.1)', () => {
   it('rejects a downloaded file that is not a GGUF, leaving nothing behind', async () => {
     const http = await setup(Buffer.from('<html>Sign in to download this model</html>'));
 
-    const error = await rejection(fixture.models.downloadModel({ uri: http.url('/model.gguf') }));
+    const error = await failure(fixture.models.downloadModel({ uri: http.url('/model.gguf') }));
 
     expect(error.code).toBe('INVALID_MODEL_FILE');
     expect(error.message).toContain('GGUF signature');
@@ -270,7 +262,7 @@ describe('model downloads (real child process, real HTTP on 127.0.0.1)', () => {
     const http = await setup(stories);
     http.behaviour = { status: 404 };
 
-    const error = await rejection(fixture.models.downloadModel({ uri: http.url('/missing.gguf') }));
+    const error = await failure(fixture.models.downloadModel({ uri: http.url('/missing.gguf') }));
 
     expect(error.code).toBe('DOWNLOAD_FAILED');
     expect(error.message).toMatch(/404/);
@@ -279,12 +271,12 @@ describe('model downloads (real child process, real HTTP on 127.0.0.1)', () => {
   it('refuses sources other than https, hf: and http on 127.0.0.1, and already installed models', async () => {
     const http = await setup(stories);
     for (const uri of ['http://example.com/model.gguf', 'file:///etc/passwd', 'not a url']) {
-      expect((await rejection(fixture.models.downloadModel({ uri }))).code).toBe('INVALID_SOURCE');
+      expect((await failure(fixture.models.downloadModel({ uri }))).code).toBe('INVALID_SOURCE');
     }
     expect(http.requests).toEqual([]);
 
     const uri = http.url('/stories260K.gguf');
     await fixture.models.downloadModel({ uri });
-    expect((await rejection(fixture.models.downloadModel({ uri }))).code).toBe('ALREADY_INSTALLED');
+    expect((await failure(fixture.models.downloadModel({ uri }))).code).toBe('ALREADY_INSTALLED');
   });
 });

@@ -4,6 +4,7 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ModelError } from '../../../extensions/models';
+import { rejection } from '../../support/rejection';
 import { makeGguf } from './support/make-gguf';
 import { createModelsFixture, STORIES, STORIES_SHA256, TINYSTORIES, type ModelsFixture } from './support/models-fixture';
 
@@ -17,16 +18,7 @@ async function sha256Of(file: string): Promise<string> {
   return createHash('sha256').update(await readFile(file)).digest('hex');
 }
 
-async function failure(promise: Promise<unknown>): Promise<ModelError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the import to fail');
-    },
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(ModelError);
-  return error as ModelError;
-}
+const failure = (promise: Promise<unknown>) => rejection(promise, ModelError);
 
 async function scratchFile(name: string, content: Buffer | string): Promise<string> {
   const file = path.join(fixture.root, 'user-files', name);

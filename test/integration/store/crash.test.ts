@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JanCore, MemoryLogger, textContent, textOf } from '@jan/core';
 import { JanConversationalExtension } from '../../../extensions/conversational';
 import { bundleEntry } from '../../support/bundle-entry';
+import { seededRandom } from '../../support/seeded-random';
 import { removeTempWorkspaces, tempWorkspace, threadAssistant } from '../../unit/store/support/store-setup';
 import { startChild } from './support/child-process';
 import type { ChildReport, CrashOp } from './support/store-child';
@@ -28,7 +29,11 @@ function expectations(reports: ChildReport[]) {
   return { done, inFlight };
 }
 
-async function crashRound(threadCount: number, killAfter: number) {
+/**
+ * Kills the child when it reports the `killAfter`-th completed write, or (`midWrite`) when it
+ * reports starting the next one, so the kill lands inside a write without any sleep.
+ */
+async function crashRound(threadCount: number, killAfter: number, midWrite: boolean) {
   const { jan } = tempWorkspace();
   const { threads } = storeFor(jan);
   const ids: string[] = [];
@@ -36,8 +41,10 @@ async function crashRound(threadCount: number, killAfter: number) {
 
   const child = startChild(bundle, ['crash', jan, ids.join(',')]);
   let completed = 0;
-  await child.waitFor((report) => report.kind === 'done' && ++completed >= killAfter);
-  await new Promise((resolve) => setTimeout(resolve, Math.random() * 4));
+  await child.waitFor((report) => {
+    if (report.kind === 'done') completed += 1;
+    return completed >= killAfter && (!midWrite || report.kind === 'start');
+  });
   child.process.kill('SIGKILL');
   const { signal } = await child.exited;
   expect(signal).toBe('SIGKILL');
@@ -47,8 +54,9 @@ async function crashRound(threadCount: number, killAfter: number) {
 
 describe('crash safety: a writer killed with SIGKILL mid-loop', () => {
   it('leaves every thread readable and loses no completed write (3 rounds)', async () => {
-    for (const killAfter of [25 + Math.floor(Math.random() * 25), 60 + Math.floor(Math.random() * 30), 100]) {
-      const { jan, ids, threads, done, inFlight } = await crashRound(4, killAfter);
+    const random = seededRandom('crash kill points');
+    for (const killAfter of [25 + Math.floor(random() * 25), 60 + Math.floor(random() * 30), 100]) {
+      const { jan, ids, threads, done, inFlight } = await crashRound(4, killAfter, random() < 0.7);
       expect(done.length).toBeGreaterThanOrEqual(killAfter);
 
       const page = await threads.listThreads();

@@ -21,4 +21,15 @@ describe('CompletionCache', () => {
     expect(cache.get('const x = compute(1, 2)', ';')).toBeUndefined();
     expect(cache.get('const x = comp', '')).toBeUndefined();
   });
+
+  it('forgets everything on clear, exact and typed-through hits alike', () => {
+    const cache = new CompletionCache();
+    cache.set('const x = ', ';', 'compute(1, 2)');
+    cache.set('let y = ', '', 'z');
+    cache.clear();
+    expect(cache.size).toBe(0);
+    expect(cache.get('const x = ', ';')).toBeUndefined();
+    expect(cache.get('const x = comp', ';')).toBeUndefined();
+    expect(cache.get('let y = ', '')).toBeUndefined();
+  });
 });

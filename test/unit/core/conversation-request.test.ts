@@ -79,7 +79,7 @@ describe('buildChatRequest', () => {
     }
     history.push(message('user', 'last question'));
     const cache = new Map<string, number>();
-    const engine = new ScriptedEngine(100);
+    const engine = new ScriptedEngine({ contextSize: 100 });
     const { request, droppedMessages } = await buildChatRequest({ thread: thread(), history, model: { id: 'm', engine: 'scripted' }, engine, tokenCache: cache });
     const kept = request.messages.slice(1);
     expect(kept[0]!.role).toBe('user');
@@ -92,7 +92,7 @@ describe('buildChatRequest', () => {
   });
 
   it('refuses a last message that alone exceeds the context, with the numbers', async () => {
-    const engine = new ScriptedEngine(64);
+    const engine = new ScriptedEngine({ contextSize: 64 });
     const huge = Array.from({ length: 200 }, (_, i) => `w${i}`).join(' ');
     await expect(
       buildChatRequest({ thread: thread(), history: [message('user', huge)], model: { id: 'm', engine: 'scripted' }, engine }),

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Assistant } from '@jan/core';
 import { JanAssistantsExtension } from '../../../extensions/assistants';
 import { expectJanAssistant, janReadsAssistant } from './support/jan-reader';
-import { rejection, removeTempWorkspaces, snapshot, tempWorkspace, testCore } from './support/store-setup';
+import { storeError, removeTempWorkspaces, snapshot, tempWorkspace, testCore } from './support/store-setup';
 
 afterEach(removeTempWorkspaces);
 
@@ -50,9 +50,9 @@ describe('JanAssistantsExtension', () => {
     await store.deleteAssistant('code-reviewer-2');
     expect(existsSync(path.join(jan, 'assistants', 'code-reviewer-2'))).toBe(false);
     expect((await store.listAssistants()).assistants.map((a) => a.id)).toEqual(['code-reviewer']);
-    expect((await rejection(store.deleteAssistant('jan'))).code).toBe('NOT_ALLOWED');
-    expect((await rejection(store.createAssistant({ id: 'code-reviewer', name: 'x' }))).message).toMatch(/already exists/);
-    expect((await rejection(store.updateAssistant('nobody', { name: 'x' }))).code).toBe('NOT_FOUND');
+    expect((await storeError(store.deleteAssistant('jan'))).code).toBe('NOT_ALLOWED');
+    expect((await storeError(store.createAssistant({ id: 'code-reviewer', name: 'x' }))).message).toMatch(/already exists/);
+    expect((await storeError(store.updateAssistant('nobody', { name: 'x' }))).code).toBe('NOT_FOUND');
     const changes = events.filter((e) => e.name === 'OnAssistantsChanged').map((e) => (e.payload as Assistant[]).map((a) => a.id));
     expect(changes).toEqual([['code-reviewer'], ['code-reviewer', 'code-reviewer-2'], ['code-reviewer', 'code-reviewer-2'], ['code-reviewer']]);
   });
@@ -75,11 +75,11 @@ describe('JanAssistantsExtension', () => {
       ]),
     );
 
-    const clash = await rejection(store.createAssistant({ id: 'jan', name: 'Jan' }));
+    const clash = await storeError(store.createAssistant({ id: 'jan', name: 'Jan' }));
     expect(clash.code).toBe('ALREADY_EXISTS');
     expect(clash.message).toMatch(/cannot be read.*Fix or remove it, or choose another id/);
-    expect((await rejection(store.updateAssistant('helper', { name: 'fixed' }))).code).toBe('INVALID_FILE');
-    expect((await rejection(store.getAssistant('jan'))).code).toBe('INVALID_FILE');
+    expect((await storeError(store.updateAssistant('helper', { name: 'fixed' }))).code).toBe('INVALID_FILE');
+    expect((await storeError(store.getAssistant('jan'))).code).toBe('INVALID_FILE');
     // The refused writes may have created .jan/.gitignore (first write); the assistants are untouched.
     const { '.gitignore': _gitignore, ...after } = snapshot(jan);
     expect(after).toEqual(before);

@@ -5,7 +5,7 @@ import { textContent, textOf } from '@jan/core';
 import type { Thread } from '@jan/core';
 import { JanConversationalExtension } from '../../../extensions/conversational';
 import { expectJanMessage, expectJanThread, janReadsMessages, janReadsThreads } from './support/jan-reader';
-import { message, rejection, removeTempWorkspaces, snapshot, tempWorkspace, testCore, threadAssistant } from './support/store-setup';
+import { message, storeError, removeTempWorkspaces, snapshot, tempWorkspace, testCore, threadAssistant } from './support/store-setup';
 
 afterEach(removeTempWorkspaces);
 
@@ -60,12 +60,44 @@ describe('JanConversationalExtension: threads', () => {
     expect((await store.getThread(thread.id))?.metadata).toEqual({ count: 20 });
   });
 
+  it('keeps fields it does not know, at every level, when it rewrites thread.json', async () => {
+    const { jan, store } = setup();
+    const id = 'jan_1700000000000_unknown';
+    const folder = path.join(jan, 'threads', id);
+    mkdirSync(folder, { recursive: true });
+    const written = {
+      id,
+      object: 'thread',
+      title: 'Hand written',
+      created: 1_700_000_000,
+      updated: 1_700_000_000,
+      x_future_field: { nested: [1, 'two', null] },
+      assistants: [
+        {
+          assistant_id: 'jan',
+          assistant_name: 'Jan',
+          tools: [{ type: 'retrieval', enabled: true, settings: { top_k: 2 } }],
+          avatar: 'jan.png',
+          model: { id: 'm', settings: { ctx_len: 2048, x_setting: 'kept' }, parameters: { temperature: 0.2 }, engine: 'llamacpp', x_model_field: 7 },
+        },
+      ],
+      metadata: { lastMessage: 'hi', x_meta: true },
+    };
+    writeFileSync(path.join(folder, 'thread.json'), JSON.stringify(written));
+    await store.updateThread(id, { title: 'Renamed' });
+    const onDisk = JSON.parse(readFileSync(path.join(folder, 'thread.json'), 'utf8')) as Record<string, unknown>;
+    expect(onDisk).toMatchObject({ title: 'Renamed', x_future_field: written.x_future_field, metadata: written.metadata });
+    expect(onDisk.assistants).toMatchObject([
+      { tools: written.assistants[0]!.tools, avatar: 'jan.png', model: { settings: { x_setting: 'kept' }, x_model_field: 7 } },
+    ]);
+  });
+
   it('refuses a duplicate id, an unsafe id, and updates of a missing thread', async () => {
     const { store } = setup();
     await store.createThread({ id: 'jan_1', assistants: [] });
-    expect((await rejection(store.createThread({ id: 'jan_1', assistants: [] }))).message).toMatch(/Thread jan_1 already exists/);
-    expect((await rejection(store.createThread({ id: '../escape', assistants: [] }))).code).toBe('INVALID_ID');
-    expect((await rejection(store.updateThread('jan_2', { title: 'x' }))).code).toBe('NOT_FOUND');
+    expect((await storeError(store.createThread({ id: 'jan_1', assistants: [] }))).message).toMatch(/Thread jan_1 already exists/);
+    expect((await storeError(store.createThread({ id: '../escape', assistants: [] }))).code).toBe('INVALID_ID');
+    expect((await storeError(store.updateThread('jan_2', { title: 'x' }))).code).toBe('NOT_FOUND');
   });
 });
 
@@ -105,12 +137,12 @@ describe('JanConversationalExtension: messages', () => {
     const { jan, store } = setup();
     const thread = await store.createThread({ assistants: [] });
     expect(await store.listMessages(thread.id)).toEqual({ messages: [], warnings: [] });
-    expect((await rejection(store.appendMessage(message('jan_gone', 'x')))).message).toMatch(/Thread jan_gone does not exist/);
+    expect((await storeError(store.appendMessage(message('jan_gone', 'x')))).message).toMatch(/Thread jan_gone does not exist/);
     expect(existsSync(path.join(jan, 'threads', 'jan_gone'))).toBe(false);
-    expect((await rejection(store.listMessages('jan_gone'))).code).toBe('NOT_FOUND');
-    expect((await rejection(store.updateMessage(message(thread.id, 'x', 'user', 'nope')))).message).toMatch(/Message nope is not in thread/);
-    expect((await rejection(store.deleteMessage(thread.id, 'nope'))).code).toBe('NOT_FOUND');
-    expect((await rejection(store.truncateFrom(thread.id, 'nope'))).code).toBe('NOT_FOUND');
+    expect((await storeError(store.listMessages('jan_gone'))).code).toBe('NOT_FOUND');
+    expect((await storeError(store.updateMessage(message(thread.id, 'x', 'user', 'nope')))).message).toMatch(/Message nope is not in thread/);
+    expect((await storeError(store.deleteMessage(thread.id, 'nope'))).code).toBe('NOT_FOUND');
+    expect((await storeError(store.truncateFrom(thread.id, 'nope'))).code).toBe('NOT_FOUND');
   });
 });
 
@@ -135,8 +167,8 @@ describe('JanConversationalExtension: bad input', () => {
     expect(page.warnings.find((w) => w.path.includes('jan_shape'))?.message).toMatch(/"assistants" should be an array/);
     expect(logger.messages('warn')).toHaveLength(3);
 
-    expect((await rejection(store.getThread('jan_corrupt'))).code).toBe('INVALID_FILE');
-    expect((await rejection(store.updateThread('jan_corrupt', { title: 'overwrite?' }))).code).toBe('INVALID_FILE');
+    expect((await storeError(store.getThread('jan_corrupt'))).code).toBe('INVALID_FILE');
+    expect((await storeError(store.updateThread('jan_corrupt', { title: 'overwrite?' }))).code).toBe('INVALID_FILE');
     expect((await store.listMessages('jan_corrupt')).messages.map(textOf)).toEqual(['kept']);
     expect(snapshot(jan)).toEqual(before);
   });
@@ -176,7 +208,7 @@ describe('JanConversationalExtension: bad input', () => {
     const { root, jan, store } = setup();
     expect(await store.listThreads()).toEqual({ threads: [], warnings: [] });
     expect(await store.getThread('jan_1')).toBeUndefined();
-    expect((await rejection(store.listMessages('jan_1'))).code).toBe('NOT_FOUND');
+    expect((await storeError(store.listMessages('jan_1'))).code).toBe('NOT_FOUND');
     expect(existsSync(jan)).toBe(false);
     expect(readdirSync(root)).toEqual([]);
   });

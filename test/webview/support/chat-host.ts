@@ -14,7 +14,7 @@ import { JanAssistantsExtension } from '../../../extensions/assistants';
 import { JanModelsExtension } from '../../../extensions/models';
 import type { ChatHostPort } from '../../../src/vscode/chat/chat-backend';
 import { ChatController } from '../../../src/vscode/chat/controller';
-import { ScriptedEngine } from './scripted-engine';
+import { ScriptedEngine } from '../../support/scripted-engine';
 import { STORIES, TINYSTORIES } from '../../support/test-models';
 import { openChatPage, postToPage, type PageServer } from './webview-page';
 import type { ThemeName } from './themes';
@@ -112,7 +112,9 @@ export async function createChatHost(options: { undoDeleteMs?: number } = {}): P
   const models = new JanModelsExtension(core.context, { downloadWorkerPath: path.join(root, 'no-downloads.mjs') });
   core.register(conversational, assistants, models);
   await core.start();
-  const engine = new ScriptedEngine();
+  // The models in this host name the llama.cpp engine; this one stands in for it.
+  const engine = new ScriptedEngine({ id: 'llamacpp' });
+  engine.reply = 'Hello from the scripted engine.';
   core.engines.register(engine);
   const port = new RecordingPort();
   const conversation = new ConversationService({

@@ -222,6 +222,11 @@ export async function postToPage(page: Page, message: unknown): Promise<void> {
   await page.evaluate((data) => window.dispatchEvent(new MessageEvent('message', { data })), message);
 }
 
+/** Resolves once the view has saved `draft` in its state (what survives hide/show). */
+export async function draftSaved(page: Page, draft: string): Promise<void> {
+  await page.waitForFunction((text) => JSON.parse(sessionStorage.getItem('jan-webview-state') ?? '{}').draft === text, draft);
+}
+
 export async function sentMessages<T = { type: string }>(page: Page): Promise<T[]> {
   return page.evaluate(() => (window as unknown as { __janSent: T[] }).__janSent);
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { expect } from 'vitest';
+import { rejection } from '../../../support/rejection';
 import { JanCore, MemoryLogger, StoreError, textContent } from '@jan/core';
 import type { CoreContext, EventName, ThreadAssistantInfo, ThreadMessage } from '@jan/core';
 
@@ -72,11 +72,4 @@ export function snapshot(root: string): Record<string, string> {
 }
 
 /** The StoreError a store call failed with; fails the test when it succeeded or threw something else. */
-export async function rejection(promise: Promise<unknown>): Promise<StoreError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(StoreError);
-  return error as StoreError;
-}
+export const storeError = (promise: Promise<unknown>): Promise<StoreError> => rejection(promise, StoreError);

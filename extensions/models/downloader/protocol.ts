@@ -1,6 +1,6 @@
 /**
  * Messages between the models extension (parent) and the short-lived download child process
- * (download-main.ts). Both sides validate what they receive: a message is untrusted input even
+ * (main.ts). Both sides validate what they receive: a message is untrusted input even
  * from our own child, and a malformed one must fail clearly instead of half-working.
  */
 

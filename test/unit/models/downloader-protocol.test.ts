@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseChildMessage, parseParentMessage } from '../../../extensions/llamacpp/worker/download-protocol';
+import { parseChildMessage, parseParentMessage } from '../../../extensions/models/downloader/protocol';
 
 describe('download child protocol', () => {
   it('accepts the parent messages', () => {

@@ -1,15 +1,14 @@
 /**
- * Entry of the short-lived download child process. node-llama-cpp may be imported only under
- * extensions/llamacpp/worker/, and a download must not run on the extension host's thread, so the
- * models extension forks this script for one download: resolve the URI, wait for the parent's
+ * Entry of the short-lived download child process. A download must not run on the extension
+ * host's thread (nor load node-llama-cpp there), so the models extension forks this script for one download: resolve the URI, wait for the parent's
  * go-ahead (it checks disk space against the resolved size), download with node-llama-cpp's
  * resumable downloader (ipull; it retries a dropped connection from the last saved chunk),
  * verify the checksum, report, exit.
  */
 import { unlink } from 'node:fs/promises';
 import { createModelDownloader, type ModelDownloader } from 'node-llama-cpp';
-import { sha256OfFile } from './download-checksum';
-import { parseParentMessage, type ChildMessage, type DownloadJob } from './download-protocol';
+import { sha256OfFile } from './checksum';
+import { parseParentMessage, type ChildMessage, type DownloadJob } from './protocol';
 
 /** ipull reports every few KB; the parent only needs a steady trickle. */
 const PROGRESS_INTERVAL_MS = 100;

@@ -1,22 +1,20 @@
 import { defineConfig } from 'vitest/config';
-import { fileURLToPath } from 'node:url';
+import { ensureBrowser } from './scripts/browser.mjs';
+import { alias, browserProject, nodeProject } from './test/support/vitest-projects.mjs';
+
+// The webview tests drive Chromium: find it (or install Debian's) before anything runs, and stop
+// with one line naming what to install when there is none. Never skipped silently.
+const browserPath = ensureBrowser();
 
 export default defineConfig({
-  resolve: {
-    alias: {
-      '@jan/core': fileURLToPath(new URL('./src/core/index.ts', import.meta.url)),
-      '@jan/protocol': fileURLToPath(new URL('./src/protocol/index.ts', import.meta.url)),
-    },
-  },
+  resolve: { alias },
   test: {
     reporters: ['default', './test/support/summary-reporter.ts'],
-    globalSetup: ['./test/support/browser-setup.ts'],
-    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/webview/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // Real llama.cpp and child processes on 2 cores: run files one at a time in forks so one
-    // native crash or CPU-heavy test cannot starve or kill another.
-    pool: 'forks',
-    fileParallelism: false,
+    projects: [
+      nodeProject(['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/webview/**/*.test.ts']),
+      browserProject(browserPath),
+    ],
   },
 });

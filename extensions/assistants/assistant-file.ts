@@ -1,5 +1,5 @@
 import type { Assistant, AssistantTool } from '@jan/core';
-import { ShapeError, compact, expectRecord, isArray, isFiniteNumber, isRecord, isString, optionalField, toMillis, within } from '@jan/core';
+import { ANY_MODEL, ShapeError, compact, expectRecord, isArray, isFiniteNumber, isRecord, isString, optionalField, toMillis, within } from '@jan/core';
 
 export const DEFAULT_ASSISTANT_ID = 'jan';
 
@@ -18,7 +18,7 @@ export function defaultAssistant(now = Date.now()): Assistant {
     created_at: now,
     name: 'Jan',
     description: 'A default assistant that can use all downloaded models',
-    model: '*',
+    model: ANY_MODEL,
     instructions: '',
     tools: [{ type: 'retrieval', enabled: false, settings: { top_k: 2, chunk_size: 1024, chunk_overlap: 64 } }],
     file_ids: [],
@@ -51,7 +51,7 @@ export function parseAssistant(value: unknown, folderId: string): Assistant {
     avatar: optionalField(record, 'avatar', ...aString),
     name: optionalField(record, 'name', ...aString) ?? folderId,
     description: optionalField(record, 'description', ...aString) ?? '',
-    model: optionalField(record, 'model', ...aString) ?? '*',
+    model: optionalField(record, 'model', ...aString) ?? ANY_MODEL,
     instructions: optionalField(record, 'instructions', ...aString) ?? '',
     tools: tools.map((tool, index) => within(`tools[${index}]`, () => parseTool(tool))),
     file_ids: fileIds.filter(isString),

@@ -1,8 +1,5 @@
 import type { Thread, ThreadAssistantInfo, ThreadModelInfo } from '@jan/core';
-import { DEFAULT_THREAD_TITLE, compact, expectRecord, isArray, isFiniteNumber, isRecord, isString, optionalField, toMillis, within } from '@jan/core';
-
-/** Written when a thread names no engine: Jan lost threads when `model.engine` went missing. */
-export const DEFAULT_ENGINE = 'llamacpp';
+import { ANY_MODEL, DEFAULT_ENGINE, DEFAULT_THREAD_TITLE, compact, expectRecord, isArray, isFiniteNumber, isRecord, isString, optionalField, toMillis, within } from '@jan/core';
 
 const aString = [isString, 'a string'] as const;
 const aNumber = [isFiniteNumber, 'a number'] as const;
@@ -11,9 +8,10 @@ const anObject = [isRecord, 'an object'] as const;
 function parseModelInfo(value: Record<string, unknown>): ThreadModelInfo {
   return {
     ...value,
-    id: optionalField(value, 'id', ...aString) ?? '*',
+    id: optionalField(value, 'id', ...aString) ?? ANY_MODEL,
     settings: optionalField(value, 'settings', ...anObject) ?? {},
     parameters: optionalField(value, 'parameters', ...anObject) ?? {},
+    // Always written: Jan lost threads when `model.engine` went missing.
     engine: optionalField(value, 'engine', ...aString) || DEFAULT_ENGINE,
   };
 }

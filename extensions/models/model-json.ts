@@ -4,6 +4,7 @@
  * fields get Jan's defaults in memory only. The file itself is never rewritten here.
  */
 import {
+  DEFAULT_ENGINE,
   ShapeError,
   expectRecord,
   isArray,
@@ -16,8 +17,6 @@ import {
   type ModelSource,
 } from '@jan/core';
 import { isValidModelId } from './model-id';
-
-export const LLAMACPP_ENGINE = 'llamacpp';
 
 /** Engine names Jan used over the years for its local llama.cpp engine. */
 const LLAMACPP_ALIASES = new Set(['llamacpp', 'llama-cpp', 'llama.cpp', 'nitro', 'cortex', 'cortex.llamacpp']);
@@ -38,8 +37,8 @@ function readSources(value: unknown[] | undefined): ModelSource[] {
 }
 
 export function normalizeEngine(engine: string | undefined): string {
-  if (!engine) return LLAMACPP_ENGINE;
-  return LLAMACPP_ALIASES.has(engine.toLowerCase()) ? LLAMACPP_ENGINE : engine;
+  if (!engine) return DEFAULT_ENGINE;
+  return LLAMACPP_ALIASES.has(engine.toLowerCase()) ? DEFAULT_ENGINE : engine;
 }
 
 function readModel(value: unknown): Model {

@@ -1,6 +1,5 @@
-import type { Model } from '@jan/core';
+import { DEFAULT_ENGINE, type Model } from '@jan/core';
 import type { GgufSummary } from './gguf-header';
-import { LLAMACPP_ENGINE } from './model-json';
 
 export interface ModelRecordInput {
   id: string;
@@ -54,6 +53,6 @@ export function buildModelRecord(input: ModelRecordInput, now = Date.now()): Mod
       ...(header.architecture ? { architecture: header.architecture } : {}),
       ...(input.license ?? header.license ? { license: input.license ?? header.license } : {}),
     },
-    engine: LLAMACPP_ENGINE,
+    engine: DEFAULT_ENGINE,
   };
 }

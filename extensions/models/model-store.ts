@@ -6,9 +6,9 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Model, StoreWarning } from '@jan/core';
-import { writeFileAtomic } from '@jan/core';
+import { DEFAULT_ENGINE, writeFileAtomic } from '@jan/core';
 import { idCandidates, isValidModelId } from './model-id';
-import { LLAMACPP_ENGINE, parseModelJson, serializeModel } from './model-json';
+import { parseModelJson, serializeModel } from './model-json';
 
 export const MODEL_JSON = 'model.json';
 
@@ -61,7 +61,7 @@ export class ModelStore {
     const model = parsed.model;
     const filePath = resolveModelFile(model, folder);
     if (typeof filePath === 'object') return { path: file, message: `skipped: ${filePath.error}` };
-    if (!filePath && model.engine === LLAMACPP_ENGINE) {
+    if (!filePath && model.engine === DEFAULT_ENGINE) {
       return { path: file, message: 'skipped: no settings.llama_model_path and no sources to find its GGUF file' };
     }
     return { model, folder, filePath };

@@ -1,6 +1,7 @@
 import { EngineError } from './engines';
 import type { InferenceEngine } from './engines';
 import type { AssistantExtension } from './extension-types';
+import type { ModelChoice } from './model-choice';
 import type { ChatCompletionRequest, ChatMessage, Thread, ThreadMessage } from './types';
 import { textOf } from './types';
 
@@ -10,7 +11,7 @@ const TEMPLATE_TOKENS_PER_MESSAGE = 8;
 export interface RequestInput {
   thread: Thread;
   history: ThreadMessage[];
-  model: { id: string; engine: string };
+  model: ModelChoice;
   engine: InferenceEngine;
   assistants?: AssistantExtension;
   /** Token counts by `${model}:${message id}`; kept by the caller across turns. */

@@ -1,35 +1,44 @@
 import type { ConversationApi } from './conversation-api';
 import { EngineError } from './engines';
-import type { EngineRegistry, InferenceEngine } from './engines';
 import type { EventBus } from './events';
 import type { AssistantExtension, ConversationalExtension } from './extension-types';
 import { newId } from './ids';
+import type { InferenceService } from './inference';
 import type { Logger } from './logger';
 import { errorMessage } from './logger';
+import { DEFAULT_ENGINE, isSpecificModel, type ModelChoice } from './model-choice';
 import { buildChatRequest } from './conversation-request';
 import { titleFromText, isDefaultTitle } from './thread-title';
 import type { ChatCompletionChunk, Thread, ThreadMessage } from './types';
 import { textContent, textOf } from './types';
 
-export interface ChatModelChoice {
-  id: string;
-  engine: string;
-}
-
 export interface ConversationDeps {
   conversational: ConversationalExtension;
   assistants?: AssistantExtension;
-  engines: EngineRegistry;
+  /** Chooses the model (the thread's, else the user's chat model) and runs it. */
+  inference: InferenceService;
   events: EventBus;
   logger: Logger;
-  /** The user's chat model, used when a thread names none. */
-  defaultModel: () => ChatModelChoice | undefined | Promise<ChatModelChoice | undefined>;
   now?: () => number;
 }
 
-/** The send flow of DESIGN §2: user message → request → stream → one final save → title. */
+/**
+ * The send flow (docs/ARCHITECTURE.md, "A chat turn"): user message → request → stream → one
+ * final save → title.
+ */
+interface Run {
+  controller: AbortController;
+  /** `generating` until the reply's text is final, then `saving` (the reply, then the title). */
+  phase: 'generating' | 'saving';
+  /** The reply as it streams, for a view that opens mid-reply. */
+  reply?: ThreadMessage;
+  done: Promise<unknown>;
+}
+
 export class ConversationService implements ConversationApi {
-  private readonly inFlight = new Map<string, AbortController>();
+  private readonly runs = new Map<string, Run>();
+  /** A reply that failed before it had text: shown with its error and retry, never stored. */
+  private readonly unsaved = new Map<string, ThreadMessage>();
   /** Token counts of stored messages, so fitting a long thread counts each message once. */
   private readonly tokenCache = new Map<string, number>();
   private readonly now: () => number;
@@ -39,11 +48,29 @@ export class ConversationService implements ConversationApi {
   }
 
   isGenerating(threadId: string): boolean {
-    return this.inFlight.has(threadId);
+    return this.runs.get(threadId)?.phase === 'generating';
   }
 
   stop(threadId: string): void {
-    this.inFlight.get(threadId)?.abort();
+    this.runs.get(threadId)?.controller.abort();
+  }
+
+  /** The reply being written in this thread, as far as it got. */
+  replyInFlight(threadId: string): ThreadMessage | undefined {
+    const run = this.runs.get(threadId);
+    return run?.phase === 'generating' ? run.reply : undefined;
+  }
+
+  /** The reply that failed in this thread before it had text (it is not in the store). */
+  unsavedReply(threadId: string): ThreadMessage | undefined {
+    return this.unsaved.get(threadId);
+  }
+
+  /** Forgets the unsaved failed reply with this id; false when it is not the one. */
+  dismissUnsaved(threadId: string, messageId: string): boolean {
+    if (this.unsaved.get(threadId)?.id !== messageId) return false;
+    this.unsaved.delete(threadId);
+    return true;
   }
 
   async send(threadId: string, text: string): Promise<ThreadMessage> {
@@ -56,6 +83,8 @@ export class ConversationService implements ConversationApi {
   }
 
   async regenerate(threadId: string, assistantMessageId?: string): Promise<ThreadMessage> {
+    // Retrying a reply that failed before it was stored is answering the last message again.
+    if (assistantMessageId !== undefined && this.unsaved.get(threadId)?.id === assistantMessageId) assistantMessageId = undefined;
     return this.exclusive(threadId, async (signal) => {
       const thread = await this.thread(threadId);
       const { messages } = await this.deps.conversational.listMessages(threadId);
@@ -87,16 +116,35 @@ export class ConversationService implements ConversationApi {
     });
   }
 
-  /** One generation per thread at a time; the controller lets `stop` reach it. */
-  private async exclusive(threadId: string, run: (signal: AbortSignal) => Promise<ThreadMessage>): Promise<ThreadMessage> {
-    if (this.inFlight.has(threadId)) throw new Error('A reply is already being written in this thread. Stop it first.');
-    const controller = new AbortController();
-    this.inFlight.set(threadId, controller);
-    try {
-      return await run(controller.signal);
-    } finally {
-      this.inFlight.delete(threadId);
+  /**
+   * One generation per thread at a time. A request while the last reply is only being saved
+   * waits for that (the view already shows the reply done); one while it is written fails.
+   */
+  private async exclusive(threadId: string, work: (signal: AbortSignal) => Promise<ThreadMessage>): Promise<ThreadMessage> {
+    for (let current = this.runs.get(threadId); current; current = this.runs.get(threadId)) {
+      if (current.phase === 'generating') throw new Error('A reply is already being written in this thread. Stop it first.');
+      await current.done.catch(() => undefined);
     }
+    const controller = new AbortController();
+    let finish = (): void => undefined;
+    const run: Run = { controller, phase: 'generating', done: new Promise<void>((resolve) => (finish = resolve)) };
+    this.runs.set(threadId, run);
+    this.unsaved.delete(threadId);
+    this.deps.events.emit('OnGenerationChanged', { threadId, generating: true });
+    try {
+      return await work(controller.signal);
+    } finally {
+      this.runs.delete(threadId);
+      if (run.phase === 'generating') this.deps.events.emit('OnGenerationChanged', { threadId, generating: false });
+      finish();
+    }
+  }
+
+  /** Publishes a change of the reply being written. */
+  private update(message: ThreadMessage): void {
+    const run = this.runs.get(message.thread_id);
+    if (run) run.reply = { ...message };
+    this.deps.events.emit('OnMessageUpdate', { ...message });
   }
 
   private async thread(threadId: string): Promise<Thread> {
@@ -125,20 +173,11 @@ export class ConversationService implements ConversationApi {
     return saved;
   }
 
-  private async resolveModel(thread: Thread): Promise<ChatModelChoice> {
+  /** The thread's model when it names one, else the user's chat model. */
+  private async chooseModel(thread: Thread): Promise<ModelChoice> {
     const fromThread = thread.assistants[0]?.model;
-    if (fromThread?.id && fromThread.id !== '*') return { id: fromThread.id, engine: fromThread.engine || 'llamacpp' };
-    const fallback = await this.deps.defaultModel();
-    if (!fallback) {
-      throw new EngineError('NO_MODEL', 'No chat model is selected. Download or import a model, then select it.');
-    }
-    return fallback;
-  }
-
-  private engineFor(model: ChatModelChoice): InferenceEngine {
-    const engine = this.deps.engines.get(model.engine);
-    if (!engine) throw new EngineError('MODEL_NOT_FOUND', `No engine "${model.engine}" is available for model ${model.id}.`);
-    return engine;
+    if (isSpecificModel(fromThread?.id)) return { id: fromThread.id, engine: fromThread.engine || DEFAULT_ENGINE };
+    return this.deps.inference.require('chat');
   }
 
   /** Streams the assistant's reply into one message, saved once at the end. */
@@ -157,7 +196,7 @@ export class ConversationService implements ConversationApi {
       created_at: Math.floor(started / 1000),
       metadata: {},
     };
-    this.deps.events.emit('OnMessageUpdate', { ...message });
+    this.update(message);
     let text = '';
     let firstTokenAt: number | undefined;
     let completionTokens = 0;
@@ -165,10 +204,9 @@ export class ConversationService implements ConversationApi {
     let cachedPromptTokens: number | undefined;
     let history: ThreadMessage[] | undefined;
     try {
-      const model = await this.resolveModel(thread);
+      const model = await this.chooseModel(thread);
       message.metadata = { ...message.metadata, model: model.id, engine: model.engine };
-      const engine = this.engineFor(model);
-      await engine.load(model.id, thread.assistants[0]?.model.settings, signal);
+      const engine = await this.deps.inference.prepare(model, thread.assistants[0]?.model.settings, signal);
       ({ messages: history } = await this.deps.conversational.listMessages(thread.id));
       if (this.tokenCache.size > 50_000) this.tokenCache.clear();
       const built = await buildChatRequest({
@@ -192,7 +230,7 @@ export class ConversationService implements ConversationApi {
           completionTokens += 1;
           message.content = textContent(text);
           message.updated = this.now();
-          this.deps.events.emit('OnMessageUpdate', { ...message });
+          this.update(message);
         }
         if (chunk.usage) {
           completionTokens = chunk.usage.completion_tokens;
@@ -226,23 +264,27 @@ export class ConversationService implements ConversationApi {
         time_to_first_token_ms: firstTokenAt - started,
       };
     }
+    // The text is final: the view shows it done now, while the reply and the title are saved.
+    this.deps.events.emit('OnMessageUpdate', { ...message });
+    const run = this.runs.get(thread.id);
+    if (run) run.phase = 'saving';
+    this.deps.events.emit('OnGenerationChanged', { threadId: thread.id, generating: false });
     // An error with no text is shown in place but not stored: the user's message stays and
     // the reply can be regenerated, without an empty message cluttering the file.
-    const saved = message.status === 'error' && !text ? message : await this.save(message);
-    this.deps.events.emit('OnMessageUpdate', { ...saved });
+    let saved = message;
+    if (message.status === 'error' && !text) this.unsaved.set(thread.id, message);
+    else {
+      try {
+        saved = await this.deps.conversational.appendMessage(message);
+      } catch (error) {
+        this.deps.logger.error(`Could not save the reply in thread ${thread.id}: ${errorMessage(error)}`);
+        saved = { ...message, status: 'error', metadata: { ...message.metadata, error: `The reply could not be saved: ${errorMessage(error)}` } };
+        this.unsaved.set(thread.id, saved);
+        this.deps.events.emit('OnMessageUpdate', { ...saved });
+      }
+    }
     await this.touchThread(thread, history);
     return saved;
-  }
-
-  private async save(message: ThreadMessage): Promise<ThreadMessage> {
-    try {
-      return await this.deps.conversational.appendMessage(message);
-    } catch (error) {
-      this.deps.logger.error(`Could not save the reply in thread ${message.thread_id}: ${errorMessage(error)}`);
-      message.status = 'error';
-      message.metadata = { ...message.metadata, error: `The reply could not be saved: ${errorMessage(error)}` };
-      return message;
-    }
   }
 
   /** Bumps `updated` and gives a new thread a title from its first message (from the history already read). */

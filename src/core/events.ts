@@ -7,6 +7,11 @@ export interface CoreEvents {
   OnMessageSent: ThreadMessage;
   /** A streaming assistant message changed (text grew, status changed). Not persisted per event. */
   OnMessageUpdate: ThreadMessage;
+  /**
+   * A thread's reply started or its text is final (`generating: false` comes with the last
+   * OnMessageUpdate, before the reply and the title are saved; a new request waits for that).
+   */
+  OnGenerationChanged: { threadId: string; generating: boolean };
   OnThreadUpdated: Thread;
   OnThreadDeleted: { id: string };
   OnAssistantsChanged: Assistant[];

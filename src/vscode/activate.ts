@@ -1,23 +1,14 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ConversationService, JanCore } from '@jan/core';
-import { JanAssistantsExtension } from '../../extensions/assistants';
-import { JanConversationalExtension } from '../../extensions/conversational';
-import { LlamaCppExtension } from '../../extensions/llamacpp';
+import { JanRuntime } from '../node/runtime';
 import { registerChatView } from './chat';
 import { registerInlineCompletion } from './completion/inline-provider';
+import type { JanHost } from './host';
 import { createLogger } from './logger';
 import { registerModelFeatures } from './models';
 import { registerSelectionCommands } from './selection/commands';
 import { ProposalStore } from './selection/proposals';
-import { chosenModel, engineSettingValues } from './settings';
-
-/** Everything the VS Code adapters share; built once at activation, cheaply. */
-export interface JanServices {
-  core: JanCore;
-  context: vscode.ExtensionContext;
-  log: vscode.LogOutputChannel;
-}
+import { configuredModel, engineSettingValues } from './settings';
 
 /** Where `.jan` lives: the first workspace folder on disk, or global storage without one. */
 export function resolveJanFolder(context: vscode.ExtensionContext): string {
@@ -34,72 +25,47 @@ export function resolveModelsFolder(context: vscode.ExtensionContext): string {
 }
 
 /**
- * The composition root: builds the core over this workspace's `.jan`, registers the built-in
- * extensions and wires the editor features. Cheap: no model, no worker, no file read happens
- * until the user needs one. Returns the teardown.
+ * The composition root: builds the runtime (src/node/runtime.ts) over this workspace's `.jan`
+ * and wires the editor features to it. Cheap: no model, no worker, no file read happens until
+ * the user needs one. Returns the teardown.
  */
 export function activateJan(context: vscode.ExtensionContext): () => Promise<void> {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Jan', { log: true });
   context.subscriptions.push(log);
-  const core = new JanCore({
+  const runtime = new JanRuntime({
     janFolder: resolveJanFolder(context),
     modelsFolder: resolveModelsFolder(context),
     logger: createLogger(log),
-  });
-  const services: JanServices = { core, context, log };
-
-  const models = registerModelFeatures(services);
-  const conversational = new JanConversationalExtension(core.context, {
+    workerPath: context.asAbsolutePath('dist/llamacpp-worker.mjs'),
+    downloadWorkerPath: context.asAbsolutePath('dist/model-download.mjs'),
+    chosenModelId: configuredModel,
+    engineSettings: engineSettingValues(),
     commitToGit: vscode.workspace.getConfiguration('jan.threads').get<boolean>('commitToGit', false),
   });
-  const assistants = new JanAssistantsExtension(core.context);
-  const llamacpp = new LlamaCppExtension(core.context, {
-    resolveModel: (id) => models.resolveModel(id),
-    listModels: async () => (await models.listModels()).models,
-    workerPath: context.asAbsolutePath('dist/llamacpp-worker.mjs'),
-  });
-  llamacpp.updateSettings(engineSettingValues());
-  core.register(conversational, assistants, llamacpp);
+  const host: JanHost = { runtime, context, log };
+  registerModelFeatures(host);
 
-  const conversation = new ConversationService({
-    conversational,
-    assistants,
-    engines: core.engines,
-    events: core.events,
-    logger: core.context.logger,
-    defaultModel: () => chosenModel(models, 'chat'),
-  });
-
-  const loaded = core.start();
+  const loaded = runtime.start();
   const proposals = new ProposalStore();
-  const chat = registerChatView(services, {
-    backend: loaded.then(() => ({ conversational, assistants, models, conversation })),
+  const chat = registerChatView(host, {
+    started: loaded,
     proposeEdit: (document, range, replacement, title) => proposals.propose(document, range, replacement, title),
   });
   context.subscriptions.push(
     chat,
-    registerSelectionCommands({
-      engines: core.engines,
-      proposals,
-      chatModel: () => chosenModel(models, 'chat'),
-      askInChat: (text) => chat.askInChat(text),
-    }),
-    registerInlineCompletion({
-      engines: core.engines,
-      logger: core.context.logger,
-      completionModel: () => chosenModel(models, 'completion'),
-    }),
+    registerSelectionCommands({ inference: runtime.inference, proposals, askInChat: (text) => chat.askInChat(text) }),
+    registerInlineCompletion(runtime.inlineCompletion),
     vscode.commands.registerCommand('jan.showLog', () => log.show()),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('jan.engine')) llamacpp.updateSettings(engineSettingValues());
+      if (event.affectsConfiguration('jan.engine')) runtime.updateEngineSettings(engineSettingValues());
     }),
   );
 
   const ready = loaded.then(
     (failures) => {
       for (const failure of failures) void vscode.window.showErrorMessage(`Jan: the ${failure.name} extension failed to load: ${failure.error}`);
-      log.info(`Jan started; data in ${core.context.janFolder}, models in ${core.context.modelsFolder}`);
+      log.info(`Jan started; data in ${runtime.core.context.janFolder}, models in ${runtime.core.context.modelsFolder}`);
     },
     (error: unknown) => log.error(`Jan failed to start: ${String(error)}`),
   );
@@ -108,6 +74,6 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
   return async () => {
     await ready;
     await chat.shutdown();
-    await core.stop();
+    await runtime.stop();
   };
 }

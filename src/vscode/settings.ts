@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ModelExtension } from '@jan/core';
+import type { ModelPurpose } from '@jan/core';
 
 /** The `jan.engine.*` settings, as the llama.cpp extension's settings keys expect them. */
 export function engineSettingValues(): Record<string, string | number> {
@@ -13,14 +13,17 @@ export function engineSettingValues(): Record<string, string | number> {
   };
 }
 
-export type ModelRole = 'chat' | 'completion';
+const MODEL_SETTING: Record<ModelPurpose, 'chatModel' | 'completionModel'> = { chat: 'chatModel', completion: 'completionModel' };
 
-/** The model chosen for a role (`jan.chatModel` / `jan.completionModel`) and its engine. */
-export async function chosenModel(models: ModelExtension, role: ModelRole): Promise<{ id: string; engine: string } | undefined> {
-  const id = vscode.workspace.getConfiguration('jan').get<string>(role === 'chat' ? 'chatModel' : 'completionModel', '').trim();
-  if (!id) return undefined;
-  const model = await models.getModel(id);
-  // A model id whose model.json is gone still names the local engine, which then says clearly
-  // that the model was not found, instead of the chat silently claiming no model is chosen.
-  return { id, engine: model?.engine ?? 'llamacpp' };
+/** The model id chosen for a purpose (`jan.chatModel` / `jan.completionModel`), or undefined. */
+export function configuredModel(purpose: ModelPurpose): string | undefined {
+  return vscode.workspace.getConfiguration('jan').get<string>(MODEL_SETTING[purpose])?.trim() || undefined;
+}
+
+/** Saves where the user would see it: the workspace when it overrides the user setting there. */
+export async function saveModelSetting(purpose: ModelPurpose, id: string | undefined): Promise<void> {
+  const config = vscode.workspace.getConfiguration('jan');
+  const workspaceValue = config.inspect<string>(MODEL_SETTING[purpose])?.workspaceValue;
+  const target = workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await config.update(MODEL_SETTING[purpose], id, target);
 }

@@ -67,10 +67,13 @@ export class ScriptedEngine implements InferenceEngine {
   /** Thrown by the next `load` (then cleared). */
   failNextLoad: EngineError | undefined;
   private readonly context: number | undefined;
+  private readonly models: string[];
 
-  constructor(options: { id?: string; contextSize?: number } = {}) {
+  /** `models`: the ids it lists as its own, as a remote engine lists its server's models. */
+  constructor(options: { id?: string; contextSize?: number; models?: string[] } = {}) {
     this.id = options.id ?? 'scripted';
     this.context = options.contextSize;
+    this.models = options.models ?? [];
   }
 
   /** A new gate every token of the next replies waits at. */
@@ -80,7 +83,20 @@ export class ScriptedEngine implements InferenceEngine {
   }
 
   async list(): Promise<Model[]> {
-    return [];
+    return this.models.map((id) => ({
+      object: 'model',
+      version: '1.0',
+      format: 'api',
+      sources: [],
+      id,
+      name: id,
+      created: 0,
+      description: '',
+      settings: {},
+      parameters: {},
+      metadata: {},
+      engine: this.id,
+    }));
   }
 
   async load(): Promise<void> {

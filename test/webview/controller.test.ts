@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { EventBus, EngineRegistry, type Logger } from '@jan/core';
+import { EventBus, type Logger } from '@jan/core';
 import type { ChatState, HostMessage } from '@jan/protocol';
 import { ChatController } from '../../src/vscode/chat/controller';
 import { createChatHost, RecordingPort, type ChatHost } from './support/chat-host';
@@ -47,7 +47,7 @@ describe('handshake', () => {
   });
 
   test('a core that failed to start is reported in the view instead of a chat', async () => {
-    const controller = new ChatController(Promise.reject(new Error('The .jan folder is not writable.')), { events: new EventBus(silent), engines: new EngineRegistry(), logger: silent }, new RecordingPort());
+    const controller = new ChatController(Promise.reject(new Error('The .jan folder is not writable.')), { events: new EventBus(silent), logger: silent }, new RecordingPort());
     const view = recorder(controller);
     await controller.handle({ type: 'ready' });
     expect((await lastState(view)).startupError).toBe('The .jan folder is not writable.');

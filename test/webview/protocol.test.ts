@@ -5,7 +5,8 @@ import { allowedLink, MAX_PAGE_SIZE, parseHostMessage, parseThreadSettings, pars
 import { chatHtml } from '../../src/vscode/chat/html';
 import { fencedSelection } from '@jan/core';
 import { ThreadIndex } from '../../src/vscode/chat/thread-index';
-import { assistantChanges, modelChanges, settingsChanges } from '../../src/vscode/chat/thread-edits';
+import { assistantChanges, modelChanges } from '@jan/core';
+import { settingsChanges } from '../../src/vscode/chat/thread-edits';
 import { toMessageView, toThreadView } from '../../src/vscode/chat/views';
 
 function thread(id: string, title: string, updated: number, extra: Partial<Thread> = {}): Thread {
@@ -161,7 +162,7 @@ describe('thread edits', () => {
 
   test('another assistant brings its name, instructions and pinned model', () => {
     const assistant = { id: 'rev', object: 'assistant' as const, name: 'Reviewer', description: '', model: 'm2', instructions: 'Review.', tools: [], file_ids: [], created_at: 1 };
-    const info = assistantChanges(thread('t', 'T', 1), assistant, () => 'llamacpp').assistants![0]!;
+    const info = assistantChanges(thread('t', 'T', 1), assistant, { id: 'm2', engine: 'llamacpp' }).assistants![0]!;
     expect(info).toMatchObject({ assistant_id: 'rev', assistant_name: 'Reviewer', id: 'rev', name: 'Reviewer', instructions: 'Review.', model: { id: 'm2', engine: 'llamacpp' } });
   });
 });

@@ -1,3 +1,4 @@
 export * from './context';
 export * from './postprocess';
 export * from './cache';
+export * from './inline-completion';

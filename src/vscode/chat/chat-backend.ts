@@ -1,29 +1,27 @@
 /**
- * What the chat view's controller needs, as interfaces: the core's services, the store and
- * conversation (ChatBackend) and the editor (ChatHostPort). VS Code provides the port in
- * editor-port.ts; the browser tests provide the same interfaces around the real store.
+ * What the chat view's controller needs, as interfaces: the runtime's services (ChatServices),
+ * the core's bus and logger (ChatCore) and the editor (ChatHostPort). VS Code provides the port
+ * in editor-port.ts; the browser tests provide the same interfaces around the real store.
  */
 import type {
   AssistantExtension,
-  ConversationApi,
+  ConversationService,
   ConversationalExtension,
-  EngineRegistry,
   EventBus,
+  InferenceService,
   Logger,
-  ModelExtension,
 } from '@jan/core';
 import type { HostAction } from '@jan/protocol';
 
-export interface ChatBackend {
+export interface ChatServices {
   conversational: ConversationalExtension;
   assistants: AssistantExtension;
-  models: ModelExtension;
-  conversation: ConversationApi;
+  inference: InferenceService;
+  conversation: ConversationService;
 }
 
 export interface ChatCore {
   events: EventBus;
-  engines: EngineRegistry;
   logger: Logger;
 }
 
@@ -35,8 +33,6 @@ export interface ChatHostPort {
   /** Opens an already vetted http(s)/mailto URL through the editor's own link handling. */
   openExternal(url: string): Promise<void>;
   runAction(action: HostAction): Promise<void>;
-  /** The user's chat model (setting `jan.chatModel`), for new threads. */
-  defaultModelId(): string | undefined;
   /** The thread the view showed last, kept per workspace. */
   loadActiveThreadId(): string | undefined;
   saveActiveThreadId(id: string | undefined): Promise<void>;

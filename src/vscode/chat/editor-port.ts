@@ -76,10 +76,6 @@ export class VsCodeChatPort implements ChatHostPort, vscode.Disposable {
     await vscode.commands.executeCommand(ACTION_COMMANDS[action]);
   }
 
-  defaultModelId(): string | undefined {
-    return vscode.workspace.getConfiguration('jan').get<string>('chatModel')?.trim() || undefined;
-  }
-
   loadActiveThreadId(): string | undefined {
     return this.context.workspaceState.get<string>(ACTIVE_THREAD_KEY);
   }

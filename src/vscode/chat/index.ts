@@ -1,18 +1,13 @@
 import * as vscode from 'vscode';
 import { fencedSelection } from '@jan/core';
-import type { JanServices } from '../activate';
-import type { ChatBackend } from './chat-backend';
+import type { JanHost } from '../host';
 import { ChatController } from './controller';
 import { VsCodeChatPort, type ProposeEdit } from './editor-port';
 import { CHAT_VIEW_ID, ChatViewProvider } from './view-provider';
 
-export type { ChatBackend, ChatCore, ChatHostPort } from './chat-backend';
-export { ChatController } from './controller';
-export type { ProposeEdit } from './editor-port';
-
 export interface ChatViewDeps {
   /** Resolves once the core's extensions are loaded; a rejection is shown in the view. */
-  backend: Promise<ChatBackend>;
+  started: Promise<unknown>;
   /** Shows an edit as a diff to accept or reject: the same ProposalStore the selection commands use. */
   proposeEdit: ProposeEdit;
 }
@@ -29,11 +24,12 @@ async function showView(): Promise<void> {
 }
 
 /** Registers the chat view and its commands: jan.newThread, jan.focusChat, jan.stopGeneration, jan.addSelectionToChat. */
-export function registerChatView(services: JanServices, deps: ChatViewDeps): ChatView {
-  const core = services.core;
-  const port = new VsCodeChatPort(services.context, deps.proposeEdit);
-  const controller = new ChatController(deps.backend, { events: core.events, engines: core.engines, logger: core.context.logger }, port);
-  const provider = new ChatViewProvider(services.context.extensionUri, controller);
+export function registerChatView(host: JanHost, deps: ChatViewDeps): ChatView {
+  const { runtime, context } = host;
+  const port = new VsCodeChatPort(context, deps.proposeEdit);
+  const services = deps.started.then(() => runtime);
+  const controller = new ChatController(services, { events: runtime.core.events, logger: runtime.core.context.logger }, port);
+  const provider = new ChatViewProvider(context.extensionUri, controller);
   let shutdown: Promise<void> | undefined;
   const stop = (): Promise<void> => (shutdown ??= controller.dispose());
 

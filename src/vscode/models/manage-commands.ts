@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
-import { configuredModel, pickInstalledModel, reportError, saveModelSetting, useModel, type ModelFeatures, type ModelRole } from './model-actions';
+import type { ModelPurpose } from '@jan/core';
+import { configuredModel, saveModelSetting } from '../settings';
+import { pickInstalledModel, reportError, useModel, type ModelFeatures } from './model-actions';
 
-const TITLES: Record<ModelRole, string> = { chat: 'Jan: Select Chat Model', completion: 'Jan: Select Completion Model' };
+const TITLES: Record<ModelPurpose, string> = { chat: 'Jan: Select Chat Model', completion: 'Jan: Select Completion Model' };
 
-export async function selectModelCommand(features: ModelFeatures, role: ModelRole): Promise<void> {
+export async function selectModelCommand(features: ModelFeatures, role: ModelPurpose): Promise<void> {
   try {
     const model = await pickInstalledModel(features, TITLES[role], configuredModel(role));
     if (model) await useModel(features, role, model);
@@ -14,7 +16,7 @@ export async function selectModelCommand(features: ModelFeatures, role: ModelRol
 
 /** Unloads every loaded model of every engine, freeing their memory. */
 export async function unloadModelCommand(features: ModelFeatures): Promise<void> {
-  const loaded = features.core.engines.all().filter((engine) => engine.status().state !== 'idle' && engine.status().modelId);
+  const loaded = features.engines.all().filter((engine) => engine.status().state !== 'idle' && engine.status().modelId);
   if (loaded.length === 0) {
     void vscode.window.showInformationMessage('No model is loaded.');
     return;

@@ -1,28 +1,14 @@
 import * as vscode from 'vscode';
-import { errorMessage, type JanCore, type Model } from '@jan/core';
+import { errorMessage, type EngineRegistry, type InferenceService, type Model, type ModelPurpose } from '@jan/core';
 import { isCancellation, type JanModelsExtension } from '../../../extensions/models';
+import { saveModelSetting } from '../settings';
 import { installedItemText } from './model-items';
 
 export interface ModelFeatures {
-  core: JanCore;
+  engines: EngineRegistry;
+  inference: InferenceService;
   models: JanModelsExtension;
   log: vscode.LogOutputChannel;
-}
-
-export type ModelRole = 'chat' | 'completion';
-
-const SETTING: Record<ModelRole, 'chatModel' | 'completionModel'> = { chat: 'chatModel', completion: 'completionModel' };
-
-export function configuredModel(role: ModelRole): string | undefined {
-  return vscode.workspace.getConfiguration('jan').get<string>(SETTING[role])?.trim() || undefined;
-}
-
-/** Saves where the user would see it: the workspace when it overrides the user setting there. */
-export async function saveModelSetting(role: ModelRole, id: string | undefined): Promise<void> {
-  const config = vscode.workspace.getConfiguration('jan');
-  const workspaceValue = config.inspect<string>(SETTING[role])?.workspaceValue;
-  const target = workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-  await config.update(SETTING[role], id, target);
 }
 
 export function reportError(features: ModelFeatures, what: string, error: unknown): void {
@@ -33,18 +19,13 @@ export function reportError(features: ModelFeatures, what: string, error: unknow
 
 /** Loads a model through the engine named in its model.json, with a cancellable notification. */
 export async function loadModel(features: ModelFeatures, model: Model): Promise<void> {
-  const engine = features.core.engines.get(model.engine);
-  if (!engine) {
-    void vscode.window.showWarningMessage(`${model.name} is selected, but no "${model.engine}" engine is available to load it.`);
-    return;
-  }
   try {
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Loading ${model.name}…`, cancellable: true },
       async (_progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
-        await engine.load(model.id, model.settings, controller.signal);
+        await features.inference.prepare({ id: model.id, engine: model.engine }, model.settings, controller.signal);
       },
     );
   } catch (error) {
@@ -53,13 +34,13 @@ export async function loadModel(features: ModelFeatures, model: Model): Promise<
 }
 
 /** Saves the model as the chat or completion model and loads it. */
-export async function useModel(features: ModelFeatures, role: ModelRole, model: Model): Promise<void> {
+export async function useModel(features: ModelFeatures, role: ModelPurpose, model: Model): Promise<void> {
   await saveModelSetting(role, model.id);
   await loadModel(features, model);
 }
 
 /** Offers to use a model that was just downloaded or imported. */
-export async function offerToUse(features: ModelFeatures, model: Model, suggested?: ModelRole): Promise<void> {
+export async function offerToUse(features: ModelFeatures, model: Model, suggested?: ModelPurpose): Promise<void> {
   const chat = 'Use for Chat';
   const completion = 'Use for Completion';
   const order = suggested === 'completion' ? [completion, chat] : [chat, completion];

@@ -8,12 +8,12 @@ import {
   fitReplacement,
   selectionPrompt,
 } from '@jan/core';
-import type { EngineRegistry, SelectionAction, SelectionInput } from '@jan/core';
+import type { InferenceService, SelectionAction, SelectionInput } from '@jan/core';
 import { PROPOSAL_SCHEME, ProposalStore } from './proposals';
 
 export interface SelectionCommandDeps {
-  engines: EngineRegistry;
-  chatModel: () => Promise<{ id: string; engine: string } | undefined>;
+  /** Runs the user's chat model: the same path as the chat and the API server. */
+  inference: InferenceService;
   /** Starts a new chat thread with this message and shows the chat. */
   askInChat: (text: string) => Promise<void>;
   /** Shared with the chat view's Apply button: one place shows and applies proposed edits. */
@@ -44,10 +44,7 @@ function selectionInput(editor: vscode.TextEditor): SelectionInput | undefined {
 
 /** Runs the chat model on one request to completion, with a cancellable progress notification. */
 async function generateEdit(deps: SelectionCommandDeps, title: string, prompt: string): Promise<string | undefined> {
-  const model = await deps.chatModel();
-  if (!model) throw new EngineError('NO_MODEL', 'No chat model is selected. Run "Jan: Select Chat Model" first.');
-  const engine = deps.engines.get(model.engine);
-  if (!engine) throw new EngineError('MODEL_NOT_FOUND', `No engine "${model.engine}" is available.`);
+  const model = await deps.inference.require('chat');
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Jan: ${title}`, cancellable: true },
     async (progress, token) => {
@@ -55,18 +52,13 @@ async function generateEdit(deps: SelectionCommandDeps, title: string, prompt: s
       const subscription = token.onCancellationRequested(() => controller.abort());
       try {
         progress.report({ message: `loading ${model.id}…` });
-        await engine.load(model.id, undefined, controller.signal);
         let answer = '';
         let tokens = 0;
-        const request = {
-          model: model.id,
-          messages: [
-            { role: 'system' as const, content: EDIT_SYSTEM_PROMPT },
-            { role: 'user' as const, content: prompt },
-          ],
-          stream: true,
-        };
-        for await (const chunk of engine.chat(request, controller.signal)) {
+        const messages = [
+          { role: 'system' as const, content: EDIT_SYSTEM_PROMPT },
+          { role: 'user' as const, content: prompt },
+        ];
+        for await (const chunk of deps.inference.chat(model, { messages, stream: true }, controller.signal)) {
           const delta = chunk.choices[0]?.delta.content ?? '';
           if (delta) {
             answer += delta;

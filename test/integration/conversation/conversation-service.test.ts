@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConversationService, EngineError, JanCore, MemoryLogger, textOf } from '@jan/core';
+import { ConversationService, EngineError, InferenceService, JanCore, MemoryLogger, textOf } from '@jan/core';
 import type { Thread, ThreadMessage } from '@jan/core';
 import { JanConversationalExtension } from '../../../extensions/conversational';
 import { ScriptedEngine } from '../../support/scripted-engine';
@@ -13,7 +13,8 @@ let store: JanConversationalExtension;
 let engine: ScriptedEngine;
 let service: ConversationService;
 let updates: ThreadMessage[];
-let chatModel: { id: string; engine: string } | undefined;
+/** The user's chat model setting. */
+let chatModel: string | undefined;
 
 beforeEach(async () => {
   root = mkdtempSync(path.join(tmpdir(), 'jan-conversation-'));
@@ -21,16 +22,11 @@ beforeEach(async () => {
   store = new JanConversationalExtension(core.context);
   core.register(store);
   await core.start();
-  engine = new ScriptedEngine();
+  engine = new ScriptedEngine({ models: ['tiny'] });
   core.engines.register(engine);
-  chatModel = { id: 'tiny', engine: 'scripted' };
-  service = new ConversationService({
-    conversational: store,
-    engines: core.engines,
-    events: core.events,
-    logger: core.context.logger,
-    defaultModel: () => chatModel,
-  });
+  chatModel = 'tiny';
+  const inference = new InferenceService({ engines: core.engines, events: core.events, logger: core.context.logger, models: () => undefined, chosenModelId: () => chatModel });
+  service = new ConversationService({ conversational: store, inference, events: core.events, logger: core.context.logger });
   updates = [];
   core.events.on('OnMessageUpdate', (message) => void updates.push(message));
 });
@@ -149,7 +145,7 @@ describe('ConversationService with the real store', () => {
     chatModel = undefined;
     const failed = await service.send(thread.id, 'second question');
     expect(failed.metadata?.error_code).toBe('NO_MODEL');
-    chatModel = { id: 'tiny', engine: 'scripted' };
+    chatModel = 'tiny';
     const retried = await service.regenerate(thread.id);
     expect(textOf(retried)).toBe('retried');
     const { messages } = await store.listMessages(thread.id);

@@ -2,64 +2,51 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConversationService, JanCore, MemoryLogger, textOf } from '@jan/core';
+import { MemoryLogger, textOf } from '@jan/core';
 import type { Thread } from '@jan/core';
-import { JanAssistantsExtension } from '../../../extensions/assistants';
-import { JanConversationalExtension } from '../../../extensions/conversational';
-import { LlamaCppExtension } from '../../../extensions/llamacpp';
-import { JanModelsExtension } from '../../../extensions/models';
+import { JanRuntime } from '../../../src/node/runtime';
 import { CHAT_FIM_MODEL, CRASHING_MODEL, modelsFolder, workerPath } from '../llamacpp/support/engine-fixture';
 
 /**
- * The whole headless stack the VS Code adapter wires (DESIGN §1: the SDK runs without the editor):
- * the real store, the models registry with imported GGUFs, the llama.cpp engine in its child
- * process, and the conversation service.
+ * The whole headless runtime the VS Code extension runs (src/node/runtime.ts): the real store,
+ * the models registry with imported GGUFs, the llama.cpp engine in its child process, and the
+ * conversation service.
  */
 let root: string;
-let core: JanCore;
-let conversational: JanConversationalExtension;
-let assistants: JanAssistantsExtension;
-let service: ConversationService;
-let chatModel = CHAT_FIM_MODEL;
+let runtime: JanRuntime;
+let chatModel: string | undefined;
 
 beforeAll(async () => {
   root = mkdtempSync(path.join(tmpdir(), 'jan-full-stack-'));
-  core = new JanCore({ janFolder: path.join(root, '.jan'), modelsFolder: path.join(root, 'models'), logger: new MemoryLogger() });
-  const models = new JanModelsExtension(core.context, { downloadWorkerPath: path.join(root, 'unused-download-worker.mjs') });
-  conversational = new JanConversationalExtension(core.context);
-  assistants = new JanAssistantsExtension(core.context);
-  const llamacpp = new LlamaCppExtension(core.context, {
-    resolveModel: (id) => models.resolveModel(id),
-    listModels: async () => (await models.listModels()).models,
+  runtime = new JanRuntime({
+    janFolder: path.join(root, '.jan'),
+    modelsFolder: path.join(root, 'models'),
+    logger: new MemoryLogger(),
     workerPath: await workerPath(),
+    downloadWorkerPath: path.join(root, 'unused-download-worker.mjs'),
+    chosenModelId: (purpose) => (purpose === 'chat' ? chatModel : undefined),
+    engineSettings: { threads: 1, gpu: 'off', contextSize: 512, idleUnloadMinutes: 0, transport: 'process' },
   });
-  llamacpp.updateSettings({ threads: 1, gpu: 'off', contextSize: 512, idleUnloadMinutes: 0, transport: 'process' });
-  core.register(models, conversational, assistants, llamacpp);
-  expect(await core.start()).toEqual([]);
+  expect(await runtime.start()).toEqual([]);
   for (const id of [CHAT_FIM_MODEL, CRASHING_MODEL]) {
-    await models.importModel(path.join(modelsFolder, `${id}.gguf`), { mode: 'reference' });
+    await runtime.models.importModel(path.join(modelsFolder, `${id}.gguf`), { mode: 'reference' });
   }
-  const ids = (await models.listModels()).models.map((model) => model.id);
-  chatModel = ids.find((id) => id.includes('chatml'))!;
-  service = new ConversationService({
-    conversational,
-    assistants,
-    engines: core.engines,
-    events: core.events,
-    logger: core.context.logger,
-    defaultModel: () => ({ id: chatModel, engine: 'llamacpp' }),
-  });
+  chatModel = await installed('chatml');
 }, 180_000);
 
+async function installed(part: string): Promise<string> {
+  return (await runtime.models.listModels()).models.map((model) => model.id).find((id) => id.toLowerCase().includes(part))!;
+}
+
 afterAll(async () => {
-  await core?.stop();
+  await runtime?.stop();
   rmSync(root, { recursive: true, force: true });
 });
 
 async function newThread(): Promise<Thread> {
-  const { assistants: list } = await assistants.listAssistants();
+  const { assistants: list } = await runtime.assistants.listAssistants();
   const jan = list[0]!;
-  return conversational.createThread({
+  return runtime.conversational.createThread({
     assistants: [{ assistant_id: jan.id, assistant_name: jan.name, instructions: jan.instructions, model: { id: '*', engine: 'llamacpp', settings: {}, parameters: { max_tokens: 24, temperature: 0 } } }],
   });
 }
@@ -68,8 +55,8 @@ describe('the headless stack with a real model', () => {
   it('streams a real reply into .jan and reuses the KV cache on the next turn', async () => {
     const thread = await newThread();
     let updates = 0;
-    const subscription = core.events.on('OnMessageUpdate', () => void (updates += 1));
-    const first = await service.send(thread.id, 'Tell me a story about a cat.');
+    const subscription = runtime.core.events.on('OnMessageUpdate', () => void (updates += 1));
+    const first = await runtime.conversation.send(thread.id, 'Tell me a story about a cat.');
     expect(first.status).toBe('ready');
     expect(textOf(first).length).toBeGreaterThan(0);
     expect(first.metadata).toMatchObject({ model: chatModel, engine: 'llamacpp' });
@@ -79,26 +66,26 @@ describe('the headless stack with a real model', () => {
     expect(updates).toBeGreaterThan(2);
     subscription.dispose();
 
-    const second = await service.send(thread.id, 'And then what happened?');
+    const second = await runtime.conversation.send(thread.id, 'And then what happened?');
     expect(second.status).toBe('ready');
     // The second turn's prompt starts with the whole first exchange, already in the KV cache.
     expect(second.metadata!.cached_prompt_tokens).toBeGreaterThanOrEqual(first.metadata!.prompt_tokens as number);
-    const { messages } = await conversational.listMessages(thread.id);
+    const { messages } = await runtime.conversational.listMessages(thread.id);
     expect(messages.map((message) => message.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
-    expect((await conversational.getThread(thread.id))!.title).toBe('Tell me a story about a cat.');
+    expect((await runtime.conversational.getThread(thread.id))!.title).toBe('Tell me a story about a cat.');
   }, 180_000);
 
   it('survives a native crash of llama.cpp: the reply fails clearly and the next one works', async () => {
     const thread = await newThread();
-    chatModel = (await core.engines.get('llamacpp')!.list()).map((model) => model.id).find((id) => id.toLowerCase().includes('tinystories'))!;
+    chatModel = await installed('tinystories');
     // This model's vocabulary has no `#`: tokenizing it aborts inside llama.cpp (models README).
-    const crashed = await service.send(thread.id, '# heading');
+    const crashed = await runtime.conversation.send(thread.id, '# heading');
     expect(crashed.status).toBe('error');
     expect(crashed.metadata?.error_code).toBe('WORKER_CRASHED');
     expect(String(crashed.metadata?.error)).toMatch(/crashed/);
 
-    chatModel = (await core.engines.get('llamacpp')!.list()).map((model) => model.id).find((id) => id.includes('chatml'))!;
-    const recovered = await service.regenerate(thread.id);
+    chatModel = await installed('chatml');
+    const recovered = await runtime.conversation.regenerate(thread.id);
     expect(recovered.status).toBe('ready');
     expect(textOf(recovered).length).toBeGreaterThan(0);
   }, 180_000);

@@ -7,13 +7,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { ConversationService, JanCore, type Logger } from '@jan/core';
+import type { JanCore, Logger } from '@jan/core';
 import type { HostAction, HostMessage } from '@jan/protocol';
-import { JanConversationalExtension } from '../../../extensions/conversational';
-import { JanAssistantsExtension } from '../../../extensions/assistants';
-import { JanModelsExtension } from '../../../extensions/models';
+import type { JanAssistantsExtension } from '../../../extensions/assistants';
+import type { JanConversationalExtension } from '../../../extensions/conversational';
+import { JanRuntime } from '../../../src/node/runtime';
 import type { ChatHostPort } from '../../../src/vscode/chat/chat-backend';
-import { ChatController } from '../../../src/vscode/chat/controller';
+import { ChatController, type ChatControllerOptions } from '../../../src/vscode/chat/controller';
 import { ScriptedEngine } from '../../support/scripted-engine';
 import { STORIES, TINYSTORIES } from '../../support/test-models';
 import { openChatPage, postToPage, type PageServer } from './webview-page';
@@ -28,6 +28,7 @@ export type PortCall =
 
 export class RecordingPort implements ChatHostPort {
   readonly calls: PortCall[] = [];
+  /** The user's chat model, as the setting `jan.chatModel` would give it. */
   defaultModel: string | undefined = 'stories-260k';
   private active: string | undefined;
 
@@ -45,9 +46,6 @@ export class RecordingPort implements ChatHostPort {
   }
   async runAction(action: HostAction): Promise<void> {
     this.calls.push({ method: 'runAction', action });
-  }
-  defaultModelId(): string | undefined {
-    return this.defaultModel;
   }
   loadActiveThreadId(): string | undefined {
     return this.active;
@@ -96,7 +94,7 @@ function writeModel(modelsFolder: string, id: string, name: string, file: string
   writeFileSync(path.join(folder, 'model.json'), JSON.stringify(model, null, 2));
 }
 
-export async function createChatHost(options: { undoDeleteMs?: number } = {}): Promise<ChatHost> {
+export async function createChatHost(options: ChatControllerOptions = {}): Promise<ChatHost> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'jan-chat-host-'));
   const janFolder = path.join(root, '.jan');
   const modelsFolder = path.join(root, 'models');
@@ -106,26 +104,23 @@ export async function createChatHost(options: { undoDeleteMs?: number } = {}): P
   const logs: string[] = [];
   const record = (level: string) => (message: string) => logs.push(`${level}: ${message}`);
   const logger: Logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
-  const core = new JanCore({ janFolder, modelsFolder, logger });
-  const conversational = new JanConversationalExtension(core.context);
-  const assistants = new JanAssistantsExtension(core.context);
-  const models = new JanModelsExtension(core.context, { downloadWorkerPath: path.join(root, 'no-downloads.mjs') });
-  core.register(conversational, assistants, models);
-  await core.start();
-  // The models in this host name the llama.cpp engine; this one stands in for it.
+  const port = new RecordingPort();
+  const runtime = new JanRuntime({
+    janFolder,
+    modelsFolder,
+    logger,
+    // Never started: the scripted engine below takes the llama.cpp engine's place.
+    workerPath: path.join(root, 'no-worker.mjs'),
+    downloadWorkerPath: path.join(root, 'no-downloads.mjs'),
+    chosenModelId: (purpose) => (purpose === 'chat' ? port.defaultModel : undefined),
+  });
+  await runtime.start();
   const engine = new ScriptedEngine({ id: 'llamacpp' });
   engine.reply = 'Hello from the scripted engine.';
-  core.engines.register(engine);
-  const port = new RecordingPort();
-  const conversation = new ConversationService({
-    conversational,
-    assistants,
-    engines: core.engines,
-    events: core.events,
-    logger,
-    defaultModel: () => (port.defaultModel ? { id: port.defaultModel, engine: 'llamacpp' } : undefined),
-  });
-  const controller = new ChatController(Promise.resolve({ conversational, assistants, models, conversation }), core.context, port, options);
+  runtime.core.engines.register(engine);
+  const core = runtime.core;
+  const { conversational, assistants } = runtime;
+  const controller = new ChatController(Promise.resolve(runtime), core.context, port, options);
 
   let chain: Promise<void> = Promise.resolve();
   let detach: (() => void) | undefined;
@@ -163,7 +158,7 @@ export async function createChatHost(options: { undoDeleteMs?: number } = {}): P
     async dispose() {
       detach?.();
       await controller.dispose();
-      await core.stop();
+      await runtime.stop();
       rmSync(root, { recursive: true, force: true });
     },
   };

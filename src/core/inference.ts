@@ -1,0 +1,146 @@
+import { EngineError } from './engines';
+import type { EngineRegistry, InferenceEngine } from './engines';
+import type { EventBus } from './events';
+import type { ModelExtension } from './extension-types';
+import { errorMessage } from './logger';
+import type { Logger } from './logger';
+import { DEFAULT_ENGINE, isSpecificModel, type ModelChoice, type ModelPurpose } from './model-choice';
+import type { ChatCompletionChunk, ChatCompletionRequest, CompletionRequest, CompletionResult, Model, ModelSettings } from './types';
+
+/** An engine that lists its models (a remote server) must not hold up a model picker. */
+const ENGINE_LIST_TIMEOUT_MS = 3000;
+
+export interface InferenceDeps {
+  engines: EngineRegistry;
+  events: EventBus;
+  logger: Logger;
+  /** The installed models (model.json files); undefined while none is registered. */
+  models: () => ModelExtension | undefined;
+  /** The model id the user chose for a purpose (a setting), or undefined. */
+  chosenModelId: (purpose: ModelPurpose) => string | undefined;
+}
+
+const NO_MODEL_TEXT: Record<ModelPurpose, string> = {
+  chat: 'No chat model is selected. Download or import a model, then run "Jan: Select Chat Model".',
+  completion: 'No completion model is selected. Run "Jan: Select Completion Model".',
+};
+
+/**
+ * The one inference path of the core: choose the model, find its engine, load, run. Chat,
+ * inline completion, commands on a selection and the API server all go through it, so each
+ * failure has one text and one code. Model lookups are cached until the models change.
+ */
+export class InferenceService {
+  private lookups = new Map<string, Promise<Model | undefined>>();
+  private listing: Promise<Model[]> | undefined;
+  private readonly subscription;
+
+  constructor(private readonly deps: InferenceDeps) {
+    this.subscription = deps.events.on('OnModelsChanged', () => this.refreshModels());
+  }
+
+  /** The id of the user's model for `purpose` (a setting), or undefined when none is chosen. */
+  chosenId(purpose: ModelPurpose): string | undefined {
+    const id = this.deps.chosenModelId(purpose)?.trim();
+    return isSpecificModel(id) ? id : undefined;
+  }
+
+  /** The user's model for `purpose`, or undefined when none is chosen. */
+  async chosen(purpose: ModelPurpose): Promise<ModelChoice | undefined> {
+    const id = this.chosenId(purpose);
+    return id ? this.choiceFor(id) : undefined;
+  }
+
+  /** Like `chosen`, but a missing choice is an error that says how to make one. */
+  async require(purpose: ModelPurpose): Promise<ModelChoice> {
+    const choice = await this.chosen(purpose);
+    if (!choice) throw new EngineError('NO_MODEL', NO_MODEL_TEXT[purpose]);
+    return choice;
+  }
+
+  /**
+   * The engine of a model id: its model.json's, else the engine that lists it (a remote one),
+   * else llama.cpp, which then says clearly that the model was not found.
+   */
+  async choiceFor(modelId: string): Promise<ModelChoice> {
+    const local = await this.lookup(modelId);
+    if (local) return { id: modelId, engine: local.engine || DEFAULT_ENGINE };
+    const listed = (await this.listModels()).find((model) => model.id === modelId);
+    return { id: modelId, engine: listed?.engine || DEFAULT_ENGINE };
+  }
+
+  engine(choice: ModelChoice): InferenceEngine {
+    const engine = this.deps.engines.get(choice.engine);
+    if (!engine) throw new EngineError('MODEL_NOT_FOUND', `No engine "${choice.engine}" is available for model ${choice.id}.`);
+    return engine;
+  }
+
+  /** The engine with the model loaded (a no-op for a model that already is). */
+  async prepare(choice: ModelChoice, settings?: ModelSettings, signal?: AbortSignal): Promise<InferenceEngine> {
+    const engine = this.engine(choice);
+    await engine.load(choice.id, settings, signal);
+    return engine;
+  }
+
+  async *chat(choice: ModelChoice, request: Omit<ChatCompletionRequest, 'model'>, signal?: AbortSignal): AsyncIterable<ChatCompletionChunk> {
+    const engine = await this.prepare(choice, undefined, signal);
+    yield* engine.chat({ ...request, model: choice.id }, signal);
+  }
+
+  async complete(choice: ModelChoice, request: Omit<CompletionRequest, 'model'>, signal?: AbortSignal): Promise<CompletionResult> {
+    const engine = await this.prepare(choice, undefined, signal);
+    return engine.complete({ ...request, model: choice.id }, signal);
+  }
+
+  /** Installed models, then the models engines list themselves; each id once. Cached. */
+  listModels(): Promise<Model[]> {
+    this.listing ??= this.readModelList().catch((error: unknown) => {
+      this.listing = undefined;
+      throw error;
+    });
+    return this.listing;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+
+  /** Reads the models again on next use (a view opened: the folder may have changed by hand). */
+  refreshModels(): void {
+    this.lookups = new Map();
+    this.listing = undefined;
+  }
+
+  private lookup(modelId: string): Promise<Model | undefined> {
+    let found = this.lookups.get(modelId);
+    if (!found) {
+      const models = this.deps.models();
+      found = models ? models.getModel(modelId) : Promise.resolve(undefined);
+      this.lookups.set(modelId, found);
+      // A failed read is not remembered: the next request tries again.
+      found.catch(() => this.lookups.delete(modelId));
+    }
+    return found;
+  }
+
+  private async readModelList(): Promise<Model[]> {
+    const byId = new Map<string, Model>();
+    const installed = this.deps.models();
+    if (installed) for (const model of (await installed.listModels()).models) byId.set(model.id, model);
+    const lists = await Promise.allSettled(this.deps.engines.all().map((engine) => withTimeout(engine.list(), ENGINE_LIST_TIMEOUT_MS)));
+    for (const list of lists) {
+      if (list.status === 'rejected') {
+        this.deps.logger.warn(`An engine could not list its models: ${errorMessage(list.reason)}`);
+        continue;
+      }
+      for (const model of list.value ?? []) if (!byId.has(model.id)) byId.set(model.id, model);
+    }
+    return [...byId.values()];
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,88 @@
+import {
+  ConversationService,
+  InferenceService,
+  InlineCompletionService,
+  JanCore,
+  type ExtensionFailure,
+  type Logger,
+  type ModelPurpose,
+} from '@jan/core';
+import { JanAssistantsExtension } from '../../extensions/assistants';
+import { JanConversationalExtension } from '../../extensions/conversational';
+import { LlamaCppExtension } from '../../extensions/llamacpp';
+import { JanModelsExtension } from '../../extensions/models';
+
+export interface RuntimeOptions {
+  /** The `.jan` folder threads and assistants live in. */
+  janFolder: string;
+  /** The models folder: `<model-id>/model.json` + GGUF. */
+  modelsFolder: string;
+  logger: Logger;
+  /** The bundled llama.cpp worker (dist/llamacpp-worker.mjs). */
+  workerPath: string;
+  /** The bundled download child (dist/model-download.mjs). */
+  downloadWorkerPath: string;
+  /** The model id the user chose for a purpose (VS Code: a setting; the CLI: a flag). */
+  chosenModelId?: (purpose: ModelPurpose) => string | undefined;
+  /** The llama.cpp settings (`threads`, `gpu`, …); values out of range fall back to defaults. */
+  engineSettings?: Record<string, string | number>;
+  /** Keep `threads/` in git (otherwise `.jan/.gitignore` leaves it out). */
+  commitToGit?: boolean;
+}
+
+/**
+ * The Core SDK with every built-in extension and the services on top, for one `.jan` folder
+ * and one models folder: what the VS Code extension, the tests, the benches and the CLI run.
+ * Building it touches no file and starts no process; `start()` loads the extensions, and the
+ * llama.cpp worker starts with the first request that needs a model.
+ */
+export class JanRuntime {
+  readonly core: JanCore;
+  readonly conversational: JanConversationalExtension;
+  readonly assistants: JanAssistantsExtension;
+  readonly models: JanModelsExtension;
+  readonly llamacpp: LlamaCppExtension;
+  readonly inference: InferenceService;
+  readonly conversation: ConversationService;
+  readonly inlineCompletion: InlineCompletionService;
+
+  constructor(options: RuntimeOptions) {
+    const core = new JanCore({ janFolder: options.janFolder, modelsFolder: options.modelsFolder, logger: options.logger });
+    this.core = core;
+    this.models = new JanModelsExtension(core.context, { downloadWorkerPath: options.downloadWorkerPath });
+    this.conversational = new JanConversationalExtension(core.context, { commitToGit: options.commitToGit ?? false });
+    this.assistants = new JanAssistantsExtension(core.context);
+    this.llamacpp = new LlamaCppExtension(core.context, {
+      resolveModel: (id) => this.models.resolveModel(id),
+      workerPath: options.workerPath,
+    });
+    if (options.engineSettings) this.updateEngineSettings(options.engineSettings);
+    core.register(this.models, this.conversational, this.assistants, this.llamacpp);
+
+    const chosenModelId = options.chosenModelId ?? (() => undefined);
+    this.inference = new InferenceService({ engines: core.engines, events: core.events, logger: options.logger, models: () => this.models, chosenModelId });
+    this.conversation = new ConversationService({
+      conversational: this.conversational,
+      assistants: this.assistants,
+      inference: this.inference,
+      events: core.events,
+      logger: options.logger,
+    });
+    this.inlineCompletion = new InlineCompletionService({ inference: this.inference, logger: options.logger });
+  }
+
+  /** Loads every extension; the ones that failed are returned (and logged), the rest run. */
+  start(): Promise<ExtensionFailure[]> {
+    return this.core.start();
+  }
+
+  updateEngineSettings(settings: Record<string, string | number>): void {
+    this.llamacpp.updateSettings(settings);
+  }
+
+  /** Stops the worker and unloads the extensions. */
+  async stop(): Promise<void> {
+    this.inference.dispose();
+    await this.core.stop();
+  }
+}

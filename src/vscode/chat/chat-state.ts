@@ -1,0 +1,73 @@
+import { errorMessage, type ChatSession, type Thread } from '@jan/core';
+import { isProtocolId, type ChatState, type MessageView, type ModelOption, type ThreadView } from '@jan/protocol';
+import type { ChatCore, ChatServices } from './chat-backend';
+import { toAssistantOption, toMessageView, toModelOption, toThreadView } from './views';
+
+/** Reads what the chat view shows from the services: the whole state, a thread's messages, the models. */
+export class ChatStateReader {
+  constructor(
+    private readonly services: ChatServices,
+    private readonly session: ChatSession,
+    private readonly core: ChatCore,
+  ) {}
+
+  async state(): Promise<ChatState> {
+    const { conversation, assistants, inference } = this.services;
+    const thread = await this.session.activeThread();
+    const [messages, models, assistantPage, threadView] = await Promise.all([
+      thread ? this.messages(thread.id) : Promise.resolve([]),
+      this.models(),
+      assistants.listAssistants(),
+      thread ? this.threadView(thread) : Promise.resolve(null),
+    ]);
+    const state: ChatState = {
+      thread: threadView,
+      messages,
+      generating: thread ? conversation.isGenerating(thread.id) : false,
+      models,
+      assistants: assistantPage.assistants.map(toAssistantOption),
+    };
+    const defaultModelId = inference.chosenId('chat');
+    if (defaultModelId) state.defaultModelId = defaultModelId;
+    const pending = this.session.pending;
+    if (!thread && pending.modelId) state.pendingModelId = pending.modelId;
+    if (!thread && pending.assistantId) state.pendingAssistantId = pending.assistantId;
+    return state;
+  }
+
+  /** The header of a thread; instructions fall back to its assistant's when the thread has none. */
+  async threadView(thread: Thread): Promise<ThreadView> {
+    const info = thread.assistants[0];
+    let fallback = '';
+    if (info && info.instructions === undefined) {
+      fallback = (await this.services.assistants.getAssistant(info.assistant_id))?.instructions ?? '';
+    }
+    return toThreadView(thread, fallback);
+  }
+
+  /** The stored messages, plus the reply being written and a failed reply that was not stored. */
+  async messages(threadId: string): Promise<MessageView[]> {
+    const { conversational, conversation } = this.services;
+    const page = await conversational.listMessages(threadId);
+    for (const warning of page.warnings) this.core.logger.warn(`Thread ${threadId}: ${warning.path}: ${warning.message}`);
+    const messages = page.messages.filter((message) => {
+      if (isProtocolId(message.id)) return true;
+      this.core.logger.warn(`Thread ${threadId}: message id ${JSON.stringify(message.id)} cannot be shown.`);
+      return false;
+    });
+    const ids = new Set(messages.map((message) => message.id));
+    for (const extra of [conversation.replyInFlight(threadId), conversation.unsavedReply(threadId)]) {
+      if (extra && !ids.has(extra.id)) messages.push(extra);
+    }
+    return messages.map(toMessageView);
+  }
+
+  async models(): Promise<ModelOption[]> {
+    try {
+      return (await this.services.inference.listModels()).map(toModelOption);
+    } catch (error) {
+      this.core.logger.warn(`Chat view: the models could not be listed: ${errorMessage(error)}`);
+      return [];
+    }
+  }
+}

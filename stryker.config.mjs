@@ -1,0 +1,25 @@
+// Mutation testing of the modules whose rules matter most (`npm run test:mutation`; not part of
+// `npm test`). scripts/mutation.mjs prints the score per module from the JSON report.
+export default {
+  testRunner: 'vitest',
+  plugins: ['@stryker-mutator/vitest-runner'],
+  vitest: { configFile: 'vitest.mutation.config.mts' },
+  mutate: [
+    'src/core/store/**/*.ts',
+    'src/core/completion/**/*.ts',
+    'src/core/conversation.ts',
+    'src/core/conversation-request.ts',
+    'src/protocol/**/*.ts',
+    'webview/markdown/**/*.ts',
+    'extensions/conversational/**/*.ts',
+    '!**/index.ts',
+  ],
+  coverageAnalysis: 'perTest',
+  concurrency: 2,
+  timeoutMS: 20_000,
+  reporters: ['progress', 'json', 'html'],
+  jsonReporter: { fileName: 'test-artifacts/mutation/report.json' },
+  htmlReporter: { fileName: 'test-artifacts/mutation/index.html' },
+  tempDirName: 'out/stryker-tmp',
+  cleanTempDir: 'always',
+};

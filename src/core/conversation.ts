@@ -66,11 +66,14 @@ export class ConversationService implements ConversationApi {
     return this.unsaved.get(threadId);
   }
 
-  /** Forgets the unsaved failed reply with this id; false when it is not the one. */
-  dismissUnsaved(threadId: string, messageId: string): boolean {
-    if (this.unsaved.get(threadId)?.id !== messageId) return false;
-    this.unsaved.delete(threadId);
-    return true;
+  /** Deletes a message: the unsaved failed reply is forgotten, a stored one removed from the file. */
+  async deleteMessage(threadId: string, messageId: string): Promise<void> {
+    if (this.unsaved.get(threadId)?.id === messageId) {
+      this.unsaved.delete(threadId);
+      return;
+    }
+    if (this.isGenerating(threadId)) throw new Error('Stop the reply being written before deleting messages.');
+    await this.deps.conversational.deleteMessage(threadId, messageId);
   }
 
   async send(threadId: string, text: string): Promise<ThreadMessage> {

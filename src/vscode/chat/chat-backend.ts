@@ -4,6 +4,7 @@
  * in editor-port.ts; the browser tests provide the same interfaces around the real store.
  */
 import type {
+  ActiveThreadStore,
   AssistantExtension,
   ConversationService,
   ConversationalExtension,
@@ -34,6 +35,5 @@ export interface ChatHostPort {
   openExternal(url: string): Promise<void>;
   runAction(action: HostAction): Promise<void>;
   /** The thread the view showed last, kept per workspace. */
-  loadActiveThreadId(): string | undefined;
-  saveActiveThreadId(id: string | undefined): Promise<void>;
+  readonly activeThread: ActiveThreadStore;
 }

@@ -1,22 +1,17 @@
 import { ChatSession, errorMessage } from '@jan/core';
 import type { Disposable, Thread, ThreadMessage } from '@jan/core';
-import { allowedLink, isProtocolId, parseWebviewMessage, type HostMessage, type WebviewMessage } from '@jan/protocol';
+import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '@jan/protocol';
 import type { ChatCore, ChatHostPort, ChatServices } from './chat-backend';
 import { ChatStateReader } from './chat-state';
-import { StreamCoalescer, type FlushScheduler } from './stream-coalescer';
-import { ThreadIndex } from './thread-index';
+import { isEditorAction, runEditorAction } from './editor-actions';
+import { ReplyRelay } from './reply-relay';
+import type { FlushScheduler } from './stream-coalescer';
 import { settingsChanges } from './thread-edits';
-import { toAssistantOption, toChatError, toMessageView, toThreadSummary } from './views';
+import { ThreadList } from './thread-list';
+import { toAssistantOption, toChatError } from './views';
 import { WebviewChannel } from './webview-channel';
 
-/** The thread list is read from disk again when the panel opens after this long. */
-const INDEX_MAX_AGE_MS = 10_000;
-
-interface Chat {
-  services: ChatServices;
-  session: ChatSession;
-  reader: ChatStateReader;
-}
+type Chat = { services: ChatServices; session: ChatSession; reader: ChatStateReader };
 
 export interface ChatControllerOptions {
   undoDeleteMs?: number;
@@ -32,27 +27,24 @@ export interface ChatControllerOptions {
 export class ChatController {
   private readonly channel = new WebviewChannel<HostMessage>();
   private readonly chat: Promise<Chat>;
-  private readonly stream: StreamCoalescer<ThreadMessage>;
-  private readonly index = new ThreadIndex();
+  private readonly replies: ReplyRelay;
+  private readonly threads: ThreadList;
   private readonly subscriptions: Disposable[];
   private session: ChatSession | undefined;
   private stateSerial = 0;
 
   constructor(services: Promise<ChatServices>, private readonly core: ChatCore, private readonly port: ChatHostPort, options: ChatControllerOptions = {}) {
     this.chat = services.then((ready) => {
-      const activeThread = { load: () => port.loadActiveThreadId(), save: (id: string | undefined) => port.saveActiveThreadId(id) };
-      const session = new ChatSession({ ...ready, logger: core.logger, activeThread, undoDeleteMs: options.undoDeleteMs });
+      const session = new ChatSession({ ...ready, logger: core.logger, activeThread: port.activeThread, undoDeleteMs: options.undoDeleteMs });
       this.session = session;
       return { services: ready, session, reader: new ChatStateReader(ready, session, core) };
     });
     // A failed start is reported in the view; it must not surface as an unhandled rejection.
     this.chat.catch(() => undefined);
-    this.stream = new StreamCoalescer((threadId, message) => this.toActive(threadId, { type: 'message', threadId, message: toMessageView(message) }), options.flushScheduler);
+    this.threads = new ThreadList(this.channel, core.logger);
+    this.replies = new ReplyRelay(core.events, this.channel, () => this.session?.activeThreadId, options.flushScheduler);
     const events = core.events;
     this.subscriptions = [
-      events.on('OnMessageSent', (message) => this.toActive(message.thread_id, { type: 'message', threadId: message.thread_id, message: toMessageView(message) })),
-      events.on('OnMessageUpdate', (message) => this.onMessageUpdate(message)),
-      events.on('OnGenerationChanged', ({ threadId, generating }) => this.onGenerationChanged(threadId, generating)),
       events.on('OnThreadUpdated', (thread) => this.onThreadUpdated(thread)),
       events.on('OnThreadDeleted', ({ id }) => this.onThreadDeleted(id)),
       events.on('OnModelsChanged', () => this.sendModels()),
@@ -89,6 +81,7 @@ export class ChatController {
       this.channel.flush();
       return;
     }
+    if (isEditorAction(message)) return runEditorAction(this.port, message);
     const { services, session } = await this.chat;
     const { conversation, conversational } = services;
     switch (message.type) {
@@ -101,31 +94,24 @@ export class ChatController {
       case 'editAndResend':
         return this.generate(message.threadId, () => conversation.editAndResend(message.threadId, message.messageId, message.text));
       case 'deleteMessage':
-        if (!conversation.dismissUnsaved(message.threadId, message.messageId)) {
-          if (conversation.isGenerating(message.threadId)) throw new Error('Stop the reply being written before deleting messages.');
-          await conversational.deleteMessage(message.threadId, message.messageId);
-        }
+        await conversation.deleteMessage(message.threadId, message.messageId);
         return this.resync(message.threadId);
       case 'newThread':
         return this.newThread();
       case 'selectThread':
         if (await session.open(message.threadId)) return this.sendState();
-        this.index.remove(message.threadId);
-        this.channel.send({ type: 'threadRemoved', id: message.threadId, title: '', undoable: false });
-        this.channel.send({ type: 'error', message: 'That thread no longer exists.' });
-        return;
+        this.threads.removed(message.threadId);
+        return this.channel.send({ type: 'error', message: 'That thread no longer exists.' });
       case 'listThreads':
-        return this.listThreads(message.query, message.offset, message.limit);
+        return this.threads.page(conversational, message.query, message.offset, message.limit);
       case 'renameThread':
-        await conversational.updateThread(message.threadId, { title: message.title });
-        return;
+        return void (await conversational.updateThread(message.threadId, { title: message.title }));
       case 'deleteThread':
         return this.deleteThread(message.threadId);
       case 'undoDeleteThread': {
         const thread = session.undoDelete(message.threadId);
         if (!thread) return this.channel.send({ type: 'error', message: 'Too late to undo: the thread was already deleted.' });
-        this.index.unhide(thread.id);
-        return this.channel.send({ type: 'threadChanged', thread: this.index.get(thread.id) ?? toThreadSummary(thread) });
+        return this.threads.restored(thread);
       }
       case 'selectModel':
         await session.chooseModel(message.threadId, message.modelId);
@@ -136,25 +122,11 @@ export class ChatController {
         if (!message.threadId) await this.sendState();
         return;
       case 'updateSettings':
-        await conversational.updateThread(message.threadId, (current) => settingsChanges(current, message.settings));
-        return;
-      case 'copy':
-        return this.port.copy(message.text);
-      case 'insertCode':
-        return this.port.insertAtCursor(message.code);
-      case 'applyCode':
-        return this.port.applyToEditor(message.code, message.language);
-      case 'openLink': {
-        const url = allowedLink(message.href);
-        if (!url) return this.channel.send({ type: 'error', message: 'Jan opens only http(s) and mailto links from replies.' });
-        return this.port.openExternal(url);
-      }
-      case 'runAction':
-        return this.port.runAction(message.action);
+        return void (await conversational.updateThread(message.threadId, (current) => settingsChanges(current, message.settings)));
     }
   }
 
-  // ── Commands (from the editor) ───────────────────────────────────────────────────────────
+  // ── Commands (from the editor) ──
 
   /** Shows an empty chat; its thread is created by the first message. */
   async newThread(): Promise<void> {
@@ -177,11 +149,7 @@ export class ChatController {
 
   /** Starts a new thread with this message (commands on a selection that answer in the chat). */
   async askInChat(text: string): Promise<void> {
-    const { services, session } = await this.chat;
-    const thread = await session.createThread();
-    this.onThreadCreated(thread);
-    await this.sendState();
-    await this.generate(thread.id, () => services.conversation.send(thread.id, text), text);
+    await this.sendMessage(null, text);
   }
 
   /** The model list or the default chat model changed. */
@@ -194,7 +162,7 @@ export class ChatController {
   /** Carries out the deletions still in their undo window and stops listening. */
   async dispose(): Promise<void> {
     for (const subscription of this.subscriptions.splice(0)) subscription.dispose();
-    this.stream.dispose();
+    this.replies.dispose();
     await this.session?.dispose();
     this.channel.detachAll();
   }
@@ -213,21 +181,20 @@ export class ChatController {
     if (serial === this.stateSerial) this.channel.send({ type: 'state', state });
   }
 
+  /** Sends `text` in the thread, or in a new one made for it (a failure gives the text back). */
   private async sendMessage(threadId: string | null, text: string): Promise<void> {
     const { services, session } = await this.chat;
-    let target = threadId;
-    if (!target) {
-      try {
-        const thread = await session.createThread();
-        this.onThreadCreated(thread);
-        target = thread.id;
-      } catch (error) {
-        this.channel.send({ type: 'notice', threadId: null, error: toChatError(error), draft: text });
-        return;
-      }
+    let thread: Thread | undefined;
+    try {
+      thread = threadId ? undefined : await session.createThread();
+    } catch (error) {
+      return this.channel.send({ type: 'notice', threadId: null, error: toChatError(error), draft: text });
+    }
+    if (thread) {
+      this.threads.changed(thread);
       await this.sendState();
     }
-    const id = target;
+    const id = thread?.id ?? threadId!;
     await this.generate(id, () => services.conversation.send(id, text), text);
   }
 
@@ -242,7 +209,7 @@ export class ChatController {
     } catch (error) {
       this.channel.send({ type: 'notice', threadId, error: toChatError(error), ...(draft !== undefined ? { draft } : {}) });
     } finally {
-      this.stream.flush();
+      this.replies.flush();
       await this.resync(threadId);
     }
   }
@@ -253,68 +220,28 @@ export class ChatController {
     if (threadId === this.session?.activeThreadId) this.channel.send({ type: 'messages', threadId, messages });
   }
 
-  // ── Threads ──────────────────────────────────────────────────────────────────────────────
-
-  private async listThreads(query: string, offset: number, limit: number): Promise<void> {
-    if (!this.index.loaded || (offset === 0 && Date.now() - this.index.loadedAt > INDEX_MAX_AGE_MS)) {
-      const page = await (await this.chat).services.conversational.listThreads();
-      for (const warning of page.warnings) this.core.logger.warn(`Thread list: ${warning.path}: ${warning.message}`);
-      this.index.replace(page.threads.filter((thread) => isProtocolId(thread.id)));
-    }
-    const { total, items } = this.index.page(query, offset, limit);
-    this.channel.send({ type: 'threads', query, offset, total, items });
-  }
-
   /** Hides the thread at once; the session deletes its folder when the undo window closes. */
   private async deleteThread(threadId: string): Promise<void> {
     const { session } = await this.chat;
     const wasActive = session.activeThreadId === threadId;
     const thread = await session.delete(threadId, (failed, error) => {
-      this.index.unhide(failed.id);
       this.channel.send({ type: 'error', message: `Could not delete “${failed.title}”: ${errorMessage(error)}` });
-      this.channel.send({ type: 'threadChanged', thread: toThreadSummary(failed) });
+      this.threads.restored(failed);
     });
-    if (thread) {
-      this.index.upsert(thread);
-      this.index.hide(threadId);
-    } else this.index.remove(threadId);
-    this.channel.send({ type: 'threadRemoved', id: threadId, title: thread?.title ?? '', undoable: thread !== undefined });
+    this.threads.removed(threadId, thread);
     if (wasActive) await this.sendState();
-  }
-
-  private onThreadCreated(thread: Thread): void {
-    this.index.upsert(thread);
-    this.channel.send({ type: 'threadChanged', thread: toThreadSummary(thread) });
   }
 
   // ── Core events ──────────────────────────────────────────────────────────────────────────
 
-  private toActive(threadId: string, message: HostMessage & { type: 'message' }): void {
-    if (threadId === this.session?.activeThreadId && isProtocolId(message.message.id)) this.channel.send(message);
-  }
-
-  private onMessageUpdate(message: ThreadMessage): void {
-    this.stream.push(message.thread_id, message);
-    if (message.status !== 'pending') this.stream.flush();
-  }
-
-  private onGenerationChanged(threadId: string, generating: boolean): void {
-    if (!generating) this.stream.flush();
-    if (threadId === this.session?.activeThreadId) this.channel.send({ type: 'generating', threadId, generating });
-  }
-
   private async onThreadUpdated(thread: Thread): Promise<void> {
-    if (!isProtocolId(thread.id)) return;
-    const summary = this.index.upsert(thread);
-    if (this.index.isHidden(thread.id)) return;
-    this.channel.send({ type: 'threadChanged', thread: summary });
-    if (thread.id === this.session?.activeThreadId) this.channel.send({ type: 'thread', thread: await (await this.chat).reader.threadView(thread) });
+    if (this.threads.changed(thread) && thread.id === this.session?.activeThreadId) {
+      this.channel.send({ type: 'thread', thread: await (await this.chat).reader.threadView(thread) });
+    }
   }
 
   private onThreadDeleted(threadId: string): void {
-    this.index.remove(threadId);
-    if (!isProtocolId(threadId)) return;
-    this.channel.send({ type: 'threadRemoved', id: threadId, title: '', undoable: false });
+    this.threads.removed(threadId);
     if (threadId === this.session?.activeThreadId) void this.newThread();
   }
 }

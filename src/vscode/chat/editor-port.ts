@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { ActiveThreadStore } from '@jan/core';
 import type { HostAction } from '@jan/protocol';
 import type { ChatHostPort } from './chat-backend';
 
@@ -76,11 +77,8 @@ export class VsCodeChatPort implements ChatHostPort, vscode.Disposable {
     await vscode.commands.executeCommand(ACTION_COMMANDS[action]);
   }
 
-  loadActiveThreadId(): string | undefined {
-    return this.context.workspaceState.get<string>(ACTIVE_THREAD_KEY);
-  }
-
-  async saveActiveThreadId(id: string | undefined): Promise<void> {
-    await this.context.workspaceState.update(ACTIVE_THREAD_KEY, id);
-  }
+  readonly activeThread: ActiveThreadStore = {
+    load: () => this.context.workspaceState.get<string>(ACTIVE_THREAD_KEY),
+    save: async (id) => void (await this.context.workspaceState.update(ACTIVE_THREAD_KEY, id)),
+  };
 }

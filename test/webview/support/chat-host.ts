@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import type { JanCore, Logger } from '@jan/core';
+import type { ActiveThreadStore, JanCore, Logger } from '@jan/core';
 import type { HostAction, HostMessage } from '@jan/protocol';
 import type { JanAssistantsExtension } from '../../../extensions/assistants';
 import type { JanConversationalExtension } from '../../../extensions/conversational';
@@ -47,12 +47,10 @@ export class RecordingPort implements ChatHostPort {
   async runAction(action: HostAction): Promise<void> {
     this.calls.push({ method: 'runAction', action });
   }
-  loadActiveThreadId(): string | undefined {
-    return this.active;
-  }
-  async saveActiveThreadId(id: string | undefined): Promise<void> {
-    this.active = id;
-  }
+  readonly activeThread: ActiveThreadStore = {
+    load: () => this.active,
+    save: async (id) => void (this.active = id),
+  };
 }
 
 export interface ChatHost {

@@ -1,5 +1,5 @@
 import { EngineError } from '@jan/core';
-import type { ChatCompletionChunk, ChatCompletionRequest, CompletionResult, EngineStatus, InferenceEngine, Model } from '@jan/core';
+import type { ChatCompletionChunk, ChatCompletionRequest, CompletionRequest, CompletionResult, EngineStatus, InferenceEngine, Model } from '@jan/core';
 
 /**
  * Lets a test hold a stream between tokens and let tokens through one by one, so "mid-stream"
@@ -8,10 +8,6 @@ import type { ChatCompletionChunk, ChatCompletionRequest, CompletionResult, Engi
 export class TokenGate {
   private allowance = 0;
   private waiting: Array<() => void> = [];
-  private sentListeners: Array<{ count: number; resolve: () => void }> = [];
-  /** Tokens that went through the gate. */
-  sent = 0;
-
   /** Lets `count` more tokens through (all of them with Infinity). */
   release(count = 1): void {
     this.allowance += count;
@@ -21,26 +17,14 @@ export class TokenGate {
     }
   }
 
-  /** Resolves once `count` tokens in all went through. */
-  untilSent(count: number): Promise<void> {
-    if (this.sent >= count) return Promise.resolve();
-    return new Promise((resolve) => this.sentListeners.push({ count, resolve }));
-  }
-
   /** Waits for the token's turn; an abort lets it through at once (the engine then stops). */
   async pass(signal: AbortSignal | undefined): Promise<void> {
     if (this.allowance > 0) this.allowance -= 1;
-    else {
+    else if (!signal?.aborted) {
       await new Promise<void>((resolve) => {
         this.waiting.push(resolve);
         signal?.addEventListener('abort', () => resolve(), { once: true });
       });
-    }
-    if (signal?.aborted) return;
-    this.sent += 1;
-    for (const listener of this.sentListeners.filter((entry) => entry.count <= this.sent)) {
-      this.sentListeners.splice(this.sentListeners.indexOf(listener), 1);
-      listener.resolve();
     }
   }
 }
@@ -120,8 +104,20 @@ export class ScriptedEngine implements InferenceEngine {
     return text.split(/\s+/).filter(Boolean).length;
   }
 
-  async complete(): Promise<CompletionResult> {
-    throw new EngineError('UNKNOWN', 'The scripted engine does not complete code.');
+  /** Text of the next fill-in-the-middle answers; once used up, `completion`. */
+  completions: string[] = [];
+  completion = '';
+  readonly completeRequests: CompletionRequest[] = [];
+  /** Thrown by every `complete` while set. */
+  completeFailure: Error | undefined;
+
+  async complete(request: CompletionRequest, signal?: AbortSignal): Promise<CompletionResult> {
+    this.completeRequests.push(request);
+    if (this.gate) await this.gate.pass(signal);
+    if (signal?.aborted) throw new EngineError('ABORTED', 'The completion was cancelled.');
+    if (this.completeFailure) throw this.completeFailure;
+    const text = this.completions.shift() ?? this.completion;
+    return { text, finish_reason: 'stop', tokens: text.split(/\s+/).filter(Boolean).length };
   }
 
   async *chat(request: ChatCompletionRequest, signal?: AbortSignal): AsyncIterable<ChatCompletionChunk> {

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { EventBus, type Logger } from '@jan/core';
+import { EventBus, textOf, type Logger } from '@jan/core';
 import type { ChatState, HostMessage } from '@jan/protocol';
 import { ChatController } from '../../src/vscode/chat/controller';
 import { createChatHost, RecordingPort, type ChatHost } from './support/chat-host';
@@ -57,15 +57,33 @@ describe('handshake', () => {
 
 describe('streaming', () => {
   test('updates are coalesced on the way to the view, and the final one is never lost', async () => {
-    host = await createChatHost();
+    // Flushes happen when the test says so: what reaches the view depends on no clock.
+    const flushes: Array<() => void> = [];
+    host = await createChatHost({ flushScheduler: (flush) => (flushes.push(flush), { cancel: () => undefined }) });
     host.engine.reply = Array.from({ length: 300 }, (_, index) => `t${index}`).join(' ');
+    const gate = host.engine.hold();
     const view = recorder(host.controller);
     await host.controller.handle({ type: 'ready' });
-    await host.controller.handle({ type: 'send', threadId: null, text: 'Go' });
-    const replies = view.of('message').filter((message) => message.message.role === 'assistant');
-    expect(replies.length).toBeGreaterThan(0);
-    expect(replies.length).toBeLessThan(300);
-    expect(replies.at(-1)!.message).toMatchObject({ status: 'ready', text: host.engine.reply });
+    const sending = host.controller.handle({ type: 'send', threadId: null, text: 'Go' });
+    const replies = () => view.of('message').filter((message) => message.message.role === 'assistant');
+
+    const hundred = new Promise<void>((resolve) => {
+      const subscription = host!.core.events.on('OnMessageUpdate', (message) => {
+        if (textOf(message).split(' ').length < 100) return;
+        subscription.dispose();
+        resolve();
+      });
+    });
+    gate.release(100);
+    await hundred;
+    expect(replies()).toEqual([]);
+    flushes.shift()!();
+    expect(replies().map((message) => message.message.text.split(' ').length)).toEqual([100]);
+
+    gate.release(Infinity);
+    await sending;
+    expect(replies().length).toBeLessThanOrEqual(3);
+    expect(replies().at(-1)!.message).toMatchObject({ status: 'ready', text: host.engine.reply });
     expect(view.of('generating').map((message) => message.generating)).toEqual([true, false]);
   });
 

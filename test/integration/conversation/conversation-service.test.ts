@@ -120,6 +120,30 @@ describe('ConversationService with the real store', () => {
     expect(storedLines(thread.id)).toHaveLength(1);
   });
 
+  it('keeps a reply that failed without text out of the store, shows it, retries it by its id, or forgets it', async () => {
+    const thread = await newThread();
+    const generating: boolean[] = [];
+    core.events.on('OnGenerationChanged', (change) => void (change.threadId === thread.id && generating.push(change.generating)));
+    chatModel = undefined;
+    const failed = await service.send(thread.id, 'hi');
+    expect(generating).toEqual([true, false]);
+    expect(service.unsavedReply(thread.id)).toMatchObject({ id: failed.id, status: 'error' });
+    expect(storedLines(thread.id)).toHaveLength(1);
+
+    chatModel = 'tiny';
+    engine.replies = ['hello'];
+    const retried = await service.regenerate(thread.id, failed.id);
+    expect(textOf(retried)).toBe('hello');
+    expect(service.unsavedReply(thread.id)).toBeUndefined();
+    expect((await store.listMessages(thread.id)).messages.map((message) => textOf(message))).toEqual(['hi', 'hello']);
+
+    chatModel = undefined;
+    const again = await service.send(thread.id, 'more');
+    await service.deleteMessage(thread.id, again.id);
+    expect(service.unsavedReply(thread.id)).toBeUndefined();
+    expect(storedLines(thread.id)).toHaveLength(3);
+  });
+
   it('regenerates the last reply and edits-and-resends a user message', async () => {
     const thread = await newThread();
     engine.replies = ['first', 'second', 'third'];

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { EngineRegistry, EventBus, InferenceService, InlineCompletionService, MemoryLogger } from '@jan/core';
+import type { CompletionDocument } from '@jan/core';
+import { ScriptedEngine } from '../../support/scripted-engine';
+
+function documentOf(text: string, languageId = 'typescript'): CompletionDocument {
+  const lines = text.split('\n');
+  return { lineCount: lines.length, languageId, lineText: (line) => lines[line]! };
+}
+
+function setup() {
+  const logger = new MemoryLogger();
+  const events = new EventBus(logger);
+  const engines = new EngineRegistry();
+  const engine = new ScriptedEngine({ id: 'coder', models: ['coder-1', 'coder-2'] });
+  engines.register(engine);
+  const chosen: { completion?: string } = { completion: 'coder-1' };
+  const inference = new InferenceService({ engines, events, logger, models: () => undefined, chosenModelId: (purpose) => (purpose === 'completion' ? chosen.completion : undefined) });
+  return { service: new InlineCompletionService({ inference, logger }), engine, chosen, logger };
+}
+
+const doc = documentOf('function add(a: number, b: number) {\n  return \n}');
+const never = new AbortController().signal;
+
+describe('InlineCompletionService', () => {
+  it('asks the chosen completion model with the text around the cursor, and post-processes the answer', async () => {
+    const { service, engine } = setup();
+    engine.completion = 'a + b;\n}\n\nfunction next() {';
+    const request = (await service.request(doc, 1, 9))!;
+    expect(request.model).toEqual({ id: 'coder-1', engine: 'coder' });
+    expect(request.prompt.prefix).toBe('function add(a: number, b: number) {\n  return ');
+    expect(request.prompt.suffix).toBe('\n}');
+    expect(await service.complete(request, 32, never)).toBe('a + b;');
+    expect(engine.completeRequests[0]).toMatchObject({ model: 'coder-1', max_tokens: 32, prefix: request.prompt.prefix, suffix: request.prompt.suffix });
+  });
+
+  it('shows nothing, not even a cached suggestion, while no completion model is chosen', async () => {
+    const { service, engine, chosen } = setup();
+    engine.completion = 'a + b;';
+    await service.complete((await service.request(doc, 1, 9))!, 32, never);
+    expect((await service.request(doc, 1, 9))!.cached).toBe('a + b;');
+    chosen.completion = undefined;
+    expect(await service.request(doc, 1, 9)).toBeUndefined();
+  });
+
+  it('serves the cache for the same spot and for typing through a suggestion, without asking again', async () => {
+    const { service, engine } = setup();
+    engine.completion = 'a + b;';
+    await service.complete((await service.request(doc, 1, 9))!, 32, never);
+    expect((await service.request(doc, 1, 9))!.cached).toBe('a + b;');
+    const typed = documentOf('function add(a: number, b: number) {\n  return a +\n}');
+    expect((await service.request(typed, 1, 12))!.cached).toBe(' b;');
+    expect(engine.completeRequests).toHaveLength(1);
+  });
+
+  it('forgets the cache when another completion model is chosen, and on clearCache', async () => {
+    const { service, engine, chosen } = setup();
+    engine.completion = 'a + b;';
+    await service.complete((await service.request(doc, 1, 9))!, 32, never);
+    chosen.completion = 'coder-2';
+    expect((await service.request(doc, 1, 9))!.cached).toBeUndefined();
+    chosen.completion = 'coder-1';
+    expect((await service.request(doc, 1, 9))!.cached).toBeUndefined();
+    await service.complete((await service.request(doc, 1, 9))!, 32, never);
+    service.clearCache();
+    expect((await service.request(doc, 1, 9))!.cached).toBeUndefined();
+  });
+
+  it('gives nothing for a cancelled request, caches nothing and logs nothing', async () => {
+    const { service, engine, logger } = setup();
+    engine.completion = 'a + b;';
+    const gate = engine.hold();
+    const controller = new AbortController();
+    const pending = service.complete((await service.request(doc, 1, 9))!, 32, controller.signal);
+    controller.abort();
+    expect(await pending).toBeUndefined();
+    gate.release(Infinity);
+    expect((await service.request(doc, 1, 9))!.cached).toBeUndefined();
+    expect(logger.messages('warn')).toEqual([]);
+  });
+
+  it('logs a failure once per distinct message, never throws', async () => {
+    const { service, engine, logger } = setup();
+    engine.completeFailure = new Error('model file missing');
+    for (let index = 0; index < 3; index++) expect(await service.complete((await service.request(doc, 1, 9))!, 32, never)).toBeUndefined();
+    engine.completeFailure = new Error('worker crashed');
+    await service.complete((await service.request(doc, 1, 9))!, 32, never);
+    expect(logger.messages('warn')).toEqual(['Inline completion failed: model file missing', 'Inline completion failed: worker crashed']);
+  });
+});

@@ -1,4 +1,4 @@
-// Builds the bundles of DESIGN.md §7: extension host (CJS), engine worker (ESM, loads node-llama-cpp),
+// Builds the bundles (docs/ARCHITECTURE.md): extension host (CJS), engine worker (ESM, loads node-llama-cpp),
 // webview (browser), and the headless CLI.
 import * as esbuild from 'esbuild';
 import { fileURLToPath } from 'node:url';
@@ -26,15 +26,25 @@ const nodeCommon = {
   external: ['vscode', 'node-llama-cpp'],
 };
 
-const builds = [
-  { ...nodeCommon, entryPoints: { extension: 'src/vscode/extension.ts' }, outdir: 'dist' },
-];
+const builds = [{ ...nodeCommon, entryPoints: { extension: 'src/vscode/extension.ts' }, outdir: 'dist' }];
 if (existsSync(`${root}extensions/llamacpp/worker/main.ts`)) {
   // node-llama-cpp is ESM-only: the worker loads it with a real dynamic import() at runtime.
-  builds.push({ ...nodeCommon, entryPoints: { 'llamacpp-worker': 'extensions/llamacpp/worker/main.ts' }, outdir: 'dist', format: 'esm', outExtension: { '.js': '.mjs' } });
+  builds.push({
+    ...nodeCommon,
+    entryPoints: { 'llamacpp-worker': 'extensions/llamacpp/worker/main.ts' },
+    outdir: 'dist',
+    format: 'esm',
+    outExtension: { '.js': '.mjs' },
+  });
 }
 // The short-lived model download child (node-llama-cpp's downloader), forked by extensions/models.
-builds.push({ ...nodeCommon, entryPoints: { 'model-download': 'extensions/models/downloader/main.ts' }, outdir: 'dist', format: 'esm', outExtension: { '.js': '.mjs' } });
+builds.push({
+  ...nodeCommon,
+  entryPoints: { 'model-download': 'extensions/models/downloader/main.ts' },
+  outdir: 'dist',
+  format: 'esm',
+  outExtension: { '.js': '.mjs' },
+});
 if (existsSync(`${root}src/node/cli.ts`)) {
   builds.push({ ...nodeCommon, entryPoints: { cli: 'src/node/cli.ts' }, outdir: 'dist' });
 }

@@ -16,47 +16,101 @@ export default tseslint.config(
   {
     files: ['src/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'vscode', message: 'src/core never imports vscode.' },
-                { name: 'node-llama-cpp', message: 'Only the llama.cpp worker imports node-llama-cpp.' }],
-        patterns: [{ group: ['**/vscode/**', '**/webview', '**/webview/**', '**/extensions', '**/extensions/**', '@jan/protocol', '**/protocol', '**/protocol/**'],
-                     message: 'src/core imports nothing from vscode/, webview/, extensions/ or the protocol.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'vscode', message: 'src/core never imports vscode.' },
+            { name: 'node-llama-cpp', message: 'Only the llama.cpp worker imports node-llama-cpp.' },
+          ],
+          patterns: [
+            {
+              group: ['**/vscode/**', '**/webview', '**/webview/**', '**/extensions', '**/extensions/**', '@jan/protocol', '**/protocol', '**/protocol/**'],
+              message: 'src/core imports nothing from vscode/, webview/, extensions/ or the protocol.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['extensions/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'vscode', message: 'extensions never import vscode.' }],
-        patterns: [{ group: ['**/src/**', '**/webview/**', '@jan/protocol'],
-                     message: 'extensions reach the core only through @jan/core, and never the editor, the webview or its protocol.' },
-                   { regex: '^\\.\\./[^./][^/]*/|/extensions/',
-                     message: "An extension does not reach into another extension's files; shared code belongs in @jan/core." }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'extensions never import vscode.' }],
+          patterns: [
+            {
+              group: ['**/src/**', '**/webview/**', '@jan/protocol'],
+              message: 'extensions reach the core only through @jan/core, and never the editor, the webview or its protocol.',
+            },
+            {
+              regex: '^\\.\\./[^./][^/]*/|/extensions/',
+              message: "An extension does not reach into another extension's files; shared code belongs in @jan/core.",
+            },
+          ],
+        },
+      ],
     },
   },
   {
     // Folders inside one extension may import each other (rpc/, worker/): that is one extension.
     files: ['extensions/*/*/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'vscode', message: 'extensions never import vscode.' }],
-        patterns: [{ group: ['**/src/**', '**/webview/**', '@jan/protocol'],
-                     message: 'extensions reach the core only through @jan/core, and never the editor, the webview or its protocol.' },
-                   { regex: '^\\.\\./\\.\\./[^./][^/]*/|/extensions/',
-                     message: "An extension does not reach into another extension's files; shared code belongs in @jan/core." }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'extensions never import vscode.' }],
+          patterns: [
+            {
+              group: ['**/src/**', '**/webview/**', '@jan/protocol'],
+              message: 'extensions reach the core only through @jan/core, and never the editor, the webview or its protocol.',
+            },
+            {
+              regex: '^\\.\\./\\.\\./[^./][^/]*/|/extensions/',
+              message: "An extension does not reach into another extension's files; shared code belongs in @jan/core.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/node/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'src/node runs without the editor: no vscode.' }],
+          patterns: [
+            {
+              group: ['**/vscode/**', '**/webview', '**/webview/**', '@jan/protocol', '**/protocol', '**/protocol/**'],
+              message: 'src/node assembles the core and the extensions; it knows no editor and no view.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['src/protocol/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'vscode', message: 'The protocol is shared with the webview: no vscode.' }, ...nodeModules.map((name) => ({ name, message: 'The protocol is shared with the webview: no Node modules.' }))],
-        patterns: [{ group: ['**/core', '**/core/**', '@jan/core', '**/vscode/**', '**/webview/**', '**/extensions/**', 'node-llama-cpp'],
-                     message: 'The protocol imports only valibot and itself: both sides of the webview use it.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'vscode', message: 'The protocol is shared with the webview: no vscode.' },
+            ...nodeModules.map((name) => ({ name, message: 'The protocol is shared with the webview: no Node modules.' })),
+          ],
+          patterns: [
+            {
+              group: ['**/core', '**/core/**', '@jan/core', '**/vscode/**', '**/webview/**', '**/extensions/**', 'node-llama-cpp'],
+              message: 'The protocol imports only valibot and itself: both sides of the webview use it.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -64,20 +118,33 @@ export default tseslint.config(
     // The two child processes that run node-llama-cpp: inference and model downloads.
     ignores: ['extensions/llamacpp/worker/**', 'extensions/models/downloader/**'],
     rules: {
-      'no-restricted-syntax': ['error', {
-        selector: "ImportDeclaration[source.value='node-llama-cpp'][importKind!='type']",
-        message: 'node-llama-cpp is imported only inside the llama.cpp worker and the download child (child processes).',
-      }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value='node-llama-cpp'][importKind!='type']",
+          message: 'node-llama-cpp is imported only inside the llama.cpp worker and the download child (child processes).',
+        },
+      ],
     },
   },
   {
     files: ['webview/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'vscode', message: 'The webview runs in a browser sandbox.' }, ...nodeModules.map((name) => ({ name, message: 'The webview never imports Node modules.' }))],
-        patterns: [{ group: ['**/src/core/**', '**/src/vscode/**', '**/extensions/**', '@jan/core', 'node-llama-cpp'],
-                     message: 'The webview imports only the shared protocol (@jan/protocol).' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'vscode', message: 'The webview runs in a browser sandbox.' },
+            ...nodeModules.map((name) => ({ name, message: 'The webview never imports Node modules.' })),
+          ],
+          patterns: [
+            {
+              group: ['**/src/core/**', '**/src/vscode/**', '**/extensions/**', '@jan/core', 'node-llama-cpp'],
+              message: 'The webview imports only the shared protocol (@jan/protocol).',
+            },
+          ],
+        },
+      ],
     },
   },
 );

@@ -12,9 +12,6 @@ export default defineConfig({
     reporters: ['default', './test/support/summary-reporter.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    projects: [
-      nodeProject(['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/webview/**/*.test.ts']),
-      browserProject(browserPath),
-    ],
+    projects: [nodeProject(['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/webview/**/*.test.ts']), browserProject(browserPath)],
   },
 });

@@ -51,8 +51,18 @@ function decodeRate(tokens: number, firstAt: number, lastAt: number): number | u
 
 async function main(): Promise<void> {
   const model: Model = {
-    object: 'model', version: '1.0', format: 'gguf', sources: [], id: MODEL_ID, name: MODEL_ID, created: 0,
-    description: '', settings: {}, parameters: {}, metadata: {}, engine: 'llamacpp',
+    object: 'model',
+    version: '1.0',
+    format: 'gguf',
+    sources: [],
+    id: MODEL_ID,
+    name: MODEL_ID,
+    created: 0,
+    description: '',
+    settings: {},
+    parameters: {},
+    metadata: {},
+    engine: 'llamacpp',
   };
   const engine = new LlamaCppEngine({
     resolveModel: async (id) => (id === MODEL_ID ? { model, filePath: MODEL_FILE } : undefined),
@@ -93,7 +103,11 @@ async function main(): Promise<void> {
 
   const viaDirect = async (messages: ChatMessage[], maxTokens: number): Promise<Turn> => {
     const history: ChatHistoryItem[] = messages.map((message) =>
-      message.role === 'system' ? { type: 'system', text: message.content } : message.role === 'user' ? { type: 'user', text: message.content } : { type: 'model', response: [message.content] },
+      message.role === 'system'
+        ? { type: 'system', text: message.content }
+        : message.role === 'user'
+          ? { type: 'user', text: message.content }
+          : { type: 'model', response: [message.content] },
     );
     history.push({ type: 'model', response: [] });
     const started = performance.now();
@@ -116,7 +130,10 @@ async function main(): Promise<void> {
   };
 
   // Decode speed: the same greedy request, alternating paths, medians.
-  const storyRequest: ChatMessage[] = [{ role: 'system', content: SYSTEM }, { role: 'user', content: 'Tell me a long story about a brave little cat.' }];
+  const storyRequest: ChatMessage[] = [
+    { role: 'system', content: SYSTEM },
+    { role: 'user', content: 'Tell me a long story about a brave little cat.' },
+  ];
   await viaEngine(storyRequest, 16, 'warm-up');
   await viaDirect(storyRequest, 16);
   const engineRates: number[] = [];

@@ -8,7 +8,9 @@ import * as path from 'node:path';
 import { aliases } from '../build-aliases.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const available = readdirSync(path.join(root, 'bench')).filter((file) => file.endsWith('.ts')).map((file) => file.slice(0, -3));
+const available = readdirSync(path.join(root, 'bench'))
+  .filter((file) => file.endsWith('.ts'))
+  .map((file) => file.slice(0, -3));
 const names = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 if (names.length === 0 || names.some((name) => !available.includes(name))) {
   console.error(`usage: npm run bench -- <${available.join('|')}> [more names]`);
@@ -31,6 +33,9 @@ for (const name of names) {
     logLevel: 'warning',
   });
   if (!existsSync(outfile)) process.exit(1);
-  const result = spawnSync(process.execPath, ['--expose-gc', outfile, ...process.argv.slice(2).filter((arg) => arg.startsWith('-'))], { stdio: 'inherit', cwd: root });
+  const result = spawnSync(process.execPath, ['--expose-gc', outfile, ...process.argv.slice(2).filter((arg) => arg.startsWith('-'))], {
+    stdio: 'inherit',
+    cwd: root,
+  });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }

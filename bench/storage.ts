@@ -41,7 +41,13 @@ function thread(id: string, index: number): Thread {
     id,
     object: 'thread',
     title: `Thread ${index}`,
-    assistants: [{ assistant_id: 'jan', assistant_name: 'Jan', model: { id: 'qwen2.5-0.5b-instruct', settings: { ctx_len: 4096 }, parameters: { temperature: 0.7 }, engine: 'llamacpp' } }],
+    assistants: [
+      {
+        assistant_id: 'jan',
+        assistant_name: 'Jan',
+        model: { id: 'qwen2.5-0.5b-instruct', settings: { ctx_len: 4096 }, parameters: { temperature: 0.7 }, engine: 'llamacpp' },
+      },
+    ],
     created: BASE + index * 1000,
     updated: BASE + index * 1000 + 500,
     metadata: { lastMessage: text(index, 40) },
@@ -92,7 +98,8 @@ async function main(): Promise<void> {
     const listTimes: number[] = [];
     for (let run = 0; run < 3; run++) {
       const [ms, page] = await timed(() => store.listThreads());
-      if (page.threads.length !== THREADS + 1 + APPEND_SAMPLES || page.warnings.length) throw new Error(`listed ${page.threads.length} threads, ${page.warnings.length} warnings`);
+      if (page.threads.length !== THREADS + 1 + APPEND_SAMPLES || page.warnings.length)
+        throw new Error(`listed ${page.threads.length} threads, ${page.warnings.length} warnings`);
       listTimes.push(ms);
     }
 

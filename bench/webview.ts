@@ -136,10 +136,14 @@ async function paste(page: Page, selector: string): Promise<{ paste: number; key
   const big = line.repeat(Math.ceil((1024 * 1024) / line.length));
   await page.evaluate((text) => navigator.clipboard.writeText(text), big);
   await page.focus(selector);
-  const frame = () => page.evaluate(() => new Promise<number>((resolve) => {
-    const start = (window as unknown as { __pasteStart: number }).__pasteStart;
-    requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - start), 0));
-  }));
+  const frame = () =>
+    page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          const start = (window as unknown as { __pasteStart: number }).__pasteStart;
+          requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - start), 0));
+        }),
+    );
   await page.evaluate(() => ((window as unknown as { __pasteStart: number }).__pasteStart = performance.now()));
   await page.keyboard.press('Control+V');
   const pasted = await frame();

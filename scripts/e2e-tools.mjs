@@ -70,9 +70,13 @@ export function ensureSystemDeps() {
 }
 
 export function ensureNode24(log = console.log) {
-  const prefix = installOnce(`node-${NODE24_VERSION}`, (dir) => {
-    run('npm', ['install', '--prefix', dir, '--no-audit', '--no-fund', '--loglevel=error', `node@${NODE24_VERSION}`]);
-  }, log);
+  const prefix = installOnce(
+    `node-${NODE24_VERSION}`,
+    (dir) => {
+      run('npm', ['install', '--prefix', dir, '--no-audit', '--no-fund', '--loglevel=error', `node@${NODE24_VERSION}`]);
+    },
+    log,
+  );
   const home = findNodeHome(prefix);
   return { home, bin: path.join(home, 'bin'), node: path.join(home, 'bin', 'node') };
 }
@@ -88,12 +92,16 @@ function withoutNpmRunEnv(env) {
 
 /** code-server's postinstall refuses any Node but 24, and its native modules build against Node 24's headers. */
 export function ensureCodeServer(node24, log = console.log) {
-  const prefix = installOnce(`code-server-${CODE_SERVER_VERSION}`, (dir) => {
-    ensureSystemDeps();
-    run('npm', ['install', '--prefix', dir, '--no-audit', '--no-fund', '--loglevel=error', `code-server@${CODE_SERVER_VERSION}`], {
-      env: { ...withoutNpmRunEnv(process.env), PATH: `${node24.bin}${path.delimiter}${process.env.PATH}`, npm_config_nodedir: node24.home },
-    });
-  }, log);
+  const prefix = installOnce(
+    `code-server-${CODE_SERVER_VERSION}`,
+    (dir) => {
+      ensureSystemDeps();
+      run('npm', ['install', '--prefix', dir, '--no-audit', '--no-fund', '--loglevel=error', `code-server@${CODE_SERVER_VERSION}`], {
+        env: { ...withoutNpmRunEnv(process.env), PATH: `${node24.bin}${path.delimiter}${process.env.PATH}`, npm_config_nodedir: node24.home },
+      });
+    },
+    log,
+  );
   const packageDir = path.join(prefix, 'node_modules', 'code-server');
   return {
     packageDir,

@@ -14,7 +14,10 @@ const started = Date.now();
 // StrykerJS 10 needs Node 22+; the Node 24 the end-to-end tests use (from the npm registry, cached
 // in .tools/) runs it whatever Node runs npm.
 const node = ensureNode24().node;
-const run = spawnSync(node, [path.join(root, 'node_modules/@stryker-mutator/core/bin/stryker.js'), 'run', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+const run = spawnSync(node, [path.join(root, 'node_modules/@stryker-mutator/core/bin/stryker.js'), 'run', ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+});
 if (run.status !== 0) process.exit(run.status ?? 1);
 
 const report = JSON.parse(readFileSync(path.join(root, 'test-artifacts/mutation/report.json'), 'utf8'));
@@ -35,6 +38,8 @@ const rows = MODULES.map((module) => {
 });
 console.log('\nmutation score per module (killed / (killed + survived + no coverage)):');
 for (const row of rows) {
-  console.log(`${row.score >= GOAL ? ' ' : '!'} ${row.module.padEnd(28)} ${String(row.score).padStart(5)}%  killed ${row.killed}, survived ${row.survived}, no coverage ${row.noCoverage}`);
+  console.log(
+    `${row.score >= GOAL ? ' ' : '!'} ${row.module.padEnd(28)} ${String(row.score).padStart(5)}%  killed ${row.killed}, survived ${row.survived}, no coverage ${row.noCoverage}`,
+  );
 }
 console.log(`\ndone in ${((Date.now() - started) / 60_000).toFixed(1)} min; report: test-artifacts/mutation/index.html`);

@@ -37,7 +37,10 @@ function parseArgs(argv) {
     if (flag === '--target') options.target = value();
     else if (flag === '--out') options.out = path.resolve(value());
     else if (flag === '--no-build') options.build = false;
-    else throw new Error(`Unknown argument ${argv[index]}. Usage: npm run package -- [--target ${Object.keys(LLAMA_BINARIES).join('|')}] [--out file.vsix] [--no-build]`);
+    else
+      throw new Error(
+        `Unknown argument ${argv[index]}. Usage: npm run package -- [--target ${Object.keys(LLAMA_BINARIES).join('|')}] [--out file.vsix] [--no-build]`,
+      );
   }
   return options;
 }
@@ -52,7 +55,13 @@ export function checkPackagedFiles(files, binaryPackage) {
   }
   const binaryPrefix = `node_modules/@node-llama-cpp/${binaryPackage}/`;
   if (!files.some((file) => file.startsWith(`${binaryPrefix}bins/`))) problems.push(`missing the llama.cpp binaries in ${binaryPrefix}bins/`);
-  const otherBinaries = [...new Set(files.filter((file) => file.startsWith('node_modules/@node-llama-cpp/') && !file.startsWith(binaryPrefix)).map((file) => file.split('/').slice(0, 3).join('/')))];
+  const otherBinaries = [
+    ...new Set(
+      files
+        .filter((file) => file.startsWith('node_modules/@node-llama-cpp/') && !file.startsWith(binaryPrefix))
+        .map((file) => file.split('/').slice(0, 3).join('/')),
+    ),
+  ];
   if (otherBinaries.length > 0) problems.push(`binaries of other platforms or GPUs: ${otherBinaries.join(', ')}`);
   if (problems.length > 0) throw new Error(`The package would be wrong:\n- ${problems.join('\n- ')}`);
 }
@@ -64,7 +73,9 @@ export async function packageExtension({ target = currentTarget(), out, build = 
   const binaryDir = path.join(projectRoot, 'node_modules', '@node-llama-cpp', binaryPackage);
   if (!existsSync(binaryDir)) {
     const { version } = JSON.parse(readFileSync(path.join(projectRoot, 'node_modules', 'node-llama-cpp', 'package.json'), 'utf8'));
-    throw new Error(`${binaryDir} is not installed (npm installs only this machine's binaries). For a cross-platform package run: npm install --no-save --force @node-llama-cpp/${binaryPackage}@${version}`);
+    throw new Error(
+      `${binaryDir} is not installed (npm installs only this machine's binaries). For a cross-platform package run: npm install --no-save --force @node-llama-cpp/${binaryPackage}@${version}`,
+    );
   }
   if (build) {
     const result = spawnSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: projectRoot, stdio: 'inherit' });
@@ -83,7 +94,9 @@ export async function packageExtension({ target = currentTarget(), out, build = 
   const started = Date.now();
   await vsce.createVSIX({ ...common, target, packagePath, useYarn: false, dependencies: true });
   const sizeBytes = statSync(packagePath).size;
-  log(`packaged ${packagePath}: ${files.length} files, ${(sizeBytes / 1024 / 1024).toFixed(1)} MiB (target ${target}, binaries @node-llama-cpp/${binaryPackage}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(
+    `packaged ${packagePath}: ${files.length} files, ${(sizeBytes / 1024 / 1024).toFixed(1)} MiB (target ${target}, binaries @node-llama-cpp/${binaryPackage}) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   return { vsix: packagePath, sizeBytes, files, target };
 }
 

@@ -40,7 +40,10 @@ function startDesktop(folder) {
 }
 
 async function portIsFree(port) {
-  return fetch(`http://127.0.0.1:${port}/healthz`).then(() => false, () => true);
+  return fetch(`http://127.0.0.1:${port}/healthz`).then(
+    () => false,
+    () => true,
+  );
 }
 
 async function startInCodeServer(options) {

@@ -1,13 +1,4 @@
-import type {
-  AssistantOption,
-  ChatError,
-  ChatState,
-  HostMessage,
-  MessageView,
-  ModelOption,
-  ThreadSummary,
-  ThreadView,
-} from '@jan/protocol';
+import type { AssistantOption, ChatError, ChatState, HostMessage, MessageView, ModelOption, ThreadSummary, ThreadView } from '@jan/protocol';
 
 export interface ThreadListState {
   query: string;

@@ -133,7 +133,9 @@ export class JanAssistantsExtension extends AssistantExtension {
         warnings.push({ path: file, message: errorMessage(error) });
       }
     }
-    assistants.sort((a, b) => Number(b.id === DEFAULT_ASSISTANT_ID) - Number(a.id === DEFAULT_ASSISTANT_ID) || a.created_at - b.created_at || a.id.localeCompare(b.id));
+    assistants.sort(
+      (a, b) => Number(b.id === DEFAULT_ASSISTANT_ID) - Number(a.id === DEFAULT_ASSISTANT_ID) || a.created_at - b.created_at || a.id.localeCompare(b.id),
+    );
     return { assistants, warnings };
   }
 

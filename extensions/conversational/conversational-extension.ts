@@ -36,7 +36,7 @@ interface MessageEntry {
 
 /**
  * Threads and messages in `.jan/threads/<id>/{thread.json,messages.jsonl}`, Jan's layout, with
- * the durability rules of DESIGN §4: every write holds the thread's lock (`threads/<id>.lock`,
+ * the durability rules of docs/ARCHITECTURE.md: every write holds the thread's lock (`threads/<id>.lock`,
  * shared with other processes), thread.json and edited message files are replaced atomically,
  * new messages are appended, and nothing that failed to parse is ever dropped or overwritten.
  */
@@ -256,7 +256,10 @@ export class JanConversationalExtension extends ConversationalExtension {
       if (bad.length > 0) {
         this.core.logger.warn(`${file}: ${keptBad} unreadable line(s) kept verbatim while rewriting (${bad.map((b) => `line ${b.line}`).join(', ')}).`);
       }
-      await writer.rewriteLines(file, next.map((entry) => entry.replacement ?? entry.raw));
+      await writer.rewriteLines(
+        file,
+        next.map((entry) => entry.replacement ?? entry.raw),
+      );
     });
   }
 

@@ -1,5 +1,18 @@
 import type { Thread, ThreadAssistantInfo, ThreadModelInfo } from '@jan/core';
-import { ANY_MODEL, DEFAULT_ENGINE, DEFAULT_THREAD_TITLE, compact, expectRecord, isArray, isFiniteNumber, isRecord, isString, optionalField, toMillis, within } from '@jan/core';
+import {
+  ANY_MODEL,
+  DEFAULT_ENGINE,
+  DEFAULT_THREAD_TITLE,
+  compact,
+  expectRecord,
+  isArray,
+  isFiniteNumber,
+  isRecord,
+  isString,
+  optionalField,
+  toMillis,
+  within,
+} from '@jan/core';
 
 const aString = [isString, 'a string'] as const;
 const aNumber = [isFiniteNumber, 'a number'] as const;

@@ -19,7 +19,12 @@ export interface ChatRunHooks {
  * told to cancel and the stream ends when it confirms, so the next turn never queues behind a
  * generation that is still running.
  */
-export async function* streamChat(worker: Pick<WorkerHandle, 'call'>, request: ChatCompletionRequest, signal: AbortSignal | undefined, hooks: ChatRunHooks): AsyncGenerator<ChatCompletionChunk> {
+export async function* streamChat(
+  worker: Pick<WorkerHandle, 'call'>,
+  request: ChatCompletionRequest,
+  signal: AbortSignal | undefined,
+  hooks: ChatRunHooks,
+): AsyncGenerator<ChatCompletionChunk> {
   const id = `chatcmpl-${newId()}`;
   const created = Math.floor(Date.now() / 1000);
   const chunk = (delta: ChatCompletionChunk['choices'][0]['delta'], finishReason: FinishReason = null): ChatCompletionChunk => ({
@@ -36,13 +41,17 @@ export async function* streamChat(worker: Pick<WorkerHandle, 'call'>, request: C
   const poke = () => wake?.();
   let outcome: { result: ResultOf<'chat'> } | { error: unknown } | undefined;
   const call = worker
-    .call('chat', { modelId: request.model, messages: request.messages, sampling: samplingOf(request) }, {
-      signal: cancel.signal,
-      onChunk: ({ text }) => {
-        texts.push(text);
-        poke();
+    .call(
+      'chat',
+      { modelId: request.model, messages: request.messages, sampling: samplingOf(request) },
+      {
+        signal: cancel.signal,
+        onChunk: ({ text }) => {
+          texts.push(text);
+          poke();
+        },
       },
-    })
+    )
     .then(
       (result) => (outcome = { result }),
       (error: unknown) => (outcome = { error }),

@@ -105,7 +105,12 @@ export class LlamaCppEngine implements InferenceEngine {
       const cancel = new AbortController();
       const call = worker.call(
         'complete',
-        { modelId, prefix: request.prefix, suffix: request.suffix, sampling: { maxTokens: request.max_tokens, temperature: request.temperature, stop: request.stop } },
+        {
+          modelId,
+          prefix: request.prefix,
+          suffix: request.suffix,
+          sampling: { maxTokens: request.max_tokens, temperature: request.temperature, stop: request.stop },
+        },
         { signal: cancel.signal },
       );
       const result = await raceAbort(call, signal, () => cancel.abort());

@@ -24,9 +24,24 @@ export const defaultSettings: LlamaCppSettings = {
 export const settingDescriptors: ExtensionSetting[] = [
   { key: 'threads', title: 'Threads', description: "CPU threads for llama.cpp. 0: the machine's physical cores.", value: defaultSettings.threads },
   { key: 'gpu', title: 'GPU', description: 'Use a GPU when one is found (auto) or always run on the CPU (off).', value: defaultSettings.gpu },
-  { key: 'contextSize', title: 'Context size', description: "Context length in tokens for chat (capped at the model's training context).", value: defaultSettings.contextSize },
-  { key: 'idleUnloadMinutes', title: 'Idle unload', description: 'Unload a model after this many minutes without use. 0: never.', value: defaultSettings.idleUnloadMinutes },
-  { key: 'transport', title: 'Worker transport', description: 'Where llama.cpp runs: a child process (process) or a worker thread (thread).', value: defaultSettings.transport },
+  {
+    key: 'contextSize',
+    title: 'Context size',
+    description: "Context length in tokens for chat (capped at the model's training context).",
+    value: defaultSettings.contextSize,
+  },
+  {
+    key: 'idleUnloadMinutes',
+    title: 'Idle unload',
+    description: 'Unload a model after this many minutes without use. 0: never.',
+    value: defaultSettings.idleUnloadMinutes,
+  },
+  {
+    key: 'transport',
+    title: 'Worker transport',
+    description: 'Where llama.cpp runs: a child process (process) or a worker thread (thread).',
+    value: defaultSettings.transport,
+  },
 ];
 
 /** Reads settings values of any origin, falling back to the default for anything out of range. */

@@ -11,12 +11,7 @@ export const readFreeSpace: FreeSpaceReader = async (folder) => {
 };
 
 /** Refuses, before anything is written, when `needed` bytes do not fit in `folder`. */
-export async function ensureFreeSpace(
-  folder: string,
-  needed: number,
-  reader: FreeSpaceReader,
-  what: string,
-): Promise<void> {
+export async function ensureFreeSpace(folder: string, needed: number, reader: FreeSpaceReader, what: string): Promise<void> {
   if (needed <= 0) return;
   await mkdir(folder, { recursive: true });
   const free = await reader(folder);

@@ -6,12 +6,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Logger } from '@jan/core';
-import {
-  parseChildMessage,
-  type ChildMessage,
-  type DownloadJob,
-  type ParentMessage,
-} from './downloader/protocol';
+import { parseChildMessage, type ChildMessage, type DownloadJob, type ParentMessage } from './downloader/protocol';
 import { ModelError } from './errors';
 
 export interface ResolvedDownload {
@@ -141,7 +136,9 @@ export function runDownloadChild(options: ChildDownloadOptions): Promise<Finishe
     child.on('error', (error) => fail(new ModelError('DOWNLOAD_FAILED', `The download process failed: ${error.message}`)));
     // 'close' comes after the IPC channel is drained, so a final 'done' is never mistaken for a crash.
     child.on('close', (code, exitSignal) =>
-      fail(new ModelError('DOWNLOAD_FAILED', `The download process exited unexpectedly (${exitSignal ?? `code ${code}`}); the partial file is kept for a retry.`)),
+      fail(
+        new ModelError('DOWNLOAD_FAILED', `The download process exited unexpectedly (${exitSignal ?? `code ${code}`}); the partial file is kept for a retry.`),
+      ),
     );
     send({ type: 'resolve', job: options.job });
   });

@@ -65,16 +65,21 @@ async function ensureNotInstalled(store: ModelStore, request: DownloadRequest, u
     throw new ModelError('INVALID_ID', `"${request.id}" is not a valid model id.`);
   }
   const { entries } = await store.list();
-  const installed = entries.find(
-    (entry) => entry.model.id === request.id || entry.model.sources.some((source) => source.url === uri),
-  );
+  const installed = entries.find((entry) => entry.model.id === request.id || entry.model.sources.some((source) => source.url === uri));
   if (installed) {
     throw new ModelError('ALREADY_INSTALLED', `"${installed.model.name}" (${installed.model.id}) is already installed.`);
   }
 }
 
 /** Moves the finished files into a new model folder and writes model.json; undoes the move on failure. */
-async function install(context: DownloaderContext, request: DownloadRequest, uri: string, sha256: string | undefined, entrypoint: string, files: string[]): Promise<Model> {
+async function install(
+  context: DownloaderContext,
+  request: DownloadRequest,
+  uri: string,
+  sha256: string | undefined,
+  entrypoint: string,
+  files: string[],
+): Promise<Model> {
   let header: GgufSummary;
   try {
     header = await readGgufHeader(entrypoint);

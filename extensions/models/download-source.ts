@@ -21,10 +21,7 @@ export function checkDownloadUri(input: string): string {
   }
   if (url.protocol === 'https:') return url.href;
   if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return url.href;
-  throw new ModelError(
-    'INVALID_SOURCE',
-    `"${uri}" cannot be downloaded: use an https:// URL, an hf:user/repo/file.gguf URI, or an http:// URL on 127.0.0.1.`,
-  );
+  throw new ModelError('INVALID_SOURCE', `"${uri}" cannot be downloaded: use an https:// URL, an hf:user/repo/file.gguf URI, or an http:// URL on 127.0.0.1.`);
 }
 
 export function checkSha256(sha256: string | undefined): string | undefined {

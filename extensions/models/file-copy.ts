@@ -24,12 +24,7 @@ export async function copyFileWithProgress(source: string, target: string, total
     },
   });
   try {
-    await pipeline(
-      createReadStream(source, { highWaterMark: 4 * 1024 * 1024 }),
-      counter,
-      createWriteStream(temp, { flags: 'wx' }),
-      { signal: options.signal },
-    );
+    await pipeline(createReadStream(source, { highWaterMark: 4 * 1024 * 1024 }), counter, createWriteStream(temp, { flags: 'wx' }), { signal: options.signal });
     const handle = await open(temp, 'r+');
     try {
       await handle.sync();

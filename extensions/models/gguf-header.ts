@@ -32,12 +32,41 @@ const READ_CHUNK = 1024 * 1024;
 
 /** [elements per block, bytes per block] by ggml type id, as llama.cpp's ggml reports them. */
 export const GGML_TYPE_SIZES: Readonly<Record<number, readonly [number, number]>> = {
-  0: [1, 4], 1: [1, 2], 2: [32, 18], 3: [32, 20], 6: [32, 22], 7: [32, 24], 8: [32, 34], 9: [32, 36],
-  10: [256, 84], 11: [256, 110], 12: [256, 144], 13: [256, 176], 14: [256, 210], 15: [256, 292],
-  16: [256, 66], 17: [256, 74], 18: [256, 98], 19: [256, 50], 20: [32, 18], 21: [256, 110],
-  22: [256, 82], 23: [256, 136], 24: [1, 1], 25: [1, 2], 26: [1, 4], 27: [1, 8], 28: [1, 8],
-  29: [256, 56], 30: [1, 2], 34: [256, 54], 35: [256, 66], 39: [32, 17], 40: [64, 36],
-  41: [128, 18], 42: [64, 18],
+  0: [1, 4],
+  1: [1, 2],
+  2: [32, 18],
+  3: [32, 20],
+  6: [32, 22],
+  7: [32, 24],
+  8: [32, 34],
+  9: [32, 36],
+  10: [256, 84],
+  11: [256, 110],
+  12: [256, 144],
+  13: [256, 176],
+  14: [256, 210],
+  15: [256, 292],
+  16: [256, 66],
+  17: [256, 74],
+  18: [256, 98],
+  19: [256, 50],
+  20: [32, 18],
+  21: [256, 110],
+  22: [256, 82],
+  23: [256, 136],
+  24: [1, 1],
+  25: [1, 2],
+  26: [1, 4],
+  27: [1, 8],
+  28: [1, 8],
+  29: [256, 56],
+  30: [1, 2],
+  34: [256, 54],
+  35: [256, 66],
+  39: [32, 17],
+  40: [64, 36],
+  41: [128, 18],
+  42: [64, 18],
 };
 
 /** Metadata value types: fixed byte sizes (strings and arrays are walked). */
@@ -107,17 +136,28 @@ class Cursor {
 async function readScalar(cursor: Cursor, type: number): Promise<Scalar> {
   const raw = await cursor.bytes(SCALAR_SIZES[type]!);
   switch (type) {
-    case 0: return raw.readUInt8(0);
-    case 1: return raw.readInt8(0);
-    case 2: return raw.readUInt16LE(0);
-    case 3: return raw.readInt16LE(0);
-    case 4: return raw.readUInt32LE(0);
-    case 5: return raw.readInt32LE(0);
-    case 6: return raw.readFloatLE(0);
-    case 7: return raw.readUInt8(0) !== 0;
-    case 10: return Number(raw.readBigUInt64LE(0));
-    case 11: return Number(raw.readBigInt64LE(0));
-    default: return raw.readDoubleLE(0);
+    case 0:
+      return raw.readUInt8(0);
+    case 1:
+      return raw.readInt8(0);
+    case 2:
+      return raw.readUInt16LE(0);
+    case 3:
+      return raw.readInt16LE(0);
+    case 4:
+      return raw.readUInt32LE(0);
+    case 5:
+      return raw.readInt32LE(0);
+    case 6:
+      return raw.readFloatLE(0);
+    case 7:
+      return raw.readUInt8(0) !== 0;
+    case 10:
+      return Number(raw.readBigUInt64LE(0));
+    case 11:
+      return Number(raw.readBigInt64LE(0));
+    default:
+      return raw.readDoubleLE(0);
   }
 }
 

@@ -51,7 +51,7 @@ export function buildModelRecord(input: ModelRecordInput, now = Date.now()): Mod
       size: header.fileSize,
       ...(input.sha256 ? { sha256: input.sha256 } : {}),
       ...(header.architecture ? { architecture: header.architecture } : {}),
-      ...(input.license ?? header.license ? { license: input.license ?? header.license } : {}),
+      ...((input.license ?? header.license) ? { license: input.license ?? header.license } : {}),
     },
     engine: DEFAULT_ENGINE,
   };

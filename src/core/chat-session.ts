@@ -78,6 +78,11 @@ export class ChatSession {
     return true;
   }
 
+  /** Stops the reply being written in the open thread, if any. */
+  stopActive(): void {
+    if (this.activeId) this.deps.conversation.stop(this.activeId);
+  }
+
   /** An empty chat: no thread until the first message, no pending choice. */
   async startNew(): Promise<void> {
     this.pendingChoice = {};

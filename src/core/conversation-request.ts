@@ -92,13 +92,7 @@ export async function buildChatRequest(input: RequestInput): Promise<BuiltReques
  * Keeps the newest turns that fit `contextSize` minus the room kept for the reply, counting from
  * the newest backwards so a long thread costs only the turns that fit.
  */
-async function fitTurns(
-  turns: Turn[],
-  system: ChatMessage[],
-  contextSize: number,
-  maxTokens: number | undefined,
-  input: RequestInput,
-): Promise<Turn[]> {
+async function fitTurns(turns: Turn[], system: ChatMessage[], contextSize: number, maxTokens: number | undefined, input: RequestInput): Promise<Turn[]> {
   const count = async (message: ChatMessage, key?: string): Promise<number> => {
     const cacheKey = key && `${input.model.id}:${key}`;
     const cached = cacheKey ? input.tokenCache?.get(cacheKey) : undefined;

@@ -58,7 +58,7 @@ export function formatJson(value: unknown): string {
 }
 
 /**
- * The `.jan` folder every extension reads and writes through (DESIGN §4). Reads never write;
+ * The `.jan` folder every extension reads and writes through (docs/ARCHITECTURE.md, "Durability rules"). Reads never write;
  * writes are atomic or single-line appends, serialized per lock target within the process and
  * across processes, and the folder (with its `.gitignore`) is created on the first write only.
  */
@@ -130,9 +130,7 @@ export class DataFolder {
       if ((error as { code?: string }).code === 'ENOENT') return [];
       throw toStoreError(error, 'list', folder);
     }
-    return entries
-      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && !entry.name.endsWith('.lock'))
-      .map((entry) => entry.name);
+    return entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && !entry.name.endsWith('.lock')).map((entry) => entry.name);
   }
 
   /**
@@ -167,7 +165,9 @@ export class DataFolder {
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code === 'EEXIST' || code === 'ENOTDIR') {
-        throw new StoreError('NOT_A_FOLDER', `Cannot use ${this.root} as the Jan data folder: it or a parent is a file, not a folder.`, this.root, { cause: error });
+        throw new StoreError('NOT_A_FOLDER', `Cannot use ${this.root} as the Jan data folder: it or a parent is a file, not a folder.`, this.root, {
+          cause: error,
+        });
       }
       throw toStoreError(error, 'create the data folder', this.root);
     }

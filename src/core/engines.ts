@@ -1,12 +1,4 @@
-import type {
-  ChatCompletionChunk,
-  ChatCompletionRequest,
-  CompletionRequest,
-  CompletionResult,
-  FinishReason,
-  Model,
-  ModelSettings,
-} from './types';
+import type { ChatCompletionChunk, ChatCompletionRequest, CompletionRequest, CompletionResult, FinishReason, Model, ModelSettings } from './types';
 
 export type EngineState = 'idle' | 'loading' | 'ready' | 'generating' | 'error';
 

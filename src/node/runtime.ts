@@ -1,12 +1,4 @@
-import {
-  ConversationService,
-  InferenceService,
-  InlineCompletionService,
-  JanCore,
-  type ExtensionFailure,
-  type Logger,
-  type ModelPurpose,
-} from '@jan/core';
+import { ConversationService, InferenceService, InlineCompletionService, JanCore, type ExtensionFailure, type Logger, type ModelPurpose } from '@jan/core';
 import { JanAssistantsExtension } from '../../extensions/assistants';
 import { JanConversationalExtension } from '../../extensions/conversational';
 import { LlamaCppExtension } from '../../extensions/llamacpp';

@@ -10,10 +10,7 @@ export const MAX_TITLE_LENGTH = 500;
 export const MAX_PAGE_SIZE = 2000;
 
 /** Thread and message ids name folders and lines in `.jan`: no separators, no dot-only names. */
-export const IdSchema = v.pipe(
-  v.string(),
-  v.regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'Invalid id.'),
-);
+export const IdSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'Invalid id.'));
 
 /** True when `id` can travel in the protocol (and name a folder in `.jan`). */
 export function isProtocolId(id: string): boolean {
@@ -73,7 +70,9 @@ export const ThreadSettingsSchema = v.object({
   instructions: v.pipe(v.string(), v.maxLength(100_000, 'Instructions are limited to 100,000 characters.')),
   temperature: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0, 'Temperature is 0 to 2.'), v.maxValue(2, 'Temperature is 0 to 2.'))),
   maxTokens: v.optional(v.pipe(v.number(), v.integer('Max tokens is a whole number.'), v.minValue(1, 'Max tokens is at least 1.'), v.maxValue(1_000_000))),
-  contextLength: v.optional(v.pipe(v.number(), v.integer('Context length is a whole number.'), v.minValue(256, 'Context length is at least 256.'), v.maxValue(10_000_000))),
+  contextLength: v.optional(
+    v.pipe(v.number(), v.integer('Context length is a whole number.'), v.minValue(256, 'Context length is at least 256.'), v.maxValue(10_000_000)),
+  ),
 });
 export type ThreadSettings = v.InferOutput<typeof ThreadSettingsSchema>;
 

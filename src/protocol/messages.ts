@@ -29,10 +29,25 @@ export type HostAction = v.InferOutput<typeof HostActionSchema>;
 
 export const WebviewMessageSchema = v.variant('type', [
   v.object({ type: v.literal('ready') }),
-  v.object({ type: v.literal('send'), threadId: v.nullable(IdSchema), text: v.pipe(TextSchema, v.check((text) => text.trim().length > 0, 'The message is empty.')) }),
+  v.object({
+    type: v.literal('send'),
+    threadId: v.nullable(IdSchema),
+    text: v.pipe(
+      TextSchema,
+      v.check((text) => text.trim().length > 0, 'The message is empty.'),
+    ),
+  }),
   v.object({ type: v.literal('stop'), threadId: IdSchema }),
   v.object({ type: v.literal('regenerate'), threadId: IdSchema, messageId: v.optional(IdSchema) }),
-  v.object({ type: v.literal('editAndResend'), threadId: IdSchema, messageId: IdSchema, text: v.pipe(TextSchema, v.check((text) => text.trim().length > 0, 'The message is empty.')) }),
+  v.object({
+    type: v.literal('editAndResend'),
+    threadId: IdSchema,
+    messageId: IdSchema,
+    text: v.pipe(
+      TextSchema,
+      v.check((text) => text.trim().length > 0, 'The message is empty.'),
+    ),
+  }),
   v.object({ type: v.literal('deleteMessage'), threadId: IdSchema, messageId: IdSchema }),
   v.object({ type: v.literal('newThread') }),
   v.object({ type: v.literal('selectThread'), threadId: IdSchema }),

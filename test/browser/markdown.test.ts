@@ -40,7 +40,16 @@ describe('escapeHtml and fences', () => {
 describe('renderMarkdown', () => {
   it('renders Markdown structure', () => {
     const out = render('# Title\n\nSome **bold**, *em*, ~~gone~~ and `code`.\n\n- one\n- two\n\n> quoted\n\n| a | b |\n| - | - |\n| 1 | 2 |');
-    for (const part of ['<h1>Title</h1>', '<strong>bold</strong>', '<em>em</em>', '<del>gone</del>', '<code>code</code>', '<li>one</li>', '<blockquote>', '<td>1</td>']) {
+    for (const part of [
+      '<h1>Title</h1>',
+      '<strong>bold</strong>',
+      '<em>em</em>',
+      '<del>gone</del>',
+      '<code>code</code>',
+      '<li>one</li>',
+      '<blockquote>',
+      '<td>1</td>',
+    ]) {
       expect(out).toContain(part);
     }
   });
@@ -72,7 +81,9 @@ describe('renderMarkdown', () => {
   });
 
   it('never loads an image: it becomes a link to open, or a label', () => {
-    expect(render('![cat](https://example.com/cat.png)')).toBe('<p><a href="https://example.com/cat.png" title="https://example.com/cat.png" rel="noreferrer noopener">[image: cat]</a></p>\n');
+    expect(render('![cat](https://example.com/cat.png)')).toBe(
+      '<p><a href="https://example.com/cat.png" title="https://example.com/cat.png" rel="noreferrer noopener">[image: cat]</a></p>\n',
+    );
     expect(render('![](javascript:x)')).toBe('<p>[image: untitled]</p>\n');
   });
 
@@ -98,9 +109,29 @@ describe('renderMarkdown', () => {
 
 describe('IncrementalMarkdown', () => {
   const reply = [
-    'Setext title', '============', '', 'Text with `code` and [a link](https://example.com).', '',
-    '1. First:', '', '   ```python', '   def f(x):', '       return x * 2', '   ```', '', '2. Second.', '',
-    '> quote', '', '| a | b |', '| - | - |', '| 1 | 2 |', '', 'Closing', '---', 'after.',
+    'Setext title',
+    '============',
+    '',
+    'Text with `code` and [a link](https://example.com).',
+    '',
+    '1. First:',
+    '',
+    '   ```python',
+    '   def f(x):',
+    '       return x * 2',
+    '   ```',
+    '',
+    '2. Second.',
+    '',
+    '> quote',
+    '',
+    '| a | b |',
+    '| - | - |',
+    '| 1 | 2 |',
+    '',
+    'Closing',
+    '---',
+    'after.',
   ].join('\n');
 
   it('ends exactly as the whole text rendered at once, however it was cut', () => {

@@ -32,18 +32,25 @@ export function writeMachineSettings(userDataDir, settings) {
 export function writeUserSettings(userDataDir, settings) {
   const dir = path.join(userDataDir, 'User');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'settings.json'), `${JSON.stringify({
-    'workbench.startupEditor': 'none',
-    'workbench.tips.enabled': false,
-    'workbench.welcomePage.walkthroughs.openOnInstall': false,
-    'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false,
-    'extensions.ignoreRecommendations': true,
-    'telemetry.telemetryLevel': 'off',
-    'update.mode': 'none',
-    'security.workspace.trust.enabled': false,
-    ...settings,
-  }, null, 2)}\n`);
+  writeFileSync(
+    path.join(dir, 'settings.json'),
+    `${JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'workbench.tips.enabled': false,
+        'workbench.welcomePage.walkthroughs.openOnInstall': false,
+        'extensions.autoCheckUpdates': false,
+        'extensions.autoUpdate': false,
+        'extensions.ignoreRecommendations': true,
+        'telemetry.telemetryLevel': 'off',
+        'update.mode': 'none',
+        'security.workspace.trust.enabled': false,
+        ...settings,
+      },
+      null,
+      2,
+    )}\n`,
+  );
 }
 
 /** code-server keeps a config.yaml under XDG_CONFIG_HOME: keep it inside the run, not in $HOME. */
@@ -52,9 +59,14 @@ function isolatedEnv(userDataDir) {
 }
 
 export function installExtension(tools, { vsix, userDataDir, extensionsDir }) {
-  const result = spawnSync(tools.node24.node, [tools.codeServer.entry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix, '--force'], {
-    encoding: 'utf8', env: { ...process.env, ...isolatedEnv(userDataDir) },
-  });
+  const result = spawnSync(
+    tools.node24.node,
+    [tools.codeServer.entry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix, '--force'],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, ...isolatedEnv(userDataDir) },
+    },
+  );
   if (result.status !== 0) throw new Error(`Installing ${vsix} failed (exit ${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
   return result.stdout.trim();
 }
@@ -105,19 +117,27 @@ function startGroup(command, args, { logFile, env }) {
  * Resolves once /healthz answers.
  */
 export async function startCodeServer(tools, { userDataDir, extensionsDir, workspace, logFile, port: wantedPort }) {
-  const port = wantedPort ?? await freePort();
-  const server = startGroup(tools.node24.node, [
-    tools.codeServer.entry,
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
-    '--disable-telemetry',
-    '--disable-update-check',
-    '--disable-workspace-trust',
-    '--disable-getting-started-override',
-    workspace,
-  ], { logFile, env: isolatedEnv(userDataDir) });
+  const port = wantedPort ?? (await freePort());
+  const server = startGroup(
+    tools.node24.node,
+    [
+      tools.codeServer.entry,
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      extensionsDir,
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      workspace,
+    ],
+    { logFile, env: isolatedEnv(userDataDir) },
+  );
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitForHealthy(`${url}/healthz`, server.child, 60_000);
@@ -134,18 +154,27 @@ export async function startCodeServer(tools, { userDataDir, extensionsDir, works
  */
 export async function startTestServer(tools, { dataDir, extensionsDir, logFile }) {
   const port = await freePort();
-  const server = startGroup(tools.node24.node, [
-    tools.codeServer.serverMain,
-    '--host', '127.0.0.1',
-    '--port', String(port),
-    '--without-connection-token',
-    '--accept-server-license-terms',
-    '--enable-smoke-test-driver',
-    '--user-data-dir', dataDir,
-    '--server-data-dir', dataDir,
-    '--extensions-dir', extensionsDir,
-    '--disable-telemetry',
-  ], { logFile });
+  const server = startGroup(
+    tools.node24.node,
+    [
+      tools.codeServer.serverMain,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--without-connection-token',
+      '--accept-server-license-terms',
+      '--enable-smoke-test-driver',
+      '--user-data-dir',
+      dataDir,
+      '--server-data-dir',
+      dataDir,
+      '--extensions-dir',
+      extensionsDir,
+      '--disable-telemetry',
+    ],
+    { logFile },
+  );
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitForHealthy(`${url}/version`, server.child, 60_000);

@@ -21,7 +21,8 @@ export function createWorkspace(dir) {
 
 export function createUiFixture({ projectRoot, runDir }) {
   const modelSource = path.join(testModelsSource(projectRoot), TEST_MODEL_FILE);
-  if (!existsSync(modelSource)) throw new Error(`The test model ${modelSource} is missing (set JAN_TEST_MODELS_DIR to the folder that holds ${TEST_MODEL_FILE})`);
+  if (!existsSync(modelSource))
+    throw new Error(`The test model ${modelSource} is missing (set JAN_TEST_MODELS_DIR to the folder that holds ${TEST_MODEL_FILE})`);
   const fixture = {
     userDataDir: path.join(runDir, 'user-data'),
     extensionsDir: path.join(runDir, 'extensions'),
@@ -58,9 +59,11 @@ export function collectLogs(userDataDir, artifactsDir) {
 function extensionHostLogDirs(userDataDir) {
   const logs = path.join(userDataDir, 'logs');
   if (!existsSync(logs)) return [];
-  return readdirSync(logs).flatMap((session) => readdirSync(path.join(logs, session))
-    .filter((entry) => entry.startsWith('exthost'))
-    .map((host) => path.join(logs, session, host)));
+  return readdirSync(logs).flatMap((session) =>
+    readdirSync(path.join(logs, session))
+      .filter((entry) => entry.startsWith('exthost'))
+      .map((host) => path.join(logs, session, host)),
+  );
 }
 
 function fileLines(file) {
@@ -69,7 +72,9 @@ function fileLines(file) {
 
 /** Lines of every extension-host log under the user-data dir that match `pattern`. */
 export function extensionHostLogLines(userDataDir, pattern) {
-  return extensionHostLogDirs(userDataDir).flatMap((dir) => fileLines(path.join(dir, 'remoteexthost.log'))).filter((line) => pattern.test(line));
+  return extensionHostLogDirs(userDataDir)
+    .flatMap((dir) => fileLines(path.join(dir, 'remoteexthost.log')))
+    .filter((line) => pattern.test(line));
 }
 
 /** Lines of the extension's own log channels (a LogOutputChannel writes <extension id>/<name>.log). */

@@ -47,12 +47,18 @@ function parseArgs(argv) {
     else if (flag === '--keep') options.keep = true;
     else if (flag === '--break-activation') options.breakActivation = true;
     else if (flag === '--steps') {
-      const wanted = new Set(value().split(',').map((name) => name.trim()));
+      const wanted = new Set(
+        value()
+          .split(',')
+          .map((name) => name.trim()),
+      );
       options.steps = Object.keys(STEPS).filter((name) => wanted.delete(name));
       if (wanted.size > 0) throw new Error(`Unknown step(s) ${[...wanted].join(', ')}; steps: ${Object.keys(STEPS).join(', ')}`);
-    }
-    else if (flag === '--timeout-minutes') options.timeoutMinutes = Number(value());
-    else throw new Error(`Unknown argument ${argv[index]}. Usage: node test/e2e/run.mjs [--only suite|ui] [--vsix file.vsix] [--keep] [--timeout-minutes N] [--break-activation] [--steps a,b,c]`);
+    } else if (flag === '--timeout-minutes') options.timeoutMinutes = Number(value());
+    else
+      throw new Error(
+        `Unknown argument ${argv[index]}. Usage: node test/e2e/run.mjs [--only suite|ui] [--vsix file.vsix] [--keep] [--timeout-minutes N] [--break-activation] [--steps a,b,c]`,
+      );
   }
   if (options.only && !['suite', 'ui'].includes(options.only)) throw new Error('--only takes suite or ui');
   return options;
@@ -92,7 +98,11 @@ async function finish(exitCode, reason) {
   writeFileSync(path.join(artifactsDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   if (runDir && exitCode === 0 && !options.keep) rmSync(runDir, { recursive: true, force: true });
   else if (runDir) log(`kept the run folder ${runDir}`);
-  log(exitCode === 0 ? `PASSED in ${summary.totalSeconds} s; artifacts in ${artifactsDir}` : `FAILED (${reason}) after ${summary.totalSeconds} s; artifacts in ${artifactsDir}`);
+  log(
+    exitCode === 0
+      ? `PASSED in ${summary.totalSeconds} s; artifacts in ${artifactsDir}`
+      : `FAILED (${reason}) after ${summary.totalSeconds} s; artifacts in ${artifactsDir}`,
+  );
   process.exit(exitCode);
 }
 
@@ -101,7 +111,10 @@ function install(tools, vsix, { userDataDir, extensionsDir }) {
   log(installExtension(tools, { vsix, userDataDir, extensionsDir }).split('\n').pop());
   const dir = installedExtensionDir(extensionsDir, extensionId);
   if (options.breakActivation) {
-    appendFileSync(path.join(dir, manifest.main), "\nmodule.exports = { ...module.exports, activate() { throw new Error('activation broken on purpose (--break-activation)'); } };\n");
+    appendFileSync(
+      path.join(dir, manifest.main),
+      "\nmodule.exports = { ...module.exports, activate() { throw new Error('activation broken on purpose (--break-activation)'); } };\n",
+    );
     log(`broke activate() in ${dir} on purpose: this run must fail`);
   }
   return dir;
@@ -127,8 +140,15 @@ async function runUi(tools, vsix) {
   cleanups.push(() => browser.close());
   const page = await newPage(browser);
   const context = {
-    page, server, fixture, manifest, extensionId, tools,
-    record: (key, value) => { summary.measurements[key] = value; },
+    page,
+    server,
+    fixture,
+    manifest,
+    extensionId,
+    tools,
+    record: (key, value) => {
+      summary.measurements[key] = value;
+    },
   };
   for (const [index, name] of options.steps.entries()) {
     const run = STEPS[name];
@@ -148,7 +168,10 @@ async function runUi(tools, vsix) {
     log(`  ✓ ${name} (${elapsed(since)} s)`);
   }
   const activation = summary.measurements.activation;
-  if (activation) log(`activation of ${extensionId}: ${activation.activationMs} ms as VS Code counts it = load code ${activation.loadCodeMs} ms (require() itself ${activation.requireMs ?? 'not in the snapshot'} ms) + activate() ${activation.callActivateMs} ms; returned promise ${activation.finishActivateMs} ms; event ${activation.event}`);
+  if (activation)
+    log(
+      `activation of ${extensionId}: ${activation.activationMs} ms as VS Code counts it = load code ${activation.loadCodeMs} ms (require() itself ${activation.requireMs ?? 'not in the snapshot'} ms) + activate() ${activation.callActivateMs} ms; returned promise ${activation.finishActivateMs} ms; event ${activation.event}`,
+    );
 }
 
 async function main() {
@@ -156,11 +179,13 @@ async function main() {
   mkdirSync(artifactsDir, { recursive: true });
   runDir = mkdtempSync(path.join(tmpdir(), 'jan-e2e-'));
   const tools = await phase('tools', () => ensureTools({ log }));
-  const vsix = options.vsix ?? (await phase('package', async () => {
-    const packaged = await packageExtension({ log });
-    summary.measurements.vsix = { file: packaged.vsix, bytes: packaged.sizeBytes, files: packaged.files.length };
-    return packaged.vsix;
-  }));
+  const vsix =
+    options.vsix ??
+    (await phase('package', async () => {
+      const packaged = await packageExtension({ log });
+      summary.measurements.vsix = { file: packaged.vsix, bytes: packaged.sizeBytes, files: packaged.files.length };
+      return packaged.vsix;
+    }));
 
   if (options.only !== 'ui') {
     await phase('integration suite', async () => {
@@ -187,10 +212,13 @@ process.on('SIGINT', () => void finish(130, 'interrupted'));
 process.on('SIGTERM', () => void finish(143, 'terminated'));
 const timer = setTimeout(() => void finish(1, `timed out after ${options.timeoutMinutes} min`), options.timeoutMinutes * 60_000);
 main().then(
-  () => { clearTimeout(timer); return finish(0); },
+  () => {
+    clearTimeout(timer);
+    return finish(0);
+  },
   (error) => {
     clearTimeout(timer);
-    console.error(error instanceof Error ? error.stack ?? error.message : error);
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
     return finish(1, error instanceof Error ? error.message.split('\n')[0] : String(error));
   },
 );

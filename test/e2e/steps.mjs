@@ -8,8 +8,18 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { extensionHostLogLines, installedExtensionDir, janLogLines, TEST_MODEL_ID } from './fixture.mjs';
 import {
-  activeEditorText, openFileFromExplorer, openViewContainer, openWorkbench, outputChannelName, outputPanelText, paletteLabels,
-  cursorPosition, runCommand, selectAllInEditor, typeInEditor, webviewFrame,
+  activeEditorText,
+  openFileFromExplorer,
+  openViewContainer,
+  openWorkbench,
+  outputChannelName,
+  outputPanelText,
+  paletteLabels,
+  cursorPosition,
+  runCommand,
+  selectAllInEditor,
+  typeInEditor,
+  webviewFrame,
 } from './workbench.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -25,7 +35,10 @@ export function paletteTitles(manifest) {
 export async function workbenchLoads({ page, server, fixture }) {
   await openWorkbench(page, server.workbenchUrl);
   const files = await page.locator('.explorer-folders-view .monaco-list-row').allInnerTexts();
-  assert.ok(files.some((name) => name.includes('math_utils.py')), `the Explorer shows the workspace (${fixture.workspace}); rows: ${files.join(', ')}`);
+  assert.ok(
+    files.some((name) => name.includes('math_utils.py')),
+    `the Explorer shows the workspace (${fixture.workspace}); rows: ${files.join(', ')}`,
+  );
 }
 
 export async function janViewOpensChat({ page, manifest }) {
@@ -74,14 +87,21 @@ export async function measureActivation({ page, extensionId, record }) {
   const text = await activeEditorText(page);
   const row = text.split('\n').find((line) => line.startsWith(`| ${extensionId} `));
   assert.ok(row, `Startup Performance has an activation row for ${extensionId}`);
-  const [, eager, loadCode, callActivate, finishActivate, event] = row.split('|').map((cell) => cell.trim()).filter(Boolean);
+  const [, eager, loadCode, callActivate, finishActivate, event] = row
+    .split('|')
+    .map((cell) => cell.trim())
+    .filter(Boolean);
   // The extension host's raw marks around require() are a snapshot taken early: present only when
   // Jan activated before it (null otherwise).
   const mark = (name) => Number(new RegExp(`code/extHost/${name}/${extensionId.replace(/\./g, '\\.')}\\s+(\\d+)`).exec(text)?.[1]);
   const requireMs = mark('didLoadExtensionCode') - mark('willLoadExtensionCode');
   const stats = {
-    eager: eager === 'true', event, loadCodeMs: Number(loadCode), callActivateMs: Number(callActivate),
-    finishActivateMs: Number(finishActivate), requireMs: Number.isFinite(requireMs) ? requireMs : null,
+    eager: eager === 'true',
+    event,
+    loadCodeMs: Number(loadCode),
+    callActivateMs: Number(callActivate),
+    finishActivateMs: Number(finishActivate),
+    requireMs: Number.isFinite(requireMs) ? requireMs : null,
   };
   assert.ok(Number.isFinite(stats.loadCodeMs) && Number.isFinite(stats.callActivateMs), `activation numbers for ${extensionId}: ${row}`);
   stats.activationMs = stats.loadCodeMs + stats.callActivateMs;
@@ -106,7 +126,10 @@ export async function noErrorsLogged({ fixture, extensionId }) {
 export async function packagedRuntimeLoadsModel({ tools, fixture, extensionId, record }) {
   const extensionDir = installedExtensionDir(fixture.extensionsDir, extensionId);
   const result = spawnSync(tools.node24.node, [path.join(here, 'packaged-runtime-check.mjs'), extensionDir, fixture.modelFile], {
-    encoding: 'utf8', timeout: 120_000, cwd: fixture.workspace, env: { ...process.env, NODE_PATH: '' },
+    encoding: 'utf8',
+    timeout: 120_000,
+    cwd: fixture.workspace,
+    env: { ...process.env, NODE_PATH: '' },
   });
   assert.equal(result.status, 0, `node-llama-cpp from ${extensionDir} failed:\n${result.stdout}\n${result.stderr}`);
   const report = JSON.parse(result.stdout.trim().split('\n').pop());
@@ -139,7 +162,10 @@ async function chooseFileInSimpleDialog(page, file) {
   await input.waitFor({ state: 'visible' });
   for (let attempt = 0; ; attempt += 1) {
     await input.fill(file);
-    const shown = await listed.waitFor({ state: 'visible', timeout: 2000 }).then(() => true, () => false);
+    const shown = await listed.waitFor({ state: 'visible', timeout: 2000 }).then(
+      () => true,
+      () => false,
+    );
     await page.waitForTimeout(300);
     if (shown && (await input.inputValue()) === file) break;
     if (attempt >= 10) throw new Error(`The file dialog never listed ${file} (its path: ${await input.inputValue()})`);
@@ -173,7 +199,13 @@ async function watchLastReply(page, { timeoutMs = 60_000, until = 'done' } = {})
   const lengths = [];
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const [text, className] = await Promise.all([reply.locator('.markdown').innerText().catch(() => ''), reply.getAttribute('class')]);
+    const [text, className] = await Promise.all([
+      reply
+        .locator('.markdown')
+        .innerText()
+        .catch(() => ''),
+      reply.getAttribute('class'),
+    ]);
     if (lengths.at(-1) !== text.length) lengths.push(text.length);
     const status = /status-(\w+)/.exec(className ?? '')?.[1];
     if (until === 'streaming' && status === 'pending' && text.length > 0) return { lengths, status, text };
@@ -208,7 +240,10 @@ export async function threadsOnDisk({ fixture, record }) {
   assert.ok(threads.length > 0, 'a thread folder with thread.json');
   const thread = JSON.parse(readFileSync(path.join(threadsDir, threads[0], 'thread.json'), 'utf8'));
   assert.equal(thread.object, 'thread');
-  const messages = readFileSync(path.join(threadsDir, threads[0], 'messages.jsonl'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  const messages = readFileSync(path.join(threadsDir, threads[0], 'messages.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
   const roles = new Set(messages.map((message) => message.role));
   assert.ok(roles.has('user') && roles.has('assistant'), `messages.jsonl holds both sides (roles: ${[...roles].join(', ')})`);
   record('threads', { count: threads.length, messages: messages.length, title: thread.title });
@@ -267,8 +302,10 @@ export async function inlineCompletionGhostText({ page, fixture, extensionId }) 
     await page.waitForTimeout(100);
     accepted = await cursorPosition(page);
   }
-  assert.ok(accepted.line > typedEnd.line || accepted.column > typedEnd.column,
-    `Tab accepted the ghost text: the cursor moved from ${JSON.stringify(typedEnd)} to ${JSON.stringify(accepted)}`);
+  assert.ok(
+    accepted.line > typedEnd.line || accepted.column > typedEnd.column,
+    `Tab accepted the ghost text: the cursor moved from ${JSON.stringify(typedEnd)} to ${JSON.stringify(accepted)}`,
+  );
 }
 
 export async function commandOnSelection({ page }) {

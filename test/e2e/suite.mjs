@@ -14,7 +14,10 @@ import { launchBrowser, newPage, screenshot } from './workbench.mjs';
 /** index.ts prefixes the mocha reporter's lines with this; the rest is the workbench's own log. */
 const SUITE_LINE_PREFIX = '[jan-suite] ';
 
-export async function runIntegrationSuite(tools, { extensionPath, suitePath, workspace, runDir, artifactsDir, onCleanup, timeoutMs = 180_000, log = console.log }) {
+export async function runIntegrationSuite(
+  tools,
+  { extensionPath, suitePath, workspace, runDir, artifactsDir, onCleanup, timeoutMs = 180_000, log = console.log },
+) {
   const server = await startTestServer(tools, {
     dataDir: path.join(runDir, 'suite-data'),
     extensionsDir: path.join(runDir, 'suite-extensions'),
@@ -29,7 +32,9 @@ export async function runIntegrationSuite(tools, { extensionPath, suitePath, wor
   const logFile = path.join(artifactsDir, 'integration-suite.log');
   mkdirSync(artifactsDir, { recursive: true });
   let settle;
-  const exited = new Promise((resolve) => { settle = resolve; });
+  const exited = new Promise((resolve) => {
+    settle = resolve;
+  });
   await page.exposeFunction('codeAutomationLog', (type, args) => {
     const line = format(...(Array.isArray(args) ? args : [args]));
     output.push(line);
@@ -46,12 +51,15 @@ export async function runIntegrationSuite(tools, { extensionPath, suitePath, wor
   await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`);
 
   let timer;
-  const timedOut = new Promise((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); });
+  const timedOut = new Promise((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
   const exitCode = await Promise.race([exited, timedOut]);
   clearTimeout(timer);
   await screenshot(page, artifactsDir, 'suite-end');
   await browser.close();
   await server.stop();
-  if (exitCode === 'timeout') throw new Error(`The integration suite did not finish within ${timeoutMs / 1000} s (server log: ${path.join(runDir, 'suite-server.log')})`);
+  if (exitCode === 'timeout')
+    throw new Error(`The integration suite did not finish within ${timeoutMs / 1000} s (server log: ${path.join(runDir, 'suite-server.log')})`);
   return { exitCode, output };
 }

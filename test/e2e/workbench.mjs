@@ -5,7 +5,15 @@ import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+];
 
 export async function launchBrowser(executablePath) {
   return chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
@@ -53,7 +61,10 @@ export async function runCommand(page, title, timeoutMs = 30_000) {
     try {
       await row.waitFor({ state: 'visible', timeout: 3000 });
       await row.click();
-      await page.locator('.quick-input-widget').waitFor({ state: 'hidden' }).catch(() => undefined);
+      await page
+        .locator('.quick-input-widget')
+        .waitFor({ state: 'hidden' })
+        .catch(() => undefined);
       return;
     } catch (error) {
       await page.keyboard.press('Escape');

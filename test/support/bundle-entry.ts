@@ -10,11 +10,7 @@ import { aliases } from '../../build-aliases.mjs';
  * that Node resolves the external node-llama-cpp from the project's node_modules at run time.
  * Benchmarks, bundled as ESM themselves (no `__dirname`), pass the project root.
  */
-export async function bundleEntry(
-  entry: string,
-  name = path.basename(entry, '.ts'),
-  projectRoot = path.resolve(__dirname, '../..'),
-): Promise<string> {
+export async function bundleEntry(entry: string, name = path.basename(entry, '.ts'), projectRoot = path.resolve(__dirname, '../..')): Promise<string> {
   const bundles = path.join(projectRoot, 'out', 'test-bundles');
   mkdirSync(bundles, { recursive: true });
   const outdir = mkdtempSync(path.join(bundles, `${name}-`));

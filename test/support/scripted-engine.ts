@@ -138,6 +138,10 @@ export class ScriptedEngine implements InferenceEngine {
   }
 }
 
-function chunk(model: string, delta: ChatCompletionChunk['choices'][0]['delta'], finish: ChatCompletionChunk['choices'][0]['finish_reason']): ChatCompletionChunk {
+function chunk(
+  model: string,
+  delta: ChatCompletionChunk['choices'][0]['delta'],
+  finish: ChatCompletionChunk['choices'][0]['finish_reason'],
+): ChatCompletionChunk {
   return { id: 'scripted', object: 'chat.completion.chunk', created: 0, model, choices: [{ index: 0, delta, finish_reason: finish }] };
 }

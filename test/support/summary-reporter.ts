@@ -12,11 +12,7 @@ export interface RunSummary {
  * with no failed test of its own (a throwing `afterAll`) counts once; so does every unhandled
  * error, and an interrupted run. Only a test skipped on purpose (`it.skip`, `it.todo`) is skipped.
  */
-export function summarizeRun(
-  modules: ReadonlyArray<TestModule>,
-  unhandledErrors: ReadonlyArray<SerializedError>,
-  reason: TestRunEndReason,
-): RunSummary {
+export function summarizeRun(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>, reason: TestRunEndReason): RunSummary {
   const summary: RunSummary = { passed: 0, failed: 0, skipped: 0 };
   for (const module of modules) {
     const moduleFailed = module.state() === 'failed' || module.errors().length > 0;

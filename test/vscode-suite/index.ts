@@ -14,7 +14,10 @@ export async function run(): Promise<void> {
     for (const line of format(...data).split('\n')) console.log(`${SUITE_LINE_PREFIX} ${line}`);
   };
   const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 30_000, reporter: 'spec' });
-  const files = fs.readdirSync(__dirname).filter((file) => file.endsWith('.test.js')).sort();
+  const files = fs
+    .readdirSync(__dirname)
+    .filter((file) => file.endsWith('.test.js'))
+    .sort();
   if (files.length === 0) throw new Error(`No *.test.js files next to ${__filename}`);
   for (const file of files) mocha.addFile(path.join(__dirname, file));
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));

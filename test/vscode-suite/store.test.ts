@@ -9,7 +9,14 @@ async function threadIds(folder: vscode.Uri): Promise<string[]> {
   const ids: string[] = [];
   for (const [name, type] of entries) {
     const file = vscode.Uri.joinPath(threadsDir, name, 'thread.json');
-    if (type === vscode.FileType.Directory && (await Promise.resolve(vscode.workspace.fs.stat(file)).then(() => true, () => false))) ids.push(name);
+    if (
+      type === vscode.FileType.Directory &&
+      (await Promise.resolve(vscode.workspace.fs.stat(file)).then(
+        () => true,
+        () => false,
+      ))
+    )
+      ids.push(name);
   }
   return ids;
 }

@@ -85,10 +85,10 @@ async function sendFromInput(view: Page, text: string): Promise<void> {
 }
 
 async function waitForReplies(view: Page, count: number, status = 'ready'): Promise<void> {
-  await view.waitForFunction(
-    ([wanted, state]) => document.querySelectorAll(`jan-message .message-assistant.status-${state}`).length >= (wanted as number),
-    [count, status] as const,
-  );
+  await view.waitForFunction(([wanted, state]) => document.querySelectorAll(`jan-message .message-assistant.status-${state}`).length >= (wanted as number), [
+    count,
+    status,
+  ] as const);
 }
 
 describe('conversation', () => {
@@ -264,7 +264,7 @@ describe('rendering and code blocks', () => {
     await chip.waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, 'paste-dark.png') });
     expect(await chip.innerText()).toContain('1.0 MB');
-    expect(await chip.innerText()).toContain(`${(big.split('\n').length).toLocaleString()} lines`);
+    expect(await chip.innerText()).toContain(`${big.split('\n').length.toLocaleString()} lines`);
     // The input itself stays small, and nothing was rendered from the paste.
     expect(await input.inputValue()).toBe('Please review:');
     expect(await page.locator('jan-message').count()).toBe(0);
@@ -300,10 +300,12 @@ describe('errors in place', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'no-model-dark.png') });
     await error.getByRole('button', { name: 'Download Model…' }).click();
     await error.getByRole('button', { name: 'Import Model File…' }).click();
-    await expect.poll(() => host.port.calls).toEqual([
-      { method: 'runAction', action: 'downloadModel' },
-      { method: 'runAction', action: 'importModel' },
-    ]);
+    await expect
+      .poll(() => host.port.calls)
+      .toEqual([
+        { method: 'runAction', action: 'downloadModel' },
+        { method: 'runAction', action: 'importModel' },
+      ]);
     // The user's message is kept; the failed reply was never stored.
     const { messages } = await host.conversational.listMessages(await activeThreadId(host));
     expect(messages.map((message) => message.role)).toEqual(['user']);
@@ -500,9 +502,7 @@ describe('thread settings and pickers', () => {
     await panel.locator('#jan-contextLength input').fill('4096');
     await panel.getByRole('button', { name: 'Save' }).click();
     const threadId = await activeThreadId(host);
-    await expect
-      .poll(async () => (await host.conversational.getThread(threadId))?.assistants[0]?.instructions)
-      .toBe('Answer in one sentence.');
+    await expect.poll(async () => (await host.conversational.getThread(threadId))?.assistants[0]?.instructions).toBe('Answer in one sentence.');
     const stored = JSON.parse(readFileSync(path.join(host.core.context.janFolder, 'threads', threadId, 'thread.json'), 'utf8'));
     expect(stored.assistants[0].model.parameters).toMatchObject({ temperature: 0.4, max_tokens: 256 });
     expect(stored.assistants[0].model.settings.ctx_len).toBe(4096);
@@ -563,14 +563,19 @@ describe('thread settings and pickers', () => {
     await sendFromInput(view, 'A new thread');
     await waitForReplies(view, 1);
     const created = (await h.conversational.listThreads()).threads.find((candidate) => candidate.id !== threadId)!;
-    expect(created.assistants[0]).toMatchObject({ assistant_id: reviewer.id, assistant_name: 'Reviewer', model: { id: 'tinystories-656k', engine: 'llamacpp' } });
+    expect(created.assistants[0]).toMatchObject({
+      assistant_id: reviewer.id,
+      assistant_name: 'Reviewer',
+      model: { id: 'tinystories-656k', engine: 'llamacpp' },
+    });
   });
 });
 
 describe('look, keyboard and safety', () => {
   test('colours follow the light, dark and high-contrast theme variables; screenshots', async () => {
     const { host, page } = await open('light');
-    host.engine.reply = 'Here is a function:\n\n```ts\nexport function add(a: number, b: number): number {\n  return a + b; // sum\n}\n```\n\nUse it with `add(1, 2)`. See [the handbook](https://www.typescriptlang.org/docs/).';
+    host.engine.reply =
+      'Here is a function:\n\n```ts\nexport function add(a: number, b: number): number {\n  return a + b; // sum\n}\n```\n\nUse it with `add(1, 2)`. See [the handbook](https://www.typescriptlang.org/docs/).';
     await sendFromInput(page, 'Write an add function in TypeScript');
     await waitForReplies(page, 1);
     for (const theme of ['light', 'dark', 'high-contrast'] as const) {
@@ -589,14 +594,15 @@ describe('look, keyboard and safety', () => {
           bodyClass: document.body.className,
         };
       });
-      const rgb = (value: string) => page.evaluate((colour) => {
-        const probe = document.createElement('div');
-        probe.style.color = colour;
-        document.body.append(probe);
-        const result = getComputedStyle(probe).color;
-        probe.remove();
-        return result;
-      }, value);
+      const rgb = (value: string) =>
+        page.evaluate((colour) => {
+          const probe = document.createElement('div');
+          probe.style.color = colour;
+          document.body.append(probe);
+          const result = getComputedStyle(probe).color;
+          probe.remove();
+          return result;
+        }, value);
       expect(colours.bodyClass).toBe(THEMES[theme].bodyClass);
       expect(colours.body).toBe(await rgb(vars['--vscode-sideBar-background']!));
       expect(colours.text).toBe(await rgb(vars['--vscode-foreground']!));

@@ -47,7 +47,11 @@ describe('handshake', () => {
   });
 
   test('a core that failed to start is reported in the view instead of a chat', async () => {
-    const controller = new ChatController(Promise.reject(new Error('The .jan folder is not writable.')), { events: new EventBus(silent), logger: silent }, new RecordingPort());
+    const controller = new ChatController(
+      Promise.reject(new Error('The .jan folder is not writable.')),
+      { events: new EventBus(silent), logger: silent },
+      new RecordingPort(),
+    );
     const view = recorder(controller);
     await controller.handle({ type: 'ready' });
     expect((await lastState(view)).startupError).toBe('The .jan folder is not writable.');
@@ -103,7 +107,12 @@ describe('streaming', () => {
     await regenerated;
     subscription.dispose();
     expect(view.of('notice').filter((notice) => notice.error !== null)).toEqual([]);
-    expect(view.of('messages').at(-1)!.messages.map((message) => message.text)).toEqual(['Hi', 'Second.']);
+    expect(
+      view
+        .of('messages')
+        .at(-1)!
+        .messages.map((message) => message.text),
+    ).toEqual(['Hi', 'Second.']);
   });
 });
 

@@ -74,7 +74,9 @@ describe('host → webview messages', () => {
       },
     };
     expect(parseHostMessage(state).ok).toBe(true);
-    expect(parseHostMessage({ type: 'message', threadId: 'jan_1', message: { id: 'x', role: 'assistant', text: '', status: 'done', created: 1 } }).ok).toBe(false);
+    expect(parseHostMessage({ type: 'message', threadId: 'jan_1', message: { id: 'x', role: 'assistant', text: '', status: 'done', created: 1 } }).ok).toBe(
+      false,
+    );
     expect(parseHostMessage({ type: 'threads', query: '', offset: 0, items: [] }).ok).toBe(false);
   });
 });
@@ -104,7 +106,9 @@ describe('links from model output', () => {
 
 describe('Add Selection to Chat', () => {
   test('a fence with language, file and lines, longer than any backticks in the code', () => {
-    expect(fencedSelection({ code: 'a\n', languageId: 'typescriptreact', path: 'src/App.tsx', startLine: 4, endLine: 4 })).toBe('```tsx src/App.tsx:4\na\n```\n');
+    expect(fencedSelection({ code: 'a\n', languageId: 'typescriptreact', path: 'src/App.tsx', startLine: 4, endLine: 4 })).toBe(
+      '```tsx src/App.tsx:4\na\n```\n',
+    );
     const withFence = fencedSelection({ code: 'x = """\n```\n````', languageId: 'markdown', path: 'README.md', startLine: 1, endLine: 3 });
     expect(withFence.startsWith('`````markdown README.md:1-3\n')).toBe(true);
     expect(withFence.endsWith('\n`````\n')).toBe(true);
@@ -113,7 +117,12 @@ describe('Add Selection to Chat', () => {
 
 describe('the chat page', () => {
   test('a strict CSP: nothing inline, nothing remote, one nonce for the one script', () => {
-    const html = chatHtml({ cspSource: 'https://x.vscode-cdn.net', nonce: 'abc123', scriptUri: 'https://x.vscode-cdn.net/dist/webview.js', codiconUri: 'https://x.vscode-cdn.net/dist/codicons/codicon.css' });
+    const html = chatHtml({
+      cspSource: 'https://x.vscode-cdn.net',
+      nonce: 'abc123',
+      scriptUri: 'https://x.vscode-cdn.net/dist/webview.js',
+      codiconUri: 'https://x.vscode-cdn.net/dist/codicons/codicon.css',
+    });
     const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)![1]!.replaceAll('&#39;', "'");
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain("script-src 'nonce-abc123'");
@@ -156,14 +165,35 @@ describe('thread edits', () => {
   });
 
   test('the model picker writes id and engine; "default" writes *', () => {
-    expect(modelChanges(thread('t', 'T', 1), { id: 'remote-1', engine: 'openai' }).assistants![0]!.model).toMatchObject({ id: 'remote-1', engine: 'openai', parameters: { temperature: 0.7 } });
+    expect(modelChanges(thread('t', 'T', 1), { id: 'remote-1', engine: 'openai' }).assistants![0]!.model).toMatchObject({
+      id: 'remote-1',
+      engine: 'openai',
+      parameters: { temperature: 0.7 },
+    });
     expect(modelChanges(thread('t', 'T', 1), null).assistants![0]!.model).toMatchObject({ id: '*', engine: 'llamacpp' });
   });
 
   test('another assistant brings its name, instructions and pinned model', () => {
-    const assistant = { id: 'rev', object: 'assistant' as const, name: 'Reviewer', description: '', model: 'm2', instructions: 'Review.', tools: [], file_ids: [], created_at: 1 };
+    const assistant = {
+      id: 'rev',
+      object: 'assistant' as const,
+      name: 'Reviewer',
+      description: '',
+      model: 'm2',
+      instructions: 'Review.',
+      tools: [],
+      file_ids: [],
+      created_at: 1,
+    };
     const info = assistantChanges(thread('t', 'T', 1), assistant, { id: 'm2', engine: 'llamacpp' }).assistants![0]!;
-    expect(info).toMatchObject({ assistant_id: 'rev', assistant_name: 'Reviewer', id: 'rev', name: 'Reviewer', instructions: 'Review.', model: { id: 'm2', engine: 'llamacpp' } });
+    expect(info).toMatchObject({
+      assistant_id: 'rev',
+      assistant_name: 'Reviewer',
+      id: 'rev',
+      name: 'Reviewer',
+      instructions: 'Review.',
+      model: { id: 'm2', engine: 'llamacpp' },
+    });
   });
 });
 
@@ -180,15 +210,42 @@ describe('views of core entities', () => {
   };
 
   test('a failed reply carries its code (unknown codes become UNKNOWN) and its metadata', () => {
-    const view = toMessageView({ ...base, metadata: { error: 'boom', error_code: 'WORKER_CRASHED', model: 'm1', tokens_per_second: 12.5, completion_tokens: 7, context_trimmed: { dropped_messages: 3 } } });
-    expect(view).toEqual({ id: base.id, role: 'assistant', text: 'partial', status: 'error', created: 5, model: 'm1', tokensPerSecond: 12.5, completionTokens: 7, droppedMessages: 3, error: { code: 'WORKER_CRASHED', message: 'boom' } });
+    const view = toMessageView({
+      ...base,
+      metadata: {
+        error: 'boom',
+        error_code: 'WORKER_CRASHED',
+        model: 'm1',
+        tokens_per_second: 12.5,
+        completion_tokens: 7,
+        context_trimmed: { dropped_messages: 3 },
+      },
+    });
+    expect(view).toEqual({
+      id: base.id,
+      role: 'assistant',
+      text: 'partial',
+      status: 'error',
+      created: 5,
+      model: 'm1',
+      tokensPerSecond: 12.5,
+      completionTokens: 7,
+      droppedMessages: 3,
+      error: { code: 'WORKER_CRASHED', message: 'boom' },
+    });
     expect(toMessageView({ ...base, metadata: { error_code: 'SOMETHING_NEW' } }).error).toEqual({ code: 'UNKNOWN', message: 'The reply failed.' });
     expect(toMessageView({ ...base, status: 'ready', metadata: { tokens_per_second: Number.NaN } }).tokensPerSecond).toBeUndefined();
   });
 
   test('a thread view shows its settings, and the assistant instructions when it has none', () => {
     const view = toThreadView(thread('t', 'T', 1));
-    expect(view).toEqual({ id: 't', title: 'T', modelId: 'm1', assistantId: 'jan', settings: { instructions: 'Be brief.', temperature: 0.7, contextLength: 2048 } });
+    expect(view).toEqual({
+      id: 't',
+      title: 'T',
+      modelId: 'm1',
+      assistantId: 'jan',
+      settings: { instructions: 'Be brief.', temperature: 0.7, contextLength: 2048 },
+    });
     const bare = thread('t', 'T', 1);
     delete bare.assistants[0]!.instructions;
     bare.assistants[0]!.model.id = '*';

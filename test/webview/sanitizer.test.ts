@@ -109,15 +109,45 @@ async function inspect(page: Page): Promise<Findings> {
   return page.evaluate(() => {
     const root = document.querySelector('jan-message-list')!;
     const all = [...root.querySelectorAll('*')];
-    const forbidden = new Set(['script', 'iframe', 'object', 'embed', 'svg', 'math', 'img', 'style', 'link', 'meta', 'base', 'form', 'input', 'video', 'audio', 'source', 'template', 'noscript', 'details', 'frame', 'frameset', 'picture']);
+    const forbidden = new Set([
+      'script',
+      'iframe',
+      'object',
+      'embed',
+      'svg',
+      'math',
+      'img',
+      'style',
+      'link',
+      'meta',
+      'base',
+      'form',
+      'input',
+      'video',
+      'audio',
+      'source',
+      'template',
+      'noscript',
+      'details',
+      'frame',
+      'frameset',
+      'picture',
+    ]);
     return {
       flag: (window as unknown as { __xss?: unknown }).__xss,
-      handlers: all.flatMap((element) => [...element.attributes].filter((attr) => attr.name.toLowerCase().startsWith('on')).map((attr) => `${element.tagName} ${attr.name}`)),
+      handlers: all.flatMap((element) =>
+        [...element.attributes].filter((attr) => attr.name.toLowerCase().startsWith('on')).map((attr) => `${element.tagName} ${attr.name}`),
+      ),
       styled: all.filter((element) => element.hasAttribute('style') && !element.closest('vscode-button')).map((element) => element.tagName),
       forbidden: all.filter((element) => forbidden.has(element.tagName.toLowerCase())).map((element) => element.tagName),
       badLinks: all
-        .filter((element) => element.hasAttribute('href') || element.hasAttribute('xlink:href') || element.hasAttribute('src') || element.hasAttribute('action'))
-        .map((element) => element.getAttribute('href') ?? element.getAttribute('xlink:href') ?? element.getAttribute('src') ?? element.getAttribute('action') ?? '')
+        .filter(
+          (element) => element.hasAttribute('href') || element.hasAttribute('xlink:href') || element.hasAttribute('src') || element.hasAttribute('action'),
+        )
+        .map(
+          (element) =>
+            element.getAttribute('href') ?? element.getAttribute('xlink:href') ?? element.getAttribute('src') ?? element.getAttribute('action') ?? '',
+        )
         .filter((href) => !/^(https?:|mailto:)/i.test(href)),
     };
   });
@@ -173,7 +203,11 @@ describe('untrusted model output renders inert', () => {
     await postToPage(page, stateWith([message('u1', 'user', 'Show me tricks')]));
     const all = payloads(server.origin).join('\n\n');
     for (let end = 7; end < all.length + 7; end += 7) {
-      await postToPage(page, { type: 'message', threadId: 'jan_1', message: message('a1', 'assistant', all.slice(0, end), end < all.length ? 'pending' : 'ready') });
+      await postToPage(page, {
+        type: 'message',
+        threadId: 'jan_1',
+        message: message('a1', 'assistant', all.slice(0, end), end < all.length ? 'pending' : 'ready'),
+      });
     }
     await page.waitForSelector('jan-message .message-assistant.status-ready');
     await expectInert(page);
@@ -217,10 +251,16 @@ describe('streamed rendering', () => {
     ].join('\n');
     await postToPage(page, stateWith([message('u1', 'user', 'Render this'), message('full', 'assistant', text)]));
     for (let end = 3; end < text.length + 3; end += 3) {
-      await postToPage(page, { type: 'message', threadId: 'jan_1', message: message('streamed', 'assistant', text.slice(0, end), end < text.length ? 'pending' : 'ready') });
+      await postToPage(page, {
+        type: 'message',
+        threadId: 'jan_1',
+        message: message('streamed', 'assistant', text.slice(0, end), end < text.length ? 'pending' : 'ready'),
+      });
     }
     await page.waitForFunction(() => document.querySelectorAll('jan-message .message-assistant.status-ready').length === 2);
-    const [full, streamed] = await page.$$eval('jan-message .message-assistant .markdown', (bodies) => bodies.map((body) => body.innerHTML.replace(/<!--[^>]*-->/g, '')));
+    const [full, streamed] = await page.$$eval('jan-message .message-assistant .markdown', (bodies) =>
+      bodies.map((body) => body.innerHTML.replace(/<!--[^>]*-->/g, '')),
+    );
     expect(streamed).toBe(full);
     expect(full).toContain('<h1>Setext title</h1>');
     expect(full).toContain('<h2>Closing words</h2>');
@@ -240,7 +280,36 @@ describe('the sanitizer by itself', () => {
       const holder = document.createElement('div');
       holder.innerHTML = list.map((payload) => sanitize.sanitizeHtml(payload)).join('\n');
       const all = [...holder.querySelectorAll('*')];
-      const allowed = new Set(['p', 'br', 'hr', 'strong', 'em', 'del', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'a', 'span', 'div', 'button', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+      const allowed = new Set([
+        'p',
+        'br',
+        'hr',
+        'strong',
+        'em',
+        'del',
+        'code',
+        'pre',
+        'blockquote',
+        'ul',
+        'ol',
+        'li',
+        'table',
+        'thead',
+        'tbody',
+        'tr',
+        'th',
+        'td',
+        'a',
+        'span',
+        'div',
+        'button',
+        'h1',
+        'h2',
+        'h3',
+        'h4',
+        'h5',
+        'h6',
+      ]);
       return {
         flag: (window as unknown as { __xss?: unknown }).__xss,
         foreign: all.map((element) => element.tagName.toLowerCase()).filter((tag) => !allowed.has(tag)),

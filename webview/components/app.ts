@@ -217,15 +217,17 @@ export class JanApp extends LightElement {
 
   private renderToasts() {
     const error = this.store.toastError;
-    return html`${error
-      ? html`<div class="toast toast-error" role="alert">
-          <span class="codicon codicon-error" aria-hidden="true"></span>
-          <span class="toast-text" title=${error}>${error}</span>
-          <button type="button" class="icon-button" aria-label="Dismiss" @click=${() => this.store.clearToastError()}>
-            <span class="codicon codicon-close" aria-hidden="true"></span>
-          </button>
-        </div>`
-      : nothing}${this.renderUndo()}`;
+    return html`${
+      error
+        ? html`<div class="toast toast-error" role="alert">
+            <span class="codicon codicon-error" aria-hidden="true"></span>
+            <span class="toast-text" title=${error}>${error}</span>
+            <button type="button" class="icon-button" aria-label="Dismiss" @click=${() => this.store.clearToastError()}>
+              <span class="codicon codicon-close" aria-hidden="true"></span>
+            </button>
+          </div>`
+        : nothing
+    }${this.renderUndo()}`;
   }
 
   private renderUndo() {
@@ -233,10 +235,14 @@ export class JanApp extends LightElement {
     if (!removed) return nothing;
     return html`<div class="toast" role="status">
       <span class="toast-text">Deleted “${removed.title}”.</span>
-      <vscode-button secondary @click=${() => {
-        this.post({ type: 'undoDeleteThread', threadId: removed.id });
-        this.store.clearRemoved();
-      }}>Undo</vscode-button>
+      <vscode-button
+        secondary
+        @click=${() => {
+          this.post({ type: 'undoDeleteThread', threadId: removed.id });
+          this.store.clearRemoved();
+        }}
+        >Undo</vscode-button
+      >
       <button type="button" class="icon-button" aria-label="Dismiss" @click=${() => this.store.clearRemoved()}>
         <span class="codicon codicon-close" aria-hidden="true"></span>
       </button>
@@ -259,27 +265,42 @@ export class JanApp extends LightElement {
       </div>`;
     }
     const assistantName = store.assistants.find((assistant) => assistant.id === store.thread?.assistantId)?.name ?? 'Jan';
-    return html`<div class="app" @header=${this.onHeader} @thread-list=${this.onThreadList}
-        @message-action=${this.onMessageAction} @code-action=${this.onCodeAction}
-        @open-link=${(event: CustomEvent<string>) => this.post({ type: 'openLink', href: event.detail })}
-        @notice-action=${(event: CustomEvent<ErrorAction>) => this.runErrorAction(event.detail)}
-        @send=${this.onSend}
-        @stop=${() => store.threadId && this.post({ type: 'stop', threadId: store.threadId })}
-        @edit-last=${() => this.messageList?.editLastUserMessage()}
-        @save-settings=${(event: CustomEvent<ThreadSettings>) => store.threadId && this.post({ type: 'updateSettings', threadId: store.threadId, settings: event.detail })}
-        @close-settings=${() => this.setSettingsOpen(false)}>
-      <jan-chat-header .thread=${store.thread} .models=${store.models} .assistants=${store.assistants}
-        .defaultModelId=${store.defaultModelId} .pendingModelId=${store.pendingModelId} .pendingAssistantId=${store.pendingAssistantId}
-        ?threadsOpen=${this.threadsOpen} ?settingsOpen=${this.settingsOpen}></jan-chat-header>
-      ${this.threadsOpen
-        ? html`<jan-thread-list class="panel" .list=${store.threadList} .activeThreadId=${store.threadId}></jan-thread-list>`
-        : nothing}
+    return html`<div
+      class="app"
+      @header=${this.onHeader}
+      @thread-list=${this.onThreadList}
+      @message-action=${this.onMessageAction}
+      @code-action=${this.onCodeAction}
+      @open-link=${(event: CustomEvent<string>) => this.post({ type: 'openLink', href: event.detail })}
+      @notice-action=${(event: CustomEvent<ErrorAction>) => this.runErrorAction(event.detail)}
+      @send=${this.onSend}
+      @stop=${() => store.threadId && this.post({ type: 'stop', threadId: store.threadId })}
+      @edit-last=${() => this.messageList?.editLastUserMessage()}
+      @save-settings=${(event: CustomEvent<ThreadSettings>) => store.threadId && this.post({ type: 'updateSettings', threadId: store.threadId, settings: event.detail })}
+      @close-settings=${() => this.setSettingsOpen(false)}
+    >
+      <jan-chat-header
+        .thread=${store.thread}
+        .models=${store.models}
+        .assistants=${store.assistants}
+        .defaultModelId=${store.defaultModelId}
+        .pendingModelId=${store.pendingModelId}
+        .pendingAssistantId=${store.pendingAssistantId}
+        ?threadsOpen=${this.threadsOpen}
+        ?settingsOpen=${this.settingsOpen}
+      ></jan-chat-header>
+      ${this.threadsOpen ? html`<jan-thread-list class="panel" .list=${store.threadList} .activeThreadId=${store.threadId}></jan-thread-list>` : nothing}
       <div class="chat" ?hidden=${this.threadsOpen}>
         ${this.settingsOpen ? html`<jan-thread-settings .thread=${store.thread}></jan-thread-settings>` : nothing}
-        <jan-message-list .messages=${store.messages} .threadId=${store.threadId} ?busy=${store.generating}
-          .notice=${store.notice} .assistantName=${assistantName} aria-busy=${store.generating ? 'true' : 'false'}></jan-message-list>
-        <jan-composer ?busy=${store.generating} ?disabled=${!store.connected}
-          .onDraft=${(draft: Draft) => this.saveDraft(draft)}></jan-composer>
+        <jan-message-list
+          .messages=${store.messages}
+          .threadId=${store.threadId}
+          ?busy=${store.generating}
+          .notice=${store.notice}
+          .assistantName=${assistantName}
+          aria-busy=${store.generating ? 'true' : 'false'}
+        ></jan-message-list>
+        <jan-composer ?busy=${store.generating} ?disabled=${!store.connected} .onDraft=${(draft: Draft) => this.saveDraft(draft)}></jan-composer>
       </div>
       <div class="toasts">${this.renderToasts()}</div>
     </div>`;

@@ -51,12 +51,16 @@ export class JanChatHeader extends LightElement {
     const selected = (this.thread ? this.thread.modelId : this.pendingModelId) ?? DEFAULT_MODEL_VALUE;
     const defaultName = this.models.find((model) => model.id === this.defaultModelId)?.name;
     const known = selected === DEFAULT_MODEL_VALUE || this.models.some((model) => model.id === selected);
-    return html`<vscode-single-select class="model-picker" aria-label="Chat model" title="Chat model"
+    return html`<vscode-single-select
+      class="model-picker"
+      aria-label="Chat model"
+      title="Chat model"
       .value=${selected}
       @change=${(event: Event) => {
         const value = (event.target as HTMLInputElement).value;
         this.emit({ kind: 'model', modelId: value === DEFAULT_MODEL_VALUE ? null : value });
-      }}>
+      }}
+    >
       <vscode-option value=${DEFAULT_MODEL_VALUE} description="The model chosen with Jan: Select Chat Model">
         ${defaultName ? `Default (${defaultName})` : this.models.length ? 'Default model' : 'No model yet'}
       </vscode-option>
@@ -68,9 +72,13 @@ export class JanChatHeader extends LightElement {
   private renderAssistantPicker() {
     if (this.assistants.length === 0) return nothing;
     const selected = (this.thread ? this.thread.assistantId : this.pendingAssistantId) ?? this.assistants[0]!.id;
-    return html`<vscode-single-select class="assistant-picker" aria-label="Assistant" title="Assistant"
+    return html`<vscode-single-select
+      class="assistant-picker"
+      aria-label="Assistant"
+      title="Assistant"
       .value=${selected}
-      @change=${(event: Event) => this.emit({ kind: 'assistant', assistantId: (event.target as HTMLInputElement).value })}>
+      @change=${(event: Event) => this.emit({ kind: 'assistant', assistantId: (event.target as HTMLInputElement).value })}
+    >
       ${this.assistants.map((assistant) => html`<vscode-option value=${assistant.id}>${assistant.name}</vscode-option>`)}
     </vscode-single-select>`;
   }
@@ -79,18 +87,26 @@ export class JanChatHeader extends LightElement {
     const title = this.thread?.title ?? 'New Chat';
     return html`<header class="header">
       <div class="header-row">
-        <vscode-toolbar-button icon="history" label=${this.threadsOpen ? 'Back to the chat' : 'Show threads'}
-          toggleable .checked=${this.threadsOpen} aria-expanded=${this.threadsOpen ? 'true' : 'false'}
-          @click=${() => this.emit({ kind: 'toggle-threads' })}></vscode-toolbar-button>
+        <vscode-toolbar-button
+          icon="history"
+          label=${this.threadsOpen ? 'Back to the chat' : 'Show threads'}
+          toggleable
+          .checked=${this.threadsOpen}
+          aria-expanded=${this.threadsOpen ? 'true' : 'false'}
+          @click=${() => this.emit({ kind: 'toggle-threads' })}
+        ></vscode-toolbar-button>
         <h1 class="header-title" title=${title}>${this.threadsOpen ? 'Threads' : title}</h1>
-        <vscode-toolbar-button icon="settings-gear" label="Thread settings" toggleable .checked=${this.settingsOpen}
+        <vscode-toolbar-button
+          icon="settings-gear"
+          label="Thread settings"
+          toggleable
+          .checked=${this.settingsOpen}
           aria-expanded=${this.settingsOpen ? 'true' : 'false'}
-          @click=${() => this.emit({ kind: 'toggle-settings' })}></vscode-toolbar-button>
+          @click=${() => this.emit({ kind: 'toggle-settings' })}
+        ></vscode-toolbar-button>
         <vscode-toolbar-button icon="add" label="New chat" @click=${() => this.emit({ kind: 'new-thread' })}></vscode-toolbar-button>
       </div>
-      ${this.threadsOpen
-        ? nothing
-        : html`<div class="header-row header-pickers">${this.renderModelPicker()} ${this.renderAssistantPicker()}</div>`}
+      ${this.threadsOpen ? nothing : html`<div class="header-row header-pickers">${this.renderModelPicker()} ${this.renderAssistantPicker()}</div>`}
     </header>`;
   }
 }

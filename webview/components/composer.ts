@@ -178,13 +178,14 @@ export class JanComposer extends LightElement {
   protected override render() {
     return html`<div class="composer">
       ${this.pasted.map(
-        (item, index) => html`<div class="paste-chip" role="group" aria-label="Pasted text, sent with the message">
-          <span class="codicon codicon-clippy" aria-hidden="true"></span>
-          <span class="paste-chip-label">Pasted text · ${formatSize(item.text.length)} · ${item.lines.toLocaleString()} lines</span>
-          <button type="button" class="icon-button" aria-label="Remove pasted text" title="Remove" @click=${() => this.removePasted(index)}>
-            <span class="codicon codicon-close" aria-hidden="true"></span>
-          </button>
-        </div>`,
+        (item, index) =>
+          html`<div class="paste-chip" role="group" aria-label="Pasted text, sent with the message">
+            <span class="codicon codicon-clippy" aria-hidden="true"></span>
+            <span class="paste-chip-label">Pasted text · ${formatSize(item.text.length)} · ${item.lines.toLocaleString()} lines</span>
+            <button type="button" class="icon-button" aria-label="Remove pasted text" title="Remove" @click=${() => this.removePasted(index)}>
+              <span class="codicon codicon-close" aria-hidden="true"></span>
+            </button>
+          </div>`,
       )}
       <textarea
         rows="1"
@@ -197,11 +198,25 @@ export class JanComposer extends LightElement {
       ></textarea>
       <div class="composer-bar">
         <span class="composer-hint">${this.busy ? 'Esc stops the reply' : '↑ edits your last message'}</span>
-        ${this.busy
-          ? html`<vscode-button secondary icon="debug-stop" class="stop-button" aria-label="Stop generating"
-              @click=${() => this.dispatchEvent(new CustomEvent('stop', { bubbles: true }))}>Stop</vscode-button>`
-          : html`<vscode-button icon="send" class="send-button" aria-label="Send message" ?disabled=${!this.hasText || this.disabled}
-              @click=${() => this.submit()}>Send</vscode-button>`}
+        ${
+          this.busy
+            ? html`<vscode-button
+                secondary
+                icon="debug-stop"
+                class="stop-button"
+                aria-label="Stop generating"
+                @click=${() => this.dispatchEvent(new CustomEvent('stop', { bubbles: true }))}
+                >Stop</vscode-button
+              >`
+            : html`<vscode-button
+                icon="send"
+                class="send-button"
+                aria-label="Send message"
+                ?disabled=${!this.hasText || this.disabled}
+                @click=${() => this.submit()}
+                >Send</vscode-button
+              >`
+        }
       </div>
     </div>`;
   }

@@ -15,7 +15,10 @@ export function actionsFor(error: ChatError): ErrorAction[] {
     case 'INVALID_MODEL_FILE':
       return getModel;
     case 'WORKER_CRASHED':
-      return [{ kind: 'retry', label: 'Retry' }, { kind: 'host', action: 'showLog', label: 'Show Log' }];
+      return [
+        { kind: 'retry', label: 'Retry' },
+        { kind: 'host', action: 'showLog', label: 'Show Log' },
+      ];
     case 'ABORTED':
       return [];
     default:
@@ -32,10 +35,7 @@ const TITLES: Partial<Record<ChatError['code'], string>> = {
   REMOTE_ERROR: 'The remote engine answered with an error',
 };
 
-export function renderError(
-  error: ChatError,
-  onAction: (action: ErrorAction) => void,
-): TemplateResult {
+export function renderError(error: ChatError, onAction: (action: ErrorAction) => void): TemplateResult {
   return html`<div class="chat-error" role="alert">
     <span class="codicon codicon-error" aria-hidden="true"></span>
     <div class="chat-error-body">
@@ -43,8 +43,7 @@ export function renderError(
       <div class="chat-error-message">${error.message}</div>
       <div class="chat-error-actions">
         ${actionsFor(error).map(
-          (action, index) =>
-            html`<vscode-button ?secondary=${index > 0} @click=${() => onAction(action)}>${action.label}</vscode-button>`,
+          (action, index) => html`<vscode-button ?secondary=${index > 0} @click=${() => onAction(action)}>${action.label}</vscode-button>`,
         )}
       </div>
     </div>

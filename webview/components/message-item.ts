@@ -109,14 +109,37 @@ export class JanMessage extends LightElement {
       <button type="button" class="icon-button" title="Copy" aria-label="Copy message" @click=${() => this.emit({ kind: 'copy', message })}>
         <span class="codicon codicon-copy" aria-hidden="true"></span>
       </button>
-      ${message.role === 'user'
-        ? html`<button type="button" class="icon-button" title="Edit and resend" aria-label="Edit and resend" ?disabled=${this.busy} @click=${() => this.startEditing()}>
-            <span class="codicon codicon-edit" aria-hidden="true"></span>
-          </button>`
-        : html`<button type="button" class="icon-button" title="Regenerate" aria-label="Regenerate reply" ?disabled=${this.busy || pending} @click=${() => this.emit({ kind: 'regenerate', message })}>
-            <span class="codicon codicon-refresh" aria-hidden="true"></span>
-          </button>`}
-      <button type="button" class="icon-button" title="Delete" aria-label="Delete message" ?disabled=${this.busy || pending} @click=${() => this.emit({ kind: 'delete', message })}>
+      ${
+        message.role === 'user'
+          ? html`<button
+              type="button"
+              class="icon-button"
+              title="Edit and resend"
+              aria-label="Edit and resend"
+              ?disabled=${this.busy}
+              @click=${() => this.startEditing()}
+            >
+              <span class="codicon codicon-edit" aria-hidden="true"></span>
+            </button>`
+          : html`<button
+              type="button"
+              class="icon-button"
+              title="Regenerate"
+              aria-label="Regenerate reply"
+              ?disabled=${this.busy || pending}
+              @click=${() => this.emit({ kind: 'regenerate', message })}
+            >
+              <span class="codicon codicon-refresh" aria-hidden="true"></span>
+            </button>`
+      }
+      <button
+        type="button"
+        class="icon-button"
+        title="Delete"
+        aria-label="Delete message"
+        ?disabled=${this.busy || pending}
+        @click=${() => this.emit({ kind: 'delete', message })}
+      >
         <span class="codicon codicon-trash" aria-hidden="true"></span>
       </button>
     </div>`;
@@ -134,7 +157,9 @@ export class JanMessage extends LightElement {
       </div>`;
     }
     if (message.status === 'pending' && !message.text) {
-      return html`<div class="message-thinking" role="status"><span class="codicon codicon-loading codicon-modifier-spin" aria-hidden="true"></span> Thinking…</div>`;
+      return html`<div class="message-thinking" role="status">
+        <span class="codicon codicon-loading codicon-modifier-spin" aria-hidden="true"></span> Thinking…
+      </div>`;
     }
     return html`<div class="markdown">${this.content ?? this.blocks.map((block) => unsafeHTML(block))}</div>`;
   }
@@ -143,20 +168,20 @@ export class JanMessage extends LightElement {
     const message = this.message;
     const user = message.role === 'user';
     const meta = formatMeta(message);
-    return html`<article class="message ${user ? 'message-user' : 'message-assistant'} status-${message.status}"
-        aria-label=${user ? 'Your message' : `Reply from ${this.assistantName}`} aria-busy=${message.status === 'pending' ? 'true' : 'false'}>
+    return html`<article
+      class="message ${user ? 'message-user' : 'message-assistant'} status-${message.status}"
+      aria-label=${user ? 'Your message' : `Reply from ${this.assistantName}`}
+      aria-busy=${message.status === 'pending' ? 'true' : 'false'}
+    >
       <div class="message-head">
         <span class="codicon ${user ? 'codicon-account' : 'codicon-hubot'}" aria-hidden="true"></span>
         <span class="message-role">${user ? 'You' : this.assistantName}</span>
-        ${meta ? html`<span class="message-meta">${meta}</span>` : nothing}
-        ${this.editing ? nothing : this.renderActions()}
+        ${meta ? html`<span class="message-meta">${meta}</span>` : nothing} ${this.editing ? nothing : this.renderActions()}
       </div>
       ${this.renderBody()}
       ${message.status === 'stopped' ? html`<div class="message-note"><span class="codicon codicon-debug-stop" aria-hidden="true"></span> Stopped</div>` : nothing}
       ${message.droppedMessages ? html`<div class="message-note">${message.droppedMessages} older message(s) were left out to fit the context window.</div>` : nothing}
-      ${message.status === 'error' && message.error
-        ? renderError(message.error, (action) => this.emit({ kind: 'error', message, action }))
-        : nothing}
+      ${message.status === 'error' && message.error ? renderError(message.error, (action) => this.emit({ kind: 'error', message, action })) : nothing}
     </article>`;
   }
 }

@@ -50,9 +50,13 @@ export class JanMessageList extends LightElement {
     this.notice = null;
     this.assistantName = 'Jan';
     this.start = 0;
-    this.addEventListener('scroll', () => {
-      this.stickToBottom = this.scrollHeight - this.scrollTop - this.clientHeight < BOTTOM_SLACK_PX;
-    }, { passive: true });
+    this.addEventListener(
+      'scroll',
+      () => {
+        this.stickToBottom = this.scrollHeight - this.scrollTop - this.clientHeight < BOTTOM_SLACK_PX;
+      },
+      { passive: true },
+    );
     this.addEventListener('click', (event) => this.onClick(event));
     this.addEventListener('auxclick', (event) => this.onClick(event));
   }
@@ -62,9 +66,12 @@ export class JanMessageList extends LightElement {
     this.setAttribute('role', 'log');
     this.setAttribute('aria-label', 'Messages');
     this.tabIndex = 0;
-    this.observer = new IntersectionObserver((entries) => {
-      if (entries.some((entry) => entry.isIntersecting)) this.showEarlier();
-    }, { root: this, rootMargin: '400px 0px 0px 0px' });
+    this.observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((entry) => entry.isIntersecting)) this.showEarlier();
+      },
+      { root: this, rootMargin: '400px 0px 0px 0px' },
+    );
   }
 
   override disconnectedCallback(): void {
@@ -148,32 +155,33 @@ export class JanMessageList extends LightElement {
     return html`<div class="welcome">
       <span class="codicon codicon-comment-discussion" aria-hidden="true"></span>
       <h2>Ask Jan anything</h2>
-      <p>Replies are written by a model on this machine. Select code in an editor and use
-        <strong>Add Selection to Chat</strong> to ask about it.</p>
+      <p>Replies are written by a model on this machine. Select code in an editor and use <strong>Add Selection to Chat</strong> to ask about it.</p>
     </div>`;
   }
 
   protected override render() {
     const visible = this.start > 0 ? this.messages.slice(this.start) : this.messages;
     return html`
-      ${this.start > 0
-        ? html`<div class="load-earlier">
-            <button type="button" class="link-button" @click=${() => this.showEarlier()}>
-              Show ${this.start} earlier message${this.start === 1 ? '' : 's'}
-            </button>
-          </div>`
-        : nothing}
+      ${
+        this.start > 0
+          ? html`<div class="load-earlier">
+              <button type="button" class="link-button" @click=${() => this.showEarlier()}>
+                Show ${this.start} earlier message${this.start === 1 ? '' : 's'}
+              </button>
+            </div>`
+          : nothing
+      }
       ${this.messages.length === 0 && !this.notice ? this.renderEmpty() : nothing}
       ${repeat(
         visible,
         (message) => message.id,
         (message) => html`<jan-message .message=${message} ?busy=${this.busy} .assistantName=${this.assistantName}></jan-message>`,
       )}
-      ${this.notice
-        ? renderError(this.notice, (action: ErrorAction) =>
-            this.dispatchEvent(new CustomEvent('notice-action', { detail: action, bubbles: true })),
-          )
-        : nothing}
+      ${
+        this.notice
+          ? renderError(this.notice, (action: ErrorAction) => this.dispatchEvent(new CustomEvent('notice-action', { detail: action, bubbles: true })))
+          : nothing
+      }
     `;
   }
 }

@@ -165,29 +165,51 @@ export class JanThreadList extends LightElement {
         if (!renaming) this.emit({ kind: 'select', id: item.id });
       }}
     >
-      ${renaming
-        ? html`<input class="thread-rename" aria-label="New title" .value=${item.title}
-            @click=${(event: Event) => event.stopPropagation()}
-            @keydown=${(event: KeyboardEvent) => {
-              event.stopPropagation();
-              if (event.key === 'Enter') this.finishRename(item, event.target as HTMLInputElement, true);
-              if (event.key === 'Escape') this.finishRename(item, event.target as HTMLInputElement, false);
-            }}
-            @blur=${(event: Event) => this.finishRename(item, event.target as HTMLInputElement, true)} />`
-        : html`<span class="thread-title" title=${item.title}>${item.title}</span>
-            <span class="thread-date">${when(item.updated)}</span>
-            <span class="thread-actions">
-              <button type="button" class="icon-button" tabindex="-1" title="Rename (F2)" aria-label="Rename thread"
-                @click=${(event: Event) => {
-                  event.stopPropagation();
-                  this.renamingId = item.id;
-                }}><span class="codicon codicon-edit" aria-hidden="true"></span></button>
-              <button type="button" class="icon-button" tabindex="-1" title="Delete (Del)" aria-label="Delete thread"
-                @click=${(event: Event) => {
-                  event.stopPropagation();
-                  this.emit({ kind: 'delete', id: item.id });
-                }}><span class="codicon codicon-trash" aria-hidden="true"></span></button>
-            </span>`}
+      ${
+        renaming
+          ? html`<input
+              class="thread-rename"
+              aria-label="New title"
+              .value=${item.title}
+              @click=${(event: Event) => event.stopPropagation()}
+              @keydown=${(event: KeyboardEvent) => {
+                event.stopPropagation();
+                if (event.key === 'Enter') this.finishRename(item, event.target as HTMLInputElement, true);
+                if (event.key === 'Escape') this.finishRename(item, event.target as HTMLInputElement, false);
+              }}
+              @blur=${(event: Event) => this.finishRename(item, event.target as HTMLInputElement, true)}
+            />`
+          : html`<span class="thread-title" title=${item.title}>${item.title}</span>
+              <span class="thread-date">${when(item.updated)}</span>
+              <span class="thread-actions">
+                <button
+                  type="button"
+                  class="icon-button"
+                  tabindex="-1"
+                  title="Rename (F2)"
+                  aria-label="Rename thread"
+                  @click=${(event: Event) => {
+                    event.stopPropagation();
+                    this.renamingId = item.id;
+                  }}
+                >
+                  <span class="codicon codicon-edit" aria-hidden="true"></span>
+                </button>
+                <button
+                  type="button"
+                  class="icon-button"
+                  tabindex="-1"
+                  title="Delete (Del)"
+                  aria-label="Delete thread"
+                  @click=${(event: Event) => {
+                    event.stopPropagation();
+                    this.emit({ kind: 'delete', id: item.id });
+                  }}
+                >
+                  <span class="codicon codicon-trash" aria-hidden="true"></span>
+                </button>
+              </span>`
+      }
     </div>`;
   }
 
@@ -197,20 +219,27 @@ export class JanThreadList extends LightElement {
     const last = Math.min(items.length, Math.ceil((this.scrollTop + this.viewportHeight) / THREAD_ROW_HEIGHT) + OVERSCAN_ROWS);
     const rows = [];
     for (let index = first; index < last; index++) rows.push(this.renderRow(items[index]!, index));
-    const status = total === 0 && this.list.loadingOffset === undefined
-      ? query ? `No thread title contains “${query}”.` : 'No threads yet. Your conversations will appear here.'
-      : `${total} thread${total === 1 ? '' : 's'}`;
+    const status =
+      total === 0 && this.list.loadingOffset === undefined
+        ? query
+          ? `No thread title contains “${query}”.`
+          : 'No threads yet. Your conversations will appear here.'
+        : `${total} thread${total === 1 ? '' : 's'}`;
     return html`<div class="thread-search">
-        <vscode-textfield type="search" placeholder="Search by title" aria-label="Search threads by title"
-          .value=${query} @input=${this.onSearch}>
+        <vscode-textfield type="search" placeholder="Search by title" aria-label="Search threads by title" .value=${query} @input=${this.onSearch}>
           <vscode-icon slot="content-before" name="search" aria-hidden="true"></vscode-icon>
         </vscode-textfield>
       </div>
       <div class="thread-status" role="status">${status}</div>
-      <div class="thread-scroll" role="listbox" tabindex="0" aria-label="Threads, newest first. Enter opens, F2 renames, Delete deletes."
+      <div
+        class="thread-scroll"
+        role="listbox"
+        tabindex="0"
+        aria-label="Threads, newest first. Enter opens, F2 renames, Delete deletes."
         aria-activedescendant=${items.length ? `jan-thread-${this.focusIndex}` : nothing}
         @scroll=${(event: Event) => (this.scrollTop = (event.target as HTMLElement).scrollTop)}
-        @keydown=${this.onKeyDown}>
+        @keydown=${this.onKeyDown}
+      >
         <div class="thread-spacer" .style=${`height: ${total * THREAD_ROW_HEIGHT}px`}>${rows}</div>
       </div>`;
   }

@@ -68,17 +68,29 @@ export class JanThreadSettings extends LightElement {
     const settings = thread.settings;
     return html`<form class="settings" aria-label="Thread settings" @submit=${this.save}>
       <label class="settings-label" for="jan-instructions">Instructions</label>
-      <vscode-textarea id="jan-instructions" name="instructions" rows="3" resize="vertical"
+      <vscode-textarea
+        id="jan-instructions"
+        name="instructions"
+        rows="3"
+        resize="vertical"
         placeholder="How the assistant should answer in this thread"
-        .value=${settings.instructions}></vscode-textarea>
+        .value=${settings.instructions}
+      ></vscode-textarea>
       <div class="settings-grid">
         ${FIELDS.map(
-          ({ key, label, step, hint }) => html`<div class="settings-field">
-            <label class="settings-label" for="jan-${key}">${label}</label>
-            <vscode-textfield id="jan-${key}" name=${key} type="number" step=${step} placeholder="default"
-              aria-label="${label} (${hint}; empty for the model's default)"
-              .value=${settings[key] === undefined ? '' : String(settings[key])}></vscode-textfield>
-          </div>`,
+          ({ key, label, step, hint }) =>
+            html`<div class="settings-field">
+              <label class="settings-label" for="jan-${key}">${label}</label>
+              <vscode-textfield
+                id="jan-${key}"
+                name=${key}
+                type="number"
+                step=${step}
+                placeholder="default"
+                aria-label="${label} (${hint}; empty for the model's default)"
+                .value=${settings[key] === undefined ? '' : String(settings[key])}
+              ></vscode-textfield>
+            </div>`,
         )}
       </div>
       ${this.error ? html`<div class="settings-error" role="alert">${this.error}</div>` : nothing}

@@ -10,7 +10,10 @@ export function escapeHtml(text: string): string {
 /** Language id as written in a fence, reduced to characters safe in a class name. */
 export function fenceLanguage(info: string | undefined): string {
   const word = (info ?? '').trim().split(/\s+/)[0] ?? '';
-  return word.replace(/[^\w+#.-]/g, '').slice(0, 40).toLowerCase();
+  return word
+    .replace(/[^\w+#.-]/g, '')
+    .slice(0, 40)
+    .toLowerCase();
 }
 
 /**

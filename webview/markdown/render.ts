@@ -114,7 +114,10 @@ export class IncrementalMarkdown {
       // Reference links resolve against definitions anywhere: render the whole text each time.
       this.stable = [];
       this.stableLength = 0;
-      return parsers[this.flavor].lexer(text).filter(isBlock).map((token) => renderBlock(this.flavor, token, false));
+      return parsers[this.flavor]
+        .lexer(text)
+        .filter(isBlock)
+        .map((token) => renderBlock(this.flavor, token, false));
     }
     let after = tokens.filter(isBlock).length;
     const open: string[] = [];

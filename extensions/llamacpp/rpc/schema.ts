@@ -18,8 +18,7 @@ function fail(path: string, expected: string, value: unknown): never {
 
 export const string: Schema<string> = (value, path) => (typeof value === 'string' ? value : fail(path, 'a string', value));
 
-export const number: Schema<number> = (value, path) =>
-  typeof value === 'number' && Number.isFinite(value) ? value : fail(path, 'a finite number', value);
+export const number: Schema<number> = (value, path) => (typeof value === 'number' && Number.isFinite(value) ? value : fail(path, 'a finite number', value));
 
 export const boolean: Schema<boolean> = (value, path) => (typeof value === 'boolean' ? value : fail(path, 'a boolean', value));
 
@@ -41,9 +40,7 @@ export function array<T>(item: Schema<T>): Schema<T[]> {
 type Shape = Record<string, Schema<unknown>>;
 type OptionalKeys<S extends Shape> = { [K in keyof S]: undefined extends Infer<S[K]> ? K : never }[keyof S];
 type Flatten<T> = { [K in keyof T]: T[K] };
-export type ObjectOf<S extends Shape> = Flatten<
-  { [K in Exclude<keyof S, OptionalKeys<S>>]: Infer<S[K]> } & { [K in OptionalKeys<S>]?: Infer<S[K]> }
->;
+export type ObjectOf<S extends Shape> = Flatten<{ [K in Exclude<keyof S, OptionalKeys<S>>]: Infer<S[K]> } & { [K in OptionalKeys<S>]?: Infer<S[K]> }>;
 
 export function object<S extends Shape>(shape: S): Schema<ObjectOf<S>> {
   return (value, path) => {
@@ -69,7 +66,13 @@ export function variants<K extends string, V extends Record<string, Schema<objec
   return (value, path) => {
     const name = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[tag] : undefined;
     if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(cases, name)) {
-      fail(`${path}.${tag}`, `one of ${Object.keys(cases).map((key) => JSON.stringify(key)).join(', ')}`, name);
+      fail(
+        `${path}.${tag}`,
+        `one of ${Object.keys(cases)
+          .map((key) => JSON.stringify(key))
+          .join(', ')}`,
+        name,
+      );
     }
     return { ...cases[name]!(value, path), [tag]: name } as never;
   };

@@ -37,7 +37,10 @@ export class LoadedModel {
       model = await llama.loadModel({ modelPath: args.filePath, gpuLayers, loadSignal: signal });
     } catch (error) {
       if (signal.aborted) throw new WorkerError('ABORTED', `Loading model "${args.modelId}" was cancelled`);
-      throw new WorkerError('INVALID_MODEL_FILE', `llama.cpp could not load model "${args.modelId}" from ${args.filePath}: ${(error as Error).message}. The file may be corrupt or use an architecture this llama.cpp does not support.`);
+      throw new WorkerError(
+        'INVALID_MODEL_FILE',
+        `llama.cpp could not load model "${args.modelId}" from ${args.filePath}: ${(error as Error).message}. The file may be corrupt or use an architecture this llama.cpp does not support.`,
+      );
     }
     try {
       const context = await createContext(model, args.modelId, contextSize);
@@ -89,7 +92,10 @@ async function createContext(model: LlamaModel, modelId: string, contextSize: nu
     return await model.createContext({ contextSize, sequences: 1 });
   } catch (error) {
     if (error instanceof InsufficientMemoryError) {
-      throw new WorkerError('INSUFFICIENT_MEMORY', `A ${contextSize}-token context for model "${modelId}" does not fit in memory: ${error.message}. Lower the context size.`);
+      throw new WorkerError(
+        'INSUFFICIENT_MEMORY',
+        `A ${contextSize}-token context for model "${modelId}" does not fit in memory: ${error.message}. Lower the context size.`,
+      );
     }
     throw error;
   }

@@ -53,7 +53,13 @@ async function fileSize(modelId: string, filePath: string): Promise<number> {
 }
 
 /** Layers to offload: 0 on the CPU; otherwise what node-llama-cpp finds fits next to the context. */
-export async function resolveGpuLayers(llama: Llama, insights: GgufInsights, modelId: string, requested: number | undefined, contextSize: number): Promise<number> {
+export async function resolveGpuLayers(
+  llama: Llama,
+  insights: GgufInsights,
+  modelId: string,
+  requested: number | undefined,
+  contextSize: number,
+): Promise<number> {
   if (!llama.supportsGpuOffloading) return 0;
   try {
     const resolved = await insights.configurationResolver.resolveModelGpuLayersV2(requested ?? { fitContext: { contextSize } });

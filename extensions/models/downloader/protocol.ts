@@ -17,10 +17,7 @@ export interface DownloadJob {
   huggingFaceEndpoint?: string;
 }
 
-export type ParentMessage =
-  | { type: 'resolve'; job: DownloadJob }
-  | { type: 'download' }
-  | { type: 'cancel'; discard: boolean };
+export type ParentMessage = { type: 'resolve'; job: DownloadJob } | { type: 'download' } | { type: 'cancel'; discard: boolean };
 
 export type DownloadFailureCode = 'DOWNLOAD_FAILED' | 'CHECKSUM_MISMATCH' | 'PROTOCOL';
 
@@ -92,10 +89,7 @@ export function parseChildMessage(value: unknown): ChildMessage | undefined {
   if (!isRecord(value)) return undefined;
   switch (value.type) {
     case 'resolved':
-      return typeof value.entrypoint === 'string' &&
-        isStringList(value.files) &&
-        isCount(value.totalBytes) &&
-        isCount(value.downloadedBytes)
+      return typeof value.entrypoint === 'string' && isStringList(value.files) && isCount(value.totalBytes) && isCount(value.downloadedBytes)
         ? {
             type: 'resolved',
             entrypoint: value.entrypoint,
@@ -111,9 +105,7 @@ export function parseChildMessage(value: unknown): ChildMessage | undefined {
     case 'verifying':
       return { type: 'verifying' };
     case 'done':
-      return typeof value.entrypoint === 'string' && isStringList(value.files)
-        ? { type: 'done', entrypoint: value.entrypoint, files: value.files }
-        : undefined;
+      return typeof value.entrypoint === 'string' && isStringList(value.files) ? { type: 'done', entrypoint: value.entrypoint, files: value.files } : undefined;
     case 'cancelled':
       return { type: 'cancelled' };
     case 'error':

@@ -69,7 +69,10 @@ async function linkOrRename(temp: string, target: string): Promise<void> {
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EOPNOTSUPP') throw error;
-    const exists = await fs.lstat(target).then(() => true, () => false);
+    const exists = await fs.lstat(target).then(
+      () => true,
+      () => false,
+    );
     if (exists) throw Object.assign(new Error(`EEXIST: file already exists, ${target}`), { code: 'EEXIST' });
     await fs.rename(temp, target);
   }

@@ -1,15 +1,6 @@
 /** Why a store operation failed, so callers (and the UI) can tell "read-only" from "corrupt". */
 export type StoreErrorCode =
-  | 'READ_ONLY'
-  | 'NOT_A_FOLDER'
-  | 'NOT_FOUND'
-  | 'ALREADY_EXISTS'
-  | 'INVALID_FILE'
-  | 'INVALID_ID'
-  | 'LOCK_TIMEOUT'
-  | 'NOT_ALLOWED'
-  | 'NO_SPACE'
-  | 'IO';
+  'READ_ONLY' | 'NOT_A_FOLDER' | 'NOT_FOUND' | 'ALREADY_EXISTS' | 'INVALID_FILE' | 'INVALID_ID' | 'LOCK_TIMEOUT' | 'NOT_ALLOWED' | 'NO_SPACE' | 'IO';
 
 export class StoreError extends Error {
   constructor(

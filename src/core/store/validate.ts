@@ -24,12 +24,7 @@ export function expectRecord(value: unknown, what: string): Record<string, unkno
 }
 
 /** The field's value when present and of the expected type, undefined when absent or null. */
-export function optionalField<T>(
-  record: Record<string, unknown>,
-  key: string,
-  guard: (value: unknown) => value is T,
-  expected: string,
-): T | undefined {
+export function optionalField<T>(record: Record<string, unknown>, key: string, guard: (value: unknown) => value is T, expected: string): T | undefined {
   const value = record[key];
   if (value === undefined || value === null) return undefined;
   if (!guard(value)) throw new ShapeError(`"${key}" should be ${expected}, found ${JSON.stringify(value)?.slice(0, 60)}`);

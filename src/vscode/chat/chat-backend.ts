@@ -3,15 +3,7 @@
  * the core's bus and logger (ChatCore) and the editor (ChatHostPort). VS Code provides the port
  * in editor-port.ts; the browser tests provide the same interfaces around the real store.
  */
-import type {
-  ActiveThreadStore,
-  AssistantExtension,
-  ConversationService,
-  ConversationalExtension,
-  EventBus,
-  InferenceService,
-  Logger,
-} from '@jan/core';
+import type { ActiveThreadStore, AssistantExtension, ConversationService, ConversationalExtension, EventBus, InferenceService, Logger } from '@jan/core';
 import type { HostAction } from '@jan/protocol';
 
 export interface ChatServices {

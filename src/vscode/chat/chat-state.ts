@@ -11,6 +11,11 @@ export class ChatStateReader {
     private readonly core: ChatCore,
   ) {}
 
+  /** What the view shows when the runtime did not start: the reason, and no chat. */
+  static failedStart(this: void, error: unknown): ChatState {
+    return { thread: null, messages: [], generating: false, models: [], assistants: [], startupError: errorMessage(error) };
+  }
+
   async state(): Promise<ChatState> {
     const { conversation, assistants, inference } = this.services;
     const thread = await this.session.activeThread();

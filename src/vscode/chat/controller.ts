@@ -33,7 +33,12 @@ export class ChatController {
   private session: ChatSession | undefined;
   private stateSerial = 0;
 
-  constructor(services: Promise<ChatServices>, private readonly core: ChatCore, private readonly port: ChatHostPort, options: ChatControllerOptions = {}) {
+  constructor(
+    services: Promise<ChatServices>,
+    private readonly core: ChatCore,
+    private readonly port: ChatHostPort,
+    options: ChatControllerOptions = {},
+  ) {
     this.chat = services.then((ready) => {
       const session = new ChatSession({ ...ready, logger: core.logger, activeThread: port.activeThread, undoDeleteMs: options.undoDeleteMs });
       this.session = session;
@@ -43,12 +48,11 @@ export class ChatController {
     this.chat.catch(() => undefined);
     this.threads = new ThreadList(this.channel, core.logger);
     this.replies = new ReplyRelay(core.events, this.channel, () => this.session?.activeThreadId, options.flushScheduler);
-    const events = core.events;
     this.subscriptions = [
-      events.on('OnThreadUpdated', (thread) => this.onThreadUpdated(thread)),
-      events.on('OnThreadDeleted', ({ id }) => this.onThreadDeleted(id)),
-      events.on('OnModelsChanged', () => this.sendModels()),
-      events.on('OnAssistantsChanged', (assistants) => this.channel.send({ type: 'assistants', assistants: assistants.map(toAssistantOption) })),
+      core.events.on('OnThreadUpdated', (thread) => this.onThreadUpdated(thread)),
+      core.events.on('OnThreadDeleted', ({ id }) => this.onThreadDeleted(id)),
+      core.events.on('OnModelsChanged', () => this.sendModels()),
+      core.events.on('OnAssistantsChanged', (assistants) => this.channel.send({ type: 'assistants', assistants: assistants.map(toAssistantOption) })),
     ];
   }
 
@@ -135,8 +139,7 @@ export class ChatController {
   }
 
   async stopActive(): Promise<void> {
-    const { services, session } = await this.chat;
-    if (session.activeThreadId) services.conversation.stop(session.activeThreadId);
+    (await this.chat).session.stopActive();
   }
 
   addToInput(text: string): void {
@@ -171,12 +174,7 @@ export class ChatController {
 
   private async sendState(): Promise<void> {
     const serial = ++this.stateSerial;
-    let state;
-    try {
-      state = await (await this.chat).reader.state();
-    } catch (error) {
-      state = { thread: null, messages: [], generating: false, models: [], assistants: [], startupError: errorMessage(error) };
-    }
+    const state = await this.chat.then(({ reader }) => reader.state(), ChatStateReader.failedStart);
     // A later request (a quick second click) already answered: this one is stale.
     if (serial === this.stateSerial) this.channel.send({ type: 'state', state });
   }

@@ -16,7 +16,6 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     private readonly controller: ChatController,
   ) {}
 
-
   resolveWebviewView(view: vscode.WebviewView): void {
     const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
     const webview = view.webview;

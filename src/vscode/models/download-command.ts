@@ -1,13 +1,6 @@
 import * as vscode from 'vscode';
 import type { Model } from '@jan/core';
-import {
-  checkDownloadUri,
-  formatBytes,
-  isCancellation,
-  type CatalogEntry,
-  type DownloadOptions,
-  type DownloadProgress,
-} from '../../../extensions/models';
+import { checkDownloadUri, formatBytes, isCancellation, type CatalogEntry, type DownloadOptions, type DownloadProgress } from '../../../extensions/models';
 import { offerToUse, reportError, type ModelFeatures } from './model-actions';
 import { catalogItemText } from './model-items';
 
@@ -91,9 +84,7 @@ export async function downloadModelCommand(features: ModelFeatures): Promise<voi
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
         const options: DownloadOptions = { signal: controller.signal, onProgress: progressReporter(progress) };
-        return 'entry' in source
-          ? features.models.downloadCatalogModel(source.entry.id, options)
-          : features.models.downloadModel({ uri: source.uri }, options);
+        return 'entry' in source ? features.models.downloadCatalogModel(source.entry.id, options) : features.models.downloadModel({ uri: source.uri }, options);
       },
     );
   } catch (error) {
@@ -103,7 +94,8 @@ export async function downloadModelCommand(features: ModelFeatures): Promise<voi
       `Download of ${name} cancelled. What was downloaded is kept: downloading it again resumes.`,
       discard,
     );
-    if (choice === discard) await features.models.discardDownload(uri).catch((cause: unknown) => reportError(features, 'Could not discard the download', cause));
+    if (choice === discard)
+      await features.models.discardDownload(uri).catch((cause: unknown) => reportError(features, 'Could not discard the download', cause));
     return;
   }
   await offerToUse(features, model, 'entry' in source ? source.entry.role : undefined);

@@ -32,9 +32,7 @@ function speed(status: EngineStatus): string {
  * engine idle it names the configured chat model (or says there is none).
  */
 export function describeStatus(reports: EngineReport[], configuredChatModel: string | undefined): StatusView {
-  const active = reports
-    .filter((report) => report.status.state !== 'idle')
-    .sort((a, b) => PRIORITY[a.status.state] - PRIORITY[b.status.state])[0];
+  const active = reports.filter((report) => report.status.state !== 'idle').sort((a, b) => PRIORITY[a.status.state] - PRIORITY[b.status.state])[0];
   if (!active) {
     const model = configuredChatModel?.trim();
     return {

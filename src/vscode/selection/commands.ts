@@ -1,13 +1,5 @@
 import * as vscode from 'vscode';
-import {
-  EDIT_SYSTEM_PROMPT,
-  EngineError,
-  SELECTION_ACTIONS,
-  errorMessage,
-  extractCode,
-  fitReplacement,
-  selectionPrompt,
-} from '@jan/core';
+import { EDIT_SYSTEM_PROMPT, EngineError, SELECTION_ACTIONS, errorMessage, extractCode, fitReplacement, selectionPrompt } from '@jan/core';
 import type { InferenceService, SelectionAction, SelectionInput } from '@jan/core';
 import { PROPOSAL_SCHEME, ProposalStore } from './proposals';
 
@@ -45,33 +37,30 @@ function selectionInput(editor: vscode.TextEditor): SelectionInput | undefined {
 /** Runs the chat model on one request to completion, with a cancellable progress notification. */
 async function generateEdit(deps: SelectionCommandDeps, title: string, prompt: string): Promise<string | undefined> {
   const model = await deps.inference.require('chat');
-  return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Jan: ${title}`, cancellable: true },
-    async (progress, token) => {
-      const controller = new AbortController();
-      const subscription = token.onCancellationRequested(() => controller.abort());
-      try {
-        progress.report({ message: `loading ${model.id}…` });
-        let answer = '';
-        let tokens = 0;
-        const messages = [
-          { role: 'system' as const, content: EDIT_SYSTEM_PROMPT },
-          { role: 'user' as const, content: prompt },
-        ];
-        for await (const chunk of deps.inference.chat(model, { messages, stream: true }, controller.signal)) {
-          const delta = chunk.choices[0]?.delta.content ?? '';
-          if (delta) {
-            answer += delta;
-            tokens += 1;
-            if (tokens % 8 === 1) progress.report({ message: `${tokens} tokens` });
-          }
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Jan: ${title}`, cancellable: true }, async (progress, token) => {
+    const controller = new AbortController();
+    const subscription = token.onCancellationRequested(() => controller.abort());
+    try {
+      progress.report({ message: `loading ${model.id}…` });
+      let answer = '';
+      let tokens = 0;
+      const messages = [
+        { role: 'system' as const, content: EDIT_SYSTEM_PROMPT },
+        { role: 'user' as const, content: prompt },
+      ];
+      for await (const chunk of deps.inference.chat(model, { messages, stream: true }, controller.signal)) {
+        const delta = chunk.choices[0]?.delta.content ?? '';
+        if (delta) {
+          answer += delta;
+          tokens += 1;
+          if (tokens % 8 === 1) progress.report({ message: `${tokens} tokens` });
         }
-        return controller.signal.aborted ? undefined : answer;
-      } finally {
-        subscription.dispose();
       }
-    },
-  );
+      return controller.signal.aborted ? undefined : answer;
+    } finally {
+      subscription.dispose();
+    }
+  });
 }
 
 async function run(action: SelectionAction, deps: SelectionCommandDeps): Promise<void> {

@@ -25,7 +25,13 @@ beforeEach(async () => {
   engine = new ScriptedEngine({ models: ['tiny'] });
   core.engines.register(engine);
   chatModel = 'tiny';
-  const inference = new InferenceService({ engines: core.engines, events: core.events, logger: core.context.logger, models: () => undefined, chosenModelId: () => chatModel });
+  const inference = new InferenceService({
+    engines: core.engines,
+    events: core.events,
+    logger: core.context.logger,
+    models: () => undefined,
+    chosenModelId: () => chatModel,
+  });
   service = new ConversationService({ conversational: store, inference, events: core.events, logger: core.context.logger });
   updates = [];
   core.events.on('OnMessageUpdate', (message) => void updates.push(message));
@@ -39,7 +45,9 @@ afterEach(async () => {
 async function newThread(): Promise<Thread> {
   return store.createThread({
     title: 'New Chat',
-    assistants: [{ assistant_id: 'jan', assistant_name: 'Jan', instructions: 'Be kind.', model: { id: '*', engine: 'llamacpp', settings: {}, parameters: {} } }],
+    assistants: [
+      { assistant_id: 'jan', assistant_name: 'Jan', instructions: 'Be kind.', model: { id: '*', engine: 'llamacpp', settings: {}, parameters: {} } },
+    ],
   });
 }
 

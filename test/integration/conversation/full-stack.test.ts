@@ -47,7 +47,14 @@ async function newThread(): Promise<Thread> {
   const { assistants: list } = await runtime.assistants.listAssistants();
   const jan = list[0]!;
   return runtime.conversational.createThread({
-    assistants: [{ assistant_id: jan.id, assistant_name: jan.name, instructions: jan.instructions, model: { id: '*', engine: 'llamacpp', settings: {}, parameters: { max_tokens: 24, temperature: 0 } } }],
+    assistants: [
+      {
+        assistant_id: jan.id,
+        assistant_name: jan.name,
+        instructions: jan.instructions,
+        model: { id: '*', engine: 'llamacpp', settings: {}, parameters: { max_tokens: 24, temperature: 0 } },
+      },
+    ],
   });
 }
 

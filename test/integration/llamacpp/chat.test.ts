@@ -75,7 +75,12 @@ describe('llama.cpp engine: load and chat (child-process worker)', () => {
   it('keeps the chat KV cache when a completion runs in between (separate sequences)', async () => {
     const messages = [{ role: 'user' as const, content: 'Tell me a story about a bird.' }];
     const turn1 = await collect(fixture.engine.chat({ model: CHAT_FIM_MODEL, messages, max_tokens: 12, session_key: 'thread-b' }));
-    const completion = await fixture.engine.complete({ model: CHAT_FIM_MODEL, prefix: 'Once upon a time, there was a little', suffix: ' They played all day.', max_tokens: 12 });
+    const completion = await fixture.engine.complete({
+      model: CHAT_FIM_MODEL,
+      prefix: 'Once upon a time, there was a little',
+      suffix: ' They played all day.',
+      max_tokens: 12,
+    });
     expect(completion.tokens).toBeGreaterThan(0);
     const next = [...messages, { role: 'assistant' as const, content: turn1.text }, { role: 'user' as const, content: 'More.' }];
     const turn2 = await collect(fixture.engine.chat({ model: CHAT_FIM_MODEL, messages: next, max_tokens: 12, session_key: 'thread-b' }));

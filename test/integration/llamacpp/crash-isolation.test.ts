@@ -16,7 +16,9 @@ describe('llama.cpp engine: a native crash in the child-process worker', () => {
   });
 
   it('rejects every pending call with WORKER_CRASHED, and the next request gets a fresh worker', async () => {
-    const stream = fixture.engine.chat({ model: CHAT_FIM_MODEL, messages: [{ role: 'user', content: 'Tell me a long story.' }], max_tokens: 2000 })[Symbol.asyncIterator]();
+    const stream = fixture.engine
+      .chat({ model: CHAT_FIM_MODEL, messages: [{ role: 'user', content: 'Tell me a long story.' }], max_tokens: 2000 })
+      [Symbol.asyncIterator]();
     const first = await stream.next();
     expect(first.done).toBe(false);
 

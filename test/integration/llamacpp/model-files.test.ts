@@ -50,7 +50,10 @@ describe('llama.cpp engine: bad and oversized model files', () => {
   it('says a missing file or an unknown model id is not found', async () => {
     fixture.addModel(testModel('gone', path.join(folder, 'gone.gguf')));
     await expect(fixture.engine.load('gone')).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND', message: expect.stringContaining('was not found at') });
-    await expect(fixture.engine.load('no-such-model')).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND', message: expect.stringContaining('No model "no-such-model"') });
+    await expect(fixture.engine.load('no-such-model')).rejects.toMatchObject({
+      code: 'MODEL_NOT_FOUND',
+      message: expect.stringContaining('No model "no-such-model"'),
+    });
   });
 
   it('refuses a model too big for this machine before loading it, saying what it needs', async () => {
@@ -65,7 +68,9 @@ describe('llama.cpp engine: bad and oversized model files', () => {
     const error = await fixture.engine.load('huge').catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'INSUFFICIENT_MEMORY' });
     const message = (error as Error).message;
-    expect(message).toMatch(/Model "huge" needs about [\d.]+ GiB of memory \([\d.]+ GiB for the model and [\d.]+ [KMG]iB for a 512-token context\), but only [\d.]+ GiB is free/);
+    expect(message).toMatch(
+      /Model "huge" needs about [\d.]+ GiB of memory \([\d.]+ GiB for the model and [\d.]+ [KMG]iB for a 512-token context\), but only [\d.]+ GiB is free/,
+    );
     const needed = Number(/needs about ([\d.]+) GiB/.exec(message)![1]);
     expect(needed * 2 ** 30).toBeGreaterThan(os.totalmem());
     expect(fixture.logger.messages('info').some((line) => line.startsWith('Loaded huge'))).toBe(false);

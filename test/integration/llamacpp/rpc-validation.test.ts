@@ -84,7 +84,11 @@ describe('llama.cpp worker RPC: validation on both ends', () => {
       },
     });
     const chunks: string[] = [];
-    const result = await client.call('chat', { modelId: 'm', messages: [{ role: 'user', content: 'hi' }], sampling: {} }, { onChunk: ({ text }) => chunks.push(text) });
+    const result = await client.call(
+      'chat',
+      { modelId: 'm', messages: [{ role: 'user', content: 'hi' }], sampling: {} },
+      { onChunk: ({ text }) => chunks.push(text) },
+    );
     expect(chunks).toEqual(['Once', ' upon']);
     expect(result.completionTokens).toBe(2);
     await expect(client.call('countTokens', { modelId: 'm', text: 'x' })).rejects.toMatchObject({ code: 'NO_MODEL', message: 'Model "m" is not loaded' });

@@ -64,7 +64,9 @@ describe('GGUF structure check', () => {
   it('knows the block sizes llama.cpp itself reports for every tensor type', async () => {
     const llama = await getLlama({ gpu: false, build: 'never', maxThreads: 1, logLevel: LlamaLogLevel.error });
     // node-llama-cpp does not publish these two lookups in its types; they come from ggml.
-    const bindings = (llama as unknown as { _bindings: { getBlockSizeForGgmlType(t: number): number | undefined; getTypeSizeForGgmlType(t: number): number | undefined } })._bindings;
+    const bindings = (
+      llama as unknown as { _bindings: { getBlockSizeForGgmlType(t: number): number | undefined; getTypeSizeForGgmlType(t: number): number | undefined } }
+    )._bindings;
     const fromLlama: Record<number, [number, number]> = {};
     for (const value of Object.values(GgmlType)) {
       if (typeof value !== 'number') continue;

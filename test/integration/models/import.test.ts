@@ -15,7 +15,9 @@ afterEach(async () => {
 });
 
 async function sha256Of(file: string): Promise<string> {
-  return createHash('sha256').update(await readFile(file)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
 }
 
 const failure = (promise: Promise<unknown>) => rejection(promise, ModelError);
@@ -116,9 +118,7 @@ describe('importing a local GGUF', () => {
     const big = await scratchFile('big.gguf', makeGguf(4 * 1024 * 1024));
     const controller = new AbortController();
 
-    const error = await failure(
-      fixture.models.importModel(big, { mode: 'copy', signal: controller.signal, onProgress: () => controller.abort() }),
-    );
+    const error = await failure(fixture.models.importModel(big, { mode: 'copy', signal: controller.signal, onProgress: () => controller.abort() }));
 
     expect(error.code).toBe('CANCELLED');
     expect(await fixture.listFolder()).toEqual([]);

@@ -98,9 +98,9 @@ describe('model registry (model.json files in the models folder)', () => {
       'no-id': JSON.stringify({ name: 'nameless' }),
       'bad-id': JSON.stringify({ id: '../../etc', settings: { llama_model_path: 'x.gguf' } }),
       'wrong-type': JSON.stringify({ id: 'wrong-type', settings: 'fast', sources: [] }),
-      'escapes': JSON.stringify({ id: 'escapes', settings: { llama_model_path: '../../outside.gguf' } }),
+      escapes: JSON.stringify({ id: 'escapes', settings: { llama_model_path: '../../outside.gguf' } }),
       'no-file': JSON.stringify({ id: 'no-file', engine: 'llamacpp' }),
-      'duplicate': JSON.stringify({ id: good.id, settings: { llama_model_path: STORIES } }),
+      duplicate: JSON.stringify({ id: good.id, settings: { llama_model_path: STORIES } }),
     };
     const files = new Map<string, string>();
     for (const [folder, text] of Object.entries(bad)) files.set(await writeModelFolder(folder, text), text);

@@ -92,14 +92,24 @@ describe('crash safety: a writer killed with SIGKILL mid-loop', () => {
         }
 
         // The next writer gets through, taking over a lock the killed child may have held.
-        await threads.appendMessage({ ...(messages[0] ?? { role: 'user', status: 'ready', object: 'thread.message' }), id: `after-${id}`, thread_id: id, content: textContent('after the crash'), created: Date.now(), updated: Date.now() });
+        await threads.appendMessage({
+          ...(messages[0] ?? { role: 'user', status: 'ready', object: 'thread.message' }),
+          id: `after-${id}`,
+          thread_id: id,
+          content: textContent('after the crash'),
+          created: Date.now(),
+          updated: Date.now(),
+        });
         await threads.updateThread(id, { title: 'recovered' });
         const after = await threads.listMessages(id);
         expect(after.messages.map((m) => m.id)).toEqual([...messages.map((m) => m.id), `after-${id}`]);
       }
       // Left-over temp files of an interrupted rewrite never show up as threads or messages.
-      expect(readdirSync(path.join(jan, 'threads')).filter((name) => !name.startsWith('.') && !name.endsWith('.lock')).sort()).toEqual([...ids].sort());
+      expect(
+        readdirSync(path.join(jan, 'threads'))
+          .filter((name) => !name.startsWith('.') && !name.endsWith('.lock'))
+          .sort(),
+      ).toEqual([...ids].sort());
     }
   }, 60_000);
 });
-

@@ -43,9 +43,7 @@ describe('a read-only workspace folder', () => {
       const child = startChild(bundle, ['readonly', jan, 'jan_1716300000', path.join(root, 'other', '.jan')], asRoot ? { uid: NOBODY, gid: NOBODY } : {});
       const { code } = await child.exited;
       expect(code, child.stderr()).toBe(0);
-      const results = new Map(
-        child.reports.flatMap((report: ChildReport) => (report.kind === 'result' ? [[report.step, report] as const] : [])),
-      );
+      const results = new Map(child.reports.flatMap((report: ChildReport) => (report.kind === 'result' ? [[report.step, report] as const] : [])));
 
       expect(results.get('listThreads')).toMatchObject({ ok: true, detail: 3 });
       expect(results.get('listMessages')).toMatchObject({ ok: true, detail: 2 });

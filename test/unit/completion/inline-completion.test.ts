@@ -15,7 +15,13 @@ function setup() {
   const engine = new ScriptedEngine({ id: 'coder', models: ['coder-1', 'coder-2'] });
   engines.register(engine);
   const chosen: { completion?: string } = { completion: 'coder-1' };
-  const inference = new InferenceService({ engines, events, logger, models: () => undefined, chosenModelId: (purpose) => (purpose === 'completion' ? chosen.completion : undefined) });
+  const inference = new InferenceService({
+    engines,
+    events,
+    logger,
+    models: () => undefined,
+    chosenModelId: (purpose) => (purpose === 'completion' ? chosen.completion : undefined),
+  });
   return { service: new InlineCompletionService({ inference, logger }), engine, chosen, logger };
 }
 

@@ -92,7 +92,10 @@ describe('ChatSession: the open thread', () => {
     await chat.chooseModel(thread.id, null);
     expect((await conversational.getThread(thread.id))!.assistants[0]!.model).toMatchObject({ id: '*', engine: 'remote' });
     await chat.chooseAssistant(thread.id, 'reviewer');
-    expect((await conversational.getThread(thread.id))!.assistants[0]).toMatchObject({ assistant_name: 'Reviewer', model: { id: 'pinned-1', engine: 'remote' } });
+    expect((await conversational.getThread(thread.id))!.assistants[0]).toMatchObject({
+      assistant_name: 'Reviewer',
+      model: { id: 'pinned-1', engine: 'remote' },
+    });
   });
 
   it('closes a remembered thread that is gone, and does not open one that is gone', async () => {

@@ -80,7 +80,13 @@ describe('buildChatRequest', () => {
     history.push(message('user', 'last question'));
     const cache = new Map<string, number>();
     const engine = new ScriptedEngine({ contextSize: 100 });
-    const { request, droppedMessages } = await buildChatRequest({ thread: thread(), history, model: { id: 'm', engine: 'scripted' }, engine, tokenCache: cache });
+    const { request, droppedMessages } = await buildChatRequest({
+      thread: thread(),
+      history,
+      model: { id: 'm', engine: 'scripted' },
+      engine,
+      tokenCache: cache,
+    });
     const kept = request.messages.slice(1);
     expect(kept[0]!.role).toBe('user');
     expect(kept[kept.length - 1]).toEqual({ role: 'user', content: 'last question' });
@@ -94,11 +100,11 @@ describe('buildChatRequest', () => {
   it('refuses a last message that alone exceeds the context, with the numbers', async () => {
     const engine = new ScriptedEngine({ contextSize: 64 });
     const huge = Array.from({ length: 200 }, (_, i) => `w${i}`).join(' ');
-    await expect(
-      buildChatRequest({ thread: thread(), history: [message('user', huge)], model: { id: 'm', engine: 'scripted' }, engine }),
-    ).rejects.toThrow(EngineError);
-    await expect(
-      buildChatRequest({ thread: thread(), history: [message('user', huge)], model: { id: 'm', engine: 'scripted' }, engine }),
-    ).rejects.toThrow(/about 208 tokens.*holds 64/);
+    await expect(buildChatRequest({ thread: thread(), history: [message('user', huge)], model: { id: 'm', engine: 'scripted' }, engine })).rejects.toThrow(
+      EngineError,
+    );
+    await expect(buildChatRequest({ thread: thread(), history: [message('user', huge)], model: { id: 'm', engine: 'scripted' }, engine })).rejects.toThrow(
+      /about 208 tokens.*holds 64/,
+    );
   });
 });

@@ -4,13 +4,29 @@ import type { CoreContext, Model, ModelPage, ModelPurpose, ResolvedModel } from 
 import { ScriptedEngine } from '../../support/scripted-engine';
 
 function model(id: string, engine = 'llamacpp'): Model {
-  return { object: 'model', version: '1.0', format: 'gguf', sources: [], id, name: id, created: 0, description: '', settings: {}, parameters: {}, metadata: {}, engine };
+  return {
+    object: 'model',
+    version: '1.0',
+    format: 'gguf',
+    sources: [],
+    id,
+    name: id,
+    created: 0,
+    description: '',
+    settings: {},
+    parameters: {},
+    metadata: {},
+    engine,
+  };
 }
 
 /** The installed models, counting how often they are read (each read is a folder scan on disk). */
 class CountingModels extends ModelExtension {
   reads = 0;
-  constructor(context: CoreContext, public models: Model[]) {
+  constructor(
+    context: CoreContext,
+    public models: Model[],
+  ) {
     super('models', context);
   }
   async listModels(): Promise<ModelPage> {

@@ -22,7 +22,10 @@ describe('StreamCoalescer', () => {
     expect(pending).toHaveLength(1);
     expect(sent).toEqual([]);
     pending[0]!.flush();
-    expect(sent).toEqual([['a', 5], ['b', 9]]);
+    expect(sent).toEqual([
+      ['a', 5],
+      ['b', 9],
+    ]);
     stream.push('a', 6);
     expect(pending).toHaveLength(2);
   });

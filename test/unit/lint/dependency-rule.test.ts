@@ -48,9 +48,24 @@ describe('the dependency rule', () => {
 
   it("keeps one extension out of another's files, but not out of its own folders", async () => {
     expect(await ruleErrors('extensions/models/sample.ts', "import { x } from '../llamacpp/worker/main';\nexport const y = x;\n")).toHaveLength(1);
-    expect(await ruleErrors('extensions/llamacpp/rpc/sample.ts', "import { x } from '../../models/downloader/protocol';\nexport const y = x;\n")).toHaveLength(1);
+    expect(await ruleErrors('extensions/llamacpp/rpc/sample.ts', "import { x } from '../../models/downloader/protocol';\nexport const y = x;\n")).toHaveLength(
+      1,
+    );
     expect(await ruleErrors('extensions/llamacpp/rpc/sample.ts', "import { x } from '../worker/main';\nexport const y = x;\n")).toEqual([]);
     expect(await ruleErrors('extensions/models/sample.ts', "import { x } from './downloader/protocol';\nexport const y = x;\n")).toEqual([]);
+  });
+
+  it('lets the headless runtime assemble the core and the extensions, without the editor or the view', async () => {
+    expect(await ruleErrors('src/node/sample.ts', "import { x } from '../../extensions/models';\nexport const y = x;\n")).toEqual([]);
+    expect(await ruleErrors('src/node/sample.ts', "import { x } from '@jan/core';\nexport const y = x;\n")).toEqual([]);
+    for (const line of [
+      "import * as x from 'vscode';",
+      "import { x } from '../vscode/activate';",
+      "import { x } from '@jan/protocol';",
+      "import { x } from '../../webview/store';",
+    ]) {
+      expect(await ruleErrors('src/node/sample.ts', `${line}\nexport const y = x;\n`)).toHaveLength(1);
+    }
   });
 
   it.each([

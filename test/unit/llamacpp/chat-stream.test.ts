@@ -47,7 +47,7 @@ describe('streamChat', () => {
     expect(calls[0]!.signal?.aborted).toBe(true);
   });
 
-  it('cancels on the caller\'s abort, yields nothing after it and reports the stopped run', async () => {
+  it("cancels on the caller's abort, yields nothing after it and reports the stopped run", async () => {
     const { worker, calls } = endlessWorker();
     const { hooks, finished } = recordingHooks();
     const controller = new AbortController();

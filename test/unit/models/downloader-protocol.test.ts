@@ -9,18 +9,31 @@ describe('download child protocol', () => {
     expect(parseParentMessage({ type: 'cancel', discard: true })).toEqual({ type: 'cancel', discard: true });
   });
 
-  it.each([null, 'resolve', { type: 'resolve' }, { type: 'resolve', job: { uri: 1, dirPath: '/d' } }, { type: 'resolve', job: { uri: 'u', dirPath: '/d', fileName: 3 } }, { type: 'cancel' }, { type: 'explode' }])(
-    'refuses the parent message %j',
-    (message) => expect(parseParentMessage(message)).toBeUndefined(),
-  );
+  it.each([
+    null,
+    'resolve',
+    { type: 'resolve' },
+    { type: 'resolve', job: { uri: 1, dirPath: '/d' } },
+    { type: 'resolve', job: { uri: 'u', dirPath: '/d', fileName: 3 } },
+    { type: 'cancel' },
+    { type: 'explode' },
+  ])('refuses the parent message %j', (message) => expect(parseParentMessage(message)).toBeUndefined());
 
   it('accepts the child messages and copies only known fields', () => {
     expect(parseChildMessage({ type: 'resolved', entrypoint: '/d/x.gguf', files: ['/d/x.gguf'], totalBytes: 10, downloadedBytes: 4, extra: 1 })).toEqual({
-      type: 'resolved', entrypoint: '/d/x.gguf', files: ['/d/x.gguf'], totalBytes: 10, downloadedBytes: 4,
+      type: 'resolved',
+      entrypoint: '/d/x.gguf',
+      files: ['/d/x.gguf'],
+      totalBytes: 10,
+      downloadedBytes: 4,
     });
     expect(parseChildMessage({ type: 'progress', downloadedBytes: 5, totalBytes: 10 })).toEqual({ type: 'progress', downloadedBytes: 5, totalBytes: 10 });
     expect(parseChildMessage({ type: 'done', entrypoint: '/d/x.gguf', files: [] })).toEqual({ type: 'done', entrypoint: '/d/x.gguf', files: [] });
-    expect(parseChildMessage({ type: 'error', code: 'CHECKSUM_MISMATCH', message: 'bad' })).toEqual({ type: 'error', code: 'CHECKSUM_MISMATCH', message: 'bad' });
+    expect(parseChildMessage({ type: 'error', code: 'CHECKSUM_MISMATCH', message: 'bad' })).toEqual({
+      type: 'error',
+      code: 'CHECKSUM_MISMATCH',
+      message: 'bad',
+    });
     expect(parseChildMessage({ type: 'verifying' })).toEqual({ type: 'verifying' });
     expect(parseChildMessage({ type: 'cancelled' })).toEqual({ type: 'cancelled' });
   });

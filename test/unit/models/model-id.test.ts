@@ -27,7 +27,13 @@ describe('model ids and names from file names', () => {
 
   it('formats sizes in decimal units, as downloads are shown', () => {
     expect([0, 999, 1000, 1_185_376, 1_117_320_736, 3_285_476_160, 12e12].map(formatBytes)).toEqual([
-      '0 B', '999 B', '1.00 KB', '1.19 MB', '1.12 GB', '3.29 GB', '12.0 TB',
+      '0 B',
+      '999 B',
+      '1.00 KB',
+      '1.19 MB',
+      '1.12 GB',
+      '3.29 GB',
+      '12.0 TB',
     ]);
     expect(formatBytes(-1)).toBe('? B');
   });

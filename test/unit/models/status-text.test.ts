@@ -12,7 +12,9 @@ describe('status bar text', () => {
 
   it('shows model, state and the last tokens/s', () => {
     expect(describeStatus([report({ state: 'ready', modelId: 'm', lastTokensPerSecond: 34.4 })], 'm').text).toBe('$(hubot) m · 34 tok/s');
-    expect(describeStatus([report({ state: 'generating', modelId: 'm', lastTokensPerSecond: 5.25 })], 'm').text).toBe('$(sync~spin) m · generating · 5.3 tok/s');
+    expect(describeStatus([report({ state: 'generating', modelId: 'm', lastTokensPerSecond: 5.25 })], 'm').text).toBe(
+      '$(sync~spin) m · generating · 5.3 tok/s',
+    );
     expect(describeStatus([report({ state: 'loading', modelId: 'm', lastTokensPerSecond: 9 })], 'm').text).toBe('$(loading~spin) m · loading');
     expect(describeStatus([report({ state: 'ready', modelId: 'm' })], 'm').text).toBe('$(hubot) m');
   });

@@ -28,7 +28,11 @@ describe('JanConversationalExtension: threads', () => {
     expect(thread.id).toMatch(/^jan_\d+_/);
     const [onDisk] = janReadsThreads(jan);
     expectJanThread(onDisk!);
-    expect(onDisk).toMatchObject({ id: thread.id, title: 'First', assistants: [{ assistant_id: 'jan', id: 'jan', name: 'Jan', model: { engine: 'llamacpp' } }] });
+    expect(onDisk).toMatchObject({
+      id: thread.id,
+      title: 'First',
+      assistants: [{ assistant_id: 'jan', id: 'jan', name: 'Jan', model: { engine: 'llamacpp' } }],
+    });
     expect(readFileSync(path.join(jan, '.gitignore'), 'utf8')).toContain('threads/');
   });
 

@@ -71,11 +71,7 @@ describe('DataFolder: JSON lines', () => {
 
   it('parses each line on its own: garbage, a torn last line, CRLF, blank lines, a BOM; raw bytes kept', () => {
     const invalidUtf8 = Buffer.from([0x7b, 0xff, 0xfe, 0x7d]);
-    const bytes = Buffer.concat([
-      Buffer.from('\uFEFF{"a":1}\r\n\n   \nnot json\n'),
-      invalidUtf8,
-      Buffer.from('\n{"b":2}\n{"c":'),
-    ]);
+    const bytes = Buffer.concat([Buffer.from('\uFEFF{"a":1}\r\n\n   \nnot json\n'), invalidUtf8, Buffer.from('\n{"b":2}\n{"c":')]);
     const lines = parseJsonLines(bytes);
     expect(lines.map((line) => line.line)).toEqual([1, 4, 5, 6, 7]);
     expect(lines[0]!.value).toEqual({ a: 1 });

@@ -35,7 +35,14 @@ describe('a .jan folder written by Jan 0.5', () => {
     expect(old!.updated).toBe(1_699_000_600_000);
 
     const reply = (await threads.listMessages('jan_1716300000')).messages[1]!;
-    expect(reply).toMatchObject({ role: 'assistant', assistant_id: 'jan', status: 'ready', created: 1716300010230, created_at: 1716300010, completed_at: 1716300042 });
+    expect(reply).toMatchObject({
+      role: 'assistant',
+      assistant_id: 'jan',
+      status: 'ready',
+      created: 1716300010230,
+      created_at: 1716300010,
+      completed_at: 1716300042,
+    });
     expect(textOf(reply)).toBe('Use sorted(items, key=len).');
     const failed = (await threads.listMessages('jan_1716201000')).messages[1]!;
     expect(failed).toMatchObject({ status: 'error', error_code: 'invalid_api_key' });

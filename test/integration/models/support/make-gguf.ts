@@ -27,9 +27,17 @@ export function makeGguf(floats: number): Buffer {
     u32(3),
     u64(1),
     u64(2),
-    text('general.architecture'), u32(8), text('llama'),
-    text('general.name'), u32(8), text('synthetic-test-tensor'),
-    text('weight'), u32(1), u64(floats), u32(0), u64(0),
+    text('general.architecture'),
+    u32(8),
+    text('llama'),
+    text('general.name'),
+    u32(8),
+    text('synthetic-test-tensor'),
+    text('weight'),
+    u32(1),
+    u64(floats),
+    u32(0),
+    u64(0),
   ]);
   const padding = Buffer.alloc((32 - (header.length % 32)) % 32);
   return Buffer.concat([header, padding, randomBytes(floats * 4)]);

@@ -7,9 +7,7 @@ export enum ExtensionType {
   Conversational = 'conversational',
   Assistant = 'assistant',
   Model = 'model',
-  Inference = 'inference',
   Engine = 'engine',
-  ApiServer = 'api-server',
 }
 
 /** A setting an extension exposes (Jan's SettingComponentProps, trimmed). */
@@ -74,13 +72,12 @@ export interface ExtensionFailure {
 }
 
 /**
- * Registers extensions, finds them by type or name, loads all in order and unloads in reverse.
+ * Registers extensions, loads all in order and unloads in reverse.
  * One failing extension is reported and does not stop the others.
  */
 export class ExtensionManager {
   private readonly extensions: BaseExtension[] = [];
   private readonly loaded = new Set<BaseExtension>();
-  readonly failures: ExtensionFailure[] = [];
 
   constructor(private readonly logger: Logger) {}
 
@@ -89,22 +86,6 @@ export class ExtensionManager {
       throw new Error(`An extension named "${extension.name}" is already registered`);
     }
     this.extensions.push(extension);
-  }
-
-  get<T extends BaseExtension>(type: ExtensionType): T | undefined {
-    return this.extensions.find((extension) => extension.type() === type) as T | undefined;
-  }
-
-  getByName<T extends BaseExtension>(name: string): T | undefined {
-    return this.extensions.find((extension) => extension.name === name) as T | undefined;
-  }
-
-  getAll(): BaseExtension[] {
-    return [...this.extensions];
-  }
-
-  isLoaded(extension: BaseExtension): boolean {
-    return this.loaded.has(extension);
   }
 
   async loadAll(): Promise<ExtensionFailure[]> {
@@ -137,7 +118,6 @@ export class ExtensionManager {
 
   private fail(extension: BaseExtension, phase: 'load' | 'unload', error: unknown): ExtensionFailure {
     const failure = { name: extension.name, phase, error: errorMessage(error) };
-    this.failures.push(failure);
     this.logger.error(`Extension "${extension.name}" failed to ${phase}: ${failure.error}`);
     return failure;
   }

@@ -22,7 +22,11 @@ export const TitleSchema = v.pipe(v.string(), v.trim(), v.minLength(1, 'A title 
 const TimeSchema = v.pipe(v.number(), v.finite());
 const ShortString = v.pipe(v.string(), v.maxLength(1000));
 
-/** Error codes the view knows an action for; any other code travels as `UNKNOWN`. */
+/**
+ * Every error code a user can be shown: the engines' (EngineErrorCode) and the store's
+ * (StoreErrorCode). src/vscode/chat/views.ts fails to compile when the core adds a code that is
+ * not here; a code from anywhere else travels as `UNKNOWN`.
+ */
 export const ERROR_CODES = [
   'NO_MODEL',
   'MODEL_NOT_FOUND',
@@ -30,8 +34,19 @@ export const ERROR_CODES = [
   'INSUFFICIENT_MEMORY',
   'WORKER_CRASHED',
   'CONTEXT_TOO_LONG',
+  'INVALID_REQUEST',
   'ABORTED',
   'REMOTE_ERROR',
+  'READ_ONLY',
+  'NOT_A_FOLDER',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'INVALID_FILE',
+  'INVALID_ID',
+  'LOCK_TIMEOUT',
+  'NOT_ALLOWED',
+  'NO_SPACE',
+  'IO',
   'UNKNOWN',
 ] as const;
 export const ErrorCodeSchema = v.picklist(ERROR_CODES);

@@ -3,7 +3,7 @@
  * conversation service, with a recording webview. Covers what the page cannot show directly:
  * the handshake, startup failure, deletions and their undo window, events from elsewhere.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { EventBus, textOf, type Logger } from '@jan/core';
@@ -171,6 +171,17 @@ describe('bad input', () => {
     await host.controller.handle({ type: 'send', threadId: 'jan_0_missing', text: 'Keep me' });
     expect(view.of('notice').at(-1)).toMatchObject({ threadId: 'jan_0_missing', draft: 'Keep me', error: { code: 'UNKNOWN' } });
     expect(view.of('notice').at(-1)!.error!.message).toContain('was not found');
+  });
+
+  test('a store error reaches the view as itself, with the text given back', async () => {
+    host = await createChatHost();
+    const janFolder = host.core.context.janFolder;
+    rmSync(janFolder, { recursive: true, force: true });
+    writeFileSync(janFolder, 'not a folder');
+    const view = recorder(host.controller);
+    await host.controller.handle({ type: 'ready' });
+    await host.controller.handle({ type: 'send', threadId: null, text: 'Keep me too' });
+    expect(view.of('notice').at(-1)).toMatchObject({ threadId: null, draft: 'Keep me too', error: { code: 'NOT_A_FOLDER' } });
   });
 
   test('an invalid message is answered with an error and does nothing', async () => {

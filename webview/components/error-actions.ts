@@ -21,6 +21,10 @@ export function actionsFor(error: ChatError): ErrorAction[] {
       ];
     case 'ABORTED':
       return [];
+    case 'READ_ONLY':
+    case 'NOT_A_FOLDER':
+    case 'NO_SPACE':
+      return [{ kind: 'host', action: 'showLog', label: 'Show Log' }];
     default:
       return [{ kind: 'retry', label: 'Retry' }];
   }
@@ -33,6 +37,13 @@ const TITLES: Partial<Record<ChatError['code'], string>> = {
   INSUFFICIENT_MEMORY: 'Not enough memory for this model',
   WORKER_CRASHED: 'The engine stopped unexpectedly',
   REMOTE_ERROR: 'The remote engine answered with an error',
+  CONTEXT_TOO_LONG: 'The message does not fit in the context window',
+  READ_ONLY: 'The chat cannot be saved: the folder is read-only',
+  NOT_A_FOLDER: 'The chat cannot be saved: .jan is not a folder',
+  NO_SPACE: 'The chat cannot be saved: the disk is full',
+  LOCK_TIMEOUT: 'Another window is writing this thread',
+  INVALID_FILE: 'A file of this thread cannot be read',
+  NOT_FOUND: 'Not found',
 };
 
 export function renderError(error: ChatError, onAction: (action: ErrorAction) => void): TemplateResult {

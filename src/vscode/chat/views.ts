@@ -1,6 +1,6 @@
 /** Core entities turned into what the chat webview shows (src/protocol's views). */
-import { EngineError, errorMessage, textOf } from '@jan/core';
-import type { Assistant, Model, Thread, ThreadMessage } from '@jan/core';
+import { EngineError, StoreError, errorMessage, textOf } from '@jan/core';
+import type { Assistant, EngineErrorCode, Model, StoreErrorCode, Thread, ThreadMessage } from '@jan/core';
 import {
   ERROR_CODES,
   MAX_TEXT_LENGTH,
@@ -24,13 +24,19 @@ function finite(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
+/** Fails to compile when the core can raise a code the view does not know (add it to ERROR_CODES). */
+type UnknownToTheView = Exclude<EngineErrorCode | StoreErrorCode, ErrorCode>;
+const everyCoreCodeIsKnown: [UnknownToTheView] extends [never] ? true : UnknownToTheView = true;
+void everyCoreCodeIsKnown;
+
 function errorCode(value: unknown): ErrorCode {
   return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value) ? (value as ErrorCode) : 'UNKNOWN';
 }
 
-/** An error as the view shows it; engine errors keep their code so the view offers the right action. */
+/** An error as the view shows it: engine and store errors keep their code, so the view says what happened. */
 export function toChatError(error: unknown): ChatError {
-  return { code: error instanceof EngineError ? errorCode(error.code) : 'UNKNOWN', message: errorMessage(error).slice(0, 10_000) };
+  const code = error instanceof EngineError || error instanceof StoreError ? errorCode(error.code) : 'UNKNOWN';
+  return { code, message: errorMessage(error).slice(0, 10_000) };
 }
 
 export function toMessageView(message: ThreadMessage): MessageView {

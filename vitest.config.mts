@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { ensureBrowser } from './scripts/browser.mjs';
-import { alias, browserProject, nodeProject } from './test/support/vitest-projects.mjs';
+import { adapterProject, alias, browserProject, nodeProject } from './test/support/vitest-projects.mjs';
 
 // The webview tests drive Chromium: find it (or install Debian's) before anything runs, and stop
 // with one line naming what to install when there is none. Never skipped silently.
@@ -12,6 +12,10 @@ export default defineConfig({
     reporters: ['default', './test/support/summary-reporter.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    projects: [nodeProject(['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/webview/**/*.test.ts']), browserProject(browserPath)],
+    projects: [
+      nodeProject(['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/webview/**/*.test.ts']),
+      adapterProject(),
+      browserProject(browserPath),
+    ],
   },
 });

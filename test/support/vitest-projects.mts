@@ -14,6 +14,15 @@ export function nodeProject(include: string[], exclude: string[] = []): TestProj
   return { extends: true, test: { name: 'node', include, exclude, pool: 'forks', fileParallelism: false } };
 }
 
+/** The VS Code adapters (src/vscode/) against test/support/vscode-stand-in.ts in place of `vscode`. */
+export function adapterProject(): TestProjectInlineConfiguration {
+  return {
+    extends: true,
+    resolve: { alias: { vscode: fileURLToPath(new URL('./vscode-stand-in.ts', import.meta.url)) } },
+    test: { name: 'adapters', include: ['test/vscode-adapters/**/*.test.ts'], pool: 'forks' },
+  };
+}
+
 /** Tests of webview modules by themselves, in Chromium (`browserPath`, see scripts/browser.mjs). */
 export function browserProject(browserPath: string): TestProjectInlineConfiguration {
   return {

@@ -1,0 +1,339 @@
+/**
+ * A small `vscode` for testing the adapters in src/vscode/ under vitest (vitest.config.mts maps
+ * the module name here for test/vscode-adapters/). It is the editor only: the runtime, the store
+ * and the engine under the adapters stay real. The user is `ui`: every prompt is answered by the
+ * next scripted answer, and every message is recorded. Only what the adapters use is here;
+ * test/vscode-suite/ runs the same code in the real extension host.
+ */
+import * as path from 'node:path';
+
+type Listener<T> = (event: T) => unknown;
+
+export class EventEmitter<T> {
+  private listeners: Array<Listener<T>> = [];
+  readonly event = (listener: Listener<T>): Disposable => {
+    this.listeners.push(listener);
+    return new Disposable(() => (this.listeners = this.listeners.filter((candidate) => candidate !== listener)));
+  };
+  fire(event: T): void {
+    for (const listener of [...this.listeners]) listener(event);
+  }
+  dispose(): void {
+    this.listeners = [];
+  }
+}
+
+export class Disposable {
+  constructor(private readonly onDispose: () => unknown = () => undefined) {}
+  static from(...items: Array<{ dispose(): unknown }>): Disposable {
+    return new Disposable(() => items.forEach((item) => item.dispose()));
+  }
+  dispose(): void {
+    this.onDispose();
+  }
+}
+
+export class Position {
+  constructor(
+    readonly line: number,
+    readonly character: number,
+  ) {}
+}
+
+export class Range {
+  readonly start: Position;
+  readonly end: Position;
+  constructor(start: Position, end: Position) {
+    this.start = start;
+    this.end = end;
+  }
+  get isEmpty(): boolean {
+    return this.start.line === this.end.line && this.start.character === this.end.character;
+  }
+}
+
+export class Selection extends Range {}
+
+export class Uri {
+  private constructor(
+    readonly scheme: string,
+    readonly path: string,
+    readonly query: string,
+  ) {}
+  static file(fsPath: string): Uri {
+    return new Uri('file', fsPath, '');
+  }
+  static from(parts: { scheme: string; path?: string; query?: string }): Uri {
+    return new Uri(parts.scheme, parts.path ?? '', parts.query ?? '');
+  }
+  static parse(value: string): Uri {
+    const url = new URL(value);
+    return new Uri(url.protocol.slice(0, -1), url.pathname, url.search.slice(1));
+  }
+  get fsPath(): string {
+    return this.path;
+  }
+  toString(): string {
+    return `${this.scheme}://${this.path}${this.query ? `?${this.query}` : ''}`;
+  }
+}
+
+export class CancellationTokenSource {
+  private readonly emitter = new EventEmitter<void>();
+  readonly token = {
+    isCancellationRequested: false,
+    onCancellationRequested: (listener: Listener<void>) => this.emitter.event(listener),
+  };
+  cancel(): void {
+    if (this.token.isCancellationRequested) return;
+    this.token.isCancellationRequested = true;
+    this.emitter.fire();
+  }
+  dispose(): void {
+    this.emitter.dispose();
+  }
+}
+
+export class InlineCompletionItem {
+  constructor(
+    readonly insertText: string,
+    readonly range?: Range,
+  ) {}
+}
+
+export class WorkspaceEdit {
+  readonly replacements: Array<{ uri: Uri; range: Range; text: string }> = [];
+  replace(uri: Uri, range: Range, text: string): void {
+    this.replacements.push({ uri, range, text });
+  }
+}
+
+export class ThemeColor {
+  constructor(readonly id: string) {}
+}
+
+export class TabInputTextDiff {
+  constructor(
+    readonly original: Uri,
+    readonly modified: Uri,
+  ) {}
+}
+
+export enum ProgressLocation {
+  SourceControl = 1,
+  Window = 10,
+  Notification = 15,
+}
+export enum QuickPickItemKind {
+  Separator = -1,
+  Default = 0,
+}
+export enum StatusBarAlignment {
+  Left = 1,
+  Right = 2,
+}
+export enum InlineCompletionTriggerKind {
+  Invoke = 0,
+  Automatic = 1,
+}
+export enum ConfigurationTarget {
+  Global = 1,
+  Workspace = 2,
+  WorkspaceFolder = 3,
+}
+
+/** A text document held in memory; edits through `workspace.applyEdit` bump its version. */
+export class StandInDocument {
+  version = 1;
+  constructor(
+    readonly uri: Uri,
+    private text: string,
+    readonly languageId = 'typescript',
+  ) {}
+  get lineCount(): number {
+    return this.lines().length;
+  }
+  lineAt(line: number): { text: string } {
+    return { text: this.lines()[line] ?? '' };
+  }
+  getText(range?: Range): string {
+    if (!range) return this.text;
+    return this.text.slice(this.offsetAt(range.start), this.offsetAt(range.end));
+  }
+  offsetAt(position: Position): number {
+    const lines = this.lines();
+    let offset = 0;
+    for (let line = 0; line < position.line; line++) offset += lines[line]!.length + 1;
+    return offset + position.character;
+  }
+  /** Changes the text as the user typing would (the version moves on). */
+  setText(text: string): void {
+    this.text = text;
+    this.version += 1;
+  }
+  private lines(): string[] {
+    return this.text.split('\n');
+  }
+}
+
+// ── The user and the editor's state ─────────────────────────────────────────────────────────
+
+type Answer = (prompt: string, items?: unknown) => unknown;
+
+/** The scripted user: answers prompts in order, and what the editor showed them. */
+export const ui = {
+  answers: [] as Answer[],
+  messages: [] as Array<{ level: 'info' | 'warning' | 'error' | 'status'; text: string }>,
+  progress: [] as Array<{ title: string; reports: Array<{ message?: string; increment?: number }>; source: CancellationTokenSource }>,
+  executed: [] as Array<{ command: string; args: unknown[] }>,
+  clipboard: '',
+  opened: [] as string[],
+  /** Queues the user's next answer (a function of the prompt, or the answer itself). */
+  answer(next: unknown): void {
+    this.answers.push(typeof next === 'function' ? (next as Answer) : () => next);
+  },
+};
+
+const configuration = new Map<string, unknown>();
+const configurationChanged = new EventEmitter<{ affectsConfiguration(section: string): boolean }>();
+const registeredCommands = new Map<string, (...args: unknown[]) => unknown>();
+const documents = new Map<string, StandInDocument>();
+export const registered = { inlineProviders: [] as unknown[], contentProviders: new Map<string, unknown>() };
+
+/** Back to a fresh editor: no settings, no commands, no documents, no scripted answers. */
+export function resetStandIn(): void {
+  configuration.clear();
+  registeredCommands.clear();
+  documents.clear();
+  registered.inlineProviders.length = 0;
+  registered.contentProviders.clear();
+  ui.answers.length = 0;
+  ui.messages.length = 0;
+  ui.progress.length = 0;
+  ui.executed.length = 0;
+  ui.clipboard = '';
+  ui.opened.length = 0;
+  window.activeTextEditor = undefined;
+}
+
+/** Sets a setting (`jan.chatModel`) and tells the listeners, as the Settings editor does. */
+export function setSetting(key: string, value: unknown): void {
+  configuration.set(key, value);
+  configurationChanged.fire({ affectsConfiguration: (section) => key === section || key.startsWith(`${section}.`) });
+}
+
+export function openDocument(fsPath: string, text: string, languageId?: string): StandInDocument {
+  const document = new StandInDocument(Uri.file(fsPath), text, languageId);
+  documents.set(document.uri.toString(), document);
+  return document;
+}
+
+type ProgressReport = { message?: string; increment?: number };
+type ProgressTask<T> = (progress: { report(value: ProgressReport): void }, token: CancellationTokenSource['token']) => Promise<T>;
+
+function nextAnswer(prompt: string, items?: unknown): unknown {
+  const answer = ui.answers.shift();
+  return answer ? answer(prompt, items) : undefined;
+}
+
+export const workspace = {
+  isTrusted: true,
+  workspaceFolders: undefined as Array<{ uri: Uri }> | undefined,
+  getConfiguration(section?: string) {
+    const full = (key: string) => (section ? `${section}.${key}` : key);
+    return {
+      get: <T>(key: string, fallback?: T): T | undefined => (configuration.has(full(key)) ? (configuration.get(full(key)) as T) : fallback),
+      inspect: (key: string) => ({ globalValue: configuration.get(full(key)), workspaceValue: undefined }),
+      update: async (key: string, value: unknown) => setSetting(full(key), value),
+    };
+  },
+  onDidChangeConfiguration: configurationChanged.event,
+  asRelativePath(uri: Uri): string {
+    return path.basename(uri.fsPath);
+  },
+  async openTextDocument(uri: Uri): Promise<StandInDocument> {
+    const document = documents.get(uri.toString());
+    if (!document) throw new Error(`No document ${uri.toString()}`);
+    return document;
+  },
+  async applyEdit(edit: WorkspaceEdit): Promise<boolean> {
+    for (const { uri, range, text } of edit.replacements) {
+      const document = documents.get(uri.toString());
+      if (!document) return false;
+      const all = document.getText();
+      document.setText(all.slice(0, document.offsetAt(range.start)) + text + all.slice(document.offsetAt(range.end)));
+    }
+    return true;
+  },
+  registerTextDocumentContentProvider(scheme: string, provider: unknown): Disposable {
+    registered.contentProviders.set(scheme, provider);
+    return new Disposable(() => registered.contentProviders.delete(scheme));
+  },
+};
+
+export const window = {
+  activeTextEditor: undefined as { document: StandInDocument; selection: Selection } | undefined,
+  onDidChangeActiveTextEditor: new EventEmitter<unknown>().event,
+  tabGroups: { activeTabGroup: { tabs: [] as unknown[] }, all: [] as Array<{ tabs: unknown[] }>, close: async () => true },
+  async showInformationMessage(text: string, ...items: unknown[]): Promise<unknown> {
+    ui.messages.push({ level: 'info', text });
+    return nextAnswer(text, items);
+  },
+  async showWarningMessage(text: string, ...items: unknown[]): Promise<unknown> {
+    ui.messages.push({ level: 'warning', text });
+    return nextAnswer(text, items);
+  },
+  async showErrorMessage(text: string, ...items: unknown[]): Promise<unknown> {
+    ui.messages.push({ level: 'error', text });
+    return nextAnswer(text, items);
+  },
+  setStatusBarMessage(text: string): Disposable {
+    ui.messages.push({ level: 'status', text });
+    return new Disposable();
+  },
+  async showQuickPick(items: unknown, options?: { title?: string }): Promise<unknown> {
+    return nextAnswer(options?.title ?? 'quick pick', await items);
+  },
+  async showInputBox(options?: { title?: string; prompt?: string; validateInput?: (value: string) => unknown }): Promise<unknown> {
+    return nextAnswer(options?.prompt ?? options?.title ?? 'input', options);
+  },
+  async showOpenDialog(options?: { title?: string }): Promise<unknown> {
+    return nextAnswer(options?.title ?? 'open', options);
+  },
+  async showTextDocument(): Promise<void> {},
+  async withProgress<T>(options: { title?: string }, task: ProgressTask<T>): Promise<T> {
+    const source = new CancellationTokenSource();
+    const entry = { title: options.title ?? '', reports: [] as Array<{ message?: string; increment?: number }>, source };
+    ui.progress.push(entry);
+    return task({ report: (value) => entry.reports.push(value) }, source.token);
+  },
+  createStatusBarItem() {
+    return { text: '', tooltip: '', name: '', command: '', backgroundColor: undefined as unknown, show() {}, hide() {}, dispose() {} };
+  },
+};
+
+export const commands = {
+  registerCommand(command: string, run: (...args: unknown[]) => unknown): Disposable {
+    registeredCommands.set(command, run);
+    return new Disposable(() => registeredCommands.delete(command));
+  },
+  async executeCommand(command: string, ...args: unknown[]): Promise<unknown> {
+    ui.executed.push({ command, args });
+    return registeredCommands.get(command)?.(...args);
+  },
+};
+
+export const languages = {
+  registerInlineCompletionItemProvider(_selector: unknown, provider: unknown): Disposable {
+    registered.inlineProviders.push(provider);
+    return new Disposable(() => registered.inlineProviders.splice(registered.inlineProviders.indexOf(provider), 1));
+  },
+};
+
+export const env = {
+  clipboard: { writeText: async (text: string) => void (ui.clipboard = text) },
+  openExternal: async (uri: Uri) => {
+    ui.opened.push(uri.toString());
+    return true;
+  },
+};

@@ -1,0 +1,102 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as vscode from 'vscode';
+import { registerInlineCompletion, type JanInlineCompletionProvider } from '../../src/vscode/completion/inline-provider';
+import { CancellationTokenSource, InlineCompletionTriggerKind, openDocument, registered, resetStandIn, setSetting, ui } from '../support/vscode-stand-in';
+import { adapterRuntime } from './support/adapter-runtime';
+
+let fixture: Awaited<ReturnType<typeof adapterRuntime>>;
+let registration: vscode.Disposable;
+let provider: JanInlineCompletionProvider;
+
+beforeEach(async () => {
+  resetStandIn();
+  fixture = await adapterRuntime();
+  setSetting('jan.completionModel', 'coder-1');
+  setSetting('jan.inlineCompletion.debounceMs', 0);
+  registration = registerInlineCompletion(fixture.runtime.inlineCompletion);
+  provider = registered.inlineProviders[0] as JanInlineCompletionProvider;
+});
+
+afterEach(async () => {
+  registration.dispose();
+  await fixture.dispose();
+});
+
+const document = () => openDocument('/w/add.ts', 'function add(a: number, b: number) {\n  return \n}') as unknown as vscode.TextDocument;
+const automatic = { triggerKind: InlineCompletionTriggerKind.Automatic, selectedCompletionInfo: undefined } as vscode.InlineCompletionContext;
+const at = new vscode.Position(1, 9);
+
+async function ask(token = new CancellationTokenSource().token, context = automatic) {
+  return provider.provideInlineCompletionItems(document(), at, context, token as vscode.CancellationToken);
+}
+
+describe('the inline completion provider', () => {
+  it('shows the post-processed completion of the completion model at the cursor', async () => {
+    fixture.engine.completion = 'a + b;\n}';
+    const items = await ask();
+    expect(items?.map((item) => item.insertText)).toEqual(['a + b;']);
+    expect(items?.[0]!.range).toMatchObject({ start: at, end: at });
+    expect(fixture.engine.completeRequests.map((request) => request.model)).toEqual(['coder-1']);
+  });
+
+  it('serves the same spot again from the cache, and asks again after the completion model changes', async () => {
+    fixture.engine.completion = 'a + b;';
+    await ask();
+    expect((await ask())?.[0]!.insertText).toBe('a + b;');
+    expect(fixture.engine.completeRequests).toHaveLength(1);
+    setSetting('jan.completionModel', 'chat-1');
+    await ask();
+    expect(fixture.engine.completeRequests.map((request) => request.model)).toEqual(['coder-1', 'chat-1']);
+  });
+
+  it('shows nothing, and asks nothing, without a completion model, even where it had a suggestion', async () => {
+    fixture.engine.completion = 'a + b;';
+    await ask();
+    setSetting('jan.completionModel', '');
+    expect(await ask()).toBeUndefined();
+    expect(fixture.engine.completeRequests).toHaveLength(1);
+  });
+
+  it('shows nothing when turned off, and the toggle command turns it on and off', async () => {
+    fixture.engine.completion = 'a + b;';
+    await vscode.commands.executeCommand('jan.toggleInlineCompletion');
+    expect(await ask()).toBeUndefined();
+    await vscode.commands.executeCommand('jan.toggleInlineCompletion');
+    expect(await ask()).toHaveLength(1);
+    expect(ui.messages.filter((message) => message.level === 'status').map((message) => message.text)).toEqual([
+      'Jan inline completion off',
+      'Jan inline completion on',
+    ]);
+  });
+
+  it('asks nothing when the user types on during the pause', async () => {
+    setSetting('jan.inlineCompletion.debounceMs', 60_000);
+    const source = new CancellationTokenSource();
+    const pending = ask(source.token);
+    source.cancel();
+    expect(await pending).toBeUndefined();
+    expect(fixture.engine.completeRequests).toEqual([]);
+  });
+
+  it('does not wait out the pause when asked on purpose', async () => {
+    setSetting('jan.inlineCompletion.debounceMs', 60_000);
+    fixture.engine.completion = 'a + b;';
+    const invoked = { triggerKind: InlineCompletionTriggerKind.Invoke, selectedCompletionInfo: undefined } as vscode.InlineCompletionContext;
+    expect(await ask(new CancellationTokenSource().token, invoked)).toHaveLength(1);
+  });
+
+  it('stops the generation when the next keystroke cancels the request', async () => {
+    fixture.engine.completion = 'a + b;';
+    const gate = fixture.engine.hold();
+    const source = new CancellationTokenSource();
+    const pending = ask(source.token);
+    await expect.poll(() => fixture.engine.completeRequests.length).toBe(1);
+    source.cancel();
+    expect(await pending).toBeUndefined();
+    gate.release(Infinity);
+    expect(fixture.logger.messages('warn')).toEqual([]);
+    fixture.engine.hold().release(Infinity);
+    expect(await ask()).toHaveLength(1);
+    expect(fixture.engine.completeRequests).toHaveLength(2);
+  });
+});

@@ -2,6 +2,7 @@ import { EngineError } from '@jan/core';
 import { chunkSchema, methods } from './methods';
 import type { ArgsOf, ChunkOf, Method, ResultOf } from './methods';
 import { workerMessage } from './protocol';
+import { check } from './schema';
 import type { WorkerMessage } from './protocol';
 import { describeExit } from './transport';
 import type { HostTransport, WorkerExit } from './transport';
@@ -89,7 +90,7 @@ export class RpcClient {
   private receive(raw: unknown): void {
     let message: WorkerMessage;
     try {
-      message = workerMessage(raw, 'message');
+      message = check(workerMessage, raw, 'message');
     } catch (error) {
       this.events.log('error', `Ignored an invalid message from the llama.cpp worker: ${(error as Error).message}`);
       return;
@@ -104,7 +105,7 @@ export class RpcClient {
       const schema = chunkSchema(call.method);
       try {
         if (!schema) throw new Error(`${call.method} does not stream`);
-        call.onChunk?.(schema(message.value, `${call.method} chunk`) as never);
+        call.onChunk?.(check(schema, message.value, `${call.method} chunk`) as never);
       } catch (error) {
         this.settle(message.id, invalidAnswer(call.method, error));
       }
@@ -115,7 +116,7 @@ export class RpcClient {
       return;
     }
     try {
-      const value: unknown = methods[call.method].result(message.value, `${call.method} result`);
+      const value: unknown = check(methods[call.method].result, message.value, `${call.method} result`);
       this.settle(message.id, undefined, value);
     } catch (error) {
       this.settle(message.id, invalidAnswer(call.method, error));

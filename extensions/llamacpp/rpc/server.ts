@@ -3,7 +3,7 @@ import { isMethod, methods } from './methods';
 import type { ArgsOf, ChunkOf, Method, ResultOf } from './methods';
 import { hostMessage } from './protocol';
 import type { HostMessage, WorkerMessage } from './protocol';
-import { SchemaError } from './schema';
+import { check, SchemaError } from './schema';
 
 /** The worker's end of a transport. */
 export interface WorkerPort {
@@ -39,7 +39,7 @@ export function serve(port: WorkerPort, handlers: Handlers): void {
   port.onMessage((raw) => {
     let message: HostMessage;
     try {
-      message = hostMessage(raw, 'message');
+      message = check(hostMessage, raw, 'message');
     } catch (error) {
       reply({ type: 'log', level: 'error', message: `The llama.cpp worker ignored an invalid message: ${(error as Error).message}` });
       return;
@@ -68,7 +68,7 @@ export function serve(port: WorkerPort, handlers: Handlers): void {
   });
 
   async function run(method: Method, rawArgs: unknown, signal: AbortSignal, emit: (chunk: unknown) => void): Promise<unknown> {
-    const args = methods[method].args(rawArgs, method);
+    const args = check(methods[method].args, rawArgs, method);
     const handler = handlers[method] as (args: unknown, context: CallContext<Method>) => Promise<unknown>;
     return handler(args, { signal, emit });
   }

@@ -99,11 +99,16 @@ describe('llama.cpp worker RPC: validation on both ends', () => {
     transport.deliverToWorker({ type: 'request', id: 7, method: 'format-disk', args: {} });
     transport.deliverToWorker({ type: 'request', id: 8, method: 'chat', args: { modelId: 'm', messages: 'hello', sampling: {} } });
     transport.deliverToWorker({ type: 'request', id: 9, method: 'countTokens', args: { modelId: 'm', text: 42 } });
+    transport.deliverToWorker({ type: 'request', id: 10, method: 'countTokens', args: { modelId: 'm' } });
+    transport.deliverToWorker({ type: 'request', id: 11, method: 'chat', args: { modelId: 'm', messages: 'y'.repeat(1_000_000), sampling: {} } });
     await flush();
     expect(transport.hostReceived).toEqual([
       { type: 'error', id: 7, error: { code: 'INVALID_REQUEST', message: 'The llama.cpp worker has no method "format-disk"' } },
-      { type: 'error', id: 8, error: { code: 'INVALID_REQUEST', message: 'Invalid chat request: chat.messages must be an array (got string)' } },
-      { type: 'error', id: 9, error: { code: 'INVALID_REQUEST', message: 'Invalid countTokens request: countTokens.text must be a string (got number)' } },
+      { type: 'error', id: 8, error: { code: 'INVALID_REQUEST', message: 'Invalid chat request: chat.messages must be Array (got "hello")' } },
+      { type: 'error', id: 9, error: { code: 'INVALID_REQUEST', message: 'Invalid countTokens request: countTokens.text must be string (got 42)' } },
+      { type: 'error', id: 10, error: { code: 'INVALID_REQUEST', message: 'Invalid countTokens request: countTokens.text is missing' } },
+      // A wrong value is quoted, but never at length.
+      { type: 'error', id: 11, error: { code: 'INVALID_REQUEST', message: `Invalid chat request: chat.messages must be Array (got "${'y'.repeat(56)}...)` } },
     ]);
   });
 
@@ -114,8 +119,8 @@ describe('llama.cpp worker RPC: validation on both ends', () => {
     await flush();
     await flush();
     expect(logs).toEqual([
-      'error: The llama.cpp worker ignored an invalid message: message.type must be one of "request", "cancel" (got string)',
-      'error: The llama.cpp worker ignored an invalid message: message.type must be one of "request", "cancel" (got undefined)',
+      'error: The llama.cpp worker ignored an invalid message: message.type must be ("request" | "cancel") (got "launch")',
+      'error: The llama.cpp worker ignored an invalid message: message must be Object (got "just a string")',
     ]);
   });
 
@@ -123,14 +128,14 @@ describe('llama.cpp worker RPC: validation on both ends', () => {
     const { transport, client, logs } = link({ countTokens: async () => ({ tokens: 'many' }) as never });
     await expect(client.call('countTokens', { modelId: 'm', text: 'x' })).rejects.toMatchObject({
       code: 'UNKNOWN',
-      message: 'The llama.cpp worker sent an invalid answer to countTokens: countTokens result.tokens must be a finite number (got string)',
+      message: 'The llama.cpp worker sent an invalid answer to countTokens: countTokens result.tokens must be number (got "many")',
     });
     transport.deliverToHost({ type: 'result' });
     transport.deliverToHost(null);
     await flush();
     expect(logs).toEqual([
-      'error: Ignored an invalid message from the llama.cpp worker: message.id must be a finite number (got undefined)',
-      'error: Ignored an invalid message from the llama.cpp worker: message.type must be one of "result", "chunk", "error", "log" (got undefined)',
+      'error: Ignored an invalid message from the llama.cpp worker: message.id is missing',
+      'error: Ignored an invalid message from the llama.cpp worker: message must be Object (got null)',
     ]);
     expect(client.alive).toBe(true);
   });

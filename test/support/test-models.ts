@@ -1,7 +1,18 @@
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The checkout's test models folder, found from this file or from its bundled copy (out/bench/). */
+function findModelsFolder(): string {
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'test', 'fixtures', 'models');
+    if (existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) throw new Error('test/fixtures/models was not found above this file.');
+  }
+}
 
 /** The real GGUF test models, committed with the repository (test/fixtures/models/README.md). */
-export const TEST_MODELS_FOLDER = path.resolve(__dirname, '../fixtures/models');
+export const TEST_MODELS_FOLDER = findModelsFolder();
 
 /** Trained 260K llama, no chat template, no FIM tokens. */
 export const STORIES = path.join(TEST_MODELS_FOLDER, 'stories260K.gguf');

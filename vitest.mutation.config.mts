@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { ensureBrowser } from './scripts/browser.mjs';
-import { alias, browserProject, nodeProject } from './test/support/vitest-projects.mjs';
+import { adapterProject, alias, browserProject, nodeProject } from './test/support/vitest-projects.mjs';
 
 // What `npm run test:mutation` runs against each mutant: the tests of the modules it mutates
 // (stryker.config.mjs). Left out: llama.cpp, child-process and whole-view tests, which cannot see
@@ -13,10 +13,18 @@ export default defineConfig({
     hookTimeout: 60_000,
     projects: [
       nodeProject(
-        ['test/unit/**/*.test.ts', 'test/integration/store/**/*.test.ts', 'test/integration/conversation/conversation-service.test.ts'],
+        [
+          'test/unit/**/*.test.ts',
+          'test/integration/store/**/*.test.ts',
+          'test/integration/conversation/conversation-service.test.ts',
+          // The host side of the chat view and the protocol, without a browser.
+          'test/webview/controller.test.ts',
+          'test/webview/protocol.test.ts',
+        ],
         // read-only.test.ts runs its writer as `nobody`, who cannot read Stryker's private sandbox.
         ['test/unit/lint/**', 'test/unit/support/**', 'test/unit/scripts/**', 'test/integration/store/read-only.test.ts'],
       ),
+      adapterProject(),
       browserProject(ensureBrowser()),
     ],
   },

@@ -108,3 +108,138 @@ describe('buildChatRequest', () => {
     );
   });
 });
+
+/** `n` one-token words: with the template allowance a turn of them counts n + 8. */
+const words = (n: number, prefix = 'w') => Array.from({ length: n }, (_, i) => `${prefix}${i}`).join(' ');
+
+function countingEngine(contextSize?: number) {
+  const engine = new ScriptedEngine({ contextSize });
+  const counted: string[] = [];
+  const count = engine.countTokens.bind(engine);
+  engine.countTokens = async (modelId, text) => {
+    counted.push(`${modelId}:${text.slice(0, 12)}`);
+    return count(modelId, text);
+  };
+  return { engine, counted };
+}
+
+describe('buildChatRequest: fitting the context', () => {
+  const plain = () => thread({ instructions: '', model: { id: 'm', engine: 'scripted', settings: {}, parameters: {} } });
+  const model = { id: 'm', engine: 'scripted' };
+
+  it('keeps a quarter of the context for the reply and fills the rest exactly', async () => {
+    const { engine } = countingEngine(100);
+    const fits = await buildChatRequest({ thread: plain(), history: [message('user', words(67))], model, engine });
+    expect(fits.request.messages).toHaveLength(1);
+    await expect(buildChatRequest({ thread: plain(), history: [message('user', words(68))], model, engine })).rejects.toMatchObject({
+      code: 'CONTEXT_TOO_LONG',
+      message: "The message is about 76 tokens, but the model's context holds 100 with 25 kept for the reply. Shorten the message or raise the context length.",
+    });
+  });
+
+  it('keeps max_tokens for the reply, but never more than half the context', async () => {
+    const { engine } = countingEngine(100);
+    const withMax = (maxTokens: number) =>
+      thread({ instructions: '', model: { id: 'm', engine: 'scripted', settings: {}, parameters: { max_tokens: maxTokens } } });
+    expect((await buildChatRequest({ thread: withMax(10), history: [message('user', words(82))], model, engine })).request.messages).toHaveLength(1);
+    await expect(buildChatRequest({ thread: withMax(10), history: [message('user', words(83))], model, engine })).rejects.toThrow(/with 10 kept/);
+    await expect(buildChatRequest({ thread: withMax(80), history: [message('user', words(43))], model, engine })).rejects.toThrow(/with 50 kept/);
+    expect((await buildChatRequest({ thread: withMax(80), history: [message('user', words(42))], model, engine })).request.messages).toHaveLength(1);
+  });
+
+  it('counts the instructions against the context', async () => {
+    const { engine } = countingEngine(100);
+    const instructed = thread({ instructions: words(10, 'i'), model: { id: 'm', engine: 'scripted', settings: {}, parameters: {} } });
+    expect((await buildChatRequest({ thread: instructed, history: [message('user', words(49))], model, engine })).request.messages).toHaveLength(2);
+    await expect(buildChatRequest({ thread: instructed, history: [message('user', words(50))], model, engine })).rejects.toThrow(/about 58 tokens/);
+  });
+
+  it('never starts the kept conversation with a reply', async () => {
+    const { engine } = countingEngine(100);
+    const history = [message('user', words(60)), message('assistant', words(5, 'a')), message('user', words(5, 'u'))];
+    const { request, droppedMessages } = await buildChatRequest({ thread: plain(), history, model, engine });
+    expect(request.messages).toEqual([{ role: 'user', content: words(5, 'u') }]);
+    expect(droppedMessages).toBe(2);
+  });
+
+  it('counts each stored message once per model, with the cache the caller keeps', async () => {
+    const { engine, counted } = countingEngine(1000);
+    const tokenCache = new Map<string, number>();
+    const history = [message('user', 'one two'), message('assistant', 'three'), message('user', 'four')];
+    await buildChatRequest({ thread: plain(), history, model, engine, tokenCache });
+    expect(counted).toHaveLength(3);
+    await buildChatRequest({ thread: plain(), history, model, engine, tokenCache });
+    expect(counted).toHaveLength(3);
+    await buildChatRequest({ thread: plain(), history, model: { id: 'other', engine: 'scripted' }, engine, tokenCache });
+    expect(counted).toHaveLength(6);
+    expect(counted.slice(3).every((entry) => entry.startsWith('other:'))).toBe(true);
+    expect([...tokenCache.keys()]).toContain(`m:${history[0]!.id}`);
+  });
+
+  it('fits to the thread context setting when the engine does not say, and not at all without one', async () => {
+    const engine = new ScriptedEngine();
+    const withContext = (ctx?: number) =>
+      thread({ instructions: '', model: { id: 'm', engine: 'scripted', settings: ctx ? { ctx_len: ctx } : {}, parameters: {} } });
+    await expect(buildChatRequest({ thread: withContext(40), history: [message('user', words(40))], model, engine })).rejects.toThrow(/holds 40/);
+    expect((await buildChatRequest({ thread: withContext(), history: [message('user', words(400))], model, engine })).droppedMessages).toBe(0);
+  });
+});
+
+describe('buildChatRequest: what goes in', () => {
+  const model = { id: 'm', engine: 'scripted' };
+
+  it("takes the assistant's instructions when the thread has none, and sends no empty system message", async () => {
+    const assistants = { getAssistant: async (id: string) => (id === 'jan' ? { instructions: '  From the assistant.  ' } : undefined) } as never;
+    const inherit = thread({ instructions: undefined });
+    expect(
+      (await buildChatRequest({ thread: inherit, history: [message('user', 'hi')], model, engine: new ScriptedEngine(), assistants })).request.messages[0],
+    ).toEqual({
+      role: 'system',
+      content: 'From the assistant.',
+    });
+    const none = await buildChatRequest({ thread: inherit, history: [message('user', 'hi')], model, engine: new ScriptedEngine() });
+    expect(none.request.messages).toEqual([{ role: 'user', content: 'hi' }]);
+    const blank = await buildChatRequest({
+      thread: thread({ instructions: '   ' }),
+      history: [message('user', 'hi')],
+      model,
+      engine: new ScriptedEngine(),
+      assistants,
+    });
+    expect(blank.request.messages).toEqual([{ role: 'user', content: 'hi' }]);
+  });
+
+  it('leaves out stored system messages and messages without text', async () => {
+    const history = [message('system', 'old prompt'), message('user', '   '), message('user', 'real question')];
+    const { request } = await buildChatRequest({ thread: thread({ instructions: '' }), history, model, engine: new ScriptedEngine() });
+    expect(request.messages).toEqual([{ role: 'user', content: 'real question' }]);
+  });
+
+  it('copies only finite sampling numbers and a non-empty list of string stops', async () => {
+    const parameters = {
+      temperature: Number.NaN,
+      top_p: 0.9,
+      top_k: 40,
+      seed: 7,
+      frequency_penalty: 0.1,
+      presence_penalty: Infinity,
+      max_tokens: '12',
+      stop: ['END', 3, 'STOP'],
+    };
+    const odd = thread({ instructions: '', model: { id: 'm', engine: 'scripted', settings: {}, parameters: parameters as never } });
+    const { request } = await buildChatRequest({ thread: odd, history: [message('user', 'hi')], model, engine: new ScriptedEngine() });
+    expect(request).toEqual({
+      model: 'm',
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: true,
+      session_key: 't1',
+      top_p: 0.9,
+      top_k: 40,
+      seed: 7,
+      frequency_penalty: 0.1,
+      stop: ['END', 'STOP'],
+    });
+    const noStops = thread({ instructions: '', model: { id: 'm', engine: 'scripted', settings: {}, parameters: { stop: [] } } });
+    expect((await buildChatRequest({ thread: noStops, history: [message('user', 'hi')], model, engine: new ScriptedEngine() })).request.stop).toBeUndefined();
+  });
+});

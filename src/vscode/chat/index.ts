@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { fencedSelection } from '@jan/core';
 import type { JanHost } from '../host';
-import { ChatController } from './controller';
+import type { ChatController } from './controller';
 import { VsCodeChatPort, type ProposeEdit } from './editor-port';
 import { CHAT_VIEW_ID, ChatViewProvider } from './view-provider';
 
@@ -28,26 +28,32 @@ export function registerChatView(host: JanHost, deps: ChatViewDeps): ChatView {
   const { runtime, context } = host;
   const port = new VsCodeChatPort(context, deps.proposeEdit);
   const services = deps.started.then(() => runtime);
-  const controller = new ChatController(services, { events: runtime.core.events, logger: runtime.core.context.logger }, port);
-  const provider = new ChatViewProvider(context.extensionUri, controller);
+  // The chat's code (controller, protocol, views) loads when the view opens or a chat command runs.
+  let loaded: Promise<ChatController> | undefined;
+  const chat = (): Promise<ChatController> =>
+    (loaded ??= import('./controller').then(
+      ({ ChatController }) => new ChatController(services, { events: runtime.core.events, logger: runtime.core.context.logger }, port),
+    ));
+  const provider = new ChatViewProvider(context.extensionUri, chat);
   let shutdown: Promise<void> | undefined;
-  const stop = (): Promise<void> => (shutdown ??= controller.dispose());
+  const stop = (): Promise<void> => (shutdown ??= loaded ? loaded.then((controller) => controller.dispose()) : Promise.resolve());
 
   const disposables: vscode.Disposable[] = [
     port,
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, provider),
     vscode.commands.registerCommand('jan.newThread', async () => {
       await showView();
+      const controller = await chat();
       await controller.newThread();
       controller.focusInput();
     }),
     vscode.commands.registerCommand('jan.focusChat', async () => {
       await showView();
-      controller.focusInput();
+      (await chat()).focusInput();
     }),
-    vscode.commands.registerCommand('jan.stopGeneration', () => controller.stopActive()),
+    vscode.commands.registerCommand('jan.stopGeneration', async () => (await chat()).stopActive()),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('jan.chatModel')) void controller.sendModels();
+      if (event.affectsConfiguration('jan.chatModel') && loaded) void loaded.then((controller) => controller.sendModels());
     }),
     vscode.commands.registerCommand('jan.addSelectionToChat', async () => {
       const editor = vscode.window.activeTextEditor;
@@ -58,7 +64,7 @@ export function registerChatView(host: JanHost, deps: ChatViewDeps): ChatView {
       }
       // A selection ending at the start of a line does not include that line.
       const endLine = selection.end.character === 0 && selection.end.line > selection.start.line ? selection.end.line - 1 : selection.end.line;
-      controller.addToInput(
+      (await chat()).addToInput(
         fencedSelection({
           code: editor.document.getText(selection),
           languageId: editor.document.languageId,
@@ -74,7 +80,7 @@ export function registerChatView(host: JanHost, deps: ChatViewDeps): ChatView {
   return {
     askInChat: async (text) => {
       await showView();
-      await controller.askInChat(text);
+      await (await chat()).askInChat(text);
     },
     shutdown: stop,
     dispose: () => {

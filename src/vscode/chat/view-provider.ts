@@ -13,7 +13,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
 
   constructor(
     private readonly extensionUri: vscode.Uri,
-    private readonly controller: ChatController,
+    /** The controller, loaded on first use (the view may never be opened). */
+    private readonly controller: () => Promise<ChatController>,
   ) {}
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -26,10 +27,15 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
       codiconUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'codicons', 'codicon.css')).toString(),
     });
-    const detach = this.controller.attach((message) => void webview.postMessage(message));
-    const receiving = webview.onDidReceiveMessage((message: unknown) => void this.controller.handle(message));
+    // Attached before the page's first message is handled, in the order the messages came.
+    let detach: (() => void) | undefined;
+    const attached = this.controller().then((controller) => {
+      detach = controller.attach((message) => void webview.postMessage(message));
+      return controller;
+    });
+    const receiving = webview.onDidReceiveMessage((message: unknown) => void attached.then((controller) => controller.handle(message)));
     view.onDidDispose(() => {
-      detach();
+      void attached.then(() => detach?.());
       receiving.dispose();
       if (this.view === view) this.view = undefined;
     });

@@ -57,24 +57,25 @@ export class Selection extends Range {}
 export class Uri {
   private constructor(
     readonly scheme: string,
+    readonly authority: string,
     readonly path: string,
     readonly query: string,
   ) {}
   static file(fsPath: string): Uri {
-    return new Uri('file', fsPath, '');
+    return new Uri('file', '', fsPath, '');
   }
-  static from(parts: { scheme: string; path?: string; query?: string }): Uri {
-    return new Uri(parts.scheme, parts.path ?? '', parts.query ?? '');
+  static from(parts: { scheme: string; authority?: string; path?: string; query?: string }): Uri {
+    return new Uri(parts.scheme, parts.authority ?? '', parts.path ?? '', parts.query ?? '');
   }
   static parse(value: string): Uri {
     const url = new URL(value);
-    return new Uri(url.protocol.slice(0, -1), url.pathname, url.search.slice(1));
+    return new Uri(url.protocol.slice(0, -1), url.host, url.pathname, url.search.slice(1));
   }
   get fsPath(): string {
     return this.path;
   }
   toString(): string {
-    return `${this.scheme}://${this.path}${this.query ? `?${this.query}` : ''}`;
+    return `${this.scheme}://${this.authority}${this.path}${this.query ? `?${this.query}` : ''}`;
   }
 }
 
@@ -145,6 +146,7 @@ export enum ConfigurationTarget {
 /** A text document held in memory; edits through `workspace.applyEdit` bump its version. */
 export class StandInDocument {
   version = 1;
+  isClosed = false;
   constructor(
     readonly uri: Uri,
     private text: string,
@@ -165,6 +167,10 @@ export class StandInDocument {
     let offset = 0;
     for (let line = 0; line < position.line; line++) offset += lines[line]!.length + 1;
     return offset + position.character;
+  }
+  positionAt(offset: number): Position {
+    const before = this.text.slice(0, offset).split('\n');
+    return new Position(before.length - 1, before.at(-1)!.length);
   }
   /** Changes the text as the user typing would (the version moves on). */
   setText(text: string): void {
@@ -198,7 +204,11 @@ const configuration = new Map<string, unknown>();
 const configurationChanged = new EventEmitter<{ affectsConfiguration(section: string): boolean }>();
 const registeredCommands = new Map<string, (...args: unknown[]) => unknown>();
 const documents = new Map<string, StandInDocument>();
-export const registered = { inlineProviders: [] as unknown[], contentProviders: new Map<string, unknown>() };
+export const registered = {
+  inlineProviders: [] as unknown[],
+  contentProviders: new Map<string, unknown>(),
+  statusItems: [] as Array<{ text: string; tooltip: string; command: string; backgroundColor: unknown }>,
+};
 
 /** Back to a fresh editor: no settings, no commands, no documents, no scripted answers. */
 export function resetStandIn(): void {
@@ -207,6 +217,7 @@ export function resetStandIn(): void {
   documents.clear();
   registered.inlineProviders.length = 0;
   registered.contentProviders.clear();
+  registered.statusItems.length = 0;
   ui.answers.length = 0;
   ui.messages.length = 0;
   ui.progress.length = 0;
@@ -300,7 +311,20 @@ export const window = {
   async showOpenDialog(options?: { title?: string }): Promise<unknown> {
     return nextAnswer(options?.title ?? 'open', options);
   },
-  async showTextDocument(): Promise<void> {},
+  /** Shows the document; the editor's `edit` replaces each selection as VS Code's builder does. */
+  async showTextDocument(document: StandInDocument) {
+    const selection =
+      window.activeTextEditor?.document === document ? window.activeTextEditor.selection : new Selection(new Position(0, 0), new Position(0, 0));
+    return {
+      document,
+      selections: [selection],
+      edit: async (build: (builder: { replace(range: Range, text: string): void }) => void) => {
+        const edit = new WorkspaceEdit();
+        build({ replace: (range, text) => edit.replace(document.uri, range, text) });
+        return workspace.applyEdit(edit);
+      },
+    };
+  },
   async withProgress<T>(options: { title?: string }, task: ProgressTask<T>): Promise<T> {
     const source = new CancellationTokenSource();
     const entry = { title: options.title ?? '', reports: [] as Array<{ message?: string; increment?: number }>, source };
@@ -308,7 +332,9 @@ export const window = {
     return task({ report: (value) => entry.reports.push(value) }, source.token);
   },
   createStatusBarItem() {
-    return { text: '', tooltip: '', name: '', command: '', backgroundColor: undefined as unknown, show() {}, hide() {}, dispose() {} };
+    const item = { text: '', tooltip: '', name: '', command: '', backgroundColor: undefined as unknown, show() {}, hide() {}, dispose() {} };
+    registered.statusItems.push(item);
+    return item;
   },
 };
 

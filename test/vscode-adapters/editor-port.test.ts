@@ -1,0 +1,93 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type * as vscode from 'vscode';
+import { VsCodeChatPort } from '../../src/vscode/chat/editor-port';
+import { ModelStatusBar } from '../../src/vscode/models/status-bar';
+import { openDocument, Position, registered, resetStandIn, Selection, setSetting, ui, window, type StandInDocument } from '../support/vscode-stand-in';
+import { adapterRuntime } from './support/adapter-runtime';
+
+function context(): vscode.ExtensionContext {
+  const state = new Map<string, unknown>();
+  return {
+    workspaceState: { get: (key: string) => state.get(key), update: async (key: string, value: unknown) => void state.set(key, value) },
+  } as unknown as vscode.ExtensionContext;
+}
+
+describe("the chat view's hands in the editor", () => {
+  let proposed: Array<{ text: string; range: unknown; title: string }>;
+  let port: VsCodeChatPort;
+  let document: StandInDocument;
+
+  beforeEach(() => {
+    resetStandIn();
+    proposed = [];
+    document = openDocument('/w/a.ts', 'const a = 1;\nconst b = 2;\n');
+    window.activeTextEditor = { document, selection: new Selection(new Position(1, 0), new Position(1, 12)) };
+    port = new VsCodeChatPort(context(), async (_document, range, text, title) => void proposed.push({ text, range, title }));
+  });
+  afterEach(() => port.dispose());
+
+  it('copies to the clipboard and says so', async () => {
+    await port.copy('x');
+    expect(ui.clipboard).toBe('x');
+    expect(ui.messages).toEqual([{ level: 'status', text: 'Jan: copied to the clipboard' }]);
+  });
+
+  it('inserts code over the selection of the editor the user was in', async () => {
+    await port.insertAtCursor('const c = 3;');
+    expect(document.getText()).toBe('const a = 1;\nconst c = 3;\n');
+  });
+
+  it('proposes applying code to the selection, or to the whole file without one', async () => {
+    await port.applyToEditor('const b = 20;');
+    expect(proposed[0]).toMatchObject({
+      text: 'const b = 20;',
+      range: { start: { line: 1, character: 0 }, end: { line: 1, character: 12 } },
+      title: 'Apply from chat',
+    });
+    window.activeTextEditor = { document, selection: new Selection(new Position(0, 3), new Position(0, 3)) };
+    await port.applyToEditor('all new');
+    expect(proposed[1]!.range).toMatchObject({ start: { line: 0, character: 0 }, end: { line: 2, character: 0 } });
+  });
+
+  it('says what to do when no file is open or the last one was closed', async () => {
+    document.isClosed = true;
+    await port.insertAtCursor('x');
+    await port.applyToEditor('x');
+    expect(ui.messages.map((message) => message.text)).toEqual(['Jan: open a file to insert the code into.', 'Jan: open the file to apply the code to.']);
+    expect(proposed).toEqual([]);
+  });
+
+  it('opens links through the editor, runs the actions of error messages, and remembers the open thread', async () => {
+    await port.openExternal('https://example.com/docs');
+    expect(ui.opened).toEqual(['https://example.com/docs']);
+    await port.runAction('downloadModel');
+    await port.runAction('showLog');
+    expect(ui.executed.map((call) => call.command)).toEqual(['jan.downloadModel', 'jan.showLog']);
+    expect(port.activeThread.load()).toBeUndefined();
+    await port.activeThread.save('jan_1');
+    expect(port.activeThread.load()).toBe('jan_1');
+  });
+});
+
+describe('the status bar item', () => {
+  it('names the chat model at rest, and the loaded model with its state and speed', async () => {
+    resetStandIn();
+    const fixture = await adapterRuntime();
+    try {
+      setSetting('jan.chatModel', 'chat-1');
+      const bar = new ModelStatusBar(fixture.runtime.core);
+      const item = registered.statusItems[0]!;
+      expect(item.command).toBe('jan.quickActions');
+      expect(item.text).toBe('$(hubot) chat-1');
+      fixture.engine.status = () => ({ state: 'generating', modelId: 'chat-1', lastTokensPerSecond: 42.4 });
+      bar.refresh();
+      expect(item.text).toBe('$(sync~spin) chat-1 · generating · 42 tok/s');
+      fixture.engine.status = () => ({ state: 'error', modelId: 'chat-1', error: 'The worker crashed' });
+      bar.refresh();
+      expect(item.backgroundColor).toMatchObject({ id: 'statusBarItem.errorBackground' });
+      bar.dispose();
+    } finally {
+      await fixture.dispose();
+    }
+  });
+});

@@ -5,6 +5,25 @@ import { builtinModules } from 'node:module';
 
 const nodeModules = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
 
+/** The import rule of an extension's files; `otherExtension` matches a path into another extension. */
+function extensionImports(otherExtension) {
+  return {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: [{ name: 'vscode', message: 'extensions never import vscode.' }],
+        patterns: [
+          {
+            group: ['**/src/**', '**/webview/**', '@jan/protocol'],
+            message: 'extensions reach the core only through @jan/core, and never the editor, the webview or its protocol.',
+          },
+          { regex: otherExtension, message: "An extension does not reach into another extension's files; shared code belongs in @jan/core." },
+        ],
+      },
+    ],
+  };
+}
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'out/**', '.tools/**', 'test-artifacts/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   ...tseslint.configs.recommended,
@@ -33,49 +52,10 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    files: ['extensions/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [{ name: 'vscode', message: 'extensions never import vscode.' }],
-          patterns: [
-            {
-              group: ['**/src/**', '**/webview/**', '@jan/protocol'],
-              message: 'extensions reach the core only through @jan/core, and never the editor, the webview or its protocol.',
-            },
-            {
-              regex: '^\\.\\./[^./][^/]*/|/extensions/',
-              message: "An extension does not reach into another extension's files; shared code belongs in @jan/core.",
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    // Folders inside one extension may import each other (rpc/, worker/): that is one extension.
-    files: ['extensions/*/*/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [{ name: 'vscode', message: 'extensions never import vscode.' }],
-          patterns: [
-            {
-              group: ['**/src/**', '**/webview/**', '@jan/protocol'],
-              message: 'extensions reach the core only through @jan/core, and never the editor, the webview or its protocol.',
-            },
-            {
-              regex: '^\\.\\./\\.\\./[^./][^/]*/|/extensions/',
-              message: "An extension does not reach into another extension's files; shared code belongs in @jan/core.",
-            },
-          ],
-        },
-      ],
-    },
-  },
+  // A file at the top of an extension reaches a sibling with `../<name>/`, one in a subfolder
+  // (rpc/, worker/: still the same extension) with `../../<name>/`.
+  { files: ['extensions/**/*.ts'], rules: extensionImports('^\\.\\./[^./][^/]*/|/extensions/') },
+  { files: ['extensions/*/*/**/*.ts'], rules: extensionImports('^\\.\\./\\.\\./[^./][^/]*/|/extensions/') },
   {
     files: ['src/node/**/*.ts'],
     rules: {

@@ -1,6 +1,24 @@
 import { EngineError } from '@jan/core';
 import type { ChatCompletionChunk, ChatCompletionRequest, CompletionRequest, CompletionResult, EngineStatus, InferenceEngine, Model } from '@jan/core';
 
+/** A model.json entry with nothing but an id and an engine. */
+export function modelEntry(id: string, engine: string): Model {
+  return {
+    object: 'model',
+    version: '1.0',
+    format: 'gguf',
+    sources: [],
+    id,
+    name: id,
+    created: 0,
+    description: '',
+    settings: {},
+    parameters: {},
+    metadata: {},
+    engine,
+  };
+}
+
 /**
  * Lets a test hold a stream between tokens and let tokens through one by one, so "mid-stream"
  * is a state the test creates, not a moment it sleeps until.
@@ -67,20 +85,7 @@ export class ScriptedEngine implements InferenceEngine {
   }
 
   async list(): Promise<Model[]> {
-    return this.models.map((id) => ({
-      object: 'model',
-      version: '1.0',
-      format: 'api',
-      sources: [],
-      id,
-      name: id,
-      created: 0,
-      description: '',
-      settings: {},
-      parameters: {},
-      metadata: {},
-      engine: this.id,
-    }));
+    return this.models.map((id) => modelEntry(id, this.id));
   }
 
   async load(): Promise<void> {

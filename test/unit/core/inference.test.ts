@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EngineError, EngineRegistry, EventBus, InferenceService, MemoryLogger, ModelExtension } from '@jan/core';
 import type { CoreContext, Model, ModelPage, ModelPurpose, ResolvedModel } from '@jan/core';
-import { ScriptedEngine } from '../../support/scripted-engine';
+import { modelEntry, ScriptedEngine } from '../../support/scripted-engine';
 
 function model(id: string, engine = 'llamacpp'): Model {
   return {

@@ -3,22 +3,7 @@ import { EngineError, EngineRegistry, EventBus, InferenceService, MemoryLogger, 
 import type { CoreContext, Model, ModelPage, ModelPurpose, ResolvedModel } from '@jan/core';
 import { modelEntry, ScriptedEngine } from '../../support/scripted-engine';
 
-function model(id: string, engine = 'llamacpp'): Model {
-  return {
-    object: 'model',
-    version: '1.0',
-    format: 'gguf',
-    sources: [],
-    id,
-    name: id,
-    created: 0,
-    description: '',
-    settings: {},
-    parameters: {},
-    metadata: {},
-    engine,
-  };
-}
+const model = (id: string, engine = 'llamacpp'): Model => modelEntry(id, engine);
 
 /** The installed models, counting how often they are read (each read is a folder scan on disk). */
 class CountingModels extends ModelExtension {

@@ -53,16 +53,9 @@ describe('llama.cpp engine: worker-thread transport, settings changes, unload an
 
   it('unloads the model and stops the worker after the idle time', async () => {
     fixture = await createEngine({ idleUnloadMinutes: 0.005 });
-    const stopped = new Promise<void>((resolve) => {
-      const poll = setInterval(() => {
-        if (fixture!.events.some((event) => event.name === 'OnModelStopped')) {
-          clearInterval(poll);
-          resolve();
-        }
-      }, 20);
-    });
+    const stopped = fixture.nextEvent('OnModelStopped');
     await fixture.engine.load(CHAT_FIM_MODEL);
-    await stopped;
+    expect(await stopped).toEqual({ modelId: CHAT_FIM_MODEL });
     expect(fixture.engine.status().state).toBe('idle');
     expect(fixture.engine.contextSize(CHAT_FIM_MODEL)).toBeUndefined();
     expect(fixture.logger.messages('info')).toContainEqual(expect.stringMatching(/^Unloaded stories260K-chatml-fim \(idle for 0\.005 min\)/));

@@ -44,6 +44,11 @@ export interface EngineFixture {
   logger: MemoryLogger;
   /** Adds (or replaces) a model the engine can resolve. */
   addModel(resolved: ResolvedModel): void;
+  /**
+   * Resolves with the next `name` event; rejects, naming the events that did come, when none
+   * came within `withinMs` (a bound for a broken engine, not a measure of speed).
+   */
+  nextEvent(name: EventName, withinMs?: number): Promise<unknown>;
 }
 
 /** An engine over the test models, one thread (these models are tiny), no idle unload. */
@@ -64,5 +69,17 @@ export async function createEngine(overrides: Partial<LlamaCppSettings> = {}): P
     events: bus,
     logger,
   });
-  return { engine, settings, events, logger, addModel: (resolved) => models.set(resolved.model.id, resolved) };
+  const nextEvent = (name: EventName, withinMs = 60_000) =>
+    new Promise<unknown>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        subscription.dispose();
+        reject(new Error(`No ${name} within ${withinMs / 1000} s; events so far: ${events.map((event) => event.name).join(', ') || 'none'}`));
+      }, withinMs);
+      const subscription = bus.on(name, (payload: unknown) => {
+        clearTimeout(timer);
+        subscription.dispose();
+        resolve(payload);
+      });
+    });
+  return { engine, settings, events, logger, addModel: (resolved) => models.set(resolved.model.id, resolved), nextEvent };
 }

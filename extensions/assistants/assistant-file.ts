@@ -1,10 +1,7 @@
 import type { Assistant, AssistantTool } from '@jan/core';
-import { ANY_MODEL, ShapeError, compact, expectRecord, isArray, isFiniteNumber, isRecord, isString, optionalField, toMillis, within } from '@jan/core';
+import { ANY_MODEL, ShapeError, compact, expectRecord, isString, optionalField, toMillis, within, A_NUMBER, A_STRING, AN_ARRAY, AN_OBJECT } from '@jan/core';
 
 export const DEFAULT_ASSISTANT_ID = 'jan';
-
-const aString = [isString, 'a string'] as const;
-const anArray = [isArray, 'an array'] as const;
 
 /**
  * Jan's default assistant. The disabled retrieval tool is there because Jan 0.5 reads
@@ -27,36 +24,36 @@ export function defaultAssistant(now = Date.now()): Assistant {
 
 function parseTool(value: unknown): AssistantTool {
   const record = expectRecord(value, 'the tool');
-  const type = optionalField(record, 'type', ...aString);
+  const type = optionalField(record, 'type', A_STRING);
   if (!type) throw new ShapeError('"type" is missing');
   const enabled = record.enabled;
   return compact({
     ...record,
     type,
     enabled: enabled === true,
-    settings: optionalField(record, 'settings', isRecord, 'an object'),
+    settings: optionalField(record, 'settings', AN_OBJECT),
   });
 }
 
 /** An assistant.json as Jan writes it, defaults filled in memory; the folder name is the id. */
 export function parseAssistant(value: unknown, folderId: string): Assistant {
   const record = expectRecord(value, 'assistant.json');
-  const tools = optionalField(record, 'tools', ...anArray) ?? [];
-  const fileIds = optionalField(record, 'file_ids', ...anArray) ?? [];
-  const createdAt = optionalField(record, 'created_at', isFiniteNumber, 'a number');
+  const tools = optionalField(record, 'tools', AN_ARRAY) ?? [];
+  const fileIds = optionalField(record, 'file_ids', AN_ARRAY) ?? [];
+  const createdAt = optionalField(record, 'created_at', A_NUMBER);
   return compact({
     ...record,
     id: folderId,
     object: 'assistant',
-    avatar: optionalField(record, 'avatar', ...aString),
-    name: optionalField(record, 'name', ...aString) ?? folderId,
-    description: optionalField(record, 'description', ...aString) ?? '',
-    model: optionalField(record, 'model', ...aString) ?? ANY_MODEL,
-    instructions: optionalField(record, 'instructions', ...aString) ?? '',
+    avatar: optionalField(record, 'avatar', A_STRING),
+    name: optionalField(record, 'name', A_STRING) ?? folderId,
+    description: optionalField(record, 'description', A_STRING) ?? '',
+    model: optionalField(record, 'model', A_STRING) ?? ANY_MODEL,
+    instructions: optionalField(record, 'instructions', A_STRING) ?? '',
     tools: tools.map((tool, index) => within(`tools[${index}]`, () => parseTool(tool))),
     file_ids: fileIds.filter(isString),
     created_at: createdAt === undefined ? 0 : toMillis(createdAt),
-    metadata: optionalField(record, 'metadata', isRecord, 'an object'),
+    metadata: optionalField(record, 'metadata', AN_OBJECT),
   });
 }
 

@@ -4,7 +4,6 @@ import {
   compact,
   expectRecord,
   isArray,
-  isFiniteNumber,
   isRecord,
   isString,
   optionalField,
@@ -12,22 +11,24 @@ import {
   toMillis,
   toSeconds,
   within,
+  A_NUMBER,
+  A_STRING,
+  AN_ARRAY,
+  AN_OBJECT,
 } from '@jan/core';
 
 const ROLES: ReadonlySet<string> = new Set<MessageRole>(['system', 'user', 'assistant']);
 const STATUSES: ReadonlySet<string> = new Set<MessageStatus>(['ready', 'pending', 'error', 'stopped']);
-const aString = [isString, 'a string'] as const;
-const aNumber = [isFiniteNumber, 'a number'] as const;
 
 function parseTextPart(part: Record<string, unknown>): MessageContent {
   const text = part.text;
   if (isString(text)) return textContent(text)[0]!;
   const value = expectRecord(text, '"text"');
-  const annotations = optionalField(value, 'annotations', isArray, 'an array') ?? [];
+  const annotations = optionalField(value, 'annotations', AN_ARRAY) ?? [];
   return {
     type: 'text',
     // Jan stores annotations as strings (file paths) or objects: kept as they are.
-    text: { ...value, value: optionalField(value, 'value', ...aString) ?? '', annotations: annotations as TextAnnotation[] },
+    text: { ...value, value: optionalField(value, 'value', A_STRING) ?? '', annotations: annotations as TextAnnotation[] },
   };
 }
 
@@ -54,13 +55,13 @@ function parseContent(value: unknown): MessageContent[] {
  */
 export function parseMessage(value: unknown, threadId: string): ThreadMessage {
   const record = expectRecord(value, 'the line');
-  const id = optionalField(record, 'id', ...aString);
+  const id = optionalField(record, 'id', A_STRING);
   if (!id) throw new ShapeError('"id" is missing');
-  const role = optionalField(record, 'role', ...aString);
+  const role = optionalField(record, 'role', A_STRING);
   if (!role || !ROLES.has(role)) throw new ShapeError(`"role" should be system, user or assistant, found ${JSON.stringify(role)}`);
   const status = record.status;
-  const createdRaw = optionalField(record, 'created', ...aNumber) ?? optionalField(record, 'created_at', ...aNumber);
-  const updatedRaw = optionalField(record, 'updated', ...aNumber) ?? optionalField(record, 'completed_at', ...aNumber);
+  const createdRaw = optionalField(record, 'created', A_NUMBER) ?? optionalField(record, 'created_at', A_NUMBER);
+  const updatedRaw = optionalField(record, 'updated', A_NUMBER) ?? optionalField(record, 'completed_at', A_NUMBER);
   const created = toMillis(createdRaw ?? updatedRaw ?? 0);
   const updated = updatedRaw === undefined ? created : toMillis(updatedRaw);
   return compact({
@@ -68,7 +69,7 @@ export function parseMessage(value: unknown, threadId: string): ThreadMessage {
     id,
     object: 'thread.message',
     thread_id: threadId,
-    assistant_id: optionalField(record, 'assistant_id', ...aString),
+    assistant_id: optionalField(record, 'assistant_id', A_STRING),
     role: role as MessageRole,
     content: parseContent(record.content),
     status: isString(status) && STATUSES.has(status) ? (status as MessageStatus) : 'ready',
@@ -76,7 +77,7 @@ export function parseMessage(value: unknown, threadId: string): ThreadMessage {
     updated,
     created_at: toSeconds(created),
     completed_at: toSeconds(updated),
-    metadata: optionalField(record, 'metadata', isRecord, 'an object'),
+    metadata: optionalField(record, 'metadata', AN_OBJECT),
   });
 }
 

@@ -5,42 +5,39 @@ import {
   DEFAULT_THREAD_TITLE,
   compact,
   expectRecord,
-  isArray,
-  isFiniteNumber,
-  isRecord,
   isString,
   optionalField,
   toMillis,
   within,
+  A_NUMBER,
+  A_STRING,
+  AN_ARRAY,
+  AN_OBJECT,
 } from '@jan/core';
-
-const aString = [isString, 'a string'] as const;
-const aNumber = [isFiniteNumber, 'a number'] as const;
-const anObject = [isRecord, 'an object'] as const;
 
 function parseModelInfo(value: Record<string, unknown>): ThreadModelInfo {
   return {
     ...value,
-    id: optionalField(value, 'id', ...aString) ?? ANY_MODEL,
-    settings: optionalField(value, 'settings', ...anObject) ?? {},
-    parameters: optionalField(value, 'parameters', ...anObject) ?? {},
+    id: optionalField(value, 'id', A_STRING) ?? ANY_MODEL,
+    settings: optionalField(value, 'settings', AN_OBJECT) ?? {},
+    parameters: optionalField(value, 'parameters', AN_OBJECT) ?? {},
     // Always written: Jan lost threads when `model.engine` went missing.
-    engine: optionalField(value, 'engine', ...aString) || DEFAULT_ENGINE,
+    engine: optionalField(value, 'engine', A_STRING) || DEFAULT_ENGINE,
   };
 }
 
 function parseThreadAssistant(value: unknown): ThreadAssistantInfo {
   const record = expectRecord(value, 'the entry');
-  const assistantId = optionalField(record, 'assistant_id', ...aString) ?? optionalField(record, 'id', ...aString) ?? 'jan';
-  const assistantName = optionalField(record, 'assistant_name', ...aString) ?? optionalField(record, 'name', ...aString) ?? 'Jan';
+  const assistantId = optionalField(record, 'assistant_id', A_STRING) ?? optionalField(record, 'id', A_STRING) ?? 'jan';
+  const assistantName = optionalField(record, 'assistant_name', A_STRING) ?? optionalField(record, 'name', A_STRING) ?? 'Jan';
   return compact({
     ...record,
     assistant_id: assistantId,
     assistant_name: assistantName,
     id: assistantId,
     name: assistantName,
-    model: within('model', () => parseModelInfo(optionalField(record, 'model', ...anObject) ?? {})),
-    instructions: optionalField(record, 'instructions', ...aString),
+    model: within('model', () => parseModelInfo(optionalField(record, 'model', AN_OBJECT) ?? {})),
+    instructions: optionalField(record, 'instructions', A_STRING),
   });
 }
 
@@ -51,17 +48,17 @@ function parseThreadAssistant(value: unknown): ThreadAssistantInfo {
  */
 export function parseThread(value: unknown, folderId: string): Thread {
   const record = expectRecord(value, 'thread.json');
-  const metadata = optionalField(record, 'metadata', ...anObject);
-  const assistants = optionalField(record, 'assistants', isArray, 'an array') ?? [];
-  const createdRaw = optionalField(record, 'created', ...aNumber) ?? optionalField(record, 'created_at', ...aNumber);
-  const updatedRaw = optionalField(record, 'updated', ...aNumber) ?? optionalField(record, 'updated_at', ...aNumber);
+  const metadata = optionalField(record, 'metadata', AN_OBJECT);
+  const assistants = optionalField(record, 'assistants', AN_ARRAY) ?? [];
+  const createdRaw = optionalField(record, 'created', A_NUMBER) ?? optionalField(record, 'created_at', A_NUMBER);
+  const updatedRaw = optionalField(record, 'updated', A_NUMBER) ?? optionalField(record, 'updated_at', A_NUMBER);
   const created = toMillis(createdRaw ?? updatedRaw ?? 0);
   const metadataTitle = metadata && isString(metadata.title) ? metadata.title : undefined;
   return compact({
     ...record,
     id: folderId,
     object: 'thread',
-    title: optionalField(record, 'title', ...aString) ?? metadataTitle ?? DEFAULT_THREAD_TITLE,
+    title: optionalField(record, 'title', A_STRING) ?? metadataTitle ?? DEFAULT_THREAD_TITLE,
     assistants: assistants.map((entry, index) => within(`assistants[${index}]`, () => parseThreadAssistant(entry))),
     created,
     updated: updatedRaw === undefined ? created : toMillis(updatedRaw),

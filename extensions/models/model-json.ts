@@ -7,15 +7,17 @@ import {
   DEFAULT_ENGINE,
   ShapeError,
   expectRecord,
-  isArray,
-  isFiniteNumber,
-  isRecord,
-  isString,
   optionalField,
   within,
   type Model,
   type ModelSource,
+  A_NUMBER,
+  A_STRING,
+  AN_ARRAY,
+  AN_OBJECT,
+  fieldType,
 } from '@jan/core';
+import * as v from 'valibot';
 import { isValidModelId } from './model-id';
 
 /** Engine names Jan used over the years for its local llama.cpp engine. */
@@ -23,14 +25,14 @@ const LLAMACPP_ALIASES = new Set(['llamacpp', 'llama-cpp', 'llama.cpp', 'nitro',
 
 export type ModelJsonResult = { ok: true; model: Model } | { ok: false; error: string };
 
-const isVersion = (value: unknown): value is string | number => isString(value) || isFiniteNumber(value);
+const A_VERSION = fieldType(v.union([A_STRING.schema, A_NUMBER.schema]), 'a string or number');
 
 function readSources(value: unknown[] | undefined): ModelSource[] {
   return (value ?? []).map((item, index) =>
     within(`sources[${index}]`, () => {
       const source = expectRecord(item, 'the source');
-      const filename = optionalField(source, 'filename', isString, 'a string') ?? '';
-      const url = optionalField(source, 'url', isString, 'a string') ?? '';
+      const filename = optionalField(source, 'filename', A_STRING) ?? '';
+      const url = optionalField(source, 'url', A_STRING) ?? '';
       return { filename, url };
     }),
   );
@@ -43,26 +45,26 @@ export function normalizeEngine(engine: string | undefined): string {
 
 function readModel(value: unknown): Model {
   const fields = expectRecord(value, 'model.json');
-  const id = optionalField(fields, 'id', isString, 'a string');
+  const id = optionalField(fields, 'id', A_STRING);
   if (id === undefined) throw new ShapeError('"id" is missing');
   if (!isValidModelId(id)) throw new ShapeError(`"id" ${JSON.stringify(id)} is not a valid model id`);
-  const object = optionalField(fields, 'object', isString, 'a string');
+  const object = optionalField(fields, 'object', A_STRING);
   if (object !== undefined && object !== 'model') throw new ShapeError(`"object" is ${JSON.stringify(object)}, not "model"`);
-  const settings = optionalField(fields, 'settings', isRecord, 'an object') ?? {};
-  within('settings', () => optionalField(settings, 'llama_model_path', isString, 'a string'));
+  const settings = optionalField(fields, 'settings', AN_OBJECT) ?? {};
+  within('settings', () => optionalField(settings, 'llama_model_path', A_STRING));
   return {
     object: 'model',
-    version: optionalField(fields, 'version', isVersion, 'a string or number') ?? '1.0',
-    format: optionalField(fields, 'format', isString, 'a string') ?? 'gguf',
-    sources: readSources(optionalField(fields, 'sources', isArray, 'a list')),
+    version: optionalField(fields, 'version', A_VERSION) ?? '1.0',
+    format: optionalField(fields, 'format', A_STRING) ?? 'gguf',
+    sources: readSources(optionalField(fields, 'sources', fieldType(AN_ARRAY.schema, 'a list'))),
     id,
-    name: optionalField(fields, 'name', isString, 'a string') || id,
-    created: optionalField(fields, 'created', isFiniteNumber, 'a number') ?? 0,
-    description: optionalField(fields, 'description', isString, 'a string') ?? '',
+    name: optionalField(fields, 'name', A_STRING) || id,
+    created: optionalField(fields, 'created', A_NUMBER) ?? 0,
+    description: optionalField(fields, 'description', A_STRING) ?? '',
     settings,
-    parameters: optionalField(fields, 'parameters', isRecord, 'an object') ?? {},
-    metadata: optionalField(fields, 'metadata', isRecord, 'an object') ?? {},
-    engine: normalizeEngine(optionalField(fields, 'engine', isString, 'a string')),
+    parameters: optionalField(fields, 'parameters', AN_OBJECT) ?? {},
+    metadata: optionalField(fields, 'metadata', AN_OBJECT) ?? {},
+    engine: normalizeEngine(optionalField(fields, 'engine', A_STRING)),
   };
 }
 

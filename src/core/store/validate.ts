@@ -1,8 +1,11 @@
 /**
- * Small runtime guards for what is read from disk. Files come from other app versions and from
- * people: a field may be missing (use a default), `null` (Jan writes that for unset fields, so
- * also a default) or of the wrong type (a ShapeError naming the field).
+ * Runtime checks for what is read from disk. Files come from other app versions and from people:
+ * a field may be missing (use a default), `null` (Jan writes that for unset fields, so also a
+ * default) or of the wrong type (a ShapeError naming the field). Field types are valibot
+ * schemas, the project's one validation library.
  */
+import * as v from 'valibot';
+
 export class ShapeError extends Error {
   constructor(message: string) {
     super(message);
@@ -23,12 +26,27 @@ export function expectRecord(value: unknown, what: string): Record<string, unkno
   return value;
 }
 
+/** A field's schema, and how an error names what the field should be. */
+export interface FieldType<T> {
+  schema: v.GenericSchema<unknown, T>;
+  expected: string;
+}
+
+export function fieldType<T>(schema: v.GenericSchema<unknown, T>, expected: string): FieldType<T> {
+  return { schema, expected };
+}
+
+export const A_STRING = fieldType(v.string(), 'a string');
+export const A_NUMBER = fieldType(v.pipe(v.number(), v.finite()), 'a number');
+export const AN_OBJECT = fieldType(v.custom<Record<string, unknown>>(isRecord), 'an object');
+export const AN_ARRAY = fieldType(v.array(v.unknown()), 'an array');
+
 /** The field's value when present and of the expected type, undefined when absent or null. */
-export function optionalField<T>(record: Record<string, unknown>, key: string, guard: (value: unknown) => value is T, expected: string): T | undefined {
+export function optionalField<T>(record: Record<string, unknown>, key: string, type: FieldType<T>): T | undefined {
   const value = record[key];
   if (value === undefined || value === null) return undefined;
-  if (!guard(value)) throw new ShapeError(`"${key}" should be ${expected}, found ${JSON.stringify(value)?.slice(0, 60)}`);
-  return value;
+  if (!v.is(type.schema, value)) throw new ShapeError(`"${key}" should be ${type.expected}, found ${JSON.stringify(value)?.slice(0, 60)}`);
+  return value as T;
 }
 
 /**

@@ -70,6 +70,20 @@ describe('renderMarkdown', () => {
     expect(render('```\nplain\n```')).toContain('<span class="code-lang">text</span>');
   });
 
+  it('builds the code header exactly: language, source after any spaces, three labelled actions', () => {
+    const out = render('```ts    src/a.ts:3-9   extra\nlet a = 1;\n```');
+    const header = out.slice(out.indexOf('<div class="code-header">'), out.indexOf('</div>', out.indexOf('<div class="code-header">')) + 6);
+    expect(header).toBe(
+      '<div class="code-header"><span class="code-lang">ts</span><span class="code-source" title="src/a.ts:3-9 extra">src/a.ts:3-9 extra</span>' +
+        '<span class="code-actions">' +
+        '<button type="button" class="code-action" data-action="copy" aria-label="Copy code" title="Copy code"><span class="codicon codicon-copy"></span></button>' +
+        '<button type="button" class="code-action" data-action="insert" aria-label="Insert code at cursor" title="Insert code at cursor"><span class="codicon codicon-insert"></span></button>' +
+        '<button type="button" class="code-action" data-action="apply" aria-label="Apply code to the active editor (shows a diff first)" title="Apply code to the active editor (shows a diff first)"><span class="codicon codicon-git-compare"></span></button>' +
+        '</span></div>',
+    );
+    expect(render('```ts\nx\n```')).not.toContain('code-source');
+  });
+
   it('keeps http(s) and mailto links, and turns any other link into its text', () => {
     expect(render('[site](https://example.com/a "T")')).toContain('<a href="https://example.com/a" title="T" rel="noreferrer noopener">site</a>');
     expect(render('[mail](mailto:a@example.com)')).toContain('href="mailto:a@example.com"');
@@ -97,6 +111,13 @@ describe('renderMarkdown', () => {
   it('keeps the line breaks the user typed, and Markdown rules for replies', () => {
     expect(render('one\ntwo', 'typed')).toContain('one<br>two');
     expect(render('one\ntwo', 'reply')).not.toContain('<br>');
+  });
+
+  it('renders a message of exactly the size limit as Markdown', () => {
+    const text = `# Title\n\n${'y'.repeat(MAX_MARKDOWN_LENGTH - 9)}`;
+    expect(text).toHaveLength(MAX_MARKDOWN_LENGTH);
+    expect(render(text)).toContain('<h1>Title</h1>');
+    expect(new IncrementalMarkdown('reply').render(text).join('')).toContain('<h1>Title</h1>');
   });
 
   it('shows a message past the size limit as plain, escaped text', () => {
@@ -159,6 +180,24 @@ describe('IncrementalMarkdown', () => {
   it('falls back to plain text past the size limit', () => {
     const incremental = new IncrementalMarkdown('reply');
     expect(incremental.render('x'.repeat(MAX_MARKDOWN_LENGTH + 1))).toEqual([`<pre class="plain-text">${'x'.repeat(MAX_MARKDOWN_LENGTH + 1)}</pre>`]);
+  });
+
+  it('starts over, not from the end, when the new text only ends like the old one', () => {
+    const incremental = new IncrementalMarkdown('reply');
+    incremental.render('# Old\n\nfirst\n\nsecond\n\nthird');
+    expect(incremental.render('# New\n\nthird').join('')).toBe('<h1>New</h1>\n<p>third</p>\n');
+  });
+
+  it('a reference defined later resolves in blocks rendered before it, as the text grows', () => {
+    const incremental = new IncrementalMarkdown('reply');
+    const head = 'See [the docs][d].\n\npara one\n\npara two\n\npara three\n\n';
+    expect(incremental.render(head).join('')).not.toContain('<a ');
+    expect(incremental.render(`${head}[d]: https://example.com/docs`).join('')).toContain('<a href="https://example.com/docs"');
+    expect(incremental.render(`${head}[d]: https://example.com/docs\n\nmore`).join('')).toContain('<p>more</p>');
+  });
+
+  it('treats a lone CR as a line break too', () => {
+    expect(new IncrementalMarkdown('reply').render('# A\r\rtext').join('')).toBe(new IncrementalMarkdown('reply').render('# A\n\ntext').join(''));
   });
 
   it('treats CRLF as LF', () => {

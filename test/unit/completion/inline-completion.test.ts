@@ -93,4 +93,24 @@ describe('InlineCompletionService', () => {
     await service.complete((await service.request(doc, 1, 9))!, 32, never);
     expect(logger.messages('warn')).toEqual(['Inline completion failed: model file missing', 'Inline completion failed: worker crashed']);
   });
+
+  it('takes 80 lines above and 24 below a cursor deep in a long file', async () => {
+    const { service } = setup();
+    const lines = Array.from({ length: 300 }, (_, index) => `line ${index}`);
+    const request = (await service.request(documentOf(lines.join('\n')), 150, 4))!;
+    expect(request.prompt.prefix).toBe(`${lines.slice(70, 150).join('\n')}\nline`);
+    expect(request.prompt.suffix).toBe(` 150\n${lines.slice(151, 175).join('\n')}`);
+  });
+
+  it('does not cache a completion that arrives after another model was chosen', async () => {
+    const { service, engine, chosen } = setup();
+    engine.completion = 'from coder-1';
+    const gate = engine.hold();
+    const first = service.complete((await service.request(doc, 1, 9))!, 32, never);
+    chosen.completion = 'coder-2';
+    expect((await service.request(doc, 1, 9))!.model.id).toBe('coder-2');
+    gate.release(Infinity);
+    expect(await first).toBe('from coder-1');
+    expect((await service.request(doc, 1, 9))!.cached).toBeUndefined();
+  });
 });

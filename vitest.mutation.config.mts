@@ -17,6 +17,7 @@ export default defineConfig({
           'test/unit/**/*.test.ts',
           'test/integration/store/**/*.test.ts',
           'test/integration/conversation/conversation-service.test.ts',
+          'test/integration/conversation/conversation-rules.test.ts',
           // The host side of the chat view and the protocol, without a browser.
           'test/webview/controller.test.ts',
           'test/webview/protocol.test.ts',

@@ -38,6 +38,10 @@ const rows = MODULES.map((module) => {
 });
 console.log('\nmutation score per module (killed / (killed + survived + no coverage)):');
 for (const row of rows) {
+  if (row.killed + row.survived + row.noCoverage === 0) {
+    console.log(`  ${row.module.padEnd(28)}     -   not mutated in this run`);
+    continue;
+  }
   console.log(
     `${row.score >= GOAL ? ' ' : '!'} ${row.module.padEnd(28)} ${String(row.score).padStart(5)}%  killed ${row.killed}, survived ${row.survived}, no coverage ${row.noCoverage}`,
   );

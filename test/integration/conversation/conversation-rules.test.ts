@@ -58,6 +58,11 @@ async function newThread(model = { id: '*', engine: 'llamacpp' }, title = 'New T
   });
 }
 
+/** A streamed chunk as an engine sends it. */
+function chunk(model: string, delta: { content?: string }, finish: ChatCompletionChunk['choices'][0]['finish_reason'] = null): ChatCompletionChunk {
+  return { id: 'x', object: 'chat.completion.chunk', created: 0, model, choices: [{ index: 0, delta, finish_reason: finish }] };
+}
+
 const texts = async (threadId: string) => (await store.listMessages(threadId)).messages.map((message) => `${message.role}:${textOf(message)}`);
 
 describe('what the messages carry', () => {
@@ -75,25 +80,12 @@ describe('what the messages carry', () => {
 
   it('the reply: model, engine, assistant, usage from the engine and timings from the clock', async () => {
     const thread = await newThread();
-    engine.reply = 'one two three four';
     engine.chat = async function* (request: ChatCompletionRequest) {
-      for (const word of ['one', ' two', ' three', ' four']) {
-        yield {
-          id: 'x',
-          object: 'chat.completion.chunk',
-          created: 0,
-          model: request.model,
-          choices: [{ index: 0, delta: { content: word }, finish_reason: null }],
-        };
-      }
+      for (const word of ['one', ' two', ' three', ' four']) yield chunk(request.model, { content: word });
       yield {
-        id: 'x',
-        object: 'chat.completion.chunk',
-        created: 0,
-        model: request.model,
-        choices: [{ index: 0, delta: {}, finish_reason: 'stop' }],
+        ...chunk(request.model, {}, 'stop'),
         usage: { prompt_tokens: 40, completion_tokens: 4, total_tokens: 44, prompt_tokens_details: { cached_tokens: 30 } },
-      } satisfies ChatCompletionChunk;
+      };
     };
     const reply = await service.send(thread.id, 'count');
     expect(reply).toMatchObject({ role: 'assistant', assistant_id: 'jan', object: 'thread.message', status: 'ready' });
@@ -109,14 +101,7 @@ describe('what the messages carry', () => {
   it('no usage from the engine: counts the chunks, and says nothing of prompt tokens', async () => {
     const thread = await newThread();
     engine.chat = async function* (request: ChatCompletionRequest) {
-      for (const word of ['a', ' b'])
-        yield {
-          id: 'x',
-          object: 'chat.completion.chunk',
-          created: 0,
-          model: request.model,
-          choices: [{ index: 0, delta: { content: word }, finish_reason: null }],
-        };
+      for (const word of ['a', ' b']) yield chunk(request.model, { content: word });
     };
     const reply = await service.send(thread.id, 'hi');
     expect(reply.metadata).toMatchObject({ completion_tokens: 2 });

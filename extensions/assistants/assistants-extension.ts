@@ -1,12 +1,12 @@
 import type { Assistant, AssistantPage, CoreContext, DataFolderOptions, StoreWarning } from '@jan/core';
-import { AssistantExtension, DataFolder, ShapeError, StoreError, assertSafeId, errorMessage } from '@jan/core';
+import { AssistantExtension, DataFolder, ShapeError, StoreError, applyChanges, assertSafeId, compact, errorMessage } from '@jan/core';
 import { DEFAULT_ASSISTANT_ID, assistantIdFrom, defaultAssistant, parseAssistant } from './assistant-file';
 
 export type AssistantsStoreOptions = Omit<DataFolderOptions, 'logger'>;
 
 type AssistantChanges = Partial<Omit<Assistant, 'id' | 'object'>>;
 
-type ReadResult = { status: 'ok'; assistant: Assistant } | { status: 'missing' } | { status: 'invalid'; message: string };
+type ReadResult = { status: 'ok'; assistant: Assistant; raw: Record<string, unknown> } | { status: 'missing' } | { status: 'invalid'; message: string };
 
 /**
  * Assistants in `.jan/assistants/<id>/assistant.json` (Jan's layout). The default "Jan" exists
@@ -78,9 +78,10 @@ export class JanAssistantsExtension extends AssistantExtension {
         throw new StoreError('NOT_FOUND', `Assistant "${id}" does not exist.`, this.assistantFile(id));
       }
       const base = current.status === 'ok' ? current.assistant : defaultAssistant();
-      const next: Assistant = { ...base, ...changes, id, object: 'assistant' };
+      const next = compact<Assistant>(base, { ...changes, id, object: 'assistant' });
       await writer.ensureFolder(this.assistantFolder(id));
-      await writer.writeJson(this.assistantFile(id), next);
+      // Only what the caller changed is written into the file as it is (src/core/store/record.ts).
+      await writer.writeJson(this.assistantFile(id), current.status === 'ok' ? applyChanges(current.raw, base, next) : next);
       return next;
     });
     await this.announce();
@@ -113,7 +114,7 @@ export class JanAssistantsExtension extends AssistantExtension {
     if (result.status === 'missing') return result;
     if (result.status === 'invalid') return { status: 'invalid', message: `${file} cannot be read (${result.error}); it was left as it is.` };
     try {
-      return { status: 'ok', assistant: parseAssistant(result.value, id) };
+      return { status: 'ok', assistant: parseAssistant(result.value, id), raw: result.value as Record<string, unknown> };
     } catch (error) {
       if (!(error instanceof ShapeError)) throw error;
       return { status: 'invalid', message: `${file} is not a valid assistant (${error.message}); it was left as it is.` };

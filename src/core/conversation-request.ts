@@ -34,7 +34,7 @@ interface Turn {
 function collectTurns(history: ThreadMessage[]): Turn[] {
   const turns: Turn[] = [];
   for (const stored of history) {
-    if (stored.role === 'system') continue;
+    if (stored.role === 'system' || stored.role === 'tool') continue;
     if (stored.status !== 'ready' && stored.status !== 'stopped') continue;
     const content = textOf(stored);
     if (!content.trim()) continue;

@@ -178,7 +178,8 @@ export class DataFolder {
       this.logger.info(`Created ${gitignore} (threads stay out of git).`);
     } catch (error) {
       // Not fatal: the write that follows reports the real problem, about the file it concerns.
-      if ((error as { code?: string }).code !== 'EEXIST') this.logger.warn(toStoreError(error, 'write', gitignore).message);
+      const failure = toStoreError(error, 'write', gitignore);
+      if (failure.code !== 'ALREADY_EXISTS') this.logger.warn(failure.message);
     }
   }
 

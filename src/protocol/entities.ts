@@ -60,8 +60,10 @@ export type ChatError = v.InferOutput<typeof ChatErrorSchema>;
 
 export const MessageViewSchema = v.object({
   id: IdSchema,
-  role: v.picklist(['user', 'assistant', 'system']),
+  role: v.picklist(['user', 'assistant', 'system', 'tool']),
   text: TextSchema,
+  /** Parts of the stored message the view does not render (image, tool call, …): named, never dropped. */
+  hidden: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(40))), v.maxLength(20))),
   status: v.picklist(['ready', 'pending', 'error', 'stopped']),
   created: TimeSchema,
   model: v.optional(ShortString),

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { EngineError } from '@jan/core';
+import { EngineError, textOf } from '@jan/core';
 import { fencedSelection } from '@jan/core';
 import { createChatHost, type ChatHost } from './support/chat-host';
 import {
@@ -154,7 +154,7 @@ describe('conversation', () => {
     const replies = messages.filter((message) => message.role === 'assistant');
     expect(replies.map((message) => message.status)).toEqual(['stopped', 'stopped']);
     for (const reply of replies) {
-      const text = reply.content[0]!.text.value;
+      const text = textOf(reply);
       expect(text.length).toBeGreaterThan(0);
       expect(text.length).toBeLessThan(host.engine.reply.length);
     }
@@ -177,7 +177,7 @@ describe('conversation', () => {
     const last = host.engine.requests.at(-1)!;
     expect(last.messages.at(-1)).toEqual({ role: 'user', content: 'What is a functor?' });
     const { messages } = await host.conversational.listMessages(await activeThreadId(host));
-    expect(messages.map((message) => message.content[0]!.text.value)).toEqual(['What is a functor?', 'Second answer.']);
+    expect(messages.map((message) => textOf(message))).toEqual(['What is a functor?', 'Second answer.']);
   });
 
   test('Copy, Regenerate and Delete act on one message', async () => {
@@ -194,10 +194,7 @@ describe('conversation', () => {
     await reply.getByRole('button', { name: 'Regenerate reply' }).click();
     await page.waitForFunction(() => document.querySelector('jan-message .message-assistant.status-ready .markdown')?.textContent?.includes('A better reply.'));
     const threadId = await activeThreadId(host);
-    expect((await host.conversational.listMessages(threadId)).messages.map((message) => message.content[0]!.text.value)).toEqual([
-      'Say something',
-      'A better reply.',
-    ]);
+    expect((await host.conversational.listMessages(threadId)).messages.map((message) => textOf(message))).toEqual(['Say something', 'A better reply.']);
 
     await page.locator('jan-message .message-assistant').getByRole('button', { name: 'Delete message' }).click();
     await expect.poll(async () => (await shownMessages(page)).length).toBe(1);
@@ -275,7 +272,7 @@ describe('rendering and code blocks', () => {
     expect(await chip.count()).toBe(0);
     expect(await page.locator('jan-message .message-user pre.plain-text').count()).toBe(1);
     const { messages } = await host.conversational.listMessages(await activeThreadId(host));
-    expect(messages[0]!.content[0]!.text.value).toBe(`Please review:\n\n${big}`);
+    expect(textOf(messages[0]!)).toBe(`Please review:\n\n${big}`);
 
     // A small paste goes into the input as usual; a removed attachment is not sent.
     await page.evaluate(() => navigator.clipboard.writeText('small paste'));
@@ -326,7 +323,7 @@ describe('errors in place', () => {
     await waitForReplies(page, 2);
     await expect.poll(async () => (await shownMessages(page)).map((message) => message.text)).toEqual(['One', 'First answer.', 'Two', 'Second answer.']);
     const { messages } = await host.conversational.listMessages(await activeThreadId(host));
-    expect(messages.map((message) => message.content[0]!.text.value)).toEqual(['One', 'First answer.', 'Two', 'Second answer.']);
+    expect(messages.map((message) => textOf(message))).toEqual(['One', 'First answer.', 'Two', 'Second answer.']);
   });
 });
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { StoreError } from './errors';
 
 /** A temp name next to the target, so the final rename never crosses a file system. */
 function tempPathFor(target: string): string {
@@ -73,7 +74,7 @@ async function linkOrRename(temp: string, target: string): Promise<void> {
       () => true,
       () => false,
     );
-    if (exists) throw Object.assign(new Error(`EEXIST: file already exists, ${target}`), { code: 'EEXIST' });
+    if (exists) throw new StoreError('ALREADY_EXISTS', `Cannot create ${target}: it already exists.`, target);
     await fs.rename(temp, target);
   }
 }

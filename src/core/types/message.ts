@@ -2,6 +2,9 @@
 
 export type MessageRole = 'system' | 'user' | 'assistant';
 
+/** A stored message may also be a tool's answer (Jan 0.6): kept and shown, never sent as a turn. */
+export type StoredMessageRole = MessageRole | 'tool';
+
 /** Jan's MessageStatus: `pending` while streaming, `ready` when complete. */
 export type MessageStatus = 'ready' | 'pending' | 'error' | 'stopped';
 
@@ -16,14 +19,25 @@ export interface TextContentPart {
   text: { value: string; annotations: TextAnnotation[] };
 }
 
-export type MessageContent = TextContentPart;
+/**
+ * A part this extension does not render (Jan 0.6 `image_url`, `reasoning`, `tool_call`, …): kept
+ * as read, shown as "not shown", never sent to a model, and never dropped by an edit.
+ */
+export interface OtherContentPart {
+  type: string;
+  [key: string]: unknown;
+}
+
+export type MessageContent = TextContentPart | OtherContentPart;
+
+export const isTextPart = (part: MessageContent): part is TextContentPart => part.type === 'text';
 
 export interface ThreadMessage {
   id: string;
   object: 'thread.message';
   thread_id: string;
   assistant_id?: string;
-  role: MessageRole;
+  role: StoredMessageRole;
   content: MessageContent[];
   status: MessageStatus;
   /** Unix milliseconds (Jan 0.4/0.5 wrote ms in `created`/`updated`). */
@@ -52,7 +66,7 @@ export interface MessageMetadata {
 
 export function textOf(message: Pick<ThreadMessage, 'content'>): string {
   return message.content
-    .filter((part): part is TextContentPart => part.type === 'text')
+    .filter(isTextPart)
     .map((part) => part.text.value)
     .join('');
 }

@@ -1,5 +1,5 @@
 /** Core entities turned into what the chat webview shows (src/protocol's views). */
-import { EngineError, StoreError, errorMessage, textOf } from '@jan/core';
+import { EngineError, StoreError, errorMessage, isTextPart, textOf } from '@jan/core';
 import type { Assistant, EngineErrorCode, Model, StoreErrorCode, Thread, ThreadMessage } from '@jan/core';
 import {
   ERROR_CODES,
@@ -39,6 +39,15 @@ export function toChatError(error: unknown): ChatError {
   return { code, message: errorMessage(error).slice(0, 10_000) };
 }
 
+const PART_NAMES: Record<string, string> = { image_url: 'image', image: 'image', tool_call: 'tool call', reasoning: 'reasoning' };
+
+/** What a stored message holds that the view does not render, once per kind, in order. */
+function hiddenParts(message: ThreadMessage): string[] {
+  const names = message.content.filter((part) => !isTextPart(part)).map((part) => PART_NAMES[part.type] ?? part.type.slice(0, 40));
+  if (message.role === 'tool') names.unshift('tool result');
+  return [...new Set(names)].slice(0, 20);
+}
+
 export function toMessageView(message: ThreadMessage): MessageView {
   const metadata = message.metadata ?? {};
   let text = textOf(message);
@@ -51,6 +60,8 @@ export function toMessageView(message: ThreadMessage): MessageView {
     status: message.status,
     created: finite(message.created) ?? 0,
   };
+  const hidden = hiddenParts(message);
+  if (hidden.length > 0) view.hidden = hidden;
   if (typeof metadata.model === 'string') view.model = short(metadata.model);
   const speed = finite(metadata.tokens_per_second);
   if (speed !== undefined && speed >= 0) view.tokensPerSecond = speed;

@@ -436,6 +436,51 @@ describe('threads', () => {
   });
 });
 
+describe('threads written by Jan 0.6', () => {
+  const line = (id: string, role: string, content: unknown[], extra: Record<string, unknown> = {}) =>
+    JSON.stringify({
+      id,
+      object: 'thread.message',
+      thread_id: 'x',
+      role,
+      content,
+      status: 'ready',
+      created_at: 1735000000,
+      completed_at: 1735000000,
+      ...extra,
+    });
+  const text = (value: string) => ({ type: 'text', text: { value, annotations: [] } });
+
+  test('name the parts they do not draw, and a delete of a repeated id removes the chosen line only', async () => {
+    const { host, page } = await open();
+    const thread = await host.conversational.createThread({ title: 'From Jan 0.6', assistants: [] });
+    const file = path.join(host.root, '.jan', 'threads', thread.id, 'messages.jsonl');
+    const lines = [
+      line('01JA01', 'user', [text('Look'), { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }]),
+      line('01JA02', 'assistant', [
+        { type: 'reasoning', text: { value: 'hm', annotations: [] } },
+        { type: 'tool_call', tool_call_id: 'c1', tool_name: 'see' },
+        text('A cat.'),
+      ]),
+      line('01JA03', 'tool', [text('{"label":"cat"}')], { tool_call_id: 'c1' }),
+      line('01JADUP', 'user', [text('first copy')]),
+      line('01JADUP', 'user', [text('second copy')]),
+    ];
+    writeFileSync(file, lines.map((l) => `${l}\n`).join(''));
+
+    await page.getByRole('switch', { name: 'Show threads' }).click();
+    await page.locator('.thread-row', { hasText: 'From Jan 0.6' }).click();
+    await expect.poll(() => page.locator('jan-message .message').count()).toBe(5);
+    expect(
+      await page.locator('jan-message').evaluateAll((items) => items.map((item) => item.querySelector('.message-hidden')?.textContent?.trim() ?? '')),
+    ).toEqual(['(not shown: image)', '(not shown: reasoning / tool call)', '(not shown: tool result)', '', '']);
+
+    await page.locator('jan-message', { hasText: 'second copy' }).getByRole('button', { name: 'Delete message' }).click();
+    await expect.poll(() => readFileSync(file, 'utf8').split('\n').filter(Boolean)).toEqual(lines.slice(0, 4));
+    await expect.poll(async () => (await shownMessages(page)).map((message) => message.text)).toEqual(['Look', 'A cat.', '', 'first copy']);
+  });
+});
+
 describe('view state', () => {
   test('hiding and showing the view keeps the draft, the thread and a reply in progress', async () => {
     const { host, page } = await open();

@@ -50,7 +50,8 @@ function hiddenParts(message: ThreadMessage): string[] {
 
 export function toMessageView(message: ThreadMessage): MessageView {
   const metadata = message.metadata ?? {};
-  let text = textOf(message);
+  // A tool's answer is data for the model, not prose for the user: named, not rendered.
+  let text = message.role === 'tool' ? '' : textOf(message);
   if (text.length > MAX_TEXT_LENGTH) text = `${text.slice(0, MAX_TEXT_LENGTH - 100)}\n\n[… shortened for display]`;
   const trimmed = metadata.context_trimmed as { dropped_messages?: unknown } | undefined;
   const view: MessageView = {

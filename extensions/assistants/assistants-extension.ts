@@ -123,8 +123,8 @@ export class JanAssistantsExtension extends AssistantExtension {
 
   private async readAll(): Promise<{ assistants: Assistant[]; warnings: StoreWarning[] }> {
     const assistants: Assistant[] = [];
-    const warnings: StoreWarning[] = [];
-    for (const name of await this.folder.listFolders(this.folder.path('assistants'))) {
+    const { names, warnings } = await this.folder.listFolders(this.folder.path('assistants'));
+    for (const name of names) {
       const file = this.folder.path('assistants', name, 'assistant.json');
       try {
         const result = await this.read(name);

@@ -60,11 +60,10 @@ export class JanConversationalExtension extends ConversationalExtension {
   onLoad(): void {}
 
   async listThreads(): Promise<ThreadPage> {
-    const names = await this.folder.listFolders(this.folder.path('threads'));
+    const { names, warnings } = await this.folder.listFolders(this.folder.path('threads'));
     const files = names.map((name) => this.folder.path('threads', name, 'thread.json'));
     const results = await this.folder.readJsonFiles(files);
     const threads: Thread[] = [];
-    const warnings: StoreWarning[] = [];
     for (const [index, result] of results.entries()) {
       const file = files[index]!;
       if (result.status === 'ok') {
@@ -152,7 +151,16 @@ export class JanConversationalExtension extends ConversationalExtension {
   }
 
   async listMessages(threadId: string): Promise<MessagePage> {
-    const entries = await this.readMessageEntries(threadId);
+    let entries: MessageLines;
+    try {
+      entries = await this.readMessageEntries(threadId);
+    } catch (error) {
+      // A link out of the data folder: the thread opens empty and says why, nothing is read through it.
+      if (!isStoreError(error, 'NOT_ALLOWED')) throw error;
+      const warnings = [{ path: error.path ?? this.messagesFile(threadId), message: error.message }];
+      this.report(warnings);
+      return { messages: [], warnings };
+    }
     const warnings = [...this.warningsOf(threadId, entries.bad), ...this.duplicateWarnings(threadId, entries.all)];
     this.report(warnings);
     return { messages: entries.all.flatMap((entry) => (entry.message ? [entry.message] : [])), warnings };

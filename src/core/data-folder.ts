@@ -8,7 +8,9 @@ import type { BatchJsonFileResult, JsonFileResult } from './store/json-file';
 import { readJsonFile, readJsonFiles } from './store/json-file';
 import type { JsonLinesFile } from './store/json-lines';
 import { appendJsonLine, joinJsonLines, readJsonLines } from './store/json-lines';
+import { linkEscape, linkEscapeSync } from './store/links';
 import { withPathLock } from './store/path-lock';
+import type { StoreWarning } from './extension-types';
 
 export interface DataFolderOptions {
   logger?: Logger;
@@ -95,20 +97,23 @@ export class DataFolder {
 
   async readJson(file: string): Promise<JsonFileResult> {
     try {
-      return await readJsonFile(this.inside(file));
+      return await readJsonFile(await this.real(file));
     } catch (error) {
       throw toStoreError(error, 'read', file);
     }
   }
 
-  /** Many small JSON files at once (listing); a file that cannot be opened is reported, not thrown. */
+  /** Many small JSON files at once (listing); a file that cannot be opened (or is a link out) is reported, not thrown. */
   readJsonFiles(files: readonly string[]): Promise<BatchJsonFileResult[]> {
-    return readJsonFiles(files.map((file) => this.inside(file)));
+    return readJsonFiles(
+      files.map((file) => this.inside(file)),
+      (file) => linkEscapeSync(this.root, file)?.message,
+    );
   }
 
   async readJsonLines(file: string): Promise<JsonLinesFile> {
     try {
-      return await readJsonLines(this.inside(file));
+      return await readJsonLines(await this.real(file));
     } catch (error) {
       throw toStoreError(error, 'read', file);
     }
@@ -121,16 +126,37 @@ export class DataFolder {
     );
   }
 
-  /** Sub-folder names of `folder` (none if it is missing), without hidden and lock folders. */
-  async listFolders(folder: string): Promise<string[]> {
+  /**
+   * Sub-folder names of `folder` (none if it is missing), without hidden and lock folders. A link
+   * that leaves the data folder (or `folder` itself being one) is a warning, never followed.
+   */
+  async listFolders(folder: string): Promise<{ names: string[]; warnings: StoreWarning[] }> {
+    const warnings: StoreWarning[] = [];
     let entries: import('node:fs').Dirent[];
     try {
-      entries = await fs.readdir(this.inside(folder), { withFileTypes: true });
+      entries = await fs.readdir(await this.real(folder), { withFileTypes: true });
     } catch (error) {
-      if ((error as { code?: string }).code === 'ENOENT') return [];
+      if ((error as { code?: string }).code === 'ENOENT') return { names: [], warnings };
+      if (error instanceof StoreError && error.code === 'NOT_ALLOWED') return { names: [], warnings: [{ path: error.path!, message: error.message }] };
       throw toStoreError(error, 'list', folder);
     }
-    return entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && !entry.name.endsWith('.lock')).map((entry) => entry.name);
+    const names: string[] = [];
+    for (const entry of entries) {
+      if (entry.name.startsWith('.') || entry.name.endsWith('.lock')) continue;
+      if (entry.isSymbolicLink()) {
+        const full = path.join(folder, entry.name);
+        const refusal = await linkEscape(this.root, full);
+        if (refusal) warnings.push({ path: full, message: refusal.message });
+        else if (
+          await fs.stat(full).then(
+            (stat) => stat.isDirectory(),
+            () => false,
+          )
+        )
+          names.push(entry.name);
+      } else if (entry.isDirectory()) names.push(entry.name);
+    }
+    return { names, warnings };
   }
 
   /**
@@ -138,9 +164,17 @@ export class DataFolder {
    * lock is `<lockTarget>.lock`). Creates the data folder and its `.gitignore` first.
    */
   async write<T>(lockTarget: string, task: (writer: StoreWriter) => Promise<T>): Promise<T> {
-    const target = this.inside(lockTarget);
     await this.ensureRoot();
+    const target = await this.real(lockTarget);
     return withPathLock(target, this.lockOptions, () => task(this.writer));
+  }
+
+  /** `target` checked by its text and then on disk: no symbolic link on its way leaves the data folder. */
+  private async real(target: string): Promise<string> {
+    const inside = this.inside(target);
+    const refusal = await linkEscape(this.root, inside);
+    if (refusal) throw refusal;
+    return inside;
   }
 
   private inside(target: string): string {
@@ -186,7 +220,7 @@ export class DataFolder {
   private createWriter(): StoreWriter {
     const run = async (action: string, file: string, operation: (resolved: string) => Promise<void>) => {
       try {
-        await operation(this.inside(file));
+        await operation(await this.real(file));
       } catch (error) {
         throw toStoreError(error, action, file);
       }

@@ -1,5 +1,5 @@
 import type { Assistant, AssistantPage, CoreContext, DataFolderOptions, StoreWarning } from '@jan/core';
-import { AssistantExtension, DataFolder, ShapeError, StoreError, applyChanges, assertSafeId, compact, errorMessage } from '@jan/core';
+import { AssistantExtension, DataFolder, ShapeError, StoreError, applyChanges, assertSafeId, compact, errorMessage, windowsNameProblem } from '@jan/core';
 import { DEFAULT_ASSISTANT_ID, assistantIdFrom, defaultAssistant, parseAssistant } from './assistant-file';
 
 export type AssistantsStoreOptions = Omit<DataFolderOptions, 'logger'>;
@@ -127,6 +127,7 @@ export class JanAssistantsExtension extends AssistantExtension {
     for (const name of names) {
       const file = this.folder.path('assistants', name, 'assistant.json');
       try {
+        assertSafeId(name, 'Assistant');
         const result = await this.read(name);
         if (result.status === 'ok') assistants.push(result.assistant);
         if (result.status === 'invalid') warnings.push({ path: file, message: result.message });
@@ -158,6 +159,8 @@ export class JanAssistantsExtension extends AssistantExtension {
     const base = assistantIdFrom(name);
     for (let n = 1; ; n++) {
       const candidate = n === 1 ? base : `${base}-${n}`;
+      // A name such as "Con" makes a slug Windows cannot hold as a folder: the next one is taken.
+      if (windowsNameProblem(candidate)) continue;
       if (!(await this.folder.exists(this.assistantFolder(candidate)))) return candidate;
     }
   }

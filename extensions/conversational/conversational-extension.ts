@@ -60,7 +60,16 @@ export class JanConversationalExtension extends ConversationalExtension {
   onLoad(): void {}
 
   async listThreads(): Promise<ThreadPage> {
-    const { names, warnings } = await this.folder.listFolders(this.folder.path('threads'));
+    const listed = await this.folder.listFolders(this.folder.path('threads'));
+    const warnings = listed.warnings;
+    const names = listed.names.filter((name) => {
+      try {
+        return assertSafeId(name, 'Thread');
+      } catch (error) {
+        warnings.push({ path: this.folder.path('threads', name), message: `${errorMessage(error)} The thread was skipped; rename its folder to open it.` });
+        return false;
+      }
+    });
     const files = names.map((name) => this.folder.path('threads', name, 'thread.json'));
     const results = await this.folder.readJsonFiles(files);
     const threads: Thread[] = [];

@@ -33,10 +33,29 @@ export const GITIGNORE_CONTENT = [
 
 const SAFE_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
-/** Ids become folder names: no separators, no `..`, none of the store's own suffixes. */
+/** Names Windows keeps for devices in every folder, whatever the case and whatever follows the first dot (`con.txt` is CON). */
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)$/i;
+
+/** Why Windows cannot hold `name` as a folder, or undefined. */
+export function windowsNameProblem(name: string): string | undefined {
+  if (/[. ]$/.test(name)) return 'Windows drops a trailing dot or space, so it names another folder there';
+  if (/[<>:"/\\|?*\u0000-\u001f]/.test(name)) return 'it holds a character Windows forbids in names';
+  const device = name.split('.')[0]!.trimEnd();
+  if (WINDOWS_DEVICE.test(device)) return `"${device}" is a device name there`;
+  return undefined;
+}
+
+/**
+ * Ids become folder names: no separators, no `..`, none of the store's own suffixes, and nothing
+ * Windows cannot hold, on every platform, so a `.jan` folder made on Linux opens on Windows.
+ */
 export function assertSafeId(id: string, what: string): string {
   if (!SAFE_ID.test(id) || id.endsWith('.lock') || id.endsWith('.tmp')) {
     throw new StoreError('INVALID_ID', `${what} id ${JSON.stringify(id)} is not a valid folder name (letters, digits, "_", "-", "."; up to 128).`);
+  }
+  const problem = windowsNameProblem(id);
+  if (problem) {
+    throw new StoreError('INVALID_ID', `${what} id ${JSON.stringify(id)} cannot be used: a folder named so cannot be opened on Windows (${problem}).`);
   }
   return id;
 }

@@ -127,7 +127,7 @@ export class JanAssistantsExtension extends AssistantExtension {
     for (const name of names) {
       const file = this.folder.path('assistants', name, 'assistant.json');
       try {
-        assertSafeId(name, 'Assistant');
+        await this.folder.removeStaleTemps(this.assistantFolder(name));
         const result = await this.read(name);
         if (result.status === 'ok') assistants.push(result.assistant);
         if (result.status === 'invalid') warnings.push({ path: file, message: result.message });

@@ -60,6 +60,7 @@ export class JanConversationalExtension extends ConversationalExtension {
   onLoad(): void {}
 
   async listThreads(): Promise<ThreadPage> {
+    await this.folder.removeStaleTemps(this.folder.root);
     const listed = await this.folder.listFolders(this.folder.path('threads'));
     const warnings = listed.warnings;
     const names = listed.names.filter((name) => {
@@ -161,6 +162,7 @@ export class JanConversationalExtension extends ConversationalExtension {
 
   async listMessages(threadId: string): Promise<MessagePage> {
     let entries: MessageLines;
+    await this.folder.removeStaleTemps(this.threadFolder(threadId));
     try {
       entries = await this.readMessageEntries(threadId);
     } catch (error) {

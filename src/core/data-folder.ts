@@ -1,8 +1,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from './logger';
-import { silentLogger } from './logger';
-import { createFileAtomic, writeFileAtomic } from './store/atomic-file';
+import { errorMessage, silentLogger } from './logger';
+import { createFileAtomic, isOwnTempName, writeFileAtomic } from './store/atomic-file';
 import { StoreError, toStoreError } from './store/errors';
 import type { BatchJsonFileResult, JsonFileResult } from './store/json-file';
 import { readJsonFile, readJsonFiles } from './store/json-file';
@@ -30,6 +30,9 @@ export const GITIGNORE_CONTENT = [
   '.*.tmp',
   '',
 ].join('\n');
+
+/** A temp file older than this is from a write that was interrupted (a rewrite takes milliseconds). */
+const STALE_TEMP_MS = 60_000;
 
 const SAFE_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
@@ -88,6 +91,7 @@ export class DataFolder {
   private readonly logger: Logger;
   private readonly lockOptions: { staleMs: number; timeoutMs: number; logger: Logger };
   private rootReady: Promise<void> | undefined;
+  private readonly swept = new Set<string>();
   private readonly writer: StoreWriter;
 
   constructor(
@@ -176,6 +180,33 @@ export class DataFolder {
       } else if (entry.isDirectory()) names.push(entry.name);
     }
     return { names, warnings };
+  }
+
+  /**
+   * Removes what a crash in the middle of a rewrite left in `folder`: files with our own temp
+   * name (src/core/store/atomic-file.ts) not touched for a minute, so a rewrite running in
+   * another window right now keeps its file. The one change a read makes; once per folder per
+   * DataFolder, best effort: a read-only folder or a link out of the data folder is left alone.
+   */
+  async removeStaleTemps(folder: string): Promise<void> {
+    if (this.swept.has(folder)) return;
+    this.swept.add(folder);
+    try {
+      const real = await this.real(folder);
+      const cutoff = Date.now() - STALE_TEMP_MS;
+      for (const entry of await fs.readdir(real, { withFileTypes: true })) {
+        if (!entry.isFile() || !isOwnTempName(entry.name)) continue;
+        const temp = path.join(real, entry.name);
+        const { mtimeMs } = await fs.lstat(temp);
+        if (mtimeMs >= cutoff) continue;
+        await fs.unlink(temp);
+        this.logger.info(`Removed ${temp}, left by an interrupted write.`);
+      }
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (error instanceof StoreError || code === 'ENOENT' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return;
+      this.logger.warn(`Could not clean up temp files in ${folder}: ${errorMessage(error)}`);
+    }
   }
 
   /**

@@ -8,6 +8,11 @@ function tempPathFor(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
 }
 
+/** Exactly the names tempPathFor makes: the only files a sweep after a crash may remove. */
+const OWN_TEMP_NAME = /^\..+\.\d+-[0-9a-f]{8}\.tmp$/;
+
+export const isOwnTempName = (name: string): boolean => OWN_TEMP_NAME.test(name);
+
 async function writeSynced(file: string, data: string | Uint8Array): Promise<void> {
   const handle = await fs.open(file, 'wx');
   try {

@@ -8,6 +8,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
+import { isContextLength } from './context-length';
 import { ModelError } from './errors';
 
 export interface GgufSummary {
@@ -19,7 +20,7 @@ export interface GgufSummary {
   architecture?: string;
   name?: string;
   license?: string;
-  /** Training context length (`<arch>.context_length`). */
+  /** Training context length (`<arch>.context_length`), when it is a valid one (context-length.ts). */
   contextLength?: number;
   hasChatTemplate: boolean;
 }
@@ -48,8 +49,6 @@ export const GGUF_LIMITS = {
   keptStringBytes: 65_536,
   /** ggml's GGML_MAX_NAME is 64; generous. */
   tensorNameBytes: 4096,
-  /** Largest training context the reader reports (16M tokens). */
-  contextLength: 16 * 1024 * 1024,
   /** Largest general.alignment accepted (a power of two). */
   alignment: 1024 * 1024 * 1024,
 } as const;
@@ -266,11 +265,6 @@ function readAlignment(value: Scalar | undefined): number {
   return value;
 }
 
-/** A context length is a whole number of tokens in range; anything else is treated as unknown. */
-function readContextLength(value: Scalar | undefined): number | undefined {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1 && value <= GGUF_LIMITS.contextLength ? value : undefined;
-}
-
 async function readCount(cursor: Cursor, what: string, limit: number): Promise<number> {
   const count = await cursor.u64(what);
   if (count > limit) throw overLimit(what, count, limit);
@@ -333,6 +327,7 @@ async function readHeader(cursor: Cursor, label: string): Promise<GgufSummary> {
 
   const text = (key: string) => (typeof metadata.get(key) === 'string' ? (metadata.get(key) as string) : undefined);
   const architecture = text('general.architecture');
+  const contextLength = architecture ? metadata.get(`${architecture}.context_length`) : undefined;
   return {
     version,
     fileSize: cursor.size,
@@ -341,7 +336,7 @@ async function readHeader(cursor: Cursor, label: string): Promise<GgufSummary> {
     architecture,
     name: text('general.name'),
     license: text('general.license'),
-    contextLength: architecture ? readContextLength(metadata.get(`${architecture}.context_length`)) : undefined,
+    contextLength: isContextLength(contextLength) ? contextLength : undefined,
     hasChatTemplate,
   };
 }

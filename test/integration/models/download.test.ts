@@ -373,6 +373,17 @@ describe('hostile and failing servers (real child process, real HTTP on 127.0.0.
     expect(error.message).toMatch(/jan-download-test\.invalid.*(DNS|resolve)|(DNS|resolve).*jan-download-test\.invalid/);
   });
 
+  it('fails at once, naming the cause, when the TLS handshake fails', async () => {
+    const http = await setup(stories);
+    // https:// to a server that speaks plain HTTP: the handshake cannot succeed.
+    const uri = http.url('/model.gguf').replace('http://', 'https://');
+
+    const error = await failure(fixture.models.downloadModel({ uri }));
+
+    expect(error.code).toBe('DOWNLOAD_FAILED');
+    expect(error.message).toMatch(/secure connection to 127\.0\.0\.1:\d+ failed/);
+  });
+
   it.each([403, 404, 503])('fails at once on HTTP %i before the transfer started, with one request', async (status) => {
     const http = await setup(stories);
     http.behaviour = { status };

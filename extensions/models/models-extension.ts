@@ -17,7 +17,12 @@ export interface JanModelsOptions {
   huggingFaceEndpoint?: string;
   /** How long a cancelled download may take to stop before its process is killed. */
   cancelGraceMs?: number;
+  /** Waits before each retry of a connection lost mid-transfer (tests shorten them). */
+  retryDelaysMs?: readonly number[];
 }
+
+/** Five retries over about half a minute: a blip mid-transfer survives, an outage fails soon. */
+const RETRY_DELAYS_MS = [1000, 2000, 4000, 8000, 16000];
 
 /**
  * Jan's model extension: a registry of model.json files in the global models folder
@@ -39,6 +44,7 @@ export class JanModelsExtension extends ModelExtension {
       freeSpace: this.freeSpace,
       huggingFaceEndpoint: options.huggingFaceEndpoint,
       cancelGraceMs: options.cancelGraceMs ?? 5000,
+      retryDelaysMs: options.retryDelaysMs ?? RETRY_DELAYS_MS,
       logger: core.logger,
       active: new Set(),
     };

@@ -1,16 +1,33 @@
+import { availableParallelism } from 'node:os';
 import * as vscode from 'vscode';
 import type { ModelPurpose } from '@jan/core';
+import { boundEngineSettings } from './engine-settings';
 
-/** The `jan.engine.*` settings, as the llama.cpp extension's settings keys expect them. */
+/** Warnings already shown in this window: a settings change re-reads every value, not only the new one. */
+const shownWarnings = new Set<string>();
+
+/**
+ * The `jan.engine.*` settings, as the llama.cpp extension's settings keys expect them, within
+ * bounds (engine-settings.ts); a clamped value is announced once.
+ */
 export function engineSettingValues(): Record<string, string | number> {
   const config = vscode.workspace.getConfiguration('jan.engine');
-  return {
-    threads: config.get<number>('threads', 0),
-    gpu: config.get<string>('gpu', 'auto'),
-    contextSize: config.get<number>('contextSize', 4096),
-    idleUnloadMinutes: config.get<number>('idleUnloadMinutes', 15),
-    transport: config.get<string>('transport', 'process'),
-  };
+  const { values, warnings } = boundEngineSettings(
+    {
+      threads: config.get<unknown>('threads', 0),
+      gpu: config.get<unknown>('gpu', 'auto'),
+      contextSize: config.get<unknown>('contextSize', 4096),
+      idleUnloadMinutes: config.get<unknown>('idleUnloadMinutes', 15),
+      transport: config.get<unknown>('transport', 'process'),
+    },
+    availableParallelism(),
+  );
+  for (const warning of warnings) {
+    if (shownWarnings.has(warning)) continue;
+    shownWarnings.add(warning);
+    void vscode.window.showWarningMessage(`Jan: ${warning}`);
+  }
+  return values;
 }
 
 const MODEL_SETTING: Record<ModelPurpose, 'chatModel' | 'completionModel'> = { chat: 'chatModel', completion: 'completionModel' };

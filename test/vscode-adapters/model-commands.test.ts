@@ -131,4 +131,45 @@ describe('Download Model', () => {
     expect((await fixture.runtime.models.listModels()).models).toEqual([]);
     expect(readdirSync(fixture.runtime.core.context.modelsFolder)).toEqual(left);
   });
+
+  const customUrl = (url: string) => {
+    ui.answer((_title: string, items: unknown) => (items as Array<{ custom?: boolean }>).find((item) => item.custom));
+    ui.answer(url);
+  };
+
+  it('a cancel before anything arrived says nothing was kept and offers nothing to discard', async () => {
+    const url = await serve();
+    server!.behaviour = { holdRangesFrom: 0, stallAfter: 0 };
+    customUrl(url);
+    const running = downloadModelCommand(features);
+    await expect.poll(() => (server!.requests.length > 0 && ui.progress.length > 0) || false, { timeout: 30_000 }).toBe(true);
+    ui.progress[0]!.source.cancel();
+    await running;
+    const last = ui.messages.at(-1)!;
+    expect(last).toMatchObject({ level: 'info', text: expect.stringContaining('cancelled') });
+    expect(last.text).not.toMatch(/kept|resume/);
+    expect(readdirSync(fixture.runtime.core.context.modelsFolder)).toEqual([]);
+  });
+
+  it('shows a retry and its countdown in the progress when the connection drops mid-transfer', async () => {
+    const url = await serve();
+    server!.behaviour = { dropOnceAfter: 300_000 };
+    customUrl(url);
+    ui.answer(undefined);
+    await downloadModelCommand(features);
+    expect(errors()).toEqual([]);
+    const messages = ui.progress[0]!.reports.map((report) => report.message ?? '');
+    expect(messages.some((message) => /Retry 1 of \d+ in \d+ s/.test(message))).toBe(true);
+    expect((await fixture.runtime.models.listModels()).models).toHaveLength(1);
+  });
+
+  it('never shows the query string of a URL: not in the progress title, not in an error', async () => {
+    const url = await serve();
+    server!.behaviour = { status: 403 };
+    customUrl(`${url}?token=SECRET-1`);
+    await downloadModelCommand(features);
+    expect(ui.progress[0]!.title).not.toContain('SECRET');
+    expect(errors()).toEqual([expect.stringMatching(/403/)]);
+    expect(errors().join(' ')).not.toContain('SECRET');
+  });
 });

@@ -1,4 +1,5 @@
 import type { EngineState, EngineStatus } from '@jan/core';
+import { displayText } from '../display-text';
 
 export interface EngineReport {
   engine: string;
@@ -29,12 +30,13 @@ function speed(status: EngineStatus): string {
 
 /**
  * The status bar text for the engines' statuses: model, state and last tokens/s. With every
- * engine idle it names the configured chat model (or says there is none).
+ * engine idle it names the configured chat model (or says there is none). Model ids come from
+ * workspace settings and model files, so they go through displayText.
  */
 export function describeStatus(reports: EngineReport[], configuredChatModel: string | undefined): StatusView {
   const active = reports.filter((report) => report.status.state !== 'idle').sort((a, b) => PRIORITY[a.status.state] - PRIORITY[b.status.state])[0];
   if (!active) {
-    const model = configuredChatModel?.trim();
+    const model = configuredChatModel ? displayText(configuredChatModel) : '';
     return {
       state: 'idle',
       text: `${ICON.idle} ${model || 'Jan: no model'}`,
@@ -42,12 +44,12 @@ export function describeStatus(reports: EngineReport[], configuredChatModel: str
     };
   }
   const { state, modelId, error } = active.status;
-  const model = modelId ?? configuredChatModel ?? 'Jan';
+  const model = displayText(modelId ?? configuredChatModel ?? 'Jan');
   const parts = [`${ICON[state]} ${model}`];
   if (state !== 'ready') parts.push(state);
   const tps = speed(active.status);
   if (tps && state !== 'loading' && state !== 'error') parts.push(tps);
-  const detail = state === 'error' && error ? `: ${error}` : tps ? ` (last reply ${tps})` : '';
+  const detail = state === 'error' && error ? `: ${displayText(error, 500)}` : tps ? ` (last reply ${tps})` : '';
   return {
     state,
     text: parts.join(' · '),

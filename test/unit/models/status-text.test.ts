@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineStatus } from '@jan/core';
+import type { Model } from '@jan/core';
+import { installedItemText } from '../../../src/vscode/models/model-items';
 import { describeStatus } from '../../../src/vscode/models/status-text';
+import { displayText } from '../../../src/vscode/display-text';
 
 const report = (status: EngineStatus, engine = 'llama.cpp') => ({ engine, status });
 
@@ -29,5 +32,34 @@ describe('status bar text', () => {
     const view = describeStatus([report({ state: 'ready', modelId: 'chat' }), report({ state: 'generating', modelId: 'remote' }, 'OpenAI')], 'chat');
     expect(view).toMatchObject({ state: 'generating', text: '$(sync~spin) remote · generating' });
     expect(view.tooltip).toContain('OpenAI');
+  });
+
+  it('shows a workspace-controlled model name as data: codicons escaped, no control or direction characters, bounded', () => {
+    const spoof = 'm $(check) verified $(sync~spin)';
+    const idle = describeStatus([], spoof);
+    expect(idle.text).toBe('$(hubot) m \\$(check) verified \\$(sync~spin)');
+    expect(idle.tooltip).not.toMatch(/(^|[^\\])\$\(/);
+    const loaded = describeStatus([report({ state: 'ready', modelId: 'x$(error)' })], undefined);
+    expect(loaded.text).toBe('$(hubot) x\\$(error)');
+    expect(describeStatus([], 'a\u202Eevil\nline\u0000two\u200B').text).toBe('$(hubot) aevil line two');
+    expect(describeStatus([], 'x'.repeat(500)).text.length).toBeLessThan(80);
+  });
+
+  it('escapes codicons in every picker field a model file controls', () => {
+    const model = {
+      id: 'm',
+      name: '$(check) Official $(shield)',
+      description: 'desc $(warning)',
+      engine: 'llamacpp$(x)',
+      metadata: { size: 10 },
+    } as unknown as Model;
+    const text = installedItemText(model, '', false);
+    expect(text.label).toBe('$(hubot) \\$(check) Official \\$(shield)');
+    expect(text.description).toContain('llamacpp\\$(x)');
+    expect(text.detail).toBe('desc \\$(warning)');
+  });
+
+  it('displayText leaves an already escaped codicon escaped once', () => {
+    expect(displayText('\\$(x) $(y)')).toBe('\\$(x) \\$(y)');
   });
 });

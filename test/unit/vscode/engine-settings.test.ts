@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { boundEngineSettings, ENGINE_LIMITS } from '../../../src/vscode/engine-settings';
+
+const defaults = { threads: 0, gpu: 'auto', contextSize: 4096, idleUnloadMinutes: 15, transport: 'process' };
+
+describe('engine settings a workspace can set', () => {
+  it('passes sane values through without a warning', () => {
+    expect(boundEngineSettings({ ...defaults, threads: 4 }, 8)).toEqual({ values: { ...defaults, threads: 4 }, warnings: [] });
+  });
+
+  it('clamps absurd thread counts to the machine, with a warning naming the setting', () => {
+    const { values, warnings } = boundEngineSettings({ ...defaults, threads: 100_000 }, 8);
+    expect(values.threads).toBe(8);
+    expect(warnings).toEqual([expect.stringMatching(/jan\.engine\.threads is 100000.*using 8/)]);
+    for (const bad of [-3, Number.NaN, 'many', 2.5e300]) {
+      const bounded = boundEngineSettings({ ...defaults, threads: bad }, 8);
+      expect(bounded.values.threads, String(bad)).toBeGreaterThanOrEqual(0);
+      expect(bounded.values.threads, String(bad)).toBeLessThanOrEqual(8);
+      expect(bounded.warnings, String(bad)).toHaveLength(1);
+    }
+  });
+
+  it('clamps the context size to its bounds, with a warning', () => {
+    expect(boundEngineSettings({ ...defaults, contextSize: 1e12 }, 8)).toMatchObject({
+      values: { contextSize: ENGINE_LIMITS.contextSize.max },
+      warnings: [expect.stringMatching(/jan\.engine\.contextSize is 1000000000000.*using 131072/)],
+    });
+    expect(boundEngineSettings({ ...defaults, contextSize: 3 }, 8).values.contextSize).toBe(ENGINE_LIMITS.contextSize.min);
+    expect(boundEngineSettings({ ...defaults, contextSize: 5000.7 }, 8).values.contextSize).toBe(5000);
+    expect(boundEngineSettings({ ...defaults, contextSize: Number.POSITIVE_INFINITY }, 8).values.contextSize).toBe(ENGINE_LIMITS.contextSize.max);
+  });
+
+  it('accepts only the known transports and GPU modes', () => {
+    const { values, warnings } = boundEngineSettings({ ...defaults, transport: 'inline', gpu: 'cuda;rm -rf' }, 8);
+    expect(values).toMatchObject({ transport: 'process', gpu: 'auto' });
+    expect(warnings).toHaveLength(2);
+  });
+
+  it('the manifest keeps the transport out of untrusted workspaces and declares the bounds', () => {
+    const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as {
+      capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } };
+      contributes: { configuration: { properties: Record<string, { minimum?: number; maximum?: number }> } };
+    };
+    expect(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations).toEqual(expect.arrayContaining(['jan.engine.transport']));
+    const properties = manifest.contributes.configuration.properties;
+    expect(properties['jan.engine.contextSize']).toMatchObject({ minimum: ENGINE_LIMITS.contextSize.min, maximum: ENGINE_LIMITS.contextSize.max });
+    expect(properties['jan.engine.threads']).toMatchObject({ minimum: 0 });
+  });
+});

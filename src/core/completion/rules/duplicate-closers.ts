@@ -1,0 +1,47 @@
+import type { CompletionContext } from '../context';
+import { commentStyle, onlyClosers, scanBrackets } from './brackets';
+
+/** A line as compared with the code after the cursor: without trailing whitespace and the `;` / `,` either side may add. */
+function comparable(line: string): string {
+  return line.replace(/[\s;,]+$/, '');
+}
+
+/**
+ * Where the completion starts repeating the lines after the cursor (`}` / `});` the code already
+ * has): its last lines of code are compared, line by line with their indentation, with the next
+ * lines of code after the cursor. Returns how many lines to keep. The cursor's own line only counts
+ * when nothing was typed on it.
+ */
+export function suffixDuplicateStart(lines: readonly string[], context: CompletionContext): number {
+  const following = context.suffix
+    .split('\n')
+    .slice(1)
+    .filter((line) => line.trim());
+  const code: number[] = [];
+  for (let index = context.linePrefix.trim() ? 1 : 0; index < lines.length; index++) if (lines[index]!.trim()) code.push(index);
+  const text = (index: number) => (index === 0 ? context.linePrefix + lines[0]! : lines[index]!);
+  for (let size = Math.min(code.length, following.length); size > 0; size--) {
+    const tail = code.slice(code.length - size);
+    if (tail.every((index, offset) => comparable(text(index)) === comparable(following[offset]!))) return tail[0]!;
+  }
+  return lines.length;
+}
+
+/**
+ * Mid-line, the code after the cursor stays: the end of the completion that repeats its start is
+ * dropped (`start(║` + `options);` before `);`), and so is a closer that would close a bracket
+ * opened before the cursor a second time (`foo(║, c)` + `a, b)` shows `a, b`).
+ */
+export function trimLineSuffixOverlap(text: string, context: CompletionContext): string {
+  const suffix = context.lineSuffix.trimStart();
+  if (text.includes('\n') || onlyClosers(suffix)) return text;
+  for (let size = Math.min(text.length, suffix.length); size > 0; size--) {
+    const tail = text.slice(text.length - size);
+    if (tail.trim() && suffix.startsWith(tail)) return text.slice(0, text.length - size);
+  }
+  const line = context.linePrefix + text;
+  const closer = scanBrackets(line, commentStyle(context.languageId)).closed.find(
+    (closed) => closed.at >= context.linePrefix.length && closed.openedAt < context.linePrefix.length,
+  );
+  return closer ? text.slice(0, closer.at - context.linePrefix.length) : text;
+}

@@ -1,0 +1,63 @@
+import type { CompletionContext } from '../context';
+import { commentStyle, onlyClosers, scanBrackets, startsWithCloser, withoutComment, type CommentStyle } from './brackets';
+import { indentOf } from './indent';
+import { opensBlock } from './indentation';
+
+/** Lines that continue the block before them at its own indentation (`else`, `except:`…). */
+const CONTINUATION = /^(else|elif|except|finally|catch)\b/;
+
+/**
+ * How many lines of the completion belong to what the user is writing. Mid-line (code after the
+ * cursor other than closing characters): the rest of the line. Otherwise the statement the
+ * completion starts with and, when it opens a block (a bracket left open, or a line ending in `:`),
+ * that whole block up to its closer, with `else` / `catch` parts. A completion that starts with a
+ * line break after a line that opens nothing starts at its first line of code. After that, only
+ * lines that close blocks opened before the cursor (with what they reopen: `} catch (e) {`) are kept;
+ * the ones the code after the cursor already has are dropped by `suffixDuplicateStart`.
+ */
+export function scopeLineCount(lines: readonly string[], context: CompletionContext): number {
+  if (!onlyClosers(context.lineSuffix)) return Math.min(1, lines.length);
+  const style = commentStyle(context.languageId);
+  let anchor = 0;
+  if (!lines[0]!.trim() && !(context.linePrefix.trim() && opensBlock(context.linePrefix, style))) {
+    anchor = nextCode(lines, 1);
+    if (anchor < 0) return lines.length;
+  }
+  const anchorText = anchor === 0 ? context.linePrefix + lines[0]! : lines[anchor]!;
+  let end = blockEnd(lines, anchor, anchorText, style);
+  for (
+    let next = nextCode(lines, end);
+    next >= 0 && indentOf(lines[next]!) < indentOf(anchorText) && startsWithCloser(lines[next]!);
+    next = nextCode(lines, end)
+  ) {
+    end = blockEnd(lines, next, lines[next]!, style);
+  }
+  return end;
+}
+
+/** The line after the block that starts at `start` (whose full text is `startText`) ends. */
+function blockEnd(lines: readonly string[], start: number, startText: string, style: CommentStyle): number {
+  const startIndent = indentOf(startText);
+  let open = scanBrackets(startText, style).open;
+  const colon = open.length === 0 && withoutComment(startText, style).trimEnd().endsWith(':');
+  if (open.length === 0 && !colon) return start + 1;
+  const continues = (index: number) => index >= 0 && indentOf(lines[index]!) === startIndent && CONTINUATION.test(lines[index]!.trim());
+  for (let index = start + 1; index < lines.length; index++) {
+    const line = lines[index]!;
+    if (!line.trim()) continue;
+    if (colon) {
+      if (indentOf(line) > startIndent || continues(index)) continue;
+      return index;
+    }
+    // A model that never closes the block goes on with the code after it: the block ends there.
+    if (indentOf(line) <= startIndent && !startsWithCloser(line) && !continues(index)) return index;
+    open = scanBrackets(line, style, open).open;
+    if (open.length === 0 && !continues(nextCode(lines, index + 1))) return index + 1;
+  }
+  return lines.length;
+}
+
+function nextCode(lines: readonly string[], from: number): number {
+  for (let index = from; index < lines.length; index++) if (lines[index]!.trim()) return index;
+  return -1;
+}

@@ -5,7 +5,9 @@
  * same run), and prints one JSON line: the share of cases whose suggestion agrees with the expected
  * text (trailing whitespace trimmed), whose accepted document is the expected one, and how many
  * accepted suggestions leave a doubled closer. The baseline has no inline range: it inserts at the
- * cursor. `--verbose` lists the cases that disagree on stderr.
+ * cursor. It also streams each raw output to `completionStop` a few characters at a time and
+ * counts the characters a generation stopped there would not have produced, and the cases where
+ * stopping there changes the suggestion (must be 0). `--verbose` lists the cases that disagree on stderr.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,7 +15,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
-import { coveredClosers, postprocessCompletion, type CompletionContext } from '@jan/core';
+import { completionStop, coveredClosers, postprocessCompletion, type CompletionContext } from '@jan/core';
 import { accept, goldenContext, goldenFiles, strayClosers, type GoldenCase } from '../test/support/completion-golden';
 
 type Postprocess = (raw: string, context: CompletionContext) => string | undefined;
@@ -81,6 +83,22 @@ const percent = (count: number) => Number(((100 * count) / cases.length).toFixed
 const beforeScore = score(cases, before, () => 0, undefined, 'before');
 const afterScore = score(cases, current, coveredClosers, undefined, 'after');
 const plaintextScore = score(cases, current, coveredClosers, 'plaintext', 'after (plaintext)');
+let streamed = 0;
+let changedByStop = 0;
+for (const golden of cases) {
+  const { context } = goldenContext(golden);
+  let stop = golden.raw.length;
+  for (let length = 3; length < golden.raw.length + 3; length += 3) {
+    const at = completionStop(golden.raw.slice(0, length), context);
+    if (at !== undefined) {
+      stop = at;
+      break;
+    }
+  }
+  streamed += Math.min(stop + 3, golden.raw.length);
+  if (postprocessCompletion(golden.raw.slice(0, stop), context) !== postprocessCompletion(golden.raw, context)) changedByStop++;
+}
+const rawCharacters = cases.reduce((sum, golden) => sum + golden.raw.length, 0);
 const perRule = Object.fromEntries(
   files.map((file) => [file.rule, `${score(file.cases, before, () => 0).agree}→${score(file.cases, current, coveredClosers).agree}/${file.cases.length}`]),
 );
@@ -97,6 +115,10 @@ console.log(
     accepted_document_after_pct: percent(afterScore.acceptedAgree),
     doubled_closers_before: beforeScore.doubled,
     doubled_closers_after: afterScore.doubled,
+    raw_characters: rawCharacters,
+    characters_generated_with_early_stop: streamed,
+    early_stop_generated_ratio: Number((streamed / rawCharacters).toFixed(2)),
+    suggestions_changed_by_early_stop: changedByStop,
     per_rule_agreement: perRule,
   }),
 );

@@ -70,6 +70,10 @@ function score(cases: GoldenCase[], run: Postprocess, range: Range, language?: s
     else if (verbose && label)
       console.error(`${label} disagrees: ${golden.name}\n  expected ${JSON.stringify(golden.expected)}\n  got      ${JSON.stringify(text ?? null)}`);
     if (trimTrailing(acceptedDocument) === trimTrailing(expectedDocument)) result.acceptedAgree++;
+    else if (verbose && label)
+      console.error(
+        `${label} accepts differently: ${golden.name}\n  expected ${JSON.stringify(expectedDocument)}\n  got      ${JSON.stringify(acceptedDocument)}`,
+      );
     if (strayClosers(acceptedDocument) > strayClosers(golden.document)) result.doubled++;
   }
   return result;

@@ -19,6 +19,9 @@ function closersOfTypedLine(text: string, context: CompletionContext) {
 export function coveredClosers(text: string, context: CompletionContext): number {
   const suffix = context.lineSuffix;
   if (!suffix.trim() || !onlyClosers(suffix)) return 0;
+  // A triple quote (Python docstrings, Markdown fences) the completion closes is one closer, not three strings.
+  const triple = /^("""|'''|```)/.exec(suffix)?.[0];
+  if (triple && text.includes(triple)) return triple.length;
   const closers = closersOfTypedLine(text, context);
   let covered = 0;
   let matched = 0;

@@ -28,13 +28,16 @@ export function suffixDuplicateStart(lines: readonly string[], context: Completi
 }
 
 /**
- * Mid-line, the code after the cursor stays: the end of the completion that repeats its start is
- * dropped (`start(║` + `options);` before `);`), and so is a closer that would close a bracket
+ * Mid-line, the code after the cursor stays: the completion is cut where it writes that code again
+ * in full, the end of the completion that repeats the start of that code is dropped (`start(║` + `options);` before `);`), and so is a closer that would close a bracket
  * opened before the cursor a second time (`foo(║, c)` + `a, b)` shows `a, b`).
  */
 export function trimLineSuffixOverlap(text: string, context: CompletionContext): string {
   const suffix = context.lineSuffix.trimStart();
   if (text.includes('\n') || onlyClosers(suffix)) return text;
+  // The whole rest of the line, written with more after it (`n; i++) {` before `; i++)`).
+  const repeated = suffix.trimEnd().length >= 2 ? text.indexOf(suffix.trimEnd()) : -1;
+  if (repeated >= 0) return text.slice(0, repeated);
   for (let size = Math.min(text.length, suffix.length); size > 0; size--) {
     const tail = text.slice(text.length - size);
     if (tail.trim() && suffix.startsWith(tail)) return text.slice(0, text.length - size);

@@ -5,6 +5,15 @@ import { opensBlock } from './indentation';
 
 /** Lines that continue the block before them at its own indentation (`else`, `except:`…). */
 const CONTINUATION = /^(else|elif|except|finally|catch)\b/;
+/** A line ending with a binary operator, `=` or a backslash continues on the next one (not `i++`). */
+const CONTINUED_AFTER = /(?:[-+*/%&|^=?\\]|&&|\|\|)$(?<!\+\+|--)/;
+/** A line continuing the statement above it (`.then(…)`, `&& ready`, `? a`, `: b`). */
+const CONTINUED_BY = /^(?:\?\.|\.(?!\.)|&&|\|\||\|>|[?:+]\s)/;
+
+/** A line that introduces the code line after it: a comment alone, or a decorator / annotation. */
+function introduces(line: string, style: CommentStyle): boolean {
+  return !withoutComment(line, style).trim() || /^@[\w.]+/.test(line.trim());
+}
 
 /**
  * How many lines of the completion belong to what the user is writing. Mid-line (code after the
@@ -23,8 +32,25 @@ export function scopeLineCount(lines: readonly string[], context: CompletionCont
     anchor = nextCode(lines, 1);
     if (anchor < 0) return lines.length;
   }
-  const anchorText = anchor === 0 ? context.linePrefix + lines[0]! : lines[anchor]!;
+  // Comments and decorators belong to the code line after them at their indentation.
+  let anchorText = anchor === 0 ? context.linePrefix + lines[0]! : lines[anchor]!;
+  for (
+    let next = nextCode(lines, anchor + 1);
+    next >= 0 && introduces(anchorText, style) && indentOf(lines[next]!) === indentOf(anchorText);
+    next = nextCode(lines, next + 1)
+  ) {
+    anchor = next;
+    anchorText = lines[next]!;
+  }
   let end = blockEnd(lines, anchor, anchorText, style);
+  // A statement continued on the next line: after an operator, or by a deeper line starting with one (`.then(…)`).
+  for (let next = nextCode(lines, end); next >= 0; next = nextCode(lines, end)) {
+    const last = end - 1 === 0 ? context.linePrefix + lines[0]! : lines[end - 1]!;
+    const continued =
+      CONTINUED_AFTER.test(withoutComment(last, style).trimEnd()) || (indentOf(lines[next]!) > indentOf(anchorText) && CONTINUED_BY.test(lines[next]!.trim()));
+    if (!continued) break;
+    end = blockEnd(lines, next, lines[next]!, style);
+  }
   for (
     let next = nextCode(lines, end);
     next >= 0 && indentOf(lines[next]!) < indentOf(anchorText) && startsWithCloser(lines[next]!);

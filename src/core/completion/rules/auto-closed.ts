@@ -2,6 +2,8 @@ import type { CompletionContext } from '../context';
 import { commentStyle, onlyClosers, scanBrackets } from './brackets';
 import { leadingWhitespace } from './indent';
 
+const BRACKET_CLOSERS: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+
 /** The closers the completion writes for brackets and strings opened on the cursor's line before the cursor, in order. */
 function closersOfTypedLine(text: string, context: CompletionContext) {
   const line = context.linePrefix + text;
@@ -11,14 +13,26 @@ function closersOfTypedLine(text: string, context: CompletionContext) {
 }
 
 /**
- * How many characters after the cursor the suggestion replaces. When only closing characters
- * follow the cursor (the editor auto-closed `(`, `"`, `{`), the ones the completion writes itself
- * are covered by the inline item's range, with the `;` / `,` after them when the completion writes
- * that too, so accepting `x");` in `console.log("║")` does not leave `")` behind.
+ * Whether the completion may run over several lines although the cursor's line goes on: only
+ * closing characters follow the cursor (`foo(║)`, `{║};`), or the cursor sits right before the
+ * closer of a bracket opened on its line (`setTimeout(() => {║}, 100);`).
+ */
+export function multiLineAllowed(context: CompletionContext): boolean {
+  if (onlyClosers(context.lineSuffix)) return true;
+  const innermost = scanBrackets(context.linePrefix, commentStyle(context.languageId)).open.at(-1);
+  return innermost !== undefined && BRACKET_CLOSERS[innermost.char] === context.lineSuffix.trimStart()[0];
+}
+
+/**
+ * How many characters after the cursor the suggestion replaces. When closing characters follow
+ * the cursor (the editor auto-closed `(`, `"`, `{`), the ones the completion writes itself are
+ * covered by the inline item's range, with the `;` / `,` after them when the completion writes
+ * that too, or with the whole rest of the line when the completion writes all of it: accepting
+ * `x");` in `console.log("║")` does not leave `")` behind.
  */
 export function coveredClosers(text: string, context: CompletionContext): number {
   const suffix = context.lineSuffix;
-  if (!suffix.trim() || !onlyClosers(suffix)) return 0;
+  if (!suffix.trim() || !multiLineAllowed(context)) return 0;
   // A triple quote (Python docstrings, Markdown fences) the completion closes is one closer, not three strings.
   const triple = /^("""|'''|```)/.exec(suffix)?.[0];
   if (triple && text.includes(triple)) return triple.length;
@@ -33,8 +47,11 @@ export function coveredClosers(text: string, context: CompletionContext): number
     covered = index + 1;
   }
   if (matched === 0) return 0;
-  const punctuation = /^[;,]/.exec(suffix.slice(covered))?.[0];
-  if (punctuation && closers[matched - 1]!.after.trimStart().startsWith(punctuation)) covered++;
+  const rest = suffix.slice(covered);
+  const written = closers[matched - 1]!.after;
+  if (rest.trim() && written.trim().startsWith(rest.trim())) return suffix.length;
+  const punctuation = /^[;,]/.exec(rest)?.[0];
+  if (punctuation && !rest.slice(1).trim() && written.trimStart().startsWith(punctuation)) covered++;
   return covered;
 }
 
@@ -44,10 +61,10 @@ export function coveredClosers(text: string, context: CompletionContext): number
  * line's indentation, so the body is not followed by `}` on its last line.
  */
 export function closeLeftOpenBlock(text: string, context: CompletionContext): string {
-  const suffix = context.lineSuffix.trim();
-  if (!text.includes('\n') || !suffix || !onlyClosers(suffix) || coveredClosers(text, context) > 0) return text;
+  if (!text.includes('\n') || !context.lineSuffix.trim() || !multiLineAllowed(context) || coveredClosers(text, context) > 0) return text;
   const stillOpen = scanBrackets(context.linePrefix + text, commentStyle(context.languageId)).open.some(
     (open) => open.at >= 0 && open.at < context.linePrefix.length,
   );
-  return stillOpen ? `${text.trimEnd()}\n${leadingWhitespace(context.linePrefix)}${suffix}` : text;
+  const closers = onlyClosers(context.lineSuffix) ? context.lineSuffix.trim() : /^[)\]}]+/.exec(context.lineSuffix.trimStart())![0];
+  return stillOpen ? `${text.trimEnd()}\n${leadingWhitespace(context.linePrefix)}${closers}` : text;
 }

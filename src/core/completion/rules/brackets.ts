@@ -13,6 +13,8 @@ const QUOTES = `"'\``;
 export interface Opened {
   char: string;
   at: number;
+  /** A string whose `{…}` holds code: a Python f-string or a C# `$"…"`. */
+  interpolates?: boolean;
 }
 
 /** A closer in the scanned text, and where the bracket or string it closes was opened (-1: before the text). */
@@ -91,7 +93,7 @@ function closesLaterOnLine(text: string, index: number, quote: string): boolean 
 
 /** Scans `text` starting with the brackets `open` before it. */
 export function scanBrackets(text: string, style: CommentStyle, open: readonly Opened[] = []): Scan {
-  const stack = open.map((entry) => ({ char: entry.char, at: -1 }));
+  const stack: Opened[] = open.map((entry) => ({ ...entry, at: -1 }));
   const closed: Closed[] = [];
   let commentAt = -1;
   for (let index = 0; index < text.length; index++) {
@@ -101,6 +103,12 @@ export function scanBrackets(text: string, style: CommentStyle, open: readonly O
       if (char === '\\') index++;
       else if (char === top.char) closed.push({ at: index, openedAt: stack.pop()!.at });
       else if (char === '\n') stack.pop();
+      // Code inside a string: `${…}` (template literals, Kotlin, Dart, shells) or `{…}` in an interpolating string.
+      else if (char === '$' && text[index + 1] === '{') stack.push({ char: '{', at: ++index });
+      else if (char === '{' && top.interpolates) {
+        if (text[index + 1] === '{') index++;
+        else stack.push({ char, at: index });
+      }
       continue;
     }
     if (char === '\n') continue;
@@ -110,7 +118,8 @@ export function scanBrackets(text: string, style: CommentStyle, open: readonly O
       if (end < 0) break;
       index = end - 1;
     } else if (QUOTES.includes(char)) {
-      if (closesLaterOnLine(text, index, char)) stack.push({ char, at: index });
+      if (closesLaterOnLine(text, index, char))
+        stack.push({ char, at: index, interpolates: /(?:^|[^\w])[rRbB]?[fF][rRbB]?$|\$@?$|@\$$/.test(text.slice(Math.max(0, index - 3), index)) });
     } else if (OPENERS.includes(char)) stack.push({ char, at: index });
     else if (CLOSERS.includes(char) && top?.char === OPENERS[CLOSERS.indexOf(char)]) closed.push({ at: index, openedAt: stack.pop()!.at });
   }

@@ -1,5 +1,5 @@
 import type { CompletionContext } from '../context';
-import { onlyClosers } from './brackets';
+import { multiLineAllowed } from './auto-closed';
 import { normalizeIndentation } from './indentation';
 import { repeatsItself, repetitionLineCount } from './repetition';
 import { scopeLineCount } from './scope';
@@ -28,7 +28,7 @@ export function completionStop(generated: string, context: CompletionContext, ma
   const complete = raw.slice(0, -1).map((line) => line.replace(/\r$/, ''));
   const offsetOf = (keep: number) => raw.slice(0, keep).join('\n').length;
   if (complete.length === 0) return repeatsItself(raw[0]!) ? 0 : undefined;
-  if (!onlyClosers(context.lineSuffix)) return offsetOf(1);
+  if (!multiLineAllowed(context)) return offsetOf(1);
   const lines = normalizeIndentation(complete, context);
   const keep = keptLineCount(lines, context, false, maxLines);
   if (keep < lines.length && (keep >= maxLines || lines.slice(keep).some((line) => line.trim()))) return offsetOf(keep);

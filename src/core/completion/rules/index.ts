@@ -1,7 +1,7 @@
 // The post-processing rules of inline completion, each a pure function of the completion and the
 // document context, shared by `postprocessCompletion` and by whatever stops a generation early
 // (`completionStop`).
-export { coveredClosers, closeLeftOpenBlock } from './auto-closed';
+export { coveredClosers, closeLeftOpenBlock, multiLineAllowed } from './auto-closed';
 export { suffixDuplicateStart, trimLineSuffixOverlap } from './duplicate-closers';
 export { completionStop, keptLineCount, DEFAULT_MAX_LINES } from './early-stop';
 export { indentUnitOf, type IndentUnit } from './indent';

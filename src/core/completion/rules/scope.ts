@@ -1,5 +1,6 @@
 import type { CompletionContext } from '../context';
-import { commentStyle, onlyClosers, scanBrackets, startsWithCloser, withoutComment, type CommentStyle } from './brackets';
+import { multiLineAllowed } from './auto-closed';
+import { commentStyle, scanBrackets, startsWithCloser, withoutComment, type CommentStyle } from './brackets';
 import { indentOf } from './indent';
 import { opensBlock } from './indentation';
 
@@ -25,7 +26,7 @@ function introduces(line: string, style: CommentStyle): boolean {
  * the ones the code after the cursor already has are dropped by `suffixDuplicateStart`.
  */
 export function scopeLineCount(lines: readonly string[], context: CompletionContext): number {
-  if (!onlyClosers(context.lineSuffix)) return Math.min(1, lines.length);
+  if (!multiLineAllowed(context)) return Math.min(1, lines.length);
   const style = commentStyle(context.languageId);
   let anchor = 0;
   if (!lines[0]!.trim() && !(context.linePrefix.trim() && opensBlock(context.linePrefix, style))) {

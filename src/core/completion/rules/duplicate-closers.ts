@@ -1,18 +1,24 @@
 import type { CompletionContext } from '../context';
-import { commentStyle, onlyClosers, scanBrackets } from './brackets';
+import { commentStyle, onlyClosers, scanBrackets, withoutComment, type CommentStyle } from './brackets';
 
-/** A line as compared with the code after the cursor: without trailing whitespace and the `;` / `,` either side may add. */
-function comparable(line: string): string {
-  return line.replace(/[\s;,]+$/, '');
+/** A line as compared with the code after the cursor: without a line comment, trailing whitespace and the `;` / `,` either side may add. */
+function comparable(line: string, style: CommentStyle): string {
+  return withoutComment(line, style).replace(/[\s;,]+$/, '');
+}
+
+/** Whether the completion's line is the code's line, or only closes what the code's line closes first (`}` before `} else {`). */
+function sameLine(written: string, existing: string): boolean {
+  return written === existing || (/^\s*[)\]}]+$/.test(written) && existing.startsWith(written));
 }
 
 /**
  * Where the completion starts repeating the lines after the cursor (`}` / `});` the code already
  * has): its last lines of code are compared, line by line with their indentation, with the next
- * lines of code after the cursor. Returns how many lines to keep. The cursor's own line only counts
- * when nothing was typed on it.
+ * lines of code after the cursor; a line of closers also matches a line that starts with them.
+ * Returns how many lines to keep. The cursor's own line only counts when nothing was typed on it.
  */
 export function suffixDuplicateStart(lines: readonly string[], context: CompletionContext): number {
+  const style = commentStyle(context.languageId);
   const following = context.suffix
     .split('\n')
     .slice(1)
@@ -22,7 +28,7 @@ export function suffixDuplicateStart(lines: readonly string[], context: Completi
   const text = (index: number) => (index === 0 ? context.linePrefix + lines[0]! : lines[index]!);
   for (let size = Math.min(code.length, following.length); size > 0; size--) {
     const tail = code.slice(code.length - size);
-    if (tail.every((index, offset) => comparable(text(index)) === comparable(following[offset]!))) return tail[0]!;
+    if (tail.every((index, offset) => sameLine(comparable(text(index), style), comparable(following[offset]!, style)))) return tail[0]!;
   }
   return lines.length;
 }

@@ -57,14 +57,14 @@ export function coveredClosers(text: string, context: CompletionContext): number
 
 /**
  * A multi-line completion of a line that still has its auto-closed characters after the cursor
- * (`{║}`), which the model left open, ends with those characters on a line of their own at the
- * line's indentation, so the body is not followed by `}` on its last line.
+ * (`{║}`), which the model left open, ends with a line break at the line's indentation, so those
+ * characters land on a line of their own after the body instead of at the end of its last line.
+ * The completion does not write them: the code after the cursor already has them.
  */
 export function closeLeftOpenBlock(text: string, context: CompletionContext): string {
   if (!text.includes('\n') || !context.lineSuffix.trim() || !multiLineAllowed(context) || coveredClosers(text, context) > 0) return text;
   const stillOpen = scanBrackets(context.linePrefix + text, commentStyle(context.languageId)).open.some(
     (open) => open.at >= 0 && open.at < context.linePrefix.length,
   );
-  const closers = onlyClosers(context.lineSuffix) ? context.lineSuffix.trim() : /^[)\]}]+/.exec(context.lineSuffix.trimStart())![0];
-  return stillOpen ? `${text.trimEnd()}\n${leadingWhitespace(context.linePrefix)}${closers}` : text;
+  return stillOpen ? `${text.trimEnd()}\n${leadingWhitespace(context.linePrefix)}` : text;
 }

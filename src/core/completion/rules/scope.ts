@@ -65,8 +65,15 @@ export function scopeLineCount(lines: readonly string[], context: CompletionCont
 /** The line after the block that starts at `start` (whose full text is `startText`) ends. */
 function blockEnd(lines: readonly string[], start: number, startText: string, style: CommentStyle): number {
   const startIndent = indentOf(startText);
+  // A triple-quoted string (a docstring) left open runs to the line that closes it.
+  const triple = /"""|'''/.exec(startText)?.[0];
+  if (triple && startText.split(triple).length % 2 === 0) {
+    const closing = lines.findIndex((line, index) => index > start && line.includes(triple));
+    return closing < 0 ? lines.length : closing + 1;
+  }
   let open = scanBrackets(startText, style).open;
-  const colon = open.length === 0 && withoutComment(startText, style).trimEnd().endsWith(':');
+  // A line ending with `:` opens an indented block; so does a YAML / Markdown list item for its deeper lines.
+  const colon = open.length === 0 && (withoutComment(startText, style).trimEnd().endsWith(':') || /^\s*- /.test(startText));
   if (open.length === 0 && !colon) return start + 1;
   const continues = (index: number) => index >= 0 && indentOf(lines[index]!) === startIndent && CONTINUATION.test(lines[index]!.trim());
   for (let index = start + 1; index < lines.length; index++) {

@@ -48,7 +48,7 @@ const HASH_LANGUAGES = new Set([
   'coffeescript',
   'elixir',
 ]);
-const KNOWN_LANGUAGES = new Set([
+const SLASH_LANGUAGES = new Set([
   'typescript',
   'typescriptreact',
   'javascript',
@@ -73,7 +73,7 @@ const KNOWN_LANGUAGES = new Set([
 
 export function commentStyle(languageId: string): CommentStyle {
   if (HASH_LANGUAGES.has(languageId)) return 'hash';
-  return KNOWN_LANGUAGES.has(languageId) ? 'slash' : 'both';
+  return SLASH_LANGUAGES.has(languageId) ? 'slash' : 'both';
 }
 
 function commentStarts(text: string, index: number, style: CommentStyle): boolean {
@@ -126,11 +126,6 @@ export function scanBrackets(text: string, style: CommentStyle, open: readonly O
   const last = stack.at(-1);
   if (last && QUOTES.includes(last.char)) stack.pop();
   return { open: stack, closed, commentAt };
-}
-
-/** A closing bracket or quote: what an editor auto-inserts after the cursor. */
-export function isCloser(char: string): boolean {
-  return CLOSERS.includes(char) || QUOTES.includes(char);
 }
 
 /** Whether `text` holds only what an editor auto-closes (brackets, quotes) and what ends a statement after them. */

@@ -1,7 +1,7 @@
 import type { CompletionContext } from '../context';
 
 /** Columns a tab counts for when tabs and spaces are compared. */
-export const TAB_WIDTH = 4;
+const TAB_WIDTH = 4;
 
 export function leadingWhitespace(line: string): string {
   return /^[ \t]*/.exec(line)![0];

@@ -4,7 +4,6 @@
 export { coveredClosers, closeLeftOpenBlock, multiLineAllowed } from './auto-closed';
 export { suffixDuplicateStart, trimLineSuffixOverlap } from './duplicate-closers';
 export { completionStop, keptLineCount, DEFAULT_MAX_LINES } from './early-stop';
-export { indentUnitOf, type IndentUnit } from './indent';
 export { normalizeIndentation } from './indentation';
 export { repeatsItself, repetitionLineCount } from './repetition';
 export { scopeLineCount } from './scope';

@@ -6,14 +6,14 @@ import { opensBlock } from './indentation';
 
 /** Lines that continue the block before them at its own indentation (`else`, `except:`…). */
 const CONTINUATION = /^(else|elif|except|finally|catch)\b/;
-/** A line ending with a binary operator, `=` or a backslash continues on the next one (not `i++`). */
-const CONTINUED_AFTER = /(?:[-+*/%&|^=?\\]|&&|\|\|)$(?<!\+\+|--)/;
+/** A line ending with a binary operator, `=` or a backslash continues on the next one (not `i++`, `import *`). */
+const CONTINUED_AFTER = /(?:[-+*/%&|^=?\\]|&&|\|\|)$(?<!\+\+|--|import \*)/;
 /** A line continuing the statement above it (`.then(…)`, `&& ready`, `? a`, `: b`). */
 const CONTINUED_BY = /^(?:\?\.|\.(?!\.)|&&|\|\||\|>|[?:+]\s)/;
 
-/** A line that introduces the code line after it: a comment alone, or a decorator / annotation. */
+/** A line that introduces the code line after it: a comment alone (a line of a block comment too), or a decorator / annotation. */
 function introduces(line: string, style: CommentStyle): boolean {
-  return !withoutComment(line, style).trim() || /^@[\w.]+/.test(line.trim());
+  return !withoutComment(line, style).trim() || /^(@[\w.]+|\/\*|\*(\s|\/|$))/.test(line.trim());
 }
 
 /**
@@ -33,11 +33,12 @@ export function scopeLineCount(lines: readonly string[], context: CompletionCont
     anchor = nextCode(lines, 1);
     if (anchor < 0) return lines.length;
   }
-  // Comments and decorators belong to the code line after them at their indentation.
+  // Comments and decorators belong to the code line after them at their indentation (block comments' ` * ` lines one deeper).
   let anchorText = anchor === 0 ? context.linePrefix + lines[0]! : lines[anchor]!;
+  const introduced = indentOf(anchorText);
   for (
     let next = nextCode(lines, anchor + 1);
-    next >= 0 && introduces(anchorText, style) && indentOf(lines[next]!) === indentOf(anchorText);
+    next >= 0 && introduces(anchorText, style) && indentOf(lines[next]!) - introduced <= 1 && indentOf(lines[next]!) >= introduced;
     next = nextCode(lines, next + 1)
   ) {
     anchor = next;
@@ -48,7 +49,8 @@ export function scopeLineCount(lines: readonly string[], context: CompletionCont
   for (let next = nextCode(lines, end); next >= 0; next = nextCode(lines, end)) {
     const last = end - 1 === 0 ? context.linePrefix + lines[0]! : lines[end - 1]!;
     const continued =
-      CONTINUED_AFTER.test(withoutComment(last, style).trimEnd()) || (indentOf(lines[next]!) > indentOf(anchorText) && CONTINUED_BY.test(lines[next]!.trim()));
+      (!introduces(last, style) && CONTINUED_AFTER.test(withoutComment(last, style).trimEnd())) ||
+      (indentOf(lines[next]!) > indentOf(anchorText) && CONTINUED_BY.test(lines[next]!.trim()));
     if (!continued) break;
     end = blockEnd(lines, next, lines[next]!, style);
   }

@@ -99,4 +99,37 @@ describe('the inline completion provider', () => {
     expect(await ask()).toHaveLength(1);
     expect(fixture.engine.completeRequests).toHaveLength(2);
   });
+
+  it('covers the auto-closed characters the completion writes itself, so accepting does not double them', async () => {
+    const log = openDocument('/w/log.ts', 'console.log("")') as unknown as vscode.TextDocument;
+    const cursor = new vscode.Position(0, 13);
+    fixture.engine.completion = 'x");';
+    for (const round of ['asked', 'cached']) {
+      const items = await provider.provideInlineCompletionItems(log, cursor, automatic, new CancellationTokenSource().token as vscode.CancellationToken);
+      expect(
+        items?.map((item) => item.insertText),
+        round,
+      ).toEqual(['x");']);
+      expect(items?.[0]!.range, round).toMatchObject({ start: cursor, end: new vscode.Position(0, 15) });
+    }
+    expect(fixture.engine.completeRequests).toHaveLength(1);
+  });
+
+  it('shows a multi-line body between auto-closed braces, ending with the brace it covers', async () => {
+    const main = openDocument('/w/main.go', 'func main() {}', 'go') as unknown as vscode.TextDocument;
+    const cursor = new vscode.Position(0, 13);
+    fixture.engine.completion = '\n\tfmt.Println("hi")\n}\n\nfunc other() {';
+    const items = await provider.provideInlineCompletionItems(main, cursor, automatic, new CancellationTokenSource().token as vscode.CancellationToken);
+    expect(items?.map((item) => item.insertText)).toEqual(['\n\tfmt.Println("hi")\n}']);
+    expect(items?.[0]!.range).toMatchObject({ start: cursor, end: new vscode.Position(0, 14) });
+  });
+
+  it('hides suggestions at a line start shorter than jan.inlineCompletion.minChars', async () => {
+    fixture.engine.completion = 'ok';
+    const start = new vscode.Position(1, 2);
+    const ask = () => provider.provideInlineCompletionItems(document(), start, automatic, new CancellationTokenSource().token as vscode.CancellationToken);
+    expect(await ask()).toBeUndefined();
+    setSetting('jan.inlineCompletion.minChars', 2);
+    expect((await ask())?.map((item) => item.insertText)).toEqual(['ok']);
+  });
 });

@@ -1,4 +1,5 @@
 export * from './context';
 export * from './postprocess';
+export * from './rules';
 export * from './cache';
 export * from './inline-completion';

@@ -3,7 +3,7 @@ import { errorMessage, type Logger } from '../logger';
 import type { ModelChoice } from '../model-choice';
 import { CompletionCache } from './cache';
 import { buildCompletionContext, DEFAULT_CONTEXT_LIMITS, type CompletionContext } from './context';
-import { postprocessCompletion } from './postprocess';
+import { postprocessCompletion, type PostprocessOptions } from './postprocess';
 
 /** The document as inline completion reads it: only the lines near the cursor are asked for. */
 export interface CompletionDocument {
@@ -56,9 +56,9 @@ export class InlineCompletionService {
   /**
    * Asks the model; the text to show, or undefined when there is none or the request was
    * cancelled. A failure is logged once per distinct message, never thrown: a broken model
-   * must not log or pop up on every keystroke.
+   * must not log or pop up on every keystroke. The inline item's range is `coveredClosers(text, request.prompt)`.
    */
-  async complete(request: InlineRequest, maxTokens: number, signal: AbortSignal): Promise<string | undefined> {
+  async complete(request: InlineRequest, maxTokens: number, signal: AbortSignal, options: Partial<PostprocessOptions> = {}): Promise<string | undefined> {
     try {
       const result = await this.deps.inference.complete(
         request.model,
@@ -67,7 +67,7 @@ export class InlineCompletionService {
       );
       if (signal.aborted) return undefined;
       this.lastFailure = undefined;
-      const text = postprocessCompletion(result.text, request.prompt);
+      const text = postprocessCompletion(result.text, request.prompt, options);
       if (text !== undefined && request.model.id === this.cacheModel) this.cache.set(request.prompt.prefix, request.prompt.suffix, text);
       return text;
     } catch (error) {

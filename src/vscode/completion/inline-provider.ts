@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
-import type { InlineCompletionService } from '@jan/core';
+import { coveredClosers, DEFAULT_MIN_CHARS, type CompletionContext, type InlineCompletionService } from '@jan/core';
 
 interface CompletionSettings {
   enabled: boolean;
   debounceMs: number;
   maxTokens: number;
+  minChars: number;
 }
 
 function readSettings(): CompletionSettings {
@@ -13,6 +14,7 @@ function readSettings(): CompletionSettings {
     enabled: config.get<boolean>('enabled', true),
     debounceMs: Math.max(0, config.get<number>('debounceMs', 200)),
     maxTokens: Math.max(1, config.get<number>('maxTokens', 96)),
+    minChars: Math.max(0, config.get<number>('minChars', DEFAULT_MIN_CHARS)),
   };
 }
 
@@ -54,23 +56,25 @@ export class JanInlineCompletionProvider implements vscode.InlineCompletionItemP
       position.character,
     );
     if (!request || token.isCancellationRequested) return undefined;
-    if (request.cached !== undefined) return [item(request.cached, position)];
+    if (request.cached !== undefined) return [item(request.cached, position, request.prompt)];
 
     const automatic = context.triggerKind === vscode.InlineCompletionTriggerKind.Automatic;
     if (automatic && !(await settle(settings.debounceMs, token))) return undefined;
     const controller = new AbortController();
     const subscription = token.onCancellationRequested(() => controller.abort());
     try {
-      const text = await this.completion.complete(request, settings.maxTokens, controller.signal);
-      return text === undefined || token.isCancellationRequested ? undefined : [item(text, position)];
+      const text = await this.completion.complete(request, settings.maxTokens, controller.signal, { minChars: settings.minChars });
+      return text === undefined || token.isCancellationRequested ? undefined : [item(text, position, request.prompt)];
     } finally {
       subscription.dispose();
     }
   }
 }
 
-function item(text: string, position: vscode.Position): vscode.InlineCompletionItem {
-  return new vscode.InlineCompletionItem(text, new vscode.Range(position, position));
+/** The item replaces the auto-closed characters after the cursor that the suggestion writes itself (`foo(║)` + `a, b)`). */
+function item(text: string, position: vscode.Position, context: CompletionContext): vscode.InlineCompletionItem {
+  const end = new vscode.Position(position.line, position.character + coveredClosers(text, context));
+  return new vscode.InlineCompletionItem(text, new vscode.Range(position, end));
 }
 
 export function registerInlineCompletion(completion: InlineCompletionService): vscode.Disposable {

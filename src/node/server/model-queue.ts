@@ -22,11 +22,22 @@ const DURATION_SAMPLES = 20;
 export class ModelQueue {
   private readonly lanes = new Map<string, Lane>();
   private readonly durations: number[] = [];
+  private readonly listeners = new Set<() => void>();
 
   constructor(
     private readonly concurrency: number,
     private readonly bound: number,
   ) {}
+
+  /** Calls `listener` whenever `inFlight` changes (the editor's status bar); returns the unsubscribe. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
+  }
 
   /** Requests running or waiting, over every model (the status bar shows it). */
   get inFlight(): number {
@@ -52,9 +63,15 @@ export class ModelQueue {
           },
         );
       }
-      await this.wait(lane, signal);
+      const turn = this.wait(lane, signal);
+      this.changed();
+      await turn.catch((error: unknown) => {
+        this.changed();
+        throw error;
+      });
     }
     lane.running += 1;
+    this.changed();
     const started = performance.now();
     try {
       return await task();
@@ -63,6 +80,7 @@ export class ModelQueue {
       lane.running -= 1;
       lane.waiting.shift()?.start();
       if (lane.running === 0 && lane.waiting.length === 0) this.lanes.delete(modelId);
+      this.changed();
     }
   }
 

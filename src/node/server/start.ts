@@ -13,6 +13,8 @@ export interface RunningApiServer {
   apiKey: string;
   /** Requests running or waiting for a model. */
   inFlight(): number;
+  /** Calls `listener` when the number of requests in flight changes; returns the unsubscribe. */
+  onInFlightChange(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export async function startApiServer(runtime: ServedRuntime, options: Partial<Se
     port: address.port,
     apiKey,
     inFlight: () => queue.inFlight,
+    onInFlightChange: (listener) => queue.onChange(listener),
     close: async () => {
       await app.close();
       logger.info(`API server on ${baseUrl} stopped`);

@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import OpenAI from 'openai';
+import { EngineError } from '@jan/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCRIPTED_MODEL, startServerFixture } from './support/server-fixture';
 import type { ServerFixture } from './support/server-fixture';
@@ -73,6 +74,30 @@ describe('the API server with the openai client', () => {
     expect(completion.usage!.completion_tokens).toBeGreaterThan(0);
     expect(completion.usage!.completion_tokens).toBeLessThanOrEqual(12);
     expect(completion.usage!.total_tokens).toBe(completion.usage!.prompt_tokens + completion.usage!.completion_tokens);
+    // The log names the request, the model and the tokens, not the prompt (jan.apiServer.logPrompts is off).
+    const log = fixture.logger.messages('info').filter((line) => line.startsWith('API POST /v1/chat/completions 200'));
+    expect(log.at(-1)).toContain(`model ${fixture.chatModel}`);
+    expect(log.at(-1)).toContain(`${completion.usage!.completion_tokens} tokens`);
+    expect(fixture.logger.lines.map((line) => line.message).join('\n')).not.toContain('a story about a dog');
+  });
+
+  it('ends a stream that fails after it started with an error event the client throws', async () => {
+    fixture.scripted.replies = ['one two three four'];
+    fixture.scripted.failWith = new EngineError('WORKER_CRASHED', 'The engine crashed mid-reply.');
+    fixture.scripted.failAfterTokens = 2;
+    try {
+      const stream = await client.chat.completions.create({ model: SCRIPTED_MODEL, messages: [{ role: 'user', content: 'Hi' }], stream: true });
+      const received: string[] = [];
+      const failure = await (async () => {
+        for await (const chunk of stream) received.push(chunk.choices[0]?.delta.content ?? '');
+      })().catch((error: unknown) => error);
+      expect(received.join('')).toBe('one two');
+      expect(failure).toBeInstanceOf(OpenAI.APIError);
+      expect((failure as Error).message).toContain('crashed mid-reply');
+    } finally {
+      fixture.scripted.failWith = undefined;
+      fixture.scripted.failAfterTokens = undefined;
+    }
   });
 
   it('streams a chat completion as SSE chunks, with usage last when asked', async () => {

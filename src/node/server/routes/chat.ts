@@ -63,7 +63,6 @@ async function streamReply(
     for (; !next.done; next = await chunks.next()) {
       const { usage, ...chunk } = next.value;
       if (chunk.choices[0]?.finish_reason) final = next.value;
-      if (chunk.choices[0]?.finish_reason === 'abort') break;
       await sse.send(includeUsage ? { ...chunk, usage: null } : chunk);
       if (usage && includeUsage) await sse.send({ id: chunk.id, object: chunk.object, created: chunk.created, model: chunk.model, choices: [], usage });
     }

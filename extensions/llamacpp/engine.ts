@@ -5,6 +5,8 @@ import type {
   ChatCompletionRequest,
   CompletionRequest,
   CompletionResult,
+  EmbeddingRequest,
+  EmbeddingResult,
   EngineState,
   EngineStatus,
   EventBus,
@@ -109,7 +111,7 @@ export class LlamaCppEngine implements InferenceEngine {
           modelId,
           prefix: request.prefix,
           suffix: request.suffix,
-          sampling: { maxTokens: request.max_tokens, temperature: request.temperature, stop: request.stop },
+          sampling: { maxTokens: request.max_tokens, temperature: request.temperature, topP: request.top_p, seed: request.seed, stop: request.stop },
         },
         { signal: cancel.signal },
       );
@@ -117,6 +119,17 @@ export class LlamaCppEngine implements InferenceEngine {
       if (!result) throw new EngineError('ABORTED', 'The completion was cancelled');
       this.lastRun = { ...this.lastRun, lastFinishReason: result.finishReason, lastCompletionTokens: result.tokens };
       return { text: result.text, finish_reason: result.finishReason, tokens: result.tokens };
+    });
+  }
+
+  async embed(request: EmbeddingRequest, signal?: AbortSignal): Promise<EmbeddingResult> {
+    return this.idle.run(async () => {
+      const { worker } = await this.ensureLoaded(request.model, signal);
+      const cancel = new AbortController();
+      const call = worker.call('embed', { modelId: request.model, inputs: request.input }, { signal: cancel.signal });
+      const result = await raceAbort(call, signal, () => cancel.abort());
+      if (!result) throw new EngineError('ABORTED', 'The embedding request was cancelled');
+      return { embeddings: result.embeddings, prompt_tokens: result.tokens };
     });
   }
 

@@ -1,4 +1,14 @@
-import type { ChatCompletionChunk, ChatCompletionRequest, CompletionRequest, CompletionResult, FinishReason, Model, ModelSettings } from './types';
+import type {
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  CompletionRequest,
+  CompletionResult,
+  EmbeddingRequest,
+  EmbeddingResult,
+  FinishReason,
+  Model,
+  ModelSettings,
+} from './types';
 
 export type EngineState = 'idle' | 'loading' | 'ready' | 'generating' | 'error';
 
@@ -29,6 +39,8 @@ export interface InferenceEngine {
   chat(request: ChatCompletionRequest, signal?: AbortSignal): AsyncIterable<ChatCompletionChunk>;
   /** Fill-in-the-middle completion between a prefix and a suffix. */
   complete(request: CompletionRequest, signal?: AbortSignal): Promise<CompletionResult>;
+  /** One vector per input text; an engine without it cannot serve /v1/embeddings. */
+  embed?(request: EmbeddingRequest, signal?: AbortSignal): Promise<EmbeddingResult>;
   status(): EngineStatus;
   /** Tokens the model would see for this text; used to fit the context window. */
   countTokens?(modelId: string, text: string): Promise<number>;

@@ -5,7 +5,7 @@ import type { ModelExtension } from './extension-types';
 import { errorMessage } from './logger';
 import type { Logger } from './logger';
 import { DEFAULT_ENGINE, isSpecificModel, type ModelChoice, type ModelPurpose } from './model-choice';
-import type { ChatCompletionChunk, ChatCompletionRequest, CompletionRequest, CompletionResult, Model, ModelSettings } from './types';
+import type { ChatCompletionChunk, ChatCompletionRequest, CompletionRequest, CompletionResult, EmbeddingResult, Model, ModelSettings } from './types';
 
 /** An engine that lists its models (a remote server) must not hold up a model picker. */
 const ENGINE_LIST_TIMEOUT_MS = 3000;
@@ -90,6 +90,13 @@ export class InferenceService {
   async complete(choice: ModelChoice, request: Omit<CompletionRequest, 'model'>, signal?: AbortSignal): Promise<CompletionResult> {
     const engine = await this.prepare(choice, undefined, signal);
     return engine.complete({ ...request, model: choice.id }, signal);
+  }
+
+  async embed(choice: ModelChoice, input: string[], signal?: AbortSignal): Promise<EmbeddingResult> {
+    const engine = this.engine(choice);
+    if (!engine.embed) throw new EngineError('INVALID_REQUEST', `The ${engine.displayName} engine of model ${choice.id} cannot make embeddings.`);
+    await engine.load(choice.id, undefined, signal);
+    return engine.embed({ model: choice.id, input }, signal);
   }
 
   /** Installed models, then the models engines list themselves; each id once. Cached. */

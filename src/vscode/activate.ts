@@ -6,8 +6,10 @@ import { registerInlineCompletion } from './completion/inline-provider';
 import type { JanHost } from './host';
 import { createLogger } from './logger';
 import { registerModelFeatures } from './models';
+import { registerPortability } from './portability';
 import { registerSelectionCommands } from './selection/commands';
 import { ProposalStore } from './selection/proposals';
+import { registerApiServer } from './server';
 import { configuredModel, engineSettingValues } from './settings';
 
 /** Where `.jan` lives: the first workspace folder on disk, or global storage without one. */
@@ -46,7 +48,10 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
   const host: JanHost = { runtime, context, log };
   registerModelFeatures(host);
 
+  registerPortability(host);
+
   const loaded = runtime.start();
+  registerApiServer(host, loaded);
   const proposals = new ProposalStore();
   const chat = registerChatView(host, {
     started: loaded,

@@ -311,6 +311,9 @@ export const window = {
   async showOpenDialog(options?: { title?: string }): Promise<unknown> {
     return nextAnswer(options?.title ?? 'open', options);
   },
+  async showSaveDialog(options?: { title?: string }): Promise<unknown> {
+    return nextAnswer(options?.title ?? 'save', options);
+  },
   /** Shows the document; the editor's `edit` replaces each selection as VS Code's builder does. */
   async showTextDocument(document: StandInDocument) {
     const selection =

@@ -13,6 +13,7 @@ const ACTIVITY: Record<Method, string> = {
   unload: 'unloading a model',
   chat: 'generating a chat reply',
   complete: 'completing code',
+  embed: 'making embeddings',
   countTokens: 'counting tokens',
 };
 

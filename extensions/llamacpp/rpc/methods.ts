@@ -71,6 +71,10 @@ export const methods = {
     args: v.object({ modelId: v.string(), prefix: v.string(), suffix: v.string(), sampling }),
     result: v.object({ text: v.string(), finishReason, tokens: finite, infill: v.boolean() }),
   },
+  embed: {
+    args: v.object({ modelId: v.string(), inputs: v.array(v.string()) }),
+    result: v.object({ embeddings: v.array(v.array(finite)), tokens: finite }),
+  },
   countTokens: {
     args: v.object({ modelId: v.string(), text: v.string() }),
     result: v.object({ tokens: finite }),

@@ -5,6 +5,7 @@ import type { Handlers } from '../rpc/server';
 import { WorkerError } from '../rpc/server';
 import { runChat } from './chat';
 import { runCompletion } from './complete';
+import { runEmbedding } from './embed';
 import { LoadedModel } from './loaded-model';
 import { Mutex } from './mutex';
 
@@ -73,6 +74,8 @@ export function createHandlers(log: WorkerLog): Handlers {
     chat: (args, context) => runChat(requireModel(args.modelId), args, context),
 
     complete: (args, context) => runCompletion(requireModel(args.modelId), args, context),
+
+    embed: (args, context) => runEmbedding(requireModel(args.modelId), args, context),
 
     async countTokens(args) {
       return { tokens: requireModel(args.modelId).model.tokenize(args.text).length };

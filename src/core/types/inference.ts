@@ -66,6 +66,8 @@ export interface CompletionRequest {
   suffix: string;
   max_tokens?: number;
   temperature?: number;
+  top_p?: number;
+  seed?: number;
   stop?: string[];
 }
 
@@ -73,4 +75,17 @@ export interface CompletionResult {
   text: string;
   finish_reason: FinishReason;
   tokens: number;
+}
+
+/** Texts to turn into vectors (OpenAI's /v1/embeddings input, always a list here). */
+export interface EmbeddingRequest {
+  model: string;
+  input: string[];
+}
+
+export interface EmbeddingResult {
+  /** One vector per input, in the input's order. */
+  embeddings: number[][];
+  /** Tokens evaluated over all the inputs. */
+  prompt_tokens: number;
 }

@@ -21,7 +21,7 @@ export type Fault =
   | 'server-error'
   /** Accepts the request and never sends a byte. */
   | 'silent'
-  /** Streams `cutAfter` real tokens, then destroys the socket. */
+  /** Streams the first half of the real reply's first text, then destroys the socket. */
   | 'cut'
   /** Streams one real token, then a chunk that is not JSON. */
   | 'malformed'
@@ -47,8 +47,6 @@ export class OpenAITestServer {
   fault: Fault = 'ok';
   /** Requests that fail before the `rate-limited` and `server-error` faults answer normally. */
   failuresBeforeOk = Infinity;
-  /** Real tokens streamed before the `cut` fault destroys the socket. */
-  cutAfter = 3;
   readonly requests: RecordedRequest[] = [];
   /** Resolves when the client closed an `endless` or `silent` stream. */
   private closedWaiters: Array<() => void> = [];
@@ -138,7 +136,7 @@ export class OpenAITestServer {
     request.socket.once('close', () => controller.abort());
     const base = { id: 'chatcmpl-test', object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: this.options.modelId };
     const delta = (content: string) => sse(response, { ...base, choices: [{ index: 0, delta: { content }, finish_reason: null }] });
-    if (body.stream !== true) return json(response, 400, { error: { message: 'This test server only streams chat.' } });
+    if (body.stream !== true) return this.chatAtOnce(response, messages, body);
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     if (this.fault === 'endless') {
       request.socket.once('close', () => this.streamClosed());
@@ -146,7 +144,6 @@ export class OpenAITestServer {
       request.socket.once('close', () => clearInterval(timer));
       return;
     }
-    let tokens = 0;
     let usage: unknown;
     let finish: string | null = 'stop';
     const stream = this.options.backend.chat(
@@ -156,12 +153,13 @@ export class OpenAITestServer {
     for await (const chunk of stream) {
       const content = chunk.choices[0]?.delta.content;
       if (content) {
-        delta(content);
-        tokens++;
-        if (this.fault === 'cut' && tokens >= this.cutAfter) {
-          response.socket?.destroy();
+        if (this.fault === 'cut') {
+          // Destroyed once the half is on the wire: the client reads it, then the connection drops.
+          const half = { ...base, choices: [{ index: 0, delta: { content: content.slice(0, Math.ceil(content.length / 2)) }, finish_reason: null }] };
+          response.write(`data: ${JSON.stringify(half)}\n\n`, () => setTimeout(() => response.socket?.destroy(), 20));
           return;
         }
+        delta(content);
         if (this.fault === 'malformed') {
           response.write('data: {"choices": [{"delta": {"content": "broken\n\n');
           response.end();
@@ -175,6 +173,20 @@ export class OpenAITestServer {
     sse(response, { ...base, choices: [{ index: 0, delta: {}, finish_reason: finish }] });
     sse(response, { ...base, choices: [], usage });
     response.end('data: [DONE]\n\n');
+  }
+
+  private async chatAtOnce(response: ServerResponse, messages: ChatMessage[], body: Record<string, unknown>): Promise<void> {
+    let text = '';
+    let tokens = 0;
+    let finish: string | null = 'stop';
+    const request = { model: this.options.modelId, messages, max_tokens: numberOr(body.max_tokens, 64), temperature: numberOr(body.temperature, 0), seed: 1 };
+    for await (const chunk of this.options.backend.chat(request)) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      if (chunk.choices[0]?.delta.content) tokens++;
+      if (chunk.choices[0]?.finish_reason) finish = chunk.choices[0].finish_reason;
+    }
+    const usage = { prompt_tokens: 0, completion_tokens: tokens, total_tokens: tokens };
+    json(response, 200, { object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: finish }], usage });
   }
 
   private async complete(path: string, response: ServerResponse, body: Record<string, unknown>): Promise<void> {

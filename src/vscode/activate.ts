@@ -6,6 +6,7 @@ import { registerInlineCompletion } from './completion/inline-provider';
 import type { JanHost } from './host';
 import { createLogger } from './logger';
 import { registerModelFeatures } from './models';
+import { prepareRemoteEngines } from './remote';
 import { registerSelectionCommands } from './selection/commands';
 import { ProposalStore } from './selection/proposals';
 import { configuredModel, engineSettingValues } from './settings';
@@ -33,6 +34,7 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Jan', { log: true });
   context.subscriptions.push(log);
+  const remote = prepareRemoteEngines(context, log);
   const runtime = new JanRuntime({
     janFolder: resolveJanFolder(context),
     modelsFolder: resolveModelsFolder(context),
@@ -42,9 +44,11 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
     chosenModelId: configuredModel,
     engineSettings: engineSettingValues(),
     commitToGit: vscode.workspace.getConfiguration('jan.threads').get<boolean>('commitToGit', false),
+    ...remote.runtimeOptions,
   });
   const host: JanHost = { runtime, context, log };
   registerModelFeatures(host);
+  remote.register(host);
 
   const loaded = runtime.start();
   const proposals = new ProposalStore();

@@ -3,6 +3,8 @@ import type { EngineState, EngineStatus } from '@jan/core';
 export interface EngineReport {
   engine: string;
   status: EngineStatus;
+  /** Where the engine sends prompts: "local" (the default) or a server's host. */
+  destination?: string;
 }
 
 export interface StatusView {
@@ -28,17 +30,20 @@ function speed(status: EngineStatus): string {
 }
 
 /**
- * The status bar text for the engines' statuses: model, state and last tokens/s. With every
- * engine idle it names the configured chat model (or says there is none).
+ * The status bar text for the engines' statuses: model, state, last tokens/s and where code goes
+ * ("local" or the server's host). With every engine idle it names the configured chat model (or
+ * says there is none) and where that model runs (`configuredDestination`).
  */
-export function describeStatus(reports: EngineReport[], configuredChatModel: string | undefined): StatusView {
+export function describeStatus(reports: EngineReport[], configuredChatModel: string | undefined, configuredDestination = 'local'): StatusView {
   const active = reports.filter((report) => report.status.state !== 'idle').sort((a, b) => PRIORITY[a.status.state] - PRIORITY[b.status.state])[0];
   if (!active) {
     const model = configuredChatModel?.trim();
     return {
       state: 'idle',
-      text: `${ICON.idle} ${model || 'Jan: no model'}`,
-      tooltip: model ? `Jan: ${model} (not loaded). Click for quick actions.` : 'Jan: no chat model selected. Click for quick actions.',
+      text: model ? `${ICON.idle} ${model} · ${configuredDestination}` : `${ICON.idle} Jan: no model`,
+      tooltip: model
+        ? `Jan: ${model} (not loaded), ${where(configuredDestination)}. Click for quick actions.`
+        : 'Jan: no chat model selected. Click for quick actions.',
     };
   }
   const { state, modelId, error } = active.status;
@@ -47,10 +52,16 @@ export function describeStatus(reports: EngineReport[], configuredChatModel: str
   if (state !== 'ready') parts.push(state);
   const tps = speed(active.status);
   if (tps && state !== 'loading' && state !== 'error') parts.push(tps);
+  const destination = active.destination ?? 'local';
+  parts.push(destination);
   const detail = state === 'error' && error ? `: ${error}` : tps ? ` (last reply ${tps})` : '';
   return {
     state,
     text: parts.join(' · '),
-    tooltip: `Jan: ${model} is ${state} on ${active.engine}${detail}. Click for quick actions.`,
+    tooltip: `Jan: ${model} is ${state} on ${active.engine}, ${where(destination)}${detail}. Click for quick actions.`,
   };
+}
+
+function where(destination: string): string {
+  return destination === 'local' ? 'on this machine' : `sending code to ${destination}`;
 }

@@ -25,15 +25,21 @@ export interface RemoteEngineDefinition {
 export const DEFAULT_TIMEOUT_SECONDS = 60;
 export const DEFAULT_MAX_RETRIES = 2;
 
+function urlOf(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+// Each check passes what an earlier one refused: only the first problem is reported.
 const HttpUrl = v.pipe(
   v.string(),
   v.trim(),
-  v.url('is not a URL'),
-  v.check((value) => /^https?:$/.test(new URL(value).protocol), 'must start with http:// or https://'),
-  v.check(
-    (value) => new URL(value).username === '' && new URL(value).password === '',
-    'must not carry a user name or password (the API key is asked separately)',
-  ),
+  v.check((value) => urlOf(value) !== undefined, 'is not a URL'),
+  v.check((value) => !urlOf(value) || /^https?:$/.test(urlOf(value)!.protocol), 'must start with http:// or https://'),
+  v.check((value) => !urlOf(value)?.username && !urlOf(value)?.password, 'must not carry a user name or password (the API key is asked separately)'),
   v.transform((value) => value.replace(/\/+$/, '')),
 );
 

@@ -7,6 +7,6 @@ export const REDACTED = '[redacted]';
  */
 export function redact(text: string, key: string | undefined): string {
   let clean = key && key.length >= 4 ? text.split(key).join(REDACTED) : text;
-  clean = clean.replace(/(Bearer\s+)[^\s"',;]+/gi, `$1${REDACTED}`);
+  clean = clean.replace(/(Bearer\s+)[^\s"',;()]+/gi, `$1${REDACTED}`);
   return clean;
 }

@@ -1,5 +1,6 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { RemoteEngineDefinition } from './definition';
+import type { OpenAISdk } from './openai-sdk';
 
 /** Sent when the engine has no key: local servers ignore it, hosted ones answer 401 (a clear message). */
 const NO_KEY = 'no-key';
@@ -10,8 +11,8 @@ const NO_KEY = 'no-key';
  * reply already streaming; each attempt is bounded by the engine's timeout. Its own logging is
  * off: the engine reports failures itself, with the key removed.
  */
-export function createClient(definition: RemoteEngineDefinition, key: string | undefined): OpenAI {
-  return new OpenAI({
+export function createClient(sdk: OpenAISdk, definition: RemoteEngineDefinition, key: string | undefined): OpenAI {
+  return new sdk.OpenAI({
     apiKey: key || NO_KEY,
     baseURL: definition.baseUrl,
     maxRetries: definition.maxRetries,

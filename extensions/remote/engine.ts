@@ -12,6 +12,7 @@ import type {
   Model,
 } from '@jan/core';
 import { createClient } from './client';
+import { loadSdk, type OpenAISdk } from './openai-sdk';
 import { RequestDeadline, RequestAborted } from './deadline';
 import { whereCodeGoes, type RemoteEngineDefinition } from './definition';
 import { toEngineError, type FailureContext } from './errors';
@@ -44,6 +45,8 @@ export class RemoteEngine implements InferenceEngine {
   readonly destination: string;
   private readonly logger: Logger;
   private client: { key: string | undefined; client: OpenAI } | undefined;
+  /** The `openai` package once a request loaded it (errors.ts tells its error classes apart). */
+  private sdk: OpenAISdk | undefined;
   private state: EngineState = 'idle';
   private generating = 0;
   private currentModel: string | undefined;
@@ -133,7 +136,7 @@ export class RemoteEngine implements InferenceEngine {
     const deadline = new RequestDeadline(signal, this.definition.timeoutSeconds * 1000);
     try {
       await this.checkAllowed();
-      const client = this.currentClient(context.key);
+      const client = await this.currentClient(context.key);
       const stream = await deadline.race(
         client.chat.completions.create(
           {
@@ -174,7 +177,7 @@ export class RemoteEngine implements InferenceEngine {
         finish = 'abort';
         return;
       }
-      throw this.failed(deadline.timedOut ? new EngineError('REMOTE_ERROR', timeoutText(context)) : toEngineError(error, context));
+      throw this.failed(deadline.timedOut ? new EngineError('REMOTE_ERROR', timeoutText(context)) : toEngineError(error, context, this.sdk));
     } finally {
       deadline.dispose();
       this.generating--;
@@ -223,10 +226,10 @@ export class RemoteEngine implements InferenceEngine {
     const deadline = new RequestDeadline(signal, this.definition.timeoutSeconds * 1000);
     try {
       await this.checkAllowed();
-      return await call(this.currentClient(context.key), deadline);
+      return await call(await this.currentClient(context.key), deadline);
     } catch (error) {
       if (deadline.cancelled) throw new EngineError('ABORTED', 'The request was cancelled.');
-      const failure = deadline.timedOut ? new EngineError('REMOTE_ERROR', timeoutText(context)) : toEngineError(error, context);
+      const failure = deadline.timedOut ? new EngineError('REMOTE_ERROR', timeoutText(context)) : toEngineError(error, context, this.sdk);
       throw how.quiet ? failure : this.failed(failure);
     } finally {
       deadline.dispose();
@@ -246,8 +249,9 @@ export class RemoteEngine implements InferenceEngine {
     return { engineName: this.displayName, host: this.destination, model, key, timeoutSeconds: this.definition.timeoutSeconds };
   }
 
-  private currentClient(key: string | undefined): OpenAI {
-    if (!this.client || this.client.key !== key) this.client = { key, client: createClient(this.definition, key) };
+  private async currentClient(key: string | undefined): Promise<OpenAI> {
+    this.sdk ??= await loadSdk();
+    if (!this.client || this.client.key !== key) this.client = { key, client: createClient(this.sdk, this.definition, key) };
     return this.client.client;
   }
 

@@ -1,5 +1,6 @@
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import type { APIError } from 'openai';
 import { EngineError, errorMessage } from '@jan/core';
+import type { OpenAISdk } from './openai-sdk';
 import { redact } from './redact';
 import { WireError } from './wire';
 
@@ -45,19 +46,19 @@ function serverSays(error: APIError): string {
  * Turns whatever the `openai` client or the network threw into an EngineError that says which
  * engine failed, what happened and what to do, with the API key removed from every word.
  */
-export function toEngineError(error: unknown, context: FailureContext): EngineError {
+export function toEngineError(error: unknown, context: FailureContext, sdk: OpenAISdk | undefined): EngineError {
   if (error instanceof EngineError) return new EngineError(error.code, redact(error.message, context.key));
   const where = `${context.engineName} (${context.host})`;
   const make = (code: ConstructorParameters<typeof EngineError>[0], text: string) => new EngineError(code, redact(text, context.key));
-  if (error instanceof APIUserAbortError) return make('ABORTED', 'The request was cancelled.');
-  if (error instanceof APIConnectionTimeoutError) {
+  if (sdk && error instanceof sdk.APIUserAbortError) return make('ABORTED', 'The request was cancelled.');
+  if (sdk && error instanceof sdk.APIConnectionTimeoutError) {
     return make(
       'REMOTE_ERROR',
       `${where} did not answer within ${context.timeoutSeconds} s. Check the server, or raise the engine's timeout with "Jan: Edit Remote Engine".`,
     );
   }
-  if (error instanceof APIConnectionError) return connectionError(error, where, make);
-  if (error instanceof APIError) {
+  if (sdk && error instanceof sdk.APIConnectionError) return connectionError(error, where, make);
+  if (sdk && error instanceof sdk.APIError) {
     const status = error.status;
     if (status === 401 || status === 403) {
       return make(

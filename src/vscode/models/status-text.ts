@@ -35,9 +35,13 @@ function speed(status: EngineStatus): string {
  * says there is none) and where that model runs (`configuredDestination`).
  */
 export function describeStatus(reports: EngineReport[], configuredChatModel: string | undefined, configuredDestination = 'local'): StatusView {
-  const active = reports.filter((report) => report.status.state !== 'idle').sort((a, b) => PRIORITY[a.status.state] - PRIORITY[b.status.state])[0];
+  const model = configuredChatModel?.trim();
+  const busy = reports.filter((report) => report.status.state !== 'idle').sort((a, b) => PRIORITY[a.status.state] - PRIORITY[b.status.state]);
+  // At rest, an engine still holding another model (the chat model moved to a remote engine) is
+  // not what chat uses: the configured model is.
+  const active =
+    busy[0]?.status.state === 'ready' && model ? busy.find((report) => report.status.state === 'ready' && report.status.modelId === model) : busy[0];
   if (!active) {
-    const model = configuredChatModel?.trim();
     return {
       state: 'idle',
       text: model ? `${ICON.idle} ${model} · ${configuredDestination}` : `${ICON.idle} Jan: no model`,
@@ -47,8 +51,8 @@ export function describeStatus(reports: EngineReport[], configuredChatModel: str
     };
   }
   const { state, modelId, error } = active.status;
-  const model = modelId ?? configuredChatModel ?? 'Jan';
-  const parts = [`${ICON[state]} ${model}`];
+  const shown = modelId ?? model ?? 'Jan';
+  const parts = [`${ICON[state]} ${shown}`];
   if (state !== 'ready') parts.push(state);
   const tps = speed(active.status);
   if (tps && state !== 'loading' && state !== 'error') parts.push(tps);
@@ -58,7 +62,7 @@ export function describeStatus(reports: EngineReport[], configuredChatModel: str
   return {
     state,
     text: parts.join(' · '),
-    tooltip: `Jan: ${model} is ${state} on ${active.engine}, ${where(destination)}${detail}. Click for quick actions.`,
+    tooltip: `Jan: ${shown} is ${state} on ${active.engine}, ${where(destination)}${detail}. Click for quick actions.`,
   };
 }
 

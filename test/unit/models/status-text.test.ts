@@ -37,6 +37,13 @@ describe('status bar text', () => {
     expect(view.tooltip).toContain('OpenAI, sending code to api.openai.com');
   });
 
+  it('at rest names the configured model, not another model an engine still holds', () => {
+    const reports = [report({ state: 'ready', modelId: 'local-model' }), report({ state: 'idle' }, 'GPU box', 'gpu-box:8000')];
+    expect(describeStatus(reports, 'gpu-box/coder', 'gpu-box:8000').text).toBe('$(hubot) gpu-box/coder · gpu-box:8000');
+    const answered = [report({ state: 'ready', modelId: 'local-model' }), report({ state: 'ready', modelId: 'gpu-box/coder' }, 'GPU box', 'gpu-box:8000')];
+    expect(describeStatus(answered, 'gpu-box/coder', 'gpu-box:8000').text).toBe('$(hubot) gpu-box/coder · gpu-box:8000');
+  });
+
   it('says where the configured model runs while nothing is loaded', () => {
     const view = describeStatus([report({ state: 'idle' })], 'gpu-box/qwen2.5-coder-7b', 'gpu-box:8000');
     expect(view.text).toBe('$(hubot) gpu-box/qwen2.5-coder-7b · gpu-box:8000');

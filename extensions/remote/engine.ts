@@ -124,6 +124,7 @@ export class RemoteEngine implements InferenceEngine {
   private async *streamChat(request: ChatCompletionRequest, signal?: AbortSignal): AsyncGenerator<ChatCompletionChunk> {
     if (signal?.aborted) return;
     const remote = this.remoteId(request.model);
+    const context = await this.failureContext(remote);
     this.generating++;
     this.currentModel = request.model;
     const started = performance.now();
@@ -132,7 +133,6 @@ export class RemoteEngine implements InferenceEngine {
     let deltas = 0;
     let usageTokens: number | undefined;
     let finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null;
-    const context = await this.failureContext(remote);
     const deadline = new RequestDeadline(signal, this.definition.timeoutSeconds * 1000);
     try {
       await this.checkAllowed();
@@ -185,7 +185,7 @@ export class RemoteEngine implements InferenceEngine {
       this.lastRun = {
         lastTokensPerSecond:
           firstAt !== undefined && tokens > 1 && lastAt > firstAt ? ((tokens - 1) / (lastAt - firstAt)) * 1000 : this.lastRun.lastTokensPerSecond,
-        lastFinishReason: finish ?? 'error',
+        lastFinishReason: finish ?? (deadline.cancelled ? 'abort' : 'error'),
         lastCompletionTokens: tokens,
       };
     }

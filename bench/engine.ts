@@ -7,13 +7,20 @@
  *   the engine (goal ≤ 1.2, from KV-cache reuse); ttft_turn10_ratio_direct is the same figure for
  *   node-llama-cpp direct, i.e. what the model's own attention over a longer context costs
  * - ttft_overhead_ms: median extra time to first token of the engine path over direct
+ * - remote_tps_ratio: decode tokens/s through the remote engine (extensions/remote/) ÷ the same
+ *   OpenAI-compatible server on 127.0.0.1 read directly with the `openai` client, same run,
+ *   alternating pairs (goal ≥ 0.97); the server's tokens come from the engine above
+ * - remote_ttft_added_ms: median extra time to first token of the remote engine over the client
  */
 import * as os from 'node:os';
 import { getLlama, LlamaChat } from 'node-llama-cpp';
 import type { ChatHistoryItem } from 'node-llama-cpp';
-import type { ChatMessage, Model } from '@jan/core';
+import OpenAI from 'openai';
+import type { ChatCompletionChunk, ChatMessage, InferenceEngine, Model } from '@jan/core';
 import { LlamaCppEngine } from '../extensions/llamacpp/engine';
+import { RemoteEngine, parseDefinition } from '../extensions/remote';
 import { bundleEntry } from '../test/support/bundle-entry';
+import { OpenAITestServer } from '../test/support/openai-test-server';
 import { STORIES_FIM } from '../test/support/test-models';
 
 const root = process.cwd();
@@ -24,6 +31,7 @@ const CONTEXT = 2048;
 const TPS_ROUNDS = 11;
 const TPS_MAX_TOKENS = 400;
 const CONVERSATIONS = 5;
+const REMOTE_ROUNDS = 9;
 const TURNS = 10;
 const TURN_MAX_TOKENS = 24;
 const SYSTEM = 'You are a storyteller. You tell short stories for children.';
@@ -47,6 +55,76 @@ const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 
 /** Consumer-side decode speed: tokens after the first, over the time from the first to the last. */
 function decodeRate(tokens: number, firstAt: number, lastAt: number): number | undefined {
   return tokens > 1 && lastAt > firstAt ? ((tokens - 1) / (lastAt - firstAt)) * 1000 : undefined;
+}
+
+interface Streamed {
+  ttftMs: number;
+  decodeTokensPerSecond: number | undefined;
+  tokens: number;
+}
+
+/** Reads a stream of OpenAI-shaped chunks the way a consumer does: first and last text, tokens from usage. */
+async function timeStream(chunks: AsyncIterable<Pick<ChatCompletionChunk, 'choices' | 'usage'>>, started: number): Promise<Streamed> {
+  let firstAt: number | undefined;
+  let lastAt = started;
+  let tokens = 0;
+  for await (const chunk of chunks) {
+    if (chunk.choices[0]?.delta.content) {
+      firstAt ??= performance.now();
+      lastAt = performance.now();
+    }
+    if (chunk.usage) tokens = chunk.usage.completion_tokens;
+  }
+  firstAt ??= lastAt;
+  return { ttftMs: firstAt - started, decodeTokensPerSecond: decodeRate(tokens, firstAt, lastAt), tokens };
+}
+
+/**
+ * The remote engine against the `openai` client on the same server (test/support/openai-test-server.ts
+ * streaming `backend`'s real tokens over HTTP on 127.0.0.1), alternating, back-to-back pairs.
+ */
+async function measureRemote(backend: InferenceEngine, messages: ChatMessage[]) {
+  const server = await OpenAITestServer.start({ backend, modelId: MODEL_ID });
+  const parsed = parseDefinition({ id: 'bench', name: 'bench server', preset: 'openai-compatible', baseUrl: server.baseUrl });
+  if (!parsed.ok) throw new Error(parsed.error);
+  const remote = new RemoteEngine({ definition: parsed.definition, apiKey: async () => undefined });
+  const client = new OpenAI({ apiKey: 'no-key', baseURL: server.baseUrl, maxRetries: 0, logLevel: 'off' });
+  const viaRemote = () => timeStream(remote.chat({ model: `bench/${MODEL_ID}`, messages, max_tokens: TPS_MAX_TOKENS, temperature: 0 }), performance.now());
+  const viaClient = async () => {
+    const started = performance.now();
+    const stream = await client.chat.completions.create({
+      model: MODEL_ID,
+      messages,
+      max_tokens: TPS_MAX_TOKENS,
+      temperature: 0,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    return timeStream(stream as AsyncIterable<Pick<ChatCompletionChunk, 'choices' | 'usage'>>, started);
+  };
+  await viaRemote();
+  await viaClient();
+  const ratios: number[] = [];
+  const added: number[] = [];
+  let tokens = 0;
+  for (let round = 0; round < REMOTE_ROUNDS; round++) {
+    const remoteFirst = round % 2 === 0;
+    const first = remoteFirst ? await viaRemote() : await viaClient();
+    const second = remoteFirst ? await viaClient() : await viaRemote();
+    const [throughEngine, direct] = remoteFirst ? [first, second] : [second, first];
+    added.push(throughEngine.ttftMs - direct.ttftMs);
+    tokens = throughEngine.tokens;
+    if (throughEngine.decodeTokensPerSecond !== undefined && direct.decodeTokensPerSecond !== undefined) {
+      ratios.push(throughEngine.decodeTokensPerSecond / direct.decodeTokensPerSecond);
+    }
+  }
+  await server.close();
+  return {
+    remote_tps_ratio: round(median(ratios)),
+    remote_ttft_added_ms: round(median(added), 2),
+    remote_decoded_tokens: tokens,
+    remote_rounds: REMOTE_ROUNDS,
+  };
 }
 
 async function main(): Promise<void> {
@@ -182,6 +260,8 @@ async function main(): Promise<void> {
     }
   }
 
+  const remote = await measureRemote(engine, storyRequest);
+
   await engine.dispose();
   await context.dispose();
   await direct.dispose();
@@ -209,6 +289,7 @@ async function main(): Promise<void> {
       turn10_prompt_tokens: turn10Prompt,
       turn10_cached_tokens: turn10Cached,
       conversations: CONVERSATIONS,
+      ...remote,
     }),
   );
 }

@@ -31,6 +31,8 @@ export interface InferenceEngine {
   /** Engine id written into model.json `engine` and thread.json `model.engine`. */
   readonly id: string;
   readonly displayName: string;
+  /** Where prompts and code go: "local" (this machine; the default when unset) or a server's host. */
+  readonly destination?: string;
   /** Models this engine can run. */
   list(): Promise<Model[]>;
   load(modelId: string, settings?: ModelSettings, signal?: AbortSignal): Promise<void>;

@@ -69,6 +69,11 @@ export class InferenceService {
     return { id: modelId, engine: listed?.engine || DEFAULT_ENGINE };
   }
 
+  /** The registered engines (to show where each model's prompts go). */
+  get engines(): EngineRegistry {
+    return this.deps.engines;
+  }
+
   engine(choice: ModelChoice): InferenceEngine {
     const engine = this.deps.engines.get(choice.engine);
     if (!engine) throw new EngineError('MODEL_NOT_FOUND', `No engine "${choice.engine}" is available for model ${choice.id}.`);

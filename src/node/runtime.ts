@@ -3,6 +3,7 @@ import { JanAssistantsExtension } from '../../extensions/assistants';
 import { JanConversationalExtension } from '../../extensions/conversational';
 import { LlamaCppExtension } from '../../extensions/llamacpp';
 import { JanModelsExtension } from '../../extensions/models';
+import { RemoteEnginesExtension, type RemoteEngineDefinition, type RemoteEngineSource } from '../../extensions/remote';
 
 export interface RuntimeOptions {
   /** The `.jan` folder threads and assistants live in. */
@@ -20,6 +21,12 @@ export interface RuntimeOptions {
   engineSettings?: Record<string, string | number>;
   /** Keep `threads/` in git (otherwise `.jan/.gitignore` leaves it out). */
   commitToGit?: boolean;
+  /** Remote OpenAI-compatible engines (VS Code: the `jan.remote.engines` setting). */
+  remoteEngines?: RemoteEngineSource[];
+  /** A remote engine's API key by engine id (VS Code: SecretStorage). */
+  remoteApiKey?: (engineId: string) => Promise<string | undefined>;
+  /** Asked before a workspace-defined server off this machine first receives code (extensions/remote/extension.ts). */
+  allowWorkspaceServer?: (definition: RemoteEngineDefinition) => Promise<boolean>;
 }
 
 /**
@@ -34,6 +41,7 @@ export class JanRuntime {
   readonly assistants: JanAssistantsExtension;
   readonly models: JanModelsExtension;
   readonly llamacpp: LlamaCppExtension;
+  readonly remote: RemoteEnginesExtension;
   readonly inference: InferenceService;
   readonly conversation: ConversationService;
   readonly inlineCompletion: InlineCompletionService;
@@ -49,7 +57,12 @@ export class JanRuntime {
       workerPath: options.workerPath,
     });
     if (options.engineSettings) this.updateEngineSettings(options.engineSettings);
-    core.register(this.models, this.conversational, this.assistants, this.llamacpp);
+    this.remote = new RemoteEnginesExtension(core.context, {
+      apiKey: options.remoteApiKey ?? (async () => undefined),
+      allowWorkspaceServer: options.allowWorkspaceServer,
+    });
+    this.remote.setEngines(options.remoteEngines ?? []);
+    core.register(this.models, this.conversational, this.assistants, this.llamacpp, this.remote);
 
     const chosenModelId = options.chosenModelId ?? (() => undefined);
     this.inference = new InferenceService({ engines: core.engines, events: core.events, logger: options.logger, models: () => this.models, chosenModelId });
@@ -70,6 +83,12 @@ export class JanRuntime {
 
   updateEngineSettings(settings: Record<string, string | number>): void {
     this.llamacpp.updateSettings(settings);
+  }
+
+  /** Replaces the remote engines; the model pickers list the new set on next use. */
+  updateRemoteEngines(sources: RemoteEngineSource[]): void {
+    this.remote.setEngines(sources);
+    this.inference.refreshModels();
   }
 
   /** Stops the worker and unloads the extensions. */

@@ -112,6 +112,8 @@ export const ModelOptionSchema = v.object({
   id: ShortString,
   name: ShortString,
   engine: ShortString,
+  /** Where the model's engine sends prompts: "local" or a server's host (shown in the header). */
+  destination: v.optional(ShortString),
 });
 export type ModelOption = v.InferOutput<typeof ModelOptionSchema>;
 

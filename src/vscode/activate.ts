@@ -7,6 +7,7 @@ import type { JanHost } from './host';
 import { createLogger } from './logger';
 import { registerModelFeatures } from './models';
 import { registerPortability } from './portability';
+import { prepareRemoteEngines } from './remote';
 import { registerSelectionCommands } from './selection/commands';
 import { ProposalStore } from './selection/proposals';
 import { registerApiServer } from './server';
@@ -35,6 +36,7 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Jan', { log: true });
   context.subscriptions.push(log);
+  const remote = prepareRemoteEngines(context, log);
   const runtime = new JanRuntime({
     janFolder: resolveJanFolder(context),
     modelsFolder: resolveModelsFolder(context),
@@ -44,9 +46,11 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
     chosenModelId: configuredModel,
     engineSettings: engineSettingValues(),
     commitToGit: vscode.workspace.getConfiguration('jan.threads').get<boolean>('commitToGit', false),
+    ...remote.runtimeOptions,
   });
   const host: JanHost = { runtime, context, log };
   registerModelFeatures(host);
+  remote.register(host);
 
   registerPortability(host);
 

@@ -259,6 +259,7 @@ export const workspace = {
     };
   },
   onDidChangeConfiguration: configurationChanged.event,
+  onDidGrantWorkspaceTrust: new EventEmitter<void>().event,
   asRelativePath(uri: Uri): string {
     return path.basename(uri.fsPath);
   },

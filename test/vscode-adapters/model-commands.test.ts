@@ -74,13 +74,32 @@ describe('Import Model File', () => {
 });
 
 describe('Select / Delete Model', () => {
-  it('with no model installed, offers to download or import one', async () => {
+  it('with no model installed and no engine listing any, offers to download or import one', async () => {
+    fixture.runtime.core.engines.unregister('scripted');
     ui.answer('Import Model File…');
     ui.answer(undefined);
     await commands.registerCommand('jan.importModel', () => importModelCommand(features));
     await selectModelCommand(features, 'chat');
     expect(ui.messages[0]).toMatchObject({ level: 'info', text: 'No models are installed yet.' });
     expect(ui.executed.map((call) => call.command)).toEqual(['jan.importModel']);
+  });
+
+  it("lists every engine's models, one group per engine with where its code goes", async () => {
+    const model = await fixture.runtime.models.importModel(STORIES, { mode: 'reference' });
+    let shown: Array<{ label: string; kind?: number; model?: { id: string } }> = [];
+    ui.answer((_title: string, items: unknown) => {
+      shown = items as typeof shown;
+      return shown.find((item) => item.model?.id === 'coder-1');
+    });
+    await selectModelCommand(features, 'completion');
+    expect(shown.map((item) => (item.kind === -1 ? `-- ${item.label}` : item.model?.id))).toEqual([
+      '-- Scripted test engine · local',
+      model.id,
+      '-- Scripted test engine · local',
+      'chat-1',
+      'coder-1',
+    ]);
+    expect(workspace.getConfiguration('jan').get<string>('completionModel')).toBe('coder-1');
   });
 
   it('deletes a model after confirmation and clears the setting that named it', async () => {

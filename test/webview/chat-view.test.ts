@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { EngineError, textOf } from '@jan/core';
 import { fencedSelection } from '@jan/core';
+import { ScriptedEngine } from '../support/scripted-engine';
 import { createChatHost, type ChatHost } from './support/chat-host';
 import {
   buildWebview,
@@ -566,6 +567,7 @@ describe('thread settings and pickers', () => {
 
   test('the model and assistant pickers write the thread; a new chat takes the picked ones', async () => {
     host = await createChatHost();
+    host.core.engines.register(new ScriptedEngine({ id: 'gpu-box', models: ['gpu-box/coder'], destination: 'gpu-box:8000' }));
     const reviewer = await host.assistants.createAssistant({
       name: 'Reviewer',
       description: 'Reviews code',
@@ -584,6 +586,14 @@ describe('thread settings and pickers', () => {
     await view.locator('.model-picker').click();
     await view.locator('.model-picker').getByRole('option', { name: 'TinyStories 656K' }).click();
     await expect.poll(async () => (await h.conversational.getThread(threadId))?.assistants[0]?.model.id).toBe('tinystories-656k');
+    await expect.poll(() => view.locator('.model-destination').innerText()).toBe('local');
+    // Where a remote model sends the code is in the header as soon as it is picked.
+    await view.locator('.model-picker').click();
+    await view.locator('.model-picker').getByRole('option', { name: 'gpu-box/coder' }).click();
+    await expect.poll(() => view.locator('.model-destination.remote').innerText()).toBe('gpu-box:8000');
+    await view.locator('.model-picker').click();
+    await view.locator('.model-picker').getByRole('option', { name: 'TinyStories 656K' }).click();
+    await expect.poll(() => view.locator('.model-destination').innerText()).toBe('local');
     await view.locator('.assistant-picker').click();
     await view.locator('.assistant-picker').getByRole('option', { name: 'Reviewer' }).click();
     await expect.poll(async () => (await h.conversational.getThread(threadId))?.assistants[0]?.assistant_name).toBe('Reviewer');

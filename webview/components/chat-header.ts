@@ -83,6 +83,20 @@ export class JanChatHeader extends LightElement {
     </vscode-single-select>`;
   }
 
+  /** Where the chosen model (or the default) sends prompts and code: "local" or a host. */
+  private renderDestination() {
+    const selected = (this.thread ? this.thread.modelId : this.pendingModelId) ?? this.defaultModelId;
+    const model = this.models.find((candidate) => candidate.id === selected);
+    if (!model) return nothing;
+    const destination = model.destination ?? 'local';
+    const local = destination === 'local';
+    return html`<span
+      class=${local ? 'model-destination' : 'model-destination remote'}
+      title=${local ? 'This model runs on this machine' : `Prompts and code go to ${destination}`}
+      >${destination}</span
+    >`;
+  }
+
   protected override render() {
     const title = this.thread?.title ?? 'New Chat';
     return html`<header class="header">
@@ -106,7 +120,7 @@ export class JanChatHeader extends LightElement {
         ></vscode-toolbar-button>
         <vscode-toolbar-button icon="add" label="New chat" @click=${() => this.emit({ kind: 'new-thread' })}></vscode-toolbar-button>
       </div>
-      ${this.threadsOpen ? nothing : html`<div class="header-row header-pickers">${this.renderModelPicker()} ${this.renderAssistantPicker()}</div>`}
+      ${this.threadsOpen ? nothing : html`<div class="header-row header-pickers">${this.renderModelPicker()} ${this.renderDestination()} ${this.renderAssistantPicker()}</div>`}
     </header>`;
   }
 }

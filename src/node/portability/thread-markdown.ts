@@ -1,7 +1,7 @@
 import { textOf } from '@jan/core';
 import type { Thread, ThreadMessage } from '@jan/core';
 
-const ROLE_HEADING: Record<ThreadMessage['role'], string> = { user: 'User', assistant: 'Assistant', system: 'System' };
+const ROLE_HEADING: Record<ThreadMessage['role'], string> = { user: 'User', assistant: 'Assistant', system: 'System', tool: 'Tool' };
 
 /**
  * A thread as a readable Markdown document: a heading per message, the text as written (it is

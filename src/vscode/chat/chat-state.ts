@@ -69,7 +69,9 @@ export class ChatStateReader {
 
   async models(): Promise<ModelOption[]> {
     try {
-      return (await this.services.inference.listModels()).map(toModelOption);
+      const { inference } = this.services;
+      const destination = (engine: string) => inference.engines.get(engine)?.destination ?? 'local';
+      return (await inference.listModels()).map((model) => toModelOption(model, destination(model.engine)));
     } catch (error) {
       this.core.logger.warn(`Chat view: the models could not be listed: ${errorMessage(error)}`);
       return [];

@@ -100,8 +100,8 @@ export function toThreadView(thread: Thread, fallbackInstructions = ''): ThreadV
   return view;
 }
 
-export function toModelOption(model: Pick<Model, 'id' | 'name' | 'engine'>): ModelOption {
-  return { id: short(model.id), name: short(model.name || model.id), engine: short(model.engine || 'llamacpp') };
+export function toModelOption(model: Pick<Model, 'id' | 'name' | 'engine'>, destination = 'local'): ModelOption {
+  return { id: short(model.id), name: short(model.name || model.id), engine: short(model.engine || 'llamacpp'), destination: short(destination) };
 }
 
 export function toAssistantOption(assistant: Assistant): AssistantOption {

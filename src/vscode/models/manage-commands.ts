@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
 import type { ModelPurpose } from '@jan/core';
 import { configuredModel, saveModelSetting } from '../settings';
-import { pickInstalledModel, reportError, useModel, type ModelFeatures } from './model-actions';
+import { pickInstalledModel, pickModel, reportError, useModel, type ModelFeatures } from './model-actions';
 
 const TITLES: Record<ModelPurpose, string> = { chat: 'Jan: Select Chat Model', completion: 'Jan: Select Completion Model' };
 
 export async function selectModelCommand(features: ModelFeatures, role: ModelPurpose): Promise<void> {
   try {
-    const model = await pickInstalledModel(features, TITLES[role], configuredModel(role));
+    const model = await pickModel(features, TITLES[role], configuredModel(role));
     if (model) await useModel(features, role, model);
   } catch (error) {
     reportError(features, 'Could not select a model', error);

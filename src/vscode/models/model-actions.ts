@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { errorMessage, type EngineRegistry, type InferenceService, type Model, type ModelPurpose } from '@jan/core';
 import { isCancellation, type JanModelsExtension } from '../../../extensions/models';
 import { saveModelSetting } from '../settings';
-import { installedItemText } from './model-items';
+import { installedItemText, remoteItemText } from './model-items';
 
 export interface ModelFeatures {
   engines: EngineRegistry;
@@ -50,7 +50,31 @@ export async function offerToUse(features: ModelFeatures, model: Model, suggeste
 }
 
 interface ModelPick extends vscode.QuickPickItem {
-  model: Model;
+  model?: Model;
+}
+
+/**
+ * A picker of every model an engine can run: installed ones, then each remote engine's (read
+ * again from the servers now), one group per engine with where its code goes.
+ */
+export async function pickModel(features: ModelFeatures, title: string, currentId?: string): Promise<Model | undefined> {
+  features.inference.refreshModels();
+  const models = await features.inference.listModels();
+  if (models.length === 0) return pickInstalledModel(features, title, currentId);
+  const groups = new Map<string, Model[]>();
+  for (const model of models) groups.set(model.engine, [...(groups.get(model.engine) ?? []), model]);
+  const items: ModelPick[] = [];
+  for (const [engineId, group] of groups) {
+    const engine = features.engines.get(engineId);
+    items.push({ label: `${engine?.displayName ?? engineId} · ${engine?.destination ?? 'local'}`, kind: vscode.QuickPickItemKind.Separator });
+    for (const model of group) {
+      const current = model.id === currentId;
+      const text = engine?.destination ? remoteItemText(model, current) : installedItemText(model, features.models.modelFilePath(model), current);
+      items.push({ ...text, model });
+    }
+  }
+  const picked = await vscode.window.showQuickPick(items, { title, matchOnDescription: true, matchOnDetail: true });
+  return picked?.model;
 }
 
 /** A picker of installed models; offers download and import when there is none. */

@@ -26,3 +26,8 @@ export function installedItemText(model: Model, filePath: string, current: boole
     detail: displayText(filePath || model.description, 300),
   };
 }
+
+/** A remote engine's model in a picker: its id on Jan's side and what serves it. */
+export function remoteItemText(model: Model, current: boolean): ItemText {
+  return { label: `${current ? '$(check)' : '$(cloud)'} ${model.name}`, description: model.id, detail: model.description };
+}

@@ -23,7 +23,9 @@ const nodeCommon = {
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  external: ['vscode', 'node-llama-cpp'],
+  // The API server's and the archive's libraries are runtime dependencies (shipped in node_modules
+  // like node-llama-cpp): loaded when the server or an import first runs, not parsed at activation.
+  external: ['vscode', 'node-llama-cpp', 'fastify', '@fastify/cors', 'tar', 'commander'],
 };
 
 const builds = [{ ...nodeCommon, entryPoints: { extension: 'src/vscode/extension.ts' }, outdir: 'dist' }];

@@ -6,6 +6,7 @@ import {
   fixWhitespace,
   isTooSmall,
   keptLineCount,
+  leadingBlankLength,
   normalizeIndentation,
   suffixDuplicateStart,
   trimLineSuffixOverlap,
@@ -26,7 +27,7 @@ export interface PostprocessOptions {
  */
 export function postprocessCompletion(raw: string, context: CompletionContext, options: Partial<PostprocessOptions> = {}): string | undefined {
   const { maxLines = DEFAULT_MAX_LINES, minChars = DEFAULT_MIN_CHARS } = options;
-  let lines = normalizeIndentation(raw.replace(/\r\n?/g, '\n').split('\n'), context);
+  let lines = normalizeIndentation(raw.slice(leadingBlankLength(raw, context)).replace(/\r\n?/g, '\n').split('\n'), context);
   lines = lines.slice(0, keptLineCount(lines, context, true, maxLines));
   lines = lines.slice(0, suffixDuplicateStart(lines, context));
   let text = trimLineSuffixOverlap(lines.join('\n'), context);

@@ -8,4 +8,4 @@ export { normalizeIndentation } from './indentation';
 export { repeatsItself, repetitionLineCount } from './repetition';
 export { scopeLineCount } from './scope';
 export { isTooSmall, DEFAULT_MIN_CHARS } from './tiny';
-export { fixWhitespace } from './whitespace';
+export { fixWhitespace, leadingBlankLength } from './whitespace';

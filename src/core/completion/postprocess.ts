@@ -1,6 +1,7 @@
 import type { CompletionContext } from './context';
 import {
   closeLeftOpenBlock,
+  cutStrayCloser,
   DEFAULT_MAX_LINES,
   DEFAULT_MIN_CHARS,
   fixWhitespace,
@@ -30,7 +31,7 @@ export function postprocessCompletion(raw: string, context: CompletionContext, o
   let lines = normalizeIndentation(raw.slice(leadingBlankLength(raw, context)).replace(/\r\n?/g, '\n').split('\n'), context);
   lines = lines.slice(0, keptLineCount(lines, context, true, maxLines));
   lines = lines.slice(0, suffixDuplicateStart(lines, context));
-  let text = trimLineSuffixOverlap(lines.join('\n'), context);
+  let text = cutStrayCloser(trimLineSuffixOverlap(lines.join('\n'), context), context);
   text = fixWhitespace(closeLeftOpenBlock(text, context), context);
   return text.trim() && !isTooSmall(text, context, minChars) ? text : undefined;
 }

@@ -47,14 +47,14 @@ export function scopeLineCount(lines: readonly string[], context: CompletionCont
     anchorText = lines[next]!;
   }
   let end = blockEnd(lines, anchor, anchorText, style);
-  // A statement continued on the next line: after an operator, by a deeper line starting with one
+  // A statement continued on the next line: after an operator, by a line (as deep or deeper) starting with one
   // (`.then(…)`), or by its block's brace on a line of its own.
   for (let next = nextCode(lines, end); next >= 0; next = nextCode(lines, end)) {
     const last = end - 1 === 0 ? context.linePrefix + lines[0]! : lines[end - 1]!;
     const continued =
       (!introduces(last, style) && CONTINUED_AFTER.test(withoutComment(last, style).trimEnd())) ||
       (indentOf(lines[next]!) === indentOf(anchorText) && lines[next]!.trim() === '{' && /[\w)]$/.test(withoutComment(last, style).trimEnd())) ||
-      (indentOf(lines[next]!) > indentOf(anchorText) && CONTINUED_BY.test(lines[next]!.trim()));
+      (indentOf(lines[next]!) >= indentOf(anchorText) && CONTINUED_BY.test(lines[next]!.trim()));
     if (!continued) break;
     end = blockEnd(lines, next, lines[next]!, style);
   }

@@ -1,11 +1,13 @@
 import type { CompletionContext } from './context';
 import {
   closeLeftOpenBlock,
+  cutStrayCloser,
   DEFAULT_MAX_LINES,
   DEFAULT_MIN_CHARS,
   fixWhitespace,
   isTooSmall,
   keptLineCount,
+  leadingBlankLength,
   normalizeIndentation,
   suffixDuplicateStart,
   trimLineSuffixOverlap,
@@ -26,10 +28,10 @@ export interface PostprocessOptions {
  */
 export function postprocessCompletion(raw: string, context: CompletionContext, options: Partial<PostprocessOptions> = {}): string | undefined {
   const { maxLines = DEFAULT_MAX_LINES, minChars = DEFAULT_MIN_CHARS } = options;
-  let lines = normalizeIndentation(raw.replace(/\r\n?/g, '\n').split('\n'), context);
+  let lines = normalizeIndentation(raw.slice(leadingBlankLength(raw, context)).replace(/\r\n?/g, '\n').split('\n'), context);
   lines = lines.slice(0, keptLineCount(lines, context, true, maxLines));
   lines = lines.slice(0, suffixDuplicateStart(lines, context));
-  let text = trimLineSuffixOverlap(lines.join('\n'), context);
+  let text = cutStrayCloser(trimLineSuffixOverlap(lines.join('\n'), context), context);
   text = fixWhitespace(closeLeftOpenBlock(text, context), context);
   return text.trim() && !isTooSmall(text, context, minChars) ? text : undefined;
 }

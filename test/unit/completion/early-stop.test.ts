@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildCompletionContext, completionStop, postprocessCompletion } from '@jan/core';
+import { buildCompletionContext, completionStop, contextOfPrompt, postprocessCompletion } from '@jan/core';
 import { goldenContext, goldenFiles } from '../../support/completion-golden';
 
 /** Where a streaming generation of `raw` would stop, fed `chunk` characters at a time: the stop index, or raw.length. */
@@ -56,5 +56,12 @@ describe('early stop (completionStop)', () => {
     const lines = Array.from({ length: 20 }, (_, index) => `  call(${'a, '.repeat(index)}0),`);
     const stop = completionStop(`\n${lines.join('\n')}\n`, at, 5);
     expect(stop).toBe(`\n${lines.slice(0, 4).join('\n')}`.length);
+  });
+
+  it('works from the prefix and suffix of a prompt alone, as an engine has them', () => {
+    const { context } = goldenContext({ name: 'prompt', document: 'if (ready) {\n  start(║\n}', raw: '', expected: null });
+    expect(contextOfPrompt(context.prefix, context.suffix)).toEqual({ ...context, languageId: 'plaintext' });
+    expect(contextOfPrompt('', '')).toMatchObject({ linePrefix: '', lineSuffix: '' });
+    expect(completionStop('options);\n}\n\nfunction next() {\n', contextOfPrompt(context.prefix, context.suffix))).toBe('options);\n}'.length);
   });
 });

@@ -2,8 +2,6 @@ import type { CompletionContext } from '../context';
 import { commentStyle, onlyClosers, scanBrackets } from './brackets';
 import { leadingWhitespace } from './indent';
 
-const BRACKET_CLOSERS: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
-
 /** The closers the completion writes for brackets and strings opened on the cursor's line before the cursor, in order. */
 function closersOfTypedLine(text: string, context: CompletionContext) {
   const line = context.linePrefix + text;
@@ -15,12 +13,13 @@ function closersOfTypedLine(text: string, context: CompletionContext) {
 /**
  * Whether the completion may run over several lines although the cursor's line goes on: only
  * closing characters follow the cursor (`foo(║)`, `{║};`), or the cursor sits right before the
- * closer of a bracket opened on its line (`setTimeout(() => {║}, 100);`).
+ * `}` of a brace opened on its line (`setTimeout(() => {║}, 100);`), not in a condition
+ * (`for (x : ║) {`).
  */
 export function multiLineAllowed(context: CompletionContext): boolean {
   if (onlyClosers(context.lineSuffix)) return true;
   const innermost = scanBrackets(context.linePrefix, commentStyle(context.languageId)).open.at(-1);
-  return innermost !== undefined && BRACKET_CLOSERS[innermost.char] === context.lineSuffix.trimStart()[0];
+  return innermost?.char === '{' && context.lineSuffix.trimStart().startsWith('}');
 }
 
 /**

@@ -27,6 +27,8 @@ export interface Scan {
   /** What is still open at the end; strings never stay open past the end of a line. */
   open: Opened[];
   closed: Closed[];
+  /** Closing brackets that close nothing open (or not the innermost bracket), by index. */
+  stray: number[];
   /** Where the first line comment starts, -1 without one. */
   commentAt: number;
 }
@@ -95,6 +97,7 @@ function closesLaterOnLine(text: string, index: number, quote: string): boolean 
 export function scanBrackets(text: string, style: CommentStyle, open: readonly Opened[] = []): Scan {
   const stack: Opened[] = open.map((entry) => ({ ...entry, at: -1 }));
   const closed: Closed[] = [];
+  const stray: number[] = [];
   let commentAt = -1;
   for (let index = 0; index < text.length; index++) {
     const char = text[index]!;
@@ -121,11 +124,14 @@ export function scanBrackets(text: string, style: CommentStyle, open: readonly O
       if (closesLaterOnLine(text, index, char))
         stack.push({ char, at: index, interpolates: /(?:^|[^\w])[rRbB]?[fF][rRbB]?$|\$@?$|@\$$/.test(text.slice(Math.max(0, index - 3), index)) });
     } else if (OPENERS.includes(char)) stack.push({ char, at: index });
-    else if (CLOSERS.includes(char) && top?.char === OPENERS[CLOSERS.indexOf(char)]) closed.push({ at: index, openedAt: stack.pop()!.at });
+    else if (CLOSERS.includes(char)) {
+      if (top?.char === OPENERS[CLOSERS.indexOf(char)]) closed.push({ at: index, openedAt: stack.pop()!.at });
+      else stray.push(index);
+    }
   }
   const last = stack.at(-1);
   if (last && QUOTES.includes(last.char)) stack.pop();
-  return { open: stack, closed, commentAt };
+  return { open: stack, closed, stray, commentAt };
 }
 
 /** Whether `text` holds only what an editor auto-closes (brackets, quotes) and what ends a statement after them. */

@@ -54,3 +54,16 @@ export function trimLineSuffixOverlap(text: string, context: CompletionContext):
   );
   return closer ? text.slice(0, closer.at - context.linePrefix.length) : text;
 }
+
+/**
+ * On a line that has brackets open before the cursor, a closer in the completion's first line that
+ * closes nothing is one too many (`min(║)` + `a, b), b);`): the completion ends before it.
+ */
+export function cutStrayCloser(text: string, context: CompletionContext): string {
+  const style = commentStyle(context.languageId);
+  if (!scanBrackets(context.linePrefix, style).open.length) return text;
+  const end = text.indexOf('\n');
+  const firstLine = end < 0 ? text : text.slice(0, end);
+  const stray = scanBrackets(context.linePrefix + firstLine, style).stray.find((at) => at >= context.linePrefix.length);
+  return stray === undefined ? text : text.slice(0, stray - context.linePrefix.length);
+}

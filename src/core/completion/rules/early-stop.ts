@@ -3,6 +3,7 @@ import { multiLineAllowed } from './auto-closed';
 import { normalizeIndentation } from './indentation';
 import { repeatsItself, repetitionLineCount } from './repetition';
 import { scopeLineCount } from './scope';
+import { leadingBlankLength } from './whitespace';
 
 /** Longest completion shown, in lines. */
 export const DEFAULT_MAX_LINES = 12;
@@ -24,6 +25,12 @@ export function keptLineCount(lines: readonly string[], context: CompletionConte
  * `postprocessCompletion` of the text up to it gives the same suggestion.
  */
 export function completionStop(generated: string, context: CompletionContext, maxLines = DEFAULT_MAX_LINES): number | undefined {
+  const skipped = leadingBlankLength(generated, context);
+  const stop = stopInText(generated.slice(skipped), context, maxLines);
+  return stop === undefined ? undefined : skipped + stop;
+}
+
+function stopInText(generated: string, context: CompletionContext, maxLines: number): number | undefined {
   const raw = generated.split('\n');
   const complete = raw.slice(0, -1).map((line) => line.replace(/\r$/, ''));
   const offsetOf = (keep: number) => raw.slice(0, keep).join('\n').length;

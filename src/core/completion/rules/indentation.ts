@@ -58,13 +58,19 @@ export function normalizeIndentation(lines: readonly string[], context: Completi
   return out;
 }
 
-/** The indentation the cursor's line should have: what is typed, or one level in after a line that opens a block. */
+/**
+ * The indentation the cursor's line should have. At column 0 nothing is typed and the model's
+ * indentation is all there is. Otherwise the editor or the user indented the line: that is the
+ * level, unless the line before opens a block and the cursor is not deeper than it.
+ */
 function expectedIndent(context: CompletionContext, unit: IndentUnit | undefined, style: CommentStyle): number {
-  const above = context.prefix.split('\n').slice(0, -1);
-  const previous = above.reverse().find((line) => line.trim());
   const have = indentOf(context.linePrefix);
-  if (previous === undefined) return have;
-  if (!opensBlock(previous, style)) return Math.max(have, indentOf(previous));
-  // After a line that opens a block, an editor that indented already shows the level.
-  return have > indentOf(previous) ? have : indentOf(previous) + (unit?.width ?? 4);
+  if (have === 0) return Number.POSITIVE_INFINITY;
+  const previous = context.prefix
+    .split('\n')
+    .slice(0, -1)
+    .reverse()
+    .find((line) => line.trim());
+  if (previous === undefined || !opensBlock(previous, style) || have > indentOf(previous)) return have;
+  return indentOf(previous) + (unit?.width ?? 4);
 }

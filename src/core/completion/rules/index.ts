@@ -2,10 +2,10 @@
 // document context, shared by `postprocessCompletion` and by whatever stops a generation early
 // (`completionStop`).
 export { coveredClosers, closeLeftOpenBlock, multiLineAllowed } from './auto-closed';
-export { suffixDuplicateStart, trimLineSuffixOverlap } from './duplicate-closers';
+export { cutStrayCloser, suffixDuplicateStart, trimLineSuffixOverlap } from './duplicate-closers';
 export { completionStop, keptLineCount, DEFAULT_MAX_LINES } from './early-stop';
 export { normalizeIndentation } from './indentation';
 export { repeatsItself, repetitionLineCount } from './repetition';
 export { scopeLineCount } from './scope';
 export { isTooSmall, DEFAULT_MIN_CHARS } from './tiny';
-export { fixWhitespace } from './whitespace';
+export { fixWhitespace, leadingBlankLength } from './whitespace';

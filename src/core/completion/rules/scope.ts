@@ -4,12 +4,14 @@ import { commentStyle, scanBrackets, startsWithCloser, withoutComment, type Comm
 import { indentOf } from './indent';
 import { opensBlock } from './indentation';
 
-/** Lines that continue the block before them at its own indentation (`else`, `except:`…). */
-const CONTINUATION = /^(else|elif|except|finally|catch)\b/;
+/** Lines that continue the block before them at its own indentation (`else`, `except:`…), and a brace alone on its line (Allman style). */
+const CONTINUATION = /^(?:(?:else|elif|except|finally|catch)\b|\{$)/;
+/** In a block of braces, a `case` at the level of its `switch` (Go, some C styles) is inside it. */
+const CASE = /^(?:case|default)\b/;
 /** A line ending with a binary operator, `=` or a backslash continues on the next one (not `i++`, `import *`). */
 const CONTINUED_AFTER = /(?:[-+*/%&|^=?\\]|&&|\|\|)$(?<!\+\+|--|import \*)/;
-/** A line continuing the statement above it (`.then(…)`, `&& ready`, `? a`, `: b`). */
-const CONTINUED_BY = /^(?:\?\.|\.(?!\.)|&&|\|\||\|>|[?:+]\s)/;
+/** A line continuing the statement above it (`.then(…)`, `&& ready`, `? a`, `: b`, `| 'red'`). */
+const CONTINUED_BY = /^(?:\?\.|\.(?!\.)|&&|\|\||\|>|[?:+|]\s)/;
 
 /** A line that introduces the code line after it: a comment alone (a line of a block comment too), or a decorator / annotation. */
 function introduces(line: string, style: CommentStyle): boolean {
@@ -45,12 +47,14 @@ export function scopeLineCount(lines: readonly string[], context: CompletionCont
     anchorText = lines[next]!;
   }
   let end = blockEnd(lines, anchor, anchorText, style);
-  // A statement continued on the next line: after an operator, or by a deeper line starting with one (`.then(…)`).
+  // A statement continued on the next line: after an operator, by a line (as deep or deeper) starting with one
+  // (`.then(…)`), or by its block's brace on a line of its own.
   for (let next = nextCode(lines, end); next >= 0; next = nextCode(lines, end)) {
     const last = end - 1 === 0 ? context.linePrefix + lines[0]! : lines[end - 1]!;
     const continued =
       (!introduces(last, style) && CONTINUED_AFTER.test(withoutComment(last, style).trimEnd())) ||
-      (indentOf(lines[next]!) > indentOf(anchorText) && CONTINUED_BY.test(lines[next]!.trim()));
+      (indentOf(lines[next]!) === indentOf(anchorText) && lines[next]!.trim() === '{' && /[\w)]$/.test(withoutComment(last, style).trimEnd())) ||
+      (indentOf(lines[next]!) >= indentOf(anchorText) && CONTINUED_BY.test(lines[next]!.trim()));
     if (!continued) break;
     end = blockEnd(lines, next, lines[next]!, style);
   }
@@ -86,7 +90,7 @@ function blockEnd(lines: readonly string[], start: number, startText: string, st
       return index;
     }
     // A model that never closes the block goes on with the code after it: the block ends there.
-    if (indentOf(line) <= startIndent && !startsWithCloser(line) && !continues(index)) return index;
+    if (indentOf(line) <= startIndent && !startsWithCloser(line) && !continues(index) && !CASE.test(line.trim())) return index;
     open = scanBrackets(line, style, open).open;
     if (open.length === 0 && !continues(nextCode(lines, index + 1))) return index + 1;
   }

@@ -15,3 +15,12 @@ export function fixWhitespace(text: string, context: CompletionContext): string 
   const trailing = /\n?[ \t]*$/.exec(text)![0];
   return result + (trailing.includes('\n') && result.includes('\n') ? trailing : trailing.replace('\n', ''));
 }
+
+/**
+ * How many characters of blank lines the completion starts with are dropped: on a line where
+ * nothing but indentation is typed, the suggestion starts on that line, not below a blank one.
+ */
+export function leadingBlankLength(text: string, context: CompletionContext): number {
+  if (context.linePrefix.trim()) return 0;
+  return /^(?:[ \t]*\r?\n)*/.exec(text)![0].length;
+}

@@ -56,11 +56,11 @@ describe('status bar text', () => {
   it('shows a workspace-controlled model name as data: codicons escaped, no control or direction characters, bounded', () => {
     const spoof = 'm $(check) verified $(sync~spin)';
     const idle = describeStatus([], spoof);
-    expect(idle.text).toBe('$(hubot) m \\$(check) verified \\$(sync~spin)');
+    expect(idle.text).toBe('$(hubot) m \\$(check) verified \\$(sync~spin) · local');
     expect(idle.tooltip).not.toMatch(/(^|[^\\])\$\(/);
     const loaded = describeStatus([report({ state: 'ready', modelId: 'x$(error)' })], undefined);
-    expect(loaded.text).toBe('$(hubot) x\\$(error)');
-    expect(describeStatus([], 'a\u202Eevil\nline\u0000two\u200B').text).toBe('$(hubot) aevil line two');
+    expect(loaded.text).toBe('$(hubot) x\\$(error) · local');
+    expect(describeStatus([], 'a\u202Eevil\nline\u0000two\u200B').text).toBe('$(hubot) aevil line two · local');
     expect(describeStatus([], 'x'.repeat(500)).text.length).toBeLessThan(80);
   });
 

@@ -17,6 +17,8 @@ import { RequestDeadline, RequestAborted } from './deadline';
 import { whereCodeGoes, type RemoteEngineDefinition } from './definition';
 import { toEngineError, type FailureContext } from './errors';
 import { fillInMiddle, finishReason } from './fim';
+import { detectFimMode } from './fim-detect';
+import type { FimMode } from './presets';
 import { presetById } from './presets';
 import { ChatChunkSchema, ModelListSchema, parseWire, type WireChatChunk } from './wire';
 
@@ -72,6 +74,11 @@ export class RemoteEngine implements InferenceEngine {
       return parseWire(ModelListSchema, body, 'the model list').data.map((entry) => entry.id);
     });
     return ids.map((remoteId) => this.modelEntry(remoteId));
+  }
+
+  /** How the server itself says it fills in the middle (fim-detect.ts), or undefined. */
+  async detectFim(signal?: AbortSignal): Promise<FimMode | undefined> {
+    return this.run(undefined, signal, { quiet: true }, (client, deadline) => deadline.race(detectFimMode(client, deadline.signal)));
   }
 
   async load(): Promise<void> {}

@@ -105,6 +105,8 @@ export class OpenAITestServer {
     }
     if (this.fault === 'forbidden') return json(response, 403, { error: { message: 'This key may not use this model.' } });
     if (path === '/v1/models') return json(response, 200, { object: 'list', data: [{ id: this.options.modelId, object: 'model', owned_by: 'test' }] });
+    // llama.cpp server's own endpoint, by which a client recognises it (it also serves /infill).
+    if (path === '/props') return json(response, 200, { default_generation_settings: {}, total_slots: 1 });
     if ((this.fault === 'rate-limited' || this.fault === 'server-error') && this.failures < this.failuresBeforeOk) {
       this.failures++;
       if (this.fault === 'rate-limited') return json(response, 429, { error: { message: 'Slow down.' } }, { 'retry-after': '1' });

@@ -76,8 +76,8 @@ afterEach(async () => {
 const savedEngines = () => workspace.getConfiguration('jan.remote').get<Array<Record<string, unknown>>>('engines') ?? [];
 const pick = (label: string) => (_title: string, items: unknown) => (items as Array<{ label: string }>).find((item) => item.label === label);
 
-async function addEngine(key: string, afterTest?: string): Promise<void> {
-  ui.answer(pick('llama.cpp server'));
+async function addEngine(key: string, afterTest?: string, preset = 'llama.cpp server'): Promise<void> {
+  ui.answer(pick(preset));
   ui.answer(server.baseUrl);
   ui.answer('GPU box');
   ui.answer(key);
@@ -128,6 +128,18 @@ describe('Jan: Add Remote Engine', () => {
     expect(savedEngines()).toEqual([]);
     expect(secrets.size).toBe(0);
     expect(runtime.core.engines.get('gpu-box')).toBeUndefined();
+  });
+
+  it('Test Connection offers the fill-in-the-middle mode the server shows, and saves it when taken', async () => {
+    await addEngine(KEY, undefined, 'vLLM');
+    expect(savedEngines()[0]).toMatchObject({ preset: 'vllm', fim: 'completions-prefix' });
+    ui.answer(pick('GPU box'));
+    ui.answer('Use infill');
+    await commands.executeCommand('jan.testRemoteEngine');
+    expect(ui.messages.at(-1)!.text).toBe(
+      "Jan: GPU box answers; 1 model: coder-7b. Its endpoints say inline completion works best with llama.cpp server's /infill.",
+    );
+    expect(savedEngines()[0]).toMatchObject({ fim: 'infill' });
   });
 
   it('Edit changes the fill-in-the-middle mode, and the engine follows', async () => {

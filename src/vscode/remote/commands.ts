@@ -147,16 +147,29 @@ async function pickEngine(features: RemoteFeatures, title: string, userOnly: boo
   return picked?.engine;
 }
 
-/** Jan: Test Remote Engine Connection: lists its models, or says exactly what failed. */
+/**
+ * Jan: Test Remote Engine Connection: lists its models, or says exactly what failed; when the
+ * server shows it fills in the middle another way than the engine is set to, offers to switch.
+ */
 export async function testRemoteEngineCommand(features: RemoteFeatures): Promise<void> {
   const engine = await pickEngine(features, 'Jan: Test Remote Engine Connection', false);
   if (!engine) return;
+  let models: string[];
   try {
-    const models = await probe(features, engine.definition, await features.keys.get(engine.id));
-    void vscode.window.showInformationMessage(`Jan: ${engine.displayName} answers; ${modelsText(models)}.`);
+    models = await probe(features, engine.definition, await features.keys.get(engine.id));
   } catch (error) {
     void vscode.window.showErrorMessage(`Jan: ${errorMessage(error)}`);
+    return;
   }
+  const detected = await engine.detectFim().catch(() => undefined);
+  const text = `Jan: ${engine.displayName} answers; ${modelsText(models)}.`;
+  if (!detected || detected === engine.definition.fim || features.fromWorkspace(engine.id)) {
+    void vscode.window.showInformationMessage(text);
+    return;
+  }
+  const use = `Use ${detected}`;
+  const choice = await vscode.window.showInformationMessage(`${text} Its endpoints say inline completion works best with ${FIM_LABELS[detected]}.`, use);
+  if (choice === use) await saveUserEngine({ ...engine.definition, fim: detected });
 }
 
 /** Jan: Edit Remote Engine: URL, name, key, fill-in-the-middle mode, timeout; a workspace's engine: its key and permission. */

@@ -106,6 +106,11 @@ describe('a well-behaved remote server', () => {
     if (fim === 'completions-prefix') expect(server.generationRequests[0]!.body).not.toHaveProperty('suffix');
   });
 
+  it("recognises llama.cpp server's fill-in-the-middle from its own endpoints; nothing from a server that is not there", async () => {
+    expect(await remote({ preset: 'vllm' }).engine.detectFim()).toBe('infill');
+    expect(await remote({ baseUrl: `http://127.0.0.1:${await closedPort()}/v1`, maxRetries: 0 }).engine.detectFim()).toBeUndefined();
+  });
+
   it('continues the prefix through chat for a server that only chats (chat-prefix)', async () => {
     server.play('ok');
     const result = await remote({ fim: 'chat-prefix' }).engine.complete({ model: MODEL, prefix: 'def add(a, b):', suffix: '', max_tokens: 8 });

@@ -3,6 +3,7 @@ import { EngineError, errorMessage, silentLogger } from '@jan/core';
 import type {
   ChatCompletionChunk,
   ChatCompletionRequest,
+  ChatMessage,
   CompletionRequest,
   CompletionResult,
   EngineState,
@@ -36,6 +37,13 @@ export interface LlamaCppEngineOptions {
   workerPath?: string;
   events?: EventBus;
   logger?: Logger;
+  /**
+   * Where the worker saves the KV cache states of chat threads evicted from a model's sequence
+   * pool (a folder per model inside); absent: evicted threads are evaluated again.
+   */
+  stateFolder?: string;
+  /** Size cap of one model's saved states, in bytes. */
+  stateBytesLimit?: number;
 }
 
 /**
@@ -127,6 +135,13 @@ export class LlamaCppEngine implements InferenceEngine {
     });
   }
 
+  async countChatTokens(modelId: string, messages: ChatMessage[]): Promise<number> {
+    return this.idle.run(async () => {
+      const { worker } = await this.ensureLoaded(modelId);
+      return (await worker.call('countChatTokens', { modelId, messages })).tokens;
+    });
+  }
+
   contextSize(modelId: string): number | undefined {
     return this.settledWorker?.loaded.get(modelId)?.contextSize;
   }
@@ -213,7 +228,14 @@ export class LlamaCppEngine implements InferenceEngine {
       worker.loaded.delete(modelId);
       const result = await worker.call(
         'load',
-        { modelId, filePath: resolved.filePath, contextSize: target.contextSize, gpuLayers: target.gpuLayers },
+        {
+          modelId,
+          filePath: resolved.filePath,
+          contextSize: target.contextSize,
+          gpuLayers: target.gpuLayers,
+          stateFolder: this.options.stateFolder && path.join(this.options.stateFolder, encodeURIComponent(modelId)),
+          stateBytesLimit: this.options.stateBytesLimit,
+        },
         { signal },
       );
       const info = { ...result, key: target.key };

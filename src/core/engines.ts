@@ -1,4 +1,4 @@
-import type { ChatCompletionChunk, ChatCompletionRequest, CompletionRequest, CompletionResult, FinishReason, Model, ModelSettings } from './types';
+import type { ChatCompletionChunk, ChatCompletionRequest, ChatMessage, CompletionRequest, CompletionResult, FinishReason, Model, ModelSettings } from './types';
 
 export type EngineState = 'idle' | 'loading' | 'ready' | 'generating' | 'error';
 
@@ -32,6 +32,8 @@ export interface InferenceEngine {
   status(): EngineStatus;
   /** Tokens the model would see for this text; used to fit the context window. */
   countTokens?(modelId: string, text: string): Promise<number>;
+  /** Tokens of the prompt the model's chat template renders for these messages; used to fit the context window exactly. */
+  countChatTokens?(modelId: string, messages: ChatMessage[]): Promise<number>;
   /** Context length of the loaded model, if one is loaded. */
   contextSize?(modelId: string): number | undefined;
 }

@@ -14,6 +14,7 @@ const ACTIVITY: Record<Method, string> = {
   chat: 'generating a chat reply',
   complete: 'completing code',
   countTokens: 'counting tokens',
+  countChatTokens: 'counting tokens',
 };
 
 export interface CallOptions<M extends Method> {

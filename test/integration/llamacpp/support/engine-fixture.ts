@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { EventBus, MemoryLogger } from '@jan/core';
 import type { CoreEvents, EventName, Model, ResolvedModel } from '@jan/core';
 import { LlamaCppEngine } from '../../../../extensions/llamacpp/engine';
+import type { LlamaCppEngineOptions } from '../../../../extensions/llamacpp/engine';
 import type { LlamaCppSettings } from '../../../../extensions/llamacpp/settings';
 import { bundleEntry } from '../../../support/bundle-entry';
 import { TEST_MODELS_FOLDER } from '../../../support/test-models';
@@ -52,7 +53,10 @@ export interface EngineFixture {
 }
 
 /** An engine over the test models, one thread (these models are tiny), no idle unload. */
-export async function createEngine(overrides: Partial<LlamaCppSettings> = {}): Promise<EngineFixture> {
+export async function createEngine(
+  overrides: Partial<LlamaCppSettings> = {},
+  options: Pick<LlamaCppEngineOptions, 'stateFolder' | 'stateBytesLimit'> = {},
+): Promise<EngineFixture> {
   const logger = new MemoryLogger();
   const bus = new EventBus(logger);
   const events: EngineFixture['events'] = [];
@@ -68,6 +72,7 @@ export async function createEngine(overrides: Partial<LlamaCppSettings> = {}): P
     workerPath: await workerPath(),
     events: bus,
     logger,
+    ...options,
   });
   const nextEvent = (name: EventName, withinMs = 60_000) =>
     new Promise<unknown>((resolve, reject) => {

@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   };
   const engine = new LlamaCppEngine({
     resolveModel: async (id) => (id === MODEL_ID ? { model, filePath: MODEL_FILE } : undefined),
-    settings: () => ({ threads: THREADS, gpu: 'off', contextSize: CONTEXT, idleUnloadMinutes: 0, transport: 'process' }),
+    settings: () => ({ threads: THREADS, gpu: 'off', contextSize: CONTEXT, completionContextSize: CONTEXT, idleUnloadMinutes: 0, transport: 'process' }),
     workerPath: await bundleEntry('extensions/llamacpp/worker/main.ts', 'llamacpp-worker', root),
   });
   await engine.load(MODEL_ID);

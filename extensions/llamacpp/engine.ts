@@ -4,6 +4,7 @@ import type {
   ChatCompletionChunk,
   ChatCompletionRequest,
   ChatMessage,
+  CompletionOptions,
   CompletionRequest,
   CompletionResult,
   EngineState,
@@ -105,26 +106,47 @@ export class LlamaCppEngine implements InferenceEngine {
     return this.streamChat(request, signal);
   }
 
-  async complete(request: CompletionRequest, signal?: AbortSignal): Promise<CompletionResult> {
+  async complete(request: CompletionRequest, signal?: AbortSignal, options: CompletionOptions = {}): Promise<CompletionResult> {
     const modelId = request.model ?? this.currentModel;
     if (!modelId) throw new EngineError('NO_MODEL', 'No completion model is loaded. Select a completion model first.');
     return this.idle.run(async () => {
       const { worker } = await this.ensureLoaded(modelId, signal);
+      // Aborted for the caller's cancel (the result is dropped) and for an early stop (the worker answers with the text so far).
       const cancel = new AbortController();
+      let streamed = '';
+      let stopped = false;
       const call = worker.call(
         'complete',
         {
           modelId,
           prefix: request.prefix,
           suffix: request.suffix,
+          extra: request.extra,
           sampling: { maxTokens: request.max_tokens, temperature: request.temperature, stop: request.stop },
+          timeLimitMs: request.time_limit_ms,
         },
-        { signal: cancel.signal },
+        {
+          signal: cancel.signal,
+          onChunk: ({ text }) => {
+            streamed += text;
+            if (!stopped && options.stopWhen?.(streamed)) {
+              stopped = true;
+              cancel.abort();
+            }
+          },
+        },
       );
       const result = await raceAbort(call, signal, () => cancel.abort());
       if (!result) throw new EngineError('ABORTED', 'The completion was cancelled');
-      this.lastRun = { ...this.lastRun, lastFinishReason: result.finishReason, lastCompletionTokens: result.tokens };
-      return { text: result.text, finish_reason: result.finishReason, tokens: result.tokens };
+      const finishReason = stopped ? 'stop' : result.finishReason;
+      this.lastRun = { ...this.lastRun, lastFinishReason: finishReason, lastCompletionTokens: result.tokens };
+      return {
+        text: result.text,
+        finish_reason: finishReason,
+        tokens: result.tokens,
+        prompt_tokens: result.promptTokens,
+        cached_tokens: result.cachedPromptTokens,
+      };
     });
   }
 
@@ -195,7 +217,7 @@ export class LlamaCppEngine implements InferenceEngine {
     const modelSettings = { ...resolved.model.settings, ...this.loadSettings.get(modelId) };
     const contextSize = positive(modelSettings.ctx_len) ?? settings.contextSize;
     const gpuLayers = typeof modelSettings.ngl === 'number' && modelSettings.ngl >= 0 ? modelSettings.ngl : undefined;
-    const key = `${resolved.filePath}|${contextSize}|${gpuLayers ?? 'auto'}`;
+    const key = `${resolved.filePath}|${contextSize}|${settings.completionContextSize}|${gpuLayers ?? 'auto'}`;
     const current = worker.loaded.get(modelId);
     if (current?.key === key) {
       this.currentModel = modelId;
@@ -204,7 +226,9 @@ export class LlamaCppEngine implements InferenceEngine {
     const loadKey = `${key}|${modelId}`;
     let loading = this.loads.get(loadKey);
     if (!loading) {
-      const shared = new SharedLoad((loadSignal) => this.loadInWorker(worker, modelId, resolved, { contextSize, gpuLayers, key }, loadSignal));
+      const shared = new SharedLoad((loadSignal) =>
+        this.loadInWorker(worker, modelId, resolved, { contextSize, completionContextSize: settings.completionContextSize, gpuLayers, key }, loadSignal),
+      );
       this.loads.set(loadKey, shared);
       void shared.promise.catch(() => undefined).finally(() => this.loads.delete(loadKey));
       loading = shared;
@@ -217,7 +241,7 @@ export class LlamaCppEngine implements InferenceEngine {
     worker: WorkerHandle,
     modelId: string,
     resolved: ResolvedModel,
-    target: { contextSize: number; gpuLayers: number | undefined; key: string },
+    target: { contextSize: number; completionContextSize: number; gpuLayers: number | undefined; key: string },
     signal?: AbortSignal,
   ): Promise<LoadedModelInfo> {
     this.state = 'loading';
@@ -232,6 +256,7 @@ export class LlamaCppEngine implements InferenceEngine {
           modelId,
           filePath: resolved.filePath,
           contextSize: target.contextSize,
+          completionContextSize: target.completionContextSize,
           gpuLayers: target.gpuLayers,
           stateFolder: this.options.stateFolder && path.join(this.options.stateFolder, encodeURIComponent(modelId)),
           stateBytesLimit: this.options.stateBytesLimit,

@@ -1,4 +1,14 @@
-import type { ChatCompletionChunk, ChatCompletionRequest, ChatMessage, CompletionRequest, CompletionResult, FinishReason, Model, ModelSettings } from './types';
+import type {
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  ChatMessage,
+  CompletionOptions,
+  CompletionRequest,
+  CompletionResult,
+  FinishReason,
+  Model,
+  ModelSettings,
+} from './types';
 
 export type EngineState = 'idle' | 'loading' | 'ready' | 'generating' | 'error';
 
@@ -28,7 +38,7 @@ export interface InferenceEngine {
   /** Streams OpenAI-shaped chunks; aborting the signal ends the stream with no further chunk. */
   chat(request: ChatCompletionRequest, signal?: AbortSignal): AsyncIterable<ChatCompletionChunk>;
   /** Fill-in-the-middle completion between a prefix and a suffix. */
-  complete(request: CompletionRequest, signal?: AbortSignal): Promise<CompletionResult>;
+  complete(request: CompletionRequest, signal?: AbortSignal, options?: CompletionOptions): Promise<CompletionResult>;
   status(): EngineStatus;
   /** Tokens the model would see for this text; used to fit the context window. */
   countTokens?(modelId: string, text: string): Promise<number>;

@@ -8,6 +8,7 @@ export function engineSettingValues(): Record<string, string | number> {
     threads: config.get<number>('threads', 0),
     gpu: config.get<string>('gpu', 'auto'),
     contextSize: config.get<number>('contextSize', 4096),
+    completionContextSize: config.get<number>('completionContextSize', 2048),
     idleUnloadMinutes: config.get<number>('idleUnloadMinutes', 15),
     transport: config.get<string>('transport', 'process'),
   };

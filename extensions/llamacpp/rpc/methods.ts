@@ -36,6 +36,8 @@ export const methods = {
       contextSize: finite,
       /** Layers on the GPU; absent: as many as fit. */
       gpuLayers: v.optional(finite),
+      /** Context length of the inline completion's own context; absent: the chat's. Capped at the model's training context. */
+      completionContextSize: v.optional(finite),
       /**
        * Where chat KV cache states of threads evicted from the sequence pool are saved (a folder
        * for this model under the models folder's cache); absent: they are not saved.
@@ -87,8 +89,26 @@ export const methods = {
     result: v.object({ tokens: finite }),
   },
   complete: {
-    args: v.object({ modelId: v.string(), prefix: v.string(), suffix: v.string(), sampling }),
-    result: v.object({ text: v.string(), finishReason, tokens: finite, infill: v.boolean() }),
+    args: v.object({
+      modelId: v.string(),
+      prefix: v.string(),
+      suffix: v.string(),
+      /** Context from other files, placed before the prefix. */
+      extra: v.optional(v.string()),
+      sampling,
+      /** Generation stops this long after its first token and returns what is ready. */
+      timeLimitMs: v.optional(finite),
+    }),
+    chunk: v.object({ text: v.string() }),
+    result: v.object({
+      text: v.string(),
+      finishReason,
+      tokens: finite,
+      infill: v.boolean(),
+      promptTokens: finite,
+      /** Prompt tokens found already evaluated in the KV cache (not evaluated again). */
+      cachedPromptTokens: finite,
+    }),
   },
   countTokens: {
     args: v.object({ modelId: v.string(), text: v.string() }),

@@ -1,12 +1,18 @@
 import { stat } from 'node:fs/promises';
 import { InsufficientMemoryError, LlamaCompletion } from 'node-llama-cpp';
-import type { GgufInsights, Llama, LlamaContext, LlamaModel } from 'node-llama-cpp';
+import type { GgufInsights, Llama, LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
 import type { ArgsOf, ResultOf } from '../rpc/methods';
 import { WorkerError } from '../rpc/server';
 import { ChatPool } from './chat-pool';
 import { assertFits, chatPoolSize, inspectModelFile, resolveGpuLayers } from './model-file';
 import { Mutex } from './mutex';
 import { SavedStates } from './saved-states';
+
+interface CompletionParts {
+  context: LlamaContext;
+  sequence: LlamaContextSequence;
+  completion: LlamaCompletion;
+}
 
 /** Saved chat states per model when the load request sets no cap. */
 const DEFAULT_STATE_BYTES_LIMIT = 2 * 1024 ** 3;
@@ -19,7 +25,7 @@ const DEFAULT_STATE_BYTES_LIMIT = 2 * 1024 ** 3;
 export class LoadedModel {
   readonly chatLock = new Mutex();
   readonly completionLock = new Mutex();
-  private completionParts: Promise<{ context: LlamaContext; completion: LlamaCompletion }> | undefined;
+  private completionParts: Promise<CompletionParts> | undefined;
 
   private constructor(
     readonly id: string,
@@ -78,20 +84,26 @@ export class LoadedModel {
     }
   }
 
-  /** Whether a load request asks for exactly this model: same file, context size and GPU layers. */
+  /** Whether a load request asks for exactly this model: same file, context sizes and GPU layers. */
   loadedWith(args: ArgsOf<'load'>): boolean {
-    return args.filePath === this.request.filePath && args.contextSize === this.request.contextSize && args.gpuLayers === this.request.gpuLayers;
+    return (
+      args.filePath === this.request.filePath &&
+      args.contextSize === this.request.contextSize &&
+      args.completionContextSize === this.request.completionContextSize &&
+      args.gpuLayers === this.request.gpuLayers
+    );
   }
 
-  completion(): Promise<LlamaCompletion> {
+  completion(): Promise<CompletionParts> {
     this.completionParts ??= (async () => {
-      const contextSize = this.info.contextSize;
+      const contextSize = Math.max(1, Math.min(this.request.completionContextSize ?? this.info.contextSize, this.info.trainContextSize));
       await assertFits(this.model.llama, this.insights, { modelId: this.id, contextSize, gpuLayers: this.model.gpuLayers, includeModel: false });
       const context = await createContext(this.model, this.id, contextSize);
-      return { context, completion: new LlamaCompletion({ contextSequence: context.getSequence() }) };
+      const sequence = context.getSequence();
+      return { context, sequence, completion: new LlamaCompletion({ contextSequence: sequence }) };
     })();
     this.completionParts.catch(() => (this.completionParts = undefined));
-    return this.completionParts.then((parts) => parts.completion);
+    return this.completionParts;
   }
 
   async dispose(): Promise<void> {

@@ -41,7 +41,7 @@ describe('LlamaCppExtension', () => {
   it('says where the worker bundle was expected when it is missing', async () => {
     const engine = new LlamaCppEngine({
       resolveModel: async () => testModel(CHAT_FIM_MODEL),
-      settings: () => ({ threads: 1, gpu: 'off', contextSize: 512, idleUnloadMinutes: 0, transport: 'process' }),
+      settings: () => ({ threads: 1, gpu: 'off', contextSize: 512, completionContextSize: 512, idleUnloadMinutes: 0, transport: 'process' }),
     });
     await expect(engine.load(CHAT_FIM_MODEL)).rejects.toThrow(/The llama\.cpp worker is missing at .*llamacpp-worker\.mjs\. Rebuild the extension/);
   });

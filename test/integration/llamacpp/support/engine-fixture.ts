@@ -64,7 +64,15 @@ export async function createEngine(
   for (const name of names) bus.on(name, (payload: CoreEvents[typeof name]) => void events.push({ name, payload }));
   const models = new Map<string, ResolvedModel>();
   for (const id of [CHAT_FIM_MODEL, PLAIN_MODEL, CRASHING_MODEL]) models.set(id, testModel(id));
-  const settings: LlamaCppSettings = { threads: 1, gpu: 'off', contextSize: 512, idleUnloadMinutes: 0, transport: 'process', ...overrides };
+  const settings: LlamaCppSettings = {
+    threads: 1,
+    gpu: 'off',
+    contextSize: 512,
+    completionContextSize: 512,
+    idleUnloadMinutes: 0,
+    transport: 'process',
+    ...overrides,
+  };
   const engine = new LlamaCppEngine({
     resolveModel: async (id) => models.get(id),
     listModels: async () => [...models.values()].map((resolved) => resolved.model),

@@ -85,7 +85,7 @@ describe('the inline completion provider', () => {
     expect(await ask(new CancellationTokenSource().token, invoked)).toHaveLength(1);
   });
 
-  it('stops the generation when the next keystroke cancels the request', async () => {
+  it('keeps the generation a keystroke interrupts when the next request extends its prefix, and shows its text', async () => {
     fixture.engine.completion = 'a + b;';
     const gate = fixture.engine.hold();
     const source = new CancellationTokenSource();
@@ -93,10 +93,44 @@ describe('the inline completion provider', () => {
     await expect.poll(() => fixture.engine.completeRequests.length).toBe(1);
     source.cancel();
     expect(await pending).toBeUndefined();
+    const again = ask();
     gate.release(Infinity);
+    expect((await again)?.[0]!.insertText).toBe('a + b;');
+    expect(fixture.engine.completeRequests).toHaveLength(1);
     expect(fixture.logger.messages('warn')).toEqual([]);
-    fixture.engine.hold().release(Infinity);
-    expect(await ask()).toHaveLength(1);
+  });
+
+  it('stops the generation when the next request is somewhere else', async () => {
+    fixture.engine.completion = 'a + b;';
+    const gate = fixture.engine.hold();
+    const source = new CancellationTokenSource();
+    const pending = ask(source.token);
+    await expect.poll(() => fixture.engine.completeRequests.length).toBe(1);
+    source.cancel();
+    expect(await pending).toBeUndefined();
+    const elsewhere = provider.provideInlineCompletionItems(
+      document(),
+      new vscode.Position(0, 36),
+      automatic,
+      new CancellationTokenSource().token as vscode.CancellationToken,
+    );
+    gate.release(Infinity);
+    await elsewhere;
     expect(fixture.engine.completeRequests).toHaveLength(2);
+    expect(fixture.logger.messages('warn')).toEqual([]);
+  });
+
+  it('asks nothing while typing with code right of the cursor, but does when asked on purpose', async () => {
+    fixture.engine.completion = 'a';
+    const midLine = openDocument('/w/mid.ts', 'const total = compute(values, factor);') as unknown as vscode.TextDocument;
+    const position = new vscode.Position(0, 14);
+    expect(
+      await provider.provideInlineCompletionItems(midLine, position, automatic, new CancellationTokenSource().token as vscode.CancellationToken),
+    ).toBeUndefined();
+    expect(fixture.engine.completeRequests).toEqual([]);
+    const invoked = { triggerKind: InlineCompletionTriggerKind.Invoke, selectedCompletionInfo: undefined } as vscode.InlineCompletionContext;
+    await provider.provideInlineCompletionItems(midLine, position, invoked, new CancellationTokenSource().token as vscode.CancellationToken);
+    expect(fixture.engine.completeRequests).toHaveLength(1);
+    expect(fixture.engine.completeRequests[0]!.stop).toEqual(['\n']);
   });
 });

@@ -2,3 +2,5 @@ export * from './context';
 export * from './postprocess';
 export * from './cache';
 export * from './inline-completion';
+export * from './suggestions';
+export * from './typing-pause';

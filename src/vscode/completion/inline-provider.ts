@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
-import type { InlineCompletionService } from '@jan/core';
+import { InlineSuggestions } from '@jan/core';
+import type { CompletionDocument, InlineCompletionService } from '@jan/core';
 
 interface CompletionSettings {
   enabled: boolean;
   debounceMs: number;
   maxTokens: number;
+  timeLimitMs: number;
 }
 
 function readSettings(): CompletionSettings {
@@ -13,32 +15,25 @@ function readSettings(): CompletionSettings {
     enabled: config.get<boolean>('enabled', true),
     debounceMs: Math.max(0, config.get<number>('debounceMs', 200)),
     maxTokens: Math.max(1, config.get<number>('maxTokens', 96)),
+    timeLimitMs: Math.max(50, config.get<number>('timeLimitMs', 500)),
   };
 }
 
-/** Resolves after `ms`, or early with false when the user typed on (the token was cancelled). */
-function settle(ms: number, token: vscode.CancellationToken): Promise<boolean> {
-  if (ms === 0) return Promise.resolve(!token.isCancellationRequested);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      subscription.dispose();
-      resolve(!token.isCancellationRequested);
-    }, ms);
-    const subscription = token.onCancellationRequested(() => {
-      clearTimeout(timer);
-      subscription.dispose();
-      resolve(false);
-    });
-  });
+function completionDocument(document: vscode.TextDocument): CompletionDocument {
+  return { lineCount: document.lineCount, languageId: document.languageId, lineText: (line) => document.lineAt(line).text };
 }
 
 /**
- * Ghost text from the completion model (src/core/completion/inline-completion.ts does the work):
- * a cached suggestion at once, otherwise after a pause in typing; the next keystroke cancels
- * the request and the engine stops generating.
+ * Ghost text from the completion model. The work is in the core: the prompt, cache and model call
+ * in src/core/completion/inline-completion.ts, the pause, skips and reuse while typing in
+ * src/core/completion/suggestions.ts. This turns the editor's request and cancellation into a call.
  */
 export class JanInlineCompletionProvider implements vscode.InlineCompletionItemProvider {
-  constructor(private readonly completion: InlineCompletionService) {}
+  readonly suggestions: InlineSuggestions;
+
+  constructor(completion: InlineCompletionService) {
+    this.suggestions = new InlineSuggestions(completion);
+  }
 
   async provideInlineCompletionItems(
     document: vscode.TextDocument,
@@ -48,20 +43,18 @@ export class JanInlineCompletionProvider implements vscode.InlineCompletionItemP
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
     const settings = readSettings();
     if (!settings.enabled) return undefined;
-    const request = await this.completion.request(
-      { lineCount: document.lineCount, languageId: document.languageId, lineText: (line) => document.lineAt(line).text },
-      position.line,
-      position.character,
-    );
-    if (!request || token.isCancellationRequested) return undefined;
-    if (request.cached !== undefined) return [item(request.cached, position)];
-
-    const automatic = context.triggerKind === vscode.InlineCompletionTriggerKind.Automatic;
-    if (automatic && !(await settle(settings.debounceMs, token))) return undefined;
     const controller = new AbortController();
     const subscription = token.onCancellationRequested(() => controller.abort());
+    if (token.isCancellationRequested) controller.abort();
     try {
-      const text = await this.completion.complete(request, settings.maxTokens, controller.signal);
+      const automatic = context.triggerKind === vscode.InlineCompletionTriggerKind.Automatic;
+      const text = await this.suggestions.suggest(
+        completionDocument(document),
+        position.line,
+        position.character,
+        { ...settings, automatic },
+        controller.signal,
+      );
       return text === undefined || token.isCancellationRequested ? undefined : [item(text, position)];
     } finally {
       subscription.dispose();
@@ -74,8 +67,9 @@ function item(text: string, position: vscode.Position): vscode.InlineCompletionI
 }
 
 export function registerInlineCompletion(completion: InlineCompletionService): vscode.Disposable {
+  const provider = new JanInlineCompletionProvider(completion);
   return vscode.Disposable.from(
-    vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, new JanInlineCompletionProvider(completion)),
+    vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider),
     vscode.commands.registerCommand('jan.toggleInlineCompletion', async () => {
       const config = vscode.workspace.getConfiguration('jan.inlineCompletion');
       const enabled = !config.get<boolean>('enabled', true);
@@ -83,7 +77,9 @@ export function registerInlineCompletion(completion: InlineCompletionService): v
       vscode.window.setStatusBarMessage(`Jan inline completion ${enabled ? 'on' : 'off'}`, 3000);
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('jan.completionModel')) completion.clearCache();
+      if (!event.affectsConfiguration('jan.completionModel')) return;
+      provider.suggestions.cancel();
+      completion.clearCache();
     }),
   );
 }

@@ -1,7 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as vscode from 'vscode';
 import { registerInlineCompletion, type JanInlineCompletionProvider } from '../../src/vscode/completion/inline-provider';
-import { CancellationTokenSource, InlineCompletionTriggerKind, openDocument, registered, resetStandIn, setSetting, ui } from '../support/vscode-stand-in';
+import {
+  CancellationTokenSource,
+  InlineCompletionTriggerKind,
+  openDocument,
+  registered,
+  resetStandIn,
+  setSetting,
+  textDocumentChanged,
+  ui,
+  window,
+} from '../support/vscode-stand-in';
 import { adapterRuntime } from './support/adapter-runtime';
 
 let fixture: Awaited<ReturnType<typeof adapterRuntime>>;
@@ -132,5 +142,37 @@ describe('the inline completion provider', () => {
     await provider.provideInlineCompletionItems(midLine, position, invoked, new CancellationTokenSource().token as vscode.CancellationToken);
     expect(fixture.engine.completeRequests).toHaveLength(1);
     expect(fixture.engine.completeRequests[0]!.stop).toEqual(['\n']);
+  });
+
+  it('puts code around recent edits in other files before the prefix, oldest first, unless turned off', async () => {
+    fixture.engine.completion = 'a + b;';
+    const other = openDocument('/w/math.ts', 'export const PI = 3.14;\nexport function square(x: number) {\n  return x * x;\n}');
+    const third = openDocument('/w/units.ts', 'export const METRE = 1;');
+    for (const edited of [other, third, other])
+      textDocumentChanged.fire({ document: edited, contentChanges: [{ range: new vscode.Range(new vscode.Position(0, 0), new vscode.Position(0, 0)) }] });
+    textDocumentChanged.fire({ document: document(), contentChanges: [{ range: new vscode.Range(at, at) }] });
+    await ask();
+    expect(fixture.engine.completeRequests[0]!.extra).toBe(
+      '// math.ts\nexport const PI = 3.14;\nexport function square(x: number) {\n  return x * x;\n}\n\n// units.ts\nexport const METRE = 1;\n',
+    );
+    setSetting('jan.inlineCompletion.otherFilesContext', false);
+    fixture.runtime.inlineCompletion.clearCache();
+    await ask();
+    expect(fixture.engine.completeRequests[1]!.extra).toBeUndefined();
+  });
+
+  it('prepares the next suggestion after one is accepted, so it shows without asking again', async () => {
+    fixture.engine.completions = ['a + b;', ' // sum'];
+    const items = await ask();
+    expect(items?.[0]!.command).toMatchObject({ command: 'jan.inlineCompletion.accepted' });
+    // The editor inserts the suggestion, moves the cursor after it and runs the item's command.
+    const edited = openDocument('/w/add.ts', 'function add(a: number, b: number) {\n  return a + b;\n}') as unknown as vscode.TextDocument;
+    const after = new vscode.Position(1, 15);
+    window.activeTextEditor = { document: edited as never, selection: new vscode.Selection(after, after) };
+    await vscode.commands.executeCommand('jan.inlineCompletion.accepted');
+    expect(fixture.engine.completeRequests).toHaveLength(2);
+    const next = await provider.provideInlineCompletionItems(edited, after, automatic, new CancellationTokenSource().token as vscode.CancellationToken);
+    expect(next?.[0]!.insertText).toBe(' // sum');
+    expect(fixture.engine.completeRequests).toHaveLength(2);
   });
 });

@@ -4,3 +4,4 @@ export * from './cache';
 export * from './inline-completion';
 export * from './suggestions';
 export * from './typing-pause';
+export * from './context-chunks';

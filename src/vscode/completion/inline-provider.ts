@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { InlineSuggestions } from '@jan/core';
+import { ContextChunks, InlineSuggestions } from '@jan/core';
 import type { CompletionDocument, InlineCompletionService } from '@jan/core';
 
 interface CompletionSettings {
@@ -7,7 +7,13 @@ interface CompletionSettings {
   debounceMs: number;
   maxTokens: number;
   timeLimitMs: number;
+  otherFilesContext: boolean;
 }
+
+/** Runs after a suggestion is accepted: the next one is prepared in the background (llama.vscode's speculative suggestion). */
+const ACCEPTED_COMMAND = 'jan.inlineCompletion.accepted';
+/** Languages whose line comments start with `#` (the others get `//` above a chunk of another file). */
+const HASH_COMMENTS = new Set(['python', 'shellscript', 'ruby', 'perl', 'r', 'yaml', 'toml', 'dockerfile', 'makefile', 'powershell', 'elixir', 'julia']);
 
 function readSettings(): CompletionSettings {
   const config = vscode.workspace.getConfiguration('jan.inlineCompletion');
@@ -16,6 +22,7 @@ function readSettings(): CompletionSettings {
     debounceMs: Math.max(0, config.get<number>('debounceMs', 200)),
     maxTokens: Math.max(1, config.get<number>('maxTokens', 96)),
     timeLimitMs: Math.max(50, config.get<number>('timeLimitMs', 500)),
+    otherFilesContext: config.get<boolean>('otherFilesContext', true),
   };
 }
 
@@ -30,9 +37,32 @@ function completionDocument(document: vscode.TextDocument): CompletionDocument {
  */
 export class JanInlineCompletionProvider implements vscode.InlineCompletionItemProvider {
   readonly suggestions: InlineSuggestions;
+  /** Code around recent edits and opened editors in other files. */
+  readonly chunks = new ContextChunks();
 
   constructor(completion: InlineCompletionService) {
     this.suggestions = new InlineSuggestions(completion);
+  }
+
+  /** Takes the code around `line` into the chunks of other files' context. */
+  remember(document: vscode.TextDocument, line: number): void {
+    if (document.uri.scheme !== 'file' && document.uri.scheme !== 'untitled') return;
+    this.chunks.add(vscode.workspace.asRelativePath(document.uri), completionDocument(document), line);
+  }
+
+  /** After an accepted suggestion: the next one, at the cursor, into the cache. */
+  async prepareNext(): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    const settings = readSettings();
+    if (!editor || !settings.enabled) return;
+    const { document, selection } = editor;
+    const position = selection.active;
+    await this.suggestions.prefetch(completionDocument(document), position.line, position.character, { ...settings, extra: this.extraFor(document, settings) });
+  }
+
+  private extraFor(document: vscode.TextDocument, settings: CompletionSettings): string | undefined {
+    if (!settings.otherFilesContext) return undefined;
+    return this.chunks.text(vscode.workspace.asRelativePath(document.uri), HASH_COMMENTS.has(document.languageId) ? '#' : '//');
   }
 
   async provideInlineCompletionItems(
@@ -52,7 +82,7 @@ export class JanInlineCompletionProvider implements vscode.InlineCompletionItemP
         completionDocument(document),
         position.line,
         position.character,
-        { ...settings, automatic },
+        { ...settings, automatic, extra: this.extraFor(document, settings) },
         controller.signal,
       );
       return text === undefined || token.isCancellationRequested ? undefined : [item(text, position)];
@@ -63,7 +93,9 @@ export class JanInlineCompletionProvider implements vscode.InlineCompletionItemP
 }
 
 function item(text: string, position: vscode.Position): vscode.InlineCompletionItem {
-  return new vscode.InlineCompletionItem(text, new vscode.Range(position, position));
+  const suggestion = new vscode.InlineCompletionItem(text, new vscode.Range(position, position));
+  suggestion.command = { command: ACCEPTED_COMMAND, title: 'Prepare the next suggestion' };
+  return suggestion;
 }
 
 export function registerInlineCompletion(completion: InlineCompletionService): vscode.Disposable {
@@ -75,6 +107,14 @@ export function registerInlineCompletion(completion: InlineCompletionService): v
       const enabled = !config.get<boolean>('enabled', true);
       await config.update('enabled', enabled, vscode.ConfigurationTarget.Global);
       vscode.window.setStatusBarMessage(`Jan inline completion ${enabled ? 'on' : 'off'}`, 3000);
+    }),
+    vscode.commands.registerCommand(ACCEPTED_COMMAND, () => provider.prepareNext()),
+    vscode.workspace.onDidChangeTextDocument((event) => {
+      const change = event.contentChanges[0];
+      if (change) provider.remember(event.document, change.range.start.line);
+    }),
+    vscode.window.onDidChangeActiveTextEditor((editor) => {
+      if (editor) provider.remember(editor.document, editor.selection.active.line);
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration('jan.completionModel')) return;

@@ -18,7 +18,14 @@ describe('LlamaCppExtension', () => {
       workerPath: await workerPath(),
     });
     expect(extension.type()).toBe(ExtensionType.Engine);
-    expect(extension.engineSettings()).toEqual({ threads: 0, gpu: 'auto', contextSize: 4096, idleUnloadMinutes: 15, transport: 'process' });
+    expect(extension.engineSettings()).toEqual({
+      threads: 0,
+      gpu: 'auto',
+      contextSize: 4096,
+      completionContextSize: 2048,
+      idleUnloadMinutes: 15,
+      transport: 'process',
+    });
     extension.updateSettings({ threads: 1, gpu: 'off', contextSize: 256, transport: 'nonsense' });
     expect(extension.engineSettings()).toMatchObject({ threads: 1, gpu: 'off', contextSize: 256, transport: 'process' });
 

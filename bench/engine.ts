@@ -11,12 +11,19 @@
  *   OpenAI-compatible server on 127.0.0.1 read directly with the `openai` client, same run,
  *   alternating pairs (goal ≥ 0.97); the server's tokens come from the engine above
  * - remote_ttft_added_ms: median extra time to first token of the remote engine over the client
+ * - switch_eval_ratio: prompt tokens evaluated on the first turn after switching between two
+ *   threads of 8 turns ÷ tokens of that new turn (goal ≤ 1.5: the KV sequence pool keeps both);
+ *   switch_ttft_ratio: time to first token after a switch ÷ staying in the thread (goal ≤ 1.3)
+ * - overflow_eval_ratio: median prompt tokens evaluated per turn over 15 turns of a thread past
+ *   its context window (fitted by the core's buildChatRequest, as a chat turn is) ÷ tokens of a
+ *   turn (goal ≤ 3: old turns are dropped in one step, so the next turns share a stable prefix)
  */
 import * as os from 'node:os';
 import { getLlama, LlamaChat } from 'node-llama-cpp';
 import type { ChatHistoryItem } from 'node-llama-cpp';
 import OpenAI from 'openai';
-import type { ChatCompletionChunk, ChatMessage, InferenceEngine, Model } from '@jan/core';
+import { buildChatRequest, textContent } from '@jan/core';
+import type { ChatCompletionChunk, ChatMessage, InferenceEngine, Model, Thread, ThreadMessage } from '@jan/core';
 import { LlamaCppEngine } from '../extensions/llamacpp/engine';
 import { RemoteEngine, parseDefinition } from '../extensions/remote';
 import { bundleEntry } from '../test/support/bundle-entry';
@@ -35,6 +42,10 @@ const REMOTE_ROUNDS = 9;
 const TURNS = 10;
 const TURN_MAX_TOKENS = 24;
 const SYSTEM = 'You are a storyteller. You tell short stories for children.';
+const SWITCH_TURNS = 8;
+const SWITCH_ROUNDS = 6;
+const OVERFLOW_TURNS = 15;
+const OVERFLOW_QUESTION = 'Once upon a time there was a little girl named Lily who loved to play in the park with her dog. ';
 
 interface Turn {
   ttftMs: number;
@@ -144,7 +155,7 @@ async function main(): Promise<void> {
   };
   const engine = new LlamaCppEngine({
     resolveModel: async (id) => (id === MODEL_ID ? { model, filePath: MODEL_FILE } : undefined),
-    settings: () => ({ threads: THREADS, gpu: 'off', contextSize: CONTEXT, idleUnloadMinutes: 0, transport: 'process' }),
+    settings: () => ({ threads: THREADS, gpu: 'off', contextSize: CONTEXT, completionContextSize: CONTEXT, idleUnloadMinutes: 0, transport: 'process' }),
     workerPath: await bundleEntry('extensions/llamacpp/worker/main.ts', 'llamacpp-worker', root),
   });
   await engine.load(MODEL_ID);
@@ -260,6 +271,80 @@ async function main(): Promise<void> {
     }
   }
 
+  // Two threads of 8 turns; then send alternately: the first turn after a switch, then one more in the same thread.
+  const threads = [0, 1].map((index) => ({ key: `switch-${index}`, messages: [{ role: 'system', content: SYSTEM }] as ChatMessage[], lastPrompt: 0 }));
+  const sendInThread = async (thread: (typeof threads)[0], turn: number) => {
+    thread.messages.push({ role: 'user', content: `Thread ${thread.key}, turn ${turn}: what did the dog find?` });
+    const result = await viaEngine(thread.messages, TURN_MAX_TOKENS, thread.key);
+    thread.messages.push({ role: 'assistant', content: result.text });
+    const prompt = result.promptTokens ?? 0;
+    const newTurn = prompt - thread.lastPrompt;
+    thread.lastPrompt = prompt;
+    return { ttftMs: result.ttftMs, evaluated: prompt - (result.cachedTokens ?? 0), newTurn };
+  };
+  for (const thread of threads) for (let turn = 0; turn < SWITCH_TURNS; turn++) await sendInThread(thread, turn);
+  const switchRatios: number[] = [];
+  const switchTtft: number[] = [];
+  const stayTtft: number[] = [];
+  for (let round = 0; round < SWITCH_ROUNDS; round++) {
+    const thread = threads[round % 2]!;
+    const switched = await sendInThread(thread, SWITCH_TURNS + round * 2);
+    const stayed = await sendInThread(thread, SWITCH_TURNS + round * 2 + 1);
+    switchRatios.push(switched.evaluated / switched.newTurn);
+    switchTtft.push(switched.ttftMs);
+    stayTtft.push(stayed.ttftMs);
+  }
+
+  // One thread grown past its context window, each turn fitted by the core as a chat turn is.
+  const overflowThread: Thread = {
+    id: 'overflow',
+    object: 'thread',
+    title: 'overflow',
+    created: 0,
+    updated: 0,
+    assistants: [
+      {
+        assistant_id: 'jan',
+        assistant_name: 'Jan',
+        instructions: SYSTEM,
+        model: { id: MODEL_ID, engine: 'llamacpp', settings: {}, parameters: { max_tokens: TURN_MAX_TOKENS, temperature: 0 } },
+      },
+    ],
+  };
+  const overflowHistory: ThreadMessage[] = [];
+  const stored = (role: 'user' | 'assistant', text: string): ThreadMessage => {
+    const index = overflowHistory.length;
+    return {
+      id: `m${index}`,
+      object: 'thread.message',
+      thread_id: 'overflow',
+      role,
+      content: textContent(text),
+      status: 'ready',
+      created: index,
+      updated: index,
+    };
+  };
+  const tokenCache = new Map<string, number>();
+  const overflowEvaluated: number[] = [];
+  const turnTokens: number[] = [];
+  let previousPrompt = 0;
+  let overflowTurns = 0;
+  for (let turn = 0; overflowTurns < OVERFLOW_TURNS; turn++) {
+    if (turn > 400) throw new Error('the overflow thread never outgrew the context');
+    overflowHistory.push(stored('user', `Part ${turn}. ${OVERFLOW_QUESTION.repeat(3)}What happened next?`));
+    const built = await buildChatRequest({ thread: overflowThread, history: overflowHistory, model: { id: MODEL_ID, engine: 'llamacpp' }, engine, tokenCache });
+    const result = await viaEngine(built.request.messages, TURN_MAX_TOKENS, 'overflow');
+    overflowHistory.push(stored('assistant', result.text || 'The end.'));
+    const prompt = result.promptTokens ?? 0;
+    if (built.droppedMessages > 0) {
+      overflowTurns++;
+      overflowEvaluated.push(prompt - (result.cachedTokens ?? 0));
+    } else if (previousPrompt > 0) turnTokens.push(prompt - previousPrompt);
+    previousPrompt = prompt;
+  }
+  const overflowTurnTokens = median(turnTokens);
+
   const remote = await measureRemote(engine, storyRequest);
 
   await engine.dispose();
@@ -290,6 +375,13 @@ async function main(): Promise<void> {
       turn10_cached_tokens: turn10Cached,
       conversations: CONVERSATIONS,
       ...remote,
+      switch_eval_ratio: round(median(switchRatios)),
+      switch_ttft_ratio: round(median(switchTtft) / median(stayTtft)),
+      switch_ttft_ms: round(median(switchTtft), 2),
+      stay_ttft_ms: round(median(stayTtft), 2),
+      overflow_eval_ratio: round(median(overflowEvaluated) / overflowTurnTokens),
+      overflow_evaluated_tokens_median: median(overflowEvaluated),
+      overflow_turn_tokens: overflowTurnTokens,
     }),
   );
 }

@@ -5,7 +5,16 @@ import type { ModelExtension } from './extension-types';
 import { errorMessage } from './logger';
 import type { Logger } from './logger';
 import { DEFAULT_ENGINE, isSpecificModel, type ModelChoice, type ModelPurpose } from './model-choice';
-import type { ChatCompletionChunk, ChatCompletionRequest, CompletionRequest, CompletionResult, EmbeddingResult, Model, ModelSettings } from './types';
+import type {
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  CompletionOptions,
+  CompletionRequest,
+  CompletionResult,
+  EmbeddingResult,
+  Model,
+  ModelSettings,
+} from './types';
 
 /** An engine that lists its models (a remote server) must not hold up a model picker. */
 const ENGINE_LIST_TIMEOUT_MS = 3000;
@@ -92,9 +101,9 @@ export class InferenceService {
     yield* engine.chat({ ...request, model: choice.id }, signal);
   }
 
-  async complete(choice: ModelChoice, request: Omit<CompletionRequest, 'model'>, signal?: AbortSignal): Promise<CompletionResult> {
+  async complete(choice: ModelChoice, request: Omit<CompletionRequest, 'model'>, signal?: AbortSignal, options?: CompletionOptions): Promise<CompletionResult> {
     const engine = await this.prepare(choice, undefined, signal);
-    return engine.complete({ ...request, model: choice.id }, signal);
+    return engine.complete({ ...request, model: choice.id }, signal, options);
   }
 
   async embed(choice: ModelChoice, input: string[], signal?: AbortSignal): Promise<EmbeddingResult> {

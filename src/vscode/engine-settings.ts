@@ -14,12 +14,13 @@ export interface EngineSettingsInput {
   threads: unknown;
   gpu: unknown;
   contextSize: unknown;
+  completionContextSize: unknown;
   idleUnloadMinutes: unknown;
   transport: unknown;
 }
 
 export interface BoundedEngineSettings {
-  values: { threads: number; gpu: string; contextSize: number; idleUnloadMinutes: number; transport: string };
+  values: { threads: number; gpu: string; contextSize: number; completionContextSize: number; idleUnloadMinutes: number; transport: string };
   warnings: string[];
 }
 
@@ -39,11 +40,13 @@ export function boundEngineSettings(input: EngineSettingsInput, logicalCores: nu
   else threads = Math.floor(input.threads);
 
   const { min, max } = ENGINE_LIMITS.contextSize;
-  let contextSize = 4096;
-  if (typeof input.contextSize !== 'number' || Number.isNaN(input.contextSize)) warn('contextSize', input.contextSize, contextSize, 'the default');
-  else if (input.contextSize < min) warn('contextSize', input.contextSize, (contextSize = min), 'the smallest context');
-  else if (input.contextSize > max) warn('contextSize', input.contextSize, (contextSize = max), 'the largest context Jan allocates');
-  else contextSize = Math.floor(input.contextSize);
+  const context = (key: 'contextSize' | 'completionContextSize', fallback: number): number => {
+    const value = input[key];
+    if (typeof value !== 'number' || Number.isNaN(value)) return (warn(key, value, fallback, 'the default'), fallback);
+    if (value < min) return (warn(key, value, min, 'the smallest context'), min);
+    if (value > max) return (warn(key, value, max, 'the largest context Jan allocates'), max);
+    return Math.floor(value);
+  };
 
   const pick = (key: 'gpu' | 'transport', allowed: readonly string[]): string => {
     const value = input[key];
@@ -56,7 +59,8 @@ export function boundEngineSettings(input: EngineSettingsInput, logicalCores: nu
     values: {
       threads,
       gpu: pick('gpu', ['auto', 'off']),
-      contextSize,
+      contextSize: context('contextSize', 4096),
+      completionContextSize: context('completionContextSize', 2048),
       idleUnloadMinutes: typeof idle === 'number' && Number.isFinite(idle) && idle >= 0 ? idle : 15,
       transport: pick('transport', ['process', 'thread']),
     },

@@ -17,6 +17,7 @@ export function engineSettingValues(): Record<string, string | number> {
       threads: config.get<unknown>('threads', 0),
       gpu: config.get<unknown>('gpu', 'auto'),
       contextSize: config.get<unknown>('contextSize', 4096),
+      completionContextSize: config.get<unknown>('completionContextSize', 2048),
       idleUnloadMinutes: config.get<unknown>('idleUnloadMinutes', 15),
       transport: config.get<unknown>('transport', 'process'),
     },

@@ -15,6 +15,7 @@ const ACTIVITY: Record<Method, string> = {
   complete: 'completing code',
   embed: 'making embeddings',
   countTokens: 'counting tokens',
+  countChatTokens: 'counting tokens',
 };
 
 export interface CallOptions<M extends Method> {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { boundEngineSettings, ENGINE_LIMITS } from '../../../src/vscode/engine-settings';
 
-const defaults = { threads: 0, gpu: 'auto', contextSize: 4096, idleUnloadMinutes: 15, transport: 'process' };
+const defaults = { threads: 0, gpu: 'auto', contextSize: 4096, completionContextSize: 2048, idleUnloadMinutes: 15, transport: 'process' };
 
 describe('engine settings a workspace can set', () => {
   it('passes sane values through without a warning', () => {
@@ -29,6 +29,14 @@ describe('engine settings a workspace can set', () => {
     expect(boundEngineSettings({ ...defaults, contextSize: 3 }, 8).values.contextSize).toBe(ENGINE_LIMITS.contextSize.min);
     expect(boundEngineSettings({ ...defaults, contextSize: 5000.7 }, 8).values.contextSize).toBe(5000);
     expect(boundEngineSettings({ ...defaults, contextSize: Number.POSITIVE_INFINITY }, 8).values.contextSize).toBe(ENGINE_LIMITS.contextSize.max);
+  });
+
+  it('clamps the completion context size the same way', () => {
+    expect(boundEngineSettings({ ...defaults, completionContextSize: 1e9 }, 8)).toMatchObject({
+      values: { completionContextSize: ENGINE_LIMITS.contextSize.max, contextSize: 4096 },
+      warnings: [expect.stringMatching(/jan\.engine\.completionContextSize is 1000000000.*using 131072/)],
+    });
+    expect(boundEngineSettings({ ...defaults, completionContextSize: 'big' }, 8).values.completionContextSize).toBe(2048);
   });
 
   it('accepts only the known transports and GPU modes', () => {

@@ -12,7 +12,7 @@ import { readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { ensureFreeSpace, type FreeSpaceReader } from './disk-space';
 import { runDownloadChild, type DownloadProgress } from './download-child';
-import { lockDownload } from './download-lock';
+import { isDownloadLocked, lockDownload } from './download-lock';
 import { checkDownloadUri, checkSha256, hfFileName, redactUrl, stagingKey } from './download-source';
 import { DownloadCancelled, ModelError } from './errors';
 import { readGgufHeader, type GgufSummary } from './gguf-header';
@@ -245,6 +245,9 @@ export async function downloadGguf(context: DownloaderContext, request: Download
 /** Deletes the partial file of an interrupted download of `uri`. */
 export async function discardPartialDownload(context: DownloaderContext, uri: string): Promise<void> {
   const checked = checkDownloadUri(uri);
-  if (context.active.has(stagingKey(checked))) throw new ModelError('BUSY', `${redactUrl(checked)} is being downloaded; cancel it first.`);
-  await removeStaging(stagingFolder(context.store, checked));
+  const staging = stagingFolder(context.store, checked);
+  if (context.active.has(stagingKey(checked)) || (await isDownloadLocked(staging))) {
+    throw new ModelError('BUSY', `${redactUrl(checked)} is being downloaded (here or in another VS Code window); cancel it first.`);
+  }
+  await removeStaging(staging);
 }

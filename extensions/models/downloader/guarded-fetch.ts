@@ -21,6 +21,8 @@ const MAX_REDIRECTS = 10;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** Bodies read before the go-ahead (the Hugging Face API's JSON) stay small. */
 const BYTES_BEFORE_GO_AHEAD = 16 * 1024 * 1024;
+/** Bytes that must arrive after a retry before the retry budget starts over. */
+const PROGRESS_RESETS_RETRIES = 1024 * 1024;
 
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL', 'EAI_NODATA']);
 const TRANSIENT_CODES = new Set([
@@ -132,7 +134,10 @@ export class FetchGuard {
   private freeSpace: number | undefined;
   private transferStarted = false;
   private attempt = 0;
+  private sinceRetry = 0;
   private failure: DownloadFailure | undefined;
+  /** Requests per method, URL and range: ipull re-sends a request it did not like (a wrong length) up to 150 times. */
+  private readonly sent = new Map<string, number>();
 
   constructor(
     private readonly base: typeof fetch,
@@ -149,6 +154,16 @@ export class FetchGuard {
     const url = requestUrl(input);
     const method = (init.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
     const headers = new Headers(init.headers ?? (input instanceof Request ? input.headers : undefined));
+    const key = `${method} ${url} ${headers.get('range') ?? ''}`;
+    const count = (this.sent.get(key) ?? 0) + 1;
+    this.sent.set(key, count);
+    if (count > this.options.retryDelaysMs.length + 2) {
+      const what = headers.get('range') ? `${headers.get('range')} of ${redactUrl(url)}` : redactUrl(url);
+      throw this.fatal(
+        new DownloadFailure('DOWNLOAD_FAILED', `The download asked ${count - 1} times for ${what} without getting a usable answer; stopped.`),
+        url,
+      );
+    }
     for (;;) {
       if (this.failure) throw this.failure;
       try {
@@ -177,6 +192,7 @@ export class FetchGuard {
     const classified = classify(error, url);
     if (!classified.transient || !this.transferStarted || this.attempt >= this.options.retryDelaysMs.length) throw this.fatal(error, url);
     this.attempt++;
+    this.sinceRetry = 0;
     let left = this.options.retryDelaysMs[this.attempt - 1]!;
     while (left > 0) {
       this.options.onRetry({
@@ -219,6 +235,9 @@ export class FetchGuard {
   /** The response with a body that counts bytes, and resumes from where it stopped when the connection is cut. */
   private wrap(response: Response, finalUrl: string, method: string, headers: Headers, signal?: AbortSignal): Response {
     if (method === 'HEAD' || !response.body) return response;
+    // A server that answered a GET with data on the way: from here on a cut is mid-transfer. (Counting
+    // only bytes read would miss a cut whose queued bytes the stream discarded before they were read.)
+    this.transferStarted = true;
     const range = rangeOf(headers);
     const resumable = response.status === 206 || response.headers.get('accept-ranges') === 'bytes';
     let reader = response.body.getReader();
@@ -231,8 +250,9 @@ export class FetchGuard {
             if (done) return controller.close();
             received += value.byteLength;
             this.bodyBytes += value.byteLength;
-            this.transferStarted = true;
-            this.attempt = 0;
+            // The retry budget is for one outage: it starts over once real progress was made.
+            this.sinceRetry += value.byteLength;
+            if (this.sinceRetry >= PROGRESS_RESETS_RETRIES) this.attempt = 0;
             if (this.bodyBytes > this.maxBodyBytes) {
               throw new DownloadFailure(
                 'INSUFFICIENT_DISK_SPACE',

@@ -226,6 +226,9 @@ describe('model downloads (real child process, real HTTP on 127.0.0.1)', () => {
 
     expect((await failure(fixture.models.downloadModel({ uri }))).code).toBe('BUSY');
     expect((await failure(fixture.models.discardDownload(uri))).code).toBe('BUSY');
+    // Another window (another extension over the same folder) may not delete the partial file either.
+    await waitFor(async () => existsSync(`${path.join(fixture.modelsFolder, '.downloads')}`));
+    expect((await failure(fixture.reopen().discardDownload(uri))).code).toBe('BUSY');
 
     controller.abort();
     expect((await failure(first)).code).toBe('CANCELLED');

@@ -1,20 +1,6 @@
 import * as vscode from 'vscode';
 import type { InlineCompletionService } from '@jan/core';
-
-interface CompletionSettings {
-  enabled: boolean;
-  debounceMs: number;
-  maxTokens: number;
-}
-
-function readSettings(): CompletionSettings {
-  const config = vscode.workspace.getConfiguration('jan.inlineCompletion');
-  return {
-    enabled: config.get<boolean>('enabled', true),
-    debounceMs: Math.max(0, config.get<number>('debounceMs', 200)),
-    maxTokens: Math.max(1, config.get<number>('maxTokens', 96)),
-  };
-}
+import { completionSettingValues } from '../settings';
 
 /** Resolves after `ms`, or early with false when the user typed on (the token was cancelled). */
 function settle(ms: number, token: vscode.CancellationToken): Promise<boolean> {
@@ -46,7 +32,8 @@ export class JanInlineCompletionProvider implements vscode.InlineCompletionItemP
     context: vscode.InlineCompletionContext,
     token: vscode.CancellationToken,
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
-    const settings = readSettings();
+    // Bounded: a workspace may set these (setting-bounds.ts).
+    const settings = completionSettingValues();
     if (!settings.enabled) return undefined;
     const request = await this.completion.request(
       { lineCount: document.lineCount, languageId: document.languageId, lineText: (line) => document.lineAt(line).text },

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { boundEngineSettings, ENGINE_LIMITS } from '../../../src/vscode/engine-settings';
+import { boundCompletionSettings, boundEngineSettings, COMPLETION_LIMITS, ENGINE_LIMITS } from '../../../src/vscode/setting-bounds';
 
 const defaults = { threads: 0, gpu: 'auto', contextSize: 4096, idleUnloadMinutes: 15, transport: 'process' };
 
@@ -37,6 +37,14 @@ describe('engine settings a workspace can set', () => {
     expect(warnings).toHaveLength(2);
   });
 
+  it('bounds the inline completion numbers a workspace can set', () => {
+    expect(boundCompletionSettings({ debounceMs: 200, maxTokens: 96 })).toEqual({ values: { debounceMs: 200, maxTokens: 96 }, warnings: [] });
+    const absurd = boundCompletionSettings({ debounceMs: -5, maxTokens: 1e9 });
+    expect(absurd.values).toEqual({ debounceMs: 0, maxTokens: COMPLETION_LIMITS.maxTokens.max });
+    expect(absurd.warnings).toEqual([expect.stringMatching(/debounceMs is -5/), expect.stringMatching(/maxTokens is 1000000000/)]);
+    expect(boundCompletionSettings({ debounceMs: 'soon', maxTokens: Number.NaN }).values).toEqual({ debounceMs: 200, maxTokens: 96 });
+  });
+
   it('the manifest keeps the transport out of untrusted workspaces and declares the bounds', () => {
     const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as {
       capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } };
@@ -46,5 +54,7 @@ describe('engine settings a workspace can set', () => {
     const properties = manifest.contributes.configuration.properties;
     expect(properties['jan.engine.contextSize']).toMatchObject({ minimum: ENGINE_LIMITS.contextSize.min, maximum: ENGINE_LIMITS.contextSize.max });
     expect(properties['jan.engine.threads']).toMatchObject({ minimum: 0 });
+    expect(properties['jan.inlineCompletion.maxTokens']).toMatchObject({ minimum: 1, maximum: COMPLETION_LIMITS.maxTokens.max });
+    expect(properties['jan.inlineCompletion.debounceMs']).toMatchObject({ minimum: 0, maximum: COMPLETION_LIMITS.debounceMs.max });
   });
 });

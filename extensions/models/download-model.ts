@@ -51,6 +51,8 @@ export interface DownloaderContext {
   cancelGraceMs: number;
   /** Waits before each retry of a transient failure mid-transfer (see downloader/guarded-fetch.ts). */
   retryDelaysMs: readonly number[];
+  /** No answer, or no body bytes, for this long is a failure (retried mid-transfer). */
+  stallTimeoutMs: number;
   logger: Logger;
   /** Staging keys of downloads running in this process. */
   active: Set<string>;
@@ -157,6 +159,7 @@ async function runDownload(
         ...(sha256 ? { sha256 } : {}),
         ...(context.huggingFaceEndpoint ? { huggingFaceEndpoint: context.huggingFaceEndpoint } : {}),
         retryDelaysMs: [...context.retryDelaysMs],
+        stallTimeoutMs: context.stallTimeoutMs,
       },
       beforeDownload: async (resolved) => {
         resumable = resolved.downloadedBytes > 0;

@@ -56,6 +56,13 @@ export class DownloadFailure extends Error {
   }
 }
 
+/** No headers, or no body bytes, for the stall timeout: a silent server or a connection lost without a reset. */
+class StallError extends Error {
+  constructor(url: string, ms: number) {
+    super(`${new URL(url).host} sent nothing for ${Math.round(ms / 1000)} s`);
+  }
+}
+
 class HttpStatusError extends Error {
   constructor(
     readonly status: number,
@@ -92,6 +99,7 @@ function classify(error: unknown, url: string): Classified {
   if (error instanceof DownloadFailure) return { transient: false, code: error.code, message: error.message };
   if (error instanceof ModelError)
     return { transient: false, code: error.code === 'INVALID_SOURCE' ? 'INVALID_SOURCE' : 'DOWNLOAD_FAILED', message: error.message };
+  if (error instanceof StallError) return { transient: true, code: 'DOWNLOAD_FAILED', message: `${error.message}.` };
   if (error instanceof HttpStatusError) {
     const transient = error.status >= 500 || error.status === 408 || error.status === 429;
     return { transient, code: 'DOWNLOAD_FAILED', message: error.message };
@@ -123,6 +131,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export interface FetchGuardOptions {
   /** Waits before each retry of a transient failure mid-transfer; its length is the number of retries. */
   retryDelaysMs: readonly number[];
+  /** No answer, or no body bytes, for this long counts as a failure (transient mid-transfer). */
+  stallTimeoutMs: number;
   onRetry(notice: RetryNotice): void;
   /** The download cannot go on: the child reports this and exits. */
   onFatal(failure: DownloadFailure): void;
@@ -207,13 +217,50 @@ export class FetchGuard {
     }
   }
 
+  /** The response headers, or a StallError when none come within the stall timeout; the caller's signal still governs the body. */
+  private async answer(url: string, init: RequestInit, signal?: AbortSignal): Promise<Response> {
+    const controller = new AbortController();
+    const forward = () => controller.abort(signal?.reason);
+    if (signal?.aborted) forward();
+    signal?.addEventListener('abort', forward, { once: true });
+    let stalled = false;
+    const timer = setTimeout(() => {
+      stalled = true;
+      controller.abort();
+    }, this.options.stallTimeoutMs);
+    try {
+      return await this.base(url, { ...init, signal: controller.signal });
+    } catch (error) {
+      throw stalled ? new StallError(url, this.options.stallTimeoutMs) : error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The next body chunk, or a StallError when none comes within the stall timeout (the stalled read is cancelled). */
+  private async read(reader: ReadableStreamDefaultReader<Uint8Array>, url: string): Promise<ReadableStreamReadResult<Uint8Array>> {
+    let timer: NodeJS.Timeout | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        // Reject before cancelling: the cancel ends the pending read as if the body were complete.
+        reject(new StallError(url, this.options.stallTimeoutMs));
+        void reader.cancel().catch(() => undefined);
+      }, this.options.stallTimeoutMs);
+    });
+    try {
+      return await Promise.race([reader.read(), stalled]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** One request, following redirects by hand so each hop passes the policy first. */
   private async follow(url: string, method: string, headers: Headers, signal?: AbortSignal): Promise<{ response: Response; finalUrl: string }> {
     let current = url;
     let currentMethod = method;
     const hopHeaders = new Headers(headers);
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      const response = await this.base(current, { method: currentMethod, headers: hopHeaders, redirect: 'manual', signal });
+      const response = await this.answer(current, { method: currentMethod, headers: hopHeaders, redirect: 'manual' }, signal);
       const location = response.headers.get('location');
       if (!REDIRECT_STATUSES.has(response.status) || !location) {
         if (!response.ok) {
@@ -246,7 +293,7 @@ export class FetchGuard {
       pull: async (controller) => {
         for (;;) {
           try {
-            const { done, value } = await reader.read();
+            const { done, value } = await this.read(reader, finalUrl);
             if (done) return controller.close();
             received += value.byteLength;
             this.bodyBytes += value.byteLength;

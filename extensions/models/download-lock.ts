@@ -90,3 +90,9 @@ export async function lockDownload(staging: string, options: DownloadLockOptions
     };
   }
 }
+
+/** True while some window holds the download lock of `staging` (and has not gone stale). */
+export async function isDownloadLocked(staging: string): Promise<boolean> {
+  const lockfile = await import('proper-lockfile');
+  return lockfile.check(staging, { realpath: false, stale: STALE_MS }).catch(() => false);
+}

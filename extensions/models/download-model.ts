@@ -12,7 +12,7 @@ import { readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { ensureFreeSpace, type FreeSpaceReader } from './disk-space';
 import { runDownloadChild, type DownloadProgress } from './download-child';
-import { lockDownload } from './download-lock';
+import { isDownloadLocked, lockDownload } from './download-lock';
 import { checkDownloadUri, checkSha256, hfFileName, redactUrl, stagingKey } from './download-source';
 import { DownloadCancelled, ModelError } from './errors';
 import { readGgufHeader, type GgufSummary } from './gguf-header';
@@ -51,6 +51,8 @@ export interface DownloaderContext {
   cancelGraceMs: number;
   /** Waits before each retry of a transient failure mid-transfer (see downloader/guarded-fetch.ts). */
   retryDelaysMs: readonly number[];
+  /** No answer, or no body bytes, for this long is a failure (retried mid-transfer). */
+  stallTimeoutMs: number;
   logger: Logger;
   /** Staging keys of downloads running in this process. */
   active: Set<string>;
@@ -157,6 +159,7 @@ async function runDownload(
         ...(sha256 ? { sha256 } : {}),
         ...(context.huggingFaceEndpoint ? { huggingFaceEndpoint: context.huggingFaceEndpoint } : {}),
         retryDelaysMs: [...context.retryDelaysMs],
+        stallTimeoutMs: context.stallTimeoutMs,
       },
       beforeDownload: async (resolved) => {
         resumable = resolved.downloadedBytes > 0;
@@ -245,6 +248,9 @@ export async function downloadGguf(context: DownloaderContext, request: Download
 /** Deletes the partial file of an interrupted download of `uri`. */
 export async function discardPartialDownload(context: DownloaderContext, uri: string): Promise<void> {
   const checked = checkDownloadUri(uri);
-  if (context.active.has(stagingKey(checked))) throw new ModelError('BUSY', `${redactUrl(checked)} is being downloaded; cancel it first.`);
-  await removeStaging(stagingFolder(context.store, checked));
+  const staging = stagingFolder(context.store, checked);
+  if (context.active.has(stagingKey(checked)) || (await isDownloadLocked(staging))) {
+    throw new ModelError('BUSY', `${redactUrl(checked)} is being downloaded (here or in another VS Code window); cancel it first.`);
+  }
+  await removeStaging(staging);
 }

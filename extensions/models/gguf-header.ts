@@ -43,6 +43,8 @@ export const GGUF_LIMITS = {
   tensorCount: 65_536,
   /** Items in one metadata array (a vocabulary, its scores, its merges). */
   arrayItems: 16 * 1024 * 1024,
+  /** Strings in all metadata arrays together: each is walked one by one (a vocabulary and its merges are ~1M). */
+  strings: 4 * 1024 * 1024,
   /** The GGUF spec's key limit. */
   keyBytes: 65_535,
   /** A string value the reader keeps (names, license); longer ones it only skips. */
@@ -121,6 +123,8 @@ class Cursor {
   private readonly buffer = Buffer.allocUnsafe(READ_CHUNK);
   private window = Buffer.alloc(0);
   private windowStart = 0;
+  /** Strings walked in metadata arrays so far (GGUF_LIMITS.strings). */
+  private strings = 0;
   position = 0;
 
   constructor(
@@ -184,6 +188,8 @@ class Cursor {
 
   /** Skips `count` strings: a vocabulary is walked inside the window, without a read or an await per item. */
   async skipStrings(count: number): Promise<void> {
+    this.strings += count;
+    if (this.strings > GGUF_LIMITS.strings) throw new Error(`its metadata arrays hold more than ${GGUF_LIMITS.strings} strings`);
     let skipped = 0;
     while (skipped < count) {
       await this.need(8);

@@ -2,7 +2,8 @@
  * Text from a workspace or a model file (a model id in a setting, a model's name from its
  * model.json or GGUF header) shown where VS Code renders `$(icon)` syntax: the status bar and
  * quick picks. It is data: its codicons are escaped (so `$(check) verified` cannot pose as our
- * own icon), control and text-direction characters are dropped (no fake line breaks, no reversed
+ * own icon), `[text](link)` is broken apart (notifications render it as a link, `command:` ones
+ * included), control and text-direction characters are dropped (no fake line breaks, no reversed
  * text), whitespace is collapsed and the length is bounded.
  */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
@@ -13,5 +14,5 @@ const CODICON = /(\\)?\$\(/g;
 export function displayText(value: string, maxLength = 60): string {
   const plain = value.replace(CONTROL, ' ').replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
   const short = plain.length > maxLength ? `${plain.slice(0, maxLength - 1)}…` : plain;
-  return short.replace(CODICON, (match, escaped: string | undefined) => (escaped ? match : '\\$('));
+  return short.replace(CODICON, (match, escaped: string | undefined) => (escaped ? match : '\\$(')).replace(/\]\(/g, '] (');
 }

@@ -1,14 +1,14 @@
 import { availableParallelism } from 'node:os';
 import * as vscode from 'vscode';
 import type { ModelPurpose } from '@jan/core';
-import { boundEngineSettings } from './engine-settings';
+import { boundCompletionSettings, boundEngineSettings } from './setting-bounds';
 
 /** Warnings already shown in this window: a settings change re-reads every value, not only the new one. */
 const shownWarnings = new Set<string>();
 
 /**
  * The `jan.engine.*` settings, as the llama.cpp extension's settings keys expect them, within
- * bounds (engine-settings.ts); a clamped value is announced once.
+ * bounds (setting-bounds.ts); a clamped value is announced once.
  */
 export function engineSettingValues(): Record<string, string | number> {
   const config = vscode.workspace.getConfiguration('jan.engine');
@@ -23,12 +23,38 @@ export function engineSettingValues(): Record<string, string | number> {
     },
     availableParallelism(),
   );
+  announce(warnings);
+  return values;
+}
+
+export interface CompletionSettings {
+  enabled: boolean;
+  debounceMs: number;
+  maxTokens: number;
+  minChars: number;
+  timeLimitMs: number;
+  otherFilesContext: boolean;
+}
+
+/** The `jan.inlineCompletion.*` settings, numbers within bounds (setting-bounds.ts); read per request, announced once. */
+export function completionSettingValues(): CompletionSettings {
+  const config = vscode.workspace.getConfiguration('jan.inlineCompletion');
+  const { values, warnings } = boundCompletionSettings({
+    debounceMs: config.get<unknown>('debounceMs', 200),
+    maxTokens: config.get<unknown>('maxTokens', 96),
+    minChars: config.get<unknown>('minChars', 3),
+    timeLimitMs: config.get<unknown>('timeLimitMs', 500),
+  });
+  announce(warnings);
+  return { enabled: config.get<boolean>('enabled', true), otherFilesContext: config.get<boolean>('otherFilesContext', true), ...values };
+}
+
+function announce(warnings: string[]): void {
   for (const warning of warnings) {
     if (shownWarnings.has(warning)) continue;
     shownWarnings.add(warning);
     void vscode.window.showWarningMessage(`Jan: ${warning}`);
   }
-  return values;
 }
 
 const MODEL_SETTING: Record<ModelPurpose, 'chatModel' | 'completionModel'> = { chat: 'chatModel', completion: 'completionModel' };

@@ -21,6 +21,8 @@ const MAX_REDIRECTS = 10;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** Bodies read before the go-ahead (the Hugging Face API's JSON) stay small. */
 const BYTES_BEFORE_GO_AHEAD = 16 * 1024 * 1024;
+/** Bytes that must arrive after a retry before the retry budget starts over. */
+const PROGRESS_RESETS_RETRIES = 1024 * 1024;
 
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL', 'EAI_NODATA']);
 const TRANSIENT_CODES = new Set([
@@ -51,6 +53,13 @@ export class DownloadFailure extends Error {
   ) {
     super(message);
     this.name = 'DownloadFailure';
+  }
+}
+
+/** No headers, or no body bytes, for the stall timeout: a silent server or a connection lost without a reset. */
+class StallError extends Error {
+  constructor(url: string, ms: number) {
+    super(`${new URL(url).host} sent nothing for ${Math.round(ms / 1000)} s`);
   }
 }
 
@@ -90,6 +99,7 @@ function classify(error: unknown, url: string): Classified {
   if (error instanceof DownloadFailure) return { transient: false, code: error.code, message: error.message };
   if (error instanceof ModelError)
     return { transient: false, code: error.code === 'INVALID_SOURCE' ? 'INVALID_SOURCE' : 'DOWNLOAD_FAILED', message: error.message };
+  if (error instanceof StallError) return { transient: true, code: 'DOWNLOAD_FAILED', message: `${error.message}.` };
   if (error instanceof HttpStatusError) {
     const transient = error.status >= 500 || error.status === 408 || error.status === 429;
     return { transient, code: 'DOWNLOAD_FAILED', message: error.message };
@@ -121,6 +131,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export interface FetchGuardOptions {
   /** Waits before each retry of a transient failure mid-transfer; its length is the number of retries. */
   retryDelaysMs: readonly number[];
+  /** No answer, or no body bytes, for this long counts as a failure (transient mid-transfer). */
+  stallTimeoutMs: number;
   onRetry(notice: RetryNotice): void;
   /** The download cannot go on: the child reports this and exits. */
   onFatal(failure: DownloadFailure): void;
@@ -132,7 +144,10 @@ export class FetchGuard {
   private freeSpace: number | undefined;
   private transferStarted = false;
   private attempt = 0;
+  private sinceRetry = 0;
   private failure: DownloadFailure | undefined;
+  /** Requests per method, URL and range: ipull re-sends a request it did not like (a wrong length) up to 150 times. */
+  private readonly sent = new Map<string, number>();
 
   constructor(
     private readonly base: typeof fetch,
@@ -149,6 +164,16 @@ export class FetchGuard {
     const url = requestUrl(input);
     const method = (init.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
     const headers = new Headers(init.headers ?? (input instanceof Request ? input.headers : undefined));
+    const key = `${method} ${url} ${headers.get('range') ?? ''}`;
+    const count = (this.sent.get(key) ?? 0) + 1;
+    this.sent.set(key, count);
+    if (count > this.options.retryDelaysMs.length + 2) {
+      const what = headers.get('range') ? `${headers.get('range')} of ${redactUrl(url)}` : redactUrl(url);
+      throw this.fatal(
+        new DownloadFailure('DOWNLOAD_FAILED', `The download asked ${count - 1} times for ${what} without getting a usable answer; stopped.`),
+        url,
+      );
+    }
     for (;;) {
       if (this.failure) throw this.failure;
       try {
@@ -177,6 +202,7 @@ export class FetchGuard {
     const classified = classify(error, url);
     if (!classified.transient || !this.transferStarted || this.attempt >= this.options.retryDelaysMs.length) throw this.fatal(error, url);
     this.attempt++;
+    this.sinceRetry = 0;
     let left = this.options.retryDelaysMs[this.attempt - 1]!;
     while (left > 0) {
       this.options.onRetry({
@@ -191,13 +217,50 @@ export class FetchGuard {
     }
   }
 
+  /** The response headers, or a StallError when none come within the stall timeout; the caller's signal still governs the body. */
+  private async answer(url: string, init: RequestInit, signal?: AbortSignal): Promise<Response> {
+    const controller = new AbortController();
+    const forward = () => controller.abort(signal?.reason);
+    if (signal?.aborted) forward();
+    signal?.addEventListener('abort', forward, { once: true });
+    let stalled = false;
+    const timer = setTimeout(() => {
+      stalled = true;
+      controller.abort();
+    }, this.options.stallTimeoutMs);
+    try {
+      return await this.base(url, { ...init, signal: controller.signal });
+    } catch (error) {
+      throw stalled ? new StallError(url, this.options.stallTimeoutMs) : error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The next body chunk, or a StallError when none comes within the stall timeout (the stalled read is cancelled). */
+  private async read(reader: ReadableStreamDefaultReader<Uint8Array>, url: string): Promise<ReadableStreamReadResult<Uint8Array>> {
+    let timer: NodeJS.Timeout | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        // Reject before cancelling: the cancel ends the pending read as if the body were complete.
+        reject(new StallError(url, this.options.stallTimeoutMs));
+        void reader.cancel().catch(() => undefined);
+      }, this.options.stallTimeoutMs);
+    });
+    try {
+      return await Promise.race([reader.read(), stalled]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** One request, following redirects by hand so each hop passes the policy first. */
   private async follow(url: string, method: string, headers: Headers, signal?: AbortSignal): Promise<{ response: Response; finalUrl: string }> {
     let current = url;
     let currentMethod = method;
     const hopHeaders = new Headers(headers);
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      const response = await this.base(current, { method: currentMethod, headers: hopHeaders, redirect: 'manual', signal });
+      const response = await this.answer(current, { method: currentMethod, headers: hopHeaders, redirect: 'manual' }, signal);
       const location = response.headers.get('location');
       if (!REDIRECT_STATUSES.has(response.status) || !location) {
         if (!response.ok) {
@@ -219,6 +282,9 @@ export class FetchGuard {
   /** The response with a body that counts bytes, and resumes from where it stopped when the connection is cut. */
   private wrap(response: Response, finalUrl: string, method: string, headers: Headers, signal?: AbortSignal): Response {
     if (method === 'HEAD' || !response.body) return response;
+    // A server that answered a GET with data on the way: from here on a cut is mid-transfer. (Counting
+    // only bytes read would miss a cut whose queued bytes the stream discarded before they were read.)
+    this.transferStarted = true;
     const range = rangeOf(headers);
     const resumable = response.status === 206 || response.headers.get('accept-ranges') === 'bytes';
     let reader = response.body.getReader();
@@ -227,12 +293,13 @@ export class FetchGuard {
       pull: async (controller) => {
         for (;;) {
           try {
-            const { done, value } = await reader.read();
+            const { done, value } = await this.read(reader, finalUrl);
             if (done) return controller.close();
             received += value.byteLength;
             this.bodyBytes += value.byteLength;
-            this.transferStarted = true;
-            this.attempt = 0;
+            // The retry budget is for one outage: it starts over once real progress was made.
+            this.sinceRetry += value.byteLength;
+            if (this.sinceRetry >= PROGRESS_RESETS_RETRIES) this.attempt = 0;
             if (this.bodyBytes > this.maxBodyBytes) {
               throw new DownloadFailure(
                 'INSUFFICIENT_DISK_SPACE',

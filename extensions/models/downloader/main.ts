@@ -70,6 +70,7 @@ async function resolve(next: DownloadJob): Promise<void> {
   job = next;
   guard = new FetchGuard(globalThis.fetch, {
     retryDelaysMs: next.retryDelaysMs,
+    stallTimeoutMs: next.stallTimeoutMs,
     onRetry: (notice) => void send({ type: 'retrying', ...notice }),
     onFatal: (failure) => void failWith(failure),
   });

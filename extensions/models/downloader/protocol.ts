@@ -21,6 +21,8 @@ const DownloadJobSchema = v.object({
   huggingFaceEndpoint: v.optional(v.string()),
   /** Waits before each retry of a transient failure mid-transfer (guarded-fetch.ts). */
   retryDelaysMs: v.array(count),
+  /** No answer, or no body bytes, for this long is a failure (guarded-fetch.ts). */
+  stallTimeoutMs: count,
 });
 export type DownloadJob = v.InferOutput<typeof DownloadJobSchema>;
 

@@ -1,32 +1,12 @@
 import * as vscode from 'vscode';
-import { ContextChunks, coveredClosers, DEFAULT_MIN_CHARS, InlineSuggestions } from '@jan/core';
+import { ContextChunks, coveredClosers, InlineSuggestions } from '@jan/core';
 import type { CompletionDocument, InlineCompletionService, Suggestion } from '@jan/core';
-
-interface CompletionSettings {
-  enabled: boolean;
-  debounceMs: number;
-  maxTokens: number;
-  minChars: number;
-  timeLimitMs: number;
-  otherFilesContext: boolean;
-}
+import { completionSettingValues, type CompletionSettings } from '../settings';
 
 /** Runs after a suggestion is accepted: the next one is prepared in the background (llama.vscode's speculative suggestion). */
 const ACCEPTED_COMMAND = 'jan.inlineCompletion.accepted';
 /** Languages whose line comments start with `#` (the others get `//` above a chunk of another file). */
 const HASH_COMMENTS = new Set(['python', 'shellscript', 'ruby', 'perl', 'r', 'yaml', 'toml', 'dockerfile', 'makefile', 'powershell', 'elixir', 'julia']);
-
-function readSettings(): CompletionSettings {
-  const config = vscode.workspace.getConfiguration('jan.inlineCompletion');
-  return {
-    enabled: config.get<boolean>('enabled', true),
-    debounceMs: Math.max(0, config.get<number>('debounceMs', 200)),
-    maxTokens: Math.max(1, config.get<number>('maxTokens', 96)),
-    minChars: Math.max(0, config.get<number>('minChars', DEFAULT_MIN_CHARS)),
-    timeLimitMs: Math.max(50, config.get<number>('timeLimitMs', 500)),
-    otherFilesContext: config.get<boolean>('otherFilesContext', true),
-  };
-}
 
 function completionDocument(document: vscode.TextDocument): CompletionDocument {
   return { lineCount: document.lineCount, languageId: document.languageId, lineText: (line) => document.lineAt(line).text };
@@ -55,7 +35,8 @@ export class JanInlineCompletionProvider implements vscode.InlineCompletionItemP
   /** After an accepted suggestion: the next one, at the cursor, into the cache. */
   async prepareNext(): Promise<void> {
     const editor = vscode.window.activeTextEditor;
-    const settings = readSettings();
+    // Bounded: a workspace may set these (setting-bounds.ts).
+    const settings = completionSettingValues();
     if (!editor || !settings.enabled) return;
     const { document, selection } = editor;
     const position = selection.active;
@@ -73,7 +54,8 @@ export class JanInlineCompletionProvider implements vscode.InlineCompletionItemP
     context: vscode.InlineCompletionContext,
     token: vscode.CancellationToken,
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
-    const settings = readSettings();
+    // Bounded: a workspace may set these (setting-bounds.ts).
+    const settings = completionSettingValues();
     if (!settings.enabled) return undefined;
     const controller = new AbortController();
     const subscription = token.onCancellationRequested(() => controller.abort());

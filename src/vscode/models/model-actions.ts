@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { errorMessage, type EngineRegistry, type InferenceService, type Model, type ModelPurpose } from '@jan/core';
 import { isCancellation, type JanModelsExtension } from '../../../extensions/models';
+import { displayText } from '../display-text';
 import { saveModelSetting } from '../settings';
 import { installedItemText, remoteItemText } from './model-items';
 
@@ -21,7 +22,7 @@ export function reportError(features: ModelFeatures, what: string, error: unknow
 export async function loadModel(features: ModelFeatures, model: Model): Promise<void> {
   try {
     await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Loading ${model.name}…`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: `Loading ${displayText(model.name)}…`, cancellable: true },
       async (_progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
@@ -29,7 +30,7 @@ export async function loadModel(features: ModelFeatures, model: Model): Promise<
       },
     );
   } catch (error) {
-    reportError(features, `Could not load ${model.name}`, error);
+    reportError(features, `Could not load ${displayText(model.name)}`, error);
   }
 }
 
@@ -44,7 +45,7 @@ export async function offerToUse(features: ModelFeatures, model: Model, suggeste
   const chat = 'Use for Chat';
   const completion = 'Use for Completion';
   const order = suggested === 'completion' ? [completion, chat] : [chat, completion];
-  const choice = await vscode.window.showInformationMessage(`${model.name} is ready.`, ...order);
+  const choice = await vscode.window.showInformationMessage(`${displayText(model.name)} is ready.`, ...order);
   if (choice === chat) await useModel(features, 'chat', model);
   if (choice === completion) await useModel(features, 'completion', model);
 }

@@ -36,7 +36,7 @@ async function setup(body: Buffer, options: FixtureOptions | ((http: RangeServer
   const http = await RangeServer.start(body);
   server = http;
   const extra = typeof options === 'function' ? options(http) : options;
-  fixture = await createModelsFixture({ downloadWorkerPath: workerPath, cancelGraceMs: 3000, retryDelaysMs: [300, 300], ...extra });
+  fixture = await createModelsFixture({ downloadWorkerPath: workerPath, cancelGraceMs: 3000, retryDelaysMs: [300, 300], stallTimeoutMs: 1500, ...extra });
   return http;
 }
 
@@ -226,6 +226,9 @@ describe('model downloads (real child process, real HTTP on 127.0.0.1)', () => {
 
     expect((await failure(fixture.models.downloadModel({ uri }))).code).toBe('BUSY');
     expect((await failure(fixture.models.discardDownload(uri))).code).toBe('BUSY');
+    // Another window (another extension over the same folder) may not delete the partial file either.
+    await waitFor(async () => existsSync(`${path.join(fixture.modelsFolder, '.downloads')}`));
+    expect((await failure(fixture.reopen().discardDownload(uri))).code).toBe('BUSY');
 
     controller.abort();
     expect((await failure(first)).code).toBe('CANCELLED');
@@ -411,6 +414,28 @@ describe('hostile and failing servers (real child process, real HTTP on 127.0.0.
     expect(http.requests.some((r) => r.rangeStart === 400_000)).toBe(true);
     expect(model.metadata.sha256).toBe(STORIES_SHA256);
     expect(fixture.logger.messages('warn').some((line) => /retry 1 of 2/.test(line))).toBe(true);
+  });
+
+  it('fails, naming the cause, when the server accepts the connection but never answers', async () => {
+    const http = await setup(stories);
+    http.behaviour = { silent: true };
+
+    const error = await failure(fixture.models.downloadModel({ uri: http.url('/stories260K.gguf') }));
+
+    expect(error.code).toBe('DOWNLOAD_FAILED');
+    expect(error.message).toMatch(/127\.0\.0\.1:\d+ sent nothing for 2 s/);
+  });
+
+  it('retries a transfer that stalls mid-body, then gives up naming the cause', async () => {
+    const http = await setup(stories);
+    http.behaviour = { stallAfter: 200_000 };
+    const progress: DownloadProgress[] = [];
+
+    const error = await failure(fixture.models.downloadModel({ uri: http.url('/stories260K.gguf') }, { onProgress: (p) => progress.push(p) }));
+
+    expect(error.code).toBe('DOWNLOAD_FAILED');
+    expect(error.message).toMatch(/sent nothing for 2 s/);
+    expect(progress.filter((p) => p.phase === 'retrying').map((p) => p.retry!.attempt)).toEqual(expect.arrayContaining([1, 2]));
   });
 
   it('stores, shows and logs the URL without its query string', async () => {

@@ -90,7 +90,7 @@ describe('GGUF reader against hostile files (sparse files, bounded memory)', () 
     expect(Math.max(metadata.rssGrowth, tensors.rssGrowth)).toBeLessThan(RSS_BUDGET);
   });
 
-  it('bounds the header as a whole: many arrays of empty strings in a sparse file stop at the header limit', async () => {
+  it('bounds the header as a whole: many arrays of empty strings in a sparse file stop at the string budget', async () => {
     // Each array stays under the per-array cap and its million empty strings are sparse zeros;
     // together the 400 arrays would walk 400 million items.
     const items = 1_000_000;
@@ -103,7 +103,7 @@ describe('GGUF reader against hostile files (sparse files, bounded memory)', () 
       offset += array.length + items * 8;
     }
     const { error, rssGrowth } = await refuse(await sparse('many-arrays.gguf', head, offset + 4096, pieces));
-    expect(error.message).toMatch(/header is larger than/);
+    expect(error.message).toMatch(/more than 4194304 strings/);
     expect(rssGrowth).toBeLessThan(RSS_BUDGET);
   });
 
@@ -123,6 +123,16 @@ describe('GGUF reader against hostile files (sparse files, bounded memory)', () 
     }
   });
 
+  it('stops a header that outgrows its byte limit', async () => {
+    // Strings of 1 MiB each (skipped, not kept): 100 of them exceed the 64 MiB header limit.
+    const head = Buffer.concat([preamble(1, 2), arch, text('tokenizer.ggml.tokens'), u32(GGUF_TYPE.ARRAY), u32(GGUF_TYPE.STRING), u64(100)]);
+    const pieces: Array<[number, Buffer]> = [];
+    for (let i = 0, offset = head.length; i < 100; i++, offset += 8 + MiB) pieces.push([offset, u64(MiB)]);
+    const { error, rssGrowth } = await refuse(await sparse('big-header.gguf', head, head.length + 100 * (8 + MiB) + 4096, pieces));
+    expect(error.message).toMatch(/header is larger than 67108864 bytes/);
+    expect(rssGrowth).toBeLessThan(RSS_BUDGET);
+  });
+
   it('refuses a tensor offset that is not aligned, and dimensions whose product is not a safe integer', async () => {
     const misaligned = Buffer.concat([preamble(1, 1), arch, tensorInfo('w', [8], 0, 3)]);
     expect((await refuse(await sparse('misaligned.gguf', misaligned, 4096))).error.message).toMatch(/offset 3 of "w" is not a multiple of 32/);
@@ -137,7 +147,8 @@ describe('GGUF reader against hostile files (sparse files, bounded memory)', () 
     const file = await sparse('many-tensors.gguf', fits, dataStart + 60_000 * 32);
     expect(await readGgufHeader(file)).toMatchObject({ tensorCount: 60_000, requiredSize: dataStart + 59_999 * 32 + 32 });
 
-    const tooMany = await refuse(await sparse('too-many-tensors.gguf', Buffer.concat([preamble(200_000, 1), arch, ...rows(200_000)]), 64 * MiB));
+    // Refused on the count alone, before a row is read; the rows would be sparse zeros.
+    const tooMany = await refuse(await sparse('too-many-tensors.gguf', Buffer.concat([preamble(200_000, 1), arch]), 64 * MiB));
     expect(tooMany.error.message).toMatch(/tensor count 200000 is above/);
   });
 

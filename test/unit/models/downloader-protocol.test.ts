@@ -3,7 +3,7 @@ import { parseChildMessage, parseParentMessage } from '../../../extensions/model
 
 describe('download child protocol', () => {
   it('accepts the parent messages', () => {
-    const job = { uri: 'https://h/x.gguf', dirPath: '/tmp/d', sha256: 'a'.repeat(64), retryDelaysMs: [1000, 2000] };
+    const job = { uri: 'https://h/x.gguf', dirPath: '/tmp/d', sha256: 'a'.repeat(64), retryDelaysMs: [1000, 2000], stallTimeoutMs: 20000 };
     expect(parseParentMessage({ type: 'resolve', job })).toEqual({ type: 'resolve', job });
     expect(parseParentMessage({ type: 'download', maxBytes: 1e12 })).toEqual({ type: 'download', maxBytes: 1e12 });
     expect(parseParentMessage({ type: 'cancel', discard: true })).toEqual({ type: 'cancel', discard: true });
@@ -14,8 +14,9 @@ describe('download child protocol', () => {
     'resolve',
     { type: 'resolve' },
     { type: 'resolve', job: { uri: 1, dirPath: '/d' } },
-    { type: 'resolve', job: { uri: 'u', dirPath: '/d', fileName: 3, retryDelaysMs: [] } },
-    { type: 'resolve', job: { uri: 'u', dirPath: '/d', retryDelaysMs: [-1] } },
+    { type: 'resolve', job: { uri: 'u', dirPath: '/d', fileName: 3, retryDelaysMs: [], stallTimeoutMs: 1 } },
+    { type: 'resolve', job: { uri: 'u', dirPath: '/d', retryDelaysMs: [-1], stallTimeoutMs: 1 } },
+    { type: 'resolve', job: { uri: 'u', dirPath: '/d', retryDelaysMs: [] } },
     { type: 'download' },
     { type: 'download', maxBytes: Number.POSITIVE_INFINITY },
     { type: 'cancel' },

@@ -81,4 +81,8 @@ describe('status bar text', () => {
   it('displayText leaves an already escaped codicon escaped once', () => {
     expect(displayText('\\$(x) $(y)')).toBe('\\$(x) \\$(y)');
   });
+
+  it('displayText breaks the link syntax notifications render, so a model name cannot carry a command link', () => {
+    expect(displayText('[Update now](command:workbench.action.terminal.new)')).toBe('[Update now] (command:workbench.action.terminal.new)');
+  });
 });

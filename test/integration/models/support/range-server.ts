@@ -24,6 +24,8 @@ export interface RangeServerBehaviour {
   noContentLength?: boolean;
   /** Hold every body until this promise settles (headers go out first). */
   gate?: Promise<void>;
+  /** Accept the connection and read the request, then never answer. */
+  silent?: boolean;
 }
 
 /**
@@ -72,6 +74,7 @@ export class RangeServer {
     this.requests.push(record);
     const behaviour = this.behaviour;
 
+    if (behaviour.silent) return;
     if (behaviour.status) {
       response.writeHead(behaviour.status, { 'content-length': 0 });
       response.end();

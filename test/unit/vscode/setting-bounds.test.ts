@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { boundEngineSettings, ENGINE_LIMITS } from '../../../src/vscode/engine-settings';
+import { boundCompletionSettings, boundEngineSettings, COMPLETION_LIMITS, ENGINE_LIMITS } from '../../../src/vscode/setting-bounds';
 
 const defaults = { threads: 0, gpu: 'auto', contextSize: 4096, completionContextSize: 2048, idleUnloadMinutes: 15, transport: 'process' };
 
@@ -45,6 +45,25 @@ describe('engine settings a workspace can set', () => {
     expect(warnings).toHaveLength(2);
   });
 
+  it('bounds the inline completion numbers a workspace can set', () => {
+    const sane = { debounceMs: 200, maxTokens: 96, minChars: 3, timeLimitMs: 500 };
+    expect(boundCompletionSettings(sane)).toEqual({ values: sane, warnings: [] });
+    const absurd = boundCompletionSettings({ debounceMs: -5, maxTokens: 1e9, minChars: 1e6, timeLimitMs: 1 });
+    expect(absurd.values).toEqual({
+      debounceMs: 0,
+      maxTokens: COMPLETION_LIMITS.maxTokens.max,
+      minChars: COMPLETION_LIMITS.minChars.max,
+      timeLimitMs: COMPLETION_LIMITS.timeLimitMs.min,
+    });
+    expect(absurd.warnings).toEqual([
+      expect.stringMatching(/debounceMs is -5/),
+      expect.stringMatching(/maxTokens is 1000000000/),
+      expect.stringMatching(/minChars is 1000000/),
+      expect.stringMatching(/timeLimitMs is 1;/),
+    ]);
+    expect(boundCompletionSettings({ debounceMs: 'soon', maxTokens: Number.NaN, minChars: null, timeLimitMs: '5' }).values).toEqual(sane);
+  });
+
   it('the manifest keeps the transport out of untrusted workspaces and declares the bounds', () => {
     const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as {
       capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } };
@@ -54,5 +73,13 @@ describe('engine settings a workspace can set', () => {
     const properties = manifest.contributes.configuration.properties;
     expect(properties['jan.engine.contextSize']).toMatchObject({ minimum: ENGINE_LIMITS.contextSize.min, maximum: ENGINE_LIMITS.contextSize.max });
     expect(properties['jan.engine.threads']).toMatchObject({ minimum: 0 });
+    expect(properties['jan.inlineCompletion.maxTokens']).toMatchObject({ minimum: 1, maximum: COMPLETION_LIMITS.maxTokens.max });
+    for (const [key, bounds] of Object.entries(COMPLETION_LIMITS)) {
+      expect(properties[`jan.inlineCompletion.${key}`]).toMatchObject({ minimum: bounds.min, maximum: bounds.max });
+    }
+    expect(properties['jan.engine.completionContextSize']).toMatchObject({
+      minimum: ENGINE_LIMITS.completionContextSize.min,
+      maximum: ENGINE_LIMITS.completionContextSize.max,
+    });
   });
 });

@@ -482,6 +482,23 @@ describe('view state', () => {
     await host.reopen(page);
     await expect.poll(() => page.locator('jan-composer textarea').inputValue()).toBe('queued text');
   });
+  test('a command from the editor leaves the thread list for the chat and lands its text there', async () => {
+    const { host, page } = await open();
+    host.engine.reply = 'It adds.';
+    await page.getByRole('switch', { name: 'Show threads' }).click();
+    await page.waitForSelector('jan-thread-list');
+    host.controller.addToInput('```ts a.ts:1\nlet a = 1;\n```');
+    await page.waitForSelector('jan-thread-list', { state: 'detached' });
+    await expect.poll(() => page.locator('jan-composer textarea').inputValue()).toContain('let a = 1;');
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
+
+    // Explain / Write Tests ask in a new thread: the page shows that thread, not the list.
+    await page.getByRole('switch', { name: 'Show threads' }).click();
+    await page.waitForSelector('jan-thread-list');
+    await host.controller.askInChat('Explain this code');
+    await page.waitForSelector('jan-thread-list', { state: 'detached' });
+    await expect.poll(async () => (await shownMessages(page)).map((message) => message.text)).toEqual(['Explain this code', 'It adds.']);
+  });
 });
 
 describe('thread settings and pickers', () => {

@@ -206,7 +206,9 @@ export class JanApp extends LightElement {
     }
     if (store.focusSerial !== this.lastFocusSerial && composer) {
       this.lastFocusSerial = store.focusSerial;
-      composer.focusEnd();
+      // A command from the editor wants the chat: leave the thread list for it.
+      if (this.threadsOpen) this.setThreadsOpen(false);
+      void this.updateComplete.then(() => composer.focusEnd());
     }
     if (store.removed && store.removed.id !== this.shownRemovedId) {
       this.shownRemovedId = store.removed.id;

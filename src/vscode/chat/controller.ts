@@ -146,12 +146,19 @@ export class ChatController {
     this.channel.deliver({ type: 'insertText', text });
   }
 
+  /** Shows the chat with its input focused (the page leaves the thread list). */
   focusInput(): void {
     this.channel.deliver({ type: 'focusInput' });
   }
 
+  /** True once a page is showing the chat's state; false when none came within `timeoutMs`. */
+  whenViewReady(timeoutMs: number): Promise<boolean> {
+    return this.channel.whenReady(timeoutMs);
+  }
+
   /** Starts a new thread with this message (commands on a selection that answer in the chat). */
   async askInChat(text: string): Promise<void> {
+    this.focusInput();
     await this.sendMessage(null, text);
   }
 

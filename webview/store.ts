@@ -41,6 +41,7 @@ export class ChatStore {
   models: ModelOption[] = [];
   assistants: AssistantOption[] = [];
   defaultModelId: string | undefined;
+  defaultMaxTokens: number | undefined;
   pendingModelId: string | undefined;
   pendingAssistantId: string | undefined;
   startupError: string | undefined;
@@ -144,6 +145,7 @@ export class ChatStore {
     this.models = state.models;
     this.assistants = state.assistants;
     this.defaultModelId = state.defaultModelId;
+    this.defaultMaxTokens = state.defaultMaxTokens;
     this.pendingModelId = state.pendingModelId;
     this.pendingAssistantId = state.pendingAssistantId;
     this.startupError = state.startupError;

@@ -20,6 +20,8 @@ export interface ConversationDeps {
   events: EventBus;
   logger: Logger;
   now?: () => number;
+  /** The reply length when the thread sets none (VS Code: `jan.chat.maxTokens`). */
+  defaultMaxTokens?: () => number | undefined;
 }
 
 /**
@@ -45,6 +47,11 @@ export class ConversationService implements ConversationApi {
 
   constructor(private readonly deps: ConversationDeps) {
     this.now = deps.now ?? Date.now;
+  }
+
+  /** The reply length a thread without its own `max_tokens` gets. */
+  defaultMaxTokens(): number | undefined {
+    return this.deps.defaultMaxTokens?.();
   }
 
   isGenerating(threadId: string): boolean {
@@ -219,6 +226,7 @@ export class ConversationService implements ConversationApi {
         engine,
         assistants: this.deps.assistants,
         tokenCache: this.tokenCache,
+        defaultMaxTokens: this.defaultMaxTokens(),
       });
       if (built.droppedMessages > 0) {
         message.metadata = { ...message.metadata, context_trimmed: { dropped_messages: built.droppedMessages } };

@@ -20,6 +20,8 @@ export interface RuntimeOptions {
   engineSettings?: Record<string, string | number>;
   /** Keep `threads/` in git (otherwise `.jan/.gitignore` leaves it out). */
   commitToGit?: boolean;
+  /** The longest chat reply, in tokens, when a thread sets none (read at each turn). */
+  chatMaxTokens?: () => number | undefined;
 }
 
 /**
@@ -59,6 +61,7 @@ export class JanRuntime {
       inference: this.inference,
       events: core.events,
       logger: options.logger,
+      defaultMaxTokens: options.chatMaxTokens,
     });
     this.inlineCompletion = new InlineCompletionService({ inference: this.inference, logger: options.logger });
   }

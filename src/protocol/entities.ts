@@ -126,6 +126,8 @@ export const ChatStateSchema = v.object({
   /** The choices a new chat will be created with. */
   pendingModelId: v.optional(ShortString),
   pendingAssistantId: v.optional(ShortString),
+  /** The reply length of a thread that sets none (the `jan.chat.maxTokens` setting). */
+  defaultMaxTokens: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
   /** Jan could not start; the view shows this instead of a chat. */
   startupError: v.optional(v.pipe(v.string(), v.maxLength(10_000))),
 });

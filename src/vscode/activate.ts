@@ -8,7 +8,7 @@ import { createLogger } from './logger';
 import { registerModelFeatures } from './models';
 import { registerSelectionCommands } from './selection/commands';
 import { ProposalStore } from './selection/proposals';
-import { configuredModel, engineSettingValues } from './settings';
+import { chatMaxTokens, configuredModel, engineSettingValues } from './settings';
 
 /** Where `.jan` lives: the first workspace folder on disk, or global storage without one. */
 export function resolveJanFolder(context: vscode.ExtensionContext): string {
@@ -40,6 +40,7 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
     workerPath: context.asAbsolutePath('dist/llamacpp-worker.mjs'),
     downloadWorkerPath: context.asAbsolutePath('dist/model-download.mjs'),
     chosenModelId: configuredModel,
+    chatMaxTokens,
     engineSettings: engineSettingValues(),
     commitToGit: vscode.workspace.getConfiguration('jan.threads').get<boolean>('commitToGit', false),
   });

@@ -131,15 +131,21 @@ export class ScriptedEngine implements InferenceEngine {
     if (failure && this.failAfterTokens === undefined) throw failure;
     const tokens = (this.replies.shift() ?? this.reply).match(/\s*\S+|\s+/g) ?? [];
     let sent = 0;
+    let finish: 'stop' | 'length' = 'stop';
     for (const token of tokens) {
       if (failure && sent === this.failAfterTokens) throw failure;
+      // `max_tokens` ends the reply as llama.cpp does: cut, with finish reason `length`.
+      if (request.max_tokens !== undefined && sent >= request.max_tokens) {
+        finish = 'length';
+        break;
+      }
       // A turn of the event loop per token, as a real stream gives the consumer.
       await (this.gate ? this.gate.pass(signal) : new Promise((resolve) => setImmediate(resolve)));
       if (signal?.aborted) return;
       sent += 1;
       yield chunk(request.model, { content: token }, null);
     }
-    yield { ...chunk(request.model, {}, 'stop'), usage: { prompt_tokens: 5, completion_tokens: sent, total_tokens: 5 + sent } };
+    yield { ...chunk(request.model, {}, finish), usage: { prompt_tokens: 5, completion_tokens: sent, total_tokens: 5 + sent } };
   }
 }
 

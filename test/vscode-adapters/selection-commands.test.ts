@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as vscode from 'vscode';
+import { rewriteTokenLimit } from '@jan/core';
 import { registerSelectionCommands } from '../../src/vscode/selection/commands';
 import { ProposalStore, PROPOSAL_SCHEME } from '../../src/vscode/selection/proposals';
 import { openDocument, Position, resetStandIn, Selection, setSetting, ui, window, type StandInDocument } from '../support/vscode-stand-in';
@@ -74,6 +75,26 @@ describe('commands on a selection', () => {
     await vscode.commands.executeCommand('jan.documentSelection');
     expect(ui.executed.some((call) => call.command === 'vscode.diff')).toBe(false);
     expect(ui.messages.at(-1)).toMatchObject({ level: 'warning', text: expect.stringContaining('returned no code') });
+  });
+
+  it('caps a rewrite at about twice the selection, and applies nothing when the cap cuts the answer', async () => {
+    fixture.engine.reply = `I looked at your code carefully. ${'The reduce call sums the values and then it divides by the length. '.repeat(40)}`;
+    await vscode.commands.executeCommand('jan.fixSelection');
+    const selected = SOURCE.split('\n')[1]!;
+    expect(fixture.engine.requests[0]!.max_tokens).toBe(rewriteTokenLimit(selected));
+    expect(fixture.engine.requests[0]!.max_tokens).toBeLessThan(200);
+    expect(ui.executed.some((call) => call.command === 'vscode.diff')).toBe(false);
+    expect(document.getText()).toBe(SOURCE);
+    expect(ui.messages.at(-1)).toMatchObject({ level: 'warning', text: expect.stringContaining(`stopped at ${rewriteTokenLimit(selected)} tokens`) });
+  });
+
+  it('asks for code only, and rejects a rewrite given outside a code block with a message', async () => {
+    fixture.engine.reply = 'return values.reduce((a, b) => a + b) / values.length; // fixed the typo';
+    await vscode.commands.executeCommand('jan.refactorSelection');
+    expect(fixture.engine.requests[0]!.messages[0]!.content).toContain('no explanation');
+    expect(ui.executed.some((call) => call.command === 'vscode.diff')).toBe(false);
+    expect(document.getText()).toBe(SOURCE);
+    expect(ui.messages.at(-1)).toMatchObject({ level: 'warning', text: expect.stringContaining('without a code block, so nothing was applied') });
   });
 
   it('stops generating and proposes nothing when the progress notification is cancelled', async () => {

@@ -507,8 +507,11 @@ describe('thread settings and pickers', () => {
     host.engine.reply = 'ok';
     await sendFromInput(page, 'Settings test');
     await waitForReplies(page, 1);
+    // A thread without its own limit gets the chat's default, and the panel says which.
+    expect(host.engine.requests.at(-1)!.max_tokens).toBe(1024);
     await page.getByRole('switch', { name: 'Thread settings' }).click();
     const panel = page.locator('jan-thread-settings');
+    expect(await panel.locator('#jan-maxTokens input').getAttribute('placeholder')).toBe('default: 1024');
     await panel.locator('#jan-instructions textarea').fill('Answer in one sentence.');
     await panel.locator('#jan-temperature input').fill('3');
     await panel.getByRole('button', { name: 'Save' }).click();
@@ -533,10 +536,13 @@ describe('thread settings and pickers', () => {
     expect(request.temperature).toBe(0.4);
     expect(request.max_tokens).toBe(256);
 
-    // Emptying a number returns it to the model's default.
+    // Emptying a number returns it to the default.
     await panel.locator('#jan-maxTokens input').fill('');
     await panel.getByRole('button', { name: 'Save' }).click();
     await expect.poll(async () => (await host.conversational.getThread(threadId))?.assistants[0]?.model.parameters.max_tokens).toBeUndefined();
+    await sendFromInput(page, 'Once more');
+    await waitForReplies(page, 3);
+    expect(host.engine.requests.at(-1)!.max_tokens).toBe(1024);
   });
 
   test('the model and assistant pickers write the thread; a new chat takes the picked ones', async () => {

@@ -293,7 +293,7 @@ export class JanApp extends LightElement {
       ></jan-chat-header>
       ${this.threadsOpen ? html`<jan-thread-list class="panel" .list=${store.threadList} .activeThreadId=${store.threadId}></jan-thread-list>` : nothing}
       <div class="chat" ?hidden=${this.threadsOpen}>
-        ${this.settingsOpen ? html`<jan-thread-settings .thread=${store.thread}></jan-thread-settings>` : nothing}
+        ${this.settingsOpen ? html`<jan-thread-settings .thread=${store.thread} .defaultMaxTokens=${store.defaultMaxTokens}></jan-thread-settings>` : nothing}
         <jan-message-list
           .messages=${store.messages}
           .threadId=${store.threadId}

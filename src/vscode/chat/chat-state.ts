@@ -34,6 +34,8 @@ export class ChatStateReader {
     };
     const defaultModelId = inference.chosenId('chat');
     if (defaultModelId) state.defaultModelId = defaultModelId;
+    const defaultMaxTokens = conversation.defaultMaxTokens();
+    if (defaultMaxTokens) state.defaultMaxTokens = defaultMaxTokens;
     const pending = this.session.pending;
     if (!thread && pending.modelId) state.pendingModelId = pending.modelId;
     if (!thread && pending.assistantId) state.pendingAssistantId = pending.assistantId;

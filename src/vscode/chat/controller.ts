@@ -162,6 +162,11 @@ export class ChatController {
     await this.sendMessage(null, text);
   }
 
+  /** A setting the view shows changed (the default reply length): the page gets the state again. */
+  async refresh(): Promise<void> {
+    await this.sendState();
+  }
+
   /** The model list or the default chat model changed. */
   async sendModels(): Promise<void> {
     const { services, reader } = await this.chat;

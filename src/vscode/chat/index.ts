@@ -63,6 +63,7 @@ export function registerChatView(host: JanHost, deps: ChatViewDeps): ChatView {
     vscode.commands.registerCommand('jan.stopGeneration', async () => (await chat()).stopActive()),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('jan.chatModel') && loaded) void loaded.then((controller) => controller.sendModels());
+      if (event.affectsConfiguration('jan.chat.maxTokens') && loaded) void loaded.then((controller) => controller.refresh());
     }),
     vscode.commands.registerCommand('jan.addSelectionToChat', async () => {
       const editor = vscode.window.activeTextEditor;

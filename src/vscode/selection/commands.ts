@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { EDIT_SYSTEM_PROMPT, EngineError, SELECTION_ACTIONS, errorMessage, extractCode, fitReplacement, selectionPrompt } from '@jan/core';
+import { EDIT_SYSTEM_PROMPT, EngineError, SELECTION_ACTIONS, errorMessage, extractCode, fitReplacement, rewriteTokenLimit, selectionPrompt } from '@jan/core';
 import type { InferenceService, SelectionAction, SelectionInput } from '@jan/core';
 import { PROPOSAL_SCHEME, ProposalStore } from './proposals';
 
@@ -34,29 +34,42 @@ function selectionInput(editor: vscode.TextEditor): SelectionInput | undefined {
   };
 }
 
-/** Runs the chat model on one request to completion, with a cancellable progress notification. */
-async function generateEdit(deps: SelectionCommandDeps, title: string, prompt: string): Promise<string | undefined> {
+interface EditAnswer {
+  text: string;
+  tokens: number;
+  /** The token limit ended the answer, so its code may be cut short. */
+  cut: boolean;
+}
+
+/**
+ * Runs the chat model on one request to completion, at most `maxTokens` long, with a cancellable
+ * progress notification. Undefined when the user cancelled.
+ */
+async function generateEdit(deps: SelectionCommandDeps, title: string, prompt: string, maxTokens: number): Promise<EditAnswer | undefined> {
   const model = await deps.inference.require('chat');
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Jan: ${title}`, cancellable: true }, async (progress, token) => {
     const controller = new AbortController();
     const subscription = token.onCancellationRequested(() => controller.abort());
     try {
       progress.report({ message: `loading ${model.id}…` });
-      let answer = '';
+      let text = '';
       let tokens = 0;
+      let cut = false;
       const messages = [
         { role: 'system' as const, content: EDIT_SYSTEM_PROMPT },
         { role: 'user' as const, content: prompt },
       ];
-      for await (const chunk of deps.inference.chat(model, { messages, stream: true }, controller.signal)) {
-        const delta = chunk.choices[0]?.delta.content ?? '';
+      for await (const chunk of deps.inference.chat(model, { messages, stream: true, max_tokens: maxTokens }, controller.signal)) {
+        const choice = chunk.choices[0];
+        const delta = choice?.delta.content ?? '';
         if (delta) {
-          answer += delta;
+          text += delta;
           tokens += 1;
-          if (tokens % 8 === 1) progress.report({ message: `${tokens} tokens` });
+          if (tokens % 8 === 1) progress.report({ message: `${tokens} of at most ${maxTokens} tokens` });
         }
+        if (choice?.finish_reason === 'length') cut = true;
       }
-      return controller.signal.aborted ? undefined : answer;
+      return controller.signal.aborted ? undefined : { text, tokens, cut };
     } finally {
       subscription.dispose();
     }
@@ -88,11 +101,19 @@ async function run(action: SelectionAction, deps: SelectionCommandDeps): Promise
   }
   const document = editor.document;
   const range = new vscode.Range(editor.selection.start, editor.selection.end);
-  const answer = await generateEdit(deps, spec.title, prompt);
+  const maxTokens = rewriteTokenLimit(input.code);
+  const answer = await generateEdit(deps, spec.title, prompt, maxTokens);
   if (answer === undefined) return;
-  const code = extractCode(answer, document.languageId);
+  if (answer.cut) {
+    void vscode.window.showWarningMessage(
+      `Jan: ${spec.title} stopped at ${maxTokens} tokens (about twice the selection) before the code was complete, so nothing was applied. Select less code, or ask in the chat.`,
+    );
+    return;
+  }
+  const code = extractCode(answer.text, document.languageId);
   if (!code) {
-    void vscode.window.showWarningMessage('The model returned no code. Try again or rephrase the request.');
+    const what = answer.text.trim() ? 'answered without a code block' : 'returned no code';
+    void vscode.window.showWarningMessage(`Jan: the model ${what}, so nothing was applied. Try again or rephrase the request.`);
     return;
   }
   await deps.proposals.propose(document, range, fitReplacement(input.code, code), spec.title);

@@ -30,6 +30,8 @@ export class RecordingPort implements ChatHostPort {
   readonly calls: PortCall[] = [];
   /** The user's chat model, as the setting `jan.chatModel` would give it. */
   defaultModel: string | undefined = 'stories-260k';
+  /** The chat's reply length when a thread sets none, as `jan.chat.maxTokens` would give it. */
+  defaultMaxTokens: number | undefined = 1024;
   private active: string | undefined;
 
   async copy(text: string): Promise<void> {
@@ -111,6 +113,7 @@ export async function createChatHost(options: ChatControllerOptions = {}): Promi
     workerPath: path.join(root, 'no-worker.mjs'),
     downloadWorkerPath: path.join(root, 'no-downloads.mjs'),
     chosenModelId: (purpose) => (purpose === 'chat' ? port.defaultModel : undefined),
+    chatMaxTokens: () => port.defaultMaxTokens,
   });
   await runtime.start();
   const engine = new ScriptedEngine({ id: 'llamacpp' });

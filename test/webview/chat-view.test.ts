@@ -9,6 +9,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { EngineError } from '@jan/core';
 import { fencedSelection } from '@jan/core';
+import { totalmem } from 'node:os';
+import { firstModel } from '../../src/vscode/chat/chat-state';
 import { createChatHost, type ChatHost } from './support/chat-host';
 import {
   buildWebview,
@@ -49,7 +51,7 @@ afterEach(async () => {
   host = undefined;
 });
 
-async function open(theme: ThemeName = 'dark', options: { undoDeleteMs?: number } = {}): Promise<{ host: ChatHost; page: Page }> {
+async function open(theme: ThemeName = 'dark', options: { undoDeleteMs?: number; noModels?: boolean } = {}): Promise<{ host: ChatHost; page: Page }> {
   host = await createChatHost(options);
   page = await host.open(browser.context, server, theme);
   await page.waitForSelector('jan-composer textarea:not([disabled])');
@@ -290,6 +292,28 @@ describe('rendering and code blocks', () => {
 });
 
 describe('errors in place', () => {
+  test('first run, no model installed: the empty chat offers the recommended download and an import before anything is asked', async () => {
+    const { host, page } = await open('dark', { noModels: true });
+    host.port.defaultModel = undefined;
+    const first = page.locator('.welcome.first-run');
+    await first.waitFor();
+    expect(await first.locator('h2').innerText()).toBe('Get a model to start');
+    const expected = firstModel(totalmem());
+    expect(await first.innerText()).toContain(`${expected.name} is a good first one here: a ${expected.download} download`);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'first-run-dark.png') });
+    await first.getByRole('button', { name: 'Download a Model…' }).click();
+    await first.getByRole('button', { name: 'Import a GGUF File…' }).click();
+    await expect
+      .poll(() => host.port.calls)
+      .toEqual([
+        { method: 'runAction', action: 'downloadModel' },
+        { method: 'runAction', action: 'importModel' },
+      ]);
+    // Once a model is there, the usual welcome replaces the offer.
+    await postToPage(page, { type: 'models', models: [{ id: 'stories-260k', name: 'Stories 260K', engine: 'llamacpp' }] });
+    await page.locator('.welcome:not(.first-run)').waitFor();
+  });
+
   test('no model: the reply shows why, with Download Model… and Import Model File…', async () => {
     const { host, page } = await open();
     host.port.defaultModel = undefined;

@@ -300,6 +300,7 @@ export class JanApp extends LightElement {
           ?busy=${store.generating}
           .notice=${store.notice}
           .assistantName=${assistantName}
+          .firstModel=${store.models.length === 0 ? store.firstModel : undefined}
           aria-busy=${store.generating ? 'true' : 'false'}
         ></jan-message-list>
         <jan-composer ?busy=${store.generating} ?disabled=${!store.connected} .onDraft=${(draft: Draft) => this.saveDraft(draft)}></jan-composer>

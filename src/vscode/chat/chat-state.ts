@@ -1,5 +1,7 @@
+import * as os from 'node:os';
 import { errorMessage, type ChatSession, type Thread } from '@jan/core';
-import { isProtocolId, type ChatState, type MessageView, type ModelOption, type ThreadView } from '@jan/protocol';
+import { isProtocolId, type ChatState, type FirstModel, type MessageView, type ModelOption, type ThreadView } from '@jan/protocol';
+import { estimateMemoryBytes, formatBytes, recommendedChatModel } from '../../../extensions/models';
 import type { ChatCore, ChatServices } from './chat-backend';
 import { toAssistantOption, toMessageView, toModelOption, toThreadView } from './views';
 
@@ -34,6 +36,7 @@ export class ChatStateReader {
     };
     const defaultModelId = inference.chosenId('chat');
     if (defaultModelId) state.defaultModelId = defaultModelId;
+    if (models.length === 0) state.firstModel = firstModel(os.totalmem());
     const defaultMaxTokens = conversation.defaultMaxTokens();
     if (defaultMaxTokens) state.defaultMaxTokens = defaultMaxTokens;
     const pending = this.session.pending;
@@ -77,4 +80,10 @@ export class ChatStateReader {
       return [];
     }
   }
+}
+
+/** The download offered to a user with no model: the catalog's pick for a machine with `totalMemory` bytes. */
+export function firstModel(totalMemory: number): FirstModel {
+  const entry = recommendedChatModel(totalMemory);
+  return { name: entry.name, download: formatBytes(entry.sizeBytes), memory: formatBytes(estimateMemoryBytes(entry)), machineMemory: formatBytes(totalMemory) };
 }

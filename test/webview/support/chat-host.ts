@@ -94,12 +94,15 @@ function writeModel(modelsFolder: string, id: string, name: string, file: string
   writeFileSync(path.join(folder, 'model.json'), JSON.stringify(model, null, 2));
 }
 
-export async function createChatHost(options: ChatControllerOptions = {}): Promise<ChatHost> {
+/** `noModels`: an empty models folder, as on first install. */
+export async function createChatHost(options: ChatControllerOptions & { noModels?: boolean } = {}): Promise<ChatHost> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'jan-chat-host-'));
   const janFolder = path.join(root, '.jan');
   const modelsFolder = path.join(root, 'models');
-  writeModel(modelsFolder, 'stories-260k', 'Stories 260K', STORIES);
-  writeModel(modelsFolder, 'tinystories-656k', 'TinyStories 656K', TINYSTORIES);
+  if (!options.noModels) {
+    writeModel(modelsFolder, 'stories-260k', 'Stories 260K', STORIES);
+    writeModel(modelsFolder, 'tinystories-656k', 'TinyStories 656K', TINYSTORIES);
+  }
 
   const logs: string[] = [];
   const record = (level: string) => (message: string) => logs.push(`${level}: ${message}`);

@@ -9,6 +9,7 @@ import { registerModelFeatures } from './models';
 import { registerSelectionCommands } from './selection/commands';
 import { ProposalStore } from './selection/proposals';
 import { chatMaxTokens, configuredModel, engineSettingValues } from './settings';
+import { openWalkthroughOnFirstRun } from './walkthrough';
 
 /** Where `.jan` lives: the first workspace folder on disk, or global storage without one. */
 export function resolveJanFolder(context: vscode.ExtensionContext): string {
@@ -71,6 +72,7 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
     (error: unknown) => log.error(`Jan failed to start: ${String(error)}`),
   );
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms`);
+  void openWalkthroughOnFirstRun(context).catch((error: unknown) => log.warn(`Getting Started did not open: ${String(error)}`));
 
   return async () => {
     await ready;

@@ -46,9 +46,9 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
     commitToGit: vscode.workspace.getConfiguration('jan.threads').get<boolean>('commitToGit', false),
   });
   const host: JanHost = { runtime, context, log };
-  registerModelFeatures(host);
-
   const loaded = runtime.start();
+  registerModelFeatures(host, loaded);
+
   const proposals = new ProposalStore();
   const chat = registerChatView(host, {
     started: loaded,

@@ -2,14 +2,14 @@ import { EngineError } from '@jan/core';
 import type { ChatCompletionChunk, ChatCompletionRequest, CompletionRequest, CompletionResult, EngineStatus, InferenceEngine, Model } from '@jan/core';
 
 /** A model.json entry with nothing but an id and an engine. */
-export function modelEntry(id: string, engine: string): Model {
+export function modelEntry(id: string, engine: string, name = id): Model {
   return {
     object: 'model',
     version: '1.0',
     format: 'gguf',
     sources: [],
     id,
-    name: id,
+    name,
     created: 0,
     description: '',
     settings: {},
@@ -61,6 +61,8 @@ export class ScriptedEngine implements InferenceEngine {
   /** Texts of the next replies, in order; once they are used up, `reply`. */
   replies: string[] = [];
   reply = 'ok';
+  /** Display names of the listed models (by id); a model without one is named by its id. */
+  names: Record<string, string> = {};
   /** When set, every token waits at this gate (see TokenGate). */
   gate: TokenGate | undefined;
   /** Thrown by the next chat, after `failAfterTokens` tokens when that is set. */
@@ -85,7 +87,7 @@ export class ScriptedEngine implements InferenceEngine {
   }
 
   async list(): Promise<Model[]> {
-    return this.models.map((id) => modelEntry(id, this.id));
+    return this.models.map((id) => modelEntry(id, this.id, this.names[id]));
   }
 
   async load(): Promise<void> {

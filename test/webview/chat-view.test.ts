@@ -121,7 +121,7 @@ describe('conversation', () => {
     expect(shown[0]!.text).toBe('first line\nsecond line');
     expect(shown[1]!.text).toBe(host.engine.reply);
     const meta = await page.locator('.message-assistant .message-meta').innerText();
-    expect(meta).toContain('stories-260k');
+    expect(meta).toContain('Stories 260K');
     expect(meta).toMatch(/\d+(\.\d)? tok\/s/);
     await expect.poll(async () => page.locator('.send-button').count()).toBe(1);
 
@@ -429,6 +429,25 @@ describe('threads', () => {
     expect(await rowTitles(page)).toHaveLength(2);
   });
 
+  test('search typed fast shows the results of the last query, whatever order the answers come in', async () => {
+    const { host, page } = await open();
+    host.engine.reply = 'ok';
+    await makeThreads(page, ['Alpha topic', 'Alpine route', 'Beta topic']);
+    await page.getByRole('switch', { name: 'Show threads' }).click();
+    await expect.poll(() => rowTitles(page)).toHaveLength(3);
+    const search = page.locator('.thread-search input');
+    // Slow enough that each letter is searched, fast enough that answers overlap typing.
+    await search.pressSequentially('alpi', { delay: 160 });
+    await expect.poll(() => rowTitles(page)).toEqual(['Alpine route']);
+    expect(await search.inputValue()).toBe('alpi');
+    // An answer to an older query arriving late changes nothing.
+    await postToPage(page, { type: 'threads', query: 'a', offset: 0, total: 3, items: [] });
+    await search.pressSequentially('n', { delay: 10 });
+    await expect.poll(() => rowTitles(page)).toEqual(['Alpine route']);
+    expect(await search.inputValue()).toBe('alpin');
+    expect(await page.locator('.thread-status').innerText()).toBe('1 thread');
+  });
+
   test('thousands of threads: only the rows in view exist, and pages load as the list scrolls', async () => {
     const { host, page } = await open();
     // Written as Jan writes them, straight to disk: the store's own write path is tested elsewhere.
@@ -669,6 +688,37 @@ describe('look, keyboard and safety', () => {
     await setTheme(page, 'dark');
     await page.screenshot({ path: path.join(ARTIFACTS, 'threads-dark.png') });
     expect(existsSync(path.join(ARTIFACTS, 'chat-dark.png'))).toBe(true);
+  });
+
+  test('polish: the hint is whole in a narrow sidebar and offers ↑ only with a message to edit; models go by one name; one New chat', async () => {
+    const { host, page } = await open();
+    await page.setViewportSize({ width: 220, height: 600 });
+    const hint = page.locator('.composer-hint');
+    const clipped = () =>
+      hint.evaluate((element) => element.scrollWidth > element.clientWidth || element.getBoundingClientRect().right > document.documentElement.clientWidth);
+    expect(await hint.innerText()).toBe('Enter sends · Shift+Enter adds a line');
+    expect(await clipped()).toBe(false);
+    host.engine.reply = 'Hi.';
+    await sendFromInput(page, 'Hello');
+    await waitForReplies(page, 1);
+    expect(await hint.innerText()).toBe('Enter sends · ↑ edits your last message');
+    expect(await clipped()).toBe(false);
+    expect(await page.locator('jan-composer textarea').getAttribute('placeholder')).toBe('Ask Jan…');
+
+    // The reply's footer and the picker name the model as model.json does, and say where it runs.
+    expect(await page.locator('.message-assistant .message-meta').innerText()).toContain('Stories 260K');
+    const options = await page.$$eval('.model-picker vscode-option', (items) =>
+      items.map((item) => `${item.textContent?.trim()} | ${item.getAttribute('description')}`),
+    );
+    expect(options).toContain('Stories 260K | runs on this machine');
+    expect(options.join('\n')).not.toMatch(/llamacpp|stories-260k/);
+
+    // One "+": the page's New chat; the view's title bar does not repeat it.
+    expect(await page.getByRole('button', { name: 'New chat' }).count()).toBe(1);
+    const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as {
+      contributes: { menus: Record<string, Array<{ command: string }>> };
+    };
+    expect(manifest.contributes.menus['view/title'] ?? []).not.toContainEqual(expect.objectContaining({ command: 'jan.newThread' }));
   });
 
   test('every control has an accessible name and the main ones are reachable with Tab', async () => {

@@ -303,7 +303,12 @@ export class JanApp extends LightElement {
           .firstModel=${store.models.length === 0 ? store.firstModel : undefined}
           aria-busy=${store.generating ? 'true' : 'false'}
         ></jan-message-list>
-        <jan-composer ?busy=${store.generating} ?disabled=${!store.connected} .onDraft=${(draft: Draft) => this.saveDraft(draft)}></jan-composer>
+        <jan-composer
+          ?busy=${store.generating}
+          ?disabled=${!store.connected}
+          ?canEditLast=${store.messages.some((message) => message.role === 'user')}
+          .onDraft=${(draft: Draft) => this.saveDraft(draft)}
+        ></jan-composer>
       </div>
       <div class="toasts">${this.renderToasts()}</div>
     </div>`;

@@ -7,6 +7,9 @@ import { toAssistantOption, toMessageView, toModelOption, toThreadView } from '.
 
 /** Reads what the chat view shows from the services: the whole state, a thread's messages, the models. */
 export class ChatStateReader {
+  /** Model names by id, from the last listing. */
+  private names = new Map<string, string>();
+
   constructor(
     private readonly services: ChatServices,
     private readonly session: ChatSession,
@@ -69,12 +72,18 @@ export class ChatStateReader {
     for (const extra of [conversation.replyInFlight(threadId), conversation.unsavedReply(threadId)]) {
       if (extra && !ids.has(extra.id)) messages.push(extra);
     }
-    return messages.map(toMessageView);
+    if (this.names.size === 0) await this.models();
+    return messages.map((message) => toMessageView(message, this.nameOf));
   }
+
+  /** The name the pickers show for a model id (the id itself for a model no longer listed). */
+  readonly nameOf = (modelId: string): string => this.names.get(modelId) ?? modelId;
 
   async models(): Promise<ModelOption[]> {
     try {
-      return (await this.services.inference.listModels()).map(toModelOption);
+      const options = (await this.services.inference.listModels()).map(toModelOption);
+      this.names = new Map(options.map((option) => [option.id, option.name]));
+      return options;
     } catch (error) {
       this.core.logger.warn(`Chat view: the models could not be listed: ${errorMessage(error)}`);
       return [];

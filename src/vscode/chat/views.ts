@@ -39,7 +39,8 @@ export function toChatError(error: unknown): ChatError {
   return { code, message: errorMessage(error).slice(0, 10_000) };
 }
 
-export function toMessageView(message: ThreadMessage): MessageView {
+/** `nameOf`: a model id to the name the pickers show, so a model has one name everywhere. */
+export function toMessageView(message: ThreadMessage, nameOf: (modelId: string) => string = (id) => id): MessageView {
   const metadata = message.metadata ?? {};
   let text = textOf(message);
   if (text.length > MAX_TEXT_LENGTH) text = `${text.slice(0, MAX_TEXT_LENGTH - 100)}\n\n[… shortened for display]`;
@@ -51,7 +52,7 @@ export function toMessageView(message: ThreadMessage): MessageView {
     status: message.status,
     created: finite(message.created) ?? 0,
   };
-  if (typeof metadata.model === 'string') view.model = short(metadata.model);
+  if (typeof metadata.model === 'string') view.model = short(nameOf(metadata.model));
   const speed = finite(metadata.tokens_per_second);
   if (speed !== undefined && speed >= 0) view.tokensPerSecond = speed;
   const tokens = finite(metadata.completion_tokens);

@@ -21,7 +21,8 @@ export function installedItemText(model: Model, filePath: string, current: boole
   const size = typeof model.metadata.size === 'number' ? formatBytes(model.metadata.size) : '';
   return {
     label: `${current ? '$(check)' : '$(hubot)'} ${model.name}`,
-    description: [model.id, size, model.engine].filter(Boolean).join(' · '),
+    // By name only, as everywhere else; `llamacpp` and the id mean nothing to a user here.
+    description: [size, model.engine === 'llamacpp' ? 'on this machine' : `served by ${model.engine}`].filter(Boolean).join(' · '),
     detail: filePath || model.description,
   };
 }

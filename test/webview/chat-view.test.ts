@@ -21,10 +21,11 @@ import {
   sentMessages,
   setTheme,
   startPageServer,
+  accessibilityViolations,
   type Browser,
   type PageServer,
 } from './support/webview-page';
-import { THEMES, type ThemeName } from './support/themes';
+import { THEME_NAMES, THEMES, type ThemeName } from './support/themes';
 
 let browser: Browser;
 let server: PageServer;
@@ -638,13 +639,39 @@ describe('thread settings and pickers', () => {
 });
 
 describe('look, keyboard and safety', () => {
-  test('colours follow the light, dark and high-contrast theme variables; screenshots', async () => {
+  test('colours follow the theme variables in dark, light, dark and light high contrast; axe finds no contrast or name violations; screenshots', async () => {
     const { host, page } = await open('light');
-    host.engine.reply =
-      'Here is a function:\n\n```ts\nexport function add(a: number, b: number): number {\n  return a + b; // sum\n}\n```\n\nUse it with `add(1, 2)`. See [the handbook](https://www.typescriptlang.org/docs/).';
+    host.engine.reply = [
+      'Here is a class:',
+      '',
+      '```ts',
+      '// Adds numbers.',
+      'export class Adder {',
+      '  add(a: number, b: number): number {',
+      "    const label = 'sum';",
+      '    return a + b + 0;',
+      '  }',
+      '}',
+      '```',
+      '',
+      'Use it with `new Adder().add(1, 2)`. See [the handbook](https://www.typescriptlang.org/docs/).',
+      '',
+      '> Quoted with `code` inside.',
+    ].join('\n');
     await sendFromInput(page, 'Write an add function in TypeScript');
     await waitForReplies(page, 1);
-    for (const theme of ['light', 'dark', 'high-contrast'] as const) {
+    await page.getByRole('switch', { name: 'Thread settings' }).click();
+    await page.waitForSelector('jan-thread-settings form');
+    const rgb = (value: string) =>
+      page.evaluate((colour) => {
+        const probe = document.createElement('div');
+        probe.style.color = colour;
+        document.body.append(probe);
+        const result = getComputedStyle(probe).color;
+        probe.remove();
+        return result;
+      }, value);
+    for (const theme of THEME_NAMES) {
       await setTheme(page, theme);
       const vars = THEMES[theme].variables;
       const colours = await page.evaluate(() => {
@@ -654,40 +681,44 @@ describe('look, keyboard and safety', () => {
           text: style('body').color,
           user: style('.message-user').backgroundColor,
           code: style('.code-block').backgroundColor,
+          codeText: style('.code-block code').color,
+          codeTextBackground: style('.code-block code').backgroundColor,
+          inlineCode: style('.markdown p code').color,
+          inlineCodeBackground: style('.markdown p code').backgroundColor,
           keyword: style('.hljs-keyword').color,
           link: style('.markdown a').color,
           assistantBorder: style('.message-assistant').borderTopColor,
           bodyClass: document.body.className,
         };
       });
-      const rgb = (value: string) =>
-        page.evaluate((colour) => {
-          const probe = document.createElement('div');
-          probe.style.color = colour;
-          document.body.append(probe);
-          const result = getComputedStyle(probe).color;
-          probe.remove();
-          return result;
-        }, value);
       expect(colours.bodyClass).toBe(THEMES[theme].bodyClass);
       expect(colours.body).toBe(await rgb(vars['--vscode-sideBar-background']!));
       expect(colours.text).toBe(await rgb(vars['--vscode-foreground']!));
       expect(colours.user).toBe(await rgb(vars['--vscode-input-background']!));
-      expect(colours.code).toBe(await rgb(vars['--vscode-textCodeBlock-background']!));
+      expect(colours.code).toBe(await rgb(vars['--vscode-editor-background']!));
+      // VS Code paints every <code> with the inline-code background: none behind a code block's lines.
+      expect(colours.codeText).toBe(await rgb(vars['--vscode-editor-foreground']!));
+      expect(colours.codeTextBackground).toBe('rgba(0, 0, 0, 0)');
+      expect(colours.inlineCode).toBe(await rgb(vars['--vscode-textPreformat-foreground']!));
+      expect(colours.inlineCodeBackground).toBe(await rgb(vars['--vscode-textPreformat-background']!));
       expect(colours.keyword).toBe(await rgb(vars['--vscode-debugTokenExpression-boolean']!));
       expect(colours.link).toBe(await rgb(vars['--vscode-textLink-foreground']!));
       // Only high contrast draws borders around replies.
-      expect(colours.assistantBorder).toBe(theme === 'high-contrast' ? await rgb(vars['--vscode-contrastBorder']!) : 'rgba(0, 0, 0, 0)');
+      const highContrast = theme === 'high-contrast' || theme === 'high-contrast-light';
+      expect(colours.assistantBorder).toBe(highContrast ? await rgb(vars['--vscode-contrastBorder']!) : 'rgba(0, 0, 0, 0)');
       await page.mouse.move(0, 0);
+      expect(await accessibilityViolations(page), `${theme}: the chat`).toEqual([]);
       await page.screenshot({ path: path.join(ARTIFACTS, `chat-${theme}.png`) });
     }
-    await setTheme(page, 'light');
     await page.getByRole('switch', { name: 'Show threads' }).click();
     await page.waitForSelector('.thread-row');
-    await page.screenshot({ path: path.join(ARTIFACTS, 'threads-light.png') });
-    await setTheme(page, 'dark');
-    await page.screenshot({ path: path.join(ARTIFACTS, 'threads-dark.png') });
-    expect(existsSync(path.join(ARTIFACTS, 'chat-dark.png'))).toBe(true);
+    for (const theme of THEME_NAMES) {
+      await setTheme(page, theme);
+      await page.mouse.move(0, 0);
+      expect(await accessibilityViolations(page), `${theme}: the thread list`).toEqual([]);
+      await page.screenshot({ path: path.join(ARTIFACTS, `threads-${theme}.png`) });
+    }
+    expect(existsSync(path.join(ARTIFACTS, 'chat-high-contrast-light.png'))).toBe(true);
   });
 
   test('polish: the hint is whole in a narrow sidebar and offers ↑ only with a message to edit; models go by one name; one New chat', async () => {

@@ -59,6 +59,7 @@ export class JanChatHeader extends LightElement {
     return html`<vscode-single-select
       class="model-picker"
       aria-label="Chat model"
+      label="Chat model"
       title="Chat model"
       .value=${selected}
       @change=${(event: Event) => {
@@ -80,6 +81,7 @@ export class JanChatHeader extends LightElement {
     return html`<vscode-single-select
       class="assistant-picker"
       aria-label="Assistant"
+      label="Assistant"
       title="Assistant"
       .value=${selected}
       @change=${(event: Event) => this.emit({ kind: 'assistant', assistantId: (event.target as HTMLInputElement).value })}

@@ -8,6 +8,7 @@ import type { Logger } from './logger';
 import { errorMessage } from './logger';
 import { DEFAULT_ENGINE, isSpecificModel, type ModelChoice } from './model-choice';
 import { buildChatRequest } from './conversation-request';
+import { logReply } from './reply-log';
 import { titleFromText, isDefaultTitle } from './thread-title';
 import type { ChatCompletionChunk, Thread, ThreadMessage } from './types';
 import { textContent, textOf } from './types';
@@ -275,6 +276,17 @@ export class ConversationService implements ConversationApi {
         time_to_first_token_ms: firstTokenAt - started,
       };
     }
+    logReply(this.deps.logger, {
+      what: `Reply in thread ${thread.id}`,
+      modelId: typeof message.metadata?.model === 'string' ? message.metadata.model : undefined,
+      status: message.status === 'stopped' ? 'stopped' : message.status === 'error' ? 'error' : 'ready',
+      completionTokens,
+      promptTokens,
+      cachedPromptTokens,
+      startedAt: started,
+      firstTokenAt,
+      finishedAt: finished,
+    });
     // The text is final: the view shows it done now, while the reply and the title are saved.
     this.deps.events.emit('OnMessageUpdate', { ...message });
     const run = this.runs.get(thread.id);

@@ -56,7 +56,7 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
   });
   context.subscriptions.push(
     chat,
-    registerSelectionCommands({ inference: runtime.inference, proposals, askInChat: (text) => chat.askInChat(text) }),
+    registerSelectionCommands({ inference: runtime.inference, proposals, logger: runtime.core.context.logger, askInChat: (text) => chat.askInChat(text) }),
     registerInlineCompletion(runtime.inlineCompletion),
     vscode.commands.registerCommand('jan.showLog', () => log.show()),
     vscode.workspace.onDidChangeConfiguration((event) => {

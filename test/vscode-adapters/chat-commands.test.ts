@@ -40,7 +40,7 @@ beforeEach(async () => {
     { runtime: fixture.runtime, context, log: undefined as unknown as vscode.LogOutputChannel },
     { started: Promise.resolve(), proposeEdit: (document, range, text, title) => proposals.propose(document, range, text, title) },
   );
-  selection = registerSelectionCommands({ inference: fixture.runtime.inference, proposals, askInChat: (text) => chat.askInChat(text) });
+  selection = registerSelectionCommands({ inference: fixture.runtime.inference, proposals, logger: fixture.logger, askInChat: (text) => chat.askInChat(text) });
   const document = openDocument('/w/mean.ts', SOURCE);
   window.activeTextEditor = { document, selection: new Selection(new Position(1, 0), new Position(1, 56)) };
 });

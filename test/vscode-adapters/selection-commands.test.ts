@@ -21,6 +21,7 @@ beforeEach(async () => {
   registration = registerSelectionCommands({
     inference: fixture.runtime.inference,
     proposals: new ProposalStore(),
+    logger: fixture.logger,
     askInChat: async (text) => void asked.push(text),
   });
   document = openDocument('/w/mean.ts', SOURCE);
@@ -97,6 +98,23 @@ describe('commands on a selection', () => {
     expect(ui.messages.at(-1)).toMatchObject({ level: 'warning', text: expect.stringContaining('without a code block, so nothing was applied') });
   });
 
+  it('logs each command with its size, limit, tokens and time, and a rejected answer as a warning', async () => {
+    fixture.engine.reply = FIXED;
+    ui.answer('Reject');
+    await vscode.commands.executeCommand('jan.fixSelection');
+    expect(fixture.logger.messages('info')).toContainEqual(expect.stringMatching(/^Fix on mean\.ts:2-2: 56 characters, at most \d+ tokens\.$/));
+    expect(fixture.logger.messages('info')).toContainEqual(
+      expect.stringMatching(/^Fix on mean\.ts:2-2 from chat-1: \d+ tokens in [\d.]+ s, [\d.]+ tok\/s; first token after \d+ ms\.$/),
+    );
+    fixture.engine.reply = 'Looks fine to me.';
+    await vscode.commands.executeCommand('jan.refactorSelection');
+    expect(fixture.logger.messages('warn')).toContainEqual(
+      expect.stringMatching(/^Refactor on mean\.ts:2-2: the model answered without a code block \(\d+ tokens\); nothing applied\.$/),
+    );
+    await vscode.commands.executeCommand('jan.explainSelection');
+    expect(fixture.logger.messages('info')).toContain('Explain on mean.ts:2-2: asked in the chat (56 characters).');
+  });
+
   it('stops generating and proposes nothing when the progress notification is cancelled', async () => {
     fixture.engine.reply = FIXED;
     const gate = fixture.engine.hold();
@@ -105,6 +123,7 @@ describe('commands on a selection', () => {
     ui.progress[0]!.source.cancel();
     await running;
     gate.release(Infinity);
+    expect(fixture.logger.messages('info')).toContainEqual(expect.stringMatching(/^Fix on mean\.ts:2-2: stopped by the user after 0 tokens/));
     expect(ui.executed.some((call) => call.command === 'vscode.diff')).toBe(false);
     expect(document.getText()).toBe(SOURCE);
   });

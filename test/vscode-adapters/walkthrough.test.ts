@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type * as vscode from 'vscode';
 import { openWalkthroughOnFirstRun, WALKTHROUGH_ID } from '../../src/vscode/walkthrough';
-import { resetStandIn, ui } from '../support/vscode-stand-in';
+import { resetStandIn, setSetting, ui } from '../support/vscode-stand-in';
 
 const root = path.resolve(__dirname, '../..');
 const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
@@ -37,6 +37,13 @@ describe('Getting Started walkthrough', () => {
     expect(await openWalkthroughOnFirstRun(context)).toBe(true);
     expect(await openWalkthroughOnFirstRun(context)).toBe(false);
     expect(ui.executed).toEqual([{ command: 'workbench.action.openWalkthrough', args: [`jan-vscode.jan-vscode#${WALKTHROUGH_ID}`, false] }]);
+  });
+
+  it('stays closed when the user turned off walkthroughs on install', async () => {
+    setSetting('workbench.welcomePage.walkthroughs.openOnInstall', false);
+    const context = { globalState: globalState(), extension: { id: 'jan-vscode.jan-vscode' } } as unknown as vscode.ExtensionContext;
+    expect(await openWalkthroughOnFirstRun(context)).toBe(false);
+    expect(ui.executed).toEqual([]);
   });
 
   it('covers a model, chat, completion, commands on selection, assistants and a model server, with working links', () => {

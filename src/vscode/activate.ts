@@ -10,6 +10,7 @@ import { registerSelectionCommands } from './selection/commands';
 import { ProposalStore } from './selection/proposals';
 import { chatMaxTokens, configuredModel, engineSettingValues } from './settings';
 import { openWalkthroughOnFirstRun } from './walkthrough';
+import { registerLanguageModels } from './lm/chat-provider';
 
 /** Where `.jan` lives: the first workspace folder on disk, or global storage without one. */
 export function resolveJanFolder(context: vscode.ExtensionContext): string {
@@ -63,6 +64,9 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
       if (event.affectsConfiguration('jan.engine')) runtime.updateEngineSettings(engineSettingValues());
     }),
   );
+
+  const languageModels = registerLanguageModels({ runtime, started: loaded, logger: runtime.core.context.logger, maxTokens: chatMaxTokens });
+  if (languageModels) context.subscriptions.push(languageModels);
 
   const ready = loaded.then(
     (failures) => {

@@ -42,6 +42,38 @@ export function createUiFixture({ projectRoot, runDir }) {
   return fixture;
 }
 
+/** The model id the integration suite finds in its models folder (test/vscode-suite/language-models.test.ts). */
+export const SUITE_MODEL_ID = 'stories260k-chatml-fim';
+
+/**
+ * The integration suite's settings: a models folder holding the test model with its model.json
+ * (as an import writes it), on the CPU with one thread. Machine settings, as the UI fixture's.
+ */
+export function createSuiteSettings({ projectRoot, runDir, dataDir }) {
+  const modelSource = path.join(testModelsSource(projectRoot), TEST_MODEL_FILE);
+  const modelsDir = path.join(runDir, 'suite-models');
+  const folder = path.join(modelsDir, SUITE_MODEL_ID);
+  mkdirSync(folder, { recursive: true });
+  copyFileSync(modelSource, path.join(folder, TEST_MODEL_FILE));
+  const model = {
+    object: 'model',
+    version: '1.0',
+    format: 'gguf',
+    sources: [{ filename: TEST_MODEL_FILE, url: `file://${modelSource}` }],
+    id: SUITE_MODEL_ID,
+    name: 'stories260K chatml fim',
+    created: Date.now(),
+    description: 'The tiny test model.',
+    settings: { ctx_len: 2048, llama_model_path: TEST_MODEL_FILE },
+    parameters: { temperature: 0 },
+    metadata: { author: 'test' },
+    engine: 'llamacpp',
+  };
+  writeFileSync(path.join(folder, 'model.json'), `${JSON.stringify(model, null, 2)}\n`);
+  writeMachineSettings(dataDir, { 'jan.modelsFolder': modelsDir, 'jan.engine.threads': 1, 'jan.engine.gpu': 'off' });
+  return modelsDir;
+}
+
 /** The folder code-server unpacked the .vsix into. */
 export function installedExtensionDir(extensionsDir, extensionId) {
   const match = readdirSync(extensionsDir).find((entry) => entry.toLowerCase().startsWith(`${extensionId.toLowerCase()}-`));

@@ -13,7 +13,7 @@ import { ensureTools, projectRoot } from '../../scripts/e2e-tools.mjs';
 import { packageExtension } from '../../scripts/package.mjs';
 import { buildSuite } from '../vscode-suite/build.mjs';
 import { installExtension, startCodeServer } from './code-server.mjs';
-import { collectLogs, createUiFixture, createWorkspace, installedExtensionDir } from './fixture.mjs';
+import { collectLogs, createSuiteSettings, createUiFixture, createWorkspace, installedExtensionDir } from './fixture.mjs';
 import * as steps from './steps.mjs';
 import { runIntegrationSuite } from './suite.mjs';
 import { launchBrowser, newPage, notifications, screenshot } from './workbench.mjs';
@@ -192,6 +192,7 @@ async function main() {
       const suitePath = await buildSuite();
       // The suite runs the packaged extension too (as a development extension unpacked from the .vsix).
       const extensionPath = install(tools, vsix, { userDataDir: path.join(runDir, 'suite-install'), extensionsDir: path.join(runDir, 'suite-unpacked') });
+      createSuiteSettings({ projectRoot, runDir, dataDir: path.join(runDir, 'suite-data') });
       const { exitCode } = await runIntegrationSuite(tools, {
         extensionPath,
         suitePath,

@@ -112,6 +112,10 @@ export class WorkspaceEdit {
   }
 }
 
+export class LanguageModelTextPart {
+  constructor(readonly value: string) {}
+}
+
 export class ThemeColor {
   constructor(readonly id: string) {}
 }
@@ -265,6 +269,8 @@ export const registered = {
   inlineProviders: [] as unknown[],
   contentProviders: new Map<string, unknown>(),
   statusItems: [] as Array<{ text: string; tooltip: string; command: string; backgroundColor: unknown }>,
+  /** Language model chat providers by vendor (`lm.registerLanguageModelChatProvider`). */
+  lmProviders: new Map<string, unknown>(),
   /** Webview views by id; a view exists once it was first revealed (`<id>.focus`). */
   webviewViews: new Map<string, StandInWebviewView>(),
 };
@@ -281,6 +287,7 @@ export function resetStandIn(): void {
   registered.contentProviders.clear();
   registered.statusItems.length = 0;
   registered.webviewViews.clear();
+  registered.lmProviders.clear();
   ui.answers.length = 0;
   ui.messages.length = 0;
   ui.progress.length = 0;
@@ -437,5 +444,13 @@ export const env = {
   openExternal: async (uri: Uri) => {
     ui.opened.push(uri.toString());
     return true;
+  },
+};
+
+/** VS Code 1.104's provider API; a test deletes `registerLanguageModelChatProvider` to play an older VS Code. */
+export const lm: { registerLanguageModelChatProvider?: (vendor: string, provider: unknown) => Disposable } = {
+  registerLanguageModelChatProvider(vendor: string, provider: unknown): Disposable {
+    registered.lmProviders.set(vendor, provider);
+    return new Disposable(() => registered.lmProviders.delete(vendor));
   },
 };

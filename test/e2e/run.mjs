@@ -23,6 +23,8 @@ const STEPS = {
   'workbench-loads': steps.workbenchLoads,
   'jan-view-opens-chat': steps.janViewOpensChat,
   'chat-webview-shows-composer': steps.chatWebviewShowsComposer,
+  'first-run-offers-model': steps.firstRunOffersModel,
+  'getting-started-walkthrough': steps.gettingStartedWalkthrough,
   'show-log-opens-jan-output': steps.showLogOpensJanOutput,
   'commands-in-palette': steps.commandsInPalette,
   'activation-time': steps.measureActivation,

@@ -24,7 +24,6 @@ const STEPS = {
   'jan-view-opens-chat': steps.janViewOpensChat,
   'chat-webview-shows-composer': steps.chatWebviewShowsComposer,
   'first-run-offers-model': steps.firstRunOffersModel,
-  'getting-started-walkthrough': steps.gettingStartedWalkthrough,
   'show-log-opens-jan-output': steps.showLogOpensJanOutput,
   'commands-in-palette': steps.commandsInPalette,
   'activation-time': steps.measureActivation,
@@ -36,6 +35,7 @@ const STEPS = {
   'reopen-and-find-thread': steps.reopenAndFindThread,
   'inline-completion-ghost-text': steps.inlineCompletionGhostText,
   'command-on-selection': steps.commandOnSelection,
+  'getting-started-walkthrough': steps.gettingStartedWalkthrough,
   'no-errors-logged': steps.noErrorsLogged,
 };
 
@@ -202,6 +202,8 @@ async function main() {
         runDir,
         artifactsDir,
         onCleanup: (stop) => cleanups.push(stop),
+        // The language model test loads and runs the test model in the real extension host.
+        timeoutMs: 300_000,
         log,
       });
       summary.suiteExitCode = exitCode;

@@ -75,6 +75,7 @@ export async function gettingStartedWalkthrough({ page, manifest }) {
   for (const step of walkthrough.steps) {
     await editor.locator('.getting-started-step', { hasText: step.title }).first().waitFor({ state: 'attached' });
   }
+  await runCommand(page, 'View: Close All Editors');
 }
 
 export async function showLogOpensJanOutput({ page }) {

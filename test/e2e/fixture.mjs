@@ -36,6 +36,9 @@ export function createUiFixture({ projectRoot, runDir }) {
   writeUserSettings(fixture.userDataDir, {
     'jan.engine.threads': 1,
     'jan.engine.gpu': 'off',
+    // No reply limit: the stop-reply step needs a reply still streaming when it clicks Stop (the
+    // default 1024 tokens of the tiny model end in about 3 s).
+    'jan.chat.maxTokens': 0,
     // VS Code's own chat panel would otherwise open beside Jan's on first start.
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
   });

@@ -86,7 +86,13 @@ export function registerChatView(host: JanHost, deps: ChatViewDeps): ChatView {
   ];
 
   return {
-    askInChat: async (text) => (await openChat()).askInChat(text),
+    // The thread is started before the view is revealed, so the page that loads shows it at once
+    // (not the thread it showed before, for a moment); the view is then awaited as for any command.
+    askInChat: async (text) => {
+      const asking = (await chat()).askInChat(text);
+      await openChat();
+      await asking;
+    },
     shutdown: stop,
     dispose: () => {
       for (const disposable of disposables) disposable.dispose();

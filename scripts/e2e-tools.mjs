@@ -69,11 +69,16 @@ export function ensureSystemDeps() {
   run('bash', [path.join(projectRoot, 'scripts', 'install-system-deps.sh')]);
 }
 
-export function ensureNode24(log = console.log) {
+/** npm's log level for the one-time installs: `http` prints each download, so a long first run shows progress. */
+function npmLogLevel(progress) {
+  return `--loglevel=${progress ? 'http' : 'error'}`;
+}
+
+export function ensureNode24(log = console.log, progress = false) {
   const prefix = installOnce(
     `node-${NODE24_VERSION}`,
     (dir) => {
-      run('npm', ['install', '--prefix', dir, '--no-audit', '--no-fund', '--loglevel=error', `node@${NODE24_VERSION}`]);
+      run('npm', ['install', '--prefix', dir, '--no-audit', '--no-fund', npmLogLevel(progress), `node@${NODE24_VERSION}`]);
     },
     log,
   );
@@ -91,12 +96,12 @@ function withoutNpmRunEnv(env) {
 }
 
 /** code-server's postinstall refuses any Node but 24, and its native modules build against Node 24's headers. */
-export function ensureCodeServer(node24, log = console.log) {
+export function ensureCodeServer(node24, log = console.log, progress = false) {
   const prefix = installOnce(
     `code-server-${CODE_SERVER_VERSION}`,
     (dir) => {
       ensureSystemDeps();
-      run('npm', ['install', '--prefix', dir, '--no-audit', '--no-fund', '--loglevel=error', `code-server@${CODE_SERVER_VERSION}`], {
+      run('npm', ['install', '--prefix', dir, '--no-audit', '--no-fund', npmLogLevel(progress), `code-server@${CODE_SERVER_VERSION}`], {
         env: { ...withoutNpmRunEnv(process.env), PATH: `${node24.bin}${path.delimiter}${process.env.PATH}`, npm_config_nodedir: node24.home },
       });
     },
@@ -110,11 +115,14 @@ export function ensureCodeServer(node24, log = console.log) {
   };
 }
 
-/** Everything the end-to-end run and the integration suite need; `npm start` can skip the browser. */
-export function ensureTools({ log = console.log, chromium = true } = {}) {
+/**
+ * Everything the end-to-end run and the integration suite need; `npm start` can skip the browser.
+ * `progress`: npm prints each download of a one-time install (minutes on a first run).
+ */
+export function ensureTools({ log = console.log, chromium = true, progress = false } = {}) {
   const browser = chromium ? ensureBrowser({ log }) : undefined;
-  const node24 = ensureNode24(log);
-  const codeServer = ensureCodeServer(node24, log);
+  const node24 = ensureNode24(log, progress);
+  const codeServer = ensureCodeServer(node24, log, progress);
   return { node24, codeServer, chromium: browser };
 }
 

@@ -66,6 +66,21 @@ export function checkPackagedFiles(files, binaryPackage) {
   if (problems.length > 0) throw new Error(`The package would be wrong:\n- ${problems.join('\n- ')}`);
 }
 
+/**
+ * vsce warns "you should bundle your extension" past 100 JavaScript files. Jan's own code is
+ * bundled (dist/); the rest is node-llama-cpp's runtime, which loads its native binaries and
+ * worker files by path and so ships as files. Says so, or nothing when vsce did not warn.
+ */
+export function bundlingWarningNote(files) {
+  const javascript = files.filter((file) => file.toLowerCase().endsWith('.js'));
+  if (files.length <= 5000 && javascript.length <= 100) return undefined;
+  const ours = javascript.filter((file) => file.startsWith('dist/')).length;
+  return (
+    `note: vsce's "you should bundle your extension" warning above is expected. Jan's own code is bundled (${ours} files in dist/); ` +
+    `the other ${javascript.length - ours} JavaScript files are node-llama-cpp's runtime, which loads its native binaries by path and cannot be bundled.`
+  );
+}
+
 /** Builds (production bundles into dist/), checks the file list and writes the .vsix. */
 export async function packageExtension({ target = currentTarget(), out, build = true, log = console.log } = {}) {
   const binaryPackage = LLAMA_BINARIES[target];
@@ -94,6 +109,8 @@ export async function packageExtension({ target = currentTarget(), out, build = 
   const started = Date.now();
   await vsce.createVSIX({ ...common, target, packagePath, useYarn: false, dependencies: true });
   const sizeBytes = statSync(packagePath).size;
+  const note = bundlingWarningNote(files);
+  if (note) log(note);
   log(
     `packaged ${packagePath}: ${files.length} files, ${(sizeBytes / 1024 / 1024).toFixed(1)} MiB (target ${target}, binaries @node-llama-cpp/${binaryPackage}) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );

@@ -1,11 +1,13 @@
 // `npm start [-- folder] [-- --code-server] [-- --port N]`: builds the extension and opens it.
 // With desktop VS Code (`code` on PATH): an Extension Development Host on this repo. Otherwise
-// code-server on 127.0.0.1 (cached in .tools/) with the freshly packaged extension installed; it
-// runs until Ctrl+C and then stops its whole process group.
+// code-server on 127.0.0.1 (installed once into .tools/) with the freshly packaged extension
+// installed, its profile and sample workspace outside the repository (scripts/start-locations.mjs);
+// each step is printed as it starts and ends. It runs until Ctrl+C and then stops its whole process group.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { CODE_SERVER_VERSION, ensureTools, projectRoot, toolsDir } from './e2e-tools.mjs';
+import { startLocations, stepPrinter } from './start-locations.mjs';
 import { packageExtension } from './package.mjs';
 import { freePort, installExtension, startCodeServer, writeUserSettings } from '../test/e2e/code-server.mjs';
 import { createWorkspace } from '../test/e2e/fixture.mjs';
@@ -47,21 +49,28 @@ async function portIsFree(port) {
 }
 
 async function startInCodeServer(options) {
-  const tools = ensureTools({ chromium: false });
-  const { vsix } = await packageExtension();
-  const home = path.join(toolsDir, 'start');
-  const userDataDir = path.join(home, 'user-data');
-  const extensionsDir = path.join(home, 'extensions');
-  const workspace = options.folder ?? path.join(home, 'workspace');
-  if (!options.folder && !existsSync(workspace)) createWorkspace(workspace);
-  // Settings persist between starts (they are the user's); only the first start writes defaults.
-  if (!existsSync(path.join(userDataDir, 'User', 'settings.json'))) writeUserSettings(userDataDir, {});
-  mkdirSync(extensionsDir, { recursive: true });
-  installExtension(tools, { vsix, userDataDir, extensionsDir });
-
+  const step = stepPrinter(4);
+  const firstRun = !existsSync(path.join(toolsDir, `code-server-${CODE_SERVER_VERSION}`, '.complete'));
+  const tools = await step(
+    firstRun
+      ? `Installing Node 24 and code-server ${CODE_SERVER_VERSION} into ${toolsDir} (first run only: several minutes; npm lists each download)`
+      : `Checking Node 24 and code-server ${CODE_SERVER_VERSION} in ${toolsDir}`,
+    () => ensureTools({ chromium: false, progress: firstRun }),
+  );
+  const { vsix } = await step('Building and packaging the extension (production bundle, then the .vsix)', () => packageExtension());
+  const { root: home, userDataDir, extensionsDir, logFile, workspace: sample } = startLocations();
+  const workspace = options.folder ?? sample;
+  await step(`Installing the extension into code-server (profile in ${home})`, () => {
+    if (!options.folder && !existsSync(workspace)) createWorkspace(workspace);
+    // Settings persist between starts (they are the user's); only the first start writes defaults.
+    if (!existsSync(path.join(userDataDir, 'User', 'settings.json'))) writeUserSettings(userDataDir, {});
+    mkdirSync(extensionsDir, { recursive: true });
+    installExtension(tools, { vsix, userDataDir, extensionsDir });
+  });
   const port = options.port ?? ((await portIsFree(DEFAULT_PORT)) ? DEFAULT_PORT : await freePort());
-  const logFile = path.join(home, 'code-server.log');
-  const server = await startCodeServer(tools, { userDataDir, extensionsDir, workspace, logFile, port });
+  const server = await step(`Starting code-server on 127.0.0.1:${port} with ${workspace}`, () =>
+    startCodeServer(tools, { userDataDir, extensionsDir, workspace, logFile, port }),
+  );
   console.log(`
 Jan for VS Code is running in code-server ${CODE_SERVER_VERSION} (VS Code in the browser):
 

@@ -1,4 +1,4 @@
-import type { AssistantOption, ChatError, ChatState, HostMessage, MessageView, ModelOption, ThreadSummary, ThreadView } from '@jan/protocol';
+import type { AssistantOption, ChatError, ChatState, FirstModel, HostMessage, MessageView, ModelOption, ThreadSummary, ThreadView } from '@jan/protocol';
 
 export interface ThreadListState {
   query: string;
@@ -41,6 +41,9 @@ export class ChatStore {
   models: ModelOption[] = [];
   assistants: AssistantOption[] = [];
   defaultModelId: string | undefined;
+  defaultMaxTokens: number | undefined;
+  /** No model installed: what to offer instead of the chat's welcome. */
+  firstModel: FirstModel | undefined;
   pendingModelId: string | undefined;
   pendingAssistantId: string | undefined;
   startupError: string | undefined;
@@ -144,6 +147,8 @@ export class ChatStore {
     this.models = state.models;
     this.assistants = state.assistants;
     this.defaultModelId = state.defaultModelId;
+    this.defaultMaxTokens = state.defaultMaxTokens;
+    this.firstModel = state.firstModel;
     this.pendingModelId = state.pendingModelId;
     this.pendingAssistantId = state.pendingAssistantId;
     this.startupError = state.startupError;

@@ -186,6 +186,19 @@ export function findCatalogEntry(id: string): CatalogEntry | undefined {
   return CATALOG.find((entry) => entry.id === id);
 }
 
+/** Share of the machine's RAM a first model may take: the editor, the browser and the OS keep the rest. */
+const FIRST_MODEL_RAM_SHARE = 0.25;
+
+/**
+ * The chat model to offer a new user: the largest catalog chat model whose estimated memory fits
+ * in a quarter of `totalMemoryBytes`, else the smallest one (it still runs, slowly, on less).
+ */
+export function recommendedChatModel(totalMemoryBytes: number): CatalogEntry {
+  const chat = CATALOG.filter((entry) => entry.role === 'chat').sort((a, b) => estimateMemoryBytes(a) - estimateMemoryBytes(b));
+  const fitting = chat.filter((entry) => estimateMemoryBytes(entry) <= totalMemoryBytes * FIRST_MODEL_RAM_SHARE);
+  return fitting.at(-1) ?? chat[0]!;
+}
+
 // Where the numbers come from (looked up 2026-11; Hugging Face itself cannot be reached from the
 // build machine, so none was read from huggingface.co directly):
 // - sizes and sha256: public projects that pin these exact files, each value seen in at least two

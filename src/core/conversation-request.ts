@@ -16,6 +16,8 @@ export interface RequestInput {
   assistants?: AssistantExtension;
   /** Token counts by `${model}:${message id}`; kept by the caller across turns. */
   tokenCache?: Map<string, number>;
+  /** `max_tokens` when the thread sets none. */
+  defaultMaxTokens?: number;
 }
 
 export interface BuiltRequest {
@@ -65,7 +67,9 @@ async function instructionsFor(thread: Thread, assistants?: AssistantExtension):
 /** Builds the engine request from the thread, its assistant and its history, fitted to the context. */
 export async function buildChatRequest(input: RequestInput): Promise<BuiltRequest> {
   const { thread, model, engine } = input;
-  const parameters = thread.assistants[0]?.model.parameters ?? {};
+  const threadParameters = thread.assistants[0]?.model.parameters ?? {};
+  const parameters =
+    threadParameters.max_tokens === undefined && input.defaultMaxTokens ? { ...threadParameters, max_tokens: input.defaultMaxTokens } : threadParameters;
   const settings = thread.assistants[0]?.model.settings ?? {};
   const instructions = (await instructionsFor(thread, input.assistants)).trim();
   const turns = collectTurns(input.history);

@@ -8,6 +8,7 @@ import type { Logger } from './logger';
 import { errorMessage } from './logger';
 import { DEFAULT_ENGINE, isSpecificModel, type ModelChoice } from './model-choice';
 import { buildChatRequest } from './conversation-request';
+import { logReply } from './reply-log';
 import { titleFromText, isDefaultTitle } from './thread-title';
 import type { ChatCompletionChunk, Thread, ThreadMessage } from './types';
 import { textContent, textOf } from './types';
@@ -20,6 +21,8 @@ export interface ConversationDeps {
   events: EventBus;
   logger: Logger;
   now?: () => number;
+  /** The reply length when the thread sets none (VS Code: `jan.chat.maxTokens`). */
+  defaultMaxTokens?: () => number | undefined;
 }
 
 /**
@@ -45,6 +48,11 @@ export class ConversationService implements ConversationApi {
 
   constructor(private readonly deps: ConversationDeps) {
     this.now = deps.now ?? Date.now;
+  }
+
+  /** The reply length a thread without its own `max_tokens` gets. */
+  defaultMaxTokens(): number | undefined {
+    return this.deps.defaultMaxTokens?.();
   }
 
   isGenerating(threadId: string): boolean {
@@ -218,6 +226,7 @@ export class ConversationService implements ConversationApi {
         engine,
         assistants: this.deps.assistants,
         tokenCache: this.tokenCache,
+        defaultMaxTokens: this.defaultMaxTokens(),
       });
       if (built.droppedMessages > 0) {
         message.metadata = { ...message.metadata, context_trimmed: { dropped_messages: built.droppedMessages } };
@@ -266,6 +275,17 @@ export class ConversationService implements ConversationApi {
         time_to_first_token_ms: firstTokenAt - started,
       };
     }
+    logReply(this.deps.logger, {
+      what: `Reply in thread ${thread.id}`,
+      modelId: typeof message.metadata?.model === 'string' ? message.metadata.model : undefined,
+      status: message.status === 'stopped' ? 'stopped' : message.status === 'error' ? 'error' : 'ready',
+      completionTokens,
+      promptTokens,
+      cachedPromptTokens,
+      startedAt: started,
+      firstTokenAt,
+      finishedAt: finished,
+    });
     // The text is final: the view shows it done now, while the reply and the title are saved.
     this.deps.events.emit('OnMessageUpdate', { ...message });
     const run = this.runs.get(thread.id);

@@ -16,6 +16,7 @@ export * from './conversation-request';
 export * from './thread-title';
 export * from './completion';
 export * from './selection-actions';
+export * from './reply-log';
 export * from './selection-block';
 export * from './data-folder';
 export * from './store';

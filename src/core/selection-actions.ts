@@ -35,7 +35,25 @@ export const SELECTION_ACTIONS: Record<SelectionAction, ActionSpec> = {
   custom: { title: 'Custom Prompt', target: 'edit', ask: '' },
 };
 
-export const EDIT_SYSTEM_PROMPT = 'You rewrite code. Reply with the complete replacement for the given code in a single fenced code block, and nothing else.';
+export const EDIT_SYSTEM_PROMPT =
+  'You rewrite code. Reply with the complete replacement for the given code in a single fenced code block, and nothing else: no explanation before or after it.';
+
+/** Characters per token of source code, on the safe side (code tokenizes denser than prose). */
+const CODE_CHARS_PER_TOKEN = 3;
+/** Room for the fence, its language tag and a line the model adds around the code. */
+const FENCE_TOKENS = 64;
+const MIN_REWRITE_TOKENS = 128;
+const MAX_REWRITE_TOKENS = 4096;
+
+/**
+ * The most tokens a rewrite of `code` may generate: twice the selection (documentation comments,
+ * a longer fix) plus the fence, so a model that starts explaining in prose is stopped after about
+ * the length of the code instead of running for minutes.
+ */
+export function rewriteTokenLimit(code: string): number {
+  const selection = Math.ceil(code.length / CODE_CHARS_PER_TOKEN);
+  return Math.min(MAX_REWRITE_TOKENS, Math.max(MIN_REWRITE_TOKENS, 2 * selection + FENCE_TOKENS));
+}
 
 /** The user message for an action: the ask, the code as a fenced block with its origin. */
 export function selectionPrompt(action: SelectionAction, input: SelectionInput): string {
@@ -45,7 +63,8 @@ export function selectionPrompt(action: SelectionAction, input: SelectionInput):
 
 /**
  * The code in a model's answer: the first fenced block (one in the document's language if there
- * is one), or the whole answer when it has no fence. Undefined when nothing is left.
+ * is one). Undefined when the answer has no fenced block or the block is empty: an answer in
+ * prose is never taken for code.
  */
 export function extractCode(answer: string, languageId?: string): string | undefined {
   const blocks = [...answer.matchAll(/(^|\n)(`{3,}|~{3,})([^\n`]*)\n([\s\S]*?)\n\2[ \t]*(?=\n|$)/g)].map((match) => ({
@@ -58,8 +77,7 @@ export function extractCode(answer: string, languageId?: string): string | undef
     blocks[0] ??
     // A reply cut off by the token limit leaves its fence open: its code is still the answer.
     (open ? { language: '', code: open[3]! } : undefined);
-  const code = chosen ? chosen.code : answer.trim();
-  return code.trim() ? code : undefined;
+  return chosen?.code.trim() ? chosen.code : undefined;
 }
 
 /** Keeps the selection's own leading indentation and trailing newline on the replacement. */

@@ -27,6 +27,8 @@ export interface RuntimeOptions {
   remoteApiKey?: (engineId: string) => Promise<string | undefined>;
   /** Asked before a workspace-defined server off this machine first receives code (extensions/remote/extension.ts). */
   allowWorkspaceServer?: (definition: RemoteEngineDefinition) => Promise<boolean>;
+  /** The longest chat reply, in tokens, when a thread sets none (read at each turn). */
+  chatMaxTokens?: () => number | undefined;
 }
 
 /**
@@ -72,6 +74,7 @@ export class JanRuntime {
       inference: this.inference,
       events: core.events,
       logger: options.logger,
+      defaultMaxTokens: options.chatMaxTokens,
     });
     this.inlineCompletion = new InlineCompletionService({ inference: this.inference, logger: options.logger });
   }

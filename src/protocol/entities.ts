@@ -124,6 +124,17 @@ export const AssistantOptionSchema = v.object({
 export type AssistantOption = v.InferOutput<typeof AssistantOptionSchema>;
 
 /** Everything the view needs to draw itself from nothing (after `ready`). */
+/** The model a new user is offered when none is installed (the catalog's pick for this machine). */
+export const FirstModelSchema = v.object({
+  name: ShortString,
+  /** Download size, formatted ("491 MB"). */
+  download: ShortString,
+  /** RAM it needs to run and the machine's RAM, formatted. */
+  memory: ShortString,
+  machineMemory: ShortString,
+});
+export type FirstModel = v.InferOutput<typeof FirstModelSchema>;
+
 export const ChatStateSchema = v.object({
   /** Null: a new chat whose thread is created by its first message. */
   thread: v.nullable(ThreadViewSchema),
@@ -135,6 +146,10 @@ export const ChatStateSchema = v.object({
   /** The choices a new chat will be created with. */
   pendingModelId: v.optional(ShortString),
   pendingAssistantId: v.optional(ShortString),
+  /** Set when no model is installed: the view offers this download (and an import) first. */
+  firstModel: v.optional(FirstModelSchema),
+  /** The reply length of a thread that sets none (the `jan.chat.maxTokens` setting). */
+  defaultMaxTokens: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
   /** Jan could not start; the view shows this instead of a chat. */
   startupError: v.optional(v.pipe(v.string(), v.maxLength(10_000))),
 });

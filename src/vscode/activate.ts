@@ -11,7 +11,9 @@ import { prepareRemoteEngines } from './remote';
 import { registerSelectionCommands } from './selection/commands';
 import { ProposalStore } from './selection/proposals';
 import { registerApiServer } from './server';
-import { configuredModel, engineSettingValues } from './settings';
+import { chatMaxTokens, configuredModel, engineSettingValues } from './settings';
+import { openWalkthroughOnFirstRun } from './walkthrough';
+import { registerLanguageModels } from './lm/chat-provider';
 
 /** Where `.jan` lives: the first workspace folder on disk, or global storage without one. */
 export function resolveJanFolder(context: vscode.ExtensionContext): string {
@@ -44,17 +46,18 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
     workerPath: context.asAbsolutePath('dist/llamacpp-worker.mjs'),
     downloadWorkerPath: context.asAbsolutePath('dist/model-download.mjs'),
     chosenModelId: configuredModel,
+    chatMaxTokens,
     engineSettings: engineSettingValues(),
     commitToGit: vscode.workspace.getConfiguration('jan.threads').get<boolean>('commitToGit', false),
     ...remote.runtimeOptions,
   });
   const host: JanHost = { runtime, context, log };
-  registerModelFeatures(host);
+  const loaded = runtime.start();
+  registerModelFeatures(host, loaded);
   remote.register(host);
 
   registerPortability(host);
 
-  const loaded = runtime.start();
   registerApiServer(host, loaded);
   const proposals = new ProposalStore();
   const chat = registerChatView(host, {
@@ -63,13 +66,16 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
   });
   context.subscriptions.push(
     chat,
-    registerSelectionCommands({ inference: runtime.inference, proposals, askInChat: (text) => chat.askInChat(text) }),
+    registerSelectionCommands({ inference: runtime.inference, proposals, logger: runtime.core.context.logger, askInChat: (text) => chat.askInChat(text) }),
     registerInlineCompletion(runtime.inlineCompletion),
     vscode.commands.registerCommand('jan.showLog', () => log.show()),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('jan.engine')) runtime.updateEngineSettings(engineSettingValues());
     }),
   );
+
+  const languageModels = registerLanguageModels({ runtime, started: loaded, logger: runtime.core.context.logger, maxTokens: chatMaxTokens });
+  if (languageModels) context.subscriptions.push(languageModels);
 
   const ready = loaded.then(
     (failures) => {
@@ -79,6 +85,7 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
     (error: unknown) => log.error(`Jan failed to start: ${String(error)}`),
   );
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms`);
+  void openWalkthroughOnFirstRun(context).catch((error: unknown) => log.warn(`Getting Started did not open: ${String(error)}`));
 
   return async () => {
     await ready;

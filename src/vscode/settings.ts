@@ -57,6 +57,12 @@ function announce(warnings: string[]): void {
   }
 }
 
+/** `jan.chat.maxTokens`: the longest chat reply when the thread sets none; 0 means no limit. */
+export function chatMaxTokens(): number | undefined {
+  const value = vscode.workspace.getConfiguration('jan.chat').get<number>('maxTokens', 1024);
+  return Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
 const MODEL_SETTING: Record<ModelPurpose, 'chatModel' | 'completionModel'> = { chat: 'chatModel', completion: 'completionModel' };
 
 /** The model id chosen for a purpose (`jan.chatModel` / `jan.completionModel`), or undefined. */

@@ -41,10 +41,45 @@ export function createUiFixture({ projectRoot, runDir, remoteBaseUrl }) {
     'jan.engine.threads': 1,
     'jan.engine.gpu': 'off',
     'jan.remote.engines': [{ id: REMOTE_ENGINE_ID, name: 'E2E server', preset: 'openai-compatible', baseUrl: remoteBaseUrl }],
+    // No reply limit: the stop-reply step needs a reply still streaming when it clicks Stop (the
+    // default 1024 tokens of the tiny model end in about 3 s).
+    'jan.chat.maxTokens': 0,
     // VS Code's own chat panel would otherwise open beside Jan's on first start.
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
   });
   return fixture;
+}
+
+/** The model id the integration suite finds in its models folder (test/vscode-suite/language-models.test.ts). */
+export const SUITE_MODEL_ID = 'stories260k-chatml-fim';
+
+/**
+ * The integration suite's settings: a models folder holding the test model with its model.json
+ * (as an import writes it), on the CPU with one thread. Machine settings, as the UI fixture's.
+ */
+export function createSuiteSettings({ projectRoot, runDir, dataDir }) {
+  const modelSource = path.join(testModelsSource(projectRoot), TEST_MODEL_FILE);
+  const modelsDir = path.join(runDir, 'suite-models');
+  const folder = path.join(modelsDir, SUITE_MODEL_ID);
+  mkdirSync(folder, { recursive: true });
+  copyFileSync(modelSource, path.join(folder, TEST_MODEL_FILE));
+  const model = {
+    object: 'model',
+    version: '1.0',
+    format: 'gguf',
+    sources: [{ filename: TEST_MODEL_FILE, url: `file://${modelSource}` }],
+    id: SUITE_MODEL_ID,
+    name: 'stories260K chatml fim',
+    created: Date.now(),
+    description: 'The tiny test model.',
+    settings: { ctx_len: 2048, llama_model_path: TEST_MODEL_FILE },
+    parameters: { temperature: 0 },
+    metadata: { author: 'test' },
+    engine: 'llamacpp',
+  };
+  writeFileSync(path.join(folder, 'model.json'), `${JSON.stringify(model, null, 2)}\n`);
+  writeMachineSettings(dataDir, { 'jan.modelsFolder': modelsDir, 'jan.engine.threads': 1, 'jan.engine.gpu': 'off' });
+  return modelsDir;
 }
 
 /** The folder code-server unpacked the .vsix into. */

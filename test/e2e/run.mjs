@@ -13,7 +13,16 @@ import { ensureTools, projectRoot } from '../../scripts/e2e-tools.mjs';
 import { packageExtension } from '../../scripts/package.mjs';
 import { buildSuite } from '../vscode-suite/build.mjs';
 import { installExtension, startCodeServer } from './code-server.mjs';
-import { collectLogs, createUiFixture, createWorkspace, installedExtensionDir, REMOTE_MODEL_ID, TEST_MODEL_FILE, testModelsSource } from './fixture.mjs';
+import {
+  collectLogs,
+  createSuiteSettings,
+  createUiFixture,
+  createWorkspace,
+  installedExtensionDir,
+  REMOTE_MODEL_ID,
+  TEST_MODEL_FILE,
+  testModelsSource,
+} from './fixture.mjs';
 import { startOpenAIServer } from './openai-server.mjs';
 import * as steps from './steps.mjs';
 import { runIntegrationSuite } from './suite.mjs';
@@ -24,6 +33,7 @@ const STEPS = {
   'workbench-loads': steps.workbenchLoads,
   'jan-view-opens-chat': steps.janViewOpensChat,
   'chat-webview-shows-composer': steps.chatWebviewShowsComposer,
+  'first-run-offers-model': steps.firstRunOffersModel,
   'show-log-opens-jan-output': steps.showLogOpensJanOutput,
   'commands-in-palette': steps.commandsInPalette,
   'activation-time': steps.measureActivation,
@@ -36,6 +46,7 @@ const STEPS = {
   'inline-completion-ghost-text': steps.inlineCompletionGhostText,
   'command-on-selection': steps.commandOnSelection,
   'remote-engine-chat': steps.remoteEngineChat,
+  'getting-started-walkthrough': steps.gettingStartedWalkthrough,
   'no-errors-logged': steps.noErrorsLogged,
 };
 
@@ -198,6 +209,7 @@ async function main() {
       const suitePath = await buildSuite();
       // The suite runs the packaged extension too (as a development extension unpacked from the .vsix).
       const extensionPath = install(tools, vsix, { userDataDir: path.join(runDir, 'suite-install'), extensionsDir: path.join(runDir, 'suite-unpacked') });
+      createSuiteSettings({ projectRoot, runDir, dataDir: path.join(runDir, 'suite-data') });
       const { exitCode } = await runIntegrationSuite(tools, {
         extensionPath,
         suitePath,
@@ -205,6 +217,8 @@ async function main() {
         runDir,
         artifactsDir,
         onCleanup: (stop) => cleanups.push(stop),
+        // The language model test loads and runs the test model in the real extension host.
+        timeoutMs: 300_000,
         log,
       });
       summary.suiteExitCode = exitCode;

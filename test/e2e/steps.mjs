@@ -55,6 +55,29 @@ export async function chatWebviewShowsComposer({ page }) {
   await composer.waitFor({ state: 'visible', timeout: 30_000 });
 }
 
+/** No model installed yet: the empty chat offers a download sized for the machine, and an import. */
+export async function firstRunOffersModel({ page }) {
+  const frame = webviewFrame(page);
+  await frame.locator('.welcome.first-run h2', { hasText: 'Get a model to start' }).waitFor({ state: 'visible', timeout: 30_000 });
+  await frame.getByRole('button', { name: 'Download a Model…' }).waitFor({ state: 'visible' });
+  await frame.getByRole('button', { name: 'Import a GGUF File…' }).waitFor({ state: 'visible' });
+}
+
+/** The Getting Started walkthrough is contributed and opens with its six steps. */
+export async function gettingStartedWalkthrough({ page, manifest }) {
+  const walkthrough = manifest.contributes.walkthroughs[0];
+  await runCommand(page, 'Welcome: Open Walkthrough...');
+  const row = page.locator(`.quick-input-widget .quick-input-list .monaco-list-row[aria-label^="${walkthrough.title}"]`).first();
+  await row.waitFor({ state: 'visible', timeout: 15_000 });
+  await row.click();
+  const editor = page.locator('.gettingStartedContainer');
+  await editor.locator('.getting-started-category .category-title, h2', { hasText: walkthrough.title }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  for (const step of walkthrough.steps) {
+    await editor.locator('.getting-started-step', { hasText: step.title }).first().waitFor({ state: 'attached' });
+  }
+  await runCommand(page, 'View: Close All Editors');
+}
+
 export async function showLogOpensJanOutput({ page }) {
   await runCommand(page, 'Jan: Show Log');
   const channel = await outputChannelName(page);

@@ -107,9 +107,12 @@ export async function openViewContainer(page, title) {
   await sideBarTitle.waitFor({ state: 'visible' });
 }
 
-/** The page inside a webview view: two nested iframes (host frame, then #active-frame). */
-export function webviewFrame(page) {
-  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+/**
+ * The page inside Jan's webview view: two nested iframes (host frame, then #active-frame). The host
+ * frame names its extension in its URL; other webviews (a walkthrough's Markdown page) are left out.
+ */
+export function webviewFrame(page, extensionId = 'jan-vscode.jan-vscode') {
+  return page.frameLocator(`iframe.webview.ready[src*="extensionId=${extensionId}"]`).frameLocator('#active-frame');
 }
 
 /** Texts of the visible notification toasts. */

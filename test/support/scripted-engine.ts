@@ -2,14 +2,14 @@ import { EngineError } from '@jan/core';
 import type { ChatCompletionChunk, ChatCompletionRequest, CompletionRequest, CompletionResult, EngineStatus, InferenceEngine, Model } from '@jan/core';
 
 /** A model.json entry with nothing but an id and an engine. */
-export function modelEntry(id: string, engine: string): Model {
+export function modelEntry(id: string, engine: string, name = id): Model {
   return {
     object: 'model',
     version: '1.0',
     format: 'gguf',
     sources: [],
     id,
-    name: id,
+    name,
     created: 0,
     description: '',
     settings: {},
@@ -63,6 +63,8 @@ export class ScriptedEngine implements InferenceEngine {
   /** Texts of the next replies, in order; once they are used up, `reply`. */
   replies: string[] = [];
   reply = 'ok';
+  /** Display names of the listed models (by id); a model without one is named by its id. */
+  names: Record<string, string> = {};
   /** When set, every token waits at this gate (see TokenGate). */
   gate: TokenGate | undefined;
   /** Thrown by the next chat, after `failAfterTokens` tokens when that is set. */
@@ -88,7 +90,7 @@ export class ScriptedEngine implements InferenceEngine {
   }
 
   async list(): Promise<Model[]> {
-    return this.models.map((id) => modelEntry(id, this.id));
+    return this.models.map((id) => modelEntry(id, this.id, this.names[id]));
   }
 
   async load(): Promise<void> {
@@ -134,15 +136,21 @@ export class ScriptedEngine implements InferenceEngine {
     if (failure && this.failAfterTokens === undefined) throw failure;
     const tokens = (this.replies.shift() ?? this.reply).match(/\s*\S+|\s+/g) ?? [];
     let sent = 0;
+    let finish: 'stop' | 'length' = 'stop';
     for (const token of tokens) {
       if (failure && sent === this.failAfterTokens) throw failure;
+      // `max_tokens` ends the reply as llama.cpp does: cut, with finish reason `length`.
+      if (request.max_tokens !== undefined && sent >= request.max_tokens) {
+        finish = 'length';
+        break;
+      }
       // A turn of the event loop per token, as a real stream gives the consumer.
       await (this.gate ? this.gate.pass(signal) : new Promise((resolve) => setImmediate(resolve)));
       if (signal?.aborted) return;
       sent += 1;
       yield chunk(request.model, { content: token }, null);
     }
-    yield { ...chunk(request.model, {}, 'stop'), usage: { prompt_tokens: 5, completion_tokens: sent, total_tokens: 5 + sent } };
+    yield { ...chunk(request.model, {}, finish), usage: { prompt_tokens: 5, completion_tokens: sent, total_tokens: 5 + sent } };
   }
 }
 

@@ -72,6 +72,9 @@ export class Uri {
   static from(parts: { scheme: string; authority?: string; path?: string; query?: string }): Uri {
     return new Uri(parts.scheme, parts.authority ?? '', parts.path ?? '', parts.query ?? '');
   }
+  static joinPath(base: Uri, ...parts: string[]): Uri {
+    return new Uri(base.scheme, base.authority, path.posix.join(base.path, ...parts), base.query);
+  }
   static parse(value: string): Uri {
     const url = new URL(value);
     return new Uri(url.protocol.slice(0, -1), url.host, url.pathname, url.search.slice(1));
@@ -112,6 +115,10 @@ export class WorkspaceEdit {
   replace(uri: Uri, range: Range, text: string): void {
     this.replacements.push({ uri, range, text });
   }
+}
+
+export class LanguageModelTextPart {
+  constructor(readonly value: string) {}
 }
 
 export class ThemeColor {
@@ -187,6 +194,60 @@ export class StandInDocument {
   }
 }
 
+/**
+ * A webview view as VS Code runs one without `retainContextWhenHidden`: the first reveal resolves
+ * it; hiding it (another view container shown) or collapsing it destroys its page without
+ * disposing the view (both are `visible: false` to the extension), and messages posted meanwhile
+ * are dropped; showing it again loads a new page in the same view. A page says `ready` a moment
+ * after it loads, as the chat page does. Each page records what it received.
+ */
+export class StandInWebviewView {
+  visible = false;
+  /** What each page loaded in this view received, in order (the current page is the last). */
+  readonly pages: unknown[][] = [];
+  private readonly visibility = new EventEmitter<void>();
+  private readonly disposed = new EventEmitter<void>();
+  private readonly received = new EventEmitter<unknown>();
+  readonly onDidChangeVisibility = this.visibility.event;
+  readonly onDidDispose = this.disposed.event;
+  readonly webview = {
+    options: {} as unknown,
+    html: '',
+    cspSource: 'vscode-webview:',
+    asWebviewUri: (uri: Uri) => uri,
+    onDidReceiveMessage: this.received.event,
+    postMessage: async (message: unknown): Promise<boolean> => {
+      if (!this.visible) return false;
+      this.pages.at(-1)!.push(message);
+      return true;
+    },
+  };
+
+  constructor(private readonly pageLoadMs: number) {}
+
+  /** The page now shown (empty before the first). */
+  get page(): unknown[] {
+    return this.pages.at(-1) ?? [];
+  }
+
+  show(): void {
+    if (this.visible) return;
+    this.visible = true;
+    this.pages.push([]);
+    this.visibility.fire();
+    const page = this.pages.length;
+    setTimeout(() => {
+      if (this.visible && this.pages.length === page) this.received.fire({ type: 'ready' });
+    }, this.pageLoadMs);
+  }
+
+  hide(): void {
+    if (!this.visible) return;
+    this.visible = false;
+    this.visibility.fire();
+  }
+}
+
 // ── The user and the editor's state ─────────────────────────────────────────────────────────
 
 type Answer = (prompt: string, items?: unknown) => unknown;
@@ -215,7 +276,14 @@ export const registered = {
   inlineProviders: [] as unknown[],
   contentProviders: new Map<string, unknown>(),
   statusItems: [] as Array<{ text: string; tooltip: string; command: string; backgroundColor: unknown }>,
+  /** Language model chat providers by vendor (`lm.registerLanguageModelChatProvider`). */
+  lmProviders: new Map<string, unknown>(),
+  /** Webview views by id; a view exists once it was first revealed (`<id>.focus`). */
+  webviewViews: new Map<string, StandInWebviewView>(),
 };
+
+/** How long a webview page takes to load and say `ready`. */
+const PAGE_LOAD_MS = 20;
 
 /** Back to a fresh editor: no settings, no commands, no documents, no scripted answers. */
 export function resetStandIn(): void {
@@ -225,6 +293,8 @@ export function resetStandIn(): void {
   registered.inlineProviders.length = 0;
   registered.contentProviders.clear();
   registered.statusItems.length = 0;
+  registered.webviewViews.clear();
+  registered.lmProviders.clear();
   ui.answers.length = 0;
   ui.messages.length = 0;
   ui.progress.length = 0;
@@ -343,6 +413,19 @@ export const window = {
     ui.progress.push(entry);
     return task({ report: (value) => entry.reports.push(value) }, source.token);
   },
+  /** Registers `<id>.focus` as VS Code does: it resolves the view on first use and shows it. */
+  registerWebviewViewProvider(id: string, provider: { resolveWebviewView(view: StandInWebviewView): void }): Disposable {
+    const focus = commands.registerCommand(`${id}.focus`, () => {
+      let view = registered.webviewViews.get(id);
+      if (!view) {
+        view = new StandInWebviewView(PAGE_LOAD_MS);
+        registered.webviewViews.set(id, view);
+        provider.resolveWebviewView(view);
+      }
+      view.show();
+    });
+    return new Disposable(() => focus.dispose());
+  },
   createStatusBarItem() {
     const item = { text: '', tooltip: '', name: '', command: '', backgroundColor: undefined as unknown, show() {}, hide() {}, dispose() {} };
     registered.statusItems.push(item);
@@ -373,5 +456,13 @@ export const env = {
   openExternal: async (uri: Uri) => {
     ui.opened.push(uri.toString());
     return true;
+  },
+};
+
+/** VS Code 1.104's provider API; a test deletes `registerLanguageModelChatProvider` to play an older VS Code. */
+export const lm: { registerLanguageModelChatProvider?: (vendor: string, provider: unknown) => Disposable } = {
+  registerLanguageModelChatProvider(vendor: string, provider: unknown): Disposable {
+    registered.lmProviders.set(vendor, provider);
+    return new Disposable(() => registered.lmProviders.delete(vendor));
   },
 };

@@ -70,18 +70,22 @@ describe("the chat view's hands in the editor", () => {
 });
 
 describe('the status bar item', () => {
-  it('names the chat model at rest, and the loaded model with its state and speed', async () => {
+  it('names the chat model at rest, the loaded model with its state and speed, and the completion model and whether it is on', async () => {
     resetStandIn();
     const fixture = await adapterRuntime();
     try {
       setSetting('jan.chatModel', 'chat-1');
-      const bar = new ModelStatusBar(fixture.runtime.core);
+      setSetting('jan.completionModel', 'coder-1');
+      fixture.engine.names = { 'chat-1': 'Chat One', 'coder-1': 'Coder One' };
+      const bar = new ModelStatusBar(fixture.runtime.core, fixture.runtime.inference, Promise.resolve());
       const item = registered.statusItems[0]!;
       expect(item.command).toBe('jan.quickActions');
-      expect(item.text).toBe('$(hubot) chat-1 · local');
+      await expect.poll(() => item.text).toBe('$(hubot) Chat One · local · $(sparkle) Coder One');
+      setSetting('jan.inlineCompletion.enabled', false);
+      await expect.poll(() => item.text).toBe('$(hubot) Chat One · local · $(sparkle) completion off');
       fixture.engine.status = () => ({ state: 'generating', modelId: 'chat-1', lastTokensPerSecond: 42.4 });
       bar.refresh();
-      expect(item.text).toBe('$(sync~spin) chat-1 · generating · 42 tok/s · local');
+      expect(item.text).toBe('$(sync~spin) Chat One · generating · 42 tok/s · local · $(sparkle) completion off');
       fixture.engine.status = () => ({ state: 'error', modelId: 'chat-1', error: 'The worker crashed' });
       bar.refresh();
       expect(item.backgroundColor).toMatchObject({ id: 'statusBarItem.errorBackground' });

@@ -162,7 +162,12 @@ describe('a selection command through a remote engine', () => {
     await addEngine(KEY);
     setSetting('jan.chatModel', 'gpu-box/coder-7b');
     backend.reply = 'Fixed:\n\n```ts\nreturn values.length;\n```\n';
-    const registration = registerSelectionCommands({ inference: runtime.inference, proposals: new ProposalStore(), askInChat: async () => undefined });
+    const registration = registerSelectionCommands({
+      inference: runtime.inference,
+      proposals: new ProposalStore(),
+      logger: runtime.core.context.logger,
+      askInChat: async () => undefined,
+    });
     try {
       const document = openDocument('/w/count.ts', 'function count(values) {\n  return values.lenght;\n}\n');
       window.activeTextEditor = { document, selection: new Selection(new Position(1, 0), new Position(1, 23)) };

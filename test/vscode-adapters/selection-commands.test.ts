@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as vscode from 'vscode';
+import { rewriteTokenLimit } from '@jan/core';
 import { registerSelectionCommands } from '../../src/vscode/selection/commands';
 import { ProposalStore, PROPOSAL_SCHEME } from '../../src/vscode/selection/proposals';
 import { openDocument, Position, resetStandIn, Selection, setSetting, ui, window, type StandInDocument } from '../support/vscode-stand-in';
@@ -20,6 +21,7 @@ beforeEach(async () => {
   registration = registerSelectionCommands({
     inference: fixture.runtime.inference,
     proposals: new ProposalStore(),
+    logger: fixture.logger,
     askInChat: async (text) => void asked.push(text),
   });
   document = openDocument('/w/mean.ts', SOURCE);
@@ -76,6 +78,43 @@ describe('commands on a selection', () => {
     expect(ui.messages.at(-1)).toMatchObject({ level: 'warning', text: expect.stringContaining('returned no code') });
   });
 
+  it('caps a rewrite at about twice the selection, and applies nothing when the cap cuts the answer', async () => {
+    fixture.engine.reply = `I looked at your code carefully. ${'The reduce call sums the values and then it divides by the length. '.repeat(40)}`;
+    await vscode.commands.executeCommand('jan.fixSelection');
+    const selected = SOURCE.split('\n')[1]!;
+    expect(fixture.engine.requests[0]!.max_tokens).toBe(rewriteTokenLimit(selected));
+    expect(fixture.engine.requests[0]!.max_tokens).toBeLessThan(200);
+    expect(ui.executed.some((call) => call.command === 'vscode.diff')).toBe(false);
+    expect(document.getText()).toBe(SOURCE);
+    expect(ui.messages.at(-1)).toMatchObject({ level: 'warning', text: expect.stringContaining(`stopped at ${rewriteTokenLimit(selected)} tokens`) });
+  });
+
+  it('asks for code only, and rejects a rewrite given outside a code block with a message', async () => {
+    fixture.engine.reply = 'return values.reduce((a, b) => a + b) / values.length; // fixed the typo';
+    await vscode.commands.executeCommand('jan.refactorSelection');
+    expect(fixture.engine.requests[0]!.messages[0]!.content).toContain('no explanation');
+    expect(ui.executed.some((call) => call.command === 'vscode.diff')).toBe(false);
+    expect(document.getText()).toBe(SOURCE);
+    expect(ui.messages.at(-1)).toMatchObject({ level: 'warning', text: expect.stringContaining('without a code block, so nothing was applied') });
+  });
+
+  it('logs each command with its size, limit, tokens and time, and a rejected answer as a warning', async () => {
+    fixture.engine.reply = FIXED;
+    ui.answer('Reject');
+    await vscode.commands.executeCommand('jan.fixSelection');
+    expect(fixture.logger.messages('info')).toContainEqual(expect.stringMatching(/^Fix on mean\.ts:2-2: 56 characters, at most \d+ tokens\.$/));
+    expect(fixture.logger.messages('info')).toContainEqual(
+      expect.stringMatching(/^Fix on mean\.ts:2-2 from chat-1: \d+ tokens in [\d.]+ s, [\d.]+ tok\/s; first token after \d+ ms\.$/),
+    );
+    fixture.engine.reply = 'Looks fine to me.';
+    await vscode.commands.executeCommand('jan.refactorSelection');
+    expect(fixture.logger.messages('warn')).toContainEqual(
+      expect.stringMatching(/^Refactor on mean\.ts:2-2: the model answered without a code block \(\d+ tokens\); nothing applied\.$/),
+    );
+    await vscode.commands.executeCommand('jan.explainSelection');
+    expect(fixture.logger.messages('info')).toContain('Explain on mean.ts:2-2: asked in the chat (56 characters).');
+  });
+
   it('stops generating and proposes nothing when the progress notification is cancelled', async () => {
     fixture.engine.reply = FIXED;
     const gate = fixture.engine.hold();
@@ -84,6 +123,7 @@ describe('commands on a selection', () => {
     ui.progress[0]!.source.cancel();
     await running;
     gate.release(Infinity);
+    expect(fixture.logger.messages('info')).toContainEqual(expect.stringMatching(/^Fix on mean\.ts:2-2: stopped by the user after 0 tokens/));
     expect(ui.executed.some((call) => call.command === 'vscode.diff')).toBe(false);
     expect(document.getText()).toBe(SOURCE);
   });

@@ -10,6 +10,8 @@ import type { Page } from 'playwright-core';
 import { EngineError, textOf } from '@jan/core';
 import { fencedSelection } from '@jan/core';
 import { ScriptedEngine } from '../support/scripted-engine';
+import { totalmem } from 'node:os';
+import { firstModel } from '../../src/vscode/chat/chat-state';
 import { createChatHost, type ChatHost } from './support/chat-host';
 import {
   buildWebview,
@@ -20,10 +22,11 @@ import {
   sentMessages,
   setTheme,
   startPageServer,
+  accessibilityViolations,
   type Browser,
   type PageServer,
 } from './support/webview-page';
-import { THEMES, type ThemeName } from './support/themes';
+import { THEME_NAMES, THEMES, type ThemeName } from './support/themes';
 
 let browser: Browser;
 let server: PageServer;
@@ -50,7 +53,7 @@ afterEach(async () => {
   host = undefined;
 });
 
-async function open(theme: ThemeName = 'dark', options: { undoDeleteMs?: number } = {}): Promise<{ host: ChatHost; page: Page }> {
+async function open(theme: ThemeName = 'dark', options: { undoDeleteMs?: number; noModels?: boolean } = {}): Promise<{ host: ChatHost; page: Page }> {
   host = await createChatHost(options);
   page = await host.open(browser.context, server, theme);
   await page.waitForSelector('jan-composer textarea:not([disabled])');
@@ -120,7 +123,7 @@ describe('conversation', () => {
     expect(shown[0]!.text).toBe('first line\nsecond line');
     expect(shown[1]!.text).toBe(host.engine.reply);
     const meta = await page.locator('.message-assistant .message-meta').innerText();
-    expect(meta).toContain('stories-260k');
+    expect(meta).toContain('Stories 260K');
     expect(meta).toMatch(/\d+(\.\d)? tok\/s/);
     await expect.poll(async () => page.locator('.send-button').count()).toBe(1);
 
@@ -288,6 +291,28 @@ describe('rendering and code blocks', () => {
 });
 
 describe('errors in place', () => {
+  test('first run, no model installed: the empty chat offers the recommended download and an import before anything is asked', async () => {
+    const { host, page } = await open('dark', { noModels: true });
+    host.port.defaultModel = undefined;
+    const first = page.locator('.welcome.first-run');
+    await first.waitFor();
+    expect(await first.locator('h2').innerText()).toBe('Get a model to start');
+    const expected = firstModel(totalmem());
+    expect(await first.innerText()).toContain(`${expected.name} is a good first one here: a ${expected.download} download`);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'first-run-dark.png') });
+    await first.getByRole('button', { name: 'Download a Model…' }).click();
+    await first.getByRole('button', { name: 'Import a GGUF File…' }).click();
+    await expect
+      .poll(() => host.port.calls)
+      .toEqual([
+        { method: 'runAction', action: 'downloadModel' },
+        { method: 'runAction', action: 'importModel' },
+      ]);
+    // Once a model is there, the usual welcome replaces the offer.
+    await postToPage(page, { type: 'models', models: [{ id: 'stories-260k', name: 'Stories 260K', engine: 'llamacpp' }] });
+    await page.locator('.welcome:not(.first-run)').waitFor();
+  });
+
   test('no model: the reply shows why, with Download Model… and Import Model File…', async () => {
     const { host, page } = await open();
     host.port.defaultModel = undefined;
@@ -401,6 +426,25 @@ describe('threads', () => {
     const left = (await host.conversational.listThreads()).threads.map((thread) => thread.title).sort();
     expect(left).toEqual(['Alpha topic', 'Beta, renamed', 'Gamma question'].filter((title) => title !== top).sort());
     expect(await rowTitles(page)).toHaveLength(2);
+  });
+
+  test('search typed fast shows the results of the last query, whatever order the answers come in', async () => {
+    const { host, page } = await open();
+    host.engine.reply = 'ok';
+    await makeThreads(page, ['Alpha topic', 'Alpine route', 'Beta topic']);
+    await page.getByRole('switch', { name: 'Show threads' }).click();
+    await expect.poll(() => rowTitles(page)).toHaveLength(3);
+    const search = page.locator('.thread-search input');
+    // Slow enough that each letter is searched, fast enough that answers overlap typing.
+    await search.pressSequentially('alpi', { delay: 160 });
+    await expect.poll(() => rowTitles(page)).toEqual(['Alpine route']);
+    expect(await search.inputValue()).toBe('alpi');
+    // An answer to an older query arriving late changes nothing.
+    await postToPage(page, { type: 'threads', query: 'a', offset: 0, total: 3, items: [] });
+    await search.pressSequentially('n', { delay: 10 });
+    await expect.poll(() => rowTitles(page)).toEqual(['Alpine route']);
+    expect(await search.inputValue()).toBe('alpin');
+    expect(await page.locator('.thread-status').innerText()).toBe('1 thread');
   });
 
   test('thousands of threads: only the rows in view exist, and pages load as the list scrolls', async () => {
@@ -526,6 +570,23 @@ describe('view state', () => {
     await host.reopen(page);
     await expect.poll(() => page.locator('jan-composer textarea').inputValue()).toBe('queued text');
   });
+  test('a command from the editor leaves the thread list for the chat and lands its text there', async () => {
+    const { host, page } = await open();
+    host.engine.reply = 'It adds.';
+    await page.getByRole('switch', { name: 'Show threads' }).click();
+    await page.waitForSelector('jan-thread-list');
+    host.controller.addToInput('```ts a.ts:1\nlet a = 1;\n```');
+    await page.waitForSelector('jan-thread-list', { state: 'detached' });
+    await expect.poll(() => page.locator('jan-composer textarea').inputValue()).toContain('let a = 1;');
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
+
+    // Explain / Write Tests ask in a new thread: the page shows that thread, not the list.
+    await page.getByRole('switch', { name: 'Show threads' }).click();
+    await page.waitForSelector('jan-thread-list');
+    await host.controller.askInChat('Explain this code');
+    await page.waitForSelector('jan-thread-list', { state: 'detached' });
+    await expect.poll(async () => (await shownMessages(page)).map((message) => message.text)).toEqual(['Explain this code', 'It adds.']);
+  });
 });
 
 describe('thread settings and pickers', () => {
@@ -534,8 +595,11 @@ describe('thread settings and pickers', () => {
     host.engine.reply = 'ok';
     await sendFromInput(page, 'Settings test');
     await waitForReplies(page, 1);
+    // A thread without its own limit gets the chat's default, and the panel says which.
+    expect(host.engine.requests.at(-1)!.max_tokens).toBe(1024);
     await page.getByRole('switch', { name: 'Thread settings' }).click();
     const panel = page.locator('jan-thread-settings');
+    expect(await panel.locator('#jan-maxTokens input').getAttribute('placeholder')).toBe('default: 1024');
     await panel.locator('#jan-instructions textarea').fill('Answer in one sentence.');
     await panel.locator('#jan-temperature input').fill('3');
     await panel.getByRole('button', { name: 'Save' }).click();
@@ -560,10 +624,13 @@ describe('thread settings and pickers', () => {
     expect(request.temperature).toBe(0.4);
     expect(request.max_tokens).toBe(256);
 
-    // Emptying a number returns it to the model's default.
+    // Emptying a number returns it to the default.
     await panel.locator('#jan-maxTokens input').fill('');
     await panel.getByRole('button', { name: 'Save' }).click();
     await expect.poll(async () => (await host.conversational.getThread(threadId))?.assistants[0]?.model.parameters.max_tokens).toBeUndefined();
+    await sendFromInput(page, 'Once more');
+    await waitForReplies(page, 3);
+    expect(host.engine.requests.at(-1)!.max_tokens).toBe(1024);
   });
 
   test('the model and assistant pickers write the thread; a new chat takes the picked ones', async () => {
@@ -625,13 +692,39 @@ describe('thread settings and pickers', () => {
 });
 
 describe('look, keyboard and safety', () => {
-  test('colours follow the light, dark and high-contrast theme variables; screenshots', async () => {
+  test('colours follow the theme variables in dark, light, dark and light high contrast; axe finds no contrast or name violations; screenshots', async () => {
     const { host, page } = await open('light');
-    host.engine.reply =
-      'Here is a function:\n\n```ts\nexport function add(a: number, b: number): number {\n  return a + b; // sum\n}\n```\n\nUse it with `add(1, 2)`. See [the handbook](https://www.typescriptlang.org/docs/).';
+    host.engine.reply = [
+      'Here is a class:',
+      '',
+      '```ts',
+      '// Adds numbers.',
+      'export class Adder {',
+      '  add(a: number, b: number): number {',
+      "    const label = 'sum';",
+      '    return a + b + 0;',
+      '  }',
+      '}',
+      '```',
+      '',
+      'Use it with `new Adder().add(1, 2)`. See [the handbook](https://www.typescriptlang.org/docs/).',
+      '',
+      '> Quoted with `code` inside.',
+    ].join('\n');
     await sendFromInput(page, 'Write an add function in TypeScript');
     await waitForReplies(page, 1);
-    for (const theme of ['light', 'dark', 'high-contrast'] as const) {
+    await page.getByRole('switch', { name: 'Thread settings' }).click();
+    await page.waitForSelector('jan-thread-settings form');
+    const rgb = (value: string) =>
+      page.evaluate((colour) => {
+        const probe = document.createElement('div');
+        probe.style.color = colour;
+        document.body.append(probe);
+        const result = getComputedStyle(probe).color;
+        probe.remove();
+        return result;
+      }, value);
+    for (const theme of THEME_NAMES) {
       await setTheme(page, theme);
       const vars = THEMES[theme].variables;
       const colours = await page.evaluate(() => {
@@ -641,40 +734,75 @@ describe('look, keyboard and safety', () => {
           text: style('body').color,
           user: style('.message-user').backgroundColor,
           code: style('.code-block').backgroundColor,
+          codeText: style('.code-block code').color,
+          codeTextBackground: style('.code-block code').backgroundColor,
+          inlineCode: style('.markdown p code').color,
+          inlineCodeBackground: style('.markdown p code').backgroundColor,
           keyword: style('.hljs-keyword').color,
           link: style('.markdown a').color,
           assistantBorder: style('.message-assistant').borderTopColor,
           bodyClass: document.body.className,
         };
       });
-      const rgb = (value: string) =>
-        page.evaluate((colour) => {
-          const probe = document.createElement('div');
-          probe.style.color = colour;
-          document.body.append(probe);
-          const result = getComputedStyle(probe).color;
-          probe.remove();
-          return result;
-        }, value);
       expect(colours.bodyClass).toBe(THEMES[theme].bodyClass);
       expect(colours.body).toBe(await rgb(vars['--vscode-sideBar-background']!));
       expect(colours.text).toBe(await rgb(vars['--vscode-foreground']!));
       expect(colours.user).toBe(await rgb(vars['--vscode-input-background']!));
-      expect(colours.code).toBe(await rgb(vars['--vscode-textCodeBlock-background']!));
+      expect(colours.code).toBe(await rgb(vars['--vscode-editor-background']!));
+      // VS Code paints every <code> with the inline-code background: none behind a code block's lines.
+      expect(colours.codeText).toBe(await rgb(vars['--vscode-editor-foreground']!));
+      expect(colours.codeTextBackground).toBe('rgba(0, 0, 0, 0)');
+      expect(colours.inlineCode).toBe(await rgb(vars['--vscode-textPreformat-foreground']!));
+      expect(colours.inlineCodeBackground).toBe(await rgb(vars['--vscode-textPreformat-background']!));
       expect(colours.keyword).toBe(await rgb(vars['--vscode-debugTokenExpression-boolean']!));
       expect(colours.link).toBe(await rgb(vars['--vscode-textLink-foreground']!));
       // Only high contrast draws borders around replies.
-      expect(colours.assistantBorder).toBe(theme === 'high-contrast' ? await rgb(vars['--vscode-contrastBorder']!) : 'rgba(0, 0, 0, 0)');
+      const highContrast = theme === 'high-contrast' || theme === 'high-contrast-light';
+      expect(colours.assistantBorder).toBe(highContrast ? await rgb(vars['--vscode-contrastBorder']!) : 'rgba(0, 0, 0, 0)');
       await page.mouse.move(0, 0);
+      expect(await accessibilityViolations(page), `${theme}: the chat`).toEqual([]);
       await page.screenshot({ path: path.join(ARTIFACTS, `chat-${theme}.png`) });
     }
-    await setTheme(page, 'light');
     await page.getByRole('switch', { name: 'Show threads' }).click();
     await page.waitForSelector('.thread-row');
-    await page.screenshot({ path: path.join(ARTIFACTS, 'threads-light.png') });
-    await setTheme(page, 'dark');
-    await page.screenshot({ path: path.join(ARTIFACTS, 'threads-dark.png') });
-    expect(existsSync(path.join(ARTIFACTS, 'chat-dark.png'))).toBe(true);
+    for (const theme of THEME_NAMES) {
+      await setTheme(page, theme);
+      await page.mouse.move(0, 0);
+      expect(await accessibilityViolations(page), `${theme}: the thread list`).toEqual([]);
+      await page.screenshot({ path: path.join(ARTIFACTS, `threads-${theme}.png`) });
+    }
+    expect(existsSync(path.join(ARTIFACTS, 'chat-high-contrast-light.png'))).toBe(true);
+  });
+
+  test('polish: the hint is whole in a narrow sidebar and offers ↑ only with a message to edit; models go by one name; one New chat', async () => {
+    const { host, page } = await open();
+    await page.setViewportSize({ width: 220, height: 600 });
+    const hint = page.locator('.composer-hint');
+    const clipped = () =>
+      hint.evaluate((element) => element.scrollWidth > element.clientWidth || element.getBoundingClientRect().right > document.documentElement.clientWidth);
+    expect(await hint.innerText()).toBe('Enter sends · Shift+Enter adds a line');
+    expect(await clipped()).toBe(false);
+    host.engine.reply = 'Hi.';
+    await sendFromInput(page, 'Hello');
+    await waitForReplies(page, 1);
+    expect(await hint.innerText()).toBe('Enter sends · ↑ edits your last message');
+    expect(await clipped()).toBe(false);
+    expect(await page.locator('jan-composer textarea').getAttribute('placeholder')).toBe('Ask Jan…');
+
+    // The reply's footer and the picker name the model as model.json does, and say where it runs.
+    expect(await page.locator('.message-assistant .message-meta').innerText()).toContain('Stories 260K');
+    const options = await page.$$eval('.model-picker vscode-option', (items) =>
+      items.map((item) => `${item.textContent?.trim()} | ${item.getAttribute('description')}`),
+    );
+    expect(options).toContain('Stories 260K | runs on this machine');
+    expect(options.join('\n')).not.toMatch(/llamacpp|stories-260k/);
+
+    // One "+": the page's New chat; the view's title bar does not repeat it.
+    expect(await page.getByRole('button', { name: 'New chat' }).count()).toBe(1);
+    const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as {
+      contributes: { menus: Record<string, Array<{ command: string }>> };
+    };
+    expect(manifest.contributes.menus['view/title'] ?? []).not.toContainEqual(expect.objectContaining({ command: 'jan.newThread' }));
   });
 
   test('every control has an accessible name and the main ones are reachable with Tab', async () => {

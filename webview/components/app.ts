@@ -211,7 +211,9 @@ export class JanApp extends LightElement {
     }
     if (store.focusSerial !== this.lastFocusSerial && composer) {
       this.lastFocusSerial = store.focusSerial;
-      composer.focusEnd();
+      // A command from the editor wants the chat: leave the thread list for it.
+      if (this.threadsOpen) this.setThreadsOpen(false);
+      void this.updateComplete.then(() => composer.focusEnd());
     }
     if (store.removed && store.removed.id !== this.shownRemovedId) {
       this.shownRemovedId = store.removed.id;
@@ -296,16 +298,22 @@ export class JanApp extends LightElement {
       ></jan-chat-header>
       ${this.threadsOpen ? html`<jan-thread-list class="panel" .list=${store.threadList} .activeThreadId=${store.threadId}></jan-thread-list>` : nothing}
       <div class="chat" ?hidden=${this.threadsOpen}>
-        ${this.settingsOpen ? html`<jan-thread-settings .thread=${store.thread}></jan-thread-settings>` : nothing}
+        ${this.settingsOpen ? html`<jan-thread-settings .thread=${store.thread} .defaultMaxTokens=${store.defaultMaxTokens}></jan-thread-settings>` : nothing}
         <jan-message-list
           .messages=${store.messages}
           .threadId=${store.threadId}
           ?busy=${store.generating}
           .notice=${store.notice}
           .assistantName=${assistantName}
+          .firstModel=${store.models.length === 0 ? store.firstModel : undefined}
           aria-busy=${store.generating ? 'true' : 'false'}
         ></jan-message-list>
-        <jan-composer ?busy=${store.generating} ?disabled=${!store.connected} .onDraft=${(draft: Draft) => this.saveDraft(draft)}></jan-composer>
+        <jan-composer
+          ?busy=${store.generating}
+          ?disabled=${!store.connected}
+          ?canEditLast=${store.messages.some((message) => message.role === 'user')}
+          .onDraft=${(draft: Draft) => this.saveDraft(draft)}
+        ></jan-composer>
       </div>
       <div class="toasts">${this.renderToasts()}</div>
     </div>`;

@@ -5,6 +5,11 @@ import { LightElement } from './light-element';
 /** The picker's value for "follow the user's default chat model". */
 export const DEFAULT_MODEL_VALUE = '';
 
+/** Where a model runs, in the user's words (engine ids such as `llamacpp` mean nothing to them). */
+export function whereItRuns(engine: string): string {
+  return engine === 'llamacpp' ? 'runs on this machine' : `served by ${engine}`;
+}
+
 export type HeaderEvent =
   | { kind: 'toggle-threads' }
   | { kind: 'toggle-settings' }
@@ -54,6 +59,7 @@ export class JanChatHeader extends LightElement {
     return html`<vscode-single-select
       class="model-picker"
       aria-label="Chat model"
+      label="Chat model"
       title="Chat model"
       .value=${selected}
       @change=${(event: Event) => {
@@ -61,11 +67,11 @@ export class JanChatHeader extends LightElement {
         this.emit({ kind: 'model', modelId: value === DEFAULT_MODEL_VALUE ? null : value });
       }}
     >
-      <vscode-option value=${DEFAULT_MODEL_VALUE} description="The model chosen with Jan: Select Chat Model">
+      <vscode-option value=${DEFAULT_MODEL_VALUE} description="Follows the model chosen with Jan: Select Chat Model">
         ${defaultName ? `Default (${defaultName})` : this.models.length ? 'Default model' : 'No model yet'}
       </vscode-option>
-      ${this.models.map((model) => html`<vscode-option value=${model.id} description=${`${model.id} · ${model.engine}`}>${model.name}</vscode-option>`)}
-      ${known ? nothing : html`<vscode-option value=${selected}>${selected} (missing)</vscode-option>`}
+      ${this.models.map((model) => html`<vscode-option value=${model.id} description=${whereItRuns(model.engine)}>${model.name}</vscode-option>`)}
+      ${known ? nothing : html`<vscode-option value=${selected} description="No longer installed: pick another model">${selected} (missing)</vscode-option>`}
     </vscode-single-select>`;
   }
 
@@ -75,6 +81,7 @@ export class JanChatHeader extends LightElement {
     return html`<vscode-single-select
       class="assistant-picker"
       aria-label="Assistant"
+      label="Assistant"
       title="Assistant"
       .value=${selected}
       @change=${(event: Event) => this.emit({ kind: 'assistant', assistantId: (event.target as HTMLInputElement).value })}

@@ -38,12 +38,15 @@ export class JanComposer extends LightElement {
   static override properties = {
     busy: { type: Boolean },
     disabled: { type: Boolean },
+    canEditLast: { type: Boolean },
     hasText: { state: true },
     pasted: { state: true },
   };
 
   declare busy: boolean;
   declare disabled: boolean;
+  /** The thread has a message of the user's that ArrowUp would edit. */
+  declare canEditLast: boolean;
   declare hasText: boolean;
   declare pasted: Array<{ text: string; lines: number }>;
 
@@ -56,6 +59,7 @@ export class JanComposer extends LightElement {
     super();
     this.busy = false;
     this.disabled = false;
+    this.canEditLast = false;
     this.hasText = false;
     this.pasted = [];
   }
@@ -190,14 +194,16 @@ export class JanComposer extends LightElement {
       <textarea
         rows="1"
         aria-label="Message to Jan"
-        placeholder="Ask Jan… (Enter to send, Shift+Enter for a new line)"
+        placeholder="Ask Jan…"
         ?disabled=${this.disabled}
         @input=${this.afterChange}
         @paste=${this.onPaste}
         @keydown=${this.onKeyDown}
       ></textarea>
       <div class="composer-bar">
-        <span class="composer-hint">${this.busy ? 'Esc stops the reply' : '↑ edits your last message'}</span>
+        <span class="composer-hint"
+          >${this.busy ? 'Esc stops the reply' : this.canEditLast ? 'Enter sends · ↑ edits your last message' : 'Enter sends · Shift+Enter adds a line'}</span
+        >
         ${
           this.busy
             ? html`<vscode-button

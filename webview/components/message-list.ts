@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import type { ChatError, MessageView } from '@jan/protocol';
+import type { ChatError, FirstModel, MessageView } from '@jan/protocol';
 import { LightElement } from './light-element';
 import { renderError, type ErrorAction } from './error-actions';
 import type { JanMessage } from './message-item';
@@ -41,6 +41,7 @@ export class JanMessageList extends LightElement {
     busy: { type: Boolean },
     notice: { attribute: false },
     assistantName: { attribute: false },
+    firstModel: { attribute: false },
     start: { state: true },
   };
 
@@ -49,6 +50,8 @@ export class JanMessageList extends LightElement {
   declare busy: boolean;
   declare notice: ChatError | null;
   declare assistantName: string;
+  /** Set when no model is installed: the empty chat shows how to get one instead of a welcome. */
+  declare firstModel: FirstModel | undefined;
   /** Index of the first rendered message. */
   declare start: number;
 
@@ -166,7 +169,26 @@ export class JanMessageList extends LightElement {
     this.dispatchEvent(new CustomEvent('code-action', { detail, bubbles: true }));
   }
 
+  private renderFirstRun(first: FirstModel) {
+    const action = (action: 'downloadModel' | 'importModel') => () =>
+      this.dispatchEvent(new CustomEvent<ErrorAction>('notice-action', { detail: { kind: 'host', action, label: '' }, bubbles: true }));
+    return html`<div class="welcome first-run">
+      <span class="codicon codicon-rocket" aria-hidden="true"></span>
+      <h2>Get a model to start</h2>
+      <p>
+        Jan answers with a model that runs on this machine, and none is installed yet. <strong>${first.name}</strong> is a good first one here: a
+        ${first.download} download that needs about ${first.memory} of this machine's ${first.machineMemory} of RAM.
+      </p>
+      <div class="first-run-actions">
+        <vscode-button icon="cloud-download" @click=${action('downloadModel')}>Download a Model…</vscode-button>
+        <vscode-button secondary icon="folder-opened" @click=${action('importModel')}>Import a GGUF File…</vscode-button>
+      </div>
+      <p class="first-run-hint">Download lists ${first.name} and other models sized for a laptop; Import uses a .gguf file you already have.</p>
+    </div>`;
+  }
+
   private renderEmpty() {
+    if (this.firstModel) return this.renderFirstRun(this.firstModel);
     return html`<div class="welcome">
       <span class="codicon codicon-comment-discussion" aria-hidden="true"></span>
       <h2>Ask Jan anything</h2>

@@ -14,11 +14,14 @@ const FIELDS: Array<{ key: Field; label: string; step: string; hint: string }> =
 export class JanThreadSettings extends LightElement {
   static override properties = {
     thread: { attribute: false },
+    defaultMaxTokens: { attribute: false },
     error: { state: true },
     saved: { state: true },
   };
 
   declare thread: ThreadView | null;
+  /** What an empty Max tokens means (the `jan.chat.maxTokens` setting); undefined: no limit. */
+  declare defaultMaxTokens: number | undefined;
   declare error: string;
   declare saved: boolean;
 
@@ -32,6 +35,11 @@ export class JanThreadSettings extends LightElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     const previous = changed.get('thread') as ThreadView | null | undefined;
     if (changed.has('thread') && previous?.id !== this.thread?.id) this.error = '';
+  }
+
+  private placeholder(key: Field): string {
+    if (key !== 'maxTokens') return 'default';
+    return this.defaultMaxTokens ? `default: ${this.defaultMaxTokens}` : 'default: no limit';
   }
 
   private field(name: string): string {
@@ -86,8 +94,8 @@ export class JanThreadSettings extends LightElement {
                 name=${key}
                 type="number"
                 step=${step}
-                placeholder="default"
-                aria-label="${label} (${hint}; empty for the model's default)"
+                placeholder=${this.placeholder(key)}
+                aria-label="${label} (${hint}; empty for ${this.placeholder(key)})"
                 .value=${settings[key] === undefined ? '' : String(settings[key])}
               ></vscode-textfield>
             </div>`,

@@ -1,10 +1,15 @@
+import * as os from 'node:os';
 import { errorMessage, type ChatSession, type Thread } from '@jan/core';
-import { isProtocolId, type ChatState, type MessageView, type ModelOption, type ThreadView } from '@jan/protocol';
+import { isProtocolId, type ChatState, type FirstModel, type MessageView, type ModelOption, type ThreadView } from '@jan/protocol';
+import { estimateMemoryBytes, formatBytes, recommendedChatModel } from '../../../extensions/models';
 import type { ChatCore, ChatServices } from './chat-backend';
 import { toAssistantOption, toMessageView, toModelOption, toThreadView } from './views';
 
 /** Reads what the chat view shows from the services: the whole state, a thread's messages, the models. */
 export class ChatStateReader {
+  /** Model names by id, from the last listing. */
+  private names = new Map<string, string>();
+
   constructor(
     private readonly services: ChatServices,
     private readonly session: ChatSession,
@@ -34,6 +39,9 @@ export class ChatStateReader {
     };
     const defaultModelId = inference.chosenId('chat');
     if (defaultModelId) state.defaultModelId = defaultModelId;
+    if (models.length === 0) state.firstModel = firstModel(os.totalmem());
+    const defaultMaxTokens = conversation.defaultMaxTokens();
+    if (defaultMaxTokens) state.defaultMaxTokens = defaultMaxTokens;
     const pending = this.session.pending;
     if (!thread && pending.modelId) state.pendingModelId = pending.modelId;
     if (!thread && pending.assistantId) state.pendingAssistantId = pending.assistantId;
@@ -55,26 +63,38 @@ export class ChatStateReader {
     const { conversational, conversation } = this.services;
     const page = await conversational.listMessages(threadId);
     for (const warning of page.warnings) this.core.logger.warn(`Thread ${threadId}: ${warning.path}: ${warning.message}`);
+    if (this.names.size === 0) await this.models();
     const views: MessageView[] = [];
     page.messages.forEach((message, position) => {
-      if (isProtocolId(message.id)) views.push({ ...toMessageView(message), position });
+      if (isProtocolId(message.id)) views.push({ ...toMessageView(message, this.nameOf), position });
       else this.core.logger.warn(`Thread ${threadId}: message id ${JSON.stringify(message.id)} cannot be shown.`);
     });
     const ids = new Set(views.map((view) => view.id));
     for (const extra of [conversation.replyInFlight(threadId), conversation.unsavedReply(threadId)]) {
-      if (extra && !ids.has(extra.id)) views.push(toMessageView(extra));
+      if (extra && !ids.has(extra.id)) views.push(toMessageView(extra, this.nameOf));
     }
     return views;
   }
+
+  /** The name the pickers show for a model id (the id itself for a model no longer listed). */
+  readonly nameOf = (modelId: string): string => this.names.get(modelId) ?? modelId;
 
   async models(): Promise<ModelOption[]> {
     try {
       const { inference } = this.services;
       const destination = (engine: string) => inference.engines.get(engine)?.destination ?? 'local';
-      return (await inference.listModels()).map((model) => toModelOption(model, destination(model.engine)));
+      const options = (await inference.listModels()).map((model) => toModelOption(model, destination(model.engine)));
+      this.names = new Map(options.map((option) => [option.id, option.name]));
+      return options;
     } catch (error) {
       this.core.logger.warn(`Chat view: the models could not be listed: ${errorMessage(error)}`);
       return [];
     }
   }
+}
+
+/** The download offered to a user with no model: the catalog's pick for a machine with `totalMemory` bytes. */
+export function firstModel(totalMemory: number): FirstModel {
+  const entry = recommendedChatModel(totalMemory);
+  return { name: entry.name, download: formatBytes(entry.sizeBytes), memory: formatBytes(estimateMemoryBytes(entry)), machineMemory: formatBytes(totalMemory) };
 }

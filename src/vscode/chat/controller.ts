@@ -31,6 +31,7 @@ export class ChatController {
   private readonly threads: ThreadList;
   private readonly subscriptions: Disposable[];
   private session: ChatSession | undefined;
+  private reader: ChatStateReader | undefined;
   private stateSerial = 0;
 
   constructor(
@@ -42,12 +43,19 @@ export class ChatController {
     this.chat = services.then((ready) => {
       const session = new ChatSession({ ...ready, logger: core.logger, activeThread: port.activeThread, undoDeleteMs: options.undoDeleteMs });
       this.session = session;
-      return { services: ready, session, reader: new ChatStateReader(ready, session, core) };
+      this.reader = new ChatStateReader(ready, session, core);
+      return { services: ready, session, reader: this.reader };
     });
     // A failed start is reported in the view; it must not surface as an unhandled rejection.
     this.chat.catch(() => undefined);
     this.threads = new ThreadList(this.channel, core.logger);
-    this.replies = new ReplyRelay(core.events, this.channel, () => this.session?.activeThreadId, options.flushScheduler);
+    this.replies = new ReplyRelay(
+      core.events,
+      this.channel,
+      () => this.session?.activeThreadId,
+      (modelId) => this.reader?.nameOf(modelId) ?? modelId,
+      options.flushScheduler,
+    );
     this.subscriptions = [
       core.events.on('OnThreadUpdated', (thread) => this.onThreadUpdated(thread)),
       core.events.on('OnThreadDeleted', ({ id }) => this.onThreadDeleted(id)),
@@ -146,13 +154,25 @@ export class ChatController {
     this.channel.deliver({ type: 'insertText', text });
   }
 
+  /** Shows the chat with its input focused (the page leaves the thread list). */
   focusInput(): void {
     this.channel.deliver({ type: 'focusInput' });
   }
 
+  /** True once a page is showing the chat's state; false when none came within `timeoutMs`. */
+  whenViewReady(timeoutMs: number): Promise<boolean> {
+    return this.channel.whenReady(timeoutMs);
+  }
+
   /** Starts a new thread with this message (commands on a selection that answer in the chat). */
   async askInChat(text: string): Promise<void> {
+    this.focusInput();
     await this.sendMessage(null, text);
+  }
+
+  /** A setting the view shows changed (the default reply length): the page gets the state again. */
+  async refresh(): Promise<void> {
+    await this.sendState();
   }
 
   /** The model list or the default chat model changed. */

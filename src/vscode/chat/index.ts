@@ -19,9 +19,8 @@ export interface ChatView extends vscode.Disposable {
   shutdown(): Promise<void>;
 }
 
-async function showView(): Promise<void> {
-  await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
-}
+/** How long a command waits for the chat's page to load before it tells the user. */
+export const VIEW_READY_TIMEOUT_MS = 15_000;
 
 /** Registers the chat view and its commands: jan.newThread, jan.focusChat, jan.stopGeneration, jan.addSelectionToChat. */
 export function registerChatView(host: JanHost, deps: ChatViewDeps): ChatView {
@@ -35,6 +34,20 @@ export function registerChatView(host: JanHost, deps: ChatViewDeps): ChatView {
       ({ ChatController }) => new ChatController(services, { events: runtime.core.events, logger: runtime.core.context.logger }, port),
     ));
   const provider = new ChatViewProvider(context.extensionUri, chat);
+  /**
+   * Reveals the view (opening, expanding or showing it) and waits until its page has the chat:
+   * what a command sends then lands in that page. A page that does not come is reported, and what
+   * was delivered waits for the next one.
+   */
+  const openChat = async (): Promise<ChatController> => {
+    await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
+    const controller = await chat();
+    if (!(await controller.whenViewReady(VIEW_READY_TIMEOUT_MS))) {
+      runtime.core.context.logger.warn(`Chat view: no page was ready ${VIEW_READY_TIMEOUT_MS} ms after it was revealed.`);
+      void vscode.window.showWarningMessage('Jan: the chat view did not open. Run "Jan: Open Chat" to show it; what you sent is kept for it.');
+    }
+    return controller;
+  };
   let shutdown: Promise<void> | undefined;
   const stop = (): Promise<void> => (shutdown ??= loaded ? loaded.then((controller) => controller.dispose()) : Promise.resolve());
 
@@ -42,18 +55,15 @@ export function registerChatView(host: JanHost, deps: ChatViewDeps): ChatView {
     port,
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, provider),
     vscode.commands.registerCommand('jan.newThread', async () => {
-      await showView();
-      const controller = await chat();
+      const controller = await openChat();
       await controller.newThread();
       controller.focusInput();
     }),
-    vscode.commands.registerCommand('jan.focusChat', async () => {
-      await showView();
-      (await chat()).focusInput();
-    }),
+    vscode.commands.registerCommand('jan.focusChat', async () => (await openChat()).focusInput()),
     vscode.commands.registerCommand('jan.stopGeneration', async () => (await chat()).stopActive()),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('jan.chatModel') && loaded) void loaded.then((controller) => controller.sendModels());
+      if (event.affectsConfiguration('jan.chat.maxTokens') && loaded) void loaded.then((controller) => controller.refresh());
     }),
     vscode.commands.registerCommand('jan.addSelectionToChat', async () => {
       const editor = vscode.window.activeTextEditor;
@@ -64,23 +74,24 @@ export function registerChatView(host: JanHost, deps: ChatViewDeps): ChatView {
       }
       // A selection ending at the start of a line does not include that line.
       const endLine = selection.end.character === 0 && selection.end.line > selection.start.line ? selection.end.line - 1 : selection.end.line;
-      (await chat()).addToInput(
-        fencedSelection({
-          code: editor.document.getText(selection),
-          languageId: editor.document.languageId,
-          path: vscode.workspace.asRelativePath(editor.document.uri),
-          startLine: selection.start.line + 1,
-          endLine: endLine + 1,
-        }),
-      );
-      await showView();
+      const block = fencedSelection({
+        code: editor.document.getText(selection),
+        languageId: editor.document.languageId,
+        path: vscode.workspace.asRelativePath(editor.document.uri),
+        startLine: selection.start.line + 1,
+        endLine: endLine + 1,
+      });
+      (await openChat()).addToInput(block);
     }),
   ];
 
   return {
+    // The thread is started before the view is revealed, so the page that loads shows it at once
+    // (not the thread it showed before, for a moment); the view is then awaited as for any command.
     askInChat: async (text) => {
-      await showView();
-      await (await chat()).askInChat(text);
+      const asking = (await chat()).askInChat(text);
+      await openChat();
+      await asking;
     },
     shutdown: stop,
     dispose: () => {

@@ -17,6 +17,7 @@ export class ReplyRelay {
     events: EventBus,
     private readonly channel: WebviewChannel<HostMessage>,
     private readonly activeThreadId: () => string | undefined,
+    private readonly nameOf: (modelId: string) => string,
     scheduler?: FlushScheduler,
   ) {
     this.stream = new StreamCoalescer((_threadId, message) => this.toActive(message), scheduler);
@@ -45,7 +46,7 @@ export class ReplyRelay {
 
   private toActive(message: ThreadMessage): void {
     if (message.thread_id === this.activeThreadId() && isProtocolId(message.id)) {
-      this.channel.send({ type: 'message', threadId: message.thread_id, message: toMessageView(message) });
+      this.channel.send({ type: 'message', threadId: message.thread_id, message: toMessageView(message, this.nameOf) });
     }
   }
 }

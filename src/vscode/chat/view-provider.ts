@@ -7,6 +7,9 @@ export const CHAT_VIEW_ID = 'jan.chatView';
 /**
  * The sidebar webview. It is not kept alive when hidden (no `retainContextWhenHidden`): the
  * page keeps its draft in the webview state and gets everything else again after `ready`.
+ * Hiding or collapsing the view destroys its page without disposing the view, and showing it
+ * again loads a new page in the same view (resolveWebviewView is not called again): so the
+ * controller is attached afresh when the view is hidden, and waits for the new page's `ready`.
  */
 export class ChatViewProvider implements vscode.WebviewViewProvider {
   private view: vscode.WebviewView | undefined;
@@ -29,14 +32,22 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     });
     // Attached before the page's first message is handled, in the order the messages came.
     let detach: (() => void) | undefined;
-    const attached = this.controller().then((controller) => {
+    const attach = (controller: ChatController) => {
+      detach?.();
       detach = controller.attach((message) => void webview.postMessage(message));
+    };
+    const attached = this.controller().then((controller) => {
+      attach(controller);
       return controller;
     });
     const receiving = webview.onDidReceiveMessage((message: unknown) => void attached.then((controller) => controller.handle(message)));
+    const visibility = view.onDidChangeVisibility(() => {
+      if (!view.visible) void attached.then(attach);
+    });
     view.onDidDispose(() => {
       void attached.then(() => detach?.());
       receiving.dispose();
+      visibility.dispose();
       if (this.view === view) this.view = undefined;
     });
     this.view = view;

@@ -48,7 +48,8 @@ function hiddenParts(message: ThreadMessage): string[] {
   return [...new Set(names)].slice(0, 20);
 }
 
-export function toMessageView(message: ThreadMessage): MessageView {
+/** `nameOf`: a model id to the name the pickers show, so a model has one name everywhere. */
+export function toMessageView(message: ThreadMessage, nameOf: (modelId: string) => string = (id) => id): MessageView {
   const metadata = message.metadata ?? {};
   // A tool's answer is data for the model, not prose for the user: named, not rendered.
   let text = message.role === 'tool' ? '' : textOf(message);
@@ -63,7 +64,7 @@ export function toMessageView(message: ThreadMessage): MessageView {
   };
   const hidden = hiddenParts(message);
   if (hidden.length > 0) view.hidden = hidden;
-  if (typeof metadata.model === 'string') view.model = short(metadata.model);
+  if (typeof metadata.model === 'string') view.model = short(nameOf(metadata.model));
   const speed = finite(metadata.tokens_per_second);
   if (speed !== undefined && speed >= 0) view.tokensPerSecond = speed;
   const tokens = finite(metadata.completion_tokens);

@@ -9,6 +9,7 @@ export class WebviewChannel<Out> {
   private post: ((message: Out) => void) | undefined;
   private ready = false;
   private queued: Out[] = [];
+  private waiting: Array<() => void> = [];
 
   /** Connects a page; returns the function that disconnects it. */
   attach(post: (message: Out) => void): () => void {
@@ -30,10 +31,26 @@ export class WebviewChannel<Out> {
     this.ready = this.post !== undefined;
   }
 
-  /** Sends what was delivered while no page was ready. */
+  /** Sends what was delivered while no page was ready; the page now has its state. */
   flush(): void {
     if (!this.isReady) return;
     for (const message of this.queued.splice(0)) this.post!(message);
+    for (const resolve of this.waiting.splice(0)) resolve();
+  }
+
+  /** Resolves true once a page is ready and has its state, false after `timeoutMs` without one. */
+  whenReady(timeoutMs: number): Promise<boolean> {
+    if (this.isReady) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (ready: boolean) => {
+        clearTimeout(timer);
+        this.waiting = this.waiting.filter((waiter) => waiter !== onReady);
+        resolve(ready);
+      };
+      const onReady = () => done(true);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.waiting.push(onReady);
+    });
   }
 
   /** To the ready page, or nowhere: the next page gets the state anyway. */

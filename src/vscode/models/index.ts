@@ -8,7 +8,8 @@ import { ModelStatusBar } from './status-bar';
  * first runs (`import()`: esbuild keeps it out of activation), and the models folder is first
  * read when a command needs it.
  */
-export function registerModelFeatures(host: JanHost): void {
+/** `started`: resolves once the runtime's extensions are loaded. */
+export function registerModelFeatures(host: JanHost, started: Promise<unknown>): void {
   const { runtime, context, log } = host;
   const features: ModelFeatures = { engines: runtime.core.engines, inference: runtime.inference, models: runtime.models, log };
   const command = (id: string, run: () => Promise<void>) => vscode.commands.registerCommand(id, run);
@@ -20,6 +21,6 @@ export function registerModelFeatures(host: JanHost): void {
     command('jan.unloadModel', async () => (await import('./manage-commands')).unloadModelCommand(features)),
     command('jan.deleteModel', async () => (await import('./manage-commands')).deleteModelCommand(features)),
     command('jan.quickActions', async () => (await import('./quick-actions')).quickActionsCommand()),
-    new ModelStatusBar(runtime.core),
+    new ModelStatusBar(runtime.core, runtime.inference, started),
   );
 }

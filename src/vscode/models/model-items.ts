@@ -22,12 +22,17 @@ export function installedItemText(model: Model, filePath: string, current: boole
   const size = typeof model.metadata.size === 'number' ? formatBytes(model.metadata.size) : '';
   return {
     label: `${current ? '$(check)' : '$(hubot)'} ${displayText(model.name)}`,
-    description: [displayText(model.id), size, displayText(model.engine)].filter(Boolean).join(' · '),
+    // By name only, as everywhere else; `llamacpp` and the id mean nothing to a user here.
+    description: [size, model.engine === 'llamacpp' ? 'on this machine' : `served by ${displayText(model.engine)}`].filter(Boolean).join(' · '),
     detail: displayText(filePath || model.description, 300),
   };
 }
 
 /** A remote engine's model in a picker: its id on Jan's side and what serves it. */
 export function remoteItemText(model: Model, current: boolean): ItemText {
-  return { label: `${current ? '$(check)' : '$(cloud)'} ${model.name}`, description: model.id, detail: model.description };
+  return {
+    label: `${current ? '$(check)' : '$(cloud)'} ${displayText(model.name)}`,
+    description: displayText(model.id),
+    detail: displayText(model.description, 300),
+  };
 }

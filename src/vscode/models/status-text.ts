@@ -30,30 +30,50 @@ function speed(status: EngineStatus): string {
   return tps !== undefined && Number.isFinite(tps) && tps > 0 ? `${tps >= 10 ? tps.toFixed(0) : tps.toFixed(1)} tok/s` : '';
 }
 
+/** The models the settings name (by id) and whether ghost text is on. */
+export interface ModelChoices {
+  chat?: string;
+  /** Where the chat model runs: "local" or a remote engine's host. */
+  chatDestination?: string;
+  completion?: string;
+  completionEnabled: boolean;
+}
+
+/** The completion part: its model and whether it is on, or nothing without a completion model. */
+function completionStatus(choices: ModelChoices, nameOf: (id: string) => string): { text: string; tooltip: string } {
+  const id = choices.completion?.trim();
+  if (!id) return { text: '', tooltip: 'Completion: no model selected.' };
+  const name = displayText(nameOf(id));
+  return choices.completionEnabled
+    ? { text: ` · $(sparkle) ${name}`, tooltip: `Completion: ${name}, on.` }
+    : { text: ' · $(sparkle) completion off', tooltip: `Completion: ${name}, off (Toggle Inline Completion turns it on).` };
+}
+
 /**
- * The status bar text for the engines' statuses: model, state, last tokens/s and where code goes
- * ("local" or the server's host). With every engine idle it names the configured chat model (or
- * says there is none) and where that model runs (`configuredDestination`). Model ids and errors
- * come from workspace settings, model files and servers, so they go through displayText.
+ * The status bar text for the engines' statuses: the chat model (or the model at work), its
+ * state, last tokens/s and where code goes ("local" or the server's host), then the completion
+ * model and whether completion is on. Models are shown by name (`nameOf`), as the pickers show
+ * them. Ids, names and errors come from workspace settings, model files and servers, so they go
+ * through displayText.
  */
-export function describeStatus(reports: EngineReport[], configuredChatModel: string | undefined, configuredDestination = 'local'): StatusView {
-  const model = configuredChatModel?.trim();
+export function describeStatus(reports: EngineReport[], choices: ModelChoices, nameOf: (id: string) => string = (id) => id): StatusView {
+  const completion = completionStatus(choices, nameOf);
+  const chat = choices.chat?.trim();
   const busy = reports.filter((report) => report.status.state !== 'idle').sort((a, b) => PRIORITY[a.status.state] - PRIORITY[b.status.state]);
   // At rest, an engine still holding another model (the chat model moved to a remote engine) is
   // not what chat uses: the configured model is.
-  const active =
-    busy[0]?.status.state === 'ready' && model ? busy.find((report) => report.status.state === 'ready' && report.status.modelId === model) : busy[0];
+  const active = busy[0]?.status.state === 'ready' && chat ? busy.find((report) => report.status.state === 'ready' && report.status.modelId === chat) : busy[0];
   if (!active) {
-    const shown = model ? displayText(model) : '';
-    const destination = displayText(configuredDestination);
+    const name = chat ? displayText(nameOf(chat)) : '';
+    const destination = displayText(choices.chatDestination ?? 'local');
     return {
       state: 'idle',
-      text: shown ? `${ICON.idle} ${shown} · ${destination}` : `${ICON.idle} Jan: no model`,
-      tooltip: shown ? `Jan: ${shown} (not loaded), ${where(destination)}. Click for quick actions.` : 'Jan: no chat model selected. Click for quick actions.',
+      text: `${ICON.idle} ${name ? `${name} · ${destination}` : 'Jan: no model'}${completion.text}`,
+      tooltip: `${name ? `Chat: ${name} (not loaded), ${where(destination)}.` : 'Chat: no model selected.'}\n${completion.tooltip}\nClick for quick actions.`,
     };
   }
   const { state, modelId, error } = active.status;
-  const shown = displayText(modelId ?? model ?? 'Jan');
+  const shown = displayText(nameOf(modelId ?? chat ?? 'Jan'));
   const parts = [`${ICON[state]} ${shown}`];
   if (state !== 'ready') parts.push(state);
   const tps = speed(active.status);
@@ -63,8 +83,8 @@ export function describeStatus(reports: EngineReport[], configuredChatModel: str
   const detail = state === 'error' && error ? `: ${displayText(error, 500)}` : tps ? ` (last reply ${tps})` : '';
   return {
     state,
-    text: parts.join(' · '),
-    tooltip: `Jan: ${shown} is ${state} on ${active.engine}, ${where(destination)}${detail}. Click for quick actions.`,
+    text: parts.join(' · ') + completion.text,
+    tooltip: `${shown} is ${state} on ${active.engine}, ${where(destination)}${detail}.\n${completion.tooltip}\nClick for quick actions.`,
   };
 }
 

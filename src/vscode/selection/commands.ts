@@ -1,6 +1,16 @@
 import * as vscode from 'vscode';
-import { EDIT_SYSTEM_PROMPT, EngineError, SELECTION_ACTIONS, errorMessage, extractCode, fitReplacement, selectionPrompt } from '@jan/core';
-import type { InferenceService, SelectionAction, SelectionInput } from '@jan/core';
+import {
+  EDIT_SYSTEM_PROMPT,
+  EngineError,
+  SELECTION_ACTIONS,
+  errorMessage,
+  extractCode,
+  fitReplacement,
+  logReply,
+  rewriteTokenLimit,
+  selectionPrompt,
+} from '@jan/core';
+import type { InferenceService, Logger, SelectionAction, SelectionInput } from '@jan/core';
 import { PROPOSAL_SCHEME, ProposalStore } from './proposals';
 
 export interface SelectionCommandDeps {
@@ -10,6 +20,8 @@ export interface SelectionCommandDeps {
   askInChat: (text: string) => Promise<void>;
   /** Shared with the chat view's Apply button: one place shows and applies proposed edits. */
   proposals: ProposalStore;
+  /** Jan's log: each command, its tokens and time, a cancel, a rejected answer. */
+  logger: Logger;
 }
 
 const COMMANDS: Record<SelectionAction, string> = {
@@ -34,29 +46,47 @@ function selectionInput(editor: vscode.TextEditor): SelectionInput | undefined {
   };
 }
 
-/** Runs the chat model on one request to completion, with a cancellable progress notification. */
-async function generateEdit(deps: SelectionCommandDeps, title: string, prompt: string): Promise<string | undefined> {
+interface EditAnswer {
+  text: string;
+  tokens: number;
+  /** The token limit ended the answer, so its code may be cut short. */
+  cut: boolean;
+}
+
+/**
+ * Runs the chat model on one request to completion, at most `maxTokens` long, with a cancellable
+ * progress notification. Undefined when the user cancelled.
+ */
+async function generateEdit(deps: SelectionCommandDeps, what: string, title: string, prompt: string, maxTokens: number): Promise<EditAnswer | undefined> {
   const model = await deps.inference.require('chat');
+  const startedAt = Date.now();
+  let firstTokenAt: number | undefined;
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Jan: ${title}`, cancellable: true }, async (progress, token) => {
     const controller = new AbortController();
     const subscription = token.onCancellationRequested(() => controller.abort());
     try {
       progress.report({ message: `loading ${model.id}…` });
-      let answer = '';
+      let text = '';
       let tokens = 0;
+      let cut = false;
       const messages = [
         { role: 'system' as const, content: EDIT_SYSTEM_PROMPT },
         { role: 'user' as const, content: prompt },
       ];
-      for await (const chunk of deps.inference.chat(model, { messages, stream: true }, controller.signal)) {
-        const delta = chunk.choices[0]?.delta.content ?? '';
+      for await (const chunk of deps.inference.chat(model, { messages, stream: true, max_tokens: maxTokens }, controller.signal)) {
+        const choice = chunk.choices[0];
+        const delta = choice?.delta.content ?? '';
         if (delta) {
-          answer += delta;
+          firstTokenAt ??= Date.now();
+          text += delta;
           tokens += 1;
-          if (tokens % 8 === 1) progress.report({ message: `${tokens} tokens` });
+          if (tokens % 8 === 1) progress.report({ message: `${tokens} of at most ${maxTokens} tokens` });
         }
+        if (choice?.finish_reason === 'length') cut = true;
       }
-      return controller.signal.aborted ? undefined : answer;
+      const status = controller.signal.aborted ? 'stopped' : 'ready';
+      logReply(deps.logger, { what, modelId: model.id, status, completionTokens: tokens, startedAt, firstTokenAt, finishedAt: Date.now() });
+      return status === 'stopped' ? undefined : { text, tokens, cut };
     } finally {
       subscription.dispose();
     }
@@ -82,17 +112,30 @@ async function run(action: SelectionAction, deps: SelectionCommandDeps): Promise
     input.instruction = instruction;
   }
   const prompt = selectionPrompt(action, input);
+  const what = `${spec.title} on ${input.fileName}:${input.startLine}-${input.endLine}`;
   if (spec.target === 'chat') {
+    deps.logger.info(`${what}: asked in the chat (${input.code.length} characters).`);
     await deps.askInChat(prompt);
     return;
   }
   const document = editor.document;
   const range = new vscode.Range(editor.selection.start, editor.selection.end);
-  const answer = await generateEdit(deps, spec.title, prompt);
+  const maxTokens = rewriteTokenLimit(input.code);
+  deps.logger.info(`${what}: ${input.code.length} characters, at most ${maxTokens} tokens.`);
+  const answer = await generateEdit(deps, what, spec.title, prompt, maxTokens);
   if (answer === undefined) return;
-  const code = extractCode(answer, document.languageId);
+  if (answer.cut) {
+    deps.logger.warn(`${what}: the answer reached ${maxTokens} tokens before its code was complete; nothing applied.`);
+    void vscode.window.showWarningMessage(
+      `Jan: ${spec.title} stopped at ${maxTokens} tokens (about twice the selection) before the code was complete, so nothing was applied. Select less code, or ask in the chat.`,
+    );
+    return;
+  }
+  const code = extractCode(answer.text, document.languageId);
   if (!code) {
-    void vscode.window.showWarningMessage('The model returned no code. Try again or rephrase the request.');
+    const problem = answer.text.trim() ? 'answered without a code block' : 'returned no code';
+    deps.logger.warn(`${what}: the model ${problem} (${answer.tokens} tokens); nothing applied.`);
+    void vscode.window.showWarningMessage(`Jan: the model ${problem}, so nothing was applied. Try again or rephrase the request.`);
     return;
   }
   await deps.proposals.propose(document, range, fitReplacement(input.code, code), spec.title);
@@ -111,6 +154,7 @@ export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Di
         try {
           await run(action, deps);
         } catch (error) {
+          deps.logger.warn(`${command} failed: ${errorMessage(error)}`);
           const noModel = error instanceof EngineError && error.code === 'NO_MODEL';
           const pick = await vscode.window.showErrorMessage(`Jan: ${errorMessage(error)}`, ...(noModel ? ['Select Chat Model'] : []));
           if (pick === 'Select Chat Model') await vscode.commands.executeCommand('jan.selectChatModel');

@@ -195,3 +195,22 @@ describe('ConversationService with the real store', () => {
     await expect(service.send(thread.id, '   ')).rejects.toThrow(/empty/);
   });
 });
+
+describe('the log', () => {
+  it('has a line per reply with its tokens and time, and one per cancel', async () => {
+    const logger = core.context.logger as MemoryLogger;
+    engine.reply = 'one two three';
+    const thread = await newThread();
+    await service.send(thread.id, 'Count');
+    expect(logger.messages('info')).toContainEqual(expect.stringMatching(new RegExp(`^Reply in thread ${thread.id} from tiny: 3 tokens in [\\d.]+ s`)));
+    updates.length = 0;
+    const gate = engine.hold();
+    const sending = service.send(thread.id, 'Again');
+    gate.release(1);
+    await expect.poll(() => updates.some((message) => textOf(message) === 'one')).toBe(true);
+    service.stop(thread.id);
+    gate.release(Infinity);
+    await sending;
+    expect(logger.messages('info')).toContainEqual(expect.stringMatching(new RegExp(`^Reply in thread ${thread.id}: stopped by the user after 1 tokens`)));
+  });
+});

@@ -137,6 +137,14 @@ describe('buildChatRequest: fitting the context', () => {
     });
   });
 
+  it("uses the chat's default max_tokens when the thread sets none, and the thread's own when it does", async () => {
+    const base = { history: [message('user', 'hi')], model: { id: 'm', engine: 'scripted' }, engine: new ScriptedEngine(), defaultMaxTokens: 512 };
+    const withoutLimit = thread({ model: { id: 'm', engine: 'scripted', settings: {}, parameters: { temperature: 0.2 } } });
+    expect((await buildChatRequest({ ...base, thread: withoutLimit })).request.max_tokens).toBe(512);
+    expect((await buildChatRequest({ ...base, thread: thread() })).request.max_tokens).toBe(10);
+    expect((await buildChatRequest({ ...base, thread: withoutLimit, defaultMaxTokens: undefined })).request.max_tokens).toBeUndefined();
+  });
+
   it('keeps max_tokens for the reply, but never more than half the context', async () => {
     const { engine } = countingEngine(100);
     const withMax = (maxTokens: number) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CATALOG, estimateMemoryBytes, findCatalogEntry } from '../../../extensions/models/catalog';
+import { CATALOG, estimateMemoryBytes, findCatalogEntry, recommendedChatModel } from '../../../extensions/models/catalog';
 import { checkDownloadUri, checkSha256, hfFileName } from '../../../extensions/models/download-source';
 import { isValidModelId } from '../../../extensions/models/model-id';
 
@@ -35,5 +35,23 @@ describe('model catalog', () => {
     // (32 KiB) and an f32 attention score for 32 heads × a 512-token batch (64 KiB).
     const llama = findCatalogEntry('llama3.2-1b-instruct')!;
     expect(estimateMemoryBytes(llama, 4096) - estimateMemoryBytes(llama, 2048)).toBe(2048 * (32 * 1024 + 64 * 1024));
+  });
+});
+
+describe('recommended first model', () => {
+  const GB = 1024 ** 3;
+  it('offers a small chat model that fits a quarter of the RAM, larger on larger machines', () => {
+    const small = recommendedChatModel(4 * GB);
+    const laptop = recommendedChatModel(16 * GB);
+    expect(small.role).toBe('chat');
+    expect(estimateMemoryBytes(small)).toBeLessThanOrEqual(GB);
+    expect(estimateMemoryBytes(laptop)).toBeLessThanOrEqual(4 * GB);
+    expect(estimateMemoryBytes(laptop)).toBeGreaterThan(estimateMemoryBytes(small));
+    expect(recommendedChatModel(64 * GB).role).toBe('chat');
+  });
+
+  it('offers the smallest chat model when none fits', () => {
+    const smallest = Math.min(...CATALOG.filter((entry) => entry.role === 'chat').map((entry) => estimateMemoryBytes(entry)));
+    expect(estimateMemoryBytes(recommendedChatModel(GB / 2))).toBe(smallest);
   });
 });

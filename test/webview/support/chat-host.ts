@@ -30,6 +30,8 @@ export class RecordingPort implements ChatHostPort {
   readonly calls: PortCall[] = [];
   /** The user's chat model, as the setting `jan.chatModel` would give it. */
   defaultModel: string | undefined = 'stories-260k';
+  /** The chat's reply length when a thread sets none, as `jan.chat.maxTokens` would give it. */
+  defaultMaxTokens: number | undefined = 1024;
   private active: string | undefined;
 
   async copy(text: string): Promise<void> {
@@ -92,12 +94,15 @@ function writeModel(modelsFolder: string, id: string, name: string, file: string
   writeFileSync(path.join(folder, 'model.json'), JSON.stringify(model, null, 2));
 }
 
-export async function createChatHost(options: ChatControllerOptions = {}): Promise<ChatHost> {
+/** `noModels`: an empty models folder, as on first install. */
+export async function createChatHost(options: ChatControllerOptions & { noModels?: boolean } = {}): Promise<ChatHost> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'jan-chat-host-'));
   const janFolder = path.join(root, '.jan');
   const modelsFolder = path.join(root, 'models');
-  writeModel(modelsFolder, 'stories-260k', 'Stories 260K', STORIES);
-  writeModel(modelsFolder, 'tinystories-656k', 'TinyStories 656K', TINYSTORIES);
+  if (!options.noModels) {
+    writeModel(modelsFolder, 'stories-260k', 'Stories 260K', STORIES);
+    writeModel(modelsFolder, 'tinystories-656k', 'TinyStories 656K', TINYSTORIES);
+  }
 
   const logs: string[] = [];
   const record = (level: string) => (message: string) => logs.push(`${level}: ${message}`);
@@ -111,6 +116,7 @@ export async function createChatHost(options: ChatControllerOptions = {}): Promi
     workerPath: path.join(root, 'no-worker.mjs'),
     downloadWorkerPath: path.join(root, 'no-downloads.mjs'),
     chosenModelId: (purpose) => (purpose === 'chat' ? port.defaultModel : undefined),
+    chatMaxTokens: () => port.defaultMaxTokens,
   });
   await runtime.start();
   const engine = new ScriptedEngine({ id: 'llamacpp' });

@@ -1,8 +1,29 @@
 /**
- * The CSS variables VS Code gives a webview, for its default light, dark and high-contrast
- * themes (a subset: the ones the chat view and @vscode-elements read), and the body class it sets.
+ * The CSS variables VS Code gives a webview, for its default themes Light Modern, Dark Modern,
+ * Dark High Contrast and Light High Contrast (a subset: the ones the chat view and
+ * @vscode-elements read; the values are VS Code's colour registry defaults for each theme kind),
+ * and the body class it sets.
  */
-export type ThemeName = 'light' | 'dark' | 'high-contrast';
+export type ThemeName = 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
+
+/** Every theme, in the order the tests walk them. */
+export const THEME_NAMES: readonly ThemeName[] = ['dark', 'light', 'high-contrast', 'high-contrast-light'];
+
+/**
+ * The rules of the stylesheet VS Code puts first in every webview (`<style id="_defaultStyles">`,
+ * in a cascade layer, see workbench/contrib/webview/browser/pre/index.html in VS Code 1.139) that
+ * paint the chat's elements: the page's own rules win property by property, but a property it
+ * leaves unset is VS Code's. A `code` element gets the inline-code background everywhere.
+ */
+export const VSCODE_DEFAULT_STYLES = `@layer vscode-default {
+  body { background-color: transparent; color: var(--vscode-editor-foreground); font-family: var(--vscode-font-family);
+    font-weight: var(--vscode-font-weight); font-size: var(--vscode-font-size); margin: 0; padding: 0 20px; }
+  a, a code { color: var(--vscode-textLink-foreground); }
+  a:hover { color: var(--vscode-textLink-activeForeground); }
+  code { color: var(--vscode-textPreformat-foreground); background-color: var(--vscode-textPreformat-background); padding: 1px 3px; border-radius: 4px; }
+  pre code { padding: 0; }
+  blockquote { background: var(--vscode-textBlockQuote-background); border-color: var(--vscode-textBlockQuote-border); }
+}`;
 
 export interface Theme {
   bodyClass: string;
@@ -200,6 +221,65 @@ export const THEMES: Record<ThemeName, Theme> = {
       '--vscode-debugTokenExpression-boolean': '#75bdfe',
       '--vscode-symbolIcon-functionForeground': '#b180d7',
       '--vscode-symbolIcon-classForeground': '#ee9d28',
+    },
+  },
+  'high-contrast-light': {
+    bodyClass: 'vscode-high-contrast-light',
+    variables: {
+      ...common,
+      '--vscode-foreground': '#292929',
+      '--vscode-descriptionForeground': '#292929b3',
+      '--vscode-errorForeground': '#b5200d',
+      '--vscode-focusBorder': '#006bbd',
+      '--vscode-contrastBorder': '#0f4a85',
+      '--vscode-contrastActiveBorder': '#006bbd',
+      '--vscode-icon-foreground': '#292929',
+      '--vscode-sideBar-background': '#ffffff',
+      '--vscode-sideBarTitle-foreground': '#292929',
+      '--vscode-editor-background': '#ffffff',
+      '--vscode-editor-foreground': '#292929',
+      '--vscode-input-background': '#ffffff',
+      '--vscode-input-foreground': '#292929',
+      '--vscode-input-border': '#0f4a85',
+      '--vscode-input-placeholderForeground': '#292929b3',
+      '--vscode-button-background': '#0f4a85',
+      '--vscode-button-foreground': '#ffffff',
+      '--vscode-button-border': '#0f4a85',
+      '--vscode-button-secondaryBackground': '#ffffff',
+      '--vscode-button-secondaryForeground': '#292929',
+      '--vscode-list-hoverBackground': 'transparent',
+      '--vscode-list-activeSelectionBackground': '#0f4a851a',
+      '--vscode-list-inactiveSelectionBackground': '#0f4a851a',
+      '--vscode-list-focusOutline': '#006bbd',
+      '--vscode-textLink-foreground': '#0f4a85',
+      '--vscode-textLink-activeForeground': '#0f4a85',
+      '--vscode-textCodeBlock-background': '#f2f2f2',
+      '--vscode-textPreformat-foreground': '#ffffff',
+      '--vscode-textPreformat-background': '#09345f',
+      '--vscode-textBlockQuote-background': '#f2f2f2',
+      '--vscode-textBlockQuote-border': '#292929',
+      '--vscode-textSeparator-foreground': '#292929',
+      '--vscode-widget-border': '#0f4a85',
+      '--vscode-widget-shadow': 'transparent',
+      '--vscode-editorWidget-background': '#ffffff',
+      '--vscode-notifications-background': '#ffffff',
+      '--vscode-notifications-foreground': '#292929',
+      '--vscode-notifications-border': '#0f4a85',
+      '--vscode-inputValidation-errorBackground': '#ffffff',
+      '--vscode-inputValidation-errorBorder': '#b5200d',
+      '--vscode-settings-textInputBackground': '#ffffff',
+      '--vscode-settings-textInputForeground': '#292929',
+      '--vscode-settings-textInputBorder': '#0f4a85',
+      '--vscode-settings-dropdownBackground': '#ffffff',
+      '--vscode-settings-dropdownForeground': '#292929',
+      '--vscode-settings-dropdownBorder': '#0f4a85',
+      '--vscode-settings-dropdownListBorder': '#0f4a85',
+      '--vscode-debugTokenExpression-name': '#292929',
+      '--vscode-debugTokenExpression-string': '#a31515',
+      '--vscode-debugTokenExpression-number': '#098658',
+      '--vscode-debugTokenExpression-boolean': '#0000ff',
+      '--vscode-symbolIcon-functionForeground': '#652d90',
+      '--vscode-symbolIcon-classForeground': '#d67e00',
     },
   },
 };

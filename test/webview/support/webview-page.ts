@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { findBrowser, INSTALL_HINT } from '../../../scripts/browser.mjs';
 import { chatHtml, makeNonce } from '../../../src/vscode/chat/html';
-import { THEMES, type ThemeName } from './themes';
+import { THEMES, VSCODE_DEFAULT_STYLES, type ThemeName } from './themes';
 
 /** The checkout's root, found from this file (or from its bundled copy under out/ for the bench). */
 function findProjectRoot(): string {
@@ -159,7 +159,7 @@ export async function launchChromium(): Promise<Browser> {
  * `__janToHost` binding when the test exposes one, and recording everything in `__janSent`;
  * state kept in sessionStorage so it survives a reload as it survives hide/show) and the theme.
  */
-function vscodeShim(theme: { bodyClass: string; variables: Record<string, string> }): void {
+function vscodeShim({ theme, defaultStyles }: { theme: { bodyClass: string; variables: Record<string, string> }; defaultStyles: string }): void {
   const w = window as unknown as Record<string, unknown>;
   w.__janSent = [];
   w.__janTheme = theme;
@@ -195,7 +195,16 @@ function vscodeShim(theme: { bodyClass: string; variables: Record<string, string
   document.addEventListener('securitypolicyviolation', (event) => {
     (w.__janCspViolations as string[]).push(`${event.violatedDirective} ${event.blockedURI}`);
   });
-  document.addEventListener('DOMContentLoaded', apply);
+  // VS Code's own stylesheet goes in first; a constructed sheet, as the page's CSP has no 'unsafe-inline'.
+  const injectDefaults = () => {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(defaultStyles);
+    document.adoptedStyleSheets = [sheet, ...document.adoptedStyleSheets];
+  };
+  document.addEventListener('DOMContentLoaded', () => {
+    injectDefaults();
+    apply();
+  });
   if (document.documentElement) apply();
 }
 
@@ -206,7 +215,7 @@ export async function openChatPage(
   beforeLoad?: (page: Page) => Promise<void>,
 ): Promise<Page> {
   const page = await context.newPage();
-  await page.addInitScript(vscodeShim, THEMES[theme]);
+  await page.addInitScript(vscodeShim, { theme: THEMES[theme], defaultStyles: VSCODE_DEFAULT_STYLES });
   await beforeLoad?.(page);
   await page.goto(server.origin + '/');
   await page.waitForFunction(() => (window as unknown as { __janSent: Array<{ type: string }> }).__janSent.some((message) => message.type === 'ready'));
@@ -233,4 +242,57 @@ export async function sentMessages<T = { type: string }>(page: Page): Promise<T[
 
 export async function cspViolations(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as unknown as { __janCspViolations: string[] }).__janCspViolations);
+}
+
+/** The axe-core rules the chat view must pass in every theme: contrast, and a name for every control. */
+const AXE_RULES = [
+  'color-contrast',
+  'button-name',
+  'link-name',
+  'label',
+  'select-name',
+  'aria-command-name',
+  'aria-input-field-name',
+  'aria-toggle-field-name',
+  'aria-progressbar-name',
+  'aria-dialog-name',
+  'image-alt',
+  'svg-img-alt',
+  'role-img-alt',
+];
+
+export interface AxeViolation {
+  id: string;
+  help: string;
+  targets: string[];
+  summary: string;
+}
+
+/** Runs axe-core (node_modules/axe-core) in the page as it stands; returns its violations of AXE_RULES. */
+export async function accessibilityViolations(page: Page): Promise<AxeViolation[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) {
+    await page.evaluate(readFileSync(path.join(projectRoot, 'node_modules/axe-core/axe.min.js'), 'utf8'));
+  }
+  return page.evaluate(async (rules) => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            context: unknown,
+            options: unknown,
+          ): Promise<{ violations: Array<{ id: string; help: string; nodes: Array<{ target: unknown[]; failureSummary?: string }> }> }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run(document, { runOnly: { type: 'rule', values: rules }, resultTypes: ['violations'] });
+    return result.violations.map((violation) => ({
+      id: violation.id,
+      help: violation.help,
+      targets: violation.nodes.map((node) => JSON.stringify(node.target)),
+      summary: violation.nodes
+        .map((node) => node.failureSummary ?? '')
+        .join(' | ')
+        .slice(0, 2000),
+    }));
+  }, AXE_RULES);
 }

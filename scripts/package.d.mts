@@ -1,0 +1,1 @@
+export function bundlingWarningNote(files: string[]): string | undefined;

@@ -1,0 +1,30 @@
+// Where `npm start` keeps code-server's profile and its sample workspace: in the user's cache,
+// outside the repository. A workspace inside the checkout makes VS Code find the repository's
+// .git and ask whether to open the parent repository.
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export function startLocations({ env = process.env, home = os.homedir(), platform = process.platform } = {}) {
+  const cache = platform === 'win32' ? env.LOCALAPPDATA || path.join(home, 'AppData', 'Local') : env.XDG_CACHE_HOME || path.join(home, '.cache');
+  const root = path.join(cache, 'jan-vscode-start');
+  return {
+    root,
+    userDataDir: path.join(root, 'user-data'),
+    extensionsDir: path.join(root, 'extensions'),
+    workspace: path.join(root, 'workspace'),
+    logFile: path.join(root, 'code-server.log'),
+  };
+}
+
+/** Prints `[n/total] text` and, when the step ends, how long it took. */
+export function stepPrinter(total, print = console.log, now = Date.now) {
+  let number = 0;
+  return async function step(text, run) {
+    number += 1;
+    const started = now();
+    print(`[${number}/${total}] ${text}`);
+    const result = await run();
+    print(`[${number}/${total}] done in ${((now() - started) / 1000).toFixed(1)} s`);
+    return result;
+  };
+}

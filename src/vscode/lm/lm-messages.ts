@@ -1,0 +1,42 @@
+/** VS Code's chat request messages as Jan's chat messages, and Jan's models as VS Code's model entries. */
+import type { ChatMessage, Model } from '@jan/core';
+import type { JanLmChatInformation, JanLmRequestMessage } from './vscode-lm';
+
+/** The vendor Jan's models are registered under (`languageModelChatProviders` in package.json). */
+export const JAN_VENDOR = 'jan';
+const ROLES: Record<number, ChatMessage['role']> = { 1: 'user', 2: 'assistant', 3: 'system' };
+/** When a model names no context length: the extension's default context (jan.engine.contextSize). */
+const DEFAULT_CONTEXT = 4096;
+
+/** The text of a message's parts (a text part has a string `value`; tool and data parts are left out). */
+export function messageText(message: JanLmRequestMessage | string): string {
+  if (typeof message === 'string') return message;
+  return message.content
+    .map((part) =>
+      typeof part === 'object' && part !== null && typeof (part as { value?: unknown }).value === 'string' ? (part as { value: string }).value : '',
+    )
+    .join('');
+}
+
+/** The conversation for Jan's engine: roles mapped, empty messages dropped, an unknown role read as the user's. */
+export function toChatMessages(messages: readonly JanLmRequestMessage[]): ChatMessage[] {
+  return messages.map((message) => ({ role: ROLES[message.role] ?? 'user', content: messageText(message) })).filter((message) => message.content.trim());
+}
+
+/** A Jan model as VS Code's model picker lists it: its one name, where it runs, its context. */
+export function toChatInformation(model: Model, maxOutputTokens: number | undefined): JanLmChatInformation {
+  const context = typeof model.settings.ctx_len === 'number' && model.settings.ctx_len > 0 ? model.settings.ctx_len : DEFAULT_CONTEXT;
+  const output = Math.min(maxOutputTokens ?? Math.floor(context / 2), Math.floor(context / 2));
+  const local = model.engine === 'llamacpp';
+  return {
+    id: model.id,
+    name: model.name || model.id,
+    family: model.engine,
+    version: String(model.version),
+    detail: local ? 'Jan · on this machine' : `Jan · ${model.engine}`,
+    tooltip: `${model.name || model.id}, run by Jan ${local ? 'with llama.cpp on this machine' : `through ${model.engine}`}.`,
+    maxInputTokens: context - output,
+    maxOutputTokens: output,
+    capabilities: { imageInput: false, toolCalling: false },
+  };
+}

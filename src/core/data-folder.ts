@@ -1,9 +1,9 @@
-import { promises as fs } from 'node:fs';
+import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from './logger';
 import { errorMessage, silentLogger } from './logger';
 import { createFileAtomic, isOwnTempName, writeFileAtomic } from './store/atomic-file';
-import { StoreError, toStoreError } from './store/errors';
+import { StoreError, readOnlyError, toStoreError } from './store/errors';
 import type { BatchJsonFileResult, JsonFileResult } from './store/json-file';
 import { readJsonFile, readJsonFiles } from './store/json-file';
 import type { JsonLinesFile } from './store/json-lines';
@@ -275,13 +275,35 @@ export class DataFolder {
         throw toStoreError(error, action, file);
       }
     };
+    /** A rename replaces a read-only file and an unlink removes one (only the folder's mode counts): the file's own mode is asked first. */
+    const replace = (action: string, file: string, write: (resolved: string) => Promise<void>) =>
+      run(action, file, async (resolved) => {
+        await assertWritable(resolved, action, file);
+        await write(resolved);
+      });
     return {
-      writeJson: (file, value) => run('write', file, (resolved) => writeFileAtomic(resolved, formatJson(value))),
+      writeJson: (file, value) => replace('write', file, (resolved) => writeFileAtomic(resolved, formatJson(value))),
       createJson: (file, value) => run('create', file, (resolved) => createFileAtomic(resolved, formatJson(value))),
-      rewriteLines: (file, lines) => run('write', file, (resolved) => writeFileAtomic(resolved, joinJsonLines(lines))),
+      rewriteLines: (file, lines) => replace('write', file, (resolved) => writeFileAtomic(resolved, joinJsonLines(lines))),
       appendJsonLine: (file, value) => run('append to', file, (resolved) => appendJsonLine(resolved, JSON.stringify(value))),
       ensureFolder: (folder) => run('create the folder', folder, async (resolved) => void (await fs.mkdir(resolved, { recursive: true }))),
-      removeFolder: (folder) => run('delete', folder, (resolved) => fs.rm(resolved, { recursive: true, force: true })),
+      removeFolder: (folder) =>
+        run('delete', folder, async (resolved) => {
+          const names = await fs.readdir(resolved).catch(() => []);
+          for (const name of names) await assertWritable(path.join(resolved, name), 'delete', path.join(folder, name));
+          await fs.rm(resolved, { recursive: true, force: true });
+        }),
     };
+  }
+}
+
+/** Fails with READ_ONLY when `resolved` exists and its own mode (or attribute) refuses writing. */
+async function assertWritable(resolved: string, action: string, file: string): Promise<void> {
+  try {
+    await fs.access(resolved, constants.W_OK);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw readOnlyError(action, file, code);
+    if (code !== 'ENOENT') throw error;
   }
 }

@@ -183,6 +183,19 @@ export class DataFolder {
   }
 
   /**
+   * Another entry of `folder` whose name differs from `name` only in case: Windows and macOS
+   * keep one folder for both, so a `.jan` made on Linux with both would lose one there.
+   */
+  async caseTwin(folder: string, name: string): Promise<string | undefined> {
+    const lower = name.toLowerCase();
+    const names = await fs.readdir(await this.real(folder)).catch((error: unknown) => {
+      if ((error as { code?: string }).code === 'ENOENT') return [];
+      throw toStoreError(error, 'list', folder);
+    });
+    return names.find((entry) => entry !== name && entry.toLowerCase() === lower);
+  }
+
+  /**
    * Removes what a crash in the middle of a rewrite left in `folder`: files with our own temp
    * name (src/core/store/atomic-file.ts) not touched for a minute, so a rewrite running in
    * another window right now keeps its file. The one change a read makes; once per folder per

@@ -47,6 +47,10 @@ export function toStoreError(error: unknown, action: string, target: string): St
     case 'EPERM':
     case 'EROFS':
       return readOnlyError(action, target, code, error);
+    case 'ELOOP':
+      return new StoreError('NOT_ALLOWED', `Cannot ${action} ${target}: it became a symbolic link; Jan does not write through links.`, target, {
+        cause: error,
+      });
     case 'ENOTDIR':
       return new StoreError('NOT_A_FOLDER', `Cannot ${action} ${target}: part of the path is a file, not a folder.`, target, { cause: error });
     case 'ENOENT':

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JanAssistantsExtension } from '../../../extensions/assistants';
@@ -91,6 +91,18 @@ describe('symbolic links that leave .jan', () => {
     expect(listed.assistants.map((assistant) => assistant.id)).toEqual(['jan']);
     expect(snapshot(outside)).toEqual(before);
     expect(readFileSync(path.join(outside, 'thread.json'), 'utf8')).toBe(THREAD('away'));
+  });
+
+  it('messages.jsonl hard-linked to a file elsewhere is not appended to (the bytes would land there too)', async () => {
+    const { jan, outside, threads } = setup();
+    const messages = path.join(jan, 'threads', 'real', 'messages.jsonl');
+    rmSync(messages);
+    linkSync(path.join(outside, 'messages.jsonl'), messages);
+    const before = snapshot(outside);
+    const error = await storeError(threads.appendMessage(message('real', 'escape')));
+    expect(error.code).toBe('NOT_ALLOWED');
+    expect(error.message).toMatch(/hard link/);
+    expect(snapshot(outside)).toEqual(before);
   });
 
   it('a link that stays inside .jan is followed like a folder', async () => {

@@ -227,8 +227,9 @@ export class DataFolder {
    * lock is `<lockTarget>.lock`). Creates the data folder and its `.gitignore` first.
    */
   async write<T>(lockTarget: string, task: (writer: StoreWriter) => Promise<T>): Promise<T> {
-    await this.ensureRoot();
+    // Checked before the folder and its .gitignore are created: `.jan` itself may be a link out.
     const target = await this.real(lockTarget);
+    await this.ensureRoot();
     return withPathLock(target, this.lockOptions, () => task(this.writer));
   }
 

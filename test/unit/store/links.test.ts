@@ -105,6 +105,32 @@ describe('symbolic links that leave .jan', () => {
     expect(snapshot(outside)).toEqual(before);
   });
 
+  it('.jan itself linked out of the workspace (a repository can ship that) is refused', async () => {
+    const { root } = tempWorkspace();
+    const elsewhere = path.join(root, '..', `${path.basename(root)}-elsewhere`);
+    mkdirSync(path.join(root, 'workspace'));
+    mkdirSync(elsewhere);
+    try {
+      const jan = path.join(root, 'workspace', '.jan');
+      symlinkSync(elsewhere, jan, 'dir');
+      const threads = new JanConversationalExtension(testCore(jan).core);
+      const error = await storeError(threads.createThread({ assistants: [] }));
+      expect(error.code).toBe('NOT_ALLOWED');
+      expect(error.message).toContain(jan);
+      expect((await threads.listThreads()).warnings).toEqual([{ path: jan, message: expect.stringContaining('symbolic link') }]);
+      expect(snapshot(elsewhere)).toEqual({});
+
+      const inside = path.join(root, 'workspace', 'jan-data');
+      mkdirSync(inside);
+      rmSync(jan);
+      symlinkSync(inside, jan, 'dir');
+      await new JanConversationalExtension(testCore(jan).core).createThread({ assistants: [] });
+      expect(Object.keys(snapshot(inside))).toHaveLength(2);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
   it('a link that stays inside .jan is followed like a folder', async () => {
     const { jan, threads } = setup();
     symlinkSync(path.join(jan, 'threads', 'real'), path.join(jan, 'threads', 'alias'), 'dir');

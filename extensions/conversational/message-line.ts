@@ -4,12 +4,14 @@ import {
   applyChanges,
   compact,
   expectRecord,
+  inUnitOf,
   isArray,
   isRecord,
   isString,
   isTextPart,
   optionalField,
   ownField,
+  sameJson,
   textContent,
   toMillis,
   toSeconds,
@@ -112,7 +114,7 @@ function editTextPart(before: MessageContent, after: MessageContent): MessageCon
  * go at the end; a part the caller changed keeps the fields it did not change.
  */
 function mergeContent(raw: unknown, before: MessageContent[], after: MessageContent[]): unknown {
-  if (!isArray(raw)) return after;
+  if (!isArray(raw)) return sameJson(before, after) ? raw : after;
   const beforeText = before.filter((part) => part.type === 'text');
   const afterText = after.filter((part) => part.type === 'text');
   let next = 0;
@@ -147,7 +149,7 @@ export function rewriteMessageLine(raw: Record<string, unknown>, before: ThreadM
     const hasMs = Object.hasOwn(raw, ms);
     const hasSeconds = Object.hasOwn(raw, seconds);
     return [
-      [ms, hasMs || !hasSeconds ? millis : before[ms]],
+      [ms, hasMs || !hasSeconds ? inUnitOf(ownField(raw, ms), millis) : before[ms]],
       [seconds, hasSeconds || !hasMs ? toSeconds(millis) : before[seconds]],
     ];
   });

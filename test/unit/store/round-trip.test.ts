@@ -14,6 +14,8 @@ const THREADS = ['jan_1716400000123', '01JQ8Z6V3M2K9T4R7P5W1X0YAB'];
 
 type Json = Record<string, unknown>;
 
+const isSeconds = (value: unknown) => typeof value === 'number' && value < 1e11;
+
 const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Json;
 const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean);
 
@@ -63,6 +65,8 @@ describe('round trip through the store of data Jan 0.4/0.5 and 0.6+ wrote', () =
     const thread = readJson(threadFile);
     expect(thread).toEqual({ ...originalThread, title: 'Edited title', updated: thread.updated });
     expect(thread.updated).toBeGreaterThan(originalThread.updated as number);
+    // In the unit the file uses: Jan 0.6 writes seconds, 0.5 milliseconds.
+    expect(isSeconds(thread.updated)).toBe(isSeconds(originalThread.updated));
     expect(Object.keys(thread)).toEqual(Object.keys(originalThread));
 
     const after = lines(messagesFile);

@@ -126,7 +126,10 @@ export class DataFolder {
     }
   }
 
-  /** Many small JSON files at once (listing); a file that cannot be opened (or is a link out) is reported, not thrown. */
+  /**
+   * Many small JSON files at once (listing) in folders `listFolders` returned (it checked them for
+   * links); a file that cannot be opened, or is itself a link out, is reported, not thrown.
+   */
   readJsonFiles(files: readonly string[]): Promise<BatchJsonFileResult[]> {
     return readJsonFiles(
       files.map((file) => this.inside(file)),

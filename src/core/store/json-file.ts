@@ -1,5 +1,6 @@
-import { closeSync, constants, openSync, promises as fs, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, promises as fs, readFileSync, type Stats } from 'node:fs';
 import { errorMessage } from '../logger';
+import { StoreError } from './errors';
 
 export type JsonFileResult =
   | { status: 'ok'; value: unknown }
@@ -22,11 +23,35 @@ function parseJsonText(text: string): JsonFileResult {
 
 const isMissing = (error: unknown) => (error as { code?: string }).code === 'ENOENT';
 
+/** Opening a FIFO without O_NONBLOCK waits for a writer forever; Windows has no such flag (or FIFOs). */
+const READ_NONBLOCK = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+/** A FIFO, device or socket (a folder fails on its own, with EISDIR, when it is read). */
+const isSpecial = (stat: Stats) => !stat.isFile() && !stat.isDirectory();
+
+const notRegular = (file: string) =>
+  new StoreError('INVALID_FILE', `${file} is not a regular file (a FIFO, a device or a socket); it was not read and was left as it is.`, file);
+
+/**
+ * A file's bytes, refusing what is not a regular file: a workspace can hold a FIFO or a device
+ * where a thread file should be, and reading one would block or never end.
+ */
+export async function readRegularFile(file: string): Promise<Buffer> {
+  const handle = await fs.open(file, READ_NONBLOCK);
+  try {
+    if (isSpecial(await handle.stat())) throw notRegular(file);
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
+
 export async function readJsonFile(file: string): Promise<JsonFileResult> {
   try {
-    return parseJsonText(await fs.readFile(file, 'utf8'));
+    return parseJsonText((await readRegularFile(file)).toString('utf8'));
   } catch (error) {
     if (isMissing(error)) return { status: 'missing' };
+    if (error instanceof StoreError) return { status: 'invalid', error: error.message };
     throw error;
   }
 }
@@ -34,13 +59,14 @@ export async function readJsonFile(file: string): Promise<JsonFileResult> {
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Opening without following a link: a link costs no syscall when there is none (Windows has no O_NOFOLLOW). */
-const READ_NO_FOLLOW = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
+const READ_NO_FOLLOW = READ_NONBLOCK | (constants.O_NOFOLLOW ?? 0);
 
 /** A file's text; when the file itself is a symbolic link, only after `refuse` found nothing wrong with it. */
 function readChecked(file: string, refuse?: (file: string) => string | undefined): BatchJsonFileResult {
   let descriptor: number | undefined;
   try {
-    descriptor = openSync(file, refuse ? READ_NO_FOLLOW : constants.O_RDONLY);
+    descriptor = openSync(file, refuse ? READ_NO_FOLLOW : READ_NONBLOCK);
+    if (isSpecial(fstatSync(descriptor))) return { status: 'invalid', error: notRegular(file).message };
     return parseJsonText(readFileSync(descriptor, 'utf8'));
   } catch (error) {
     if ((error as { code?: string }).code !== 'ELOOP' || !refuse) throw error;
@@ -48,7 +74,7 @@ function readChecked(file: string, refuse?: (file: string) => string | undefined
     if (descriptor !== undefined) closeSync(descriptor);
   }
   const refusal = refuse(file);
-  return refusal ? { status: 'unreadable', error: refusal } : parseJsonText(readFileSync(file, 'utf8'));
+  return refusal ? { status: 'unreadable', error: refusal } : readChecked(file);
 }
 
 /**

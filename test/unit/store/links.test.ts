@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -129,6 +130,19 @@ describe('symbolic links that leave .jan', () => {
     } finally {
       rmSync(elsewhere, { recursive: true, force: true });
     }
+  });
+
+  it('a FIFO or device in place of a file is reported, never read (a read would block the editor)', async () => {
+    const { jan, threads } = setup();
+    const messages = path.join(jan, 'threads', 'real', 'messages.jsonl');
+    const threadFile = path.join(jan, 'threads', 'real', 'thread.json');
+    rmSync(messages);
+    rmSync(threadFile);
+    execFileSync('mkfifo', [messages]);
+    execFileSync('mkfifo', [threadFile]);
+    expect((await threads.listThreads()).warnings).toEqual([{ path: threadFile, message: expect.stringMatching(/not a regular file/) }]);
+    expect((await storeError(threads.getThread('real'))).message).toMatch(/not a regular file/);
+    expect((await storeError(threads.listMessages('real'))).message).toMatch(/not a regular file/);
   });
 
   it('a link that stays inside .jan is followed like a folder', async () => {

@@ -63,6 +63,13 @@ export class JanAssistantsExtension extends AssistantExtension {
         throw new StoreError('ALREADY_EXISTS', `${existing.message} Fix or remove it, or choose another id.`, this.assistantFile(id));
       }
       if (existing.status === 'ok') throw new StoreError('ALREADY_EXISTS', `An assistant with id "${id}" already exists.`, this.assistantFile(id));
+      const twin = await this.folder.caseTwin(this.folder.path('assistants'), id);
+      if (twin) {
+        throw new StoreError(
+          'ALREADY_EXISTS',
+          `Assistant "${id}" cannot be created: it and the assistant "${twin}" differ only in case, one folder on Windows and macOS.`,
+        );
+      }
       await writer.ensureFolder(folder);
       await writer.createJson(this.assistantFile(id), created);
     });
@@ -161,7 +168,8 @@ export class JanAssistantsExtension extends AssistantExtension {
       const candidate = n === 1 ? base : `${base}-${n}`;
       // A name such as "Con" makes a slug Windows cannot hold as a folder: the next one is taken.
       if (windowsNameProblem(candidate)) continue;
-      if (!(await this.folder.exists(this.assistantFolder(candidate)))) return candidate;
+      if (await this.folder.exists(this.assistantFolder(candidate))) continue;
+      if (!(await this.folder.caseTwin(this.folder.path('assistants'), candidate))) return candidate;
     }
   }
 

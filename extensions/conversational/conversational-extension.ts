@@ -117,6 +117,12 @@ export class JanConversationalExtension extends ConversationalExtension {
     });
     const folder = this.threadFolder(id);
     await this.folder.write(folder, async (writer) => {
+      const twin = await this.folder.caseTwin(this.folder.path('threads'), id);
+      if (twin)
+        throw new StoreError(
+          'ALREADY_EXISTS',
+          `Thread ${id} cannot be created: it and the thread "${twin}" differ only in case, one folder on Windows and macOS.`,
+        );
       await writer.ensureFolder(folder);
       try {
         await writer.createJson(this.threadFile(id), stored);

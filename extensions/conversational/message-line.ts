@@ -4,11 +4,14 @@ import {
   applyChanges,
   compact,
   expectRecord,
+  inUnitOf,
   isArray,
   isRecord,
   isString,
+  isTextPart,
   optionalField,
   ownField,
+  sameJson,
   textContent,
   toMillis,
   toSeconds,
@@ -95,12 +98,23 @@ export function toStoredMessage(message: ThreadMessage): ThreadMessage {
 }
 
 /**
+ * The text of `after` written over a text part read as `before`: its value, and its annotations
+ * only when the caller gives some (a new text part has none, and the file references Jan keeps
+ * there, with `name` and `size`, belong to the attachment, not to the words).
+ */
+function editTextPart(before: MessageContent, after: MessageContent): MessageContent {
+  if (!isTextPart(before) || !isTextPart(after)) return after;
+  const annotations = after.text.annotations.length > 0 ? after.text.annotations : before.text.annotations;
+  return compact(before, { text: compact(before.text, { value: after.text.value, annotations }) });
+}
+
+/**
  * The caller's text parts take the places of the text parts on disk, in order; every other part
  * stays where it is (an edit of the text never drops an image or a tool call). Extra text parts
  * go at the end; a part the caller changed keeps the fields it did not change.
  */
 function mergeContent(raw: unknown, before: MessageContent[], after: MessageContent[]): unknown {
-  if (!isArray(raw)) return after;
+  if (!isArray(raw)) return sameJson(before, after) ? raw : after;
   const beforeText = before.filter((part) => part.type === 'text');
   const afterText = after.filter((part) => part.type === 'text');
   let next = 0;
@@ -108,7 +122,7 @@ function mergeContent(raw: unknown, before: MessageContent[], after: MessageCont
   for (const part of raw) {
     if (!isTextRecord(part)) merged.push(part);
     else if (next < afterText.length) {
-      merged.push(applyChanges(part, beforeText[next], afterText[next]));
+      merged.push(applyChanges(part, beforeText[next], editTextPart(beforeText[next]!, afterText[next]!)));
       next++;
     } else next++;
   }
@@ -135,7 +149,7 @@ export function rewriteMessageLine(raw: Record<string, unknown>, before: ThreadM
     const hasMs = Object.hasOwn(raw, ms);
     const hasSeconds = Object.hasOwn(raw, seconds);
     return [
-      [ms, hasMs || !hasSeconds ? millis : before[ms]],
+      [ms, hasMs || !hasSeconds ? inUnitOf(ownField(raw, ms), millis) : before[ms]],
       [seconds, hasSeconds || !hasMs ? toSeconds(millis) : before[seconds]],
     ];
   });

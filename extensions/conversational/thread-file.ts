@@ -6,6 +6,7 @@ import {
   applyChanges,
   compact,
   expectRecord,
+  inUnitOf,
   isArray,
   isRecord,
   isString,
@@ -87,7 +88,10 @@ export function toStoredThread(thread: Thread): Thread {
  * without an engine gets one, because Jan loses a thread whose `model.engine` is missing.
  */
 export function rewriteThreadFile(raw: Record<string, unknown>, before: Thread, after: Thread): Record<string, unknown> {
-  const next = applyChanges(raw, before, toStoredThread(after)) as Record<string, unknown>;
+  // A time is written in the unit the file uses (Jan 0.6 and old versions wrote seconds).
+  const times = { created: inUnitOf(ownField(raw, 'created'), after.created), updated: inUnitOf(ownField(raw, 'updated'), after.updated) };
+  const beforeTimes = { created: inUnitOf(ownField(raw, 'created'), before.created), updated: inUnitOf(ownField(raw, 'updated'), before.updated) };
+  const next = applyChanges(raw, compact(before, beforeTimes), compact(toStoredThread(after), times)) as Record<string, unknown>;
   const assistants = ownField(next, 'assistants');
   if (!isArray(assistants)) return next;
   return compact(next, {

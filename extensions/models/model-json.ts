@@ -6,6 +6,7 @@
 import {
   DEFAULT_ENGINE,
   ShapeError,
+  applyChanges,
   expectRecord,
   optionalField,
   within,
@@ -75,7 +76,7 @@ function readModel(value: unknown): Model {
   };
 }
 
-export function parseModelJson(text: string): ModelJsonResult {
+function parseWithRaw(text: string): { ok: true; model: Model; raw: Record<string, unknown> } | { ok: false; error: string } {
   let value: unknown;
   try {
     value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
@@ -83,11 +84,28 @@ export function parseModelJson(text: string): ModelJsonResult {
     return { ok: false, error: `not valid JSON (${(error as Error).message})` };
   }
   try {
-    return { ok: true, model: readModel(value) };
+    return { ok: true, model: readModel(value), raw: value as Record<string, unknown> };
   } catch (error) {
     if (error instanceof ShapeError) return { ok: false, error: error.message };
     throw error;
   }
+}
+
+export function parseModelJson(text: string): ModelJsonResult {
+  const parsed = parseWithRaw(text);
+  return parsed.ok ? { ok: true, model: parsed.model } : parsed;
+}
+
+/**
+ * The new text of an existing model.json after `change`: the file as it is, with only the fields
+ * that differ from what was read written into it (src/core/store/record.ts), so what other Jan
+ * versions put there survives. A file that does not parse is an error, never overwritten.
+ */
+export function rewriteModelJson(text: string, change: (model: Model) => Model): { ok: true; text: string; model: Model } | { ok: false; error: string } {
+  const parsed = parseWithRaw(text);
+  if (!parsed.ok) return parsed;
+  const model = change(parsed.model);
+  return { ok: true, model, text: `${JSON.stringify(applyChanges(parsed.raw, parsed.model, model), null, 2)}\n` };
 }
 
 export function serializeModel(model: Model): string {

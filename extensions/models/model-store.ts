@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { Model, StoreWarning } from '@jan/core';
 import { DEFAULT_ENGINE, writeFileAtomic } from '@jan/core';
 import { idCandidates, isValidModelId } from './model-id';
-import { parseModelJson, serializeModel } from './model-json';
+import { parseModelJson, rewriteModelJson, serializeModel } from './model-json';
 
 export const MODEL_JSON = 'model.json';
 
@@ -135,6 +135,15 @@ export class ModelStore {
 
   async writeModel(folder: string, model: Model): Promise<void> {
     await writeFileAtomic(path.join(folder, MODEL_JSON), serializeModel(model));
+  }
+
+  /** Changes an existing model.json in place, writing only what `change` changed (rewriteModelJson). */
+  async updateModel(folder: string, change: (model: Model) => Model): Promise<Model> {
+    const file = path.join(folder, MODEL_JSON);
+    const result = rewriteModelJson(await readFile(file, 'utf8'), change);
+    if (!result.ok) throw new Error(`${file} was left as it is: ${result.error}`);
+    await writeFileAtomic(file, result.text);
+    return result.model;
   }
 
   /** Removes a model folder; refuses anything that is not a direct child of the models folder. */

@@ -1,9 +1,9 @@
-import { promises as fs } from 'node:fs';
+import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from './logger';
 import { errorMessage, silentLogger } from './logger';
 import { createFileAtomic, isOwnTempName, writeFileAtomic } from './store/atomic-file';
-import { StoreError, toStoreError } from './store/errors';
+import { StoreError, readOnlyError, toStoreError } from './store/errors';
 import type { BatchJsonFileResult, JsonFileResult } from './store/json-file';
 import { readJsonFile, readJsonFiles } from './store/json-file';
 import type { JsonLinesFile } from './store/json-lines';
@@ -126,7 +126,10 @@ export class DataFolder {
     }
   }
 
-  /** Many small JSON files at once (listing); a file that cannot be opened (or is a link out) is reported, not thrown. */
+  /**
+   * Many small JSON files at once (listing) in folders `listFolders` returned (it checked them for
+   * links); a file that cannot be opened, or is itself a link out, is reported, not thrown.
+   */
   readJsonFiles(files: readonly string[]): Promise<BatchJsonFileResult[]> {
     return readJsonFiles(
       files.map((file) => this.inside(file)),
@@ -183,6 +186,19 @@ export class DataFolder {
   }
 
   /**
+   * Another entry of `folder` whose name differs from `name` only in case: Windows and macOS
+   * keep one folder for both, so a `.jan` made on Linux with both would lose one there.
+   */
+  async caseTwin(folder: string, name: string): Promise<string | undefined> {
+    const lower = name.toLowerCase();
+    const names = await fs.readdir(await this.real(folder)).catch((error: unknown) => {
+      if ((error as { code?: string }).code === 'ENOENT') return [];
+      throw toStoreError(error, 'list', folder);
+    });
+    return names.find((entry) => entry !== name && entry.toLowerCase() === lower);
+  }
+
+  /**
    * Removes what a crash in the middle of a rewrite left in `folder`: files with our own temp
    * name (src/core/store/atomic-file.ts) not touched for a minute, so a rewrite running in
    * another window right now keeps its file. The one change a read makes; once per folder per
@@ -214,8 +230,9 @@ export class DataFolder {
    * lock is `<lockTarget>.lock`). Creates the data folder and its `.gitignore` first.
    */
   async write<T>(lockTarget: string, task: (writer: StoreWriter) => Promise<T>): Promise<T> {
-    await this.ensureRoot();
+    // Checked before the folder and its .gitignore are created: `.jan` itself may be a link out.
     const target = await this.real(lockTarget);
+    await this.ensureRoot();
     return withPathLock(target, this.lockOptions, () => task(this.writer));
   }
 
@@ -275,13 +292,35 @@ export class DataFolder {
         throw toStoreError(error, action, file);
       }
     };
+    /** A rename replaces a read-only file and an unlink removes one (only the folder's mode counts): the file's own mode is asked first. */
+    const replace = (action: string, file: string, write: (resolved: string) => Promise<void>) =>
+      run(action, file, async (resolved) => {
+        await assertWritable(resolved, action, file);
+        await write(resolved);
+      });
     return {
-      writeJson: (file, value) => run('write', file, (resolved) => writeFileAtomic(resolved, formatJson(value))),
+      writeJson: (file, value) => replace('write', file, (resolved) => writeFileAtomic(resolved, formatJson(value))),
       createJson: (file, value) => run('create', file, (resolved) => createFileAtomic(resolved, formatJson(value))),
-      rewriteLines: (file, lines) => run('write', file, (resolved) => writeFileAtomic(resolved, joinJsonLines(lines))),
+      rewriteLines: (file, lines) => replace('write', file, (resolved) => writeFileAtomic(resolved, joinJsonLines(lines))),
       appendJsonLine: (file, value) => run('append to', file, (resolved) => appendJsonLine(resolved, JSON.stringify(value))),
       ensureFolder: (folder) => run('create the folder', folder, async (resolved) => void (await fs.mkdir(resolved, { recursive: true }))),
-      removeFolder: (folder) => run('delete', folder, (resolved) => fs.rm(resolved, { recursive: true, force: true })),
+      removeFolder: (folder) =>
+        run('delete', folder, async (resolved) => {
+          const names = await fs.readdir(resolved).catch(() => []);
+          for (const name of names) await assertWritable(path.join(resolved, name), 'delete', path.join(folder, name));
+          await fs.rm(resolved, { recursive: true, force: true });
+        }),
     };
+  }
+}
+
+/** Fails with READ_ONLY when `resolved` exists and its own mode (or attribute) refuses writing. */
+async function assertWritable(resolved: string, action: string, file: string): Promise<void> {
+  try {
+    await fs.access(resolved, constants.W_OK);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw readOnlyError(action, file, code);
+    if (code !== 'ENOENT') throw error;
   }
 }

@@ -1,3 +1,5 @@
+import * as path from 'node:path';
+
 /** Why a store operation failed, so callers (and the UI) can tell "read-only" from "corrupt". */
 export type StoreErrorCode =
   'READ_ONLY' | 'NOT_A_FOLDER' | 'NOT_FOUND' | 'ALREADY_EXISTS' | 'INVALID_FILE' | 'INVALID_ID' | 'LOCK_TIMEOUT' | 'NOT_ALLOWED' | 'NO_SPACE' | 'IO';
@@ -20,6 +22,19 @@ function systemCode(error: unknown): string | undefined {
 }
 
 /**
+ * The one message for data that cannot be written: where, why, and what to do about it. Reading
+ * goes on working, so it says so.
+ */
+export function readOnlyError(action: string, target: string, code: string, cause?: unknown): StoreError {
+  return new StoreError(
+    'READ_ONLY',
+    `Cannot ${action} ${target}: it or its folder is read-only (${code}). The chat history can still be read; to save changes, make ${path.dirname(target)} and the files in it writable (their permissions, or the read-only attribute), or open a writable copy of the workspace.`,
+    target,
+    { cause },
+  );
+}
+
+/**
  * Turns a Node fs error into a StoreError that says what could not be done and why, in words a
  * user can act on ("read-only", "is a file") rather than a bare errno.
  */
@@ -31,7 +46,11 @@ export function toStoreError(error: unknown, action: string, target: string): St
     case 'EACCES':
     case 'EPERM':
     case 'EROFS':
-      return new StoreError('READ_ONLY', `Cannot ${action} ${target}: the folder is read-only or not writable (${code}).`, target, { cause: error });
+      return readOnlyError(action, target, code, error);
+    case 'ELOOP':
+      return new StoreError('NOT_ALLOWED', `Cannot ${action} ${target}: it became a symbolic link; Jan does not write through links.`, target, {
+        cause: error,
+      });
     case 'ENOTDIR':
       return new StoreError('NOT_A_FOLDER', `Cannot ${action} ${target}: part of the path is a file, not a folder.`, target, { cause: error });
     case 'ENOENT':

@@ -1,4 +1,6 @@
-import { promises as fs } from 'node:fs';
+import { constants, promises as fs } from 'node:fs';
+import { StoreError } from './errors';
+import { readRegularFile } from './json-file';
 
 const NEWLINE = 0x0a;
 
@@ -54,7 +56,7 @@ export function parseJsonLines(bytes: Buffer): JsonLine[] {
 export async function readJsonLines(file: string): Promise<JsonLinesFile> {
   let bytes: Buffer;
   try {
-    bytes = await fs.readFile(file);
+    bytes = await readRegularFile(file);
   } catch (error) {
     if ((error as { code?: string }).code === 'ENOENT') return { exists: false, lines: [] };
     throw error;
@@ -78,9 +80,19 @@ export function joinJsonLines(lines: ReadonlyArray<Buffer | string>): Buffer {
  */
 export async function appendJsonLine(file: string, line: string): Promise<void> {
   if (line.includes('\n')) throw new Error('A JSONL line cannot contain a newline');
-  const handle = await fs.open(file, 'a+');
+  // No following a link swapped in after the caller's checks (src/core/store/links.ts); Windows has no O_NOFOLLOW.
+  const handle = await fs.open(file, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0));
   try {
-    const { size } = await handle.stat();
+    const stat = await handle.stat();
+    const { size, nlink } = stat;
+    if (!stat.isFile()) throw new StoreError('NOT_ALLOWED', `${file} is not a regular file (a FIFO, a device or a socket); nothing was written to it.`, file);
+    if (nlink > 1) {
+      throw new StoreError(
+        'NOT_ALLOWED',
+        `${file} has ${nlink} hard links: an append would change the same bytes elsewhere too, so nothing was written. Replace it with a copy.`,
+        file,
+      );
+    }
     let prefix = '';
     if (size > 0) {
       const last = Buffer.alloc(1);

@@ -21,8 +21,14 @@ const missing = (error: unknown) => ['ENOENT', 'ENOTDIR', 'ELOOP'].includes((err
  * system question and is resumed with the answer (undefined when the path does not exist).
  */
 function* walk(root: string, target: string): Generator<Question, StoreError | undefined, Answer> {
+  const rootStat = yield { kind: 'lstat', path: root };
   const realRoot = yield { kind: 'realpath', path: root };
   if (typeof realRoot !== 'string') return undefined;
+  // The folder itself may be a link (a repository can ship `.jan` as one), but only to a place beside it.
+  if (typeof rootStat === 'object' && rootStat.isSymbolicLink()) {
+    const realParent = yield { kind: 'realpath', path: path.dirname(root) };
+    if (typeof realParent !== 'string' || !isWithin(realParent, realRoot)) return refusal(root, realRoot, 'its folder', path.dirname(root));
+  }
   let current = root;
   for (const segment of path.relative(root, target).split(path.sep).filter(Boolean)) {
     current = path.join(current, segment);
@@ -31,14 +37,19 @@ function* walk(root: string, target: string): Generator<Question, StoreError | u
     if (!stat.isSymbolicLink()) continue;
     const real = yield { kind: 'realpath', path: current };
     if (typeof real === 'string' && isWithin(realRoot, real)) continue;
-    const where = typeof real === 'string' ? real : 'a place that does not exist';
-    return new StoreError(
-      'NOT_ALLOWED',
-      `${current} is a symbolic link to ${where}, outside the data folder ${root}; Jan does not read or write through it. Remove the link, or move what it points to into ${root}.`,
-      current,
-    );
+    return refusal(current, real, 'the data folder', root);
   }
   return undefined;
+}
+
+/** `folder` is where the link had to stay, `what` names it ("the data folder"). */
+function refusal(link: string, real: Answer, what: string, folder: string): StoreError {
+  const where = typeof real === 'string' ? real : 'a place that does not exist';
+  return new StoreError(
+    'NOT_ALLOWED',
+    `${link} is a symbolic link to ${where}, outside ${what} ${folder}; Jan does not read or write through it. Remove the link, or move what it points to into ${folder}.`,
+    link,
+  );
 }
 
 /** The refusal for `target` (inside `root` by its text), or undefined when no link on its way leaves `root`. */

@@ -61,6 +61,11 @@ export function toSeconds(millis: number): number {
   return Math.floor(millis / 1000);
 }
 
+/** `millis` in the unit `previous` (the value on disk) was written in: a rewrite keeps a file's seconds in seconds. */
+export function inUnitOf(previous: unknown, millis: number): number {
+  return typeof previous === 'number' && previous < 1e11 ? toSeconds(millis) : millis;
+}
+
 /** Prefixes a ShapeError's message with where it happened (`assistants[1]: ...`). */
 export function within<T>(where: string, read: () => T): T {
   try {

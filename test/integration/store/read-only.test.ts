@@ -1,4 +1,4 @@
-import { chmodSync, cpSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleEntry } from '../../support/bundle-entry';
@@ -21,6 +21,10 @@ beforeAll(async () => {
   if (asRoot) chmodSync(path.dirname(bundle), 0o755);
 });
 afterAll(removeTempWorkspaces);
+
+/** One message: where (the path), why (read-only, the system's code), what to do; no stack trace. */
+const READ_ONLY_MESSAGE =
+  /^Cannot \S+.* \/\S+: it or its folder is read-only \(EACCES\)\. The chat history can still be read; to save changes, make .+ writable .*\.$/;
 
 function setWritable(root: string, writable: boolean): void {
   for (const name of readdirSync(root)) {
@@ -50,17 +54,60 @@ describe('a read-only workspace folder', () => {
       const assistants = results.get('listAssistants');
       expect(assistants).toMatchObject({ ok: true, detail: { ids: ['jan'] } });
       expect((assistants as { detail: { warnings: string[] } }).detail.warnings).toEqual([
-        expect.stringMatching(/default assistant could not be saved.*read-only or not writable \(EACCES\)/),
+        expect.stringMatching(/default assistant could not be saved.*read-only \(EACCES\)/),
       ]);
       for (const step of ['appendMessage', 'updateThread', 'updateMessage', 'deleteThread', 'createThread', 'createAssistant', 'createThreadInNewFolder']) {
         const result = results.get(step);
         expect(result, step).toMatchObject({ ok: false, code: 'READ_ONLY' });
-        expect((result as { message: string }).message, step).toMatch(/^Cannot .* the folder is read-only or not writable \(EACCES\)\.$/);
+        expect((result as { message: string }).message, step).toMatch(READ_ONLY_MESSAGE);
       }
     } finally {
       setWritable(root, true);
     }
     expect(snapshot(jan)).toEqual(before);
     expect(readdirSync(path.join(root, 'other'))).toEqual([]);
+  });
+});
+
+/** Every file and folder under `root` owned by `nobody` (when the tests run as root), so its own write bits decide. */
+function giveToNobody(root: string): void {
+  if (!asRoot) return;
+  chownSync(root, NOBODY, NOBODY);
+  for (const name of readdirSync(root)) {
+    const full = path.join(root, name);
+    if (statSync(full).isDirectory()) giveToNobody(full);
+    else chownSync(full, NOBODY, NOBODY);
+  }
+}
+
+function setFilesReadOnly(root: string): void {
+  for (const name of readdirSync(root)) {
+    const full = path.join(root, name);
+    if (statSync(full).isDirectory()) setFilesReadOnly(full);
+    else chmodSync(full, 0o444);
+  }
+}
+
+describe('read-only files in a writable folder', () => {
+  it('are not replaced by a rewrite or removed with their thread: every change fails with READ_ONLY', async () => {
+    const { root, jan } = tempWorkspace();
+    cpSync(path.resolve(__dirname, '../../fixtures/jan-0.5'), jan, { recursive: true });
+    giveToNobody(root);
+    setFilesReadOnly(jan);
+    const before = snapshot(jan);
+    const child = startChild(bundle, ['readonly-files', jan, 'jan_1716300000'], asRoot ? { uid: NOBODY, gid: NOBODY } : {});
+    const { code } = await child.exited;
+    expect(code, child.stderr()).toBe(0);
+    const results = new Map(child.reports.flatMap((report: ChildReport) => (report.kind === 'result' ? [[report.step, report] as const] : [])));
+    expect(results.get('listThreads')).toMatchObject({ ok: true, detail: 3 });
+    expect(results.get('listMessages')).toMatchObject({ ok: true, detail: 2 });
+    for (const step of ['appendMessage', 'updateThread', 'updateMessage', 'deleteMessage', 'deleteThread', 'updateAssistant']) {
+      const result = results.get(step);
+      expect(result, step).toMatchObject({ ok: false, code: 'READ_ONLY' });
+      expect((result as { message: string }).message, step).toMatch(READ_ONLY_MESSAGE);
+    }
+    // The folder itself is writable: the first write attempt may add .gitignore, nothing else changes.
+    const { '.gitignore': _gitignore, ...after } = snapshot(jan);
+    expect(after).toEqual(before);
   });
 });

@@ -1,5 +1,9 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { normalizeEngine, parseModelJson, serializeModel } from '../../../extensions/models/model-json';
+import { ModelStore } from '../../../extensions/models/model-store';
+import { normalizeEngine, parseModelJson, rewriteModelJson, serializeModel } from '../../../extensions/models/model-json';
 import { buildModelRecord } from '../../../extensions/models/model-record';
 
 describe('model.json parsing', () => {
@@ -74,5 +78,42 @@ describe('model.json parsing', () => {
       buildModelRecord({ id: 'm', name: 'm', modelPath: 'm.gguf', source: { filename: 'm.gguf', url: '' }, header: { ...header, contextLength }, tags: [] });
     for (const bad of [1e308, 0.5, Number.NaN, Number.POSITIVE_INFINITY, -1]) expect(build(bad).settings.ctx_len, String(bad)).toBeUndefined();
     expect(build(8192).settings.ctx_len).toBe(8192);
+  });
+});
+
+describe('model.json rewrite', () => {
+  it('changes only what the change changed: unknown fields, the engine alias and "__proto__" keys stay', () => {
+    const raw = `{"id":"qwen","name":"Qwen","engine":"nitro","settings":{"ctx_len":4096,"llama_model_path":"qwen.gguf"},"inference_params":{"legacy":true},"__proto__":{"also":"kept"},"metadata":{"__proto__":{"kept":true}}}`;
+    const result = rewriteModelJson(raw, (model) => ({ ...model, name: 'Qwen 2.5', settings: { ...model.settings, ctx_len: 8192 } }));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.text).toContain('"__proto__": {\n    "also": "kept"\n  }');
+    const written = JSON.parse(result.text) as Record<string, unknown>;
+    const before = JSON.parse(raw) as Record<string, unknown>;
+    expect(written).toEqual({ ...before, name: 'Qwen 2.5', settings: { ctx_len: 8192, llama_model_path: 'qwen.gguf' } });
+    expect(Object.keys(written)).toEqual(Object.keys(before));
+  });
+
+  it('is how the model store changes a model.json on disk', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'jan-models-'));
+    try {
+      const folder = path.join(root, 'qwen');
+      mkdirSync(folder);
+      writeFileSync(path.join(folder, 'model.json'), '{"id":"qwen","settings":{"llama_model_path":"q.gguf"},"x_jan_06":{"provider":"llamacpp"}}');
+      const model = await new ModelStore(root).updateModel(folder, (current) => ({ ...current, description: 'Small' }));
+      expect(model.description).toBe('Small');
+      expect(JSON.parse(readFileSync(path.join(folder, 'model.json'), 'utf8'))).toEqual({
+        id: 'qwen',
+        settings: { llama_model_path: 'q.gguf' },
+        x_jan_06: { provider: 'llamacpp' },
+        description: 'Small',
+      });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a file that does not parse, so it is never overwritten', () => {
+    expect(rewriteModelJson('{ not json', (model) => model)).toMatchObject({ ok: false, error: expect.stringContaining('not valid JSON') });
   });
 });

@@ -68,7 +68,10 @@ describe('a .jan folder written by Jan 0.5', () => {
     await threads.appendMessage(message('jan_1716300000', 'Thanks!'));
 
     const seen = janReadsThreads(jan);
-    expect(seen.map((t) => t.id)).toEqual(['jan_1716300000', 'jan_1699000000', 'jan_1716201000']);
+    // The old thread counts in seconds and keeps doing so after the rename, as Jan wrote it.
+    expect(seen.map((t) => t.id)).toEqual(['jan_1716300000', 'jan_1716201000', 'jan_1699000000']);
+    expect(seen[2]!.updated).toBeGreaterThan(1_699_000_600);
+    expect(seen[2]!.updated).toBeLessThan(1e11);
     // Edited, not created here: Jan's own fields stay as Jan wrote them (no 0.6 names added).
     for (const thread of seen) expectJanThread(thread, false);
     const sorting = seen[0]!;

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JanAssistantsExtension } from '../../../extensions/assistants';
@@ -91,6 +92,57 @@ describe('symbolic links that leave .jan', () => {
     expect(listed.assistants.map((assistant) => assistant.id)).toEqual(['jan']);
     expect(snapshot(outside)).toEqual(before);
     expect(readFileSync(path.join(outside, 'thread.json'), 'utf8')).toBe(THREAD('away'));
+  });
+
+  it('messages.jsonl hard-linked to a file elsewhere is not appended to (the bytes would land there too)', async () => {
+    const { jan, outside, threads } = setup();
+    const messages = path.join(jan, 'threads', 'real', 'messages.jsonl');
+    rmSync(messages);
+    linkSync(path.join(outside, 'messages.jsonl'), messages);
+    const before = snapshot(outside);
+    const error = await storeError(threads.appendMessage(message('real', 'escape')));
+    expect(error.code).toBe('NOT_ALLOWED');
+    expect(error.message).toMatch(/hard link/);
+    expect(snapshot(outside)).toEqual(before);
+  });
+
+  it('.jan itself linked out of the workspace (a repository can ship that) is refused', async () => {
+    const { root } = tempWorkspace();
+    const elsewhere = path.join(root, '..', `${path.basename(root)}-elsewhere`);
+    mkdirSync(path.join(root, 'workspace'));
+    mkdirSync(elsewhere);
+    try {
+      const jan = path.join(root, 'workspace', '.jan');
+      symlinkSync(elsewhere, jan, 'dir');
+      const threads = new JanConversationalExtension(testCore(jan).core);
+      const error = await storeError(threads.createThread({ assistants: [] }));
+      expect(error.code).toBe('NOT_ALLOWED');
+      expect(error.message).toContain(jan);
+      expect((await threads.listThreads()).warnings).toEqual([{ path: jan, message: expect.stringContaining('symbolic link') }]);
+      expect(snapshot(elsewhere)).toEqual({});
+
+      const inside = path.join(root, 'workspace', 'jan-data');
+      mkdirSync(inside);
+      rmSync(jan);
+      symlinkSync(inside, jan, 'dir');
+      await new JanConversationalExtension(testCore(jan).core).createThread({ assistants: [] });
+      expect(Object.keys(snapshot(inside))).toHaveLength(2);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
+  it('a FIFO or device in place of a file is reported, never read (a read would block the editor)', async () => {
+    const { jan, threads } = setup();
+    const messages = path.join(jan, 'threads', 'real', 'messages.jsonl');
+    const threadFile = path.join(jan, 'threads', 'real', 'thread.json');
+    rmSync(messages);
+    rmSync(threadFile);
+    execFileSync('mkfifo', [messages]);
+    execFileSync('mkfifo', [threadFile]);
+    expect((await threads.listThreads()).warnings).toEqual([{ path: threadFile, message: expect.stringMatching(/not a regular file/) }]);
+    expect((await storeError(threads.getThread('real'))).message).toMatch(/not a regular file/);
+    expect((await storeError(threads.listMessages('real'))).message).toMatch(/not a regular file/);
   });
 
   it('a link that stays inside .jan is followed like a folder', async () => {

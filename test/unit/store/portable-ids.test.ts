@@ -53,6 +53,18 @@ describe('ids that name folders open on every system', () => {
     expect((await assistants.createAssistant({ name: 'Con' })).id).toBe('con-2');
   });
 
+  it('refuses an id that differs from an existing one only in case (one folder on Windows and macOS)', async () => {
+    const { jan } = tempWorkspace();
+    const { core } = testCore(jan);
+    const threads = new JanConversationalExtension(core);
+    const assistants = new JanAssistantsExtension(core);
+    await threads.createThread({ id: 'Jan_Thread', assistants: [] });
+    await assistants.createAssistant({ id: 'Helper', name: 'Helper' });
+    expect((await storeError(threads.createThread({ id: 'jan_thread', assistants: [] }))).message).toMatch(/"Jan_Thread".*differ only in case/);
+    expect((await storeError(assistants.createAssistant({ id: 'HELPER', name: 'x' }))).code).toBe('ALREADY_EXISTS');
+    expect((await assistants.createAssistant({ name: 'helper' })).id).toBe('helper-2');
+  });
+
   it('lists a folder made on Linux with such a name as a warning saying what to do', async () => {
     const { jan } = tempWorkspace();
     const folder = path.join(jan, 'threads', 'nul');

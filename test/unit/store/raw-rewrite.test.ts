@@ -133,13 +133,32 @@ describe('a rewrite starts from the record on disk and changes only what the cal
     expect(readLines(folder)[1]).toEqual({ ...lines[1], completed_at: 1_736_000_000 });
   });
 
+  it('writes a changed time in the unit the line uses (0.4 wrote seconds under the ms names)', async () => {
+    const { jan, threads } = setup();
+    const old = {
+      id: 'o1',
+      object: 'thread.message',
+      thread_id: 't04',
+      role: 'user',
+      status: 'ready',
+      created: 1699000100,
+      updated: 1699000100,
+      content: 'hi',
+    };
+    const folder = writeThread(jan, 't04', { id: 't04', title: 'Old', assistants: [], created: 1699000000, updated: 1699000100 }, [old]);
+    const [first] = (await threads.listMessages('t04')).messages;
+    await threads.updateMessage({ ...first!, updated: 1_736_000_000_500 });
+    expect(readLines(folder)[0]).toEqual({ ...old, updated: 1_736_000_000 });
+  });
+
   it('renames a thread without touching its other fields or adding the normalized ones', async () => {
     const { jan, threads } = setup();
     const raw = { ...thread06('t06'), extra: { nested: [1, { deep: true }] } };
     const folder = writeThread(jan, 't06', raw, []);
     await threads.updateThread('t06', { title: 'Cats', updated: 1_800_000_000_000 });
     const after = JSON.parse(readFileSync(path.join(folder, 'thread.json'), 'utf8')) as Json;
-    expect(after).toEqual({ ...raw, title: 'Cats', updated: 1_800_000_000_000 });
+    // The file counts in seconds (as Jan 0.6 does): the new time is written in seconds too.
+    expect(after).toEqual({ ...raw, title: 'Cats', updated: 1_800_000_000 });
   });
 
   it('edits an assistant without dropping fields it does not know', async () => {

@@ -5,11 +5,14 @@ function systemError(code: string): Error {
   return Object.assign(new Error(`${code}: something happened`), { code });
 }
 
+const WHAT_TO_DO =
+  'The chat history can still be read; to save changes, make /w and the files in it writable (their permissions, or the read-only attribute), or open a writable copy of the workspace.';
+
 describe('toStoreError', () => {
   it.each([
-    ['EACCES', 'READ_ONLY', 'Cannot write in /w/.jan: the folder is read-only or not writable (EACCES).'],
-    ['EPERM', 'READ_ONLY', 'Cannot write in /w/.jan: the folder is read-only or not writable (EPERM).'],
-    ['EROFS', 'READ_ONLY', 'Cannot write in /w/.jan: the folder is read-only or not writable (EROFS).'],
+    ['EACCES', 'READ_ONLY', `Cannot write in /w/.jan: it or its folder is read-only (EACCES). ${WHAT_TO_DO}`],
+    ['EPERM', 'READ_ONLY', `Cannot write in /w/.jan: it or its folder is read-only (EPERM). ${WHAT_TO_DO}`],
+    ['EROFS', 'READ_ONLY', `Cannot write in /w/.jan: it or its folder is read-only (EROFS). ${WHAT_TO_DO}`],
     ['ENOTDIR', 'NOT_A_FOLDER', 'Cannot write in /w/.jan: part of the path is a file, not a folder.'],
     ['ENOENT', 'NOT_FOUND', 'Cannot write in /w/.jan: it does not exist.'],
     ['EEXIST', 'ALREADY_EXISTS', 'Cannot write in /w/.jan: it already exists.'],

@@ -6,6 +6,7 @@
  *   append <jan> <thread> <n> <tag>   appends n messages once told "go"
  *   increment <jan> <thread> <n> <tag> n read-modify-write updates of thread.json once told "go"
  *   readonly <jan> <thread> <other>   tries every operation on a folder it cannot write
+ *   readonly-files <jan> <thread>      tries every change of existing files it cannot write
  */
 import { JanCore, errorMessage, isStoreError, silentLogger, textContent } from '@jan/core';
 import type { ThreadMessage } from '@jan/core';
@@ -92,16 +93,17 @@ async function incrementMany(thread: string, count: number, tag: string): Promis
   await send({ kind: 'finished', count });
 }
 
+async function attempt(step: string, run: () => Promise<unknown>): Promise<void> {
+  try {
+    const detail = await run();
+    await send({ kind: 'result', step, ok: true, detail });
+  } catch (error) {
+    await send({ kind: 'result', step, ok: false, code: isStoreError(error) ? error.code : 'OTHER', message: errorMessage(error) });
+  }
+}
+
 async function tryAll(thread: string, otherJan: string): Promise<void> {
   const { threads, assistants } = stores(janFolder!);
-  const attempt = async (step: string, run: () => Promise<unknown>) => {
-    try {
-      const detail = await run();
-      await send({ kind: 'result', step, ok: true, detail });
-    } catch (error) {
-      await send({ kind: 'result', step, ok: false, code: isStoreError(error) ? error.code : 'OTHER', message: errorMessage(error) });
-    }
-  };
   await attempt('listThreads', async () => (await threads.listThreads()).threads.length);
   await attempt('listMessages', async () => (await threads.listMessages(thread)).messages.length);
   await attempt('listAssistants', async () => {
@@ -120,11 +122,30 @@ async function tryAll(thread: string, otherJan: string): Promise<void> {
   await attempt('createThreadInNewFolder', () => stores(otherJan).threads.createThread({ assistants: [] }));
 }
 
+async function tryChanges(thread: string): Promise<void> {
+  const { threads, assistants } = stores(janFolder!);
+  await attempt('listThreads', async () => (await threads.listThreads()).threads.length);
+  await attempt('listMessages', async () => (await threads.listMessages(thread)).messages.length);
+  await attempt('appendMessage', () => threads.appendMessage(newMessage(thread, 'ro-1', 'lost?')));
+  await attempt('updateThread', () => threads.updateThread(thread, { title: 'renamed' }));
+  await attempt('updateMessage', async () => {
+    const [first] = (await threads.listMessages(thread)).messages;
+    return threads.updateMessage({ ...first!, content: textContent('edited') });
+  });
+  await attempt('deleteMessage', async () => {
+    const [first] = (await threads.listMessages(thread)).messages;
+    return threads.deleteMessage(thread, first!.id);
+  });
+  await attempt('deleteThread', () => threads.deleteThread(thread));
+  await attempt('updateAssistant', () => assistants.updateAssistant('jan', { instructions: 'changed' }));
+}
+
 const runs: Record<string, () => Promise<void>> = {
   crash: () => crashLoop(rest[0]!.split(',')),
   append: () => appendMany(rest[0]!, Number(rest[1]), rest[2]!),
   increment: () => incrementMany(rest[0]!, Number(rest[1]), rest[2]!),
   readonly: () => tryAll(rest[0]!, rest[1]!),
+  'readonly-files': () => tryChanges(rest[0]!),
 };
 
 runs[mode!]!().then(

@@ -14,10 +14,10 @@
  */
 import * as os from 'node:os';
 import { EngineRegistry, EventBus, InferenceService, InlineCompletionService, InlineSuggestions, MemoryLogger } from '@jan/core';
-import type { CompletionDocument, CompletionOptions, CompletionRequest, CompletionResult, Model } from '@jan/core';
+import type { CompletionDocument, CompletionOptions, CompletionRequest, CompletionResult } from '@jan/core';
 import { LlamaCppEngine } from '../extensions/llamacpp/engine';
 import { bundleEntry } from '../test/support/bundle-entry';
-import { STORIES_FIM } from '../test/support/test-models';
+import { llamaCppModel, STORIES_FIM } from '../test/support/test-models';
 
 const root = process.cwd();
 const MODEL_ID = 'stories260K-chatml-fim';
@@ -72,20 +72,7 @@ interface Call {
 }
 
 async function main(): Promise<void> {
-  const model: Model = {
-    object: 'model',
-    version: '1.0',
-    format: 'gguf',
-    sources: [],
-    id: MODEL_ID,
-    name: MODEL_ID,
-    created: 0,
-    description: '',
-    settings: {},
-    parameters: {},
-    metadata: {},
-    engine: 'llamacpp',
-  };
+  const model = llamaCppModel(MODEL_ID);
   const engine = new LlamaCppEngine({
     resolveModel: async (id) => (id === MODEL_ID ? { model, filePath: STORIES_FIM } : undefined),
     listModels: async () => [model],

@@ -23,12 +23,12 @@ import { getLlama, LlamaChat } from 'node-llama-cpp';
 import type { ChatHistoryItem } from 'node-llama-cpp';
 import OpenAI from 'openai';
 import { buildChatRequest, textContent } from '@jan/core';
-import type { ChatCompletionChunk, ChatMessage, InferenceEngine, Model, Thread, ThreadMessage } from '@jan/core';
+import type { ChatCompletionChunk, ChatMessage, InferenceEngine, Thread, ThreadMessage } from '@jan/core';
 import { LlamaCppEngine } from '../extensions/llamacpp/engine';
 import { RemoteEngine, parseDefinition } from '../extensions/remote';
 import { bundleEntry } from '../test/support/bundle-entry';
 import { OpenAITestServer } from '../test/support/openai-test-server';
-import { STORIES_FIM } from '../test/support/test-models';
+import { llamaCppModel, STORIES_FIM } from '../test/support/test-models';
 
 const root = process.cwd();
 const MODEL_ID = 'stories260K-chatml-fim';
@@ -139,20 +139,7 @@ async function measureRemote(backend: InferenceEngine, messages: ChatMessage[]) 
 }
 
 async function main(): Promise<void> {
-  const model: Model = {
-    object: 'model',
-    version: '1.0',
-    format: 'gguf',
-    sources: [],
-    id: MODEL_ID,
-    name: MODEL_ID,
-    created: 0,
-    description: '',
-    settings: {},
-    parameters: {},
-    metadata: {},
-    engine: 'llamacpp',
-  };
+  const model = llamaCppModel(MODEL_ID);
   const engine = new LlamaCppEngine({
     resolveModel: async (id) => (id === MODEL_ID ? { model, filePath: MODEL_FILE } : undefined),
     settings: () => ({ threads: THREADS, gpu: 'off', contextSize: CONTEXT, completionContextSize: CONTEXT, idleUnloadMinutes: 0, transport: 'process' }),

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Model } from '@jan/core';
 
 /** The checkout's test models folder, found from this file or from its bundled copy (out/bench/). */
 function findModelsFolder(): string {
@@ -21,3 +22,21 @@ export const STORIES_SHA256 = '270cba1bd5109f42d03350f60406024560464db173c0e387d
 export const STORIES_FIM = path.join(TEST_MODELS_FOLDER, 'stories260K-chatml-fim.gguf');
 /** Aborts the process that tokenizes a character missing from its vocabulary: a real native crash. */
 export const TINYSTORIES = path.join(TEST_MODELS_FOLDER, 'TinyStories-656K-Q8_0.gguf');
+
+/** A minimal llama.cpp model record for `id`, as the benches give it to the engine. */
+export function llamaCppModel(id: string): Model {
+  return {
+    object: 'model',
+    version: '1.0',
+    format: 'gguf',
+    sources: [],
+    id,
+    name: id,
+    created: 0,
+    description: '',
+    settings: {},
+    parameters: {},
+    metadata: {},
+    engine: 'llamacpp',
+  };
+}

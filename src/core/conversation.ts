@@ -1,5 +1,6 @@
 import type { ConversationApi } from './conversation-api';
 import { EngineError } from './engines';
+import { StoreError } from './store';
 import type { EventBus } from './events';
 import type { AssistantExtension, ConversationalExtension } from './extension-types';
 import { newId } from './ids';
@@ -80,6 +81,7 @@ export class ConversationService implements ConversationApi {
     if (!text.trim()) throw new Error('The message is empty.');
     return this.exclusive(threadId, async (signal) => {
       const thread = await this.thread(threadId);
+      await this.refuseBlockedAssistant(thread);
       await this.appendUserMessage(threadId, text);
       return this.reply(thread, signal);
     });
@@ -90,6 +92,7 @@ export class ConversationService implements ConversationApi {
     if (assistantMessageId !== undefined && this.unsaved.get(threadId)?.id === assistantMessageId) assistantMessageId = undefined;
     return this.exclusive(threadId, async (signal) => {
       const thread = await this.thread(threadId);
+      await this.refuseBlockedAssistant(thread);
       const { messages } = await this.deps.conversational.listMessages(threadId);
       // Without an id, only a reply that answers the last user message is replaced; when the last
       // message is the user's (its reply failed and was not stored), it is simply answered again.
@@ -110,6 +113,7 @@ export class ConversationService implements ConversationApi {
     if (!text.trim()) throw new Error('The message is empty.');
     return this.exclusive(threadId, async (signal) => {
       const thread = await this.thread(threadId);
+      await this.refuseBlockedAssistant(thread);
       const { messages } = await this.deps.conversational.listMessages(threadId);
       const original = messages.find((message) => message.id === userMessageId && message.role === 'user');
       if (!original) throw new Error('That message is no longer in the thread.');
@@ -154,6 +158,13 @@ export class ConversationService implements ConversationApi {
     const thread = await this.deps.conversational.getThread(threadId);
     if (!thread) throw new Error(`Thread ${threadId} was not found.`);
     return thread;
+  }
+
+  /** A thread of a workspace assistant in a restricted workspace is not answered (nothing is stored). */
+  private async refuseBlockedAssistant(thread: Thread): Promise<void> {
+    const id = thread.assistants[0]?.assistant_id;
+    const blocked = id && (await this.deps.assistants?.blockedReason(id));
+    if (blocked) throw new StoreError('NOT_ALLOWED', `${blocked} Pick another assistant for this chat.`);
   }
 
   private async appendUserMessage(threadId: string, text: string): Promise<ThreadMessage> {

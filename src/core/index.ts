@@ -17,5 +17,6 @@ export * from './thread-title';
 export * from './completion';
 export * from './selection-actions';
 export * from './selection-block';
+export * from './assistant-config';
 export * from './data-folder';
 export * from './store';

@@ -37,9 +37,9 @@ export const SELECTION_ACTIONS: Record<SelectionAction, ActionSpec> = {
 
 export const EDIT_SYSTEM_PROMPT = 'You rewrite code. Reply with the complete replacement for the given code in a single fenced code block, and nothing else.';
 
-/** The user message for an action: the ask, the code as a fenced block with its origin. */
-export function selectionPrompt(action: SelectionAction, input: SelectionInput): string {
-  const ask = [SELECTION_ACTIONS[action].ask, input.instruction?.trim()].filter(Boolean).join('\n\n');
+/** The user message for an action: the ask (the assistant's own when it has one), the code as a fenced block with its origin. */
+export function selectionPrompt(action: SelectionAction, input: SelectionInput, override?: string): string {
+  const ask = [override ?? SELECTION_ACTIONS[action].ask, input.instruction?.trim()].filter(Boolean).join('\n\n');
   return `${ask}\n\n${fencedSelection({ ...input, path: input.fileName })}`;
 }
 

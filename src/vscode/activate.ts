@@ -42,6 +42,9 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
     chosenModelId: configuredModel,
     engineSettings: engineSettingValues(),
     commitToGit: vscode.workspace.getConfiguration('jan.threads').get<boolean>('commitToGit', false),
+    userAssistantsFolder: path.join(context.globalStorageUri.fsPath, 'user'),
+    isTrusted: () => vscode.workspace.isTrusted,
+    defaultAssistantId: () => vscode.workspace.getConfiguration('jan.assistants').get<string>('default')?.trim() || undefined,
   });
   const host: JanHost = { runtime, context, log };
   registerModelFeatures(host);
@@ -54,12 +57,19 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
   });
   context.subscriptions.push(
     chat,
-    registerSelectionCommands({ inference: runtime.inference, proposals, askInChat: (text) => chat.askInChat(text) }),
+    registerSelectionCommands({
+      inference: runtime.inference,
+      proposals,
+      askInChat: (text) => chat.askInChat(text),
+      assistant: async () => (await runtime.assistants.listAssistants()).assistants[0],
+    }),
     registerInlineCompletion(runtime.inlineCompletion),
     vscode.commands.registerCommand('jan.showLog', () => log.show()),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('jan.engine')) runtime.updateEngineSettings(engineSettingValues());
+      if (event.affectsConfiguration('jan.assistants.default')) void runtime.assistants.refresh();
     }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void runtime.assistants.refresh()),
   );
 
   const ready = loaded.then(

@@ -1,6 +1,15 @@
 import * as vscode from 'vscode';
-import { EDIT_SYSTEM_PROMPT, EngineError, SELECTION_ACTIONS, errorMessage, extractCode, fitReplacement, selectionPrompt } from '@jan/core';
-import type { InferenceService, SelectionAction, SelectionInput } from '@jan/core';
+import {
+  EDIT_SYSTEM_PROMPT,
+  EngineError,
+  SELECTION_ACTIONS,
+  errorMessage,
+  extractCode,
+  fitReplacement,
+  selectionPrompt,
+  selectionPromptOverride,
+} from '@jan/core';
+import type { Assistant, InferenceService, SelectionAction, SelectionInput } from '@jan/core';
 import { PROPOSAL_SCHEME, ProposalStore } from './proposals';
 
 export interface SelectionCommandDeps {
@@ -10,6 +19,8 @@ export interface SelectionCommandDeps {
   askInChat: (text: string) => Promise<void>;
   /** Shared with the chat view's Apply button: one place shows and applies proposed edits. */
   proposals: ProposalStore;
+  /** The workspace's default assistant: its prompts replace the built-in ones. */
+  assistant?: () => Promise<Assistant | undefined>;
 }
 
 const COMMANDS: Record<SelectionAction, string> = {
@@ -81,7 +92,7 @@ async function run(action: SelectionAction, deps: SelectionCommandDeps): Promise
     if (!instruction?.trim()) return;
     input.instruction = instruction;
   }
-  const prompt = selectionPrompt(action, input);
+  const prompt = selectionPrompt(action, input, selectionPromptOverride(await deps.assistant?.(), action));
   if (spec.target === 'chat') {
     await deps.askInChat(prompt);
     return;

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { ActiveThreadStore, JanCore, Logger } from '@jan/core';
 import type { HostAction, HostMessage } from '@jan/protocol';
-import type { JanAssistantsExtension } from '../../../extensions/assistants';
+import type { ScopedAssistantsExtension } from '../../../extensions/assistants';
 import type { JanConversationalExtension } from '../../../extensions/conversational';
 import { JanRuntime } from '../../../src/node/runtime';
 import type { ChatHostPort } from '../../../src/vscode/chat/chat-backend';
@@ -59,7 +59,7 @@ export interface ChatHost {
   engine: ScriptedEngine;
   port: RecordingPort;
   conversational: JanConversationalExtension;
-  assistants: JanAssistantsExtension;
+  assistants: ScopedAssistantsExtension;
   controller: ChatController;
   logs: string[];
   /** Opens the chat page connected to this host. */

@@ -108,7 +108,8 @@ export class JanAssistantsExtension extends AssistantExtension {
     return this.folder.path('assistants', assertSafeId(id, 'Assistant'));
   }
 
-  private assistantFile(id: string): string {
+  /** Where the assistant's file is (or would be). */
+  assistantFile(id: string): string {
     return this.folder.path('assistants', assertSafeId(id, 'Assistant'), 'assistant.json');
   }
 

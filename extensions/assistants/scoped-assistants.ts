@@ -101,6 +101,11 @@ export class ScopedAssistantsExtension extends AssistantExtension {
     return this.store(scope).deleteAssistant(id);
   }
 
+  /** The assistant.json of `id` in `scope`, for opening it in the editor. */
+  filePath(id: string, scope: AssistantScope): string {
+    return this.store(scope).assistantFile(id);
+  }
+
   /** Trust or the default assistant changed: the lists shown are stale. */
   refresh(): Promise<void> {
     return this.announce();

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { JanRuntime } from '../node/runtime';
+import { registerAssistantCommands } from './assistants';
 import { registerChatView } from './chat';
 import { registerInlineCompletion } from './completion/inline-provider';
 import type { JanHost } from './host';
@@ -48,6 +49,7 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
   });
   const host: JanHost = { runtime, context, log };
   registerModelFeatures(host);
+  registerAssistantCommands(host);
 
   const loaded = runtime.start();
   const proposals = new ProposalStore();

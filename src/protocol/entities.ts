@@ -111,6 +111,13 @@ export type ModelOption = v.InferOutput<typeof ModelOptionSchema>;
 export const AssistantOptionSchema = v.object({
   id: ShortString,
   name: ShortString,
+  avatar: v.optional(v.pipe(v.string(), v.maxLength(16))),
+  /** Where it is kept: the workspace's `.jan/assistants` or the user's own. */
+  scope: v.optional(v.picklist(['workspace', 'user'])),
+  /** Why it is listed but cannot be used here (a restricted workspace). */
+  blocked: v.optional(v.pipe(v.string(), v.maxLength(10_000))),
+  /** A user assistant hidden by a workspace one with the same id. */
+  shadowed: v.optional(v.boolean()),
 });
 export type AssistantOption = v.InferOutput<typeof AssistantOptionSchema>;
 

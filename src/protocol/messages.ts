@@ -27,6 +27,12 @@ const LinkSchema = v.pipe(v.string(), v.maxLength(8192));
 export const HostActionSchema = v.picklist(['downloadModel', 'importModel', 'showLog']);
 export type HostAction = v.InferOutput<typeof HostActionSchema>;
 
+/** What the assistant picker can ask for; each runs the command of the same name (src/vscode/assistants/). */
+export const AssistantActionSchema = v.picklist(['new', 'edit', 'duplicate', 'delete', 'openJson', 'setDefault']);
+export type AssistantAction = v.InferOutput<typeof AssistantActionSchema>;
+export const AssistantRefSchema = v.object({ id: ModelIdSchema, scope: v.picklist(['workspace', 'user']) });
+export type AssistantRefView = v.InferOutput<typeof AssistantRefSchema>;
+
 export const WebviewMessageSchema = v.variant('type', [
   v.object({ type: v.literal('ready') }),
   v.object({
@@ -68,6 +74,7 @@ export const WebviewMessageSchema = v.variant('type', [
   v.object({ type: v.literal('applyCode'), code: TextSchema, language: v.optional(v.pipe(v.string(), v.maxLength(100))) }),
   v.object({ type: v.literal('openLink'), href: LinkSchema }),
   v.object({ type: v.literal('runAction'), action: HostActionSchema }),
+  v.object({ type: v.literal('assistantAction'), action: AssistantActionSchema, assistant: v.optional(AssistantRefSchema) }),
 ]);
 export type WebviewMessage = v.InferOutput<typeof WebviewMessageSchema>;
 

@@ -103,6 +103,9 @@ export class JanApp extends LightElement {
       case 'assistant':
         this.post({ type: 'selectAssistant', threadId, assistantId: detail.assistantId });
         break;
+      case 'assistant-action':
+        this.post({ type: 'assistantAction', action: detail.action, ...(detail.assistant ? { assistant: detail.assistant } : {}) });
+        break;
     }
   }
 

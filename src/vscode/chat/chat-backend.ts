@@ -4,7 +4,7 @@
  * in editor-port.ts; the browser tests provide the same interfaces around the real store.
  */
 import type { ActiveThreadStore, AssistantExtension, ConversationService, ConversationalExtension, EventBus, InferenceService, Logger } from '@jan/core';
-import type { HostAction } from '@jan/protocol';
+import type { AssistantAction, AssistantRefView, HostAction } from '@jan/protocol';
 
 export interface ChatServices {
   conversational: ConversationalExtension;
@@ -26,6 +26,8 @@ export interface ChatHostPort {
   /** Opens an already vetted http(s)/mailto URL through the editor's own link handling. */
   openExternal(url: string): Promise<void>;
   runAction(action: HostAction): Promise<void>;
+  /** Runs an assistant command (the form, a delete…) for the assistant picked in the view. */
+  assistantAction(action: AssistantAction, assistant: AssistantRefView | undefined): Promise<void>;
   /** The thread the view showed last, kept per workspace. */
   readonly activeThread: ActiveThreadStore;
 }

@@ -1,5 +1,5 @@
 import { errorMessage, type ChatSession, type Thread } from '@jan/core';
-import { isProtocolId, type ChatState, type MessageView, type ModelOption, type ThreadView } from '@jan/protocol';
+import { isProtocolId, type AssistantOption, type ChatState, type MessageView, type ModelOption, type ThreadView } from '@jan/protocol';
 import type { ChatCore, ChatServices } from './chat-backend';
 import { toAssistantOption, toMessageView, toModelOption, toThreadView } from './views';
 
@@ -22,7 +22,7 @@ export class ChatStateReader {
     const [messages, models, assistantPage, threadView] = await Promise.all([
       thread ? this.messages(thread.id) : Promise.resolve([]),
       this.models(),
-      assistants.listAssistants(),
+      assistants.listScoped(),
       thread ? this.threadView(thread) : Promise.resolve(null),
     ]);
     const state: ChatState = {
@@ -30,7 +30,7 @@ export class ChatStateReader {
       messages,
       generating: thread ? conversation.isGenerating(thread.id) : false,
       models,
-      assistants: assistantPage.assistants.map(toAssistantOption),
+      assistants: assistantPage.entries.map(toAssistantOption),
     };
     const defaultModelId = inference.chosenId('chat');
     if (defaultModelId) state.defaultModelId = defaultModelId;
@@ -65,6 +65,10 @@ export class ChatStateReader {
       if (extra && !ids.has(extra.id)) messages.push(extra);
     }
     return messages.map(toMessageView);
+  }
+
+  async assistants(): Promise<AssistantOption[]> {
+    return (await this.services.assistants.listScoped()).entries.map(toAssistantOption);
   }
 
   async models(): Promise<ModelOption[]> {

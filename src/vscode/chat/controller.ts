@@ -8,7 +8,7 @@ import { ReplyRelay } from './reply-relay';
 import type { FlushScheduler } from './stream-coalescer';
 import { settingsChanges } from './thread-edits';
 import { ThreadList } from './thread-list';
-import { toAssistantOption, toChatError } from './views';
+import { toChatError } from './views';
 import { WebviewChannel } from './webview-channel';
 
 type Chat = { services: ChatServices; session: ChatSession; reader: ChatStateReader };
@@ -52,7 +52,7 @@ export class ChatController {
       core.events.on('OnThreadUpdated', (thread) => this.onThreadUpdated(thread)),
       core.events.on('OnThreadDeleted', ({ id }) => this.onThreadDeleted(id)),
       core.events.on('OnModelsChanged', () => this.sendModels()),
-      core.events.on('OnAssistantsChanged', (assistants) => this.channel.send({ type: 'assistants', assistants: assistants.map(toAssistantOption) })),
+      core.events.on('OnAssistantsChanged', () => void this.sendAssistants()),
     ];
   }
 
@@ -160,6 +160,15 @@ export class ChatController {
     const { services, reader } = await this.chat;
     const defaultModelId = services.inference.chosenId('chat');
     this.channel.send({ type: 'models', models: await reader.models(), ...(defaultModelId ? { defaultModelId } : {}) });
+  }
+
+  /** Every scope's assistants, marked; the payload of OnAssistantsChanged has only the usable ones. */
+  private async sendAssistants(): Promise<void> {
+    try {
+      this.channel.send({ type: 'assistants', assistants: await (await this.chat).reader.assistants() });
+    } catch (error) {
+      this.core.logger.warn(`Chat view: the assistants could not be listed: ${errorMessage(error)}`);
+    }
   }
 
   /** Carries out the deletions still in their undo window and stops listening. */

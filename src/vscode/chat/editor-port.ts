@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ActiveThreadStore } from '@jan/core';
-import type { HostAction } from '@jan/protocol';
+import type { AssistantAction, AssistantRefView, HostAction } from '@jan/protocol';
 import type { ChatHostPort } from './chat-backend';
 
 /** Shows `replacement` for `range` as a diff the user accepts or rejects (Jan's ProposalStore). */
@@ -10,6 +10,15 @@ const ACTION_COMMANDS: Record<HostAction, string> = {
   downloadModel: 'jan.downloadModel',
   importModel: 'jan.importModel',
   showLog: 'jan.showLog',
+};
+
+const ASSISTANT_COMMANDS: Record<AssistantAction, string> = {
+  new: 'jan.newAssistant',
+  edit: 'jan.editAssistant',
+  duplicate: 'jan.duplicateAssistant',
+  delete: 'jan.deleteAssistant',
+  openJson: 'jan.openAssistantJson',
+  setDefault: 'jan.setDefaultAssistant',
 };
 
 const ACTIVE_THREAD_KEY = 'jan.chat.activeThread';
@@ -75,6 +84,10 @@ export class VsCodeChatPort implements ChatHostPort, vscode.Disposable {
 
   async runAction(action: HostAction): Promise<void> {
     await vscode.commands.executeCommand(ACTION_COMMANDS[action]);
+  }
+
+  async assistantAction(action: AssistantAction, assistant: AssistantRefView | undefined): Promise<void> {
+    await vscode.commands.executeCommand(ASSISTANT_COMMANDS[action], ...(action === 'new' ? [] : [assistant]));
   }
 
   readonly activeThread: ActiveThreadStore = {

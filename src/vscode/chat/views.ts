@@ -1,6 +1,6 @@
 /** Core entities turned into what the chat webview shows (src/protocol's views). */
 import { EngineError, StoreError, errorMessage, textOf } from '@jan/core';
-import type { Assistant, EngineErrorCode, Model, StoreErrorCode, Thread, ThreadMessage } from '@jan/core';
+import type { EngineErrorCode, Model, ScopedAssistant, StoreErrorCode, Thread, ThreadMessage } from '@jan/core';
 import {
   ERROR_CODES,
   MAX_TEXT_LENGTH,
@@ -92,6 +92,11 @@ export function toModelOption(model: Pick<Model, 'id' | 'name' | 'engine'>): Mod
   return { id: short(model.id), name: short(model.name || model.id), engine: short(model.engine || 'llamacpp') };
 }
 
-export function toAssistantOption(assistant: Assistant): AssistantOption {
-  return { id: short(assistant.id), name: short(assistant.name || assistant.id) };
+export function toAssistantOption({ assistant, scope, blocked, shadowed }: ScopedAssistant): AssistantOption {
+  const option: AssistantOption = { id: short(assistant.id), name: short(assistant.name || assistant.id), scope };
+  const avatar = assistant.avatar?.trim();
+  if (avatar && avatar.length <= 16) option.avatar = avatar;
+  if (blocked) option.blocked = blocked.slice(0, 10_000);
+  if (shadowed) option.shadowed = true;
+  return option;
 }

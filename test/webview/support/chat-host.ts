@@ -8,10 +8,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { ActiveThreadStore, JanCore, Logger } from '@jan/core';
-import type { HostAction, HostMessage } from '@jan/protocol';
+import type { AssistantAction, AssistantRefView, HostAction, HostMessage } from '@jan/protocol';
 import type { ScopedAssistantsExtension } from '../../../extensions/assistants';
 import type { JanConversationalExtension } from '../../../extensions/conversational';
-import { JanRuntime } from '../../../src/node/runtime';
+import { JanRuntime, type RuntimeOptions } from '../../../src/node/runtime';
 import type { ChatHostPort } from '../../../src/vscode/chat/chat-backend';
 import { ChatController, type ChatControllerOptions } from '../../../src/vscode/chat/controller';
 import { ScriptedEngine } from '../../support/scripted-engine';
@@ -24,7 +24,8 @@ export type PortCall =
   | { method: 'insertAtCursor'; code: string }
   | { method: 'applyToEditor'; code: string; language: string | undefined }
   | { method: 'openExternal'; url: string }
-  | { method: 'runAction'; action: HostAction };
+  | { method: 'runAction'; action: HostAction }
+  | { method: 'assistantAction'; action: AssistantAction; assistant: AssistantRefView | undefined };
 
 export class RecordingPort implements ChatHostPort {
   readonly calls: PortCall[] = [];
@@ -46,6 +47,9 @@ export class RecordingPort implements ChatHostPort {
   }
   async runAction(action: HostAction): Promise<void> {
     this.calls.push({ method: 'runAction', action });
+  }
+  async assistantAction(action: AssistantAction, assistant: AssistantRefView | undefined): Promise<void> {
+    this.calls.push({ method: 'assistantAction', action, assistant });
   }
   readonly activeThread: ActiveThreadStore = {
     load: () => this.active,
@@ -92,7 +96,10 @@ function writeModel(modelsFolder: string, id: string, name: string, file: string
   writeFileSync(path.join(folder, 'model.json'), JSON.stringify(model, null, 2));
 }
 
-export async function createChatHost(options: ChatControllerOptions = {}): Promise<ChatHost> {
+/** What the runtime is given beyond the test's folders (trust, the user's assistants folder). */
+export type HostRuntimeOptions = Pick<RuntimeOptions, 'isTrusted' | 'defaultAssistantId'> & { userAssistants?: boolean };
+
+export async function createChatHost(options: ChatControllerOptions = {}, runtimeOptions: HostRuntimeOptions = {}): Promise<ChatHost> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'jan-chat-host-'));
   const janFolder = path.join(root, '.jan');
   const modelsFolder = path.join(root, 'models');
@@ -111,6 +118,9 @@ export async function createChatHost(options: ChatControllerOptions = {}): Promi
     workerPath: path.join(root, 'no-worker.mjs'),
     downloadWorkerPath: path.join(root, 'no-downloads.mjs'),
     chosenModelId: (purpose) => (purpose === 'chat' ? port.defaultModel : undefined),
+    isTrusted: runtimeOptions.isTrusted,
+    defaultAssistantId: runtimeOptions.defaultAssistantId,
+    ...(runtimeOptions.userAssistants ? { userAssistantsFolder: path.join(root, 'global', 'user') } : {}),
   });
   await runtime.start();
   const engine = new ScriptedEngine({ id: 'llamacpp' });

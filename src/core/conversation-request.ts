@@ -14,6 +14,8 @@ export interface RequestInput {
   model: ModelChoice;
   engine: InferenceEngine;
   assistants?: AssistantExtension;
+  /** Text added to the instructions (the assistant's always-in-context files). */
+  context?: string;
   /** Token counts by `${model}:${message id}`; kept by the caller across turns. */
   tokenCache?: Map<string, number>;
 }
@@ -67,7 +69,7 @@ export async function buildChatRequest(input: RequestInput): Promise<BuiltReques
   const { thread, model, engine } = input;
   const parameters = thread.assistants[0]?.model.parameters ?? {};
   const settings = thread.assistants[0]?.model.settings ?? {};
-  const instructions = (await instructionsFor(thread, input.assistants)).trim();
+  const instructions = [(await instructionsFor(thread, input.assistants)).trim(), input.context?.trim()].filter(Boolean).join('\n\n');
   const turns = collectTurns(input.history);
   const system: ChatMessage[] = instructions ? [{ role: 'system', content: instructions }] : [];
 

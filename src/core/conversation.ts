@@ -1,5 +1,7 @@
 import type { ConversationApi } from './conversation-api';
-import { EngineError } from './engines';
+import { contextRules } from './assistant-config';
+import { alwaysInContext, alwaysInContextText, estimateTokens, type TokenCounter } from './context';
+import { EngineError, type InferenceEngine } from './engines';
 import { StoreError } from './store';
 import type { EventBus } from './events';
 import type { AssistantExtension, ConversationalExtension } from './extension-types';
@@ -20,6 +22,8 @@ export interface ConversationDeps {
   inference: InferenceService;
   events: EventBus;
   logger: Logger;
+  /** The workspace folder an assistant's always-in-context files are read from; none: they are not read. */
+  workspaceRoot?: string;
   now?: () => number;
 }
 
@@ -230,6 +234,7 @@ export class ConversationService implements ConversationApi {
         engine,
         assistants: this.deps.assistants,
         tokenCache: this.tokenCache,
+        context: await this.alwaysContext(thread, model, engine),
       });
       if (built.droppedMessages > 0) {
         message.metadata = { ...message.metadata, context_trimmed: { dropped_messages: built.droppedMessages } };
@@ -299,6 +304,18 @@ export class ConversationService implements ConversationApi {
     }
     await this.touchThread(thread, history);
     return saved;
+  }
+
+  /** The thread's assistant's always-in-context files, read now (an edited file is seen at the next turn). */
+  private async alwaysContext(thread: Thread, model: ModelChoice, engine: InferenceEngine): Promise<string> {
+    const id = thread.assistants[0]?.assistant_id;
+    const root = this.deps.workspaceRoot;
+    if (!id || !root || !this.deps.assistants) return '';
+    const assistant = await this.deps.assistants.getAssistant(id).catch(() => undefined);
+    const rules = assistant && contextRules(assistant);
+    if (!rules?.files.length) return '';
+    const count: TokenCounter = engine.countTokens ? (text) => engine.countTokens!(model.id, text) : async (text) => estimateTokens(text);
+    return alwaysInContextText(await alwaysInContext(root, rules, count));
   }
 
   /** Bumps `updated` and gives a new thread a title from its first message (from the history already read). */

@@ -20,3 +20,4 @@ export * from './selection-block';
 export * from './assistant-config';
 export * from './data-folder';
 export * from './store';
+export * from './context';

@@ -26,6 +26,8 @@ export interface RuntimeOptions {
   isTrusted?: () => boolean;
   /** The assistant this workspace starts new chats with. */
   defaultAssistantId?: () => string | undefined;
+  /** The workspace folder files for the model are read from (assistants' context files, attachments). */
+  workspaceRoot?: string;
 }
 
 /**
@@ -69,6 +71,7 @@ export class JanRuntime {
       inference: this.inference,
       events: core.events,
       logger: options.logger,
+      workspaceRoot: options.workspaceRoot,
     });
     this.inlineCompletion = new InlineCompletionService({ inference: this.inference, logger: options.logger });
   }

@@ -44,6 +44,7 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
     engineSettings: engineSettingValues(),
     commitToGit: vscode.workspace.getConfiguration('jan.threads').get<boolean>('commitToGit', false),
     userAssistantsFolder: path.join(context.globalStorageUri.fsPath, 'user'),
+    workspaceRoot: vscode.workspace.workspaceFolders?.find((candidate) => candidate.uri.scheme === 'file')?.uri.fsPath,
     isTrusted: () => vscode.workspace.isTrusted,
     defaultAssistantId: () => vscode.workspace.getConfiguration('jan.assistants').get<string>('default')?.trim() || undefined,
   });

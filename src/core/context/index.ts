@@ -1,0 +1,2 @@
+export * from './context-item';
+export * from './context-files';

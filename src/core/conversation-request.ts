@@ -3,7 +3,8 @@ import type { InferenceEngine } from './engines';
 import type { AssistantExtension } from './extension-types';
 import type { ModelChoice } from './model-choice';
 import type { ChatCompletionRequest, ChatMessage, Thread, ThreadMessage } from './types';
-import { textOf } from './types';
+import { promptTextOf } from './types';
+import { estimateTokens } from './context';
 
 /** Tokens a chat template adds around each message (role markers, separators): an allowance. */
 const TEMPLATE_TOKENS_PER_MESSAGE = 8;
@@ -38,7 +39,7 @@ function collectTurns(history: ThreadMessage[]): Turn[] {
   for (const stored of history) {
     if (stored.role === 'system') continue;
     if (stored.status !== 'ready' && stored.status !== 'stopped') continue;
-    const content = textOf(stored);
+    const content = promptTextOf(stored);
     if (!content.trim()) continue;
     const last = turns[turns.length - 1];
     // Many chat templates reject two turns of one role in a row: merge them.
@@ -57,7 +58,7 @@ export function conversationTurns(history: ThreadMessage[]): ChatMessage[] {
   return collectTurns(history).map((turn) => turn.message);
 }
 
-async function instructionsFor(thread: Thread, assistants?: AssistantExtension): Promise<string> {
+export async function instructionsFor(thread: Thread, assistants?: AssistantExtension): Promise<string> {
   const info = thread.assistants[0];
   if (info?.instructions !== undefined) return info.instructions;
   if (!info || !assistants) return '';
@@ -90,6 +91,21 @@ export async function buildChatRequest(input: RequestInput): Promise<BuiltReques
   return { request, droppedMessages: turns.length - kept.length };
 }
 
+/** The room kept for the reply out of a context of `contextSize` tokens (fitTurns and the meter agree). */
+export function replyReserve(contextSize: number, maxTokens: number | undefined): number {
+  return Math.min(maxTokens ?? Math.floor(contextSize / 4), Math.floor(contextSize / 2));
+}
+
+/**
+ * About how many tokens the next request takes before the new message: instructions (with
+ * `context`) and every stored turn, estimated from their length (no model needs to be loaded).
+ */
+export function estimateUsage(history: ThreadMessage[], instructions: string): number {
+  let used = instructions.trim() ? estimateTokens(instructions) + TEMPLATE_TOKENS_PER_MESSAGE : 0;
+  for (const turn of collectTurns(history)) used += estimateTokens(turn.message.content) + TEMPLATE_TOKENS_PER_MESSAGE;
+  return used;
+}
+
 /**
  * Keeps the newest turns that fit `contextSize` minus the room kept for the reply, counting from
  * the newest backwards so a long thread costs only the turns that fit.
@@ -103,7 +119,7 @@ async function fitTurns(turns: Turn[], system: ChatMessage[], contextSize: numbe
     if (cacheKey) input.tokenCache?.set(cacheKey, tokens);
     return tokens;
   };
-  const reserve = Math.min(maxTokens ?? Math.floor(contextSize / 4), Math.floor(contextSize / 2));
+  const reserve = replyReserve(contextSize, maxTokens);
   let budget = contextSize - reserve;
   for (const message of system) budget -= await count(message);
   let start = turns.length;

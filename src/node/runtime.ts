@@ -72,6 +72,7 @@ export class JanRuntime {
       events: core.events,
       logger: options.logger,
       workspaceRoot: options.workspaceRoot,
+      defaultContextSize: () => this.llamacpp.getSetting<number>('contextSize', 4096),
     });
     this.inlineCompletion = new InlineCompletionService({ inference: this.inference, logger: options.logger });
   }

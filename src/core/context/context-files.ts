@@ -60,7 +60,7 @@ function isGlob(pattern: string): boolean {
 }
 
 /** The workspace's files, workspace-relative with `/`, in a stable order, skipping generated and vendored folders. */
-async function walkFiles(root: string): Promise<string[]> {
+export async function walkFiles(root: string): Promise<string[]> {
   const files: string[] = [];
   let walked = 0;
   const walk = async (folder: string): Promise<void> => {

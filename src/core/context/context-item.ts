@@ -1,5 +1,6 @@
 /** Context the model sees besides the conversation: files, a selection, problems, a diff. */
 import { fenceFor } from '../selection-block';
+import { CONTEXT_ANNOTATION, type TextContentPart } from '../types';
 
 export const CONTEXT_KINDS = ['file', 'selection', 'editors', 'problems', 'diff'] as const;
 export type ContextKind = (typeof CONTEXT_KINDS)[number];
@@ -14,6 +15,9 @@ export interface ContextItem {
   /** Why the text is shorter than the source (a cap, a binary file), said to the user and the model. */
   note?: string;
 }
+
+/** Tokens one `@` attachment may take: a whole small file, the start of a large one (with a note). */
+export const ATTACHMENT_TOKEN_CAP = 8000;
 
 /** Counts the tokens of a text for the model in use. */
 export type TokenCounter = (text: string) => Promise<number>;
@@ -44,4 +48,15 @@ export async function fitToTokens(text: string, cap: number, count: TokenCounter
     if (counted <= cap || length === 0) return { text: cut, tokens: counted, cut: true };
     length = Math.floor(length * 0.9);
   }
+}
+
+/** The item as a message part in Jan's format: the block the model reads, annotated so the view shows a chip. */
+export function contextPart(item: ContextItem): TextContentPart {
+  return {
+    type: 'text',
+    text: {
+      value: contextBlock(item),
+      annotations: [{ type: CONTEXT_ANNOTATION, kind: item.kind, label: item.label, tokens: item.tokens, ...(item.note ? { note: item.note } : {}) }],
+    },
+  };
 }

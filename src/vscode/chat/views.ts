@@ -1,8 +1,11 @@
 /** Core entities turned into what the chat webview shows (src/protocol's views). */
-import { EngineError, StoreError, errorMessage, textOf } from '@jan/core';
-import type { EngineErrorCode, Model, ScopedAssistant, StoreErrorCode, Thread, ThreadMessage } from '@jan/core';
+import { EngineError, StoreError, contextOf, errorMessage, textOf } from '@jan/core';
+import type { ContextItem, EngineErrorCode, Model, ScopedAssistant, StoreErrorCode, Thread, ThreadMessage } from '@jan/core';
 import {
+  CONTEXT_KINDS,
   ERROR_CODES,
+  type AttachedContext,
+  type ContextChip,
   MAX_TEXT_LENGTH,
   MAX_TITLE_LENGTH,
   type AssistantOption,
@@ -58,6 +61,8 @@ export function toMessageView(message: ThreadMessage): MessageView {
   if (tokens !== undefined && tokens >= 0) view.completionTokens = Math.round(tokens);
   const dropped = finite(trimmed?.dropped_messages);
   if (dropped !== undefined && dropped > 0) view.droppedMessages = Math.round(dropped);
+  const context = contextOf(message).map(toContextChip);
+  if (context.length) view.context = context;
   if (message.status === 'error') {
     view.error = {
       code: errorCode(metadata.error_code),
@@ -99,4 +104,15 @@ export function toAssistantOption({ assistant, scope, blocked, shadowed }: Scope
   if (blocked) option.blocked = blocked.slice(0, 10_000);
   if (shadowed) option.shadowed = true;
   return option;
+}
+
+function toContextChip(item: Pick<ContextItem, 'label' | 'tokens' | 'note'> & { kind: string }): ContextChip {
+  const kind = (CONTEXT_KINDS as readonly string[]).includes(item.kind) ? (item.kind as ContextChip['kind']) : 'file';
+  const chip: ContextChip = { kind, label: short(item.label), tokens: Math.max(0, Math.round(item.tokens)) };
+  if (item.note) chip.note = short(item.note);
+  return chip;
+}
+
+export function toAttachedContext(id: string, item: ContextItem): AttachedContext {
+  return { ...toContextChip(item), id };
 }

@@ -7,12 +7,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import type { ActiveThreadStore, JanCore, Logger } from '@jan/core';
-import type { AssistantAction, AssistantRefView, HostAction, HostMessage } from '@jan/protocol';
+import { fileURLToPath } from 'node:url';
+import { ATTACHMENT_TOKEN_CAP, estimateTokens, fencedSelection, fileContext, fuzzyRank, walkFiles } from '@jan/core';
+import type { ActiveThreadStore, ContextItem, JanCore, Logger } from '@jan/core';
+import type { AssistantAction, AssistantRefView, ContextSource, HostAction, HostMessage } from '@jan/protocol';
 import type { ScopedAssistantsExtension } from '../../../extensions/assistants';
 import type { JanConversationalExtension } from '../../../extensions/conversational';
 import { JanRuntime, type RuntimeOptions } from '../../../src/node/runtime';
-import type { ChatHostPort } from '../../../src/vscode/chat/chat-backend';
+import type { ChatHostPort, ContextSources } from '../../../src/vscode/chat/chat-backend';
 import { ChatController, type ChatControllerOptions } from '../../../src/vscode/chat/controller';
 import { ScriptedEngine } from '../../support/scripted-engine';
 import { STORIES, TINYSTORIES } from '../../support/test-models';
@@ -27,8 +29,34 @@ export type PortCall =
   | { method: 'runAction'; action: HostAction }
   | { method: 'assistantAction'; action: AssistantAction; assistant: AssistantRefView | undefined };
 
+/**
+ * The editor's side of `@` for the tests: the real file reading of src/core over the host's
+ * temp workspace, and a selection the test sets (there is no editor here).
+ */
+export class WorkspaceContextSources implements ContextSources {
+  selection: { path: string; code: string; startLine: number; endLine: number } | undefined;
+  root = '';
+
+  async searchFiles(query: string): Promise<string[]> {
+    return fuzzyRank(await walkFiles(this.root), query, 50);
+  }
+
+  async read(source: ContextSource): Promise<ContextItem> {
+    const count = async (text: string) => estimateTokens(text);
+    if (source.kind === 'file') return fileContext(this.root, source.path, ATTACHMENT_TOKEN_CAP, count);
+    if (source.kind === 'uri') return fileContext(this.root, path.relative(this.root, fileURLToPath(source.uri)), ATTACHMENT_TOKEN_CAP, count);
+    if (source.kind === 'selection' && this.selection) {
+      const { path: file, code, startLine, endLine } = this.selection;
+      const text = fencedSelection({ code, languageId: 'typescript', path: file, startLine, endLine });
+      return { kind: 'selection', label: `Selection in ${file}:${startLine}-${endLine}`, text, tokens: await count(text) };
+    }
+    throw new Error(`Nothing to attach for "${source.kind}" in the test editor.`);
+  }
+}
+
 export class RecordingPort implements ChatHostPort {
   readonly calls: PortCall[] = [];
+  readonly context = new WorkspaceContextSources();
   /** The user's chat model, as the setting `jan.chatModel` would give it. */
   defaultModel: string | undefined = 'stories-260k';
   private active: string | undefined;
@@ -110,6 +138,7 @@ export async function createChatHost(options: ChatControllerOptions = {}, runtim
   const record = (level: string) => (message: string) => logs.push(`${level}: ${message}`);
   const logger: Logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
   const port = new RecordingPort();
+  port.context.root = root;
   const runtime = new JanRuntime({
     janFolder,
     modelsFolder,
@@ -118,6 +147,7 @@ export async function createChatHost(options: ChatControllerOptions = {}, runtim
     workerPath: path.join(root, 'no-worker.mjs'),
     downloadWorkerPath: path.join(root, 'no-downloads.mjs'),
     chosenModelId: (purpose) => (purpose === 'chat' ? port.defaultModel : undefined),
+    workspaceRoot: root,
     isTrusted: runtimeOptions.isTrusted,
     defaultAssistantId: runtimeOptions.defaultAssistantId,
     ...(runtimeOptions.userAssistants ? { userAssistantsFolder: path.join(root, 'global', 'user') } : {}),

@@ -74,6 +74,10 @@ export type ContextChip = v.InferOutput<typeof ContextChipSchema>;
 export const AttachedContextSchema = v.object({ ...ContextChipSchema.entries, id: IdSchema });
 export type AttachedContext = v.InferOutput<typeof AttachedContextSchema>;
 
+export function isAttachedContext(value: unknown): value is AttachedContext {
+  return v.is(AttachedContextSchema, value);
+}
+
 export const MessageViewSchema = v.object({
   id: IdSchema,
   role: v.picklist(['user', 'assistant', 'system']),

@@ -2,7 +2,7 @@
 // webview (browser), and the headless CLI.
 import * as esbuild from 'esbuild';
 import { fileURLToPath } from 'node:url';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { aliases as alias } from './build-aliases.mjs';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
@@ -23,7 +23,9 @@ const nodeCommon = {
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  external: ['vscode', 'node-llama-cpp'],
+  // The API server's and the archive's libraries are runtime dependencies (shipped in node_modules
+  // like node-llama-cpp): loaded when the server or an import first runs, not parsed at activation.
+  external: ['vscode', 'node-llama-cpp', 'fastify', '@fastify/cors', 'tar', 'commander'],
 };
 
 const builds = [{ ...nodeCommon, entryPoints: { extension: 'src/vscode/extension.ts' }, outdir: 'dist' }];
@@ -45,9 +47,15 @@ builds.push({
   format: 'esm',
   outExtension: { '.js': '.mjs' },
 });
-if (existsSync(`${root}src/node/cli.ts`)) {
-  builds.push({ ...nodeCommon, entryPoints: { cli: 'src/node/cli.ts' }, outdir: 'dist' });
-}
+// The `jan-vscode` command (package.json `bin`): the same runtime, next to the worker bundles it starts.
+const { version } = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
+builds.push({
+  ...nodeCommon,
+  entryPoints: { cli: 'src/node/cli/main.ts' },
+  outdir: 'dist',
+  banner: { js: '#!/usr/bin/env node' },
+  define: { JAN_VERSION: JSON.stringify(version) },
+});
 if (existsSync(`${root}webview/main.ts`)) {
   builds.push({
     ...common,
@@ -71,4 +79,5 @@ if (watch) {
   await Promise.all(contexts.map((context) => context.watch()));
 } else {
   await Promise.all(builds.map((options) => esbuild.build(options)));
+  chmodSync(`${root}dist/cli.js`, 0o755);
 }

@@ -24,6 +24,23 @@ function extensionImports(otherExtension) {
   };
 }
 
+const noLlamaImport = {
+  selector: "ImportDeclaration[source.value='node-llama-cpp'][importKind!='type']",
+  message: 'node-llama-cpp is imported only inside the llama.cpp worker and the download child (child processes).',
+};
+
+/** A key from a file may be "__proto__": assigning it calls the prototype setter and loses the field. */
+const keysAreData = [
+  {
+    selector: 'AssignmentExpression > MemberExpression.left[computed=true]',
+    message: 'Keys read from disk are data: use setField / compact from src/core/store/record.ts, never obj[key] = value.',
+  },
+  {
+    selector: "CallExpression[callee.object.name='Object'][callee.property.name='assign']",
+    message: 'Object.assign calls setters ("__proto__"): use compact / setField from src/core/store/record.ts.',
+  },
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'out/**', '.tools/**', 'test-artifacts/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   ...tseslint.configs.recommended,
@@ -98,14 +115,20 @@ export default tseslint.config(
     // The two child processes that run node-llama-cpp: inference and model downloads.
     ignores: ['extensions/llamacpp/worker/**', 'extensions/models/downloader/**'],
     rules: {
-      'no-restricted-syntax': [
-        'error',
-        {
-          selector: "ImportDeclaration[source.value='node-llama-cpp'][importKind!='type']",
-          message: 'node-llama-cpp is imported only inside the llama.cpp worker and the download child (child processes).',
-        },
-      ],
+      'no-restricted-syntax': ['error', noLlamaImport],
     },
+  },
+  {
+    // Code that copies records read from disk: keys are data (src/core/store/record.ts).
+    files: [
+      'src/core/store/**/*.ts',
+      'src/core/data-folder.ts',
+      'extensions/conversational/**/*.ts',
+      'extensions/assistants/**/*.ts',
+      'extensions/models/model-json.ts',
+      'extensions/models/model-store.ts',
+    ],
+    rules: { 'no-restricted-syntax': ['error', noLlamaImport, ...keysAreData] },
   },
   {
     files: ['webview/**/*.ts'],

@@ -27,8 +27,7 @@ function parseTool(value: unknown): AssistantTool {
   const type = optionalField(record, 'type', A_STRING);
   if (!type) throw new ShapeError('"type" is missing');
   const enabled = record.enabled;
-  return compact({
-    ...record,
+  return compact(record, {
     type,
     enabled: enabled === true,
     settings: optionalField(record, 'settings', AN_OBJECT),
@@ -41,8 +40,7 @@ export function parseAssistant(value: unknown, folderId: string): Assistant {
   const tools = optionalField(record, 'tools', AN_ARRAY) ?? [];
   const fileIds = optionalField(record, 'file_ids', AN_ARRAY) ?? [];
   const createdAt = optionalField(record, 'created_at', A_NUMBER);
-  return compact({
-    ...record,
+  return compact(record, {
     id: folderId,
     object: 'assistant',
     avatar: optionalField(record, 'avatar', A_STRING),

@@ -1,5 +1,5 @@
 import type { Assistant, AssistantChanges, AssistantPage, CoreContext, DataFolderOptions, StoreWarning } from '@jan/core';
-import { AssistantExtension, DataFolder, ShapeError, StoreError, assertSafeId, errorMessage } from '@jan/core';
+import { AssistantExtension, DataFolder, ShapeError, StoreError, applyChanges, assertSafeId, compact, errorMessage, windowsNameProblem } from '@jan/core';
 import { DEFAULT_ASSISTANT_ID, assistantIdFrom, defaultAssistant, parseAssistant } from './assistant-file';
 
 export interface AssistantsStoreOptions extends Omit<DataFolderOptions, 'logger'> {
@@ -9,7 +9,7 @@ export interface AssistantsStoreOptions extends Omit<DataFolderOptions, 'logger'
   createDefault?: () => boolean;
 }
 
-type ReadResult = { status: 'ok'; assistant: Assistant } | { status: 'missing' } | { status: 'invalid'; message: string };
+type ReadResult = { status: 'ok'; assistant: Assistant; raw: Record<string, unknown> } | { status: 'missing' } | { status: 'invalid'; message: string };
 
 /**
  * Assistants in `.jan/assistants/<id>/assistant.json` (Jan's layout). The default "Jan" exists
@@ -83,9 +83,10 @@ export class JanAssistantsExtension extends AssistantExtension {
         throw new StoreError('NOT_FOUND', `Assistant "${id}" does not exist.`, this.assistantFile(id));
       }
       const base = current.status === 'ok' ? current.assistant : defaultAssistant();
-      const next: Assistant = { ...base, ...(typeof changes === 'function' ? changes(base) : changes), id, object: 'assistant' };
+      const next = compact<Assistant>(base, { ...(typeof changes === 'function' ? changes(base) : changes), id, object: 'assistant' });
       await writer.ensureFolder(this.assistantFolder(id));
-      await writer.writeJson(this.assistantFile(id), next);
+      // Only what the caller changed is written into the file as it is (src/core/store/record.ts).
+      await writer.writeJson(this.assistantFile(id), current.status === 'ok' ? applyChanges(current.raw, base, next) : next);
       return next;
     });
     await this.announce();
@@ -119,7 +120,7 @@ export class JanAssistantsExtension extends AssistantExtension {
     if (result.status === 'missing') return result;
     if (result.status === 'invalid') return { status: 'invalid', message: `${file} cannot be read (${result.error}); it was left as it is.` };
     try {
-      return { status: 'ok', assistant: parseAssistant(result.value, id) };
+      return { status: 'ok', assistant: parseAssistant(result.value, id), raw: result.value as Record<string, unknown> };
     } catch (error) {
       if (!(error instanceof ShapeError)) throw error;
       return { status: 'invalid', message: `${file} is not a valid assistant (${error.message}); it was left as it is.` };
@@ -128,10 +129,11 @@ export class JanAssistantsExtension extends AssistantExtension {
 
   private async readAll(): Promise<{ assistants: Assistant[]; warnings: StoreWarning[] }> {
     const assistants: Assistant[] = [];
-    const warnings: StoreWarning[] = [];
-    for (const name of await this.folder.listFolders(this.folder.path('assistants'))) {
+    const { names, warnings } = await this.folder.listFolders(this.folder.path('assistants'));
+    for (const name of names) {
       const file = this.folder.path('assistants', name, 'assistant.json');
       try {
+        await this.folder.removeStaleTemps(this.assistantFolder(name));
         const result = await this.read(name);
         if (result.status === 'ok') assistants.push(result.assistant);
         if (result.status === 'invalid') warnings.push({ path: file, message: result.message });
@@ -163,6 +165,8 @@ export class JanAssistantsExtension extends AssistantExtension {
     const base = assistantIdFrom(name);
     for (let n = 1; ; n++) {
       const candidate = n === 1 ? base : `${base}-${n}`;
+      // A name such as "Con" makes a slug Windows cannot hold as a folder: the next one is taken.
+      if (windowsNameProblem(candidate)) continue;
       if (!(await this.folder.exists(this.assistantFolder(candidate)))) return candidate;
     }
   }

@@ -17,21 +17,29 @@ import {
   ShapeError,
   StoreError,
   assertSafeId,
+  compact,
   errorMessage,
   isStoreError,
   newId,
   newThreadId,
 } from '@jan/core';
-import { parseMessage, toStoredMessage } from './message-line';
-import { parseThread, toStoredThread } from './thread-file';
+import { parseMessage, rewriteMessageLine, toStoredMessage } from './message-line';
+import { parseThread, rewriteThreadFile, toStoredThread } from './thread-file';
 
 export type ConversationalStoreOptions = Omit<DataFolderOptions, 'logger'>;
 
-/** A messages.jsonl line: its raw bytes, the message when it is one, its new text when edited. */
+/** A messages.jsonl line: its raw bytes (and value), the message when it is one, its new text when edited. */
 interface MessageEntry {
+  line: number;
   raw: Buffer;
+  value?: unknown;
   message?: ThreadMessage;
   replacement?: string;
+}
+
+interface MessageLines {
+  all: MessageEntry[];
+  bad: Array<{ line: number; message: string }>;
 }
 
 /**
@@ -52,11 +60,20 @@ export class JanConversationalExtension extends ConversationalExtension {
   onLoad(): void {}
 
   async listThreads(): Promise<ThreadPage> {
-    const names = await this.folder.listFolders(this.folder.path('threads'));
+    await this.folder.removeStaleTemps(this.folder.root);
+    const listed = await this.folder.listFolders(this.folder.path('threads'));
+    const warnings = listed.warnings;
+    const names = listed.names.filter((name) => {
+      try {
+        return assertSafeId(name, 'Thread');
+      } catch (error) {
+        warnings.push({ path: this.folder.path('threads', name), message: `${errorMessage(error)} The thread was skipped; rename its folder to open it.` });
+        return false;
+      }
+    });
     const files = names.map((name) => this.folder.path('threads', name, 'thread.json'));
     const results = await this.folder.readJsonFiles(files);
     const threads: Thread[] = [];
-    const warnings: StoreWarning[] = [];
     for (const [index, result] of results.entries()) {
       const file = files[index]!;
       if (result.status === 'ok') {
@@ -119,18 +136,15 @@ export class JanConversationalExtension extends ConversationalExtension {
   async updateThread(threadId: string, changes: ThreadChanges | ((current: Thread) => ThreadChanges)): Promise<Thread> {
     const folder = this.threadFolder(threadId);
     const next = await this.folder.write(folder, async (writer) => {
-      const current = await this.getThread(threadId);
-      if (!current) throw new StoreError('NOT_FOUND', `Thread ${threadId} does not exist.`, folder);
+      const file = this.threadFile(threadId);
+      const result = await this.folder.readJson(file);
+      if (result.status === 'missing') throw new StoreError('NOT_FOUND', `Thread ${threadId} does not exist.`, folder);
+      if (result.status === 'invalid') throw new StoreError('INVALID_FILE', `${file} cannot be read (${result.error}); it was left as it is.`, file);
+      const current = this.parseThreadOrThrow(result.value, threadId, file);
       const patch = typeof changes === 'function' ? changes(current) : changes;
-      const updated = toStoredThread({
-        ...current,
-        ...patch,
-        id: current.id,
-        object: 'thread',
-        updated: patch.updated ?? Math.max(Date.now(), current.updated),
-      });
-      await writer.writeJson(this.threadFile(threadId), updated);
-      return updated;
+      const updated = compact<Thread>(current, { ...patch, id: current.id, object: 'thread', updated: patch.updated ?? Math.max(Date.now(), current.updated) });
+      await writer.writeJson(file, rewriteThreadFile(result.value as Record<string, unknown>, current, updated));
+      return toStoredThread(updated);
     });
     this.core.events.emit('OnThreadUpdated', next);
     return next;
@@ -147,8 +161,18 @@ export class JanConversationalExtension extends ConversationalExtension {
   }
 
   async listMessages(threadId: string): Promise<MessagePage> {
-    const entries = await this.readMessageEntries(threadId);
-    const warnings = this.warningsOf(threadId, entries.bad);
+    let entries: MessageLines;
+    await this.folder.removeStaleTemps(this.threadFolder(threadId));
+    try {
+      entries = await this.readMessageEntries(threadId);
+    } catch (error) {
+      // A link out of the data folder: the thread opens empty and says why, nothing is read through it.
+      if (!isStoreError(error, 'NOT_ALLOWED')) throw error;
+      const warnings = [{ path: error.path ?? this.messagesFile(threadId), message: error.message }];
+      this.report(warnings);
+      return { messages: [], warnings };
+    }
+    const warnings = [...this.warningsOf(threadId, entries.bad), ...this.duplicateWarnings(threadId, entries.all)];
     this.report(warnings);
     return { messages: entries.all.flatMap((entry) => (entry.message ? [entry.message] : [])), warnings };
   }
@@ -167,34 +191,60 @@ export class JanConversationalExtension extends ConversationalExtension {
     return stored;
   }
 
-  async updateMessage(message: ThreadMessage): Promise<ThreadMessage> {
+  async updateMessage(message: ThreadMessage, position?: number): Promise<ThreadMessage> {
     let stored: ThreadMessage | undefined;
-    await this.rewriteMessages(message.thread_id, (entries) =>
-      entries.map((entry) => {
-        if (entry.message?.id !== message.id) return entry;
-        stored = toStoredMessage({ ...entry.message, ...message, thread_id: entry.message.thread_id });
-        return { ...entry, message: stored, replacement: JSON.stringify(stored) };
-      }),
-    );
-    if (!stored) throw this.messageNotFound(message.thread_id, message.id);
-    return stored;
+    await this.rewriteMessages(message.thread_id, (entries) => {
+      const at = this.locate(message.thread_id, entries, message.id, position);
+      const entry = entries[at]!;
+      const before = entry.message!;
+      const after = compact<ThreadMessage>(before, { ...message, id: before.id, thread_id: before.thread_id, object: 'thread.message' });
+      const line = rewriteMessageLine(entry.value as Record<string, unknown>, before, after);
+      stored = parseMessage(line, message.thread_id);
+      return entries.map((other, index) => (index === at ? { ...entry, value: line, message: stored, replacement: JSON.stringify(line) } : other));
+    });
+    return stored!;
   }
 
-  async deleteMessage(threadId: string, messageId: string): Promise<void> {
+  async deleteMessage(threadId: string, messageId: string, position?: number): Promise<void> {
     await this.rewriteMessages(threadId, (entries) => {
-      const kept = entries.filter((entry) => entry.message?.id !== messageId);
-      if (kept.length === entries.length) throw this.messageNotFound(threadId, messageId);
-      return kept;
+      const at = this.locate(threadId, entries, messageId, position);
+      return entries.filter((_entry, index) => index !== at);
     });
   }
 
   /** Lines that are not messages are kept even after the cut: they may be the user's data. */
-  async truncateFrom(threadId: string, messageId: string): Promise<void> {
+  async truncateFrom(threadId: string, messageId: string, position?: number): Promise<void> {
     await this.rewriteMessages(threadId, (entries) => {
-      const cut = entries.findIndex((entry) => entry.message?.id === messageId);
-      if (cut === -1) throw this.messageNotFound(threadId, messageId);
+      const cut = this.locate(threadId, entries, messageId, position);
       return entries.filter((entry, index) => index < cut || !entry.message);
     });
+  }
+
+  /**
+   * The one line an edit means: the message at `position` (index among messages) when it still
+   * has that id, else the only line with that id. Never every copy of a repeated id.
+   */
+  private locate(threadId: string, entries: MessageEntry[], messageId: string, position?: number): number {
+    const messages = entries.flatMap((entry, index) => (entry.message ? [index] : []));
+    if (position !== undefined) {
+      const at = messages[position];
+      if (at !== undefined && entries[at]!.message!.id === messageId) return at;
+      throw new StoreError(
+        'NOT_FOUND',
+        `Message ${messageId} is no longer message ${position + 1} of thread ${threadId} (the thread changed meanwhile); reopen the thread and try again.`,
+        this.messagesFile(threadId),
+      );
+    }
+    const copies = messages.filter((index) => entries[index]!.message!.id === messageId);
+    if (copies.length === 0) throw this.messageNotFound(threadId, messageId);
+    if (copies.length > 1) {
+      throw new StoreError(
+        'NOT_ALLOWED',
+        `Message ${messageId} appears ${copies.length} times in ${this.messagesFile(threadId)} (lines ${copies.map((index) => entries[index]!.line).join(', ')}); nothing was changed because it is not clear which one is meant.`,
+        this.messagesFile(threadId),
+      );
+    }
+    return copies[0]!;
   }
 
   private threadFolder(threadId: string): string {
@@ -220,7 +270,7 @@ export class JanConversationalExtension extends ConversationalExtension {
     }
   }
 
-  private async readMessageEntries(threadId: string): Promise<{ all: MessageEntry[]; bad: Array<{ line: number; message: string }> }> {
+  private async readMessageEntries(threadId: string): Promise<MessageLines> {
     const file = this.messagesFile(threadId);
     const { exists, lines } = await this.folder.readJsonLines(file);
     if (!exists && !(await this.folder.exists(this.threadFolder(threadId)))) {
@@ -230,14 +280,14 @@ export class JanConversationalExtension extends ConversationalExtension {
     const all = lines.map((line: JsonLine): MessageEntry => {
       if (line.error !== undefined) {
         bad.push({ line: line.line, message: line.error });
-        return { raw: line.raw };
+        return { line: line.line, raw: line.raw };
       }
       try {
-        return { raw: line.raw, message: parseMessage(line.value, threadId) };
+        return { line: line.line, raw: line.raw, value: line.value, message: parseMessage(line.value, threadId) };
       } catch (error) {
         if (!(error instanceof ShapeError)) throw error;
         bad.push({ line: line.line, message: `not a message: ${error.message}` });
-        return { raw: line.raw };
+        return { line: line.line, raw: line.raw };
       }
     });
     return { all, bad };
@@ -266,6 +316,24 @@ export class JanConversationalExtension extends ConversationalExtension {
   private warningsOf(threadId: string, bad: Array<{ line: number; message: string }>): StoreWarning[] {
     const file = this.messagesFile(threadId);
     return bad.map(({ line, message }) => ({ path: file, message: `line ${line} skipped: ${message}` }));
+  }
+
+  /** Jan and hand edits can repeat an id; the thread still opens, and edits address one line (see `locate`). */
+  private duplicateWarnings(threadId: string, entries: MessageEntry[]): StoreWarning[] {
+    const linesById = new Map<string, number[]>();
+    for (const entry of entries) {
+      if (!entry.message) continue;
+      const lines = linesById.get(entry.message.id);
+      if (lines) lines.push(entry.line);
+      else linesById.set(entry.message.id, [entry.line]);
+    }
+    const file = this.messagesFile(threadId);
+    return [...linesById]
+      .filter(([, lines]) => lines.length > 1)
+      .map(([id, lines]) => ({
+        path: file,
+        message: `the message id ${JSON.stringify(id)} is on lines ${lines.slice(0, -1).join(', ')} and ${lines[lines.length - 1]}; each is shown, and an edit or delete changes only the one chosen.`,
+      }));
   }
 
   private messageNotFound(threadId: string, messageId: string): StoreError {

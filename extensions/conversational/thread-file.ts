@@ -3,10 +3,14 @@ import {
   ANY_MODEL,
   DEFAULT_ENGINE,
   DEFAULT_THREAD_TITLE,
+  applyChanges,
   compact,
   expectRecord,
+  isArray,
+  isRecord,
   isString,
   optionalField,
+  ownField,
   toMillis,
   within,
   A_NUMBER,
@@ -16,22 +20,20 @@ import {
 } from '@jan/core';
 
 function parseModelInfo(value: Record<string, unknown>): ThreadModelInfo {
-  return {
-    ...value,
+  return compact(value, {
     id: optionalField(value, 'id', A_STRING) ?? ANY_MODEL,
     settings: optionalField(value, 'settings', AN_OBJECT) ?? {},
     parameters: optionalField(value, 'parameters', AN_OBJECT) ?? {},
     // Always written: Jan lost threads when `model.engine` went missing.
     engine: optionalField(value, 'engine', A_STRING) || DEFAULT_ENGINE,
-  };
+  });
 }
 
 function parseThreadAssistant(value: unknown): ThreadAssistantInfo {
   const record = expectRecord(value, 'the entry');
   const assistantId = optionalField(record, 'assistant_id', A_STRING) ?? optionalField(record, 'id', A_STRING) ?? 'jan';
   const assistantName = optionalField(record, 'assistant_name', A_STRING) ?? optionalField(record, 'name', A_STRING) ?? 'Jan';
-  return compact({
-    ...record,
+  return compact(record, {
     assistant_id: assistantId,
     assistant_name: assistantName,
     id: assistantId,
@@ -54,8 +56,7 @@ export function parseThread(value: unknown, folderId: string): Thread {
   const updatedRaw = optionalField(record, 'updated', A_NUMBER) ?? optionalField(record, 'updated_at', A_NUMBER);
   const created = toMillis(createdRaw ?? updatedRaw ?? 0);
   const metadataTitle = metadata && isString(metadata.title) ? metadata.title : undefined;
-  return compact({
-    ...record,
+  return compact(record, {
     id: folderId,
     object: 'thread',
     title: optionalField(record, 'title', A_STRING) ?? metadataTitle ?? DEFAULT_THREAD_TITLE,
@@ -68,16 +69,32 @@ export function parseThread(value: unknown, folderId: string): Thread {
 
 /** The thread as written: Jan 0.4/0.5 fields plus the 0.6 names, engine always filled. */
 export function toStoredThread(thread: Thread): Thread {
-  return compact({
-    ...thread,
+  return compact(thread, {
     object: 'thread',
     assistants: thread.assistants.map((assistant) =>
-      compact({
-        ...assistant,
+      compact(assistant, {
         id: assistant.assistant_id,
         name: assistant.assistant_name,
-        model: { ...assistant.model, engine: assistant.model.engine || DEFAULT_ENGINE },
+        model: compact(assistant.model, { engine: assistant.model.engine || DEFAULT_ENGINE }),
       }),
     ),
+  });
+}
+
+/**
+ * thread.json for `after`, an edit of `before` (the thread read from `raw`): `raw` with only the
+ * fields that differ changed (src/core/store/record.ts). The one addition: an assistant's model
+ * without an engine gets one, because Jan loses a thread whose `model.engine` is missing.
+ */
+export function rewriteThreadFile(raw: Record<string, unknown>, before: Thread, after: Thread): Record<string, unknown> {
+  const next = applyChanges(raw, before, toStoredThread(after)) as Record<string, unknown>;
+  const assistants = ownField(next, 'assistants');
+  if (!isArray(assistants)) return next;
+  return compact(next, {
+    assistants: assistants.map((entry) => {
+      const model = isRecord(entry) ? ownField(entry, 'model') : undefined;
+      if (!isRecord(model) || isString(ownField(model, 'engine'))) return entry;
+      return compact(entry as Record<string, unknown>, { model: compact(model, { engine: DEFAULT_ENGINE }) });
+    }),
   });
 }

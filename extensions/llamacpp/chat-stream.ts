@@ -43,7 +43,7 @@ export async function* streamChat(
   const call = worker
     .call(
       'chat',
-      { modelId: request.model, messages: request.messages, sampling: samplingOf(request) },
+      { modelId: request.model, messages: request.messages, sampling: samplingOf(request), sessionKey: request.session_key },
       {
         signal: cancel.signal,
         onChunk: ({ text }) => {

@@ -3,8 +3,12 @@ import { EngineError, errorMessage, silentLogger } from '@jan/core';
 import type {
   ChatCompletionChunk,
   ChatCompletionRequest,
+  ChatMessage,
+  CompletionOptions,
   CompletionRequest,
   CompletionResult,
+  EmbeddingRequest,
+  EmbeddingResult,
   EngineState,
   EngineStatus,
   EventBus,
@@ -36,6 +40,13 @@ export interface LlamaCppEngineOptions {
   workerPath?: string;
   events?: EventBus;
   logger?: Logger;
+  /**
+   * Where the worker saves the KV cache states of chat threads evicted from a model's sequence
+   * pool (a folder per model inside); absent: evicted threads are evaluated again.
+   */
+  stateFolder?: string;
+  /** Size cap of one model's saved states, in bytes. */
+  stateBytesLimit?: number;
 }
 
 /**
@@ -97,26 +108,58 @@ export class LlamaCppEngine implements InferenceEngine {
     return this.streamChat(request, signal);
   }
 
-  async complete(request: CompletionRequest, signal?: AbortSignal): Promise<CompletionResult> {
+  async complete(request: CompletionRequest, signal?: AbortSignal, options: CompletionOptions = {}): Promise<CompletionResult> {
     const modelId = request.model ?? this.currentModel;
     if (!modelId) throw new EngineError('NO_MODEL', 'No completion model is loaded. Select a completion model first.');
     return this.idle.run(async () => {
       const { worker } = await this.ensureLoaded(modelId, signal);
+      // Aborted for the caller's cancel (the result is dropped) and for an early stop (the worker answers with the text so far).
       const cancel = new AbortController();
+      let streamed = '';
+      let stopped = false;
       const call = worker.call(
         'complete',
         {
           modelId,
           prefix: request.prefix,
           suffix: request.suffix,
-          sampling: { maxTokens: request.max_tokens, temperature: request.temperature, stop: request.stop },
+          extra: request.extra,
+          sampling: { maxTokens: request.max_tokens, temperature: request.temperature, topP: request.top_p, seed: request.seed, stop: request.stop },
+          timeLimitMs: request.time_limit_ms,
         },
-        { signal: cancel.signal },
+        {
+          signal: cancel.signal,
+          onChunk: ({ text }) => {
+            streamed += text;
+            if (!stopped && options.stopWhen?.(streamed)) {
+              stopped = true;
+              cancel.abort();
+            }
+          },
+        },
       );
       const result = await raceAbort(call, signal, () => cancel.abort());
       if (!result) throw new EngineError('ABORTED', 'The completion was cancelled');
-      this.lastRun = { ...this.lastRun, lastFinishReason: result.finishReason, lastCompletionTokens: result.tokens };
-      return { text: result.text, finish_reason: result.finishReason, tokens: result.tokens };
+      const finishReason = stopped ? 'stop' : result.finishReason;
+      this.lastRun = { ...this.lastRun, lastFinishReason: finishReason, lastCompletionTokens: result.tokens };
+      return {
+        text: result.text,
+        finish_reason: finishReason,
+        tokens: result.tokens,
+        prompt_tokens: result.promptTokens,
+        cached_tokens: result.cachedPromptTokens,
+      };
+    });
+  }
+
+  async embed(request: EmbeddingRequest, signal?: AbortSignal): Promise<EmbeddingResult> {
+    return this.idle.run(async () => {
+      const { worker } = await this.ensureLoaded(request.model, signal);
+      const cancel = new AbortController();
+      const call = worker.call('embed', { modelId: request.model, inputs: request.input }, { signal: cancel.signal });
+      const result = await raceAbort(call, signal, () => cancel.abort());
+      if (!result) throw new EngineError('ABORTED', 'The embedding request was cancelled');
+      return { embeddings: result.embeddings, prompt_tokens: result.tokens };
     });
   }
 
@@ -124,6 +167,13 @@ export class LlamaCppEngine implements InferenceEngine {
     return this.idle.run(async () => {
       const { worker } = await this.ensureLoaded(modelId);
       return (await worker.call('countTokens', { modelId, text })).tokens;
+    });
+  }
+
+  async countChatTokens(modelId: string, messages: ChatMessage[]): Promise<number> {
+    return this.idle.run(async () => {
+      const { worker } = await this.ensureLoaded(modelId);
+      return (await worker.call('countChatTokens', { modelId, messages })).tokens;
     });
   }
 
@@ -180,7 +230,7 @@ export class LlamaCppEngine implements InferenceEngine {
     const modelSettings = { ...resolved.model.settings, ...this.loadSettings.get(modelId) };
     const contextSize = positive(modelSettings.ctx_len) ?? settings.contextSize;
     const gpuLayers = typeof modelSettings.ngl === 'number' && modelSettings.ngl >= 0 ? modelSettings.ngl : undefined;
-    const key = `${resolved.filePath}|${contextSize}|${gpuLayers ?? 'auto'}`;
+    const key = `${resolved.filePath}|${contextSize}|${settings.completionContextSize}|${gpuLayers ?? 'auto'}`;
     const current = worker.loaded.get(modelId);
     if (current?.key === key) {
       this.currentModel = modelId;
@@ -189,7 +239,9 @@ export class LlamaCppEngine implements InferenceEngine {
     const loadKey = `${key}|${modelId}`;
     let loading = this.loads.get(loadKey);
     if (!loading) {
-      const shared = new SharedLoad((loadSignal) => this.loadInWorker(worker, modelId, resolved, { contextSize, gpuLayers, key }, loadSignal));
+      const shared = new SharedLoad((loadSignal) =>
+        this.loadInWorker(worker, modelId, resolved, { contextSize, completionContextSize: settings.completionContextSize, gpuLayers, key }, loadSignal),
+      );
       this.loads.set(loadKey, shared);
       void shared.promise.catch(() => undefined).finally(() => this.loads.delete(loadKey));
       loading = shared;
@@ -202,7 +254,7 @@ export class LlamaCppEngine implements InferenceEngine {
     worker: WorkerHandle,
     modelId: string,
     resolved: ResolvedModel,
-    target: { contextSize: number; gpuLayers: number | undefined; key: string },
+    target: { contextSize: number; completionContextSize: number; gpuLayers: number | undefined; key: string },
     signal?: AbortSignal,
   ): Promise<LoadedModelInfo> {
     this.state = 'loading';
@@ -213,7 +265,15 @@ export class LlamaCppEngine implements InferenceEngine {
       worker.loaded.delete(modelId);
       const result = await worker.call(
         'load',
-        { modelId, filePath: resolved.filePath, contextSize: target.contextSize, gpuLayers: target.gpuLayers },
+        {
+          modelId,
+          filePath: resolved.filePath,
+          contextSize: target.contextSize,
+          completionContextSize: target.completionContextSize,
+          gpuLayers: target.gpuLayers,
+          stateFolder: this.options.stateFolder && path.join(this.options.stateFolder, encodeURIComponent(modelId)),
+          stateBytesLimit: this.options.stateBytesLimit,
+        },
         { signal },
       );
       const info = { ...result, key: target.key };

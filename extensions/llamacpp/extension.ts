@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { BaseExtension, ExtensionType } from '@jan/core';
 import type { CoreContext, Model, ResolvedModel } from '@jan/core';
 import { LlamaCppEngine } from './engine';
@@ -30,6 +31,8 @@ export class LlamaCppExtension extends BaseExtension {
       settings: () => this.engineSettings(),
       events: core.events,
       logger: core.logger,
+      // Beside the models they were evaluated with, never in the workspace's .jan (a dot folder is not listed as a model).
+      stateFolder: path.join(core.modelsFolder, '.cache', 'llamacpp-state'),
     });
   }
 

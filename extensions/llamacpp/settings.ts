@@ -8,6 +8,8 @@ export interface LlamaCppSettings {
   gpu: 'auto' | 'off';
   /** Wanted context length, capped at the model's training context. */
   contextSize: number;
+  /** Context length of inline completion's own context, capped at the model's training context. */
+  completionContextSize: number;
   /** Unload the model and stop the worker after this many idle minutes; 0: never. */
   idleUnloadMinutes: number;
   transport: TransportKind;
@@ -17,6 +19,7 @@ export const defaultSettings: LlamaCppSettings = {
   threads: 0,
   gpu: 'auto',
   contextSize: 4096,
+  completionContextSize: 2048,
   idleUnloadMinutes: 15,
   transport: 'process',
 };
@@ -29,6 +32,12 @@ export const settingDescriptors: ExtensionSetting[] = [
     title: 'Context size',
     description: "Context length in tokens for chat (capped at the model's training context).",
     value: defaultSettings.contextSize,
+  },
+  {
+    key: 'completionContextSize',
+    title: 'Completion context size',
+    description: "Context length in tokens for inline completion (capped at the model's training context). Longer sees more code, shorter answers sooner.",
+    value: defaultSettings.completionContextSize,
   },
   {
     key: 'idleUnloadMinutes',
@@ -54,6 +63,7 @@ export function toSettings(read: (key: keyof LlamaCppSettings) => unknown): Llam
     threads: Math.floor(count('threads', 0, defaultSettings.threads)),
     gpu: read('gpu') === 'off' ? 'off' : 'auto',
     contextSize: Math.floor(count('contextSize', 16, defaultSettings.contextSize)),
+    completionContextSize: Math.floor(count('completionContextSize', 256, defaultSettings.completionContextSize)),
     idleUnloadMinutes: count('idleUnloadMinutes', 0, defaultSettings.idleUnloadMinutes),
     transport: read('transport') === 'thread' ? 'thread' : 'process',
   };

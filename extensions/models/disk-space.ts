@@ -10,15 +10,15 @@ export const readFreeSpace: FreeSpaceReader = async (folder) => {
   return stats.bavail * stats.bsize;
 };
 
-/** Refuses, before anything is written, when `needed` bytes do not fit in `folder`. */
-export async function ensureFreeSpace(folder: string, needed: number, reader: FreeSpaceReader, what: string): Promise<void> {
-  if (needed <= 0) return;
+/** Refuses, before anything is written, when `needed` bytes do not fit in `folder`; returns the free space. */
+export async function ensureFreeSpace(folder: string, needed: number, reader: FreeSpaceReader, what: string): Promise<number> {
   await mkdir(folder, { recursive: true });
   const free = await reader(folder);
-  if (free < needed) {
+  if (needed > 0 && free < needed) {
     throw new ModelError(
       'INSUFFICIENT_DISK_SPACE',
       `Not enough disk space for ${what}: it needs ${formatBytes(needed)} but only ${formatBytes(free)} is free in ${folder}.`,
     );
   }
+  return free;
 }

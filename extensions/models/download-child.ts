@@ -6,8 +6,9 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Logger } from '@jan/core';
+import { redactUrls } from './download-source';
 import { parseChildMessage, type ChildMessage, type DownloadJob, type ParentMessage } from './downloader/protocol';
-import { ModelError } from './errors';
+import { DownloadCancelled, ModelError } from './errors';
 
 export interface ResolvedDownload {
   entrypoint: string;
@@ -17,16 +18,23 @@ export interface ResolvedDownload {
 }
 
 export interface DownloadProgress {
-  phase: 'downloading' | 'verifying';
+  /** `retrying`: a transient failure mid-transfer, see `retry`; `waiting`: another window holds the download, see `owner`. */
+  phase: 'downloading' | 'verifying' | 'retrying' | 'waiting';
   downloadedBytes: number;
   totalBytes: number;
+  retry?: { attempt: number; attempts: number; secondsLeft: number; reason: string };
+  /** Who is downloading this source (phase `waiting`). */
+  owner?: string;
 }
 
 export interface ChildDownloadOptions {
   workerPath: string;
   job: DownloadJob;
-  /** Runs once the size is known; throwing refuses the download (its partial file is kept). */
-  beforeDownload(resolved: ResolvedDownload): Promise<void>;
+  /**
+   * Runs once the size is known and returns the most bytes the download may write (the free
+   * space measured now); throwing refuses the download (its partial file is kept).
+   */
+  beforeDownload(resolved: ResolvedDownload): Promise<number>;
   onProgress?(progress: DownloadProgress): void;
   signal?: AbortSignal;
   /** On cancel, delete the partial file instead of keeping it for resume. */
@@ -41,10 +49,6 @@ export interface FinishedDownload {
   files: string[];
 }
 
-function cancelled(): ModelError {
-  return new ModelError('CANCELLED', 'The download was cancelled.');
-}
-
 function pipeLines(stream: NodeJS.ReadableStream | null, log: (line: string) => void): void {
   stream?.setEncoding('utf8');
   stream?.on('data', (text: string) => {
@@ -54,7 +58,7 @@ function pipeLines(stream: NodeJS.ReadableStream | null, log: (line: string) => 
 
 export function runDownloadChild(options: ChildDownloadOptions): Promise<FinishedDownload> {
   const { signal, logger } = options;
-  if (signal?.aborted) return Promise.reject(cancelled());
+  if (signal?.aborted) return Promise.reject(new DownloadCancelled(0));
 
   let child: ChildProcess;
   try {
@@ -66,8 +70,8 @@ export function runDownloadChild(options: ChildDownloadOptions): Promise<Finishe
   } catch (error) {
     return Promise.reject(new ModelError('DOWNLOAD_FAILED', `Could not start the download process: ${(error as Error).message}`));
   }
-  pipeLines(child.stdout, (line) => logger.debug(`[download] ${line}`));
-  pipeLines(child.stderr, (line) => logger.warn(`[download] ${line}`));
+  pipeLines(child.stdout, (line) => logger.debug(`[download] ${redactUrls(line)}`));
+  pipeLines(child.stderr, (line) => logger.warn(`[download] ${redactUrls(line)}`));
 
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let killTimer: NodeJS.Timeout | undefined;
@@ -95,36 +99,51 @@ export function runDownloadChild(options: ChildDownloadOptions): Promise<Finishe
       signal?.removeEventListener('abort', onAbort);
       void stopChild().then(() => resolve(result));
     };
-    const onAbort = () => fail(cancelled(), { type: 'cancel', discard: options.discardOnCancel ?? false });
+    // The child answers a cancel with how much it kept; only then (or when it is gone) is the download over.
+    let aborting = false;
+    const onAbort = () => {
+      if (settled) return;
+      aborting = true;
+      void stopChild({ type: 'cancel', discard: options.discardOnCancel ?? false });
+    };
     signal?.addEventListener('abort', onAbort);
 
     const send = (message: ParentMessage) => {
       if (child.connected) child.send(message);
     };
 
+    let last = { downloadedBytes: 0, totalBytes: 0 };
     const onMessage = async (message: ChildMessage) => {
       switch (message.type) {
-        case 'resolved':
+        case 'resolved': {
+          let maxBytes: number;
           try {
-            await options.beforeDownload(message);
+            maxBytes = await options.beforeDownload(message);
           } catch (error) {
             stopping = error as Error;
             return fail(stopping, { type: 'cancel', discard: false });
           }
-          if (!settled) send({ type: 'download' });
+          if (!settled) send({ type: 'download', maxBytes });
           return;
+        }
         case 'progress':
-          options.onProgress?.({ phase: 'downloading', downloadedBytes: message.downloadedBytes, totalBytes: message.totalBytes });
+          last = { downloadedBytes: message.downloadedBytes, totalBytes: message.totalBytes };
+          options.onProgress?.({ phase: 'downloading', ...last });
           return;
+        case 'retrying': {
+          const { attempt, attempts, secondsLeft, reason } = message;
+          options.onProgress?.({ phase: 'retrying', ...last, retry: { attempt, attempts, secondsLeft, reason } });
+          return;
+        }
         case 'verifying':
           options.onProgress?.({ phase: 'verifying', downloadedBytes: 0, totalBytes: 0 });
           return;
         case 'done':
           return succeed({ entrypoint: message.entrypoint, files: message.files });
         case 'cancelled':
-          return fail(stopping ?? cancelled());
+          return fail(stopping ?? new DownloadCancelled(message.keptBytes));
         case 'error':
-          return fail(new ModelError(message.code === 'CHECKSUM_MISMATCH' ? 'CHECKSUM_MISMATCH' : 'DOWNLOAD_FAILED', message.message));
+          return fail(new ModelError(message.code === 'PROTOCOL' ? 'DOWNLOAD_FAILED' : message.code, redactUrls(message.message)));
       }
     };
 
@@ -137,7 +156,12 @@ export function runDownloadChild(options: ChildDownloadOptions): Promise<Finishe
     // 'close' comes after the IPC channel is drained, so a final 'done' is never mistaken for a crash.
     child.on('close', (code, exitSignal) =>
       fail(
-        new ModelError('DOWNLOAD_FAILED', `The download process exited unexpectedly (${exitSignal ?? `code ${code}`}); the partial file is kept for a retry.`),
+        aborting
+          ? new DownloadCancelled(undefined)
+          : new ModelError(
+              'DOWNLOAD_FAILED',
+              `The download process exited unexpectedly (${exitSignal ?? `code ${code}`}); the partial file is kept for a retry.`,
+            ),
       ),
     );
     send({ type: 'resolve', job: options.job });

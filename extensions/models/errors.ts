@@ -24,3 +24,10 @@ export class ModelError extends Error {
 export function isCancellation(error: unknown): boolean {
   return error instanceof ModelError && error.code === 'CANCELLED';
 }
+
+/** A cancelled download, with what its partial file keeps for a resume (undefined: the child stopped without saying). */
+export class DownloadCancelled extends ModelError {
+  constructor(readonly keptBytes: number | undefined) {
+    super('CANCELLED', 'The download was cancelled.');
+  }
+}

@@ -18,6 +18,7 @@ import {
   fieldType,
 } from '@jan/core';
 import * as v from 'valibot';
+import { isContextLength, MAX_CONTEXT_LENGTH } from './context-length';
 import { isValidModelId } from './model-id';
 
 /** Engine names Jan used over the years for its local llama.cpp engine. */
@@ -51,7 +52,13 @@ function readModel(value: unknown): Model {
   const object = optionalField(fields, 'object', A_STRING);
   if (object !== undefined && object !== 'model') throw new ShapeError(`"object" is ${JSON.stringify(object)}, not "model"`);
   const settings = optionalField(fields, 'settings', AN_OBJECT) ?? {};
-  within('settings', () => optionalField(settings, 'llama_model_path', A_STRING));
+  within('settings', () => {
+    optionalField(settings, 'llama_model_path', A_STRING);
+    const contextLength = optionalField(settings, 'ctx_len', A_NUMBER);
+    if (contextLength !== undefined && !isContextLength(contextLength)) {
+      throw new ShapeError(`"ctx_len" is ${contextLength}; it must be a whole number of tokens from 1 to ${MAX_CONTEXT_LENGTH}`);
+    }
+  });
   return {
     object: 'model',
     version: optionalField(fields, 'version', A_VERSION) ?? '1.0',

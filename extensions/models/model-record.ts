@@ -1,4 +1,5 @@
 import { DEFAULT_ENGINE, type Model } from '@jan/core';
+import { isContextLength } from './context-length';
 import type { GgufSummary } from './gguf-header';
 
 export interface ModelRecordInput {
@@ -33,7 +34,7 @@ export function buildModelRecord(input: ModelRecordInput, now = Date.now()): Mod
     created: now,
     description: input.description ?? '',
     settings: {
-      ...(header.contextLength ? { ctx_len: header.contextLength } : {}),
+      ...(isContextLength(header.contextLength) ? { ctx_len: header.contextLength } : {}),
       llama_model_path: input.modelPath,
     },
     parameters: {

@@ -17,7 +17,16 @@ export interface JanModelsOptions {
   huggingFaceEndpoint?: string;
   /** How long a cancelled download may take to stop before its process is killed. */
   cancelGraceMs?: number;
+  /** Waits before each retry of a connection lost mid-transfer (tests shorten them). */
+  retryDelaysMs?: readonly number[];
+  /** No answer, or no body bytes, for this long is a failure (tests shorten it). */
+  stallTimeoutMs?: number;
 }
+
+/** Five retries over about half a minute: a blip mid-transfer survives, an outage fails soon. */
+const RETRY_DELAYS_MS = [1000, 2000, 4000, 8000, 16000];
+/** A server silent this long (no headers, or no bytes mid-body) has failed; undici alone waits 5 minutes. */
+const STALL_TIMEOUT_MS = 20_000;
 
 /**
  * Jan's model extension: a registry of model.json files in the global models folder
@@ -39,6 +48,8 @@ export class JanModelsExtension extends ModelExtension {
       freeSpace: this.freeSpace,
       huggingFaceEndpoint: options.huggingFaceEndpoint,
       cancelGraceMs: options.cancelGraceMs ?? 5000,
+      retryDelaysMs: options.retryDelaysMs ?? RETRY_DELAYS_MS,
+      stallTimeoutMs: options.stallTimeoutMs ?? STALL_TIMEOUT_MS,
       logger: core.logger,
       active: new Set(),
     };

@@ -37,7 +37,7 @@ interface Turn {
 function collectTurns(history: ThreadMessage[]): Turn[] {
   const turns: Turn[] = [];
   for (const stored of history) {
-    if (stored.role === 'system') continue;
+    if (stored.role === 'system' || stored.role === 'tool') continue;
     if (stored.status !== 'ready' && stored.status !== 'stopped') continue;
     const content = promptTextOf(stored);
     if (!content.trim()) continue;
@@ -107,8 +107,19 @@ export function estimateUsage(history: ThreadMessage[], instructions: string): n
 }
 
 /**
- * Keeps the newest turns that fit `contextSize` minus the room kept for the reply, counting from
- * the newest backwards so a long thread costs only the turns that fit.
+ * Share of the budget dropped at once when a thread outgrows its context. The turns that stay
+ * (about 60% of the budget) start the prompt of the next turns unchanged until it overflows
+ * again, so the engine's KV cache holds their prefix; dropping one turn per turn instead would
+ * change the start of the prompt every time and make the engine evaluate all of it again.
+ */
+const DROP_SHARE = 0.4;
+
+/**
+ * The turns to send: all of them when they fit `contextSize` minus the room kept for the reply,
+ * else those from the first cut point that fits. Cut points are counted from the oldest turn, a
+ * step of DROP_SHARE of the budget apart, so they do not move as the thread grows. Counts are
+ * estimated per message (cached by the caller); the engine's exact count of the rendered prompt,
+ * when it has one, has the last word.
  */
 async function fitTurns(turns: Turn[], system: ChatMessage[], contextSize: number, maxTokens: number | undefined, input: RequestInput): Promise<Turn[]> {
   const count = async (message: ChatMessage, key?: string): Promise<number> => {
@@ -119,25 +130,48 @@ async function fitTurns(turns: Turn[], system: ChatMessage[], contextSize: numbe
     if (cacheKey) input.tokenCache?.set(cacheKey, tokens);
     return tokens;
   };
+  if (turns.length === 0) return turns;
   const reserve = replyReserve(contextSize, maxTokens);
-  let budget = contextSize - reserve;
-  for (const message of system) budget -= await count(message);
-  let start = turns.length;
-  for (let index = turns.length - 1; index >= 0; index--) {
-    const tokens = await count(turns[index]!.message, turns[index]!.key);
-    if (tokens > budget) break;
-    budget -= tokens;
-    start = index;
+  const budget = contextSize - reserve;
+  let systemTokens = 0;
+  for (const message of system) systemTokens += await count(message);
+  const counts: number[] = [];
+  for (const turn of turns) counts.push(await count(turn.message, turn.key));
+  // Estimated tokens from each turn to the newest.
+  const from: number[] = [...counts, 0];
+  for (let index = turns.length - 1; index >= 0; index--) from[index] = counts[index]! + from[index + 1]!;
+
+  const exactCount = input.engine.countChatTokens?.bind(input.engine);
+  const fits = async (start: number): Promise<boolean> => {
+    if (systemTokens + from[start]! > budget) return false;
+    if (!exactCount) return true;
+    return (await exactCount(input.model.id, [...system, ...turns.slice(start).map((turn) => turn.message)])) <= budget;
+  };
+  for (const start of cutPoints(turns, counts, Math.max(1, Math.floor(budget * DROP_SHARE)))) if (await fits(start)) return turns.slice(start);
+
+  const last = counts[counts.length - 1] ?? 0;
+  throw new EngineError(
+    'CONTEXT_TOO_LONG',
+    `The message is about ${last} tokens, but the model's context holds ${contextSize} with ${reserve} kept for the reply. Shorten the message or raise the context length.`,
+  );
+}
+
+/**
+ * Where the kept conversation may start, oldest first: the first turn, then the first user turn
+ * at least `step` estimated tokens after the previous point, then (for a thread whose newest turns are large)
+ * every later user turn.
+ */
+function cutPoints(turns: Turn[], counts: number[], step: number): number[] {
+  const points = turns.length ? [0] : [];
+  let before = 0;
+  let mark = step;
+  for (let index = 1; index < turns.length; index++) {
+    before += counts[index - 1]!;
+    if (before < mark || turns[index]!.message.role !== 'user') continue;
+    points.push(index);
+    mark = before + step;
   }
-  if (start === turns.length && turns.length > 0) {
-    const last = turns[turns.length - 1]!;
-    const tokens = await count(last.message, last.key);
-    throw new EngineError(
-      'CONTEXT_TOO_LONG',
-      `The message is about ${tokens} tokens, but the model's context holds ${contextSize} with ${reserve} kept for the reply. Shorten the message or raise the context length.`,
-    );
-  }
-  const kept = turns.slice(start);
-  while (kept.length > 1 && kept[0]!.message.role !== 'user') kept.shift();
-  return kept;
+  const lastPoint = points[points.length - 1] ?? 0;
+  for (let index = lastPoint + 1; index < turns.length; index++) if (turns[index]!.message.role === 'user') points.push(index);
+  return points;
 }

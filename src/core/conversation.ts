@@ -73,14 +73,17 @@ export class ConversationService implements ConversationApi {
     return this.unsaved.get(threadId);
   }
 
-  /** Deletes a message: the unsaved failed reply is forgotten, a stored one removed from the file. */
-  async deleteMessage(threadId: string, messageId: string): Promise<void> {
+  /**
+   * Deletes a message: the unsaved failed reply is forgotten, a stored one removed from the file.
+   * `position` (its index in the stored list) picks one line when an id is repeated.
+   */
+  async deleteMessage(threadId: string, messageId: string, position?: number): Promise<void> {
     if (this.unsaved.get(threadId)?.id === messageId) {
       this.unsaved.delete(threadId);
       return;
     }
     if (this.isGenerating(threadId)) throw new Error('Stop the reply being written before deleting messages.');
-    await this.deps.conversational.deleteMessage(threadId, messageId);
+    await this.deps.conversational.deleteMessage(threadId, messageId, position);
   }
 
   /** `context`: what was attached (files, a selection…), stored with the message and read by the model before the text. */
@@ -94,7 +97,7 @@ export class ConversationService implements ConversationApi {
     });
   }
 
-  async regenerate(threadId: string, assistantMessageId?: string): Promise<ThreadMessage> {
+  async regenerate(threadId: string, assistantMessageId?: string, position?: number): Promise<ThreadMessage> {
     // Retrying a reply that failed before it was stored is answering the last message again.
     if (assistantMessageId !== undefined && this.unsaved.get(threadId)?.id === assistantMessageId) assistantMessageId = undefined;
     return this.exclusive(threadId, async (signal) => {
@@ -103,28 +106,25 @@ export class ConversationService implements ConversationApi {
       const { messages } = await this.deps.conversational.listMessages(threadId);
       // Without an id, only a reply that answers the last user message is replaced; when the last
       // message is the user's (its reply failed and was not stored), it is simply answered again.
-      const last = messages[messages.length - 1];
-      const target = assistantMessageId
-        ? messages.find((message) => message.id === assistantMessageId && message.role === 'assistant')
-        : last?.role === 'assistant'
-          ? last
-          : undefined;
-      if (assistantMessageId && !target) throw new Error('That reply is no longer in the thread.');
-      if (target) await this.deps.conversational.truncateFrom(threadId, target.id);
+      const last = messages.length - 1;
+      const at = assistantMessageId ? findMessage(messages, assistantMessageId, 'assistant', position) : messages[last]?.role === 'assistant' ? last : -1;
+      if (assistantMessageId && at < 0) throw new Error('That reply is no longer in the thread.');
+      if (at >= 0) await this.deps.conversational.truncateFrom(threadId, messages[at]!.id, at);
       else if (!messages.some((message) => message.role === 'user')) throw new Error('There is nothing to answer yet.');
       return this.reply(thread, signal);
     });
   }
 
-  async editAndResend(threadId: string, userMessageId: string, text: string): Promise<ThreadMessage> {
+  async editAndResend(threadId: string, userMessageId: string, text: string, position?: number): Promise<ThreadMessage> {
     if (!text.trim()) throw new Error('The message is empty.');
     return this.exclusive(threadId, async (signal) => {
       const thread = await this.thread(threadId);
       await this.refuseBlockedAssistant(thread);
       const { messages } = await this.deps.conversational.listMessages(threadId);
-      const original = messages.find((message) => message.id === userMessageId && message.role === 'user');
-      if (!original) throw new Error('That message is no longer in the thread.');
-      await this.deps.conversational.truncateFrom(threadId, userMessageId);
+      const at = findMessage(messages, userMessageId, 'user', position);
+      if (at < 0) throw new Error('That message is no longer in the thread.');
+      const original = messages[at]!;
+      await this.deps.conversational.truncateFrom(threadId, userMessageId, at);
       await this.appendUserMessage(threadId, text, contextParts(original));
       return this.reply(thread, signal);
     });
@@ -368,4 +368,11 @@ export class ConversationService implements ConversationApi {
 
 function deltaOf(chunk: ChatCompletionChunk): string {
   return chunk.choices[0]?.delta.content ?? '';
+}
+
+/** The index of the message with this id and role: the one at `position` when given, else the first. */
+function findMessage(messages: ThreadMessage[], id: string, role: ThreadMessage['role'], position?: number): number {
+  const matches = (index: number) => messages[index]?.id === id && messages[index].role === role;
+  if (position !== undefined) return matches(position) ? position : -1;
+  return messages.findIndex((_message, index) => matches(index));
 }

@@ -1,14 +1,16 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from './logger';
-import { silentLogger } from './logger';
-import { createFileAtomic, writeFileAtomic } from './store/atomic-file';
+import { errorMessage, silentLogger } from './logger';
+import { createFileAtomic, isOwnTempName, writeFileAtomic } from './store/atomic-file';
 import { StoreError, toStoreError } from './store/errors';
 import type { BatchJsonFileResult, JsonFileResult } from './store/json-file';
 import { readJsonFile, readJsonFiles } from './store/json-file';
 import type { JsonLinesFile } from './store/json-lines';
 import { appendJsonLine, joinJsonLines, readJsonLines } from './store/json-lines';
+import { linkEscape, linkEscapeSync } from './store/links';
 import { withPathLock } from './store/path-lock';
+import type { StoreWarning } from './extension-types';
 
 export interface DataFolderOptions {
   logger?: Logger;
@@ -29,12 +31,34 @@ export const GITIGNORE_CONTENT = [
   '',
 ].join('\n');
 
+/** A temp file older than this is from a write that was interrupted (a rewrite takes milliseconds). */
+const STALE_TEMP_MS = 60_000;
+
 const SAFE_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
-/** Ids become folder names: no separators, no `..`, none of the store's own suffixes. */
+/** Names Windows keeps for devices in every folder, whatever the case and whatever follows the first dot (`con.txt` is CON). */
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)$/i;
+
+/** Why Windows cannot hold `name` as a folder, or undefined. */
+export function windowsNameProblem(name: string): string | undefined {
+  if (/[. ]$/.test(name)) return 'Windows drops a trailing dot or space, so it names another folder there';
+  if (/[<>:"/\\|?*\u0000-\u001f]/.test(name)) return 'it holds a character Windows forbids in names';
+  const device = name.split('.')[0]!.trimEnd();
+  if (WINDOWS_DEVICE.test(device)) return `"${device}" is a device name there`;
+  return undefined;
+}
+
+/**
+ * Ids become folder names: no separators, no `..`, none of the store's own suffixes, and nothing
+ * Windows cannot hold, on every platform, so a `.jan` folder made on Linux opens on Windows.
+ */
 export function assertSafeId(id: string, what: string): string {
   if (!SAFE_ID.test(id) || id.endsWith('.lock') || id.endsWith('.tmp')) {
     throw new StoreError('INVALID_ID', `${what} id ${JSON.stringify(id)} is not a valid folder name (letters, digits, "_", "-", "."; up to 128).`);
+  }
+  const problem = windowsNameProblem(id);
+  if (problem) {
+    throw new StoreError('INVALID_ID', `${what} id ${JSON.stringify(id)} cannot be used: a folder named so cannot be opened on Windows (${problem}).`);
   }
   return id;
 }
@@ -67,6 +91,7 @@ export class DataFolder {
   private readonly logger: Logger;
   private readonly lockOptions: { staleMs: number; timeoutMs: number; logger: Logger };
   private rootReady: Promise<void> | undefined;
+  private readonly swept = new Set<string>();
   private readonly writer: StoreWriter;
 
   constructor(
@@ -95,20 +120,23 @@ export class DataFolder {
 
   async readJson(file: string): Promise<JsonFileResult> {
     try {
-      return await readJsonFile(this.inside(file));
+      return await readJsonFile(await this.real(file));
     } catch (error) {
       throw toStoreError(error, 'read', file);
     }
   }
 
-  /** Many small JSON files at once (listing); a file that cannot be opened is reported, not thrown. */
+  /** Many small JSON files at once (listing); a file that cannot be opened (or is a link out) is reported, not thrown. */
   readJsonFiles(files: readonly string[]): Promise<BatchJsonFileResult[]> {
-    return readJsonFiles(files.map((file) => this.inside(file)));
+    return readJsonFiles(
+      files.map((file) => this.inside(file)),
+      (file) => linkEscapeSync(this.root, file)?.message,
+    );
   }
 
   async readJsonLines(file: string): Promise<JsonLinesFile> {
     try {
-      return await readJsonLines(this.inside(file));
+      return await readJsonLines(await this.real(file));
     } catch (error) {
       throw toStoreError(error, 'read', file);
     }
@@ -121,16 +149,64 @@ export class DataFolder {
     );
   }
 
-  /** Sub-folder names of `folder` (none if it is missing), without hidden and lock folders. */
-  async listFolders(folder: string): Promise<string[]> {
+  /**
+   * Sub-folder names of `folder` (none if it is missing), without hidden and lock folders. A link
+   * that leaves the data folder (or `folder` itself being one) is a warning, never followed.
+   */
+  async listFolders(folder: string): Promise<{ names: string[]; warnings: StoreWarning[] }> {
+    const warnings: StoreWarning[] = [];
     let entries: import('node:fs').Dirent[];
     try {
-      entries = await fs.readdir(this.inside(folder), { withFileTypes: true });
+      entries = await fs.readdir(await this.real(folder), { withFileTypes: true });
     } catch (error) {
-      if ((error as { code?: string }).code === 'ENOENT') return [];
+      if ((error as { code?: string }).code === 'ENOENT') return { names: [], warnings };
+      if (error instanceof StoreError && error.code === 'NOT_ALLOWED') return { names: [], warnings: [{ path: error.path!, message: error.message }] };
       throw toStoreError(error, 'list', folder);
     }
-    return entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && !entry.name.endsWith('.lock')).map((entry) => entry.name);
+    const names: string[] = [];
+    for (const entry of entries) {
+      if (entry.name.startsWith('.') || entry.name.endsWith('.lock')) continue;
+      if (entry.isSymbolicLink()) {
+        const full = path.join(folder, entry.name);
+        const refusal = await linkEscape(this.root, full);
+        if (refusal) warnings.push({ path: full, message: refusal.message });
+        else if (
+          await fs.stat(full).then(
+            (stat) => stat.isDirectory(),
+            () => false,
+          )
+        )
+          names.push(entry.name);
+      } else if (entry.isDirectory()) names.push(entry.name);
+    }
+    return { names, warnings };
+  }
+
+  /**
+   * Removes what a crash in the middle of a rewrite left in `folder`: files with our own temp
+   * name (src/core/store/atomic-file.ts) not touched for a minute, so a rewrite running in
+   * another window right now keeps its file. The one change a read makes; once per folder per
+   * DataFolder, best effort: a read-only folder or a link out of the data folder is left alone.
+   */
+  async removeStaleTemps(folder: string): Promise<void> {
+    if (this.swept.has(folder)) return;
+    this.swept.add(folder);
+    try {
+      const real = await this.real(folder);
+      const cutoff = Date.now() - STALE_TEMP_MS;
+      for (const entry of await fs.readdir(real, { withFileTypes: true })) {
+        if (!entry.isFile() || !isOwnTempName(entry.name)) continue;
+        const temp = path.join(real, entry.name);
+        const { mtimeMs } = await fs.lstat(temp);
+        if (mtimeMs >= cutoff) continue;
+        await fs.unlink(temp);
+        this.logger.info(`Removed ${temp}, left by an interrupted write.`);
+      }
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (error instanceof StoreError || code === 'ENOENT' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return;
+      this.logger.warn(`Could not clean up temp files in ${folder}: ${errorMessage(error)}`);
+    }
   }
 
   /**
@@ -138,9 +214,17 @@ export class DataFolder {
    * lock is `<lockTarget>.lock`). Creates the data folder and its `.gitignore` first.
    */
   async write<T>(lockTarget: string, task: (writer: StoreWriter) => Promise<T>): Promise<T> {
-    const target = this.inside(lockTarget);
     await this.ensureRoot();
+    const target = await this.real(lockTarget);
     return withPathLock(target, this.lockOptions, () => task(this.writer));
+  }
+
+  /** `target` checked by its text and then on disk: no symbolic link on its way leaves the data folder. */
+  private async real(target: string): Promise<string> {
+    const inside = this.inside(target);
+    const refusal = await linkEscape(this.root, inside);
+    if (refusal) throw refusal;
+    return inside;
   }
 
   private inside(target: string): string {
@@ -178,14 +262,15 @@ export class DataFolder {
       this.logger.info(`Created ${gitignore} (threads stay out of git).`);
     } catch (error) {
       // Not fatal: the write that follows reports the real problem, about the file it concerns.
-      if ((error as { code?: string }).code !== 'EEXIST') this.logger.warn(toStoreError(error, 'write', gitignore).message);
+      const failure = toStoreError(error, 'write', gitignore);
+      if (failure.code !== 'ALREADY_EXISTS') this.logger.warn(failure.message);
     }
   }
 
   private createWriter(): StoreWriter {
     const run = async (action: string, file: string, operation: (resolved: string) => Promise<void>) => {
       try {
-        await operation(this.inside(file));
+        await operation(await this.real(file));
       } catch (error) {
         throw toStoreError(error, action, file);
       }

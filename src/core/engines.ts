@@ -1,4 +1,16 @@
-import type { ChatCompletionChunk, ChatCompletionRequest, CompletionRequest, CompletionResult, FinishReason, Model, ModelSettings } from './types';
+import type {
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  ChatMessage,
+  CompletionOptions,
+  CompletionRequest,
+  CompletionResult,
+  EmbeddingRequest,
+  EmbeddingResult,
+  FinishReason,
+  Model,
+  ModelSettings,
+} from './types';
 
 export type EngineState = 'idle' | 'loading' | 'ready' | 'generating' | 'error';
 
@@ -21,6 +33,8 @@ export interface InferenceEngine {
   /** Engine id written into model.json `engine` and thread.json `model.engine`. */
   readonly id: string;
   readonly displayName: string;
+  /** Where prompts and code go: "local" (this machine; the default when unset) or a server's host. */
+  readonly destination?: string;
   /** Models this engine can run. */
   list(): Promise<Model[]>;
   load(modelId: string, settings?: ModelSettings, signal?: AbortSignal): Promise<void>;
@@ -28,10 +42,14 @@ export interface InferenceEngine {
   /** Streams OpenAI-shaped chunks; aborting the signal ends the stream with no further chunk. */
   chat(request: ChatCompletionRequest, signal?: AbortSignal): AsyncIterable<ChatCompletionChunk>;
   /** Fill-in-the-middle completion between a prefix and a suffix. */
-  complete(request: CompletionRequest, signal?: AbortSignal): Promise<CompletionResult>;
+  complete(request: CompletionRequest, signal?: AbortSignal, options?: CompletionOptions): Promise<CompletionResult>;
+  /** One vector per input text; an engine without it cannot serve /v1/embeddings. */
+  embed?(request: EmbeddingRequest, signal?: AbortSignal): Promise<EmbeddingResult>;
   status(): EngineStatus;
   /** Tokens the model would see for this text; used to fit the context window. */
   countTokens?(modelId: string, text: string): Promise<number>;
+  /** Tokens of the prompt the model's chat template renders for these messages; used to fit the context window exactly. */
+  countChatTokens?(modelId: string, messages: ChatMessage[]): Promise<number>;
   /** Context length of the loaded model, if one is loaded. */
   contextSize?(modelId: string): number | undefined;
 }

@@ -42,11 +42,16 @@ export abstract class ConversationalExtension extends BaseExtension {
   abstract listMessages(threadId: string): Promise<MessagePage>;
   /** Appends one message line (never rewrites the file). */
   abstract appendMessage(message: ThreadMessage): Promise<ThreadMessage>;
-  /** Replaces a message with the same id (atomic rewrite of messages.jsonl). */
-  abstract updateMessage(message: ThreadMessage): Promise<ThreadMessage>;
-  abstract deleteMessage(threadId: string, messageId: string): Promise<void>;
+  /**
+   * Changes one message line (atomic rewrite of messages.jsonl): only the fields that differ from
+   * the line as read are written. `position` is the message's index in `listMessages`; with it the
+   * line at that index must still have that id, without it the id must be on one line only (ids
+   * can repeat in files Jan or people wrote), so an edit or delete never reaches another copy.
+   */
+  abstract updateMessage(message: ThreadMessage, position?: number): Promise<ThreadMessage>;
+  abstract deleteMessage(threadId: string, messageId: string, position?: number): Promise<void>;
   /** Deletes the message and every message after it (edit-and-resend, regenerate). */
-  abstract truncateFrom(threadId: string, messageId: string): Promise<void>;
+  abstract truncateFrom(threadId: string, messageId: string, position?: number): Promise<void>;
 }
 
 export interface AssistantPage {

@@ -5,7 +5,16 @@ import type { ModelExtension } from './extension-types';
 import { errorMessage } from './logger';
 import type { Logger } from './logger';
 import { DEFAULT_ENGINE, isSpecificModel, type ModelChoice, type ModelPurpose } from './model-choice';
-import type { ChatCompletionChunk, ChatCompletionRequest, CompletionRequest, CompletionResult, Model, ModelSettings } from './types';
+import type {
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  CompletionOptions,
+  CompletionRequest,
+  CompletionResult,
+  EmbeddingResult,
+  Model,
+  ModelSettings,
+} from './types';
 
 /** An engine that lists its models (a remote server) must not hold up a model picker. */
 const ENGINE_LIST_TIMEOUT_MS = 3000;
@@ -69,6 +78,11 @@ export class InferenceService {
     return { id: modelId, engine: listed?.engine || DEFAULT_ENGINE };
   }
 
+  /** The registered engines (to show where each model's prompts go). */
+  get engines(): EngineRegistry {
+    return this.deps.engines;
+  }
+
   engine(choice: ModelChoice): InferenceEngine {
     const engine = this.deps.engines.get(choice.engine);
     if (!engine) throw new EngineError('MODEL_NOT_FOUND', `No engine "${choice.engine}" is available for model ${choice.id}.`);
@@ -87,9 +101,16 @@ export class InferenceService {
     yield* engine.chat({ ...request, model: choice.id }, signal);
   }
 
-  async complete(choice: ModelChoice, request: Omit<CompletionRequest, 'model'>, signal?: AbortSignal): Promise<CompletionResult> {
+  async complete(choice: ModelChoice, request: Omit<CompletionRequest, 'model'>, signal?: AbortSignal, options?: CompletionOptions): Promise<CompletionResult> {
     const engine = await this.prepare(choice, undefined, signal);
-    return engine.complete({ ...request, model: choice.id }, signal);
+    return engine.complete({ ...request, model: choice.id }, signal, options);
+  }
+
+  async embed(choice: ModelChoice, input: string[], signal?: AbortSignal): Promise<EmbeddingResult> {
+    const engine = this.engine(choice);
+    if (!engine.embed) throw new EngineError('INVALID_REQUEST', `The ${engine.displayName} engine of model ${choice.id} cannot make embeddings.`);
+    await engine.load(choice.id, undefined, signal);
+    return engine.embed({ model: choice.id, input }, signal);
   }
 
   /** Installed models, then the models engines list themselves; each id once. Cached. */

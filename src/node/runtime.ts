@@ -3,6 +3,7 @@ import { ScopedAssistantsExtension } from '../../extensions/assistants';
 import { JanConversationalExtension } from '../../extensions/conversational';
 import { LlamaCppExtension } from '../../extensions/llamacpp';
 import { JanModelsExtension } from '../../extensions/models';
+import { RemoteEnginesExtension, type RemoteEngineDefinition, type RemoteEngineSource } from '../../extensions/remote';
 
 export interface RuntimeOptions {
   /** The `.jan` folder threads and assistants live in. */
@@ -28,6 +29,12 @@ export interface RuntimeOptions {
   defaultAssistantId?: () => string | undefined;
   /** The workspace folder files for the model are read from (assistants' context files, attachments). */
   workspaceRoot?: string;
+  /** Remote OpenAI-compatible engines (VS Code: the `jan.remote.engines` setting). */
+  remoteEngines?: RemoteEngineSource[];
+  /** A remote engine's API key by engine id (VS Code: SecretStorage). */
+  remoteApiKey?: (engineId: string) => Promise<string | undefined>;
+  /** Asked before a workspace-defined server off this machine first receives code (extensions/remote/extension.ts). */
+  allowWorkspaceServer?: (definition: RemoteEngineDefinition) => Promise<boolean>;
 }
 
 /**
@@ -42,6 +49,7 @@ export class JanRuntime {
   readonly assistants: ScopedAssistantsExtension;
   readonly models: JanModelsExtension;
   readonly llamacpp: LlamaCppExtension;
+  readonly remote: RemoteEnginesExtension;
   readonly inference: InferenceService;
   readonly conversation: ConversationService;
   readonly inlineCompletion: InlineCompletionService;
@@ -61,7 +69,12 @@ export class JanRuntime {
       workerPath: options.workerPath,
     });
     if (options.engineSettings) this.updateEngineSettings(options.engineSettings);
-    core.register(this.models, this.conversational, this.assistants, this.llamacpp);
+    this.remote = new RemoteEnginesExtension(core.context, {
+      apiKey: options.remoteApiKey ?? (async () => undefined),
+      allowWorkspaceServer: options.allowWorkspaceServer,
+    });
+    this.remote.setEngines(options.remoteEngines ?? []);
+    core.register(this.models, this.conversational, this.assistants, this.llamacpp, this.remote);
 
     const chosenModelId = options.chosenModelId ?? (() => undefined);
     this.inference = new InferenceService({ engines: core.engines, events: core.events, logger: options.logger, models: () => this.models, chosenModelId });
@@ -84,6 +97,12 @@ export class JanRuntime {
 
   updateEngineSettings(settings: Record<string, string | number>): void {
     this.llamacpp.updateSettings(settings);
+  }
+
+  /** Replaces the remote engines; the model pickers list the new set on next use. */
+  updateRemoteEngines(sources: RemoteEngineSource[]): void {
+    this.remote.setEngines(sources);
+    this.inference.refreshModels();
   }
 
   /** Stops the worker and unloads the extensions. */

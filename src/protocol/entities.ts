@@ -17,6 +17,9 @@ export function isProtocolId(id: string): boolean {
   return v.is(IdSchema, id);
 }
 
+/** A stored message's index in its thread: with the id it names one line even when an id repeats. */
+export const PositionSchema = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
+
 export const TextSchema = v.pipe(v.string(), v.maxLength(MAX_TEXT_LENGTH, 'The text is too long (over 8 MB).'));
 export const TitleSchema = v.pipe(v.string(), v.trim(), v.minLength(1, 'A title cannot be empty.'), v.maxLength(MAX_TITLE_LENGTH));
 const TimeSchema = v.pipe(v.number(), v.finite());
@@ -80,8 +83,12 @@ export function isAttachedContext(value: unknown): value is AttachedContext {
 
 export const MessageViewSchema = v.object({
   id: IdSchema,
-  role: v.picklist(['user', 'assistant', 'system']),
+  role: v.picklist(['user', 'assistant', 'system', 'tool']),
+  /** Absent for a reply not stored yet. */
+  position: v.optional(PositionSchema),
   text: TextSchema,
+  /** Parts of the stored message the view does not render (image, tool call, …): named, never dropped. */
+  hidden: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(40))), v.maxLength(20))),
   status: v.picklist(['ready', 'pending', 'error', 'stopped']),
   created: TimeSchema,
   model: v.optional(ShortString),
@@ -127,6 +134,8 @@ export const ModelOptionSchema = v.object({
   id: ShortString,
   name: ShortString,
   engine: ShortString,
+  /** Where the model's engine sends prompts: "local" or a server's host (shown in the header). */
+  destination: v.optional(ShortString),
 });
 export type ModelOption = v.InferOutput<typeof ModelOptionSchema>;
 

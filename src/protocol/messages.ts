@@ -12,6 +12,7 @@ import {
   MAX_PAGE_SIZE,
   MessageViewSchema,
   ModelOptionSchema,
+  PositionSchema,
   TextSchema,
   ThreadSettingsSchema,
   ThreadSummarySchema,
@@ -62,17 +63,18 @@ export const WebviewMessageSchema = v.variant('type', [
   v.object({ type: v.literal('attachContext'), source: ContextSourceSchema }),
   v.object({ type: v.literal('detachContext'), id: IdSchema }),
   v.object({ type: v.literal('stop'), threadId: IdSchema }),
-  v.object({ type: v.literal('regenerate'), threadId: IdSchema, messageId: v.optional(IdSchema) }),
+  v.object({ type: v.literal('regenerate'), threadId: IdSchema, messageId: v.optional(IdSchema), position: v.optional(PositionSchema) }),
   v.object({
     type: v.literal('editAndResend'),
     threadId: IdSchema,
     messageId: IdSchema,
+    position: v.optional(PositionSchema),
     text: v.pipe(
       TextSchema,
       v.check((text) => text.trim().length > 0, 'The message is empty.'),
     ),
   }),
-  v.object({ type: v.literal('deleteMessage'), threadId: IdSchema, messageId: IdSchema }),
+  v.object({ type: v.literal('deleteMessage'), threadId: IdSchema, messageId: IdSchema, position: v.optional(PositionSchema) }),
   v.object({ type: v.literal('newThread') }),
   v.object({ type: v.literal('selectThread'), threadId: IdSchema }),
   v.object({

@@ -7,8 +7,11 @@ import { registerInlineCompletion } from './completion/inline-provider';
 import type { JanHost } from './host';
 import { createLogger } from './logger';
 import { registerModelFeatures } from './models';
+import { registerPortability } from './portability';
+import { prepareRemoteEngines } from './remote';
 import { registerSelectionCommands } from './selection/commands';
 import { ProposalStore } from './selection/proposals';
+import { registerApiServer } from './server';
 import { configuredModel, engineSettingValues } from './settings';
 
 /** Where `.jan` lives: the first workspace folder on disk, or global storage without one. */
@@ -34,6 +37,7 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Jan', { log: true });
   context.subscriptions.push(log);
+  const remote = prepareRemoteEngines(context, log);
   const runtime = new JanRuntime({
     janFolder: resolveJanFolder(context),
     modelsFolder: resolveModelsFolder(context),
@@ -47,12 +51,17 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
     workspaceRoot: vscode.workspace.workspaceFolders?.find((candidate) => candidate.uri.scheme === 'file')?.uri.fsPath,
     isTrusted: () => vscode.workspace.isTrusted,
     defaultAssistantId: () => vscode.workspace.getConfiguration('jan.assistants').get<string>('default')?.trim() || undefined,
+    ...remote.runtimeOptions,
   });
   const host: JanHost = { runtime, context, log };
   registerModelFeatures(host);
   registerAssistantCommands(host);
+  remote.register(host);
+
+  registerPortability(host);
 
   const loaded = runtime.start();
+  registerApiServer(host, loaded);
   const proposals = new ProposalStore();
   const chat = registerChatView(host, {
     started: loaded,

@@ -1,16 +1,60 @@
+import { availableParallelism } from 'node:os';
 import * as vscode from 'vscode';
 import type { ModelPurpose } from '@jan/core';
+import { boundCompletionSettings, boundEngineSettings } from './setting-bounds';
 
-/** The `jan.engine.*` settings, as the llama.cpp extension's settings keys expect them. */
+/** Warnings already shown in this window: a settings change re-reads every value, not only the new one. */
+const shownWarnings = new Set<string>();
+
+/**
+ * The `jan.engine.*` settings, as the llama.cpp extension's settings keys expect them, within
+ * bounds (setting-bounds.ts); a clamped value is announced once.
+ */
 export function engineSettingValues(): Record<string, string | number> {
   const config = vscode.workspace.getConfiguration('jan.engine');
-  return {
-    threads: config.get<number>('threads', 0),
-    gpu: config.get<string>('gpu', 'auto'),
-    contextSize: config.get<number>('contextSize', 4096),
-    idleUnloadMinutes: config.get<number>('idleUnloadMinutes', 15),
-    transport: config.get<string>('transport', 'process'),
-  };
+  const { values, warnings } = boundEngineSettings(
+    {
+      threads: config.get<unknown>('threads', 0),
+      gpu: config.get<unknown>('gpu', 'auto'),
+      contextSize: config.get<unknown>('contextSize', 4096),
+      completionContextSize: config.get<unknown>('completionContextSize', 2048),
+      idleUnloadMinutes: config.get<unknown>('idleUnloadMinutes', 15),
+      transport: config.get<unknown>('transport', 'process'),
+    },
+    availableParallelism(),
+  );
+  announce(warnings);
+  return values;
+}
+
+export interface CompletionSettings {
+  enabled: boolean;
+  debounceMs: number;
+  maxTokens: number;
+  minChars: number;
+  timeLimitMs: number;
+  otherFilesContext: boolean;
+}
+
+/** The `jan.inlineCompletion.*` settings, numbers within bounds (setting-bounds.ts); read per request, announced once. */
+export function completionSettingValues(): CompletionSettings {
+  const config = vscode.workspace.getConfiguration('jan.inlineCompletion');
+  const { values, warnings } = boundCompletionSettings({
+    debounceMs: config.get<unknown>('debounceMs', 200),
+    maxTokens: config.get<unknown>('maxTokens', 96),
+    minChars: config.get<unknown>('minChars', 3),
+    timeLimitMs: config.get<unknown>('timeLimitMs', 500),
+  });
+  announce(warnings);
+  return { enabled: config.get<boolean>('enabled', true), otherFilesContext: config.get<boolean>('otherFilesContext', true), ...values };
+}
+
+function announce(warnings: string[]): void {
+  for (const warning of warnings) {
+    if (shownWarnings.has(warning)) continue;
+    shownWarnings.add(warning);
+    void vscode.window.showWarningMessage(`Jan: ${warning}`);
+  }
 }
 
 const MODEL_SETTING: Record<ModelPurpose, 'chatModel' | 'completionModel'> = { chat: 'chatModel', completion: 'completionModel' };

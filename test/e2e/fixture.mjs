@@ -19,7 +19,11 @@ export function createWorkspace(dir) {
   return dir;
 }
 
-export function createUiFixture({ projectRoot, runDir }) {
+/** The engine id and model id of the remote engine the run's settings define (test/e2e/openai-server.mjs). */
+export const REMOTE_ENGINE_ID = 'e2e-server';
+export const REMOTE_MODEL_ID = 'e2e-remote-stories';
+
+export function createUiFixture({ projectRoot, runDir, remoteBaseUrl }) {
   const modelSource = path.join(testModelsSource(projectRoot), TEST_MODEL_FILE);
   if (!existsSync(modelSource))
     throw new Error(`The test model ${modelSource} is missing (set JAN_TEST_MODELS_DIR to the folder that holds ${TEST_MODEL_FILE})`);
@@ -36,6 +40,7 @@ export function createUiFixture({ projectRoot, runDir }) {
   writeUserSettings(fixture.userDataDir, {
     'jan.engine.threads': 1,
     'jan.engine.gpu': 'off',
+    'jan.remote.engines': [{ id: REMOTE_ENGINE_ID, name: 'E2E server', preset: 'openai-compatible', baseUrl: remoteBaseUrl }],
     // VS Code's own chat panel would otherwise open beside Jan's on first start.
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
   });

@@ -13,7 +13,8 @@ import { ensureTools, projectRoot } from '../../scripts/e2e-tools.mjs';
 import { packageExtension } from '../../scripts/package.mjs';
 import { buildSuite } from '../vscode-suite/build.mjs';
 import { installExtension, startCodeServer } from './code-server.mjs';
-import { collectLogs, createUiFixture, createWorkspace, installedExtensionDir } from './fixture.mjs';
+import { collectLogs, createUiFixture, createWorkspace, installedExtensionDir, REMOTE_MODEL_ID, TEST_MODEL_FILE, testModelsSource } from './fixture.mjs';
+import { startOpenAIServer } from './openai-server.mjs';
 import * as steps from './steps.mjs';
 import { runIntegrationSuite } from './suite.mjs';
 import { launchBrowser, newPage, notifications, screenshot } from './workbench.mjs';
@@ -35,6 +36,7 @@ const STEPS = {
   'assistant-form-and-context': steps.assistantFormAndContext,
   'inline-completion-ghost-text': steps.inlineCompletionGhostText,
   'command-on-selection': steps.commandOnSelection,
+  'remote-engine-chat': steps.remoteEngineChat,
   'no-errors-logged': steps.noErrorsLogged,
 };
 
@@ -131,7 +133,10 @@ async function phase(name, body) {
 }
 
 async function runUi(tools, vsix) {
-  const fixture = createUiFixture({ projectRoot, runDir });
+  const remote = await startOpenAIServer({ modelFile: path.join(testModelsSource(projectRoot), TEST_MODEL_FILE), modelId: REMOTE_MODEL_ID });
+  cleanups.push(remote.stop);
+  log(`OpenAI-compatible server for the remote engine on ${remote.baseUrl}`);
+  const fixture = createUiFixture({ projectRoot, runDir, remoteBaseUrl: remote.baseUrl });
   install(tools, vsix, fixture);
   cleanups.push(async () => collectLogs(fixture.userDataDir, artifactsDir));
   const server = await startCodeServer(tools, { ...fixture, logFile: path.join(artifactsDir, 'code-server.log') });
@@ -144,6 +149,7 @@ async function runUi(tools, vsix) {
     page,
     server,
     fixture,
+    remote,
     manifest,
     extensionId,
     tools,

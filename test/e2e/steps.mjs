@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { extensionHostLogLines, installedExtensionDir, janLogLines, TEST_MODEL_ID } from './fixture.mjs';
+import { extensionHostLogLines, installedExtensionDir, janLogLines, REMOTE_ENGINE_ID, REMOTE_MODEL_ID, TEST_MODEL_ID } from './fixture.mjs';
 import {
   activeEditorText,
   openFileFromExplorer,
@@ -381,4 +381,24 @@ export async function assistantFormAndContext({ page, fixture, server, record })
   await chat(page).locator('jan-message .message-user .context-chip', { hasText: 'math_utils.py' }).first().waitFor({ state: 'visible', timeout: 30_000 });
   const picker = await chat(page).locator('.assistant-picker').getAttribute('title');
   assert.match(picker ?? '', /French Tutor/, 'the chat still uses the new assistant after a reload');
+}
+
+/**
+ * The remote engine the settings define (an OpenAI-compatible server on 127.0.0.1 streaming the
+ * test model's real tokens): its model is in the chat model picker, a new chat answers through it
+ * over HTTP, and the status bar says where the code goes (this server is on this machine: local).
+ */
+export async function remoteEngineChat({ page, remote }) {
+  await runCommand(page, 'Jan: Select Chat Model');
+  await pickQuickItem(page, REMOTE_MODEL_ID);
+  await page.locator('.part.statusbar', { hasText: `${REMOTE_ENGINE_ID}/${REMOTE_MODEL_ID} · local` }).waitFor({ state: 'visible', timeout: 30_000 });
+  await runCommand(page, 'Jan: New Chat');
+  const before = remote.requests.length;
+  await sendMessage(page, 'Tell me a story about a fox.');
+  const { status, text } = await watchLastReply(page);
+  assert.equal(status, 'ready', 'the remote reply finished');
+  assert.ok(text.trim().length > 0, 'the remote reply has text');
+  assert.equal(remote.requests.length, before + 1, 'the reply came from the remote server');
+  assert.equal(remote.requests.at(-1).model, REMOTE_MODEL_ID);
+  await chat(page).locator('.model-destination', { hasText: 'local' }).waitFor({ state: 'visible' });
 }

@@ -56,6 +56,8 @@ export class TokenGate {
 export class ScriptedEngine implements InferenceEngine {
   readonly id: string;
   readonly displayName = 'Scripted test engine';
+  /** Set: it stands for a remote engine sending prompts to this host. */
+  readonly destination: string | undefined;
   readonly requests: ChatCompletionRequest[] = [];
   loads = 0;
   /** Texts of the next replies, in order; once they are used up, `reply`. */
@@ -72,8 +74,9 @@ export class ScriptedEngine implements InferenceEngine {
   private readonly models: string[];
 
   /** `models`: the ids it lists as its own, as a remote engine lists its server's models. */
-  constructor(options: { id?: string; contextSize?: number; models?: string[] } = {}) {
+  constructor(options: { id?: string; contextSize?: number; models?: string[]; destination?: string } = {}) {
     this.id = options.id ?? 'scripted';
+    this.destination = options.destination;
     this.context = options.contextSize;
     this.models = options.models ?? [];
   }

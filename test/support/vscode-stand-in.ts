@@ -52,7 +52,12 @@ export class Range {
   }
 }
 
-export class Selection extends Range {}
+export class Selection extends Range {
+  /** Where the cursor is: the end of a selection made forwards. */
+  get active(): Position {
+    return this.end;
+  }
+}
 
 export class Uri {
   private constructor(
@@ -202,6 +207,8 @@ export const ui = {
 
 const configuration = new Map<string, unknown>();
 const configurationChanged = new EventEmitter<{ affectsConfiguration(section: string): boolean }>();
+/** Fire with `{ document, contentChanges: [{ range }] }` to play an edit. */
+export const textDocumentChanged = new EventEmitter<unknown>();
 const registeredCommands = new Map<string, (...args: unknown[]) => unknown>();
 const documents = new Map<string, StandInDocument>();
 export const registered = {
@@ -259,6 +266,8 @@ export const workspace = {
     };
   },
   onDidChangeConfiguration: configurationChanged.event,
+  onDidGrantWorkspaceTrust: new EventEmitter<void>().event,
+  onDidChangeTextDocument: textDocumentChanged.event,
   asRelativePath(uri: Uri): string {
     return path.basename(uri.fsPath);
   },
@@ -310,6 +319,9 @@ export const window = {
   },
   async showOpenDialog(options?: { title?: string }): Promise<unknown> {
     return nextAnswer(options?.title ?? 'open', options);
+  },
+  async showSaveDialog(options?: { title?: string }): Promise<unknown> {
+    return nextAnswer(options?.title ?? 'save', options);
   },
   /** Shows the document; the editor's `edit` replaces each selection as VS Code's builder does. */
   async showTextDocument(document: StandInDocument) {

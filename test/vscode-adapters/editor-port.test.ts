@@ -78,10 +78,10 @@ describe('the status bar item', () => {
       const bar = new ModelStatusBar(fixture.runtime.core);
       const item = registered.statusItems[0]!;
       expect(item.command).toBe('jan.quickActions');
-      expect(item.text).toBe('$(hubot) chat-1');
+      expect(item.text).toBe('$(hubot) chat-1 · local');
       fixture.engine.status = () => ({ state: 'generating', modelId: 'chat-1', lastTokensPerSecond: 42.4 });
       bar.refresh();
-      expect(item.text).toBe('$(sync~spin) chat-1 · generating · 42 tok/s');
+      expect(item.text).toBe('$(sync~spin) chat-1 · generating · 42 tok/s · local');
       fixture.engine.status = () => ({ state: 'error', modelId: 'chat-1', error: 'The worker crashed' });
       bar.refresh();
       expect(item.backgroundColor).toMatchObject({ id: 'statusBarItem.errorBackground' });

@@ -1,7 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as vscode from 'vscode';
 import { registerInlineCompletion, type JanInlineCompletionProvider } from '../../src/vscode/completion/inline-provider';
-import { CancellationTokenSource, InlineCompletionTriggerKind, openDocument, registered, resetStandIn, setSetting, ui } from '../support/vscode-stand-in';
+import {
+  CancellationTokenSource,
+  InlineCompletionTriggerKind,
+  openDocument,
+  registered,
+  resetStandIn,
+  setSetting,
+  textDocumentChanged,
+  ui,
+  window,
+} from '../support/vscode-stand-in';
 import { adapterRuntime } from './support/adapter-runtime';
 
 let fixture: Awaited<ReturnType<typeof adapterRuntime>>;
@@ -85,7 +95,7 @@ describe('the inline completion provider', () => {
     expect(await ask(new CancellationTokenSource().token, invoked)).toHaveLength(1);
   });
 
-  it('stops the generation when the next keystroke cancels the request', async () => {
+  it('keeps the generation a keystroke interrupts when the next request extends its prefix, and shows its text', async () => {
     fixture.engine.completion = 'a + b;';
     const gate = fixture.engine.hold();
     const source = new CancellationTokenSource();
@@ -93,10 +103,110 @@ describe('the inline completion provider', () => {
     await expect.poll(() => fixture.engine.completeRequests.length).toBe(1);
     source.cancel();
     expect(await pending).toBeUndefined();
+    const again = ask();
     gate.release(Infinity);
+    expect((await again)?.[0]!.insertText).toBe('a + b;');
+    expect(fixture.engine.completeRequests).toHaveLength(1);
     expect(fixture.logger.messages('warn')).toEqual([]);
-    fixture.engine.hold().release(Infinity);
-    expect(await ask()).toHaveLength(1);
+  });
+
+  it('stops the generation when the next request is somewhere else', async () => {
+    fixture.engine.completion = 'a + b;';
+    const gate = fixture.engine.hold();
+    const source = new CancellationTokenSource();
+    const pending = ask(source.token);
+    await expect.poll(() => fixture.engine.completeRequests.length).toBe(1);
+    source.cancel();
+    expect(await pending).toBeUndefined();
+    const elsewhere = provider.provideInlineCompletionItems(
+      document(),
+      new vscode.Position(0, 36),
+      automatic,
+      new CancellationTokenSource().token as vscode.CancellationToken,
+    );
+    gate.release(Infinity);
+    await elsewhere;
     expect(fixture.engine.completeRequests).toHaveLength(2);
+    expect(fixture.logger.messages('warn')).toEqual([]);
+  });
+
+  it('asks nothing while typing with code right of the cursor, but does when asked on purpose', async () => {
+    fixture.engine.completion = 'a';
+    const midLine = openDocument('/w/mid.ts', 'const total = compute(values, factor);') as unknown as vscode.TextDocument;
+    const position = new vscode.Position(0, 14);
+    expect(
+      await provider.provideInlineCompletionItems(midLine, position, automatic, new CancellationTokenSource().token as vscode.CancellationToken),
+    ).toBeUndefined();
+    expect(fixture.engine.completeRequests).toEqual([]);
+    const invoked = { triggerKind: InlineCompletionTriggerKind.Invoke, selectedCompletionInfo: undefined } as vscode.InlineCompletionContext;
+    await provider.provideInlineCompletionItems(midLine, position, invoked, new CancellationTokenSource().token as vscode.CancellationToken);
+    expect(fixture.engine.completeRequests).toHaveLength(1);
+    expect(fixture.engine.completeRequests[0]!.stop).toEqual(['\n']);
+  });
+
+  it('puts code around recent edits in other files before the prefix, oldest first, unless turned off', async () => {
+    fixture.engine.completion = 'a + b;';
+    const other = openDocument('/w/math.ts', 'export const PI = 3.14;\nexport function square(x: number) {\n  return x * x;\n}');
+    const third = openDocument('/w/units.ts', 'export const METRE = 1;');
+    for (const edited of [other, third, other])
+      textDocumentChanged.fire({ document: edited, contentChanges: [{ range: new vscode.Range(new vscode.Position(0, 0), new vscode.Position(0, 0)) }] });
+    textDocumentChanged.fire({ document: document(), contentChanges: [{ range: new vscode.Range(at, at) }] });
+    await ask();
+    expect(fixture.engine.completeRequests[0]!.extra).toBe(
+      '// math.ts\nexport const PI = 3.14;\nexport function square(x: number) {\n  return x * x;\n}\n\n// units.ts\nexport const METRE = 1;\n',
+    );
+    setSetting('jan.inlineCompletion.otherFilesContext', false);
+    fixture.runtime.inlineCompletion.clearCache();
+    await ask();
+    expect(fixture.engine.completeRequests[1]!.extra).toBeUndefined();
+  });
+
+  it('prepares the next suggestion after one is accepted, so it shows without asking again', async () => {
+    fixture.engine.completions = ['a + b;', ' // sum'];
+    const items = await ask();
+    expect(items?.[0]!.command).toMatchObject({ command: 'jan.inlineCompletion.accepted' });
+    // The editor inserts the suggestion, moves the cursor after it and runs the item's command.
+    const edited = openDocument('/w/add.ts', 'function add(a: number, b: number) {\n  return a + b;\n}') as unknown as vscode.TextDocument;
+    const after = new vscode.Position(1, 15);
+    window.activeTextEditor = { document: edited as never, selection: new vscode.Selection(after, after) };
+    await vscode.commands.executeCommand('jan.inlineCompletion.accepted');
+    expect(fixture.engine.completeRequests).toHaveLength(2);
+    const next = await provider.provideInlineCompletionItems(edited, after, automatic, new CancellationTokenSource().token as vscode.CancellationToken);
+    expect(next?.[0]!.insertText).toBe(' // sum');
+    expect(fixture.engine.completeRequests).toHaveLength(2);
+  });
+
+  it('covers the auto-closed characters the completion writes itself, so accepting does not double them', async () => {
+    const log = openDocument('/w/log.ts', 'console.log("")') as unknown as vscode.TextDocument;
+    const cursor = new vscode.Position(0, 13);
+    fixture.engine.completion = 'x");';
+    for (const round of ['asked', 'cached']) {
+      const items = await provider.provideInlineCompletionItems(log, cursor, automatic, new CancellationTokenSource().token as vscode.CancellationToken);
+      expect(
+        items?.map((item) => item.insertText),
+        round,
+      ).toEqual(['x");']);
+      expect(items?.[0]!.range, round).toMatchObject({ start: cursor, end: new vscode.Position(0, 15) });
+    }
+    expect(fixture.engine.completeRequests).toHaveLength(1);
+  });
+
+  it('shows a multi-line body between auto-closed braces, ending with the brace it covers', async () => {
+    const main = openDocument('/w/main.go', 'func main() {}', 'go') as unknown as vscode.TextDocument;
+    const cursor = new vscode.Position(0, 13);
+    fixture.engine.completion = '\n\tfmt.Println("hi")\n}\n\nfunc other() {';
+    const items = await provider.provideInlineCompletionItems(main, cursor, automatic, new CancellationTokenSource().token as vscode.CancellationToken);
+    expect(items?.map((item) => item.insertText)).toEqual(['\n\tfmt.Println("hi")\n}']);
+    expect(items?.[0]!.range).toMatchObject({ start: cursor, end: new vscode.Position(0, 14) });
+  });
+
+  it('hides suggestions at a line start shorter than jan.inlineCompletion.minChars', async () => {
+    fixture.engine.completion = 'ok';
+    const blank = openDocument('/w/blank.ts', 'function add(a: number, b: number) {\n  \n}') as unknown as vscode.TextDocument;
+    const start = new vscode.Position(1, 2);
+    const ask = () => provider.provideInlineCompletionItems(blank, start, automatic, new CancellationTokenSource().token as vscode.CancellationToken);
+    expect(await ask()).toBeUndefined();
+    setSetting('jan.inlineCompletion.minChars', 2);
+    expect((await ask())?.map((item) => item.insertText)).toEqual(['ok']);
   });
 });

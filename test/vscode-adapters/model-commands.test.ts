@@ -74,13 +74,32 @@ describe('Import Model File', () => {
 });
 
 describe('Select / Delete Model', () => {
-  it('with no model installed, offers to download or import one', async () => {
+  it('with no model installed and no engine listing any, offers to download or import one', async () => {
+    fixture.runtime.core.engines.unregister('scripted');
     ui.answer('Import Model File…');
     ui.answer(undefined);
     await commands.registerCommand('jan.importModel', () => importModelCommand(features));
     await selectModelCommand(features, 'chat');
     expect(ui.messages[0]).toMatchObject({ level: 'info', text: 'No models are installed yet.' });
     expect(ui.executed.map((call) => call.command)).toEqual(['jan.importModel']);
+  });
+
+  it("lists every engine's models, one group per engine with where its code goes", async () => {
+    const model = await fixture.runtime.models.importModel(STORIES, { mode: 'reference' });
+    let shown: Array<{ label: string; kind?: number; model?: { id: string } }> = [];
+    ui.answer((_title: string, items: unknown) => {
+      shown = items as typeof shown;
+      return shown.find((item) => item.model?.id === 'coder-1');
+    });
+    await selectModelCommand(features, 'completion');
+    expect(shown.map((item) => (item.kind === -1 ? `-- ${item.label}` : item.model?.id))).toEqual([
+      '-- Scripted test engine · local',
+      model.id,
+      '-- Scripted test engine · local',
+      'chat-1',
+      'coder-1',
+    ]);
+    expect(workspace.getConfiguration('jan').get<string>('completionModel')).toBe('coder-1');
   });
 
   it('deletes a model after confirmation and clears the setting that named it', async () => {
@@ -130,5 +149,46 @@ describe('Download Model', () => {
     expect(ui.messages.at(-1)).toMatchObject({ level: 'info', text: expect.stringContaining('cancelled') });
     expect((await fixture.runtime.models.listModels()).models).toEqual([]);
     expect(readdirSync(fixture.runtime.core.context.modelsFolder)).toEqual(left);
+  });
+
+  const customUrl = (url: string) => {
+    ui.answer((_title: string, items: unknown) => (items as Array<{ custom?: boolean }>).find((item) => item.custom));
+    ui.answer(url);
+  };
+
+  it('a cancel before anything arrived says nothing was kept and offers nothing to discard', async () => {
+    const url = await serve();
+    server!.behaviour = { holdRangesFrom: 0, stallAfter: 0 };
+    customUrl(url);
+    const running = downloadModelCommand(features);
+    await expect.poll(() => (server!.requests.length > 0 && ui.progress.length > 0) || false, { timeout: 30_000 }).toBe(true);
+    ui.progress[0]!.source.cancel();
+    await running;
+    const last = ui.messages.at(-1)!;
+    expect(last).toMatchObject({ level: 'info', text: expect.stringContaining('cancelled') });
+    expect(last.text).not.toMatch(/kept|resume/);
+    expect(readdirSync(fixture.runtime.core.context.modelsFolder)).toEqual([]);
+  });
+
+  it('shows a retry and its countdown in the progress when the connection drops mid-transfer', async () => {
+    const url = await serve();
+    server!.behaviour = { dropOnceAfter: 300_000 };
+    customUrl(url);
+    ui.answer(undefined);
+    await downloadModelCommand(features);
+    expect(errors()).toEqual([]);
+    const messages = ui.progress[0]!.reports.map((report) => report.message ?? '');
+    expect(messages.some((message) => /Retry 1 of \d+ in \d+ s/.test(message))).toBe(true);
+    expect((await fixture.runtime.models.listModels()).models).toHaveLength(1);
+  });
+
+  it('never shows the query string of a URL: not in the progress title, not in an error', async () => {
+    const url = await serve();
+    server!.behaviour = { status: 403 };
+    customUrl(`${url}?token=SECRET-1`);
+    await downloadModelCommand(features);
+    expect(ui.progress[0]!.title).not.toContain('SECRET');
+    expect(errors()).toEqual([expect.stringMatching(/403/)]);
+    expect(errors().join(' ')).not.toContain('SECRET');
   });
 });

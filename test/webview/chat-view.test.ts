@@ -7,8 +7,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { EngineError } from '@jan/core';
+import { EngineError, textOf } from '@jan/core';
 import { fencedSelection } from '@jan/core';
+import { ScriptedEngine } from '../support/scripted-engine';
 import { createChatHost, type ChatHost } from './support/chat-host';
 import {
   buildWebview,
@@ -154,7 +155,7 @@ describe('conversation', () => {
     const replies = messages.filter((message) => message.role === 'assistant');
     expect(replies.map((message) => message.status)).toEqual(['stopped', 'stopped']);
     for (const reply of replies) {
-      const text = reply.content[0]!.text.value;
+      const text = textOf(reply);
       expect(text.length).toBeGreaterThan(0);
       expect(text.length).toBeLessThan(host.engine.reply.length);
     }
@@ -177,7 +178,7 @@ describe('conversation', () => {
     const last = host.engine.requests.at(-1)!;
     expect(last.messages.at(-1)).toEqual({ role: 'user', content: 'What is a functor?' });
     const { messages } = await host.conversational.listMessages(await activeThreadId(host));
-    expect(messages.map((message) => message.content[0]!.text.value)).toEqual(['What is a functor?', 'Second answer.']);
+    expect(messages.map((message) => textOf(message))).toEqual(['What is a functor?', 'Second answer.']);
   });
 
   test('Copy, Regenerate and Delete act on one message', async () => {
@@ -194,10 +195,7 @@ describe('conversation', () => {
     await reply.getByRole('button', { name: 'Regenerate reply' }).click();
     await page.waitForFunction(() => document.querySelector('jan-message .message-assistant.status-ready .markdown')?.textContent?.includes('A better reply.'));
     const threadId = await activeThreadId(host);
-    expect((await host.conversational.listMessages(threadId)).messages.map((message) => message.content[0]!.text.value)).toEqual([
-      'Say something',
-      'A better reply.',
-    ]);
+    expect((await host.conversational.listMessages(threadId)).messages.map((message) => textOf(message))).toEqual(['Say something', 'A better reply.']);
 
     await page.locator('jan-message .message-assistant').getByRole('button', { name: 'Delete message' }).click();
     await expect.poll(async () => (await shownMessages(page)).length).toBe(1);
@@ -275,7 +273,7 @@ describe('rendering and code blocks', () => {
     expect(await chip.count()).toBe(0);
     expect(await page.locator('jan-message .message-user pre.plain-text').count()).toBe(1);
     const { messages } = await host.conversational.listMessages(await activeThreadId(host));
-    expect(messages[0]!.content[0]!.text.value).toBe(`Please review:\n\n${big}`);
+    expect(textOf(messages[0]!)).toBe(`Please review:\n\n${big}`);
 
     // A small paste goes into the input as usual; a removed attachment is not sent.
     await page.evaluate(() => navigator.clipboard.writeText('small paste'));
@@ -326,7 +324,7 @@ describe('errors in place', () => {
     await waitForReplies(page, 2);
     await expect.poll(async () => (await shownMessages(page)).map((message) => message.text)).toEqual(['One', 'First answer.', 'Two', 'Second answer.']);
     const { messages } = await host.conversational.listMessages(await activeThreadId(host));
-    expect(messages.map((message) => message.content[0]!.text.value)).toEqual(['One', 'First answer.', 'Two', 'Second answer.']);
+    expect(messages.map((message) => textOf(message))).toEqual(['One', 'First answer.', 'Two', 'Second answer.']);
   });
 });
 
@@ -425,7 +423,8 @@ describe('threads', () => {
       writeFileSync(path.join(folder, 'thread.json'), JSON.stringify(thread));
     }
     await page.getByRole('switch', { name: 'Show threads' }).click();
-    await expect.poll(() => page.locator('.thread-status').innerText()).toBe('3000 threads');
+    // Reading 3000 thread.json files takes more than expect.poll's default second on a busy machine.
+    await expect.poll(() => page.locator('.thread-status').innerText(), { timeout: 20_000 }).toBe('3000 threads');
     expect(await page.locator('.thread-row').count()).toBeLessThan(60);
     expect(await page.locator('.thread-row .thread-title').first().innerText()).toBe('Thread number 2999');
     const pagesBefore = (await sentMessages<{ type: string }>(page)).filter((message) => message.type === 'listThreads').length;
@@ -436,6 +435,51 @@ describe('threads', () => {
     expect(await page.locator('.thread-row').count()).toBeLessThan(60);
     await page.locator('.thread-search input').fill('number 1234');
     await expect.poll(() => page.locator('.thread-row .thread-title').allInnerTexts()).toEqual(['Thread number 1234']);
+  });
+});
+
+describe('threads written by Jan 0.6', () => {
+  const line = (id: string, role: string, content: unknown[], extra: Record<string, unknown> = {}) =>
+    JSON.stringify({
+      id,
+      object: 'thread.message',
+      thread_id: 'x',
+      role,
+      content,
+      status: 'ready',
+      created_at: 1735000000,
+      completed_at: 1735000000,
+      ...extra,
+    });
+  const text = (value: string) => ({ type: 'text', text: { value, annotations: [] } });
+
+  test('name the parts they do not draw, and a delete of a repeated id removes the chosen line only', async () => {
+    const { host, page } = await open();
+    const thread = await host.conversational.createThread({ title: 'From Jan 0.6', assistants: [] });
+    const file = path.join(host.root, '.jan', 'threads', thread.id, 'messages.jsonl');
+    const lines = [
+      line('01JA01', 'user', [text('Look'), { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }]),
+      line('01JA02', 'assistant', [
+        { type: 'reasoning', text: { value: 'hm', annotations: [] } },
+        { type: 'tool_call', tool_call_id: 'c1', tool_name: 'see' },
+        text('A cat.'),
+      ]),
+      line('01JA03', 'tool', [text('{"label":"cat"}')], { tool_call_id: 'c1' }),
+      line('01JADUP', 'user', [text('first copy')]),
+      line('01JADUP', 'user', [text('second copy')]),
+    ];
+    writeFileSync(file, lines.map((l) => `${l}\n`).join(''));
+
+    await page.getByRole('switch', { name: 'Show threads' }).click();
+    await page.locator('.thread-row', { hasText: 'From Jan 0.6' }).click();
+    await expect.poll(() => page.locator('jan-message .message').count()).toBe(5);
+    expect(
+      await page.locator('jan-message').evaluateAll((items) => items.map((item) => item.querySelector('.message-hidden')?.textContent?.trim() ?? '')),
+    ).toEqual(['(not shown: image)', '(not shown: reasoning / tool call)', '(not shown: tool result)', '', '']);
+
+    await page.locator('jan-message', { hasText: 'second copy' }).getByRole('button', { name: 'Delete message' }).click();
+    await expect.poll(() => readFileSync(file, 'utf8').split('\n').filter(Boolean)).toEqual(lines.slice(0, 4));
+    await expect.poll(async () => (await shownMessages(page)).map((message) => message.text)).toEqual(['Look', 'A cat.', '', 'first copy']);
   });
 });
 
@@ -524,6 +568,7 @@ describe('thread settings and pickers', () => {
 
   test('the model and assistant pickers write the thread; a new chat takes the picked ones', async () => {
     host = await createChatHost();
+    host.core.engines.register(new ScriptedEngine({ id: 'gpu-box', models: ['gpu-box/coder'], destination: 'gpu-box:8000' }));
     const reviewer = await host.assistants.createAssistant({
       name: 'Reviewer',
       description: 'Reviews code',
@@ -542,6 +587,14 @@ describe('thread settings and pickers', () => {
     await view.locator('.model-picker').click();
     await view.locator('.model-picker').getByRole('option', { name: 'TinyStories 656K' }).click();
     await expect.poll(async () => (await h.conversational.getThread(threadId))?.assistants[0]?.model.id).toBe('tinystories-656k');
+    await expect.poll(() => view.locator('.model-destination').innerText()).toBe('local');
+    // Where a remote model sends the code is in the header as soon as it is picked.
+    await view.locator('.model-picker').click();
+    await view.locator('.model-picker').getByRole('option', { name: 'gpu-box/coder' }).click();
+    await expect.poll(() => view.locator('.model-destination.remote').innerText()).toBe('gpu-box:8000');
+    await view.locator('.model-picker').click();
+    await view.locator('.model-picker').getByRole('option', { name: 'TinyStories 656K' }).click();
+    await expect.poll(() => view.locator('.model-destination').innerText()).toBe('local');
     await view.locator('.assistant-picker').click();
     await view.locator('.assistant-picker').getByRole('option', { name: 'Reviewer' }).click();
     await expect.poll(async () => (await h.conversational.getThread(threadId))?.assistants[0]?.assistant_name).toBe('Reviewer');

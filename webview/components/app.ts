@@ -1,5 +1,5 @@
 import { html, nothing } from 'lit';
-import type { AttachedContext, ContextSource, ThreadSettings, WebviewMessage } from '@jan/protocol';
+import type { AttachedContext, ContextSource, MessageView, ThreadSettings, WebviewMessage } from '@jan/protocol';
 import type { HostBridge } from '../bridge';
 import type { ChatStore } from '../store';
 import { LightElement } from './light-element';
@@ -11,6 +11,11 @@ import type { Draft, JanComposer } from './composer';
 import { THREAD_PAGE, type ThreadListEvent } from './thread-list';
 
 const UNDO_VISIBLE_MS = 7000;
+
+/** The stored position of a message, sent with its id so the host changes that one line (ids can repeat). */
+function positionOf(message: MessageView): { position?: number } {
+  return message.position === undefined ? {} : { position: message.position };
+}
 
 /** The chat view: wires the store's state into the components and their events to the host. */
 export class JanApp extends LightElement {
@@ -146,16 +151,16 @@ export class JanApp extends LightElement {
         break;
       case 'regenerate':
         this.store.truncateFrom(detail.message.id);
-        this.post({ type: 'regenerate', threadId, messageId: detail.message.id });
+        this.post({ type: 'regenerate', threadId, messageId: detail.message.id, ...positionOf(detail.message) });
         break;
       case 'delete':
         this.store.removeMessage(detail.message.id);
-        this.post({ type: 'deleteMessage', threadId, messageId: detail.message.id });
+        this.post({ type: 'deleteMessage', threadId, messageId: detail.message.id, ...positionOf(detail.message) });
         break;
       case 'edit':
         // The edited text comes back as a new message (OnMessageSent) right away.
         this.store.truncateFrom(detail.message.id);
-        this.post({ type: 'editAndResend', threadId, messageId: detail.message.id, text: detail.text });
+        this.post({ type: 'editAndResend', threadId, messageId: detail.message.id, ...positionOf(detail.message), text: detail.text });
         break;
       case 'error':
         this.runErrorAction(detail.action, detail.message.id);

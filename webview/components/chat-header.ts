@@ -156,6 +156,20 @@ export class JanChatHeader extends LightElement {
     </div>`;
   }
 
+  /** Where the chosen model (or the default) sends prompts and code: "local" or a host. */
+  private renderDestination() {
+    const selected = (this.thread ? this.thread.modelId : this.pendingModelId) ?? this.defaultModelId;
+    const model = this.models.find((candidate) => candidate.id === selected);
+    if (!model) return nothing;
+    const destination = model.destination ?? 'local';
+    const local = destination === 'local';
+    return html`<span
+      class=${local ? 'model-destination' : 'model-destination remote'}
+      title=${local ? 'This model runs on this machine' : `Prompts and code go to ${destination}`}
+      >${destination}</span
+    >`;
+  }
+
   protected override render() {
     const title = this.thread?.title ?? 'New Chat';
     return html`<header class="header">
@@ -182,7 +196,7 @@ export class JanChatHeader extends LightElement {
       ${
         this.threadsOpen
           ? nothing
-          : html`<div class="header-row header-pickers">${this.renderModelPicker()} ${this.renderAssistantPicker()}</div>
+          : html`<div class="header-row header-pickers">${this.renderModelPicker()} ${this.renderDestination()} ${this.renderAssistantPicker()}</div>
               ${this.renderBlockedNotice()}`
       }
     </header>`;

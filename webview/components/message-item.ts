@@ -107,31 +107,37 @@ export class JanMessage extends LightElement {
     const message = this.message;
     const pending = message.status === 'pending';
     return html`<div class="message-actions" role="toolbar" aria-label="Message actions">
-      <button type="button" class="icon-button" title="Copy" aria-label="Copy message" @click=${() => this.emit({ kind: 'copy', message })}>
-        <span class="codicon codicon-copy" aria-hidden="true"></span>
-      </button>
       ${
-        message.role === 'user'
-          ? html`<button
-              type="button"
-              class="icon-button"
-              title="Edit and resend"
-              aria-label="Edit and resend"
-              ?disabled=${this.busy}
-              @click=${() => this.startEditing()}
-            >
-              <span class="codicon codicon-edit" aria-hidden="true"></span>
+        message.text
+          ? html`<button type="button" class="icon-button" title="Copy" aria-label="Copy message" @click=${() => this.emit({ kind: 'copy', message })}>
+              <span class="codicon codicon-copy" aria-hidden="true"></span>
             </button>`
-          : html`<button
-              type="button"
-              class="icon-button"
-              title="Regenerate"
-              aria-label="Regenerate reply"
-              ?disabled=${this.busy || pending}
-              @click=${() => this.emit({ kind: 'regenerate', message })}
-            >
-              <span class="codicon codicon-refresh" aria-hidden="true"></span>
-            </button>`
+          : nothing
+      }
+      ${
+        message.role === 'tool'
+          ? nothing
+          : message.role === 'user'
+            ? html`<button
+                type="button"
+                class="icon-button"
+                title="Edit and resend"
+                aria-label="Edit and resend"
+                ?disabled=${this.busy}
+                @click=${() => this.startEditing()}
+              >
+                <span class="codicon codicon-edit" aria-hidden="true"></span>
+              </button>`
+            : html`<button
+                type="button"
+                class="icon-button"
+                title="Regenerate"
+                aria-label="Regenerate reply"
+                ?disabled=${this.busy || pending}
+                @click=${() => this.emit({ kind: 'regenerate', message })}
+              >
+                <span class="codicon codicon-refresh" aria-hidden="true"></span>
+              </button>`
       }
       <button
         type="button"
@@ -165,21 +171,31 @@ export class JanMessage extends LightElement {
     return html`<div class="markdown">${this.content ?? this.blocks.map((block) => unsafeHTML(block))}</div>`;
   }
 
+  /** Parts of the stored message this view does not draw: named, so nothing seems lost. */
+  private renderHidden() {
+    const hidden = this.message.hidden;
+    if (!hidden?.length) return nothing;
+    return html`<div class="message-note message-hidden">
+      <span class="codicon codicon-eye-closed" aria-hidden="true"></span> (not shown: ${hidden.join(' / ')})
+    </div>`;
+  }
+
   protected override render() {
     const message = this.message;
     const user = message.role === 'user';
+    const tool = message.role === 'tool';
     const meta = formatMeta(message);
     return html`<article
-      class="message ${user ? 'message-user' : 'message-assistant'} status-${message.status}"
-      aria-label=${user ? 'Your message' : `Reply from ${this.assistantName}`}
+      class="message ${user ? 'message-user' : tool ? 'message-tool' : 'message-assistant'} status-${message.status}"
+      aria-label=${user ? 'Your message' : tool ? 'Tool result' : `Reply from ${this.assistantName}`}
       aria-busy=${message.status === 'pending' ? 'true' : 'false'}
     >
       <div class="message-head">
-        <span class="codicon ${user ? 'codicon-account' : 'codicon-hubot'}" aria-hidden="true"></span>
-        <span class="message-role">${user ? 'You' : this.assistantName}</span>
+        <span class="codicon ${user ? 'codicon-account' : tool ? 'codicon-tools' : 'codicon-hubot'}" aria-hidden="true"></span>
+        <span class="message-role">${user ? 'You' : tool ? 'Tool' : this.assistantName}</span>
         ${meta ? html`<span class="message-meta">${meta}</span>` : nothing} ${this.editing ? nothing : this.renderActions()}
       </div>
-      ${message.context ? renderContextChips(message.context) : nothing} ${this.renderBody()}
+      ${message.context ? renderContextChips(message.context) : nothing} ${this.renderBody()} ${this.renderHidden()}
       ${message.status === 'stopped' ? html`<div class="message-note"><span class="codicon codicon-debug-stop" aria-hidden="true"></span> Stopped</div>` : nothing}
       ${message.droppedMessages ? html`<div class="message-note">${message.droppedMessages} older message(s) were left out to fit the context window.</div>` : nothing}
       ${message.status === 'error' && message.error ? renderError(message.error, (action) => this.emit({ kind: 'error', message, action })) : nothing}

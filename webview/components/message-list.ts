@@ -16,6 +16,21 @@ const BOTTOM_SLACK_PX = 48;
 export type CodeAction = { action: 'copy' | 'insert' | 'apply'; code: string; language: string };
 
 /**
+ * Keys for `repeat`: the id, and for a second line with the same id (files Jan or people wrote
+ * can repeat one) the id with its occurrence, so each copy keeps its own element.
+ */
+function occurrenceKeys(messages: readonly MessageView[]): (message: MessageView, index: number) => string {
+  const keys = new Map<MessageView, string>();
+  const seen = new Map<string, number>();
+  for (const message of messages) {
+    const count = (seen.get(message.id) ?? 0) + 1;
+    seen.set(message.id, count);
+    keys.set(message, count === 1 ? message.id : `${message.id}#${count}`);
+  }
+  return (message) => keys.get(message) ?? message.id;
+}
+
+/**
  * The thread's messages, rendered from the newest backwards: opening a thread of thousands of
  * messages costs one page, and scrolling up renders the next page above.
  */
@@ -174,7 +189,7 @@ export class JanMessageList extends LightElement {
       ${this.messages.length === 0 && !this.notice ? this.renderEmpty() : nothing}
       ${repeat(
         visible,
-        (message) => message.id,
+        occurrenceKeys(visible),
         (message) => html`<jan-message .message=${message} ?busy=${this.busy} .assistantName=${this.assistantName}></jan-message>`,
       )}
       ${

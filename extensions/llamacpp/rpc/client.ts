@@ -13,7 +13,9 @@ const ACTIVITY: Record<Method, string> = {
   unload: 'unloading a model',
   chat: 'generating a chat reply',
   complete: 'completing code',
+  embed: 'making embeddings',
   countTokens: 'counting tokens',
+  countChatTokens: 'counting tokens',
 };
 
 export interface CallOptions<M extends Method> {

@@ -18,6 +18,8 @@ const sampling = v.object({
 });
 export type Sampling = Infer<typeof sampling>;
 
+const messages = v.array(v.object({ role: v.picklist(['system', 'user', 'assistant']), content: v.string() }));
+
 const finishReason = v.picklist(['stop', 'length', 'abort']);
 
 export const methods = {
@@ -34,6 +36,15 @@ export const methods = {
       contextSize: finite,
       /** Layers on the GPU; absent: as many as fit. */
       gpuLayers: v.optional(finite),
+      /** Context length of the inline completion's own context; absent: the chat's. Capped at the model's training context. */
+      completionContextSize: v.optional(finite),
+      /**
+       * Where chat KV cache states of threads evicted from the sequence pool are saved (a folder
+       * for this model under the models folder's cache); absent: they are not saved.
+       */
+      stateFolder: v.optional(v.string()),
+      /** Size cap of the saved states in that folder, in bytes. */
+      stateBytesLimit: v.optional(finite),
     }),
     result: v.object({
       contextSize: finite,
@@ -43,6 +54,9 @@ export const methods = {
       gpuLayers: finite,
       /** node-llama-cpp's estimate of RAM for the model and its chat context, in bytes. */
       estimatedRamBytes: finite,
+      /** Chat KV sequences kept, one per recent thread, and node-llama-cpp's estimate of the memory one costs. */
+      chatSequences: finite,
+      bytesPerChatSequence: finite,
       loadMs: finite,
     }),
   },
@@ -53,8 +67,10 @@ export const methods = {
   chat: {
     args: v.object({
       modelId: v.string(),
-      messages: v.array(v.object({ role: v.picklist(['system', 'user', 'assistant']), content: v.string() })),
+      messages,
       sampling,
+      /** The thread: its turns keep their own KV sequence (or saved state) between calls. */
+      sessionKey: v.optional(v.string()),
     }),
     chunk: v.object({ text: v.string() }),
     result: v.object({
@@ -67,9 +83,36 @@ export const methods = {
       generationMs: finite,
     }),
   },
+  /** Tokens of the prompt the chat template renders for these messages, with the reply's opening. */
+  countChatTokens: {
+    args: v.object({ modelId: v.string(), messages }),
+    result: v.object({ tokens: finite }),
+  },
   complete: {
-    args: v.object({ modelId: v.string(), prefix: v.string(), suffix: v.string(), sampling }),
-    result: v.object({ text: v.string(), finishReason, tokens: finite, infill: v.boolean() }),
+    args: v.object({
+      modelId: v.string(),
+      prefix: v.string(),
+      suffix: v.string(),
+      /** Context from other files, placed before the prefix. */
+      extra: v.optional(v.string()),
+      sampling,
+      /** Generation stops this long after its first token and returns what is ready. */
+      timeLimitMs: v.optional(finite),
+    }),
+    chunk: v.object({ text: v.string() }),
+    result: v.object({
+      text: v.string(),
+      finishReason,
+      tokens: finite,
+      infill: v.boolean(),
+      promptTokens: finite,
+      /** Prompt tokens found already evaluated in the KV cache (not evaluated again). */
+      cachedPromptTokens: finite,
+    }),
+  },
+  embed: {
+    args: v.object({ modelId: v.string(), inputs: v.array(v.string()) }),
+    result: v.object({ embeddings: v.array(v.array(finite)), tokens: finite }),
   },
   countTokens: {
     args: v.object({ modelId: v.string(), text: v.string() }),

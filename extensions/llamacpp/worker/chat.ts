@@ -1,4 +1,4 @@
-import type { ChatHistoryItem } from 'node-llama-cpp';
+import type { ChatHistoryItem, Token } from 'node-llama-cpp';
 import type { ArgsOf, ResultOf } from '../rpc/methods';
 import type { CallContext } from '../rpc/server';
 import { WorkerError } from '../rpc/server';
@@ -7,18 +7,18 @@ import { finishReasonOf, generationOptions } from './sampling';
 import { TextBatcher } from './text-batcher';
 
 /**
- * One chat turn on the model's chat sequence. The history is rendered with the chat wrapper
- * node-llama-cpp picked from the GGUF's template. The sequence keeps its KV cache between calls
- * and llama.cpp evaluates only the tokens after the longest prefix it already holds: the next
- * turn of the thread that used it last costs only its new tokens; another thread shares at
- * least the system prompt.
+ * One chat turn on the thread's sequence of the model's chat pool. The history is rendered with
+ * the chat wrapper node-llama-cpp picked from the GGUF's template. The sequence keeps its KV
+ * cache between calls (or is restored from the thread's saved state) and llama.cpp evaluates
+ * only the tokens after the longest prefix it already holds: the next turn of a thread costs
+ * only its new tokens.
  */
 export function runChat(loaded: LoadedModel, args: ArgsOf<'chat'>, context: CallContext<'chat'>): Promise<ResultOf<'chat'>> {
   return loaded.chatLock.run(async () => {
     const history = toHistory(args.messages);
-    const { chat } = loaded;
+    const promptTokens = renderedPromptTokens(loaded, history).length;
+    const { chat } = await loaded.chats.acquire(args.sessionKey);
     const sequence = chat.sequence;
-    const promptTokens = chat.chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(loaded.model.tokenizer).length;
     const meterBefore = sequence.tokenMeter.getState();
 
     const started = performance.now();
@@ -62,8 +62,13 @@ export function runChat(loaded: LoadedModel, args: ArgsOf<'chat'>, context: Call
   });
 }
 
+/** The tokens of the prompt the chat template renders for this history (the same rendering the reply is generated from). */
+export function renderedPromptTokens(loaded: LoadedModel, history: ChatHistoryItem[]): Token[] {
+  return loaded.chats.anyChat.chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(loaded.model.tokenizer);
+}
+
 /** OpenAI messages → node-llama-cpp history, ending with the model turn to generate. */
-function toHistory(messages: ArgsOf<'chat'>['messages']): ChatHistoryItem[] {
+export function toHistory(messages: ArgsOf<'chat'>['messages']): ChatHistoryItem[] {
   if (messages.length === 0) throw new WorkerError('INVALID_REQUEST', 'A chat request needs at least one message');
   const history: ChatHistoryItem[] = messages.map((message) => {
     if (message.role === 'system') return { type: 'system', text: message.content };

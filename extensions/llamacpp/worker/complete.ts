@@ -1,34 +1,74 @@
 import type { ArgsOf, ResultOf } from '../rpc/methods';
 import type { CallContext } from '../rpc/server';
+import { budgetPrompt } from './completion-prompt';
 import type { LoadedModel } from './loaded-model';
 import { finishReasonOf, generationOptions } from './sampling';
+import { TextBatcher } from './text-batcher';
+
+/** Tokens kept free in the completion context besides the reply: the FIM and beginning-of-text tokens. */
+const SPECIAL_TOKENS = 8;
 
 /**
  * Fill-in-the-middle with the model's FIM tokens (node-llama-cpp's infill). A model without
- * them still completes: it continues the prefix, which is what the editor needs most.
+ * them still completes: it continues the prefix, which is what the editor needs most. The prompt
+ * is budgeted in tokens here (completion-prompt.ts); the text streams as it comes, so the host
+ * can stop it early; a time limit counted from the first generated token returns what is ready.
  */
 export function runCompletion(loaded: LoadedModel, args: ArgsOf<'complete'>, context: CallContext<'complete'>): Promise<ResultOf<'complete'>> {
   return loaded.completionLock.run(async () => {
-    const completion = await loaded.completion();
+    const { completion, sequence } = await loaded.completion();
     const infill = completion.infillSupported;
+    const empty = { text: '', finishReason: 'abort' as const, tokens: 0, infill, promptTokens: 0, cachedPromptTokens: 0 };
+    if (context.signal.aborted) return empty;
+    const contextSize = sequence.contextSize;
+    const maxTokens = Math.max(1, Math.min(args.sampling.maxTokens ?? 128, Math.floor(contextSize / 4)));
+    const reserve = maxTokens + SPECIAL_TOKENS;
+    const tokenize = (text: string) => loaded.model.tokenize(text);
+    const prompt = budgetPrompt(tokenize, { prefix: args.prefix, suffix: args.suffix, extra: args.extra }, contextSize - reserve);
+
+    const stop = new AbortController();
+    const signal = AbortSignal.any([context.signal, stop.signal]);
+    let timer: NodeJS.Timeout | undefined;
+    let timedOut = false;
     let tokens = 0;
+    let promptTokens = 0;
+    const meterBefore = sequence.tokenMeter.getState();
+    const batcher = new TextBatcher((text) => context.emit({ text }));
     const options = {
-      ...generationOptions(args.sampling, loaded.info.contextSize),
-      signal: context.signal,
+      ...generationOptions({ ...args.sampling, maxTokens }, contextSize),
+      signal,
       stopOnAbortSignal: true,
+      // Room for the reply, so node-llama-cpp never shortens the prompt budgeted above.
+      contextShiftSize: reserve,
       onToken: (generated: readonly unknown[]) => {
+        if (tokens === 0) {
+          promptTokens = sequence.contextTokens.length;
+          if (args.timeLimitMs !== undefined) {
+            timer = setTimeout(() => {
+              timedOut = true;
+              stop.abort();
+            }, args.timeLimitMs);
+          }
+        }
         tokens += generated.length;
       },
+      onTextChunk: (text: string) => batcher.push(text),
     };
-    if (context.signal.aborted) return { text: '', finishReason: 'abort', tokens: 0, infill };
     try {
       const response = infill
-        ? await completion.generateInfillCompletionWithMeta(args.prefix, args.suffix, options)
-        : await completion.generateCompletionWithMeta(args.prefix, options);
-      return { text: response.response, finishReason: finishReasonOf(response.metadata.stopReason), tokens, infill };
+        ? await completion.generateInfillCompletionWithMeta(prompt.prefix, prompt.suffix, options)
+        : await completion.generateCompletionWithMeta(prompt.prefix, options);
+      const metered = sequence.tokenMeter.diff(meterBefore);
+      // As in chat.ts: the prompt's last token is metered as output, the rest as input.
+      const evaluated = metered.usedOutputTokens > 0 ? Math.min(promptTokens, metered.usedInputTokens + 1) : promptTokens;
+      const reason = timedOut ? 'length' : finishReasonOf(response.metadata.stopReason);
+      return { text: response.response, finishReason: reason, tokens, infill, promptTokens, cachedPromptTokens: Math.max(0, promptTokens - evaluated) };
     } catch (error) {
-      if (context.signal.aborted) return { text: '', finishReason: 'abort', tokens, infill };
+      if (context.signal.aborted) return { ...empty, tokens };
       throw error;
+    } finally {
+      clearTimeout(timer);
+      batcher.flush();
     }
   });
 }

@@ -1,19 +1,31 @@
-import { InsufficientMemoryError, LlamaChat, LlamaCompletion } from 'node-llama-cpp';
-import type { GgufInsights, Llama, LlamaContext, LlamaModel } from 'node-llama-cpp';
+import { stat } from 'node:fs/promises';
+import { InsufficientMemoryError, LlamaCompletion } from 'node-llama-cpp';
+import type { GgufInsights, Llama, LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
 import type { ArgsOf, ResultOf } from '../rpc/methods';
 import { WorkerError } from '../rpc/server';
-import { assertFits, inspectModelFile, resolveGpuLayers } from './model-file';
+import { ChatPool } from './chat-pool';
+import { assertFits, chatPoolSize, inspectModelFile, resolveGpuLayers } from './model-file';
 import { Mutex } from './mutex';
+import { SavedStates } from './saved-states';
+
+interface CompletionParts {
+  context: LlamaContext;
+  sequence: LlamaContextSequence;
+  completion: LlamaCompletion;
+}
+
+/** Saved chat states per model when the load request sets no cap. */
+const DEFAULT_STATE_BYTES_LIMIT = 2 * 1024 ** 3;
 
 /**
- * One model in memory with its two context sequences: the chat's, kept between turns so a
- * thread's next turn evaluates only its new tokens, and the completion's, in a context of its own
- * (created on first use) so an inline completion never evicts the chat's KV cache.
+ * One model in memory with its chat pool (a context sequence per recent thread, kept between
+ * turns so a thread's next turn evaluates only its new tokens) and the completion's sequence, in
+ * a context of its own (created on first use) so an inline completion never evicts a chat's KV cache.
  */
 export class LoadedModel {
   readonly chatLock = new Mutex();
   readonly completionLock = new Mutex();
-  private completionParts: Promise<{ context: LlamaContext; completion: LlamaCompletion }> | undefined;
+  private completionParts: Promise<CompletionParts> | undefined;
 
   private constructor(
     readonly id: string,
@@ -21,17 +33,24 @@ export class LoadedModel {
     readonly model: LlamaModel,
     private readonly insights: GgufInsights,
     private readonly chatContext: LlamaContext,
-    readonly chat: LlamaChat,
+    readonly chats: ChatPool,
     readonly info: ResultOf<'load'>,
   ) {}
 
-  static async load(llama: Llama, args: ArgsOf<'load'>, signal: AbortSignal): Promise<LoadedModel> {
+  static async load(llama: Llama, args: ArgsOf<'load'>, signal: AbortSignal, warn: (message: string) => void): Promise<LoadedModel> {
     const started = performance.now();
     const insights = await inspectModelFile(llama, args.modelId, args.filePath);
     const trainContextSize = insights.trainContextSize ?? args.contextSize;
     const contextSize = Math.max(1, Math.min(args.contextSize, trainContextSize));
     const gpuLayers = await resolveGpuLayers(llama, insights, args.modelId, args.gpuLayers, contextSize);
-    const estimatedRamBytes = await assertFits(llama, insights, { modelId: args.modelId, contextSize, gpuLayers, includeModel: true });
+    const pool = await chatPoolSize(llama, insights, { contextSize, gpuLayers });
+    const estimatedRamBytes = await assertFits(llama, insights, {
+      modelId: args.modelId,
+      contextSize,
+      gpuLayers,
+      includeModel: true,
+      sequences: pool.sequences,
+    });
     let model: LlamaModel;
     try {
       model = await llama.loadModel({ modelPath: args.filePath, gpuLayers, loadSignal: signal });
@@ -43,43 +62,52 @@ export class LoadedModel {
       );
     }
     try {
-      const context = await createContext(model, args.modelId, contextSize);
-      const chat = new LlamaChat({ contextSequence: context.getSequence() });
+      const context = await createContext(model, args.modelId, contextSize, pool.sequences);
+      const states = args.stateFolder ? await savedStates(llama, args, context.contextSize) : undefined;
+      const chats = new ChatPool(context, states, warn);
       const info = {
         contextSize: context.contextSize,
         trainContextSize,
         // The same test LlamaCompletion.infillSupported makes, without taking a sequence for it.
         infillSupported: model.tokens.infill.prefix !== null && model.tokens.infill.suffix !== null,
-        chatWrapper: chat.chatWrapper.wrapperName,
+        chatWrapper: chats.anyChat.chatWrapper.wrapperName,
         gpuLayers: model.gpuLayers,
         estimatedRamBytes,
+        chatSequences: chats.size,
+        bytesPerChatSequence: pool.bytesPerSequence,
         loadMs: performance.now() - started,
       };
-      return new LoadedModel(args.modelId, args, model, insights, context, chat, info);
+      return new LoadedModel(args.modelId, args, model, insights, context, chats, info);
     } catch (error) {
       await model.dispose();
       throw error;
     }
   }
 
-  /** Whether a load request asks for exactly this model: same file, context size and GPU layers. */
+  /** Whether a load request asks for exactly this model: same file, context sizes and GPU layers. */
   loadedWith(args: ArgsOf<'load'>): boolean {
-    return args.filePath === this.request.filePath && args.contextSize === this.request.contextSize && args.gpuLayers === this.request.gpuLayers;
+    return (
+      args.filePath === this.request.filePath &&
+      args.contextSize === this.request.contextSize &&
+      args.completionContextSize === this.request.completionContextSize &&
+      args.gpuLayers === this.request.gpuLayers
+    );
   }
 
-  completion(): Promise<LlamaCompletion> {
+  completion(): Promise<CompletionParts> {
     this.completionParts ??= (async () => {
-      const contextSize = this.info.contextSize;
+      const contextSize = Math.max(1, Math.min(this.request.completionContextSize ?? this.info.contextSize, this.info.trainContextSize));
       await assertFits(this.model.llama, this.insights, { modelId: this.id, contextSize, gpuLayers: this.model.gpuLayers, includeModel: false });
       const context = await createContext(this.model, this.id, contextSize);
-      return { context, completion: new LlamaCompletion({ contextSequence: context.getSequence() }) };
+      const sequence = context.getSequence();
+      return { context, sequence, completion: new LlamaCompletion({ contextSequence: sequence }) };
     })();
     this.completionParts.catch(() => (this.completionParts = undefined));
-    return this.completionParts.then((parts) => parts.completion);
+    return this.completionParts;
   }
 
   async dispose(): Promise<void> {
-    this.chat.dispose();
+    this.chats.dispose();
     const completion = await this.completionParts?.catch(() => undefined);
     await completion?.context.dispose();
     await this.chatContext.dispose();
@@ -87,9 +115,21 @@ export class LoadedModel {
   }
 }
 
-async function createContext(model: LlamaModel, modelId: string, contextSize: number): Promise<LlamaContext> {
+/** The store of this model's saved chat states, tied to the model file as it is now and to this llama.cpp. */
+async function savedStates(llama: Llama, args: ArgsOf<'load'>, contextSize: number): Promise<SavedStates> {
+  const file = await stat(args.filePath);
+  const states = new SavedStates({
+    folder: args.stateFolder!,
+    identity: { filePath: args.filePath, size: file.size, modified: file.mtimeMs, contextSize, llamaCpp: llama.llamaCppRelease.release },
+    maxBytes: args.stateBytesLimit ?? DEFAULT_STATE_BYTES_LIMIT,
+  });
+  await states.prepare();
+  return states;
+}
+
+async function createContext(model: LlamaModel, modelId: string, contextSize: number, sequences = 1): Promise<LlamaContext> {
   try {
-    return await model.createContext({ contextSize, sequences: 1 });
+    return await model.createContext({ contextSize, sequences });
   } catch (error) {
     if (error instanceof InsufficientMemoryError) {
       throw new WorkerError(

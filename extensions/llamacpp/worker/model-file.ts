@@ -78,6 +78,42 @@ export interface FitRequest {
   gpuLayers: number;
   /** False when the model is already loaded and only a new context is being added. */
   includeModel: boolean;
+  /** Sequences of the context, each of `contextSize` tokens; default 1. */
+  sequences?: number;
+}
+
+/** Chat sequences per model: one per recent thread, at least 2 (switching between two threads is common). */
+export const MIN_CHAT_SEQUENCES = 2;
+export const MAX_CHAT_SEQUENCES = 4;
+
+/**
+ * How many chat sequences to give a model: the most (up to MAX_CHAT_SEQUENCES) whose context
+ * node-llama-cpp estimates fits in half the free RAM and in the free GPU memory next to the
+ * model, else MIN_CHAT_SEQUENCES (assertFits then says whether even that fits). Also the RAM and
+ * GPU memory one more sequence costs.
+ */
+export async function chatPoolSize(
+  llama: Llama,
+  insights: GgufInsights,
+  request: { contextSize: number; gpuLayers: number },
+): Promise<{ sequences: number; bytesPerSequence: number }> {
+  const estimate = (sequences: number) =>
+    insights.estimateContextResourceRequirementsV2({ contextSize: request.contextSize, modelGpuLayers: request.gpuLayers, sequences });
+  const [model, one, two, ram, swap, vram] = await Promise.all([
+    insights.estimateModelResourceRequirementsV2({ gpuLayers: request.gpuLayers }),
+    estimate(1),
+    estimate(2),
+    llama.getRamState(),
+    llama.getSwapState(),
+    llama.getVramState(),
+  ]);
+  const bytesPerSequence = Math.max(0, two.cpuRam + two.gpuVram - one.cpuRam - one.gpuVram);
+  const freeRam = ram.free + Math.max(0, swap.allocated - swap.used);
+  for (let sequences = MAX_CHAT_SEQUENCES; sequences > MIN_CHAT_SEQUENCES; sequences--) {
+    const context = await estimate(sequences);
+    if (model.cpuRam + context.cpuRam <= freeRam / 2 && model.gpuVram + context.gpuVram <= vram.free) return { sequences, bytesPerSequence };
+  }
+  return { sequences: MIN_CHAT_SEQUENCES, bytesPerSequence };
 }
 
 /**
@@ -85,10 +121,10 @@ export interface FitRequest {
  * will not fit in the free RAM (plus free swap) or free GPU memory. Returns the RAM it needs.
  */
 export async function assertFits(llama: Llama, insights: GgufInsights, request: FitRequest): Promise<number> {
-  const { modelId, contextSize, gpuLayers } = request;
+  const { modelId, contextSize, gpuLayers, sequences = 1 } = request;
   const [model, context, ram, swap, vram] = await Promise.all([
     request.includeModel ? insights.estimateModelResourceRequirementsV2({ gpuLayers }) : { cpuRam: 0, gpuVram: 0 },
-    insights.estimateContextResourceRequirementsV2({ contextSize, modelGpuLayers: gpuLayers, sequences: 1 }),
+    insights.estimateContextResourceRequirementsV2({ contextSize, modelGpuLayers: gpuLayers, sequences }),
     llama.getRamState(),
     llama.getSwapState(),
     llama.getVramState(),
@@ -96,10 +132,9 @@ export async function assertFits(llama: Llama, insights: GgufInsights, request: 
   const freeSwap = Math.max(0, swap.allocated - swap.used);
   const freeRam = ram.free + freeSwap;
   const needRam = model.cpuRam + context.cpuRam;
+  const contextText = sequences > 1 ? `${sequences} sequences of a ${contextSize}-token context` : `a ${contextSize}-token context`;
   const parts = (modelBytes: number, contextBytes: number) =>
-    request.includeModel
-      ? `${formatBytes(modelBytes)} for the model and ${formatBytes(contextBytes)} for a ${contextSize}-token context`
-      : `for a ${contextSize}-token context`;
+    request.includeModel ? `${formatBytes(modelBytes)} for the model and ${formatBytes(contextBytes)} for ${contextText}` : `for ${contextText}`;
   if (needRam > freeRam) {
     throw new WorkerError(
       'INSUFFICIENT_MEMORY',

@@ -3,8 +3,9 @@ import type { Llama } from 'node-llama-cpp';
 import type { ArgsOf, ResultOf } from '../rpc/methods';
 import type { Handlers } from '../rpc/server';
 import { WorkerError } from '../rpc/server';
-import { runChat } from './chat';
+import { renderedPromptTokens, runChat, toHistory } from './chat';
 import { runCompletion } from './complete';
+import { runEmbedding } from './embed';
 import { LoadedModel } from './loaded-model';
 import { Mutex } from './mutex';
 
@@ -58,7 +59,7 @@ export function createHandlers(log: WorkerLog): Handlers {
         const current = models.get(args.modelId);
         if (current?.loadedWith(args)) return current.info;
         if (current) await unloadModel(current);
-        const loaded = await LoadedModel.load(requireLlama(), args, signal);
+        const loaded = await LoadedModel.load(requireLlama(), args, signal, (message) => log('warn', message));
         models.set(args.modelId, loaded);
         return loaded.info;
       }),
@@ -74,8 +75,14 @@ export function createHandlers(log: WorkerLog): Handlers {
 
     complete: (args, context) => runCompletion(requireModel(args.modelId), args, context),
 
+    embed: (args, context) => runEmbedding(requireModel(args.modelId), args, context),
+
     async countTokens(args) {
       return { tokens: requireModel(args.modelId).model.tokenize(args.text).length };
+    },
+
+    async countChatTokens(args) {
+      return { tokens: renderedPromptTokens(requireModel(args.modelId), toHistory(args.messages)).length };
     },
   };
 

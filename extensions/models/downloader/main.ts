@@ -2,12 +2,16 @@
  * Entry of the short-lived download child process. A download must not run on the extension
  * host's thread (nor load node-llama-cpp there), so the models extension forks this script for one download: resolve the URI, wait for the parent's
  * go-ahead (it checks disk space against the resolved size), download with node-llama-cpp's
- * resumable downloader (ipull; it retries a dropped connection from the last saved chunk),
- * verify the checksum, report, exit.
+ * resumable downloader (ipull), verify the checksum, report, exit. Every request goes through
+ * FetchGuard (guarded-fetch.ts), installed as this process's `fetch`: it applies the URL policy to
+ * every redirect hop, ends the download at once on a failure before the transfer, retries only
+ * transient failures mid-transfer, and caps the bytes at the free space measured before starting.
  */
 import { unlink } from 'node:fs/promises';
 import { createModelDownloader, type ModelDownloader } from 'node-llama-cpp';
+import { redactUrls } from '../download-source';
 import { sha256OfFile } from './checksum';
+import { DownloadFailure, FetchGuard } from './guarded-fetch';
 import { parseParentMessage, type ChildMessage, type DownloadJob } from './protocol';
 
 /** ipull reports every few KB; the parent only needs a steady trickle. */
@@ -16,8 +20,10 @@ const PROGRESS_INTERVAL_MS = 100;
 let downloader: ModelDownloader | undefined;
 let job: DownloadJob | undefined;
 let cancelled = false;
+let finished = false;
 let lastProgressAt = 0;
 let pendingProgress: NodeJS.Timeout | undefined;
+let guard: FetchGuard | undefined;
 
 function send(message: ChildMessage): Promise<void> {
   return new Promise((resolve) => {
@@ -26,13 +32,26 @@ function send(message: ChildMessage): Promise<void> {
   });
 }
 
+/** The one last message; anything after it (ipull's own retries of a failed request) is dropped. */
 async function finish(message: ChildMessage): Promise<void> {
+  if (finished) return;
+  finished = true;
+  clearTimeout(pendingProgress);
   await send(message);
   process.exit(0);
 }
 
+/** Library errors quote whole URLs; what leaves this process never holds a query string. */
 function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return redactUrls(error instanceof Error ? error.message : String(error));
+}
+
+/** The guard found a failure that ends the download: stop ipull, keep what it saved, report. */
+async function failWith(failure: DownloadFailure): Promise<void> {
+  if (cancelled || finished) return;
+  cancelled = true;
+  await downloader?.cancel({ deleteTempFile: false }).catch(() => undefined);
+  await finish({ type: 'error', code: failure.code, message: failure.message });
 }
 
 /** At most one report per interval, but the latest one always goes out: a stalled download must show where it stalled. */
@@ -49,6 +68,13 @@ function reportProgress(downloadedBytes: number, totalBytes: number): void {
 
 async function resolve(next: DownloadJob): Promise<void> {
   job = next;
+  guard = new FetchGuard(globalThis.fetch, {
+    retryDelaysMs: next.retryDelaysMs,
+    stallTimeoutMs: next.stallTimeoutMs,
+    onRetry: (notice) => void send({ type: 'retrying', ...notice }),
+    onFatal: (failure) => void failWith(failure),
+  });
+  globalThis.fetch = guard.fetch;
   downloader = await createModelDownloader({
     modelUri: next.uri,
     dirPath: next.dirPath,
@@ -70,8 +96,9 @@ async function resolve(next: DownloadJob): Promise<void> {
   });
 }
 
-async function download(): Promise<void> {
-  if (!downloader || !job) throw new Error('"download" arrived before "resolve"');
+async function download(maxBytes: number): Promise<void> {
+  if (!downloader || !job || !guard) throw new Error('"download" arrived before "resolve"');
+  guard.limitBody(maxBytes);
   const entrypoint = await downloader.download();
   if (cancelled) return;
   clearTimeout(pendingProgress);
@@ -95,8 +122,9 @@ async function download(): Promise<void> {
 async function cancel(discard: boolean): Promise<void> {
   cancelled = true;
   clearTimeout(pendingProgress);
+  const keptBytes = discard ? 0 : (downloader?.downloadedSize ?? 0);
   await downloader?.cancel({ deleteTempFile: discard }).catch(() => undefined);
-  await finish({ type: 'cancelled' });
+  await finish({ type: 'cancelled', keptBytes });
 }
 
 async function handle(raw: unknown): Promise<void> {
@@ -106,10 +134,11 @@ async function handle(raw: unknown): Promise<void> {
   }
   try {
     if (message.type === 'resolve') await resolve(message.job);
-    else if (message.type === 'download') await download();
+    else if (message.type === 'download') await download(message.maxBytes);
     else await cancel(message.discard);
   } catch (error) {
-    if (!cancelled) await finish({ type: 'error', code: 'DOWNLOAD_FAILED', message: errorText(error) });
+    if (error instanceof DownloadFailure) await failWith(error);
+    else if (!cancelled) await finish({ type: 'error', code: 'DOWNLOAD_FAILED', message: errorText(error) });
   }
 }
 

@@ -19,17 +19,22 @@ const DownloadJobSchema = v.object({
   sha256: v.optional(v.string()),
   /** Hugging Face endpoint for `hf:` URIs (a mirror, or a local test server). */
   huggingFaceEndpoint: v.optional(v.string()),
+  /** Waits before each retry of a transient failure mid-transfer (guarded-fetch.ts). */
+  retryDelaysMs: v.array(count),
+  /** No answer, or no body bytes, for this long is a failure (guarded-fetch.ts). */
+  stallTimeoutMs: count,
 });
 export type DownloadJob = v.InferOutput<typeof DownloadJobSchema>;
 
 const ParentMessageSchema = v.variant('type', [
   v.object({ type: v.literal('resolve'), job: DownloadJobSchema }),
-  v.object({ type: v.literal('download') }),
+  /** The go-ahead, with the free space measured before starting: the most the download may write. */
+  v.object({ type: v.literal('download'), maxBytes: count }),
   v.object({ type: v.literal('cancel'), discard: v.boolean() }),
 ]);
 export type ParentMessage = v.InferOutput<typeof ParentMessageSchema>;
 
-const FailureCodeSchema = v.picklist(['DOWNLOAD_FAILED', 'CHECKSUM_MISMATCH', 'PROTOCOL']);
+const FailureCodeSchema = v.picklist(['DOWNLOAD_FAILED', 'CHECKSUM_MISMATCH', 'INVALID_SOURCE', 'INSUFFICIENT_DISK_SPACE', 'PROTOCOL']);
 export type DownloadFailureCode = v.InferOutput<typeof FailureCodeSchema>;
 
 const ChildMessageSchema = v.variant('type', [
@@ -45,8 +50,11 @@ const ChildMessageSchema = v.variant('type', [
   }),
   v.object({ type: v.literal('progress'), downloadedBytes: count, totalBytes: count }),
   v.object({ type: v.literal('verifying') }),
+  /** A transient failure mid-transfer; sent once a second while waiting to retry. */
+  v.object({ type: v.literal('retrying'), attempt: count, attempts: count, secondsLeft: count, reason: v.string() }),
   v.object({ type: v.literal('done'), entrypoint: v.string(), files: fileList }),
-  v.object({ type: v.literal('cancelled') }),
+  /** `keptBytes`: what the partial file holds for a resume (0 when nothing arrived or it was discarded). */
+  v.object({ type: v.literal('cancelled'), keptBytes: count }),
   v.object({ type: v.literal('error'), code: FailureCodeSchema, message: v.string() }),
 ]);
 export type ChildMessage = v.InferOutput<typeof ChildMessageSchema>;

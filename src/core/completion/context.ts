@@ -41,3 +41,13 @@ export function buildCompletionContext(
   const suffix = lineSuffix + (below.length ? `\n${below.join('\n')}` : '');
   return { prefix, suffix, linePrefix, lineSuffix, languageId };
 }
+
+/**
+ * The context of a prompt that only has its prefix and suffix (an engine's fill-in-the-middle
+ * request, for `completionStop` while it streams): the cursor's line is read from their ends.
+ */
+export function contextOfPrompt(prefix: string, suffix: string, languageId = 'plaintext'): CompletionContext {
+  const lineStart = prefix.lastIndexOf('\n') + 1;
+  const lineEnd = suffix.indexOf('\n');
+  return { prefix, suffix, linePrefix: prefix.slice(lineStart), lineSuffix: lineEnd < 0 ? suffix : suffix.slice(0, lineEnd), languageId };
+}

@@ -2,8 +2,10 @@ import type { InferenceService } from '../inference';
 import { errorMessage, type Logger } from '../logger';
 import type { ModelChoice } from '../model-choice';
 import { CompletionCache } from './cache';
-import { buildCompletionContext, DEFAULT_CONTEXT_LIMITS, type CompletionContext } from './context';
-import { postprocessCompletion } from './postprocess';
+import type { CompletionResult } from '../types';
+import { buildCompletionContext, type CompletionContext } from './context';
+import { postprocessCompletion, type PostprocessOptions } from './postprocess';
+import { completionStop } from './rules';
 
 /** The document as inline completion reads it: only the lines near the cursor are asked for. */
 export interface CompletionDocument {
@@ -22,6 +24,21 @@ export interface InlineRequest {
 
 /** The sampling of ghost text: near-greedy, so the same spot gives the same suggestion. */
 const TEMPERATURE = 0.1;
+/**
+ * Lines above the cursor sent to the engine at most; the engine budgets them in tokens. The first
+ * of them is a multiple of PREFIX_LINE_STEP (the engine cuts at multiples of it too), so the
+ * prompt's start moves only in steps while the cursor moves, and its KV cache is reused.
+ */
+const PREFIX_LINES = 400;
+const PREFIX_LINE_STEP = 16;
+const SUFFIX_LINES = 64;
+
+export interface CompleteOptions extends Partial<PostprocessOptions> {
+  /** Generation stops this long after its first token and returns what is ready. */
+  timeLimitMs?: number;
+  /** Context from other files, placed before the prefix. */
+  extra?: string;
+}
 
 /**
  * Inline completion without the editor: which model, what prompt, the cache, the model call and
@@ -44,11 +61,11 @@ export class InlineCompletionService {
       this.cache.clear();
       this.cacheModel = model.id;
     }
-    const first = Math.max(0, line - DEFAULT_CONTEXT_LIMITS.prefixLines);
-    const last = Math.min(document.lineCount - 1, line + DEFAULT_CONTEXT_LIMITS.suffixLines);
+    const first = Math.floor(Math.max(0, line - PREFIX_LINES) / PREFIX_LINE_STEP) * PREFIX_LINE_STEP;
+    const last = Math.min(document.lineCount - 1, line + SUFFIX_LINES);
     const lines: string[] = [];
     for (let index = first; index <= last; index++) lines.push(document.lineText(index));
-    const prompt = buildCompletionContext(lines, line - first, character, document.languageId);
+    const prompt = buildCompletionContext(lines, line - first, character, document.languageId, { prefixLines: line - first, suffixLines: SUFFIX_LINES });
     const cached = this.cache.get(prompt.prefix, prompt.suffix);
     return cached === undefined ? { model, prompt } : { model, prompt, cached };
   }
@@ -56,31 +73,62 @@ export class InlineCompletionService {
   /**
    * Asks the model; the text to show, or undefined when there is none or the request was
    * cancelled. A failure is logged once per distinct message, never thrown: a broken model
-   * must not log or pop up on every keystroke.
+   * must not log or pop up on every keystroke. The inline item's range is `coveredClosers(text, request.prompt)`.
    */
-  async complete(request: InlineRequest, maxTokens: number, signal: AbortSignal): Promise<string | undefined> {
+  async complete(request: InlineRequest, maxTokens: number, signal: AbortSignal, options: CompleteOptions = {}): Promise<string | undefined> {
+    return (await this.completeWithUsage(request, maxTokens, signal, options)).text;
+  }
+
+  /** `complete`, with the engine's account of the call (tokens generated, prompt tokens and those cached) when it got one. */
+  async completeWithUsage(
+    request: InlineRequest,
+    maxTokens: number,
+    signal: AbortSignal,
+    options: CompleteOptions = {},
+  ): Promise<{ text: string | undefined; result?: CompletionResult }> {
+    const { prompt } = request;
+    // With code after the cursor only the rest of the line is kept (postprocess.ts): generating more is waste.
+    const midLine = prompt.lineSuffix.trim().length > 0;
     try {
       const result = await this.deps.inference.complete(
         request.model,
-        { prefix: request.prompt.prefix, suffix: request.prompt.suffix, max_tokens: maxTokens, temperature: TEMPERATURE },
+        {
+          prefix: prompt.prefix,
+          suffix: prompt.suffix,
+          max_tokens: maxTokens,
+          temperature: TEMPERATURE,
+          ...(midLine ? { stop: ['\n'] } : {}),
+          ...(options.timeLimitMs !== undefined ? { time_limit_ms: options.timeLimitMs } : {}),
+          ...(options.extra ? { extra: options.extra } : {}),
+        },
         signal,
+        { stopWhen: (text) => wouldCut(text, prompt, options.maxLines) },
       );
-      if (signal.aborted) return undefined;
+      if (signal.aborted) return { text: undefined, result };
       this.lastFailure = undefined;
-      const text = postprocessCompletion(result.text, request.prompt);
+      const text = postprocessCompletion(result.text, request.prompt, options);
       if (text !== undefined && request.model.id === this.cacheModel) this.cache.set(request.prompt.prefix, request.prompt.suffix, text);
-      return text;
+      return { text, result };
     } catch (error) {
       if (!signal.aborted) {
         const message = errorMessage(error);
         if (message !== this.lastFailure) this.deps.logger.warn(`Inline completion failed: ${message}`);
         this.lastFailure = message;
       }
-      return undefined;
+      return { text: undefined };
     }
   }
 
   clearCache(): void {
     this.cache.clear();
   }
+}
+
+/**
+ * Whether the suggestion already ends within the text streamed so far, whatever comes next
+ * (`completionStop`: the post-processing rules that cut, rules/early-stop.ts): generating more
+ * cannot change what is shown. The one place the stream is checked.
+ */
+export function wouldCut(streamed: string, prompt: CompletionContext, maxLines?: number): boolean {
+  return completionStop(streamed, prompt, maxLines) !== undefined;
 }

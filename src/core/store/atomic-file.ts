@@ -1,11 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { StoreError } from './errors';
 
 /** A temp name next to the target, so the final rename never crosses a file system. */
 function tempPathFor(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
 }
+
+/** Exactly the names tempPathFor makes: the only files a sweep after a crash may remove. */
+const OWN_TEMP_NAME = /^\..+\.\d+-[0-9a-f]{8}\.tmp$/;
+
+export const isOwnTempName = (name: string): boolean => OWN_TEMP_NAME.test(name);
 
 async function writeSynced(file: string, data: string | Uint8Array): Promise<void> {
   const handle = await fs.open(file, 'wx');
@@ -73,7 +79,7 @@ async function linkOrRename(temp: string, target: string): Promise<void> {
       () => true,
       () => false,
     );
-    if (exists) throw Object.assign(new Error(`EEXIST: file already exists, ${target}`), { code: 'EEXIST' });
+    if (exists) throw new StoreError('ALREADY_EXISTS', `Cannot create ${target}: it already exists.`, target);
     await fs.rename(temp, target);
   }
 }

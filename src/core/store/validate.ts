@@ -61,18 +61,6 @@ export function toSeconds(millis: number): number {
   return Math.floor(millis / 1000);
 }
 
-/**
- * A copy without the keys whose value is undefined, so a `null` read from disk and then defaulted
- * leaves no trace. Copies rather than `delete`s: deleting keys drops V8 objects into slow mode.
- */
-export function compact<T extends object>(record: T): T {
-  const out = {} as T;
-  for (const key of Object.keys(record) as Array<keyof T>) {
-    if (record[key] !== undefined) out[key] = record[key];
-  }
-  return out;
-}
-
 /** Prefixes a ShapeError's message with where it happened (`assistants[1]: ...`). */
 export function within<T>(where: string, read: () => T): T {
   try {

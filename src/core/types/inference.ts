@@ -66,11 +66,38 @@ export interface CompletionRequest {
   suffix: string;
   max_tokens?: number;
   temperature?: number;
+  top_p?: number;
+  seed?: number;
   stop?: string[];
+  /** Context from other files, placed before the prefix (the engine budgets it with the prefix and suffix). */
+  extra?: string;
+  /** Generation stops this long after its first token and returns what is ready. */
+  time_limit_ms?: number;
 }
 
 export interface CompletionResult {
   text: string;
   finish_reason: FinishReason;
   tokens: number;
+  /** Tokens of the prompt as evaluated, and those of them found in the KV cache. */
+  prompt_tokens?: number;
+  cached_tokens?: number;
+}
+
+export interface CompletionOptions {
+  /** Called with the text generated so far as it streams; true stops the generation and keeps that text. */
+  stopWhen?(text: string): boolean;
+}
+
+/** Texts to turn into vectors (OpenAI's /v1/embeddings input, always a list here). */
+export interface EmbeddingRequest {
+  model: string;
+  input: string[];
+}
+
+export interface EmbeddingResult {
+  /** One vector per input, in the input's order. */
+  embeddings: number[][];
+  /** Tokens evaluated over all the inputs. */
+  prompt_tokens: number;
 }

@@ -2,6 +2,9 @@
 
 export type MessageRole = 'system' | 'user' | 'assistant';
 
+/** A stored message may also be a tool's answer (Jan 0.6): kept and shown, never sent as a turn. */
+export type StoredMessageRole = MessageRole | 'tool';
+
 /** Jan's MessageStatus: `pending` while streaming, `ready` when complete. */
 export type MessageStatus = 'ready' | 'pending' | 'error' | 'stopped';
 
@@ -16,14 +19,25 @@ export interface TextContentPart {
   text: { value: string; annotations: TextAnnotation[] };
 }
 
-export type MessageContent = TextContentPart;
+/**
+ * A part this extension does not render (Jan 0.6 `image_url`, `reasoning`, `tool_call`, …): kept
+ * as read, shown as "not shown", never sent to a model, and never dropped by an edit.
+ */
+export interface OtherContentPart {
+  type: string;
+  [key: string]: unknown;
+}
+
+export type MessageContent = TextContentPart | OtherContentPart;
+
+export const isTextPart = (part: MessageContent): part is TextContentPart => part.type === 'text';
 
 export interface ThreadMessage {
   id: string;
   object: 'thread.message';
   thread_id: string;
   assistant_id?: string;
-  role: MessageRole;
+  role: StoredMessageRole;
   content: MessageContent[];
   status: MessageStatus;
   /** Unix milliseconds (Jan 0.4/0.5 wrote ms in `created`/`updated`). */
@@ -65,20 +79,17 @@ export interface ContextAnnotation extends TextAnnotation {
 }
 
 export function contextAnnotationOf(part: MessageContent): ContextAnnotation | undefined {
+  if (!isTextPart(part)) return undefined;
   const found = part.text.annotations.find((annotation) => typeof annotation === 'object' && annotation !== null && annotation.type === CONTEXT_ANNOTATION);
   if (!found || typeof found.label !== 'string') return undefined;
   const tokens = typeof found.tokens === 'number' && Number.isFinite(found.tokens) ? found.tokens : 0;
   return { ...found, type: CONTEXT_ANNOTATION, kind: typeof found.kind === 'string' ? found.kind : 'file', label: found.label, tokens };
 }
 
-function isTextPart(part: MessageContent): part is TextContentPart {
-  return part.type === 'text';
-}
-
-/** What was typed (context parts left out): shown, edited, used for titles. */
+/** What was typed (context parts and parts this extension does not render left out): shown, edited, used for titles. */
 export function textOf(message: Pick<ThreadMessage, 'content'>): string {
   return message.content
-    .filter((part) => isTextPart(part) && !contextAnnotationOf(part))
+    .filter((part): part is TextContentPart => isTextPart(part) && !contextAnnotationOf(part))
     .map((part) => part.text.value)
     .join('');
 }
@@ -90,14 +101,16 @@ export function contextOf(message: Pick<ThreadMessage, 'content'>): ContextAnnot
 
 /** What the model reads: the attached context first, then the typed text. */
 export function promptTextOf(message: Pick<ThreadMessage, 'content'>): string {
-  const context = message.content.filter((part) => isTextPart(part) && contextAnnotationOf(part)).map((part) => part.text.value);
+  const context = message.content
+    .filter((part): part is TextContentPart => isTextPart(part) && contextAnnotationOf(part) !== undefined)
+    .map((part) => part.text.value);
   const text = textOf(message);
   return context.length ? [...context, text].join('\n\n') : text;
 }
 
 /** The parts of a message that carry attached context (kept when the message is edited). */
 export function contextParts(message: Pick<ThreadMessage, 'content'>): TextContentPart[] {
-  return message.content.filter((part) => isTextPart(part) && contextAnnotationOf(part) !== undefined);
+  return message.content.filter((part): part is TextContentPart => isTextPart(part) && contextAnnotationOf(part) !== undefined);
 }
 
 export function textContent(value: string): TextContentPart[] {

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { ScopedAssistantsExtension } from '../../../extensions/assistants';
 import type { InferenceService } from '@jan/core';
 import { chatHtml, makeNonce } from '../chat/html';
-import { toModelOption } from '../chat/views';
+import { listModelOptions } from '../chat/views';
 import { AssistantFormController, type FormTarget } from './form-controller';
 
 const PANEL_TYPE = 'jan.assistantForm';
@@ -40,7 +40,7 @@ export class AssistantFormPanels implements vscode.Disposable {
     const webview = panel.webview;
     const controller = new AssistantFormController(this.assistants, target, {
       post: (message) => void webview.postMessage(message),
-      models: async () => (await this.inference.listModels().catch(() => [])).map(toModelOption),
+      models: () => listModelOptions(this.inference).catch(() => []),
       openFile: async (file) => void (await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false })),
       editing: (saved) => (panel.title = title(saved.name, saved.avatar)),
     });

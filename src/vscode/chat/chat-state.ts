@@ -1,7 +1,7 @@
 import { errorMessage, type ChatSession, type Thread } from '@jan/core';
 import { isProtocolId, type AssistantOption, type ChatState, type MessageView, type ModelOption, type ThreadView } from '@jan/protocol';
 import type { ChatCore, ChatServices } from './chat-backend';
-import { toAssistantOption, toMessageView, toModelOption, toThreadView } from './views';
+import { listModelOptions, toAssistantOption, toMessageView, toThreadView } from './views';
 
 /** Reads what the chat view shows from the services: the whole state, a thread's messages, the models. */
 export class ChatStateReader {
@@ -55,16 +55,16 @@ export class ChatStateReader {
     const { conversational, conversation } = this.services;
     const page = await conversational.listMessages(threadId);
     for (const warning of page.warnings) this.core.logger.warn(`Thread ${threadId}: ${warning.path}: ${warning.message}`);
-    const messages = page.messages.filter((message) => {
-      if (isProtocolId(message.id)) return true;
-      this.core.logger.warn(`Thread ${threadId}: message id ${JSON.stringify(message.id)} cannot be shown.`);
-      return false;
+    const views: MessageView[] = [];
+    page.messages.forEach((message, position) => {
+      if (isProtocolId(message.id)) views.push({ ...toMessageView(message), position });
+      else this.core.logger.warn(`Thread ${threadId}: message id ${JSON.stringify(message.id)} cannot be shown.`);
     });
-    const ids = new Set(messages.map((message) => message.id));
+    const ids = new Set(views.map((view) => view.id));
     for (const extra of [conversation.replyInFlight(threadId), conversation.unsavedReply(threadId)]) {
-      if (extra && !ids.has(extra.id)) messages.push(extra);
+      if (extra && !ids.has(extra.id)) views.push(toMessageView(extra));
     }
-    return messages.map(toMessageView);
+    return views;
   }
 
   async assistants(): Promise<AssistantOption[]> {
@@ -73,7 +73,7 @@ export class ChatStateReader {
 
   async models(): Promise<ModelOption[]> {
     try {
-      return (await this.services.inference.listModels()).map(toModelOption);
+      return await listModelOptions(this.services.inference);
     } catch (error) {
       this.core.logger.warn(`Chat view: the models could not be listed: ${errorMessage(error)}`);
       return [];

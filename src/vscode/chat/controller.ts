@@ -102,11 +102,11 @@ export class ChatController {
       case 'stop':
         return conversation.stop(message.threadId);
       case 'regenerate':
-        return this.generate(message.threadId, () => conversation.regenerate(message.threadId, message.messageId));
+        return this.generate(message.threadId, () => conversation.regenerate(message.threadId, message.messageId, message.position));
       case 'editAndResend':
-        return this.generate(message.threadId, () => conversation.editAndResend(message.threadId, message.messageId, message.text));
+        return this.generate(message.threadId, () => conversation.editAndResend(message.threadId, message.messageId, message.text, message.position));
       case 'deleteMessage':
-        await conversation.deleteMessage(message.threadId, message.messageId);
+        await conversation.deleteMessage(message.threadId, message.messageId, message.position);
         return this.resync(message.threadId);
       case 'newThread':
         return this.newThread();

@@ -1,6 +1,6 @@
 /** Core entities turned into what the chat webview shows (src/protocol's views). */
-import { EngineError, StoreError, contextOf, errorMessage, textOf } from '@jan/core';
-import type { ContextItem, EngineErrorCode, Model, ScopedAssistant, StoreErrorCode, Thread, ThreadMessage } from '@jan/core';
+import { EngineError, StoreError, contextOf, errorMessage, isTextPart, textOf } from '@jan/core';
+import type { ContextItem, EngineErrorCode, InferenceService, Model, ScopedAssistant, StoreErrorCode, Thread, ThreadMessage } from '@jan/core';
 import {
   CONTEXT_KINDS,
   ERROR_CODES,
@@ -42,9 +42,19 @@ export function toChatError(error: unknown): ChatError {
   return { code, message: errorMessage(error).slice(0, 10_000) };
 }
 
+const PART_NAMES: Record<string, string> = { image_url: 'image', image: 'image', tool_call: 'tool call', reasoning: 'reasoning' };
+
+/** What a stored message holds that the view does not render, once per kind, in order. */
+function hiddenParts(message: ThreadMessage): string[] {
+  const names = message.content.filter((part) => !isTextPart(part)).map((part) => PART_NAMES[part.type] ?? part.type.slice(0, 40));
+  if (message.role === 'tool') names.unshift('tool result');
+  return [...new Set(names)].slice(0, 20);
+}
+
 export function toMessageView(message: ThreadMessage): MessageView {
   const metadata = message.metadata ?? {};
-  let text = textOf(message);
+  // A tool's answer is data for the model, not prose for the user: named, not rendered.
+  let text = message.role === 'tool' ? '' : textOf(message);
   if (text.length > MAX_TEXT_LENGTH) text = `${text.slice(0, MAX_TEXT_LENGTH - 100)}\n\n[… shortened for display]`;
   const trimmed = metadata.context_trimmed as { dropped_messages?: unknown } | undefined;
   const view: MessageView = {
@@ -54,6 +64,8 @@ export function toMessageView(message: ThreadMessage): MessageView {
     status: message.status,
     created: finite(message.created) ?? 0,
   };
+  const hidden = hiddenParts(message);
+  if (hidden.length > 0) view.hidden = hidden;
   if (typeof metadata.model === 'string') view.model = short(metadata.model);
   const speed = finite(metadata.tokens_per_second);
   if (speed !== undefined && speed >= 0) view.tokensPerSecond = speed;
@@ -93,8 +105,14 @@ export function toThreadView(thread: Thread, fallbackInstructions = ''): ThreadV
   return view;
 }
 
-export function toModelOption(model: Pick<Model, 'id' | 'name' | 'engine'>): ModelOption {
-  return { id: short(model.id), name: short(model.name || model.id), engine: short(model.engine || 'llamacpp') };
+export function toModelOption(model: Pick<Model, 'id' | 'name' | 'engine'>, destination = 'local'): ModelOption {
+  return { id: short(model.id), name: short(model.name || model.id), engine: short(model.engine || 'llamacpp'), destination: short(destination) };
+}
+
+/** The models the pickers list (the chat header's, the assistant form's), each with where it sends prompts: "local" or a host. */
+export async function listModelOptions(inference: Pick<InferenceService, 'listModels' | 'engines'>): Promise<ModelOption[]> {
+  const destination = (engine: string) => inference.engines.get(engine)?.destination ?? 'local';
+  return (await inference.listModels()).map((model) => toModelOption(model, destination(model.engine)));
 }
 
 export function toAssistantOption({ assistant, scope, blocked, shadowed }: ScopedAssistant): AssistantOption {

@@ -1,6 +1,15 @@
 import * as vscode from 'vscode';
 import type { Model } from '@jan/core';
-import { checkDownloadUri, formatBytes, isCancellation, type CatalogEntry, type DownloadOptions, type DownloadProgress } from '../../../extensions/models';
+import {
+  checkDownloadUri,
+  DownloadCancelled,
+  formatBytes,
+  isCancellation,
+  redactUrl,
+  type CatalogEntry,
+  type DownloadOptions,
+  type DownloadProgress,
+} from '../../../extensions/models';
 import { offerToUse, reportError, type ModelFeatures } from './model-actions';
 import { catalogItemText } from './model-items';
 
@@ -56,12 +65,20 @@ async function pickSource(features: ModelFeatures): Promise<{ entry: CatalogEntr
   return uri?.trim() ? { uri: uri.trim() } : undefined;
 }
 
-/** Turns absolute progress into the increments VS Code's notification expects. */
+/** Turns absolute progress into the increments VS Code's notification expects; says when it retries or waits, and for how long. */
 function progressReporter(report: vscode.Progress<{ message?: string; increment?: number }>): (progress: DownloadProgress) => void {
   let shown = 0;
-  return ({ phase, downloadedBytes, totalBytes }) => {
+  return ({ phase, downloadedBytes, totalBytes, retry, owner }) => {
     if (phase === 'verifying') {
       report.report({ message: 'Verifying the checksum…' });
+      return;
+    }
+    if (phase === 'retrying' && retry) {
+      report.report({ message: `${retry.reason} Retry ${retry.attempt} of ${retry.attempts} in ${retry.secondsLeft} s…` });
+      return;
+    }
+    if (phase === 'waiting') {
+      report.report({ message: `Waiting: ${owner ?? 'another VS Code window'} is downloading this model.` });
       return;
     }
     const percent = totalBytes > 0 ? Math.min(100, (downloadedBytes / totalBytes) * 100) : 0;
@@ -74,7 +91,8 @@ function progressReporter(report: vscode.Progress<{ message?: string; increment?
 export async function downloadModelCommand(features: ModelFeatures): Promise<void> {
   const source = await pickSource(features);
   if (!source) return;
-  const name = 'entry' in source ? source.entry.name : source.uri;
+  // The query string (a token, a signature) is for the request only, never for the screen.
+  const name = 'entry' in source ? source.entry.name : redactUrl(source.uri);
   const uri = 'entry' in source ? source.entry.uri : source.uri;
   let model: Model;
   try {
@@ -89,9 +107,14 @@ export async function downloadModelCommand(features: ModelFeatures): Promise<voi
     );
   } catch (error) {
     if (!isCancellation(error)) return reportError(features, `Could not download ${name}`, error);
+    const kept = error instanceof DownloadCancelled ? error.keptBytes : undefined;
+    if (kept === 0) {
+      void vscode.window.showInformationMessage(`Download of ${name} cancelled before anything arrived.`);
+      return;
+    }
     const discard = 'Discard Partial Download';
     const choice = await vscode.window.showInformationMessage(
-      `Download of ${name} cancelled. What was downloaded is kept: downloading it again resumes.`,
+      `Download of ${name} cancelled. ${kept ? formatBytes(kept) : 'What was downloaded'} is kept: downloading it again resumes.`,
       discard,
     );
     if (choice === discard)

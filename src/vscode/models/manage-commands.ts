@@ -1,13 +1,14 @@
 import * as vscode from 'vscode';
 import type { ModelPurpose } from '@jan/core';
+import { displayText } from '../display-text';
 import { configuredModel, saveModelSetting } from '../settings';
-import { pickInstalledModel, reportError, useModel, type ModelFeatures } from './model-actions';
+import { pickInstalledModel, pickModel, reportError, useModel, type ModelFeatures } from './model-actions';
 
 const TITLES: Record<ModelPurpose, string> = { chat: 'Jan: Select Chat Model', completion: 'Jan: Select Completion Model' };
 
 export async function selectModelCommand(features: ModelFeatures, role: ModelPurpose): Promise<void> {
   try {
-    const model = await pickInstalledModel(features, TITLES[role], configuredModel(role));
+    const model = await pickModel(features, TITLES[role], configuredModel(role));
     if (model) await useModel(features, role, model);
   } catch (error) {
     reportError(features, 'Could not select a model', error);
@@ -40,13 +41,13 @@ export async function deleteModelCommand(features: ModelFeatures): Promise<void>
     const detail = inPlace
       ? `This removes its model.json. The file it uses, ${filePath}, is yours and is kept.`
       : `This removes its folder and the model file ${filePath}.`;
-    const confirmed = await vscode.window.showWarningMessage(`Delete the model "${model.name}"?`, { modal: true, detail }, 'Delete');
+    const confirmed = await vscode.window.showWarningMessage(`Delete the model "${displayText(model.name)}"?`, { modal: true, detail }, 'Delete');
     if (confirmed !== 'Delete') return;
     await features.models.deleteModel(model.id);
     for (const role of ['chat', 'completion'] as const) {
       if (configuredModel(role) === model.id) await saveModelSetting(role, undefined);
     }
-    void vscode.window.setStatusBarMessage(`Jan: deleted ${model.name}`, 3000);
+    void vscode.window.setStatusBarMessage(`Jan: deleted ${displayText(model.name)}`, 3000);
   } catch (error) {
     reportError(features, 'Could not delete the model', error);
   }

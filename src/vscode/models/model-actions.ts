@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import { errorMessage, type EngineRegistry, type InferenceService, type Model, type ModelPurpose } from '@jan/core';
 import { isCancellation, type JanModelsExtension } from '../../../extensions/models';
+import { displayText } from '../display-text';
 import { saveModelSetting } from '../settings';
-import { installedItemText } from './model-items';
+import { installedItemText, remoteItemText } from './model-items';
 
 export interface ModelFeatures {
   engines: EngineRegistry;
@@ -21,7 +22,7 @@ export function reportError(features: ModelFeatures, what: string, error: unknow
 export async function loadModel(features: ModelFeatures, model: Model): Promise<void> {
   try {
     await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Loading ${model.name}…`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: `Loading ${displayText(model.name)}…`, cancellable: true },
       async (_progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
@@ -29,7 +30,7 @@ export async function loadModel(features: ModelFeatures, model: Model): Promise<
       },
     );
   } catch (error) {
-    reportError(features, `Could not load ${model.name}`, error);
+    reportError(features, `Could not load ${displayText(model.name)}`, error);
   }
 }
 
@@ -44,13 +45,37 @@ export async function offerToUse(features: ModelFeatures, model: Model, suggeste
   const chat = 'Use for Chat';
   const completion = 'Use for Completion';
   const order = suggested === 'completion' ? [completion, chat] : [chat, completion];
-  const choice = await vscode.window.showInformationMessage(`${model.name} is ready.`, ...order);
+  const choice = await vscode.window.showInformationMessage(`${displayText(model.name)} is ready.`, ...order);
   if (choice === chat) await useModel(features, 'chat', model);
   if (choice === completion) await useModel(features, 'completion', model);
 }
 
 interface ModelPick extends vscode.QuickPickItem {
-  model: Model;
+  model?: Model;
+}
+
+/**
+ * A picker of every model an engine can run: installed ones, then each remote engine's (read
+ * again from the servers now), one group per engine with where its code goes.
+ */
+export async function pickModel(features: ModelFeatures, title: string, currentId?: string): Promise<Model | undefined> {
+  features.inference.refreshModels();
+  const models = await features.inference.listModels();
+  if (models.length === 0) return pickInstalledModel(features, title, currentId);
+  const groups = new Map<string, Model[]>();
+  for (const model of models) groups.set(model.engine, [...(groups.get(model.engine) ?? []), model]);
+  const items: ModelPick[] = [];
+  for (const [engineId, group] of groups) {
+    const engine = features.engines.get(engineId);
+    items.push({ label: `${engine?.displayName ?? engineId} · ${engine?.destination ?? 'local'}`, kind: vscode.QuickPickItemKind.Separator });
+    for (const model of group) {
+      const current = model.id === currentId;
+      const text = engine?.destination ? remoteItemText(model, current) : installedItemText(model, features.models.modelFilePath(model), current);
+      items.push({ ...text, model });
+    }
+  }
+  const picked = await vscode.window.showQuickPick(items, { title, matchOnDescription: true, matchOnDetail: true });
+  return picked?.model;
 }
 
 /** A picker of installed models; offers download and import when there is none. */

@@ -1,5 +1,6 @@
 import type { Model } from '@jan/core';
 import { estimateMemoryBytes, formatBytes, type CatalogEntry } from '../../../extensions/models';
+import { displayText } from '../display-text';
 
 export interface ItemText {
   label: string;
@@ -16,12 +17,17 @@ export function catalogItemText(entry: CatalogEntry, installed: boolean): ItemTe
   };
 }
 
-/** An installed model in a picker; `current` marks the one the setting names. */
+/** An installed model in a picker; `current` marks the one the setting names. Its fields come from model.json: shown as data. */
 export function installedItemText(model: Model, filePath: string, current: boolean): ItemText {
   const size = typeof model.metadata.size === 'number' ? formatBytes(model.metadata.size) : '';
   return {
-    label: `${current ? '$(check)' : '$(hubot)'} ${model.name}`,
-    description: [model.id, size, model.engine].filter(Boolean).join(' · '),
-    detail: filePath || model.description,
+    label: `${current ? '$(check)' : '$(hubot)'} ${displayText(model.name)}`,
+    description: [displayText(model.id), size, displayText(model.engine)].filter(Boolean).join(' · '),
+    detail: displayText(filePath || model.description, 300),
   };
+}
+
+/** A remote engine's model in a picker: its id on Jan's side and what serves it. */
+export function remoteItemText(model: Model, current: boolean): ItemText {
+  return { label: `${current ? '$(check)' : '$(cloud)'} ${model.name}`, description: model.id, detail: model.description };
 }

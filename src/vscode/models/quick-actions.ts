@@ -11,6 +11,8 @@ const ACTIONS: ActionPick[] = [
   { label: '$(file-add) Import Model File…', command: 'jan.importModel' },
   { label: '$(debug-stop) Unload Model', command: 'jan.unloadModel' },
   { label: '$(trash) Delete Model…', command: 'jan.deleteModel' },
+  { label: '$(cloud) Add Remote Engine…', command: 'jan.addRemoteEngine' },
+  { label: '$(plug) Test Remote Engine Connection', command: 'jan.testRemoteEngine' },
   { label: '$(comment) Open Chat', command: 'jan.focusChat' },
   { label: '$(output) Show Log', command: 'jan.showLog' },
 ];

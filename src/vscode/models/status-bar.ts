@@ -21,7 +21,7 @@ export class ModelStatusBar implements vscode.Disposable {
     for (const event of STATUS_EVENTS) this.subscriptions.push(core.events.on(event, () => this.schedule()));
     this.subscriptions.push(
       vscode.workspace.onDidChangeConfiguration((change) => {
-        if (change.affectsConfiguration('jan.chatModel')) this.schedule();
+        if (change.affectsConfiguration('jan.chatModel') || change.affectsConfiguration('jan.remote.engines')) this.schedule();
       }),
     );
     this.refresh();
@@ -37,8 +37,12 @@ export class ModelStatusBar implements vscode.Disposable {
   }
 
   refresh(): void {
-    const reports: EngineReport[] = this.core.engines.all().map((engine) => ({ engine: engine.displayName, status: engine.status() }));
-    const view = describeStatus(reports, vscode.workspace.getConfiguration('jan').get<string>('chatModel'));
+    const engines = this.core.engines.all();
+    const reports: EngineReport[] = engines.map((engine) => ({ engine: engine.displayName, status: engine.status(), destination: engine.destination }));
+    const chatModel = vscode.workspace.getConfiguration('jan').get<string>('chatModel');
+    // A remote engine's models are named `<engine id>/<model>`.
+    const chatEngine = chatModel ? engines.find((engine) => chatModel.startsWith(`${engine.id}/`)) : undefined;
+    const view = describeStatus(reports, chatModel, chatEngine?.destination);
     this.item.text = view.text;
     this.item.tooltip = view.tooltip;
     this.item.backgroundColor = view.state === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;

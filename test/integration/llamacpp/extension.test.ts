@@ -18,7 +18,14 @@ describe('LlamaCppExtension', () => {
       workerPath: await workerPath(),
     });
     expect(extension.type()).toBe(ExtensionType.Engine);
-    expect(extension.engineSettings()).toEqual({ threads: 0, gpu: 'auto', contextSize: 4096, idleUnloadMinutes: 15, transport: 'process' });
+    expect(extension.engineSettings()).toEqual({
+      threads: 0,
+      gpu: 'auto',
+      contextSize: 4096,
+      completionContextSize: 2048,
+      idleUnloadMinutes: 15,
+      transport: 'process',
+    });
     extension.updateSettings({ threads: 1, gpu: 'off', contextSize: 256, transport: 'nonsense' });
     expect(extension.engineSettings()).toMatchObject({ threads: 1, gpu: 'off', contextSize: 256, transport: 'process' });
 
@@ -41,7 +48,7 @@ describe('LlamaCppExtension', () => {
   it('says where the worker bundle was expected when it is missing', async () => {
     const engine = new LlamaCppEngine({
       resolveModel: async () => testModel(CHAT_FIM_MODEL),
-      settings: () => ({ threads: 1, gpu: 'off', contextSize: 512, idleUnloadMinutes: 0, transport: 'process' }),
+      settings: () => ({ threads: 1, gpu: 'off', contextSize: 512, completionContextSize: 512, idleUnloadMinutes: 0, transport: 'process' }),
     });
     await expect(engine.load(CHAT_FIM_MODEL)).rejects.toThrow(/The llama\.cpp worker is missing at .*llamacpp-worker\.mjs\. Rebuild the extension/);
   });

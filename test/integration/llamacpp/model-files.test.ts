@@ -69,7 +69,7 @@ describe('llama.cpp engine: bad and oversized model files', () => {
     expect(error).toMatchObject({ code: 'INSUFFICIENT_MEMORY' });
     const message = (error as Error).message;
     expect(message).toMatch(
-      /Model "huge" needs about [\d.]+ GiB of memory \([\d.]+ GiB for the model and [\d.]+ [KMG]iB for a 512-token context\), but only [\d.]+ GiB is free/,
+      /Model "huge" needs about [\d.]+ GiB of memory \([\d.]+ GiB for the model and [\d.]+ [KMG]iB for 2 sequences of a 512-token context\), but only [\d.]+ GiB is free/,
     );
     const needed = Number(/needs about ([\d.]+) GiB/.exec(message)![1]);
     expect(needed * 2 ** 30).toBeGreaterThan(os.totalmem());

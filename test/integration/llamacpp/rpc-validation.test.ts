@@ -147,7 +147,7 @@ describe('llama.cpp worker RPC: validation on both ends', () => {
         new Promise((resolve) =>
           signal.addEventListener('abort', () => {
             sawAbort = true;
-            resolve({ text: '', finishReason: 'abort', tokens: 0, infill: true });
+            resolve({ text: '', finishReason: 'abort', tokens: 0, infill: true, promptTokens: 0, cachedPromptTokens: 0 });
           }),
         ),
     });

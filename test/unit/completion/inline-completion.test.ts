@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EngineRegistry, EventBus, InferenceService, InlineCompletionService, MemoryLogger } from '@jan/core';
+import { EngineRegistry, EventBus, InferenceService, InlineCompletionService, MemoryLogger, TypingPause, wouldCut } from '@jan/core';
 import type { CompletionDocument } from '@jan/core';
 import { ScriptedEngine } from '../../support/scripted-engine';
 
@@ -94,12 +94,32 @@ describe('InlineCompletionService', () => {
     expect(logger.messages('warn')).toEqual(['Inline completion failed: model file missing', 'Inline completion failed: worker crashed']);
   });
 
-  it('takes 80 lines above and 24 below a cursor deep in a long file', async () => {
+  it('sends up to 400 lines above, from a line that moves in steps of 16, and 64 below; the engine budgets them in tokens', async () => {
     const { service } = setup();
-    const lines = Array.from({ length: 300 }, (_, index) => `line ${index}`);
-    const request = (await service.request(documentOf(lines.join('\n')), 150, 4))!;
-    expect(request.prompt.prefix).toBe(`${lines.slice(70, 150).join('\n')}\nline`);
-    expect(request.prompt.suffix).toBe(` 150\n${lines.slice(151, 175).join('\n')}`);
+    const lines = Array.from({ length: 1000 }, (_, index) => `line ${index}`);
+    const request = (await service.request(documentOf(lines.join('\n')), 650, 4))!;
+    expect(request.prompt.prefix).toBe(`${lines.slice(240, 650).join('\n')}\nline`);
+    expect(request.prompt.suffix).toBe(` 650\n${lines.slice(651, 715).join('\n')}`);
+    for (const line of [651, 655]) expect((await service.request(documentOf(lines.join('\n')), line, 0))!.prompt.prefix.startsWith('line 240\n')).toBe(true);
+    expect((await service.request(documentOf(lines.join('\n')), 656, 0))!.prompt.prefix.startsWith('line 256\n')).toBe(true);
+  });
+
+  it('asks for one line with code after the cursor, and stops a stream once post-processing drops whole lines of it', async () => {
+    const { service, engine } = setup();
+    engine.completion = 'a + b';
+    const midLine = documentOf('function add(a: number, b: number) {\n  return ;\n}');
+    await service.complete((await service.request(midLine, 1, 9))!, 32, never);
+    expect(engine.completeRequests[0]!.stop).toEqual(['\n']);
+    await service.complete((await service.request(doc, 1, 9))!, 32, never);
+    expect(engine.completeRequests[1]!.stop).toBeUndefined();
+
+    const prompt = (await service.request(doc, 1, 9))!.prompt;
+    expect(wouldCut('a + b;', prompt)).toBe(false);
+    expect(wouldCut('a + b;\n', prompt)).toBe(false);
+    // The function's closer is kept (the suffix has one, so it is dropped later); a new declaration after it ends the suggestion.
+    expect(wouldCut('a + b;\n}\n\nfunction next() {\n', prompt)).toBe(true);
+    const mid = (await service.request(midLine, 1, 9))!.prompt;
+    expect(wouldCut('a + b\n  more\n', mid)).toBe(true);
   });
 
   it('does not cache a completion that arrives after another model was chosen', async () => {
@@ -112,5 +132,22 @@ describe('InlineCompletionService', () => {
     gate.release(Infinity);
     expect(await first).toBe('from coder-1');
     expect((await service.request(doc, 1, 9))!.cached).toBeUndefined();
+  });
+});
+
+describe('TypingPause', () => {
+  it('starts at the setting and grows past the typing rhythm and with slow suggestions, within a cap', () => {
+    const pause = new TypingPause();
+    expect(pause.current(200)).toBe(200);
+    for (let at = 0; at <= 1500; at += 300) pause.keystroke(at);
+    expect(pause.current(200)).toBe(450);
+    // Gaps of a stopped user are not typing.
+    pause.keystroke(10_000);
+    expect(pause.current(200)).toBe(450);
+    pause.latency(2000);
+    expect(pause.current(200)).toBe(1000);
+    pause.latency(10_000);
+    pause.latency(10_000);
+    expect(pause.current(200)).toBe(1500);
   });
 });

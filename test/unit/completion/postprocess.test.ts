@@ -1,33 +1,24 @@
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildCompletionContext, postprocessCompletion } from '@jan/core';
+import { buildCompletionContext, coveredClosers, postprocessCompletion } from '@jan/core';
+import { accept, goldenContext, goldenFiles, strayClosers } from '../../support/completion-golden';
 
-interface GoldenCase {
-  name: string;
-  document: string;
-  raw: string;
-  expected: string | null;
+// One case file per rule (test/fixtures/completion/<rule>.golden.json); every case runs the whole
+// post-processing, as the user sees it, and accepting the suggestion must not leave a doubled closer.
+for (const { rule, cases } of goldenFiles()) {
+  describe(`completion post-processing: ${rule} (golden)`, () => {
+    for (const golden of cases) {
+      it(golden.name, () => {
+        const { context } = goldenContext(golden);
+        const text = postprocessCompletion(golden.raw, context);
+        expect(text ?? null).toBe(golden.expected);
+        if (text === undefined) return;
+        const accepted = accept(golden, text, coveredClosers(text, context));
+        if (golden.accepted !== undefined) expect(accepted).toBe(golden.accepted);
+        expect(strayClosers(accepted)).toBeLessThanOrEqual(strayClosers(golden.document));
+      });
+    }
+  });
 }
-
-const CURSOR = '║';
-const cases = JSON.parse(readFileSync(path.join(__dirname, '../../fixtures/completion/postprocess.golden.json'), 'utf8')) as GoldenCase[];
-
-function contextOf(document: string) {
-  const lines = document.split('\n');
-  const line = lines.findIndex((candidate) => candidate.includes(CURSOR));
-  const character = lines[line]!.indexOf(CURSOR);
-  lines[line] = lines[line]!.replace(CURSOR, '');
-  return buildCompletionContext(lines, line, character, 'plaintext');
-}
-
-describe('completion post-processing (golden)', () => {
-  for (const golden of cases) {
-    it(golden.name, () => {
-      expect(postprocessCompletion(golden.raw, contextOf(golden.document)) ?? null).toBe(golden.expected);
-    });
-  }
-});
 
 describe('completion context', () => {
   it('splits at the cursor and bounds the prefix by whole lines', () => {
@@ -47,5 +38,24 @@ describe('completion context', () => {
     const after = buildCompletionContext(lines, 150, 20, 'ts');
     const start = before.prefix.slice(0, before.prefix.length - before.linePrefix.length);
     expect(after.prefix.startsWith(start)).toBe(true);
+  });
+});
+
+describe('completion post-processing: odd output', () => {
+  const at = buildCompletionContext(['function f() {', '  ', '}'], 1, 2, 'typescript');
+
+  it('shows nothing for empty or blank output', () => {
+    for (const raw of ['', '\n', '\r\n\r\n', ' \t ', '\n\n   \n']) expect(postprocessCompletion(raw, at)).toBeUndefined();
+  });
+
+  it('cuts a runaway line of 20 000 characters instead of showing it', () => {
+    expect(postprocessCompletion(`run();\n  ${'x = x + '.repeat(2500)}`, at)).toBe('run();');
+  });
+
+  it('honours the line budget and the minimum size it is given', () => {
+    const body = Array.from({ length: 8 }, (_, index) => `${'  '.repeat(2)}${['a', 'b.c', 'd(e)', 'f = g', 'h[i]', 'j += k', 'l()', 'm.n()'][index]};`);
+    expect(postprocessCompletion(`if (ready) {\n${body.join('\n')}\n  }`, at, { maxLines: 3 })).toBe(`if (ready) {\n${body.slice(0, 2).join('\n')}`);
+    expect(postprocessCompletion('ok', at, { minChars: 2 })).toBe('ok');
+    expect(postprocessCompletion('ok', at)).toBeUndefined();
   });
 });

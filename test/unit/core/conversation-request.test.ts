@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildChatRequest, conversationTurns, EngineError, textContent } from '@jan/core';
-import type { Thread, ThreadMessage } from '@jan/core';
+import type { ChatMessage, Thread, ThreadMessage } from '@jan/core';
 import { ScriptedEngine } from '../../support/scripted-engine';
 
 function thread(overrides: Partial<Thread['assistants'][0]> = {}): Thread {
@@ -160,6 +160,42 @@ describe('buildChatRequest: fitting the context', () => {
     const { request, droppedMessages } = await buildChatRequest({ thread: plain(), history, model, engine });
     expect(request.messages).toEqual([{ role: 'user', content: words(5, 'u') }]);
     expect(droppedMessages).toBe(2);
+  });
+
+  it('drops old turns in one step to about 60% of the budget, then keeps the same start while the thread grows', async () => {
+    // Budget 75 (100 - a quarter for the reply); each turn is 2 words + 8 = 10 tokens.
+    const { engine } = countingEngine(100);
+    const history: ThreadMessage[] = [];
+    const starts: string[] = [];
+    const used: number[] = [];
+    for (let index = 0; index < 30; index++) {
+      history.push(message(index % 2 ? 'assistant' : 'user', `t${index} x`));
+      if (index % 2) continue;
+      const { request } = await buildChatRequest({ thread: plain(), history, model, engine });
+      starts.push(request.messages[0]!.content);
+      used.push(request.messages.length * 10);
+    }
+    expect(Math.max(...used)).toBeLessThanOrEqual(75);
+    // Each time the start moves, the thread shrinks to about 60% of the budget (45 tokens) plus the new turn.
+    const moves = starts.flatMap((start, index) => (index > 0 && start !== starts[index - 1] ? [index] : []));
+    expect(moves.length).toBeGreaterThanOrEqual(2);
+    for (const index of moves) expect(used[index]).toBeLessThanOrEqual(0.6 * 75 + 10);
+    // Between moves the start stays put for several turns: the engine's cache keeps the prefix.
+    for (let index = 1; index < moves.length; index++) expect(moves[index]! - moves[index - 1]!).toBeGreaterThanOrEqual(2);
+  });
+
+  it("lets the engine's exact count of the rendered prompt decide when it has one", async () => {
+    const { engine } = countingEngine(100);
+    // A template heavier than the estimate: 20 tokens per message around its words.
+    const exact = Object.assign(engine, {
+      countChatTokens: async (_modelId: string, messages: ChatMessage[]) => messages.reduce((sum, item) => sum + 20 + item.content.split(' ').length, 0),
+    });
+    const history = [message('user', 'a b'), message('assistant', 'c d'), message('user', 'e f'), message('assistant', 'g h'), message('user', 'i j')];
+    const estimated = await buildChatRequest({ thread: plain(), history, model, engine: new ScriptedEngine({ contextSize: 100 }) });
+    expect(estimated.droppedMessages).toBe(0);
+    const { request, droppedMessages } = await buildChatRequest({ thread: plain(), history, model, engine: exact });
+    expect(droppedMessages).toBeGreaterThan(0);
+    expect(await exact.countChatTokens('m', request.messages)).toBeLessThanOrEqual(75);
   });
 
   it('counts each stored message once per model, with the cache the caller keeps', async () => {

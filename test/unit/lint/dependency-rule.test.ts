@@ -92,4 +92,18 @@ describe('the dependency rule', () => {
     expect(await ruleErrors('webview/sample.ts', "import { newId } from '@jan/core';\nexport const n = newId;\n")).toHaveLength(1);
     expect(await ruleErrors('webview/sample.ts', "import type { HostMessage } from '@jan/protocol';\nexport type H = HostMessage;\n")).toEqual([]);
   });
+
+  it.each([
+    ['a computed assignment', 'export function copy(from: Record<string, unknown>, to: Record<string, unknown>, key: string) {\n  to[key] = from[key];\n}\n'],
+    ['Object.assign', 'export const copy = (from: object) => Object.assign({}, from);\n'],
+  ])('keeps %s (the "__proto__" setter) out of code that copies records from disk', async (_what, code) => {
+    for (const file of [
+      'src/core/store/sample.ts',
+      'extensions/conversational/sample.ts',
+      'extensions/assistants/sample.ts',
+      'extensions/models/model-json.ts',
+    ]) {
+      expect(await ruleErrors(file, code), file).toEqual([expect.stringMatching(/Object.assign calls setters|Keys read from disk are data/)]);
+    }
+  });
 });

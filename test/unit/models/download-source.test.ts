@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkDownloadUri, checkSha256, hfFileName, stagingKey } from '../../../extensions/models/download-source';
+import { checkDownloadUri, checkRedirect, checkSha256, hfFileName, redactUrl, redactUrls, stagingKey } from '../../../extensions/models/download-source';
 
 describe('download sources', () => {
   it.each([
@@ -42,5 +42,46 @@ describe('download sources', () => {
     expect(stagingKey('https://a/x.gguf')).toBe(stagingKey('https://a/x.gguf'));
     expect(stagingKey('https://a/x.gguf')).not.toBe(stagingKey('https://a/y.gguf'));
     expect(stagingKey('https://a/x.gguf')).toMatch(/^[0-9a-f]{24}$/);
+  });
+
+  it.each([
+    'hf:user/../../etc/passwd.gguf',
+    'hf:user/repo/../secrets.gguf',
+    'hf:../repo/model.gguf',
+    'hf:user/repo/sub/..',
+    'hf:user\\repo/model.gguf',
+    'hf:user/repo/sub\\..\\model.gguf',
+    'hf:user/repo/%2e%2e/model.gguf',
+    'hf:user/repo/model.gguf?x=1',
+    'hf:user/./repo/model.gguf',
+    'hf:user/repo/model.gguf#..',
+    'hf:user//repo/model.gguf',
+    'hf:user/repo:Q4/../x',
+  ])('refuses the hf: spec %s', (uri) => {
+    expect(() => checkDownloadUri(uri)).toThrow(/hf:/);
+  });
+
+  it('checks every redirect hop against the same policy and refuses a downgrade to http', () => {
+    expect(checkRedirect('https://huggingface.co/a.gguf', 'https://cdn-lfs.hf.co/a.gguf?X-Amz-Signature=s')).toBe(
+      'https://cdn-lfs.hf.co/a.gguf?X-Amz-Signature=s',
+    );
+    expect(checkRedirect('http://127.0.0.1:1/a', 'http://localhost:2/b')).toBe('http://localhost:2/b');
+    expect(checkRedirect('http://127.0.0.1:1/a', '/relative/b.gguf')).toBe('http://127.0.0.1:1/relative/b.gguf');
+    for (const [from, to] of [
+      ['https://huggingface.co/a.gguf', 'http://huggingface.co/a.gguf'],
+      ['https://huggingface.co/a.gguf', 'http://127.0.0.1/a.gguf'],
+      ['http://127.0.0.1:1/a', 'http://example.com/a.gguf'],
+      ['https://huggingface.co/a.gguf', 'file:///etc/passwd'],
+      ['https://huggingface.co/a.gguf', 'ftp://host/a'],
+    ] as const) {
+      expect(() => checkRedirect(from, to), to).toThrow(/redirected to .* which is refused/);
+    }
+  });
+
+  it('strips query strings and fragments for display, and credentials', () => {
+    expect(redactUrl('https://host/m.gguf?token=secret&X-Amz-Signature=abc#frag')).toBe('https://host/m.gguf');
+    expect(redactUrl('https://user:pass@host/m.gguf')).toBe('https://host/m.gguf');
+    expect(redactUrl('hf:user/repo/m.gguf')).toBe('hf:user/repo/m.gguf');
+    expect(redactUrls('GET https://a.b/c?sig=secret failed; then http://127.0.0.1:9/x?token=t2.')).toBe('GET https://a.b/c failed; then http://127.0.0.1:9/x.');
   });
 });

@@ -3,9 +3,9 @@ import { parseChildMessage, parseParentMessage } from '../../../extensions/model
 
 describe('download child protocol', () => {
   it('accepts the parent messages', () => {
-    const job = { uri: 'https://h/x.gguf', dirPath: '/tmp/d', sha256: 'a'.repeat(64) };
+    const job = { uri: 'https://h/x.gguf', dirPath: '/tmp/d', sha256: 'a'.repeat(64), retryDelaysMs: [1000, 2000], stallTimeoutMs: 20000 };
     expect(parseParentMessage({ type: 'resolve', job })).toEqual({ type: 'resolve', job });
-    expect(parseParentMessage({ type: 'download' })).toEqual({ type: 'download' });
+    expect(parseParentMessage({ type: 'download', maxBytes: 1e12 })).toEqual({ type: 'download', maxBytes: 1e12 });
     expect(parseParentMessage({ type: 'cancel', discard: true })).toEqual({ type: 'cancel', discard: true });
   });
 
@@ -14,7 +14,11 @@ describe('download child protocol', () => {
     'resolve',
     { type: 'resolve' },
     { type: 'resolve', job: { uri: 1, dirPath: '/d' } },
-    { type: 'resolve', job: { uri: 'u', dirPath: '/d', fileName: 3 } },
+    { type: 'resolve', job: { uri: 'u', dirPath: '/d', fileName: 3, retryDelaysMs: [], stallTimeoutMs: 1 } },
+    { type: 'resolve', job: { uri: 'u', dirPath: '/d', retryDelaysMs: [-1], stallTimeoutMs: 1 } },
+    { type: 'resolve', job: { uri: 'u', dirPath: '/d', retryDelaysMs: [] } },
+    { type: 'download' },
+    { type: 'download', maxBytes: Number.POSITIVE_INFINITY },
     { type: 'cancel' },
     { type: 'explode' },
   ])('refuses the parent message %j', (message) => expect(parseParentMessage(message)).toBeUndefined());
@@ -35,7 +39,9 @@ describe('download child protocol', () => {
       message: 'bad',
     });
     expect(parseChildMessage({ type: 'verifying' })).toEqual({ type: 'verifying' });
-    expect(parseChildMessage({ type: 'cancelled' })).toEqual({ type: 'cancelled' });
+    expect(parseChildMessage({ type: 'cancelled', keptBytes: 0 })).toEqual({ type: 'cancelled', keptBytes: 0 });
+    const retrying = { type: 'retrying', attempt: 1, attempts: 5, secondsLeft: 3, reason: 'reset' };
+    expect(parseChildMessage(retrying)).toEqual(retrying);
   });
 
   it.each([
@@ -44,6 +50,8 @@ describe('download child protocol', () => {
     { type: 'resolved', entrypoint: '/x', files: [1], totalBytes: 1, downloadedBytes: 0 },
     { type: 'error', code: 'WHATEVER', message: 'x' },
     { type: 'done', files: [] },
+    { type: 'cancelled' },
+    { type: 'retrying', attempt: 1, attempts: 5, secondsLeft: -1, reason: 'x' },
     [],
   ])('refuses the child message %j', (message) => expect(parseChildMessage(message)).toBeUndefined());
 });

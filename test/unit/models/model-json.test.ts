@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeEngine, parseModelJson, serializeModel } from '../../../extensions/models/model-json';
+import { buildModelRecord } from '../../../extensions/models/model-record';
 
 describe('model.json parsing', () => {
   it('fills Jan defaults for a minimal file and keeps what it has', () => {
@@ -56,5 +57,22 @@ describe('model.json parsing', () => {
     const result = parseModelJson(text);
     expect(result.ok).toBe(false);
     expect(!result.ok && result.error).toMatch(message);
+  });
+
+  it('refuses a context length that is not a whole number of tokens in range, naming the field', () => {
+    for (const ctx of [1e308, 0.5, 0, -4096, 2 ** 40, '4096']) {
+      const result = parseModelJson(JSON.stringify({ id: 'm', settings: { ctx_len: ctx } }));
+      expect(result.ok, String(ctx)).toBe(false);
+      if (!result.ok) expect(result.error).toMatch(/settings.*ctx_len/);
+    }
+    expect(parseModelJson(JSON.stringify({ id: 'm', settings: { ctx_len: 131072 } })).ok).toBe(true);
+  });
+
+  it('never writes a context length the header did not validate', () => {
+    const header = { version: 3, fileSize: 10, tensorCount: 1, requiredSize: 10, hasChatTemplate: false };
+    const build = (contextLength: number) =>
+      buildModelRecord({ id: 'm', name: 'm', modelPath: 'm.gguf', source: { filename: 'm.gguf', url: '' }, header: { ...header, contextLength }, tags: [] });
+    for (const bad of [1e308, 0.5, Number.NaN, Number.POSITIVE_INFINITY, -1]) expect(build(bad).settings.ctx_len, String(bad)).toBeUndefined();
+    expect(build(8192).settings.ctx_len).toBe(8192);
   });
 });

@@ -16,7 +16,7 @@ function folder(options: ConstructorParameters<typeof DataFolder>[1] = {}) {
 describe('DataFolder: first write and .gitignore', () => {
   it('creates nothing on read, then the folder and a .gitignore keeping threads/ out of git on the first write', async () => {
     const { jan, store } = folder();
-    expect(await store.listFolders(store.path('threads'))).toEqual([]);
+    expect(await store.listFolders(store.path('threads'))).toEqual({ names: [], warnings: [] });
     expect(await store.readJson(store.path('x.json'))).toEqual({ status: 'missing' });
     expect(existsSync(jan)).toBe(false);
 

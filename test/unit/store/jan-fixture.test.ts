@@ -69,7 +69,8 @@ describe('a .jan folder written by Jan 0.5', () => {
 
     const seen = janReadsThreads(jan);
     expect(seen.map((t) => t.id)).toEqual(['jan_1716300000', 'jan_1699000000', 'jan_1716201000']);
-    for (const thread of seen) expectJanThread(thread, thread.id !== 'jan_1716201000');
+    // Edited, not created here: Jan's own fields stay as Jan wrote them (no 0.6 names added).
+    for (const thread of seen) expectJanThread(thread, false);
     const sorting = seen[0]!;
     const model = (sorting.assistants as Array<Record<string, Record<string, unknown>>>)[0]!.model!;
     expect(model.engine).toBe('nitro');
@@ -78,7 +79,7 @@ describe('a .jan folder written by Jan 0.5', () => {
 
     const lines = janReadsMessages(jan, 'jan_1716300000');
     expect(lines).toHaveLength(3);
-    lines.forEach((line, index) => expectJanMessage(line, 'jan_1716300000', index > 0));
+    lines.forEach((line, index) => expectJanMessage(line, 'jan_1716300000', index === 2));
     expect(lines[1]).toMatchObject({ type: 'Thread', assistant_id: 'jan' });
     const fixtureLines = readFileSync(path.join(FIXTURE, 'threads/jan_1716300000/messages.jsonl'), 'utf8').split('\n');
     expect(readFileSync(path.join(jan, 'threads/jan_1716300000/messages.jsonl'), 'utf8').split('\n')[0]).toBe(fixtureLines[0]);

@@ -46,7 +46,9 @@ describe('reading JSON files from disk', () => {
       { status: 'ok', value: 'x' },
     ]);
     const many = Array.from({ length: 50 }, (_, index) => file(`n${index}.json`, String(index)));
-    expect((await readJsonFiles(many, 0)).map((result) => (result.status === 'ok' ? result.value : result.status))).toEqual(many.map((_, index) => index));
+    expect((await readJsonFiles(many, undefined, 0)).map((result) => (result.status === 'ok' ? result.value : result.status))).toEqual(
+      many.map((_, index) => index),
+    );
     expect(await readJsonFiles([])).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { EventBus, MemoryLogger } from '@jan/core';
 import type { CoreEvents, EventName, Model, ResolvedModel } from '@jan/core';
 import { LlamaCppEngine } from '../../../../extensions/llamacpp/engine';
+import type { LlamaCppEngineOptions } from '../../../../extensions/llamacpp/engine';
 import type { LlamaCppSettings } from '../../../../extensions/llamacpp/settings';
 import { bundleEntry } from '../../../support/bundle-entry';
 import { TEST_MODELS_FOLDER } from '../../../support/test-models';
@@ -52,7 +53,10 @@ export interface EngineFixture {
 }
 
 /** An engine over the test models, one thread (these models are tiny), no idle unload. */
-export async function createEngine(overrides: Partial<LlamaCppSettings> = {}): Promise<EngineFixture> {
+export async function createEngine(
+  overrides: Partial<LlamaCppSettings> = {},
+  options: Pick<LlamaCppEngineOptions, 'stateFolder' | 'stateBytesLimit'> = {},
+): Promise<EngineFixture> {
   const logger = new MemoryLogger();
   const bus = new EventBus(logger);
   const events: EngineFixture['events'] = [];
@@ -60,7 +64,15 @@ export async function createEngine(overrides: Partial<LlamaCppSettings> = {}): P
   for (const name of names) bus.on(name, (payload: CoreEvents[typeof name]) => void events.push({ name, payload }));
   const models = new Map<string, ResolvedModel>();
   for (const id of [CHAT_FIM_MODEL, PLAIN_MODEL, CRASHING_MODEL]) models.set(id, testModel(id));
-  const settings: LlamaCppSettings = { threads: 1, gpu: 'off', contextSize: 512, idleUnloadMinutes: 0, transport: 'process', ...overrides };
+  const settings: LlamaCppSettings = {
+    threads: 1,
+    gpu: 'off',
+    contextSize: 512,
+    completionContextSize: 512,
+    idleUnloadMinutes: 0,
+    transport: 'process',
+    ...overrides,
+  };
   const engine = new LlamaCppEngine({
     resolveModel: async (id) => models.get(id),
     listModels: async () => [...models.values()].map((resolved) => resolved.model),
@@ -68,6 +80,7 @@ export async function createEngine(overrides: Partial<LlamaCppSettings> = {}): P
     workerPath: await workerPath(),
     events: bus,
     logger,
+    ...options,
   });
   const nextEvent = (name: EventName, withinMs = 60_000) =>
     new Promise<unknown>((resolve, reject) => {

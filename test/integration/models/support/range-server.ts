@@ -18,6 +18,14 @@ export interface RangeServerBehaviour {
   holdRangesFrom?: number;
   /** Answer every request with this status and no body. */
   status?: number;
+  /** Answer a request for one of these paths (query ignored) with a 302 to the given location. */
+  redirects?: Record<string, string>;
+  /** Send the whole body without Content-Length or Accept-Ranges (chunked), as some servers do. */
+  noContentLength?: boolean;
+  /** Hold every body until this promise settles (headers go out first). */
+  gate?: Promise<void>;
+  /** Accept the connection and read the request, then never answer. */
+  silent?: boolean;
 }
 
 /**
@@ -66,9 +74,23 @@ export class RangeServer {
     this.requests.push(record);
     const behaviour = this.behaviour;
 
+    if (behaviour.silent) return;
     if (behaviour.status) {
       response.writeHead(behaviour.status, { 'content-length': 0 });
       response.end();
+      return;
+    }
+    const location = behaviour.redirects?.[record.path.split('?')[0]!];
+    if (location) {
+      response.writeHead(302, { location, 'content-length': 0 });
+      response.end();
+      return;
+    }
+    if (behaviour.noContentLength) {
+      response.writeHead(200, { 'content-type': 'application/octet-stream' });
+      if (request.method === 'HEAD') return void response.end();
+      record.bytesSent += this.body.length;
+      response.end(this.body);
       return;
     }
     const headers: http.OutgoingHttpHeaders = {
@@ -82,14 +104,19 @@ export class RangeServer {
       response.end();
       return;
     }
+    if (behaviour.gate) void behaviour.gate.then(() => this.sendBody(response, record, behaviour, match !== null, start, end));
+    else this.sendBody(response, record, behaviour, match !== null, start, end);
+  }
+
+  private sendBody(response: http.ServerResponse, record: ServedRequest, behaviour: RangeServerBehaviour, ranged: boolean, start: number, end: number): void {
     const slice = this.body.subarray(start, end + 1);
     const send = (bytes: Buffer) => {
       record.bytesSent += bytes.length;
       response.write(bytes);
     };
 
-    if (match && behaviour.holdRangesFrom !== undefined && start >= behaviour.holdRangesFrom) return;
-    if (match && behaviour.dropOnceAfter !== undefined && slice.length > behaviour.dropOnceAfter) {
+    if (ranged && behaviour.holdRangesFrom !== undefined && start >= behaviour.holdRangesFrom) return;
+    if (ranged && behaviour.dropOnceAfter !== undefined && slice.length > behaviour.dropOnceAfter) {
       const cut = behaviour.dropOnceAfter;
       this.behaviour = { ...behaviour, dropOnceAfter: undefined };
       send(slice.subarray(0, cut));

@@ -1,0 +1,79 @@
+import { LlamaChat } from 'node-llama-cpp';
+import type { LlamaContext } from 'node-llama-cpp';
+import type { SavedStates } from './saved-states';
+
+interface Slot {
+  chat: LlamaChat;
+  /** The thread whose tokens the sequence holds; undefined while it holds none. */
+  sessionKey: string | undefined;
+  lastUsed: number;
+}
+
+export interface Acquired {
+  chat: LlamaChat;
+  /** Tokens loaded from the thread's saved state (not evaluated). */
+  restoredTokens: number;
+  /** The thread that held the sequence before and was saved to disk, if any. */
+  evicted: string | undefined;
+}
+
+/** Requests without a session key share one sequence, as if they were one thread. */
+const ANONYMOUS = '';
+
+/**
+ * The chat sequences of one model's context, one per recent thread: a thread's next turn finds its
+ * KV cache where it left it even after turns in other threads. When every sequence is taken, the
+ * least recently used one is saved to disk (if a folder for saved states was given) and given to
+ * the new thread, restored from its own saved state when it has one.
+ */
+export class ChatPool {
+  private readonly slots: Slot[];
+  private clock = 0;
+
+  constructor(
+    context: LlamaContext,
+    private readonly states: SavedStates | undefined,
+    private readonly warn: (message: string) => void,
+  ) {
+    this.slots = Array.from({ length: context.totalSequences }, () => ({
+      chat: new LlamaChat({ contextSequence: context.getSequence() }),
+      sessionKey: undefined,
+      lastUsed: 0,
+    }));
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  /** Any sequence's chat, for what does not depend on a thread (the chat wrapper). */
+  get anyChat(): LlamaChat {
+    return this.slots[0]!.chat;
+  }
+
+  /** The sequence for this thread. Callers hold the model's chat lock: one acquire and generation at a time. */
+  async acquire(sessionKey: string | undefined): Promise<Acquired> {
+    const key = sessionKey ?? ANONYMOUS;
+    const own = this.slots.find((slot) => slot.sessionKey === key);
+    if (own) return { chat: this.touch(own), restoredTokens: 0, evicted: undefined };
+    const slot = this.slots.reduce((oldest, candidate) => (candidate.lastUsed < oldest.lastUsed ? candidate : oldest));
+    const sequence = slot.chat.sequence;
+    const evicted = slot.sessionKey;
+    if (evicted !== undefined && this.states && sequence.contextTokens.length > 0) {
+      // Not saved (disk full, folder not writable): that thread is evaluated again when it comes back.
+      await this.states.save(evicted, sequence).catch((error: unknown) => this.warn(`Could not save a chat's KV cache state: ${(error as Error).message}`));
+    }
+    slot.sessionKey = key;
+    const restoredTokens = this.states ? await this.states.restore(key, sequence) : 0;
+    return { chat: this.touch(slot), restoredTokens, evicted };
+  }
+
+  dispose(): void {
+    for (const slot of this.slots) slot.chat.dispose();
+  }
+
+  private touch(slot: Slot): LlamaChat {
+    slot.lastUsed = ++this.clock;
+    return slot.chat;
+  }
+}

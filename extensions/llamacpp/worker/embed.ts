@@ -1,0 +1,60 @@
+import { InsufficientMemoryError } from 'node-llama-cpp';
+import type { LlamaEmbeddingContext } from 'node-llama-cpp';
+import type { ArgsOf, ResultOf } from '../rpc/methods';
+import type { CallContext } from '../rpc/server';
+import { WorkerError } from '../rpc/server';
+import type { LoadedModel } from './loaded-model';
+import { Mutex } from './mutex';
+
+interface EmbeddingParts {
+  context: Promise<LlamaEmbeddingContext>;
+  lock: Mutex;
+}
+
+/**
+ * A loaded model's embedding context, created on first use beside its chat and completion
+ * contexts (so embeddings never evict their KV caches). node-llama-cpp disposes it with the
+ * model, so nothing here outlives an unload.
+ */
+const embeddingParts = new WeakMap<LoadedModel, EmbeddingParts>();
+
+function partsOf(loaded: LoadedModel): EmbeddingParts {
+  let parts = embeddingParts.get(loaded);
+  if (!parts) {
+    const created: EmbeddingParts = {
+      lock: new Mutex(),
+      // node-llama-cpp checks the memory the context needs before creating it.
+      context: loaded.model.createEmbeddingContext({ contextSize: loaded.info.contextSize }).catch((error: unknown) => {
+        if (error instanceof InsufficientMemoryError) {
+          throw new WorkerError('INSUFFICIENT_MEMORY', `An embedding context for model "${loaded.id}" does not fit in memory: ${error.message}`);
+        }
+        throw error;
+      }),
+    };
+    created.context.catch(() => embeddingParts.delete(loaded));
+    embeddingParts.set(loaded, created);
+    parts = created;
+  }
+  return parts;
+}
+
+/** node-llama-cpp's embedding of each input, one after another; an input longer than the context is refused by index. */
+export function runEmbedding(loaded: LoadedModel, args: ArgsOf<'embed'>, call: CallContext<'embed'>): Promise<ResultOf<'embed'>> {
+  const parts = partsOf(loaded);
+  return parts.lock.run(async () => {
+    const context = await parts.context;
+    const embeddings: number[][] = [];
+    let tokens = 0;
+    for (const [index, input] of args.inputs.entries()) {
+      if (call.signal.aborted) throw new WorkerError('ABORTED', 'The embedding request was cancelled');
+      const length = context.calculateInputLength(input);
+      if (length > loaded.info.contextSize) {
+        throw new WorkerError('CONTEXT_TOO_LONG', `Input ${index} has ${length} tokens; model "${loaded.id}" embeds at most ${loaded.info.contextSize}.`);
+      }
+      const embedding = await context.getEmbeddingFor(input);
+      embeddings.push([...embedding.vector]);
+      tokens += length;
+    }
+    return { embeddings, tokens };
+  });
+}

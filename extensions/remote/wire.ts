@@ -1,0 +1,70 @@
+/**
+ * What a remote server sends back, checked with valibot before anything reads it: the server is
+ * someone else's program, and a field of the wrong type must be an error that names the engine,
+ * not a TypeError deep in the chat. Only the fields Jan reads are checked; the rest pass through.
+ */
+import * as v from 'valibot';
+
+const Usage = v.object({
+  prompt_tokens: v.optional(v.number(), 0),
+  completion_tokens: v.optional(v.number(), 0),
+  total_tokens: v.optional(v.number(), 0),
+  prompt_tokens_details: v.optional(v.nullable(v.object({ cached_tokens: v.optional(v.nullable(v.number())) }))),
+});
+
+const FinishReason = v.optional(v.nullable(v.string()), null);
+
+export const ChatChunkSchema = v.object({
+  id: v.optional(v.string(), ''),
+  created: v.optional(v.number(), 0),
+  model: v.optional(v.string(), ''),
+  choices: v.optional(
+    v.array(
+      v.object({
+        index: v.optional(v.number(), 0),
+        delta: v.optional(v.object({ content: v.optional(v.nullable(v.string())) }), {}),
+        finish_reason: FinishReason,
+      }),
+    ),
+    [],
+  ),
+  usage: v.optional(v.nullable(Usage)),
+});
+export type WireChatChunk = v.InferOutput<typeof ChatChunkSchema>;
+
+export const ModelListSchema = v.object({ data: v.array(v.object({ id: v.pipe(v.string(), v.minLength(1)) })) });
+
+/** `/completions` (OpenAI's legacy endpoint, with or without `suffix`). */
+export const TextCompletionSchema = v.object({
+  choices: v.pipe(v.array(v.object({ text: v.string(), finish_reason: FinishReason })), v.minLength(1)),
+  usage: v.optional(v.nullable(Usage)),
+});
+
+/** Mistral's `/fim/completions` and a non-streamed chat completion: the text is in `message.content`. */
+export const MessageCompletionSchema = v.object({
+  choices: v.pipe(v.array(v.object({ message: v.object({ content: v.nullable(v.string()) }), finish_reason: FinishReason })), v.minLength(1)),
+  usage: v.optional(v.nullable(Usage)),
+});
+
+/** llama.cpp server's `/infill`. */
+export const InfillSchema = v.object({
+  content: v.string(),
+  tokens_predicted: v.optional(v.number()),
+  stop_type: v.optional(v.string()),
+});
+
+export class WireError extends Error {
+  constructor(what: string, issues: v.BaseIssue<unknown>[]) {
+    const issue = issues[0];
+    const field = issue?.path?.map((item) => String(item.key)).join('.') || 'the body';
+    super(`${what}: ${field} ${issue?.message ?? 'is not what was expected'}`);
+    this.name = 'WireError';
+  }
+}
+
+/** The value in the shape `schema` describes, or a WireError naming the field that is not. */
+export function parseWire<S extends v.GenericSchema>(schema: S, value: unknown, what: string): v.InferOutput<S> {
+  const result = v.safeParse(schema, value);
+  if (!result.success) throw new WireError(what, result.issues);
+  return result.output;
+}

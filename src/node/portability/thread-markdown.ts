@@ -1,0 +1,29 @@
+import { textOf } from '@jan/core';
+import type { Thread, ThreadMessage } from '@jan/core';
+
+const ROLE_HEADING: Record<ThreadMessage['role'], string> = { user: 'User', assistant: 'Assistant', system: 'System', tool: 'Tool' };
+
+/**
+ * A thread as a readable Markdown document: a heading per message, the text as written (it is
+ * Markdown already, so code blocks stay code blocks), and what a reader needs to trust it: the
+ * model, a reply that failed or was stopped.
+ */
+export function threadToMarkdown(thread: Thread, messages: readonly ThreadMessage[], notIncluded: readonly string[] = []): string {
+  const assistant = thread.assistants[0];
+  const lines = [`# ${thread.title || 'Untitled thread'}`, ''];
+  const about = [`Thread \`${thread.id}\``, `created ${new Date(thread.created).toISOString()}`];
+  if (assistant) about.push(`assistant ${assistant.assistant_name}`);
+  lines.push(`_${about.join(' · ')}_`, '');
+  if (assistant?.instructions) lines.push('> **Instructions:** ' + assistant.instructions.split('\n').join('\n> '), '');
+  for (const message of messages) {
+    const model = message.role === 'assistant' && typeof message.metadata?.model === 'string' ? ` (${message.metadata.model})` : '';
+    lines.push(`## ${ROLE_HEADING[message.role]}${model}`, '');
+    lines.push(textOf(message).trimEnd() || '_(empty)_', '');
+    if (message.status === 'error') lines.push(`_This reply failed: ${String(message.metadata?.error ?? 'unknown error')}_`, '');
+    if (message.status === 'stopped') lines.push('_This reply was stopped before it was complete._', '');
+  }
+  if (notIncluded.length > 0) {
+    lines.push('---', '', 'Files this thread refers to that are not part of this export:', '', ...notIncluded.map((file) => `- ${file}`), '');
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,64 @@
+import * as vscode from 'vscode';
+import type { RemoteEngineSource } from '../../../extensions/remote';
+import type { RuntimeOptions } from '../../node/runtime';
+import type { JanHost } from '../host';
+import type { RemoteFeatures } from './commands';
+import { RemoteKeyStore } from './key-store';
+import { remoteSources } from './sources';
+import { WorkspaceServerConsent } from './workspace-consent';
+
+function readSources(log: vscode.LogOutputChannel): RemoteEngineSource[] {
+  const inspected = vscode.workspace.getConfiguration('jan.remote').inspect<unknown>('engines');
+  const { sources, problems } = remoteSources(inspected, vscode.workspace.isTrusted);
+  for (const problem of problems) log.warn(problem);
+  return sources;
+}
+
+function workspaceKey(): string {
+  return (vscode.workspace.workspaceFile ?? vscode.workspace.workspaceFolders?.[0]?.uri)?.toString() ?? 'no-workspace';
+}
+
+/**
+ * Remote engines in VS Code: definitions from `jan.remote.engines` (the workspace's only when
+ * trusted), keys from SecretStorage, consent for a workspace's servers off this machine. The
+ * runtime options go into JanRuntime; `register` adds the commands and follows setting changes.
+ */
+export function prepareRemoteEngines(context: vscode.ExtensionContext, log: vscode.LogOutputChannel) {
+  const keys = new RemoteKeyStore(context.secrets);
+  const consent = new WorkspaceServerConsent(context.globalState, workspaceKey());
+  let sources = readSources(log);
+  const runtimeOptions: Pick<RuntimeOptions, 'remoteEngines' | 'remoteApiKey' | 'allowWorkspaceServer'> = {
+    remoteEngines: sources,
+    remoteApiKey: (engineId) => keys.get(engineId),
+    allowWorkspaceServer: (definition) => consent.allow(definition),
+  };
+
+  function register(host: JanHost): void {
+    const { runtime } = host;
+    const refresh = () => {
+      sources = readSources(log);
+      runtime.updateRemoteEngines(sources);
+    };
+    const features: RemoteFeatures = {
+      remote: runtime.remote,
+      keys,
+      consent,
+      fromWorkspace: (engineId) => sources.some((source) => source.definition.id === engineId && source.fromWorkspace),
+      log,
+    };
+    const command = (id: string, run: (commands: typeof import('./commands')) => Promise<void>) =>
+      vscode.commands.registerCommand(id, async () => run(await import('./commands')));
+    context.subscriptions.push(
+      command('jan.addRemoteEngine', (commands) => commands.addRemoteEngineCommand(features)),
+      command('jan.editRemoteEngine', (commands) => commands.editRemoteEngineCommand(features)),
+      command('jan.testRemoteEngine', (commands) => commands.testRemoteEngineCommand(features)),
+      command('jan.removeRemoteEngine', (commands) => commands.removeRemoteEngineCommand(features)),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('jan.remote.engines')) refresh();
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(refresh),
+    );
+  }
+
+  return { runtimeOptions, register };
+}

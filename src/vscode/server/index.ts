@@ -1,0 +1,27 @@
+import * as vscode from 'vscode';
+import type { JanHost } from '../host';
+import type { ApiServerController } from './api-server-controller';
+
+/**
+ * Registers the API server commands. Its code loads when a command first runs, or at start when
+ * `jan.apiServer.startWithEditor` is on (off by default: nothing listens unless the user asks).
+ */
+export function registerApiServer(host: JanHost, started: Promise<unknown>): void {
+  let controller: Promise<ApiServerController> | undefined;
+  const get = () =>
+    (controller ??= import('./api-server-controller').then(({ ApiServerController }) => {
+      const created = new ApiServerController(host);
+      host.context.subscriptions.push(created);
+      return created;
+    }));
+  host.context.subscriptions.push(
+    vscode.commands.registerCommand('jan.startApiServer', async () => void (await (await get()).start())),
+    vscode.commands.registerCommand('jan.stopApiServer', async () => (await get()).stop()),
+    vscode.commands.registerCommand('jan.copyApiKey', async () => (await get()).copyKey()),
+  );
+  const config = vscode.workspace.getConfiguration('jan.apiServer');
+  // Only the user's own setting starts a server: a workspace cannot, trusted or not.
+  if (config.inspect<boolean>('startWithEditor')?.globalValue === true) {
+    void started.then(async () => (await get()).start());
+  }
+}

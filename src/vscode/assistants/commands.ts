@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { errorMessage } from '@jan/core';
 import type { AssistantScope, ScopedAssistant } from '@jan/core';
 import type { ScopedAssistantsExtension } from '../../../extensions/assistants';
+import { displayText } from '../display-text';
 import { draftFromAssistant } from './draft';
 import type { AssistantFormPanels } from './form-panel';
 
@@ -33,9 +34,10 @@ async function pick(assistants: ScopedAssistantsExtension, command: AssistantCom
   const choices = entries.filter((entry) => command !== 'setDefault' || (!entry.blocked && !entry.shadowed));
   const chosen = await vscode.window.showQuickPick(
     choices.map((entry) => ({
-      label: `${entry.assistant.avatar ? `${entry.assistant.avatar} ` : ''}${entry.assistant.name}`,
+      // A workspace's assistant.json is the team's (or a cloned repo's) text: shown as data (src/vscode/display-text.ts).
+      label: displayText(`${entry.assistant.avatar ? `${entry.assistant.avatar} ` : ''}${entry.assistant.name}`),
       description: scopeLabel(entry),
-      detail: entry.assistant.description || undefined,
+      detail: entry.assistant.description ? displayText(entry.assistant.description, 300) : undefined,
       ref: { id: entry.assistant.id, scope: entry.scope },
     })),
     { title: `Jan: ${PICK_TITLES[command]}`, matchOnDescription: true },
@@ -69,7 +71,7 @@ export async function runAssistantCommand(
         const original = await assistants.getAssistant(target.id, target.scope);
         const where = target.scope === 'workspace' ? 'this workspace (.jan/assistants)' : 'your user assistants';
         const answer = await vscode.window.showWarningMessage(
-          `Delete the assistant “${original?.name ?? target.id}” from ${where}?`,
+          `Delete the assistant “${displayText(original?.name ?? target.id)}” from ${where}?`,
           { modal: true, detail: 'Its folder is removed. Threads that used it keep their copy of its instructions.' },
           'Delete',
         );

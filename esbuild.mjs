@@ -59,7 +59,7 @@ builds.push({
 if (existsSync(`${root}webview/main.ts`)) {
   builds.push({
     ...common,
-    entryPoints: { webview: 'webview/main.ts' },
+    entryPoints: { webview: 'webview/main.ts', 'assistant-form': 'webview/assistant-form/main.ts' },
     outdir: 'dist',
     platform: 'browser',
     target: 'es2022',

@@ -1,4 +1,4 @@
-import { parseHostMessage, type HostMessage, type WebviewMessage } from '@jan/protocol';
+import { isAttachedContext, parseHostMessage, type AttachedContext, type HostMessage, type WebviewMessage } from '@jan/protocol';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -13,11 +13,13 @@ export interface ViewState {
   draft: string;
   /** Large pastes waiting beside the input (see the composer). */
   pasted: string[];
+  /** `@` chips waiting beside the input. */
+  attached: AttachedContext[];
   panel: 'chat' | 'threads';
   settingsOpen: boolean;
 }
 
-const DEFAULT_VIEW_STATE: ViewState = { draft: '', pasted: [], panel: 'chat', settingsOpen: false };
+const DEFAULT_VIEW_STATE: ViewState = { draft: '', pasted: [], attached: [], panel: 'chat', settingsOpen: false };
 
 function restoredState(raw: unknown): ViewState {
   if (typeof raw !== 'object' || raw === null) return { ...DEFAULT_VIEW_STATE };
@@ -25,6 +27,7 @@ function restoredState(raw: unknown): ViewState {
   return {
     draft: typeof value.draft === 'string' ? value.draft : '',
     pasted: Array.isArray(value.pasted) ? value.pasted.filter((item): item is string => typeof item === 'string') : [],
+    attached: Array.isArray(value.attached) ? value.attached.filter(isAttachedContext) : [],
     panel: value.panel === 'threads' ? 'threads' : 'chat',
     settingsOpen: value.settingsOpen === true,
   };

@@ -12,6 +12,7 @@ import { ChatStore } from './store';
 import { JanApp } from './components/app';
 import { JanChatHeader } from './components/chat-header';
 import { JanComposer } from './components/composer';
+import { JanContextMeter } from './components/context-meter';
 import { JanMessage } from './components/message-item';
 import { JanMessageList } from './components/message-list';
 import { JanThreadList } from './components/thread-list';
@@ -19,6 +20,7 @@ import { JanThreadSettings } from './components/thread-settings';
 
 customElements.define('jan-chat-header', JanChatHeader);
 customElements.define('jan-composer', JanComposer);
+customElements.define('jan-context-meter', JanContextMeter);
 customElements.define('jan-message', JanMessage);
 customElements.define('jan-message-list', JanMessageList);
 customElements.define('jan-thread-list', JanThreadList);

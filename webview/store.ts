@@ -1,4 +1,15 @@
-import type { AssistantOption, ChatError, ChatState, FirstModel, HostMessage, MessageView, ModelOption, ThreadSummary, ThreadView } from '@jan/protocol';
+import type {
+  AssistantOption,
+  AttachedContext,
+  ChatError,
+  ChatState,
+  FirstModel,
+  HostMessage,
+  MessageView,
+  ModelOption,
+  ThreadSummary,
+  ThreadView,
+} from '@jan/protocol';
 
 export interface ThreadListState {
   query: string;
@@ -23,6 +34,7 @@ function sameMessage(a: MessageView, b: MessageView): boolean {
     a.tokensPerSecond === b.tokensPerSecond &&
     a.completionTokens === b.completionTokens &&
     a.droppedMessages === b.droppedMessages &&
+    JSON.stringify(a.context) === JSON.stringify(b.context) &&
     a.error?.code === b.error?.code &&
     a.error?.message === b.error?.message
   );
@@ -55,6 +67,12 @@ export class ChatStore {
   /** Text the host asked to put in the input (added selection, a failed send's draft). */
   incomingText: { text: string; replace: boolean; serial: number } | null = null;
   focusSerial = 0;
+  /** `@` attachments waiting for the next message. */
+  attached: AttachedContext[] = [];
+  /** The host's file matches for the last `@` query. */
+  contextFiles: { query: string; files: string[] } = { query: '', files: [] };
+  /** The context meter's numbers from the host (before anything typed or attached). */
+  usage: { threadId: string | null; used: number; limit: number; reserve: number } | null = null;
 
   private readonly listeners = new Set<() => void>();
   private readonly streamed = new Map<string, MessageView>();
@@ -133,6 +151,17 @@ export class ChatStore {
       case 'focusInput':
         this.focusSerial++;
         break;
+      case 'contextResults':
+        this.contextFiles = { query: message.query, files: message.files };
+        break;
+      case 'contextAttached':
+        this.attached = [...this.attached, message.item];
+        break;
+      case 'contextUsage': {
+        const { threadId, used, limit, reserve } = message;
+        this.usage = { threadId, used, limit, reserve };
+        break;
+      }
     }
     this.changed();
   }
@@ -252,6 +281,12 @@ export class ChatStore {
 
   clearToastError(): void {
     this.toastError = null;
+    this.changed();
+  }
+
+  /** Sets the chips (restored after hide/show, removed, or sent with a message). */
+  setAttached(attached: AttachedContext[]): void {
+    this.attached = attached;
     this.changed();
   }
 

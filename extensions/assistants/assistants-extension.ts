@@ -1,10 +1,13 @@
-import type { Assistant, AssistantPage, CoreContext, DataFolderOptions, StoreWarning } from '@jan/core';
+import type { Assistant, AssistantChanges, AssistantPage, CoreContext, DataFolderOptions, StoreWarning } from '@jan/core';
 import { AssistantExtension, DataFolder, ShapeError, StoreError, applyChanges, assertSafeId, compact, errorMessage, windowsNameProblem } from '@jan/core';
 import { DEFAULT_ASSISTANT_ID, assistantIdFrom, defaultAssistant, parseAssistant } from './assistant-file';
 
-export type AssistantsStoreOptions = Omit<DataFolderOptions, 'logger'>;
-
-type AssistantChanges = Partial<Omit<Assistant, 'id' | 'object'>>;
+export interface AssistantsStoreOptions extends Omit<DataFolderOptions, 'logger'> {
+  /** The folder holding `assistants/` (default: the core's `.jan`). */
+  folder?: string;
+  /** Whether listing an empty folder writes the default "Jan" (not into a restricted workspace, not into the user's folder). */
+  createDefault?: () => boolean;
+}
 
 type ReadResult = { status: 'ok'; assistant: Assistant; raw: Record<string, unknown> } | { status: 'missing' } | { status: 'invalid'; message: string };
 
@@ -15,10 +18,12 @@ type ReadResult = { status: 'ok'; assistant: Assistant; raw: Record<string, unkn
  */
 export class JanAssistantsExtension extends AssistantExtension {
   private readonly folder: DataFolder;
+  private readonly mayCreateDefault: () => boolean;
 
-  constructor(core: CoreContext, options: AssistantsStoreOptions = {}) {
+  constructor(core: CoreContext, { folder, createDefault, ...options }: AssistantsStoreOptions = {}) {
     super('assistants', core);
-    this.folder = new DataFolder(core.janFolder, { ...options, logger: core.logger });
+    this.folder = new DataFolder(folder ?? core.janFolder, { ...options, logger: core.logger });
+    this.mayCreateDefault = createDefault ?? (() => true);
   }
 
   onLoad(): void {}
@@ -26,7 +31,7 @@ export class JanAssistantsExtension extends AssistantExtension {
   async listAssistants(): Promise<AssistantPage> {
     const { assistants, warnings } = await this.readAll();
     const defaultFile = this.assistantFile(DEFAULT_ASSISTANT_ID);
-    if (assistants.length === 0 && !(await this.folder.exists(defaultFile))) {
+    if (assistants.length === 0 && this.mayCreateDefault() && !(await this.folder.exists(defaultFile))) {
       try {
         assistants.push(await this.createDefault());
         this.core.events.emit('OnAssistantsChanged', [...assistants]);
@@ -77,7 +82,7 @@ export class JanAssistantsExtension extends AssistantExtension {
     return created;
   }
 
-  async updateAssistant(id: string, changes: AssistantChanges): Promise<Assistant> {
+  async updateAssistant(id: string, changes: AssistantChanges | ((current: Assistant) => AssistantChanges)): Promise<Assistant> {
     const updated = await this.folder.write(this.assistantFolder(id), async (writer) => {
       const current = await this.read(id);
       if (current.status === 'invalid') throw new StoreError('INVALID_FILE', current.message, this.assistantFile(id));
@@ -85,7 +90,7 @@ export class JanAssistantsExtension extends AssistantExtension {
         throw new StoreError('NOT_FOUND', `Assistant "${id}" does not exist.`, this.assistantFile(id));
       }
       const base = current.status === 'ok' ? current.assistant : defaultAssistant();
-      const next = compact<Assistant>(base, { ...changes, id, object: 'assistant' });
+      const next = compact<Assistant>(base, { ...(typeof changes === 'function' ? changes(base) : changes), id, object: 'assistant' });
       await writer.ensureFolder(this.assistantFolder(id));
       // Only what the caller changed is written into the file as it is (src/core/store/record.ts).
       await writer.writeJson(this.assistantFile(id), current.status === 'ok' ? applyChanges(current.raw, base, next) : next);
@@ -111,7 +116,8 @@ export class JanAssistantsExtension extends AssistantExtension {
     return this.folder.path('assistants', assertSafeId(id, 'Assistant'));
   }
 
-  private assistantFile(id: string): string {
+  /** Where the assistant's file is (or would be). */
+  assistantFile(id: string): string {
     return this.folder.path('assistants', assertSafeId(id, 'Assistant'), 'assistant.json');
   }
 

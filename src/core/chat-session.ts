@@ -2,6 +2,7 @@ import type { ConversationService } from './conversation';
 import type { AssistantExtension, ConversationalExtension } from './extension-types';
 import type { InferenceService } from './inference';
 import { errorMessage, type Logger } from './logger';
+import { StoreError } from './store';
 import type { ModelChoice } from './model-choice';
 import { assistantChanges, modelChanges, newThreadAssistant, pinnedModel } from './thread-assistant';
 import { DEFAULT_THREAD_TITLE } from './thread-title';
@@ -114,6 +115,8 @@ export class ChatSession {
 
   /** An assistant for the thread (its name, instructions, pinned model), or for the next one. */
   async chooseAssistant(threadId: string | null, assistantId: string): Promise<void> {
+    const blocked = await this.deps.assistants.blockedReason(assistantId);
+    if (blocked) throw new StoreError('NOT_ALLOWED', blocked);
     const assistant = await this.deps.assistants.getAssistant(assistantId);
     if (!assistant) throw new Error(`Assistant "${assistantId}" was not found.`);
     if (!threadId) {

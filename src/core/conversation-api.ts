@@ -1,3 +1,4 @@
+import type { ContextItem } from './context';
 import type { ThreadMessage } from './types';
 
 /**
@@ -9,7 +10,7 @@ import type { ThreadMessage } from './types';
  */
 export interface ConversationApi {
   /** Appends the user message and streams the reply. Resolves with the final assistant message. */
-  send(threadId: string, text: string): Promise<ThreadMessage>;
+  send(threadId: string, text: string, context?: ContextItem[]): Promise<ThreadMessage>;
   /** Aborts the reply in flight in this thread; its partial text is kept with status `stopped`. */
   stop(threadId: string): void;
   /** Drops the last assistant reply (or the one given and all after it) and asks again. */

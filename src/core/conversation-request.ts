@@ -3,7 +3,8 @@ import type { InferenceEngine } from './engines';
 import type { AssistantExtension } from './extension-types';
 import type { ModelChoice } from './model-choice';
 import type { ChatCompletionRequest, ChatMessage, Thread, ThreadMessage } from './types';
-import { textOf } from './types';
+import { promptTextOf } from './types';
+import { estimateTokens } from './context';
 
 /** Tokens a chat template adds around each message (role markers, separators): an allowance. */
 const TEMPLATE_TOKENS_PER_MESSAGE = 8;
@@ -14,6 +15,8 @@ export interface RequestInput {
   model: ModelChoice;
   engine: InferenceEngine;
   assistants?: AssistantExtension;
+  /** Text added to the instructions (the assistant's always-in-context files). */
+  context?: string;
   /** Token counts by `${model}:${message id}`; kept by the caller across turns. */
   tokenCache?: Map<string, number>;
   /** `max_tokens` when the thread sets none. */
@@ -38,7 +41,7 @@ function collectTurns(history: ThreadMessage[]): Turn[] {
   for (const stored of history) {
     if (stored.role === 'system' || stored.role === 'tool') continue;
     if (stored.status !== 'ready' && stored.status !== 'stopped') continue;
-    const content = textOf(stored);
+    const content = promptTextOf(stored);
     if (!content.trim()) continue;
     const last = turns[turns.length - 1];
     // Many chat templates reject two turns of one role in a row: merge them.
@@ -57,7 +60,7 @@ export function conversationTurns(history: ThreadMessage[]): ChatMessage[] {
   return collectTurns(history).map((turn) => turn.message);
 }
 
-async function instructionsFor(thread: Thread, assistants?: AssistantExtension): Promise<string> {
+export async function instructionsFor(thread: Thread, assistants?: AssistantExtension): Promise<string> {
   const info = thread.assistants[0];
   if (info?.instructions !== undefined) return info.instructions;
   if (!info || !assistants) return '';
@@ -71,7 +74,7 @@ export async function buildChatRequest(input: RequestInput): Promise<BuiltReques
   const parameters =
     threadParameters.max_tokens === undefined && input.defaultMaxTokens ? { ...threadParameters, max_tokens: input.defaultMaxTokens } : threadParameters;
   const settings = thread.assistants[0]?.model.settings ?? {};
-  const instructions = (await instructionsFor(thread, input.assistants)).trim();
+  const instructions = [(await instructionsFor(thread, input.assistants)).trim(), input.context?.trim()].filter(Boolean).join('\n\n');
   const turns = collectTurns(input.history);
   const system: ChatMessage[] = instructions ? [{ role: 'system', content: instructions }] : [];
 
@@ -90,6 +93,21 @@ export async function buildChatRequest(input: RequestInput): Promise<BuiltReques
   }
   if (Array.isArray(parameters.stop) && parameters.stop.length) request.stop = parameters.stop.filter((stop) => typeof stop === 'string');
   return { request, droppedMessages: turns.length - kept.length };
+}
+
+/** The room kept for the reply out of a context of `contextSize` tokens (fitTurns and the meter agree). */
+export function replyReserve(contextSize: number, maxTokens: number | undefined): number {
+  return Math.min(maxTokens ?? Math.floor(contextSize / 4), Math.floor(contextSize / 2));
+}
+
+/**
+ * About how many tokens the next request takes before the new message: instructions (with
+ * `context`) and every stored turn, estimated from their length (no model needs to be loaded).
+ */
+export function estimateUsage(history: ThreadMessage[], instructions: string): number {
+  let used = instructions.trim() ? estimateTokens(instructions) + TEMPLATE_TOKENS_PER_MESSAGE : 0;
+  for (const turn of collectTurns(history)) used += estimateTokens(turn.message.content) + TEMPLATE_TOKENS_PER_MESSAGE;
+  return used;
 }
 
 /**
@@ -117,7 +135,7 @@ async function fitTurns(turns: Turn[], system: ChatMessage[], contextSize: numbe
     return tokens;
   };
   if (turns.length === 0) return turns;
-  const reserve = Math.min(maxTokens ?? Math.floor(contextSize / 4), Math.floor(contextSize / 2));
+  const reserve = replyReserve(contextSize, maxTokens);
   const budget = contextSize - reserve;
   let systemTokens = 0;
   for (const message of system) systemTokens += await count(message);

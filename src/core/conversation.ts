@@ -1,5 +1,8 @@
 import type { ConversationApi } from './conversation-api';
-import { EngineError } from './engines';
+import { contextRules } from './assistant-config';
+import { alwaysInContext, alwaysInContextText, contextPart, estimateTokens, type ContextItem, type TokenCounter } from './context';
+import { EngineError, type InferenceEngine } from './engines';
+import { StoreError } from './store';
 import type { EventBus } from './events';
 import type { AssistantExtension, ConversationalExtension } from './extension-types';
 import { newId } from './ids';
@@ -7,11 +10,11 @@ import type { InferenceService } from './inference';
 import type { Logger } from './logger';
 import { errorMessage } from './logger';
 import { DEFAULT_ENGINE, isSpecificModel, type ModelChoice } from './model-choice';
-import { buildChatRequest } from './conversation-request';
+import { buildChatRequest, estimateUsage, instructionsFor, replyReserve } from './conversation-request';
 import { logReply } from './reply-log';
 import { titleFromText, isDefaultTitle } from './thread-title';
-import type { ChatCompletionChunk, Thread, ThreadMessage } from './types';
-import { textContent, textOf } from './types';
+import type { ChatCompletionChunk, TextContentPart, Thread, ThreadMessage } from './types';
+import { contextParts, textContent, textOf } from './types';
 
 export interface ConversationDeps {
   conversational: ConversationalExtension;
@@ -20,6 +23,10 @@ export interface ConversationDeps {
   inference: InferenceService;
   events: EventBus;
   logger: Logger;
+  /** The workspace folder an assistant's always-in-context files are read from; none: they are not read. */
+  workspaceRoot?: string;
+  /** The context length assumed for the meter before the engine knows the model's (the engine's setting). */
+  defaultContextSize?: () => number;
   now?: () => number;
   /** The reply length when the thread sets none (VS Code: `jan.chat.maxTokens`). */
   defaultMaxTokens?: () => number | undefined;
@@ -87,11 +94,13 @@ export class ConversationService implements ConversationApi {
     await this.deps.conversational.deleteMessage(threadId, messageId, position);
   }
 
-  async send(threadId: string, text: string): Promise<ThreadMessage> {
+  /** `context`: what was attached (files, a selection…), stored with the message and read by the model before the text. */
+  async send(threadId: string, text: string, context: ContextItem[] = []): Promise<ThreadMessage> {
     if (!text.trim()) throw new Error('The message is empty.');
     return this.exclusive(threadId, async (signal) => {
       const thread = await this.thread(threadId);
-      await this.appendUserMessage(threadId, text);
+      await this.refuseBlockedAssistant(thread);
+      await this.appendUserMessage(threadId, text, context.map(contextPart));
       return this.reply(thread, signal);
     });
   }
@@ -101,6 +110,7 @@ export class ConversationService implements ConversationApi {
     if (assistantMessageId !== undefined && this.unsaved.get(threadId)?.id === assistantMessageId) assistantMessageId = undefined;
     return this.exclusive(threadId, async (signal) => {
       const thread = await this.thread(threadId);
+      await this.refuseBlockedAssistant(thread);
       const { messages } = await this.deps.conversational.listMessages(threadId);
       // Without an id, only a reply that answers the last user message is replaced; when the last
       // message is the user's (its reply failed and was not stored), it is simply answered again.
@@ -117,11 +127,13 @@ export class ConversationService implements ConversationApi {
     if (!text.trim()) throw new Error('The message is empty.');
     return this.exclusive(threadId, async (signal) => {
       const thread = await this.thread(threadId);
+      await this.refuseBlockedAssistant(thread);
       const { messages } = await this.deps.conversational.listMessages(threadId);
       const at = findMessage(messages, userMessageId, 'user', position);
       if (at < 0) throw new Error('That message is no longer in the thread.');
+      const original = messages[at]!;
       await this.deps.conversational.truncateFrom(threadId, userMessageId, at);
-      await this.appendUserMessage(threadId, text);
+      await this.appendUserMessage(threadId, text, contextParts(original));
       return this.reply(thread, signal);
     });
   }
@@ -163,14 +175,21 @@ export class ConversationService implements ConversationApi {
     return thread;
   }
 
-  private async appendUserMessage(threadId: string, text: string): Promise<ThreadMessage> {
+  /** A thread of a workspace assistant in a restricted workspace is not answered (nothing is stored). */
+  private async refuseBlockedAssistant(thread: Thread): Promise<void> {
+    const id = thread.assistants[0]?.assistant_id;
+    const blocked = id && (await this.deps.assistants?.blockedReason(id));
+    if (blocked) throw new StoreError('NOT_ALLOWED', `${blocked} Pick another assistant for this chat.`);
+  }
+
+  private async appendUserMessage(threadId: string, text: string, context: TextContentPart[] = []): Promise<ThreadMessage> {
     const now = this.now();
     const message: ThreadMessage = {
       id: newId(now),
       object: 'thread.message',
       thread_id: threadId,
       role: 'user',
-      content: textContent(text),
+      content: [...textContent(text), ...context],
       status: 'ready',
       created: now,
       updated: now,
@@ -227,6 +246,7 @@ export class ConversationService implements ConversationApi {
         assistants: this.deps.assistants,
         tokenCache: this.tokenCache,
         defaultMaxTokens: this.defaultMaxTokens(),
+        context: thread.assistants[0] ? await this.alwaysContext(thread.assistants[0].assistant_id, this.counter(model, engine)) : '',
       });
       if (built.droppedMessages > 0) {
         message.metadata = { ...message.metadata, context_trimmed: { dropped_messages: built.droppedMessages } };
@@ -307,6 +327,47 @@ export class ConversationService implements ConversationApi {
     }
     await this.touchThread(thread, history);
     return saved;
+  }
+
+  /**
+   * For the context meter: about how many tokens the next request takes before the new message
+   * (instructions, always-in-context files, history) out of the model's context, and the reply's share.
+   * Without a thread: a new chat with `assistantId` (else the first assistant).
+   */
+  async contextUsage(threadId: string | null, assistantId?: string): Promise<{ used: number; limit: number; reserve: number }> {
+    const thread = threadId ? await this.thread(threadId) : undefined;
+    const history = thread ? (await this.deps.conversational.listMessages(thread.id)).messages : [];
+    const id = thread?.assistants[0]?.assistant_id ?? assistantId ?? (await this.deps.assistants?.listAssistants())?.assistants[0]?.id;
+    const instructions = thread
+      ? await instructionsFor(thread, this.deps.assistants)
+      : ((id && (await this.deps.assistants?.getAssistant(id))?.instructions) ?? '');
+    const context = id ? await this.alwaysContext(id, async (text) => estimateTokens(text)) : '';
+    const model = thread ? await this.chooseModel(thread).catch(() => undefined) : await this.deps.inference.chosen('chat').catch(() => undefined);
+    const settings = thread?.assistants[0]?.model;
+    let engine: InferenceEngine | undefined;
+    try {
+      engine = model && this.deps.inference.engine(model);
+    } catch {
+      engine = undefined;
+    }
+    const limit = (model && engine?.contextSize?.(model.id)) || settings?.settings.ctx_len || this.deps.defaultContextSize?.() || 4096;
+    // The reply room the turn will reserve: the thread's limit, else the chat default (`jan.chat.maxTokens`).
+    const maxTokens = settings?.parameters.max_tokens ?? (this.defaultMaxTokens() || undefined);
+    return { used: estimateUsage(history, [instructions, context].filter(Boolean).join('\n\n')), limit, reserve: replyReserve(limit, maxTokens) };
+  }
+
+  /** The assistant's always-in-context files, read now (an edited file is seen at the next turn). */
+  private async alwaysContext(assistantId: string, count: TokenCounter): Promise<string> {
+    const root = this.deps.workspaceRoot;
+    if (!root || !this.deps.assistants) return '';
+    const assistant = await this.deps.assistants.getAssistant(assistantId).catch(() => undefined);
+    const rules = assistant && contextRules(assistant);
+    if (!rules?.files.length) return '';
+    return alwaysInContextText(await alwaysInContext(root, rules, count));
+  }
+
+  private counter(model: ModelChoice, engine: InferenceEngine): TokenCounter {
+    return engine.countTokens ? (text) => engine.countTokens!(model.id, text) : async (text) => estimateTokens(text);
   }
 
   /** Bumps `updated` and gives a new thread a title from its first message (from the history already read). */

@@ -59,16 +59,48 @@ export interface AssistantPage {
   warnings: StoreWarning[];
 }
 
+/** Where an assistant is kept: the workspace's `.jan/assistants` (shared with the team) or the user's global storage. */
+export type AssistantScope = 'workspace' | 'user';
+
+export interface ScopedAssistant {
+  assistant: Assistant;
+  scope: AssistantScope;
+  /** Why it is listed but not used here (a workspace assistant in a restricted workspace). */
+  blocked?: string;
+  /** A user assistant hidden by a workspace assistant with the same id. */
+  shadowed?: boolean;
+}
+
+export interface ScopedAssistantPage {
+  entries: ScopedAssistant[];
+  warnings: StoreWarning[];
+}
+
+export type AssistantChanges = Partial<Omit<Assistant, 'id' | 'object'>>;
+
 export abstract class AssistantExtension extends BaseExtension {
   type(): ExtensionType {
     return ExtensionType.Assistant;
   }
-  /** All assistants; creates the default assistant "Jan" when none exists. */
+  /** The assistants that can be used here, the default first; creates the default assistant "Jan" when none exists. */
   abstract listAssistants(): Promise<AssistantPage>;
-  abstract getAssistant(id: string): Promise<Assistant | undefined>;
-  abstract createAssistant(assistant: Partial<Assistant> & Pick<Assistant, 'name'>): Promise<Assistant>;
-  abstract updateAssistant(id: string, changes: Partial<Omit<Assistant, 'id' | 'object'>>): Promise<Assistant>;
-  abstract deleteAssistant(id: string): Promise<void>;
+  /** The assistant used for `id` (without a scope: the workspace's wins over the user's). */
+  abstract getAssistant(id: string, scope?: AssistantScope): Promise<Assistant | undefined>;
+  abstract createAssistant(assistant: Partial<Assistant> & Pick<Assistant, 'name'>, scope?: AssistantScope): Promise<Assistant>;
+  /** Changes applied to the file as it is on disk (a function of it for read-modify-write). */
+  abstract updateAssistant(id: string, changes: AssistantChanges | ((current: Assistant) => AssistantChanges), scope?: AssistantScope): Promise<Assistant>;
+  abstract deleteAssistant(id: string, scope?: AssistantScope): Promise<void>;
+
+  /** Every assistant of every scope, marked, for pickers that show what is hidden or blocked too. */
+  async listScoped(): Promise<ScopedAssistantPage> {
+    const { assistants, warnings } = await this.listAssistants();
+    return { entries: assistants.map((assistant) => ({ assistant, scope: 'workspace' as const })), warnings };
+  }
+
+  /** Why the assistant `id` may not be used here, or undefined when it may. */
+  async blockedReason(_id: string): Promise<string | undefined> {
+    return undefined;
+  }
 }
 
 export interface ModelPage {

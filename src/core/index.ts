@@ -18,5 +18,7 @@ export * from './completion';
 export * from './selection-actions';
 export * from './reply-log';
 export * from './selection-block';
+export * from './assistant-config';
 export * from './data-folder';
 export * from './store';
+export * from './context';

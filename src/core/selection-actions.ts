@@ -55,9 +55,9 @@ export function rewriteTokenLimit(code: string): number {
   return Math.min(MAX_REWRITE_TOKENS, Math.max(MIN_REWRITE_TOKENS, 2 * selection + FENCE_TOKENS));
 }
 
-/** The user message for an action: the ask, the code as a fenced block with its origin. */
-export function selectionPrompt(action: SelectionAction, input: SelectionInput): string {
-  const ask = [SELECTION_ACTIONS[action].ask, input.instruction?.trim()].filter(Boolean).join('\n\n');
+/** The user message for an action: the ask (the assistant's own when it has one), the code as a fenced block with its origin. */
+export function selectionPrompt(action: SelectionAction, input: SelectionInput, override?: string): string {
+  const ask = [override ?? SELECTION_ACTIONS[action].ask, input.instruction?.trim()].filter(Boolean).join('\n\n');
   return `${ask}\n\n${fencedSelection({ ...input, path: input.fileName })}`;
 }
 

@@ -19,13 +19,19 @@ const FENCE_NAMES: Record<string, string> = {
   dockercompose: 'yaml',
 };
 
+/** A code fence longer than any backtick run in `text`, so the text cannot close it. */
+export function fenceFor(text: string): string {
+  let longest = 2;
+  for (const match of text.matchAll(/`+/g)) longest = Math.max(longest, match[0].length);
+  return '`'.repeat(longest + 1);
+}
+
 /**
  * The selection as a fenced block whose info string names the language, file and lines
  * (```ts src/a.ts:3-9). The fence is longer than any backtick run in the code.
  */
 export function fencedSelection({ code, languageId, path, startLine, endLine }: SelectionBlockInput): string {
-  const longest = Math.max(2, ...[...code.matchAll(/`+/g)].map((match) => match[0].length));
-  const fence = '`'.repeat(longest + 1);
+  const fence = fenceFor(code);
   const lines = startLine === endLine ? `${startLine}` : `${startLine}-${endLine}`;
   const language = FENCE_NAMES[languageId] ?? languageId;
   const location = `${path}:${lines}`;

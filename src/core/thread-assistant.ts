@@ -1,4 +1,5 @@
 /** The first assistant entry of a thread.json and the changes that pick a model or an assistant. */
+import { assistantParameters } from './assistant-config';
 import { ANY_MODEL, DEFAULT_ENGINE, isSpecificModel, type ModelChoice } from './model-choice';
 import type { Assistant, Thread, ThreadAssistantInfo } from './types';
 import type { ThreadChanges } from './extension-types';
@@ -31,7 +32,7 @@ export function newThreadAssistant(assistant: Assistant, model: ModelChoice | un
     assistant_name: assistant.name,
     id: assistant.id,
     name: assistant.name,
-    model: { id: model?.id ?? ANY_MODEL, settings: {}, parameters: {}, engine: model?.engine || DEFAULT_ENGINE },
+    model: { id: model?.id ?? ANY_MODEL, settings: {}, parameters: assistantParameters(assistant), engine: model?.engine || DEFAULT_ENGINE },
     instructions: assistant.instructions,
   };
 }
@@ -45,7 +46,7 @@ export function modelChanges(thread: Thread, model: ModelChoice | null): ThreadC
   });
 }
 
-/** Another assistant: its name, instructions and (when it pins one) its model. */
+/** Another assistant: its name, instructions, sampling parameters and (when it pins one) its model. */
 export function assistantChanges(thread: Thread, assistant: Assistant, pinned: ModelChoice | undefined): ThreadChanges {
   const info = firstAssistant(thread);
   return withFirstAssistant(thread, {
@@ -55,6 +56,10 @@ export function assistantChanges(thread: Thread, assistant: Assistant, pinned: M
     id: assistant.id,
     name: assistant.name,
     instructions: assistant.instructions,
-    model: pinned ? { ...info.model, id: pinned.id, engine: pinned.engine } : info.model,
+    model: {
+      ...info.model,
+      ...(pinned ? { id: pinned.id, engine: pinned.engine } : {}),
+      parameters: { ...info.model.parameters, ...assistantParameters(assistant) },
+    },
   });
 }

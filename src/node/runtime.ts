@@ -1,5 +1,5 @@
 import { ConversationService, InferenceService, InlineCompletionService, JanCore, type ExtensionFailure, type Logger, type ModelPurpose } from '@jan/core';
-import { JanAssistantsExtension } from '../../extensions/assistants';
+import { ScopedAssistantsExtension } from '../../extensions/assistants';
 import { JanConversationalExtension } from '../../extensions/conversational';
 import { LlamaCppExtension } from '../../extensions/llamacpp';
 import { JanModelsExtension } from '../../extensions/models';
@@ -21,6 +21,14 @@ export interface RuntimeOptions {
   engineSettings?: Record<string, string | number>;
   /** Keep `threads/` in git (otherwise `.jan/.gitignore` leaves it out). */
   commitToGit?: boolean;
+  /** The folder whose `assistants/` holds the user's own assistants (VS Code: global storage). */
+  userAssistantsFolder?: string;
+  /** False in a restricted workspace: workspace assistants are listed but not used. */
+  isTrusted?: () => boolean;
+  /** The assistant this workspace starts new chats with. */
+  defaultAssistantId?: () => string | undefined;
+  /** The workspace folder files for the model are read from (assistants' context files, attachments). */
+  workspaceRoot?: string;
   /** Remote OpenAI-compatible engines (VS Code: the `jan.remote.engines` setting). */
   remoteEngines?: RemoteEngineSource[];
   /** A remote engine's API key by engine id (VS Code: SecretStorage). */
@@ -40,7 +48,7 @@ export interface RuntimeOptions {
 export class JanRuntime {
   readonly core: JanCore;
   readonly conversational: JanConversationalExtension;
-  readonly assistants: JanAssistantsExtension;
+  readonly assistants: ScopedAssistantsExtension;
   readonly models: JanModelsExtension;
   readonly llamacpp: LlamaCppExtension;
   readonly remote: RemoteEnginesExtension;
@@ -53,7 +61,11 @@ export class JanRuntime {
     this.core = core;
     this.models = new JanModelsExtension(core.context, { downloadWorkerPath: options.downloadWorkerPath });
     this.conversational = new JanConversationalExtension(core.context, { commitToGit: options.commitToGit ?? false });
-    this.assistants = new JanAssistantsExtension(core.context);
+    this.assistants = new ScopedAssistantsExtension(core.context, {
+      userFolder: options.userAssistantsFolder,
+      isTrusted: options.isTrusted,
+      defaultAssistantId: options.defaultAssistantId,
+    });
     this.llamacpp = new LlamaCppExtension(core.context, {
       resolveModel: (id) => this.models.resolveModel(id),
       workerPath: options.workerPath,
@@ -75,6 +87,8 @@ export class JanRuntime {
       events: core.events,
       logger: options.logger,
       defaultMaxTokens: options.chatMaxTokens,
+      workspaceRoot: options.workspaceRoot,
+      defaultContextSize: () => this.llamacpp.getSetting<number>('contextSize', 4096),
     });
     this.inlineCompletion = new InlineCompletionService({ inference: this.inference, logger: options.logger });
   }

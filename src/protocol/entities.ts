@@ -61,6 +61,26 @@ export const ChatErrorSchema = v.object({
 });
 export type ChatError = v.InferOutput<typeof ChatErrorSchema>;
 
+/** What can be attached with `@` (src/core/context/context-item.ts has the same list). */
+export const CONTEXT_KINDS = ['file', 'selection', 'editors', 'problems', 'diff'] as const;
+
+/** A chip: what was attached, its size and why it was cut, if it was. */
+export const ContextChipSchema = v.object({
+  kind: v.picklist(CONTEXT_KINDS),
+  label: ShortString,
+  tokens: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  note: v.optional(ShortString),
+});
+export type ContextChip = v.InferOutput<typeof ContextChipSchema>;
+
+/** A chip above the input: its content waits on the host under `id` until the message is sent. */
+export const AttachedContextSchema = v.object({ ...ContextChipSchema.entries, id: IdSchema });
+export type AttachedContext = v.InferOutput<typeof AttachedContextSchema>;
+
+export function isAttachedContext(value: unknown): value is AttachedContext {
+  return v.is(AttachedContextSchema, value);
+}
+
 export const MessageViewSchema = v.object({
   id: IdSchema,
   role: v.picklist(['user', 'assistant', 'system', 'tool']),
@@ -77,6 +97,8 @@ export const MessageViewSchema = v.object({
   /** Old turns left out of this reply to fit the context window. */
   droppedMessages: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
   error: v.optional(ChatErrorSchema),
+  /** What was attached to a user message. */
+  context: v.optional(v.array(ContextChipSchema)),
 });
 export type MessageView = v.InferOutput<typeof MessageViewSchema>;
 
@@ -120,6 +142,13 @@ export type ModelOption = v.InferOutput<typeof ModelOptionSchema>;
 export const AssistantOptionSchema = v.object({
   id: ShortString,
   name: ShortString,
+  avatar: v.optional(v.pipe(v.string(), v.maxLength(16))),
+  /** Where it is kept: the workspace's `.jan/assistants` or the user's own. */
+  scope: v.optional(v.picklist(['workspace', 'user'])),
+  /** Why it is listed but cannot be used here (a restricted workspace). */
+  blocked: v.optional(v.pipe(v.string(), v.maxLength(10_000))),
+  /** A user assistant hidden by a workspace one with the same id. */
+  shadowed: v.optional(v.boolean()),
 });
 export type AssistantOption = v.InferOutput<typeof AssistantOptionSchema>;
 

@@ -1,3 +1,4 @@
 export * from './entities';
 export * from './messages';
 export * from './links';
+export * from './assistant-form';

@@ -5,6 +5,7 @@
 import * as v from 'valibot';
 import {
   AssistantOptionSchema,
+  AttachedContextSchema,
   ChatErrorSchema,
   ChatStateSchema,
   IdSchema,
@@ -28,6 +29,24 @@ const LinkSchema = v.pipe(v.string(), v.maxLength(8192));
 export const HostActionSchema = v.picklist(['downloadModel', 'importModel', 'showLog']);
 export type HostAction = v.InferOutput<typeof HostActionSchema>;
 
+/** What the assistant picker can ask for; each runs the command of the same name (src/vscode/assistants/). */
+export const AssistantActionSchema = v.picklist(['new', 'edit', 'duplicate', 'delete', 'openJson', 'setDefault']);
+export type AssistantAction = v.InferOutput<typeof AssistantActionSchema>;
+export const AssistantRefSchema = v.object({ id: ModelIdSchema, scope: v.picklist(['workspace', 'user']) });
+export type AssistantRefView = v.InferOutput<typeof AssistantRefSchema>;
+
+/** Where an `@` attachment comes from; the host reads it (files on disk, the editor's state, git). */
+export const ContextSourceSchema = v.variant('kind', [
+  v.object({ kind: v.literal('file'), path: v.pipe(v.string(), v.minLength(1), v.maxLength(4096)) }),
+  /** A file dropped from the explorer: its URI, turned into a workspace path by the host. */
+  v.object({ kind: v.literal('uri'), uri: v.pipe(v.string(), v.minLength(1), v.maxLength(8192)) }),
+  v.object({ kind: v.literal('selection') }),
+  v.object({ kind: v.literal('editors') }),
+  v.object({ kind: v.literal('problems') }),
+  v.object({ kind: v.literal('diff') }),
+]);
+export type ContextSource = v.InferOutput<typeof ContextSourceSchema>;
+
 export const WebviewMessageSchema = v.variant('type', [
   v.object({ type: v.literal('ready') }),
   v.object({
@@ -37,7 +56,12 @@ export const WebviewMessageSchema = v.variant('type', [
       TextSchema,
       v.check((text) => text.trim().length > 0, 'The message is empty.'),
     ),
+    /** Ids of the attached chips (their content is on the host). */
+    context: v.optional(v.pipe(v.array(IdSchema), v.maxLength(50, 'At most 50 attachments.'))),
   }),
+  v.object({ type: v.literal('contextSearch'), query: QuerySchema }),
+  v.object({ type: v.literal('attachContext'), source: ContextSourceSchema }),
+  v.object({ type: v.literal('detachContext'), id: IdSchema }),
   v.object({ type: v.literal('stop'), threadId: IdSchema }),
   v.object({ type: v.literal('regenerate'), threadId: IdSchema, messageId: v.optional(IdSchema), position: v.optional(PositionSchema) }),
   v.object({
@@ -70,6 +94,7 @@ export const WebviewMessageSchema = v.variant('type', [
   v.object({ type: v.literal('applyCode'), code: TextSchema, language: v.optional(v.pipe(v.string(), v.maxLength(100))) }),
   v.object({ type: v.literal('openLink'), href: LinkSchema }),
   v.object({ type: v.literal('runAction'), action: HostActionSchema }),
+  v.object({ type: v.literal('assistantAction'), action: AssistantActionSchema, assistant: v.optional(AssistantRefSchema) }),
 ]);
 export type WebviewMessage = v.InferOutput<typeof WebviewMessageSchema>;
 
@@ -101,6 +126,20 @@ export const HostMessageSchema = v.variant('type', [
   v.object({ type: v.literal('error'), message: v.pipe(v.string(), v.maxLength(10_000)) }),
   v.object({ type: v.literal('insertText'), text: TextSchema }),
   v.object({ type: v.literal('focusInput') }),
+  /** Workspace files matching an `@` query, best first. */
+  v.object({ type: v.literal('contextResults'), query: QuerySchema, files: v.array(v.pipe(v.string(), v.maxLength(4096))) }),
+  v.object({ type: v.literal('contextAttached'), item: AttachedContextSchema }),
+  /**
+   * Tokens the next request takes before anything typed or attached (instructions, always-in-context
+   * files, history) out of the model's context, with `reserve` kept for the reply.
+   */
+  v.object({
+    type: v.literal('contextUsage'),
+    threadId: v.nullable(IdSchema),
+    used: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    limit: v.pipe(v.number(), v.integer(), v.minValue(1)),
+    reserve: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  }),
 ]);
 export type HostMessage = v.InferOutput<typeof HostMessageSchema>;
 

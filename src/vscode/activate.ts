@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { JanRuntime } from '../node/runtime';
+import { registerAssistantCommands } from './assistants';
 import { registerChatView } from './chat';
 import { registerInlineCompletion } from './completion/inline-provider';
 import type { JanHost } from './host';
@@ -49,11 +50,16 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
     chatMaxTokens,
     engineSettings: engineSettingValues(),
     commitToGit: vscode.workspace.getConfiguration('jan.threads').get<boolean>('commitToGit', false),
+    userAssistantsFolder: path.join(context.globalStorageUri.fsPath, 'user'),
+    workspaceRoot: vscode.workspace.workspaceFolders?.find((candidate) => candidate.uri.scheme === 'file')?.uri.fsPath,
+    isTrusted: () => vscode.workspace.isTrusted,
+    defaultAssistantId: () => vscode.workspace.getConfiguration('jan.assistants').get<string>('default')?.trim() || undefined,
     ...remote.runtimeOptions,
   });
   const host: JanHost = { runtime, context, log };
   const loaded = runtime.start();
   registerModelFeatures(host, loaded);
+  registerAssistantCommands(host);
   remote.register(host);
 
   registerPortability(host);
@@ -66,12 +72,20 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
   });
   context.subscriptions.push(
     chat,
-    registerSelectionCommands({ inference: runtime.inference, proposals, logger: runtime.core.context.logger, askInChat: (text) => chat.askInChat(text) }),
+    registerSelectionCommands({
+      inference: runtime.inference,
+      proposals,
+      logger: runtime.core.context.logger,
+      askInChat: (text) => chat.askInChat(text),
+      assistant: async () => (await runtime.assistants.listAssistants()).assistants[0],
+    }),
     registerInlineCompletion(runtime.inlineCompletion),
     vscode.commands.registerCommand('jan.showLog', () => log.show()),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('jan.engine')) runtime.updateEngineSettings(engineSettingValues());
+      if (event.affectsConfiguration('jan.assistants.default')) void runtime.assistants.refresh();
     }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void runtime.assistants.refresh()),
   );
 
   const languageModels = registerLanguageModels({ runtime, started: loaded, logger: runtime.core.context.logger, maxTokens: chatMaxTokens });

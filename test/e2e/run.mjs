@@ -43,6 +43,7 @@ const STEPS = {
   'stop-reply': steps.stopReply,
   'threads-on-disk': steps.threadsOnDisk,
   'reopen-and-find-thread': steps.reopenAndFindThread,
+  'assistant-form-and-context': steps.assistantFormAndContext,
   'inline-completion-ghost-text': steps.inlineCompletionGhostText,
   'command-on-selection': steps.commandOnSelection,
   'remote-engine-chat': steps.remoteEngineChat,

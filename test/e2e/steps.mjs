@@ -341,6 +341,71 @@ export async function commandOnSelection({ page }) {
   assert.ok(text.trim().length > 0, 'the explanation has text');
 }
 
+/** The webview (chat view or an editor's form) whose page holds `selector`. */
+async function webviewWith(page, selector, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const count = await page.locator('iframe.webview.ready').count();
+    for (let index = 0; index < count; index++) {
+      const frame = page.frameLocator('iframe.webview.ready').nth(index).frameLocator('#active-frame');
+      if ((await frame.locator(selector).count()) > 0) return frame;
+    }
+    if (Date.now() > deadline) throw new Error(`no webview shows ${selector}`);
+    await page.waitForTimeout(250);
+  }
+}
+
+/**
+ * Creates an assistant in the form, chats with it attaching a file with `@`, and finds both
+ * after a reload: the thread carries the assistant's instructions, the message its attachment.
+ */
+export async function assistantFormAndContext({ page, fixture, server, record }) {
+  await runCommand(page, 'Jan: New Assistant…');
+  const form = await webviewWith(page, 'jan-assistant-form vscode-textfield[name="name"]');
+  await form.locator('vscode-textfield[name="name"] input').fill('French Tutor');
+  await form.locator('vscode-textarea[name="instructions"] textarea').fill('Always answer in French.');
+  await form.locator('vscode-button.save').click();
+  await form.locator('.form-status', { hasText: 'Saved to' }).waitFor({ state: 'visible' });
+  const file = path.join(fixture.workspace, '.jan', 'assistants', 'french-tutor', 'assistant.json');
+  assert.equal(JSON.parse(readFileSync(file, 'utf8')).instructions, 'Always answer in French.', `${file} holds the instructions`);
+  await runCommand(page, 'View: Close Editor');
+
+  await openViewContainer(page, 'Jan');
+  await chat(page).locator('vscode-toolbar-button[label="New chat"]').click();
+  await chat(page).locator('.assistant-picker').click();
+  await chat(page).locator('.assistant-picker').getByRole('option', { name: 'French Tutor', exact: true }).click();
+  const composer = chat(page).locator('textarea[aria-label="Message to Jan"]');
+  await composer.click();
+  await composer.pressSequentially('Explain @math_utils');
+  await chat(page).locator('.context-option', { hasText: 'math_utils.py' }).first().click();
+  await chat(page).locator('jan-composer .context-chip', { hasText: 'math_utils.py' }).waitFor({ state: 'visible' });
+  await composer.pressSequentially('this file.');
+  await composer.press('Enter');
+  const { status } = await watchLastReply(page);
+  assert.equal(status, 'ready', 'the reply finished');
+
+  const threadsDir = path.join(fixture.workspace, '.jan', 'threads');
+  const thread = readdirSync(threadsDir)
+    .map((entry) => JSON.parse(readFileSync(path.join(threadsDir, entry, 'thread.json'), 'utf8')))
+    .find((candidate) => candidate.assistants[0]?.assistant_id === 'french-tutor');
+  assert.ok(thread, 'a thread made with the new assistant');
+  assert.equal(thread.assistants[0].instructions, 'Always answer in French.', 'the thread carries the assistant instructions');
+  const [user] = readFileSync(path.join(threadsDir, thread.id, 'messages.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
+  const attached = user.content.flatMap((part) => part.text?.annotations ?? []).find((annotation) => annotation.type === 'jan_context');
+  assert.equal(attached?.label, 'math_utils.py', 'the user message stores its attachment in Jan format');
+  record('assistantAndContext', { thread: thread.id, attachmentTokens: attached.tokens });
+
+  await page.reload();
+  await openWorkbench(page, server.workbenchUrl);
+  await openViewContainer(page, 'Jan');
+  await chat(page).locator('jan-message .message-user .context-chip', { hasText: 'math_utils.py' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  const picker = await chat(page).locator('.assistant-picker').getAttribute('title');
+  assert.match(picker ?? '', /French Tutor/, 'the chat still uses the new assistant after a reload');
+}
+
 /**
  * The remote engine the settings define (an OpenAI-compatible server on 127.0.0.1 streaming the
  * test model's real tokens): its model is in the chat model picker, a new chat answers through it

@@ -130,6 +130,20 @@ describe('Jan: Export Thread… / Export All… / Import…', () => {
     expect(ui.messages.at(-1)!.text).toMatch(/Imported 1 threads .*new ids/);
   });
 
+  it("imports a Jan data folder's assistants, and the assistant pickers hear of them", async () => {
+    const folder = path.join(scratch, 'desktop');
+    mkdirSync(path.join(folder, 'assistants', 'reviewer'), { recursive: true });
+    const reviewer = { id: 'reviewer', object: 'assistant', name: 'Reviewer', avatar: '', description: '', instructions: 'Review.', model: '*', created_at: 1 };
+    writeFileSync(path.join(folder, 'assistants', 'reviewer', 'assistant.json'), JSON.stringify(reviewer));
+    const announced: string[][] = [];
+    fixture.runtime.core.events.on('OnAssistantsChanged', (assistants) => void announced.push(assistants.map((assistant) => assistant.id)));
+    ui.answer((_title: string, items: unknown) => (items as Array<{ folder: boolean }>).find((item) => item.folder));
+    ui.answer([Uri.file(folder)]);
+    await importJanDataCommand(fixture.runtime);
+    expect(ui.messages.at(-1)!.text).toMatch(/1 assistants/);
+    expect(announced.at(-1)).toContain('reviewer');
+  });
+
   it('says clearly when a folder is not Jan data, and imports nothing', async () => {
     const folder = path.join(scratch, 'not-jan');
     mkdirSync(folder);

@@ -23,6 +23,8 @@ beforeEach(async () => {
     proposals: new ProposalStore(),
     logger: fixture.logger,
     askInChat: async (text) => void asked.push(text),
+    // As activate.ts wires it: the workspace's default assistant (the first listed).
+    assistant: async () => (await fixture.runtime.assistants.listAssistants()).assistants[0],
   });
   document = openDocument('/w/mean.ts', SOURCE);
   select(1, 0, 1, 56);
@@ -40,6 +42,16 @@ function select(startLine: number, startCharacter: number, endLine: number, endC
 const FIXED = 'Here it is:\n\n```ts\nreturn values.reduce((a, b) => a + b) / values.length;\n```\n';
 
 describe('commands on a selection', () => {
+  it("use the workspace default assistant's own prompts when it has them, Jan's otherwise", async () => {
+    await vscode.commands.executeCommand('jan.explainSelection');
+    expect(asked[0]).toMatch(/^Explain what this code does/);
+    await fixture.runtime.assistants.updateAssistant('jan', {
+      metadata: { selection_prompts: { explain: 'Explain this for a new team member, citing our CONTRIBUTING rules.' } },
+    });
+    await vscode.commands.executeCommand('jan.explainSelection');
+    expect(asked[1]).toMatch(/^Explain this for a new team member, citing our CONTRIBUTING rules\.\n\n```typescript mean\.ts:2\n/);
+  });
+
   it("Fix shows the model's code as a proposed diff and applies it when the user accepts", async () => {
     fixture.engine.reply = FIXED;
     ui.answer('Accept');

@@ -39,7 +39,7 @@ describe('handshake', () => {
     host.controller.focusInput();
     expect(view.sent).toEqual([]);
     await host.controller.handle({ type: 'ready' });
-    expect(view.sent.map((message) => message.type).filter((type) => type !== 'assistants')).toEqual(['state', 'insertText', 'focusInput']);
+    expect(view.sent.map((message) => message.type).filter((type) => type !== 'assistants')).toEqual(['state', 'contextUsage', 'insertText', 'focusInput']);
     const state = view.of('state')[0]!.state;
     expect(state).toMatchObject({ thread: null, messages: [], generating: false, defaultModelId: 'stories-260k' });
     expect(state.models.map((model) => model.id).sort()).toEqual(['stories-260k', 'tinystories-656k']);

@@ -5,7 +5,7 @@ import { allowedLink, MAX_PAGE_SIZE, parseHostMessage, parseThreadSettings, pars
 import { chatHtml } from '../../src/vscode/chat/html';
 import { fencedSelection } from '@jan/core';
 import { ThreadIndex } from '../../src/vscode/chat/thread-index';
-import { assistantChanges, modelChanges } from '@jan/core';
+import { assistantChanges, contextPart, modelChanges } from '@jan/core';
 import { settingsChanges } from '../../src/vscode/chat/thread-edits';
 import { toMessageView, toThreadView } from '../../src/vscode/chat/views';
 
@@ -251,5 +251,38 @@ describe('views of core entities', () => {
     bare.assistants[0]!.model.id = '*';
     expect(toThreadView(bare, 'From the assistant.')).toMatchObject({ settings: { instructions: 'From the assistant.' } });
     expect(toThreadView(bare).modelId).toBeUndefined();
+  });
+});
+
+describe('assistants and @ context messages', () => {
+  test('the picker may ask only for known assistant actions; @ sources are checked', () => {
+    expect(parseWebviewMessage({ type: 'assistantAction', action: 'edit', assistant: { id: 'reviewer', scope: 'user' } }).ok).toBe(true);
+    expect(parseWebviewMessage({ type: 'assistantAction', action: 'runShell', assistant: { id: 'x', scope: 'user' } }).ok).toBe(false);
+    expect(parseWebviewMessage({ type: 'assistantAction', action: 'edit', assistant: { id: 'x', scope: 'global' } }).ok).toBe(false);
+    expect(parseWebviewMessage({ type: 'attachContext', source: { kind: 'file', path: 'src/a.ts' } }).ok).toBe(true);
+    expect(parseWebviewMessage({ type: 'attachContext', source: { kind: 'file', path: '' } }).ok).toBe(false);
+    expect(parseWebviewMessage({ type: 'attachContext', source: { kind: 'shell', command: 'ls' } }).ok).toBe(false);
+    expect(parseWebviewMessage({ type: 'send', threadId: null, text: 'hi', context: ['../../etc'] }).ok).toBe(false);
+    expect(parseWebviewMessage({ type: 'send', threadId: null, text: 'hi', context: Array.from({ length: 51 }, (_, i) => `id${i}`) }).ok).toBe(false);
+  });
+
+  test('a stored message with attached context shows the typed text and one chip per attachment', () => {
+    const message: ThreadMessage = {
+      id: 'm1',
+      object: 'thread.message',
+      thread_id: 't1',
+      role: 'user',
+      content: [
+        { type: 'text', text: { value: 'Explain', annotations: [] } },
+        contextPart({ kind: 'file', label: 'src/a.ts', text: 'const a = 1;', tokens: 4, note: 'cut to 8,000 tokens' }),
+      ],
+      status: 'ready',
+      created: 1,
+      updated: 1,
+    };
+    const view = toMessageView(message);
+    expect(view.text).toBe('Explain');
+    expect(view.context).toEqual([{ kind: 'file', label: 'src/a.ts', tokens: 4, note: 'cut to 8,000 tokens' }]);
+    expect(parseHostMessage({ type: 'message', threadId: 't1', message: view }).ok).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { html, nothing } from 'lit';
-import type { MessageView, ThreadSettings, WebviewMessage } from '@jan/protocol';
+import type { AttachedContext, ContextSource, MessageView, ThreadSettings, WebviewMessage } from '@jan/protocol';
 import type { HostBridge } from '../bridge';
 import type { ChatStore } from '../store';
 import { LightElement } from './light-element';
@@ -46,7 +46,11 @@ export class JanApp extends LightElement {
     this.threadsOpen = bridge.state.panel === 'threads';
     this.settingsOpen = bridge.state.settingsOpen;
     store.subscribe(() => this.requestUpdate());
-    bridge.listen((message) => store.apply(message));
+    store.attached = bridge.state.attached;
+    bridge.listen((message) => {
+      store.apply(message);
+      if (message.type === 'contextAttached') bridge.saveState({ attached: store.attached });
+    });
     document.addEventListener('keydown', (event) => {
       // Esc closes an open picker first; it stops the reply everywhere else.
       const inPicker = event.composedPath().some((target) => target instanceof HTMLElement && target.tagName === 'VSCODE-SINGLE-SELECT');
@@ -107,6 +111,9 @@ export class JanApp extends LightElement {
         break;
       case 'assistant':
         this.post({ type: 'selectAssistant', threadId, assistantId: detail.assistantId });
+        break;
+      case 'assistant-action':
+        this.post({ type: 'assistantAction', action: detail.action, ...(detail.assistant ? { assistant: detail.assistant } : {}) });
         break;
     }
   }
@@ -183,8 +190,20 @@ export class JanApp extends LightElement {
   private onSend(event: CustomEvent<string>): void {
     this.store.clearNotice();
     this.messageList?.scrollToBottom();
-    this.post({ type: 'send', threadId: this.store.threadId, text: event.detail });
+    const context = this.store.attached.map((item) => item.id);
+    this.post({ type: 'send', threadId: this.store.threadId, text: event.detail, ...(context.length ? { context } : {}) });
+    this.setAttached([]);
     this.saveDraft({ text: '', pasted: [] });
+  }
+
+  private setAttached(attached: AttachedContext[]): void {
+    this.store.setAttached(attached);
+    this.bridge.saveState({ attached });
+  }
+
+  private onDetach(id: string): void {
+    this.setAttached(this.store.attached.filter((item) => item.id !== id));
+    this.post({ type: 'detachContext', id });
   }
 
   private saveDraft(draft: Draft): void {
@@ -281,6 +300,9 @@ export class JanApp extends LightElement {
       @open-link=${(event: CustomEvent<string>) => this.post({ type: 'openLink', href: event.detail })}
       @notice-action=${(event: CustomEvent<ErrorAction>) => this.runErrorAction(event.detail)}
       @send=${this.onSend}
+      @context-search=${(event: CustomEvent<string>) => this.post({ type: 'contextSearch', query: event.detail })}
+      @context-attach=${(event: CustomEvent<ContextSource>) => this.post({ type: 'attachContext', source: event.detail })}
+      @context-detach=${(event: CustomEvent<string>) => this.onDetach(event.detail)}
       @stop=${() => store.threadId && this.post({ type: 'stop', threadId: store.threadId })}
       @edit-last=${() => this.messageList?.editLastUserMessage()}
       @save-settings=${(event: CustomEvent<ThreadSettings>) => store.threadId && this.post({ type: 'updateSettings', threadId: store.threadId, settings: event.detail })}
@@ -296,6 +318,7 @@ export class JanApp extends LightElement {
         ?threadsOpen=${this.threadsOpen}
         ?settingsOpen=${this.settingsOpen}
       ></jan-chat-header>
+      ${this.threadsOpen ? nothing : html`<jan-context-meter .usage=${store.usage?.threadId === store.threadId ? store.usage : null} .attached=${store.attached}></jan-context-meter>`}
       ${this.threadsOpen ? html`<jan-thread-list class="panel" .list=${store.threadList} .activeThreadId=${store.threadId}></jan-thread-list>` : nothing}
       <div class="chat" ?hidden=${this.threadsOpen}>
         ${this.settingsOpen ? html`<jan-thread-settings .thread=${store.thread} .defaultMaxTokens=${store.defaultMaxTokens}></jan-thread-settings>` : nothing}
@@ -312,6 +335,8 @@ export class JanApp extends LightElement {
           ?busy=${store.generating}
           ?disabled=${!store.connected}
           ?canEditLast=${store.messages.some((message) => message.role === 'user')}
+          .attached=${store.attached}
+          .contextFiles=${store.contextFiles}
           .onDraft=${(draft: Draft) => this.saveDraft(draft)}
         ></jan-composer>
       </div>

@@ -1,5 +1,6 @@
 import { html, nothing } from 'lit';
-import type { AssistantOption, ModelOption, ThreadView } from '@jan/protocol';
+import { keyed } from 'lit/directives/keyed.js';
+import type { AssistantAction, AssistantOption, AssistantRefView, ModelOption, ThreadView } from '@jan/protocol';
 import { LightElement } from './light-element';
 
 /** The picker's value for "follow the user's default chat model". */
@@ -15,7 +16,23 @@ export type HeaderEvent =
   | { kind: 'toggle-settings' }
   | { kind: 'new-thread' }
   | { kind: 'model'; modelId: string | null }
-  | { kind: 'assistant'; assistantId: string };
+  | { kind: 'assistant'; assistantId: string }
+  | { kind: 'assistant-action'; action: AssistantAction; assistant: AssistantRefView | undefined };
+
+/** Picker values that run an action instead of choosing an assistant. */
+const ACTION_PREFIX = 'action:';
+const UNAVAILABLE_PREFIX = 'unavailable:';
+
+function assistantLabel(assistant: AssistantOption): string {
+  return assistant.avatar ? `${assistant.avatar} ${assistant.name}` : assistant.name;
+}
+
+function scopeNote(assistant: AssistantOption): string {
+  const scope = assistant.scope === 'user' ? 'User' : 'Workspace';
+  if (assistant.blocked) return `${scope} · not used in a restricted workspace`;
+  if (assistant.shadowed) return `${scope} · hidden by the workspace assistant with this id`;
+  return scope;
+}
 
 /** Title, thread list and settings toggles, new chat, and the model and assistant pickers. */
 export class JanChatHeader extends LightElement {
@@ -75,19 +92,75 @@ export class JanChatHeader extends LightElement {
     </vscode-single-select>`;
   }
 
+  /** The assistant the chat uses (or will use): a usable one with the id, else the listed one that cannot be used. */
+  private selectedAssistant(): AssistantOption | undefined {
+    const usable = this.assistants.filter((assistant) => !assistant.blocked && !assistant.shadowed);
+    const id = (this.thread ? this.thread.assistantId : this.pendingAssistantId) ?? usable[0]?.id;
+    return usable.find((assistant) => assistant.id === id) ?? this.assistants.find((assistant) => assistant.id === id && assistant.blocked);
+  }
+
+  private optionValue(assistant: AssistantOption): string {
+    return assistant.blocked || assistant.shadowed ? `${UNAVAILABLE_PREFIX}${assistant.scope}:${assistant.id}` : assistant.id;
+  }
+
+  private onAssistantChange(event: Event, selected: AssistantOption | undefined): void {
+    const select = event.target as HTMLInputElement;
+    const value = select.value;
+    if (!value.startsWith(ACTION_PREFIX)) {
+      if (!value.startsWith(UNAVAILABLE_PREFIX)) this.emit({ kind: 'assistant', assistantId: value });
+      return;
+    }
+    // An action is not a choice: the picker goes back to the assistant in use.
+    select.value = selected ? this.optionValue(selected) : '';
+    const assistant = selected ? { id: selected.id, scope: selected.scope ?? 'workspace' } : undefined;
+    this.emit({ kind: 'assistant-action', action: value.slice(ACTION_PREFIX.length) as AssistantAction, assistant });
+  }
+
   private renderAssistantPicker() {
-    if (this.assistants.length === 0) return nothing;
-    const selected = (this.thread ? this.thread.assistantId : this.pendingAssistantId) ?? this.assistants[0]!.id;
-    return html`<vscode-single-select
-      class="assistant-picker"
-      aria-label="Assistant"
-      label="Assistant"
-      title="Assistant"
-      .value=${selected}
-      @change=${(event: Event) => this.emit({ kind: 'assistant', assistantId: (event.target as HTMLInputElement).value })}
-    >
-      ${this.assistants.map((assistant) => html`<vscode-option value=${assistant.id}>${assistant.name}</vscode-option>`)}
-    </vscode-single-select>`;
+    const selected = this.selectedAssistant();
+    const actions: Array<[AssistantAction, string]> = selected
+      ? [
+          ['new', 'New assistant…'],
+          ['edit', 'Edit assistant…'],
+          ['duplicate', 'Duplicate assistant…'],
+          ['openJson', 'Open assistant JSON'],
+          ['setDefault', 'Use for new chats here'],
+          ['delete', 'Delete assistant…'],
+        ]
+      : [['new', 'New assistant…']];
+    // A new element per list: the select reads its options' labels when they are slotted, not when their text changes.
+    const listKey = JSON.stringify([selected?.id, this.assistants]);
+    return keyed(
+      listKey,
+      html`<vscode-single-select
+        class="assistant-picker"
+        aria-label="Assistant"
+        label="Assistant"
+        title=${selected ? `Assistant: ${selected.name} (${scopeNote(selected)})` : 'Assistant'}
+        .value=${selected ? this.optionValue(selected) : ''}
+        @change=${(event: Event) => this.onAssistantChange(event, selected)}
+      >
+        ${this.assistants.map(
+          (assistant) =>
+            html`<vscode-option
+              value=${this.optionValue(assistant)}
+              description=${scopeNote(assistant)}
+              ?disabled=${Boolean(assistant.shadowed || assistant.blocked)}
+              >${assistantLabel(assistant)}</vscode-option
+            >`,
+        )}
+        ${actions.map(([action, label]) => html`<vscode-option value=${ACTION_PREFIX + action}>${label}</vscode-option>`)}
+      </vscode-single-select>`,
+    );
+  }
+
+  private renderBlockedNotice() {
+    const selected = this.selectedAssistant();
+    if (!selected?.blocked) return nothing;
+    return html`<div class="assistant-blocked" role="status">
+      <span class="codicon codicon-shield" aria-hidden="true"></span>
+      <span>“${selected.name}” is not used: ${selected.blocked}</span>
+    </div>`;
   }
 
   /** Where the chosen model (or the default) sends prompts and code: "local" or a host. */
@@ -127,7 +200,12 @@ export class JanChatHeader extends LightElement {
         ></vscode-toolbar-button>
         <vscode-toolbar-button icon="add" label="New chat" @click=${() => this.emit({ kind: 'new-thread' })}></vscode-toolbar-button>
       </div>
-      ${this.threadsOpen ? nothing : html`<div class="header-row header-pickers">${this.renderModelPicker()} ${this.renderDestination()} ${this.renderAssistantPicker()}</div>`}
+      ${
+        this.threadsOpen
+          ? nothing
+          : html`<div class="header-row header-pickers">${this.renderModelPicker()} ${this.renderDestination()} ${this.renderAssistantPicker()}</div>
+              ${this.renderBlockedNotice()}`
+      }
     </header>`;
   }
 }

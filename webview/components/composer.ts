@@ -1,4 +1,7 @@
-import { html, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
+import type { AttachedContext, ContextSource } from '@jan/protocol';
+import { renderContextChips } from './context-chips';
+import { mentionAt, optionId, PICKER_ID, pickerItems, renderPicker, type PickerItem } from './context-picker';
 import { LightElement } from './light-element';
 
 const DRAFT_SAVE_DELAY_MS = 400;
@@ -39,16 +42,27 @@ export class JanComposer extends LightElement {
     busy: { type: Boolean },
     disabled: { type: Boolean },
     canEditLast: { type: Boolean },
+    attached: { attribute: false },
+    contextFiles: { attribute: false },
     hasText: { state: true },
     pasted: { state: true },
+    mention: { state: true },
+    activeOption: { state: true },
   };
 
   declare busy: boolean;
   declare disabled: boolean;
   /** The thread has a message of the user's that ArrowUp would edit. */
   declare canEditLast: boolean;
+  /** `@` attachments sent with the next message (their content is on the host). */
+  declare attached: AttachedContext[];
+  /** The host's file matches for an `@` query. */
+  declare contextFiles: { query: string; files: string[] };
   declare hasText: boolean;
   declare pasted: Array<{ text: string; lines: number }>;
+  /** The `@` being typed, while the picker is open. */
+  declare mention: { start: number; query: string } | undefined;
+  declare activeOption: number;
 
   /** Called with the draft after typing pauses. */
   onDraft: (draft: Draft) => void = () => {};
@@ -62,6 +76,9 @@ export class JanComposer extends LightElement {
     this.canEditLast = false;
     this.hasText = false;
     this.pasted = [];
+    this.attached = [];
+    this.contextFiles = { query: '', files: [] };
+    this.activeOption = 0;
   }
 
   private get textarea(): HTMLTextAreaElement | null {
@@ -153,6 +170,7 @@ export class JanComposer extends LightElement {
 
   private afterChange(): void {
     this.refresh();
+    this.updateMention();
     clearTimeout(this.draftTimer);
     this.draftTimer = setTimeout(() => this.onDraft(this.draft), DRAFT_SAVE_DELAY_MS);
   }
@@ -168,8 +186,91 @@ export class JanComposer extends LightElement {
     this.afterChange();
   }
 
+  // ── `@` context ──
+
+  private emit<T>(name: string, detail: T): void {
+    this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true }));
+  }
+
+  private updateMention(): void {
+    const textarea = this.textarea;
+    const found = textarea && textarea.selectionStart === textarea.selectionEnd ? mentionAt(textarea.value, textarea.selectionStart) : undefined;
+    if (found?.query !== this.mention?.query || (found && !this.mention)) {
+      this.activeOption = 0;
+      if (found) this.emit('context-search', found.query);
+    }
+    this.mention = found;
+  }
+
+  private get pickerOptions(): PickerItem[] {
+    const mention = this.mention;
+    if (!mention) return [];
+    return pickerItems(mention.query, this.contextFiles.query === mention.query ? this.contextFiles.files : []);
+  }
+
+  private pick(item: PickerItem): void {
+    const textarea = this.textarea;
+    const mention = this.mention;
+    if (textarea && mention) {
+      const end = mention.start + 1 + mention.query.length;
+      textarea.value = textarea.value.slice(0, mention.start) + textarea.value.slice(end);
+      textarea.setSelectionRange(mention.start, mention.start);
+    }
+    this.mention = undefined;
+    this.emit<ContextSource>('context-attach', item.source);
+    this.afterChange();
+    this.focus();
+  }
+
+  private removeAttached(index: number): void {
+    const chip = this.attached[index];
+    if (chip) this.emit('context-detach', chip.id);
+    this.focus();
+  }
+
+  /** Arrow keys, Enter/Tab and Escape drive an open picker; true when the key was its. */
+  private pickerKey(event: KeyboardEvent): boolean {
+    if (!this.mention) return false;
+    const options = this.pickerOptions;
+    if (event.key === 'Escape') {
+      this.mention = undefined;
+    } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      if (options.length) this.activeOption = (this.activeOption + (event.key === 'ArrowDown' ? 1 : options.length - 1)) % options.length;
+    } else if ((event.key === 'Enter' || event.key === 'Tab') && options.length) {
+      this.pick(options[Math.min(this.activeOption, options.length - 1)]!);
+    } else {
+      return false;
+    }
+    event.preventDefault();
+    event.stopPropagation();
+    return true;
+  }
+
+  /** A file dragged from the explorer (VS Code asks for Shift to drop into a view) or from the OS. */
+  private onDrop(event: DragEvent): void {
+    const data = event.dataTransfer;
+    const list = data?.getData('application/vnd.code.uri-list') || data?.getData('text/uri-list') || '';
+    const uris = list
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith('#'));
+    if (uris.length === 0) return;
+    event.preventDefault();
+    for (const uri of uris.slice(0, 20)) this.emit<ContextSource>('context-attach', { kind: 'uri', uri });
+  }
+
+  private onDragOver(event: DragEvent): void {
+    const types = event.dataTransfer?.types ?? [];
+    if (types.includes('text/uri-list') || types.includes('application/vnd.code.uri-list')) event.preventDefault();
+  }
+
   private onKeyDown(event: KeyboardEvent): void {
-    if (event.isComposing) return;
+    if (event.isComposing || this.pickerKey(event)) return;
+    if (event.key === 'Backspace' && this.textarea?.value.length === 0 && this.pasted.length === 0 && this.attached.length > 0) {
+      event.preventDefault();
+      this.removeAttached(this.attached.length - 1);
+      return;
+    }
     if (event.key === 'Enter' && !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey) {
       event.preventDefault();
       this.submit();
@@ -180,7 +281,11 @@ export class JanComposer extends LightElement {
   }
 
   protected override render() {
-    return html`<div class="composer">
+    const options = this.pickerOptions;
+    const open = this.mention !== undefined;
+    return html`<div class="composer" @dragover=${this.onDragOver} @drop=${this.onDrop}>
+      ${renderContextChips(this.attached, (index) => this.removeAttached(index))}
+      ${open ? renderPicker(options, this.activeOption, (item) => this.pick(item)) : nothing}
       ${this.pasted.map(
         (item, index) =>
           html`<div class="paste-chip" role="group" aria-label="Pasted text, sent with the message">
@@ -195,8 +300,14 @@ export class JanComposer extends LightElement {
         rows="1"
         aria-label="Message to Jan"
         placeholder="Ask Jan…"
+        role="combobox"
+        aria-autocomplete="list"
+        aria-expanded=${open ? 'true' : 'false'}
+        aria-controls=${PICKER_ID}
+        aria-activedescendant=${open && options.length ? optionId(Math.min(this.activeOption, options.length - 1)) : ''}
         ?disabled=${this.disabled}
         @input=${this.afterChange}
+        @blur=${() => (this.mention = undefined)}
         @paste=${this.onPaste}
         @keydown=${this.onKeyDown}
       ></textarea>

@@ -2,6 +2,7 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import type { MessageView } from '@jan/protocol';
 import { IncrementalMarkdown, renderMarkdown } from '../markdown/render';
+import { renderContextChips } from './context-chips';
 import { LightElement } from './light-element';
 import { renderError, type ErrorAction } from './error-actions';
 
@@ -194,7 +195,7 @@ export class JanMessage extends LightElement {
         <span class="message-role">${user ? 'You' : tool ? 'Tool' : this.assistantName}</span>
         ${meta ? html`<span class="message-meta">${meta}</span>` : nothing} ${this.editing ? nothing : this.renderActions()}
       </div>
-      ${this.renderBody()} ${this.renderHidden()}
+      ${message.context ? renderContextChips(message.context) : nothing} ${this.renderBody()} ${this.renderHidden()}
       ${message.status === 'stopped' ? html`<div class="message-note"><span class="codicon codicon-debug-stop" aria-hidden="true"></span> Stopped</div>` : nothing}
       ${message.droppedMessages ? html`<div class="message-note">${message.droppedMessages} older message(s) were left out to fit the context window.</div>` : nothing}
       ${message.status === 'error' && message.error ? renderError(message.error, (action) => this.emit({ kind: 'error', message, action })) : nothing}

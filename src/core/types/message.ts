@@ -64,11 +64,53 @@ export interface MessageMetadata {
   [key: string]: unknown;
 }
 
+/**
+ * Context attached to a message (a file, a selection…) is stored as a text part of its own
+ * with this annotation, after the typed text: Jan shows the text, and a reloaded thread shows the chips.
+ */
+export const CONTEXT_ANNOTATION = 'jan_context';
+
+export interface ContextAnnotation extends TextAnnotation {
+  type: typeof CONTEXT_ANNOTATION;
+  kind: string;
+  label: string;
+  tokens: number;
+  note?: string;
+}
+
+export function contextAnnotationOf(part: MessageContent): ContextAnnotation | undefined {
+  if (!isTextPart(part)) return undefined;
+  const found = part.text.annotations.find((annotation) => typeof annotation === 'object' && annotation !== null && annotation.type === CONTEXT_ANNOTATION);
+  if (!found || typeof found.label !== 'string') return undefined;
+  const tokens = typeof found.tokens === 'number' && Number.isFinite(found.tokens) ? found.tokens : 0;
+  return { ...found, type: CONTEXT_ANNOTATION, kind: typeof found.kind === 'string' ? found.kind : 'file', label: found.label, tokens };
+}
+
+/** What was typed (context parts and parts this extension does not render left out): shown, edited, used for titles. */
 export function textOf(message: Pick<ThreadMessage, 'content'>): string {
   return message.content
-    .filter(isTextPart)
+    .filter((part): part is TextContentPart => isTextPart(part) && !contextAnnotationOf(part))
     .map((part) => part.text.value)
     .join('');
+}
+
+/** The context attached to a message, as its chips show it. */
+export function contextOf(message: Pick<ThreadMessage, 'content'>): ContextAnnotation[] {
+  return message.content.map(contextAnnotationOf).filter((annotation): annotation is ContextAnnotation => annotation !== undefined);
+}
+
+/** What the model reads: the attached context first, then the typed text. */
+export function promptTextOf(message: Pick<ThreadMessage, 'content'>): string {
+  const context = message.content
+    .filter((part): part is TextContentPart => isTextPart(part) && contextAnnotationOf(part) !== undefined)
+    .map((part) => part.text.value);
+  const text = textOf(message);
+  return context.length ? [...context, text].join('\n\n') : text;
+}
+
+/** The parts of a message that carry attached context (kept when the message is edited). */
+export function contextParts(message: Pick<ThreadMessage, 'content'>): TextContentPart[] {
+  return message.content.filter((part): part is TextContentPart => isTextPart(part) && contextAnnotationOf(part) !== undefined);
 }
 
 export function textContent(value: string): TextContentPart[] {

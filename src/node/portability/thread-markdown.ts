@@ -1,4 +1,4 @@
-import { textOf } from '@jan/core';
+import { contextParts, textOf } from '@jan/core';
 import type { Thread, ThreadMessage } from '@jan/core';
 
 const ROLE_HEADING: Record<ThreadMessage['role'], string> = { user: 'User', assistant: 'Assistant', system: 'System', tool: 'Tool' };
@@ -19,6 +19,9 @@ export function threadToMarkdown(thread: Thread, messages: readonly ThreadMessag
     const model = message.role === 'assistant' && typeof message.metadata?.model === 'string' ? ` (${message.metadata.model})` : '';
     lines.push(`## ${ROLE_HEADING[message.role]}${model}`, '');
     lines.push(textOf(message).trimEnd() || '_(empty)_', '');
+    // What was attached with @ (files, a selection…) is part of what was asked: kept, as the model read it.
+    const attached = contextParts(message).map((part) => part.text.value.trimEnd());
+    if (attached.length > 0) lines.push('_Attached:_', '', ...attached.flatMap((block) => [block, '']));
     if (message.status === 'error') lines.push(`_This reply failed: ${String(message.metadata?.error ?? 'unknown error')}_`, '');
     if (message.status === 'stopped') lines.push('_This reply was stopped before it was complete._', '');
   }

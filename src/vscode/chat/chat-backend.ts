@@ -3,8 +3,17 @@
  * the core's bus and logger (ChatCore) and the editor (ChatHostPort). VS Code provides the port
  * in editor-port.ts; the browser tests provide the same interfaces around the real store.
  */
-import type { ActiveThreadStore, AssistantExtension, ConversationService, ConversationalExtension, EventBus, InferenceService, Logger } from '@jan/core';
-import type { HostAction } from '@jan/protocol';
+import type {
+  ActiveThreadStore,
+  AssistantExtension,
+  ContextItem,
+  ConversationService,
+  ConversationalExtension,
+  EventBus,
+  InferenceService,
+  Logger,
+} from '@jan/core';
+import type { AssistantAction, AssistantRefView, ContextSource, HostAction } from '@jan/protocol';
 
 export interface ChatServices {
   conversational: ConversationalExtension;
@@ -26,6 +35,17 @@ export interface ChatHostPort {
   /** Opens an already vetted http(s)/mailto URL through the editor's own link handling. */
   openExternal(url: string): Promise<void>;
   runAction(action: HostAction): Promise<void>;
+  /** Runs an assistant command (the form, a delete…) for the assistant picked in the view. */
+  assistantAction(action: AssistantAction, assistant: AssistantRefView | undefined): Promise<void>;
+  /** Where `@` attachments come from: files, the editor's selection, open editors, problems, git. */
+  readonly context: ContextSources;
   /** The thread the view showed last, kept per workspace. */
   readonly activeThread: ActiveThreadStore;
+}
+
+export interface ContextSources {
+  /** Workspace files for an `@` query, best first. */
+  searchFiles(query: string): Promise<string[]>;
+  /** Reads the source on the host; large or binary content is cut or refused with a note, a missing one throws. */
+  read(source: ContextSource): Promise<ContextItem>;
 }

@@ -1,9 +1,9 @@
 import * as os from 'node:os';
 import { errorMessage, type ChatSession, type Thread } from '@jan/core';
-import { isProtocolId, type ChatState, type FirstModel, type MessageView, type ModelOption, type ThreadView } from '@jan/protocol';
+import { isProtocolId, type AssistantOption, type ChatState, type FirstModel, type MessageView, type ModelOption, type ThreadView } from '@jan/protocol';
 import { estimateMemoryBytes, formatBytes, recommendedChatModel } from '../../../extensions/models';
 import type { ChatCore, ChatServices } from './chat-backend';
-import { toAssistantOption, toMessageView, toModelOption, toThreadView } from './views';
+import { listModelOptions, toAssistantOption, toMessageView, toThreadView } from './views';
 
 /** Reads what the chat view shows from the services: the whole state, a thread's messages, the models. */
 export class ChatStateReader {
@@ -27,7 +27,7 @@ export class ChatStateReader {
     const [messages, models, assistantPage, threadView] = await Promise.all([
       thread ? this.messages(thread.id) : Promise.resolve([]),
       this.models(),
-      assistants.listAssistants(),
+      assistants.listScoped(),
       thread ? this.threadView(thread) : Promise.resolve(null),
     ]);
     const state: ChatState = {
@@ -35,7 +35,7 @@ export class ChatStateReader {
       messages,
       generating: thread ? conversation.isGenerating(thread.id) : false,
       models,
-      assistants: assistantPage.assistants.map(toAssistantOption),
+      assistants: assistantPage.entries.map(toAssistantOption),
     };
     const defaultModelId = inference.chosenId('chat');
     if (defaultModelId) state.defaultModelId = defaultModelId;
@@ -79,11 +79,13 @@ export class ChatStateReader {
   /** The name the pickers show for a model id (the id itself for a model no longer listed). */
   readonly nameOf = (modelId: string): string => this.names.get(modelId) ?? modelId;
 
+  async assistants(): Promise<AssistantOption[]> {
+    return (await this.services.assistants.listScoped()).entries.map(toAssistantOption);
+  }
+
   async models(): Promise<ModelOption[]> {
     try {
-      const { inference } = this.services;
-      const destination = (engine: string) => inference.engines.get(engine)?.destination ?? 'local';
-      const options = (await inference.listModels()).map((model) => toModelOption(model, destination(model.engine)));
+      const options = await listModelOptions(this.services.inference);
       this.names = new Map(options.map((option) => [option.id, option.name]));
       return options;
     } catch (error) {

@@ -1,6 +1,6 @@
-import { ChatSession, errorMessage } from '@jan/core';
-import type { Disposable, Thread, ThreadMessage } from '@jan/core';
-import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '@jan/protocol';
+import { ChatSession, errorMessage, newId } from '@jan/core';
+import type { ContextItem, Disposable, Thread, ThreadMessage } from '@jan/core';
+import { parseWebviewMessage, type ContextSource, type HostMessage, type WebviewMessage } from '@jan/protocol';
 import type { ChatCore, ChatHostPort, ChatServices } from './chat-backend';
 import { ChatStateReader } from './chat-state';
 import { isEditorAction, runEditorAction } from './editor-actions';
@@ -8,7 +8,7 @@ import { ReplyRelay } from './reply-relay';
 import type { FlushScheduler } from './stream-coalescer';
 import { settingsChanges } from './thread-edits';
 import { ThreadList } from './thread-list';
-import { toAssistantOption, toChatError } from './views';
+import { toAttachedContext, toChatError } from './views';
 import { WebviewChannel } from './webview-channel';
 
 type Chat = { services: ChatServices; session: ChatSession; reader: ChatStateReader };
@@ -33,6 +33,8 @@ export class ChatController {
   private session: ChatSession | undefined;
   private reader: ChatStateReader | undefined;
   private stateSerial = 0;
+  /** `@` attachments read on the host, waiting for the message they are sent with (by chip id). */
+  private readonly attached = new Map<string, ContextItem>();
 
   constructor(
     services: Promise<ChatServices>,
@@ -60,7 +62,7 @@ export class ChatController {
       core.events.on('OnThreadUpdated', (thread) => this.onThreadUpdated(thread)),
       core.events.on('OnThreadDeleted', ({ id }) => this.onThreadDeleted(id)),
       core.events.on('OnModelsChanged', () => this.sendModels()),
-      core.events.on('OnAssistantsChanged', (assistants) => this.channel.send({ type: 'assistants', assistants: assistants.map(toAssistantOption) })),
+      core.events.on('OnAssistantsChanged', () => void this.sendAssistants()),
     ];
   }
 
@@ -98,7 +100,13 @@ export class ChatController {
     const { conversation, conversational } = services;
     switch (message.type) {
       case 'send':
-        return this.sendMessage(message.threadId, message.text);
+        return this.sendMessage(message.threadId, message.text, message.context ?? []);
+      case 'contextSearch':
+        return this.channel.send({ type: 'contextResults', query: message.query, files: await this.port.context.searchFiles(message.query) });
+      case 'attachContext':
+        return this.attachContext(message.source);
+      case 'detachContext':
+        return void this.attached.delete(message.id);
       case 'stop':
         return conversation.stop(message.threadId);
       case 'regenerate':
@@ -182,6 +190,15 @@ export class ChatController {
     this.channel.send({ type: 'models', models: await reader.models(), ...(defaultModelId ? { defaultModelId } : {}) });
   }
 
+  /** Every scope's assistants, marked; the payload of OnAssistantsChanged has only the usable ones. */
+  private async sendAssistants(): Promise<void> {
+    try {
+      this.channel.send({ type: 'assistants', assistants: await (await this.chat).reader.assistants() });
+    } catch (error) {
+      this.core.logger.warn(`Chat view: the assistants could not be listed: ${errorMessage(error)}`);
+    }
+  }
+
   /** Carries out the deletions still in their undo window and stops listening. */
   async dispose(): Promise<void> {
     for (const subscription of this.subscriptions.splice(0)) subscription.dispose();
@@ -196,12 +213,42 @@ export class ChatController {
     const serial = ++this.stateSerial;
     const state = await this.chat.then(({ reader }) => reader.state(), ChatStateReader.failedStart);
     // A later request (a quick second click) already answered: this one is stale.
-    if (serial === this.stateSerial) this.channel.send({ type: 'state', state });
+    if (serial !== this.stateSerial) return;
+    this.channel.send({ type: 'state', state });
+    if (!state.startupError) await this.sendUsage(state.thread?.id ?? null);
   }
 
-  /** Sends `text` in the thread, or in a new one made for it (a failure gives the text back). */
-  private async sendMessage(threadId: string | null, text: string): Promise<void> {
+  /** The context meter's numbers for the thread (or the new chat). */
+  private async sendUsage(threadId: string | null): Promise<void> {
+    try {
+      const { services, session } = await this.chat;
+      const usage = await services.conversation.contextUsage(threadId, session.pending.assistantId);
+      const limit = Math.max(1, Math.round(usage.limit));
+      this.channel.send({ type: 'contextUsage', threadId, used: Math.round(usage.used), limit, reserve: Math.round(usage.reserve) });
+    } catch (error) {
+      this.core.logger.warn(`Chat view: the context use could not be measured: ${errorMessage(error)}`);
+    }
+  }
+
+  /** Reads an `@` attachment on the host and gives the view its chip. */
+  private async attachContext(source: ContextSource): Promise<void> {
+    const item = await this.port.context.read(source);
+    if (!item.text) throw new Error(`${item.label}: ${item.note ?? 'nothing to attach'}.`);
+    const id = newId(Date.now());
+    // Chips removed in a view that then went away are never detached: the oldest go first.
+    if (this.attached.size >= 200) this.attached.delete(this.attached.keys().next().value!);
+    this.attached.set(id, item);
+    this.channel.send({ type: 'contextAttached', item: toAttachedContext(id, item) });
+  }
+
+  /** Sends `text` with its attachments in the thread, or in a new one made for it (a failure gives the text back). */
+  private async sendMessage(threadId: string | null, text: string, contextIds: string[] = []): Promise<void> {
     const { services, session } = await this.chat;
+    const context = contextIds.map((id) => this.attached.get(id));
+    if (context.some((item) => item === undefined)) {
+      const error = { code: 'NOT_FOUND' as const, message: 'An attachment is no longer available (the editor was restarted). Remove it and attach it again.' };
+      return this.channel.send({ type: 'notice', threadId, error, draft: text });
+    }
     let thread: Thread | undefined;
     try {
       thread = threadId ? undefined : await session.createThread();
@@ -213,7 +260,8 @@ export class ChatController {
       await this.sendState();
     }
     const id = thread?.id ?? threadId!;
-    await this.generate(id, () => services.conversation.send(id, text), text);
+    await this.generate(id, () => services.conversation.send(id, text, context as ContextItem[]), text);
+    for (const contextId of contextIds) this.attached.delete(contextId);
   }
 
   /**
@@ -235,7 +283,9 @@ export class ChatController {
   private async resync(threadId: string): Promise<void> {
     if (threadId !== this.session?.activeThreadId) return;
     const messages = await (await this.chat).reader.messages(threadId);
-    if (threadId === this.session?.activeThreadId) this.channel.send({ type: 'messages', threadId, messages });
+    if (threadId !== this.session?.activeThreadId) return;
+    this.channel.send({ type: 'messages', threadId, messages });
+    await this.sendUsage(threadId);
   }
 
   /** Hides the thread at once; the session deletes its folder when the undo window closes. */

@@ -2,9 +2,16 @@ import { allowedLink, type WebviewMessage } from '@jan/protocol';
 import type { ChatHostPort } from './chat-backend';
 
 /** The view's messages that ask the editor for something (not the chat). */
-export type EditorAction = Extract<WebviewMessage, { type: 'copy' | 'insertCode' | 'applyCode' | 'openLink' | 'runAction' }>;
+export type EditorAction = Extract<WebviewMessage, { type: 'copy' | 'insertCode' | 'applyCode' | 'openLink' | 'runAction' | 'assistantAction' }>;
 
-const EDITOR_ACTIONS: ReadonlySet<WebviewMessage['type']> = new Set<EditorAction['type']>(['copy', 'insertCode', 'applyCode', 'openLink', 'runAction']);
+const EDITOR_ACTIONS: ReadonlySet<WebviewMessage['type']> = new Set<EditorAction['type']>([
+  'copy',
+  'insertCode',
+  'applyCode',
+  'openLink',
+  'runAction',
+  'assistantAction',
+]);
 
 export function isEditorAction(message: WebviewMessage): message is EditorAction {
   return EDITOR_ACTIONS.has(message.type);
@@ -26,5 +33,7 @@ export async function runEditorAction(port: ChatHostPort, message: EditorAction)
     }
     case 'runAction':
       return port.runAction(message.action);
+    case 'assistantAction':
+      return port.assistantAction(message.action, message.assistant);
   }
 }

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { ActiveThreadStore } from '@jan/core';
-import type { HostAction } from '@jan/protocol';
-import type { ChatHostPort } from './chat-backend';
+import type { AssistantAction, AssistantRefView, HostAction } from '@jan/protocol';
+import type { ChatHostPort, ContextSources } from './chat-backend';
+import { EditorContextSources } from './context-sources';
 
 /** Shows `replacement` for `range` as a diff the user accepts or rejects (Jan's ProposalStore). */
 export type ProposeEdit = (document: vscode.TextDocument, range: vscode.Range, replacement: string, title: string) => Promise<void>;
@@ -10,6 +11,15 @@ const ACTION_COMMANDS: Record<HostAction, string> = {
   downloadModel: 'jan.downloadModel',
   importModel: 'jan.importModel',
   showLog: 'jan.showLog',
+};
+
+const ASSISTANT_COMMANDS: Record<AssistantAction, string> = {
+  new: 'jan.newAssistant',
+  edit: 'jan.editAssistant',
+  duplicate: 'jan.duplicateAssistant',
+  delete: 'jan.deleteAssistant',
+  openJson: 'jan.openAssistantJson',
+  setDefault: 'jan.setDefaultAssistant',
 };
 
 const ACTIVE_THREAD_KEY = 'jan.chat.activeThread';
@@ -22,8 +32,10 @@ export class VsCodeChatPort implements ChatHostPort, vscode.Disposable {
     if (editor) this.lastEditor = editor;
   });
 
+  readonly context: ContextSources = new EditorContextSources(() => this.editor());
+
   constructor(
-    private readonly context: vscode.ExtensionContext,
+    private readonly extension: vscode.ExtensionContext,
     private readonly proposeEdit: ProposeEdit,
   ) {}
 
@@ -77,8 +89,12 @@ export class VsCodeChatPort implements ChatHostPort, vscode.Disposable {
     await vscode.commands.executeCommand(ACTION_COMMANDS[action]);
   }
 
+  async assistantAction(action: AssistantAction, assistant: AssistantRefView | undefined): Promise<void> {
+    await vscode.commands.executeCommand(ASSISTANT_COMMANDS[action], ...(action === 'new' ? [] : [assistant]));
+  }
+
   readonly activeThread: ActiveThreadStore = {
-    load: () => this.context.workspaceState.get<string>(ACTIVE_THREAD_KEY),
-    save: async (id) => void (await this.context.workspaceState.update(ACTIVE_THREAD_KEY, id)),
+    load: () => this.extension.workspaceState.get<string>(ACTIVE_THREAD_KEY),
+    save: async (id) => void (await this.extension.workspaceState.update(ACTIVE_THREAD_KEY, id)),
   };
 }

@@ -1,8 +1,11 @@
 /** Core entities turned into what the chat webview shows (src/protocol's views). */
-import { EngineError, StoreError, errorMessage, isTextPart, textOf } from '@jan/core';
-import type { Assistant, EngineErrorCode, Model, StoreErrorCode, Thread, ThreadMessage } from '@jan/core';
+import { EngineError, StoreError, contextOf, errorMessage, isTextPart, textOf } from '@jan/core';
+import type { ContextItem, EngineErrorCode, InferenceService, Model, ScopedAssistant, StoreErrorCode, Thread, ThreadMessage } from '@jan/core';
 import {
+  CONTEXT_KINDS,
   ERROR_CODES,
+  type AttachedContext,
+  type ContextChip,
   MAX_TEXT_LENGTH,
   MAX_TITLE_LENGTH,
   type AssistantOption,
@@ -71,6 +74,8 @@ export function toMessageView(message: ThreadMessage, nameOf: (modelId: string) 
   if (tokens !== undefined && tokens >= 0) view.completionTokens = Math.round(tokens);
   const dropped = finite(trimmed?.dropped_messages);
   if (dropped !== undefined && dropped > 0) view.droppedMessages = Math.round(dropped);
+  const context = contextOf(message).map(toContextChip);
+  if (context.length) view.context = context;
   if (message.status === 'error') {
     view.error = {
       code: errorCode(metadata.error_code),
@@ -105,6 +110,28 @@ export function toModelOption(model: Pick<Model, 'id' | 'name' | 'engine'>, dest
   return { id: short(model.id), name: short(model.name || model.id), engine: short(model.engine || 'llamacpp'), destination: short(destination) };
 }
 
-export function toAssistantOption(assistant: Assistant): AssistantOption {
-  return { id: short(assistant.id), name: short(assistant.name || assistant.id) };
+/** The models the pickers list (the chat header's, the assistant form's), each with where it sends prompts: "local" or a host. */
+export async function listModelOptions(inference: Pick<InferenceService, 'listModels' | 'engines'>): Promise<ModelOption[]> {
+  const destination = (engine: string) => inference.engines.get(engine)?.destination ?? 'local';
+  return (await inference.listModels()).map((model) => toModelOption(model, destination(model.engine)));
+}
+
+export function toAssistantOption({ assistant, scope, blocked, shadowed }: ScopedAssistant): AssistantOption {
+  const option: AssistantOption = { id: short(assistant.id), name: short(assistant.name || assistant.id), scope };
+  const avatar = assistant.avatar?.trim();
+  if (avatar && avatar.length <= 16) option.avatar = avatar;
+  if (blocked) option.blocked = blocked.slice(0, 10_000);
+  if (shadowed) option.shadowed = true;
+  return option;
+}
+
+function toContextChip(item: Pick<ContextItem, 'label' | 'tokens' | 'note'> & { kind: string }): ContextChip {
+  const kind = (CONTEXT_KINDS as readonly string[]).includes(item.kind) ? (item.kind as ContextChip['kind']) : 'file';
+  const chip: ContextChip = { kind, label: short(item.label), tokens: Math.max(0, Math.round(item.tokens)) };
+  if (item.note) chip.note = short(item.note);
+  return chip;
+}
+
+export function toAttachedContext(id: string, item: ContextItem): AttachedContext {
+  return { ...toContextChip(item), id };
 }

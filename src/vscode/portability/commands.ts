@@ -94,12 +94,13 @@ async function pickThread(runtime: JanRuntime): Promise<string | undefined> {
   return picked?.id;
 }
 
-/** The chat's thread list updates on OnThreadUpdated; skipped items go to the log. */
+/** The chat's thread list updates on OnThreadUpdated, the assistant pickers on OnAssistantsChanged; skipped items go to the log. */
 async function announce(runtime: JanRuntime, result: ImportReport): Promise<void> {
   for (const item of result.threads.imported) {
     const thread = await runtime.conversational.getThread(item.to).catch(() => undefined);
     if (thread) runtime.core.events.emit('OnThreadUpdated', thread);
   }
+  if (result.assistants.imported.length > 0) await runtime.assistants.refresh();
   for (const item of [...result.threads.skipped, ...result.assistants.skipped]) runtime.core.context.logger.warn(`Import skipped ${item.id}: ${item.reason}`);
 }
 

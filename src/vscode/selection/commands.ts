@@ -9,8 +9,9 @@ import {
   logReply,
   rewriteTokenLimit,
   selectionPrompt,
+  selectionPromptOverride,
 } from '@jan/core';
-import type { InferenceService, Logger, SelectionAction, SelectionInput } from '@jan/core';
+import type { Assistant, InferenceService, Logger, SelectionAction, SelectionInput } from '@jan/core';
 import { PROPOSAL_SCHEME, ProposalStore } from './proposals';
 
 export interface SelectionCommandDeps {
@@ -22,6 +23,8 @@ export interface SelectionCommandDeps {
   proposals: ProposalStore;
   /** Jan's log: each command, its tokens and time, a cancel, a rejected answer. */
   logger: Logger;
+  /** The workspace's default assistant: its prompts replace the built-in ones. */
+  assistant?: () => Promise<Assistant | undefined>;
 }
 
 const COMMANDS: Record<SelectionAction, string> = {
@@ -111,7 +114,7 @@ async function run(action: SelectionAction, deps: SelectionCommandDeps): Promise
     if (!instruction?.trim()) return;
     input.instruction = instruction;
   }
-  const prompt = selectionPrompt(action, input);
+  const prompt = selectionPrompt(action, input, selectionPromptOverride(await deps.assistant?.(), action));
   const what = `${spec.title} on ${input.fileName}:${input.startLine}-${input.endLine}`;
   if (spec.target === 'chat') {
     deps.logger.info(`${what}: asked in the chat (${input.code.length} characters).`);

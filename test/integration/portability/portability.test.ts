@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MemoryLogger, textContent } from '@jan/core';
+import { CONTEXT_ANNOTATION, MemoryLogger, contextBlock, textContent } from '@jan/core';
 import type { ThreadMessage } from '@jan/core';
 import { JanRuntime } from '../../../src/node/runtime';
 import { exportJanArchive, exportThread, importJanData } from '../../../src/node/portability';
@@ -102,6 +102,28 @@ describe('exporting a thread', () => {
     expect(result.markdown).toContain('```rust\nv.sort();\n```');
     expect(result.notIncluded).toEqual(['/home/me/spec.pdf']);
     expect(result.markdown).toContain('- /home/me/spec.pdf');
+  });
+
+  it('as Markdown: a file attached with @ is in the export after the typed text, as the model read it', async () => {
+    const id = await threadWithMessages([['assistant', 'Hello']]);
+    const attachment = contextBlock({ label: 'math.py', text: 'def add(a, b):\n    return a + b\n' });
+    await runtime.conversational.appendMessage({
+      id: 'MSG5',
+      object: 'thread.message',
+      thread_id: id,
+      role: 'user',
+      content: [
+        ...textContent('Explain this file.'),
+        { type: 'text', text: { value: attachment, annotations: [{ type: CONTEXT_ANNOTATION, kind: 'file', label: 'math.py', tokens: 14 }] } },
+      ],
+      status: 'ready',
+      created: 2,
+      updated: 2,
+      metadata: {},
+    });
+    const { markdown } = await exportThread({ janFolder: path.join(root, '.jan'), conversational: runtime.conversational }, id, 'md');
+    expect(markdown).toContain(`## User\n\nExplain this file.\n\n_Attached:_\n\n${attachment}\n`);
+    expect(markdown).toContain('math.py:\n```\ndef add(a, b):\n    return a + b\n```');
   });
 
   it('as Jan JSON: the thread folder byte for byte, unknown fields and bad lines kept; never over an existing folder', async () => {

@@ -7,12 +7,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import type { ActiveThreadStore, JanCore, Logger } from '@jan/core';
-import type { HostAction, HostMessage } from '@jan/protocol';
-import type { JanAssistantsExtension } from '../../../extensions/assistants';
+import { fileURLToPath } from 'node:url';
+import { ATTACHMENT_TOKEN_CAP, estimateTokens, fencedSelection, fileContext, fuzzyRank, walkFiles } from '@jan/core';
+import type { ActiveThreadStore, ContextItem, JanCore, Logger } from '@jan/core';
+import type { AssistantAction, AssistantRefView, ContextSource, HostAction, HostMessage } from '@jan/protocol';
+import type { ScopedAssistantsExtension } from '../../../extensions/assistants';
 import type { JanConversationalExtension } from '../../../extensions/conversational';
-import { JanRuntime } from '../../../src/node/runtime';
-import type { ChatHostPort } from '../../../src/vscode/chat/chat-backend';
+import { JanRuntime, type RuntimeOptions } from '../../../src/node/runtime';
+import type { ChatHostPort, ContextSources } from '../../../src/vscode/chat/chat-backend';
 import { ChatController, type ChatControllerOptions } from '../../../src/vscode/chat/controller';
 import { ScriptedEngine } from '../../support/scripted-engine';
 import { STORIES, TINYSTORIES } from '../../support/test-models';
@@ -24,10 +26,37 @@ export type PortCall =
   | { method: 'insertAtCursor'; code: string }
   | { method: 'applyToEditor'; code: string; language: string | undefined }
   | { method: 'openExternal'; url: string }
-  | { method: 'runAction'; action: HostAction };
+  | { method: 'runAction'; action: HostAction }
+  | { method: 'assistantAction'; action: AssistantAction; assistant: AssistantRefView | undefined };
+
+/**
+ * The editor's side of `@` for the tests: the real file reading of src/core over the host's
+ * temp workspace, and a selection the test sets (there is no editor here).
+ */
+export class WorkspaceContextSources implements ContextSources {
+  selection: { path: string; code: string; startLine: number; endLine: number } | undefined;
+  root = '';
+
+  async searchFiles(query: string): Promise<string[]> {
+    return fuzzyRank(await walkFiles(this.root), query, 50);
+  }
+
+  async read(source: ContextSource): Promise<ContextItem> {
+    const count = async (text: string) => estimateTokens(text);
+    if (source.kind === 'file') return fileContext(this.root, source.path, ATTACHMENT_TOKEN_CAP, count);
+    if (source.kind === 'uri') return fileContext(this.root, path.relative(this.root, fileURLToPath(source.uri)), ATTACHMENT_TOKEN_CAP, count);
+    if (source.kind === 'selection' && this.selection) {
+      const { path: file, code, startLine, endLine } = this.selection;
+      const text = fencedSelection({ code, languageId: 'typescript', path: file, startLine, endLine });
+      return { kind: 'selection', label: `Selection in ${file}:${startLine}-${endLine}`, text, tokens: await count(text) };
+    }
+    throw new Error(`Nothing to attach for "${source.kind}" in the test editor.`);
+  }
+}
 
 export class RecordingPort implements ChatHostPort {
   readonly calls: PortCall[] = [];
+  readonly context = new WorkspaceContextSources();
   /** The user's chat model, as the setting `jan.chatModel` would give it. */
   defaultModel: string | undefined = 'stories-260k';
   /** The chat's reply length when a thread sets none, as `jan.chat.maxTokens` would give it. */
@@ -49,6 +78,9 @@ export class RecordingPort implements ChatHostPort {
   async runAction(action: HostAction): Promise<void> {
     this.calls.push({ method: 'runAction', action });
   }
+  async assistantAction(action: AssistantAction, assistant: AssistantRefView | undefined): Promise<void> {
+    this.calls.push({ method: 'assistantAction', action, assistant });
+  }
   readonly activeThread: ActiveThreadStore = {
     load: () => this.active,
     save: async (id) => void (this.active = id),
@@ -61,7 +93,7 @@ export interface ChatHost {
   engine: ScriptedEngine;
   port: RecordingPort;
   conversational: JanConversationalExtension;
-  assistants: JanAssistantsExtension;
+  assistants: ScopedAssistantsExtension;
   controller: ChatController;
   logs: string[];
   /** Opens the chat page connected to this host. */
@@ -94,8 +126,11 @@ function writeModel(modelsFolder: string, id: string, name: string, file: string
   writeFileSync(path.join(folder, 'model.json'), JSON.stringify(model, null, 2));
 }
 
+/** What the runtime is given beyond the test's folders (trust, the user's assistants folder). */
+export type HostRuntimeOptions = Pick<RuntimeOptions, 'isTrusted' | 'defaultAssistantId'> & { userAssistants?: boolean };
+
 /** `noModels`: an empty models folder, as on first install. */
-export async function createChatHost(options: ChatControllerOptions & { noModels?: boolean } = {}): Promise<ChatHost> {
+export async function createChatHost(options: ChatControllerOptions & { noModels?: boolean } = {}, runtimeOptions: HostRuntimeOptions = {}): Promise<ChatHost> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'jan-chat-host-'));
   const janFolder = path.join(root, '.jan');
   const modelsFolder = path.join(root, 'models');
@@ -108,6 +143,7 @@ export async function createChatHost(options: ChatControllerOptions & { noModels
   const record = (level: string) => (message: string) => logs.push(`${level}: ${message}`);
   const logger: Logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
   const port = new RecordingPort();
+  port.context.root = root;
   const runtime = new JanRuntime({
     janFolder,
     modelsFolder,
@@ -117,6 +153,10 @@ export async function createChatHost(options: ChatControllerOptions & { noModels
     downloadWorkerPath: path.join(root, 'no-downloads.mjs'),
     chosenModelId: (purpose) => (purpose === 'chat' ? port.defaultModel : undefined),
     chatMaxTokens: () => port.defaultMaxTokens,
+    workspaceRoot: root,
+    isTrusted: runtimeOptions.isTrusted,
+    defaultAssistantId: runtimeOptions.defaultAssistantId,
+    ...(runtimeOptions.userAssistants ? { userAssistantsFolder: path.join(root, 'global', 'user') } : {}),
   });
   await runtime.start();
   const engine = new ScriptedEngine({ id: 'llamacpp' });

@@ -28,12 +28,12 @@ function findProjectRoot(): string {
 
 const projectRoot = findProjectRoot();
 
-/** Builds webview/main.ts into `out/<name>/` with the codicon files beside it, like dist/. */
+/** Builds webview/main.ts and the assistant form into `out/<name>/` with the codicon files beside them, like dist/. */
 export async function buildWebview(name = 'test-webview', minify = false): Promise<string> {
   const outdir = path.join(projectRoot, 'out', name);
   mkdirSync(path.join(outdir, 'codicons'), { recursive: true });
   await esbuild.build({
-    entryPoints: { webview: path.join(projectRoot, 'webview/main.ts') },
+    entryPoints: { webview: path.join(projectRoot, 'webview/main.ts'), 'assistant-form': path.join(projectRoot, 'webview/assistant-form/main.ts') },
     outdir,
     bundle: true,
     minify,
@@ -86,20 +86,20 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
-/** Serves the chat page at `/` and the bundle's files; anything else is a 404 (and recorded). */
+/** Serves the chat page at `/`, the assistant form at `/assistant-form` and the bundle's files; anything else is a 404 (and recorded). */
 export async function startPageServer(dir: string): Promise<PageServer> {
   const requests: string[] = [];
   let origin = '';
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', origin);
     requests.push(url.pathname);
-    if (url.pathname === '/') {
+    if (url.pathname === '/' || url.pathname === '/assistant-form') {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       response.end(
         chatHtml({
           cspSource: origin,
           nonce: makeNonce(),
-          scriptUri: `${origin}/webview.js`,
+          scriptUri: `${origin}/${url.pathname === '/' ? 'webview' : 'assistant-form'}.js`,
           codiconUri: `${origin}/codicons/codicon.css`,
         }),
       );
@@ -213,11 +213,12 @@ export async function openChatPage(
   server: PageServer,
   theme: ThemeName = 'dark',
   beforeLoad?: (page: Page) => Promise<void>,
+  pathname = '/',
 ): Promise<Page> {
   const page = await context.newPage();
   await page.addInitScript(vscodeShim, { theme: THEMES[theme], defaultStyles: VSCODE_DEFAULT_STYLES });
   await beforeLoad?.(page);
-  await page.goto(server.origin + '/');
+  await page.goto(server.origin + pathname);
   await page.waitForFunction(() => (window as unknown as { __janSent: Array<{ type: string }> }).__janSent.some((message) => message.type === 'ready'));
   return page;
 }

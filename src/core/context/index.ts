@@ -1,0 +1,3 @@
+export * from './context-item';
+export * from './context-files';
+export * from './fuzzy';

@@ -1,0 +1,135 @@
+/**
+ * The chat view's assistant picker over the real controller and scoped assistants store: both
+ * scopes marked, the workspace winning on the same id, the actions that open the form, and a
+ * restricted workspace listing its assistants without using them (and saying why).
+ */
+import { mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { UNTRUSTED_ASSISTANT_REASON } from '../../extensions/assistants';
+import { createChatHost, type ChatHost, type HostRuntimeOptions } from './support/chat-host';
+import { buildWebview, cspViolations, launchChromium, setTheme, type Browser, type PageServer, startPageServer } from './support/webview-page';
+import type { ThemeName } from './support/themes';
+
+let browser: Browser;
+let server: PageServer;
+let host: ChatHost | undefined;
+let page: Page | undefined;
+const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts');
+
+beforeAll(async () => {
+  server = await startPageServer(await buildWebview());
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+afterEach(async () => {
+  if (page) expect(await cspViolations(page)).toEqual([]);
+  await page?.close();
+  page = undefined;
+  await host?.dispose();
+  host = undefined;
+});
+
+async function open(runtime: HostRuntimeOptions, seed: (h: ChatHost) => Promise<void>, theme: ThemeName = 'dark'): Promise<{ h: ChatHost; view: Page }> {
+  host = await createChatHost({}, { userAssistants: true, ...runtime });
+  await seed(host);
+  page = await host.open(browser.context, server, theme);
+  await page.waitForSelector('jan-composer textarea:not([disabled])');
+  return { h: host, view: page };
+}
+
+async function options(view: Page): Promise<Array<{ label: string; description: string; disabled: boolean }>> {
+  return view.$$eval('.assistant-picker vscode-option', (elements) =>
+    elements
+      .filter((element) => !element.getAttribute('value')!.startsWith('action:'))
+      .map((element) => ({
+        label: element.textContent!.trim(),
+        description: element.getAttribute('description') ?? '',
+        disabled: element.hasAttribute('disabled'),
+      })),
+  );
+}
+
+describe('assistant picker', () => {
+  test('lists both scopes marked; the workspace wins on the same id; actions open the form for the assistant in use', async () => {
+    const { h, view } = await open({}, async (h) => {
+      await h.assistants.createAssistant({ id: 'reviewer', name: 'Reviewer', avatar: '🧐', instructions: 'Workspace reviewer.' }, 'workspace');
+      await h.assistants.createAssistant({ id: 'reviewer', name: 'My Reviewer', instructions: 'Mine.' }, 'user');
+      await h.assistants.createAssistant({ id: 'writer', name: 'Writer', instructions: 'Write.' }, 'user');
+    });
+    expect(await options(view)).toEqual([
+      { label: '🧐 Reviewer', description: 'Workspace', disabled: false },
+      { label: 'My Reviewer', description: 'User · hidden by the workspace assistant with this id', disabled: true },
+      { label: 'Writer', description: 'User', disabled: false },
+    ]);
+
+    await view.locator('.assistant-picker').click();
+    await view.locator('.assistant-picker').getByRole('option', { name: 'Writer', exact: true }).click();
+    await expect.poll(() => view.locator('.assistant-picker').evaluate((select: HTMLInputElement) => select.value)).toBe('writer');
+    await view.locator('.assistant-picker').click();
+    await view.locator('.assistant-picker').getByRole('option', { name: 'Edit assistant…' }).click();
+    await expect.poll(() => h.port.calls).toContainEqual({ method: 'assistantAction', action: 'edit', assistant: { id: 'writer', scope: 'user' } });
+    // The action is not a choice: the picker still shows the assistant in use.
+    expect(await view.locator('.assistant-picker').evaluate((select: HTMLInputElement) => select.value)).toBe('writer');
+    await view.locator('.assistant-picker').click();
+    await view.locator('.assistant-picker').getByRole('option', { name: 'New assistant…' }).click();
+    await expect.poll(() => h.port.calls.filter((call) => call.method === 'assistantAction').length).toBe(2);
+
+    // A new assistant saved elsewhere (the form) appears without a reload.
+    await h.assistants.createAssistant({ name: 'Tester', instructions: 'Test.' }, 'user');
+    await expect.poll(async () => (await options(view)).map((option) => option.label)).toContain('Tester');
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    for (const theme of ['dark', 'light', 'high-contrast'] as const) {
+      await setTheme(view, theme);
+      await view.locator('.assistant-picker').click();
+      await view.locator('.assistant-picker').getByRole('option').first().waitFor();
+      await view.screenshot({ path: path.join(ARTIFACTS, `assistant-picker-${theme}.png`) });
+      await view.keyboard.press('Escape');
+    }
+  });
+
+  test('a restricted workspace lists its assistants as not used and says why; the user’s still work; its chats are refused', async () => {
+    let trusted = true;
+    const { h, view } = await open({ isTrusted: () => trusted }, async (h) => {
+      await h.assistants.createAssistant({ id: 'team', name: 'Team Bot', instructions: 'Obey the README.' }, 'workspace');
+      await h.assistants.createAssistant({ id: 'mine', name: 'Mine', instructions: 'Be helpful.' }, 'user');
+    });
+    h.engine.reply = 'ok';
+    await view.locator('.assistant-picker').click();
+    await view.locator('.assistant-picker').getByRole('option', { name: 'Team Bot', exact: true }).click();
+    await view.fill('jan-composer textarea', 'hello');
+    await view.keyboard.press('Enter');
+    await expect.poll(() => h.engine.requests.length).toBe(1);
+    expect(h.engine.requests[0]!.messages[0]).toEqual({ role: 'system', content: 'Obey the README.' });
+
+    trusted = false;
+    await h.assistants.refresh();
+    await expect
+      .poll(async () => (await options(view)).find((option) => option.label === 'Team Bot'))
+      .toEqual({
+        label: 'Team Bot',
+        description: 'Workspace · not used in a restricted workspace',
+        disabled: true,
+      });
+    expect(await view.locator('.assistant-blocked').innerText()).toContain(UNTRUSTED_ASSISTANT_REASON);
+    await view.fill('jan-composer textarea', 'again');
+    await view.keyboard.press('Enter');
+    await view.waitForSelector('.chat-error, [role="alert"]');
+    expect(h.engine.requests).toHaveLength(1);
+    // The refused text is given back, nothing is lost.
+    await expect.poll(() => view.locator('jan-composer textarea').inputValue()).toBe('again');
+
+    await view.locator('.assistant-picker').click();
+    await view.locator('.assistant-picker').getByRole('option', { name: 'Mine', exact: true }).click();
+    await view.locator('jan-composer vscode-button.send-button').click();
+    await expect.poll(() => h.engine.requests.length).toBe(2);
+    expect(h.engine.requests[1]!.messages[0]).toEqual({ role: 'system', content: 'Be helpful.' });
+  });
+});

@@ -2,7 +2,7 @@
 // extensions folder, its own process group, and a stop() that kills the whole group, because
 // killing only the leader leaves extension hosts behind.
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
 
@@ -51,12 +51,6 @@ export function writeUserSettings(userDataDir, settings) {
       2,
     )}\n`,
   );
-}
-
-/** Adds `settings` to the user settings of a running workbench (VS Code watches the file). */
-export function addUserSettings(userDataDir, settings) {
-  const file = path.join(userDataDir, 'User', 'settings.json');
-  writeFileSync(file, `${JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), ...settings }, null, 2)}\n`);
 }
 
 /** code-server keeps a config.yaml under XDG_CONFIG_HOME: keep it inside the run, not in $HOME. */

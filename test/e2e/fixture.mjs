@@ -32,9 +32,6 @@ export function createUiFixture({ projectRoot, runDir, remoteBaseUrl }) {
     extensionsDir: path.join(runDir, 'extensions'),
     workspace: createWorkspace(path.join(runDir, 'workspace')),
     modelsDir: path.join(runDir, 'models'),
-    // Added by the remote engine's step: with a server's models listed from the start, the first
-    // run would not be a first run (the chat offers a model only when there is none).
-    remoteEngines: [{ id: REMOTE_ENGINE_ID, name: 'E2E server', preset: 'openai-compatible', baseUrl: remoteBaseUrl }],
   };
   mkdirSync(fixture.modelsDir, { recursive: true });
   fixture.modelFile = path.join(fixture.modelsDir, TEST_MODEL_FILE);
@@ -43,6 +40,8 @@ export function createUiFixture({ projectRoot, runDir, remoteBaseUrl }) {
   writeUserSettings(fixture.userDataDir, {
     'jan.engine.threads': 1,
     'jan.engine.gpu': 'off',
+    // Its server lists no model until the remote engine's step (test/e2e/openai-server.mjs).
+    'jan.remote.engines': [{ id: REMOTE_ENGINE_ID, name: 'E2E server', preset: 'openai-compatible', baseUrl: remoteBaseUrl }],
     // No reply limit: the stop-reply step needs a reply still streaming when it clicks Stop (the
     // default 1024 tokens of the tiny model end in about 3 s).
     'jan.chat.maxTokens': 0,

@@ -26,13 +26,17 @@ async function readJson(request) {
   }
 }
 
-/** Starts the server for `modelFile`, listed as `modelId`; `requests` records the chat requests. */
+/**
+ * Starts the server for `modelFile`; `requests` records the chat requests. It lists no model until
+ * `serveModel()` (then `modelId`): the steps before the remote engine's see a first run with no model.
+ */
 export async function startOpenAIServer({ modelFile, modelId }) {
   const llama = await getLlama({ gpu: false, build: 'never', maxThreads: 1, logLevel: 'error' });
   const model = await llama.loadModel({ modelPath: modelFile });
   const context = await model.createContext({ contextSize: 1024, sequences: 1 });
   const chat = new LlamaChat({ contextSequence: context.getSequence() });
   const requests = [];
+  let serving = false;
   // One sequence: requests take turns.
   let turn = Promise.resolve();
 
@@ -42,7 +46,7 @@ export async function startOpenAIServer({ modelFile, modelId }) {
       response.writeHead(status, { 'content-type': 'application/json' });
       response.end(JSON.stringify(value));
     };
-    if (request.url === '/v1/models') return json(200, { object: 'list', data: [{ id: modelId, object: 'model', owned_by: 'e2e' }] });
+    if (request.url === '/v1/models') return json(200, { object: 'list', data: serving ? [{ id: modelId, object: 'model', owned_by: 'e2e' }] : [] });
     if (request.url !== '/v1/chat/completions' || !body || body.stream !== true) return json(404, { error: { message: `No route ${request.url}` } });
     if (body.model !== modelId) return json(404, { error: { message: `The model \`${body.model}\` does not exist.` } });
     requests.push(body);
@@ -73,6 +77,9 @@ export async function startOpenAIServer({ modelFile, modelId }) {
   return {
     baseUrl: `http://127.0.0.1:${server.address().port}/v1`,
     requests,
+    serveModel() {
+      serving = true;
+    },
     async stop() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

@@ -15,9 +15,13 @@ function extensionImports(otherExtension) {
         patterns: [
           {
             group: ['**/src/**', '**/webview/**', '@jan/protocol'],
-            message: 'extensions reach the core only through @jan/core, and never the editor, the webview or its protocol.',
+            message:
+              'extensions reach the core only through @jan/core, and never the editor, the webview or its protocol.',
           },
-          { regex: otherExtension, message: "An extension does not reach into another extension's files; shared code belongs in @jan/core." },
+          {
+            regex: otherExtension,
+            message: "An extension does not reach into another extension's files; shared code belongs in @jan/core.",
+          },
         ],
       },
     ],
@@ -33,7 +37,8 @@ const noLlamaImport = {
 const keysAreData = [
   {
     selector: 'AssignmentExpression > MemberExpression.left[computed=true]',
-    message: 'Keys read from disk are data: use setField / compact from src/core/store/record.ts, never obj[key] = value.',
+    message:
+      'Keys read from disk are data: use setField / compact from src/core/store/record.ts, never obj[key] = value.',
   },
   {
     selector: "CallExpression[callee.object.name='Object'][callee.property.name='assign']",
@@ -42,7 +47,18 @@ const keysAreData = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'out/**', '.tools/**', 'test-artifacts/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'out/**',
+      '.tools/**',
+      'test-artifacts/**',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -61,7 +77,16 @@ export default tseslint.config(
           ],
           patterns: [
             {
-              group: ['**/vscode/**', '**/webview', '**/webview/**', '**/extensions', '**/extensions/**', '@jan/protocol', '**/protocol', '**/protocol/**'],
+              group: [
+                '**/vscode/**',
+                '**/webview',
+                '**/webview/**',
+                '**/extensions',
+                '**/extensions/**',
+                '@jan/protocol',
+                '**/protocol',
+                '**/protocol/**',
+              ],
               message: 'src/core imports nothing from vscode/, webview/, extensions/ or the protocol.',
             },
           ],
@@ -98,11 +123,22 @@ export default tseslint.config(
         {
           paths: [
             { name: 'vscode', message: 'The protocol is shared with the webview: no vscode.' },
-            ...nodeModules.map((name) => ({ name, message: 'The protocol is shared with the webview: no Node modules.' })),
+            ...nodeModules.map((name) => ({
+              name,
+              message: 'The protocol is shared with the webview: no Node modules.',
+            })),
           ],
           patterns: [
             {
-              group: ['**/core', '**/core/**', '@jan/core', '**/vscode/**', '**/webview/**', '**/extensions/**', 'node-llama-cpp'],
+              group: [
+                '**/core',
+                '**/core/**',
+                '@jan/core',
+                '**/vscode/**',
+                '**/webview/**',
+                '**/extensions/**',
+                'node-llama-cpp',
+              ],
               message: 'The protocol imports only valibot and itself: both sides of the webview use it.',
             },
           ],

@@ -23,7 +23,12 @@ export default defineConfig({
           'test/webview/protocol.test.ts',
         ],
         // read-only.test.ts runs its writer as `nobody`, who cannot read Stryker's private sandbox.
-        ['test/unit/lint/**', 'test/unit/support/**', 'test/unit/scripts/**', 'test/integration/store/read-only.test.ts'],
+        [
+          'test/unit/lint/**',
+          'test/unit/support/**',
+          'test/unit/scripts/**',
+          'test/integration/store/read-only.test.ts',
+        ],
       ),
       adapterProject(),
       browserProject(ensureBrowser()),

@@ -29,7 +29,9 @@ const verbose = args.includes('--verbose');
 async function baseline(ref: string): Promise<Postprocess> {
   const work = mkdtempSync(path.join(tmpdir(), 'jan-completion-baseline-'));
   try {
-    const archive = execFileSync('git', ['archive', '--format=tar', ref, 'src/core/completion'], { maxBuffer: 64 * 1024 * 1024 });
+    const archive = execFileSync('git', ['archive', '--format=tar', ref, 'src/core/completion'], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
     execFileSync('tar', ['-x', '-C', work], { input: archive });
     const outfile = path.join(work, 'postprocess.mjs');
     await esbuild.build({
@@ -60,15 +62,20 @@ function score(cases: GoldenCase[], run: Postprocess, range: Range, language?: s
   for (const golden of cases) {
     const { context } = goldenContext(golden, language ?? golden.language);
     const text = run(golden.raw, context);
-    const agrees = trimTrailing(text ?? '') === trimTrailing(golden.expected ?? '') && (text === undefined) === (golden.expected === null);
+    const agrees =
+      trimTrailing(text ?? '') === trimTrailing(golden.expected ?? '') &&
+      (text === undefined) === (golden.expected === null);
     const expectedDocument =
       golden.expected === null
         ? golden.document.replace('║', '')
         : (golden.accepted ?? accept(golden, golden.expected, coveredClosers(golden.expected, context)));
-    const acceptedDocument = text === undefined ? golden.document.replace('║', '') : accept(golden, text, range(text, context));
+    const acceptedDocument =
+      text === undefined ? golden.document.replace('║', '') : accept(golden, text, range(text, context));
     if (agrees) result.agree++;
     else if (verbose && label)
-      console.error(`${label} disagrees: ${golden.name}\n  expected ${JSON.stringify(golden.expected)}\n  got      ${JSON.stringify(text ?? null)}`);
+      console.error(
+        `${label} disagrees: ${golden.name}\n  expected ${JSON.stringify(golden.expected)}\n  got      ${JSON.stringify(text ?? null)}`,
+      );
     if (trimTrailing(acceptedDocument) === trimTrailing(expectedDocument)) result.acceptedAgree++;
     else if (verbose && label)
       console.error(
@@ -100,11 +107,15 @@ for (const golden of cases) {
     }
   }
   streamed += Math.min(stop + 3, golden.raw.length);
-  if (postprocessCompletion(golden.raw.slice(0, stop), context) !== postprocessCompletion(golden.raw, context)) changedByStop++;
+  if (postprocessCompletion(golden.raw.slice(0, stop), context) !== postprocessCompletion(golden.raw, context))
+    changedByStop++;
 }
 const rawCharacters = cases.reduce((sum, golden) => sum + golden.raw.length, 0);
 const perRule = Object.fromEntries(
-  files.map((file) => [file.rule, `${score(file.cases, before, () => 0).agree}→${score(file.cases, current, coveredClosers).agree}/${file.cases.length}`]),
+  files.map((file) => [
+    file.rule,
+    `${score(file.cases, before, () => 0).agree}→${score(file.cases, current, coveredClosers).agree}/${file.cases.length}`,
+  ]),
 );
 
 console.log(

@@ -13,7 +13,14 @@
  *   shown_line_tokens, the tokens of what was shown (goal: generated ≤ shown + 8)
  */
 import * as os from 'node:os';
-import { EngineRegistry, EventBus, InferenceService, InlineCompletionService, InlineSuggestions, MemoryLogger } from '@jan/core';
+import {
+  EngineRegistry,
+  EventBus,
+  InferenceService,
+  InlineCompletionService,
+  InlineSuggestions,
+  MemoryLogger,
+} from '@jan/core';
 import type { CompletionDocument, CompletionOptions, CompletionRequest, CompletionResult } from '@jan/core';
 import { LlamaCppEngine } from '../extensions/llamacpp/engine';
 import { bundleEntry } from '../test/support/bundle-entry';
@@ -111,8 +118,16 @@ async function main(): Promise<void> {
   const options = { debounceMs: DEBOUNCE_MS, maxTokens: MAX_TOKENS, timeLimitMs: TIME_LIMIT_MS };
   let suggestions = new InlineSuggestions(service);
   /** One request as the editor makes it; resolves with the suggestion, undefined when cancelled or none. */
-  const suggest = (document: ScriptedDocument, line: number, character: number, automatic: boolean, signal = new AbortController().signal) =>
-    suggestions.suggest(document, line, character, { ...options, automatic }, signal).then((suggestion) => suggestion?.text);
+  const suggest = (
+    document: ScriptedDocument,
+    line: number,
+    character: number,
+    automatic: boolean,
+    signal = new AbortController().signal,
+  ) =>
+    suggestions
+      .suggest(document, line, character, { ...options, automatic }, signal)
+      .then((suggestion) => suggestion?.text);
 
   // Warm-up: the worker's completion context exists before anything is measured.
   await suggest(new ScriptedDocument(sourceLines(40, 99)), 20, 0, false);
@@ -142,7 +157,9 @@ async function main(): Promise<void> {
   await suggest(long, longLine, longColumn, false);
   const longRepeat = calls.slice(before).at(-1)?.result;
   const longCachedRatio =
-    longRepeat?.prompt_tokens !== undefined && longRepeat.cached_tokens !== undefined ? round(longRepeat.cached_tokens / longRepeat.prompt_tokens) : null;
+    longRepeat?.prompt_tokens !== undefined && longRepeat.cached_tokens !== undefined
+      ? round(longRepeat.cached_tokens / longRepeat.prompt_tokens)
+      : null;
 
   // Bursts of typing: each keystroke cancels the previous request, as the editor does.
   const burst = async (gapMs: number, seed: number): Promise<number> => {

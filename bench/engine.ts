@@ -45,7 +45,8 @@ const SYSTEM = 'You are a storyteller. You tell short stories for children.';
 const SWITCH_TURNS = 8;
 const SWITCH_ROUNDS = 6;
 const OVERFLOW_TURNS = 15;
-const OVERFLOW_QUESTION = 'Once upon a time there was a little girl named Lily who loved to play in the park with her dog. ';
+const OVERFLOW_QUESTION =
+  'Once upon a time there was a little girl named Lily who loved to play in the park with her dog. ';
 
 interface Turn {
   ttftMs: number;
@@ -75,7 +76,10 @@ interface Streamed {
 }
 
 /** Reads a stream of OpenAI-shaped chunks the way a consumer does: first and last text, tokens from usage. */
-async function timeStream(chunks: AsyncIterable<Pick<ChatCompletionChunk, 'choices' | 'usage'>>, started: number): Promise<Streamed> {
+async function timeStream(
+  chunks: AsyncIterable<Pick<ChatCompletionChunk, 'choices' | 'usage'>>,
+  started: number,
+): Promise<Streamed> {
   let firstAt: number | undefined;
   let lastAt = started;
   let tokens = 0;
@@ -96,11 +100,20 @@ async function timeStream(chunks: AsyncIterable<Pick<ChatCompletionChunk, 'choic
  */
 async function measureRemote(backend: InferenceEngine, messages: ChatMessage[]) {
   const server = await OpenAITestServer.start({ backend, modelId: MODEL_ID });
-  const parsed = parseDefinition({ id: 'bench', name: 'bench server', preset: 'openai-compatible', baseUrl: server.baseUrl });
+  const parsed = parseDefinition({
+    id: 'bench',
+    name: 'bench server',
+    preset: 'openai-compatible',
+    baseUrl: server.baseUrl,
+  });
   if (!parsed.ok) throw new Error(parsed.error);
   const remote = new RemoteEngine({ definition: parsed.definition, apiKey: async () => undefined });
   const client = new OpenAI({ apiKey: 'no-key', baseURL: server.baseUrl, maxRetries: 0, logLevel: 'off' });
-  const viaRemote = () => timeStream(remote.chat({ model: `bench/${MODEL_ID}`, messages, max_tokens: TPS_MAX_TOKENS, temperature: 0 }), performance.now());
+  const viaRemote = () =>
+    timeStream(
+      remote.chat({ model: `bench/${MODEL_ID}`, messages, max_tokens: TPS_MAX_TOKENS, temperature: 0 }),
+      performance.now(),
+    );
   const viaClient = async () => {
     const started = performance.now();
     const stream = await client.chat.completions.create({
@@ -142,7 +155,14 @@ async function main(): Promise<void> {
   const model = llamaCppModel(MODEL_ID);
   const engine = new LlamaCppEngine({
     resolveModel: async (id) => (id === MODEL_ID ? { model, filePath: MODEL_FILE } : undefined),
-    settings: () => ({ threads: THREADS, gpu: 'off', contextSize: CONTEXT, completionContextSize: CONTEXT, idleUnloadMinutes: 0, transport: 'process' }),
+    settings: () => ({
+      threads: THREADS,
+      gpu: 'off',
+      contextSize: CONTEXT,
+      completionContextSize: CONTEXT,
+      idleUnloadMinutes: 0,
+      transport: 'process',
+    }),
     workerPath: await bundleEntry('extensions/llamacpp/worker/main.ts', 'llamacpp-worker', root),
   });
   await engine.load(MODEL_ID);
@@ -160,7 +180,13 @@ async function main(): Promise<void> {
     let tokens = 0;
     let promptTokens: number | undefined;
     let cachedTokens: number | undefined;
-    for await (const chunk of engine.chat({ model: MODEL_ID, messages, max_tokens: maxTokens, temperature: 0, session_key: sessionKey })) {
+    for await (const chunk of engine.chat({
+      model: MODEL_ID,
+      messages,
+      max_tokens: maxTokens,
+      temperature: 0,
+      session_key: sessionKey,
+    })) {
       const content = chunk.choices[0]?.delta.content;
       if (content) {
         firstAt ??= performance.now();
@@ -174,7 +200,14 @@ async function main(): Promise<void> {
       }
     }
     firstAt ??= lastAt;
-    return { ttftMs: firstAt - started, decodeTokensPerSecond: decodeRate(tokens, firstAt, lastAt), text, tokens, promptTokens, cachedTokens };
+    return {
+      ttftMs: firstAt - started,
+      decodeTokensPerSecond: decodeRate(tokens, firstAt, lastAt),
+      text,
+      tokens,
+      promptTokens,
+      cachedTokens,
+    };
   };
 
   const viaDirect = async (messages: ChatMessage[], maxTokens: number): Promise<Turn> => {
@@ -202,7 +235,12 @@ async function main(): Promise<void> {
       },
     });
     firstAt ??= lastAt;
-    return { ttftMs: firstAt - started, decodeTokensPerSecond: decodeRate(tokens, firstAt, lastAt), text: response.response, tokens };
+    return {
+      ttftMs: firstAt - started,
+      decodeTokensPerSecond: decodeRate(tokens, firstAt, lastAt),
+      text: response.response,
+      tokens,
+    };
   };
 
   // Decode speed: the same greedy request, alternating paths, medians.
@@ -219,8 +257,12 @@ async function main(): Promise<void> {
   let decodedTokens = 0;
   for (let round = 0; round < TPS_ROUNDS; round++) {
     const engineFirst = round % 2 === 0;
-    const first = engineFirst ? await viaEngine(storyRequest, TPS_MAX_TOKENS, 'tps') : await viaDirect(storyRequest, TPS_MAX_TOKENS);
-    const second = engineFirst ? await viaDirect(storyRequest, TPS_MAX_TOKENS) : await viaEngine(storyRequest, TPS_MAX_TOKENS, 'tps');
+    const first = engineFirst
+      ? await viaEngine(storyRequest, TPS_MAX_TOKENS, 'tps')
+      : await viaDirect(storyRequest, TPS_MAX_TOKENS);
+    const second = engineFirst
+      ? await viaDirect(storyRequest, TPS_MAX_TOKENS)
+      : await viaEngine(storyRequest, TPS_MAX_TOKENS, 'tps');
     const [viaWorker, viaLibrary] = engineFirst ? [first, second] : [second, first];
     if (viaWorker.decodeTokensPerSecond === undefined || viaLibrary.decodeTokensPerSecond === undefined) continue;
     engineRates.push(viaWorker.decodeTokensPerSecond);
@@ -245,7 +287,9 @@ async function main(): Promise<void> {
       const first = (conversation + turn) % 2 === 0;
       const runEngine = () => viaEngine(engineMessages, TURN_MAX_TOKENS, `conversation-${conversation}`);
       const runDirect = () => viaDirect(directMessages, TURN_MAX_TOKENS);
-      const [viaWorker, viaLibrary] = first ? [await runEngine(), await runDirect()] : (([b, a]) => [a, b])([await runDirect(), await runEngine()]);
+      const [viaWorker, viaLibrary] = first
+        ? [await runEngine(), await runDirect()]
+        : (([b, a]) => [a, b])([await runDirect(), await runEngine()]);
       engineTtft[turn]!.push(viaWorker.ttftMs);
       directTtft[turn]!.push(viaLibrary.ttftMs);
       overheads.push(viaWorker.ttftMs - viaLibrary.ttftMs);
@@ -259,7 +303,11 @@ async function main(): Promise<void> {
   }
 
   // Two threads of 8 turns; then send alternately: the first turn after a switch, then one more in the same thread.
-  const threads = [0, 1].map((index) => ({ key: `switch-${index}`, messages: [{ role: 'system', content: SYSTEM }] as ChatMessage[], lastPrompt: 0 }));
+  const threads = [0, 1].map((index) => ({
+    key: `switch-${index}`,
+    messages: [{ role: 'system', content: SYSTEM }] as ChatMessage[],
+    lastPrompt: 0,
+  }));
   const sendInThread = async (thread: (typeof threads)[0], turn: number) => {
     thread.messages.push({ role: 'user', content: `Thread ${thread.key}, turn ${turn}: what did the dog find?` });
     const result = await viaEngine(thread.messages, TURN_MAX_TOKENS, thread.key);
@@ -294,7 +342,12 @@ async function main(): Promise<void> {
         assistant_id: 'jan',
         assistant_name: 'Jan',
         instructions: SYSTEM,
-        model: { id: MODEL_ID, engine: 'llamacpp', settings: {}, parameters: { max_tokens: TURN_MAX_TOKENS, temperature: 0 } },
+        model: {
+          id: MODEL_ID,
+          engine: 'llamacpp',
+          settings: {},
+          parameters: { max_tokens: TURN_MAX_TOKENS, temperature: 0 },
+        },
       },
     ],
   };
@@ -320,7 +373,13 @@ async function main(): Promise<void> {
   for (let turn = 0; overflowTurns < OVERFLOW_TURNS; turn++) {
     if (turn > 400) throw new Error('the overflow thread never outgrew the context');
     overflowHistory.push(stored('user', `Part ${turn}. ${OVERFLOW_QUESTION.repeat(3)}What happened next?`));
-    const built = await buildChatRequest({ thread: overflowThread, history: overflowHistory, model: { id: MODEL_ID, engine: 'llamacpp' }, engine, tokenCache });
+    const built = await buildChatRequest({
+      thread: overflowThread,
+      history: overflowHistory,
+      model: { id: MODEL_ID, engine: 'llamacpp' },
+      engine,
+      tokenCache,
+    });
     const result = await viaEngine(built.request.messages, TURN_MAX_TOKENS, 'overflow');
     overflowHistory.push(stored('assistant', result.text || 'The end.'));
     const prompt = result.promptTokens ?? 0;

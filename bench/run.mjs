@@ -29,13 +29,19 @@ for (const name of names) {
     format: 'esm',
     alias: aliases,
     external: ['node-llama-cpp', 'vscode', 'playwright-core', 'esbuild'],
-    banner: { js: "import { createRequire as __janCreateRequire } from 'node:module'; const require = __janCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __janCreateRequire } from 'node:module'; const require = __janCreateRequire(import.meta.url);",
+    },
     logLevel: 'warning',
   });
   if (!existsSync(outfile)) process.exit(1);
-  const result = spawnSync(process.execPath, ['--expose-gc', outfile, ...process.argv.slice(2).filter((arg) => arg.startsWith('-'))], {
-    stdio: 'inherit',
-    cwd: root,
-  });
+  const result = spawnSync(
+    process.execPath,
+    ['--expose-gc', outfile, ...process.argv.slice(2).filter((arg) => arg.startsWith('-'))],
+    {
+      stdio: 'inherit',
+      cwd: root,
+    },
+  );
   if (result.status !== 0) process.exit(result.status ?? 1);
 }

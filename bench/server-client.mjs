@@ -11,7 +11,11 @@ async function stream(request) {
   let lastAt = started;
   let tokens = 0;
   let promptTokens = 0;
-  const chunks = await client.chat.completions.create({ ...request, stream: true, stream_options: { include_usage: true } });
+  const chunks = await client.chat.completions.create({
+    ...request,
+    stream: true,
+    stream_options: { include_usage: true },
+  });
   for await (const chunk of chunks) {
     if (chunk.choices[0]?.delta?.content) {
       firstAt ??= performance.now();

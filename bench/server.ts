@@ -44,7 +44,10 @@ function percentile(values: number[], p: number): number {
 }
 const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-type Chunks = AsyncIterable<{ choices: Array<{ delta?: { content?: string | null } }>; usage?: { completion_tokens: number; prompt_tokens: number } | null }>;
+type Chunks = AsyncIterable<{
+  choices: Array<{ delta?: { content?: string | null } }>;
+  usage?: { completion_tokens: number; prompt_tokens: number } | null;
+}>;
 
 /** Times a stream from `started` (before the request was sent: the HTTP status line itself waits for the first token). */
 async function measure(started: number, stream: Chunks | Promise<Chunks>): Promise<Run> {
@@ -106,10 +109,19 @@ async function main(): Promise<void> {
   const server = await startApiServer(runtime, { port: 0, queuePerModel: CONCURRENT });
   const client = httpClient();
   await client.call({ type: 'connect', baseURL: server.baseUrl, apiKey: server.apiKey });
-  const request = (messages: ChatMessage[], maxTokens: number) => ({ model: modelId, messages, max_tokens: maxTokens, temperature: 0 });
+  const request = (messages: ChatMessage[], maxTokens: number) => ({
+    model: modelId,
+    messages,
+    max_tokens: maxTokens,
+    temperature: 0,
+  });
   const viaHttpTogether = async (count: number, messages: ChatMessage[], maxTokens: number) =>
-    (await client.call({ type: 'stream', requests: Array.from({ length: count }, () => request(messages, maxTokens)) })) as { runs: Run[]; wallMs: number };
-  const viaHttp = async (messages: ChatMessage[], maxTokens: number): Promise<Run> => (await viaHttpTogether(1, messages, maxTokens)).runs[0]!;
+    (await client.call({
+      type: 'stream',
+      requests: Array.from({ length: count }, () => request(messages, maxTokens)),
+    })) as { runs: Run[]; wallMs: number };
+  const viaHttp = async (messages: ChatMessage[], maxTokens: number): Promise<Run> =>
+    (await viaHttpTogether(1, messages, maxTokens)).runs[0]!;
   const viaEngine = (messages: ChatMessage[], maxTokens: number): Promise<Run> =>
     measure(performance.now(), runtime.inference.chat(choice, { messages, max_tokens: maxTokens, temperature: 0 }));
 
@@ -137,10 +149,16 @@ async function main(): Promise<void> {
   let ttftPromptTokens = 0;
   for (let pair = 0; pair < TTFT_PAIRS; pair++) {
     // A question of its own for each run (same length), so neither finds the other's prompt in the KV cache.
-    const question = (n: number): ChatMessage[] => [{ role: 'user', content: `Question ${1000 + n}: what did the dog find?` }];
+    const question = (n: number): ChatMessage[] => [
+      { role: 'user', content: `Question ${1000 + n}: what did the dog find?` },
+    ];
     const httpFirst = pair % 2 === 0;
-    const first = httpFirst ? await viaHttp(question(2 * pair), TTFT_MAX_TOKENS) : await viaEngine(question(2 * pair), TTFT_MAX_TOKENS);
-    const second = httpFirst ? await viaEngine(question(2 * pair + 1), TTFT_MAX_TOKENS) : await viaHttp(question(2 * pair + 1), TTFT_MAX_TOKENS);
+    const first = httpFirst
+      ? await viaHttp(question(2 * pair), TTFT_MAX_TOKENS)
+      : await viaEngine(question(2 * pair), TTFT_MAX_TOKENS);
+    const second = httpFirst
+      ? await viaEngine(question(2 * pair + 1), TTFT_MAX_TOKENS)
+      : await viaHttp(question(2 * pair + 1), TTFT_MAX_TOKENS);
     const [http, engine] = httpFirst ? [first, second] : [second, first];
     added.push(http.ttftMs - engine.ttftMs);
     ttftPromptTokens = http.promptTokens;

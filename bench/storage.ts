@@ -45,7 +45,12 @@ function thread(id: string, index: number): Thread {
       {
         assistant_id: 'jan',
         assistant_name: 'Jan',
-        model: { id: 'qwen2.5-0.5b-instruct', settings: { ctx_len: 4096 }, parameters: { temperature: 0.7 }, engine: 'llamacpp' },
+        model: {
+          id: 'qwen2.5-0.5b-instruct',
+          settings: { ctx_len: 4096 },
+          parameters: { temperature: 0.7 },
+          engine: 'llamacpp',
+        },
       },
     ],
     created: BASE + index * 1000,
@@ -65,7 +70,9 @@ function message(threadId: string, index: number, length: number): ThreadMessage
     status: 'ready',
     created: at,
     updated: at,
-    ...(index % 2 === 1 ? { assistant_id: 'jan', metadata: { model: 'qwen2.5-0.5b-instruct', tokens_per_second: 21.5 } } : {}),
+    ...(index % 2 === 1
+      ? { assistant_id: 'jan', metadata: { model: 'qwen2.5-0.5b-instruct', tokens_per_second: 21.5 } }
+      : {}),
   });
 }
 
@@ -126,10 +133,13 @@ async function main(): Promise<void> {
     const bigMessages = (await store.listMessages('jan_big')).messages;
     for (let run = 0; run < 5; run++) {
       const target = bigMessages[run * 1000]!;
-      rewriteTimes.push((await timed(() => store.updateMessage({ ...target, content: textContent(`edited ${run}`) })))[0]);
+      rewriteTimes.push(
+        (await timed(() => store.updateMessage({ ...target, content: textContent(`edited ${run}`) })))[0],
+      );
     }
     const updateTimes: number[] = [];
-    for (let run = 0; run < 9; run++) updateTimes.push((await timed(() => store.updateThread('jan_big', { title: `Renamed ${run}` })))[0]);
+    for (let run = 0; run < 9; run++)
+      updateTimes.push((await timed(() => store.updateThread('jan_big', { title: `Renamed ${run}` })))[0]);
 
     console.log(
       JSON.stringify({

@@ -10,7 +10,13 @@
  */
 import type { Page } from 'playwright-core';
 import type { ChatState, MessageView } from '@jan/protocol';
-import { buildWebview, launchChromium, openChatPage, postToPage, startPageServer } from '../test/webview/support/webview-page';
+import {
+  buildWebview,
+  launchChromium,
+  openChatPage,
+  postToPage,
+  startPageServer,
+} from '../test/webview/support/webview-page';
 
 const RUNS = 3;
 
@@ -45,8 +51,22 @@ function reply(index: number): string {
 function thread(count: number): ChatState {
   const messages: MessageView[] = [];
   for (let index = 0; index < count; index += 2) {
-    messages.push({ id: `u${index}`, role: 'user', text: `Question ${index}: how do I total the values by id?`, status: 'ready', created: index });
-    messages.push({ id: `a${index}`, role: 'assistant', text: reply(index), status: 'ready', created: index + 1, model: 'bench-model', tokensPerSecond: 42 });
+    messages.push({
+      id: `u${index}`,
+      role: 'user',
+      text: `Question ${index}: how do I total the values by id?`,
+      status: 'ready',
+      created: index,
+    });
+    messages.push({
+      id: `a${index}`,
+      role: 'assistant',
+      text: reply(index),
+      status: 'ready',
+      created: index + 1,
+      model: 'bench-model',
+      tokensPerSecond: 42,
+    });
   }
   return {
     thread: { id: 'jan_bench', title: 'Bench', settings: { instructions: '' } },
@@ -78,7 +98,8 @@ async function renderThousand(page: Page): Promise<{ visible: number; all: numbe
     await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
     return performance.now() - start;
   });
-  if ((await page.locator('jan-message').count()) !== 1000) throw new Error('The full render did not show 1,000 messages.');
+  if ((await page.locator('jan-message').count()) !== 1000)
+    throw new Error('The full render did not show 1,000 messages.');
   return { visible, all };
 }
 

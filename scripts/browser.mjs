@@ -7,7 +7,14 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const NAMES_ON_PATH = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable', 'microsoft-edge', 'microsoft-edge-stable'];
+const NAMES_ON_PATH = [
+  'chromium',
+  'chromium-browser',
+  'google-chrome',
+  'google-chrome-stable',
+  'microsoft-edge',
+  'microsoft-edge-stable',
+];
 
 /** Where Chrome, Chromium and Edge install themselves (the places playwright's `channel` looks). */
 function wellKnownPaths(platform, env) {
@@ -26,7 +33,13 @@ function wellKnownPaths(platform, env) {
       path.join(root, 'Microsoft', 'Edge', 'Application', 'msedge.exe'),
     ]);
   }
-  return ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/microsoft-edge', '/snap/bin/chromium'];
+  return [
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+    '/usr/bin/microsoft-edge',
+    '/snap/bin/chromium',
+  ];
 }
 
 function isExecutable(file) {
@@ -55,7 +68,8 @@ function onPath(name, env) {
  */
 export function findBrowser(env = process.env, platform = process.platform) {
   if (env.JAN_TEST_BROWSER) {
-    if (!isExecutable(env.JAN_TEST_BROWSER)) throw new Error(`JAN_TEST_BROWSER=${env.JAN_TEST_BROWSER} is not an executable file.`);
+    if (!isExecutable(env.JAN_TEST_BROWSER))
+      throw new Error(`JAN_TEST_BROWSER=${env.JAN_TEST_BROWSER} is not an executable file.`);
     return env.JAN_TEST_BROWSER;
   }
   for (const name of NAMES_ON_PATH) {
@@ -77,7 +91,10 @@ function installDebianChromium(log) {
     ['apt-get', 'install', '-y', '-qq', '-o', 'DPkg::Lock::Timeout=300', 'chromium'],
   ]) {
     const [command, ...rest] = [...sudo, ...args];
-    const result = spawnSync(command, rest, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    const result = spawnSync(command, rest, {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
     if (result.status !== 0) {
       log(`${[command, ...rest].join(' ')} failed (${result.error?.message ?? `exit code ${result.status}`}).`);
       return false;

@@ -17,7 +17,8 @@ export const CODE_SERVER_VERSION = '4.139.1';
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { stdio: 'inherit', ...options });
   if (result.error) throw new Error(`${command} could not start: ${result.error.message}`);
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed with exit code ${result.status ?? result.signal}`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} failed with exit code ${result.status ?? result.signal}`);
 }
 
 /**
@@ -78,7 +79,15 @@ export function ensureNode24(log = console.log, progress = false) {
   const prefix = installOnce(
     `node-${NODE24_VERSION}`,
     (dir) => {
-      run('npm', ['install', '--prefix', dir, '--no-audit', '--no-fund', npmLogLevel(progress), `node@${NODE24_VERSION}`]);
+      run('npm', [
+        'install',
+        '--prefix',
+        dir,
+        '--no-audit',
+        '--no-fund',
+        npmLogLevel(progress),
+        `node@${NODE24_VERSION}`,
+      ]);
     },
     log,
   );
@@ -101,9 +110,25 @@ export function ensureCodeServer(node24, log = console.log, progress = false) {
     `code-server-${CODE_SERVER_VERSION}`,
     (dir) => {
       ensureSystemDeps();
-      run('npm', ['install', '--prefix', dir, '--no-audit', '--no-fund', npmLogLevel(progress), `code-server@${CODE_SERVER_VERSION}`], {
-        env: { ...withoutNpmRunEnv(process.env), PATH: `${node24.bin}${path.delimiter}${process.env.PATH}`, npm_config_nodedir: node24.home },
-      });
+      run(
+        'npm',
+        [
+          'install',
+          '--prefix',
+          dir,
+          '--no-audit',
+          '--no-fund',
+          npmLogLevel(progress),
+          `code-server@${CODE_SERVER_VERSION}`,
+        ],
+        {
+          env: {
+            ...withoutNpmRunEnv(process.env),
+            PATH: `${node24.bin}${path.delimiter}${process.env.PATH}`,
+            npm_config_nodedir: node24.home,
+          },
+        },
+      );
     },
     log,
   );

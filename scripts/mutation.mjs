@@ -7,17 +7,28 @@ import { fileURLToPath } from 'node:url';
 import { ensureNode24 } from './e2e-tools.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const MODULES = ['src/core/store', 'src/core/completion', 'src/core/conversation', 'src/protocol', 'webview/markdown', 'extensions/conversational'];
+const MODULES = [
+  'src/core/store',
+  'src/core/completion',
+  'src/core/conversation',
+  'src/protocol',
+  'webview/markdown',
+  'extensions/conversational',
+];
 const GOAL = 80;
 
 const started = Date.now();
 // StrykerJS 10 needs Node 22+; the Node 24 the end-to-end tests use (from the npm registry, cached
 // in .tools/) runs it whatever Node runs npm.
 const node = ensureNode24().node;
-const run = spawnSync(node, [path.join(root, 'node_modules/@stryker-mutator/core/bin/stryker.js'), 'run', ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: 'inherit',
-});
+const run = spawnSync(
+  node,
+  [path.join(root, 'node_modules/@stryker-mutator/core/bin/stryker.js'), 'run', ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 if (run.status !== 0) process.exit(run.status ?? 1);
 
 const report = JSON.parse(readFileSync(path.join(root, 'test-artifacts/mutation/report.json'), 'utf8'));
@@ -46,4 +57,6 @@ for (const row of rows) {
     `${row.score >= GOAL ? ' ' : '!'} ${row.module.padEnd(28)} ${String(row.score).padStart(5)}%  killed ${row.killed}, survived ${row.survived}, no coverage ${row.noCoverage}`,
   );
 }
-console.log(`\ndone in ${((Date.now() - started) / 60_000).toFixed(1)} min; report: test-artifacts/mutation/index.html`);
+console.log(
+  `\ndone in ${((Date.now() - started) / 60_000).toFixed(1)} min; report: test-artifacts/mutation/index.html`,
+);

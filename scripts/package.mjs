@@ -48,13 +48,24 @@ function parseArgs(argv) {
 /** Fails with the list of offending files, so a new top-level folder never ships by accident. */
 export function checkPackagedFiles(files, binaryPackage) {
   const problems = [];
-  const leaked = files.filter((file) => !SHIPPED.some((entry) => (entry.endsWith('/') ? file.startsWith(entry) : file === entry)));
-  if (leaked.length > 0) problems.push(`files outside ${SHIPPED.join(', ')} (add them to .vscodeignore):\n  ${leaked.slice(0, 20).join('\n  ')}`);
-  for (const required of ['dist/extension.js', 'package.json', 'node_modules/node-llama-cpp/package.json', 'node_modules/node-llama-cpp/dist/index.js']) {
+  const leaked = files.filter(
+    (file) => !SHIPPED.some((entry) => (entry.endsWith('/') ? file.startsWith(entry) : file === entry)),
+  );
+  if (leaked.length > 0)
+    problems.push(
+      `files outside ${SHIPPED.join(', ')} (add them to .vscodeignore):\n  ${leaked.slice(0, 20).join('\n  ')}`,
+    );
+  for (const required of [
+    'dist/extension.js',
+    'package.json',
+    'node_modules/node-llama-cpp/package.json',
+    'node_modules/node-llama-cpp/dist/index.js',
+  ]) {
     if (!files.includes(required)) problems.push(`missing ${required}`);
   }
   const binaryPrefix = `node_modules/@node-llama-cpp/${binaryPackage}/`;
-  if (!files.some((file) => file.startsWith(`${binaryPrefix}bins/`))) problems.push(`missing the llama.cpp binaries in ${binaryPrefix}bins/`);
+  if (!files.some((file) => file.startsWith(`${binaryPrefix}bins/`)))
+    problems.push(`missing the llama.cpp binaries in ${binaryPrefix}bins/`);
   const otherBinaries = [
     ...new Set(
       files
@@ -84,10 +95,15 @@ export function bundlingWarningNote(files) {
 /** Builds (production bundles into dist/), checks the file list and writes the .vsix. */
 export async function packageExtension({ target = currentTarget(), out, build = true, log = console.log } = {}) {
   const binaryPackage = LLAMA_BINARIES[target];
-  if (!binaryPackage) throw new Error(`No node-llama-cpp binaries for target "${target}"; supported: ${Object.keys(LLAMA_BINARIES).join(', ')}`);
+  if (!binaryPackage)
+    throw new Error(
+      `No node-llama-cpp binaries for target "${target}"; supported: ${Object.keys(LLAMA_BINARIES).join(', ')}`,
+    );
   const binaryDir = path.join(projectRoot, 'node_modules', '@node-llama-cpp', binaryPackage);
   if (!existsSync(binaryDir)) {
-    const { version } = JSON.parse(readFileSync(path.join(projectRoot, 'node_modules', 'node-llama-cpp', 'package.json'), 'utf8'));
+    const { version } = JSON.parse(
+      readFileSync(path.join(projectRoot, 'node_modules', 'node-llama-cpp', 'package.json'), 'utf8'),
+    );
     throw new Error(
       `${binaryDir} is not installed (npm installs only this machine's binaries). For a cross-platform package run: npm install --no-save --force @node-llama-cpp/${binaryPackage}@${version}`,
     );
@@ -98,7 +114,10 @@ export async function packageExtension({ target = currentTarget(), out, build = 
   }
   mkdirSync(outDir, { recursive: true });
   const ignoreFile = path.join(outDir, `vscodeignore-${target}`);
-  writeFileSync(ignoreFile, `${readFileSync(path.join(projectRoot, '.vscodeignore'), 'utf8')}\n!node_modules/@node-llama-cpp/${binaryPackage}/**\n`);
+  writeFileSync(
+    ignoreFile,
+    `${readFileSync(path.join(projectRoot, '.vscodeignore'), 'utf8')}\n!node_modules/@node-llama-cpp/${binaryPackage}/**\n`,
+  );
 
   const common = { cwd: projectRoot, ignoreFile, packageManager: vsce.PackageManager.Npm };
   const files = (await vsce.listFiles(common)).map((file) => file.replaceAll('\\', '/'));

@@ -5,5 +5,13 @@ export interface StartLocations {
   workspace: string;
   logFile: string;
 }
-export function startLocations(options?: { env?: NodeJS.ProcessEnv; home?: string; platform?: NodeJS.Platform }): StartLocations;
-export function stepPrinter(total: number, print?: (line: string) => void, now?: () => number): <T>(text: string, run: () => T | Promise<T>) => Promise<T>;
+export function startLocations(options?: {
+  env?: NodeJS.ProcessEnv;
+  home?: string;
+  platform?: NodeJS.Platform;
+}): StartLocations;
+export function stepPrinter(
+  total: number,
+  print?: (line: string) => void,
+  now?: () => number,
+): <T>(text: string, run: () => T | Promise<T>) => Promise<T>;

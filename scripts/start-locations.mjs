@@ -5,7 +5,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 export function startLocations({ env = process.env, home = os.homedir(), platform = process.platform } = {}) {
-  const cache = platform === 'win32' ? env.LOCALAPPDATA || path.join(home, 'AppData', 'Local') : env.XDG_CACHE_HOME || path.join(home, '.cache');
+  const cache =
+    platform === 'win32'
+      ? env.LOCALAPPDATA || path.join(home, 'AppData', 'Local')
+      : env.XDG_CACHE_HOME || path.join(home, '.cache');
   const root = path.join(cache, 'jan-vscode-start');
   return {
     root,

@@ -57,7 +57,9 @@ async function startInCodeServer(options) {
       : `Checking Node 24 and code-server ${CODE_SERVER_VERSION} in ${toolsDir}`,
     () => ensureTools({ chromium: false, progress: firstRun }),
   );
-  const { vsix } = await step('Building and packaging the extension (production bundle, then the .vsix)', () => packageExtension());
+  const { vsix } = await step('Building and packaging the extension (production bundle, then the .vsix)', () =>
+    packageExtension(),
+  );
   const { root: home, userDataDir, extensionsDir, logFile, workspace: sample } = startLocations();
   const workspace = options.folder ?? sample;
   await step(`Installing the extension into code-server (profile in ${home})`, () => {

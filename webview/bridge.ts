@@ -1,4 +1,10 @@
-import { isAttachedContext, parseHostMessage, type AttachedContext, type HostMessage, type WebviewMessage } from '@jan/protocol';
+import {
+  isAttachedContext,
+  parseHostMessage,
+  type AttachedContext,
+  type HostMessage,
+  type WebviewMessage,
+} from '@jan/protocol';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;

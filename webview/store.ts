@@ -132,7 +132,8 @@ export class ChatStore {
       case 'notice':
         if (message.threadId !== this.threadId && message.threadId !== null) return;
         this.notice = message.error;
-        if (message.draft !== undefined) this.incomingText = { text: message.draft, replace: true, serial: (this.incomingText?.serial ?? 0) + 1 };
+        if (message.draft !== undefined)
+          this.incomingText = { text: message.draft, replace: true, serial: (this.incomingText?.serial ?? 0) + 1 };
         break;
       case 'models':
         this.models = message.models;

@@ -1,5 +1,18 @@
 import type { Assistant, AssistantTool } from '@jan/core';
-import { ANY_MODEL, ShapeError, compact, expectRecord, isString, optionalField, toMillis, within, A_NUMBER, A_STRING, AN_ARRAY, AN_OBJECT } from '@jan/core';
+import {
+  ANY_MODEL,
+  ShapeError,
+  compact,
+  expectRecord,
+  isString,
+  optionalField,
+  toMillis,
+  within,
+  A_NUMBER,
+  A_STRING,
+  AN_ARRAY,
+  AN_OBJECT,
+} from '@jan/core';
 
 export const DEFAULT_ASSISTANT_ID = 'jan';
 

@@ -1,5 +1,22 @@
-import type { Assistant, AssistantChanges, AssistantPage, CoreContext, DataFolderOptions, StoreWarning } from '@jan/core';
-import { AssistantExtension, DataFolder, ShapeError, StoreError, applyChanges, assertSafeId, compact, errorMessage, windowsNameProblem } from '@jan/core';
+import type {
+  Assistant,
+  AssistantChanges,
+  AssistantPage,
+  CoreContext,
+  DataFolderOptions,
+  StoreWarning,
+} from '@jan/core';
+import {
+  AssistantExtension,
+  DataFolder,
+  ShapeError,
+  StoreError,
+  applyChanges,
+  assertSafeId,
+  compact,
+  errorMessage,
+  windowsNameProblem,
+} from '@jan/core';
 import { DEFAULT_ASSISTANT_ID, assistantIdFrom, defaultAssistant, parseAssistant } from './assistant-file';
 
 export interface AssistantsStoreOptions extends Omit<DataFolderOptions, 'logger'> {
@@ -9,7 +26,10 @@ export interface AssistantsStoreOptions extends Omit<DataFolderOptions, 'logger'
   createDefault?: () => boolean;
 }
 
-type ReadResult = { status: 'ok'; assistant: Assistant; raw: Record<string, unknown> } | { status: 'missing' } | { status: 'invalid'; message: string };
+type ReadResult =
+  | { status: 'ok'; assistant: Assistant; raw: Record<string, unknown> }
+  | { status: 'missing' }
+  | { status: 'invalid'; message: string };
 
 /**
  * Assistants in `.jan/assistants/<id>/assistant.json` (Jan's layout). The default "Jan" exists
@@ -36,7 +56,10 @@ export class JanAssistantsExtension extends AssistantExtension {
         assistants.push(await this.createDefault());
         this.core.events.emit('OnAssistantsChanged', [...assistants]);
       } catch (error) {
-        warnings.push({ path: defaultFile, message: `The default assistant could not be saved (${errorMessage(error)}); it is used without being saved.` });
+        warnings.push({
+          path: defaultFile,
+          message: `The default assistant could not be saved (${errorMessage(error)}); it is used without being saved.`,
+        });
         assistants.push(defaultAssistant());
       }
     }
@@ -52,7 +75,8 @@ export class JanAssistantsExtension extends AssistantExtension {
   }
 
   async createAssistant(assistant: Partial<Assistant> & Pick<Assistant, 'name'>): Promise<Assistant> {
-    const id = assistant.id === undefined ? await this.freeIdFor(assistant.name) : assertSafeId(assistant.id, 'Assistant');
+    const id =
+      assistant.id === undefined ? await this.freeIdFor(assistant.name) : assertSafeId(assistant.id, 'Assistant');
     const created: Assistant = {
       ...defaultAssistant(),
       description: '',
@@ -65,9 +89,14 @@ export class JanAssistantsExtension extends AssistantExtension {
     await this.folder.write(folder, async (writer) => {
       const existing = await this.read(id);
       if (existing.status === 'invalid') {
-        throw new StoreError('ALREADY_EXISTS', `${existing.message} Fix or remove it, or choose another id.`, this.assistantFile(id));
+        throw new StoreError(
+          'ALREADY_EXISTS',
+          `${existing.message} Fix or remove it, or choose another id.`,
+          this.assistantFile(id),
+        );
       }
-      if (existing.status === 'ok') throw new StoreError('ALREADY_EXISTS', `An assistant with id "${id}" already exists.`, this.assistantFile(id));
+      if (existing.status === 'ok')
+        throw new StoreError('ALREADY_EXISTS', `An assistant with id "${id}" already exists.`, this.assistantFile(id));
       const twin = await this.folder.caseTwin(this.folder.path('assistants'), id);
       if (twin) {
         throw new StoreError(
@@ -82,7 +111,10 @@ export class JanAssistantsExtension extends AssistantExtension {
     return created;
   }
 
-  async updateAssistant(id: string, changes: AssistantChanges | ((current: Assistant) => AssistantChanges)): Promise<Assistant> {
+  async updateAssistant(
+    id: string,
+    changes: AssistantChanges | ((current: Assistant) => AssistantChanges),
+  ): Promise<Assistant> {
     const updated = await this.folder.write(this.assistantFolder(id), async (writer) => {
       const current = await this.read(id);
       if (current.status === 'invalid') throw new StoreError('INVALID_FILE', current.message, this.assistantFile(id));
@@ -90,10 +122,17 @@ export class JanAssistantsExtension extends AssistantExtension {
         throw new StoreError('NOT_FOUND', `Assistant "${id}" does not exist.`, this.assistantFile(id));
       }
       const base = current.status === 'ok' ? current.assistant : defaultAssistant();
-      const next = compact<Assistant>(base, { ...(typeof changes === 'function' ? changes(base) : changes), id, object: 'assistant' });
+      const next = compact<Assistant>(base, {
+        ...(typeof changes === 'function' ? changes(base) : changes),
+        id,
+        object: 'assistant',
+      });
       await writer.ensureFolder(this.assistantFolder(id));
       // Only what the caller changed is written into the file as it is (src/core/store/record.ts).
-      await writer.writeJson(this.assistantFile(id), current.status === 'ok' ? applyChanges(current.raw, base, next) : next);
+      await writer.writeJson(
+        this.assistantFile(id),
+        current.status === 'ok' ? applyChanges(current.raw, base, next) : next,
+      );
       return next;
     });
     await this.announce();
@@ -102,7 +141,8 @@ export class JanAssistantsExtension extends AssistantExtension {
 
   /** Jan refuses to delete its default assistant; so do we (threads fall back to it). */
   async deleteAssistant(id: string): Promise<void> {
-    if (id === DEFAULT_ASSISTANT_ID) throw new StoreError('NOT_ALLOWED', 'The default assistant "Jan" cannot be deleted.');
+    if (id === DEFAULT_ASSISTANT_ID)
+      throw new StoreError('NOT_ALLOWED', 'The default assistant "Jan" cannot be deleted.');
     const folder = this.assistantFolder(id);
     const existed = await this.folder.write(folder, async (writer) => {
       if (!(await this.folder.exists(folder))) return false;
@@ -125,12 +165,20 @@ export class JanAssistantsExtension extends AssistantExtension {
     const file = this.assistantFile(id);
     const result = await this.folder.readJson(file);
     if (result.status === 'missing') return result;
-    if (result.status === 'invalid') return { status: 'invalid', message: `${file} cannot be read (${result.error}); it was left as it is.` };
+    if (result.status === 'invalid')
+      return { status: 'invalid', message: `${file} cannot be read (${result.error}); it was left as it is.` };
     try {
-      return { status: 'ok', assistant: parseAssistant(result.value, id), raw: result.value as Record<string, unknown> };
+      return {
+        status: 'ok',
+        assistant: parseAssistant(result.value, id),
+        raw: result.value as Record<string, unknown>,
+      };
     } catch (error) {
       if (!(error instanceof ShapeError)) throw error;
-      return { status: 'invalid', message: `${file} is not a valid assistant (${error.message}); it was left as it is.` };
+      return {
+        status: 'invalid',
+        message: `${file} is not a valid assistant (${error.message}); it was left as it is.`,
+      };
     }
   }
 
@@ -149,7 +197,10 @@ export class JanAssistantsExtension extends AssistantExtension {
       }
     }
     assistants.sort(
-      (a, b) => Number(b.id === DEFAULT_ASSISTANT_ID) - Number(a.id === DEFAULT_ASSISTANT_ID) || a.created_at - b.created_at || a.id.localeCompare(b.id),
+      (a, b) =>
+        Number(b.id === DEFAULT_ASSISTANT_ID) - Number(a.id === DEFAULT_ASSISTANT_ID) ||
+        a.created_at - b.created_at ||
+        a.id.localeCompare(b.id),
     );
     return { assistants, warnings };
   }

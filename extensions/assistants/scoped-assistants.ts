@@ -1,4 +1,12 @@
-import type { Assistant, AssistantChanges, AssistantPage, AssistantScope, CoreContext, ScopedAssistant, ScopedAssistantPage } from '@jan/core';
+import type {
+  Assistant,
+  AssistantChanges,
+  AssistantPage,
+  AssistantScope,
+  CoreContext,
+  ScopedAssistant,
+  ScopedAssistantPage,
+} from '@jan/core';
 import { AssistantExtension, EventBus, StoreError, errorMessage } from '@jan/core';
 import { DEFAULT_ASSISTANT_ID, defaultAssistant } from './assistant-file';
 import { JanAssistantsExtension } from './assistants-extension';
@@ -16,7 +24,8 @@ export const UNTRUSTED_ASSISTANT_REASON =
   'This workspace is restricted: its assistants come with the repository and their instructions could steer the model, so they are not used until you trust the workspace. Your own (user) assistants still work.';
 
 function byDefaultFirst(defaultId: string | undefined): (a: Assistant, b: Assistant) => number {
-  const rank = (assistant: Assistant) => (assistant.id === defaultId ? 2 : assistant.id === DEFAULT_ASSISTANT_ID ? 1 : 0);
+  const rank = (assistant: Assistant) =>
+    assistant.id === defaultId ? 2 : assistant.id === DEFAULT_ASSISTANT_ID ? 1 : 0;
   return (a, b) => rank(b) - rank(a);
 }
 
@@ -55,13 +64,22 @@ export class ScopedAssistantsExtension extends AssistantExtension {
 
   override async listScoped(): Promise<ScopedAssistantPage> {
     const trusted = this.trusted();
-    const [workspace, user] = await Promise.all([this.stores.workspace!.listAssistants(), this.stores.user?.listAssistants()]);
+    const [workspace, user] = await Promise.all([
+      this.stores.workspace!.listAssistants(),
+      this.stores.user?.listAssistants(),
+    ]);
     const workspaceIds = new Set(workspace.assistants.map((assistant) => assistant.id));
     const entries: ScopedAssistant[] = workspace.assistants.map((assistant) =>
-      trusted ? { assistant, scope: 'workspace' } : { assistant, scope: 'workspace', blocked: UNTRUSTED_ASSISTANT_REASON },
+      trusted
+        ? { assistant, scope: 'workspace' }
+        : { assistant, scope: 'workspace', blocked: UNTRUSTED_ASSISTANT_REASON },
     );
     for (const assistant of user?.assistants ?? []) {
-      entries.push(trusted && workspaceIds.has(assistant.id) ? { assistant, scope: 'user', shadowed: true } : { assistant, scope: 'user' });
+      entries.push(
+        trusted && workspaceIds.has(assistant.id)
+          ? { assistant, scope: 'user', shadowed: true }
+          : { assistant, scope: 'user' },
+      );
     }
     // Restricted and no "Jan" of the user's own: the built-in one (no instructions, nothing from the repository).
     if (!trusted && !user?.assistants.some((assistant) => assistant.id === DEFAULT_ASSISTANT_ID)) {
@@ -74,7 +92,10 @@ export class ScopedAssistantsExtension extends AssistantExtension {
 
   async listAssistants(): Promise<AssistantPage> {
     const { entries, warnings } = await this.listScoped();
-    return { assistants: entries.filter((entry) => !entry.blocked && !entry.shadowed).map((entry) => entry.assistant), warnings };
+    return {
+      assistants: entries.filter((entry) => !entry.blocked && !entry.shadowed).map((entry) => entry.assistant),
+      warnings,
+    };
   }
 
   async getAssistant(id: string, scope?: AssistantScope): Promise<Assistant | undefined> {
@@ -89,11 +110,18 @@ export class ScopedAssistantsExtension extends AssistantExtension {
     return (await this.hasFile('workspace', id)) ? UNTRUSTED_ASSISTANT_REASON : undefined;
   }
 
-  createAssistant(assistant: Partial<Assistant> & Pick<Assistant, 'name'>, scope: AssistantScope = 'workspace'): Promise<Assistant> {
+  createAssistant(
+    assistant: Partial<Assistant> & Pick<Assistant, 'name'>,
+    scope: AssistantScope = 'workspace',
+  ): Promise<Assistant> {
     return this.store(scope).createAssistant(assistant);
   }
 
-  updateAssistant(id: string, changes: AssistantChanges | ((current: Assistant) => AssistantChanges), scope: AssistantScope = 'workspace'): Promise<Assistant> {
+  updateAssistant(
+    id: string,
+    changes: AssistantChanges | ((current: Assistant) => AssistantChanges),
+    scope: AssistantScope = 'workspace',
+  ): Promise<Assistant> {
     return this.store(scope).updateAssistant(id, changes);
   }
 

@@ -67,7 +67,10 @@ export class JanConversationalExtension extends ConversationalExtension {
       try {
         return assertSafeId(name, 'Thread');
       } catch (error) {
-        warnings.push({ path: this.folder.path('threads', name), message: `${errorMessage(error)} The thread was skipped; rename its folder to open it.` });
+        warnings.push({
+          path: this.folder.path('threads', name),
+          message: `${errorMessage(error)} The thread was skipped; rename its folder to open it.`,
+        });
         return false;
       }
     });
@@ -88,7 +91,10 @@ export class JanConversationalExtension extends ConversationalExtension {
         warnings.push({ path: file, message: `cannot be read (${result.error}); the thread was skipped.` });
       } else if (await this.folder.exists(this.folder.path('threads', names[index]!, 'messages.jsonl'))) {
         // A folder being created right now has no thread.json yet; one with messages has lost it.
-        warnings.push({ path: file, message: 'thread.json is missing but messages.jsonl exists; the thread was skipped.' });
+        warnings.push({
+          path: file,
+          message: 'thread.json is missing but messages.jsonl exists; the thread was skipped.',
+        });
       }
     }
     threads.sort((a, b) => b.updated - a.updated || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
@@ -100,7 +106,8 @@ export class JanConversationalExtension extends ConversationalExtension {
     const file = this.threadFile(threadId);
     const result = await this.folder.readJson(file);
     if (result.status === 'missing') return undefined;
-    if (result.status === 'invalid') throw new StoreError('INVALID_FILE', `${file} cannot be read (${result.error}); it was left as it is.`, file);
+    if (result.status === 'invalid')
+      throw new StoreError('INVALID_FILE', `${file} cannot be read (${result.error}); it was left as it is.`, file);
     return this.parseThreadOrThrow(result.value, threadId, file);
   }
 
@@ -127,7 +134,8 @@ export class JanConversationalExtension extends ConversationalExtension {
       try {
         await writer.createJson(this.threadFile(id), stored);
       } catch (error) {
-        if (isStoreError(error, 'ALREADY_EXISTS')) throw new StoreError('ALREADY_EXISTS', `Thread ${id} already exists.`, error.path);
+        if (isStoreError(error, 'ALREADY_EXISTS'))
+          throw new StoreError('ALREADY_EXISTS', `Thread ${id} already exists.`, error.path);
         throw error;
       }
     });
@@ -145,10 +153,16 @@ export class JanConversationalExtension extends ConversationalExtension {
       const file = this.threadFile(threadId);
       const result = await this.folder.readJson(file);
       if (result.status === 'missing') throw new StoreError('NOT_FOUND', `Thread ${threadId} does not exist.`, folder);
-      if (result.status === 'invalid') throw new StoreError('INVALID_FILE', `${file} cannot be read (${result.error}); it was left as it is.`, file);
+      if (result.status === 'invalid')
+        throw new StoreError('INVALID_FILE', `${file} cannot be read (${result.error}); it was left as it is.`, file);
       const current = this.parseThreadOrThrow(result.value, threadId, file);
       const patch = typeof changes === 'function' ? changes(current) : changes;
-      const updated = compact<Thread>(current, { ...patch, id: current.id, object: 'thread', updated: patch.updated ?? Math.max(Date.now(), current.updated) });
+      const updated = compact<Thread>(current, {
+        ...patch,
+        id: current.id,
+        object: 'thread',
+        updated: patch.updated ?? Math.max(Date.now(), current.updated),
+      });
       await writer.writeJson(file, rewriteThreadFile(result.value as Record<string, unknown>, current, updated));
       return toStoredThread(updated);
     });
@@ -190,7 +204,8 @@ export class JanConversationalExtension extends ConversationalExtension {
       try {
         await writer.appendJsonLine(this.messagesFile(threadId), stored);
       } catch (error) {
-        if (isStoreError(error, 'NOT_FOUND')) throw new StoreError('NOT_FOUND', `Thread ${threadId} does not exist.`, error.path);
+        if (isStoreError(error, 'NOT_FOUND'))
+          throw new StoreError('NOT_FOUND', `Thread ${threadId} does not exist.`, error.path);
         throw error;
       }
     });
@@ -203,10 +218,17 @@ export class JanConversationalExtension extends ConversationalExtension {
       const at = this.locate(message.thread_id, entries, message.id, position);
       const entry = entries[at]!;
       const before = entry.message!;
-      const after = compact<ThreadMessage>(before, { ...message, id: before.id, thread_id: before.thread_id, object: 'thread.message' });
+      const after = compact<ThreadMessage>(before, {
+        ...message,
+        id: before.id,
+        thread_id: before.thread_id,
+        object: 'thread.message',
+      });
       const line = rewriteMessageLine(entry.value as Record<string, unknown>, before, after);
       stored = parseMessage(line, message.thread_id);
-      return entries.map((other, index) => (index === at ? { ...entry, value: line, message: stored, replacement: JSON.stringify(line) } : other));
+      return entries.map((other, index) =>
+        index === at ? { ...entry, value: line, message: stored, replacement: JSON.stringify(line) } : other,
+      );
     });
     return stored!;
   }
@@ -270,7 +292,11 @@ export class JanConversationalExtension extends ConversationalExtension {
       return parseThread(value, threadId);
     } catch (error) {
       if (error instanceof ShapeError) {
-        throw new StoreError('INVALID_FILE', `${file} is not a valid thread (${error.message}); it was left as it is.`, file);
+        throw new StoreError(
+          'INVALID_FILE',
+          `${file} is not a valid thread (${error.message}); it was left as it is.`,
+          file,
+        );
       }
       throw error;
     }
@@ -310,7 +336,9 @@ export class JanConversationalExtension extends ConversationalExtension {
       const next = edit(all);
       const keptBad = next.filter((entry) => !entry.message).length;
       if (bad.length > 0) {
-        this.core.logger.warn(`${file}: ${keptBad} unreadable line(s) kept verbatim while rewriting (${bad.map((b) => `line ${b.line}`).join(', ')}).`);
+        this.core.logger.warn(
+          `${file}: ${keptBad} unreadable line(s) kept verbatim while rewriting (${bad.map((b) => `line ${b.line}`).join(', ')}).`,
+        );
       }
       await writer.rewriteLines(
         file,
@@ -343,7 +371,11 @@ export class JanConversationalExtension extends ConversationalExtension {
   }
 
   private messageNotFound(threadId: string, messageId: string): StoreError {
-    return new StoreError('NOT_FOUND', `Message ${messageId} is not in thread ${threadId}.`, this.messagesFile(threadId));
+    return new StoreError(
+      'NOT_FOUND',
+      `Message ${messageId} is not in thread ${threadId}.`,
+      this.messagesFile(threadId),
+    );
   }
 
   private report(warnings: StoreWarning[]): void {

@@ -33,7 +33,10 @@ function parseTextPart(part: Record<string, unknown>): MessageContent {
   // Jan stores annotations as strings (file paths) or objects: kept as they are.
   return compact(part, {
     type: 'text',
-    text: compact(value, { value: optionalField(value, 'value', A_STRING) ?? '', annotations: annotations as TextAnnotation[] }),
+    text: compact(value, {
+      value: optionalField(value, 'value', A_STRING) ?? '',
+      annotations: annotations as TextAnnotation[],
+    }),
   });
 }
 
@@ -66,7 +69,8 @@ export function parseMessage(value: unknown, threadId: string): ThreadMessage {
   const id = optionalField(record, 'id', A_STRING);
   if (!id) throw new ShapeError('"id" is missing');
   const role = optionalField(record, 'role', A_STRING);
-  if (!role || !ROLES.has(role)) throw new ShapeError(`"role" should be system, user, assistant or tool, found ${JSON.stringify(role)}`);
+  if (!role || !ROLES.has(role))
+    throw new ShapeError(`"role" should be system, user, assistant or tool, found ${JSON.stringify(role)}`);
   const status = record.status;
   const createdRaw = optionalField(record, 'created', A_NUMBER) ?? optionalField(record, 'created_at', A_NUMBER);
   const updatedRaw = optionalField(record, 'updated', A_NUMBER) ?? optionalField(record, 'completed_at', A_NUMBER);
@@ -140,7 +144,11 @@ const TIME_PAIRS = [
  * only the fields that differ changed (src/core/store/record.ts), content merged part by part.
  * A time is written under the names the line already uses (both when it uses neither).
  */
-export function rewriteMessageLine(raw: Record<string, unknown>, before: ThreadMessage, after: ThreadMessage): Record<string, unknown> {
+export function rewriteMessageLine(
+  raw: Record<string, unknown>,
+  before: ThreadMessage,
+  after: ThreadMessage,
+): Record<string, unknown> {
   const times = TIME_PAIRS.flatMap(([ms, seconds]) => {
     const msChanged = after[ms] !== before[ms];
     const secondsChanged = after[seconds] !== before[seconds];

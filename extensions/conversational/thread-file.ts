@@ -33,7 +33,8 @@ function parseModelInfo(value: Record<string, unknown>): ThreadModelInfo {
 function parseThreadAssistant(value: unknown): ThreadAssistantInfo {
   const record = expectRecord(value, 'the entry');
   const assistantId = optionalField(record, 'assistant_id', A_STRING) ?? optionalField(record, 'id', A_STRING) ?? 'jan';
-  const assistantName = optionalField(record, 'assistant_name', A_STRING) ?? optionalField(record, 'name', A_STRING) ?? 'Jan';
+  const assistantName =
+    optionalField(record, 'assistant_name', A_STRING) ?? optionalField(record, 'name', A_STRING) ?? 'Jan';
   return compact(record, {
     assistant_id: assistantId,
     assistant_name: assistantName,
@@ -87,11 +88,24 @@ export function toStoredThread(thread: Thread): Thread {
  * fields that differ changed (src/core/store/record.ts). The one addition: an assistant's model
  * without an engine gets one, because Jan loses a thread whose `model.engine` is missing.
  */
-export function rewriteThreadFile(raw: Record<string, unknown>, before: Thread, after: Thread): Record<string, unknown> {
+export function rewriteThreadFile(
+  raw: Record<string, unknown>,
+  before: Thread,
+  after: Thread,
+): Record<string, unknown> {
   // A time is written in the unit the file uses (Jan 0.6 and old versions wrote seconds).
-  const times = { created: inUnitOf(ownField(raw, 'created'), after.created), updated: inUnitOf(ownField(raw, 'updated'), after.updated) };
-  const beforeTimes = { created: inUnitOf(ownField(raw, 'created'), before.created), updated: inUnitOf(ownField(raw, 'updated'), before.updated) };
-  const next = applyChanges(raw, compact(before, beforeTimes), compact(toStoredThread(after), times)) as Record<string, unknown>;
+  const times = {
+    created: inUnitOf(ownField(raw, 'created'), after.created),
+    updated: inUnitOf(ownField(raw, 'updated'), after.updated),
+  };
+  const beforeTimes = {
+    created: inUnitOf(ownField(raw, 'created'), before.created),
+    updated: inUnitOf(ownField(raw, 'updated'), before.updated),
+  };
+  const next = applyChanges(raw, compact(before, beforeTimes), compact(toStoredThread(after), times)) as Record<
+    string,
+    unknown
+  >;
   const assistants = ownField(next, 'assistants');
   if (!isArray(assistants)) return next;
   return compact(next, {

@@ -1,5 +1,9 @@
 /** Resolves with the call's value, or with undefined as soon as the signal aborts (after `onAbort`). */
-export async function raceAbort<T>(call: Promise<T>, signal: AbortSignal | undefined, onAbort: () => void): Promise<T | undefined> {
+export async function raceAbort<T>(
+  call: Promise<T>,
+  signal: AbortSignal | undefined,
+  onAbort: () => void,
+): Promise<T | undefined> {
   // Whatever the call ends with after an abort is of no interest, but must not go unhandled.
   call.catch(() => undefined);
   if (!signal) return call;

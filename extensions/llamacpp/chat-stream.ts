@@ -27,7 +27,10 @@ export async function* streamChat(
 ): AsyncGenerator<ChatCompletionChunk> {
   const id = `chatcmpl-${newId()}`;
   const created = Math.floor(Date.now() / 1000);
-  const chunk = (delta: ChatCompletionChunk['choices'][0]['delta'], finishReason: FinishReason = null): ChatCompletionChunk => ({
+  const chunk = (
+    delta: ChatCompletionChunk['choices'][0]['delta'],
+    finishReason: FinishReason = null,
+  ): ChatCompletionChunk => ({
     id,
     object: 'chat.completion.chunk',
     created,
@@ -43,7 +46,12 @@ export async function* streamChat(
   const call = worker
     .call(
       'chat',
-      { modelId: request.model, messages: request.messages, sampling: samplingOf(request), sessionKey: request.session_key },
+      {
+        modelId: request.model,
+        messages: request.messages,
+        sampling: samplingOf(request),
+        sessionKey: request.session_key,
+      },
       {
         signal: cancel.signal,
         onChunk: ({ text }) => {

@@ -77,7 +77,10 @@ export class LlamaCppEngine implements InferenceEngine {
     this.workerPath = options.workerPath ?? path.join(__dirname, 'llamacpp-worker.mjs');
     this.idle = new IdleTracker(
       () => options.settings().idleUnloadMinutes,
-      (minutes) => void this.stopWorker(`idle for ${minutes} min`).catch((error: unknown) => this.logger.warn(errorMessage(error))),
+      (minutes) =>
+        void this.stopWorker(`idle for ${minutes} min`).catch((error: unknown) =>
+          this.logger.warn(errorMessage(error)),
+        ),
     );
   }
 
@@ -108,7 +111,11 @@ export class LlamaCppEngine implements InferenceEngine {
     return this.streamChat(request, signal);
   }
 
-  async complete(request: CompletionRequest, signal?: AbortSignal, options: CompletionOptions = {}): Promise<CompletionResult> {
+  async complete(
+    request: CompletionRequest,
+    signal?: AbortSignal,
+    options: CompletionOptions = {},
+  ): Promise<CompletionResult> {
     const modelId = request.model ?? this.currentModel;
     if (!modelId) throw new EngineError('NO_MODEL', 'No completion model is loaded. Select a completion model first.');
     return this.idle.run(async () => {
@@ -124,7 +131,13 @@ export class LlamaCppEngine implements InferenceEngine {
           prefix: request.prefix,
           suffix: request.suffix,
           extra: request.extra,
-          sampling: { maxTokens: request.max_tokens, temperature: request.temperature, topP: request.top_p, seed: request.seed, stop: request.stop },
+          sampling: {
+            maxTokens: request.max_tokens,
+            temperature: request.temperature,
+            topP: request.top_p,
+            seed: request.seed,
+            stop: request.stop,
+          },
           timeLimitMs: request.time_limit_ms,
         },
         {
@@ -222,10 +235,14 @@ export class LlamaCppEngine implements InferenceEngine {
   }
 
   /** Loads the model in the current worker unless it is there already with the same settings. */
-  private async ensureLoaded(modelId: string, signal?: AbortSignal): Promise<{ worker: WorkerHandle; info: LoadedModelInfo }> {
+  private async ensureLoaded(
+    modelId: string,
+    signal?: AbortSignal,
+  ): Promise<{ worker: WorkerHandle; info: LoadedModelInfo }> {
     const worker = await this.ensureWorker();
     const resolved = await this.options.resolveModel(modelId);
-    if (!resolved) throw new EngineError('MODEL_NOT_FOUND', `No model "${modelId}" is installed. Download or import it first.`);
+    if (!resolved)
+      throw new EngineError('MODEL_NOT_FOUND', `No model "${modelId}" is installed. Download or import it first.`);
     const settings = this.options.settings();
     const modelSettings = { ...resolved.model.settings, ...this.loadSettings.get(modelId) };
     const contextSize = positive(modelSettings.ctx_len) ?? settings.contextSize;
@@ -240,7 +257,13 @@ export class LlamaCppEngine implements InferenceEngine {
     let loading = this.loads.get(loadKey);
     if (!loading) {
       const shared = new SharedLoad((loadSignal) =>
-        this.loadInWorker(worker, modelId, resolved, { contextSize, completionContextSize: settings.completionContextSize, gpuLayers, key }, loadSignal),
+        this.loadInWorker(
+          worker,
+          modelId,
+          resolved,
+          { contextSize, completionContextSize: settings.completionContextSize, gpuLayers, key },
+          loadSignal,
+        ),
       );
       this.loads.set(loadKey, shared);
       void shared.promise.catch(() => undefined).finally(() => this.loads.delete(loadKey));

@@ -25,8 +25,18 @@ export const defaultSettings: LlamaCppSettings = {
 };
 
 export const settingDescriptors: ExtensionSetting[] = [
-  { key: 'threads', title: 'Threads', description: "CPU threads for llama.cpp. 0: the machine's physical cores.", value: defaultSettings.threads },
-  { key: 'gpu', title: 'GPU', description: 'Use a GPU when one is found (auto) or always run on the CPU (off).', value: defaultSettings.gpu },
+  {
+    key: 'threads',
+    title: 'Threads',
+    description: "CPU threads for llama.cpp. 0: the machine's physical cores.",
+    value: defaultSettings.threads,
+  },
+  {
+    key: 'gpu',
+    title: 'GPU',
+    description: 'Use a GPU when one is found (auto) or always run on the CPU (off).',
+    value: defaultSettings.gpu,
+  },
   {
     key: 'contextSize',
     title: 'Context size',
@@ -36,7 +46,8 @@ export const settingDescriptors: ExtensionSetting[] = [
   {
     key: 'completionContextSize',
     title: 'Completion context size',
-    description: "Context length in tokens for inline completion (capped at the model's training context). Longer sees more code, shorter answers sooner.",
+    description:
+      "Context length in tokens for inline completion (capped at the model's training context). Longer sees more code, shorter answers sooner.",
     value: defaultSettings.completionContextSize,
   },
   {

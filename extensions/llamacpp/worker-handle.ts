@@ -42,7 +42,10 @@ export class WorkerHandle {
   static async start(options: WorkerStartOptions): Promise<WorkerHandle> {
     const { workerPath, settings, logger } = options;
     if (!existsSync(workerPath)) {
-      throw new EngineError('UNKNOWN', `The llama.cpp worker is missing at ${workerPath}. Rebuild the extension (npm run build).`);
+      throw new EngineError(
+        'UNKNOWN',
+        `The llama.cpp worker is missing at ${workerPath}. Rebuild the extension (npm run build).`,
+      );
     }
     const transport = createTransport(settings.transport, workerPath, logger);
     const exited = new Promise<void>((resolve) => transport.onExit(() => resolve()));

@@ -52,12 +52,48 @@ export function estimateMemoryBytes(entry: CatalogEntry, contextSize = ESTIMATE_
   return entry.sizeBytes + kvCache + logits + attention;
 }
 
-const QWEN25_05B: CatalogArchitecture = { layers: 24, attentionHeads: 14, kvHeads: 2, headDim: 64, vocabulary: 151_936 };
-const QWEN25_15B: CatalogArchitecture = { layers: 28, attentionHeads: 12, kvHeads: 2, headDim: 128, vocabulary: 151_936 };
-const QWEN25_3B: CatalogArchitecture = { layers: 36, attentionHeads: 16, kvHeads: 2, headDim: 128, vocabulary: 151_936 };
-const LLAMA32_1B: CatalogArchitecture = { layers: 16, attentionHeads: 32, kvHeads: 8, headDim: 64, vocabulary: 128_256 };
-const LLAMA32_3B: CatalogArchitecture = { layers: 28, attentionHeads: 24, kvHeads: 8, headDim: 128, vocabulary: 128_256 };
-const SMOLLM2_17B: CatalogArchitecture = { layers: 24, attentionHeads: 32, kvHeads: 32, headDim: 64, vocabulary: 49_152 };
+const QWEN25_05B: CatalogArchitecture = {
+  layers: 24,
+  attentionHeads: 14,
+  kvHeads: 2,
+  headDim: 64,
+  vocabulary: 151_936,
+};
+const QWEN25_15B: CatalogArchitecture = {
+  layers: 28,
+  attentionHeads: 12,
+  kvHeads: 2,
+  headDim: 128,
+  vocabulary: 151_936,
+};
+const QWEN25_3B: CatalogArchitecture = {
+  layers: 36,
+  attentionHeads: 16,
+  kvHeads: 2,
+  headDim: 128,
+  vocabulary: 151_936,
+};
+const LLAMA32_1B: CatalogArchitecture = {
+  layers: 16,
+  attentionHeads: 32,
+  kvHeads: 8,
+  headDim: 64,
+  vocabulary: 128_256,
+};
+const LLAMA32_3B: CatalogArchitecture = {
+  layers: 28,
+  attentionHeads: 24,
+  kvHeads: 8,
+  headDim: 128,
+  vocabulary: 128_256,
+};
+const SMOLLM2_17B: CatalogArchitecture = {
+  layers: 24,
+  attentionHeads: 32,
+  kvHeads: 32,
+  headDim: 64,
+  vocabulary: 49_152,
+};
 
 export const CATALOG: readonly CatalogEntry[] = [
   {
@@ -194,7 +230,9 @@ const FIRST_MODEL_RAM_SHARE = 0.25;
  * in a quarter of `totalMemoryBytes`, else the smallest one (it still runs, slowly, on less).
  */
 export function recommendedChatModel(totalMemoryBytes: number): CatalogEntry {
-  const chat = CATALOG.filter((entry) => entry.role === 'chat').sort((a, b) => estimateMemoryBytes(a) - estimateMemoryBytes(b));
+  const chat = CATALOG.filter((entry) => entry.role === 'chat').sort(
+    (a, b) => estimateMemoryBytes(a) - estimateMemoryBytes(b),
+  );
   const fitting = chat.filter((entry) => estimateMemoryBytes(entry) <= totalMemoryBytes * FIRST_MODEL_RAM_SHARE);
   return fitting.at(-1) ?? chat[0]!;
 }

@@ -11,7 +11,12 @@ export const readFreeSpace: FreeSpaceReader = async (folder) => {
 };
 
 /** Refuses, before anything is written, when `needed` bytes do not fit in `folder`; returns the free space. */
-export async function ensureFreeSpace(folder: string, needed: number, reader: FreeSpaceReader, what: string): Promise<number> {
+export async function ensureFreeSpace(
+  folder: string,
+  needed: number,
+  reader: FreeSpaceReader,
+  what: string,
+): Promise<number> {
   await mkdir(folder, { recursive: true });
   const free = await reader(folder);
   if (needed > 0 && free < needed) {

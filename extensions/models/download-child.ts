@@ -68,7 +68,9 @@ export function runDownloadChild(options: ChildDownloadOptions): Promise<Finishe
       serialization: 'json',
     });
   } catch (error) {
-    return Promise.reject(new ModelError('DOWNLOAD_FAILED', `Could not start the download process: ${(error as Error).message}`));
+    return Promise.reject(
+      new ModelError('DOWNLOAD_FAILED', `Could not start the download process: ${(error as Error).message}`),
+    );
   }
   pipeLines(child.stdout, (line) => logger.debug(`[download] ${redactUrls(line)}`));
   pipeLines(child.stderr, (line) => logger.warn(`[download] ${redactUrls(line)}`));
@@ -143,16 +145,23 @@ export function runDownloadChild(options: ChildDownloadOptions): Promise<Finishe
         case 'cancelled':
           return fail(stopping ?? new DownloadCancelled(message.keptBytes));
         case 'error':
-          return fail(new ModelError(message.code === 'PROTOCOL' ? 'DOWNLOAD_FAILED' : message.code, redactUrls(message.message)));
+          return fail(
+            new ModelError(message.code === 'PROTOCOL' ? 'DOWNLOAD_FAILED' : message.code, redactUrls(message.message)),
+          );
       }
     };
 
     child.on('message', (raw) => {
       const message = parseChildMessage(raw);
-      if (!message) return fail(new ModelError('DOWNLOAD_FAILED', `The download process sent an invalid message: ${JSON.stringify(raw)}`));
+      if (!message)
+        return fail(
+          new ModelError('DOWNLOAD_FAILED', `The download process sent an invalid message: ${JSON.stringify(raw)}`),
+        );
       void onMessage(message);
     });
-    child.on('error', (error) => fail(new ModelError('DOWNLOAD_FAILED', `The download process failed: ${error.message}`)));
+    child.on('error', (error) =>
+      fail(new ModelError('DOWNLOAD_FAILED', `The download process failed: ${error.message}`)),
+    );
     // 'close' comes after the IPC channel is drained, so a final 'done' is never mistaken for a crash.
     child.on('close', (code, exitSignal) =>
       fail(

@@ -65,7 +65,8 @@ export async function lockDownload(staging: string, options: DownloadLockOptions
       release = await lockfile.lock(staging, {
         realpath: false,
         stale: STALE_MS,
-        onCompromised: (error) => options.logger.warn(`The download lock ${staging}.lock was taken over while held: ${error.message}`),
+        onCompromised: (error) =>
+          options.logger.warn(`The download lock ${staging}.lock was taken over while held: ${error.message}`),
       });
     } catch (error) {
       const code = (error as { code?: string }).code;
@@ -80,12 +81,17 @@ export async function lockDownload(staging: string, options: DownloadLockOptions
       await pause(POLL_MS, options.signal);
       continue;
     }
-    await writeFile(ownerFile, JSON.stringify({ pid: process.pid, host: os.hostname(), since: new Date().toISOString() }));
+    await writeFile(
+      ownerFile,
+      JSON.stringify({ pid: process.pid, host: os.hostname(), since: new Date().toISOString() }),
+    );
     return {
       waited,
       release: async () => {
         await rm(ownerFile, { force: true });
-        await release().catch((error: unknown) => options.logger.warn(`Could not release the download lock ${staging}.lock: ${(error as Error).message}`));
+        await release().catch((error: unknown) =>
+          options.logger.warn(`Could not release the download lock ${staging}.lock: ${(error as Error).message}`),
+        );
       },
     };
   }

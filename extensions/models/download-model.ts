@@ -73,7 +73,8 @@ async function ensureNotInstalled(store: ModelStore, request: DownloadRequest, s
     throw new ModelError('INVALID_ID', `"${request.id}" is not a valid model id.`);
   }
   const installed = await findInstalled(store, request, shown);
-  if (installed) throw new ModelError('ALREADY_INSTALLED', `"${installed.name}" (${installed.id}) is already installed.`);
+  if (installed)
+    throw new ModelError('ALREADY_INSTALLED', `"${installed.name}" (${installed.id}) is already installed.`);
 }
 
 /** Moves the finished files into a new model folder and writes model.json; undoes the move on failure. */
@@ -90,7 +91,10 @@ async function install(
   try {
     header = await readGgufHeader(entrypoint);
   } catch (error) {
-    throw new ModelError('INVALID_MODEL_FILE', `The downloaded file is not a usable model. ${(error as Error).message}`);
+    throw new ModelError(
+      'INVALID_MODEL_FILE',
+      `The downloaded file is not a usable model. ${(error as Error).message}`,
+    );
   }
   const fileName = path.basename(entrypoint);
   const { id, folder } = await context.store.createFolder(request.id ?? modelIdFromFileName(fileName));
@@ -125,13 +129,17 @@ async function install(
 /** An installed model that came from `shown` (the redacted source) or has the requested id. */
 async function findInstalled(store: ModelStore, request: DownloadRequest, shown: string): Promise<Model | undefined> {
   const { entries } = await store.list();
-  return entries.find((entry) => entry.model.id === request.id || entry.model.sources.some((source) => redactUrl(source.url) === shown))?.model;
+  return entries.find(
+    (entry) => entry.model.id === request.id || entry.model.sources.some((source) => redactUrl(source.url) === shown),
+  )?.model;
 }
 
 /** Bytes in the staging folder; tells whether a cancel kept anything when the child could not say. */
 async function stagedBytes(staging: string): Promise<number> {
   const names = await readdir(staging).catch(() => [] as string[]);
-  const sizes = await Promise.all(names.map(async (name) => (await stat(path.join(staging, name)).catch(() => undefined))?.size ?? 0));
+  const sizes = await Promise.all(
+    names.map(async (name) => (await stat(path.join(staging, name)).catch(() => undefined))?.size ?? 0),
+  );
   return sizes.reduce((sum, size) => sum + size, 0);
 }
 
@@ -165,16 +173,25 @@ async function runDownload(
         resumable = resolved.downloadedBytes > 0;
         totalBytes = resolved.totalBytes;
         const size = resolved.totalBytes > 0 ? `${resolved.totalBytes} bytes` : 'size not given by the server';
-        logger.info(`Download ${shown}: ${size}${resumable ? `, resuming after ${resolved.downloadedBytes} bytes` : ''}`);
+        logger.info(
+          `Download ${shown}: ${size}${resumable ? `, resuming after ${resolved.downloadedBytes} bytes` : ''}`,
+        );
         const name = request.name ?? path.basename(resolved.entrypoint);
         // The free space is also the cap on what is written when the server gives no size.
-        return ensureFreeSpace(context.store.root, resolved.totalBytes - resolved.downloadedBytes, context.freeSpace, `"${name}"`);
+        return ensureFreeSpace(
+          context.store.root,
+          resolved.totalBytes - resolved.downloadedBytes,
+          context.freeSpace,
+          `"${name}"`,
+        );
       },
       onProgress: (progress) => {
         if (progress.phase === 'retrying' && progress.retry) {
           const { attempt, attempts, secondsLeft, reason } = progress.retry;
           if (secondsLeft === Math.ceil(context.retryDelaysMs[attempt - 1]! / 1000)) {
-            logger.warn(`Download ${shown}: ${reason}; retry ${attempt} of ${attempts} in ${secondsLeft} s, after ${progress.downloadedBytes} bytes`);
+            logger.warn(
+              `Download ${shown}: ${reason}; retry ${attempt} of ${attempts} in ${secondsLeft} s, after ${progress.downloadedBytes} bytes`,
+            );
           }
         }
         options.onProgress?.(progress);
@@ -187,7 +204,9 @@ async function runDownload(
     const model = await install(context, request, shown, sha256, finished.entrypoint, finished.files);
     await removeStaging(staging);
     const bytes = totalBytes || model.metadata.size;
-    logger.info(`Download finished: ${shown}, ${String(bytes)} bytes in ${((Date.now() - started) / 1000).toFixed(1)} s, installed as "${model.id}"`);
+    logger.info(
+      `Download finished: ${shown}, ${String(bytes)} bytes in ${((Date.now() - started) / 1000).toFixed(1)} s, installed as "${model.id}"`,
+    );
     return model;
   } catch (error) {
     const code = error instanceof ModelError ? error.code : undefined;
@@ -212,7 +231,11 @@ async function runDownload(
   }
 }
 
-export async function downloadGguf(context: DownloaderContext, request: DownloadRequest, options: DownloadOptions = {}): Promise<Model> {
+export async function downloadGguf(
+  context: DownloaderContext,
+  request: DownloadRequest,
+  options: DownloadOptions = {},
+): Promise<Model> {
   const uri = checkDownloadUri(request.uri);
   const shown = redactUrl(uri);
   const sha256 = checkSha256(request.sha256);
@@ -250,7 +273,10 @@ export async function discardPartialDownload(context: DownloaderContext, uri: st
   const checked = checkDownloadUri(uri);
   const staging = stagingFolder(context.store, checked);
   if (context.active.has(stagingKey(checked)) || (await isDownloadLocked(staging))) {
-    throw new ModelError('BUSY', `${redactUrl(checked)} is being downloaded (here or in another VS Code window); cancel it first.`);
+    throw new ModelError(
+      'BUSY',
+      `${redactUrl(checked)} is being downloaded (here or in another VS Code window); cancel it first.`,
+    );
   }
   await removeStaging(staging);
 }

@@ -69,12 +69,18 @@ export function checkRedirect(from: string, location: string): string {
   try {
     target = new URL(location, from);
   } catch {
-    throw new ModelError('INVALID_SOURCE', `The download was redirected to "${redactUrl(location)}", which is refused: it is not a URL.`);
+    throw new ModelError(
+      'INVALID_SOURCE',
+      `The download was redirected to "${redactUrl(location)}", which is refused: it is not a URL.`,
+    );
   }
   const downgrade = new URL(from).protocol === 'https:' && target.protocol !== 'https:';
   if (!allowedUrl(target) || downgrade) {
     const why = downgrade ? 'it leaves https' : ACCEPTED;
-    throw new ModelError('INVALID_SOURCE', `The download was redirected to ${redactUrl(target.href)}, which is refused: ${why}`);
+    throw new ModelError(
+      'INVALID_SOURCE',
+      `The download was redirected to ${redactUrl(target.href)}, which is refused: ${why}`,
+    );
   }
   return target.href;
 }

@@ -13,7 +13,12 @@ export interface CopyOptions {
  * Copies a (large) file to a temp name next to `target`, fsyncs it, then renames it into place,
  * so `target` only ever exists complete. Cancelling removes the temp file.
  */
-export async function copyFileWithProgress(source: string, target: string, totalBytes: number, options: CopyOptions = {}): Promise<void> {
+export async function copyFileWithProgress(
+  source: string,
+  target: string,
+  totalBytes: number,
+  options: CopyOptions = {},
+): Promise<void> {
   const temp = `${target}.partial`;
   let copied = 0;
   const counter = new Transform({
@@ -24,7 +29,12 @@ export async function copyFileWithProgress(source: string, target: string, total
     },
   });
   try {
-    await pipeline(createReadStream(source, { highWaterMark: 4 * 1024 * 1024 }), counter, createWriteStream(temp, { flags: 'wx' }), { signal: options.signal });
+    await pipeline(
+      createReadStream(source, { highWaterMark: 4 * 1024 * 1024 }),
+      counter,
+      createWriteStream(temp, { flags: 'wx' }),
+      { signal: options.signal },
+    );
     const handle = await open(temp, 'r+');
     try {
       await handle.sync();

@@ -189,7 +189,8 @@ class Cursor {
   /** Skips `count` strings: a vocabulary is walked inside the window, without a read or an await per item. */
   async skipStrings(count: number): Promise<void> {
     this.strings += count;
-    if (this.strings > GGUF_LIMITS.strings) throw new Error(`its metadata arrays hold more than ${GGUF_LIMITS.strings} strings`);
+    if (this.strings > GGUF_LIMITS.strings)
+      throw new Error(`its metadata arrays hold more than ${GGUF_LIMITS.strings} strings`);
     let skipped = 0;
     while (skipped < count) {
       await this.need(8);
@@ -252,7 +253,8 @@ async function readValue(cursor: Cursor, type: number, key: string): Promise<Sca
   if (type !== TYPE_ARRAY) throw new Error(`metadata "${key}" has an unknown value type ${type}`);
   const itemType = await cursor.u32();
   const count = await cursor.u64(`the length of "${key}"`);
-  if (count > GGUF_LIMITS.arrayItems) throw new Error(`"${key}" declares ${count} items; the limit is ${GGUF_LIMITS.arrayItems}`);
+  if (count > GGUF_LIMITS.arrayItems)
+    throw new Error(`"${key}" declares ${count} items; the limit is ${GGUF_LIMITS.arrayItems}`);
   if (itemType === TYPE_STRING) {
     await cursor.skipStrings(count);
   } else if (SCALAR_SIZES[itemType] !== undefined) {
@@ -266,8 +268,14 @@ async function readValue(cursor: Cursor, type: number, key: string): Promise<Sca
 /** llama.cpp's rule: a power of two. Anything else (NaN, Infinity, 0, 3, 0.5, a string) is refused. */
 function readAlignment(value: Scalar | undefined): number {
   if (value === undefined) return DEFAULT_ALIGNMENT;
-  const valid = typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= GGUF_LIMITS.alignment && (value & (value - 1)) === 0;
-  if (!valid) throw new Error(`general.alignment is ${String(value)}; it must be a power of two up to ${GGUF_LIMITS.alignment}`);
+  const valid =
+    typeof value === 'number' &&
+    Number.isInteger(value) &&
+    value >= 1 &&
+    value <= GGUF_LIMITS.alignment &&
+    (value & (value - 1)) === 0;
+  if (!valid)
+    throw new Error(`general.alignment is ${String(value)}; it must be a power of two up to ${GGUF_LIMITS.alignment}`);
   return value;
 }
 
@@ -280,14 +288,16 @@ async function readCount(cursor: Cursor, what: string, limit: number): Promise<n
 /** Bytes one tensor takes, or undefined for a tensor type newer than GGML_TYPE_SIZES (only its offset is then checked). */
 async function readTensorBytes(cursor: Cursor, name: string): Promise<number | undefined> {
   const dimensionCount = await cursor.u32();
-  if (dimensionCount < 1 || dimensionCount > MAX_DIMS) throw new Error(`tensor "${name}" has ${dimensionCount} dimensions`);
+  if (dimensionCount < 1 || dimensionCount > MAX_DIMS)
+    throw new Error(`tensor "${name}" has ${dimensionCount} dimensions`);
   let first = 0;
   let elements = 1;
   for (let d = 0; d < dimensionCount; d++) {
     const dimension = await cursor.u64(`a dimension of "${name}"`);
     if (d === 0) first = dimension;
     elements *= dimension;
-    if (!Number.isSafeInteger(elements)) throw new Error(`tensor "${name}" declares more elements than ${Number.MAX_SAFE_INTEGER}`);
+    if (!Number.isSafeInteger(elements))
+      throw new Error(`tensor "${name}" declares more elements than ${Number.MAX_SAFE_INTEGER}`);
   }
   const size = GGML_TYPE_SIZES[await cursor.u32()];
   if (!size) return undefined;
@@ -298,11 +308,17 @@ async function readTensorBytes(cursor: Cursor, name: string): Promise<number | u
 
 async function readHeader(cursor: Cursor, label: string): Promise<GgufSummary> {
   if (cursor.size < 4 || (await cursor.bytes(4)).toString('latin1') !== MAGIC) {
-    throw new ModelError('INVALID_MODEL_FILE', `${label} is not a GGUF model file: it does not start with the GGUF signature.`);
+    throw new ModelError(
+      'INVALID_MODEL_FILE',
+      `${label} is not a GGUF model file: it does not start with the GGUF signature.`,
+    );
   }
   const version = await cursor.u32();
   if (!SUPPORTED_VERSIONS.includes(version)) {
-    throw new ModelError('INVALID_MODEL_FILE', `${label} uses GGUF version ${version}; llama.cpp loads versions 2 and 3.`);
+    throw new ModelError(
+      'INVALID_MODEL_FILE',
+      `${label} uses GGUF version ${version}; llama.cpp loads versions 2 and 3.`,
+    );
   }
   const tensorCount = await readCount(cursor, 'the tensor count', GGUF_LIMITS.tensorCount);
   const metadataCount = await readCount(cursor, 'the metadata count', GGUF_LIMITS.metadataCount);
@@ -323,11 +339,15 @@ async function readHeader(cursor: Cursor, label: string): Promise<GgufSummary> {
     const name = await cursor.string('a tensor name', GGUF_LIMITS.tensorNameBytes);
     const bytes = await readTensorBytes(cursor, name);
     const offset = await cursor.u64(`the offset of "${name}"`);
-    if (offset % alignment !== 0) throw new Error(`the offset ${offset} of "${name}" is not a multiple of ${alignment}`);
+    if (offset % alignment !== 0)
+      throw new Error(`the offset ${offset} of "${name}" is not a multiple of ${alignment}`);
     largestOffsetEnd = Math.max(largestOffsetEnd, offset + (bytes ?? 0));
   }
   if (tensorCount === 0) {
-    throw new ModelError('INVALID_MODEL_FILE', `${label} holds no tensors (a vocabulary-only GGUF?), so it cannot be loaded as a model.`);
+    throw new ModelError(
+      'INVALID_MODEL_FILE',
+      `${label} holds no tensors (a vocabulary-only GGUF?), so it cannot be loaded as a model.`,
+    );
   }
   const dataStart = Math.ceil(cursor.position / alignment) * alignment;
 
@@ -348,7 +368,10 @@ async function readHeader(cursor: Cursor, label: string): Promise<GgufSummary> {
 }
 
 function truncatedMessage(label: string, size: number, needed?: number): string {
-  const detail = needed === undefined ? `it ends (at ${size} bytes) inside its header` : `it is ${size} bytes but its tensors need ${needed}`;
+  const detail =
+    needed === undefined
+      ? `it ends (at ${size} bytes) inside its header`
+      : `it is ${size} bytes but its tensors need ${needed}`;
   return `${label} is truncated: ${detail}. Is it an incomplete download or copy?`;
 }
 

@@ -19,7 +19,12 @@ export interface ImportOptions {
  * Imports a local GGUF. The file is checked first, so a bad file leaves nothing behind; after
  * that, any failure (or a cancelled copy) removes the new model folder.
  */
-export async function importGguf(store: ModelStore, freeSpace: FreeSpaceReader, sourcePath: string, options: ImportOptions): Promise<Model> {
+export async function importGguf(
+  store: ModelStore,
+  freeSpace: FreeSpaceReader,
+  sourcePath: string,
+  options: ImportOptions,
+): Promise<Model> {
   const source = path.resolve(sourcePath);
   const fileName = path.basename(source);
   const header = await readGgufHeader(source);

@@ -51,13 +51,16 @@ function readModel(value: unknown): Model {
   if (id === undefined) throw new ShapeError('"id" is missing');
   if (!isValidModelId(id)) throw new ShapeError(`"id" ${JSON.stringify(id)} is not a valid model id`);
   const object = optionalField(fields, 'object', A_STRING);
-  if (object !== undefined && object !== 'model') throw new ShapeError(`"object" is ${JSON.stringify(object)}, not "model"`);
+  if (object !== undefined && object !== 'model')
+    throw new ShapeError(`"object" is ${JSON.stringify(object)}, not "model"`);
   const settings = optionalField(fields, 'settings', AN_OBJECT) ?? {};
   within('settings', () => {
     optionalField(settings, 'llama_model_path', A_STRING);
     const contextLength = optionalField(settings, 'ctx_len', A_NUMBER);
     if (contextLength !== undefined && !isContextLength(contextLength)) {
-      throw new ShapeError(`"ctx_len" is ${contextLength}; it must be a whole number of tokens from 1 to ${MAX_CONTEXT_LENGTH}`);
+      throw new ShapeError(
+        `"ctx_len" is ${contextLength}; it must be a whole number of tokens from 1 to ${MAX_CONTEXT_LENGTH}`,
+      );
     }
   });
   return {
@@ -76,7 +79,9 @@ function readModel(value: unknown): Model {
   };
 }
 
-function parseWithRaw(text: string): { ok: true; model: Model; raw: Record<string, unknown> } | { ok: false; error: string } {
+function parseWithRaw(
+  text: string,
+): { ok: true; model: Model; raw: Record<string, unknown> } | { ok: false; error: string } {
   let value: unknown;
   try {
     value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
@@ -101,7 +106,10 @@ export function parseModelJson(text: string): ModelJsonResult {
  * that differ from what was read written into it (src/core/store/record.ts), so what other Jan
  * versions put there survives. A file that does not parse is an error, never overwritten.
  */
-export function rewriteModelJson(text: string, change: (model: Model) => Model): { ok: true; text: string; model: Model } | { ok: false; error: string } {
+export function rewriteModelJson(
+  text: string,
+  change: (model: Model) => Model,
+): { ok: true; text: string; model: Model } | { ok: false; error: string } {
   const parsed = parseWithRaw(text);
   if (!parsed.ok) return parsed;
   const model = change(parsed.model);

@@ -35,7 +35,8 @@ export function resolveModelFile(model: Model, folder: string): string | { error
   if (!relative) return undefined;
   if (path.isAbsolute(relative)) return path.normalize(relative);
   const resolved = path.resolve(folder, relative);
-  if (!resolved.startsWith(folder + path.sep)) return { error: `the model path ${JSON.stringify(relative)} leaves the model folder` };
+  if (!resolved.startsWith(folder + path.sep))
+    return { error: `the model path ${JSON.stringify(relative)} leaves the model folder` };
   return resolved;
 }
 
@@ -94,7 +95,10 @@ export class ModelStore {
       }
       const first = seen.get(result.model.id);
       if (first) {
-        warnings.push({ path: path.join(result.folder, MODEL_JSON), message: `skipped: id "${result.model.id}" is already used by ${first}` });
+        warnings.push({
+          path: path.join(result.folder, MODEL_JSON),
+          message: `skipped: id "${result.model.id}" is already used by ${first}`,
+        });
         continue;
       }
       seen.set(result.model.id, result.folder);

@@ -2,7 +2,13 @@ import { ModelExtension, type CoreContext, type Model, type ModelPage, type Reso
 import * as path from 'node:path';
 import { CATALOG, findCatalogEntry, type CatalogEntry } from './catalog';
 import { readFreeSpace, type FreeSpaceReader } from './disk-space';
-import { discardPartialDownload, downloadGguf, type DownloaderContext, type DownloadOptions, type DownloadRequest } from './download-model';
+import {
+  discardPartialDownload,
+  downloadGguf,
+  type DownloaderContext,
+  type DownloadOptions,
+  type DownloadRequest,
+} from './download-model';
 import { ModelError } from './errors';
 import { importGguf, type ImportOptions } from './import-model';
 import { isValidModelId } from './model-id';

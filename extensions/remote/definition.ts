@@ -39,7 +39,10 @@ const HttpUrl = v.pipe(
   v.trim(),
   v.check((value) => urlOf(value) !== undefined, 'is not a URL'),
   v.check((value) => !urlOf(value) || /^https?:$/.test(urlOf(value)!.protocol), 'must start with http:// or https://'),
-  v.check((value) => !urlOf(value)?.username && !urlOf(value)?.password, 'must not carry a user name or password (the API key is asked separately)'),
+  v.check(
+    (value) => !urlOf(value)?.username && !urlOf(value)?.password,
+    'must not carry a user name or password (the API key is asked separately)',
+  ),
   v.transform((value) => value.replace(/\/+$/, '')),
 );
 

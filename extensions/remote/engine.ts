@@ -78,7 +78,9 @@ export class RemoteEngine implements InferenceEngine {
 
   /** How the server itself says it fills in the middle (fim-detect.ts), or undefined. */
   async detectFim(signal?: AbortSignal): Promise<FimMode | undefined> {
-    return this.run(undefined, signal, { quiet: true }, (client, deadline) => deadline.race(detectFimMode(client, deadline.signal)));
+    return this.run(undefined, signal, { quiet: true }, (client, deadline) =>
+      deadline.race(detectFimMode(client, deadline.signal)),
+    );
   }
 
   async load(): Promise<void> {}
@@ -91,7 +93,8 @@ export class RemoteEngine implements InferenceEngine {
 
   async complete(request: CompletionRequest, signal?: AbortSignal): Promise<CompletionResult> {
     const modelId = request.model;
-    if (!modelId) throw new EngineError('NO_MODEL', `No model was named for ${this.displayName}. Select a completion model first.`);
+    if (!modelId)
+      throw new EngineError('NO_MODEL', `No model was named for ${this.displayName}. Select a completion model first.`);
     const remote = this.remoteId(modelId);
     const result = await this.run(remote, signal, {}, (client, deadline) =>
       deadline.race(fillInMiddle(client, this.definition.fim, remote, request, { signal: deadline.signal })),
@@ -175,23 +178,34 @@ export class RemoteEngine implements InferenceEngine {
         return;
       }
       if (deadline.timedOut) throw new EngineError('REMOTE_ERROR', timeoutText(context));
-      if (!finish) throw new EngineError('REMOTE_ERROR', `${context.engineName} (${context.host}) closed the connection before the reply finished.`);
+      if (!finish)
+        throw new EngineError(
+          'REMOTE_ERROR',
+          `${context.engineName} (${context.host}) closed the connection before the reply finished.`,
+        );
       this.state = 'ready';
       this.lastError = undefined;
     } catch (error) {
       if (deadline.cancelled || error instanceof RequestAborted) {
-        if (deadline.timedOut && !deadline.cancelled) throw this.failed(new EngineError('REMOTE_ERROR', timeoutText(context)));
+        if (deadline.timedOut && !deadline.cancelled)
+          throw this.failed(new EngineError('REMOTE_ERROR', timeoutText(context)));
         finish = 'abort';
         return;
       }
-      throw this.failed(deadline.timedOut ? new EngineError('REMOTE_ERROR', timeoutText(context)) : toEngineError(error, context, this.sdk));
+      throw this.failed(
+        deadline.timedOut
+          ? new EngineError('REMOTE_ERROR', timeoutText(context))
+          : toEngineError(error, context, this.sdk),
+      );
     } finally {
       deadline.dispose();
       this.generating--;
       const tokens = usageTokens ?? deltas;
       this.lastRun = {
         lastTokensPerSecond:
-          firstAt !== undefined && tokens > 1 && lastAt > firstAt ? ((tokens - 1) / (lastAt - firstAt)) * 1000 : this.lastRun.lastTokensPerSecond,
+          firstAt !== undefined && tokens > 1 && lastAt > firstAt
+            ? ((tokens - 1) / (lastAt - firstAt)) * 1000
+            : this.lastRun.lastTokensPerSecond,
         lastFinishReason: finish ?? (deadline.cancelled ? 'abort' : 'error'),
         lastCompletionTokens: tokens,
       };
@@ -236,7 +250,9 @@ export class RemoteEngine implements InferenceEngine {
       return await call(await this.currentClient(context.key), deadline);
     } catch (error) {
       if (deadline.cancelled) throw new EngineError('ABORTED', 'The request was cancelled.');
-      const failure = deadline.timedOut ? new EngineError('REMOTE_ERROR', timeoutText(context)) : toEngineError(error, context, this.sdk);
+      const failure = deadline.timedOut
+        ? new EngineError('REMOTE_ERROR', timeoutText(context))
+        : toEngineError(error, context, this.sdk);
       throw how.quiet ? failure : this.failed(failure);
     } finally {
       deadline.dispose();
@@ -253,12 +269,19 @@ export class RemoteEngine implements InferenceEngine {
 
   private async failureContext(model: string | undefined): Promise<FailureContext> {
     const key = await this.options.apiKey();
-    return { engineName: this.displayName, host: this.destination, model, key, timeoutSeconds: this.definition.timeoutSeconds };
+    return {
+      engineName: this.displayName,
+      host: this.destination,
+      model,
+      key,
+      timeoutSeconds: this.definition.timeoutSeconds,
+    };
   }
 
   private async currentClient(key: string | undefined): Promise<OpenAI> {
     this.sdk ??= await loadSdk();
-    if (!this.client || this.client.key !== key) this.client = { key, client: createClient(this.sdk, this.definition, key) };
+    if (!this.client || this.client.key !== key)
+      this.client = { key, client: createClient(this.sdk, this.definition, key) };
     return this.client.client;
   }
 

@@ -33,7 +33,8 @@ function causeMessages(error: unknown): string {
   return messages.join(': ');
 }
 
-const TLS_CODE = /^(CERT_|ERR_TLS_|ERR_SSL_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|EPROTO$|HOSTNAME_MISMATCH)/;
+const TLS_CODE =
+  /^(CERT_|ERR_TLS_|ERR_SSL_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|EPROTO$|HOSTNAME_MISMATCH)/;
 
 /** The server's own words from an error body, short. */
 function serverSays(error: APIError): string {
@@ -49,7 +50,8 @@ function serverSays(error: APIError): string {
 export function toEngineError(error: unknown, context: FailureContext, sdk: OpenAISdk | undefined): EngineError {
   if (error instanceof EngineError) return new EngineError(error.code, redact(error.message, context.key));
   const where = `${context.engineName} (${context.host})`;
-  const make = (code: ConstructorParameters<typeof EngineError>[0], text: string) => new EngineError(code, redact(text, context.key));
+  const make = (code: ConstructorParameters<typeof EngineError>[0], text: string) =>
+    new EngineError(code, redact(text, context.key));
   if (sdk && error instanceof sdk.APIUserAbortError) return make('ABORTED', 'The request was cancelled.');
   if (sdk && error instanceof sdk.APIConnectionTimeoutError) {
     return make(
@@ -68,7 +70,10 @@ export function toEngineError(error: unknown, context: FailureContext, sdk: Open
     }
     if (status === 404) {
       const model = context.model ? `the model "${context.model}"` : 'the requested path';
-      return make('MODEL_NOT_FOUND', `${where} does not have ${model} (HTTP 404). Refresh the model list and pick one it serves.${serverSays(error)}`);
+      return make(
+        'MODEL_NOT_FOUND',
+        `${where} does not have ${model} (HTTP 404). Refresh the model list and pick one it serves.${serverSays(error)}`,
+      );
     }
     if (status === 429) {
       return make(
@@ -76,24 +81,37 @@ export function toEngineError(error: unknown, context: FailureContext, sdk: Open
         `${where} is rate limiting requests (HTTP 429) and still was after the retries. Wait a moment and retry.${serverSays(error)}`,
       );
     }
-    if (status !== undefined && status >= 500) return make('REMOTE_ERROR', `${where} failed with a server error (HTTP ${status}).${serverSays(error)}`);
-    if (status !== undefined) return make('INVALID_REQUEST', `${where} rejected the request (HTTP ${status}).${serverSays(error)}`);
+    if (status !== undefined && status >= 500)
+      return make('REMOTE_ERROR', `${where} failed with a server error (HTTP ${status}).${serverSays(error)}`);
+    if (status !== undefined)
+      return make('INVALID_REQUEST', `${where} rejected the request (HTTP ${status}).${serverSays(error)}`);
     return make('REMOTE_ERROR', `${where} reported an error during the reply: ${errorMessage(error).slice(0, 300)}`);
   }
-  if (error instanceof WireError) return make('REMOTE_ERROR', `${where} sent an answer Jan cannot read (${error.message}).`);
-  if (error instanceof SyntaxError) return make('REMOTE_ERROR', `${where} sent a malformed stream chunk (not JSON); the reply was cut there.`);
+  if (error instanceof WireError)
+    return make('REMOTE_ERROR', `${where} sent an answer Jan cannot read (${error.message}).`);
+  if (error instanceof SyntaxError)
+    return make('REMOTE_ERROR', `${where} sent a malformed stream chunk (not JSON); the reply was cut there.`);
   const codes = causeCodes(error);
-  if (codes.length > 0 || (error instanceof TypeError && /terminated|fetch failed|other side closed/i.test(causeMessages(error)))) {
+  if (
+    codes.length > 0 ||
+    (error instanceof TypeError && /terminated|fetch failed|other side closed/i.test(causeMessages(error)))
+  ) {
     return connectionError(error, where, make);
   }
   return make('REMOTE_ERROR', `${where}: ${causeMessages(error) || errorMessage(error)}`);
 }
 
-function connectionError(error: unknown, where: string, make: (code: 'REMOTE_ERROR', text: string) => EngineError): EngineError {
+function connectionError(
+  error: unknown,
+  where: string,
+  make: (code: 'REMOTE_ERROR', text: string) => EngineError,
+): EngineError {
   const codes = causeCodes(error);
   const has = (...wanted: string[]) => codes.some((code) => wanted.includes(code));
-  if (has('ECONNREFUSED')) return make('REMOTE_ERROR', `${where} refused the connection. Is the server running and listening on that port?`);
-  if (has('ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME')) return make('REMOTE_ERROR', `${where}: the host name could not be resolved (DNS). Check the base URL.`);
+  if (has('ECONNREFUSED'))
+    return make('REMOTE_ERROR', `${where} refused the connection. Is the server running and listening on that port?`);
+  if (has('ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME'))
+    return make('REMOTE_ERROR', `${where}: the host name could not be resolved (DNS). Check the base URL.`);
   if (codes.some((code) => TLS_CODE.test(code))) {
     return make(
       'REMOTE_ERROR',
@@ -103,6 +121,7 @@ function connectionError(error: unknown, where: string, make: (code: 'REMOTE_ERR
   if (has('ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE') || /terminated|other side closed/i.test(causeMessages(error))) {
     return make('REMOTE_ERROR', `${where} closed the connection before the reply finished.`);
   }
-  if (has('ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT')) return make('REMOTE_ERROR', `${where} could not be reached (connection timed out).`);
+  if (has('ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT'))
+    return make('REMOTE_ERROR', `${where} could not be reached (connection timed out).`);
   return make('REMOTE_ERROR', `${where} could not be reached: ${causeMessages(error)}`);
 }

@@ -28,20 +28,45 @@ export async function fillInMiddle(
   request: CompletionRequest,
   options: { signal: AbortSignal },
 ): Promise<FimResult> {
-  const sampling = { max_tokens: request.max_tokens, temperature: request.temperature, ...(request.stop?.length ? { stop: request.stop } : {}) };
+  const sampling = {
+    max_tokens: request.max_tokens,
+    temperature: request.temperature,
+    ...(request.stop?.length ? { stop: request.stop } : {}),
+  };
   switch (mode) {
     case 'completions-suffix':
     case 'completions-prefix': {
-      const body = { model, prompt: request.prefix, ...(mode === 'completions-suffix' ? { suffix: request.suffix } : {}), ...sampling };
-      const answer = parseWire(TextCompletionSchema, await client.post('/completions', { body, signal: options.signal }), 'the completion');
+      const body = {
+        model,
+        prompt: request.prefix,
+        ...(mode === 'completions-suffix' ? { suffix: request.suffix } : {}),
+        ...sampling,
+      };
+      const answer = parseWire(
+        TextCompletionSchema,
+        await client.post('/completions', { body, signal: options.signal }),
+        'the completion',
+      );
       const choice = answer.choices[0]!;
-      return { text: choice.text, finishReason: finishReason(choice.finish_reason), tokens: answer.usage?.completion_tokens ?? 0 };
+      return {
+        text: choice.text,
+        finishReason: finishReason(choice.finish_reason),
+        tokens: answer.usage?.completion_tokens ?? 0,
+      };
     }
     case 'mistral-fim': {
       const body = { model, prompt: request.prefix, suffix: request.suffix, ...sampling };
-      const answer = parseWire(MessageCompletionSchema, await client.post('/fim/completions', { body, signal: options.signal }), 'the completion');
+      const answer = parseWire(
+        MessageCompletionSchema,
+        await client.post('/fim/completions', { body, signal: options.signal }),
+        'the completion',
+      );
       const choice = answer.choices[0]!;
-      return { text: choice.message.content ?? '', finishReason: finishReason(choice.finish_reason), tokens: answer.usage?.completion_tokens ?? 0 };
+      return {
+        text: choice.message.content ?? '',
+        finishReason: finishReason(choice.finish_reason),
+        tokens: answer.usage?.completion_tokens ?? 0,
+      };
     }
     case 'infill': {
       const body = {
@@ -53,7 +78,11 @@ export async function fillInMiddle(
       };
       const url = `${serverRoot(client.baseURL)}/infill`;
       const answer = parseWire(InfillSchema, await client.post(url, { body, signal: options.signal }), 'the infill');
-      return { text: answer.content, finishReason: answer.stop_type === 'limit' ? 'length' : 'stop', tokens: answer.tokens_predicted ?? 0 };
+      return {
+        text: answer.content,
+        finishReason: answer.stop_type === 'limit' ? 'length' : 'stop',
+        tokens: answer.tokens_predicted ?? 0,
+      };
     }
     case 'chat-prefix': {
       const body = {
@@ -64,9 +93,17 @@ export async function fillInMiddle(
         ],
         ...sampling,
       };
-      const answer = parseWire(MessageCompletionSchema, await client.post('/chat/completions', { body, signal: options.signal }), 'the completion');
+      const answer = parseWire(
+        MessageCompletionSchema,
+        await client.post('/chat/completions', { body, signal: options.signal }),
+        'the completion',
+      );
       const choice = answer.choices[0]!;
-      return { text: choice.message.content ?? '', finishReason: finishReason(choice.finish_reason), tokens: answer.usage?.completion_tokens ?? 0 };
+      return {
+        text: choice.message.content ?? '',
+        finishReason: finishReason(choice.finish_reason),
+        tokens: answer.usage?.completion_tokens ?? 0,
+      };
     }
   }
 }

@@ -42,7 +42,10 @@ export const TextCompletionSchema = v.object({
 
 /** Mistral's `/fim/completions` and a non-streamed chat completion: the text is in `message.content`. */
 export const MessageCompletionSchema = v.object({
-  choices: v.pipe(v.array(v.object({ message: v.object({ content: v.nullable(v.string()) }), finish_reason: FinishReason })), v.minLength(1)),
+  choices: v.pipe(
+    v.array(v.object({ message: v.object({ content: v.nullable(v.string()) }), finish_reason: FinishReason })),
+    v.minLength(1),
+  ),
   usage: v.optional(v.nullable(Usage)),
 });
 

@@ -11,7 +11,13 @@ export const DEFAULT_CONTEXT_TOKEN_CAP = 2000;
 export const MAX_CONTEXT_TOKEN_CAP = 100_000;
 
 /** The selection commands whose prompt an assistant can replace. */
-export const OVERRIDABLE_ACTIONS = ['explain', 'fix', 'document', 'tests', 'refactor'] as const satisfies readonly SelectionAction[];
+export const OVERRIDABLE_ACTIONS = [
+  'explain',
+  'fix',
+  'document',
+  'tests',
+  'refactor',
+] as const satisfies readonly SelectionAction[];
 export type OverridableAction = (typeof OVERRIDABLE_ACTIONS)[number];
 
 export interface ContextRules {
@@ -51,7 +57,8 @@ export function contextRules(assistant: Assistant): ContextRules {
   const cap = finite(metadata.context_token_cap);
   return {
     files: files.map((file) => file.trim()),
-    tokenCap: cap !== undefined && cap >= 1 ? Math.min(Math.floor(cap), MAX_CONTEXT_TOKEN_CAP) : DEFAULT_CONTEXT_TOKEN_CAP,
+    tokenCap:
+      cap !== undefined && cap >= 1 ? Math.min(Math.floor(cap), MAX_CONTEXT_TOKEN_CAP) : DEFAULT_CONTEXT_TOKEN_CAP,
   };
 }
 

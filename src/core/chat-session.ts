@@ -97,7 +97,10 @@ export class ChatSession {
     if (!assistant) throw new Error('No assistant is available to start a thread.');
     const modelId = this.pendingChoice.modelId ?? pinnedModel(assistant);
     const model = modelId ? await this.deps.inference.choiceFor(modelId) : await this.deps.inference.chosen('chat');
-    const thread = await this.deps.conversational.createThread({ title: DEFAULT_THREAD_TITLE, assistants: [newThreadAssistant(assistant, model)] });
+    const thread = await this.deps.conversational.createThread({
+      title: DEFAULT_THREAD_TITLE,
+      assistants: [newThreadAssistant(assistant, model)],
+    });
     this.pendingChoice = {};
     await this.setActive(thread.id);
     return thread;

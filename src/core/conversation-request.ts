@@ -72,14 +72,21 @@ export async function buildChatRequest(input: RequestInput): Promise<BuiltReques
   const { thread, model, engine } = input;
   const threadParameters = thread.assistants[0]?.model.parameters ?? {};
   const parameters =
-    threadParameters.max_tokens === undefined && input.defaultMaxTokens ? { ...threadParameters, max_tokens: input.defaultMaxTokens } : threadParameters;
+    threadParameters.max_tokens === undefined && input.defaultMaxTokens
+      ? { ...threadParameters, max_tokens: input.defaultMaxTokens }
+      : threadParameters;
   const settings = thread.assistants[0]?.model.settings ?? {};
-  const instructions = [(await instructionsFor(thread, input.assistants)).trim(), input.context?.trim()].filter(Boolean).join('\n\n');
+  const instructions = [(await instructionsFor(thread, input.assistants)).trim(), input.context?.trim()]
+    .filter(Boolean)
+    .join('\n\n');
   const turns = collectTurns(input.history);
   const system: ChatMessage[] = instructions ? [{ role: 'system', content: instructions }] : [];
 
   const contextSize = engine.contextSize?.(model.id) ?? settings.ctx_len;
-  const kept = contextSize && engine.countTokens ? await fitTurns(turns, system, contextSize, parameters.max_tokens, input) : turns;
+  const kept =
+    contextSize && engine.countTokens
+      ? await fitTurns(turns, system, contextSize, parameters.max_tokens, input)
+      : turns;
 
   const request: ChatCompletionRequest = {
     model: model.id,
@@ -87,11 +94,20 @@ export async function buildChatRequest(input: RequestInput): Promise<BuiltReques
     stream: true,
     session_key: thread.id,
   };
-  for (const key of ['temperature', 'top_p', 'top_k', 'max_tokens', 'frequency_penalty', 'presence_penalty', 'seed'] as const) {
+  for (const key of [
+    'temperature',
+    'top_p',
+    'top_k',
+    'max_tokens',
+    'frequency_penalty',
+    'presence_penalty',
+    'seed',
+  ] as const) {
     const value = parameters[key];
     if (typeof value === 'number' && Number.isFinite(value)) request[key] = value;
   }
-  if (Array.isArray(parameters.stop) && parameters.stop.length) request.stop = parameters.stop.filter((stop) => typeof stop === 'string');
+  if (Array.isArray(parameters.stop) && parameters.stop.length)
+    request.stop = parameters.stop.filter((stop) => typeof stop === 'string');
   return { request, droppedMessages: turns.length - kept.length };
 }
 
@@ -125,7 +141,13 @@ const DROP_SHARE = 0.4;
  * estimated per message (cached by the caller); the engine's exact count of the rendered prompt,
  * when it has one, has the last word.
  */
-async function fitTurns(turns: Turn[], system: ChatMessage[], contextSize: number, maxTokens: number | undefined, input: RequestInput): Promise<Turn[]> {
+async function fitTurns(
+  turns: Turn[],
+  system: ChatMessage[],
+  contextSize: number,
+  maxTokens: number | undefined,
+  input: RequestInput,
+): Promise<Turn[]> {
   const count = async (message: ChatMessage, key?: string): Promise<number> => {
     const cacheKey = key && `${input.model.id}:${key}`;
     const cached = cacheKey ? input.tokenCache?.get(cacheKey) : undefined;
@@ -151,7 +173,8 @@ async function fitTurns(turns: Turn[], system: ChatMessage[], contextSize: numbe
     if (!exactCount) return true;
     return (await exactCount(input.model.id, [...system, ...turns.slice(start).map((turn) => turn.message)])) <= budget;
   };
-  for (const start of cutPoints(turns, counts, Math.max(1, Math.floor(budget * DROP_SHARE)))) if (await fits(start)) return turns.slice(start);
+  for (const start of cutPoints(turns, counts, Math.max(1, Math.floor(budget * DROP_SHARE))))
+    if (await fits(start)) return turns.slice(start);
 
   const last = counts[counts.length - 1] ?? 0;
   throw new EngineError(
@@ -176,6 +199,7 @@ function cutPoints(turns: Turn[], counts: number[], step: number): number[] {
     mark = before + step;
   }
   const lastPoint = points[points.length - 1] ?? 0;
-  for (let index = lastPoint + 1; index < turns.length; index++) if (turns[index]!.message.role === 'user') points.push(index);
+  for (let index = lastPoint + 1; index < turns.length; index++)
+    if (turns[index]!.message.role === 'user') points.push(index);
   return points;
 }

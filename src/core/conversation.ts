@@ -1,6 +1,13 @@
 import type { ConversationApi } from './conversation-api';
 import { contextRules } from './assistant-config';
-import { alwaysInContext, alwaysInContextText, contextPart, estimateTokens, type ContextItem, type TokenCounter } from './context';
+import {
+  alwaysInContext,
+  alwaysInContextText,
+  contextPart,
+  estimateTokens,
+  type ContextItem,
+  type TokenCounter,
+} from './context';
 import { EngineError, type InferenceEngine } from './engines';
 import { StoreError } from './store';
 import type { EventBus } from './events';
@@ -107,7 +114,8 @@ export class ConversationService implements ConversationApi {
 
   async regenerate(threadId: string, assistantMessageId?: string, position?: number): Promise<ThreadMessage> {
     // Retrying a reply that failed before it was stored is answering the last message again.
-    if (assistantMessageId !== undefined && this.unsaved.get(threadId)?.id === assistantMessageId) assistantMessageId = undefined;
+    if (assistantMessageId !== undefined && this.unsaved.get(threadId)?.id === assistantMessageId)
+      assistantMessageId = undefined;
     return this.exclusive(threadId, async (signal) => {
       const thread = await this.thread(threadId);
       await this.refuseBlockedAssistant(thread);
@@ -115,7 +123,11 @@ export class ConversationService implements ConversationApi {
       // Without an id, only a reply that answers the last user message is replaced; when the last
       // message is the user's (its reply failed and was not stored), it is simply answered again.
       const last = messages.length - 1;
-      const at = assistantMessageId ? findMessage(messages, assistantMessageId, 'assistant', position) : messages[last]?.role === 'assistant' ? last : -1;
+      const at = assistantMessageId
+        ? findMessage(messages, assistantMessageId, 'assistant', position)
+        : messages[last]?.role === 'assistant'
+          ? last
+          : -1;
       if (assistantMessageId && at < 0) throw new Error('That reply is no longer in the thread.');
       if (at >= 0) await this.deps.conversational.truncateFrom(threadId, messages[at]!.id, at);
       else if (!messages.some((message) => message.role === 'user')) throw new Error('There is nothing to answer yet.');
@@ -123,7 +135,12 @@ export class ConversationService implements ConversationApi {
     });
   }
 
-  async editAndResend(threadId: string, userMessageId: string, text: string, position?: number): Promise<ThreadMessage> {
+  async editAndResend(
+    threadId: string,
+    userMessageId: string,
+    text: string,
+    position?: number,
+  ): Promise<ThreadMessage> {
     if (!text.trim()) throw new Error('The message is empty.');
     return this.exclusive(threadId, async (signal) => {
       const thread = await this.thread(threadId);
@@ -142,9 +159,13 @@ export class ConversationService implements ConversationApi {
    * One generation per thread at a time. A request while the last reply is only being saved
    * waits for that (the view already shows the reply done); one while it is written fails.
    */
-  private async exclusive(threadId: string, work: (signal: AbortSignal) => Promise<ThreadMessage>): Promise<ThreadMessage> {
+  private async exclusive(
+    threadId: string,
+    work: (signal: AbortSignal) => Promise<ThreadMessage>,
+  ): Promise<ThreadMessage> {
     for (let current = this.runs.get(threadId); current; current = this.runs.get(threadId)) {
-      if (current.phase === 'generating') throw new Error('A reply is already being written in this thread. Stop it first.');
+      if (current.phase === 'generating')
+        throw new Error('A reply is already being written in this thread. Stop it first.');
       await current.done.catch(() => undefined);
     }
     const controller = new AbortController();
@@ -182,7 +203,11 @@ export class ConversationService implements ConversationApi {
     if (blocked) throw new StoreError('NOT_ALLOWED', `${blocked} Pick another assistant for this chat.`);
   }
 
-  private async appendUserMessage(threadId: string, text: string, context: TextContentPart[] = []): Promise<ThreadMessage> {
+  private async appendUserMessage(
+    threadId: string,
+    text: string,
+    context: TextContentPart[] = [],
+  ): Promise<ThreadMessage> {
     const now = this.now();
     const message: ThreadMessage = {
       id: newId(now),
@@ -246,11 +271,15 @@ export class ConversationService implements ConversationApi {
         assistants: this.deps.assistants,
         tokenCache: this.tokenCache,
         defaultMaxTokens: this.defaultMaxTokens(),
-        context: thread.assistants[0] ? await this.alwaysContext(thread.assistants[0].assistant_id, this.counter(model, engine)) : '',
+        context: thread.assistants[0]
+          ? await this.alwaysContext(thread.assistants[0].assistant_id, this.counter(model, engine))
+          : '',
       });
       if (built.droppedMessages > 0) {
         message.metadata = { ...message.metadata, context_trimmed: { dropped_messages: built.droppedMessages } };
-        this.deps.logger.info(`Left out ${built.droppedMessages} old message(s) of thread ${thread.id} to fit the context window.`);
+        this.deps.logger.info(
+          `Left out ${built.droppedMessages} old message(s) of thread ${thread.id} to fit the context window.`,
+        );
       }
       for await (const chunk of engine.chat(built.request, signal)) {
         if (signal.aborted) break;
@@ -320,7 +349,11 @@ export class ConversationService implements ConversationApi {
         saved = await this.deps.conversational.appendMessage(message);
       } catch (error) {
         this.deps.logger.error(`Could not save the reply in thread ${thread.id}: ${errorMessage(error)}`);
-        saved = { ...message, status: 'error', metadata: { ...message.metadata, error: `The reply could not be saved: ${errorMessage(error)}` } };
+        saved = {
+          ...message,
+          status: 'error',
+          metadata: { ...message.metadata, error: `The reply could not be saved: ${errorMessage(error)}` },
+        };
         this.unsaved.set(thread.id, saved);
         this.deps.events.emit('OnMessageUpdate', { ...saved });
       }
@@ -334,15 +367,23 @@ export class ConversationService implements ConversationApi {
    * (instructions, always-in-context files, history) out of the model's context, and the reply's share.
    * Without a thread: a new chat with `assistantId` (else the first assistant).
    */
-  async contextUsage(threadId: string | null, assistantId?: string): Promise<{ used: number; limit: number; reserve: number }> {
+  async contextUsage(
+    threadId: string | null,
+    assistantId?: string,
+  ): Promise<{ used: number; limit: number; reserve: number }> {
     const thread = threadId ? await this.thread(threadId) : undefined;
     const history = thread ? (await this.deps.conversational.listMessages(thread.id)).messages : [];
-    const id = thread?.assistants[0]?.assistant_id ?? assistantId ?? (await this.deps.assistants?.listAssistants())?.assistants[0]?.id;
+    const id =
+      thread?.assistants[0]?.assistant_id ??
+      assistantId ??
+      (await this.deps.assistants?.listAssistants())?.assistants[0]?.id;
     const instructions = thread
       ? await instructionsFor(thread, this.deps.assistants)
       : ((id && (await this.deps.assistants?.getAssistant(id))?.instructions) ?? '');
     const context = id ? await this.alwaysContext(id, async (text) => estimateTokens(text)) : '';
-    const model = thread ? await this.chooseModel(thread).catch(() => undefined) : await this.deps.inference.chosen('chat').catch(() => undefined);
+    const model = thread
+      ? await this.chooseModel(thread).catch(() => undefined)
+      : await this.deps.inference.chosen('chat').catch(() => undefined);
     const settings = thread?.assistants[0]?.model;
     let engine: InferenceEngine | undefined;
     try {
@@ -350,10 +391,18 @@ export class ConversationService implements ConversationApi {
     } catch {
       engine = undefined;
     }
-    const limit = (model && engine?.contextSize?.(model.id)) || settings?.settings.ctx_len || this.deps.defaultContextSize?.() || 4096;
+    const limit =
+      (model && engine?.contextSize?.(model.id)) ||
+      settings?.settings.ctx_len ||
+      this.deps.defaultContextSize?.() ||
+      4096;
     // The reply room the turn will reserve: the thread's limit, else the chat default (`jan.chat.maxTokens`).
     const maxTokens = settings?.parameters.max_tokens ?? (this.defaultMaxTokens() || undefined);
-    return { used: estimateUsage(history, [instructions, context].filter(Boolean).join('\n\n')), limit, reserve: replyReserve(limit, maxTokens) };
+    return {
+      used: estimateUsage(history, [instructions, context].filter(Boolean).join('\n\n')),
+      limit,
+      reserve: replyReserve(limit, maxTokens),
+    };
   }
 
   /** The assistant's always-in-context files, read now (an edited file is seen at the next turn). */

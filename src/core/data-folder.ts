@@ -54,11 +54,17 @@ export function windowsNameProblem(name: string): string | undefined {
  */
 export function assertSafeId(id: string, what: string): string {
   if (!SAFE_ID.test(id) || id.endsWith('.lock') || id.endsWith('.tmp')) {
-    throw new StoreError('INVALID_ID', `${what} id ${JSON.stringify(id)} is not a valid folder name (letters, digits, "_", "-", "."; up to 128).`);
+    throw new StoreError(
+      'INVALID_ID',
+      `${what} id ${JSON.stringify(id)} is not a valid folder name (letters, digits, "_", "-", "."; up to 128).`,
+    );
   }
   const problem = windowsNameProblem(id);
   if (problem) {
-    throw new StoreError('INVALID_ID', `${what} id ${JSON.stringify(id)} cannot be used: a folder named so cannot be opened on Windows (${problem}).`);
+    throw new StoreError(
+      'INVALID_ID',
+      `${what} id ${JSON.stringify(id)} cannot be used: a folder named so cannot be opened on Windows (${problem}).`,
+    );
   }
   return id;
 }
@@ -163,7 +169,8 @@ export class DataFolder {
       entries = await fs.readdir(await this.real(folder), { withFileTypes: true });
     } catch (error) {
       if ((error as { code?: string }).code === 'ENOENT') return { names: [], warnings };
-      if (error instanceof StoreError && error.code === 'NOT_ALLOWED') return { names: [], warnings: [{ path: error.path!, message: error.message }] };
+      if (error instanceof StoreError && error.code === 'NOT_ALLOWED')
+        return { names: [], warnings: [{ path: error.path!, message: error.message }] };
       throw toStoreError(error, 'list', folder);
     }
     const names: string[] = [];
@@ -220,7 +227,8 @@ export class DataFolder {
       }
     } catch (error) {
       const code = (error as { code?: string }).code;
-      if (error instanceof StoreError || code === 'ENOENT' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return;
+      if (error instanceof StoreError || code === 'ENOENT' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
+        return;
       this.logger.warn(`Could not clean up temp files in ${folder}: ${errorMessage(error)}`);
     }
   }
@@ -266,9 +274,14 @@ export class DataFolder {
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code === 'EEXIST' || code === 'ENOTDIR') {
-        throw new StoreError('NOT_A_FOLDER', `Cannot use ${this.root} as the Jan data folder: it or a parent is a file, not a folder.`, this.root, {
-          cause: error,
-        });
+        throw new StoreError(
+          'NOT_A_FOLDER',
+          `Cannot use ${this.root} as the Jan data folder: it or a parent is a file, not a folder.`,
+          this.root,
+          {
+            cause: error,
+          },
+        );
       }
       throw toStoreError(error, 'create the data folder', this.root);
     }
@@ -301,9 +314,12 @@ export class DataFolder {
     return {
       writeJson: (file, value) => replace('write', file, (resolved) => writeFileAtomic(resolved, formatJson(value))),
       createJson: (file, value) => run('create', file, (resolved) => createFileAtomic(resolved, formatJson(value))),
-      rewriteLines: (file, lines) => replace('write', file, (resolved) => writeFileAtomic(resolved, joinJsonLines(lines))),
-      appendJsonLine: (file, value) => run('append to', file, (resolved) => appendJsonLine(resolved, JSON.stringify(value))),
-      ensureFolder: (folder) => run('create the folder', folder, async (resolved) => void (await fs.mkdir(resolved, { recursive: true }))),
+      rewriteLines: (file, lines) =>
+        replace('write', file, (resolved) => writeFileAtomic(resolved, joinJsonLines(lines))),
+      appendJsonLine: (file, value) =>
+        run('append to', file, (resolved) => appendJsonLine(resolved, JSON.stringify(value))),
+      ensureFolder: (folder) =>
+        run('create the folder', folder, async (resolved) => void (await fs.mkdir(resolved, { recursive: true }))),
       removeFolder: (folder) =>
         run('delete', folder, async (resolved) => {
           const names = await fs.readdir(resolved).catch(() => []);

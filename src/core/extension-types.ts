@@ -37,7 +37,10 @@ export abstract class ConversationalExtension extends BaseExtension {
    * Rewrites thread.json atomically with the changes applied to the thread as it is on disk under
    * the thread's lock (a function of that current thread for read-modify-write); bumps `updated`.
    */
-  abstract updateThread(threadId: string, changes: ThreadChanges | ((current: Thread) => ThreadChanges)): Promise<Thread>;
+  abstract updateThread(
+    threadId: string,
+    changes: ThreadChanges | ((current: Thread) => ThreadChanges),
+  ): Promise<Thread>;
   abstract deleteThread(threadId: string): Promise<void>;
   abstract listMessages(threadId: string): Promise<MessagePage>;
   /** Appends one message line (never rewrites the file). */
@@ -86,9 +89,16 @@ export abstract class AssistantExtension extends BaseExtension {
   abstract listAssistants(): Promise<AssistantPage>;
   /** The assistant used for `id` (without a scope: the workspace's wins over the user's). */
   abstract getAssistant(id: string, scope?: AssistantScope): Promise<Assistant | undefined>;
-  abstract createAssistant(assistant: Partial<Assistant> & Pick<Assistant, 'name'>, scope?: AssistantScope): Promise<Assistant>;
+  abstract createAssistant(
+    assistant: Partial<Assistant> & Pick<Assistant, 'name'>,
+    scope?: AssistantScope,
+  ): Promise<Assistant>;
   /** Changes applied to the file as it is on disk (a function of it for read-modify-write). */
-  abstract updateAssistant(id: string, changes: AssistantChanges | ((current: Assistant) => AssistantChanges), scope?: AssistantScope): Promise<Assistant>;
+  abstract updateAssistant(
+    id: string,
+    changes: AssistantChanges | ((current: Assistant) => AssistantChanges),
+    scope?: AssistantScope,
+  ): Promise<Assistant>;
   abstract deleteAssistant(id: string, scope?: AssistantScope): Promise<void>;
 
   /** Every assistant of every scope, marked, for pickers that show what is hidden or blocked too. */

@@ -85,7 +85,8 @@ export class InferenceService {
 
   engine(choice: ModelChoice): InferenceEngine {
     const engine = this.deps.engines.get(choice.engine);
-    if (!engine) throw new EngineError('MODEL_NOT_FOUND', `No engine "${choice.engine}" is available for model ${choice.id}.`);
+    if (!engine)
+      throw new EngineError('MODEL_NOT_FOUND', `No engine "${choice.engine}" is available for model ${choice.id}.`);
     return engine;
   }
 
@@ -96,19 +97,32 @@ export class InferenceService {
     return engine;
   }
 
-  async *chat(choice: ModelChoice, request: Omit<ChatCompletionRequest, 'model'>, signal?: AbortSignal): AsyncIterable<ChatCompletionChunk> {
+  async *chat(
+    choice: ModelChoice,
+    request: Omit<ChatCompletionRequest, 'model'>,
+    signal?: AbortSignal,
+  ): AsyncIterable<ChatCompletionChunk> {
     const engine = await this.prepare(choice, undefined, signal);
     yield* engine.chat({ ...request, model: choice.id }, signal);
   }
 
-  async complete(choice: ModelChoice, request: Omit<CompletionRequest, 'model'>, signal?: AbortSignal, options?: CompletionOptions): Promise<CompletionResult> {
+  async complete(
+    choice: ModelChoice,
+    request: Omit<CompletionRequest, 'model'>,
+    signal?: AbortSignal,
+    options?: CompletionOptions,
+  ): Promise<CompletionResult> {
     const engine = await this.prepare(choice, undefined, signal);
     return engine.complete({ ...request, model: choice.id }, signal, options);
   }
 
   async embed(choice: ModelChoice, input: string[], signal?: AbortSignal): Promise<EmbeddingResult> {
     const engine = this.engine(choice);
-    if (!engine.embed) throw new EngineError('INVALID_REQUEST', `The ${engine.displayName} engine of model ${choice.id} cannot make embeddings.`);
+    if (!engine.embed)
+      throw new EngineError(
+        'INVALID_REQUEST',
+        `The ${engine.displayName} engine of model ${choice.id} cannot make embeddings.`,
+      );
     await engine.load(choice.id, undefined, signal);
     return engine.embed({ model: choice.id, input }, signal);
   }
@@ -148,7 +162,9 @@ export class InferenceService {
     const byId = new Map<string, Model>();
     const installed = this.deps.models();
     if (installed) for (const model of (await installed.listModels()).models) byId.set(model.id, model);
-    const lists = await Promise.allSettled(this.deps.engines.all().map((engine) => withTimeout(engine.list(), ENGINE_LIST_TIMEOUT_MS)));
+    const lists = await Promise.allSettled(
+      this.deps.engines.all().map((engine) => withTimeout(engine.list(), ENGINE_LIST_TIMEOUT_MS)),
+    );
     for (const list of lists) {
       if (list.status === 'rejected') {
         this.deps.logger.warn(`An engine could not list its models: ${errorMessage(list.reason)}`);

@@ -33,12 +33,19 @@ export function logReply(logger: Logger, reply: ReplyRecord): void {
   if (reply.status === 'stopped') {
     logger.info(`${reply.what}: stopped by the user after ${reply.completionTokens} tokens (${seconds(total)}).`);
   } else if (reply.status === 'ready') {
-    const generating = reply.firstTokenAt !== undefined ? Math.max(reply.finishedAt - reply.firstTokenAt, 1) : undefined;
-    const speed = generating !== undefined ? `, ${((reply.completionTokens * 1000) / generating).toFixed(1)} tok/s` : '';
+    const generating =
+      reply.firstTokenAt !== undefined ? Math.max(reply.finishedAt - reply.firstTokenAt, 1) : undefined;
+    const speed =
+      generating !== undefined ? `, ${((reply.completionTokens * 1000) / generating).toFixed(1)} tok/s` : '';
     const prompt =
-      reply.promptTokens !== undefined ? `; prompt ${reply.promptTokens} tokens${reply.cachedPromptTokens ? ` (${reply.cachedPromptTokens} cached)` : ''}` : '';
-    const first = reply.firstTokenAt !== undefined ? `; first token after ${reply.firstTokenAt - reply.startedAt} ms` : '';
-    logger.info(`${reply.what}${model}: ${reply.completionTokens} tokens in ${seconds(total)}${speed}${prompt}${first}.`);
+      reply.promptTokens !== undefined
+        ? `; prompt ${reply.promptTokens} tokens${reply.cachedPromptTokens ? ` (${reply.cachedPromptTokens} cached)` : ''}`
+        : '';
+    const first =
+      reply.firstTokenAt !== undefined ? `; first token after ${reply.firstTokenAt - reply.startedAt} ms` : '';
+    logger.info(
+      `${reply.what}${model}: ${reply.completionTokens} tokens in ${seconds(total)}${speed}${prompt}${first}.`,
+    );
   }
   if (reply.status === 'error') return;
   const wait = reply.firstTokenAt !== undefined ? reply.firstTokenAt - reply.startedAt : undefined;
@@ -49,6 +56,8 @@ export function logReply(logger: Logger, reply: ReplyRecord): void {
     );
   }
   if (total > SLOW_REPLY_MS) {
-    logger.warn(`${reply.what}${model}: slow reply, ${seconds(total)} for ${reply.completionTokens} tokens (a lower max tokens setting stops it sooner).`);
+    logger.warn(
+      `${reply.what}${model}: slow reply, ${seconds(total)} for ${reply.completionTokens} tokens (a lower max tokens setting stops it sooner).`,
+    );
   }
 }

@@ -23,15 +23,31 @@ interface ActionSpec {
 }
 
 export const SELECTION_ACTIONS: Record<SelectionAction, ActionSpec> = {
-  explain: { title: 'Explain', target: 'chat', ask: 'Explain what this code does, step by step, and point out anything surprising.' },
-  tests: { title: 'Write Tests', target: 'chat', ask: 'Write unit tests for this code, using the test framework the surrounding project most likely uses.' },
-  fix: { title: 'Fix', target: 'edit', ask: 'Fix the bugs in this code. Keep its behaviour otherwise and keep the style.' },
+  explain: {
+    title: 'Explain',
+    target: 'chat',
+    ask: 'Explain what this code does, step by step, and point out anything surprising.',
+  },
+  tests: {
+    title: 'Write Tests',
+    target: 'chat',
+    ask: 'Write unit tests for this code, using the test framework the surrounding project most likely uses.',
+  },
+  fix: {
+    title: 'Fix',
+    target: 'edit',
+    ask: 'Fix the bugs in this code. Keep its behaviour otherwise and keep the style.',
+  },
   document: {
     title: 'Document',
     target: 'edit',
     ask: 'Add documentation comments to this code in the idiomatic style of the language. Do not change the code itself.',
   },
-  refactor: { title: 'Refactor', target: 'edit', ask: 'Refactor this code for readability without changing its behaviour.' },
+  refactor: {
+    title: 'Refactor',
+    target: 'edit',
+    ask: 'Refactor this code for readability without changing its behaviour.',
+  },
   custom: { title: 'Custom Prompt', target: 'edit', ask: '' },
 };
 

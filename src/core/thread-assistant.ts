@@ -32,7 +32,12 @@ export function newThreadAssistant(assistant: Assistant, model: ModelChoice | un
     assistant_name: assistant.name,
     id: assistant.id,
     name: assistant.name,
-    model: { id: model?.id ?? ANY_MODEL, settings: {}, parameters: assistantParameters(assistant), engine: model?.engine || DEFAULT_ENGINE },
+    model: {
+      id: model?.id ?? ANY_MODEL,
+      settings: {},
+      parameters: assistantParameters(assistant),
+      engine: model?.engine || DEFAULT_ENGINE,
+    },
     instructions: assistant.instructions,
   };
 }

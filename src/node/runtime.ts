@@ -1,4 +1,12 @@
-import { ConversationService, InferenceService, InlineCompletionService, JanCore, type ExtensionFailure, type Logger, type ModelPurpose } from '@jan/core';
+import {
+  ConversationService,
+  InferenceService,
+  InlineCompletionService,
+  JanCore,
+  type ExtensionFailure,
+  type Logger,
+  type ModelPurpose,
+} from '@jan/core';
 import { ScopedAssistantsExtension } from '../../extensions/assistants';
 import { JanConversationalExtension } from '../../extensions/conversational';
 import { LlamaCppExtension } from '../../extensions/llamacpp';
@@ -57,7 +65,11 @@ export class JanRuntime {
   readonly inlineCompletion: InlineCompletionService;
 
   constructor(options: RuntimeOptions) {
-    const core = new JanCore({ janFolder: options.janFolder, modelsFolder: options.modelsFolder, logger: options.logger });
+    const core = new JanCore({
+      janFolder: options.janFolder,
+      modelsFolder: options.modelsFolder,
+      logger: options.logger,
+    });
     this.core = core;
     this.models = new JanModelsExtension(core.context, { downloadWorkerPath: options.downloadWorkerPath });
     this.conversational = new JanConversationalExtension(core.context, { commitToGit: options.commitToGit ?? false });
@@ -79,7 +91,13 @@ export class JanRuntime {
     core.register(this.models, this.conversational, this.assistants, this.llamacpp, this.remote);
 
     const chosenModelId = options.chosenModelId ?? (() => undefined);
-    this.inference = new InferenceService({ engines: core.engines, events: core.events, logger: options.logger, models: () => this.models, chosenModelId });
+    this.inference = new InferenceService({
+      engines: core.engines,
+      events: core.events,
+      logger: options.logger,
+      models: () => this.models,
+      chosenModelId,
+    });
     this.conversation = new ConversationService({
       conversational: this.conversational,
       assistants: this.assistants,

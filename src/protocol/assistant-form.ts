@@ -38,7 +38,12 @@ const PromptSchema = v.optional(v.pipe(v.string(), v.maxLength(10_000, 'A prompt
 
 export const AssistantDraftSchema = v.object({
   scope: AssistantScopeSchema,
-  name: v.pipe(v.string(), v.trim(), v.minLength(1, 'A name is required.'), v.maxLength(100, 'A name is limited to 100 characters.')),
+  name: v.pipe(
+    v.string(),
+    v.trim(),
+    v.minLength(1, 'A name is required.'),
+    v.maxLength(100, 'A name is limited to 100 characters.'),
+  ),
   avatar: v.pipe(v.string(), v.trim(), v.maxLength(16, 'Use one emoji or a short icon name (up to 16 characters).')),
   description: v.pipe(v.string(), v.maxLength(2000, 'A description is limited to 2,000 characters.')),
   instructions: v.pipe(v.string(), v.maxLength(100_000, 'Instructions are limited to 100,000 characters.')),
@@ -48,7 +53,13 @@ export const AssistantDraftSchema = v.object({
   topP: optionalNumber('Top-p', 0, 1),
   maxTokens: optionalNumber('Max tokens', 1, 1_000_000, true),
   stop: v.pipe(
-    v.array(v.pipe(v.string(), v.minLength(1, 'A stop sequence cannot be empty.'), v.maxLength(100, 'A stop sequence is limited to 100 characters.'))),
+    v.array(
+      v.pipe(
+        v.string(),
+        v.minLength(1, 'A stop sequence cannot be empty.'),
+        v.maxLength(100, 'A stop sequence is limited to 100 characters.'),
+      ),
+    ),
     v.maxLength(8, 'At most 8 stop sequences.'),
   ),
   contextFiles: v.pipe(v.array(ContextFileSchema), v.maxLength(50, 'At most 50 context files or globs.')),
@@ -58,7 +69,13 @@ export const AssistantDraftSchema = v.object({
     v.minValue(1, 'The token cap is 1 to 100,000.'),
     v.maxValue(100_000, 'The token cap is 1 to 100,000.'),
   ),
-  selectionPrompts: v.object({ explain: PromptSchema, fix: PromptSchema, document: PromptSchema, tests: PromptSchema, refactor: PromptSchema }),
+  selectionPrompts: v.object({
+    explain: PromptSchema,
+    fix: PromptSchema,
+    document: PromptSchema,
+    tests: PromptSchema,
+    refactor: PromptSchema,
+  }),
 });
 export type AssistantDraft = v.InferOutput<typeof AssistantDraftSchema>;
 export type AssistantDraftField = keyof AssistantDraft;
@@ -116,7 +133,11 @@ export const FormHostMessageSchema = v.variant('type', [
     /** Why this assistant is not used here (a restricted workspace). */
     blocked: v.optional(v.pipe(v.string(), v.maxLength(10_000))),
   }),
-  v.object({ type: v.literal('saved'), id: v.pipe(v.string(), v.maxLength(200)), message: v.pipe(v.string(), v.maxLength(10_000)) }),
+  v.object({
+    type: v.literal('saved'),
+    id: v.pipe(v.string(), v.maxLength(200)),
+    message: v.pipe(v.string(), v.maxLength(10_000)),
+  }),
   /** Field problems found by the host, or `form` for a failure that belongs to no field. */
   v.object({ type: v.literal('errors'), errors: FieldErrorsSchema }),
 ]);

@@ -21,7 +21,12 @@ export function isProtocolId(id: string): boolean {
 export const PositionSchema = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
 
 export const TextSchema = v.pipe(v.string(), v.maxLength(MAX_TEXT_LENGTH, 'The text is too long (over 8 MB).'));
-export const TitleSchema = v.pipe(v.string(), v.trim(), v.minLength(1, 'A title cannot be empty.'), v.maxLength(MAX_TITLE_LENGTH));
+export const TitleSchema = v.pipe(
+  v.string(),
+  v.trim(),
+  v.minLength(1, 'A title cannot be empty.'),
+  v.maxLength(MAX_TITLE_LENGTH),
+);
 const TimeSchema = v.pipe(v.number(), v.finite());
 const ShortString = v.pipe(v.string(), v.maxLength(1000));
 
@@ -112,10 +117,24 @@ export type ThreadSummary = v.InferOutput<typeof ThreadSummarySchema>;
 /** The per-thread settings panel; an absent number means "the model's default". */
 export const ThreadSettingsSchema = v.object({
   instructions: v.pipe(v.string(), v.maxLength(100_000, 'Instructions are limited to 100,000 characters.')),
-  temperature: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0, 'Temperature is 0 to 2.'), v.maxValue(2, 'Temperature is 0 to 2.'))),
-  maxTokens: v.optional(v.pipe(v.number(), v.integer('Max tokens is a whole number.'), v.minValue(1, 'Max tokens is at least 1.'), v.maxValue(1_000_000))),
+  temperature: v.optional(
+    v.pipe(v.number(), v.finite(), v.minValue(0, 'Temperature is 0 to 2.'), v.maxValue(2, 'Temperature is 0 to 2.')),
+  ),
+  maxTokens: v.optional(
+    v.pipe(
+      v.number(),
+      v.integer('Max tokens is a whole number.'),
+      v.minValue(1, 'Max tokens is at least 1.'),
+      v.maxValue(1_000_000),
+    ),
+  ),
   contextLength: v.optional(
-    v.pipe(v.number(), v.integer('Context length is a whole number.'), v.minValue(256, 'Context length is at least 256.'), v.maxValue(10_000_000)),
+    v.pipe(
+      v.number(),
+      v.integer('Context length is a whole number.'),
+      v.minValue(256, 'Context length is at least 256.'),
+      v.maxValue(10_000_000),
+    ),
   ),
 });
 export type ThreadSettings = v.InferOutput<typeof ThreadSettingsSchema>;

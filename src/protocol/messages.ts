@@ -63,7 +63,12 @@ export const WebviewMessageSchema = v.variant('type', [
   v.object({ type: v.literal('attachContext'), source: ContextSourceSchema }),
   v.object({ type: v.literal('detachContext'), id: IdSchema }),
   v.object({ type: v.literal('stop'), threadId: IdSchema }),
-  v.object({ type: v.literal('regenerate'), threadId: IdSchema, messageId: v.optional(IdSchema), position: v.optional(PositionSchema) }),
+  v.object({
+    type: v.literal('regenerate'),
+    threadId: IdSchema,
+    messageId: v.optional(IdSchema),
+    position: v.optional(PositionSchema),
+  }),
   v.object({
     type: v.literal('editAndResend'),
     threadId: IdSchema,
@@ -74,7 +79,12 @@ export const WebviewMessageSchema = v.variant('type', [
       v.check((text) => text.trim().length > 0, 'The message is empty.'),
     ),
   }),
-  v.object({ type: v.literal('deleteMessage'), threadId: IdSchema, messageId: IdSchema, position: v.optional(PositionSchema) }),
+  v.object({
+    type: v.literal('deleteMessage'),
+    threadId: IdSchema,
+    messageId: IdSchema,
+    position: v.optional(PositionSchema),
+  }),
   v.object({ type: v.literal('newThread') }),
   v.object({ type: v.literal('selectThread'), threadId: IdSchema }),
   v.object({
@@ -91,10 +101,18 @@ export const WebviewMessageSchema = v.variant('type', [
   v.object({ type: v.literal('updateSettings'), threadId: IdSchema, settings: ThreadSettingsSchema }),
   v.object({ type: v.literal('copy'), text: TextSchema }),
   v.object({ type: v.literal('insertCode'), code: TextSchema }),
-  v.object({ type: v.literal('applyCode'), code: TextSchema, language: v.optional(v.pipe(v.string(), v.maxLength(100))) }),
+  v.object({
+    type: v.literal('applyCode'),
+    code: TextSchema,
+    language: v.optional(v.pipe(v.string(), v.maxLength(100))),
+  }),
   v.object({ type: v.literal('openLink'), href: LinkSchema }),
   v.object({ type: v.literal('runAction'), action: HostActionSchema }),
-  v.object({ type: v.literal('assistantAction'), action: AssistantActionSchema, assistant: v.optional(AssistantRefSchema) }),
+  v.object({
+    type: v.literal('assistantAction'),
+    action: AssistantActionSchema,
+    assistant: v.optional(AssistantRefSchema),
+  }),
 ]);
 export type WebviewMessage = v.InferOutput<typeof WebviewMessageSchema>;
 
@@ -127,7 +145,11 @@ export const HostMessageSchema = v.variant('type', [
   v.object({ type: v.literal('insertText'), text: TextSchema }),
   v.object({ type: v.literal('focusInput') }),
   /** Workspace files matching an `@` query, best first. */
-  v.object({ type: v.literal('contextResults'), query: QuerySchema, files: v.array(v.pipe(v.string(), v.maxLength(4096))) }),
+  v.object({
+    type: v.literal('contextResults'),
+    query: QuerySchema,
+    files: v.array(v.pipe(v.string(), v.maxLength(4096))),
+  }),
   v.object({ type: v.literal('contextAttached'), item: AttachedContextSchema }),
   /**
    * Tokens the next request takes before anything typed or attached (instructions, always-in-context
@@ -150,7 +172,10 @@ function parseWith<T>(schema: v.GenericSchema<unknown, T>, input: unknown): Pars
   if (result.success) return { ok: true, message: result.output };
   const issue = result.issues[0];
   const where = issue.path?.map((item) => String(item.key)).join('.') ?? '';
-  const type = typeof input === 'object' && input !== null && 'type' in input ? String((input as { type: unknown }).type).slice(0, 40) : '?';
+  const type =
+    typeof input === 'object' && input !== null && 'type' in input
+      ? String((input as { type: unknown }).type).slice(0, 40)
+      : '?';
   return { ok: false, error: `Invalid "${type}" message${where ? ` at ${where}` : ''}: ${issue.message}` };
 }
 

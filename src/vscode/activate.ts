@@ -53,7 +53,8 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
     userAssistantsFolder: path.join(context.globalStorageUri.fsPath, 'user'),
     workspaceRoot: vscode.workspace.workspaceFolders?.find((candidate) => candidate.uri.scheme === 'file')?.uri.fsPath,
     isTrusted: () => vscode.workspace.isTrusted,
-    defaultAssistantId: () => vscode.workspace.getConfiguration('jan.assistants').get<string>('default')?.trim() || undefined,
+    defaultAssistantId: () =>
+      vscode.workspace.getConfiguration('jan.assistants').get<string>('default')?.trim() || undefined,
     ...remote.runtimeOptions,
   });
   const host: JanHost = { runtime, context, log };
@@ -88,18 +89,28 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
     vscode.workspace.onDidGrantWorkspaceTrust(() => void runtime.assistants.refresh()),
   );
 
-  const languageModels = registerLanguageModels({ runtime, started: loaded, logger: runtime.core.context.logger, maxTokens: chatMaxTokens });
+  const languageModels = registerLanguageModels({
+    runtime,
+    started: loaded,
+    logger: runtime.core.context.logger,
+    maxTokens: chatMaxTokens,
+  });
   if (languageModels) context.subscriptions.push(languageModels);
 
   const ready = loaded.then(
     (failures) => {
-      for (const failure of failures) void vscode.window.showErrorMessage(`Jan: the ${failure.name} extension failed to load: ${failure.error}`);
-      log.info(`Jan started; data in ${runtime.core.context.janFolder}, models in ${runtime.core.context.modelsFolder}`);
+      for (const failure of failures)
+        void vscode.window.showErrorMessage(`Jan: the ${failure.name} extension failed to load: ${failure.error}`);
+      log.info(
+        `Jan started; data in ${runtime.core.context.janFolder}, models in ${runtime.core.context.modelsFolder}`,
+      );
     },
     (error: unknown) => log.error(`Jan failed to start: ${String(error)}`),
   );
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms`);
-  void openWalkthroughOnFirstRun(context).catch((error: unknown) => log.warn(`Getting Started did not open: ${String(error)}`));
+  void openWalkthroughOnFirstRun(context).catch((error: unknown) =>
+    log.warn(`Getting Started did not open: ${String(error)}`),
+  );
 
   return async () => {
     await ready;

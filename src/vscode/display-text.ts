@@ -14,5 +14,7 @@ const CODICON = /(\\)?\$\(/g;
 export function displayText(value: string, maxLength = 60): string {
   const plain = value.replace(CONTROL, ' ').replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
   const short = plain.length > maxLength ? `${plain.slice(0, maxLength - 1)}…` : plain;
-  return short.replace(CODICON, (match, escaped: string | undefined) => (escaped ? match : '\\$(')).replace(/\]\(/g, '] (');
+  return short
+    .replace(CODICON, (match, escaped: string | undefined) => (escaped ? match : '\\$('))
+    .replace(/\]\(/g, '] (');
 }

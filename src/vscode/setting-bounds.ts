@@ -31,7 +31,13 @@ function shown(value: unknown): string {
 }
 
 /** A whole number within `bounds`; anything else is replaced, with a warning naming the setting. */
-function boundNumber(key: string, value: unknown, bounds: NumberBounds, warnings: string[], maxReason = 'the largest allowed'): number {
+function boundNumber(
+  key: string,
+  value: unknown,
+  bounds: NumberBounds,
+  warnings: string[],
+  maxReason = 'the largest allowed',
+): number {
   const use = (used: number, why: string) => {
     warnings.push(`${key} is ${shown(value)}; using ${used} (${why}).`);
     return used;
@@ -66,13 +72,32 @@ export interface Bounded<T> {
 export function boundEngineSettings(
   input: EngineSettingsInput,
   logicalCores: number,
-): Bounded<{ threads: number; gpu: string; contextSize: number; completionContextSize: number; idleUnloadMinutes: number; transport: string }> {
+): Bounded<{
+  threads: number;
+  gpu: string;
+  contextSize: number;
+  completionContextSize: number;
+  idleUnloadMinutes: number;
+  transport: string;
+}> {
   const warnings: string[] = [];
   return {
     values: {
-      threads: boundNumber('jan.engine.threads', input.threads, { min: 0, max: logicalCores, fallback: 0 }, warnings, "this machine's logical cores"),
+      threads: boundNumber(
+        'jan.engine.threads',
+        input.threads,
+        { min: 0, max: logicalCores, fallback: 0 },
+        warnings,
+        "this machine's logical cores",
+      ),
       gpu: boundChoice('jan.engine.gpu', input.gpu, ['auto', 'off'], warnings),
-      contextSize: boundNumber('jan.engine.contextSize', input.contextSize, ENGINE_LIMITS.contextSize, warnings, 'the largest context Jan allocates'),
+      contextSize: boundNumber(
+        'jan.engine.contextSize',
+        input.contextSize,
+        ENGINE_LIMITS.contextSize,
+        warnings,
+        'the largest context Jan allocates',
+      ),
       completionContextSize: boundNumber(
         'jan.engine.completionContextSize',
         input.completionContextSize,
@@ -80,7 +105,12 @@ export function boundEngineSettings(
         warnings,
         'the largest context Jan allocates',
       ),
-      idleUnloadMinutes: boundNumber('jan.engine.idleUnloadMinutes', input.idleUnloadMinutes, ENGINE_LIMITS.idleUnloadMinutes, warnings),
+      idleUnloadMinutes: boundNumber(
+        'jan.engine.idleUnloadMinutes',
+        input.idleUnloadMinutes,
+        ENGINE_LIMITS.idleUnloadMinutes,
+        warnings,
+      ),
       transport: boundChoice('jan.engine.transport', input.transport, ['process', 'thread'], warnings),
     },
     warnings,
@@ -88,11 +118,19 @@ export function boundEngineSettings(
 }
 
 /** The `jan.inlineCompletion.*` numbers: a completion request per keystroke must stay small. */
-export function boundCompletionSettings(input: Record<keyof typeof COMPLETION_LIMITS, unknown>): Bounded<Record<keyof typeof COMPLETION_LIMITS, number>> {
+export function boundCompletionSettings(
+  input: Record<keyof typeof COMPLETION_LIMITS, unknown>,
+): Bounded<Record<keyof typeof COMPLETION_LIMITS, number>> {
   const warnings: string[] = [];
-  const bound = (key: keyof typeof COMPLETION_LIMITS) => boundNumber(`jan.inlineCompletion.${key}`, input[key], COMPLETION_LIMITS[key], warnings);
+  const bound = (key: keyof typeof COMPLETION_LIMITS) =>
+    boundNumber(`jan.inlineCompletion.${key}`, input[key], COMPLETION_LIMITS[key], warnings);
   return {
-    values: { debounceMs: bound('debounceMs'), maxTokens: bound('maxTokens'), minChars: bound('minChars'), timeLimitMs: bound('timeLimitMs') },
+    values: {
+      debounceMs: bound('debounceMs'),
+      maxTokens: bound('maxTokens'),
+      minChars: bound('minChars'),
+      timeLimitMs: bound('timeLimitMs'),
+    },
     warnings,
   };
 }

@@ -46,7 +46,11 @@ export function completionSettingValues(): CompletionSettings {
     timeLimitMs: config.get<unknown>('timeLimitMs', 500),
   });
   announce(warnings);
-  return { enabled: config.get<boolean>('enabled', true), otherFilesContext: config.get<boolean>('otherFilesContext', true), ...values };
+  return {
+    enabled: config.get<boolean>('enabled', true),
+    otherFilesContext: config.get<boolean>('otherFilesContext', true),
+    ...values,
+  };
 }
 
 function announce(warnings: string[]): void {
@@ -63,7 +67,10 @@ export function chatMaxTokens(): number | undefined {
   return Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
-const MODEL_SETTING: Record<ModelPurpose, 'chatModel' | 'completionModel'> = { chat: 'chatModel', completion: 'completionModel' };
+const MODEL_SETTING: Record<ModelPurpose, 'chatModel' | 'completionModel'> = {
+  chat: 'chatModel',
+  completion: 'completionModel',
+};
 
 /** The model id chosen for a purpose (`jan.chatModel` / `jan.completionModel`), or undefined. */
 export function configuredModel(purpose: ModelPurpose): string | undefined {
@@ -74,6 +81,7 @@ export function configuredModel(purpose: ModelPurpose): string | undefined {
 export async function saveModelSetting(purpose: ModelPurpose, id: string | undefined): Promise<void> {
   const config = vscode.workspace.getConfiguration('jan');
   const workspaceValue = config.inspect<string>(MODEL_SETTING[purpose])?.workspaceValue;
-  const target = workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  const target =
+    workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
   await config.update(MODEL_SETTING[purpose], id, target);
 }

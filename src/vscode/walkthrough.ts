@@ -11,8 +11,13 @@ const SHOWN_KEY = 'jan.walkthroughShown';
  */
 export async function openWalkthroughOnFirstRun(context: vscode.ExtensionContext): Promise<boolean> {
   if (context.globalState.get<boolean>(SHOWN_KEY)) return false;
-  if (!vscode.workspace.getConfiguration('workbench.welcomePage').get<boolean>('walkthroughs.openOnInstall', true)) return false;
+  if (!vscode.workspace.getConfiguration('workbench.welcomePage').get<boolean>('walkthroughs.openOnInstall', true))
+    return false;
   await context.globalState.update(SHOWN_KEY, true);
-  await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#${WALKTHROUGH_ID}`, false);
+  await vscode.commands.executeCommand(
+    'workbench.action.openWalkthrough',
+    `${context.extension.id}#${WALKTHROUGH_ID}`,
+    false,
+  );
   return true;
 }

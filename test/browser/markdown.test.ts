@@ -17,7 +17,9 @@ const render = (text: string, flavor: 'reply' | 'typed' = 'reply') => html(rende
 
 describe('escapeHtml and fences', () => {
   it('escapes the five HTML characters and nothing else', () => {
-    expect(escapeHtml(`<a href="x" title='y'>&</a> ok`)).toBe('&#60;a href=&#34;x&#34; title=&#39;y&#39;&#62;&#38;&#60;/a&#62; ok');
+    expect(escapeHtml(`<a href="x" title='y'>&</a> ok`)).toBe(
+      '&#60;a href=&#34;x&#34; title=&#39;y&#39;&#62;&#38;&#60;/a&#62; ok',
+    );
   });
 
   it('takes the first word of the info string, reduced to safe characters, lower case, at most 40', () => {
@@ -39,7 +41,9 @@ describe('escapeHtml and fences', () => {
 
 describe('renderMarkdown', () => {
   it('renders Markdown structure', () => {
-    const out = render('# Title\n\nSome **bold**, *em*, ~~gone~~ and `code`.\n\n- one\n- two\n\n> quoted\n\n| a | b |\n| - | - |\n| 1 | 2 |');
+    const out = render(
+      '# Title\n\nSome **bold**, *em*, ~~gone~~ and `code`.\n\n- one\n- two\n\n> quoted\n\n| a | b |\n| - | - |\n| 1 | 2 |',
+    );
     for (const part of [
       '<h1>Title</h1>',
       '<strong>bold</strong>',
@@ -72,7 +76,10 @@ describe('renderMarkdown', () => {
 
   it('builds the code header exactly: language, source after any spaces, three labelled actions', () => {
     const out = render('```ts    src/a.ts:3-9   extra\nlet a = 1;\n```');
-    const header = out.slice(out.indexOf('<div class="code-header">'), out.indexOf('</div>', out.indexOf('<div class="code-header">')) + 6);
+    const header = out.slice(
+      out.indexOf('<div class="code-header">'),
+      out.indexOf('</div>', out.indexOf('<div class="code-header">')) + 6,
+    );
     expect(header).toBe(
       '<div class="code-header"><span class="code-lang">ts</span><span class="code-source" title="src/a.ts:3-9 extra">src/a.ts:3-9 extra</span>' +
         '<span class="code-actions">' +
@@ -85,9 +92,17 @@ describe('renderMarkdown', () => {
   });
 
   it('keeps http(s) and mailto links, and turns any other link into its text', () => {
-    expect(render('[site](https://example.com/a "T")')).toContain('<a href="https://example.com/a" title="T" rel="noreferrer noopener">site</a>');
+    expect(render('[site](https://example.com/a "T")')).toContain(
+      '<a href="https://example.com/a" title="T" rel="noreferrer noopener">site</a>',
+    );
     expect(render('[mail](mailto:a@example.com)')).toContain('href="mailto:a@example.com"');
-    for (const bad of ['javascript:alert(1)', 'data:text/html,x', 'file:///etc/passwd', 'command:workbench.action.terminal.new', 'vscode://file/x']) {
+    for (const bad of [
+      'javascript:alert(1)',
+      'data:text/html,x',
+      'file:///etc/passwd',
+      'command:workbench.action.terminal.new',
+      'vscode://file/x',
+    ]) {
       const out = render(`[click](${bad})`);
       expect(out).not.toContain('<a');
       expect(out).toContain('click');
@@ -179,7 +194,9 @@ describe('IncrementalMarkdown', () => {
 
   it('falls back to plain text past the size limit', () => {
     const incremental = new IncrementalMarkdown('reply');
-    expect(incremental.render('x'.repeat(MAX_MARKDOWN_LENGTH + 1))).toEqual([`<pre class="plain-text">${'x'.repeat(MAX_MARKDOWN_LENGTH + 1)}</pre>`]);
+    expect(incremental.render('x'.repeat(MAX_MARKDOWN_LENGTH + 1))).toEqual([
+      `<pre class="plain-text">${'x'.repeat(MAX_MARKDOWN_LENGTH + 1)}</pre>`,
+    ]);
   });
 
   it('starts over, not from the end, when the new text only ends like the old one', () => {
@@ -192,16 +209,22 @@ describe('IncrementalMarkdown', () => {
     const incremental = new IncrementalMarkdown('reply');
     const head = 'See [the docs][d].\n\npara one\n\npara two\n\npara three\n\n';
     expect(incremental.render(head).join('')).not.toContain('<a ');
-    expect(incremental.render(`${head}[d]: https://example.com/docs`).join('')).toContain('<a href="https://example.com/docs"');
+    expect(incremental.render(`${head}[d]: https://example.com/docs`).join('')).toContain(
+      '<a href="https://example.com/docs"',
+    );
     expect(incremental.render(`${head}[d]: https://example.com/docs\n\nmore`).join('')).toContain('<p>more</p>');
   });
 
   it('treats a lone CR as a line break too', () => {
-    expect(new IncrementalMarkdown('reply').render('# A\r\rtext').join('')).toBe(new IncrementalMarkdown('reply').render('# A\n\ntext').join(''));
+    expect(new IncrementalMarkdown('reply').render('# A\r\rtext').join('')).toBe(
+      new IncrementalMarkdown('reply').render('# A\n\ntext').join(''),
+    );
   });
 
   it('treats CRLF as LF', () => {
-    expect(new IncrementalMarkdown('reply').render('# A\r\n\r\ntext').join('')).toBe(new IncrementalMarkdown('reply').render('# A\n\ntext').join(''));
+    expect(new IncrementalMarkdown('reply').render('# A\r\n\r\ntext').join('')).toBe(
+      new IncrementalMarkdown('reply').render('# A\n\ntext').join(''),
+    );
   });
 });
 
@@ -216,12 +239,18 @@ describe('sanitizeHtml on raw HTML', () => {
     ['<script>x()</script>ok', 'ok'],
     ['<img src=x onerror="x()">', ''],
     ['<a href="javascript:x()">a</a>', '<a rel="noreferrer noopener">a</a>'],
-    ['<a href="https://ok.example" onclick="x()">a</a>', '<a href="https://ok.example" rel="noreferrer noopener">a</a>'],
+    [
+      '<a href="https://ok.example" onclick="x()">a</a>',
+      '<a href="https://ok.example" rel="noreferrer noopener">a</a>',
+    ],
     ['<div style="color:red" class="c">d</div>', '<div class="c">d</div>'],
     ['<iframe src="https://x"></iframe><p>p</p>', '<p>p</p>'],
     ['<svg onload="x()"><circle></circle></svg>', ''],
     ['<span data-evil="1" aria-hidden="true" data-lang="ts">s</span>', '<span data-lang="ts">s</span>'],
-    ['<button type="button" data-action="copy" aria-label="Copy">b</button>', '<button type="button" data-action="copy" aria-label="Copy">b</button>'],
+    [
+      '<button type="button" data-action="copy" aria-label="Copy">b</button>',
+      '<button type="button" data-action="copy" aria-label="Copy">b</button>',
+    ],
     ['<form action="https://x"><input value="1"></form>', ''],
     ['<a href="data:text/html,x">d</a>', '<a rel="noreferrer noopener">d</a>'],
     ['<ol start="3"><li>c</li></ol>', '<ol start="3"><li>c</li></ol>'],

@@ -61,20 +61,33 @@ function isolatedEnv(userDataDir) {
 export function installExtension(tools, { vsix, userDataDir, extensionsDir }) {
   const result = spawnSync(
     tools.node24.node,
-    [tools.codeServer.entry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix, '--force'],
+    [
+      tools.codeServer.entry,
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      extensionsDir,
+      '--install-extension',
+      vsix,
+      '--force',
+    ],
     {
       encoding: 'utf8',
       env: { ...process.env, ...isolatedEnv(userDataDir) },
     },
   );
-  if (result.status !== 0) throw new Error(`Installing ${vsix} failed (exit ${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(
+      `Installing ${vsix} failed (exit ${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`,
+    );
   return result.stdout.trim();
 }
 
 async function waitForHealthy(url, child, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`code-server exited early (${child.exitCode ?? child.signalCode})`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`code-server exited early (${child.exitCode ?? child.signalCode})`);
     try {
       const response = await fetch(url);
       if (response.ok) return;
@@ -90,7 +103,11 @@ async function waitForHealthy(url, child, timeoutMs) {
 function startGroup(command, args, { logFile, env }) {
   mkdirSync(path.dirname(logFile), { recursive: true });
   const log = createWriteStream(logFile);
-  const child = spawn(command, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const child = spawn(command, args, {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   child.once('error', (error) => log.write(`could not start ${command}: ${error.message}\n`));
   child.stdout.pipe(log);
   child.stderr.pipe(log);

@@ -14,7 +14,10 @@ export function testModelsSource(projectRoot) {
 
 export function createWorkspace(dir) {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'math_utils.py'), 'def add(a, b):\n    return a + b\n\n\ndef mean(values):\n    return sum(values) / len(values)\n');
+  writeFileSync(
+    path.join(dir, 'math_utils.py'),
+    'def add(a, b):\n    return a + b\n\n\ndef mean(values):\n    return sum(values) / len(values)\n',
+  );
   writeFileSync(path.join(dir, 'README.md'), '# Sample project\n\nA workspace the end-to-end test opens.\n');
   return dir;
 }
@@ -26,7 +29,9 @@ export const REMOTE_MODEL_ID = 'e2e-remote-stories';
 export function createUiFixture({ projectRoot, runDir, remoteBaseUrl }) {
   const modelSource = path.join(testModelsSource(projectRoot), TEST_MODEL_FILE);
   if (!existsSync(modelSource))
-    throw new Error(`The test model ${modelSource} is missing (set JAN_TEST_MODELS_DIR to the folder that holds ${TEST_MODEL_FILE})`);
+    throw new Error(
+      `The test model ${modelSource} is missing (set JAN_TEST_MODELS_DIR to the folder that holds ${TEST_MODEL_FILE})`,
+    );
   const fixture = {
     userDataDir: path.join(runDir, 'user-data'),
     extensionsDir: path.join(runDir, 'extensions'),
@@ -41,7 +46,9 @@ export function createUiFixture({ projectRoot, runDir, remoteBaseUrl }) {
     'jan.engine.threads': 1,
     'jan.engine.gpu': 'off',
     // Its server lists no model until the remote engine's step (test/e2e/openai-server.mjs).
-    'jan.remote.engines': [{ id: REMOTE_ENGINE_ID, name: 'E2E server', preset: 'openai-compatible', baseUrl: remoteBaseUrl }],
+    'jan.remote.engines': [
+      { id: REMOTE_ENGINE_ID, name: 'E2E server', preset: 'openai-compatible', baseUrl: remoteBaseUrl },
+    ],
     // No reply limit: the stop-reply step needs a reply still streaming when it clicks Stop (the
     // default 1024 tokens of the tiny model end in about 3 s).
     'jan.chat.maxTokens': 0,
@@ -85,7 +92,9 @@ export function createSuiteSettings({ projectRoot, runDir, dataDir }) {
 
 /** The folder code-server unpacked the .vsix into. */
 export function installedExtensionDir(extensionsDir, extensionId) {
-  const match = readdirSync(extensionsDir).find((entry) => entry.toLowerCase().startsWith(`${extensionId.toLowerCase()}-`));
+  const match = readdirSync(extensionsDir).find((entry) =>
+    entry.toLowerCase().startsWith(`${extensionId.toLowerCase()}-`),
+  );
   if (!match) throw new Error(`${extensionId} is not installed in ${extensionsDir}`);
   return path.join(extensionsDir, match);
 }

@@ -46,15 +46,23 @@ export async function startOpenAIServer({ modelFile, modelId }) {
       response.writeHead(status, { 'content-type': 'application/json' });
       response.end(JSON.stringify(value));
     };
-    if (request.url === '/v1/models') return json(200, { object: 'list', data: serving ? [{ id: modelId, object: 'model', owned_by: 'e2e' }] : [] });
-    if (request.url !== '/v1/chat/completions' || !body || body.stream !== true) return json(404, { error: { message: `No route ${request.url}` } });
+    if (request.url === '/v1/models')
+      return json(200, { object: 'list', data: serving ? [{ id: modelId, object: 'model', owned_by: 'e2e' }] : [] });
+    if (request.url !== '/v1/chat/completions' || !body || body.stream !== true)
+      return json(404, { error: { message: `No route ${request.url}` } });
     if (body.model !== modelId) return json(404, { error: { message: `The model \`${body.model}\` does not exist.` } });
     requests.push(body);
     const controller = new AbortController();
     request.socket.once('close', () => controller.abort());
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-    const base = { id: 'chatcmpl-e2e', object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: modelId };
-    const send = (choice, extra = {}) => response.write(`data: ${JSON.stringify({ ...base, choices: choice ? [choice] : [], ...extra })}\n\n`);
+    const base = {
+      id: 'chatcmpl-e2e',
+      object: 'chat.completion.chunk',
+      created: Math.floor(Date.now() / 1000),
+      model: modelId,
+    };
+    const send = (choice, extra = {}) =>
+      response.write(`data: ${JSON.stringify({ ...base, choices: choice ? [choice] : [], ...extra })}\n\n`);
     const run = turn.then(async () => {
       let tokens = 0;
       const result = await chat.generateResponse(history(body.messages ?? []), {

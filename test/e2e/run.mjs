@@ -52,7 +52,14 @@ const STEPS = {
 };
 
 function parseArgs(argv) {
-  const options = { only: undefined, vsix: undefined, keep: false, timeoutMinutes: 12, breakActivation: false, steps: Object.keys(STEPS) };
+  const options = {
+    only: undefined,
+    vsix: undefined,
+    keep: false,
+    timeoutMinutes: 12,
+    breakActivation: false,
+    steps: Object.keys(STEPS),
+  };
   for (let index = 0; index < argv.length; index += 1) {
     const [flag, inline] = argv[index].split('=', 2);
     const value = () => inline ?? argv[++index];
@@ -67,7 +74,8 @@ function parseArgs(argv) {
           .map((name) => name.trim()),
       );
       options.steps = Object.keys(STEPS).filter((name) => wanted.delete(name));
-      if (wanted.size > 0) throw new Error(`Unknown step(s) ${[...wanted].join(', ')}; steps: ${Object.keys(STEPS).join(', ')}`);
+      if (wanted.size > 0)
+        throw new Error(`Unknown step(s) ${[...wanted].join(', ')}; steps: ${Object.keys(STEPS).join(', ')}`);
     } else if (flag === '--timeout-minutes') options.timeoutMinutes = Number(value());
     else
       throw new Error(
@@ -144,7 +152,10 @@ async function phase(name, body) {
 }
 
 async function runUi(tools, vsix) {
-  const remote = await startOpenAIServer({ modelFile: path.join(testModelsSource(projectRoot), TEST_MODEL_FILE), modelId: REMOTE_MODEL_ID });
+  const remote = await startOpenAIServer({
+    modelFile: path.join(testModelsSource(projectRoot), TEST_MODEL_FILE),
+    modelId: REMOTE_MODEL_ID,
+  });
   cleanups.push(remote.stop);
   log(`OpenAI-compatible server for the remote engine on ${remote.baseUrl}`);
   const fixture = createUiFixture({ projectRoot, runDir, remoteBaseUrl: remote.baseUrl });
@@ -209,7 +220,10 @@ async function main() {
     await phase('integration suite', async () => {
       const suitePath = await buildSuite();
       // The suite runs the packaged extension too (as a development extension unpacked from the .vsix).
-      const extensionPath = install(tools, vsix, { userDataDir: path.join(runDir, 'suite-install'), extensionsDir: path.join(runDir, 'suite-unpacked') });
+      const extensionPath = install(tools, vsix, {
+        userDataDir: path.join(runDir, 'suite-install'),
+        extensionsDir: path.join(runDir, 'suite-unpacked'),
+      });
       createSuiteSettings({ projectRoot, runDir, dataDir: path.join(runDir, 'suite-data') });
       const { exitCode } = await runIntegrationSuite(tools, {
         extensionPath,
@@ -231,7 +245,10 @@ async function main() {
 
 process.on('SIGINT', () => void finish(130, 'interrupted'));
 process.on('SIGTERM', () => void finish(143, 'terminated'));
-const timer = setTimeout(() => void finish(1, `timed out after ${options.timeoutMinutes} min`), options.timeoutMinutes * 60_000);
+const timer = setTimeout(
+  () => void finish(1, `timed out after ${options.timeoutMinutes} min`),
+  options.timeoutMinutes * 60_000,
+);
 main().then(
   () => {
     clearTimeout(timer);

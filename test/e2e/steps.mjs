@@ -6,7 +6,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { extensionHostLogLines, installedExtensionDir, janLogLines, REMOTE_MODEL_ID, TEST_MODEL_ID } from './fixture.mjs';
+import {
+  extensionHostLogLines,
+  installedExtensionDir,
+  janLogLines,
+  REMOTE_MODEL_ID,
+  TEST_MODEL_ID,
+} from './fixture.mjs';
 import {
   activeEditorText,
   openFileFromExplorer,
@@ -26,7 +32,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** Titles as the palette shows them ("Jan: Show Log") for commands the palette lists without a selection. */
 export function paletteTitles(manifest) {
-  const conditional = new Set((manifest.contributes.menus?.commandPalette ?? []).filter((entry) => entry.when).map((entry) => entry.command));
+  const conditional = new Set(
+    (manifest.contributes.menus?.commandPalette ?? []).filter((entry) => entry.when).map((entry) => entry.command),
+  );
   return manifest.contributes.commands
     .filter((command) => !conditional.has(command.command))
     .map((command) => (command.category ? `${command.category}: ${command.title}` : command.title));
@@ -46,7 +54,11 @@ export async function janViewOpensChat({ page, manifest }) {
   const view = manifest.contributes.views.jan.find((entry) => entry.id === 'jan.chatView');
   await openViewContainer(page, container.title);
   const title = await page.locator('.part.sidebar .composite.title .title-label').innerText();
-  assert.match(title, new RegExp(`${container.title}.*${view.name}`, 'i'), 'the side bar shows the Jan container with its Chat view');
+  assert.match(
+    title,
+    new RegExp(`${container.title}.*${view.name}`, 'i'),
+    'the side bar shows the Jan container with its Chat view',
+  );
   await page.locator('.part.sidebar .pane-body, .part.sidebar .webview').first().waitFor({ state: 'attached' });
 }
 
@@ -58,7 +70,9 @@ export async function chatWebviewShowsComposer({ page }) {
 /** No model installed yet: the empty chat offers a download sized for the machine, and an import. */
 export async function firstRunOffersModel({ page }) {
   const frame = webviewFrame(page);
-  await frame.locator('.welcome.first-run h2', { hasText: 'Get a model to start' }).waitFor({ state: 'visible', timeout: 30_000 });
+  await frame
+    .locator('.welcome.first-run h2', { hasText: 'Get a model to start' })
+    .waitFor({ state: 'visible', timeout: 30_000 });
   await frame.getByRole('button', { name: 'Download a Model…' }).waitFor({ state: 'visible' });
   await frame.getByRole('button', { name: 'Import a GGUF File…' }).waitFor({ state: 'visible' });
 }
@@ -67,11 +81,16 @@ export async function firstRunOffersModel({ page }) {
 export async function gettingStartedWalkthrough({ page, manifest }) {
   const walkthrough = manifest.contributes.walkthroughs[0];
   await runCommand(page, 'Welcome: Open Walkthrough...');
-  const row = page.locator(`.quick-input-widget .quick-input-list .monaco-list-row[aria-label^="${walkthrough.title}"]`).first();
+  const row = page
+    .locator(`.quick-input-widget .quick-input-list .monaco-list-row[aria-label^="${walkthrough.title}"]`)
+    .first();
   await row.waitFor({ state: 'visible', timeout: 15_000 });
   await row.click();
   const editor = page.locator('.gettingStartedContainer');
-  await editor.locator('.getting-started-category .category-title, h2', { hasText: walkthrough.title }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  await editor
+    .locator('.getting-started-category .category-title, h2', { hasText: walkthrough.title })
+    .first()
+    .waitFor({ state: 'visible', timeout: 30_000 });
   for (const step of walkthrough.steps) {
     await editor.locator('.getting-started-step', { hasText: step.title }).first().waitFor({ state: 'attached' });
   }
@@ -82,7 +101,10 @@ export async function showLogOpensJanOutput({ page }) {
   await runCommand(page, 'Jan: Show Log');
   const channel = await outputChannelName(page);
   assert.match(channel, /^Jan$/, `the Output panel shows the Jan channel (shows "${channel}")`);
-  await page.locator('.part.panel .output-view .view-line', { hasText: 'Jan started' }).first().waitFor({ state: 'visible' });
+  await page
+    .locator('.part.panel .output-view .view-line', { hasText: 'Jan started' })
+    .first()
+    .waitFor({ state: 'visible' });
   const text = await outputPanelText(page);
   assert.ok(!/\[error\]/.test(text), `the Jan log has no errors:\n${text}`);
 }
@@ -106,7 +128,10 @@ export async function commandsInPalette({ page, manifest }) {
  */
 export async function measureActivation({ page, extensionId, record }) {
   await runCommand(page, 'Developer: Startup Performance');
-  await page.locator('.editor-group-container .monaco-editor .view-line', { hasText: 'System Info' }).first().waitFor({ state: 'visible' });
+  await page
+    .locator('.editor-group-container .monaco-editor .view-line', { hasText: 'System Info' })
+    .first()
+    .waitFor({ state: 'visible' });
   const text = await activeEditorText(page);
   const row = text.split('\n').find((line) => line.startsWith(`| ${extensionId} `));
   assert.ok(row, `Startup Performance has an activation row for ${extensionId}`);
@@ -116,7 +141,8 @@ export async function measureActivation({ page, extensionId, record }) {
     .filter(Boolean);
   // The extension host's raw marks around require() are a snapshot taken early: present only when
   // Jan activated before it (null otherwise).
-  const mark = (name) => Number(new RegExp(`code/extHost/${name}/${extensionId.replace(/\./g, '\\.')}\\s+(\\d+)`).exec(text)?.[1]);
+  const mark = (name) =>
+    Number(new RegExp(`code/extHost/${name}/${extensionId.replace(/\./g, '\\.')}\\s+(\\d+)`).exec(text)?.[1]);
   const requireMs = mark('didLoadExtensionCode') - mark('willLoadExtensionCode');
   const stats = {
     eager: eager === 'true',
@@ -126,7 +152,10 @@ export async function measureActivation({ page, extensionId, record }) {
     finishActivateMs: Number(finishActivate),
     requireMs: Number.isFinite(requireMs) ? requireMs : null,
   };
-  assert.ok(Number.isFinite(stats.loadCodeMs) && Number.isFinite(stats.callActivateMs), `activation numbers for ${extensionId}: ${row}`);
+  assert.ok(
+    Number.isFinite(stats.loadCodeMs) && Number.isFinite(stats.callActivateMs),
+    `activation numbers for ${extensionId}: ${row}`,
+  );
   stats.activationMs = stats.loadCodeMs + stats.callActivateMs;
   record('activation', stats);
 }
@@ -134,7 +163,10 @@ export async function measureActivation({ page, extensionId, record }) {
 /** After the journey: the extension host activated Jan without error and Jan's log has no error line. */
 export async function noErrorsLogged({ fixture, extensionId }) {
   const escaped = extensionId.replace(/\./g, '\\.');
-  const failures = extensionHostLogLines(fixture.userDataDir, new RegExp(`Activating extension '${escaped}' failed|\\[error\\].*${escaped}`, 'i'));
+  const failures = extensionHostLogLines(
+    fixture.userDataDir,
+    new RegExp(`Activating extension '${escaped}' failed|\\[error\\].*${escaped}`, 'i'),
+  );
   assert.deepEqual(failures, [], 'the extension host logged no error for Jan');
   const activations = extensionHostLogLines(fixture.userDataDir, new RegExp(`_doActivateExtension ${escaped}`));
   assert.ok(activations.length > 0, 'the extension host activated Jan');
@@ -148,12 +180,16 @@ export async function noErrorsLogged({ fixture, extensionId }) {
  */
 export async function packagedRuntimeLoadsModel({ tools, fixture, extensionId, record }) {
   const extensionDir = installedExtensionDir(fixture.extensionsDir, extensionId);
-  const result = spawnSync(tools.node24.node, [path.join(here, 'packaged-runtime-check.mjs'), extensionDir, fixture.modelFile], {
-    encoding: 'utf8',
-    timeout: 120_000,
-    cwd: fixture.workspace,
-    env: { ...process.env, NODE_PATH: '' },
-  });
+  const result = spawnSync(
+    tools.node24.node,
+    [path.join(here, 'packaged-runtime-check.mjs'), extensionDir, fixture.modelFile],
+    {
+      encoding: 'utf8',
+      timeout: 120_000,
+      cwd: fixture.workspace,
+      env: { ...process.env, NODE_PATH: '' },
+    },
+  );
   assert.equal(result.status, 0, `node-llama-cpp from ${extensionDir} failed:\n${result.stdout}\n${result.stderr}`);
   const report = JSON.parse(result.stdout.trim().split('\n').pop());
   assert.ok(report.resolvedFrom.startsWith(extensionDir), `node-llama-cpp came from ${report.resolvedFrom}`);
@@ -170,7 +206,9 @@ export async function selectTestModel({ page, fixture }) {
   await toast.waitFor({ state: 'visible', timeout: 30_000 });
   await toast.locator('.monaco-button', { hasText: 'Use for Chat' }).click();
   await page.locator('.part.statusbar', { hasText: /stories260K/i }).waitFor({ state: 'visible' });
-  const registered = readdirSync(fixture.modelsDir).filter((entry) => existsSync(path.join(fixture.modelsDir, entry, 'model.json')));
+  const registered = readdirSync(fixture.modelsDir).filter((entry) =>
+    existsSync(path.join(fixture.modelsDir, entry, 'model.json')),
+  );
   assert.equal(registered.length, 1, `the model is registered in jan.modelsFolder (${fixture.modelsDir})`);
 }
 
@@ -181,7 +219,9 @@ export async function selectTestModel({ page, fixture }) {
  */
 async function chooseFileInSimpleDialog(page, file) {
   const input = page.locator('.quick-input-widget input');
-  const listed = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: path.basename(file) }).first();
+  const listed = page
+    .locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: path.basename(file) })
+    .first();
   await input.waitFor({ state: 'visible' });
   for (let attempt = 0; ; attempt += 1) {
     await input.fill(file);
@@ -243,7 +283,10 @@ export async function sendMessageAndWatchStream({ page, record }) {
   const { lengths, status, text } = await watchLastReply(page);
   assert.equal(status, 'ready', 'the reply finished');
   assert.ok(text.trim().length > 0, 'the reply has text');
-  assert.ok(lengths.filter((length) => length > 0).length >= 2, `the reply streamed in (lengths seen: ${lengths.join(', ')})`);
+  assert.ok(
+    lengths.filter((length) => length > 0).length >= 2,
+    `the reply streamed in (lengths seen: ${lengths.join(', ')})`,
+  );
   record('stream', { distinctLengths: lengths.length, finalLength: text.length });
 }
 
@@ -253,7 +296,11 @@ export async function stopReply({ page }) {
   await chat(page).locator('.stop-button').click();
   const { status } = await watchLastReply(page);
   assert.equal(status, 'stopped', 'the reply shows as stopped');
-  await chat(page).locator('article.message-assistant').last().locator('.message-note', { hasText: 'Stopped' }).waitFor({ state: 'visible' });
+  await chat(page)
+    .locator('article.message-assistant')
+    .last()
+    .locator('.message-note', { hasText: 'Stopped' })
+    .waitFor({ state: 'visible' });
 }
 
 export async function threadsOnDisk({ fixture, record }) {
@@ -268,7 +315,10 @@ export async function threadsOnDisk({ fixture, record }) {
     .filter(Boolean)
     .map((line) => JSON.parse(line));
   const roles = new Set(messages.map((message) => message.role));
-  assert.ok(roles.has('user') && roles.has('assistant'), `messages.jsonl holds both sides (roles: ${[...roles].join(', ')})`);
+  assert.ok(
+    roles.has('user') && roles.has('assistant'),
+    `messages.jsonl holds both sides (roles: ${[...roles].join(', ')})`,
+  );
   record('threads', { count: threads.length, messages: messages.length, title: thread.title });
   return thread;
 }
@@ -321,7 +371,10 @@ export async function inlineCompletionGhostText({ page, fixture, extensionId }) 
   await ghost.waitFor({ state: 'hidden' });
   // The status bar shows the new cursor position a moment after the edit.
   let accepted = typedEnd;
-  for (const deadline = Date.now() + 5000; Date.now() < deadline && accepted.line === typedEnd.line && accepted.column === typedEnd.column;) {
+  for (
+    const deadline = Date.now() + 5000;
+    Date.now() < deadline && accepted.line === typedEnd.line && accepted.column === typedEnd.column;
+  ) {
     await page.waitForTimeout(100);
     accepted = await cursorPosition(page);
   }
@@ -367,7 +420,11 @@ export async function assistantFormAndContext({ page, fixture, server, record })
   await form.locator('vscode-button.save').click();
   await form.locator('.form-status', { hasText: 'Saved to' }).waitFor({ state: 'visible' });
   const file = path.join(fixture.workspace, '.jan', 'assistants', 'french-tutor', 'assistant.json');
-  assert.equal(JSON.parse(readFileSync(file, 'utf8')).instructions, 'Always answer in French.', `${file} holds the instructions`);
+  assert.equal(
+    JSON.parse(readFileSync(file, 'utf8')).instructions,
+    'Always answer in French.',
+    `${file} holds the instructions`,
+  );
   await runCommand(page, 'View: Close Editor');
 
   await openViewContainer(page, 'Jan');
@@ -389,19 +446,28 @@ export async function assistantFormAndContext({ page, fixture, server, record })
     .map((entry) => JSON.parse(readFileSync(path.join(threadsDir, entry, 'thread.json'), 'utf8')))
     .find((candidate) => candidate.assistants[0]?.assistant_id === 'french-tutor');
   assert.ok(thread, 'a thread made with the new assistant');
-  assert.equal(thread.assistants[0].instructions, 'Always answer in French.', 'the thread carries the assistant instructions');
+  assert.equal(
+    thread.assistants[0].instructions,
+    'Always answer in French.',
+    'the thread carries the assistant instructions',
+  );
   const [user] = readFileSync(path.join(threadsDir, thread.id, 'messages.jsonl'), 'utf8')
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line));
-  const attached = user.content.flatMap((part) => part.text?.annotations ?? []).find((annotation) => annotation.type === 'jan_context');
+  const attached = user.content
+    .flatMap((part) => part.text?.annotations ?? [])
+    .find((annotation) => annotation.type === 'jan_context');
   assert.equal(attached?.label, 'math_utils.py', 'the user message stores its attachment in Jan format');
   record('assistantAndContext', { thread: thread.id, attachmentTokens: attached.tokens });
 
   await page.reload();
   await openWorkbench(page, server.workbenchUrl);
   await openViewContainer(page, 'Jan');
-  await chat(page).locator('jan-message .message-user .context-chip', { hasText: 'math_utils.py' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  await chat(page)
+    .locator('jan-message .message-user .context-chip', { hasText: 'math_utils.py' })
+    .first()
+    .waitFor({ state: 'visible', timeout: 30_000 });
   const picker = await chat(page).locator('.assistant-picker').getAttribute('title');
   assert.match(picker ?? '', /French Tutor/, 'the chat still uses the new assistant after a reload');
 }
@@ -416,7 +482,9 @@ export async function remoteEngineChat({ page, remote }) {
   // The picker reads the servers when it opens: open it again until the model is listed.
   for (let attempt = 1; ; attempt += 1) {
     await runCommand(page, 'Jan: Select Chat Model');
-    const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: REMOTE_MODEL_ID }).first();
+    const row = page
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: REMOTE_MODEL_ID })
+      .first();
     const shown = await row.waitFor({ state: 'visible', timeout: 5_000 }).then(
       () => true,
       () => false,
@@ -429,7 +497,9 @@ export async function remoteEngineChat({ page, remote }) {
     await page.keyboard.press('Escape');
   }
   // The status bar names the model as the pickers do (with or without the engine id) and says where it runs.
-  await page.locator('.part.statusbar', { hasText: new RegExp(`${REMOTE_MODEL_ID} · local`) }).waitFor({ state: 'visible', timeout: 30_000 });
+  await page
+    .locator('.part.statusbar', { hasText: new RegExp(`${REMOTE_MODEL_ID} · local`) })
+    .waitFor({ state: 'visible', timeout: 30_000 });
   await runCommand(page, 'Jan: New Chat');
   const before = remote.requests.length;
   await sendMessage(page, 'Tell me a story about a fox.');

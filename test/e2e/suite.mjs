@@ -39,7 +39,8 @@ export async function runIntegrationSuite(
     const line = format(...(Array.isArray(args) ? args : [args]));
     output.push(line);
     appendFileSync(logFile, `[${type}] ${line}\n`);
-    for (const testLine of line.split('\n').filter((text) => text.startsWith(SUITE_LINE_PREFIX))) log(`  ${testLine.slice(SUITE_LINE_PREFIX.length)}`);
+    for (const testLine of line.split('\n').filter((text) => text.startsWith(SUITE_LINE_PREFIX)))
+      log(`  ${testLine.slice(SUITE_LINE_PREFIX.length)}`);
   });
   await page.exposeFunction('codeAutomationExit', (code) => settle(Number(code)));
 
@@ -60,6 +61,8 @@ export async function runIntegrationSuite(
   await browser.close();
   await server.stop();
   if (exitCode === 'timeout')
-    throw new Error(`The integration suite did not finish within ${timeoutMs / 1000} s (server log: ${path.join(runDir, 'suite-server.log')})`);
+    throw new Error(
+      `The integration suite did not finish within ${timeoutMs / 1000} s (server log: ${path.join(runDir, 'suite-server.log')})`,
+    );
   return { exitCode, output };
 }

@@ -20,7 +20,10 @@ export async function launchBrowser(executablePath) {
 }
 
 export async function newPage(browser) {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
+  const context = await browser.newContext({
+    viewport: { width: 1400, height: 900 },
+    permissions: ['clipboard-read', 'clipboard-write'],
+  });
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
   // The workbench's first load compiles a lot of JavaScript: slow on 2 busy cores.
@@ -55,7 +58,11 @@ export async function openWorkbench(page, url) {
 export async function runCommand(page, title, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   // aria-label is the title, then ", recently used" / ", <keybinding>" details.
-  const row = page.locator(`.quick-input-widget .quick-input-list .monaco-list-row:is([aria-label="${title}"], [aria-label^="${title}, "])`).first();
+  const row = page
+    .locator(
+      `.quick-input-widget .quick-input-list .monaco-list-row:is([aria-label="${title}"], [aria-label^="${title}, "])`,
+    )
+    .first();
   for (;;) {
     await openPalette(page, title);
     try {
@@ -94,14 +101,18 @@ export async function paletteLabels(page, text) {
   await openPalette(page, text);
   const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
   await rows.first().waitFor({ state: 'visible' });
-  const labels = await rows.evaluateAll((elements) => elements.map((element) => element.getAttribute('aria-label') ?? element.textContent ?? ''));
+  const labels = await rows.evaluateAll((elements) =>
+    elements.map((element) => element.getAttribute('aria-label') ?? element.textContent ?? ''),
+  );
   await page.keyboard.press('Escape');
   return labels;
 }
 
 /** Clicks the activity-bar entry of a view container (e.g. "Jan") and waits for its side bar. */
 export async function openViewContainer(page, title) {
-  const sideBarTitle = page.locator('.part.sidebar .composite.title .title-label', { hasText: new RegExp(`^${title}`, 'i') });
+  const sideBarTitle = page.locator('.part.sidebar .composite.title .title-label', {
+    hasText: new RegExp(`^${title}`, 'i'),
+  });
   if (await sideBarTitle.isVisible()) return;
   await page.locator(`.part.activitybar [aria-label^="${title}"]`).first().click();
   await sideBarTitle.waitFor({ state: 'visible' });

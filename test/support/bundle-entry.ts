@@ -10,7 +10,11 @@ import { aliases } from '../../build-aliases.mjs';
  * that Node resolves the external node-llama-cpp from the project's node_modules at run time.
  * Benchmarks, bundled as ESM themselves (no `__dirname`), pass the project root.
  */
-export async function bundleEntry(entry: string, name = path.basename(entry, '.ts'), projectRoot = path.resolve(__dirname, '../..')): Promise<string> {
+export async function bundleEntry(
+  entry: string,
+  name = path.basename(entry, '.ts'),
+  projectRoot = path.resolve(__dirname, '../..'),
+): Promise<string> {
   const bundles = path.join(projectRoot, 'out', 'test-bundles');
   mkdirSync(bundles, { recursive: true });
   const outdir = mkdtempSync(path.join(bundles, `${name}-`));
@@ -24,7 +28,9 @@ export async function bundleEntry(entry: string, name = path.basename(entry, '.t
     format: 'esm',
     alias: aliases as Record<string, string>,
     external: ['node-llama-cpp', 'vscode'],
-    banner: { js: "import { createRequire as __janCreateRequire } from 'node:module'; const require = __janCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __janCreateRequire } from 'node:module'; const require = __janCreateRequire(import.meta.url);",
+    },
     logLevel: 'silent',
   });
   return outfile;

@@ -29,7 +29,10 @@ export function goldenFiles(): Array<{ rule: string; cases: GoldenCase[] }> {
   return readdirSync(folder)
     .filter((file) => file.endsWith('.golden.json'))
     .sort()
-    .map((file) => ({ rule: file.slice(0, -'.golden.json'.length), cases: JSON.parse(readFileSync(path.join(folder, file), 'utf8')) as GoldenCase[] }));
+    .map((file) => ({
+      rule: file.slice(0, -'.golden.json'.length),
+      cases: JSON.parse(readFileSync(path.join(folder, file), 'utf8')) as GoldenCase[],
+    }));
 }
 
 /** The completion context at the cursor marker, with the lines and cursor position it came from. */
@@ -39,7 +42,12 @@ export function goldenContext(golden: GoldenCase, language = golden.language ?? 
   if (line < 0) throw new Error(`golden case "${golden.name}" has no cursor marker ${CURSOR}`);
   const character = lines[line]!.indexOf(CURSOR);
   lines[line] = lines[line]!.replace(CURSOR, '');
-  return { context: buildCompletionContext(lines, line, character, language, { prefixLines: 1000, suffixLines: 1000 }), lines, line, character };
+  return {
+    context: buildCompletionContext(lines, line, character, language, { prefixLines: 1000, suffixLines: 1000 }),
+    lines,
+    line,
+    character,
+  };
 }
 
 /** The document after accepting `text`, which replaces the first `replaced` characters after the cursor. */

@@ -101,15 +101,23 @@ export class OpenAITestServer {
     this.requests.push({ method: request.method ?? 'GET', path, authorization: request.headers.authorization, body });
     const sent = request.headers.authorization?.replace(/^Bearer\s+/i, '');
     if (this.fault === 'unauthorized' || (this.options.apiKey && sent !== this.options.apiKey)) {
-      return json(response, 401, { error: { message: `Incorrect API key provided: ${sent ?? '(none)'}`, type: 'invalid_request_error' } });
+      return json(response, 401, {
+        error: { message: `Incorrect API key provided: ${sent ?? '(none)'}`, type: 'invalid_request_error' },
+      });
     }
-    if (this.fault === 'forbidden') return json(response, 403, { error: { message: 'This key may not use this model.' } });
-    if (path === '/v1/models') return json(response, 200, { object: 'list', data: [{ id: this.options.modelId, object: 'model', owned_by: 'test' }] });
+    if (this.fault === 'forbidden')
+      return json(response, 403, { error: { message: 'This key may not use this model.' } });
+    if (path === '/v1/models')
+      return json(response, 200, {
+        object: 'list',
+        data: [{ id: this.options.modelId, object: 'model', owned_by: 'test' }],
+      });
     // llama.cpp server's own endpoint, by which a client recognises it (it also serves /infill).
     if (path === '/props') return json(response, 200, { default_generation_settings: {}, total_slots: 1 });
     if ((this.fault === 'rate-limited' || this.fault === 'server-error') && this.failures < this.failuresBeforeOk) {
       this.failures++;
-      if (this.fault === 'rate-limited') return json(response, 429, { error: { message: 'Slow down.' } }, { 'retry-after': '1' });
+      if (this.fault === 'rate-limited')
+        return json(response, 429, { error: { message: 'Slow down.' } }, { 'retry-after': '1' });
       return json(response, 503, { error: { message: 'The GPU is busy.' } });
     }
     if (this.fault === 'silent') {
@@ -120,12 +128,16 @@ export class OpenAITestServer {
     const servesModel = model === this.options.modelId;
     switch (path) {
       case '/v1/chat/completions':
-        if (!servesModel) return json(response, 404, { error: { message: `The model \`${model}\` does not exist.`, code: 'model_not_found' } });
+        if (!servesModel)
+          return json(response, 404, {
+            error: { message: `The model \`${model}\` does not exist.`, code: 'model_not_found' },
+          });
         return this.chat(request, response, body!);
       case '/v1/completions':
       case '/v1/fim/completions':
       case '/infill':
-        if (path !== '/infill' && !servesModel) return json(response, 404, { error: { message: `The model \`${model}\` does not exist.` } });
+        if (path !== '/infill' && !servesModel)
+          return json(response, 404, { error: { message: `The model \`${model}\` does not exist.` } });
         return this.complete(path, response, body!);
       default:
         return json(response, 404, { error: { message: `No route ${path}` } });
@@ -136,8 +148,14 @@ export class OpenAITestServer {
     const messages = (body.messages as ChatMessage[]) ?? [];
     const controller = new AbortController();
     request.socket.once('close', () => controller.abort());
-    const base = { id: 'chatcmpl-test', object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: this.options.modelId };
-    const delta = (content: string) => sse(response, { ...base, choices: [{ index: 0, delta: { content }, finish_reason: null }] });
+    const base = {
+      id: 'chatcmpl-test',
+      object: 'chat.completion.chunk',
+      created: Math.floor(Date.now() / 1000),
+      model: this.options.modelId,
+    };
+    const delta = (content: string) =>
+      sse(response, { ...base, choices: [{ index: 0, delta: { content }, finish_reason: null }] });
     if (body.stream !== true) return this.chatAtOnce(response, messages, body);
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     if (this.fault === 'endless') {
@@ -149,7 +167,13 @@ export class OpenAITestServer {
     let usage: unknown;
     let finish: string | null = 'stop';
     const stream = this.options.backend.chat(
-      { model: this.options.modelId, messages, max_tokens: numberOr(body.max_tokens, 64), temperature: numberOr(body.temperature, 0), seed: 1 },
+      {
+        model: this.options.modelId,
+        messages,
+        max_tokens: numberOr(body.max_tokens, 64),
+        temperature: numberOr(body.temperature, 0),
+        seed: 1,
+      },
       controller.signal,
     );
     for await (const chunk of stream) {
@@ -157,7 +181,12 @@ export class OpenAITestServer {
       if (content) {
         if (this.fault === 'cut') {
           // Destroyed once the half is on the wire: the client reads it, then the connection drops.
-          const half = { ...base, choices: [{ index: 0, delta: { content: content.slice(0, Math.ceil(content.length / 2)) }, finish_reason: null }] };
+          const half = {
+            ...base,
+            choices: [
+              { index: 0, delta: { content: content.slice(0, Math.ceil(content.length / 2)) }, finish_reason: null },
+            ],
+          };
           response.write(`data: ${JSON.stringify(half)}\n\n`, () => setTimeout(() => response.socket?.destroy(), 20));
           return;
         }
@@ -177,18 +206,32 @@ export class OpenAITestServer {
     response.end('data: [DONE]\n\n');
   }
 
-  private async chatAtOnce(response: ServerResponse, messages: ChatMessage[], body: Record<string, unknown>): Promise<void> {
+  private async chatAtOnce(
+    response: ServerResponse,
+    messages: ChatMessage[],
+    body: Record<string, unknown>,
+  ): Promise<void> {
     let text = '';
     let tokens = 0;
     let finish: string | null = 'stop';
-    const request = { model: this.options.modelId, messages, max_tokens: numberOr(body.max_tokens, 64), temperature: numberOr(body.temperature, 0), seed: 1 };
+    const request = {
+      model: this.options.modelId,
+      messages,
+      max_tokens: numberOr(body.max_tokens, 64),
+      temperature: numberOr(body.temperature, 0),
+      seed: 1,
+    };
     for await (const chunk of this.options.backend.chat(request)) {
       text += chunk.choices[0]?.delta.content ?? '';
       if (chunk.choices[0]?.delta.content) tokens++;
       if (chunk.choices[0]?.finish_reason) finish = chunk.choices[0].finish_reason;
     }
     const usage = { prompt_tokens: 0, completion_tokens: tokens, total_tokens: tokens };
-    json(response, 200, { object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: finish }], usage });
+    json(response, 200, {
+      object: 'chat.completion',
+      choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: finish }],
+      usage,
+    });
   }
 
   private async complete(path: string, response: ServerResponse, body: Record<string, unknown>): Promise<void> {
@@ -196,14 +239,33 @@ export class OpenAITestServer {
     const prefix = String((infill ? body.input_prefix : body.prompt) ?? '');
     const suffix = String((infill ? body.input_suffix : body.suffix) ?? '');
     const maxTokens = numberOr(infill ? body.n_predict : body.max_tokens, 16);
-    const result = await this.options.backend.complete({ model: this.options.modelId, prefix, suffix, max_tokens: maxTokens, temperature: 0 });
+    const result = await this.options.backend.complete({
+      model: this.options.modelId,
+      prefix,
+      suffix,
+      max_tokens: maxTokens,
+      temperature: 0,
+    });
     const usage = { prompt_tokens: 0, completion_tokens: result.tokens, total_tokens: result.tokens };
     if (infill)
-      return json(response, 200, { content: result.text, tokens_predicted: result.tokens, stop_type: result.finish_reason === 'length' ? 'limit' : 'eos' });
+      return json(response, 200, {
+        content: result.text,
+        tokens_predicted: result.tokens,
+        stop_type: result.finish_reason === 'length' ? 'limit' : 'eos',
+      });
     if (path === '/v1/fim/completions') {
-      return json(response, 200, { choices: [{ index: 0, message: { role: 'assistant', content: result.text }, finish_reason: result.finish_reason }], usage });
+      return json(response, 200, {
+        choices: [
+          { index: 0, message: { role: 'assistant', content: result.text }, finish_reason: result.finish_reason },
+        ],
+        usage,
+      });
     }
-    return json(response, 200, { object: 'text_completion', choices: [{ index: 0, text: result.text, finish_reason: result.finish_reason }], usage });
+    return json(response, 200, {
+      object: 'text_completion',
+      choices: [{ index: 0, text: result.text, finish_reason: result.finish_reason }],
+      usage,
+    });
   }
 
   private streamClosed(): void {

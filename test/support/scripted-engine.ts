@@ -1,5 +1,13 @@
 import { EngineError } from '@jan/core';
-import type { ChatCompletionChunk, ChatCompletionRequest, CompletionRequest, CompletionResult, EngineStatus, InferenceEngine, Model } from '@jan/core';
+import type {
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  CompletionRequest,
+  CompletionResult,
+  EngineStatus,
+  InferenceEngine,
+  Model,
+} from '@jan/core';
 
 /** A model.json entry with nothing but an id and an engine. */
 export function modelEntry(id: string, engine: string, name = id): Model {
@@ -150,7 +158,10 @@ export class ScriptedEngine implements InferenceEngine {
       sent += 1;
       yield chunk(request.model, { content: token }, null);
     }
-    yield { ...chunk(request.model, {}, finish), usage: { prompt_tokens: 5, completion_tokens: sent, total_tokens: 5 + sent } };
+    yield {
+      ...chunk(request.model, {}, finish),
+      usage: { prompt_tokens: 5, completion_tokens: sent, total_tokens: 5 + sent },
+    };
   }
 }
 
@@ -159,5 +170,11 @@ function chunk(
   delta: ChatCompletionChunk['choices'][0]['delta'],
   finish: ChatCompletionChunk['choices'][0]['finish_reason'],
 ): ChatCompletionChunk {
-  return { id: 'scripted', object: 'chat.completion.chunk', created: 0, model, choices: [{ index: 0, delta, finish_reason: finish }] };
+  return {
+    id: 'scripted',
+    object: 'chat.completion.chunk',
+    created: 0,
+    model,
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  };
 }

@@ -4,7 +4,8 @@
  */
 export function seededRandom(label: string): () => number {
   const fromEnv = Number(process.env.JAN_TEST_SEED);
-  const seed = Number.isInteger(fromEnv) && process.env.JAN_TEST_SEED !== '' ? fromEnv : Math.floor(Math.random() * 2 ** 31);
+  const seed =
+    Number.isInteger(fromEnv) && process.env.JAN_TEST_SEED !== '' ? fromEnv : Math.floor(Math.random() * 2 ** 31);
   process.stdout.write(`[${label}] seed ${seed} (replay: JAN_TEST_SEED=${seed})\n`);
   // mulberry32: small, fast, and the same sequence for the same seed on every machine.
   let state = seed >>> 0;

@@ -12,7 +12,11 @@ export interface RunSummary {
  * with no failed test of its own (a throwing `afterAll`) counts once; so does every unhandled
  * error, and an interrupted run. Only a test skipped on purpose (`it.skip`, `it.todo`) is skipped.
  */
-export function summarizeRun(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>, reason: TestRunEndReason): RunSummary {
+export function summarizeRun(
+  modules: ReadonlyArray<TestModule>,
+  unhandledErrors: ReadonlyArray<SerializedError>,
+  reason: TestRunEndReason,
+): RunSummary {
   const summary: RunSummary = { passed: 0, failed: 0, skipped: 0 };
   for (const module of modules) {
     const moduleFailed = module.state() === 'failed' || module.errors().length > 0;
@@ -24,7 +28,9 @@ export function summarizeRun(modules: ReadonlyArray<TestModule>, unhandledErrors
       else if (moduleFailed && test.options.mode !== 'skip' && test.options.mode !== 'todo') failedHere += 1;
       else summary.skipped += 1;
     }
-    const failedSuites = [...module.children.allSuites()].filter((suite) => suite.state() === 'failed' || suite.errors().length > 0);
+    const failedSuites = [...module.children.allSuites()].filter(
+      (suite) => suite.state() === 'failed' || suite.errors().length > 0,
+    );
     if (failedHere === 0 && (moduleFailed || failedSuites.length > 0)) failedHere = 1;
     summary.failed += failedHere;
   }
@@ -35,7 +41,11 @@ export function summarizeRun(modules: ReadonlyArray<TestModule>, unhandledErrors
 
 /** Prints the plain closing line CI reads ("N passed, N failed, N skipped") after vitest's own summary. */
 export default class SummaryReporter implements Reporter {
-  onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>, reason: TestRunEndReason): void {
+  onTestRunEnd(
+    modules: ReadonlyArray<TestModule>,
+    unhandledErrors: ReadonlyArray<SerializedError>,
+    reason: TestRunEndReason,
+  ): void {
     const { passed, failed, skipped } = summarizeRun(modules, unhandledErrors, reason);
     process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }

@@ -37,7 +37,14 @@ export function browserProject(browserPath: string): TestProjectInlineConfigurat
         provider: playwright({
           launchOptions: {
             executablePath: browserPath,
-            args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+            args: [
+              '--no-sandbox',
+              '--disable-gpu',
+              '--disable-background-networking',
+              '--disable-component-update',
+              '--disable-sync',
+              '--no-first-run',
+            ],
           },
         }),
         instances: [{ browser: 'chromium' }],

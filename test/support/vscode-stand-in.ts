@@ -256,7 +256,11 @@ type Answer = (prompt: string, items?: unknown) => unknown;
 export const ui = {
   answers: [] as Answer[],
   messages: [] as Array<{ level: 'info' | 'warning' | 'error' | 'status'; text: string }>,
-  progress: [] as Array<{ title: string; reports: Array<{ message?: string; increment?: number }>; source: CancellationTokenSource }>,
+  progress: [] as Array<{
+    title: string;
+    reports: Array<{ message?: string; increment?: number }>;
+    source: CancellationTokenSource;
+  }>,
   executed: [] as Array<{ command: string; args: unknown[] }>,
   clipboard: '',
   opened: [] as string[],
@@ -317,7 +321,10 @@ export function openDocument(fsPath: string, text: string, languageId?: string):
 }
 
 type ProgressReport = { message?: string; increment?: number };
-type ProgressTask<T> = (progress: { report(value: ProgressReport): void }, token: CancellationTokenSource['token']) => Promise<T>;
+type ProgressTask<T> = (
+  progress: { report(value: ProgressReport): void },
+  token: CancellationTokenSource['token'],
+) => Promise<T>;
 
 function nextAnswer(prompt: string, items?: unknown): unknown {
   const answer = ui.answers.shift();
@@ -330,7 +337,8 @@ export const workspace = {
   getConfiguration(section?: string) {
     const full = (key: string) => (section ? `${section}.${key}` : key);
     return {
-      get: <T>(key: string, fallback?: T): T | undefined => (configuration.has(full(key)) ? (configuration.get(full(key)) as T) : fallback),
+      get: <T>(key: string, fallback?: T): T | undefined =>
+        configuration.has(full(key)) ? (configuration.get(full(key)) as T) : fallback,
       inspect: (key: string) => ({ globalValue: configuration.get(full(key)), workspaceValue: undefined }),
       update: async (key: string, value: unknown) => setSetting(full(key), value),
     };
@@ -364,7 +372,11 @@ export const workspace = {
 export const window = {
   activeTextEditor: undefined as { document: StandInDocument; selection: Selection } | undefined,
   onDidChangeActiveTextEditor: new EventEmitter<unknown>().event,
-  tabGroups: { activeTabGroup: { tabs: [] as unknown[] }, all: [] as Array<{ tabs: unknown[] }>, close: async () => true },
+  tabGroups: {
+    activeTabGroup: { tabs: [] as unknown[] },
+    all: [] as Array<{ tabs: unknown[] }>,
+    close: async () => true,
+  },
   async showInformationMessage(text: string, ...items: unknown[]): Promise<unknown> {
     ui.messages.push({ level: 'info', text });
     return nextAnswer(text, items);
@@ -384,7 +396,11 @@ export const window = {
   async showQuickPick(items: unknown, options?: { title?: string }): Promise<unknown> {
     return nextAnswer(options?.title ?? 'quick pick', await items);
   },
-  async showInputBox(options?: { title?: string; prompt?: string; validateInput?: (value: string) => unknown }): Promise<unknown> {
+  async showInputBox(options?: {
+    title?: string;
+    prompt?: string;
+    validateInput?: (value: string) => unknown;
+  }): Promise<unknown> {
     return nextAnswer(options?.prompt ?? options?.title ?? 'input', options);
   },
   async showOpenDialog(options?: { title?: string }): Promise<unknown> {
@@ -396,7 +412,9 @@ export const window = {
   /** Shows the document; the editor's `edit` replaces each selection as VS Code's builder does. */
   async showTextDocument(document: StandInDocument) {
     const selection =
-      window.activeTextEditor?.document === document ? window.activeTextEditor.selection : new Selection(new Position(0, 0), new Position(0, 0));
+      window.activeTextEditor?.document === document
+        ? window.activeTextEditor.selection
+        : new Selection(new Position(0, 0), new Position(0, 0));
     return {
       document,
       selections: [selection],
@@ -409,12 +427,19 @@ export const window = {
   },
   async withProgress<T>(options: { title?: string }, task: ProgressTask<T>): Promise<T> {
     const source = new CancellationTokenSource();
-    const entry = { title: options.title ?? '', reports: [] as Array<{ message?: string; increment?: number }>, source };
+    const entry = {
+      title: options.title ?? '',
+      reports: [] as Array<{ message?: string; increment?: number }>,
+      source,
+    };
     ui.progress.push(entry);
     return task({ report: (value) => entry.reports.push(value) }, source.token);
   },
   /** Registers `<id>.focus` as VS Code does: it resolves the view on first use and shows it. */
-  registerWebviewViewProvider(id: string, provider: { resolveWebviewView(view: StandInWebviewView): void }): Disposable {
+  registerWebviewViewProvider(
+    id: string,
+    provider: { resolveWebviewView(view: StandInWebviewView): void },
+  ): Disposable {
     const focus = commands.registerCommand(`${id}.focus`, () => {
       let view = registered.webviewViews.get(id);
       if (!view) {
@@ -427,7 +452,16 @@ export const window = {
     return new Disposable(() => focus.dispose());
   },
   createStatusBarItem() {
-    const item = { text: '', tooltip: '', name: '', command: '', backgroundColor: undefined as unknown, show() {}, hide() {}, dispose() {} };
+    const item = {
+      text: '',
+      tooltip: '',
+      name: '',
+      command: '',
+      backgroundColor: undefined as unknown,
+      show() {},
+      hide() {},
+      dispose() {},
+    };
     registered.statusItems.push(item);
     return item;
   },

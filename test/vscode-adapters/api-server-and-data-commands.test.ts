@@ -26,9 +26,16 @@ beforeEach(async () => {
   const context = {
     subscriptions: [],
     // VS Code's SecretStorage: the key lives here and nowhere else.
-    secrets: { get: async (key: string) => secrets.get(key), store: async (key: string, value: string) => void secrets.set(key, value) },
+    secrets: {
+      get: async (key: string) => secrets.get(key),
+      store: async (key: string, value: string) => void secrets.set(key, value),
+    },
   } as unknown as vscode.ExtensionContext;
-  const log = { info: () => undefined, warn: () => undefined, error: () => undefined } as unknown as vscode.LogOutputChannel;
+  const log = {
+    info: () => undefined,
+    warn: () => undefined,
+    error: () => undefined,
+  } as unknown as vscode.LogOutputChannel;
   host = { runtime: fixture.runtime, context, log };
   setSetting('jan.apiServer.port', 0);
   controller = new ApiServerController(host);
@@ -48,8 +55,13 @@ describe('Jan: Start API Server / Copy API Key / Stop API Server', () => {
     expect(ui.clipboard).toMatch(/^jan-/);
     expect([...secrets.values()]).toEqual([ui.clipboard]);
     const client = new OpenAI({ baseURL: server.baseUrl, apiKey: ui.clipboard, maxRetries: 0 });
-    expect((await client.models.list()).data.map((model) => model.id)).toEqual(expect.arrayContaining(['chat-1', 'coder-1']));
-    const reply = await client.chat.completions.create({ model: 'chat-1', messages: [{ role: 'user', content: 'Hi' }] });
+    expect((await client.models.list()).data.map((model) => model.id)).toEqual(
+      expect.arrayContaining(['chat-1', 'coder-1']),
+    );
+    const reply = await client.chat.completions.create({
+      model: 'chat-1',
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
     expect(reply.choices[0]!.message.content).toBe('ok');
     const item = registered.statusItems.find((status) => status.text.includes('Jan API'))!;
     expect(item.text).toContain(`:${server.port}`);
@@ -59,7 +71,9 @@ describe('Jan: Start API Server / Copy API Key / Stop API Server', () => {
     await controller.stop();
     await expect(client.models.list()).rejects.toThrow();
     await controller.start();
-    await expect(new OpenAI({ baseURL: controller.running!.baseUrl, apiKey: ui.clipboard, maxRetries: 0 }).models.list()).resolves.toBeDefined();
+    await expect(
+      new OpenAI({ baseURL: controller.running!.baseUrl, apiKey: ui.clipboard, maxRetries: 0 }).models.list(),
+    ).resolves.toBeDefined();
   });
 
   it('offers the next free port when the configured one is taken', async () => {
@@ -84,7 +98,11 @@ describe('Jan: Export Thread… / Export All… / Import…', () => {
     const created = await fixture.runtime.conversational.createThread({
       title: 'Exported',
       assistants: [
-        { assistant_id: assistants[0]!.id, assistant_name: assistants[0]!.name, model: { id: 'chat-1', engine: 'scripted', settings: {}, parameters: {} } },
+        {
+          assistant_id: assistants[0]!.id,
+          assistant_name: assistants[0]!.name,
+          model: { id: 'chat-1', engine: 'scripted', settings: {}, parameters: {} },
+        },
       ],
     });
     await fixture.runtime.conversational.appendMessage({
@@ -103,7 +121,9 @@ describe('Jan: Export Thread… / Export All… / Import…', () => {
   it('exports a thread as Markdown to the file the user picks', async () => {
     const id = await thread();
     const target = path.join(scratch, 'thread.md');
-    ui.answer((_title: string, items: unknown) => (items as Array<{ format: string }>).find((item) => item.format === 'md'));
+    ui.answer((_title: string, items: unknown) =>
+      (items as Array<{ format: string }>).find((item) => item.format === 'md'),
+    );
     ui.answer(Uri.file(target));
     await exportThreadCommand(fixture.runtime, id);
     expect(readFileSync(target, 'utf8')).toContain('# Exported');
@@ -117,7 +137,10 @@ describe('Jan: Export Thread… / Export All… / Import…', () => {
     await exportJanDataCommand(fixture.runtime);
     // Same ids, different content: the import must not overwrite the thread here.
     const threadFile = path.join(fixture.runtime.core.context.janFolder, 'threads', id, 'thread.json');
-    writeFileSync(threadFile, JSON.stringify({ ...JSON.parse(readFileSync(threadFile, 'utf8')), title: 'Changed here' }, null, 2));
+    writeFileSync(
+      threadFile,
+      JSON.stringify({ ...JSON.parse(readFileSync(threadFile, 'utf8')), title: 'Changed here' }, null, 2),
+    );
     const announced: string[] = [];
     fixture.runtime.core.events.on('OnThreadUpdated', (updated) => void announced.push(updated.id));
     ui.answer((_title: string, items: unknown) => (items as Array<{ folder: boolean }>).find((item) => !item.folder));
@@ -133,10 +156,22 @@ describe('Jan: Export Thread… / Export All… / Import…', () => {
   it("imports a Jan data folder's assistants, and the assistant pickers hear of them", async () => {
     const folder = path.join(scratch, 'desktop');
     mkdirSync(path.join(folder, 'assistants', 'reviewer'), { recursive: true });
-    const reviewer = { id: 'reviewer', object: 'assistant', name: 'Reviewer', avatar: '', description: '', instructions: 'Review.', model: '*', created_at: 1 };
+    const reviewer = {
+      id: 'reviewer',
+      object: 'assistant',
+      name: 'Reviewer',
+      avatar: '',
+      description: '',
+      instructions: 'Review.',
+      model: '*',
+      created_at: 1,
+    };
     writeFileSync(path.join(folder, 'assistants', 'reviewer', 'assistant.json'), JSON.stringify(reviewer));
     const announced: string[][] = [];
-    fixture.runtime.core.events.on('OnAssistantsChanged', (assistants) => void announced.push(assistants.map((assistant) => assistant.id)));
+    fixture.runtime.core.events.on(
+      'OnAssistantsChanged',
+      (assistants) => void announced.push(assistants.map((assistant) => assistant.id)),
+    );
     ui.answer((_title: string, items: unknown) => (items as Array<{ folder: boolean }>).find((item) => item.folder));
     ui.answer([Uri.file(folder)]);
     await importJanDataCommand(fixture.runtime);
@@ -150,6 +185,9 @@ describe('Jan: Export Thread… / Export All… / Import…', () => {
     ui.answer((_title: string, items: unknown) => (items as Array<{ folder: boolean }>).find((item) => item.folder));
     ui.answer([Uri.file(folder)]);
     await importJanDataCommand(fixture.runtime);
-    expect(ui.messages.at(-1)).toMatchObject({ level: 'error', text: expect.stringContaining('does not look like a Jan data folder') });
+    expect(ui.messages.at(-1)).toMatchObject({
+      level: 'error',
+      text: expect.stringContaining('does not look like a Jan data folder'),
+    });
   });
 });

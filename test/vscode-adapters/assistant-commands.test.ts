@@ -23,7 +23,11 @@ it("shows a workspace assistant's name and description as data: no icon of ours,
     name: '$(verified) Official [docs](command:jan.deleteAssistant)',
     description: 'Line one\nLine two $(shield)',
   });
-  const panels = new AssistantFormPanels(Uri.file('/extension') as unknown as vscode.Uri, runtime.assistants, runtime.inference);
+  const panels = new AssistantFormPanels(
+    Uri.file('/extension') as unknown as vscode.Uri,
+    runtime.assistants,
+    runtime.inference,
+  );
   let shown: Array<{ label: string; detail?: string; ref: { id: string } }> = [];
   ui.answer((_title: string, items: unknown) => {
     shown = items as typeof shown;

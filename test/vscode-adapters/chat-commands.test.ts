@@ -11,14 +11,25 @@ import { registerChatView, type ChatView } from '../../src/vscode/chat';
 import { CHAT_VIEW_ID } from '../../src/vscode/chat/view-provider';
 import { registerSelectionCommands } from '../../src/vscode/selection/commands';
 import { ProposalStore } from '../../src/vscode/selection/proposals';
-import { openDocument, Position, registered, resetStandIn, Selection, setSetting, Uri, window, type StandInWebviewView } from '../support/vscode-stand-in';
+import {
+  openDocument,
+  Position,
+  registered,
+  resetStandIn,
+  Selection,
+  setSetting,
+  Uri,
+  window,
+  type StandInWebviewView,
+} from '../support/vscode-stand-in';
 import { adapterRuntime } from './support/adapter-runtime';
 
 let fixture: Awaited<ReturnType<typeof adapterRuntime>>;
 let chat: ChatView;
 let selection: vscode.Disposable;
 
-const SOURCE = 'export function mean(values: number[]) {\n  return values.reduce((a, b) => a + b) / values.lenght;\n}\n';
+const SOURCE =
+  'export function mean(values: number[]) {\n  return values.reduce((a, b) => a + b) / values.lenght;\n}\n';
 
 function memento(): vscode.Memento {
   const values = new Map<string, unknown>();
@@ -34,13 +45,25 @@ beforeEach(async () => {
   fixture = await adapterRuntime();
   setSetting('jan.chatModel', 'chat-1');
   fixture.engine.reply = 'It averages the values.';
-  const context = { extensionUri: Uri.file('/ext'), workspaceState: memento(), subscriptions: [] } as unknown as vscode.ExtensionContext;
+  const context = {
+    extensionUri: Uri.file('/ext'),
+    workspaceState: memento(),
+    subscriptions: [],
+  } as unknown as vscode.ExtensionContext;
   const proposals = new ProposalStore();
   chat = registerChatView(
     { runtime: fixture.runtime, context, log: undefined as unknown as vscode.LogOutputChannel },
-    { started: Promise.resolve(), proposeEdit: (document, range, text, title) => proposals.propose(document, range, text, title) },
+    {
+      started: Promise.resolve(),
+      proposeEdit: (document, range, text, title) => proposals.propose(document, range, text, title),
+    },
   );
-  selection = registerSelectionCommands({ inference: fixture.runtime.inference, proposals, logger: fixture.logger, askInChat: (text) => chat.askInChat(text) });
+  selection = registerSelectionCommands({
+    inference: fixture.runtime.inference,
+    proposals,
+    logger: fixture.logger,
+    askInChat: (text) => chat.askInChat(text),
+  });
   const document = openDocument('/w/mean.ts', SOURCE);
   window.activeTextEditor = { document, selection: new Selection(new Position(1, 0), new Position(1, 56)) };
 });
@@ -62,7 +85,12 @@ const received = (): HostMessage[] => view().page as HostMessage[];
 
 /** The page now shown has its state (it said `ready` and was answered). */
 async function pageHasState(): Promise<void> {
-  await expect.poll(() => registered.webviewViews.get(CHAT_VIEW_ID)?.visible && received().some((message) => message.type === 'state')).toBe(true);
+  await expect
+    .poll(
+      () =>
+        registered.webviewViews.get(CHAT_VIEW_ID)?.visible && received().some((message) => message.type === 'state'),
+    )
+    .toBe(true);
 }
 
 const STATES: Record<string, () => Promise<void>> = {
@@ -84,7 +112,8 @@ const STATES: Record<string, () => Promise<void>> = {
 /** The user's own text in what the page was sent (a state, or the messages of the thread). */
 function userTexts(messages: HostMessage[]): string[] {
   return messages.flatMap((message) => {
-    const list = message.type === 'state' ? message.state.messages : message.type === 'messages' ? message.messages : [];
+    const list =
+      message.type === 'state' ? message.state.messages : message.type === 'messages' ? message.messages : [];
     return list.filter((item) => item.role === 'user').map((item) => item.text);
   });
 }
@@ -111,7 +140,9 @@ describe.each(Object.keys(STATES))('with the chat view %s', (state) => {
       await vscode.commands.executeCommand(command);
       expect(view().visible).toBe(true);
       expect(received().some((message) => message.type === 'focusInput')).toBe(true);
-      await expect.poll(() => userTexts(received()).some((text) => text.startsWith(asks) && text.includes('values.lenght'))).toBe(true);
+      await expect
+        .poll(() => userTexts(received()).some((text) => text.startsWith(asks) && text.includes('values.lenght')))
+        .toBe(true);
       expect(fixture.engine.requests).toHaveLength(1);
     });
   }

@@ -2,13 +2,26 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type * as vscode from 'vscode';
 import { VsCodeChatPort } from '../../src/vscode/chat/editor-port';
 import { ModelStatusBar } from '../../src/vscode/models/status-bar';
-import { openDocument, Position, registered, resetStandIn, Selection, setSetting, ui, window, type StandInDocument } from '../support/vscode-stand-in';
+import {
+  openDocument,
+  Position,
+  registered,
+  resetStandIn,
+  Selection,
+  setSetting,
+  ui,
+  window,
+  type StandInDocument,
+} from '../support/vscode-stand-in';
 import { adapterRuntime } from './support/adapter-runtime';
 
 function context(): vscode.ExtensionContext {
   const state = new Map<string, unknown>();
   return {
-    workspaceState: { get: (key: string) => state.get(key), update: async (key: string, value: unknown) => void state.set(key, value) },
+    workspaceState: {
+      get: (key: string) => state.get(key),
+      update: async (key: string, value: unknown) => void state.set(key, value),
+    },
   } as unknown as vscode.ExtensionContext;
 }
 
@@ -22,7 +35,10 @@ describe("the chat view's hands in the editor", () => {
     proposed = [];
     document = openDocument('/w/a.ts', 'const a = 1;\nconst b = 2;\n');
     window.activeTextEditor = { document, selection: new Selection(new Position(1, 0), new Position(1, 12)) };
-    port = new VsCodeChatPort(context(), async (_document, range, text, title) => void proposed.push({ text, range, title }));
+    port = new VsCodeChatPort(
+      context(),
+      async (_document, range, text, title) => void proposed.push({ text, range, title }),
+    );
   });
   afterEach(() => port.dispose());
 
@@ -53,7 +69,10 @@ describe("the chat view's hands in the editor", () => {
     document.isClosed = true;
     await port.insertAtCursor('x');
     await port.applyToEditor('x');
-    expect(ui.messages.map((message) => message.text)).toEqual(['Jan: open a file to insert the code into.', 'Jan: open the file to apply the code to.']);
+    expect(ui.messages.map((message) => message.text)).toEqual([
+      'Jan: open a file to insert the code into.',
+      'Jan: open the file to apply the code to.',
+    ]);
     expect(proposed).toEqual([]);
   });
 

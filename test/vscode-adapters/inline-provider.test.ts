@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as vscode from 'vscode';
-import { registerInlineCompletion, type JanInlineCompletionProvider } from '../../src/vscode/completion/inline-provider';
+import {
+  registerInlineCompletion,
+  type JanInlineCompletionProvider,
+} from '../../src/vscode/completion/inline-provider';
 import {
   CancellationTokenSource,
   InlineCompletionTriggerKind,
@@ -32,8 +35,12 @@ afterEach(async () => {
   await fixture.dispose();
 });
 
-const document = () => openDocument('/w/add.ts', 'function add(a: number, b: number) {\n  return \n}') as unknown as vscode.TextDocument;
-const automatic = { triggerKind: InlineCompletionTriggerKind.Automatic, selectedCompletionInfo: undefined } as vscode.InlineCompletionContext;
+const document = () =>
+  openDocument('/w/add.ts', 'function add(a: number, b: number) {\n  return \n}') as unknown as vscode.TextDocument;
+const automatic = {
+  triggerKind: InlineCompletionTriggerKind.Automatic,
+  selectedCompletionInfo: undefined,
+} as vscode.InlineCompletionContext;
 const at = new vscode.Position(1, 9);
 
 async function ask(token = new CancellationTokenSource().token, context = automatic) {
@@ -91,7 +98,10 @@ describe('the inline completion provider', () => {
   it('does not wait out the pause when asked on purpose', async () => {
     setSetting('jan.inlineCompletion.debounceMs', 60_000);
     fixture.engine.completion = 'a + b;';
-    const invoked = { triggerKind: InlineCompletionTriggerKind.Invoke, selectedCompletionInfo: undefined } as vscode.InlineCompletionContext;
+    const invoked = {
+      triggerKind: InlineCompletionTriggerKind.Invoke,
+      selectedCompletionInfo: undefined,
+    } as vscode.InlineCompletionContext;
     expect(await ask(new CancellationTokenSource().token, invoked)).toHaveLength(1);
   });
 
@@ -132,24 +142,46 @@ describe('the inline completion provider', () => {
 
   it('asks nothing while typing with code right of the cursor, but does when asked on purpose', async () => {
     fixture.engine.completion = 'a';
-    const midLine = openDocument('/w/mid.ts', 'const total = compute(values, factor);') as unknown as vscode.TextDocument;
+    const midLine = openDocument(
+      '/w/mid.ts',
+      'const total = compute(values, factor);',
+    ) as unknown as vscode.TextDocument;
     const position = new vscode.Position(0, 14);
     expect(
-      await provider.provideInlineCompletionItems(midLine, position, automatic, new CancellationTokenSource().token as vscode.CancellationToken),
+      await provider.provideInlineCompletionItems(
+        midLine,
+        position,
+        automatic,
+        new CancellationTokenSource().token as vscode.CancellationToken,
+      ),
     ).toBeUndefined();
     expect(fixture.engine.completeRequests).toEqual([]);
-    const invoked = { triggerKind: InlineCompletionTriggerKind.Invoke, selectedCompletionInfo: undefined } as vscode.InlineCompletionContext;
-    await provider.provideInlineCompletionItems(midLine, position, invoked, new CancellationTokenSource().token as vscode.CancellationToken);
+    const invoked = {
+      triggerKind: InlineCompletionTriggerKind.Invoke,
+      selectedCompletionInfo: undefined,
+    } as vscode.InlineCompletionContext;
+    await provider.provideInlineCompletionItems(
+      midLine,
+      position,
+      invoked,
+      new CancellationTokenSource().token as vscode.CancellationToken,
+    );
     expect(fixture.engine.completeRequests).toHaveLength(1);
     expect(fixture.engine.completeRequests[0]!.stop).toEqual(['\n']);
   });
 
   it('puts code around recent edits in other files before the prefix, oldest first, unless turned off', async () => {
     fixture.engine.completion = 'a + b;';
-    const other = openDocument('/w/math.ts', 'export const PI = 3.14;\nexport function square(x: number) {\n  return x * x;\n}');
+    const other = openDocument(
+      '/w/math.ts',
+      'export const PI = 3.14;\nexport function square(x: number) {\n  return x * x;\n}',
+    );
     const third = openDocument('/w/units.ts', 'export const METRE = 1;');
     for (const edited of [other, third, other])
-      textDocumentChanged.fire({ document: edited, contentChanges: [{ range: new vscode.Range(new vscode.Position(0, 0), new vscode.Position(0, 0)) }] });
+      textDocumentChanged.fire({
+        document: edited,
+        contentChanges: [{ range: new vscode.Range(new vscode.Position(0, 0), new vscode.Position(0, 0)) }],
+      });
     textDocumentChanged.fire({ document: document(), contentChanges: [{ range: new vscode.Range(at, at) }] });
     await ask();
     expect(fixture.engine.completeRequests[0]!.extra).toBe(
@@ -166,12 +198,20 @@ describe('the inline completion provider', () => {
     const items = await ask();
     expect(items?.[0]!.command).toMatchObject({ command: 'jan.inlineCompletion.accepted' });
     // The editor inserts the suggestion, moves the cursor after it and runs the item's command.
-    const edited = openDocument('/w/add.ts', 'function add(a: number, b: number) {\n  return a + b;\n}') as unknown as vscode.TextDocument;
+    const edited = openDocument(
+      '/w/add.ts',
+      'function add(a: number, b: number) {\n  return a + b;\n}',
+    ) as unknown as vscode.TextDocument;
     const after = new vscode.Position(1, 15);
     window.activeTextEditor = { document: edited as never, selection: new vscode.Selection(after, after) };
     await vscode.commands.executeCommand('jan.inlineCompletion.accepted');
     expect(fixture.engine.completeRequests).toHaveLength(2);
-    const next = await provider.provideInlineCompletionItems(edited, after, automatic, new CancellationTokenSource().token as vscode.CancellationToken);
+    const next = await provider.provideInlineCompletionItems(
+      edited,
+      after,
+      automatic,
+      new CancellationTokenSource().token as vscode.CancellationToken,
+    );
     expect(next?.[0]!.insertText).toBe(' // sum');
     expect(fixture.engine.completeRequests).toHaveLength(2);
   });
@@ -181,7 +221,12 @@ describe('the inline completion provider', () => {
     const cursor = new vscode.Position(0, 13);
     fixture.engine.completion = 'x");';
     for (const round of ['asked', 'cached']) {
-      const items = await provider.provideInlineCompletionItems(log, cursor, automatic, new CancellationTokenSource().token as vscode.CancellationToken);
+      const items = await provider.provideInlineCompletionItems(
+        log,
+        cursor,
+        automatic,
+        new CancellationTokenSource().token as vscode.CancellationToken,
+      );
       expect(
         items?.map((item) => item.insertText),
         round,
@@ -195,16 +240,30 @@ describe('the inline completion provider', () => {
     const main = openDocument('/w/main.go', 'func main() {}', 'go') as unknown as vscode.TextDocument;
     const cursor = new vscode.Position(0, 13);
     fixture.engine.completion = '\n\tfmt.Println("hi")\n}\n\nfunc other() {';
-    const items = await provider.provideInlineCompletionItems(main, cursor, automatic, new CancellationTokenSource().token as vscode.CancellationToken);
+    const items = await provider.provideInlineCompletionItems(
+      main,
+      cursor,
+      automatic,
+      new CancellationTokenSource().token as vscode.CancellationToken,
+    );
     expect(items?.map((item) => item.insertText)).toEqual(['\n\tfmt.Println("hi")\n}']);
     expect(items?.[0]!.range).toMatchObject({ start: cursor, end: new vscode.Position(0, 14) });
   });
 
   it('hides suggestions at a line start shorter than jan.inlineCompletion.minChars', async () => {
     fixture.engine.completion = 'ok';
-    const blank = openDocument('/w/blank.ts', 'function add(a: number, b: number) {\n  \n}') as unknown as vscode.TextDocument;
+    const blank = openDocument(
+      '/w/blank.ts',
+      'function add(a: number, b: number) {\n  \n}',
+    ) as unknown as vscode.TextDocument;
     const start = new vscode.Position(1, 2);
-    const ask = () => provider.provideInlineCompletionItems(blank, start, automatic, new CancellationTokenSource().token as vscode.CancellationToken);
+    const ask = () =>
+      provider.provideInlineCompletionItems(
+        blank,
+        start,
+        automatic,
+        new CancellationTokenSource().token as vscode.CancellationToken,
+      );
     expect(await ask()).toBeUndefined();
     setSetting('jan.inlineCompletion.minChars', 2);
     expect((await ask())?.map((item) => item.insertText)).toEqual(['ok']);

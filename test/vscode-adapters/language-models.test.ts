@@ -2,7 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type * as vscode from 'vscode';
 import { registerLanguageModels } from '../../src/vscode/lm/chat-provider';
 import type { JanLmChatProvider } from '../../src/vscode/lm/vscode-lm';
-import { CancellationTokenSource, LanguageModelTextPart, lm, registered, resetStandIn } from '../support/vscode-stand-in';
+import {
+  CancellationTokenSource,
+  LanguageModelTextPart,
+  lm,
+  registered,
+  resetStandIn,
+} from '../support/vscode-stand-in';
 import { adapterRuntime } from './support/adapter-runtime';
 
 let fixture: Awaited<ReturnType<typeof adapterRuntime>>;
@@ -21,7 +27,12 @@ afterEach(async () => {
 });
 
 function register(maxTokens: number | undefined = 512): JanLmChatProvider {
-  registration = registerLanguageModels({ runtime: fixture.runtime, started: Promise.resolve(), logger: fixture.logger, maxTokens: () => maxTokens });
+  registration = registerLanguageModels({
+    runtime: fixture.runtime,
+    started: Promise.resolve(),
+    logger: fixture.logger,
+    maxTokens: () => maxTokens,
+  });
   const provider = registered.lmProviders.get('jan') as JanLmChatProvider | undefined;
   expect(provider).toBeDefined();
   return provider!;
@@ -33,7 +44,10 @@ const assistant = (text: string) => ({ role: 2, content: [new LanguageModelTextP
 describe("Jan's models in VS Code's language model API", () => {
   it('lists every model under the jan vendor by its one name', async () => {
     const provider = register();
-    const models = await provider.provideLanguageModelChatInformation({ silent: true }, new CancellationTokenSource().token as vscode.CancellationToken);
+    const models = await provider.provideLanguageModelChatInformation(
+      { silent: true },
+      new CancellationTokenSource().token as vscode.CancellationToken,
+    );
     expect(models.map((model) => [model.id, model.name])).toEqual([
       ['chat-1', 'Chat One'],
       ['coder-1', 'Coder One'],
@@ -44,7 +58,10 @@ describe("Jan's models in VS Code's language model API", () => {
 
   it('streams a reply through the inference service as text parts, with the conversation and the default max tokens', async () => {
     const provider = register(64);
-    const [model] = await provider.provideLanguageModelChatInformation({ silent: true }, new CancellationTokenSource().token as vscode.CancellationToken);
+    const [model] = await provider.provideLanguageModelChatInformation(
+      { silent: true },
+      new CancellationTokenSource().token as vscode.CancellationToken,
+    );
     fixture.engine.reply = 'Two plus two is four.';
     const parts: unknown[] = [];
     await provider.provideLanguageModelChatResponse(
@@ -64,12 +81,17 @@ describe("Jan's models in VS Code's language model API", () => {
       { role: 'assistant', content: 'Let me think.' },
       { role: 'user', content: 'Answer briefly.' },
     ]);
-    expect(fixture.logger.messages('info')).toContainEqual(expect.stringMatching(/^VS Code's chat request from chat-1: 5 tokens in/));
+    expect(fixture.logger.messages('info')).toContainEqual(
+      expect.stringMatching(/^VS Code's chat request from chat-1: 5 tokens in/),
+    );
   });
 
   it('stops generating when VS Code cancels', async () => {
     const provider = register();
-    const [model] = await provider.provideLanguageModelChatInformation({ silent: true }, new CancellationTokenSource().token as vscode.CancellationToken);
+    const [model] = await provider.provideLanguageModelChatInformation(
+      { silent: true },
+      new CancellationTokenSource().token as vscode.CancellationToken,
+    );
     fixture.engine.reply = 'one two three four five six';
     const gate = fixture.engine.hold();
     const cancel = new CancellationTokenSource();
@@ -87,14 +109,23 @@ describe("Jan's models in VS Code's language model API", () => {
     gate.release(Infinity);
     await running;
     expect(parts).toHaveLength(2);
-    expect(fixture.logger.messages('info')).toContainEqual(expect.stringMatching(/^VS Code's chat request: stopped by the user after 2 tokens/));
+    expect(fixture.logger.messages('info')).toContainEqual(
+      expect.stringMatching(/^VS Code's chat request: stopped by the user after 2 tokens/),
+    );
   });
 
   it('on a VS Code without the provider API, registers nothing and says so in the log', () => {
     const original = lm.registerLanguageModelChatProvider;
     delete lm.registerLanguageModelChatProvider;
     try {
-      expect(registerLanguageModels({ runtime: fixture.runtime, started: Promise.resolve(), logger: fixture.logger, maxTokens: () => 512 })).toBeUndefined();
+      expect(
+        registerLanguageModels({
+          runtime: fixture.runtime,
+          started: Promise.resolve(),
+          logger: fixture.logger,
+          maxTokens: () => 512,
+        }),
+      ).toBeUndefined();
       expect(fixture.logger.messages('info')).toContainEqual(expect.stringContaining('provider API is not available'));
     } finally {
       lm.registerLanguageModelChatProvider = original;

@@ -31,8 +31,17 @@ beforeEach(async () => {
   // Loading a model goes to its engine: a scripted one stands in for llama.cpp here.
   local = new ScriptedEngine({ id: 'llamacpp' });
   fixture.runtime.core.engines.register(local);
-  const log = { info: () => undefined, warn: () => undefined, error: () => undefined } as unknown as vscode.LogOutputChannel;
-  features = { engines: fixture.runtime.core.engines, inference: fixture.runtime.inference, models: fixture.runtime.models, log };
+  const log = {
+    info: () => undefined,
+    warn: () => undefined,
+    error: () => undefined,
+  } as unknown as vscode.LogOutputChannel;
+  features = {
+    engines: fixture.runtime.core.engines,
+    inference: fixture.runtime.inference,
+    models: fixture.runtime.models,
+    log,
+  };
 });
 
 afterEach(async () => {
@@ -47,7 +56,9 @@ const errors = () => ui.messages.filter((message) => message.level === 'error').
 describe('Import Model File', () => {
   it('imports a GGUF where it is, offers it for chat, and loads it', async () => {
     ui.answer([Uri.file(STORIES)]);
-    ui.answer((_title: string, items: unknown) => (items as Array<{ mode: string }>).find((item) => item.mode === 'reference'));
+    ui.answer((_title: string, items: unknown) =>
+      (items as Array<{ mode: string }>).find((item) => item.mode === 'reference'),
+    );
     ui.answer('Use for Chat');
     await importModelCommand(features);
     const [model] = (await fixture.runtime.models.listModels()).models;
@@ -143,7 +154,9 @@ describe('Download Model', () => {
     ui.answer(url);
     ui.answer(answer);
     const running = downloadModelCommand(features);
-    await expect.poll(() => ui.progress[0]?.reports.some((report) => (report.increment ?? 0) > 0) ?? false, { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(() => ui.progress[0]?.reports.some((report) => (report.increment ?? 0) > 0) ?? false, { timeout: 30_000 })
+      .toBe(true);
     ui.progress[0]!.source.cancel();
     await running;
     expect(ui.messages.at(-1)).toMatchObject({ level: 'info', text: expect.stringContaining('cancelled') });
@@ -161,7 +174,9 @@ describe('Download Model', () => {
     server!.behaviour = { holdRangesFrom: 0, stallAfter: 0 };
     customUrl(url);
     const running = downloadModelCommand(features);
-    await expect.poll(() => (server!.requests.length > 0 && ui.progress.length > 0) || false, { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(() => (server!.requests.length > 0 && ui.progress.length > 0) || false, { timeout: 30_000 })
+      .toBe(true);
     ui.progress[0]!.source.cancel();
     await running;
     const last = ui.messages.at(-1)!;

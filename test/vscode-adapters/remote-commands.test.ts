@@ -13,7 +13,17 @@ import { ProposalStore } from '../../src/vscode/selection/proposals';
 import { configuredModel } from '../../src/vscode/settings';
 import { OpenAITestServer } from '../support/openai-test-server';
 import { ScriptedEngine } from '../support/scripted-engine';
-import { commands, openDocument, Position, resetStandIn, Selection, setSetting, ui, window, workspace } from '../support/vscode-stand-in';
+import {
+  commands,
+  openDocument,
+  Position,
+  resetStandIn,
+  Selection,
+  setSetting,
+  ui,
+  window,
+  workspace,
+} from '../support/vscode-stand-in';
 
 /**
  * The remote engine commands in the editor, against a real OpenAI-compatible server on
@@ -51,7 +61,11 @@ beforeEach(async () => {
   backend = new ScriptedEngine({ id: 'backend' });
   server = await OpenAITestServer.start({ backend, modelId: 'coder-7b', apiKey: KEY });
   context = extensionContext();
-  const log = { info: () => undefined, warn: () => undefined, error: () => undefined } as unknown as vscode.LogOutputChannel;
+  const log = {
+    info: () => undefined,
+    warn: () => undefined,
+    error: () => undefined,
+  } as unknown as vscode.LogOutputChannel;
   const remote = prepareRemoteEngines(context, log);
   runtime = new JanRuntime({
     janFolder: path.join(root, '.jan'),
@@ -73,8 +87,10 @@ afterEach(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-const savedEngines = () => workspace.getConfiguration('jan.remote').get<Array<Record<string, unknown>>>('engines') ?? [];
-const pick = (label: string) => (_title: string, items: unknown) => (items as Array<{ label: string }>).find((item) => item.label === label);
+const savedEngines = () =>
+  workspace.getConfiguration('jan.remote').get<Array<Record<string, unknown>>>('engines') ?? [];
+const pick = (label: string) => (_title: string, items: unknown) =>
+  (items as Array<{ label: string }>).find((item) => item.label === label);
 
 async function addEngine(key: string, afterTest?: string, preset = 'llama.cpp server'): Promise<void> {
   ui.answer(pick(preset));
@@ -94,7 +110,15 @@ describe('Jan: Add Remote Engine', () => {
       'Jan: GPU box was added. Its models are in the model pickers.',
     ]);
     expect(savedEngines()).toEqual([
-      { id: 'gpu-box', name: 'GPU box', preset: 'llamacpp-server', baseUrl: server.baseUrl, fim: 'infill', timeoutSeconds: 60, maxRetries: 2 },
+      {
+        id: 'gpu-box',
+        name: 'GPU box',
+        preset: 'llamacpp-server',
+        baseUrl: server.baseUrl,
+        fim: 'infill',
+        timeoutSeconds: 60,
+        maxRetries: 2,
+      },
     ]);
     expect(JSON.stringify(savedEngines())).not.toContain(KEY);
     expect([...secrets.values()]).toEqual([KEY]);
@@ -120,7 +144,10 @@ describe('Jan: Add Remote Engine', () => {
     server.play('forbidden');
     ui.answer(pick('GPU box'));
     await commands.executeCommand('jan.testRemoteEngine');
-    expect(ui.messages.at(-1)).toMatchObject({ level: 'error', text: expect.stringMatching(/^Jan: GPU box \(local\) refused the API key \(HTTP 403\)/) });
+    expect(ui.messages.at(-1)).toMatchObject({
+      level: 'error',
+      text: expect.stringMatching(/^Jan: GPU box \(local\) refused the API key \(HTTP 403\)/),
+    });
 
     ui.answer(pick('GPU box'));
     ui.answer('Remove');
@@ -146,14 +173,23 @@ describe('Jan: Add Remote Engine', () => {
     await addEngine(KEY);
     ui.answer(pick('GPU box'));
     ui.answer(pick('Fill-in-the-middle'));
-    ui.answer((_title: string, items: unknown) => (items as Array<{ fim: string }>).find((item) => item.fim === 'completions-suffix'));
+    ui.answer((_title: string, items: unknown) =>
+      (items as Array<{ fim: string }>).find((item) => item.fim === 'completions-suffix'),
+    );
     await commands.executeCommand('jan.editRemoteEngine');
     expect(savedEngines()[0]).toMatchObject({ fim: 'completions-suffix' });
     setSetting('jan.completionModel', 'gpu-box/coder-7b');
     backend.completion = 'return a + b;';
-    const request = (await runtime.inlineCompletion.request({ lineCount: 1, languageId: 'ts', lineText: () => 'function add(a, b) { ' }, 0, 21))!;
+    const request = (await runtime.inlineCompletion.request(
+      { lineCount: 1, languageId: 'ts', lineText: () => 'function add(a, b) { ' },
+      0,
+      21,
+    ))!;
     expect(await runtime.inlineCompletion.complete(request, 16, new AbortController().signal)).toBe('return a + b;');
-    expect(server.generationRequests.at(-1)).toMatchObject({ path: '/v1/completions', body: { model: 'coder-7b', suffix: expect.any(String) } });
+    expect(server.generationRequests.at(-1)).toMatchObject({
+      path: '/v1/completions',
+      body: { model: 'coder-7b', suffix: expect.any(String) },
+    });
   });
 });
 

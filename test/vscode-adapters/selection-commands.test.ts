@@ -3,7 +3,16 @@ import * as vscode from 'vscode';
 import { rewriteTokenLimit } from '@jan/core';
 import { registerSelectionCommands } from '../../src/vscode/selection/commands';
 import { ProposalStore, PROPOSAL_SCHEME } from '../../src/vscode/selection/proposals';
-import { openDocument, Position, resetStandIn, Selection, setSetting, ui, window, type StandInDocument } from '../support/vscode-stand-in';
+import {
+  openDocument,
+  Position,
+  resetStandIn,
+  Selection,
+  setSetting,
+  ui,
+  window,
+  type StandInDocument,
+} from '../support/vscode-stand-in';
 import { adapterRuntime } from './support/adapter-runtime';
 
 let fixture: Awaited<ReturnType<typeof adapterRuntime>>;
@@ -11,7 +20,8 @@ let registration: vscode.Disposable;
 let asked: string[];
 let document: StandInDocument;
 
-const SOURCE = 'export function mean(values: number[]) {\n  return values.reduce((a, b) => a + b) / values.lenght;\n}\n';
+const SOURCE =
+  'export function mean(values: number[]) {\n  return values.reduce((a, b) => a + b) / values.lenght;\n}\n';
 
 beforeEach(async () => {
   resetStandIn();
@@ -36,7 +46,10 @@ afterEach(async () => {
 });
 
 function select(startLine: number, startCharacter: number, endLine: number, endCharacter: number): void {
-  window.activeTextEditor = { document, selection: new Selection(new Position(startLine, startCharacter), new Position(endLine, endCharacter)) };
+  window.activeTextEditor = {
+    document,
+    selection: new Selection(new Position(startLine, startCharacter), new Position(endLine, endCharacter)),
+  };
 }
 
 const FIXED = 'Here it is:\n\n```ts\nreturn values.reduce((a, b) => a + b) / values.length;\n```\n';
@@ -46,10 +59,14 @@ describe('commands on a selection', () => {
     await vscode.commands.executeCommand('jan.explainSelection');
     expect(asked[0]).toMatch(/^Explain what this code does/);
     await fixture.runtime.assistants.updateAssistant('jan', {
-      metadata: { selection_prompts: { explain: 'Explain this for a new team member, citing our CONTRIBUTING rules.' } },
+      metadata: {
+        selection_prompts: { explain: 'Explain this for a new team member, citing our CONTRIBUTING rules.' },
+      },
     });
     await vscode.commands.executeCommand('jan.explainSelection');
-    expect(asked[1]).toMatch(/^Explain this for a new team member, citing our CONTRIBUTING rules\.\n\n```typescript mean\.ts:2\n/);
+    expect(asked[1]).toMatch(
+      /^Explain this for a new team member, citing our CONTRIBUTING rules\.\n\n```typescript mean\.ts:2\n/,
+    );
   });
 
   it("Fix shows the model's code as a proposed diff and applies it when the user accepts", async () => {
@@ -80,7 +97,10 @@ describe('commands on a selection', () => {
     });
     await vscode.commands.executeCommand('jan.fixSelection');
     expect(document.getText()).toBe(`// edited meanwhile\n${SOURCE}`);
-    expect(ui.messages.at(-1)).toMatchObject({ level: 'warning', text: expect.stringContaining('changed since Jan made this proposal') });
+    expect(ui.messages.at(-1)).toMatchObject({
+      level: 'warning',
+      text: expect.stringContaining('changed since Jan made this proposal'),
+    });
   });
 
   it('says so when the model returns no code, and proposes nothing', async () => {
@@ -98,7 +118,10 @@ describe('commands on a selection', () => {
     expect(fixture.engine.requests[0]!.max_tokens).toBeLessThan(200);
     expect(ui.executed.some((call) => call.command === 'vscode.diff')).toBe(false);
     expect(document.getText()).toBe(SOURCE);
-    expect(ui.messages.at(-1)).toMatchObject({ level: 'warning', text: expect.stringContaining(`stopped at ${rewriteTokenLimit(selected)} tokens`) });
+    expect(ui.messages.at(-1)).toMatchObject({
+      level: 'warning',
+      text: expect.stringContaining(`stopped at ${rewriteTokenLimit(selected)} tokens`),
+    });
   });
 
   it('asks for code only, and rejects a rewrite given outside a code block with a message', async () => {
@@ -107,21 +130,30 @@ describe('commands on a selection', () => {
     expect(fixture.engine.requests[0]!.messages[0]!.content).toContain('no explanation');
     expect(ui.executed.some((call) => call.command === 'vscode.diff')).toBe(false);
     expect(document.getText()).toBe(SOURCE);
-    expect(ui.messages.at(-1)).toMatchObject({ level: 'warning', text: expect.stringContaining('without a code block, so nothing was applied') });
+    expect(ui.messages.at(-1)).toMatchObject({
+      level: 'warning',
+      text: expect.stringContaining('without a code block, so nothing was applied'),
+    });
   });
 
   it('logs each command with its size, limit, tokens and time, and a rejected answer as a warning', async () => {
     fixture.engine.reply = FIXED;
     ui.answer('Reject');
     await vscode.commands.executeCommand('jan.fixSelection');
-    expect(fixture.logger.messages('info')).toContainEqual(expect.stringMatching(/^Fix on mean\.ts:2-2: 56 characters, at most \d+ tokens\.$/));
     expect(fixture.logger.messages('info')).toContainEqual(
-      expect.stringMatching(/^Fix on mean\.ts:2-2 from chat-1: \d+ tokens in [\d.]+ s, [\d.]+ tok\/s; first token after \d+ ms\.$/),
+      expect.stringMatching(/^Fix on mean\.ts:2-2: 56 characters, at most \d+ tokens\.$/),
+    );
+    expect(fixture.logger.messages('info')).toContainEqual(
+      expect.stringMatching(
+        /^Fix on mean\.ts:2-2 from chat-1: \d+ tokens in [\d.]+ s, [\d.]+ tok\/s; first token after \d+ ms\.$/,
+      ),
     );
     fixture.engine.reply = 'Looks fine to me.';
     await vscode.commands.executeCommand('jan.refactorSelection');
     expect(fixture.logger.messages('warn')).toContainEqual(
-      expect.stringMatching(/^Refactor on mean\.ts:2-2: the model answered without a code block \(\d+ tokens\); nothing applied\.$/),
+      expect.stringMatching(
+        /^Refactor on mean\.ts:2-2: the model answered without a code block \(\d+ tokens\); nothing applied\.$/,
+      ),
     );
     await vscode.commands.executeCommand('jan.explainSelection');
     expect(fixture.logger.messages('info')).toContain('Explain on mean.ts:2-2: asked in the chat (56 characters).');
@@ -135,7 +167,9 @@ describe('commands on a selection', () => {
     ui.progress[0]!.source.cancel();
     await running;
     gate.release(Infinity);
-    expect(fixture.logger.messages('info')).toContainEqual(expect.stringMatching(/^Fix on mean\.ts:2-2: stopped by the user after 0 tokens/));
+    expect(fixture.logger.messages('info')).toContainEqual(
+      expect.stringMatching(/^Fix on mean\.ts:2-2: stopped by the user after 0 tokens/),
+    );
     expect(ui.executed.some((call) => call.command === 'vscode.diff')).toBe(false);
     expect(document.getText()).toBe(SOURCE);
   });
@@ -169,7 +203,10 @@ describe('commands on a selection', () => {
     setSetting('jan.chatModel', '');
     ui.answer((_text: string, items: unknown) => (items as string[])[0]);
     await vscode.commands.executeCommand('jan.fixSelection');
-    expect(ui.messages.at(-1)).toMatchObject({ level: 'error', text: expect.stringContaining('No chat model is selected') });
+    expect(ui.messages.at(-1)).toMatchObject({
+      level: 'error',
+      text: expect.stringContaining('No chat model is selected'),
+    });
     expect(ui.executed.map((call) => call.command)).toContain('jan.selectChatModel');
   });
 });

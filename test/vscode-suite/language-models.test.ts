@@ -7,7 +7,10 @@ const SUITE_MODEL_ID = 'stories260k-chatml-fim';
 
 /** True on a VS Code with the language model provider API (1.104+); @types/vscode 1.90 does not declare it. */
 function hasProviderApi(): boolean {
-  return typeof (vscode.lm as unknown as { registerLanguageModelChatProvider?: unknown }).registerLanguageModelChatProvider === 'function';
+  return (
+    typeof (vscode.lm as unknown as { registerLanguageModelChatProvider?: unknown })
+      .registerLanguageModelChatProvider === 'function'
+  );
 }
 
 async function janModels(timeoutMs: number): Promise<vscode.LanguageModelChat[]> {
@@ -37,7 +40,11 @@ suite("VS Code's language model API", () => {
 
     const source = new vscode.CancellationTokenSource();
     // A short reply: the tiny model would otherwise write up to jan.chat.maxTokens on a busy machine.
-    const response = await model.sendRequest([vscode.LanguageModelChatMessage.User('Once upon a time')], { modelOptions: { max_tokens: 16 } }, source.token);
+    const response = await model.sendRequest(
+      [vscode.LanguageModelChatMessage.User('Once upon a time')],
+      { modelOptions: { max_tokens: 16 } },
+      source.token,
+    );
     let text = '';
     for await (const chunk of response.text) text += chunk;
     assert.ok(text.trim().length > 0, 'the reply streamed no text');

@@ -52,11 +52,17 @@ suite('store', () => {
 
     const added = await newThreadIds(folder, before, 15_000);
     assert.equal(added.length, 1, 'one new thread folder with a thread.json under .jan/threads');
-    const thread = JSON.parse(decoder.decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, '.jan', 'threads', added[0]!, 'thread.json'))));
+    const thread = JSON.parse(
+      decoder.decode(
+        await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, '.jan', 'threads', added[0]!, 'thread.json')),
+      ),
+    );
     assert.equal(thread.object, 'thread');
     assert.equal(thread.id, added[0]);
     assert.ok(Array.isArray(thread.assistants) && thread.assistants.length === 1, 'the thread names its assistant');
-    const gitignore = decoder.decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, '.jan', '.gitignore')));
+    const gitignore = decoder.decode(
+      await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, '.jan', '.gitignore')),
+    );
     assert.match(gitignore, /threads/, '.jan/.gitignore keeps threads out of git');
   });
 });

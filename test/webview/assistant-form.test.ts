@@ -12,7 +12,16 @@ import { JanCore, MemoryLogger } from '@jan/core';
 import type { FormHostMessage } from '@jan/protocol';
 import { ScopedAssistantsExtension } from '../../extensions/assistants';
 import { AssistantFormController, type FormTarget } from '../../src/vscode/assistants/form-controller';
-import { buildWebview, cspViolations, launchChromium, openChatPage, postToPage, type Browser, type PageServer, startPageServer } from './support/webview-page';
+import {
+  buildWebview,
+  cspViolations,
+  launchChromium,
+  openChatPage,
+  postToPage,
+  type Browser,
+  type PageServer,
+  startPageServer,
+} from './support/webview-page';
 import type { ThemeName } from './support/themes';
 
 let browser: Browser;
@@ -47,7 +56,11 @@ interface FormHost {
   controller(): AssistantFormController;
 }
 
-async function openForm(target: FormTarget, setup: (host: Omit<FormHost, 'controller'>) => void = () => {}, theme: ThemeName = 'dark'): Promise<FormHost> {
+async function openForm(
+  target: FormTarget,
+  setup: (host: Omit<FormHost, 'controller'>) => void = () => {},
+  theme: ThemeName = 'dark',
+): Promise<FormHost> {
   root = mkdtempSync(path.join(os.tmpdir(), 'jan-form-'));
   const jan = path.join(root, '.jan');
   const user = path.join(root, 'global', 'user');
@@ -63,7 +76,8 @@ async function openForm(target: FormTarget, setup: (host: Omit<FormHost, 'contro
     theme,
     async (created) => {
       controller = new AssistantFormController(assistants, target, {
-        post: (message: FormHostMessage) => void (chain = chain.then(() => postToPage(created, message)).catch(() => undefined)),
+        post: (message: FormHostMessage) =>
+          void (chain = chain.then(() => postToPage(created, message)).catch(() => undefined)),
         models: async () => [{ id: 'stories-260k', name: 'Stories 260K', engine: 'llamacpp' }],
         openFile: async (file) => void host.opened.push(file),
         editing: (saved) => void host.titles.push(saved.name),
@@ -77,7 +91,11 @@ async function openForm(target: FormTarget, setup: (host: Omit<FormHost, 'contro
 }
 
 async function fill(view: Page, name: string, value: string): Promise<void> {
-  await view.$eval(`[name="${name}"]`, (element, text) => ((element as HTMLElement & { value: string }).value = text), value);
+  await view.$eval(
+    `[name="${name}"]`,
+    (element, text) => ((element as HTMLElement & { value: string }).value = text),
+    value,
+  );
 }
 
 async function fieldErrors(view: Page): Promise<Record<string, string>> {
@@ -121,7 +139,11 @@ describe('assistant form', () => {
       instructions: 'Review the diff. Be terse.',
       model: '*',
       parameters: { temperature: 0.3 },
-      metadata: { context_files: ['CONTRIBUTING.md', 'docs/*.md'], context_token_cap: 2000, selection_prompts: { explain: 'Explain like a reviewer.' } },
+      metadata: {
+        context_files: ['CONTRIBUTING.md', 'docs/*.md'],
+        context_token_cap: 2000,
+        selection_prompts: { explain: 'Explain like a reviewer.' },
+      },
     });
     expect(host.titles).toEqual(['Code Reviewer']);
 
@@ -130,8 +152,13 @@ describe('assistant form', () => {
     await expect.poll(() => host.opened).toEqual([file]);
     await fill(view, 'description', 'Reviews code.');
     await view.click('vscode-button.save');
-    await expect.poll(async () => (await host.assistants.getAssistant('code-reviewer'))?.description).toBe('Reviews code.');
-    expect((await host.assistants.listScoped()).entries.map((entry) => entry.assistant.id).sort()).toEqual(['code-reviewer', 'jan']);
+    await expect
+      .poll(async () => (await host.assistants.getAssistant('code-reviewer'))?.description)
+      .toBe('Reviews code.');
+    expect((await host.assistants.listScoped()).entries.map((entry) => entry.assistant.id).sort()).toEqual([
+      'code-reviewer',
+      'jan',
+    ]);
   });
 
   test('editing keeps every field the form does not know, at every level', async () => {
@@ -153,7 +180,9 @@ describe('assistant form', () => {
       );
     });
     const view = page!;
-    expect(await view.$eval('[name="instructions"]', (element) => (element as HTMLElement & { value: string }).value)).toBe('Old.');
+    expect(
+      await view.$eval('[name="instructions"]', (element) => (element as HTMLElement & { value: string }).value),
+    ).toBe('Old.');
     expect(await view.$eval('[name="scope"]', (element) => element.hasAttribute('disabled'))).toBe(true);
     await fill(view, 'instructions', 'New.');
     await fill(view, 'temperature', '');

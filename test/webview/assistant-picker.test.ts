@@ -9,7 +9,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { UNTRUSTED_ASSISTANT_REASON } from '../../extensions/assistants';
 import { createChatHost, type ChatHost, type HostRuntimeOptions } from './support/chat-host';
-import { buildWebview, cspViolations, launchChromium, setTheme, type Browser, type PageServer, startPageServer } from './support/webview-page';
+import {
+  buildWebview,
+  cspViolations,
+  launchChromium,
+  setTheme,
+  type Browser,
+  type PageServer,
+  startPageServer,
+} from './support/webview-page';
 import type { ThemeName } from './support/themes';
 
 let browser: Browser;
@@ -36,7 +44,11 @@ afterEach(async () => {
   host = undefined;
 });
 
-async function open(runtime: HostRuntimeOptions, seed: (h: ChatHost) => Promise<void>, theme: ThemeName = 'dark'): Promise<{ h: ChatHost; view: Page }> {
+async function open(
+  runtime: HostRuntimeOptions,
+  seed: (h: ChatHost) => Promise<void>,
+  theme: ThemeName = 'dark',
+): Promise<{ h: ChatHost; view: Page }> {
   host = await createChatHost({}, { userAssistants: true, ...runtime });
   await seed(host);
   page = await host.open(browser.context, server, theme);
@@ -59,7 +71,10 @@ async function options(view: Page): Promise<Array<{ label: string; description: 
 describe('assistant picker', () => {
   test('lists both scopes marked; the workspace wins on the same id; actions open the form for the assistant in use', async () => {
     const { h, view } = await open({}, async (h) => {
-      await h.assistants.createAssistant({ id: 'reviewer', name: 'Reviewer', avatar: '🧐', instructions: 'Workspace reviewer.' }, 'workspace');
+      await h.assistants.createAssistant(
+        { id: 'reviewer', name: 'Reviewer', avatar: '🧐', instructions: 'Workspace reviewer.' },
+        'workspace',
+      );
       await h.assistants.createAssistant({ id: 'reviewer', name: 'My Reviewer', instructions: 'Mine.' }, 'user');
       await h.assistants.createAssistant({ id: 'writer', name: 'Writer', instructions: 'Write.' }, 'user');
     });
@@ -71,10 +86,14 @@ describe('assistant picker', () => {
 
     await view.locator('.assistant-picker').click();
     await view.locator('.assistant-picker').getByRole('option', { name: 'Writer', exact: true }).click();
-    await expect.poll(() => view.locator('.assistant-picker').evaluate((select: HTMLInputElement) => select.value)).toBe('writer');
+    await expect
+      .poll(() => view.locator('.assistant-picker').evaluate((select: HTMLInputElement) => select.value))
+      .toBe('writer');
     await view.locator('.assistant-picker').click();
     await view.locator('.assistant-picker').getByRole('option', { name: 'Edit assistant…' }).click();
-    await expect.poll(() => h.port.calls).toContainEqual({ method: 'assistantAction', action: 'edit', assistant: { id: 'writer', scope: 'user' } });
+    await expect
+      .poll(() => h.port.calls)
+      .toContainEqual({ method: 'assistantAction', action: 'edit', assistant: { id: 'writer', scope: 'user' } });
     // The action is not a choice: the picker still shows the assistant in use.
     expect(await view.locator('.assistant-picker').evaluate((select: HTMLInputElement) => select.value)).toBe('writer');
     await view.locator('.assistant-picker').click();
@@ -98,7 +117,10 @@ describe('assistant picker', () => {
   test('a restricted workspace lists its assistants as not used and says why; the user’s still work; its chats are refused', async () => {
     let trusted = true;
     const { h, view } = await open({ isTrusted: () => trusted }, async (h) => {
-      await h.assistants.createAssistant({ id: 'team', name: 'Team Bot', instructions: 'Obey the README.' }, 'workspace');
+      await h.assistants.createAssistant(
+        { id: 'team', name: 'Team Bot', instructions: 'Obey the README.' },
+        'workspace',
+      );
       await h.assistants.createAssistant({ id: 'mine', name: 'Mine', instructions: 'Be helpful.' }, 'user');
     });
     h.engine.reply = 'ok';

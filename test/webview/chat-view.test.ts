@@ -53,7 +53,10 @@ afterEach(async () => {
   host = undefined;
 });
 
-async function open(theme: ThemeName = 'dark', options: { undoDeleteMs?: number; noModels?: boolean } = {}): Promise<{ host: ChatHost; page: Page }> {
+async function open(
+  theme: ThemeName = 'dark',
+  options: { undoDeleteMs?: number; noModels?: boolean } = {},
+): Promise<{ host: ChatHost; page: Page }> {
   host = await createChatHost(options);
   page = await host.open(browser.context, server, theme);
   await page.waitForSelector('jan-composer textarea:not([disabled])');
@@ -89,10 +92,11 @@ async function sendFromInput(view: Page, text: string): Promise<void> {
 }
 
 async function waitForReplies(view: Page, count: number, status = 'ready'): Promise<void> {
-  await view.waitForFunction(([wanted, state]) => document.querySelectorAll(`jan-message .message-assistant.status-${state}`).length >= (wanted as number), [
-    count,
-    status,
-  ] as const);
+  await view.waitForFunction(
+    ([wanted, state]) =>
+      document.querySelectorAll(`jan-message .message-assistant.status-${state}`).length >= (wanted as number),
+    [count, status] as const,
+  );
 }
 
 describe('conversation', () => {
@@ -110,10 +114,14 @@ describe('conversation', () => {
 
     // While streaming, the reply is pending and its text grows.
     gate.release(3);
-    await page.waitForFunction(() => document.querySelector('jan-message .message-assistant.status-pending .markdown')?.textContent?.includes('word2'));
+    await page.waitForFunction(() =>
+      document.querySelector('jan-message .message-assistant.status-pending .markdown')?.textContent?.includes('word2'),
+    );
     expect(await page.locator('.stop-button').count()).toBe(1);
     gate.release(3);
-    await page.waitForFunction(() => document.querySelector('jan-message .message-assistant.status-pending .markdown')?.textContent?.includes('word5'));
+    await page.waitForFunction(() =>
+      document.querySelector('jan-message .message-assistant.status-pending .markdown')?.textContent?.includes('word5'),
+    );
     expect((await shownMessages(page)).at(-1)!.text).not.toContain('word6');
 
     gate.release(Infinity);
@@ -150,7 +158,9 @@ describe('conversation', () => {
 
     await sendFromInput(page, 'Another one');
     gate.release(2);
-    await page.waitForFunction(() => document.querySelectorAll('jan-message .message-assistant.status-pending .markdown').length === 1);
+    await page.waitForFunction(
+      () => document.querySelectorAll('jan-message .message-assistant.status-pending .markdown').length === 1,
+    );
     await page.keyboard.press('Escape');
     await waitForReplies(page, 2, 'stopped');
 
@@ -175,7 +185,11 @@ describe('conversation', () => {
     await expect.poll(() => editor.inputValue()).toBe('What is a monad?');
     await editor.fill('What is a functor?');
     await editor.press('Enter');
-    await page.waitForFunction(() => document.querySelector('jan-message .message-assistant.status-ready .markdown')?.textContent?.includes('Second answer.'));
+    await page.waitForFunction(() =>
+      document
+        .querySelector('jan-message .message-assistant.status-ready .markdown')
+        ?.textContent?.includes('Second answer.'),
+    );
     const shown = await shownMessages(page);
     expect(shown.map((message) => message.text)).toEqual(['What is a functor?', 'Second answer.']);
     const last = host.engine.requests.at(-1)!;
@@ -196,9 +210,16 @@ describe('conversation', () => {
 
     host.engine.reply = 'A better reply.';
     await reply.getByRole('button', { name: 'Regenerate reply' }).click();
-    await page.waitForFunction(() => document.querySelector('jan-message .message-assistant.status-ready .markdown')?.textContent?.includes('A better reply.'));
+    await page.waitForFunction(() =>
+      document
+        .querySelector('jan-message .message-assistant.status-ready .markdown')
+        ?.textContent?.includes('A better reply.'),
+    );
     const threadId = await activeThreadId(host);
-    expect((await host.conversational.listMessages(threadId)).messages.map((message) => textOf(message))).toEqual(['Say something', 'A better reply.']);
+    expect((await host.conversational.listMessages(threadId)).messages.map((message) => textOf(message))).toEqual([
+      'Say something',
+      'A better reply.',
+    ]);
 
     await page.locator('jan-message .message-assistant').getByRole('button', { name: 'Delete message' }).click();
     await expect.poll(async () => (await shownMessages(page)).length).toBe(1);
@@ -298,7 +319,9 @@ describe('errors in place', () => {
     await first.waitFor();
     expect(await first.locator('h2').innerText()).toBe('Get a model to start');
     const expected = firstModel(totalmem());
-    expect(await first.innerText()).toContain(`${expected.name} is a good first one here: a ${expected.download} download`);
+    expect(await first.innerText()).toContain(
+      `${expected.name} is a good first one here: a ${expected.download} download`,
+    );
     await page.screenshot({ path: path.join(ARTIFACTS, 'first-run-dark.png') });
     await first.getByRole('button', { name: 'Download a Model…' }).click();
     await first.getByRole('button', { name: 'Import a GGUF File…' }).click();
@@ -309,7 +332,10 @@ describe('errors in place', () => {
         { method: 'runAction', action: 'importModel' },
       ]);
     // Once a model is there, the usual welcome replaces the offer.
-    await postToPage(page, { type: 'models', models: [{ id: 'stories-260k', name: 'Stories 260K', engine: 'llamacpp' }] });
+    await postToPage(page, {
+      type: 'models',
+      models: [{ id: 'stories-260k', name: 'Stories 260K', engine: 'llamacpp' }],
+    });
     await page.locator('.welcome:not(.first-run)').waitFor();
   });
 
@@ -347,7 +373,9 @@ describe('errors in place', () => {
     host.engine.reply = 'Second answer.';
     await error.getByRole('button', { name: 'Retry' }).click();
     await waitForReplies(page, 2);
-    await expect.poll(async () => (await shownMessages(page)).map((message) => message.text)).toEqual(['One', 'First answer.', 'Two', 'Second answer.']);
+    await expect
+      .poll(async () => (await shownMessages(page)).map((message) => message.text))
+      .toEqual(['One', 'First answer.', 'Two', 'Second answer.']);
     const { messages } = await host.conversational.listMessages(await activeThreadId(host));
     expect(messages.map((message) => textOf(message))).toEqual(['One', 'First answer.', 'Two', 'Second answer.']);
   });
@@ -366,7 +394,10 @@ describe('threads', () => {
   async function rowTitles(view: Page): Promise<string[]> {
     return view.$$eval('.thread-row .thread-title', (rows) =>
       rows
-        .map((row) => ({ title: (row as HTMLElement).innerText, top: (row.parentElement as HTMLElement).getBoundingClientRect().top }))
+        .map((row) => ({
+          title: (row as HTMLElement).innerText,
+          top: (row.parentElement as HTMLElement).getBoundingClientRect().top,
+        }))
         .sort((a, b) => a.top - b.top)
         .map((row) => row.title),
     );
@@ -383,7 +414,9 @@ describe('threads', () => {
 
     // Switch.
     await page.locator('.thread-row', { hasText: 'Alpha topic' }).click();
-    await expect.poll(async () => (await shownMessages(page)).map((message) => message.text)).toEqual(['Alpha topic', 'ok']);
+    await expect
+      .poll(async () => (await shownMessages(page)).map((message) => message.text))
+      .toEqual(['Alpha topic', 'ok']);
     expect(await page.locator('.header-title').innerText()).toBe('Alpha topic');
 
     // Search by title.
@@ -410,7 +443,10 @@ describe('threads', () => {
 
     // Delete, then undo.
     await page.locator('.thread-row', { hasText: 'Gamma question' }).hover();
-    await page.locator('.thread-row', { hasText: 'Gamma question' }).getByRole('button', { name: 'Delete thread' }).click();
+    await page
+      .locator('.thread-row', { hasText: 'Gamma question' })
+      .getByRole('button', { name: 'Delete thread' })
+      .click();
     await expect.poll(() => rowTitles(page)).not.toContain('Gamma question');
     await page.locator('.toast').getByText('Undo').click();
     await expect.poll(() => rowTitles(page)).toContain('Gamma question');
@@ -459,7 +495,13 @@ describe('threads', () => {
         id,
         object: 'thread',
         title: `Thread number ${index}`,
-        assistants: [{ assistant_id: 'jan', assistant_name: 'Jan', model: { id: 'stories-260k', settings: {}, parameters: {}, engine: 'llamacpp' } }],
+        assistants: [
+          {
+            assistant_id: 'jan',
+            assistant_name: 'Jan',
+            model: { id: 'stories-260k', settings: {}, parameters: {}, engine: 'llamacpp' },
+          },
+        ],
         created: base + index * 1000,
         updated: base + index * 1000,
         metadata: {},
@@ -471,10 +513,16 @@ describe('threads', () => {
     await expect.poll(() => page.locator('.thread-status').innerText(), { timeout: 20_000 }).toBe('3000 threads');
     expect(await page.locator('.thread-row').count()).toBeLessThan(60);
     expect(await page.locator('.thread-row .thread-title').first().innerText()).toBe('Thread number 2999');
-    const pagesBefore = (await sentMessages<{ type: string }>(page)).filter((message) => message.type === 'listThreads').length;
+    const pagesBefore = (await sentMessages<{ type: string }>(page)).filter(
+      (message) => message.type === 'listThreads',
+    ).length;
     await page.locator('.thread-scroll').evaluate((element) => (element.scrollTop = element.scrollHeight));
-    await page.waitForFunction(() => [...document.querySelectorAll('.thread-row .thread-title')].some((row) => row.textContent === 'Thread number 0'));
-    const pagesAfter = (await sentMessages<{ type: string }>(page)).filter((message) => message.type === 'listThreads').length;
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('.thread-row .thread-title')].some((row) => row.textContent === 'Thread number 0'),
+    );
+    const pagesAfter = (await sentMessages<{ type: string }>(page)).filter(
+      (message) => message.type === 'listThreads',
+    ).length;
     expect(pagesAfter).toBeGreaterThan(pagesBefore);
     expect(await page.locator('.thread-row').count()).toBeLessThan(60);
     await page.locator('.thread-search input').fill('number 1234');
@@ -518,12 +566,19 @@ describe('threads written by Jan 0.6', () => {
     await page.locator('.thread-row', { hasText: 'From Jan 0.6' }).click();
     await expect.poll(() => page.locator('jan-message .message').count()).toBe(5);
     expect(
-      await page.locator('jan-message').evaluateAll((items) => items.map((item) => item.querySelector('.message-hidden')?.textContent?.trim() ?? '')),
+      await page
+        .locator('jan-message')
+        .evaluateAll((items) => items.map((item) => item.querySelector('.message-hidden')?.textContent?.trim() ?? '')),
     ).toEqual(['(not shown: image)', '(not shown: reasoning / tool call)', '(not shown: tool result)', '', '']);
 
-    await page.locator('jan-message', { hasText: 'second copy' }).getByRole('button', { name: 'Delete message' }).click();
+    await page
+      .locator('jan-message', { hasText: 'second copy' })
+      .getByRole('button', { name: 'Delete message' })
+      .click();
     await expect.poll(() => readFileSync(file, 'utf8').split('\n').filter(Boolean)).toEqual(lines.slice(0, 4));
-    await expect.poll(async () => (await shownMessages(page)).map((message) => message.text)).toEqual(['Look', 'A cat.', '', 'first copy']);
+    await expect
+      .poll(async () => (await shownMessages(page)).map((message) => message.text))
+      .toEqual(['Look', 'A cat.', '', 'first copy']);
   });
 });
 
@@ -537,7 +592,9 @@ describe('view state', () => {
     await draftSaved(page, 'an unsent draft');
     await host.reopen(page);
     await expect.poll(() => page.locator('jan-composer textarea').inputValue()).toBe('an unsent draft');
-    await expect.poll(async () => (await shownMessages(page)).map((message) => message.text)).toEqual(['Keep this thread', 'Short.']);
+    await expect
+      .poll(async () => (await shownMessages(page)).map((message) => message.text))
+      .toEqual(['Keep this thread', 'Short.']);
 
     // Mid-stream: the new page picks the reply up where it is and sees it finish.
     host.engine.reply = Array.from({ length: 150 }, (_, index) => `w${index}`).join(' ');
@@ -556,7 +613,13 @@ describe('view state', () => {
 
   test('Add Selection to Chat puts a fenced block with file and lines in the input, even when the view was closed', async () => {
     const { host, page } = await open();
-    const block = fencedSelection({ code: 'let a = 1;\nlet b = `x`;\n', languageId: 'typescript', path: 'src/a b.ts', startLine: 3, endLine: 4 });
+    const block = fencedSelection({
+      code: 'let a = 1;\nlet b = `x`;\n',
+      languageId: 'typescript',
+      path: 'src/a b.ts',
+      startLine: 3,
+      endLine: 4,
+    });
     host.controller.addToInput(block);
     await expect.poll(() => page.locator('jan-composer textarea').inputValue()).toBe(block);
     expect(block.startsWith('```typescript src/a b.ts:3-4\n')).toBe(true);
@@ -585,7 +648,9 @@ describe('view state', () => {
     await page.waitForSelector('jan-thread-list');
     await host.controller.askInChat('Explain this code');
     await page.waitForSelector('jan-thread-list', { state: 'detached' });
-    await expect.poll(async () => (await shownMessages(page)).map((message) => message.text)).toEqual(['Explain this code', 'It adds.']);
+    await expect
+      .poll(async () => (await shownMessages(page)).map((message) => message.text))
+      .toEqual(['Explain this code', 'It adds.']);
   });
 });
 
@@ -610,8 +675,12 @@ describe('thread settings and pickers', () => {
     await panel.locator('#jan-contextLength input').fill('4096');
     await panel.getByRole('button', { name: 'Save' }).click();
     const threadId = await activeThreadId(host);
-    await expect.poll(async () => (await host.conversational.getThread(threadId))?.assistants[0]?.instructions).toBe('Answer in one sentence.');
-    const stored = JSON.parse(readFileSync(path.join(host.core.context.janFolder, 'threads', threadId, 'thread.json'), 'utf8'));
+    await expect
+      .poll(async () => (await host.conversational.getThread(threadId))?.assistants[0]?.instructions)
+      .toBe('Answer in one sentence.');
+    const stored = JSON.parse(
+      readFileSync(path.join(host.core.context.janFolder, 'threads', threadId, 'thread.json'), 'utf8'),
+    );
     expect(stored.assistants[0].model.parameters).toMatchObject({ temperature: 0.4, max_tokens: 256 });
     expect(stored.assistants[0].model.settings.ctx_len).toBe(4096);
     expect(stored.assistants[0].model.engine).toBe('llamacpp');
@@ -627,7 +696,9 @@ describe('thread settings and pickers', () => {
     // Emptying a number returns it to the default.
     await panel.locator('#jan-maxTokens input').fill('');
     await panel.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(async () => (await host.conversational.getThread(threadId))?.assistants[0]?.model.parameters.max_tokens).toBeUndefined();
+    await expect
+      .poll(async () => (await host.conversational.getThread(threadId))?.assistants[0]?.model.parameters.max_tokens)
+      .toBeUndefined();
     await sendFromInput(page, 'Once more');
     await waitForReplies(page, 3);
     expect(host.engine.requests.at(-1)!.max_tokens).toBe(1024);
@@ -635,7 +706,9 @@ describe('thread settings and pickers', () => {
 
   test('the model and assistant pickers write the thread; a new chat takes the picked ones', async () => {
     host = await createChatHost();
-    host.core.engines.register(new ScriptedEngine({ id: 'gpu-box', models: ['gpu-box/coder'], destination: 'gpu-box:8000' }));
+    host.core.engines.register(
+      new ScriptedEngine({ id: 'gpu-box', models: ['gpu-box/coder'], destination: 'gpu-box:8000' }),
+    );
     const reviewer = await host.assistants.createAssistant({
       name: 'Reviewer',
       description: 'Reviews code',
@@ -653,7 +726,9 @@ describe('thread settings and pickers', () => {
 
     await view.locator('.model-picker').click();
     await view.locator('.model-picker').getByRole('option', { name: 'TinyStories 656K' }).click();
-    await expect.poll(async () => (await h.conversational.getThread(threadId))?.assistants[0]?.model.id).toBe('tinystories-656k');
+    await expect
+      .poll(async () => (await h.conversational.getThread(threadId))?.assistants[0]?.model.id)
+      .toBe('tinystories-656k');
     await expect.poll(() => view.locator('.model-destination').innerText()).toBe('local');
     // Where a remote model sends the code is in the header as soon as it is picked.
     await view.locator('.model-picker').click();
@@ -664,7 +739,9 @@ describe('thread settings and pickers', () => {
     await expect.poll(() => view.locator('.model-destination').innerText()).toBe('local');
     await view.locator('.assistant-picker').click();
     await view.locator('.assistant-picker').getByRole('option', { name: 'Reviewer' }).click();
-    await expect.poll(async () => (await h.conversational.getThread(threadId))?.assistants[0]?.assistant_name).toBe('Reviewer');
+    await expect
+      .poll(async () => (await h.conversational.getThread(threadId))?.assistants[0]?.assistant_name)
+      .toBe('Reviewer');
     const thread = await h.conversational.getThread(threadId);
     expect(thread!.assistants[0]!.instructions).toBe('You review code.');
     await sendFromInput(view, 'Who are you?');
@@ -679,7 +756,9 @@ describe('thread settings and pickers', () => {
     await view.locator('.model-picker').getByRole('option', { name: 'TinyStories 656K' }).click();
     await view.locator('.assistant-picker').click();
     await view.locator('.assistant-picker').getByRole('option', { name: 'Reviewer' }).click();
-    await expect.poll(() => view.locator('.model-picker').evaluate((select: HTMLInputElement) => select.value)).toBe('tinystories-656k');
+    await expect
+      .poll(() => view.locator('.model-picker').evaluate((select: HTMLInputElement) => select.value))
+      .toBe('tinystories-656k');
     await sendFromInput(view, 'A new thread');
     await waitForReplies(view, 1);
     const created = (await h.conversational.listThreads()).threads.find((candidate) => candidate.id !== threadId)!;
@@ -758,7 +837,9 @@ describe('look, keyboard and safety', () => {
       expect(colours.link).toBe(await rgb(vars['--vscode-textLink-foreground']!));
       // Only high contrast draws borders around replies.
       const highContrast = theme === 'high-contrast' || theme === 'high-contrast-light';
-      expect(colours.assistantBorder).toBe(highContrast ? await rgb(vars['--vscode-contrastBorder']!) : 'rgba(0, 0, 0, 0)');
+      expect(colours.assistantBorder).toBe(
+        highContrast ? await rgb(vars['--vscode-contrastBorder']!) : 'rgba(0, 0, 0, 0)',
+      );
       await page.mouse.move(0, 0);
       expect(await accessibilityViolations(page), `${theme}: the chat`).toEqual([]);
       await page.screenshot({ path: path.join(ARTIFACTS, `chat-${theme}.png`) });
@@ -779,7 +860,11 @@ describe('look, keyboard and safety', () => {
     await page.setViewportSize({ width: 220, height: 600 });
     const hint = page.locator('.composer-hint');
     const clipped = () =>
-      hint.evaluate((element) => element.scrollWidth > element.clientWidth || element.getBoundingClientRect().right > document.documentElement.clientWidth);
+      hint.evaluate(
+        (element) =>
+          element.scrollWidth > element.clientWidth ||
+          element.getBoundingClientRect().right > document.documentElement.clientWidth,
+      );
     expect(await hint.innerText()).toBe('Enter sends · Shift+Enter adds a line');
     expect(await clipped()).toBe(false);
     host.engine.reply = 'Hi.';
@@ -802,7 +887,9 @@ describe('look, keyboard and safety', () => {
     const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as {
       contributes: { menus: Record<string, Array<{ command: string }>> };
     };
-    expect(manifest.contributes.menus['view/title'] ?? []).not.toContainEqual(expect.objectContaining({ command: 'jan.newThread' }));
+    expect(manifest.contributes.menus['view/title'] ?? []).not.toContainEqual(
+      expect.objectContaining({ command: 'jan.newThread' }),
+    );
   });
 
   test('every control has an accessible name and the main ones are reachable with Tab', async () => {
@@ -811,10 +898,17 @@ describe('look, keyboard and safety', () => {
     await sendFromInput(page, 'Code please');
     await waitForReplies(page, 1);
     const unnamed = await page.evaluate(() => {
-      const controls = [...document.querySelectorAll('button, textarea, input, vscode-button, vscode-toolbar-button, vscode-single-select, [role="listbox"]')];
+      const controls = [
+        ...document.querySelectorAll(
+          'button, textarea, input, vscode-button, vscode-toolbar-button, vscode-single-select, [role="listbox"]',
+        ),
+      ];
       return controls
         .filter((control) => {
-          const name = control.getAttribute('aria-label') || control.getAttribute('label') || (control as HTMLElement).innerText?.trim();
+          const name =
+            control.getAttribute('aria-label') ||
+            control.getAttribute('label') ||
+            (control as HTMLElement).innerText?.trim();
           return !name;
         })
         .map((control) => control.outerHTML.slice(0, 120));
@@ -834,7 +928,15 @@ describe('look, keyboard and safety', () => {
         }),
       );
     }
-    for (const name of ['Show threads', 'Thread settings', 'New chat', 'Chat model', 'Message to Jan', 'Copy code', 'Copy message']) {
+    for (const name of [
+      'Show threads',
+      'Thread settings',
+      'New chat',
+      'Chat model',
+      'Message to Jan',
+      'Copy code',
+      'Copy message',
+    ]) {
       expect(reached).toContain(name);
     }
   });

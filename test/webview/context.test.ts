@@ -11,7 +11,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { contextOf, promptTextOf, textOf } from '@jan/core';
 import { createChatHost, type ChatHost } from './support/chat-host';
-import { buildWebview, cspViolations, launchChromium, sentMessages, setTheme, type Browser, type PageServer, startPageServer } from './support/webview-page';
+import {
+  buildWebview,
+  cspViolations,
+  launchChromium,
+  sentMessages,
+  setTheme,
+  type Browser,
+  type PageServer,
+  startPageServer,
+} from './support/webview-page';
 
 let browser: Browser;
 let server: PageServer;
@@ -56,7 +65,8 @@ async function open(): Promise<{ h: ChatHost; view: Page }> {
 async function chips(view: Page, scope = 'jan-composer'): Promise<string[]> {
   return view.$$eval(`${scope} .context-chip`, (elements) =>
     elements.map(
-      (element) => `${element.querySelector('.context-chip-label')!.textContent!.trim()} ${element.querySelector('.context-chip-tokens')!.textContent!.trim()}`,
+      (element) =>
+        `${element.querySelector('.context-chip-label')!.textContent!.trim()} ${element.querySelector('.context-chip-tokens')!.textContent!.trim()}`,
     ),
   );
 }
@@ -100,7 +110,9 @@ describe('@ context', () => {
     // Files whose path holds s…e…l may follow, as the fuzzy search finds them; the source comes first and is active.
     await expect.poll(async () => (await pickerOptions(view))[0]).toEqual({ label: 'Current selection', active: true });
     await input.press('Tab');
-    await expect.poll(() => chips(view)).toEqual(['CONTRIBUTING.md ≈10 tokens', expect.stringMatching(/^Selection in src\/app\.ts:1-1 ≈\d+ tokens$/)]);
+    await expect
+      .poll(() => chips(view))
+      .toEqual(['CONTRIBUTING.md ≈10 tokens', expect.stringMatching(/^Selection in src\/app\.ts:1-1 ≈\d+ tokens$/)]);
 
     // Removing a chip: its button, or Backspace in an empty input for the last one.
     await view.getByRole('button', { name: 'Remove Selection in src/app.ts:1-1' }).click();
@@ -125,7 +137,9 @@ describe('@ context', () => {
     const thread = (await h.conversational.listThreads()).threads[0]!;
     const stored = (await h.conversational.listMessages(thread.id)).messages[0]!;
     expect(textOf(stored)).toBe('What are the rules?');
-    expect(contextOf(stored)).toEqual([expect.objectContaining({ kind: 'file', label: 'CONTRIBUTING.md', tokens: 10 })]);
+    expect(contextOf(stored)).toEqual([
+      expect.objectContaining({ kind: 'file', label: 'CONTRIBUTING.md', tokens: 10 }),
+    ]);
     expect(promptTextOf(stored)).toBe(prompt);
     // The thread title comes from what was typed, not from the attachment.
     await expect.poll(async () => (await h.conversational.getThread(thread.id))?.title).toBe('What are the rules?');
@@ -142,7 +156,9 @@ describe('@ context', () => {
       (uri) => {
         const data = new DataTransfer();
         data.setData('text/uri-list', uri);
-        document.querySelector('jan-composer .composer')!.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+        document
+          .querySelector('jan-composer .composer')!
+          .dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
       },
       pathToFileURL(path.join(h.root, 'src/app.ts')).href,
     );

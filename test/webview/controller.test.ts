@@ -18,7 +18,10 @@ afterEach(async () => {
   host = undefined;
 });
 
-function recorder(controller: ChatController): { sent: HostMessage[]; of<T extends HostMessage['type']>(type: T): Array<Extract<HostMessage, { type: T }>> } {
+function recorder(controller: ChatController): {
+  sent: HostMessage[];
+  of<T extends HostMessage['type']>(type: T): Array<Extract<HostMessage, { type: T }>>;
+} {
   const sent: HostMessage[] = [];
   controller.attach((message) => sent.push(message));
   return { sent, of: (type) => sent.filter((message) => message.type === type) as never };
@@ -39,7 +42,12 @@ describe('handshake', () => {
     host.controller.focusInput();
     expect(view.sent).toEqual([]);
     await host.controller.handle({ type: 'ready' });
-    expect(view.sent.map((message) => message.type).filter((type) => type !== 'assistants')).toEqual(['state', 'contextUsage', 'insertText', 'focusInput']);
+    expect(view.sent.map((message) => message.type).filter((type) => type !== 'assistants')).toEqual([
+      'state',
+      'contextUsage',
+      'insertText',
+      'focusInput',
+    ]);
     const state = view.of('state')[0]!.state;
     expect(state).toMatchObject({ thread: null, messages: [], generating: false, defaultModelId: 'stories-260k' });
     expect(state.models.map((model) => model.id).sort()).toEqual(['stories-260k', 'tinystories-656k']);
@@ -127,7 +135,12 @@ describe('threads', () => {
     expect(existsSync(folder)).toBe(true);
 
     await host.controller.handle({ type: 'deleteThread', threadId });
-    expect(view.of('threadRemoved').at(-1)).toEqual({ type: 'threadRemoved', id: threadId, title: 'To be deleted', undoable: true });
+    expect(view.of('threadRemoved').at(-1)).toEqual({
+      type: 'threadRemoved',
+      id: threadId,
+      title: 'To be deleted',
+      undoable: true,
+    });
     expect((await lastState(view)).thread).toBeNull();
     await host.controller.handle({ type: 'listThreads', query: '', offset: 0, limit: 10 });
     expect(view.of('threads').at(-1)!.total).toBe(0);
@@ -169,7 +182,11 @@ describe('bad input', () => {
     const view = recorder(host.controller);
     await host.controller.handle({ type: 'ready' });
     await host.controller.handle({ type: 'send', threadId: 'jan_0_missing', text: 'Keep me' });
-    expect(view.of('notice').at(-1)).toMatchObject({ threadId: 'jan_0_missing', draft: 'Keep me', error: { code: 'UNKNOWN' } });
+    expect(view.of('notice').at(-1)).toMatchObject({
+      threadId: 'jan_0_missing',
+      draft: 'Keep me',
+      error: { code: 'UNKNOWN' },
+    });
     expect(view.of('notice').at(-1)!.error!.message).toContain('was not found');
   });
 
@@ -181,7 +198,11 @@ describe('bad input', () => {
     const view = recorder(host.controller);
     await host.controller.handle({ type: 'ready' });
     await host.controller.handle({ type: 'send', threadId: null, text: 'Keep me too' });
-    expect(view.of('notice').at(-1)).toMatchObject({ threadId: null, draft: 'Keep me too', error: { code: 'NOT_A_FOLDER' } });
+    expect(view.of('notice').at(-1)).toMatchObject({
+      threadId: null,
+      draft: 'Keep me too',
+      error: { code: 'NOT_A_FOLDER' },
+    });
   });
 
   test('an invalid message is answered with an error and does nothing', async () => {
@@ -189,7 +210,11 @@ describe('bad input', () => {
     const view = recorder(host.controller);
     await host.controller.handle({ type: 'ready' });
     await host.controller.handle({ type: 'deleteThread', threadId: '../../.ssh' });
-    await host.controller.handle({ type: 'updateSettings', threadId: 'jan_1', settings: { instructions: '', contextLength: 12 } });
+    await host.controller.handle({
+      type: 'updateSettings',
+      threadId: 'jan_1',
+      settings: { instructions: '', contextLength: 12 },
+    });
     expect(view.of('error').map((message) => message.message)).toEqual([
       expect.stringContaining('threadId'),
       expect.stringContaining('Context length is at least 256.'),

@@ -20,7 +20,12 @@ function thread(id: string, title: string, updated: number, extra: Partial<Threa
       {
         assistant_id: 'jan',
         assistant_name: 'Jan',
-        model: { id: 'm1', engine: 'llamacpp', settings: { ctx_len: 2048, ngl: 0 }, parameters: { temperature: 0.7, top_p: 0.9 } },
+        model: {
+          id: 'm1',
+          engine: 'llamacpp',
+          settings: { ctx_len: 2048, ngl: 0 },
+          parameters: { temperature: 0.7, top_p: 0.9 },
+        },
         instructions: 'Be brief.',
       },
     ],
@@ -47,8 +52,16 @@ describe('webview → host messages', () => {
     ['a negative offset', { type: 'listThreads', query: '', offset: -1, limit: 10 }, 'offset'],
     ['an arbitrary command', { type: 'runAction', action: 'workbench.action.terminal.new' }, 'action'],
     ['an empty title', { type: 'renameThread', threadId: 'jan_1', title: '   ' }, 'A title cannot be empty.'],
-    ['a temperature out of range', { type: 'updateSettings', threadId: 'jan_1', settings: { instructions: '', temperature: 5 } }, 'Temperature is 0 to 2.'],
-    ['a fractional max tokens', { type: 'updateSettings', threadId: 'jan_1', settings: { instructions: '', maxTokens: 1.5 } }, 'whole number'],
+    [
+      'a temperature out of range',
+      { type: 'updateSettings', threadId: 'jan_1', settings: { instructions: '', temperature: 5 } },
+      'Temperature is 0 to 2.',
+    ],
+    [
+      'a fractional max tokens',
+      { type: 'updateSettings', threadId: 'jan_1', settings: { instructions: '', maxTokens: 1.5 } },
+      'whole number',
+    ],
   ])('refuses %s with a clear error', (_name, input, error) => {
     const parsed = parseWebviewMessage(input);
     expect(parsed.ok).toBe(false);
@@ -56,7 +69,10 @@ describe('webview → host messages', () => {
   });
 
   test('settings from the panel are checked by the same rules', () => {
-    expect(parseThreadSettings({ instructions: 'x', contextLength: 100 })).toEqual({ ok: false, error: 'Context length is at least 256.' });
+    expect(parseThreadSettings({ instructions: 'x', contextLength: 100 })).toEqual({
+      ok: false,
+      error: 'Context length is at least 256.',
+    });
     expect(parseThreadSettings({ instructions: 'x', temperature: 0, maxTokens: 1, contextLength: 256 }).ok).toBe(true);
   });
 });
@@ -67,24 +83,40 @@ describe('host → webview messages', () => {
       type: 'state',
       state: {
         thread: { id: 'jan_1', title: 'T', settings: { instructions: '' } },
-        messages: [{ id: '01HX', role: 'assistant', text: 'hi', status: 'ready', created: 1, error: { code: 'NO_MODEL', message: 'none' } }],
+        messages: [
+          {
+            id: '01HX',
+            role: 'assistant',
+            text: 'hi',
+            status: 'ready',
+            created: 1,
+            error: { code: 'NO_MODEL', message: 'none' },
+          },
+        ],
         generating: false,
         models: [{ id: 'm', name: 'M', engine: 'llamacpp' }],
         assistants: [],
       },
     };
     expect(parseHostMessage(state).ok).toBe(true);
-    expect(parseHostMessage({ type: 'message', threadId: 'jan_1', message: { id: 'x', role: 'assistant', text: '', status: 'done', created: 1 } }).ok).toBe(
-      false,
-    );
+    expect(
+      parseHostMessage({
+        type: 'message',
+        threadId: 'jan_1',
+        message: { id: 'x', role: 'assistant', text: '', status: 'done', created: 1 },
+      }).ok,
+    ).toBe(false);
     expect(parseHostMessage({ type: 'threads', query: '', offset: 0, items: [] }).ok).toBe(false);
   });
 });
 
 describe('links from model output', () => {
-  test.each(['https://example.com/a?b=1#c', 'http://localhost:8080/', 'mailto:dev@example.com'])('%s may open', (href) => {
-    expect(allowedLink(href)).toBe(new URL(href).href);
-  });
+  test.each(['https://example.com/a?b=1#c', 'http://localhost:8080/', 'mailto:dev@example.com'])(
+    '%s may open',
+    (href) => {
+      expect(allowedLink(href)).toBe(new URL(href).href);
+    },
+  );
 
   test.each([
     'javascript:alert(1)',
@@ -106,10 +138,16 @@ describe('links from model output', () => {
 
 describe('Add Selection to Chat', () => {
   test('a fence with language, file and lines, longer than any backticks in the code', () => {
-    expect(fencedSelection({ code: 'a\n', languageId: 'typescriptreact', path: 'src/App.tsx', startLine: 4, endLine: 4 })).toBe(
-      '```tsx src/App.tsx:4\na\n```\n',
-    );
-    const withFence = fencedSelection({ code: 'x = """\n```\n````', languageId: 'markdown', path: 'README.md', startLine: 1, endLine: 3 });
+    expect(
+      fencedSelection({ code: 'a\n', languageId: 'typescriptreact', path: 'src/App.tsx', startLine: 4, endLine: 4 }),
+    ).toBe('```tsx src/App.tsx:4\na\n```\n');
+    const withFence = fencedSelection({
+      code: 'x = """\n```\n````',
+      languageId: 'markdown',
+      path: 'README.md',
+      startLine: 1,
+      endLine: 3,
+    });
     expect(withFence.startsWith('`````markdown README.md:1-3\n')).toBe(true);
     expect(withFence.endsWith('\n`````\n')).toBe(true);
   });
@@ -133,7 +171,9 @@ describe('the chat page', () => {
     expect(csp).not.toMatch(/\s(https?:|\*)(\s|;|$)/);
     expect(html.match(/<script /g)).toHaveLength(1);
     expect(html).toContain('<script type="module" nonce="abc123" src="https://x.vscode-cdn.net/dist/webview.js">');
-    expect(chatHtml({ cspSource: 'a', nonce: 'n', scriptUri: '"><script>x</script>', codiconUri: 'c' })).not.toContain('"><script>x');
+    expect(chatHtml({ cspSource: 'a', nonce: 'n', scriptUri: '"><script>x</script>', codiconUri: 'c' })).not.toContain(
+      '"><script>x',
+    );
   });
 });
 
@@ -142,7 +182,10 @@ describe('the thread list index', () => {
     const index = new ThreadIndex();
     index.replace([thread('t1', 'Alpha', 1), thread('t3', 'Gamma alpha', 3), thread('t2', 'Beta', 2)]);
     expect(index.page('', 0, 10).items.map((item) => item.id)).toEqual(['t3', 't2', 't1']);
-    expect(index.page('ALPHA', 0, 10)).toEqual({ total: 2, items: [expect.objectContaining({ id: 't3' }), expect.objectContaining({ id: 't1' })] });
+    expect(index.page('ALPHA', 0, 10)).toEqual({
+      total: 2,
+      items: [expect.objectContaining({ id: 't3' }), expect.objectContaining({ id: 't1' })],
+    });
     expect(index.page('', 1, 1).items.map((item) => item.id)).toEqual(['t2']);
     index.hide('t3');
     expect(index.page('', 0, 10).total).toBe(2);
@@ -165,12 +208,17 @@ describe('thread edits', () => {
   });
 
   test('the model picker writes id and engine; "default" writes *', () => {
-    expect(modelChanges(thread('t', 'T', 1), { id: 'remote-1', engine: 'openai' }).assistants![0]!.model).toMatchObject({
-      id: 'remote-1',
-      engine: 'openai',
-      parameters: { temperature: 0.7 },
+    expect(modelChanges(thread('t', 'T', 1), { id: 'remote-1', engine: 'openai' }).assistants![0]!.model).toMatchObject(
+      {
+        id: 'remote-1',
+        engine: 'openai',
+        parameters: { temperature: 0.7 },
+      },
+    );
+    expect(modelChanges(thread('t', 'T', 1), null).assistants![0]!.model).toMatchObject({
+      id: '*',
+      engine: 'llamacpp',
     });
-    expect(modelChanges(thread('t', 'T', 1), null).assistants![0]!.model).toMatchObject({ id: '*', engine: 'llamacpp' });
   });
 
   test('another assistant brings its name, instructions and pinned model', () => {
@@ -233,8 +281,13 @@ describe('views of core entities', () => {
       droppedMessages: 3,
       error: { code: 'WORKER_CRASHED', message: 'boom' },
     });
-    expect(toMessageView({ ...base, metadata: { error_code: 'SOMETHING_NEW' } }).error).toEqual({ code: 'UNKNOWN', message: 'The reply failed.' });
-    expect(toMessageView({ ...base, status: 'ready', metadata: { tokens_per_second: Number.NaN } }).tokensPerSecond).toBeUndefined();
+    expect(toMessageView({ ...base, metadata: { error_code: 'SOMETHING_NEW' } }).error).toEqual({
+      code: 'UNKNOWN',
+      message: 'The reply failed.',
+    });
+    expect(
+      toMessageView({ ...base, status: 'ready', metadata: { tokens_per_second: Number.NaN } }).tokensPerSecond,
+    ).toBeUndefined();
   });
 
   test('a thread view shows its settings, and the assistant instructions when it has none', () => {
@@ -249,21 +302,36 @@ describe('views of core entities', () => {
     const bare = thread('t', 'T', 1);
     delete bare.assistants[0]!.instructions;
     bare.assistants[0]!.model.id = '*';
-    expect(toThreadView(bare, 'From the assistant.')).toMatchObject({ settings: { instructions: 'From the assistant.' } });
+    expect(toThreadView(bare, 'From the assistant.')).toMatchObject({
+      settings: { instructions: 'From the assistant.' },
+    });
     expect(toThreadView(bare).modelId).toBeUndefined();
   });
 });
 
 describe('assistants and @ context messages', () => {
   test('the picker may ask only for known assistant actions; @ sources are checked', () => {
-    expect(parseWebviewMessage({ type: 'assistantAction', action: 'edit', assistant: { id: 'reviewer', scope: 'user' } }).ok).toBe(true);
-    expect(parseWebviewMessage({ type: 'assistantAction', action: 'runShell', assistant: { id: 'x', scope: 'user' } }).ok).toBe(false);
-    expect(parseWebviewMessage({ type: 'assistantAction', action: 'edit', assistant: { id: 'x', scope: 'global' } }).ok).toBe(false);
+    expect(
+      parseWebviewMessage({ type: 'assistantAction', action: 'edit', assistant: { id: 'reviewer', scope: 'user' } }).ok,
+    ).toBe(true);
+    expect(
+      parseWebviewMessage({ type: 'assistantAction', action: 'runShell', assistant: { id: 'x', scope: 'user' } }).ok,
+    ).toBe(false);
+    expect(
+      parseWebviewMessage({ type: 'assistantAction', action: 'edit', assistant: { id: 'x', scope: 'global' } }).ok,
+    ).toBe(false);
     expect(parseWebviewMessage({ type: 'attachContext', source: { kind: 'file', path: 'src/a.ts' } }).ok).toBe(true);
     expect(parseWebviewMessage({ type: 'attachContext', source: { kind: 'file', path: '' } }).ok).toBe(false);
     expect(parseWebviewMessage({ type: 'attachContext', source: { kind: 'shell', command: 'ls' } }).ok).toBe(false);
     expect(parseWebviewMessage({ type: 'send', threadId: null, text: 'hi', context: ['../../etc'] }).ok).toBe(false);
-    expect(parseWebviewMessage({ type: 'send', threadId: null, text: 'hi', context: Array.from({ length: 51 }, (_, i) => `id${i}`) }).ok).toBe(false);
+    expect(
+      parseWebviewMessage({
+        type: 'send',
+        threadId: null,
+        text: 'hi',
+        context: Array.from({ length: 51 }, (_, i) => `id${i}`),
+      }).ok,
+    ).toBe(false);
   });
 
   test('a stored message with attached context shows the typed text and one chip per attachment', () => {

@@ -82,7 +82,12 @@ function payloads(origin: string): string[] {
   return PAYLOADS.map((payload) => payload.replaceAll('LEAK', origin));
 }
 
-function message(id: string, role: 'user' | 'assistant', text: string, status: MessageView['status'] = 'ready'): MessageView {
+function message(
+  id: string,
+  role: 'user' | 'assistant',
+  text: string,
+  status: MessageView['status'] = 'ready',
+): MessageView {
   return { id, role, text, status, created: Date.now() };
 }
 
@@ -136,17 +141,31 @@ async function inspect(page: Page): Promise<Findings> {
     return {
       flag: (window as unknown as { __xss?: unknown }).__xss,
       handlers: all.flatMap((element) =>
-        [...element.attributes].filter((attr) => attr.name.toLowerCase().startsWith('on')).map((attr) => `${element.tagName} ${attr.name}`),
+        [...element.attributes]
+          .filter((attr) => attr.name.toLowerCase().startsWith('on'))
+          .map((attr) => `${element.tagName} ${attr.name}`),
       ),
-      styled: all.filter((element) => element.hasAttribute('style') && !element.closest('vscode-button')).map((element) => element.tagName),
-      forbidden: all.filter((element) => forbidden.has(element.tagName.toLowerCase())).map((element) => element.tagName),
+      styled: all
+        .filter((element) => element.hasAttribute('style') && !element.closest('vscode-button'))
+        .map((element) => element.tagName),
+      forbidden: all
+        .filter((element) => forbidden.has(element.tagName.toLowerCase()))
+        .map((element) => element.tagName),
       badLinks: all
         .filter(
-          (element) => element.hasAttribute('href') || element.hasAttribute('xlink:href') || element.hasAttribute('src') || element.hasAttribute('action'),
+          (element) =>
+            element.hasAttribute('href') ||
+            element.hasAttribute('xlink:href') ||
+            element.hasAttribute('src') ||
+            element.hasAttribute('action'),
         )
         .map(
           (element) =>
-            element.getAttribute('href') ?? element.getAttribute('xlink:href') ?? element.getAttribute('src') ?? element.getAttribute('action') ?? '',
+            element.getAttribute('href') ??
+            element.getAttribute('xlink:href') ??
+            element.getAttribute('src') ??
+            element.getAttribute('action') ??
+            '',
         )
         .filter((href) => !/^(https?:|mailto:)/i.test(href)),
     };
@@ -160,7 +179,8 @@ async function inspect(page: Page): Promise<Findings> {
 async function poke(page: Page): Promise<void> {
   await page.evaluate(() => {
     for (const element of document.querySelectorAll('jan-message-list *')) {
-      for (const type of ['mouseover', 'mouseenter', 'focus', 'toggle', 'load', 'error']) element.dispatchEvent(new Event(type));
+      for (const type of ['mouseover', 'mouseenter', 'focus', 'toggle', 'load', 'error'])
+        element.dispatchEvent(new Event(type));
       if (element instanceof HTMLAnchorElement) element.click();
     }
   });
@@ -182,7 +202,10 @@ describe('untrusted model output renders inert', () => {
   test('each payload as a finished reply and as a user message', async () => {
     const page = await openChatPage(browser.context, server);
     const list = payloads(server.origin);
-    const messages = list.flatMap((payload, index) => [message(`u${index}`, 'user', payload), message(`a${index}`, 'assistant', payload)]);
+    const messages = list.flatMap((payload, index) => [
+      message(`u${index}`, 'user', payload),
+      message(`a${index}`, 'assistant', payload),
+    ]);
     await postToPage(page, stateWith(messages));
     await page.waitForSelector('jan-message');
     // Render every message, not just the newest page.
@@ -257,7 +280,9 @@ describe('streamed rendering', () => {
         message: message('streamed', 'assistant', text.slice(0, end), end < text.length ? 'pending' : 'ready'),
       });
     }
-    await page.waitForFunction(() => document.querySelectorAll('jan-message .message-assistant.status-ready').length === 2);
+    await page.waitForFunction(
+      () => document.querySelectorAll('jan-message .message-assistant.status-ready').length === 2,
+    );
     const [full, streamed] = await page.$$eval('jan-message .message-assistant .markdown', (bodies) =>
       bodies.map((body) => body.innerHTML.replace(/<!--[^>]*-->/g, '')),
     );
@@ -313,15 +338,28 @@ describe('the sanitizer by itself', () => {
       return {
         flag: (window as unknown as { __xss?: unknown }).__xss,
         foreign: all.map((element) => element.tagName.toLowerCase()).filter((tag) => !allowed.has(tag)),
-        handlers: all.flatMap((element) => [...element.attributes].filter((attr) => /^on/i.test(attr.name)).map((attr) => attr.name)),
+        handlers: all.flatMap((element) =>
+          [...element.attributes].filter((attr) => /^on/i.test(attr.name)).map((attr) => attr.name),
+        ),
         styled: all.filter((element) => element.hasAttribute('style')).length,
-        badLinks: all.map((element) => element.getAttribute('href')).filter((href): href is string => href !== null && !/^(https?:|mailto:)/i.test(href)),
-        unsafeRel: all.filter((element) => element.tagName === 'A' && element.getAttribute('rel') !== 'noreferrer noopener').length,
+        badLinks: all
+          .map((element) => element.getAttribute('href'))
+          .filter((href): href is string => href !== null && !/^(https?:|mailto:)/i.test(href)),
+        unsafeRel: all.filter(
+          (element) => element.tagName === 'A' && element.getAttribute('rel') !== 'noreferrer noopener',
+        ).length,
         kept: holder.textContent ?? '',
         safeLink: sanitize.sanitizeHtml('<a href="https://ok.example" title="t">ok</a>'),
       };
     }, payloads(server.origin));
-    expect(findings).toMatchObject({ flag: undefined, foreign: [], handlers: [], styled: 0, badLinks: [], unsafeRel: 0 });
+    expect(findings).toMatchObject({
+      flag: undefined,
+      foreign: [],
+      handlers: [],
+      styled: 0,
+      badLinks: [],
+      unsafeRel: 0,
+    });
     // Safe content survives: the sanitizer removes what is dangerous, not everything.
     expect(findings.kept).toContain('html link');
     expect(findings.safeLink).toBe('<a href="https://ok.example" title="t" rel="noreferrer noopener">ok</a>');

@@ -217,11 +217,21 @@ export class JanAssistantForm extends LightElement {
     const draft = this.draft;
     if (!draft) return html`<div class="form-loading">Loading…</div>`;
     const number = (value: number | undefined) => (value === undefined ? '' : String(value));
-    return html`<form class="assistant-form" novalidate @submit=${(event: Event) => event.preventDefault()} @keydown=${this.onKeyDown}>
+    return html`<form
+      class="assistant-form"
+      novalidate
+      @submit=${(event: Event) => event.preventDefault()}
+      @keydown=${this.onKeyDown}
+    >
       <header class="form-header">
         <h1>${this.assistantId === undefined ? 'New assistant' : 'Edit assistant'}</h1>
         <div class="form-actions">
-          <vscode-button class="open-json" secondary icon="json" ?disabled=${this.assistantId === undefined} @click=${() => this.post({ type: 'openJson' })}
+          <vscode-button
+            class="open-json"
+            secondary
+            icon="json"
+            ?disabled=${this.assistantId === undefined}
+            @click=${() => this.post({ type: 'openJson' })}
             >Open JSON</vscode-button
           >
           <vscode-button class="save" icon="save" @click=${() => this.save()}>Save</vscode-button>
@@ -230,7 +240,10 @@ export class JanAssistantForm extends LightElement {
       ${this.blocked ? html`<div class="form-banner" role="status"><span class="codicon codicon-shield" aria-hidden="true"></span> ${this.blocked}</div>` : nothing}
       ${this.errors.form ? html`<div class="field-error form-error" role="alert">${this.errors.form}</div>` : nothing}
       ${this.status ? html`<div class="form-status" role="status">${this.status}</div>` : nothing}
-      <div class="form-row">${this.text('avatar', 'Icon', draft.avatar, 'One emoji', '🤖')} ${this.text('name', 'Name', draft.name, '', 'Code Reviewer')}</div>
+      <div class="form-row">
+        ${this.text('avatar', 'Icon', draft.avatar, 'One emoji', '🤖')}
+        ${this.text('name', 'Name', draft.name, '', 'Code Reviewer')}
+      </div>
       ${this.text('description', 'Description', draft.description, 'Shown in the picker')}
       ${this.area('instructions', 'instructions', 'Instructions', draft.instructions, 14, 'The system prompt of every chat with this assistant.')}
       <div class="form-row">${this.renderModel(draft)} ${this.renderScope(draft)}</div>
@@ -238,7 +251,8 @@ export class JanAssistantForm extends LightElement {
         <legend>Sampling</legend>
         <div class="form-row">
           ${this.text('temperature', 'Temperature', number(draft.temperature), '0 to 2; empty: the model’s default')}
-          ${this.text('topP', 'Top-p', number(draft.topP), '0 to 1')} ${this.text('maxTokens', 'Max tokens', number(draft.maxTokens), 'Longest reply')}
+          ${this.text('topP', 'Top-p', number(draft.topP), '0 to 1')}
+          ${this.text('maxTokens', 'Max tokens', number(draft.maxTokens), 'Longest reply')}
         </div>
         ${this.area('stop', 'stop', 'Stop sequences', draft.stop.join('\n'), 2, 'One per line')}
       </fieldset>
@@ -250,7 +264,8 @@ export class JanAssistantForm extends LightElement {
       <fieldset class="form-group">
         <legend>Selection command prompts</legend>
         <div class="field-hint">
-          Replace what Explain, Fix, Document, Write Tests and Refactor ask when this is the workspace's default assistant. Empty: Jan's own.
+          Replace what Explain, Fix, Document, Write Tests and Refactor ask when this is the workspace's default
+          assistant. Empty: Jan's own.
         </div>
         ${SELECTION_PROMPT_ACTIONS.map((action) => this.area(`prompt-${action}`, 'selectionPrompts', PROMPT_LABELS[action], draft.selectionPrompts[action] ?? '', 2))}
       </fieldset>

@@ -53,8 +53,16 @@ export class JanApp extends LightElement {
     });
     document.addEventListener('keydown', (event) => {
       // Esc closes an open picker first; it stops the reply everywhere else.
-      const inPicker = event.composedPath().some((target) => target instanceof HTMLElement && target.tagName === 'VSCODE-SINGLE-SELECT');
-      if (event.key === 'Escape' && !event.defaultPrevented && !inPicker && this.store.generating && this.store.threadId) {
+      const inPicker = event
+        .composedPath()
+        .some((target) => target instanceof HTMLElement && target.tagName === 'VSCODE-SINGLE-SELECT');
+      if (
+        event.key === 'Escape' &&
+        !event.defaultPrevented &&
+        !inPicker &&
+        this.store.generating &&
+        this.store.threadId
+      ) {
         event.preventDefault();
         this.post({ type: 'stop', threadId: this.store.threadId });
       }
@@ -113,7 +121,11 @@ export class JanApp extends LightElement {
         this.post({ type: 'selectAssistant', threadId, assistantId: detail.assistantId });
         break;
       case 'assistant-action':
-        this.post({ type: 'assistantAction', action: detail.action, ...(detail.assistant ? { assistant: detail.assistant } : {}) });
+        this.post({
+          type: 'assistantAction',
+          action: detail.action,
+          ...(detail.assistant ? { assistant: detail.assistant } : {}),
+        });
         break;
     }
   }
@@ -126,7 +138,12 @@ export class JanApp extends LightElement {
         break;
       case 'page':
         this.store.markPageRequested(detail.offset);
-        this.post({ type: 'listThreads', query: this.store.threadList.query, offset: detail.offset, limit: detail.limit });
+        this.post({
+          type: 'listThreads',
+          query: this.store.threadList.query,
+          offset: detail.offset,
+          limit: detail.limit,
+        });
         break;
       case 'select':
         if (detail.id !== this.store.threadId) this.post({ type: 'selectThread', threadId: detail.id });
@@ -160,7 +177,13 @@ export class JanApp extends LightElement {
       case 'edit':
         // The edited text comes back as a new message (OnMessageSent) right away.
         this.store.truncateFrom(detail.message.id);
-        this.post({ type: 'editAndResend', threadId, messageId: detail.message.id, ...positionOf(detail.message), text: detail.text });
+        this.post({
+          type: 'editAndResend',
+          threadId,
+          messageId: detail.message.id,
+          ...positionOf(detail.message),
+          text: detail.text,
+        });
         break;
       case 'error':
         this.runErrorAction(detail.action, detail.message.id);
@@ -191,7 +214,12 @@ export class JanApp extends LightElement {
     this.store.clearNotice();
     this.messageList?.scrollToBottom();
     const context = this.store.attached.map((item) => item.id);
-    this.post({ type: 'send', threadId: this.store.threadId, text: event.detail, ...(context.length ? { context } : {}) });
+    this.post({
+      type: 'send',
+      threadId: this.store.threadId,
+      text: event.detail,
+      ...(context.length ? { context } : {}),
+    });
     this.setAttached([]);
     this.saveDraft({ text: '', pasted: [] });
   }
@@ -223,7 +251,8 @@ export class JanApp extends LightElement {
     if (incoming && incoming.serial !== this.lastIncomingSerial && composer) {
       this.lastIncomingSerial = incoming.serial;
       const current = composer.draft;
-      if (incoming.replace && !current.text && current.pasted.length === 0) composer.draft = { text: incoming.text, pasted: [] };
+      if (incoming.replace && !current.text && current.pasted.length === 0)
+        composer.draft = { text: incoming.text, pasted: [] };
       else composer.appendText(incoming.text);
       this.saveDraft(composer.draft);
       if (this.threadsOpen) this.setThreadsOpen(false);
@@ -285,12 +314,17 @@ export class JanApp extends LightElement {
           <div class="chat-error-body">
             <div class="chat-error-title">Jan could not start</div>
             <div class="chat-error-message">${store.startupError}</div>
-            <div class="chat-error-actions"><vscode-button @click=${() => this.post({ type: 'runAction', action: 'showLog' })}>Show Log</vscode-button></div>
+            <div class="chat-error-actions">
+              <vscode-button @click=${() => this.post({ type: 'runAction', action: 'showLog' })}
+                >Show Log</vscode-button
+              >
+            </div>
           </div>
         </div>
       </div>`;
     }
-    const assistantName = store.assistants.find((assistant) => assistant.id === store.thread?.assistantId)?.name ?? 'Jan';
+    const assistantName =
+      store.assistants.find((assistant) => assistant.id === store.thread?.assistantId)?.name ?? 'Jan';
     return html`<div
       class="app"
       @header=${this.onHeader}

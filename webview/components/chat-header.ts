@@ -96,11 +96,16 @@ export class JanChatHeader extends LightElement {
   private selectedAssistant(): AssistantOption | undefined {
     const usable = this.assistants.filter((assistant) => !assistant.blocked && !assistant.shadowed);
     const id = (this.thread ? this.thread.assistantId : this.pendingAssistantId) ?? usable[0]?.id;
-    return usable.find((assistant) => assistant.id === id) ?? this.assistants.find((assistant) => assistant.id === id && assistant.blocked);
+    return (
+      usable.find((assistant) => assistant.id === id) ??
+      this.assistants.find((assistant) => assistant.id === id && assistant.blocked)
+    );
   }
 
   private optionValue(assistant: AssistantOption): string {
-    return assistant.blocked || assistant.shadowed ? `${UNAVAILABLE_PREFIX}${assistant.scope}:${assistant.id}` : assistant.id;
+    return assistant.blocked || assistant.shadowed
+      ? `${UNAVAILABLE_PREFIX}${assistant.scope}:${assistant.id}`
+      : assistant.id;
   }
 
   private onAssistantChange(event: Event, selected: AssistantOption | undefined): void {
@@ -198,12 +203,18 @@ export class JanChatHeader extends LightElement {
           aria-expanded=${this.settingsOpen ? 'true' : 'false'}
           @click=${() => this.emit({ kind: 'toggle-settings' })}
         ></vscode-toolbar-button>
-        <vscode-toolbar-button icon="add" label="New chat" @click=${() => this.emit({ kind: 'new-thread' })}></vscode-toolbar-button>
+        <vscode-toolbar-button
+          icon="add"
+          label="New chat"
+          @click=${() => this.emit({ kind: 'new-thread' })}
+        ></vscode-toolbar-button>
       </div>
       ${
         this.threadsOpen
           ? nothing
-          : html`<div class="header-row header-pickers">${this.renderModelPicker()} ${this.renderDestination()} ${this.renderAssistantPicker()}</div>
+          : html`<div class="header-row header-pickers">
+                ${this.renderModelPicker()} ${this.renderDestination()} ${this.renderAssistantPicker()}
+              </div>
               ${this.renderBlockedNotice()}`
       }
     </header>`;

@@ -194,7 +194,10 @@ export class JanComposer extends LightElement {
 
   private updateMention(): void {
     const textarea = this.textarea;
-    const found = textarea && textarea.selectionStart === textarea.selectionEnd ? mentionAt(textarea.value, textarea.selectionStart) : undefined;
+    const found =
+      textarea && textarea.selectionStart === textarea.selectionEnd
+        ? mentionAt(textarea.value, textarea.selectionStart)
+        : undefined;
     if (found?.query !== this.mention?.query || (found && !this.mention)) {
       this.activeOption = 0;
       if (found) this.emit('context-search', found.query);
@@ -235,7 +238,8 @@ export class JanComposer extends LightElement {
     if (event.key === 'Escape') {
       this.mention = undefined;
     } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-      if (options.length) this.activeOption = (this.activeOption + (event.key === 'ArrowDown' ? 1 : options.length - 1)) % options.length;
+      if (options.length)
+        this.activeOption = (this.activeOption + (event.key === 'ArrowDown' ? 1 : options.length - 1)) % options.length;
     } else if ((event.key === 'Enter' || event.key === 'Tab') && options.length) {
       this.pick(options[Math.min(this.activeOption, options.length - 1)]!);
     } else {
@@ -266,7 +270,12 @@ export class JanComposer extends LightElement {
 
   private onKeyDown(event: KeyboardEvent): void {
     if (event.isComposing || this.pickerKey(event)) return;
-    if (event.key === 'Backspace' && this.textarea?.value.length === 0 && this.pasted.length === 0 && this.attached.length > 0) {
+    if (
+      event.key === 'Backspace' &&
+      this.textarea?.value.length === 0 &&
+      this.pasted.length === 0 &&
+      this.attached.length > 0
+    ) {
       event.preventDefault();
       this.removeAttached(this.attached.length - 1);
       return;
@@ -290,8 +299,16 @@ export class JanComposer extends LightElement {
         (item, index) =>
           html`<div class="paste-chip" role="group" aria-label="Pasted text, sent with the message">
             <span class="codicon codicon-clippy" aria-hidden="true"></span>
-            <span class="paste-chip-label">Pasted text · ${formatSize(item.text.length)} · ${item.lines.toLocaleString()} lines</span>
-            <button type="button" class="icon-button" aria-label="Remove pasted text" title="Remove" @click=${() => this.removePasted(index)}>
+            <span class="paste-chip-label"
+              >Pasted text · ${formatSize(item.text.length)} · ${item.lines.toLocaleString()} lines</span
+            >
+            <button
+              type="button"
+              class="icon-button"
+              aria-label="Remove pasted text"
+              title="Remove"
+              @click=${() => this.removePasted(index)}
+            >
               <span class="codicon codicon-close" aria-hidden="true"></span>
             </button>
           </div>`,

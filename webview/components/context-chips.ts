@@ -26,7 +26,13 @@ export function renderContextChips(chips: readonly ContextChip[], remove?: (inde
           ${chip.note ? html`<span class="codicon codicon-info context-chip-note" role="img" aria-label=${chip.note}></span>` : nothing}
           ${
             remove
-              ? html`<button type="button" class="icon-button" aria-label=${`Remove ${chip.label}`} title="Remove" @click=${() => remove(index)}>
+              ? html`<button
+                  type="button"
+                  class="icon-button"
+                  aria-label=${`Remove ${chip.label}`}
+                  title="Remove"
+                  @click=${() => remove(index)}
+                >
                   <span class="codicon codicon-close" aria-hidden="true"></span>
                 </button>`
               : nothing

@@ -10,9 +10,27 @@ export interface PickerItem {
 }
 
 const SOURCES: PickerItem[] = [
-  { key: 'selection', label: 'Current selection', detail: 'the code selected in the editor', icon: 'list-selection', source: { kind: 'selection' } },
-  { key: 'editors', label: 'Open editors', detail: 'every file open in the editor', icon: 'files', source: { kind: 'editors' } },
-  { key: 'problems', label: 'Problems', detail: 'errors and warnings in the current file', icon: 'warning', source: { kind: 'problems' } },
+  {
+    key: 'selection',
+    label: 'Current selection',
+    detail: 'the code selected in the editor',
+    icon: 'list-selection',
+    source: { kind: 'selection' },
+  },
+  {
+    key: 'editors',
+    label: 'Open editors',
+    detail: 'every file open in the editor',
+    icon: 'files',
+    source: { kind: 'editors' },
+  },
+  {
+    key: 'problems',
+    label: 'Problems',
+    detail: 'errors and warnings in the current file',
+    icon: 'warning',
+    source: { kind: 'problems' },
+  },
   { key: 'diff', label: 'Git diff', detail: 'the working changes', icon: 'git-compare', source: { kind: 'diff' } },
 ];
 

@@ -54,7 +54,10 @@ export function renderError(error: ChatError, onAction: (action: ErrorAction) =>
       <div class="chat-error-message">${error.message}</div>
       <div class="chat-error-actions">
         ${actionsFor(error).map(
-          (action, index) => html`<vscode-button ?secondary=${index > 0} @click=${() => onAction(action)}>${action.label}</vscode-button>`,
+          (action, index) =>
+            html`<vscode-button ?secondary=${index > 0} @click=${() => onAction(action)}
+              >${action.label}</vscode-button
+            >`,
         )}
       </div>
     </div>

@@ -20,7 +20,8 @@ export function messageActionEvent(detail: MessageAction): CustomEvent<MessageAc
 function formatMeta(message: MessageView): string {
   const parts: string[] = [];
   if (message.model) parts.push(message.model);
-  if (message.tokensPerSecond !== undefined && message.status !== 'pending') parts.push(`${message.tokensPerSecond.toFixed(1)} tok/s`);
+  if (message.tokensPerSecond !== undefined && message.status !== 'pending')
+    parts.push(`${message.tokensPerSecond.toFixed(1)} tok/s`);
   return parts.join(' · ');
 }
 
@@ -109,7 +110,13 @@ export class JanMessage extends LightElement {
     return html`<div class="message-actions" role="toolbar" aria-label="Message actions">
       ${
         message.text
-          ? html`<button type="button" class="icon-button" title="Copy" aria-label="Copy message" @click=${() => this.emit({ kind: 'copy', message })}>
+          ? html`<button
+              type="button"
+              class="icon-button"
+              title="Copy"
+              aria-label="Copy message"
+              @click=${() => this.emit({ kind: 'copy', message })}
+            >
               <span class="codicon codicon-copy" aria-hidden="true"></span>
             </button>`
           : nothing
@@ -191,9 +198,13 @@ export class JanMessage extends LightElement {
       aria-busy=${message.status === 'pending' ? 'true' : 'false'}
     >
       <div class="message-head">
-        <span class="codicon ${user ? 'codicon-account' : tool ? 'codicon-tools' : 'codicon-hubot'}" aria-hidden="true"></span>
+        <span
+          class="codicon ${user ? 'codicon-account' : tool ? 'codicon-tools' : 'codicon-hubot'}"
+          aria-hidden="true"
+        ></span>
         <span class="message-role">${user ? 'You' : tool ? 'Tool' : this.assistantName}</span>
-        ${meta ? html`<span class="message-meta">${meta}</span>` : nothing} ${this.editing ? nothing : this.renderActions()}
+        ${meta ? html`<span class="message-meta">${meta}</span>` : nothing}
+        ${this.editing ? nothing : this.renderActions()}
       </div>
       ${message.context ? renderContextChips(message.context) : nothing} ${this.renderBody()} ${this.renderHidden()}
       ${message.status === 'stopped' ? html`<div class="message-note"><span class="codicon codicon-debug-stop" aria-hidden="true"></span> Stopped</div>` : nothing}

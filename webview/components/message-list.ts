@@ -101,7 +101,8 @@ export class JanMessageList extends LightElement {
 
   /** Renders a few older messages whenever the browser is idle, so scrolling up finds them ready. */
   private prerenderWhenIdle(): void {
-    if (this.idleHandle !== undefined || this.start === 0 || this.messages.length - this.start >= PRERENDER_LIMIT) return;
+    if (this.idleHandle !== undefined || this.start === 0 || this.messages.length - this.start >= PRERENDER_LIMIT)
+      return;
     this.idleHandle = requestIdleCallback(() => {
       this.idleHandle = undefined;
       this.showEarlier();
@@ -171,19 +172,26 @@ export class JanMessageList extends LightElement {
 
   private renderFirstRun(first: FirstModel) {
     const action = (action: 'downloadModel' | 'importModel') => () =>
-      this.dispatchEvent(new CustomEvent<ErrorAction>('notice-action', { detail: { kind: 'host', action, label: '' }, bubbles: true }));
+      this.dispatchEvent(
+        new CustomEvent<ErrorAction>('notice-action', { detail: { kind: 'host', action, label: '' }, bubbles: true }),
+      );
     return html`<div class="welcome first-run">
       <span class="codicon codicon-rocket" aria-hidden="true"></span>
       <h2>Get a model to start</h2>
       <p>
-        Jan answers with a model that runs on this machine, and none is installed yet. <strong>${first.name}</strong> is a good first one here: a
-        ${first.download} download that needs about ${first.memory} of this machine's ${first.machineMemory} of RAM.
+        Jan answers with a model that runs on this machine, and none is installed yet. <strong>${first.name}</strong> is
+        a good first one here: a ${first.download} download that needs about ${first.memory} of this machine's
+        ${first.machineMemory} of RAM.
       </p>
       <div class="first-run-actions">
         <vscode-button icon="cloud-download" @click=${action('downloadModel')}>Download a Model…</vscode-button>
-        <vscode-button secondary icon="folder-opened" @click=${action('importModel')}>Import a GGUF File…</vscode-button>
+        <vscode-button secondary icon="folder-opened" @click=${action('importModel')}
+          >Import a GGUF File…</vscode-button
+        >
       </div>
-      <p class="first-run-hint">Download lists ${first.name} and other models sized for a laptop; Import uses a .gguf file you already have.</p>
+      <p class="first-run-hint">
+        Download lists ${first.name} and other models sized for a laptop; Import uses a .gguf file you already have.
+      </p>
     </div>`;
   }
 
@@ -192,7 +200,10 @@ export class JanMessageList extends LightElement {
     return html`<div class="welcome">
       <span class="codicon codicon-comment-discussion" aria-hidden="true"></span>
       <h2>Ask Jan anything</h2>
-      <p>Replies are written by a model on this machine. Select code in an editor and use <strong>Add Selection to Chat</strong> to ask about it.</p>
+      <p>
+        Replies are written by a model on this machine. Select code in an editor and use
+        <strong>Add Selection to Chat</strong> to ask about it.
+      </p>
     </div>`;
   }
 
@@ -212,11 +223,14 @@ export class JanMessageList extends LightElement {
       ${repeat(
         visible,
         occurrenceKeys(visible),
-        (message) => html`<jan-message .message=${message} ?busy=${this.busy} .assistantName=${this.assistantName}></jan-message>`,
+        (message) =>
+          html`<jan-message .message=${message} ?busy=${this.busy} .assistantName=${this.assistantName}></jan-message>`,
       )}
       ${
         this.notice
-          ? renderError(this.notice, (action: ErrorAction) => this.dispatchEvent(new CustomEvent('notice-action', { detail: action, bubbles: true })))
+          ? renderError(this.notice, (action: ErrorAction) =>
+              this.dispatchEvent(new CustomEvent('notice-action', { detail: action, bubbles: true })),
+            )
           : nothing
       }
     `;

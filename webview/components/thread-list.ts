@@ -110,7 +110,8 @@ export class JanThreadList extends LightElement {
     const scroller = this.scroller!;
     const top = this.focusIndex * THREAD_ROW_HEIGHT;
     if (top < scroller.scrollTop) scroller.scrollTop = top;
-    else if (top + THREAD_ROW_HEIGHT > scroller.scrollTop + scroller.clientHeight) scroller.scrollTop = top + THREAD_ROW_HEIGHT - scroller.clientHeight;
+    else if (top + THREAD_ROW_HEIGHT > scroller.scrollTop + scroller.clientHeight)
+      scroller.scrollTop = top + THREAD_ROW_HEIGHT - scroller.clientHeight;
   }
 
   private onKeyDown(event: KeyboardEvent): void {
@@ -216,7 +217,10 @@ export class JanThreadList extends LightElement {
   protected override render() {
     const { items, total, query } = this.list;
     const first = Math.max(0, Math.floor(this.scrollTop / THREAD_ROW_HEIGHT) - OVERSCAN_ROWS);
-    const last = Math.min(items.length, Math.ceil((this.scrollTop + this.viewportHeight) / THREAD_ROW_HEIGHT) + OVERSCAN_ROWS);
+    const last = Math.min(
+      items.length,
+      Math.ceil((this.scrollTop + this.viewportHeight) / THREAD_ROW_HEIGHT) + OVERSCAN_ROWS,
+    );
     const rows = [];
     for (let index = first; index < last; index++) rows.push(this.renderRow(items[index]!, index));
     const status =
@@ -226,7 +230,13 @@ export class JanThreadList extends LightElement {
           : 'No threads yet. Your conversations will appear here.'
         : `${total} thread${total === 1 ? '' : 's'}`;
     return html`<div class="thread-search">
-        <vscode-textfield type="search" placeholder="Search by title" aria-label="Search threads by title" .value=${query} @input=${this.onSearch}>
+        <vscode-textfield
+          type="search"
+          placeholder="Search by title"
+          aria-label="Search threads by title"
+          .value=${query}
+          @input=${this.onSearch}
+        >
           <vscode-icon slot="content-before" name="search" aria-hidden="true"></vscode-icon>
         </vscode-textfield>
       </div>

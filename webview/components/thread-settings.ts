@@ -70,7 +70,9 @@ export class JanThreadSettings extends LightElement {
     const thread = this.thread;
     if (!thread) {
       return html`<section class="settings" aria-label="Thread settings">
-        <p class="settings-hint">Settings belong to a thread. Send a first message, then set its instructions and parameters here.</p>
+        <p class="settings-hint">
+          Settings belong to a thread. Send a first message, then set its instructions and parameters here.
+        </p>
       </section>`;
     }
     const settings = thread.settings;
@@ -104,7 +106,11 @@ export class JanThreadSettings extends LightElement {
       ${this.error ? html`<div class="settings-error" role="alert">${this.error}</div>` : nothing}
       <div class="settings-buttons">
         <vscode-button @click=${this.save}>Save</vscode-button>
-        <vscode-button secondary @click=${() => this.dispatchEvent(new CustomEvent('close-settings', { bubbles: true }))}>Close</vscode-button>
+        <vscode-button
+          secondary
+          @click=${() => this.dispatchEvent(new CustomEvent('close-settings', { bubbles: true }))}
+          >Close</vscode-button
+        >
         ${this.saved ? html`<span class="settings-saved" role="status">Saved</span>` : nothing}
       </div>
     </form>`;

@@ -86,7 +86,9 @@ function plainText(text: string): string {
 
 /** A finished message, rendered and sanitized in one pass. */
 export function renderMarkdown(text: string, flavor: MarkdownFlavor = 'reply'): DocumentFragment {
-  return sanitizeToFragment(text.length > MAX_MARKDOWN_LENGTH ? plainText(text) : parsers[flavor].parse(text, { async: false }));
+  return sanitizeToFragment(
+    text.length > MAX_MARKDOWN_LENGTH ? plainText(text) : parsers[flavor].parse(text, { async: false }),
+  );
 }
 
 /**

@@ -138,7 +138,8 @@ export class RpcClient {
     const activities = [...new Set([...this.pending.values()].map((call) => ACTIVITY[call.method]))];
     const during = activities.length ? ` while ${activities.join(' and ')}` : ' while idle';
     const crashed = !this.stopping;
-    const detail = crashed && exit.stderrTail ? `. Its last output: ${exit.stderrTail.split('\n').slice(-3).join(' ')}` : '';
+    const detail =
+      crashed && exit.stderrTail ? `. Its last output: ${exit.stderrTail.split('\n').slice(-3).join(' ')}` : '';
     this.ended = crashed
       ? new EngineError('WORKER_CRASHED', `The llama.cpp worker crashed (${describeExit(exit)})${during}${detail}`)
       : new EngineError('ABORTED', `The llama.cpp worker was stopped${during}`);
@@ -148,5 +149,8 @@ export class RpcClient {
 }
 
 function invalidAnswer(method: Method, error: unknown): EngineError {
-  return new EngineError('UNKNOWN', `The llama.cpp worker sent an invalid answer to ${method}: ${(error as Error).message}`);
+  return new EngineError(
+    'UNKNOWN',
+    `The llama.cpp worker sent an invalid answer to ${method}: ${(error as Error).message}`,
+  );
 }

@@ -19,7 +19,11 @@ export class ProcessTransport implements HostTransport {
 
   constructor(workerPath: string, onOutput: (text: string) => void) {
     // No inherited execArgv: a debugger or test-runner loader flag of the host must not leak in.
-    this.child = fork(workerPath, [], { execArgv: [], stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
+    this.child = fork(workerPath, [], {
+      execArgv: [],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
     this.child.stdout?.setEncoding('utf8').on('data', (text: string) => onOutput(text));
     this.child.stderr?.setEncoding('utf8').on('data', (text: string) => {
       this.stderr.push(text);

@@ -21,8 +21,11 @@ export function check<S extends Schema>(schema: S, value: unknown, path: string)
   const result = v.safeParse(schema, value);
   if (result.success) return result.output;
   const issue = result.issues[0];
-  const where = (issue.path ?? []).map((item) => (typeof item.key === 'number' ? `[${item.key}]` : `.${String(item.key)}`)).join('');
-  if (issue.type === 'object' && issue.received === 'undefined' && where) throw new SchemaError(`${path}${where} is missing`);
+  const where = (issue.path ?? [])
+    .map((item) => (typeof item.key === 'number' ? `[${item.key}]` : `.${String(item.key)}`))
+    .join('');
+  if (issue.type === 'object' && issue.received === 'undefined' && where)
+    throw new SchemaError(`${path}${where} is missing`);
   const received = issue.received.length > 60 ? `${issue.received.slice(0, 57)}...` : issue.received;
   throw new SchemaError(`${path}${where} must be ${issue.expected ?? 'valid'} (got ${received})`);
 }

@@ -34,14 +34,19 @@ export type Handlers = { [M in Method]: (args: ArgsOf<M>, context: CallContext<M
 export function serve(port: WorkerPort, handlers: Handlers): void {
   const running = new Map<number, AbortController>();
   const reply = (message: WorkerMessage) => port.send(message);
-  const fail = (id: number, code: EngineErrorCode, message: string) => reply({ type: 'error', id, error: { code, message } });
+  const fail = (id: number, code: EngineErrorCode, message: string) =>
+    reply({ type: 'error', id, error: { code, message } });
 
   port.onMessage((raw) => {
     let message: HostMessage;
     try {
       message = check(hostMessage, raw, 'message');
     } catch (error) {
-      reply({ type: 'log', level: 'error', message: `The llama.cpp worker ignored an invalid message: ${(error as Error).message}` });
+      reply({
+        type: 'log',
+        level: 'error',
+        message: `The llama.cpp worker ignored an invalid message: ${(error as Error).message}`,
+      });
       return;
     }
     if (message.type === 'cancel') {
@@ -60,14 +65,20 @@ export function serve(port: WorkerPort, handlers: Handlers): void {
         (value) => reply({ type: 'result', id, value }),
         (error: unknown) => {
           if (error instanceof WorkerError) fail(id, error.code, error.message);
-          else if (error instanceof SchemaError) fail(id, 'INVALID_REQUEST', `Invalid ${method} request: ${error.message}`);
+          else if (error instanceof SchemaError)
+            fail(id, 'INVALID_REQUEST', `Invalid ${method} request: ${error.message}`);
           else fail(id, 'UNKNOWN', error instanceof Error ? error.message : String(error));
         },
       )
       .finally(() => running.delete(id));
   });
 
-  async function run(method: Method, rawArgs: unknown, signal: AbortSignal, emit: (chunk: unknown) => void): Promise<unknown> {
+  async function run(
+    method: Method,
+    rawArgs: unknown,
+    signal: AbortSignal,
+    emit: (chunk: unknown) => void,
+  ): Promise<unknown> {
     const args = check(methods[method].args, rawArgs, method);
     const handler = handlers[method] as (args: unknown, context: CallContext<Method>) => Promise<unknown>;
     return handler(args, { signal, emit });

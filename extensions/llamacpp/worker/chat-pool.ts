@@ -61,7 +61,9 @@ export class ChatPool {
     const evicted = slot.sessionKey;
     if (evicted !== undefined && this.states && sequence.contextTokens.length > 0) {
       // Not saved (disk full, folder not writable): that thread is evaluated again when it comes back.
-      await this.states.save(evicted, sequence).catch((error: unknown) => this.warn(`Could not save a chat's KV cache state: ${(error as Error).message}`));
+      await this.states
+        .save(evicted, sequence)
+        .catch((error: unknown) => this.warn(`Could not save a chat's KV cache state: ${(error as Error).message}`));
     }
     slot.sessionKey = key;
     const restoredTokens = this.states ? await this.states.restore(key, sequence) : 0;

@@ -13,7 +13,11 @@ import { TextBatcher } from './text-batcher';
  * only the tokens after the longest prefix it already holds: the next turn of a thread costs
  * only its new tokens.
  */
-export function runChat(loaded: LoadedModel, args: ArgsOf<'chat'>, context: CallContext<'chat'>): Promise<ResultOf<'chat'>> {
+export function runChat(
+  loaded: LoadedModel,
+  args: ArgsOf<'chat'>,
+  context: CallContext<'chat'>,
+): Promise<ResultOf<'chat'>> {
   return loaded.chatLock.run(async () => {
     const history = toHistory(args.messages);
     const promptTokens = renderedPromptTokens(loaded, history).length;
@@ -50,7 +54,8 @@ export function runChat(loaded: LoadedModel, args: ArgsOf<'chat'>, context: Call
     // What llama.cpp really evaluated, from the sequence's token meter: it counts a decoded token
     // as "output" when its logits were read, which for the prompt is only its last token.
     const metered = sequence.tokenMeter.diff(meterBefore);
-    const evaluatedPrompt = metered.usedOutputTokens > 0 ? Math.min(promptTokens, metered.usedInputTokens + 1) : promptTokens;
+    const evaluatedPrompt =
+      metered.usedOutputTokens > 0 ? Math.min(promptTokens, metered.usedInputTokens + 1) : promptTokens;
     return {
       finishReason: finishReasonOf(stopReason),
       promptTokens,
@@ -64,7 +69,9 @@ export function runChat(loaded: LoadedModel, args: ArgsOf<'chat'>, context: Call
 
 /** The tokens of the prompt the chat template renders for this history (the same rendering the reply is generated from). */
 export function renderedPromptTokens(loaded: LoadedModel, history: ChatHistoryItem[]): Token[] {
-  return loaded.chats.anyChat.chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(loaded.model.tokenizer);
+  return loaded.chats.anyChat.chatWrapper
+    .generateContextState({ chatHistory: history })
+    .contextText.tokenize(loaded.model.tokenizer);
 }
 
 /** OpenAI messages → node-llama-cpp history, ending with the model turn to generate. */

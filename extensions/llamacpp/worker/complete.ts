@@ -14,17 +14,32 @@ const SPECIAL_TOKENS = 8;
  * is budgeted in tokens here (completion-prompt.ts); the text streams as it comes, so the host
  * can stop it early; a time limit counted from the first generated token returns what is ready.
  */
-export function runCompletion(loaded: LoadedModel, args: ArgsOf<'complete'>, context: CallContext<'complete'>): Promise<ResultOf<'complete'>> {
+export function runCompletion(
+  loaded: LoadedModel,
+  args: ArgsOf<'complete'>,
+  context: CallContext<'complete'>,
+): Promise<ResultOf<'complete'>> {
   return loaded.completionLock.run(async () => {
     const { completion, sequence } = await loaded.completion();
     const infill = completion.infillSupported;
-    const empty = { text: '', finishReason: 'abort' as const, tokens: 0, infill, promptTokens: 0, cachedPromptTokens: 0 };
+    const empty = {
+      text: '',
+      finishReason: 'abort' as const,
+      tokens: 0,
+      infill,
+      promptTokens: 0,
+      cachedPromptTokens: 0,
+    };
     if (context.signal.aborted) return empty;
     const contextSize = sequence.contextSize;
     const maxTokens = Math.max(1, Math.min(args.sampling.maxTokens ?? 128, Math.floor(contextSize / 4)));
     const reserve = maxTokens + SPECIAL_TOKENS;
     const tokenize = (text: string) => loaded.model.tokenize(text);
-    const prompt = budgetPrompt(tokenize, { prefix: args.prefix, suffix: args.suffix, extra: args.extra }, contextSize - reserve);
+    const prompt = budgetPrompt(
+      tokenize,
+      { prefix: args.prefix, suffix: args.suffix, extra: args.extra },
+      contextSize - reserve,
+    );
 
     const stop = new AbortController();
     const signal = AbortSignal.any([context.signal, stop.signal]);
@@ -60,9 +75,17 @@ export function runCompletion(loaded: LoadedModel, args: ArgsOf<'complete'>, con
         : await completion.generateCompletionWithMeta(prompt.prefix, options);
       const metered = sequence.tokenMeter.diff(meterBefore);
       // As in chat.ts: the prompt's last token is metered as output, the rest as input.
-      const evaluated = metered.usedOutputTokens > 0 ? Math.min(promptTokens, metered.usedInputTokens + 1) : promptTokens;
+      const evaluated =
+        metered.usedOutputTokens > 0 ? Math.min(promptTokens, metered.usedInputTokens + 1) : promptTokens;
       const reason = timedOut ? 'length' : finishReasonOf(response.metadata.stopReason);
-      return { text: response.response, finishReason: reason, tokens, infill, promptTokens, cachedPromptTokens: Math.max(0, promptTokens - evaluated) };
+      return {
+        text: response.response,
+        finishReason: reason,
+        tokens,
+        infill,
+        promptTokens,
+        cachedPromptTokens: Math.max(0, promptTokens - evaluated),
+      };
     } catch (error) {
       if (context.signal.aborted) return { ...empty, tokens };
       throw error;

@@ -45,7 +45,8 @@ function headLines(tokenize: (text: string) => Token[], text: string, budget: nu
   if (all.length <= budget) return all;
   const lines = text.split('\n');
   let kept = lines.length;
-  while (kept > 1 && tokenize(lines.slice(0, kept).join('\n')).length > budget) kept = Math.max(1, Math.floor(kept / 2));
+  while (kept > 1 && tokenize(lines.slice(0, kept).join('\n')).length > budget)
+    kept = Math.max(1, Math.floor(kept / 2));
   return tokenize(lines.slice(0, kept).join('\n')).slice(0, budget);
 }
 
@@ -62,7 +63,11 @@ function tailLines(tokenize: (text: string) => Token[], text: string, budget: nu
 }
 
 /** The prefix from the first cut line (a multiple of PREFIX_CUT_LINES) from which it fits; the end of its last line when none does. */
-function stablePrefix(tokenize: (text: string) => Token[], text: string, budget: number): { tokens: Token[]; dropped: number } {
+function stablePrefix(
+  tokenize: (text: string) => Token[],
+  text: string,
+  budget: number,
+): { tokens: Token[]; dropped: number } {
   const lines = text.split('\n');
   const perLine = lines.map((line) => tokenize(`${line}\n`).length);
   const from: number[] = [...perLine, 0];

@@ -26,7 +26,10 @@ function partsOf(loaded: LoadedModel): EmbeddingParts {
       // node-llama-cpp checks the memory the context needs before creating it.
       context: loaded.model.createEmbeddingContext({ contextSize: loaded.info.contextSize }).catch((error: unknown) => {
         if (error instanceof InsufficientMemoryError) {
-          throw new WorkerError('INSUFFICIENT_MEMORY', `An embedding context for model "${loaded.id}" does not fit in memory: ${error.message}`);
+          throw new WorkerError(
+            'INSUFFICIENT_MEMORY',
+            `An embedding context for model "${loaded.id}" does not fit in memory: ${error.message}`,
+          );
         }
         throw error;
       }),
@@ -39,7 +42,11 @@ function partsOf(loaded: LoadedModel): EmbeddingParts {
 }
 
 /** node-llama-cpp's embedding of each input, one after another; an input longer than the context is refused by index. */
-export function runEmbedding(loaded: LoadedModel, args: ArgsOf<'embed'>, call: CallContext<'embed'>): Promise<ResultOf<'embed'>> {
+export function runEmbedding(
+  loaded: LoadedModel,
+  args: ArgsOf<'embed'>,
+  call: CallContext<'embed'>,
+): Promise<ResultOf<'embed'>> {
   const parts = partsOf(loaded);
   return parts.lock.run(async () => {
     const context = await parts.context;
@@ -49,7 +56,10 @@ export function runEmbedding(loaded: LoadedModel, args: ArgsOf<'embed'>, call: C
       if (call.signal.aborted) throw new WorkerError('ABORTED', 'The embedding request was cancelled');
       const length = context.calculateInputLength(input);
       if (length > loaded.info.contextSize) {
-        throw new WorkerError('CONTEXT_TOO_LONG', `Input ${index} has ${length} tokens; model "${loaded.id}" embeds at most ${loaded.info.contextSize}.`);
+        throw new WorkerError(
+          'CONTEXT_TOO_LONG',
+          `Input ${index} has ${length} tokens; model "${loaded.id}" embeds at most ${loaded.info.contextSize}.`,
+        );
       }
       const embedding = await context.getEmbeddingFor(input);
       embeddings.push([...embedding.vector]);

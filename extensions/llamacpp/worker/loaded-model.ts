@@ -37,7 +37,12 @@ export class LoadedModel {
     readonly info: ResultOf<'load'>,
   ) {}
 
-  static async load(llama: Llama, args: ArgsOf<'load'>, signal: AbortSignal, warn: (message: string) => void): Promise<LoadedModel> {
+  static async load(
+    llama: Llama,
+    args: ArgsOf<'load'>,
+    signal: AbortSignal,
+    warn: (message: string) => void,
+  ): Promise<LoadedModel> {
     const started = performance.now();
     const insights = await inspectModelFile(llama, args.modelId, args.filePath);
     const trainContextSize = insights.trainContextSize ?? args.contextSize;
@@ -96,8 +101,16 @@ export class LoadedModel {
 
   completion(): Promise<CompletionParts> {
     this.completionParts ??= (async () => {
-      const contextSize = Math.max(1, Math.min(this.request.completionContextSize ?? this.info.contextSize, this.info.trainContextSize));
-      await assertFits(this.model.llama, this.insights, { modelId: this.id, contextSize, gpuLayers: this.model.gpuLayers, includeModel: false });
+      const contextSize = Math.max(
+        1,
+        Math.min(this.request.completionContextSize ?? this.info.contextSize, this.info.trainContextSize),
+      );
+      await assertFits(this.model.llama, this.insights, {
+        modelId: this.id,
+        contextSize,
+        gpuLayers: this.model.gpuLayers,
+        includeModel: false,
+      });
       const context = await createContext(this.model, this.id, contextSize);
       const sequence = context.getSequence();
       return { context, sequence, completion: new LlamaCompletion({ contextSequence: sequence }) };
@@ -120,14 +133,25 @@ async function savedStates(llama: Llama, args: ArgsOf<'load'>, contextSize: numb
   const file = await stat(args.filePath);
   const states = new SavedStates({
     folder: args.stateFolder!,
-    identity: { filePath: args.filePath, size: file.size, modified: file.mtimeMs, contextSize, llamaCpp: llama.llamaCppRelease.release },
+    identity: {
+      filePath: args.filePath,
+      size: file.size,
+      modified: file.mtimeMs,
+      contextSize,
+      llamaCpp: llama.llamaCppRelease.release,
+    },
     maxBytes: args.stateBytesLimit ?? DEFAULT_STATE_BYTES_LIMIT,
   });
   await states.prepare();
   return states;
 }
 
-async function createContext(model: LlamaModel, modelId: string, contextSize: number, sequences = 1): Promise<LlamaContext> {
+async function createContext(
+  model: LlamaModel,
+  modelId: string,
+  contextSize: number,
+  sequences = 1,
+): Promise<LlamaContext> {
   try {
     return await model.createContext({ contextSize, sequences });
   } catch (error) {

@@ -14,7 +14,10 @@ export async function inspectModelFile(llama: Llama, modelId: string, filePath: 
   try {
     info = await readGgufFileInfo(filePath, { sourceType: 'filesystem', logWarnings: false });
   } catch (error) {
-    throw new WorkerError('INVALID_MODEL_FILE', `The file of model "${modelId}" (${filePath}) is not a GGUF model file: ${(error as Error).message}`);
+    throw new WorkerError(
+      'INVALID_MODEL_FILE',
+      `The file of model "${modelId}" (${filePath}) is not a GGUF model file: ${(error as Error).message}`,
+    );
   }
   // A split model (…-00001-of-0000N.gguf) describes the data of all parts; only its first part is here.
   const whole = info.splicedParts <= 1;
@@ -26,7 +29,10 @@ export async function inspectModelFile(llama: Llama, modelId: string, filePath: 
     insights = await GgufInsights.from(info, llama);
     dataSize = insights.modelSize;
   } catch (error) {
-    throw new WorkerError('INVALID_MODEL_FILE', `The file of model "${modelId}" (${filePath}) has a damaged GGUF header: ${(error as Error).message}`);
+    throw new WorkerError(
+      'INVALID_MODEL_FILE',
+      `The file of model "${modelId}" (${filePath}) has a damaged GGUF header: ${(error as Error).message}`,
+    );
   }
   if (whole && size < headerEnd + dataSize) throw truncated(modelId, filePath, headerEnd + dataSize, size);
   return insights;
@@ -46,10 +52,16 @@ async function fileSize(modelId: string, filePath: string): Promise<number> {
     if (stats.isFile()) return stats.size;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new WorkerError('MODEL_NOT_FOUND', `The file of model "${modelId}" (${filePath}) cannot be read: ${(error as Error).message}`);
+      throw new WorkerError(
+        'MODEL_NOT_FOUND',
+        `The file of model "${modelId}" (${filePath}) cannot be read: ${(error as Error).message}`,
+      );
     }
   }
-  throw new WorkerError('MODEL_NOT_FOUND', `The file of model "${modelId}" was not found at ${filePath}. Import or download the model again.`);
+  throw new WorkerError(
+    'MODEL_NOT_FOUND',
+    `The file of model "${modelId}" was not found at ${filePath}. Import or download the model again.`,
+  );
 }
 
 /** Layers to offload: 0 on the CPU; otherwise what node-llama-cpp finds fits next to the context. */
@@ -62,11 +74,16 @@ export async function resolveGpuLayers(
 ): Promise<number> {
   if (!llama.supportsGpuOffloading) return 0;
   try {
-    const resolved = await insights.configurationResolver.resolveModelGpuLayersV2(requested ?? { fitContext: { contextSize } });
+    const resolved = await insights.configurationResolver.resolveModelGpuLayersV2(
+      requested ?? { fitContext: { contextSize } },
+    );
     return resolved.gpuLayers;
   } catch (error) {
     if (error instanceof InsufficientMemoryError) {
-      throw new WorkerError('INSUFFICIENT_MEMORY', `Model "${modelId}" does not fit in GPU memory with ${requested} layers offloaded: ${error.message}`);
+      throw new WorkerError(
+        'INSUFFICIENT_MEMORY',
+        `Model "${modelId}" does not fit in GPU memory with ${requested} layers offloaded: ${error.message}`,
+      );
     }
     throw error;
   }
@@ -98,7 +115,11 @@ export async function chatPoolSize(
   request: { contextSize: number; gpuLayers: number },
 ): Promise<{ sequences: number; bytesPerSequence: number }> {
   const estimate = (sequences: number) =>
-    insights.estimateContextResourceRequirementsV2({ contextSize: request.contextSize, modelGpuLayers: request.gpuLayers, sequences });
+    insights.estimateContextResourceRequirementsV2({
+      contextSize: request.contextSize,
+      modelGpuLayers: request.gpuLayers,
+      sequences,
+    });
   const [model, one, two, ram, swap, vram] = await Promise.all([
     insights.estimateModelResourceRequirementsV2({ gpuLayers: request.gpuLayers }),
     estimate(1),
@@ -111,7 +132,8 @@ export async function chatPoolSize(
   const freeRam = ram.free + Math.max(0, swap.allocated - swap.used);
   for (let sequences = MAX_CHAT_SEQUENCES; sequences > MIN_CHAT_SEQUENCES; sequences--) {
     const context = await estimate(sequences);
-    if (model.cpuRam + context.cpuRam <= freeRam / 2 && model.gpuVram + context.gpuVram <= vram.free) return { sequences, bytesPerSequence };
+    if (model.cpuRam + context.cpuRam <= freeRam / 2 && model.gpuVram + context.gpuVram <= vram.free)
+      return { sequences, bytesPerSequence };
   }
   return { sequences: MIN_CHAT_SEQUENCES, bytesPerSequence };
 }
@@ -132,9 +154,12 @@ export async function assertFits(llama: Llama, insights: GgufInsights, request: 
   const freeSwap = Math.max(0, swap.allocated - swap.used);
   const freeRam = ram.free + freeSwap;
   const needRam = model.cpuRam + context.cpuRam;
-  const contextText = sequences > 1 ? `${sequences} sequences of a ${contextSize}-token context` : `a ${contextSize}-token context`;
+  const contextText =
+    sequences > 1 ? `${sequences} sequences of a ${contextSize}-token context` : `a ${contextSize}-token context`;
   const parts = (modelBytes: number, contextBytes: number) =>
-    request.includeModel ? `${formatBytes(modelBytes)} for the model and ${formatBytes(contextBytes)} for ${contextText}` : `for ${contextText}`;
+    request.includeModel
+      ? `${formatBytes(modelBytes)} for the model and ${formatBytes(contextBytes)} for ${contextText}`
+      : `for ${contextText}`;
   if (needRam > freeRam) {
     throw new WorkerError(
       'INSUFFICIENT_MEMORY',

@@ -36,7 +36,10 @@ export function createHandlers(log: WorkerLog): Handlers {
         build: 'never' as const,
         logLevel: LlamaLogLevel.warn,
         logger: (level: LlamaLogLevel, message: string) =>
-          log(level === LlamaLogLevel.error || level === LlamaLogLevel.fatal ? 'error' : 'debug', `llama.cpp: ${message.trim()}`),
+          log(
+            level === LlamaLogLevel.error || level === LlamaLogLevel.fatal ? 'error' : 'debug',
+            `llama.cpp: ${message.trim()}`,
+          ),
         maxThreads: args.threads > 0 ? args.threads : undefined,
       };
       let gpuFallbackReason: string | undefined;
@@ -66,7 +69,10 @@ export function createHandlers(log: WorkerLog): Handlers {
 
     unload: (args: ArgsOf<'unload'>) =>
       lifecycle.run(async () => {
-        const targets = args.modelId === undefined ? [...models.values()] : [models.get(args.modelId)].filter((model) => model !== undefined);
+        const targets =
+          args.modelId === undefined
+            ? [...models.values()]
+            : [models.get(args.modelId)].filter((model) => model !== undefined);
         for (const model of targets) await unloadModel(model);
         return { unloaded: targets.map((model) => model.id) };
       }),

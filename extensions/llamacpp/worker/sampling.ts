@@ -16,7 +16,10 @@ export function generationOptions(sampling: Sampling, contextSize: number) {
     customStopTriggers: stop?.length ? stop : undefined,
     // OpenAI allows -2..2; llama.cpp's penalties are 0..1, and negative ones are not supported.
     repeatPenalty: penalties
-      ? { frequencyPenalty: clampPenalty(sampling.frequencyPenalty), presencePenalty: clampPenalty(sampling.presencePenalty) }
+      ? {
+          frequencyPenalty: clampPenalty(sampling.frequencyPenalty),
+          presencePenalty: clampPenalty(sampling.presencePenalty),
+        }
       : undefined,
   };
 }

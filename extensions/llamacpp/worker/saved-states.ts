@@ -74,7 +74,10 @@ export class SavedStates {
   }
 
   private fileOf(sessionKey: string): string {
-    return path.join(this.options.folder, createHash('sha256').update(sessionKey).digest('hex').slice(0, 32) + STATE_SUFFIX);
+    return path.join(
+      this.options.folder,
+      createHash('sha256').update(sessionKey).digest('hex').slice(0, 32) + STATE_SUFFIX,
+    );
   }
 
   private async enforceLimit(): Promise<void> {

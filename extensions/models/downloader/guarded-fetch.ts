@@ -98,7 +98,11 @@ function causeMessage(error: unknown): string {
 function classify(error: unknown, url: string): Classified {
   if (error instanceof DownloadFailure) return { transient: false, code: error.code, message: error.message };
   if (error instanceof ModelError)
-    return { transient: false, code: error.code === 'INVALID_SOURCE' ? 'INVALID_SOURCE' : 'DOWNLOAD_FAILED', message: error.message };
+    return {
+      transient: false,
+      code: error.code === 'INVALID_SOURCE' ? 'INVALID_SOURCE' : 'DOWNLOAD_FAILED',
+      message: error.message,
+    };
   if (error instanceof StallError) return { transient: true, code: 'DOWNLOAD_FAILED', message: `${error.message}.` };
   if (error instanceof HttpStatusError) {
     const transient = error.status >= 500 || error.status === 408 || error.status === 429;
@@ -107,14 +111,33 @@ function classify(error: unknown, url: string): Classified {
   const { host } = new URL(url);
   const code = causeCode(error);
   if (code && DNS_CODES.has(code))
-    return { transient: false, code: 'DOWNLOAD_FAILED', message: `Cannot resolve ${host} (DNS lookup failed, ${code}): is this machine offline?` };
-  if (code === 'ECONNREFUSED') return { transient: false, code: 'DOWNLOAD_FAILED', message: `${host} refused the connection (ECONNREFUSED).` };
+    return {
+      transient: false,
+      code: 'DOWNLOAD_FAILED',
+      message: `Cannot resolve ${host} (DNS lookup failed, ${code}): is this machine offline?`,
+    };
+  if (code === 'ECONNREFUSED')
+    return { transient: false, code: 'DOWNLOAD_FAILED', message: `${host} refused the connection (ECONNREFUSED).` };
   if (code === 'ENETUNREACH' || code === 'EHOSTUNREACH')
-    return { transient: false, code: 'DOWNLOAD_FAILED', message: `${host} cannot be reached (${code}): is this machine offline?` };
+    return {
+      transient: false,
+      code: 'DOWNLOAD_FAILED',
+      message: `${host} cannot be reached (${code}): is this machine offline?`,
+    };
   if (code && TLS_CODE.test(code))
-    return { transient: false, code: 'DOWNLOAD_FAILED', message: `The secure connection to ${host} failed (${code}): ${causeMessage(error)}` };
-  const transient = (code !== undefined && TRANSIENT_CODES.has(code)) || /terminated|other side closed|socket/i.test(causeMessage(error));
-  return { transient, code: 'DOWNLOAD_FAILED', message: `The connection to ${host} failed: ${causeMessage(error)}${code ? ` (${code})` : ''}` };
+    return {
+      transient: false,
+      code: 'DOWNLOAD_FAILED',
+      message: `The secure connection to ${host} failed (${code}): ${causeMessage(error)}`,
+    };
+  const transient =
+    (code !== undefined && TRANSIENT_CODES.has(code)) ||
+    /terminated|other side closed|socket/i.test(causeMessage(error));
+  return {
+    transient,
+    code: 'DOWNLOAD_FAILED',
+    message: `The connection to ${host} failed: ${causeMessage(error)}${code ? ` (${code})` : ''}`,
+  };
 }
 
 function requestUrl(input: string | URL | Request): string {
@@ -170,7 +193,10 @@ export class FetchGuard {
     if (count > this.options.retryDelaysMs.length + 2) {
       const what = headers.get('range') ? `${headers.get('range')} of ${redactUrl(url)}` : redactUrl(url);
       throw this.fatal(
-        new DownloadFailure('DOWNLOAD_FAILED', `The download asked ${count - 1} times for ${what} without getting a usable answer; stopped.`),
+        new DownloadFailure(
+          'DOWNLOAD_FAILED',
+          `The download asked ${count - 1} times for ${what} without getting a usable answer; stopped.`,
+        ),
         url,
       );
     }
@@ -200,7 +226,8 @@ export class FetchGuard {
   /** Waits for the next retry, or records the failure and throws it. */
   private async retryOrFail(error: unknown, url: string): Promise<void> {
     const classified = classify(error, url);
-    if (!classified.transient || !this.transferStarted || this.attempt >= this.options.retryDelaysMs.length) throw this.fatal(error, url);
+    if (!classified.transient || !this.transferStarted || this.attempt >= this.options.retryDelaysMs.length)
+      throw this.fatal(error, url);
     this.attempt++;
     this.sinceRetry = 0;
     let left = this.options.retryDelaysMs[this.attempt - 1]!;
@@ -238,7 +265,10 @@ export class FetchGuard {
   }
 
   /** The next body chunk, or a StallError when none comes within the stall timeout (the stalled read is cancelled). */
-  private async read(reader: ReadableStreamDefaultReader<Uint8Array>, url: string): Promise<ReadableStreamReadResult<Uint8Array>> {
+  private async read(
+    reader: ReadableStreamDefaultReader<Uint8Array>,
+    url: string,
+  ): Promise<ReadableStreamReadResult<Uint8Array>> {
     let timer: NodeJS.Timeout | undefined;
     const stalled = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
@@ -255,12 +285,21 @@ export class FetchGuard {
   }
 
   /** One request, following redirects by hand so each hop passes the policy first. */
-  private async follow(url: string, method: string, headers: Headers, signal?: AbortSignal): Promise<{ response: Response; finalUrl: string }> {
+  private async follow(
+    url: string,
+    method: string,
+    headers: Headers,
+    signal?: AbortSignal,
+  ): Promise<{ response: Response; finalUrl: string }> {
     let current = url;
     let currentMethod = method;
     const hopHeaders = new Headers(headers);
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      const response = await this.answer(current, { method: currentMethod, headers: hopHeaders, redirect: 'manual' }, signal);
+      const response = await this.answer(
+        current,
+        { method: currentMethod, headers: hopHeaders, redirect: 'manual' },
+        signal,
+      );
       const location = response.headers.get('location');
       if (!REDIRECT_STATUSES.has(response.status) || !location) {
         if (!response.ok) {
@@ -313,7 +352,10 @@ export class FetchGuard {
             if ((error as Error).name === 'AbortError') return controller.error(error);
             try {
               if (!resumable && !(error instanceof DownloadFailure)) {
-                throw new DownloadFailure('DOWNLOAD_FAILED', `${classify(error, finalUrl).message} The server cannot resume a download, so it stopped.`);
+                throw new DownloadFailure(
+                  'DOWNLOAD_FAILED',
+                  `${classify(error, finalUrl).message} The server cannot resume a download, so it stopped.`,
+                );
               }
               await this.retryOrFail(error, finalUrl);
               const start = (range?.start ?? 0) + received;
@@ -322,7 +364,10 @@ export class FetchGuard {
               const next = await this.follow(finalUrl, 'GET', resumeHeaders, signal);
               const answered = /^bytes (\d+)-/.exec(next.response.headers.get('content-range') ?? '');
               if (next.response.status !== 206 || Number(answered?.[1]) !== start || !next.response.body) {
-                throw new DownloadFailure('DOWNLOAD_FAILED', `${redactUrl(finalUrl)} did not resume at byte ${start} (HTTP ${next.response.status}).`);
+                throw new DownloadFailure(
+                  'DOWNLOAD_FAILED',
+                  `${redactUrl(finalUrl)} did not resume at byte ${start} (HTTP ${next.response.status}).`,
+                );
               }
               reader = next.response.body.getReader();
             } catch (failure) {
@@ -333,7 +378,11 @@ export class FetchGuard {
       },
       cancel: (reason) => reader.cancel(reason),
     });
-    const wrapped = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    const wrapped = new Response(body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
     // ipull reads the final URL from the response (the redirect target it downloads from).
     Object.defineProperty(wrapped, 'url', { value: finalUrl });
     return wrapped;

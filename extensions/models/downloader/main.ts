@@ -130,7 +130,11 @@ async function cancel(discard: boolean): Promise<void> {
 async function handle(raw: unknown): Promise<void> {
   const message = parseParentMessage(raw);
   if (!message) {
-    return finish({ type: 'error', code: 'PROTOCOL', message: `Invalid message from the parent: ${JSON.stringify(raw)}` });
+    return finish({
+      type: 'error',
+      code: 'PROTOCOL',
+      message: `Invalid message from the parent: ${JSON.stringify(raw)}`,
+    });
   }
   try {
     if (message.type === 'resolve') await resolve(message.job);

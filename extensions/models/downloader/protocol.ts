@@ -34,7 +34,13 @@ const ParentMessageSchema = v.variant('type', [
 ]);
 export type ParentMessage = v.InferOutput<typeof ParentMessageSchema>;
 
-const FailureCodeSchema = v.picklist(['DOWNLOAD_FAILED', 'CHECKSUM_MISMATCH', 'INVALID_SOURCE', 'INSUFFICIENT_DISK_SPACE', 'PROTOCOL']);
+const FailureCodeSchema = v.picklist([
+  'DOWNLOAD_FAILED',
+  'CHECKSUM_MISMATCH',
+  'INVALID_SOURCE',
+  'INSUFFICIENT_DISK_SPACE',
+  'PROTOCOL',
+]);
 export type DownloadFailureCode = v.InferOutput<typeof FailureCodeSchema>;
 
 const ChildMessageSchema = v.variant('type', [

@@ -43,7 +43,9 @@ export class ContextChunks {
 
   /** The chunks of files other than `current`, oldest first, each under a comment naming its file; undefined when none. */
   text(current: string, commentPrefix = '//'): string | undefined {
-    const parts = this.chunks.filter((chunk) => chunk.file !== current).map((chunk) => `${commentPrefix} ${chunk.file}\n${chunk.text}\n`);
+    const parts = this.chunks
+      .filter((chunk) => chunk.file !== current)
+      .map((chunk) => `${commentPrefix} ${chunk.file}\n${chunk.text}\n`);
     return parts.length ? parts.join('\n') : undefined;
   }
 

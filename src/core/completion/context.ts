@@ -49,5 +49,11 @@ export function buildCompletionContext(
 export function contextOfPrompt(prefix: string, suffix: string, languageId = 'plaintext'): CompletionContext {
   const lineStart = prefix.lastIndexOf('\n') + 1;
   const lineEnd = suffix.indexOf('\n');
-  return { prefix, suffix, linePrefix: prefix.slice(lineStart), lineSuffix: lineEnd < 0 ? suffix : suffix.slice(0, lineEnd), languageId };
+  return {
+    prefix,
+    suffix,
+    linePrefix: prefix.slice(lineStart),
+    lineSuffix: lineEnd < 0 ? suffix : suffix.slice(0, lineEnd),
+    languageId,
+  };
 }

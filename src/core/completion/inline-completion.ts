@@ -65,7 +65,10 @@ export class InlineCompletionService {
     const last = Math.min(document.lineCount - 1, line + SUFFIX_LINES);
     const lines: string[] = [];
     for (let index = first; index <= last; index++) lines.push(document.lineText(index));
-    const prompt = buildCompletionContext(lines, line - first, character, document.languageId, { prefixLines: line - first, suffixLines: SUFFIX_LINES });
+    const prompt = buildCompletionContext(lines, line - first, character, document.languageId, {
+      prefixLines: line - first,
+      suffixLines: SUFFIX_LINES,
+    });
     const cached = this.cache.get(prompt.prefix, prompt.suffix);
     return cached === undefined ? { model, prompt } : { model, prompt, cached };
   }
@@ -75,7 +78,12 @@ export class InlineCompletionService {
    * cancelled. A failure is logged once per distinct message, never thrown: a broken model
    * must not log or pop up on every keystroke. The inline item's range is `coveredClosers(text, request.prompt)`.
    */
-  async complete(request: InlineRequest, maxTokens: number, signal: AbortSignal, options: CompleteOptions = {}): Promise<string | undefined> {
+  async complete(
+    request: InlineRequest,
+    maxTokens: number,
+    signal: AbortSignal,
+    options: CompleteOptions = {},
+  ): Promise<string | undefined> {
     return (await this.completeWithUsage(request, maxTokens, signal, options)).text;
   }
 
@@ -107,7 +115,8 @@ export class InlineCompletionService {
       if (signal.aborted) return { text: undefined, result };
       this.lastFailure = undefined;
       const text = postprocessCompletion(result.text, request.prompt, options);
-      if (text !== undefined && request.model.id === this.cacheModel) this.cache.set(request.prompt.prefix, request.prompt.suffix, text);
+      if (text !== undefined && request.model.id === this.cacheModel)
+        this.cache.set(request.prompt.prefix, request.prompt.suffix, text);
       return { text, result };
     } catch (error) {
       if (!signal.aborted) {

@@ -26,9 +26,16 @@ export interface PostprocessOptions {
  * undefined when nothing worth showing is left. The inline item's range comes from
  * `coveredClosers(text, context)`.
  */
-export function postprocessCompletion(raw: string, context: CompletionContext, options: Partial<PostprocessOptions> = {}): string | undefined {
+export function postprocessCompletion(
+  raw: string,
+  context: CompletionContext,
+  options: Partial<PostprocessOptions> = {},
+): string | undefined {
   const { maxLines = DEFAULT_MAX_LINES, minChars = DEFAULT_MIN_CHARS } = options;
-  let lines = normalizeIndentation(raw.slice(leadingBlankLength(raw, context)).replace(/\r\n?/g, '\n').split('\n'), context);
+  let lines = normalizeIndentation(
+    raw.slice(leadingBlankLength(raw, context)).replace(/\r\n?/g, '\n').split('\n'),
+    context,
+  );
   lines = lines.slice(0, keptLineCount(lines, context, true, maxLines));
   lines = lines.slice(0, suffixDuplicateStart(lines, context));
   let text = cutStrayCloser(trimLineSuffixOverlap(lines.join('\n'), context), context);

@@ -47,7 +47,13 @@ export class InlineSuggestions {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  async suggest(document: CompletionDocument, line: number, character: number, options: SuggestOptions, signal: AbortSignal): Promise<Suggestion | undefined> {
+  async suggest(
+    document: CompletionDocument,
+    line: number,
+    character: number,
+    options: SuggestOptions,
+    signal: AbortSignal,
+  ): Promise<Suggestion | undefined> {
     if (options.automatic) this.pause.keystroke(this.now());
     const request = await this.service.request(document, line, character);
     if (!request || signal.aborted) return undefined;
@@ -55,12 +61,17 @@ export class InlineSuggestions {
     return text === undefined ? undefined : { text, prompt: request.prompt };
   }
 
-  private async textFor(request: InlineRequest, options: SuggestOptions, signal: AbortSignal): Promise<string | undefined> {
+  private async textFor(
+    request: InlineRequest,
+    options: SuggestOptions,
+    signal: AbortSignal,
+  ): Promise<string | undefined> {
     if (request.cached !== undefined) return request.cached;
 
     const reused = await this.reuseRunning(request, signal);
     if (reused.done) return reused.text;
-    if (options.automatic && request.prompt.lineSuffix.replace(/\s/g, '').length > MAX_TEXT_RIGHT_OF_CURSOR) return undefined;
+    if (options.automatic && request.prompt.lineSuffix.replace(/\s/g, '').length > MAX_TEXT_RIGHT_OF_CURSOR)
+      return undefined;
     if (options.automatic && !(await pause(this.pause.current(options.debounceMs), signal))) return undefined;
     return untilAborted(this.start(request, options), signal);
   }
@@ -71,7 +82,12 @@ export class InlineSuggestions {
   }
 
   /** Prepares the suggestion for a spot in the background (after an accepted one), so it shows without a pause. */
-  prefetch(document: CompletionDocument, line: number, character: number, options: Omit<SuggestOptions, 'automatic'>): Promise<Suggestion | undefined> {
+  prefetch(
+    document: CompletionDocument,
+    line: number,
+    character: number,
+    options: Omit<SuggestOptions, 'automatic'>,
+  ): Promise<Suggestion | undefined> {
     return this.suggest(document, line, character, { ...options, automatic: false }, new AbortController().signal);
   }
 
@@ -86,7 +102,9 @@ export class InlineSuggestions {
     if (!running) return { done: false };
     const before = running.request.prompt;
     const extends_ =
-      running.request.model.id === request.model.id && before.suffix === request.prompt.suffix && request.prompt.prefix.startsWith(before.prefix);
+      running.request.model.id === request.model.id &&
+      before.suffix === request.prompt.suffix &&
+      request.prompt.prefix.startsWith(before.prefix);
     if (!extends_) {
       this.cancel();
       return { done: false };
@@ -94,7 +112,8 @@ export class InlineSuggestions {
     const text = await untilAborted(running.text, signal);
     if (signal.aborted) return { done: true };
     const typed = request.prompt.prefix.slice(before.prefix.length);
-    if (text !== undefined && text.startsWith(typed) && text.length > typed.length) return { done: true, text: text.slice(typed.length) };
+    if (text !== undefined && text.startsWith(typed) && text.length > typed.length)
+      return { done: true, text: text.slice(typed.length) };
     return { done: false };
   }
 
@@ -103,7 +122,11 @@ export class InlineSuggestions {
     const started = this.now();
     this.started++;
     const text = this.service
-      .complete(request, options.maxTokens, controller.signal, { timeLimitMs: options.timeLimitMs, extra: options.extra, minChars: options.minChars })
+      .complete(request, options.maxTokens, controller.signal, {
+        timeLimitMs: options.timeLimitMs,
+        extra: options.extra,
+        minChars: options.minChars,
+      })
       .then((result) => {
         if (!controller.signal.aborted) this.pause.latency(this.now() - started);
         return result;

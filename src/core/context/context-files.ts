@@ -11,7 +11,17 @@ import type { ContextRules } from '../assistant-config';
 /** Bytes read of one file at most: a larger file is cut (the token cap cuts further). */
 export const MAX_FILE_BYTES = 512 * 1024;
 /** Folders a glob never walks into: generated, vendored or Jan's own. */
-const SKIPPED_FOLDERS = new Set(['.git', 'node_modules', '.jan', 'dist', 'out', 'build', '.venv', '__pycache__', 'target']);
+const SKIPPED_FOLDERS = new Set([
+  '.git',
+  'node_modules',
+  '.jan',
+  'dist',
+  'out',
+  'build',
+  '.venv',
+  '__pycache__',
+  'target',
+]);
 const MAX_WALKED_ENTRIES = 20_000;
 const MAX_GLOB_MATCHES = 200;
 
@@ -31,7 +41,10 @@ export async function readTextFile(file: string, maxBytes = MAX_FILE_BYTES): Pro
     handle = await open(file, 'r');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return { status: 'skipped', reason: code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'a folder' : `cannot be read (${code ?? 'error'})` };
+    return {
+      status: 'skipped',
+      reason: code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'a folder' : `cannot be read (${code ?? 'error'})`,
+    };
   }
   try {
     const stats = await handle.stat();
@@ -40,10 +53,13 @@ export async function readTextFile(file: string, maxBytes = MAX_FILE_BYTES): Pro
     const buffer = Buffer.alloc(Math.min(size, maxBytes));
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
     const bytes = buffer.subarray(0, bytesRead);
-    if (bytes.subarray(0, 8192).includes(0)) return { status: 'skipped', reason: `a binary file (${formatBytes(size)}); only text files can be attached` };
+    if (bytes.subarray(0, 8192).includes(0))
+      return { status: 'skipped', reason: `a binary file (${formatBytes(size)}); only text files can be attached` };
     // A cut in the middle of a UTF-8 sequence leaves one replacement character at the end: dropped.
     const text = bytes.toString('utf8').replace(/\uFFFD$/, '');
-    return size > maxBytes ? { status: 'ok', text, note: `only the first ${formatBytes(maxBytes)} of ${formatBytes(size)} were read` } : { status: 'ok', text };
+    return size > maxBytes
+      ? { status: 'ok', text, note: `only the first ${formatBytes(maxBytes)} of ${formatBytes(size)} were read` }
+      : { status: 'ok', text };
   } finally {
     await handle.close();
   }
@@ -93,13 +109,27 @@ export async function expandPatterns(root: string, patterns: string[]): Promise<
 }
 
 /** A workspace file as a context item, cut to `tokenCap`; a file that cannot be used says why. */
-export async function fileContext(root: string, relative: string, tokenCap: number, count: TokenCounter): Promise<ContextItem> {
+export async function fileContext(
+  root: string,
+  relative: string,
+  tokenCap: number,
+  count: TokenCounter,
+): Promise<ContextItem> {
   const file = insideRoot(root, relative);
   const read: FileRead = file ? await readTextFile(file) : { status: 'skipped', reason: 'outside the workspace' };
-  if (read.status === 'skipped') return { kind: 'file', label: relative, text: '', tokens: 0, note: `not attached: ${read.reason}` };
+  if (read.status === 'skipped')
+    return { kind: 'file', label: relative, text: '', tokens: 0, note: `not attached: ${read.reason}` };
   const fitted = await fitToTokens(read.text, tokenCap, count);
-  const notes = [read.note, fitted.cut ? `cut to ${tokenCap.toLocaleString('en-US')} tokens` : undefined].filter(Boolean);
-  return { kind: 'file', label: relative, text: fitted.text, tokens: fitted.tokens, ...(notes.length ? { note: notes.join('; ') } : {}) };
+  const notes = [read.note, fitted.cut ? `cut to ${tokenCap.toLocaleString('en-US')} tokens` : undefined].filter(
+    Boolean,
+  );
+  return {
+    kind: 'file',
+    label: relative,
+    text: fitted.text,
+    tokens: fitted.tokens,
+    ...(notes.length ? { note: notes.join('; ') } : {}),
+  };
 }
 
 /** An assistant's always-in-context files, together within its token cap (the first files first). */

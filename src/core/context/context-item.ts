@@ -35,7 +35,11 @@ export function contextBlock(item: Pick<ContextItem, 'label' | 'text' | 'note'>)
 }
 
 /** The longest prefix of `text` (cut at a line end when it can) within `cap` tokens. */
-export async function fitToTokens(text: string, cap: number, count: TokenCounter): Promise<{ text: string; tokens: number; cut: boolean }> {
+export async function fitToTokens(
+  text: string,
+  cap: number,
+  count: TokenCounter,
+): Promise<{ text: string; tokens: number; cut: boolean }> {
   const tokens = await count(text);
   if (tokens <= cap) return { text, tokens, cut: false };
   // Shrink by the measured ratio, then by a tenth until it fits: two or three counts, never one per line.
@@ -56,7 +60,15 @@ export function contextPart(item: ContextItem): TextContentPart {
     type: 'text',
     text: {
       value: contextBlock(item),
-      annotations: [{ type: CONTEXT_ANNOTATION, kind: item.kind, label: item.label, tokens: item.tokens, ...(item.note ? { note: item.note } : {}) }],
+      annotations: [
+        {
+          type: CONTEXT_ANNOTATION,
+          kind: item.kind,
+          label: item.label,
+          tokens: item.tokens,
+          ...(item.note ? { note: item.note } : {}),
+        },
+      ],
     },
   };
 }

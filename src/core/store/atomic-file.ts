@@ -5,7 +5,10 @@ import { StoreError } from './errors';
 
 /** A temp name next to the target, so the final rename never crosses a file system. */
 function tempPathFor(target: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  return path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`,
+  );
 }
 
 /** Exactly the names tempPathFor makes: the only files a sweep after a crash may remove. */

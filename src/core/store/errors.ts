@@ -2,7 +2,16 @@ import * as path from 'node:path';
 
 /** Why a store operation failed, so callers (and the UI) can tell "read-only" from "corrupt". */
 export type StoreErrorCode =
-  'READ_ONLY' | 'NOT_A_FOLDER' | 'NOT_FOUND' | 'ALREADY_EXISTS' | 'INVALID_FILE' | 'INVALID_ID' | 'LOCK_TIMEOUT' | 'NOT_ALLOWED' | 'NO_SPACE' | 'IO';
+  | 'READ_ONLY'
+  | 'NOT_A_FOLDER'
+  | 'NOT_FOUND'
+  | 'ALREADY_EXISTS'
+  | 'INVALID_FILE'
+  | 'INVALID_ID'
+  | 'LOCK_TIMEOUT'
+  | 'NOT_ALLOWED'
+  | 'NO_SPACE'
+  | 'IO';
 
 export class StoreError extends Error {
   constructor(
@@ -48,18 +57,32 @@ export function toStoreError(error: unknown, action: string, target: string): St
     case 'EROFS':
       return readOnlyError(action, target, code, error);
     case 'ELOOP':
-      return new StoreError('NOT_ALLOWED', `Cannot ${action} ${target}: it became a symbolic link; Jan does not write through links.`, target, {
-        cause: error,
-      });
+      return new StoreError(
+        'NOT_ALLOWED',
+        `Cannot ${action} ${target}: it became a symbolic link; Jan does not write through links.`,
+        target,
+        {
+          cause: error,
+        },
+      );
     case 'ENOTDIR':
-      return new StoreError('NOT_A_FOLDER', `Cannot ${action} ${target}: part of the path is a file, not a folder.`, target, { cause: error });
+      return new StoreError(
+        'NOT_A_FOLDER',
+        `Cannot ${action} ${target}: part of the path is a file, not a folder.`,
+        target,
+        { cause: error },
+      );
     case 'ENOENT':
       return new StoreError('NOT_FOUND', `Cannot ${action} ${target}: it does not exist.`, target, { cause: error });
     case 'EEXIST':
-      return new StoreError('ALREADY_EXISTS', `Cannot ${action} ${target}: it already exists.`, target, { cause: error });
+      return new StoreError('ALREADY_EXISTS', `Cannot ${action} ${target}: it already exists.`, target, {
+        cause: error,
+      });
     case 'ENOSPC':
     case 'EDQUOT':
-      return new StoreError('NO_SPACE', `Cannot ${action} ${target}: the disk is full (${code}).`, target, { cause: error });
+      return new StoreError('NO_SPACE', `Cannot ${action} ${target}: the disk is full (${code}).`, target, {
+        cause: error,
+      });
     default:
       return new StoreError('IO', `Cannot ${action} ${target}: ${detail}`, target, { cause: error });
   }

@@ -30,7 +30,11 @@ const READ_NONBLOCK = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 const isSpecial = (stat: Stats) => !stat.isFile() && !stat.isDirectory();
 
 const notRegular = (file: string) =>
-  new StoreError('INVALID_FILE', `${file} is not a regular file (a FIFO, a device or a socket); it was not read and was left as it is.`, file);
+  new StoreError(
+    'INVALID_FILE',
+    `${file} is not a regular file (a FIFO, a device or a socket); it was not read and was left as it is.`,
+    file,
+  );
 
 /**
  * A file's bytes, refusing what is not a regular file: a workspace can hold a FIFO or a device
@@ -85,7 +89,11 @@ function readChecked(file: string, refuse?: (file: string) => string | undefined
  * only when `refuse` names no reason not to (a link out of the data folder); else it is reported
  * as unreadable. The folders on the way are the caller's to check.
  */
-export async function readJsonFiles(files: readonly string[], refuse?: (file: string) => string | undefined, sliceMs = 8): Promise<BatchJsonFileResult[]> {
+export async function readJsonFiles(
+  files: readonly string[],
+  refuse?: (file: string) => string | undefined,
+  sliceMs = 8,
+): Promise<BatchJsonFileResult[]> {
   const results: BatchJsonFileResult[] = [];
   while (results.length < files.length) {
     const sliceStart = performance.now();

@@ -45,7 +45,11 @@ export function parseJsonLines(bytes: Buffer): JsonLine[] {
       } catch (error) {
         const torn = newline === -1;
         const reason = error instanceof Error ? error.message : String(error);
-        lines.push({ line: number, raw, error: torn ? `incomplete last line (interrupted write): ${reason}` : `not valid JSON: ${reason}` });
+        lines.push({
+          line: number,
+          raw,
+          error: torn ? `incomplete last line (interrupted write): ${reason}` : `not valid JSON: ${reason}`,
+        });
       }
     }
     start = end + 1;
@@ -81,11 +85,19 @@ export function joinJsonLines(lines: ReadonlyArray<Buffer | string>): Buffer {
 export async function appendJsonLine(file: string, line: string): Promise<void> {
   if (line.includes('\n')) throw new Error('A JSONL line cannot contain a newline');
   // No following a link swapped in after the caller's checks (src/core/store/links.ts); Windows has no O_NOFOLLOW.
-  const handle = await fs.open(file, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0));
+  const handle = await fs.open(
+    file,
+    constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0),
+  );
   try {
     const stat = await handle.stat();
     const { size, nlink } = stat;
-    if (!stat.isFile()) throw new StoreError('NOT_ALLOWED', `${file} is not a regular file (a FIFO, a device or a socket); nothing was written to it.`, file);
+    if (!stat.isFile())
+      throw new StoreError(
+        'NOT_ALLOWED',
+        `${file} is not a regular file (a FIFO, a device or a socket); nothing was written to it.`,
+        file,
+      );
     if (nlink > 1) {
       throw new StoreError(
         'NOT_ALLOWED',
@@ -101,7 +113,8 @@ export async function appendJsonLine(file: string, line: string): Promise<void> 
     }
     const bytes = Buffer.from(`${prefix}${line}\n`, 'utf8');
     const { bytesWritten } = await handle.write(bytes, 0, bytes.length);
-    if (bytesWritten !== bytes.length) throw new Error(`Short write to ${file}: ${bytesWritten} of ${bytes.length} bytes`);
+    if (bytesWritten !== bytes.length)
+      throw new Error(`Short write to ${file}: ${bytesWritten} of ${bytes.length} bytes`);
     await handle.datasync();
   } finally {
     await handle.close();

@@ -12,7 +12,8 @@ import { StoreError } from './errors';
 type Question = { kind: 'lstat' | 'realpath'; path: string };
 type Answer = { isSymbolicLink(): boolean } | string | undefined;
 
-const isWithin = (root: string, target: string) => target === root || target.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+const isWithin = (root: string, target: string) =>
+  target === root || target.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
 
 const missing = (error: unknown) => ['ENOENT', 'ENOTDIR', 'ELOOP'].includes((error as { code?: string }).code ?? '');
 
@@ -27,7 +28,8 @@ function* walk(root: string, target: string): Generator<Question, StoreError | u
   // The folder itself may be a link (a repository can ship `.jan` as one), but only to a place beside it.
   if (typeof rootStat === 'object' && rootStat.isSymbolicLink()) {
     const realParent = yield { kind: 'realpath', path: path.dirname(root) };
-    if (typeof realParent !== 'string' || !isWithin(realParent, realRoot)) return refusal(root, realRoot, 'its folder', path.dirname(root));
+    if (typeof realParent !== 'string' || !isWithin(realParent, realRoot))
+      return refusal(root, realRoot, 'its folder', path.dirname(root));
   }
   let current = root;
   for (const segment of path.relative(root, target).split(path.sep).filter(Boolean)) {

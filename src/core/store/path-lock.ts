@@ -59,7 +59,10 @@ async function acquire(target: string, options: PathLockOptions): Promise<() => 
         realpath: false,
         lockfilePath: lockPath,
         stale: options.staleMs,
-        onCompromised: (error) => options.logger.warn(`The lock ${lockPath} was taken over by another process while held: ${errorMessage(error)}`),
+        onCompromised: (error) =>
+          options.logger.warn(
+            `The lock ${lockPath} was taken over by another process while held: ${errorMessage(error)}`,
+          ),
       });
     } catch (error) {
       const code = (error as { code?: string }).code;

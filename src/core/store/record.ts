@@ -66,7 +66,13 @@ export function applyChanges(raw: unknown, before: unknown, after: unknown): unk
     }
     return out;
   }
-  if (Array.isArray(raw) && Array.isArray(before) && Array.isArray(after) && raw.length === before.length && before.length === after.length) {
+  if (
+    Array.isArray(raw) &&
+    Array.isArray(before) &&
+    Array.isArray(after) &&
+    raw.length === before.length &&
+    before.length === after.length
+  ) {
     return raw.map((item, index) => applyChanges(item, before[index], after[index]));
   }
   return after;

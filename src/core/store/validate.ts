@@ -45,7 +45,8 @@ export const AN_ARRAY = fieldType(v.array(v.unknown()), 'an array');
 export function optionalField<T>(record: Record<string, unknown>, key: string, type: FieldType<T>): T | undefined {
   const value = record[key];
   if (value === undefined || value === null) return undefined;
-  if (!v.is(type.schema, value)) throw new ShapeError(`"${key}" should be ${type.expected}, found ${JSON.stringify(value)?.slice(0, 60)}`);
+  if (!v.is(type.schema, value))
+    throw new ShapeError(`"${key}" should be ${type.expected}, found ${JSON.stringify(value)?.slice(0, 60)}`);
   return value as T;
 }
 

@@ -80,10 +80,18 @@ export interface ContextAnnotation extends TextAnnotation {
 
 export function contextAnnotationOf(part: MessageContent): ContextAnnotation | undefined {
   if (!isTextPart(part)) return undefined;
-  const found = part.text.annotations.find((annotation) => typeof annotation === 'object' && annotation !== null && annotation.type === CONTEXT_ANNOTATION);
+  const found = part.text.annotations.find(
+    (annotation) => typeof annotation === 'object' && annotation !== null && annotation.type === CONTEXT_ANNOTATION,
+  );
   if (!found || typeof found.label !== 'string') return undefined;
   const tokens = typeof found.tokens === 'number' && Number.isFinite(found.tokens) ? found.tokens : 0;
-  return { ...found, type: CONTEXT_ANNOTATION, kind: typeof found.kind === 'string' ? found.kind : 'file', label: found.label, tokens };
+  return {
+    ...found,
+    type: CONTEXT_ANNOTATION,
+    kind: typeof found.kind === 'string' ? found.kind : 'file',
+    label: found.label,
+    tokens,
+  };
 }
 
 /** What was typed (context parts and parts this extension does not render left out): shown, edited, used for titles. */
@@ -96,7 +104,9 @@ export function textOf(message: Pick<ThreadMessage, 'content'>): string {
 
 /** The context attached to a message, as its chips show it. */
 export function contextOf(message: Pick<ThreadMessage, 'content'>): ContextAnnotation[] {
-  return message.content.map(contextAnnotationOf).filter((annotation): annotation is ContextAnnotation => annotation !== undefined);
+  return message.content
+    .map(contextAnnotationOf)
+    .filter((annotation): annotation is ContextAnnotation => annotation !== undefined);
 }
 
 /** What the model reads: the attached context first, then the typed text. */
@@ -110,7 +120,9 @@ export function promptTextOf(message: Pick<ThreadMessage, 'content'>): string {
 
 /** The parts of a message that carry attached context (kept when the message is edited). */
 export function contextParts(message: Pick<ThreadMessage, 'content'>): TextContentPart[] {
-  return message.content.filter((part): part is TextContentPart => isTextPart(part) && contextAnnotationOf(part) !== undefined);
+  return message.content.filter(
+    (part): part is TextContentPart => isTextPart(part) && contextAnnotationOf(part) !== undefined,
+  );
 }
 
 export function textContent(value: string): TextContentPart[] {

@@ -15,7 +15,8 @@ export interface GlobalOptions {
 
 /** Log lines go to stderr (stdout is the command's output), and only warnings unless --verbose. */
 function stderrLogger(verbose: boolean): Logger {
-  const write = (level: string, message: string | Error) => process.stderr.write(`[${level}] ${message instanceof Error ? message.message : message}\n`);
+  const write = (level: string, message: string | Error) =>
+    process.stderr.write(`[${level}] ${message instanceof Error ? message.message : message}\n`);
   return {
     debug: (message) => verbose && write('debug', message),
     info: (message) => verbose && write('info', message),
@@ -53,7 +54,11 @@ export async function openRuntime(options: GlobalOptions, chosenModel?: () => st
 }
 
 /** Runs `work` on an open runtime and always stops it (the worker process ends with it). */
-export async function withRuntime<T>(options: GlobalOptions, work: (runtime: JanRuntime) => Promise<T>, chosenModel?: () => string | undefined): Promise<T> {
+export async function withRuntime<T>(
+  options: GlobalOptions,
+  work: (runtime: JanRuntime) => Promise<T>,
+  chosenModel?: () => string | undefined,
+): Promise<T> {
   const runtime = await openRuntime(options, chosenModel);
   try {
     return await work(runtime);

@@ -8,7 +8,10 @@ const EXTENSION_ID = 'jan-vscode.jan-vscode';
  * The models folder the editor uses when `jan.modelsFolder` is not set: the extension's global
  * storage (src/vscode/activate.ts). `JAN_MODELS_FOLDER` overrides it, as `--models` does.
  */
-export function defaultModelsFolder(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function defaultModelsFolder(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
   if (env.JAN_MODELS_FOLDER) return env.JAN_MODELS_FOLDER;
   const home = homedir();
   const userData =

@@ -4,7 +4,8 @@ import { InvalidArgumentError } from 'commander';
 export function integer(name: string): (value: string) => number {
   return (value) => {
     const number = Number(value);
-    if (!Number.isInteger(number) || number < 0) throw new InvalidArgumentError(`--${name} must be a whole number, not "${value}".`);
+    if (!Number.isInteger(number) || number < 0)
+      throw new InvalidArgumentError(`--${name} must be a whole number, not "${value}".`);
     return number;
   };
 }

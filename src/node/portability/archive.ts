@@ -43,7 +43,8 @@ export async function importJanArchive(file: string, janFolder: string): Promise
       file,
       cwd: scratch,
       strict: true,
-      filter: (_entry, info) => ('type' in info ? info.type === 'File' || info.type === 'Directory' : info.isFile() || info.isDirectory()),
+      filter: (_entry, info) =>
+        'type' in info ? info.type === 'File' || info.type === 'Directory' : info.isFile() || info.isDirectory(),
     }).catch((error: unknown) => {
       throw new Error(`${file} is not a readable archive: ${(error as Error).message}`);
     });

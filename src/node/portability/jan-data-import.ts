@@ -36,7 +36,12 @@ export async function importJanDataFolder(source: string, janFolder: string): Pr
     await importItem(path.join(source, 'threads', name), path.join(janFolder, 'threads'), threadKind, report.threads);
   }
   for (const name of await listFolders(path.join(source, 'assistants'))) {
-    await importItem(path.join(source, 'assistants', name), path.join(janFolder, 'assistants'), assistantKind, report.assistants);
+    await importItem(
+      path.join(source, 'assistants', name),
+      path.join(janFolder, 'assistants'),
+      assistantKind,
+      report.assistants,
+    );
   }
   return report;
 }
@@ -64,7 +69,8 @@ const threadKind: ItemKind = {
     const lines = text.split('\n').map((line) => {
       try {
         const message: unknown = JSON.parse(line);
-        if (typeof message === 'object' && message !== null && 'thread_id' in message) return JSON.stringify({ ...message, thread_id: id });
+        if (typeof message === 'object' && message !== null && 'thread_id' in message)
+          return JSON.stringify({ ...message, thread_id: id });
       } catch {
         // A line that does not parse is kept verbatim, as the store keeps it.
       }
@@ -84,7 +90,12 @@ const assistantKind: ItemKind = {
   },
 };
 
-async function importItem(sourceFolder: string, targetParent: string, kind: ItemKind, report: ImportReport['threads']): Promise<void> {
+async function importItem(
+  sourceFolder: string,
+  targetParent: string,
+  kind: ItemKind,
+  report: ImportReport['threads'],
+): Promise<void> {
   const name = path.basename(sourceFolder);
   let text: string;
   let value: Record<string, unknown>;
@@ -92,7 +103,10 @@ async function importItem(sourceFolder: string, targetParent: string, kind: Item
     text = await readFile(path.join(sourceFolder, kind.file), 'utf8');
     value = v.parse(IdFile, JSON.parse(text));
   } catch (error) {
-    report.skipped.push({ id: name, reason: `${kind.file} is missing or not valid (${(error as Error).message}); nothing was copied` });
+    report.skipped.push({
+      id: name,
+      reason: `${kind.file} is missing or not valid (${(error as Error).message}); nothing was copied`,
+    });
     return;
   }
   const id = value.id as string;
@@ -132,7 +146,10 @@ function safeId(id: string): string | undefined {
 /** Whether the item here has the same main file and messages as the source (an earlier import of it). */
 async function sameFiles(a: string, b: string): Promise<boolean> {
   for (const file of ['thread.json', 'assistant.json', 'messages.jsonl']) {
-    const [left, right] = await Promise.all([readFile(path.join(a, file), 'utf8').catch(() => null), readFile(path.join(b, file), 'utf8').catch(() => null)]);
+    const [left, right] = await Promise.all([
+      readFile(path.join(a, file), 'utf8').catch(() => null),
+      readFile(path.join(b, file), 'utf8').catch(() => null),
+    ]);
     if (left !== right) return false;
   }
   return true;

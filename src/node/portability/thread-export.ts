@@ -26,7 +26,12 @@ export interface ThreadExport {
  * reading, or Jan's own files (thread.json + messages.jsonl, everything in the thread's folder,
  * byte for byte, so unknown fields and lines survive) for Jan desktop to import.
  */
-export async function exportThread(source: ThreadExportSource, threadId: string, format: ThreadExportFormat, targetFolder?: string): Promise<ThreadExport> {
+export async function exportThread(
+  source: ThreadExportSource,
+  threadId: string,
+  format: ThreadExportFormat,
+  targetFolder?: string,
+): Promise<ThreadExport> {
   const thread = await source.conversational.getThread(threadId);
   if (!thread) throw new Error(`Thread ${threadId} was not found in ${source.janFolder}.`);
   const folder = threadFolder(source.janFolder, threadId);
@@ -39,7 +44,12 @@ export async function exportThread(source: ThreadExportSource, threadId: string,
   const target = path.join(targetFolder, threadId);
   if (await exists(target)) throw new Error(`${target} already exists; nothing was written.`);
   await mkdir(targetFolder, { recursive: true });
-  await cp(folder, target, { recursive: true, errorOnExist: true, force: false, filter: (file) => !isStoreScratch(path.basename(file)) });
+  await cp(folder, target, {
+    recursive: true,
+    errorOnExist: true,
+    force: false,
+    filter: (file) => !isStoreScratch(path.basename(file)),
+  });
   return { folder: target, notIncluded };
 }
 

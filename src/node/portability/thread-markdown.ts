@@ -1,14 +1,23 @@
 import { contextParts, textOf } from '@jan/core';
 import type { Thread, ThreadMessage } from '@jan/core';
 
-const ROLE_HEADING: Record<ThreadMessage['role'], string> = { user: 'User', assistant: 'Assistant', system: 'System', tool: 'Tool' };
+const ROLE_HEADING: Record<ThreadMessage['role'], string> = {
+  user: 'User',
+  assistant: 'Assistant',
+  system: 'System',
+  tool: 'Tool',
+};
 
 /**
  * A thread as a readable Markdown document: a heading per message, the text as written (it is
  * Markdown already, so code blocks stay code blocks), and what a reader needs to trust it: the
  * model, a reply that failed or was stopped.
  */
-export function threadToMarkdown(thread: Thread, messages: readonly ThreadMessage[], notIncluded: readonly string[] = []): string {
+export function threadToMarkdown(
+  thread: Thread,
+  messages: readonly ThreadMessage[],
+  notIncluded: readonly string[] = [],
+): string {
   const assistant = thread.assistants[0];
   const lines = [`# ${thread.title || 'Untitled thread'}`, ''];
   const about = [`Thread \`${thread.id}\``, `created ${new Date(thread.created).toISOString()}`];
@@ -16,17 +25,26 @@ export function threadToMarkdown(thread: Thread, messages: readonly ThreadMessag
   lines.push(`_${about.join(' · ')}_`, '');
   if (assistant?.instructions) lines.push('> **Instructions:** ' + assistant.instructions.split('\n').join('\n> '), '');
   for (const message of messages) {
-    const model = message.role === 'assistant' && typeof message.metadata?.model === 'string' ? ` (${message.metadata.model})` : '';
+    const model =
+      message.role === 'assistant' && typeof message.metadata?.model === 'string' ? ` (${message.metadata.model})` : '';
     lines.push(`## ${ROLE_HEADING[message.role]}${model}`, '');
     lines.push(textOf(message).trimEnd() || '_(empty)_', '');
     // What was attached with @ (files, a selection…) is part of what was asked: kept, as the model read it.
     const attached = contextParts(message).map((part) => part.text.value.trimEnd());
     if (attached.length > 0) lines.push('_Attached:_', '', ...attached.flatMap((block) => [block, '']));
-    if (message.status === 'error') lines.push(`_This reply failed: ${String(message.metadata?.error ?? 'unknown error')}_`, '');
+    if (message.status === 'error')
+      lines.push(`_This reply failed: ${String(message.metadata?.error ?? 'unknown error')}_`, '');
     if (message.status === 'stopped') lines.push('_This reply was stopped before it was complete._', '');
   }
   if (notIncluded.length > 0) {
-    lines.push('---', '', 'Files this thread refers to that are not part of this export:', '', ...notIncluded.map((file) => `- ${file}`), '');
+    lines.push(
+      '---',
+      '',
+      'Files this thread refers to that are not part of this export:',
+      '',
+      ...notIncluded.map((file) => `- ${file}`),
+      '',
+    );
   }
   return lines.join('\n');
 }

@@ -63,7 +63,16 @@ export async function buildApiApp(deps: ApiServerDeps, serverOptions: ServerOpti
     void reply.status(failure.status).headers(failure.headers).send(failure.body());
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send(new ApiError(404, `No route ${request.method} ${request.url.split('?')[0]}.`, 'invalid_request_error', 'not_found').body());
+    void reply
+      .status(404)
+      .send(
+        new ApiError(
+          404,
+          `No route ${request.method} ${request.url.split('?')[0]}.`,
+          'invalid_request_error',
+          'not_found',
+        ).body(),
+      );
   });
 
   registerHealthRoute(app);
@@ -87,7 +96,12 @@ function isClientError(error: FastifyError): boolean {
 function frameworkError(error: FastifyError): ApiError {
   const status = error.statusCode!;
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return new ApiError(413, 'The request body is larger than the server accepts.', 'invalid_request_error', 'request_too_large');
+    return new ApiError(
+      413,
+      'The request body is larger than the server accepts.',
+      'invalid_request_error',
+      'request_too_large',
+    );
   }
   return new ApiError(status, error.message, 'invalid_request_error', error.code?.toLowerCase() ?? null);
 }

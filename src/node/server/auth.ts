@@ -15,9 +15,15 @@ export function keyChecker(apiKey: string): (headers: Record<string, string | st
   return (headers) => {
     const given = presentedKey(headers);
     if (given === undefined) {
-      throw new ApiError(401, 'Missing API key: send it as "Authorization: Bearer <key>".', 'invalid_request_error', 'missing_api_key');
+      throw new ApiError(
+        401,
+        'Missing API key: send it as "Authorization: Bearer <key>".',
+        'invalid_request_error',
+        'missing_api_key',
+      );
     }
-    if (!timingSafeEqual(digest(given), expected)) throw new ApiError(401, 'Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key');
+    if (!timingSafeEqual(digest(given), expected))
+      throw new ApiError(401, 'Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key');
   };
 }
 

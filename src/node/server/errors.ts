@@ -49,7 +49,11 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof EngineError) {
     const { status, type } = ENGINE_STATUS[error.code];
     const code =
-      error.code === 'MODEL_NOT_FOUND' ? 'model_not_found' : error.code === 'CONTEXT_TOO_LONG' ? 'context_length_exceeded' : error.code.toLowerCase();
+      error.code === 'MODEL_NOT_FOUND'
+        ? 'model_not_found'
+        : error.code === 'CONTEXT_TOO_LONG'
+          ? 'context_length_exceeded'
+          : error.code.toLowerCase();
     return new ApiError(status, error.message, type, code);
   }
   return new ApiError(500, `The server failed: ${errorMessage(error)}`, 'server_error');

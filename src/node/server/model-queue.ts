@@ -86,7 +86,8 @@ export class ModelQueue {
 
   private wait(lane: Lane, signal: AbortSignal): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      if (signal.aborted) return reject(new EngineError('ABORTED', 'The client left while the request waited for the model.'));
+      if (signal.aborted)
+        return reject(new EngineError('ABORTED', 'The client left while the request waited for the model.'));
       const onAbort = () => waiter.cancel();
       const waiter: Waiter = {
         start: () => {
@@ -119,7 +120,9 @@ export class ModelQueue {
 
   /** Seconds until the line has likely moved by one: the average request time × the requests ahead. */
   private retryAfterSeconds(lane: Lane): number {
-    const average = this.durations.length ? this.durations.reduce((sum, ms) => sum + ms, 0) / this.durations.length : 1000;
+    const average = this.durations.length
+      ? this.durations.reduce((sum, ms) => sum + ms, 0) / this.durations.length
+      : 1000;
     return Math.max(1, Math.ceil((average * (lane.waiting.length + 1)) / this.concurrency / 1000));
   }
 }

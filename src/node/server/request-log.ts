@@ -28,7 +28,10 @@ export function registerRequestLog(app: FastifyInstance, logger: Logger): void {
     reply.raw.once('close', () => {
       const note = notes.get(request) ?? {};
       const status = note.status ?? reply.raw.statusCode;
-      const parts = [`${request.method} ${request.url.split('?')[0]} ${status}`, `${Math.round(performance.now() - started)} ms`];
+      const parts = [
+        `${request.method} ${request.url.split('?')[0]} ${status}`,
+        `${Math.round(performance.now() - started)} ms`,
+      ];
       if (!reply.raw.writableFinished) parts.push('client left');
       if (note.model) parts.push(`model ${note.model}`);
       if (note.completionTokens !== undefined) parts.push(`${note.completionTokens} tokens`);

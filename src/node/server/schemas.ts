@@ -38,7 +38,10 @@ export type ChatRequestBody = v.InferOutput<typeof ChatRequestSchema>;
 
 export const CompletionRequestSchema = v.looseObject({
   model: v.pipe(v.string(), v.minLength(1)),
-  prompt: v.union([v.string(), v.pipe(v.array(v.string()), v.length(1, 'prompt as a list must hold exactly one string'))]),
+  prompt: v.union([
+    v.string(),
+    v.pipe(v.array(v.string()), v.length(1, 'prompt as a list must hold exactly one string')),
+  ]),
   suffix: v.optional(v.nullable(v.string())),
   stream: v.optional(v.nullable(v.boolean())),
   stream_options: v.optional(v.nullable(v.looseObject({ include_usage: v.optional(v.boolean()) }))),
@@ -61,7 +64,8 @@ export type EmbeddingRequestBody = v.InferOutput<typeof EmbeddingRequestSchema>;
 
 /** The body checked by `schema`, or a 400 naming the field and what it must be. */
 export function parseBody<S extends v.GenericSchema>(schema: S, body: unknown): v.InferOutput<S> {
-  if (body === undefined || body === null || typeof body !== 'object') throw invalidRequest('The request body must be a JSON object.');
+  if (body === undefined || body === null || typeof body !== 'object')
+    throw invalidRequest('The request body must be a JSON object.');
   const result = v.safeParse(schema, body);
   if (result.success) return result.output;
   const issue = result.issues[0];
@@ -69,9 +73,14 @@ export function parseBody<S extends v.GenericSchema>(schema: S, body: unknown): 
     .map((item) => (typeof item.key === 'number' ? `[${item.key}]` : `.${String(item.key)}`))
     .join('')
     .replace(/^\./, '');
-  if (issue.received === 'undefined' && param) throw invalidRequest(`Missing required parameter: '${param}'.`, param, 'missing_required_parameter');
+  if (issue.received === 'undefined' && param)
+    throw invalidRequest(`Missing required parameter: '${param}'.`, param, 'missing_required_parameter');
   const expected = issue.expected ? `must be ${issue.expected}` : issue.message;
-  throw invalidRequest(`Invalid value for '${param || 'body'}': ${expected} (got ${issue.received}).`, param || null, 'invalid_value');
+  throw invalidRequest(
+    `Invalid value for '${param || 'body'}': ${expected} (got ${issue.received}).`,
+    param || null,
+    'invalid_value',
+  );
 }
 
 /** The text of a message's content: a string, or text parts joined; other parts are refused by name. */
@@ -82,7 +91,11 @@ export function contentText(value: v.InferOutput<typeof content> | null | undefi
     .map((part, index) => {
       const text = v.safeParse(textPart, part);
       if (!text.success)
-        throw invalidRequest(`Content parts of type '${part.type}' are not supported; only 'text' is.`, `${param}[${index}]`, 'unsupported_content');
+        throw invalidRequest(
+          `Content parts of type '${part.type}' are not supported; only 'text' is.`,
+          `${param}[${index}]`,
+          'unsupported_content',
+        );
       return text.output.text;
     })
     .join('');

@@ -29,10 +29,17 @@ export interface ServedRuntime {
  * `apiKey` a new one is generated; `port: 0` takes any free port (tests). A taken port is a
  * PortInUseError that names the next free one, never a silent move to another port.
  */
-export async function startApiServer(runtime: ServedRuntime, options: Partial<ServerOptions> = {}): Promise<RunningApiServer> {
+export async function startApiServer(
+  runtime: ServedRuntime,
+  options: Partial<ServerOptions> = {},
+): Promise<RunningApiServer> {
   const apiKey = options.apiKey || generateApiKey();
   const logger = runtime.core.context.logger;
-  const { app, queue, options: resolved } = await buildApiApp({ inference: runtime.inference, logger }, { ...options, apiKey });
+  const {
+    app,
+    queue,
+    options: resolved,
+  } = await buildApiApp({ inference: runtime.inference, logger }, { ...options, apiKey });
   try {
     await app.listen({ host: resolved.host, port: resolved.port, exclusive: true });
   } catch (error) {

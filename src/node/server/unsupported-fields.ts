@@ -6,7 +6,11 @@ import { invalidRequest } from './errors';
  * "off" value (`n: 1`, `tools: []`, `logprobs: false`) is accepted.
  */
 const CHECKS: Array<{ field: string; inUse: (value: unknown) => boolean; why: string }> = [
-  { field: 'n', inUse: (value) => typeof value === 'number' && value > 1, why: 'only one choice per request (n = 1) is supported' },
+  {
+    field: 'n',
+    inUse: (value) => typeof value === 'number' && value > 1,
+    why: 'only one choice per request (n = 1) is supported',
+  },
   { field: 'best_of', inUse: (value) => typeof value === 'number' && value > 1, why: 'best_of > 1 is not supported' },
   { field: 'echo', inUse: (value) => value === true, why: 'echo is not supported' },
   { field: 'tools', inUse: nonEmpty, why: 'tool calls are not supported' },
@@ -21,23 +25,47 @@ const CHECKS: Array<{ field: string; inUse: (value: unknown) => boolean; why: st
     inUse: (value) => value !== undefined && value !== null && value !== 'none' && value !== 'auto',
     why: 'function calls are not supported',
   },
-  { field: 'logprobs', inUse: (value) => value === true || (typeof value === 'number' && value > 0), why: 'log probabilities are not supported' },
-  { field: 'top_logprobs', inUse: (value) => typeof value === 'number' && value > 0, why: 'log probabilities are not supported' },
-  { field: 'logit_bias', inUse: (value) => typeof value === 'object' && value !== null && Object.keys(value).length > 0, why: 'logit_bias is not supported' },
+  {
+    field: 'logprobs',
+    inUse: (value) => value === true || (typeof value === 'number' && value > 0),
+    why: 'log probabilities are not supported',
+  },
+  {
+    field: 'top_logprobs',
+    inUse: (value) => typeof value === 'number' && value > 0,
+    why: 'log probabilities are not supported',
+  },
+  {
+    field: 'logit_bias',
+    inUse: (value) => typeof value === 'object' && value !== null && Object.keys(value).length > 0,
+    why: 'logit_bias is not supported',
+  },
   {
     field: 'response_format',
     inUse: (value) => typeof value === 'object' && value !== null && (value as { type?: unknown }).type !== 'text',
     why: 'only the text response format is supported',
   },
   { field: 'audio', inUse: (value) => value !== undefined && value !== null, why: 'audio output is not supported' },
-  { field: 'modalities', inUse: (value) => Array.isArray(value) && value.some((item) => item !== 'text'), why: 'only text output is supported' },
-  { field: 'prediction', inUse: (value) => value !== undefined && value !== null, why: 'predicted outputs are not supported' },
+  {
+    field: 'modalities',
+    inUse: (value) => Array.isArray(value) && value.some((item) => item !== 'text'),
+    why: 'only text output is supported',
+  },
+  {
+    field: 'prediction',
+    inUse: (value) => value !== undefined && value !== null,
+    why: 'predicted outputs are not supported',
+  },
 ];
 
 export function refuseUnsupported(body: Record<string, unknown>): void {
   for (const check of CHECKS) {
     if (check.field in body && check.inUse(body[check.field])) {
-      throw invalidRequest(`Unsupported parameter: '${check.field}': ${check.why}.`, check.field, 'unsupported_parameter');
+      throw invalidRequest(
+        `Unsupported parameter: '${check.field}': ${check.why}.`,
+        check.field,
+        'unsupported_parameter',
+      );
     }
   }
 }

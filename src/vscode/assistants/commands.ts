@@ -29,7 +29,10 @@ export function scopeLabel(entry: ScopedAssistant): string {
   return scope;
 }
 
-async function pick(assistants: ScopedAssistantsExtension, command: AssistantCommand): Promise<AssistantRef | undefined> {
+async function pick(
+  assistants: ScopedAssistantsExtension,
+  command: AssistantCommand,
+): Promise<AssistantRef | undefined> {
   const { entries } = await assistants.listScoped();
   const choices = entries.filter((entry) => command !== 'setDefault' || (!entry.blocked && !entry.shadowed));
   const chosen = await vscode.window.showQuickPick(
@@ -59,7 +62,10 @@ export async function runAssistantCommand(
       case 'edit':
         return await forms.show(target);
       case 'openJson':
-        return void (await vscode.window.showTextDocument(vscode.Uri.file(assistants.filePath(target.id, target.scope)), { preview: false }));
+        return void (await vscode.window.showTextDocument(
+          vscode.Uri.file(assistants.filePath(target.id, target.scope)),
+          { preview: false },
+        ));
       case 'duplicate': {
         const original = await assistants.getAssistant(target.id, target.scope);
         if (!original) throw new Error(`Assistant "${target.id}" no longer exists.`);
@@ -79,7 +85,9 @@ export async function runAssistantCommand(
         return;
       }
       case 'setDefault':
-        await vscode.workspace.getConfiguration('jan.assistants').update('default', target.id, vscode.ConfigurationTarget.Workspace);
+        await vscode.workspace
+          .getConfiguration('jan.assistants')
+          .update('default', target.id, vscode.ConfigurationTarget.Workspace);
         return void (await assistants.refresh());
     }
   } catch (error) {

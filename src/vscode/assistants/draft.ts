@@ -1,5 +1,11 @@
 /** An assistant.json and the form's draft, both ways; a save changes only what the form shows. */
-import { ANY_MODEL, DEFAULT_CONTEXT_TOKEN_CAP, assistantParameters, contextRules, selectionPromptOverride } from '@jan/core';
+import {
+  ANY_MODEL,
+  DEFAULT_CONTEXT_TOKEN_CAP,
+  assistantParameters,
+  contextRules,
+  selectionPromptOverride,
+} from '@jan/core';
 import type { Assistant, AssistantChanges } from '@jan/core';
 import { SELECTION_PROMPT_ACTIONS, type AssistantDraft, type AssistantScopeName } from '@jan/protocol';
 
@@ -53,7 +59,10 @@ function assign(target: Record<string, unknown>, key: string, value: unknown): v
  * The changes a save makes to the assistant as it is on disk: the form's fields, with the keys
  * of `parameters` and `metadata` it does not show (another tool's, a newer Jan's) left as they were.
  */
-export function changesFromDraft(current: Pick<Assistant, 'parameters' | 'metadata'>, draft: AssistantDraft): AssistantChanges {
+export function changesFromDraft(
+  current: Pick<Assistant, 'parameters' | 'metadata'>,
+  draft: AssistantDraft,
+): AssistantChanges {
   const parameters: Record<string, unknown> = { ...current.parameters };
   assign(parameters, 'temperature', draft.temperature);
   assign(parameters, 'top_p', draft.topP);
@@ -61,7 +70,11 @@ export function changesFromDraft(current: Pick<Assistant, 'parameters' | 'metada
   assign(parameters, 'stop', draft.stop);
   const metadata: Record<string, unknown> = { ...current.metadata };
   assign(metadata, 'context_files', draft.contextFiles);
-  assign(metadata, 'context_token_cap', draft.contextFiles.length || metadata.context_token_cap !== undefined ? draft.contextTokenCap : undefined);
+  assign(
+    metadata,
+    'context_token_cap',
+    draft.contextFiles.length || metadata.context_token_cap !== undefined ? draft.contextTokenCap : undefined,
+  );
   const prompts: Record<string, string> = {};
   for (const action of SELECTION_PROMPT_ACTIONS) {
     const prompt = draft.selectionPrompts[action]?.trim();

@@ -1,6 +1,12 @@
 import { errorMessage } from '@jan/core';
 import type { Assistant, AssistantChanges, AssistantScope } from '@jan/core';
-import { parseFormViewMessage, validateDraft, type AssistantDraft, type FormHostMessage, type ModelOption } from '@jan/protocol';
+import {
+  parseFormViewMessage,
+  validateDraft,
+  type AssistantDraft,
+  type FormHostMessage,
+  type ModelOption,
+} from '@jan/protocol';
 import { changesFromDraft, draftFromAssistant, emptyDraft } from './draft';
 
 /** What the form needs of the assistants extension (extensions/assistants/scoped-assistants.ts). */
@@ -8,7 +14,11 @@ export interface AssistantFormStore {
   scopes(): AssistantScope[];
   getAssistant(id: string, scope?: AssistantScope): Promise<Assistant | undefined>;
   createAssistant(assistant: Partial<Assistant> & Pick<Assistant, 'name'>, scope?: AssistantScope): Promise<Assistant>;
-  updateAssistant(id: string, changes: (current: Assistant) => AssistantChanges, scope?: AssistantScope): Promise<Assistant>;
+  updateAssistant(
+    id: string,
+    changes: (current: Assistant) => AssistantChanges,
+    scope?: AssistantScope,
+  ): Promise<Assistant>;
   blockedReason(id: string): Promise<string | undefined>;
   filePath(id: string, scope: AssistantScope): string;
 }
@@ -44,7 +54,10 @@ export class AssistantFormController {
   async handle(raw: unknown): Promise<void> {
     const parsed = parseFormViewMessage(raw);
     if (!parsed.success)
-      return this.port.post({ type: 'errors', errors: { form: `The form sent a message that was not understood: ${parsed.issues[0].message}` } });
+      return this.port.post({
+        type: 'errors',
+        errors: { form: `The form sent a message that was not understood: ${parsed.issues[0].message}` },
+      });
     try {
       const message = parsed.output;
       if (message.type === 'ready') return await this.load();
@@ -80,14 +93,23 @@ export class AssistantFormController {
       saved = await this.store.createAssistant({ ...changes, name: draft.name }, draft.scope);
       this.target = { scope: draft.scope, id: saved.id };
     } else {
-      saved = await this.store.updateAssistant(this.target.id, (current) => changesFromDraft(current, draft), this.target.scope);
+      saved = await this.store.updateAssistant(
+        this.target.id,
+        (current) => changesFromDraft(current, draft),
+        this.target.scope,
+      );
     }
     this.port.editing(saved, this.target.scope);
-    this.port.post({ type: 'saved', id: saved.id, message: `Saved to ${this.store.filePath(saved.id, this.target.scope)}` });
+    this.port.post({
+      type: 'saved',
+      id: saved.id,
+      message: `Saved to ${this.store.filePath(saved.id, this.target.scope)}`,
+    });
   }
 
   private async openJson(): Promise<void> {
-    if (this.target.id === undefined) throw new Error('Save the assistant first: its file is created on the first save.');
+    if (this.target.id === undefined)
+      throw new Error('Save the assistant first: its file is created on the first save.');
     await this.port.openFile(this.store.filePath(this.target.id, this.target.scope));
   }
 }

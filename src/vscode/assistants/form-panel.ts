@@ -31,12 +31,17 @@ export class AssistantFormPanels implements vscode.Disposable {
     }
     const assistant = target.id === undefined ? undefined : await this.assistants.getAssistant(target.id, target.scope);
     const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
-    const panel = vscode.window.createWebviewPanel(PANEL_TYPE, title(assistant?.name, assistant?.avatar), vscode.ViewColumn.Active, {
-      enableScripts: true,
-      enableCommandUris: false,
-      enableForms: false,
-      localResourceRoots: [dist],
-    });
+    const panel = vscode.window.createWebviewPanel(
+      PANEL_TYPE,
+      title(assistant?.name, assistant?.avatar),
+      vscode.ViewColumn.Active,
+      {
+        enableScripts: true,
+        enableCommandUris: false,
+        enableForms: false,
+        localResourceRoots: [dist],
+      },
+    );
     const webview = panel.webview;
     const controller = new AssistantFormController(this.assistants, target, {
       post: (message) => void webview.postMessage(message),

@@ -22,7 +22,9 @@ export function registerAssistantCommands(host: JanHost): void {
       return created;
     }));
   context.subscriptions.push(
-    vscode.commands.registerCommand('jan.newAssistant', async (scope?: 'workspace' | 'user') => (await panels()).show({ scope: scope ?? 'workspace' })),
+    vscode.commands.registerCommand('jan.newAssistant', async (scope?: 'workspace' | 'user') =>
+      (await panels()).show({ scope: scope ?? 'workspace' }),
+    ),
   );
   for (const [command, id] of Object.entries(COMMANDS) as Array<[AssistantCommand, string]>) {
     context.subscriptions.push(

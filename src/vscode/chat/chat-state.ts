@@ -1,6 +1,14 @@
 import * as os from 'node:os';
 import { errorMessage, type ChatSession, type Thread } from '@jan/core';
-import { isProtocolId, type AssistantOption, type ChatState, type FirstModel, type MessageView, type ModelOption, type ThreadView } from '@jan/protocol';
+import {
+  isProtocolId,
+  type AssistantOption,
+  type ChatState,
+  type FirstModel,
+  type MessageView,
+  type ModelOption,
+  type ThreadView,
+} from '@jan/protocol';
 import { estimateMemoryBytes, formatBytes, recommendedChatModel } from '../../../extensions/models';
 import type { ChatCore, ChatServices } from './chat-backend';
 import { listModelOptions, toAssistantOption, toMessageView, toThreadView } from './views';
@@ -18,7 +26,14 @@ export class ChatStateReader {
 
   /** What the view shows when the runtime did not start: the reason, and no chat. */
   static failedStart(this: void, error: unknown): ChatState {
-    return { thread: null, messages: [], generating: false, models: [], assistants: [], startupError: errorMessage(error) };
+    return {
+      thread: null,
+      messages: [],
+      generating: false,
+      models: [],
+      assistants: [],
+      startupError: errorMessage(error),
+    };
   }
 
   async state(): Promise<ChatState> {
@@ -62,7 +77,8 @@ export class ChatStateReader {
   async messages(threadId: string): Promise<MessageView[]> {
     const { conversational, conversation } = this.services;
     const page = await conversational.listMessages(threadId);
-    for (const warning of page.warnings) this.core.logger.warn(`Thread ${threadId}: ${warning.path}: ${warning.message}`);
+    for (const warning of page.warnings)
+      this.core.logger.warn(`Thread ${threadId}: ${warning.path}: ${warning.message}`);
     if (this.names.size === 0) await this.models();
     const views: MessageView[] = [];
     page.messages.forEach((message, position) => {
@@ -98,5 +114,10 @@ export class ChatStateReader {
 /** The download offered to a user with no model: the catalog's pick for a machine with `totalMemory` bytes. */
 export function firstModel(totalMemory: number): FirstModel {
   const entry = recommendedChatModel(totalMemory);
-  return { name: entry.name, download: formatBytes(entry.sizeBytes), memory: formatBytes(estimateMemoryBytes(entry)), machineMemory: formatBytes(totalMemory) };
+  return {
+    name: entry.name,
+    download: formatBytes(entry.sizeBytes),
+    memory: formatBytes(estimateMemoryBytes(entry)),
+    machineMemory: formatBytes(totalMemory),
+  };
 }

@@ -27,7 +27,9 @@ function workspaceRoot(): string {
 
 async function capped(kind: ContextItem['kind'], label: string, text: string, note?: string): Promise<ContextItem> {
   const fitted = await fitToTokens(text, ATTACHMENT_TOKEN_CAP, count);
-  const notes = [note, fitted.cut ? `cut to ${ATTACHMENT_TOKEN_CAP.toLocaleString('en-US')} tokens` : undefined].filter(Boolean);
+  const notes = [note, fitted.cut ? `cut to ${ATTACHMENT_TOKEN_CAP.toLocaleString('en-US')} tokens` : undefined].filter(
+    Boolean,
+  );
   return { kind, label, text: fitted.text, tokens: fitted.tokens, ...(notes.length ? { note: notes.join('; ') } : {}) };
 }
 
@@ -56,7 +58,8 @@ export class EditorContextSources implements ContextSources {
       case 'uri': {
         const uri = vscode.Uri.parse(source.uri, true);
         const relative = vscode.workspace.asRelativePath(uri, false);
-        if (uri.scheme !== 'file' || relative === uri.fsPath) throw new Error('Only files of this workspace can be attached.');
+        if (uri.scheme !== 'file' || relative === uri.fsPath)
+          throw new Error('Only files of this workspace can be attached.');
         return fileContext(workspaceRoot(), relative, ATTACHMENT_TOKEN_CAP, count);
       }
       case 'selection':
@@ -81,9 +84,18 @@ export class EditorContextSources implements ContextSources {
     const selection = editor.selection;
     if (selection.isEmpty) throw new Error('Select some code in the editor first.');
     const path = vscode.workspace.asRelativePath(editor.document.uri, false);
-    const endLine = selection.end.character === 0 && selection.end.line > selection.start.line ? selection.end.line : selection.end.line + 1;
+    const endLine =
+      selection.end.character === 0 && selection.end.line > selection.start.line
+        ? selection.end.line
+        : selection.end.line + 1;
     const code = editor.document.getText(selection);
-    const text = fencedSelection({ code, languageId: editor.document.languageId, path, startLine: selection.start.line + 1, endLine });
+    const text = fencedSelection({
+      code,
+      languageId: editor.document.languageId,
+      path,
+      startLine: selection.start.line + 1,
+      endLine,
+    });
     const lines = selection.start.line + 1 === endLine ? `${endLine}` : `${selection.start.line + 1}-${endLine}`;
     return capped('selection', `Selection in ${path}:${lines}`, text);
   }
@@ -100,7 +112,11 @@ export class EditorContextSources implements ContextSources {
       const document = await vscode.workspace.openTextDocument(uri);
       blocks.push(contextBlock({ label: vscode.workspace.asRelativePath(uri, false), text: document.getText() }));
     }
-    return capped('editors', `Open editors (${unique.length} file${unique.length === 1 ? '' : 's'})`, blocks.join('\n\n'));
+    return capped(
+      'editors',
+      `Open editors (${unique.length} file${unique.length === 1 ? '' : 's'})`,
+      blocks.join('\n\n'),
+    );
   }
 
   private async problems(): Promise<ContextItem> {
@@ -120,8 +136,14 @@ export class EditorContextSources implements ContextSources {
   private async diff(): Promise<ContextItem> {
     const root = workspaceRoot();
     const text = await new Promise<string>((resolve, reject) =>
-      execFile('git', ['diff', 'HEAD', '--no-color', '--no-ext-diff'], { cwd: root, maxBuffer: 8 * 1024 * 1024, windowsHide: true }, (error, stdout, stderr) =>
-        error ? reject(new Error(`git diff failed: ${(stderr || error.message).trim().split('\n')[0]}`)) : resolve(stdout),
+      execFile(
+        'git',
+        ['diff', 'HEAD', '--no-color', '--no-ext-diff'],
+        { cwd: root, maxBuffer: 8 * 1024 * 1024, windowsHide: true },
+        (error, stdout, stderr) =>
+          error
+            ? reject(new Error(`git diff failed: ${(stderr || error.message).trim().split('\n')[0]}`))
+            : resolve(stdout),
       ),
     );
     if (!text.trim()) throw new Error('There are no working changes (git diff is empty).');

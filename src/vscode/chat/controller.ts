@@ -43,7 +43,12 @@ export class ChatController {
     options: ChatControllerOptions = {},
   ) {
     this.chat = services.then((ready) => {
-      const session = new ChatSession({ ...ready, logger: core.logger, activeThread: port.activeThread, undoDeleteMs: options.undoDeleteMs });
+      const session = new ChatSession({
+        ...ready,
+        logger: core.logger,
+        activeThread: port.activeThread,
+        undoDeleteMs: options.undoDeleteMs,
+      });
       this.session = session;
       this.reader = new ChatStateReader(ready, session, core);
       return { services: ready, session, reader: this.reader };
@@ -102,7 +107,11 @@ export class ChatController {
       case 'send':
         return this.sendMessage(message.threadId, message.text, message.context ?? []);
       case 'contextSearch':
-        return this.channel.send({ type: 'contextResults', query: message.query, files: await this.port.context.searchFiles(message.query) });
+        return this.channel.send({
+          type: 'contextResults',
+          query: message.query,
+          files: await this.port.context.searchFiles(message.query),
+        });
       case 'attachContext':
         return this.attachContext(message.source);
       case 'detachContext':
@@ -110,9 +119,13 @@ export class ChatController {
       case 'stop':
         return conversation.stop(message.threadId);
       case 'regenerate':
-        return this.generate(message.threadId, () => conversation.regenerate(message.threadId, message.messageId, message.position));
+        return this.generate(message.threadId, () =>
+          conversation.regenerate(message.threadId, message.messageId, message.position),
+        );
       case 'editAndResend':
-        return this.generate(message.threadId, () => conversation.editAndResend(message.threadId, message.messageId, message.text, message.position));
+        return this.generate(message.threadId, () =>
+          conversation.editAndResend(message.threadId, message.messageId, message.text, message.position),
+        );
       case 'deleteMessage':
         await conversation.deleteMessage(message.threadId, message.messageId, message.position);
         return this.resync(message.threadId);
@@ -130,7 +143,8 @@ export class ChatController {
         return this.deleteThread(message.threadId);
       case 'undoDeleteThread': {
         const thread = session.undoDelete(message.threadId);
-        if (!thread) return this.channel.send({ type: 'error', message: 'Too late to undo: the thread was already deleted.' });
+        if (!thread)
+          return this.channel.send({ type: 'error', message: 'Too late to undo: the thread was already deleted.' });
         return this.threads.restored(thread);
       }
       case 'selectModel':
@@ -142,7 +156,9 @@ export class ChatController {
         if (!message.threadId) await this.sendState();
         return;
       case 'updateSettings':
-        return void (await conversational.updateThread(message.threadId, (current) => settingsChanges(current, message.settings)));
+        return void (await conversational.updateThread(message.threadId, (current) =>
+          settingsChanges(current, message.settings),
+        ));
     }
   }
 
@@ -224,7 +240,13 @@ export class ChatController {
       const { services, session } = await this.chat;
       const usage = await services.conversation.contextUsage(threadId, session.pending.assistantId);
       const limit = Math.max(1, Math.round(usage.limit));
-      this.channel.send({ type: 'contextUsage', threadId, used: Math.round(usage.used), limit, reserve: Math.round(usage.reserve) });
+      this.channel.send({
+        type: 'contextUsage',
+        threadId,
+        used: Math.round(usage.used),
+        limit,
+        reserve: Math.round(usage.reserve),
+      });
     } catch (error) {
       this.core.logger.warn(`Chat view: the context use could not be measured: ${errorMessage(error)}`);
     }
@@ -246,7 +268,10 @@ export class ChatController {
     const { services, session } = await this.chat;
     const context = contextIds.map((id) => this.attached.get(id));
     if (context.some((item) => item === undefined)) {
-      const error = { code: 'NOT_FOUND' as const, message: 'An attachment is no longer available (the editor was restarted). Remove it and attach it again.' };
+      const error = {
+        code: 'NOT_FOUND' as const,
+        message: 'An attachment is no longer available (the editor was restarted). Remove it and attach it again.',
+      };
       return this.channel.send({ type: 'notice', threadId, error, draft: text });
     }
     let thread: Thread | undefined;
@@ -273,7 +298,12 @@ export class ChatController {
     try {
       await run();
     } catch (error) {
-      this.channel.send({ type: 'notice', threadId, error: toChatError(error), ...(draft !== undefined ? { draft } : {}) });
+      this.channel.send({
+        type: 'notice',
+        threadId,
+        error: toChatError(error),
+        ...(draft !== undefined ? { draft } : {}),
+      });
     } finally {
       this.replies.flush();
       await this.resync(threadId);

@@ -2,7 +2,10 @@ import { allowedLink, type WebviewMessage } from '@jan/protocol';
 import type { ChatHostPort } from './chat-backend';
 
 /** The view's messages that ask the editor for something (not the chat). */
-export type EditorAction = Extract<WebviewMessage, { type: 'copy' | 'insertCode' | 'applyCode' | 'openLink' | 'runAction' | 'assistantAction' }>;
+export type EditorAction = Extract<
+  WebviewMessage,
+  { type: 'copy' | 'insertCode' | 'applyCode' | 'openLink' | 'runAction' | 'assistantAction' }
+>;
 
 const EDITOR_ACTIONS: ReadonlySet<WebviewMessage['type']> = new Set<EditorAction['type']>([
   'copy',

@@ -5,7 +5,12 @@ import type { ChatHostPort, ContextSources } from './chat-backend';
 import { EditorContextSources } from './context-sources';
 
 /** Shows `replacement` for `range` as a diff the user accepts or rejects (Jan's ProposalStore). */
-export type ProposeEdit = (document: vscode.TextDocument, range: vscode.Range, replacement: string, title: string) => Promise<void>;
+export type ProposeEdit = (
+  document: vscode.TextDocument,
+  range: vscode.Range,
+  replacement: string,
+  title: string,
+) => Promise<void>;
 
 const ACTION_COMMANDS: Record<HostAction, string> = {
   downloadModel: 'jan.downloadModel',

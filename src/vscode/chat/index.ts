@@ -31,7 +31,8 @@ export function registerChatView(host: JanHost, deps: ChatViewDeps): ChatView {
   let loaded: Promise<ChatController> | undefined;
   const chat = (): Promise<ChatController> =>
     (loaded ??= import('./controller').then(
-      ({ ChatController }) => new ChatController(services, { events: runtime.core.events, logger: runtime.core.context.logger }, port),
+      ({ ChatController }) =>
+        new ChatController(services, { events: runtime.core.events, logger: runtime.core.context.logger }, port),
     ));
   const provider = new ChatViewProvider(context.extensionUri, chat);
   /**
@@ -43,13 +44,18 @@ export function registerChatView(host: JanHost, deps: ChatViewDeps): ChatView {
     await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
     const controller = await chat();
     if (!(await controller.whenViewReady(VIEW_READY_TIMEOUT_MS))) {
-      runtime.core.context.logger.warn(`Chat view: no page was ready ${VIEW_READY_TIMEOUT_MS} ms after it was revealed.`);
-      void vscode.window.showWarningMessage('Jan: the chat view did not open. Run "Jan: Open Chat" to show it; what you sent is kept for it.');
+      runtime.core.context.logger.warn(
+        `Chat view: no page was ready ${VIEW_READY_TIMEOUT_MS} ms after it was revealed.`,
+      );
+      void vscode.window.showWarningMessage(
+        'Jan: the chat view did not open. Run "Jan: Open Chat" to show it; what you sent is kept for it.',
+      );
     }
     return controller;
   };
   let shutdown: Promise<void> | undefined;
-  const stop = (): Promise<void> => (shutdown ??= loaded ? loaded.then((controller) => controller.dispose()) : Promise.resolve());
+  const stop = (): Promise<void> =>
+    (shutdown ??= loaded ? loaded.then((controller) => controller.dispose()) : Promise.resolve());
 
   const disposables: vscode.Disposable[] = [
     port,
@@ -62,8 +68,10 @@ export function registerChatView(host: JanHost, deps: ChatViewDeps): ChatView {
     vscode.commands.registerCommand('jan.focusChat', async () => (await openChat()).focusInput()),
     vscode.commands.registerCommand('jan.stopGeneration', async () => (await chat()).stopActive()),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('jan.chatModel') && loaded) void loaded.then((controller) => controller.sendModels());
-      if (event.affectsConfiguration('jan.chat.maxTokens') && loaded) void loaded.then((controller) => controller.refresh());
+      if (event.affectsConfiguration('jan.chatModel') && loaded)
+        void loaded.then((controller) => controller.sendModels());
+      if (event.affectsConfiguration('jan.chat.maxTokens') && loaded)
+        void loaded.then((controller) => controller.refresh());
     }),
     vscode.commands.registerCommand('jan.addSelectionToChat', async () => {
       const editor = vscode.window.activeTextEditor;
@@ -73,7 +81,10 @@ export function registerChatView(host: JanHost, deps: ChatViewDeps): ChatView {
         return;
       }
       // A selection ending at the start of a line does not include that line.
-      const endLine = selection.end.character === 0 && selection.end.line > selection.start.line ? selection.end.line - 1 : selection.end.line;
+      const endLine =
+        selection.end.character === 0 && selection.end.line > selection.start.line
+          ? selection.end.line - 1
+          : selection.end.line;
       const block = fencedSelection({
         code: editor.document.getText(selection),
         languageId: editor.document.languageId,

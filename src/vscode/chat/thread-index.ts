@@ -23,7 +23,9 @@ export class ThreadIndex {
 
   page(query: string, offset: number, limit: number): { total: number; items: ThreadSummary[] } {
     const needle = query.trim().toLowerCase();
-    const visible = this.threads.filter((thread) => !this.hidden.has(thread.id) && (!needle || thread.title.toLowerCase().includes(needle)));
+    const visible = this.threads.filter(
+      (thread) => !this.hidden.has(thread.id) && (!needle || thread.title.toLowerCase().includes(needle)),
+    );
     return { total: visible.length, items: visible.slice(offset, offset + limit) };
   }
 

@@ -45,7 +45,13 @@ export class ThreadList {
       this.index.upsert(deleted);
       this.index.hide(threadId);
     } else this.index.remove(threadId);
-    if (isProtocolId(threadId)) this.channel.send({ type: 'threadRemoved', id: threadId, title: deleted?.title ?? '', undoable: deleted !== undefined });
+    if (isProtocolId(threadId))
+      this.channel.send({
+        type: 'threadRemoved',
+        id: threadId,
+        title: deleted?.title ?? '',
+        undoable: deleted !== undefined,
+      });
   }
 
   /** A deletion was undone or failed: the thread is back. */

@@ -40,7 +40,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
       attach(controller);
       return controller;
     });
-    const receiving = webview.onDidReceiveMessage((message: unknown) => void attached.then((controller) => controller.handle(message)));
+    const receiving = webview.onDidReceiveMessage(
+      (message: unknown) => void attached.then((controller) => controller.handle(message)),
+    );
     const visibility = view.onDidChangeVisibility(() => {
       if (!view.visible) void attached.then(attach);
     });

@@ -1,6 +1,15 @@
 /** Core entities turned into what the chat webview shows (src/protocol's views). */
 import { EngineError, StoreError, contextOf, errorMessage, isTextPart, textOf } from '@jan/core';
-import type { ContextItem, EngineErrorCode, InferenceService, Model, ScopedAssistant, StoreErrorCode, Thread, ThreadMessage } from '@jan/core';
+import type {
+  ContextItem,
+  EngineErrorCode,
+  InferenceService,
+  Model,
+  ScopedAssistant,
+  StoreErrorCode,
+  Thread,
+  ThreadMessage,
+} from '@jan/core';
 import {
   CONTEXT_KINDS,
   ERROR_CODES,
@@ -33,7 +42,9 @@ const everyCoreCodeIsKnown: [UnknownToTheView] extends [never] ? true : UnknownT
 void everyCoreCodeIsKnown;
 
 function errorCode(value: unknown): ErrorCode {
-  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value) ? (value as ErrorCode) : 'UNKNOWN';
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value)
+    ? (value as ErrorCode)
+    : 'UNKNOWN';
 }
 
 /** An error as the view shows it: engine and store errors keep their code, so the view says what happened. */
@@ -42,11 +53,18 @@ export function toChatError(error: unknown): ChatError {
   return { code, message: errorMessage(error).slice(0, 10_000) };
 }
 
-const PART_NAMES: Record<string, string> = { image_url: 'image', image: 'image', tool_call: 'tool call', reasoning: 'reasoning' };
+const PART_NAMES: Record<string, string> = {
+  image_url: 'image',
+  image: 'image',
+  tool_call: 'tool call',
+  reasoning: 'reasoning',
+};
 
 /** What a stored message holds that the view does not render, once per kind, in order. */
 function hiddenParts(message: ThreadMessage): string[] {
-  const names = message.content.filter((part) => !isTextPart(part)).map((part) => PART_NAMES[part.type] ?? part.type.slice(0, 40));
+  const names = message.content
+    .filter((part) => !isTextPart(part))
+    .map((part) => PART_NAMES[part.type] ?? part.type.slice(0, 40));
   if (message.role === 'tool') names.unshift('tool result');
   return [...new Set(names)].slice(0, 20);
 }
@@ -99,7 +117,8 @@ export function toThreadView(thread: Thread, fallbackInstructions = ''): ThreadV
   const contextLength = finite(model?.settings.ctx_len);
   if (temperature !== undefined && temperature >= 0 && temperature <= 2) settings.temperature = temperature;
   if (maxTokens !== undefined && Number.isInteger(maxTokens) && maxTokens >= 1) settings.maxTokens = maxTokens;
-  if (contextLength !== undefined && Number.isInteger(contextLength) && contextLength >= 256) settings.contextLength = contextLength;
+  if (contextLength !== undefined && Number.isInteger(contextLength) && contextLength >= 256)
+    settings.contextLength = contextLength;
   const view: ThreadView = { id: thread.id, title: thread.title.slice(0, MAX_TITLE_LENGTH), settings };
   if (model?.id && model.id !== '*') view.modelId = short(model.id);
   if (info?.assistant_id) view.assistantId = short(info.assistant_id);
@@ -107,11 +126,18 @@ export function toThreadView(thread: Thread, fallbackInstructions = ''): ThreadV
 }
 
 export function toModelOption(model: Pick<Model, 'id' | 'name' | 'engine'>, destination = 'local'): ModelOption {
-  return { id: short(model.id), name: short(model.name || model.id), engine: short(model.engine || 'llamacpp'), destination: short(destination) };
+  return {
+    id: short(model.id),
+    name: short(model.name || model.id),
+    engine: short(model.engine || 'llamacpp'),
+    destination: short(destination),
+  };
 }
 
 /** The models the pickers list (the chat header's, the assistant form's), each with where it sends prompts: "local" or a host. */
-export async function listModelOptions(inference: Pick<InferenceService, 'listModels' | 'engines'>): Promise<ModelOption[]> {
+export async function listModelOptions(
+  inference: Pick<InferenceService, 'listModels' | 'engines'>,
+): Promise<ModelOption[]> {
   const destination = (engine: string) => inference.engines.get(engine)?.destination ?? 'local';
   return (await inference.listModels()).map((model) => toModelOption(model, destination(model.engine)));
 }

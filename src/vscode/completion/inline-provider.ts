@@ -6,10 +6,27 @@ import { completionSettingValues, type CompletionSettings } from '../settings';
 /** Runs after a suggestion is accepted: the next one is prepared in the background (llama.vscode's speculative suggestion). */
 const ACCEPTED_COMMAND = 'jan.inlineCompletion.accepted';
 /** Languages whose line comments start with `#` (the others get `//` above a chunk of another file). */
-const HASH_COMMENTS = new Set(['python', 'shellscript', 'ruby', 'perl', 'r', 'yaml', 'toml', 'dockerfile', 'makefile', 'powershell', 'elixir', 'julia']);
+const HASH_COMMENTS = new Set([
+  'python',
+  'shellscript',
+  'ruby',
+  'perl',
+  'r',
+  'yaml',
+  'toml',
+  'dockerfile',
+  'makefile',
+  'powershell',
+  'elixir',
+  'julia',
+]);
 
 function completionDocument(document: vscode.TextDocument): CompletionDocument {
-  return { lineCount: document.lineCount, languageId: document.languageId, lineText: (line) => document.lineAt(line).text };
+  return {
+    lineCount: document.lineCount,
+    languageId: document.languageId,
+    lineText: (line) => document.lineAt(line).text,
+  };
 }
 
 /**
@@ -40,12 +57,18 @@ export class JanInlineCompletionProvider implements vscode.InlineCompletionItemP
     if (!editor || !settings.enabled) return;
     const { document, selection } = editor;
     const position = selection.active;
-    await this.suggestions.prefetch(completionDocument(document), position.line, position.character, { ...settings, extra: this.extraFor(document, settings) });
+    await this.suggestions.prefetch(completionDocument(document), position.line, position.character, {
+      ...settings,
+      extra: this.extraFor(document, settings),
+    });
   }
 
   private extraFor(document: vscode.TextDocument, settings: CompletionSettings): string | undefined {
     if (!settings.otherFilesContext) return undefined;
-    return this.chunks.text(vscode.workspace.asRelativePath(document.uri), HASH_COMMENTS.has(document.languageId) ? '#' : '//');
+    return this.chunks.text(
+      vscode.workspace.asRelativePath(document.uri),
+      HASH_COMMENTS.has(document.languageId) ? '#' : '//',
+    );
   }
 
   async provideInlineCompletionItems(

@@ -33,7 +33,9 @@ function providerApi(): { lm: JanLmRegistry; TextPart: JanLmTextPartClass } | un
 export function registerLanguageModels(deps: LanguageModelDeps): vscode.Disposable | undefined {
   const api = providerApi();
   if (!api) {
-    deps.logger.info("VS Code's language model provider API is not available here (VS Code 1.104+): Jan's models stay in Jan's own chat.");
+    deps.logger.info(
+      "VS Code's language model provider API is not available here (VS Code 1.104+): Jan's models stay in Jan's own chat.",
+    );
     return undefined;
   }
   const { runtime, logger } = deps;
@@ -63,7 +65,11 @@ export function registerLanguageModels(deps: LanguageModelDeps): vscode.Disposab
       try {
         await deps.started;
         const choice = await runtime.inference.choiceFor(model.id);
-        const request = { messages: toChatMessages(messages), stream: true, ...(maxTokens ? { max_tokens: maxTokens } : {}) };
+        const request = {
+          messages: toChatMessages(messages),
+          stream: true,
+          ...(maxTokens ? { max_tokens: maxTokens } : {}),
+        };
         for await (const chunk of runtime.inference.chat(choice, request, controller.signal)) {
           const delta = chunk.choices[0]?.delta.content;
           if (!delta) continue;

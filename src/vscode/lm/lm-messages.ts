@@ -13,19 +13,24 @@ export function messageText(message: JanLmRequestMessage | string): string {
   if (typeof message === 'string') return message;
   return message.content
     .map((part) =>
-      typeof part === 'object' && part !== null && typeof (part as { value?: unknown }).value === 'string' ? (part as { value: string }).value : '',
+      typeof part === 'object' && part !== null && typeof (part as { value?: unknown }).value === 'string'
+        ? (part as { value: string }).value
+        : '',
     )
     .join('');
 }
 
 /** The conversation for Jan's engine: roles mapped, empty messages dropped, an unknown role read as the user's. */
 export function toChatMessages(messages: readonly JanLmRequestMessage[]): ChatMessage[] {
-  return messages.map((message) => ({ role: ROLES[message.role] ?? 'user', content: messageText(message) })).filter((message) => message.content.trim());
+  return messages
+    .map((message) => ({ role: ROLES[message.role] ?? 'user', content: messageText(message) }))
+    .filter((message) => message.content.trim());
 }
 
 /** A Jan model as VS Code's model picker lists it: its one name, where it runs, its context. */
 export function toChatInformation(model: Model, maxOutputTokens: number | undefined): JanLmChatInformation {
-  const context = typeof model.settings.ctx_len === 'number' && model.settings.ctx_len > 0 ? model.settings.ctx_len : DEFAULT_CONTEXT;
+  const context =
+    typeof model.settings.ctx_len === 'number' && model.settings.ctx_len > 0 ? model.settings.ctx_len : DEFAULT_CONTEXT;
   const output = Math.min(maxOutputTokens ?? Math.floor(context / 2), Math.floor(context / 2));
   const local = model.engine === 'llamacpp';
   return {

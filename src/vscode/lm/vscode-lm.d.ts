@@ -30,7 +30,10 @@ export interface JanLmResponseOptions {
 
 export interface JanLmChatProvider {
   readonly onDidChangeLanguageModelChatInformation?: Event<void>;
-  provideLanguageModelChatInformation(options: { readonly silent: boolean }, token: CancellationToken): Promise<JanLmChatInformation[]>;
+  provideLanguageModelChatInformation(
+    options: { readonly silent: boolean },
+    token: CancellationToken,
+  ): Promise<JanLmChatInformation[]>;
   provideLanguageModelChatResponse(
     model: JanLmChatInformation,
     messages: readonly JanLmRequestMessage[],
@@ -38,7 +41,11 @@ export interface JanLmChatProvider {
     progress: Progress<unknown>,
     token: CancellationToken,
   ): Promise<void>;
-  provideTokenCount(model: JanLmChatInformation, text: string | JanLmRequestMessage, token: CancellationToken): Promise<number>;
+  provideTokenCount(
+    model: JanLmChatInformation,
+    text: string | JanLmRequestMessage,
+    token: CancellationToken,
+  ): Promise<number>;
 }
 
 /** `vscode.lm` where the provider API exists. */

@@ -30,7 +30,11 @@ async function pickSource(features: ModelFeatures): Promise<{ entry: CatalogEntr
     }
   }
   items.push({ label: 'Other', kind: vscode.QuickPickItemKind.Separator });
-  items.push({ label: '$(link) Custom URL or hf: URI…', detail: 'An https:// URL of a .gguf file, or hf:user/repo/file.gguf', custom: true });
+  items.push({
+    label: '$(link) Custom URL or hf: URI…',
+    detail: 'An https:// URL of a .gguf file, or hf:user/repo/file.gguf',
+    custom: true,
+  });
 
   const picked = await vscode.window.showQuickPick(items, {
     title: 'Jan: Download Model',
@@ -66,7 +70,9 @@ async function pickSource(features: ModelFeatures): Promise<{ entry: CatalogEntr
 }
 
 /** Turns absolute progress into the increments VS Code's notification expects; says when it retries or waits, and for how long. */
-function progressReporter(report: vscode.Progress<{ message?: string; increment?: number }>): (progress: DownloadProgress) => void {
+function progressReporter(
+  report: vscode.Progress<{ message?: string; increment?: number }>,
+): (progress: DownloadProgress) => void {
   let shown = 0;
   return ({ phase, downloadedBytes, totalBytes, retry, owner }) => {
     if (phase === 'verifying') {
@@ -74,7 +80,9 @@ function progressReporter(report: vscode.Progress<{ message?: string; increment?
       return;
     }
     if (phase === 'retrying' && retry) {
-      report.report({ message: `${retry.reason} Retry ${retry.attempt} of ${retry.attempts} in ${retry.secondsLeft} s…` });
+      report.report({
+        message: `${retry.reason} Retry ${retry.attempt} of ${retry.attempts} in ${retry.secondsLeft} s…`,
+      });
       return;
     }
     if (phase === 'waiting') {
@@ -84,7 +92,10 @@ function progressReporter(report: vscode.Progress<{ message?: string; increment?
     const percent = totalBytes > 0 ? Math.min(100, (downloadedBytes / totalBytes) * 100) : 0;
     const increment = Math.max(0, percent - shown);
     shown += increment;
-    report.report({ increment, message: `${formatBytes(downloadedBytes)} of ${totalBytes > 0 ? formatBytes(totalBytes) : '?'}` });
+    report.report({
+      increment,
+      message: `${formatBytes(downloadedBytes)} of ${totalBytes > 0 ? formatBytes(totalBytes) : '?'}`,
+    });
   };
 }
 
@@ -102,7 +113,9 @@ export async function downloadModelCommand(features: ModelFeatures): Promise<voi
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
         const options: DownloadOptions = { signal: controller.signal, onProgress: progressReporter(progress) };
-        return 'entry' in source ? features.models.downloadCatalogModel(source.entry.id, options) : features.models.downloadModel({ uri: source.uri }, options);
+        return 'entry' in source
+          ? features.models.downloadCatalogModel(source.entry.id, options)
+          : features.models.downloadModel({ uri: source.uri }, options);
       },
     );
   } catch (error) {
@@ -118,7 +131,9 @@ export async function downloadModelCommand(features: ModelFeatures): Promise<voi
       discard,
     );
     if (choice === discard)
-      await features.models.discardDownload(uri).catch((cause: unknown) => reportError(features, 'Could not discard the download', cause));
+      await features.models
+        .discardDownload(uri)
+        .catch((cause: unknown) => reportError(features, 'Could not discard the download', cause));
     return;
   }
   await offerToUse(features, model, 'entry' in source ? source.entry.role : undefined);

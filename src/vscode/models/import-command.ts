@@ -25,7 +25,8 @@ export async function importModelCommand(features: ModelFeatures): Promise<void>
   const modes: ModePick[] = [
     {
       label: '$(file-symlink-file) Use the file where it is',
-      detail: 'Nothing is copied. Keep the file there: moving or deleting it breaks the model. Deleting the model keeps the file.',
+      detail:
+        'Nothing is copied. Keep the file there: moving or deleting it breaks the model. Deleting the model keeps the file.',
       mode: 'reference',
     },
     {
@@ -39,7 +40,11 @@ export async function importModelCommand(features: ModelFeatures): Promise<void>
 
   try {
     const model = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Importing ${file.fsPath}`, cancellable: picked.mode === 'copy' },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Importing ${file.fsPath}`,
+        cancellable: picked.mode === 'copy',
+      },
       (progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());

@@ -11,13 +11,22 @@ import { ModelStatusBar } from './status-bar';
 /** `started`: resolves once the runtime's extensions are loaded. */
 export function registerModelFeatures(host: JanHost, started: Promise<unknown>): void {
   const { runtime, context, log } = host;
-  const features: ModelFeatures = { engines: runtime.core.engines, inference: runtime.inference, models: runtime.models, log };
+  const features: ModelFeatures = {
+    engines: runtime.core.engines,
+    inference: runtime.inference,
+    models: runtime.models,
+    log,
+  };
   const command = (id: string, run: () => Promise<void>) => vscode.commands.registerCommand(id, run);
   context.subscriptions.push(
     command('jan.downloadModel', async () => (await import('./download-command')).downloadModelCommand(features)),
     command('jan.importModel', async () => (await import('./import-command')).importModelCommand(features)),
-    command('jan.selectChatModel', async () => (await import('./manage-commands')).selectModelCommand(features, 'chat')),
-    command('jan.selectCompletionModel', async () => (await import('./manage-commands')).selectModelCommand(features, 'completion')),
+    command('jan.selectChatModel', async () =>
+      (await import('./manage-commands')).selectModelCommand(features, 'chat'),
+    ),
+    command('jan.selectCompletionModel', async () =>
+      (await import('./manage-commands')).selectModelCommand(features, 'completion'),
+    ),
     command('jan.unloadModel', async () => (await import('./manage-commands')).unloadModelCommand(features)),
     command('jan.deleteModel', async () => (await import('./manage-commands')).deleteModelCommand(features)),
     command('jan.quickActions', async () => (await import('./quick-actions')).quickActionsCommand()),

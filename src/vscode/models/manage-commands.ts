@@ -4,7 +4,10 @@ import { displayText } from '../display-text';
 import { configuredModel, saveModelSetting } from '../settings';
 import { pickInstalledModel, pickModel, reportError, useModel, type ModelFeatures } from './model-actions';
 
-const TITLES: Record<ModelPurpose, string> = { chat: 'Jan: Select Chat Model', completion: 'Jan: Select Completion Model' };
+const TITLES: Record<ModelPurpose, string> = {
+  chat: 'Jan: Select Chat Model',
+  completion: 'Jan: Select Completion Model',
+};
 
 export async function selectModelCommand(features: ModelFeatures, role: ModelPurpose): Promise<void> {
   try {
@@ -41,7 +44,11 @@ export async function deleteModelCommand(features: ModelFeatures): Promise<void>
     const detail = inPlace
       ? `This removes its model.json. The file it uses, ${filePath}, is yours and is kept.`
       : `This removes its folder and the model file ${filePath}.`;
-    const confirmed = await vscode.window.showWarningMessage(`Delete the model "${displayText(model.name)}"?`, { modal: true, detail }, 'Delete');
+    const confirmed = await vscode.window.showWarningMessage(
+      `Delete the model "${displayText(model.name)}"?`,
+      { modal: true, detail },
+      'Delete',
+    );
     if (confirmed !== 'Delete') return;
     await features.models.deleteModel(model.id);
     for (const role of ['chat', 'completion'] as const) {

@@ -22,7 +22,11 @@ export function reportError(features: ModelFeatures, what: string, error: unknow
 export async function loadModel(features: ModelFeatures, model: Model): Promise<void> {
   try {
     await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Loading ${displayText(model.name)}…`, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Loading ${displayText(model.name)}…`,
+        cancellable: true,
+      },
       async (_progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
@@ -58,7 +62,11 @@ interface ModelPick extends vscode.QuickPickItem {
  * A picker of every model an engine can run: installed ones, then each remote engine's (read
  * again from the servers now), one group per engine with where its code goes.
  */
-export async function pickModel(features: ModelFeatures, title: string, currentId?: string): Promise<Model | undefined> {
+export async function pickModel(
+  features: ModelFeatures,
+  title: string,
+  currentId?: string,
+): Promise<Model | undefined> {
   features.inference.refreshModels();
   const models = await features.inference.listModels();
   if (models.length === 0) return pickInstalledModel(features, title, currentId);
@@ -67,10 +75,15 @@ export async function pickModel(features: ModelFeatures, title: string, currentI
   const items: ModelPick[] = [];
   for (const [engineId, group] of groups) {
     const engine = features.engines.get(engineId);
-    items.push({ label: `${engine?.displayName ?? engineId} · ${engine?.destination ?? 'local'}`, kind: vscode.QuickPickItemKind.Separator });
+    items.push({
+      label: `${engine?.displayName ?? engineId} · ${engine?.destination ?? 'local'}`,
+      kind: vscode.QuickPickItemKind.Separator,
+    });
     for (const model of group) {
       const current = model.id === currentId;
-      const text = engine?.destination ? remoteItemText(model, current) : installedItemText(model, features.models.modelFilePath(model), current);
+      const text = engine?.destination
+        ? remoteItemText(model, current)
+        : installedItemText(model, features.models.modelFilePath(model), current);
       items.push({ ...text, model });
     }
   }
@@ -79,13 +92,21 @@ export async function pickModel(features: ModelFeatures, title: string, currentI
 }
 
 /** A picker of installed models; offers download and import when there is none. */
-export async function pickInstalledModel(features: ModelFeatures, title: string, currentId?: string): Promise<Model | undefined> {
+export async function pickInstalledModel(
+  features: ModelFeatures,
+  title: string,
+  currentId?: string,
+): Promise<Model | undefined> {
   const { models, warnings } = await features.models.listModels();
   if (warnings.length > 0) {
     features.log.warn(`${warnings.length} model.json file(s) were skipped; see the messages above.`);
   }
   if (models.length === 0) {
-    const choice = await vscode.window.showInformationMessage('No models are installed yet.', 'Download Model…', 'Import Model File…');
+    const choice = await vscode.window.showInformationMessage(
+      'No models are installed yet.',
+      'Download Model…',
+      'Import Model File…',
+    );
     if (choice === 'Download Model…') await vscode.commands.executeCommand('jan.downloadModel');
     if (choice === 'Import Model File…') await vscode.commands.executeCommand('jan.importModel');
     return undefined;

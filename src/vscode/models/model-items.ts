@@ -23,7 +23,9 @@ export function installedItemText(model: Model, filePath: string, current: boole
   return {
     label: `${current ? '$(check)' : '$(hubot)'} ${displayText(model.name)}`,
     // By name only, as everywhere else; `llamacpp` and the id mean nothing to a user here.
-    description: [size, model.engine === 'llamacpp' ? 'on this machine' : `served by ${displayText(model.engine)}`].filter(Boolean).join(' · '),
+    description: [size, model.engine === 'llamacpp' ? 'on this machine' : `served by ${displayText(model.engine)}`]
+      .filter(Boolean)
+      .join(' · '),
     detail: displayText(filePath || model.description, 300),
   };
 }

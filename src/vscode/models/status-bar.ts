@@ -6,7 +6,14 @@ import { describeStatus, type EngineReport } from './status-text';
 const SHOWN_SETTINGS = ['jan.chatModel', 'jan.completionModel', 'jan.inlineCompletion.enabled', 'jan.remote.engines'];
 
 /** Events after which the engines' status may have changed. */
-const STATUS_EVENTS: EventName[] = ['OnModelLoading', 'OnModelReady', 'OnModelStopped', 'OnModelFail', 'OnEngineCrashed', 'OnMessageUpdate'];
+const STATUS_EVENTS: EventName[] = [
+  'OnModelLoading',
+  'OnModelReady',
+  'OnModelStopped',
+  'OnModelFail',
+  'OnEngineCrashed',
+  'OnMessageUpdate',
+];
 const REFRESH_MS = 250;
 /** While something runs, look again even without an event (a stream may end without one). */
 const BUSY_POLL_MS = 1000;
@@ -52,7 +59,11 @@ export class ModelStatusBar implements vscode.Disposable {
 
   refresh(): void {
     const engines = this.core.engines.all();
-    const reports: EngineReport[] = engines.map((engine) => ({ engine: engine.displayName, status: engine.status(), destination: engine.destination }));
+    const reports: EngineReport[] = engines.map((engine) => ({
+      engine: engine.displayName,
+      status: engine.status(),
+      destination: engine.destination,
+    }));
     const config = vscode.workspace.getConfiguration('jan');
     const chat = config.get<string>('chatModel');
     // A remote engine's models are named `<engine id>/<model>`.
@@ -66,7 +77,8 @@ export class ModelStatusBar implements vscode.Disposable {
     const view = describeStatus(reports, choices, (id) => this.names.get(id) ?? id);
     this.item.text = view.text;
     this.item.tooltip = view.tooltip;
-    this.item.backgroundColor = view.state === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    this.item.backgroundColor =
+      view.state === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     const busy = view.state === 'loading' || view.state === 'generating';
     if (busy && !this.poll) this.poll = setInterval(() => this.refresh(), BUSY_POLL_MS);
     if (!busy && this.poll) {

@@ -27,7 +27,9 @@ const ICON: Record<EngineState, string> = {
 
 function speed(status: EngineStatus): string {
   const tps = status.lastTokensPerSecond;
-  return tps !== undefined && Number.isFinite(tps) && tps > 0 ? `${tps >= 10 ? tps.toFixed(0) : tps.toFixed(1)} tok/s` : '';
+  return tps !== undefined && Number.isFinite(tps) && tps > 0
+    ? `${tps >= 10 ? tps.toFixed(0) : tps.toFixed(1)} tok/s`
+    : '';
 }
 
 /** The models the settings name (by id) and whether ghost text is on. */
@@ -46,7 +48,10 @@ function completionStatus(choices: ModelChoices, nameOf: (id: string) => string)
   const name = displayText(nameOf(id));
   return choices.completionEnabled
     ? { text: ` · $(sparkle) ${name}`, tooltip: `Completion: ${name}, on.` }
-    : { text: ' · $(sparkle) completion off', tooltip: `Completion: ${name}, off (Toggle Inline Completion turns it on).` };
+    : {
+        text: ' · $(sparkle) completion off',
+        tooltip: `Completion: ${name}, off (Toggle Inline Completion turns it on).`,
+      };
 }
 
 /**
@@ -56,13 +61,22 @@ function completionStatus(choices: ModelChoices, nameOf: (id: string) => string)
  * them. Ids, names and errors come from workspace settings, model files and servers, so they go
  * through displayText.
  */
-export function describeStatus(reports: EngineReport[], choices: ModelChoices, nameOf: (id: string) => string = (id) => id): StatusView {
+export function describeStatus(
+  reports: EngineReport[],
+  choices: ModelChoices,
+  nameOf: (id: string) => string = (id) => id,
+): StatusView {
   const completion = completionStatus(choices, nameOf);
   const chat = choices.chat?.trim();
-  const busy = reports.filter((report) => report.status.state !== 'idle').sort((a, b) => PRIORITY[a.status.state] - PRIORITY[b.status.state]);
+  const busy = reports
+    .filter((report) => report.status.state !== 'idle')
+    .sort((a, b) => PRIORITY[a.status.state] - PRIORITY[b.status.state]);
   // At rest, an engine still holding another model (the chat model moved to a remote engine) is
   // not what chat uses: the configured model is.
-  const active = busy[0]?.status.state === 'ready' && chat ? busy.find((report) => report.status.state === 'ready' && report.status.modelId === chat) : busy[0];
+  const active =
+    busy[0]?.status.state === 'ready' && chat
+      ? busy.find((report) => report.status.state === 'ready' && report.status.modelId === chat)
+      : busy[0];
   if (!active) {
     const name = chat ? displayText(nameOf(chat)) : '';
     const destination = displayText(choices.chatDestination ?? 'local');

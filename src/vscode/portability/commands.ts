@@ -12,7 +12,11 @@ export async function exportThreadCommand(runtime: JanRuntime, threadId?: string
   const format = await vscode.window.showQuickPick(
     [
       { label: 'Markdown', description: 'readable, code blocks kept', format: 'md' as const },
-      { label: 'Jan JSON', description: 'thread.json + messages.jsonl, importable by Jan desktop', format: 'json' as const },
+      {
+        label: 'Jan JSON',
+        description: 'thread.json + messages.jsonl, importable by Jan desktop',
+        format: 'json' as const,
+      },
     ],
     { title: 'Export the thread as' },
   );
@@ -20,13 +24,21 @@ export async function exportThreadCommand(runtime: JanRuntime, threadId?: string
   const source = { janFolder: runtime.core.context.janFolder, conversational: runtime.conversational };
   try {
     if (format.format === 'md') {
-      const target = await vscode.window.showSaveDialog({ title: 'Export thread as Markdown', filters: { Markdown: ['md'] } });
+      const target = await vscode.window.showSaveDialog({
+        title: 'Export thread as Markdown',
+        filters: { Markdown: ['md'] },
+      });
       if (!target) return;
       const result = await exportThread(source, id, 'md');
       await writeFile(target.fsPath, result.markdown!);
       report(`Thread exported to ${target.fsPath}.`, result.notIncluded);
     } else {
-      const [folder] = (await vscode.window.showOpenDialog({ title: 'Folder to export the thread into', canSelectFolders: true, canSelectFiles: false })) ?? [];
+      const [folder] =
+        (await vscode.window.showOpenDialog({
+          title: 'Folder to export the thread into',
+          canSelectFolders: true,
+          canSelectFiles: false,
+        })) ?? [];
       if (!folder) return;
       const result = await exportThread(source, id, 'json', folder.fsPath);
       report(`Thread exported to ${result.folder}.`, result.notIncluded);
@@ -38,7 +50,10 @@ export async function exportThreadCommand(runtime: JanRuntime, threadId?: string
 
 /** Jan: Export All Threads and Assistants… — the whole `.jan` as one archive. */
 export async function exportJanDataCommand(runtime: JanRuntime): Promise<void> {
-  const target = await vscode.window.showSaveDialog({ title: 'Export .jan as an archive', filters: { Archive: ['tar.gz', 'tgz'] } });
+  const target = await vscode.window.showSaveDialog({
+    title: 'Export .jan as an archive',
+    filters: { Archive: ['tar.gz', 'tgz'] },
+  });
   if (!target) return;
   try {
     await exportJanArchive(runtime.core.context.janFolder, target.fsPath);
@@ -101,7 +116,8 @@ async function announce(runtime: JanRuntime, result: ImportReport): Promise<void
     if (thread) runtime.core.events.emit('OnThreadUpdated', thread);
   }
   if (result.assistants.imported.length > 0) await runtime.assistants.refresh();
-  for (const item of [...result.threads.skipped, ...result.assistants.skipped]) runtime.core.context.logger.warn(`Import skipped ${item.id}: ${item.reason}`);
+  for (const item of [...result.threads.skipped, ...result.assistants.skipped])
+    runtime.core.context.logger.warn(`Import skipped ${item.id}: ${item.reason}`);
 }
 
 function report(text: string, notIncluded: readonly string[]): void {

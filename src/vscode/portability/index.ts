@@ -8,7 +8,11 @@ export function registerPortability(host: JanHost): void {
     vscode.commands.registerCommand('jan.exportThread', async (threadId?: unknown) =>
       (await import('./commands')).exportThreadCommand(runtime, typeof threadId === 'string' ? threadId : undefined),
     ),
-    vscode.commands.registerCommand('jan.exportJanData', async () => (await import('./commands')).exportJanDataCommand(runtime)),
-    vscode.commands.registerCommand('jan.importJanData', async () => (await import('./commands')).importJanDataCommand(runtime)),
+    vscode.commands.registerCommand('jan.exportJanData', async () =>
+      (await import('./commands')).exportJanDataCommand(runtime),
+    ),
+    vscode.commands.registerCommand('jan.importJanData', async () =>
+      (await import('./commands')).importJanDataCommand(runtime),
+    ),
   );
 }

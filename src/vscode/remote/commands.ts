@@ -55,14 +55,23 @@ async function askKey(preset: RemotePreset | undefined, title: string): Promise<
     prompt: preset?.keyRequired ? `API key for ${preset.label}` : 'API key (leave empty if the server needs none)',
     password: true,
     ignoreFocusOut: true,
-    validateInput: (text: string) => (preset?.keyRequired && !text.trim() ? `${preset.label} needs an API key.` : undefined),
+    validateInput: (text: string) =>
+      preset?.keyRequired && !text.trim() ? `${preset.label} needs an API key.` : undefined,
   });
 }
 
 /** Lists the server's models with the given key: what "Test connection" shows. Throws the engine's message. */
-async function probe(features: RemoteFeatures, definition: RemoteEngineDefinition, key: string | undefined): Promise<string[]> {
+async function probe(
+  features: RemoteFeatures,
+  definition: RemoteEngineDefinition,
+  key: string | undefined,
+): Promise<string[]> {
   return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Jan: connecting to ${definition.name}…`, cancellable: true },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Jan: connecting to ${definition.name}…`,
+      cancellable: true,
+    },
     (_p, token) => {
       const controller = new AbortController();
       token.onCancellationRequested(() => controller.abort());
@@ -91,8 +100,16 @@ export async function addRemoteEngineCommand(features: RemoteFeatures): Promise<
   const preset = picked.preset;
   const baseUrl = await askBaseUrl(preset.baseUrl, title);
   if (!baseUrl) return;
-  const defaultName = preset.id === 'custom' || preset.id === 'openai-compatible' ? new URL(baseUrl).host : preset.label;
-  const name = (await vscode.window.showInputBox({ title, prompt: 'A name for this engine', value: defaultName, ignoreFocusOut: true }))?.trim();
+  const defaultName =
+    preset.id === 'custom' || preset.id === 'openai-compatible' ? new URL(baseUrl).host : preset.label;
+  const name = (
+    await vscode.window.showInputBox({
+      title,
+      prompt: 'A name for this engine',
+      value: defaultName,
+      ignoreFocusOut: true,
+    })
+  )?.trim();
   if (!name) return;
   const key = await askKey(preset, title);
   if (key === undefined) return;
@@ -114,7 +131,11 @@ export async function addRemoteEngineCommand(features: RemoteFeatures): Promise<
     const models = await probe(features, definition, key || undefined);
     void vscode.window.showInformationMessage(`Jan: connected to ${name}; ${modelsText(models)}.`);
   } catch (error) {
-    const choice = await vscode.window.showWarningMessage(`Jan: ${errorMessage(error)}`, { modal: true, detail: 'Save this engine anyway?' }, 'Save Anyway');
+    const choice = await vscode.window.showWarningMessage(
+      `Jan: ${errorMessage(error)}`,
+      { modal: true, detail: 'Save this engine anyway?' },
+      'Save Anyway',
+    );
     if (choice !== 'Save Anyway') return;
   }
   await features.keys.set(definition.id, key);
@@ -129,10 +150,17 @@ export async function addRemoteEngineCommand(features: RemoteFeatures): Promise<
   if (next === 'Select Completion Model') await vscode.commands.executeCommand('jan.selectCompletionModel');
 }
 
-async function pickEngine(features: RemoteFeatures, title: string, userOnly: boolean): Promise<RemoteEngine | undefined> {
+async function pickEngine(
+  features: RemoteFeatures,
+  title: string,
+  userOnly: boolean,
+): Promise<RemoteEngine | undefined> {
   const engines = features.remote.engines().filter((engine) => !userOnly || !features.fromWorkspace(engine.id));
   if (engines.length === 0) {
-    const choice = await vscode.window.showInformationMessage('Jan: no remote engine is defined yet.', 'Add Remote Engine…');
+    const choice = await vscode.window.showInformationMessage(
+      'Jan: no remote engine is defined yet.',
+      'Add Remote Engine…',
+    );
     if (choice) await vscode.commands.executeCommand('jan.addRemoteEngine');
     return undefined;
   }
@@ -168,7 +196,10 @@ export async function testRemoteEngineCommand(features: RemoteFeatures): Promise
     return;
   }
   const use = `Use ${detected}`;
-  const choice = await vscode.window.showInformationMessage(`${text} Its endpoints say inline completion works best with ${FIM_LABELS[detected]}.`, use);
+  const choice = await vscode.window.showInformationMessage(
+    `${text} Its endpoints say inline completion works best with ${FIM_LABELS[detected]}.`,
+    use,
+  );
   if (choice === use) await saveUserEngine({ ...engine.definition, fim: detected });
 }
 
@@ -182,7 +213,13 @@ export async function editRemoteEngineCommand(features: RemoteFeatures): Promise
   const fields = [
     { label: 'API key', detail: 'Stored in VS Code SecretStorage', field: 'key' as const },
     ...(workspace
-      ? [{ label: 'Ask again before sending code', detail: 'Forget the answer given for this workspace', field: 'consent' as const }]
+      ? [
+          {
+            label: 'Ask again before sending code',
+            detail: 'Forget the answer given for this workspace',
+            field: 'consent' as const,
+          },
+        ]
       : [
           { label: 'Base URL', detail: definition.baseUrl, field: 'baseUrl' as const },
           { label: 'Name', detail: definition.name, field: 'name' as const },
@@ -198,7 +235,10 @@ export async function editRemoteEngineCommand(features: RemoteFeatures): Promise
       const key = await askKey(presetById(definition.preset), `${title}: ${definition.name}`);
       if (key === undefined) return;
       await features.keys.set(engine.id, key);
-      void vscode.window.setStatusBarMessage(`Jan: the API key of ${definition.name} was ${key.trim() ? 'saved' : 'removed'}`, 3000);
+      void vscode.window.setStatusBarMessage(
+        `Jan: the API key of ${definition.name} was ${key.trim() ? 'saved' : 'removed'}`,
+        3000,
+      );
       return;
     }
     case 'consent':
@@ -232,7 +272,9 @@ export async function editRemoteEngineCommand(features: RemoteFeatures): Promise
         prompt: 'Seconds to wait for the first byte of a reply (retries included)',
         value: String(definition.timeoutSeconds),
         validateInput: (value: string) =>
-          /^\d+$/.test(value.trim()) && Number(value) >= 1 && Number(value) <= 3600 ? undefined : 'A whole number of seconds, 1 to 3600.',
+          /^\d+$/.test(value.trim()) && Number(value) >= 1 && Number(value) <= 3600
+            ? undefined
+            : 'A whole number of seconds, 1 to 3600.',
       });
       if (!text) return;
       changed.timeoutSeconds = Number(text);

@@ -4,7 +4,9 @@ import type { RemoteEngineDefinition } from '../../../extensions/remote';
 /** The user's own `jan.remote.engines` entries, as stored (unknown fields kept through an edit). */
 function userEntries(): Array<Record<string, unknown>> {
   const value = vscode.workspace.getConfiguration('jan.remote').inspect<unknown>('engines')?.globalValue;
-  return Array.isArray(value) ? value.filter((entry): entry is Record<string, unknown> => typeof entry === 'object' && entry !== null) : [];
+  return Array.isArray(value)
+    ? value.filter((entry): entry is Record<string, unknown> => typeof entry === 'object' && entry !== null)
+    : [];
 }
 
 async function save(entries: Array<Record<string, unknown>>): Promise<void> {

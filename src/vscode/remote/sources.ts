@@ -13,11 +13,18 @@ export interface InspectedEngines {
  * someone sent must not route code to a server. An entry that does not parse is skipped with
  * the reason (people edit settings.json by hand).
  */
-export function remoteSources(inspected: InspectedEngines | undefined, trusted: boolean): { sources: RemoteEngineSource[]; problems: string[] } {
+export function remoteSources(
+  inspected: InspectedEngines | undefined,
+  trusted: boolean,
+): { sources: RemoteEngineSource[]; problems: string[] } {
   const sources: RemoteEngineSource[] = [];
   const problems: string[] = [];
   const scopes: Array<[unknown, boolean, string]> = [[inspected?.globalValue, false, 'user settings']];
-  if (trusted) scopes.push([inspected?.workspaceValue, true, 'workspace settings'], [inspected?.workspaceFolderValue, true, 'folder settings']);
+  if (trusted)
+    scopes.push(
+      [inspected?.workspaceValue, true, 'workspace settings'],
+      [inspected?.workspaceFolderValue, true, 'folder settings'],
+    );
   for (const [value, fromWorkspace, where] of scopes) {
     if (value === undefined) continue;
     if (!Array.isArray(value)) {

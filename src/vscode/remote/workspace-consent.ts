@@ -31,7 +31,8 @@ export class WorkspaceServerConsent {
   /** Forgets the answers for this workspace, so the next use asks again. */
   async forget(baseUrl?: string): Promise<void> {
     const answers = this.answers();
-    for (const key of Object.keys(answers)) if (key.startsWith(`${this.workspaceKey}|`) && (!baseUrl || key.endsWith(`|${baseUrl}`))) delete answers[key];
+    for (const key of Object.keys(answers))
+      if (key.startsWith(`${this.workspaceKey}|`) && (!baseUrl || key.endsWith(`|${baseUrl}`))) delete answers[key];
     await this.state.update(STATE_KEY, answers);
   }
 

@@ -60,40 +60,61 @@ interface EditAnswer {
  * Runs the chat model on one request to completion, at most `maxTokens` long, with a cancellable
  * progress notification. Undefined when the user cancelled.
  */
-async function generateEdit(deps: SelectionCommandDeps, what: string, title: string, prompt: string, maxTokens: number): Promise<EditAnswer | undefined> {
+async function generateEdit(
+  deps: SelectionCommandDeps,
+  what: string,
+  title: string,
+  prompt: string,
+  maxTokens: number,
+): Promise<EditAnswer | undefined> {
   const model = await deps.inference.require('chat');
   const startedAt = Date.now();
   let firstTokenAt: number | undefined;
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Jan: ${title}`, cancellable: true }, async (progress, token) => {
-    const controller = new AbortController();
-    const subscription = token.onCancellationRequested(() => controller.abort());
-    try {
-      progress.report({ message: `loading ${model.id}…` });
-      let text = '';
-      let tokens = 0;
-      let cut = false;
-      const messages = [
-        { role: 'system' as const, content: EDIT_SYSTEM_PROMPT },
-        { role: 'user' as const, content: prompt },
-      ];
-      for await (const chunk of deps.inference.chat(model, { messages, stream: true, max_tokens: maxTokens }, controller.signal)) {
-        const choice = chunk.choices[0];
-        const delta = choice?.delta.content ?? '';
-        if (delta) {
-          firstTokenAt ??= Date.now();
-          text += delta;
-          tokens += 1;
-          if (tokens % 8 === 1) progress.report({ message: `${tokens} of at most ${maxTokens} tokens` });
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Jan: ${title}`, cancellable: true },
+    async (progress, token) => {
+      const controller = new AbortController();
+      const subscription = token.onCancellationRequested(() => controller.abort());
+      try {
+        progress.report({ message: `loading ${model.id}…` });
+        let text = '';
+        let tokens = 0;
+        let cut = false;
+        const messages = [
+          { role: 'system' as const, content: EDIT_SYSTEM_PROMPT },
+          { role: 'user' as const, content: prompt },
+        ];
+        for await (const chunk of deps.inference.chat(
+          model,
+          { messages, stream: true, max_tokens: maxTokens },
+          controller.signal,
+        )) {
+          const choice = chunk.choices[0];
+          const delta = choice?.delta.content ?? '';
+          if (delta) {
+            firstTokenAt ??= Date.now();
+            text += delta;
+            tokens += 1;
+            if (tokens % 8 === 1) progress.report({ message: `${tokens} of at most ${maxTokens} tokens` });
+          }
+          if (choice?.finish_reason === 'length') cut = true;
         }
-        if (choice?.finish_reason === 'length') cut = true;
+        const status = controller.signal.aborted ? 'stopped' : 'ready';
+        logReply(deps.logger, {
+          what,
+          modelId: model.id,
+          status,
+          completionTokens: tokens,
+          startedAt,
+          firstTokenAt,
+          finishedAt: Date.now(),
+        });
+        return status === 'stopped' ? undefined : { text, tokens, cut };
+      } finally {
+        subscription.dispose();
       }
-      const status = controller.signal.aborted ? 'stopped' : 'ready';
-      logReply(deps.logger, { what, modelId: model.id, status, completionTokens: tokens, startedAt, firstTokenAt, finishedAt: Date.now() });
-      return status === 'stopped' ? undefined : { text, tokens, cut };
-    } finally {
-      subscription.dispose();
-    }
-  });
+    },
+  );
 }
 
 async function run(action: SelectionAction, deps: SelectionCommandDeps): Promise<void> {
@@ -138,7 +159,9 @@ async function run(action: SelectionAction, deps: SelectionCommandDeps): Promise
   if (!code) {
     const problem = answer.text.trim() ? 'answered without a code block' : 'returned no code';
     deps.logger.warn(`${what}: the model ${problem} (${answer.tokens} tokens); nothing applied.`);
-    void vscode.window.showWarningMessage(`Jan: the model ${problem}, so nothing was applied. Try again or rephrase the request.`);
+    void vscode.window.showWarningMessage(
+      `Jan: the model ${problem}, so nothing was applied. Try again or rephrase the request.`,
+    );
     return;
   }
   await deps.proposals.propose(document, range, fitReplacement(input.code, code), spec.title);
@@ -159,7 +182,10 @@ export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Di
         } catch (error) {
           deps.logger.warn(`${command} failed: ${errorMessage(error)}`);
           const noModel = error instanceof EngineError && error.code === 'NO_MODEL';
-          const pick = await vscode.window.showErrorMessage(`Jan: ${errorMessage(error)}`, ...(noModel ? ['Select Chat Model'] : []));
+          const pick = await vscode.window.showErrorMessage(
+            `Jan: ${errorMessage(error)}`,
+            ...(noModel ? ['Select Chat Model'] : []),
+          );
           if (pick === 'Select Chat Model') await vscode.commands.executeCommand('jan.selectChatModel');
         }
       }),

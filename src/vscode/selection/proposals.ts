@@ -35,7 +35,12 @@ export class ProposalStore implements vscode.TextDocumentContentProvider {
       query: `proposal=${this.counter}`,
     });
     this.proposals.set(uri.toString(), { target: document.uri, version: document.version, range, replacement, text });
-    await vscode.commands.executeCommand('vscode.diff', document.uri, uri, `${title}: ${vscode.workspace.asRelativePath(document.uri)} ↔ proposal`);
+    await vscode.commands.executeCommand(
+      'vscode.diff',
+      document.uri,
+      uri,
+      `${title}: ${vscode.workspace.asRelativePath(document.uri)} ↔ proposal`,
+    );
     const choice = await vscode.window.showInformationMessage(`Jan proposes a change (${title}).`, 'Accept', 'Reject');
     if (choice === 'Accept') await this.accept(uri);
     else if (choice === 'Reject') await this.reject(uri);
@@ -46,7 +51,9 @@ export class ProposalStore implements vscode.TextDocumentContentProvider {
     if (!uri || !proposal) return;
     const document = await vscode.workspace.openTextDocument(proposal.target);
     if (document.version !== proposal.version) {
-      void vscode.window.showWarningMessage('The file changed since Jan made this proposal; it was not applied. Run the command again.');
+      void vscode.window.showWarningMessage(
+        'The file changed since Jan made this proposal; it was not applied. Run the command again.',
+      );
       return;
     }
     const edit = new vscode.WorkspaceEdit();
@@ -64,7 +71,11 @@ export class ProposalStore implements vscode.TextDocumentContentProvider {
 
   private activeProposal(): vscode.Uri | undefined {
     for (const tab of vscode.window.tabGroups.activeTabGroup.tabs) {
-      if (tab.isActive && tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === PROPOSAL_SCHEME) {
+      if (
+        tab.isActive &&
+        tab.input instanceof vscode.TabInputTextDiff &&
+        tab.input.modified.scheme === PROPOSAL_SCHEME
+      ) {
         return tab.input.modified;
       }
     }
@@ -75,7 +86,9 @@ export class ProposalStore implements vscode.TextDocumentContentProvider {
     this.proposals.delete(uri.toString());
     const tabs = vscode.window.tabGroups.all
       .flatMap((group) => group.tabs)
-      .filter((tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.toString() === uri.toString());
+      .filter(
+        (tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.toString() === uri.toString(),
+      );
     await vscode.window.tabGroups.close(tabs);
   }
 }

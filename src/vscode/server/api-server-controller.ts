@@ -45,7 +45,9 @@ export class ApiServerController implements vscode.Disposable {
   async copyKey(): Promise<void> {
     await vscode.env.clipboard.writeText(await apiKeyFromSecrets(this.host.context.secrets));
     void vscode.window.showInformationMessage(
-      this.server ? `API key copied. Base URL: ${this.server.baseUrl}` : 'API key copied. Run "Jan: Start API Server" to use it.',
+      this.server
+        ? `API key copied. Base URL: ${this.server.baseUrl}`
+        : 'API key copied. Run "Jan: Start API Server" to use it.',
     );
   }
 
@@ -67,7 +69,9 @@ export class ApiServerController implements vscode.Disposable {
       this.unsubscribe = server.onInFlightChange(() => this.refresh());
       this.refresh();
       this.item.show();
-      void vscode.window.showInformationMessage(`Jan API server on ${server.baseUrl}. "Jan: Copy API Key" copies its key.`);
+      void vscode.window.showInformationMessage(
+        `Jan API server on ${server.baseUrl}. "Jan: Copy API Key" copies its key.`,
+      );
       return server;
     } catch (error) {
       if (error instanceof PortInUseError && error.nextFree) {

@@ -22,7 +22,12 @@ interface Run {
 }
 
 function run(args: string[], env: Record<string, string> = {}): Run {
-  const result = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 120_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -86,9 +91,13 @@ describe('jan-vscode (the built bin)', () => {
     const server = await RangeServer.start(readFileSync(STORIES));
     try {
       const result = await new Promise<Run>((resolve) => {
-        const child = spawn(process.execPath, [bin, 'models', 'download', server.url('/stories260K.gguf'), '--sha256', STORIES_SHA256, ...common()], {
-          cwd: root,
-        });
+        const child = spawn(
+          process.execPath,
+          [bin, 'models', 'download', server.url('/stories260K.gguf'), '--sha256', STORIES_SHA256, ...common()],
+          {
+            cwd: root,
+          },
+        );
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -136,7 +145,10 @@ describe('jan-vscode (the built bin)', () => {
   }, 120_000);
 
   it('serves the API with the key from JAN_API_KEY until SIGTERM, and names the next free port when its port is taken', async () => {
-    const child = spawn(process.execPath, [bin, 'serve', '--port', '0', ...common()], { cwd: root, env: { ...process.env, JAN_API_KEY: 'cli-test-key' } });
+    const child = spawn(process.execPath, [bin, 'serve', '--port', '0', ...common()], {
+      cwd: root,
+      env: { ...process.env, JAN_API_KEY: 'cli-test-key' },
+    });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -156,7 +168,10 @@ describe('jan-vscode (the built bin)', () => {
   }, 120_000);
 
   it('prints a generated key once when none is given', async () => {
-    const child = spawn(process.execPath, [bin, 'serve', '--port', '0', ...common()], { cwd: root, env: { ...process.env, JAN_API_KEY: '' } });
+    const child = spawn(process.execPath, [bin, 'serve', '--port', '0', ...common()], {
+      cwd: root,
+      env: { ...process.env, JAN_API_KEY: '' },
+    });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));

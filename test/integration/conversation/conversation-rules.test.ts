@@ -6,7 +6,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConversationService, EngineError, InferenceService, JanCore, MemoryLogger, StoreError, textOf } from '@jan/core';
+import {
+  ConversationService,
+  EngineError,
+  InferenceService,
+  JanCore,
+  MemoryLogger,
+  StoreError,
+  textOf,
+} from '@jan/core';
 import type { ChatCompletionChunk, ChatCompletionRequest, Thread, ThreadMessage } from '@jan/core';
 import { JanConversationalExtension } from '../../../extensions/conversational';
 import { ScriptedEngine } from '../../support/scripted-engine';
@@ -40,10 +48,22 @@ beforeEach(async () => {
   other = new ScriptedEngine({ id: 'remote', models: ['big'] });
   core.engines.register(engine);
   core.engines.register(other);
-  const inference = new InferenceService({ engines: core.engines, events: core.events, logger, models: () => undefined, chosenModelId: () => 'tiny' });
+  const inference = new InferenceService({
+    engines: core.engines,
+    events: core.events,
+    logger,
+    models: () => undefined,
+    chosenModelId: () => 'tiny',
+  });
   clock = 1_750_000_000_500;
   // Every read of the clock moves it 250 ms on: durations are known exactly.
-  service = new ConversationService({ conversational: store, inference, events: core.events, logger, now: () => (clock += 250) });
+  service = new ConversationService({
+    conversational: store,
+    inference,
+    events: core.events,
+    logger,
+    now: () => (clock += 250),
+  });
 });
 
 afterEach(async () => {
@@ -54,16 +74,34 @@ afterEach(async () => {
 async function newThread(model = { id: '*', engine: 'llamacpp' }, title = 'New Thread'): Promise<Thread> {
   return store.createThread({
     title,
-    assistants: [{ assistant_id: 'jan', assistant_name: 'Jan', instructions: '', model: { ...model, settings: {}, parameters: {} } }],
+    assistants: [
+      {
+        assistant_id: 'jan',
+        assistant_name: 'Jan',
+        instructions: '',
+        model: { ...model, settings: {}, parameters: {} },
+      },
+    ],
   });
 }
 
 /** A streamed chunk as an engine sends it. */
-function chunk(model: string, delta: { content?: string }, finish: ChatCompletionChunk['choices'][0]['finish_reason'] = null): ChatCompletionChunk {
-  return { id: 'x', object: 'chat.completion.chunk', created: 0, model, choices: [{ index: 0, delta, finish_reason: finish }] };
+function chunk(
+  model: string,
+  delta: { content?: string },
+  finish: ChatCompletionChunk['choices'][0]['finish_reason'] = null,
+): ChatCompletionChunk {
+  return {
+    id: 'x',
+    object: 'chat.completion.chunk',
+    created: 0,
+    model,
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  };
 }
 
-const texts = async (threadId: string) => (await store.listMessages(threadId)).messages.map((message) => `${message.role}:${textOf(message)}`);
+const texts = async (threadId: string) =>
+  (await store.listMessages(threadId)).messages.map((message) => `${message.role}:${textOf(message)}`);
 
 describe('what the messages carry', () => {
   it('the user message: Jan fields in ms and seconds, announced once saved', async () => {
@@ -84,14 +122,25 @@ describe('what the messages carry', () => {
       for (const word of ['one', ' two', ' three', ' four']) yield chunk(request.model, { content: word });
       yield {
         ...chunk(request.model, {}, 'stop'),
-        usage: { prompt_tokens: 40, completion_tokens: 4, total_tokens: 44, prompt_tokens_details: { cached_tokens: 30 } },
+        usage: {
+          prompt_tokens: 40,
+          completion_tokens: 4,
+          total_tokens: 44,
+          prompt_tokens_details: { cached_tokens: 30 },
+        },
       };
     };
     const reply = await service.send(thread.id, 'count');
     expect(reply).toMatchObject({ role: 'assistant', assistant_id: 'jan', object: 'thread.message', status: 'ready' });
     expect(reply.created_at).toBe(Math.floor(reply.created / 1000));
     expect(reply.completed_at).toBe(Math.floor(reply.updated / 1000));
-    expect(reply.metadata).toMatchObject({ model: 'tiny', engine: 'scripted', completion_tokens: 4, prompt_tokens: 40, cached_prompt_tokens: 30 });
+    expect(reply.metadata).toMatchObject({
+      model: 'tiny',
+      engine: 'scripted',
+      completion_tokens: 4,
+      prompt_tokens: 40,
+      cached_prompt_tokens: 30,
+    });
     // Clock reads: the start, the first token, its update, three more updates, the end (250 ms apart):
     // the first token 250 ms after the start, 4 tokens over the 1,250 ms from it to the end.
     expect(reply.metadata!.time_to_first_token_ms).toBe(250);
@@ -150,7 +199,9 @@ describe('what each request refuses', () => {
   });
 
   it('a thread that does not exist', async () => {
-    await expect(service.send('jan_1700000000000_none', 'hi')).rejects.toThrow('Thread jan_1700000000000_none was not found.');
+    await expect(service.send('jan_1700000000000_none', 'hi')).rejects.toThrow(
+      'Thread jan_1700000000000_none was not found.',
+    );
   });
 
   it('a reply or message that is gone, or of the wrong role', async () => {
@@ -159,8 +210,12 @@ describe('what each request refuses', () => {
     const [user] = (await store.listMessages(thread.id)).messages;
     await expect(service.regenerate(thread.id, 'msg_gone')).rejects.toThrow('That reply is no longer in the thread.');
     await expect(service.regenerate(thread.id, user!.id)).rejects.toThrow('That reply is no longer in the thread.');
-    await expect(service.editAndResend(thread.id, 'msg_gone', 'x')).rejects.toThrow('That message is no longer in the thread.');
-    await expect(service.editAndResend(thread.id, reply.id, 'x')).rejects.toThrow('That message is no longer in the thread.');
+    await expect(service.editAndResend(thread.id, 'msg_gone', 'x')).rejects.toThrow(
+      'That message is no longer in the thread.',
+    );
+    await expect(service.editAndResend(thread.id, reply.id, 'x')).rejects.toThrow(
+      'That message is no longer in the thread.',
+    );
     expect(await texts(thread.id)).toEqual(['user:hi', 'assistant:ok']);
   });
 
@@ -176,7 +231,9 @@ describe('what each request refuses', () => {
     const gate = engine.hold();
     const writing = service.send(thread.id, 'second');
     await expect.poll(() => service.isGenerating(thread.id)).toBe(true);
-    await expect(service.deleteMessage(thread.id, first!.id)).rejects.toThrow('Stop the reply being written before deleting messages.');
+    await expect(service.deleteMessage(thread.id, first!.id)).rejects.toThrow(
+      'Stop the reply being written before deleting messages.',
+    );
     gate.release(Infinity);
     await writing;
     await service.deleteMessage(thread.id, first!.id);
@@ -212,7 +269,9 @@ describe('while and after a reply is written', () => {
     const gate = engine.hold();
     const writing = service.send(thread.id, 'count');
     gate.release(2);
-    await expect.poll(() => service.replyInFlight(thread.id) && textOf(service.replyInFlight(thread.id)!)).toBe('one two');
+    await expect
+      .poll(() => service.replyInFlight(thread.id) && textOf(service.replyInFlight(thread.id)!))
+      .toBe('one two');
     expect(service.replyInFlight(thread.id)).toMatchObject({ status: 'pending', role: 'assistant' });
     gate.release(Infinity);
     await writing;
@@ -244,11 +303,16 @@ describe('while and after a reply is written', () => {
     core.events.on('OnMessageUpdate', (message) => void updates.push(message));
     store.failReplies = true;
     const failed = await service.send(thread.id, 'hi');
-    expect(failed).toMatchObject({ status: 'error', metadata: { error: 'The reply could not be saved: the disk is full' } });
+    expect(failed).toMatchObject({
+      status: 'error',
+      metadata: { error: 'The reply could not be saved: the disk is full' },
+    });
     expect(textOf(failed)).toBe('ok');
     expect(updates.at(-1)).toMatchObject({ id: failed.id, status: 'error' });
     expect(service.unsavedReply(thread.id)?.id).toBe(failed.id);
-    expect(logger.messages('error')).toContainEqual(`Could not save the reply in thread ${thread.id}: the disk is full`);
+    expect(logger.messages('error')).toContainEqual(
+      `Could not save the reply in thread ${thread.id}: the disk is full`,
+    );
     expect(await texts(thread.id)).toEqual(['user:hi']);
     store.failReplies = false;
     await service.regenerate(thread.id, failed.id);

@@ -18,7 +18,11 @@ let chatModel: string | undefined;
 
 beforeEach(async () => {
   root = mkdtempSync(path.join(tmpdir(), 'jan-conversation-'));
-  core = new JanCore({ janFolder: path.join(root, '.jan'), modelsFolder: path.join(root, 'models'), logger: new MemoryLogger() });
+  core = new JanCore({
+    janFolder: path.join(root, '.jan'),
+    modelsFolder: path.join(root, 'models'),
+    logger: new MemoryLogger(),
+  });
   store = new JanConversationalExtension(core.context);
   core.register(store);
   await core.start();
@@ -32,7 +36,12 @@ beforeEach(async () => {
     models: () => undefined,
     chosenModelId: () => chatModel,
   });
-  service = new ConversationService({ conversational: store, inference, events: core.events, logger: core.context.logger });
+  service = new ConversationService({
+    conversational: store,
+    inference,
+    events: core.events,
+    logger: core.context.logger,
+  });
   updates = [];
   core.events.on('OnMessageUpdate', (message) => void updates.push(message));
 });
@@ -46,7 +55,12 @@ async function newThread(): Promise<Thread> {
   return store.createThread({
     title: 'New Chat',
     assistants: [
-      { assistant_id: 'jan', assistant_name: 'Jan', instructions: 'Be kind.', model: { id: '*', engine: 'llamacpp', settings: {}, parameters: {} } },
+      {
+        assistant_id: 'jan',
+        assistant_name: 'Jan',
+        instructions: 'Be kind.',
+        model: { id: '*', engine: 'llamacpp', settings: {}, parameters: {} },
+      },
     ],
   });
 }
@@ -115,7 +129,10 @@ describe('ConversationService with the real store', () => {
     const reply = await service.send(thread.id, 'hi');
     expect(reply.status).toBe('error');
     expect(textOf(reply)).toBe('one two');
-    expect(reply.metadata).toMatchObject({ error_code: 'WORKER_CRASHED', error: 'The llama.cpp worker crashed (SIGABRT).' });
+    expect(reply.metadata).toMatchObject({
+      error_code: 'WORKER_CRASHED',
+      error: 'The llama.cpp worker crashed (SIGABRT).',
+    });
     expect(storedLines(thread.id)).toHaveLength(2);
   });
 
@@ -131,7 +148,10 @@ describe('ConversationService with the real store', () => {
   it('keeps a reply that failed without text out of the store, shows it, retries it by its id, or forgets it', async () => {
     const thread = await newThread();
     const generating: boolean[] = [];
-    core.events.on('OnGenerationChanged', (change) => void (change.threadId === thread.id && generating.push(change.generating)));
+    core.events.on(
+      'OnGenerationChanged',
+      (change) => void (change.threadId === thread.id && generating.push(change.generating)),
+    );
     chatModel = undefined;
     const failed = await service.send(thread.id, 'hi');
     expect(generating).toEqual([true, false]);
@@ -181,7 +201,12 @@ describe('ConversationService with the real store', () => {
     const retried = await service.regenerate(thread.id);
     expect(textOf(retried)).toBe('retried');
     const { messages } = await store.listMessages(thread.id);
-    expect(messages.map((message) => textOf(message))).toEqual(['first question', 'good', 'second question', 'retried']);
+    expect(messages.map((message) => textOf(message))).toEqual([
+      'first question',
+      'good',
+      'second question',
+      'retried',
+    ]);
   });
 
   it('refuses a second send while a reply is being written, and empty messages', async () => {
@@ -202,7 +227,9 @@ describe('the log', () => {
     engine.reply = 'one two three';
     const thread = await newThread();
     await service.send(thread.id, 'Count');
-    expect(logger.messages('info')).toContainEqual(expect.stringMatching(new RegExp(`^Reply in thread ${thread.id} from tiny: 3 tokens in [\\d.]+ s`)));
+    expect(logger.messages('info')).toContainEqual(
+      expect.stringMatching(new RegExp(`^Reply in thread ${thread.id} from tiny: 3 tokens in [\\d.]+ s`)),
+    );
     updates.length = 0;
     const gate = engine.hold();
     const sending = service.send(thread.id, 'Again');
@@ -211,6 +238,8 @@ describe('the log', () => {
     service.stop(thread.id);
     gate.release(Infinity);
     await sending;
-    expect(logger.messages('info')).toContainEqual(expect.stringMatching(new RegExp(`^Reply in thread ${thread.id}: stopped by the user after 1 tokens`)));
+    expect(logger.messages('info')).toContainEqual(
+      expect.stringMatching(new RegExp(`^Reply in thread ${thread.id}: stopped by the user after 1 tokens`)),
+    );
   });
 });

@@ -35,7 +35,9 @@ beforeAll(async () => {
 }, 180_000);
 
 async function installed(part: string): Promise<string> {
-  return (await runtime.models.listModels()).models.map((model) => model.id).find((id) => id.toLowerCase().includes(part))!;
+  return (await runtime.models.listModels()).models
+    .map((model) => model.id)
+    .find((id) => id.toLowerCase().includes(part))!;
 }
 
 afterAll(async () => {

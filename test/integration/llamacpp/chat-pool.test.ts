@@ -22,7 +22,13 @@ interface Thread {
 async function turn(fixture: EngineFixture, thread: Thread, question: string) {
   thread.messages.push({ role: 'user', content: question });
   const { text, final } = await collect(
-    fixture.engine.chat({ model: CHAT_FIM_MODEL, messages: thread.messages, max_tokens: 12, temperature: 0, session_key: thread.key }),
+    fixture.engine.chat({
+      model: CHAT_FIM_MODEL,
+      messages: thread.messages,
+      max_tokens: 12,
+      temperature: 0,
+      session_key: thread.key,
+    }),
   );
   thread.messages.push({ role: 'assistant', content: text });
   const usage = final!.usage!;
@@ -38,12 +44,19 @@ async function turn(fixture: EngineFixture, thread: Thread, question: string) {
 
 /** A conversation of three turns in each of `count` threads, one thread after the other. */
 async function threads(fixture: EngineFixture, count: number): Promise<Thread[]> {
-  const made = Array.from({ length: count }, (_, index) => ({ key: `thread-${index}`, messages: [SYSTEM], lastPrompt: 0 }));
-  for (const thread of made) for (let index = 0; index < 3; index++) await turn(fixture, thread, `Thread ${thread.key}, part ${index}: what did the fox see?`);
+  const made = Array.from({ length: count }, (_, index) => ({
+    key: `thread-${index}`,
+    messages: [SYSTEM],
+    lastPrompt: 0,
+  }));
+  for (const thread of made)
+    for (let index = 0; index < 3; index++)
+      await turn(fixture, thread, `Thread ${thread.key}, part ${index}: what did the fox see?`);
   return made;
 }
 
-const stateFiles = (folder: string) => readdirSync(path.join(folder, CHAT_FIM_MODEL)).filter((name) => name.endsWith('.state'));
+const stateFiles = (folder: string) =>
+  readdirSync(path.join(folder, CHAT_FIM_MODEL)).filter((name) => name.endsWith('.state'));
 
 describe('llama.cpp engine: a KV sequence per thread', () => {
   const folders: string[] = [];

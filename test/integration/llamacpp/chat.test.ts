@@ -23,11 +23,19 @@ describe('llama.cpp engine: load and chat (child-process worker)', () => {
 
   it('streams an OpenAI-shaped reply with the chat template from the GGUF, ending with usage', async () => {
     const { text, chunks, final } = await collect(
-      fixture.engine.chat({ model: CHAT_FIM_MODEL, messages: [{ role: 'user', content: 'Tell me a story about a cat.' }], max_tokens: 24 }),
+      fixture.engine.chat({
+        model: CHAT_FIM_MODEL,
+        messages: [{ role: 'user', content: 'Tell me a story about a cat.' }],
+        max_tokens: 24,
+      }),
     );
     expect(text.length).toBeGreaterThan(0);
     expect(chunks.length).toBeGreaterThan(2);
-    expect(chunks[0]).toMatchObject({ object: 'chat.completion.chunk', model: CHAT_FIM_MODEL, choices: [{ index: 0, delta: { role: 'assistant' } }] });
+    expect(chunks[0]).toMatchObject({
+      object: 'chat.completion.chunk',
+      model: CHAT_FIM_MODEL,
+      choices: [{ index: 0, delta: { role: 'assistant' } }],
+    });
     expect(new Set(chunks.map((chunk) => chunk.id)).size).toBe(1);
     expect(final).toBe(chunks[chunks.length - 1]);
     expect(final!.choices[0]!.finish_reason).toMatch(/^(stop|length)$/);
@@ -40,14 +48,31 @@ describe('llama.cpp engine: load and chat (child-process worker)', () => {
   });
 
   it('honours max_tokens (finish_reason length) and a stop string', async () => {
-    const limited = await collect(fixture.engine.chat({ model: CHAT_FIM_MODEL, messages: [{ role: 'user', content: 'Once upon a time' }], max_tokens: 3 }));
+    const limited = await collect(
+      fixture.engine.chat({
+        model: CHAT_FIM_MODEL,
+        messages: [{ role: 'user', content: 'Once upon a time' }],
+        max_tokens: 3,
+      }),
+    );
     expect(limited.final!.choices[0]!.finish_reason).toBe('length');
     expect(limited.final!.usage!.completion_tokens).toBe(3);
 
-    const long = await collect(fixture.engine.chat({ model: CHAT_FIM_MODEL, messages: [{ role: 'user', content: 'Tell me a story.' }], max_tokens: 60 }));
+    const long = await collect(
+      fixture.engine.chat({
+        model: CHAT_FIM_MODEL,
+        messages: [{ role: 'user', content: 'Tell me a story.' }],
+        max_tokens: 60,
+      }),
+    );
     const stopAt = long.text.trim().split(/\s+/)[2]!;
     const stopped = await collect(
-      fixture.engine.chat({ model: CHAT_FIM_MODEL, messages: [{ role: 'user', content: 'Tell me a story.' }], max_tokens: 60, stop: [stopAt] }),
+      fixture.engine.chat({
+        model: CHAT_FIM_MODEL,
+        messages: [{ role: 'user', content: 'Tell me a story.' }],
+        max_tokens: 60,
+        stop: [stopAt],
+      }),
     );
     expect(stopped.final!.choices[0]!.finish_reason).toBe('stop');
     expect(stopped.text).not.toContain(stopAt);
@@ -59,9 +84,17 @@ describe('llama.cpp engine: load and chat (child-process worker)', () => {
       { role: 'system' as const, content: 'You tell short stories.' },
       { role: 'user' as const, content: 'Tell me a story about a dog.' },
     ];
-    const turn1 = await collect(fixture.engine.chat({ model: CHAT_FIM_MODEL, messages: first, max_tokens: 16, session_key: 'thread-a' }));
-    const second = [...first, { role: 'assistant' as const, content: turn1.text }, { role: 'user' as const, content: 'And then?' }];
-    const turn2 = await collect(fixture.engine.chat({ model: CHAT_FIM_MODEL, messages: second, max_tokens: 16, session_key: 'thread-a' }));
+    const turn1 = await collect(
+      fixture.engine.chat({ model: CHAT_FIM_MODEL, messages: first, max_tokens: 16, session_key: 'thread-a' }),
+    );
+    const second = [
+      ...first,
+      { role: 'assistant' as const, content: turn1.text },
+      { role: 'user' as const, content: 'And then?' },
+    ];
+    const turn2 = await collect(
+      fixture.engine.chat({ model: CHAT_FIM_MODEL, messages: second, max_tokens: 16, session_key: 'thread-a' }),
+    );
 
     const usage1 = turn1.final!.usage!;
     const usage2 = turn2.final!.usage!;
@@ -74,7 +107,9 @@ describe('llama.cpp engine: load and chat (child-process worker)', () => {
 
   it('keeps the chat KV cache when a completion runs in between (separate sequences)', async () => {
     const messages = [{ role: 'user' as const, content: 'Tell me a story about a bird.' }];
-    const turn1 = await collect(fixture.engine.chat({ model: CHAT_FIM_MODEL, messages, max_tokens: 12, session_key: 'thread-b' }));
+    const turn1 = await collect(
+      fixture.engine.chat({ model: CHAT_FIM_MODEL, messages, max_tokens: 12, session_key: 'thread-b' }),
+    );
     const completion = await fixture.engine.complete({
       model: CHAT_FIM_MODEL,
       prefix: 'Once upon a time, there was a little',
@@ -82,9 +117,17 @@ describe('llama.cpp engine: load and chat (child-process worker)', () => {
       max_tokens: 12,
     });
     expect(completion.tokens).toBeGreaterThan(0);
-    const next = [...messages, { role: 'assistant' as const, content: turn1.text }, { role: 'user' as const, content: 'More.' }];
-    const turn2 = await collect(fixture.engine.chat({ model: CHAT_FIM_MODEL, messages: next, max_tokens: 12, session_key: 'thread-b' }));
-    expect(turn2.final!.usage!.prompt_tokens_details!.cached_tokens).toBeGreaterThanOrEqual(turn1.final!.usage!.prompt_tokens);
+    const next = [
+      ...messages,
+      { role: 'assistant' as const, content: turn1.text },
+      { role: 'user' as const, content: 'More.' },
+    ];
+    const turn2 = await collect(
+      fixture.engine.chat({ model: CHAT_FIM_MODEL, messages: next, max_tokens: 12, session_key: 'thread-b' }),
+    );
+    expect(turn2.final!.usage!.prompt_tokens_details!.cached_tokens).toBeGreaterThanOrEqual(
+      turn1.final!.usage!.prompt_tokens,
+    );
   });
 
   it('rejects a request without messages with a clear error and stays usable', async () => {
@@ -92,7 +135,9 @@ describe('llama.cpp engine: load and chat (child-process worker)', () => {
       code: 'INVALID_REQUEST',
       message: expect.stringContaining('at least one message'),
     });
-    const after = await collect(fixture.engine.chat({ model: CHAT_FIM_MODEL, messages: [{ role: 'user', content: 'Hi' }], max_tokens: 4 }));
+    const after = await collect(
+      fixture.engine.chat({ model: CHAT_FIM_MODEL, messages: [{ role: 'user', content: 'Hi' }], max_tokens: 4 }),
+    );
     expect(after.final!.usage!.completion_tokens).toBeGreaterThan(0);
   });
 

@@ -4,7 +4,10 @@ import type { EngineFixture } from './support/engine-fixture';
 
 /** A source file of `lines` numbered lines: far more tokens than the 512-token completion context. */
 function sourceFile(lines: number): string[] {
-  return Array.from({ length: lines }, (_, index) => `  const value${index} = compute(${index}, "once upon a time there was a cat");`);
+  return Array.from(
+    { length: lines },
+    (_, index) => `  const value${index} = compute(${index}, "once upon a time there was a cat");`,
+  );
 }
 
 const MAX_TOKENS = 24;
@@ -24,7 +27,12 @@ describe('llama.cpp engine: inline completion budgets and early stops', () => {
     suffix: string,
     extra: Partial<Parameters<EngineFixture['engine']['complete']>[0]> = {},
     stopWhen?: (text: string) => boolean,
-  ) => fixture.engine.complete({ model: CHAT_FIM_MODEL, prefix, suffix, max_tokens: MAX_TOKENS, temperature: 0, ...extra }, undefined, { stopWhen });
+  ) =>
+    fixture.engine.complete(
+      { model: CHAT_FIM_MODEL, prefix, suffix, max_tokens: MAX_TOKENS, temperature: 0, ...extra },
+      undefined,
+      { stopWhen },
+    );
 
   it('fits a file larger than the completion context in its token budget, and a repeat after a 1-character edit reuses the cache', async () => {
     const lines = sourceFile(400);
@@ -42,7 +50,8 @@ describe('llama.cpp engine: inline completion budgets and early stops', () => {
 
   it('moves the start of the prefix only in large steps while the cursor moves down line by line', async () => {
     const lines = Array.from({ length: 400 }, (_, index) => `x${index} = f(${index});`);
-    const at = async (cursor: number) => complete(`${lines.slice(0, cursor).join('\n')}\n`, `\n${lines.slice(cursor).join('\n')}`);
+    const at = async (cursor: number) =>
+      complete(`${lines.slice(0, cursor).join('\n')}\n`, `\n${lines.slice(cursor).join('\n')}`);
     await at(300);
     const ratios: number[] = [];
     for (let cursor = 301; cursor <= 316; cursor++) {

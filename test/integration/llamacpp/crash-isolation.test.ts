@@ -33,7 +33,10 @@ describe('llama.cpp engine: a native crash in the child-process worker', () => {
     } catch (error) {
       chatError = error;
     }
-    expect(chatError).toMatchObject({ code: 'WORKER_CRASHED', message: expect.stringContaining('generating a chat reply') });
+    expect(chatError).toMatchObject({
+      code: 'WORKER_CRASHED',
+      message: expect.stringContaining('generating a chat reply'),
+    });
     expect((chatError as Error).message).toContain('std::out_of_range');
 
     expect(fixture.events.filter((event) => event.name === 'OnEngineCrashed')).toHaveLength(1);
@@ -41,15 +44,24 @@ describe('llama.cpp engine: a native crash in the child-process worker', () => {
     expect(fixture.engine.status()).toMatchObject({ state: 'error', error: expect.stringContaining('SIGABRT') });
 
     // This test process is still here; a new worker reloads the model on demand.
-    const reply = await collect(fixture.engine.chat({ model: CHAT_FIM_MODEL, messages: [{ role: 'user', content: 'Hello' }], max_tokens: 5 }));
+    const reply = await collect(
+      fixture.engine.chat({ model: CHAT_FIM_MODEL, messages: [{ role: 'user', content: 'Hello' }], max_tokens: 5 }),
+    );
     expect(reply.final!.usage!.completion_tokens).toBeGreaterThan(0);
     expect(fixture.engine.status().state).toBe('ready');
-    expect(fixture.logger.messages('info').filter((line) => line.startsWith('llama.cpp worker started (process'))).toHaveLength(2);
+    expect(
+      fixture.logger.messages('info').filter((line) => line.startsWith('llama.cpp worker started (process')),
+    ).toHaveLength(2);
   }, 180_000);
 
   it('runs the same model on safe input after the crash', async () => {
     expect(await fixture.engine.countTokens(CRASHING_MODEL, 'Once upon a time')).toBeGreaterThan(0);
-    const completion = await fixture.engine.complete({ model: CRASHING_MODEL, prefix: 'Once upon a time, there was a little', suffix: '', max_tokens: 8 });
+    const completion = await fixture.engine.complete({
+      model: CRASHING_MODEL,
+      prefix: 'Once upon a time, there was a little',
+      suffix: '',
+      max_tokens: 8,
+    });
     expect(completion.tokens).toBeGreaterThan(0);
   });
 });

@@ -9,7 +9,11 @@ import { CHAT_FIM_MODEL, testModel, workerPath } from './support/engine-fixture'
 describe('LlamaCppExtension', () => {
   it('registers the engine on load, applies its settings, and stops the worker on unload', async () => {
     const logger = new MemoryLogger();
-    const core = new JanCore({ janFolder: path.join(os.tmpdir(), 'jan-unused'), modelsFolder: path.join(os.tmpdir(), 'jan-unused-models'), logger });
+    const core = new JanCore({
+      janFolder: path.join(os.tmpdir(), 'jan-unused'),
+      modelsFolder: path.join(os.tmpdir(), 'jan-unused-models'),
+      logger,
+    });
     const resolved = testModel(CHAT_FIM_MODEL);
     resolved.model.settings = {};
     const extension = new LlamaCppExtension(core.context, {
@@ -27,7 +31,12 @@ describe('LlamaCppExtension', () => {
       transport: 'process',
     });
     extension.updateSettings({ threads: 1, gpu: 'off', contextSize: 256, transport: 'nonsense' });
-    expect(extension.engineSettings()).toMatchObject({ threads: 1, gpu: 'off', contextSize: 256, transport: 'process' });
+    expect(extension.engineSettings()).toMatchObject({
+      threads: 1,
+      gpu: 'off',
+      contextSize: 256,
+      transport: 'process',
+    });
 
     core.register(extension);
     await core.start();
@@ -48,8 +57,17 @@ describe('LlamaCppExtension', () => {
   it('says where the worker bundle was expected when it is missing', async () => {
     const engine = new LlamaCppEngine({
       resolveModel: async () => testModel(CHAT_FIM_MODEL),
-      settings: () => ({ threads: 1, gpu: 'off', contextSize: 512, completionContextSize: 512, idleUnloadMinutes: 0, transport: 'process' }),
+      settings: () => ({
+        threads: 1,
+        gpu: 'off',
+        contextSize: 512,
+        completionContextSize: 512,
+        idleUnloadMinutes: 0,
+        transport: 'process',
+      }),
     });
-    await expect(engine.load(CHAT_FIM_MODEL)).rejects.toThrow(/The llama\.cpp worker is missing at .*llamacpp-worker\.mjs\. Rebuild the extension/);
+    await expect(engine.load(CHAT_FIM_MODEL)).rejects.toThrow(
+      /The llama\.cpp worker is missing at .*llamacpp-worker\.mjs\. Rebuild the extension/,
+    );
   });
 });

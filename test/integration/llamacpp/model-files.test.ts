@@ -33,7 +33,10 @@ describe('llama.cpp engine: bad and oversized model files', () => {
       code: 'INVALID_MODEL_FILE',
       message: expect.stringMatching(/text-file.*is not a GGUF model file.*Invalid GGUF magic/),
     });
-    expect(fixture.events).toContainEqual({ name: 'OnModelFail', payload: { modelId: 'text-file', error: expect.stringContaining('not a GGUF') } });
+    expect(fixture.events).toContainEqual({
+      name: 'OnModelFail',
+      payload: { modelId: 'text-file', error: expect.stringContaining('not a GGUF') },
+    });
   });
 
   it('says a truncated GGUF is truncated, whether cut in the data or in the header', async () => {
@@ -44,12 +47,18 @@ describe('llama.cpp engine: bad and oversized model files', () => {
       message: expect.stringMatching(/cut-in-data.*is truncated.*describes 1\.1 MiB but the file holds 585\.9 KiB/),
     });
     addFile('cut-in-header', original.subarray(0, 5_000));
-    await expect(fixture.engine.load('cut-in-header')).rejects.toMatchObject({ code: 'INVALID_MODEL_FILE', message: expect.stringContaining('truncated') });
+    await expect(fixture.engine.load('cut-in-header')).rejects.toMatchObject({
+      code: 'INVALID_MODEL_FILE',
+      message: expect.stringContaining('truncated'),
+    });
   });
 
   it('says a missing file or an unknown model id is not found', async () => {
     fixture.addModel(testModel('gone', path.join(folder, 'gone.gguf')));
-    await expect(fixture.engine.load('gone')).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND', message: expect.stringContaining('was not found at') });
+    await expect(fixture.engine.load('gone')).rejects.toMatchObject({
+      code: 'MODEL_NOT_FOUND',
+      message: expect.stringContaining('was not found at'),
+    });
     await expect(fixture.engine.load('no-such-model')).rejects.toMatchObject({
       code: 'MODEL_NOT_FOUND',
       message: expect.stringContaining('No model "no-such-model"'),
@@ -79,7 +88,9 @@ describe('llama.cpp engine: bad and oversized model files', () => {
   it('still works after all of these: nothing was lost', async () => {
     copyFileSync(path.join(modelsFolder, `${CHAT_FIM_MODEL}.gguf`), path.join(folder, 'copy.gguf'));
     fixture.addModel(testModel('copy', path.join(folder, 'copy.gguf')));
-    const reply = await collect(fixture.engine.chat({ model: 'copy', messages: [{ role: 'user', content: 'Hello' }], max_tokens: 4 }));
+    const reply = await collect(
+      fixture.engine.chat({ model: 'copy', messages: [{ role: 'user', content: 'Hello' }], max_tokens: 4 }),
+    );
     expect(reply.final!.usage!.completion_tokens).toBeGreaterThan(0);
   });
 });

@@ -53,7 +53,10 @@ function link(handlers: Partial<Handlers> = {}) {
   const transport = new MemoryLink();
   const logs: string[] = [];
   const crashes: string[] = [];
-  const client = new RpcClient(transport, { log: (level, message) => logs.push(`${level}: ${message}`), crashed: (error) => crashes.push(error.message) });
+  const client = new RpcClient(transport, {
+    log: (level, message) => logs.push(`${level}: ${message}`),
+    crashed: (error) => crashes.push(error.message),
+  });
   const notImplemented = async () => {
     throw new WorkerError('UNKNOWN', 'not in this test');
   };
@@ -77,7 +80,14 @@ describe('llama.cpp worker RPC: validation on both ends', () => {
       chat: async (_args, { emit }) => {
         emit({ text: 'Once' });
         emit({ text: ' upon' });
-        return { finishReason: 'stop', promptTokens: 5, cachedPromptTokens: 0, completionTokens: 2, promptMs: 1, generationMs: 1 };
+        return {
+          finishReason: 'stop',
+          promptTokens: 5,
+          cachedPromptTokens: 0,
+          completionTokens: 2,
+          promptMs: 1,
+          generationMs: 1,
+        };
       },
       countTokens: async (args) => {
         throw new WorkerError('NO_MODEL', `Model "${args.modelId}" is not loaded`);
@@ -91,24 +101,63 @@ describe('llama.cpp worker RPC: validation on both ends', () => {
     );
     expect(chunks).toEqual(['Once', ' upon']);
     expect(result.completionTokens).toBe(2);
-    await expect(client.call('countTokens', { modelId: 'm', text: 'x' })).rejects.toMatchObject({ code: 'NO_MODEL', message: 'Model "m" is not loaded' });
+    await expect(client.call('countTokens', { modelId: 'm', text: 'x' })).rejects.toMatchObject({
+      code: 'NO_MODEL',
+      message: 'Model "m" is not loaded',
+    });
   });
 
   it('the worker refuses an unknown method and invalid arguments with INVALID_REQUEST, naming the field', async () => {
     const { transport } = link();
     transport.deliverToWorker({ type: 'request', id: 7, method: 'format-disk', args: {} });
-    transport.deliverToWorker({ type: 'request', id: 8, method: 'chat', args: { modelId: 'm', messages: 'hello', sampling: {} } });
+    transport.deliverToWorker({
+      type: 'request',
+      id: 8,
+      method: 'chat',
+      args: { modelId: 'm', messages: 'hello', sampling: {} },
+    });
     transport.deliverToWorker({ type: 'request', id: 9, method: 'countTokens', args: { modelId: 'm', text: 42 } });
     transport.deliverToWorker({ type: 'request', id: 10, method: 'countTokens', args: { modelId: 'm' } });
-    transport.deliverToWorker({ type: 'request', id: 11, method: 'chat', args: { modelId: 'm', messages: 'y'.repeat(1_000_000), sampling: {} } });
+    transport.deliverToWorker({
+      type: 'request',
+      id: 11,
+      method: 'chat',
+      args: { modelId: 'm', messages: 'y'.repeat(1_000_000), sampling: {} },
+    });
     await flush();
     expect(transport.hostReceived).toEqual([
-      { type: 'error', id: 7, error: { code: 'INVALID_REQUEST', message: 'The llama.cpp worker has no method "format-disk"' } },
-      { type: 'error', id: 8, error: { code: 'INVALID_REQUEST', message: 'Invalid chat request: chat.messages must be Array (got "hello")' } },
-      { type: 'error', id: 9, error: { code: 'INVALID_REQUEST', message: 'Invalid countTokens request: countTokens.text must be string (got 42)' } },
-      { type: 'error', id: 10, error: { code: 'INVALID_REQUEST', message: 'Invalid countTokens request: countTokens.text is missing' } },
+      {
+        type: 'error',
+        id: 7,
+        error: { code: 'INVALID_REQUEST', message: 'The llama.cpp worker has no method "format-disk"' },
+      },
+      {
+        type: 'error',
+        id: 8,
+        error: { code: 'INVALID_REQUEST', message: 'Invalid chat request: chat.messages must be Array (got "hello")' },
+      },
+      {
+        type: 'error',
+        id: 9,
+        error: {
+          code: 'INVALID_REQUEST',
+          message: 'Invalid countTokens request: countTokens.text must be string (got 42)',
+        },
+      },
+      {
+        type: 'error',
+        id: 10,
+        error: { code: 'INVALID_REQUEST', message: 'Invalid countTokens request: countTokens.text is missing' },
+      },
       // A wrong value is quoted, but never at length.
-      { type: 'error', id: 11, error: { code: 'INVALID_REQUEST', message: `Invalid chat request: chat.messages must be Array (got "${'y'.repeat(56)}...)` } },
+      {
+        type: 'error',
+        id: 11,
+        error: {
+          code: 'INVALID_REQUEST',
+          message: `Invalid chat request: chat.messages must be Array (got "${'y'.repeat(56)}...)`,
+        },
+      },
     ]);
   });
 
@@ -128,7 +177,8 @@ describe('llama.cpp worker RPC: validation on both ends', () => {
     const { transport, client, logs } = link({ countTokens: async () => ({ tokens: 'many' }) as never });
     await expect(client.call('countTokens', { modelId: 'm', text: 'x' })).rejects.toMatchObject({
       code: 'UNKNOWN',
-      message: 'The llama.cpp worker sent an invalid answer to countTokens: countTokens result.tokens must be number (got "many")',
+      message:
+        'The llama.cpp worker sent an invalid answer to countTokens: countTokens result.tokens must be number (got "many")',
     });
     transport.deliverToHost({ type: 'result' });
     transport.deliverToHost(null);
@@ -147,12 +197,23 @@ describe('llama.cpp worker RPC: validation on both ends', () => {
         new Promise((resolve) =>
           signal.addEventListener('abort', () => {
             sawAbort = true;
-            resolve({ text: '', finishReason: 'abort', tokens: 0, infill: true, promptTokens: 0, cachedPromptTokens: 0 });
+            resolve({
+              text: '',
+              finishReason: 'abort',
+              tokens: 0,
+              infill: true,
+              promptTokens: 0,
+              cachedPromptTokens: 0,
+            });
           }),
         ),
     });
     const controller = new AbortController();
-    const call = client.call('complete', { modelId: 'm', prefix: 'a', suffix: 'b', sampling: {} }, { signal: controller.signal });
+    const call = client.call(
+      'complete',
+      { modelId: 'm', prefix: 'a', suffix: 'b', sampling: {} },
+      { signal: controller.signal },
+    );
     await flush();
     controller.abort();
     await expect(call).resolves.toMatchObject({ finishReason: 'abort' });
@@ -166,11 +227,14 @@ describe('llama.cpp worker RPC: validation on both ends', () => {
     const count = client.call('countTokens', { modelId: 'm', text: '#' });
     await flush();
     transport.exit({ code: null, signal: 'SIGSEGV', stderrTail: 'line one\nSegmentation fault' });
-    const expected = 'The llama.cpp worker crashed (SIGSEGV) while generating a chat reply and counting tokens. Its last output: line one Segmentation fault';
+    const expected =
+      'The llama.cpp worker crashed (SIGSEGV) while generating a chat reply and counting tokens. Its last output: line one Segmentation fault';
     await expect(chat).rejects.toMatchObject({ code: 'WORKER_CRASHED', message: expected });
     await expect(count).rejects.toMatchObject({ code: 'WORKER_CRASHED', message: expected });
     expect(crashes).toEqual([expected]);
-    await expect(client.call('countTokens', { modelId: 'm', text: 'x' })).rejects.toMatchObject({ code: 'WORKER_CRASHED' });
+    await expect(client.call('countTokens', { modelId: 'm', text: 'x' })).rejects.toMatchObject({
+      code: 'WORKER_CRASHED',
+    });
   });
 
   it('an intended stop rejects pending calls as ABORTED, not as a crash', async () => {
@@ -179,7 +243,10 @@ describe('llama.cpp worker RPC: validation on both ends', () => {
     await flush();
     client.markStopping();
     transport.kill();
-    await expect(load).rejects.toMatchObject({ code: 'ABORTED', message: 'The llama.cpp worker was stopped while loading a model' });
+    await expect(load).rejects.toMatchObject({
+      code: 'ABORTED',
+      message: 'The llama.cpp worker was stopped while loading a model',
+    });
     expect(crashes).toEqual([]);
   });
 });

@@ -35,27 +35,37 @@ describe('llama.cpp engine: stopping and fill-in-the-middle', () => {
     expect(status.lastCompletionTokens).toBeLessThan(400);
     expect(status.state).toBe('ready');
 
-    const after = await collect(fixture.engine.chat({ model: CHAT_FIM_MODEL, messages: [{ role: 'user', content: 'Hello' }], max_tokens: 5 }));
+    const after = await collect(
+      fixture.engine.chat({ model: CHAT_FIM_MODEL, messages: [{ role: 'user', content: 'Hello' }], max_tokens: 5 }),
+    );
     expect(after.final!.usage!.completion_tokens).toBeGreaterThan(0);
   });
 
   it('yields nothing for a request aborted before it starts', async () => {
     const controller = new AbortController();
     controller.abort();
-    const { chunks } = await collect(fixture.engine.chat({ model: CHAT_FIM_MODEL, messages: [{ role: 'user', content: 'Hi' }] }, controller.signal));
+    const { chunks } = await collect(
+      fixture.engine.chat({ model: CHAT_FIM_MODEL, messages: [{ role: 'user', content: 'Hi' }] }, controller.signal),
+    );
     expect(chunks).toEqual([]);
   });
 
   it('cancels the generation when the consumer leaves the stream early', async () => {
     const received: ChatCompletionChunk[] = [];
-    for await (const chunk of fixture.engine.chat({ model: CHAT_FIM_MODEL, messages: [{ role: 'user', content: 'Tell me a long story.' }], max_tokens: 400 })) {
+    for await (const chunk of fixture.engine.chat({
+      model: CHAT_FIM_MODEL,
+      messages: [{ role: 'user', content: 'Tell me a long story.' }],
+      max_tokens: 400,
+    })) {
       received.push(chunk);
       break;
     }
     expect(received).toHaveLength(1);
     expect(received[0]!.choices[0]!.delta.content).toBeTruthy();
     // That the worker was told to cancel is test/unit/llamacpp/chat-stream.test.ts; here: it stays usable.
-    const after = await collect(fixture.engine.chat({ model: CHAT_FIM_MODEL, messages: [{ role: 'user', content: 'Hello' }], max_tokens: 5 }));
+    const after = await collect(
+      fixture.engine.chat({ model: CHAT_FIM_MODEL, messages: [{ role: 'user', content: 'Hello' }], max_tokens: 5 }),
+    );
     expect(after.final!.usage!.completion_tokens).toBeGreaterThan(0);
   });
 
@@ -63,7 +73,10 @@ describe('llama.cpp engine: stopping and fill-in-the-middle', () => {
     const prefix = 'Once upon a time, there was a little';
     const request = { model: CHAT_FIM_MODEL, prefix, max_tokens: 16, temperature: 0 };
     const park = await fixture.engine.complete({ ...request, suffix: ' They played all day in the park.' });
-    const sea = await fixture.engine.complete({ ...request, suffix: ' The fish swam away into the deep blue sea and never came back.' });
+    const sea = await fixture.engine.complete({
+      ...request,
+      suffix: ' The fish swam away into the deep blue sea and never came back.',
+    });
     for (const result of [park, sea]) {
       expect(result.text.length).toBeGreaterThan(0);
       expect(result.tokens).toBeGreaterThan(0);
@@ -77,17 +90,28 @@ describe('llama.cpp engine: stopping and fill-in-the-middle', () => {
     const prefix = 'Once upon a time, there was a little';
     const request = { model: PLAIN_MODEL, prefix, max_tokens: 16, temperature: 0 };
     const park = await fixture.engine.complete({ ...request, suffix: ' They played all day in the park.' });
-    const sea = await fixture.engine.complete({ ...request, suffix: ' The fish swam away into the deep blue sea and never came back.' });
+    const sea = await fixture.engine.complete({
+      ...request,
+      suffix: ' The fish swam away into the deep blue sea and never came back.',
+    });
     expect(park.text.length).toBeGreaterThan(0);
     expect(park.text).toBe(sea.text);
   });
 
   it('rejects a cancelled completion as ABORTED right away', async () => {
     const controller = new AbortController();
-    const pending = fixture.engine.complete({ model: CHAT_FIM_MODEL, prefix: 'Once upon a time', suffix: '', max_tokens: 400 }, controller.signal);
+    const pending = fixture.engine.complete(
+      { model: CHAT_FIM_MODEL, prefix: 'Once upon a time', suffix: '', max_tokens: 400 },
+      controller.signal,
+    );
     controller.abort();
     await expect(pending).rejects.toMatchObject({ code: 'ABORTED' });
-    const after = await fixture.engine.complete({ model: CHAT_FIM_MODEL, prefix: 'Once upon a time', suffix: '', max_tokens: 4 });
+    const after = await fixture.engine.complete({
+      model: CHAT_FIM_MODEL,
+      prefix: 'Once upon a time',
+      suffix: '',
+      max_tokens: 4,
+    });
     expect(after.tokens).toBeGreaterThan(0);
   });
 });

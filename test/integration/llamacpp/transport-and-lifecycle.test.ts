@@ -15,12 +15,23 @@ describe('llama.cpp engine: worker-thread transport, settings changes, unload an
   // Safe input only: a llama.cpp abort in a worker thread would end this whole test process.
   it('runs chat, completion and token counts in a worker thread', async () => {
     fixture = await createEngine({ transport: 'thread' });
-    const reply = await collect(fixture.engine.chat({ model: CHAT_FIM_MODEL, messages: [{ role: 'user', content: 'Tell me a story.' }], max_tokens: 12 }));
+    const reply = await collect(
+      fixture.engine.chat({
+        model: CHAT_FIM_MODEL,
+        messages: [{ role: 'user', content: 'Tell me a story.' }],
+        max_tokens: 12,
+      }),
+    );
     expect(reply.text.length).toBeGreaterThan(0);
     expect(reply.final!.usage!.completion_tokens).toBeGreaterThan(0);
-    expect((await fixture.engine.complete({ model: CHAT_FIM_MODEL, prefix: 'Once upon a time', suffix: '', max_tokens: 6 })).tokens).toBeGreaterThan(0);
+    expect(
+      (await fixture.engine.complete({ model: CHAT_FIM_MODEL, prefix: 'Once upon a time', suffix: '', max_tokens: 6 }))
+        .tokens,
+    ).toBeGreaterThan(0);
     expect(await fixture.engine.countTokens(CHAT_FIM_MODEL, 'Hello there')).toBeGreaterThan(0);
-    expect(fixture.logger.messages('info')).toContainEqual(expect.stringMatching(/^llama\.cpp worker started \(thread; CPU; 1 threads\)/));
+    expect(fixture.logger.messages('info')).toContainEqual(
+      expect.stringMatching(/^llama\.cpp worker started \(thread; CPU; 1 threads\)/),
+    );
   });
 
   it('starts a new worker when the transport or thread setting changes', async () => {
@@ -58,9 +69,13 @@ describe('llama.cpp engine: worker-thread transport, settings changes, unload an
     expect(await stopped).toEqual({ modelId: CHAT_FIM_MODEL });
     expect(fixture.engine.status().state).toBe('idle');
     expect(fixture.engine.contextSize(CHAT_FIM_MODEL)).toBeUndefined();
-    expect(fixture.logger.messages('info')).toContainEqual(expect.stringMatching(/^Unloaded stories260K-chatml-fim \(idle for 0\.005 min\)/));
+    expect(fixture.logger.messages('info')).toContainEqual(
+      expect.stringMatching(/^Unloaded stories260K-chatml-fim \(idle for 0\.005 min\)/),
+    );
 
-    const reply = await collect(fixture.engine.chat({ model: CHAT_FIM_MODEL, messages: [{ role: 'user', content: 'Hello' }], max_tokens: 4 }));
+    const reply = await collect(
+      fixture.engine.chat({ model: CHAT_FIM_MODEL, messages: [{ role: 'user', content: 'Hello' }], max_tokens: 4 }),
+    );
     expect(reply.final!.usage!.completion_tokens).toBeGreaterThan(0);
   }, 180_000);
 });

@@ -32,11 +32,20 @@ afterEach(async () => {
 
 type FixtureOptions = Parameters<typeof createModelsFixture>[0];
 
-async function setup(body: Buffer, options: FixtureOptions | ((http: RangeServer) => FixtureOptions) = {}): Promise<RangeServer> {
+async function setup(
+  body: Buffer,
+  options: FixtureOptions | ((http: RangeServer) => FixtureOptions) = {},
+): Promise<RangeServer> {
   const http = await RangeServer.start(body);
   server = http;
   const extra = typeof options === 'function' ? options(http) : options;
-  fixture = await createModelsFixture({ downloadWorkerPath: workerPath, cancelGraceMs: 3000, retryDelaysMs: [300, 300], stallTimeoutMs: 1500, ...extra });
+  fixture = await createModelsFixture({
+    downloadWorkerPath: workerPath,
+    cancelGraceMs: 3000,
+    retryDelaysMs: [300, 300],
+    stallTimeoutMs: 1500,
+    ...extra,
+  });
   return http;
 }
 
@@ -53,7 +62,9 @@ async function stagedFiles(): Promise<string[]> {
   const keys = (await readdir(staging, { withFileTypes: true }))
     .filter((entry) => entry.isDirectory() && !entry.name.endsWith('.lock'))
     .map((entry) => entry.name);
-  return (await Promise.all(keys.map(async (key) => (await readdir(path.join(staging, key))).map((name) => `${key}/${name}`)))).flat();
+  return (
+    await Promise.all(keys.map(async (key) => (await readdir(path.join(staging, key))).map((name) => `${key}/${name}`)))
+  ).flat();
 }
 
 async function partialFileSize(name: string): Promise<number> {
@@ -70,7 +81,11 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs = 45_000): P
 }
 
 /** Aborts the download once progress reaches `bytes`. */
-function abortAt(controller: AbortController, bytes: number, seen: DownloadProgress[]): (progress: DownloadProgress) => void {
+function abortAt(
+  controller: AbortController,
+  bytes: number,
+  seen: DownloadProgress[],
+): (progress: DownloadProgress) => void {
   return (progress) => {
     seen.push(progress);
     if (progress.downloadedBytes >= bytes) controller.abort();
@@ -89,7 +104,12 @@ describe('model downloads (real child process, real HTTP on 127.0.0.1)', () => {
       { onProgress: (p) => progress.push(p) },
     );
 
-    expect(model).toMatchObject({ id: 'stories260k', name: 'Stories', engine: 'llamacpp', metadata: { size: stories.length, sha256: STORIES_SHA256 } });
+    expect(model).toMatchObject({
+      id: 'stories260k',
+      name: 'Stories',
+      engine: 'llamacpp',
+      metadata: { size: stories.length, sha256: STORIES_SHA256 },
+    });
     const downloading = progress.filter((p) => p.phase === 'downloading');
     expect(downloading.length).toBeGreaterThan(0);
     expect(downloading.every((p) => p.totalBytes === stories.length)).toBe(true);
@@ -107,11 +127,16 @@ describe('model downloads (real child process, real HTTP on 127.0.0.1)', () => {
   it('resolves an hf: URI through the Hugging Face endpoint', async () => {
     const http = await setup(stories, (local) => ({ huggingFaceEndpoint: local.url('/') }));
 
-    const model = await fixture.models.downloadModel({ uri: 'hf:someone/tiny-GGUF/stories260K.gguf', sha256: STORIES_SHA256 });
+    const model = await fixture.models.downloadModel({
+      uri: 'hf:someone/tiny-GGUF/stories260K.gguf',
+      sha256: STORIES_SHA256,
+    });
 
     expect(model.id).toBe('stories260k');
     expect(model.sources[0]).toEqual({ filename: 'stories260K.gguf', url: 'hf:someone/tiny-GGUF/stories260K.gguf' });
-    expect(http.requests.map((r) => r.path.split('?')[0])).toContain('/someone/tiny-GGUF/resolve/main/stories260K.gguf');
+    expect(http.requests.map((r) => r.path.split('?')[0])).toContain(
+      '/someone/tiny-GGUF/resolve/main/stories260K.gguf',
+    );
   });
 
   it('finishes the file when the server drops the connection mid-body', async () => {
@@ -176,7 +201,10 @@ describe('model downloads (real child process, real HTTP on 127.0.0.1)', () => {
     const http = await setup(big);
     http.behaviour = { holdRangesFrom: 5 * MiB };
     const controller = new AbortController();
-    const download = fixture.models.downloadModel({ uri: http.url('/big.gguf') }, { signal: controller.signal, discardOnCancel: true });
+    const download = fixture.models.downloadModel(
+      { uri: http.url('/big.gguf') },
+      { signal: controller.signal, discardOnCancel: true },
+    );
     await waitFor(async () => (await partialFileSize('big.gguf.ipull')) > 5 * MiB);
     controller.abort();
 
@@ -209,7 +237,10 @@ describe('model downloads (real child process, real HTTP on 127.0.0.1)', () => {
     const progress: DownloadProgress[] = [];
 
     const error = await failure(
-      fixture.models.downloadModel({ uri: http.url('/stories260K.gguf') }, { signal: controller.signal, onProgress: abortAt(controller, 300_000, progress) }),
+      fixture.models.downloadModel(
+        { uri: http.url('/stories260K.gguf') },
+        { signal: controller.signal, onProgress: abortAt(controller, 300_000, progress) },
+      ),
     );
 
     expect(error.code).toBe('CANCELLED');
@@ -237,7 +268,9 @@ describe('model downloads (real child process, real HTTP on 127.0.0.1)', () => {
   it('a checksum mismatch removes the downloaded file and fails clearly', async () => {
     const http = await setup(stories);
 
-    const error = await failure(fixture.models.downloadModel({ uri: http.url('/stories260K.gguf'), sha256: 'ab'.repeat(32) }));
+    const error = await failure(
+      fixture.models.downloadModel({ uri: http.url('/stories260K.gguf'), sha256: 'ab'.repeat(32) }),
+    );
 
     expect(error.code).toBe('CHECKSUM_MISMATCH');
     expect(error.message).toContain(STORIES_SHA256);
@@ -305,7 +338,9 @@ function logText(): string {
 describe('hostile and failing servers (real child process, real HTTP on 127.0.0.1)', () => {
   it('follows a redirect the policy accepts, re-checking the hop', async () => {
     const http = await setup(stories);
-    http.behaviour = { redirects: { '/r/stories260K.gguf': http.url('/files/stories260K.gguf').replace('127.0.0.1', 'localhost') } };
+    http.behaviour = {
+      redirects: { '/r/stories260K.gguf': http.url('/files/stories260K.gguf').replace('127.0.0.1', 'localhost') },
+    };
 
     const model = await fixture.models.downloadModel({ uri: http.url('/r/stories260K.gguf'), sha256: STORIES_SHA256 });
 
@@ -317,7 +352,9 @@ describe('hostile and failing servers (real child process, real HTTP on 127.0.0.
     for (const chain of [['http://example.com/model.gguf'], ['LOCAL', 'http://example.com/model.gguf']]) {
       const http = await setup(stories);
       const redirects: Record<string, string> = {};
-      chain.forEach((target, index) => (redirects[`/hop${index}`] = target === 'LOCAL' ? http.url(`/hop${index + 1}`) : target));
+      chain.forEach(
+        (target, index) => (redirects[`/hop${index}`] = target === 'LOCAL' ? http.url(`/hop${index + 1}`) : target),
+      );
       http.behaviour = { redirects };
 
       const error = await failure(fixture.models.downloadModel({ uri: http.url('/hop0?token=SECRET-A') }));
@@ -358,7 +395,9 @@ describe('hostile and failing servers (real child process, real HTTP on 127.0.0.
     await setup(stories);
     const port = await closedPort();
 
-    const error = await failure(fixture.models.downloadModel({ uri: `http://127.0.0.1:${port}/model.gguf?token=SECRET-B` }));
+    const error = await failure(
+      fixture.models.downloadModel({ uri: `http://127.0.0.1:${port}/model.gguf?token=SECRET-B` }),
+    );
 
     expect(error.code).toBe('DOWNLOAD_FAILED');
     expect(error.message).toMatch(/refused/i);
@@ -373,7 +412,9 @@ describe('hostile and failing servers (real child process, real HTTP on 127.0.0.
     const error = await failure(fixture.models.downloadModel({ uri: 'https://jan-download-test.invalid/model.gguf' }));
 
     expect(error.code).toBe('DOWNLOAD_FAILED');
-    expect(error.message).toMatch(/jan-download-test\.invalid.*(DNS|resolve)|(DNS|resolve).*jan-download-test\.invalid/);
+    expect(error.message).toMatch(
+      /jan-download-test\.invalid.*(DNS|resolve)|(DNS|resolve).*jan-download-test\.invalid/,
+    );
   });
 
   it('fails at once, naming the cause, when the TLS handshake fails', async () => {
@@ -405,7 +446,10 @@ describe('hostile and failing servers (real child process, real HTTP on 127.0.0.
     http.behaviour = { dropOnceAfter: 400_000 };
     const progress: DownloadProgress[] = [];
 
-    const model = await fixture.models.downloadModel({ uri: http.url('/stories260K.gguf'), sha256: STORIES_SHA256 }, { onProgress: (p) => progress.push(p) });
+    const model = await fixture.models.downloadModel(
+      { uri: http.url('/stories260K.gguf'), sha256: STORIES_SHA256 },
+      { onProgress: (p) => progress.push(p) },
+    );
 
     const retries = progress.filter((p) => p.phase === 'retrying');
     expect(retries.length).toBeGreaterThan(0);
@@ -431,17 +475,23 @@ describe('hostile and failing servers (real child process, real HTTP on 127.0.0.
     http.behaviour = { stallAfter: 200_000 };
     const progress: DownloadProgress[] = [];
 
-    const error = await failure(fixture.models.downloadModel({ uri: http.url('/stories260K.gguf') }, { onProgress: (p) => progress.push(p) }));
+    const error = await failure(
+      fixture.models.downloadModel({ uri: http.url('/stories260K.gguf') }, { onProgress: (p) => progress.push(p) }),
+    );
 
     expect(error.code).toBe('DOWNLOAD_FAILED');
     expect(error.message).toMatch(/sent nothing for 2 s/);
-    expect(progress.filter((p) => p.phase === 'retrying').map((p) => p.retry!.attempt)).toEqual(expect.arrayContaining([1, 2]));
+    expect(progress.filter((p) => p.phase === 'retrying').map((p) => p.retry!.attempt)).toEqual(
+      expect.arrayContaining([1, 2]),
+    );
   });
 
   it('stores, shows and logs the URL without its query string', async () => {
     const http = await setup(stories);
 
-    const model = await fixture.models.downloadModel({ uri: http.url('/stories260K.gguf?token=SECRET-D&sig=SECRET-E') });
+    const model = await fixture.models.downloadModel({
+      uri: http.url('/stories260K.gguf?token=SECRET-D&sig=SECRET-E'),
+    });
 
     expect(model.sources[0]!.url).toBe(http.url('/stories260K.gguf'));
     const info = fixture.logger.messages('info').join('\n');
@@ -456,7 +506,10 @@ describe('hostile and failing servers (real child process, real HTTP on 127.0.0.
     const http = await setup(stories);
     http.behaviour = { holdRangesFrom: 0, stallAfter: 0 };
     const controller = new AbortController();
-    const download = fixture.models.downloadModel({ uri: http.url('/stories260K.gguf') }, { signal: controller.signal });
+    const download = fixture.models.downloadModel(
+      { uri: http.url('/stories260K.gguf') },
+      { signal: controller.signal },
+    );
     await waitFor(async () => http.requests.length > 0);
     controller.abort();
 

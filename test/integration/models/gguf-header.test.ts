@@ -36,13 +36,27 @@ describe('GGUF structure check', () => {
       contextLength: 2048,
       hasChatTemplate: false,
     });
-    expect(await readGgufHeader(STORIES_FIM)).toMatchObject({ name: 'stories260K-chatml-fim', license: 'mit', hasChatTemplate: true, requiredSize: 1_186_144 });
-    expect(await readGgufHeader(TINYSTORIES)).toMatchObject({ tensorCount: 20, contextLength: 512, requiredSize: 749_728, license: 'apache-2.0' });
+    expect(await readGgufHeader(STORIES_FIM)).toMatchObject({
+      name: 'stories260K-chatml-fim',
+      license: 'mit',
+      hasChatTemplate: true,
+      requiredSize: 1_186_144,
+    });
+    expect(await readGgufHeader(TINYSTORIES)).toMatchObject({
+      tensorCount: 20,
+      contextLength: 512,
+      requiredSize: 749_728,
+      license: 'apache-2.0',
+    });
   });
 
   it('reads a generated multi-chunk GGUF', async () => {
     const bytes = makeGguf(1_000_000);
-    expect(await readGgufHeader(await variant('synthetic.gguf', bytes))).toMatchObject({ tensorCount: 1, requiredSize: bytes.length, architecture: 'llama' });
+    expect(await readGgufHeader(await variant('synthetic.gguf', bytes))).toMatchObject({
+      tensorCount: 1,
+      requiredSize: bytes.length,
+      architecture: 'llama',
+    });
   });
 
   it('names the problem in a bad file', async () => {
@@ -53,19 +67,30 @@ describe('GGUF structure check', () => {
     noTensors.writeBigUInt64LE(0n, 8);
     noTensors.writeBigUInt64LE(0n, 16);
 
-    await expect(readGgufHeader(await variant('v1.gguf', oldVersion))).rejects.toThrow('"v1.gguf" uses GGUF version 1; llama.cpp loads versions 2 and 3.');
-    await expect(readGgufHeader(await variant('vocab.gguf', noTensors))).rejects.toThrow(/"vocab\.gguf" holds no tensors/);
-    await expect(readGgufHeader(await variant('empty.gguf', Buffer.alloc(0)))).rejects.toThrow(/does not start with the GGUF signature/);
-    await expect(readGgufHeader(await variant('one-byte-short.gguf', real.subarray(0, real.length - 1)))).rejects.toThrow(
-      /it is 1185375 bytes but its tensors need 1185376/,
+    await expect(readGgufHeader(await variant('v1.gguf', oldVersion))).rejects.toThrow(
+      '"v1.gguf" uses GGUF version 1; llama.cpp loads versions 2 and 3.',
     );
+    await expect(readGgufHeader(await variant('vocab.gguf', noTensors))).rejects.toThrow(
+      /"vocab\.gguf" holds no tensors/,
+    );
+    await expect(readGgufHeader(await variant('empty.gguf', Buffer.alloc(0)))).rejects.toThrow(
+      /does not start with the GGUF signature/,
+    );
+    await expect(
+      readGgufHeader(await variant('one-byte-short.gguf', real.subarray(0, real.length - 1))),
+    ).rejects.toThrow(/it is 1185375 bytes but its tensors need 1185376/);
   });
 
   it('knows the block sizes llama.cpp itself reports for every tensor type', async () => {
     const llama = await getLlama({ gpu: false, build: 'never', maxThreads: 1, logLevel: LlamaLogLevel.error });
     // node-llama-cpp does not publish these two lookups in its types; they come from ggml.
     const bindings = (
-      llama as unknown as { _bindings: { getBlockSizeForGgmlType(t: number): number | undefined; getTypeSizeForGgmlType(t: number): number | undefined } }
+      llama as unknown as {
+        _bindings: {
+          getBlockSizeForGgmlType(t: number): number | undefined;
+          getTypeSizeForGgmlType(t: number): number | undefined;
+        };
+      }
     )._bindings;
     const fromLlama: Record<number, [number, number]> = {};
     for (const value of Object.values(GgmlType)) {

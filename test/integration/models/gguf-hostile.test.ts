@@ -27,7 +27,12 @@ afterAll(async () => {
 });
 
 /** Writes `head` (and `pieces` at their offsets) and extends the file (sparse: no disk blocks) to `size` bytes. */
-async function sparse(name: string, head: Buffer, size = head.length, pieces: Array<[number, Buffer]> = []): Promise<string> {
+async function sparse(
+  name: string,
+  head: Buffer,
+  size = head.length,
+  pieces: Array<[number, Buffer]> = [],
+): Promise<string> {
   const file = path.join(dir, name);
   const handle = await open(file, 'w');
   await handle.write(head, 0, head.length, 0);
@@ -70,14 +75,28 @@ describe('GGUF reader against hostile files (sparse files, bounded memory)', () 
   });
 
   it('refuses a string array with a huge declared count in a huge sparse file', async () => {
-    const head = Buffer.concat([preamble(1, 2), arch, text('tokenizer.ggml.tokens'), u32(GGUF_TYPE.ARRAY), u32(GGUF_TYPE.STRING), u64(2 ** 40)]);
+    const head = Buffer.concat([
+      preamble(1, 2),
+      arch,
+      text('tokenizer.ggml.tokens'),
+      u32(GGUF_TYPE.ARRAY),
+      u32(GGUF_TYPE.STRING),
+      u64(2 ** 40),
+    ]);
     const { error, rssGrowth } = await refuse(await sparse('huge-array.gguf', head, 64 * GiB));
     expect(error.message).toMatch(/"tokenizer\.ggml\.tokens" declares 1099511627776 items/);
     expect(rssGrowth).toBeLessThan(RSS_BUDGET);
   });
 
   it('refuses a scalar array whose declared byte size overflows', async () => {
-    const head = Buffer.concat([preamble(1, 2), arch, text('scores'), u32(GGUF_TYPE.ARRAY), u32(GGUF_TYPE.FLOAT64), u64(2 ** 52)]);
+    const head = Buffer.concat([
+      preamble(1, 2),
+      arch,
+      text('scores'),
+      u32(GGUF_TYPE.ARRAY),
+      u32(GGUF_TYPE.FLOAT64),
+      u64(2 ** 52),
+    ]);
     const { error } = await refuse(await sparse('scalar-array.gguf', head, 4 * GiB));
     expect(error.message).toMatch(/"scores" declares 4503599627370496 items/);
   });
@@ -85,7 +104,9 @@ describe('GGUF reader against hostile files (sparse files, bounded memory)', () 
   it('refuses huge metadata and tensor counts before looping over them', async () => {
     const metadata = await refuse(await sparse('metadata-count.gguf', preamble(1, 2 ** 50), 16 * GiB));
     expect(metadata.error.message).toMatch(/metadata count.*1125899906842624/);
-    const tensors = await refuse(await sparse('tensor-count.gguf', Buffer.concat([preamble(2 ** 45, 1), arch]), 16 * GiB));
+    const tensors = await refuse(
+      await sparse('tensor-count.gguf', Buffer.concat([preamble(2 ** 45, 1), arch]), 16 * GiB),
+    );
     expect(tensors.error.message).toMatch(/tensor count.*35184372088832/);
     expect(Math.max(metadata.rssGrowth, tensors.rssGrowth)).toBeLessThan(RSS_BUDGET);
   });
@@ -98,7 +119,12 @@ describe('GGUF reader against hostile files (sparse files, bounded memory)', () 
     const pieces: Array<[number, Buffer]> = [];
     let offset = head.length;
     for (let i = 0; i < 400; i++) {
-      const array = Buffer.concat([text(`a${String(i).padStart(3, '0')}`), u32(GGUF_TYPE.ARRAY), u32(GGUF_TYPE.STRING), u64(items)]);
+      const array = Buffer.concat([
+        text(`a${String(i).padStart(3, '0')}`),
+        u32(GGUF_TYPE.ARRAY),
+        u32(GGUF_TYPE.STRING),
+        u64(items),
+      ]);
       pieces.push([offset, array]);
       offset += array.length + items * 8;
     }
@@ -117,7 +143,13 @@ describe('GGUF reader against hostile files (sparse files, bounded memory)', () 
     ];
     for (const [name, value] of cases) {
       // One F32 tensor of 1000 values at offset 0 but no tensor data at all: must never pass.
-      const head = Buffer.concat([preamble(1, 2), arch, text('general.alignment'), value, tensorInfo('w', [1000], 0, 0)]);
+      const head = Buffer.concat([
+        preamble(1, 2),
+        arch,
+        text('general.alignment'),
+        value,
+        tensorInfo('w', [1000], 0, 0),
+      ]);
       const { error } = await refuse(await sparse(`alignment-${name}.gguf`, head));
       expect(error.message, name).toMatch(/general\.alignment/);
     }
@@ -125,19 +157,32 @@ describe('GGUF reader against hostile files (sparse files, bounded memory)', () 
 
   it('stops a header that outgrows its byte limit', async () => {
     // Strings of 1 MiB each (skipped, not kept): 100 of them exceed the 64 MiB header limit.
-    const head = Buffer.concat([preamble(1, 2), arch, text('tokenizer.ggml.tokens'), u32(GGUF_TYPE.ARRAY), u32(GGUF_TYPE.STRING), u64(100)]);
+    const head = Buffer.concat([
+      preamble(1, 2),
+      arch,
+      text('tokenizer.ggml.tokens'),
+      u32(GGUF_TYPE.ARRAY),
+      u32(GGUF_TYPE.STRING),
+      u64(100),
+    ]);
     const pieces: Array<[number, Buffer]> = [];
     for (let i = 0, offset = head.length; i < 100; i++, offset += 8 + MiB) pieces.push([offset, u64(MiB)]);
-    const { error, rssGrowth } = await refuse(await sparse('big-header.gguf', head, head.length + 100 * (8 + MiB) + 4096, pieces));
+    const { error, rssGrowth } = await refuse(
+      await sparse('big-header.gguf', head, head.length + 100 * (8 + MiB) + 4096, pieces),
+    );
     expect(error.message).toMatch(/header is larger than 67108864 bytes/);
     expect(rssGrowth).toBeLessThan(RSS_BUDGET);
   });
 
   it('refuses a tensor offset that is not aligned, and dimensions whose product is not a safe integer', async () => {
     const misaligned = Buffer.concat([preamble(1, 1), arch, tensorInfo('w', [8], 0, 3)]);
-    expect((await refuse(await sparse('misaligned.gguf', misaligned, 4096))).error.message).toMatch(/offset 3 of "w" is not a multiple of 32/);
+    expect((await refuse(await sparse('misaligned.gguf', misaligned, 4096))).error.message).toMatch(
+      /offset 3 of "w" is not a multiple of 32/,
+    );
     const overflow = Buffer.concat([preamble(1, 1), arch, tensorInfo('w', [2 ** 40, 2 ** 40], 0, 0)]);
-    expect((await refuse(await sparse('overflow.gguf', overflow, 4096))).error.message).toMatch(/"w" declares more elements than/);
+    expect((await refuse(await sparse('overflow.gguf', overflow, 4096))).error.message).toMatch(
+      /"w" declares more elements than/,
+    );
   });
 
   it('reads a large tensor table without overflowing the stack, and refuses one above the cap', async () => {
@@ -145,16 +190,27 @@ describe('GGUF reader against hostile files (sparse files, bounded memory)', () 
     const fits = Buffer.concat([preamble(60_000, 1), arch, ...rows(60_000)]);
     const dataStart = Math.ceil(fits.length / 32) * 32;
     const file = await sparse('many-tensors.gguf', fits, dataStart + 60_000 * 32);
-    expect(await readGgufHeader(file)).toMatchObject({ tensorCount: 60_000, requiredSize: dataStart + 59_999 * 32 + 32 });
+    expect(await readGgufHeader(file)).toMatchObject({
+      tensorCount: 60_000,
+      requiredSize: dataStart + 59_999 * 32 + 32,
+    });
 
     // Refused on the count alone, before a row is read; the rows would be sparse zeros.
-    const tooMany = await refuse(await sparse('too-many-tensors.gguf', Buffer.concat([preamble(200_000, 1), arch]), 64 * MiB));
+    const tooMany = await refuse(
+      await sparse('too-many-tensors.gguf', Buffer.concat([preamble(200_000, 1), arch]), 64 * MiB),
+    );
     expect(tooMany.error.message).toMatch(/tensor count 200000 is above/);
   });
 
   it('reports only a context length that is a positive integer in range', async () => {
     const withContext = async (name: string, value: Buffer) => {
-      const head = Buffer.concat([preamble(1, 2), arch, text('llama.context_length'), value, tensorInfo('w', [8], 0, 0)]);
+      const head = Buffer.concat([
+        preamble(1, 2),
+        arch,
+        text('llama.context_length'),
+        value,
+        tensorInfo('w', [8], 0, 0),
+      ]);
       const dataStart = Math.ceil(head.length / 32) * 32;
       return (await readGgufHeader(await sparse(name, head, dataStart + 32))).contextLength;
     };

@@ -6,7 +6,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ModelError } from '../../../extensions/models';
 import { rejection } from '../../support/rejection';
 import { makeGguf } from './support/make-gguf';
-import { createModelsFixture, STORIES, STORIES_SHA256, TINYSTORIES, type ModelsFixture } from './support/models-fixture';
+import {
+  createModelsFixture,
+  STORIES,
+  STORIES_SHA256,
+  TINYSTORIES,
+  type ModelsFixture,
+} from './support/models-fixture';
 
 let fixture: ModelsFixture;
 
@@ -51,10 +57,18 @@ describe('importing a local GGUF', () => {
     fixture = await createModelsFixture();
     const progress: number[] = [];
 
-    const model = await fixture.models.importModel(STORIES, { mode: 'copy', name: 'Stories', onProgress: (copied) => progress.push(copied) });
+    const model = await fixture.models.importModel(STORIES, {
+      mode: 'copy',
+      name: 'Stories',
+      onProgress: (copied) => progress.push(copied),
+    });
 
     const copy = path.join(fixture.modelsFolder, 'stories260k', 'stories260K.gguf');
-    expect(model).toMatchObject({ id: 'stories260k', name: 'Stories', settings: { llama_model_path: 'stories260K.gguf' } });
+    expect(model).toMatchObject({
+      id: 'stories260k',
+      name: 'Stories',
+      settings: { llama_model_path: 'stories260K.gguf' },
+    });
     expect(await sha256Of(copy)).toBe(STORIES_SHA256);
     expect(progress.at(-1)).toBe((await stat(STORIES)).size);
     expect(await fixture.models.isReferencedInPlace('stories260k')).toBe(false);
@@ -108,7 +122,9 @@ describe('importing a local GGUF', () => {
 
   it('refuses a missing file and a folder', async () => {
     fixture = await createModelsFixture();
-    expect((await failure(fixture.models.importModel(path.join(fixture.root, 'nope.gguf'), { mode: 'copy' }))).code).toBe('NOT_FOUND');
+    expect(
+      (await failure(fixture.models.importModel(path.join(fixture.root, 'nope.gguf'), { mode: 'copy' }))).code,
+    ).toBe('NOT_FOUND');
     expect((await failure(fixture.models.importModel(fixture.root, { mode: 'copy' }))).code).toBe('INVALID_MODEL_FILE');
     expect(await fixture.listFolder()).toEqual([]);
   });
@@ -118,7 +134,13 @@ describe('importing a local GGUF', () => {
     const big = await scratchFile('big.gguf', makeGguf(4 * 1024 * 1024));
     const controller = new AbortController();
 
-    const error = await failure(fixture.models.importModel(big, { mode: 'copy', signal: controller.signal, onProgress: () => controller.abort() }));
+    const error = await failure(
+      fixture.models.importModel(big, {
+        mode: 'copy',
+        signal: controller.signal,
+        onProgress: () => controller.abort(),
+      }),
+    );
 
     expect(error.code).toBe('CANCELLED');
     expect(await fixture.listFolder()).toEqual([]);

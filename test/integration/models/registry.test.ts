@@ -9,7 +9,11 @@ afterEach(async () => {
   await fixture?.dispose();
 });
 
-async function writeModelFolder(folder: string, modelJson: string, gguf?: { name: string; from: string }): Promise<string> {
+async function writeModelFolder(
+  folder: string,
+  modelJson: string,
+  gguf?: { name: string; from: string },
+): Promise<string> {
   const dir = path.join(fixture.modelsFolder, folder);
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, 'model.json');
@@ -31,7 +35,10 @@ describe('model registry (model.json files in the models folder)', () => {
     expect(models.map((m) => m.id).sort()).toEqual(['stories260k-chatml-fim', 'tinystories-656k-q8_0']);
     expect(await reopened.getModel(chat.id)).toEqual(chat);
     expect(await reopened.getModel(story.id)).toEqual(story);
-    expect(await reopened.resolveModel(chat.id)).toEqual({ model: chat, filePath: path.join(fixture.modelsFolder, chat.id, 'stories260K-chatml-fim.gguf') });
+    expect(await reopened.resolveModel(chat.id)).toEqual({
+      model: chat,
+      filePath: path.join(fixture.modelsFolder, chat.id, 'stories260K-chatml-fim.gguf'),
+    });
     expect(await reopened.resolveModel(story.id)).toEqual({ model: story, filePath: TINYSTORIES });
     expect(reopened.modelFilePath(story)).toBe(TINYSTORIES);
     expect(await reopened.resolveModel('no-such-model')).toBeUndefined();
@@ -76,7 +83,10 @@ describe('model registry (model.json files in the models folder)', () => {
       }),
       { name: 'stories260K.gguf', from: STORIES },
     );
-    await writeModelFolder('remote-gpt', JSON.stringify({ id: 'gpt-4o-mini', name: 'GPT-4o mini', format: 'api', engine: 'openai' }));
+    await writeModelFolder(
+      'remote-gpt',
+      JSON.stringify({ id: 'gpt-4o-mini', name: 'GPT-4o mini', format: 'api', engine: 'openai' }),
+    );
 
     const { models, warnings } = await fixture.models.listModels();
 
@@ -86,7 +96,9 @@ describe('model registry (model.json files in the models folder)', () => {
       ['jan-stories', 'llamacpp'],
     ]);
     expect(models[1]!.description).toBe('');
-    expect((await fixture.models.resolveModel('jan-stories'))?.filePath).toBe(path.join(fixture.modelsFolder, 'jan-stories', 'stories260K.gguf'));
+    expect((await fixture.models.resolveModel('jan-stories'))?.filePath).toBe(
+      path.join(fixture.modelsFolder, 'jan-stories', 'stories260K.gguf'),
+    );
   });
 
   it('skips bad model.json files with a warning, keeps the good ones and never rewrites the bad ones', async () => {

@@ -36,7 +36,13 @@ async function threadWithMessages(texts: Array<[ThreadMessage['role'], string]>)
   const jan = assistants[0]!;
   const thread = await runtime.conversational.createThread({
     title: 'Sorting in Rust',
-    assistants: [{ assistant_id: jan.id, assistant_name: jan.name, model: { id: 'm', engine: 'llamacpp', settings: {}, parameters: {} } }],
+    assistants: [
+      {
+        assistant_id: jan.id,
+        assistant_name: jan.name,
+        model: { id: 'm', engine: 'llamacpp', settings: {}, parameters: {} },
+      },
+    ],
   });
   for (const [index, [role, text]] of texts.entries()) {
     await runtime.conversational.appendMessage({
@@ -55,13 +61,29 @@ async function threadWithMessages(texts: Array<[ThreadMessage['role'], string]>)
 }
 
 /** A Jan desktop data folder as Jan writes it, with fields this project does not know. */
-function writeDesktopFolder(folder: string, threads: Array<{ id: string; title: string; lines: string[] }>, assistants: Array<Record<string, unknown>>): void {
+function writeDesktopFolder(
+  folder: string,
+  threads: Array<{ id: string; title: string; lines: string[] }>,
+  assistants: Array<Record<string, unknown>>,
+): void {
   for (const thread of threads) {
     const dir = path.join(folder, 'threads', thread.id);
     mkdirSync(dir, { recursive: true });
     writeFileSync(
       path.join(dir, 'thread.json'),
-      JSON.stringify({ id: thread.id, object: 'thread', title: thread.title, assistants: [], created: 1, updated: 2, desktop_only: { pinned: true } }, null, 2),
+      JSON.stringify(
+        {
+          id: thread.id,
+          object: 'thread',
+          title: thread.title,
+          assistants: [],
+          created: 1,
+          updated: 2,
+          desktop_only: { pinned: true },
+        },
+        null,
+        2,
+      ),
     );
     writeFileSync(path.join(dir, 'messages.jsonl'), thread.lines.join('\n') + '\n');
   }
@@ -93,9 +115,18 @@ describe('exporting a thread', () => {
       ['assistant', 'Use sort:\n\n```rust\nv.sort();\n```'],
     ]);
     const folder = path.join(root, '.jan', 'threads', id);
-    const withAttachment = message(id, 'MSG9', 'see file', { attachments: [{ file_id: '/home/me/spec.pdf', tools: [] }] });
-    writeFileSync(path.join(folder, 'messages.jsonl'), readFileSync(path.join(folder, 'messages.jsonl'), 'utf8') + withAttachment + '\n');
-    const result = await exportThread({ janFolder: path.join(root, '.jan'), conversational: runtime.conversational }, id, 'md');
+    const withAttachment = message(id, 'MSG9', 'see file', {
+      attachments: [{ file_id: '/home/me/spec.pdf', tools: [] }],
+    });
+    writeFileSync(
+      path.join(folder, 'messages.jsonl'),
+      readFileSync(path.join(folder, 'messages.jsonl'), 'utf8') + withAttachment + '\n',
+    );
+    const result = await exportThread(
+      { janFolder: path.join(root, '.jan'), conversational: runtime.conversational },
+      id,
+      'md',
+    );
     expect(result.markdown).toContain('# Sorting in Rust');
     expect(result.markdown).toContain('## User\n\nSort a vec?');
     expect(result.markdown).toContain('## Assistant (qwen)');
@@ -114,14 +145,24 @@ describe('exporting a thread', () => {
       role: 'user',
       content: [
         ...textContent('Explain this file.'),
-        { type: 'text', text: { value: attachment, annotations: [{ type: CONTEXT_ANNOTATION, kind: 'file', label: 'math.py', tokens: 14 }] } },
+        {
+          type: 'text',
+          text: {
+            value: attachment,
+            annotations: [{ type: CONTEXT_ANNOTATION, kind: 'file', label: 'math.py', tokens: 14 }],
+          },
+        },
       ],
       status: 'ready',
       created: 2,
       updated: 2,
       metadata: {},
     });
-    const { markdown } = await exportThread({ janFolder: path.join(root, '.jan'), conversational: runtime.conversational }, id, 'md');
+    const { markdown } = await exportThread(
+      { janFolder: path.join(root, '.jan'), conversational: runtime.conversational },
+      id,
+      'md',
+    );
     expect(markdown).toContain(`## User\n\nExplain this file.\n\n_Attached:_\n\n${attachment}\n`);
     expect(markdown).toContain('math.py:\n```\ndef add(a, b):\n    return a + b\n```');
   });
@@ -129,16 +170,26 @@ describe('exporting a thread', () => {
   it('as Jan JSON: the thread folder byte for byte, unknown fields and bad lines kept; never over an existing folder', async () => {
     const id = await threadWithMessages([['user', 'Hello']]);
     const source = path.join(root, '.jan', 'threads', id);
-    writeFileSync(path.join(source, 'messages.jsonl'), readFileSync(path.join(source, 'messages.jsonl'), 'utf8') + '{"torn": \n');
+    writeFileSync(
+      path.join(source, 'messages.jsonl'),
+      readFileSync(path.join(source, 'messages.jsonl'), 'utf8') + '{"torn": \n',
+    );
     const out = path.join(root, 'out');
-    const result = await exportThread({ janFolder: path.join(root, '.jan'), conversational: runtime.conversational }, id, 'json', out);
+    const result = await exportThread(
+      { janFolder: path.join(root, '.jan'), conversational: runtime.conversational },
+      id,
+      'json',
+      out,
+    );
     expect(result.folder).toBe(path.join(out, id));
     for (const file of ['thread.json', 'messages.jsonl'])
       expect(readFileSync(path.join(out, id, file), 'utf8')).toBe(readFileSync(path.join(source, file), 'utf8'));
-    await expect(exportThread({ janFolder: path.join(root, '.jan'), conversational: runtime.conversational }, id, 'json', out)).rejects.toThrow(
-      /already exists/,
-    );
-    await expect(exportThread({ janFolder: path.join(root, '.jan'), conversational: runtime.conversational }, 'nope', 'md')).rejects.toThrow(/not found/);
+    await expect(
+      exportThread({ janFolder: path.join(root, '.jan'), conversational: runtime.conversational }, id, 'json', out),
+    ).rejects.toThrow(/already exists/);
+    await expect(
+      exportThread({ janFolder: path.join(root, '.jan'), conversational: runtime.conversational }, 'nope', 'md'),
+    ).rejects.toThrow(/not found/);
   });
 });
 
@@ -149,7 +200,11 @@ describe('importing Jan data', () => {
     writeDesktopFolder(
       desktop,
       [
-        { id: 'jan_100', title: 'From desktop', lines: [message('jan_100', 'A', 'hi', { desktop_field: 1 }), 'not json'] },
+        {
+          id: 'jan_100',
+          title: 'From desktop',
+          lines: [message('jan_100', 'A', 'hi', { desktop_field: 1 }), 'not json'],
+        },
         { id: existing, title: 'Same id, other thread', lines: [message(existing, 'B', 'clash')] },
       ],
       [{ id: 'jan', name: 'Desktop Jan', instructions: 'Be brief.', unknown_setting: 'x' }],
@@ -161,8 +216,14 @@ describe('importing Jan data', () => {
     expect(report.threads.imported).toContainEqual({ from: 'jan_100', to: 'jan_100' });
     const renamed = report.threads.imported.find((item) => item.from === existing)!;
     expect(renamed.to).not.toBe(existing);
-    const renamedThread = JSON.parse(readFileSync(path.join(root, '.jan', 'threads', renamed.to, 'thread.json'), 'utf8'));
-    expect(renamedThread).toMatchObject({ id: renamed.to, title: 'Same id, other thread', desktop_only: { pinned: true } });
+    const renamedThread = JSON.parse(
+      readFileSync(path.join(root, '.jan', 'threads', renamed.to, 'thread.json'), 'utf8'),
+    );
+    expect(renamedThread).toMatchObject({
+      id: renamed.to,
+      title: 'Same id, other thread',
+      desktop_only: { pinned: true },
+    });
     expect((await runtime.conversational.listMessages(renamed.to)).messages[0]!.thread_id).toBe(renamed.to);
     // The original thread of that id is untouched.
     expect((await runtime.conversational.getThread(existing))!.title).toBe('Sorting in Rust');
@@ -175,7 +236,9 @@ describe('importing Jan data', () => {
 
     const assistant = report.assistants.imported[0]!;
     expect(assistant).toEqual({ from: 'jan', to: 'jan-2' });
-    expect(JSON.parse(readFileSync(path.join(root, '.jan', 'assistants', 'jan-2', 'assistant.json'), 'utf8'))).toMatchObject({
+    expect(
+      JSON.parse(readFileSync(path.join(root, '.jan', 'assistants', 'jan-2', 'assistant.json'), 'utf8')),
+    ).toMatchObject({
       id: 'jan-2',
       unknown_setting: 'x',
     });
@@ -188,7 +251,9 @@ describe('importing Jan data', () => {
 
   it('refuses a folder that is not Jan data, and skips a thread whose thread.json is broken', async () => {
     mkdirSync(path.join(root, 'random'));
-    await expect(importJanData(path.join(root, 'random'), path.join(root, '.jan'))).rejects.toThrow(/does not look like a Jan data folder/);
+    await expect(importJanData(path.join(root, 'random'), path.join(root, '.jan'))).rejects.toThrow(
+      /does not look like a Jan data folder/,
+    );
     await expect(importJanData(path.join(root, 'missing'), path.join(root, '.jan'))).rejects.toThrow(/does not exist/);
     const desktop = path.join(root, 'broken');
     mkdirSync(path.join(desktop, 'threads', 'jan_1'), { recursive: true });
@@ -218,6 +283,8 @@ describe('importing Jan data', () => {
       await other.stop();
     }
     writeFileSync(path.join(root, 'not-an-archive.tar.gz'), 'plain text');
-    await expect(importJanData(path.join(root, 'not-an-archive.tar.gz'), path.join(root, '.jan'))).rejects.toThrow(/not a readable archive/);
+    await expect(importJanData(path.join(root, 'not-an-archive.tar.gz'), path.join(root, '.jan'))).rejects.toThrow(
+      /not a readable archive/,
+    );
   });
 });

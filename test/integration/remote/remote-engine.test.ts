@@ -26,12 +26,22 @@ afterAll(async () => {
 });
 
 function definition(overrides: Partial<RemoteEngineDefinition> = {}): RemoteEngineDefinition {
-  const parsed = parseDefinition({ id: 'gpu-box', name: 'GPU box', preset: 'llamacpp-server', baseUrl: server.baseUrl, maxRetries: 1, ...overrides });
+  const parsed = parseDefinition({
+    id: 'gpu-box',
+    name: 'GPU box',
+    preset: 'llamacpp-server',
+    baseUrl: server.baseUrl,
+    maxRetries: 1,
+    ...overrides,
+  });
   if (!parsed.ok) throw new Error(parsed.error);
   return parsed.definition;
 }
 
-function remote(overrides: Partial<RemoteEngineDefinition> = {}, key: string | undefined = KEY): { engine: RemoteEngine; logger: MemoryLogger } {
+function remote(
+  overrides: Partial<RemoteEngineDefinition> = {},
+  key: string | undefined = KEY,
+): { engine: RemoteEngine; logger: MemoryLogger } {
   const logger = new MemoryLogger();
   return { engine: new RemoteEngine({ definition: definition(overrides), apiKey: async () => key, logger }), logger };
 }
@@ -39,7 +49,9 @@ function remote(overrides: Partial<RemoteEngineDefinition> = {}, key: string | u
 const MODEL = `gpu-box/${CHAT_FIM_MODEL}`;
 const messages: ChatCompletionRequest['messages'] = [{ role: 'user', content: 'Tell me a story about a cat.' }];
 
-async function read(stream: AsyncIterable<ChatCompletionChunk>): Promise<{ text: string; chunks: ChatCompletionChunk[]; error?: EngineError }> {
+async function read(
+  stream: AsyncIterable<ChatCompletionChunk>,
+): Promise<{ text: string; chunks: ChatCompletionChunk[]; error?: EngineError }> {
   const chunks: ChatCompletionChunk[] = [];
   try {
     for await (const chunk of stream) chunks.push(chunk);
@@ -97,9 +109,20 @@ describe('a well-behaved remote server', () => {
   ])('fills in the middle with %s through %s, with the real model', async (fim, path, sent) => {
     server.play('ok');
     const { engine } = remote({ fim });
-    const result = await engine.complete({ model: MODEL, prefix: 'Once upon a time', suffix: ' The end.', max_tokens: 8 });
+    const result = await engine.complete({
+      model: MODEL,
+      prefix: 'Once upon a time',
+      suffix: ' The end.',
+      max_tokens: 8,
+    });
     const suffix = fim === 'completions-prefix' ? '' : ' The end.';
-    const direct = await backend.engine.complete({ model: CHAT_FIM_MODEL, prefix: 'Once upon a time', suffix, max_tokens: 8, temperature: 0 });
+    const direct = await backend.engine.complete({
+      model: CHAT_FIM_MODEL,
+      prefix: 'Once upon a time',
+      suffix,
+      max_tokens: 8,
+      temperature: 0,
+    });
     expect(result.text).toBe(direct.text);
     expect(result.tokens).toBe(direct.tokens);
     expect(server.generationRequests[0]).toMatchObject({ path, body: sent });
@@ -108,12 +131,19 @@ describe('a well-behaved remote server', () => {
 
   it("recognises llama.cpp server's fill-in-the-middle from its own endpoints; nothing from a server that is not there", async () => {
     expect(await remote({ preset: 'vllm' }).engine.detectFim()).toBe('infill');
-    expect(await remote({ baseUrl: `http://127.0.0.1:${await closedPort()}/v1`, maxRetries: 0 }).engine.detectFim()).toBeUndefined();
+    expect(
+      await remote({ baseUrl: `http://127.0.0.1:${await closedPort()}/v1`, maxRetries: 0 }).engine.detectFim(),
+    ).toBeUndefined();
   });
 
   it('continues the prefix through chat for a server that only chats (chat-prefix)', async () => {
     server.play('ok');
-    const result = await remote({ fim: 'chat-prefix' }).engine.complete({ model: MODEL, prefix: 'def add(a, b):', suffix: '', max_tokens: 8 });
+    const result = await remote({ fim: 'chat-prefix' }).engine.complete({
+      model: MODEL,
+      prefix: 'def add(a, b):',
+      suffix: '',
+      max_tokens: 8,
+    });
     expect(result.tokens).toBeGreaterThan(0);
     const sent = server.generationRequests[0]!;
     expect(sent.path).toBe('/v1/chat/completions');
@@ -133,13 +163,17 @@ describe('faults, each with a clear message and the key never shown', () => {
   it('DNS failure', async () => {
     const { engine } = remote({ baseUrl: 'http://jan-remote-test.invalid:8000/v1', maxRetries: 0 });
     const { error } = await read(engine.chat({ model: MODEL, messages }));
-    expect(error?.message).toBe('GPU box (jan-remote-test.invalid:8000): the host name could not be resolved (DNS). Check the base URL.');
+    expect(error?.message).toBe(
+      'GPU box (jan-remote-test.invalid:8000): the host name could not be resolved (DNS). Check the base URL.',
+    );
   });
 
   it('TLS error (https to a server that does not speak TLS)', async () => {
     const { engine } = remote({ baseUrl: `https://127.0.0.1:${server.port}/v1`, maxRetries: 0 });
     const { error } = await read(engine.chat({ model: MODEL, messages }));
-    expect(error?.message).toMatch(/^GPU box \(local\): the TLS connection failed \([A-Z_]+\)\. Check the server's certificate/);
+    expect(error?.message).toMatch(
+      /^GPU box \(local\): the TLS connection failed \([A-Z_]+\)\. Check the server's certificate/,
+    );
   });
 
   it('401: says which engine and how to fix the key, and redacts the key the server echoed', async () => {
@@ -147,7 +181,9 @@ describe('faults, each with a clear message and the key never shown', () => {
     const { engine, logger } = remote({}, 'sk-wrong-key-98765');
     const { error } = await read(engine.chat({ model: MODEL, messages }));
     expect(error?.code).toBe('REMOTE_ERROR');
-    expect(error?.message).toMatch(/^GPU box \(local\) refused the API key \(HTTP 401\)\. Set a valid key with "Jan: Edit Remote Engine" → GPU box\./);
+    expect(error?.message).toMatch(
+      /^GPU box \(local\) refused the API key \(HTTP 401\)\. Set a valid key with "Jan: Edit Remote Engine" → GPU box\./,
+    );
     expect(error?.message).toContain('Incorrect API key provided: [redacted]');
     expect(server.requests.at(-1)!.authorization).toBe('Bearer sk-wrong-key-98765');
     expect(server.generationRequests).toHaveLength(1);
@@ -166,7 +202,9 @@ describe('faults, each with a clear message and the key never shown', () => {
     server.play('ok');
     const { error } = await read(remote().engine.chat({ model: 'gpu-box/no-such-model', messages }));
     expect(error?.code).toBe('MODEL_NOT_FOUND');
-    expect(error?.message).toMatch(/^GPU box \(local\) does not have the model "no-such-model" \(HTTP 404\)\. Refresh the model list/);
+    expect(error?.message).toMatch(
+      /^GPU box \(local\) does not have the model "no-such-model" \(HTTP 404\)\. Refresh the model list/,
+    );
   });
 
   it('429: honours Retry-After and retries before the first byte, then streams', async () => {
@@ -187,7 +225,9 @@ describe('faults, each with a clear message and the key never shown', () => {
   it('5xx', async () => {
     server.play('server-error');
     const { error } = await read(remote({ maxRetries: 0 }).engine.chat({ model: MODEL, messages }));
-    expect(error?.message).toBe('GPU box (local) failed with a server error (HTTP 503). The server said: The GPU is busy.');
+    expect(error?.message).toBe(
+      'GPU box (local) failed with a server error (HTTP 503). The server said: The GPU is busy.',
+    );
     expect(server.generationRequests).toHaveLength(1);
   });
 
@@ -195,13 +235,17 @@ describe('faults, each with a clear message and the key never shown', () => {
     server.play('silent');
     const closed = server.nextClose();
     const { error } = await read(remote({ timeoutSeconds: 1, maxRetries: 0 }).engine.chat({ model: MODEL, messages }));
-    expect(error?.message).toBe('GPU box (local) sent nothing within 1 s. Check the server, or raise the engine\'s timeout with "Jan: Edit Remote Engine".');
+    expect(error?.message).toBe(
+      'GPU box (local) sent nothing within 1 s. Check the server, or raise the engine\'s timeout with "Jan: Edit Remote Engine".',
+    );
     await closed;
   });
 
   it('a stream cut mid-reply: the text so far came through, then an error (never a retry)', async () => {
     server.play('cut');
-    const { text, error } = await read(remote().engine.chat({ model: MODEL, messages, max_tokens: 24, temperature: 0 }));
+    const { text, error } = await read(
+      remote().engine.chat({ model: MODEL, messages, max_tokens: 24, temperature: 0 }),
+    );
     expect(text.length).toBeGreaterThan(0);
     expect((await directText({ messages, max_tokens: 24, temperature: 0 })).startsWith(text)).toBe(true);
     expect(error?.message).toBe('GPU box (local) closed the connection before the reply finished.');
@@ -244,7 +288,10 @@ describe('faults, each with a clear message and the key never shown', () => {
 
   it('a completion that fails says so the same way', async () => {
     server.play('server-error');
-    const error = await rejection(remote({ maxRetries: 0 }).engine.complete({ model: MODEL, prefix: 'a', suffix: '' }), EngineError);
+    const error = await rejection(
+      remote({ maxRetries: 0 }).engine.complete({ model: MODEL, prefix: 'a', suffix: '' }),
+      EngineError,
+    );
     expect(error.message).toMatch(/failed with a server error \(HTTP 503\)/);
   });
 });

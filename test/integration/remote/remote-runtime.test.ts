@@ -25,7 +25,13 @@ const asked: string[] = [];
 let answer = false;
 
 function definition(fields: Partial<RemoteEngineDefinition> & { id: string }): RemoteEngineDefinition {
-  const parsed = parseDefinition({ name: fields.id, preset: 'llamacpp-server', baseUrl: server.baseUrl, maxRetries: 0, ...fields });
+  const parsed = parseDefinition({
+    name: fields.id,
+    preset: 'llamacpp-server',
+    baseUrl: server.baseUrl,
+    maxRetries: 0,
+    ...fields,
+  });
   if (!parsed.ok) throw new Error(parsed.error);
   return parsed.definition;
 }
@@ -35,7 +41,10 @@ function sources(): RemoteEngineSource[] {
     { definition: definition({ id: 'gpu-box', name: 'GPU box' }), fromWorkspace: false },
     { definition: definition({ id: 'team-loopback' }), fromWorkspace: true },
     { definition: definition({ id: 'team-remote', baseUrl: 'http://team-gpu.invalid:8000/v1' }), fromWorkspace: true },
-    { definition: definition({ id: 'users-remote', baseUrl: 'http://users-gpu.invalid:8000/v1' }), fromWorkspace: false },
+    {
+      definition: definition({ id: 'users-remote', baseUrl: 'http://users-gpu.invalid:8000/v1' }),
+      fromWorkspace: false,
+    },
   ];
 }
 
@@ -57,7 +66,9 @@ beforeAll(async () => {
     },
   });
   expect(await runtime.start()).toEqual([]);
-  localModel = (await runtime.models.importModel(path.join(modelsFolder, `${CHAT_FIM_MODEL}.gguf`), { mode: 'reference' })).id;
+  localModel = (
+    await runtime.models.importModel(path.join(modelsFolder, `${CHAT_FIM_MODEL}.gguf`), { mode: 'reference' })
+  ).id;
   server = await OpenAITestServer.start({ backend: runtime.llamacpp.engine, modelId: localModel, apiKey: KEY });
   runtime.updateRemoteEngines(sources());
 }, 180_000);
@@ -92,7 +103,9 @@ async function newThread(modelId: string, engine: string): Promise<Thread> {
 
 async function useModel(thread: Thread, modelId: string, engine: string): Promise<void> {
   const info = (await runtime.conversational.getThread(thread.id))!.assistants[0]!;
-  await runtime.conversational.updateThread(thread.id, { assistants: [{ ...info, model: { ...info.model, id: modelId, engine } }] });
+  await runtime.conversational.updateThread(thread.id, {
+    assistants: [{ ...info, model: { ...info.model, id: modelId, engine } }],
+  });
 }
 
 describe('chat through a remote engine', () => {
@@ -135,7 +148,9 @@ describe('chat through a remote engine', () => {
       'What did the cat eat?',
     ]);
     const { messages } = await runtime.conversational.listMessages(thread.id);
-    expect(messages.map((message) => `${message.role}:${message.status}:${String(message.metadata?.engine ?? '')}`)).toEqual([
+    expect(
+      messages.map((message) => `${message.role}:${message.status}:${String(message.metadata?.engine ?? '')}`),
+    ).toEqual([
       'user:ready:',
       'assistant:ready:gpu-box',
       'user:ready:',
@@ -151,7 +166,10 @@ describe('chat through a remote engine', () => {
     const cut = await runtime.conversation.send(thread.id, 'Tell me a story about a dog.');
     expect(cut.status).toBe('error');
     expect(textOf(cut).length).toBeGreaterThan(0);
-    expect(cut.metadata).toMatchObject({ error: 'GPU box (local) closed the connection before the reply finished.', error_code: 'REMOTE_ERROR' });
+    expect(cut.metadata).toMatchObject({
+      error: 'GPU box (local) closed the connection before the reply finished.',
+      error_code: 'REMOTE_ERROR',
+    });
     const stored = (await runtime.conversational.listMessages(thread.id)).messages;
     expect(stored.at(-1)).toMatchObject({ id: cut.id, status: 'error' });
     expect(textOf(stored.at(-1)!)).toBe(textOf(cut));
@@ -159,7 +177,10 @@ describe('chat through a remote engine', () => {
     server.play('ok');
     const retried = await runtime.conversation.regenerate(thread.id, cut.id);
     expect(retried.status).toBe('ready');
-    expect((await runtime.conversational.listMessages(thread.id)).messages.map((message) => message.status)).toEqual(['ready', 'ready']);
+    expect((await runtime.conversational.listMessages(thread.id)).messages.map((message) => message.status)).toEqual([
+      'ready',
+      'ready',
+    ]);
   }, 120_000);
 
   it('Stop ends a reply that never ends at once, keeps its text as stopped and closes the connection', async () => {
@@ -184,7 +205,9 @@ describe('chat through a remote engine', () => {
     expect(failed.status).toBe('error');
     expect(String(failed.metadata?.error)).toMatch(/^GPU box \(local\) refused the API key \(HTTP 401\)/);
     expect(String(failed.metadata?.error)).not.toContain(KEY);
-    expect((await runtime.conversational.listMessages(thread.id)).messages.map((message) => message.role)).toEqual(['user']);
+    expect((await runtime.conversational.listMessages(thread.id)).messages.map((message) => message.role)).toEqual([
+      'user',
+    ]);
     for (const line of logger.lines) expect(line.message).not.toContain(KEY);
   });
 });
@@ -199,7 +222,11 @@ describe('inline completion through a remote engine', () => {
     const text = await runtime.inlineCompletion.complete(request, 8, new AbortController().signal);
     const sent = server.generationRequests[0]!;
     expect(sent.path).toBe('/infill');
-    expect(sent.body).toMatchObject({ input_prefix: request.prompt.prefix, input_suffix: request.prompt.suffix, n_predict: 8 });
+    expect(sent.body).toMatchObject({
+      input_prefix: request.prompt.prefix,
+      input_suffix: request.prompt.suffix,
+      n_predict: 8,
+    });
     const direct = await runtime.llamacpp.engine.complete({
       model: localModel,
       prefix: request.prompt.prefix,
@@ -232,7 +259,10 @@ describe('servers a workspace defines', () => {
 
   it("a workspace server on this machine and the user's own servers are not asked about", async () => {
     answer = false;
-    const loopback = await runtime.conversation.send((await newThread(`team-loopback/${localModel}`, 'team-loopback')).id, 'Hi');
+    const loopback = await runtime.conversation.send(
+      (await newThread(`team-loopback/${localModel}`, 'team-loopback')).id,
+      'Hi',
+    );
     expect(loopback.status).toBe('ready');
     const users = await runtime.conversation.send((await newThread('users-remote/m', 'users-remote')).id, 'Hi');
     expect(String(users.metadata?.error)).toMatch(/could not be resolved/);
@@ -241,7 +271,10 @@ describe('servers a workspace defines', () => {
 
   it("a workspace definition cannot take the id of the user's engine (and with it the user's key)", async () => {
     runtime.updateRemoteEngines([
-      { definition: definition({ id: 'gpu-box', name: 'Evil', baseUrl: 'http://evil.invalid/v1' }), fromWorkspace: true },
+      {
+        definition: definition({ id: 'gpu-box', name: 'Evil', baseUrl: 'http://evil.invalid/v1' }),
+        fromWorkspace: true,
+      },
       ...sources(),
     ]);
     expect(runtime.core.engines.get('gpu-box')?.displayName).toBe('GPU box');

@@ -50,7 +50,10 @@ describe('the API server with the openai client', () => {
     expect(ids).toEqual(expect.arrayContaining([fixture.chatModel, fixture.crashingModel, SCRIPTED_MODEL]));
     const one = await client.models.retrieve(fixture.chatModel);
     expect(one).toMatchObject({ id: fixture.chatModel, object: 'model', owned_by: 'llamacpp' });
-    await expect(client.models.retrieve('no-such-model')).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
+    await expect(client.models.retrieve('no-such-model')).rejects.toMatchObject({
+      status: 404,
+      code: 'model_not_found',
+    });
   });
 
   it('answers a chat completion whole, with usage', async () => {
@@ -86,7 +89,11 @@ describe('the API server with the openai client', () => {
     fixture.scripted.failWith = new EngineError('WORKER_CRASHED', 'The engine crashed mid-reply.');
     fixture.scripted.failAfterTokens = 2;
     try {
-      const stream = await client.chat.completions.create({ model: SCRIPTED_MODEL, messages: [{ role: 'user', content: 'Hi' }], stream: true });
+      const stream = await client.chat.completions.create({
+        model: SCRIPTED_MODEL,
+        messages: [{ role: 'user', content: 'Hi' }],
+        stream: true,
+      });
       const received: string[] = [];
       const failure = await (async () => {
         for await (const chunk of stream) received.push(chunk.choices[0]?.delta.content ?? '');
@@ -143,24 +150,37 @@ describe('the API server with the openai client', () => {
   });
 
   it('refuses an unsupported field by name with 400', async () => {
-    await expect(client.chat.completions.create({ model: fixture.chatModel, messages: [{ role: 'user', content: 'Hi' }], n: 2 })).rejects.toMatchObject({
+    await expect(
+      client.chat.completions.create({ model: fixture.chatModel, messages: [{ role: 'user', content: 'Hi' }], n: 2 }),
+    ).rejects.toMatchObject({
       status: 400,
       param: 'n',
       message: expect.stringContaining("'n'"),
     });
     const tools = [{ type: 'function' as const, function: { name: 'f', parameters: {} } }];
-    await expect(client.chat.completions.create({ model: fixture.chatModel, messages: [{ role: 'user', content: 'Hi' }], tools })).rejects.toMatchObject({
+    await expect(
+      client.chat.completions.create({ model: fixture.chatModel, messages: [{ role: 'user', content: 'Hi' }], tools }),
+    ).rejects.toMatchObject({
       status: 400,
       param: 'tools',
     });
-    await expect(client.chat.completions.create({ model: fixture.chatModel, messages: [] })).rejects.toMatchObject({ status: 400, param: 'messages' });
+    await expect(client.chat.completions.create({ model: fixture.chatModel, messages: [] })).rejects.toMatchObject({
+      status: 400,
+      param: 'messages',
+    });
     await expect(
-      client.chat.completions.create({ model: fixture.chatModel, messages: [{ role: 'user', content: 'Hi' }], temperature: 7 }),
+      client.chat.completions.create({
+        model: fixture.chatModel,
+        messages: [{ role: 'user', content: 'Hi' }],
+        temperature: 7,
+      }),
     ).rejects.toMatchObject({
       status: 400,
       param: 'temperature',
     });
-    await expect(client.chat.completions.create({ model: 'no-such-model', messages: [{ role: 'user', content: 'Hi' }] })).rejects.toMatchObject({
+    await expect(
+      client.chat.completions.create({ model: 'no-such-model', messages: [{ role: 'user', content: 'Hi' }] }),
+    ).rejects.toMatchObject({
       status: 404,
       code: 'model_not_found',
     });
@@ -193,7 +213,11 @@ describe('the API server: safe by default', () => {
     const preflight = (base: string, origin: string) =>
       fetch(`${base}/chat/completions`, {
         method: 'OPTIONS',
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization,content-type',
+        },
       });
     const off = await preflight(fixture.server.baseUrl, 'https://evil.example');
     expect(off.headers.get('access-control-allow-origin')).toBeNull();
@@ -211,7 +235,9 @@ describe('the API server: safe by default', () => {
 
   it('refuses a body over the limit with 413', async () => {
     const huge = 'a'.repeat(1_100_000);
-    await expect(client.chat.completions.create({ model: fixture.chatModel, messages: [{ role: 'user', content: huge }] })).rejects.toMatchObject({
+    await expect(
+      client.chat.completions.create({ model: fixture.chatModel, messages: [{ role: 'user', content: huge }] }),
+    ).rejects.toMatchObject({
       status: 413,
       code: 'request_too_large',
     });
@@ -266,7 +292,12 @@ describe('the API server with real llama.cpp under load and failure', () => {
   it('aborts a real stream mid-way and the next request works', async () => {
     const controller = new AbortController();
     const stream = await client.chat.completions.create(
-      { model: fixture.chatModel, messages: [{ role: 'user', content: 'Tell me a long story.' }], max_tokens: 400, stream: true },
+      {
+        model: fixture.chatModel,
+        messages: [{ role: 'user', content: 'Tell me a long story.' }],
+        max_tokens: 400,
+        stream: true,
+      },
       { signal: controller.signal },
     );
     for await (const chunk of stream) {
@@ -276,23 +307,40 @@ describe('the API server with real llama.cpp under load and failure', () => {
       }
     }
     await expect.poll(() => fixture.server.inFlight(), { timeout: 30_000 }).toBe(0);
-    const next = await client.chat.completions.create({ model: fixture.chatModel, messages: [{ role: 'user', content: 'Hello' }], max_tokens: 4 });
+    const next = await client.chat.completions.create({
+      model: fixture.chatModel,
+      messages: [{ role: 'user', content: 'Hello' }],
+      max_tokens: 4,
+    });
     expect(next.usage!.completion_tokens).toBeGreaterThan(0);
   });
 
   it('answers 500 when the engine crashes on a request, and the next request works', async () => {
     // TinyStories-656K has no `#` in its vocabulary: tokenizing it aborts llama.cpp (test/fixtures/models/README.md).
-    const crash = client.chat.completions.create({ model: fixture.crashingModel, messages: [{ role: 'user', content: '# heading' }] });
+    const crash = client.chat.completions.create({
+      model: fixture.crashingModel,
+      messages: [{ role: 'user', content: '# heading' }],
+    });
     await expect(crash).rejects.toBeInstanceOf(OpenAI.InternalServerError);
     await expect(crash).rejects.toMatchObject({ status: 500, code: 'worker_crashed' });
-    const streamed = client.chat.completions.create({ model: fixture.crashingModel, messages: [{ role: 'user', content: '# again' }], stream: true });
+    const streamed = client.chat.completions.create({
+      model: fixture.crashingModel,
+      messages: [{ role: 'user', content: '# again' }],
+      stream: true,
+    });
     await expect(streamed).rejects.toMatchObject({ status: 500 });
-    const next = await client.chat.completions.create({ model: fixture.chatModel, messages: [{ role: 'user', content: 'Hello' }], max_tokens: 4 });
+    const next = await client.chat.completions.create({
+      model: fixture.chatModel,
+      messages: [{ role: 'user', content: 'Hello' }],
+      max_tokens: 4,
+    });
     expect(next.choices[0]!.message.content!.length).toBeGreaterThan(0);
   }, 120_000);
 
   it('serves 8 concurrent streaming clients, each a complete answer with nothing interleaved', async () => {
-    const prompts = ['a cat', 'a dog', 'a bird', 'a fish', 'a frog', 'a tree', 'the sun', 'a boat'].map((topic) => `Tell me a story about ${topic}.`);
+    const prompts = ['a cat', 'a dog', 'a bird', 'a fish', 'a frog', 'a tree', 'the sun', 'a boat'].map(
+      (topic) => `Tell me a story about ${topic}.`,
+    );
     const alone = [];
     for (const prompt of prompts) {
       const reply = await client.chat.completions.create({
@@ -326,6 +374,8 @@ describe('the API server with real llama.cpp under load and failure', () => {
     });
     expect(new Set(ids).size).toBe(8);
     // Greedy decoding: each stream's text is what that prompt gives alone, so no text crossed streams.
-    expect(together.map((chunks) => chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join(''))).toEqual(alone);
+    expect(together.map((chunks) => chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join(''))).toEqual(
+      alone,
+    );
   }, 180_000);
 });

@@ -36,25 +36,46 @@ describe('POST /v1/completions', () => {
   });
 
   it('completes a plain prompt on a model without FIM tokens, and streams it', async () => {
-    const whole = await client.completions.create({ model: fixture.crashingModel, prompt: 'Once upon a time, there was a little', max_tokens: 6 });
+    const whole = await client.completions.create({
+      model: fixture.crashingModel,
+      prompt: 'Once upon a time, there was a little',
+      max_tokens: 6,
+    });
     expect(whole.choices[0]!.text.length).toBeGreaterThan(0);
-    const stream = await client.completions.create({ model: fixture.chatModel, prompt: 'Once upon a time', max_tokens: 6, stream: true });
+    const stream = await client.completions.create({
+      model: fixture.chatModel,
+      prompt: 'Once upon a time',
+      max_tokens: 6,
+      stream: true,
+    });
     const chunks = [];
     for await (const chunk of stream) chunks.push(chunk);
     expect(chunks.map((chunk) => chunk.choices[0]?.text ?? '').join('').length).toBeGreaterThan(0);
   });
 
   it('refuses what it cannot honour by name', async () => {
-    await expect(client.completions.create({ model: fixture.chatModel, prompt: 'Hi', n: 3 })).rejects.toMatchObject({ status: 400, param: 'n' });
-    await expect(client.completions.create({ model: fixture.chatModel, prompt: 'Hi', echo: true })).rejects.toMatchObject({ status: 400, param: 'echo' });
-    await expect(client.completions.create({ model: fixture.chatModel, prompt: ['a', 'b'] })).rejects.toMatchObject({ status: 400, param: 'prompt' });
+    await expect(client.completions.create({ model: fixture.chatModel, prompt: 'Hi', n: 3 })).rejects.toMatchObject({
+      status: 400,
+      param: 'n',
+    });
+    await expect(
+      client.completions.create({ model: fixture.chatModel, prompt: 'Hi', echo: true }),
+    ).rejects.toMatchObject({ status: 400, param: 'echo' });
+    await expect(client.completions.create({ model: fixture.chatModel, prompt: ['a', 'b'] })).rejects.toMatchObject({
+      status: 400,
+      param: 'prompt',
+    });
   });
 });
 
 describe('POST /v1/embeddings', () => {
   it('returns one vector per input, the same for the same text, as floats or base64', async () => {
     const inputs = ['Once upon a time', 'The cat sat on the mat', 'Once upon a time'];
-    const result = await client.embeddings.create({ model: fixture.chatModel, input: inputs, encoding_format: 'float' });
+    const result = await client.embeddings.create({
+      model: fixture.chatModel,
+      input: inputs,
+      encoding_format: 'float',
+    });
     expect(result.object).toBe('list');
     expect(result.data.map((item) => item.index)).toEqual([0, 1, 2]);
     const [first, second, third] = result.data.map((item) => item.embedding);
@@ -72,7 +93,10 @@ describe('POST /v1/embeddings', () => {
   });
 
   it('refuses an empty input and an input longer than the context by name', async () => {
-    await expect(client.embeddings.create({ model: fixture.chatModel, input: ['ok', ''] })).rejects.toMatchObject({ status: 400, param: 'input' });
+    await expect(client.embeddings.create({ model: fixture.chatModel, input: ['ok', ''] })).rejects.toMatchObject({
+      status: 400,
+      param: 'input',
+    });
     const long = 'word '.repeat(2000);
     await expect(client.embeddings.create({ model: fixture.chatModel, input: long })).rejects.toMatchObject({
       status: 400,

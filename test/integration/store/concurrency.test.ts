@@ -26,7 +26,11 @@ async function setup() {
   const { jan } = tempWorkspace(base);
   const core = new JanCore({ janFolder: jan, modelsFolder: jan, logger: new MemoryLogger() }).context;
   const threads = new JanConversationalExtension(core);
-  const thread = await threads.createThread({ title: 'shared', assistants: [threadAssistant()], metadata: { counter: 0 } });
+  const thread = await threads.createThread({
+    title: 'shared',
+    assistants: [threadAssistant()],
+    metadata: { counter: 0 },
+  });
   return { jan, threads, thread };
 }
 
@@ -41,7 +45,10 @@ async function race(children: StoreChild[]): Promise<void> {
 describe('two processes on one thread (two VS Code windows)', () => {
   it('each appends 1,000 messages: exactly 2,000 valid lines, none lost or torn', async () => {
     const { jan, threads, thread } = await setup();
-    await race([startChild(bundle, ['append', jan, thread.id, '1000', 'a']), startChild(bundle, ['append', jan, thread.id, '1000', 'b'])]);
+    await race([
+      startChild(bundle, ['append', jan, thread.id, '1000', 'a']),
+      startChild(bundle, ['append', jan, thread.id, '1000', 'b']),
+    ]);
 
     const raw = readFileSync(path.join(jan, 'threads', thread.id, 'messages.jsonl'), 'utf8');
     const lines = raw.split('\n');
@@ -61,7 +68,10 @@ describe('two processes on one thread (two VS Code windows)', () => {
 
   it('concurrent read-modify-write updates of thread.json lose no update', async () => {
     const { jan, threads, thread } = await setup();
-    await race([startChild(bundle, ['increment', jan, thread.id, '200', 'a']), startChild(bundle, ['increment', jan, thread.id, '200', 'b'])]);
+    await race([
+      startChild(bundle, ['increment', jan, thread.id, '200', 'a']),
+      startChild(bundle, ['increment', jan, thread.id, '200', 'b']),
+    ]);
     const after = await threads.getThread(thread.id);
     expect(after?.metadata).toEqual({ counter: 400, last_a: 199, last_b: 199 });
   }, 60_000);

@@ -37,7 +37,8 @@ async function crashRound(threadCount: number, killAfter: number, midWrite: bool
   const { jan } = tempWorkspace();
   const { threads } = storeFor(jan);
   const ids: string[] = [];
-  for (let i = 0; i < threadCount; i++) ids.push((await threads.createThread({ title: 'start', assistants: [threadAssistant()] })).id);
+  for (let i = 0; i < threadCount; i++)
+    ids.push((await threads.createThread({ title: 'start', assistants: [threadAssistant()] })).id);
 
   const child = startChild(bundle, ['crash', jan, ids.join(',')]);
   let completed = 0;
@@ -72,7 +73,8 @@ describe('crash safety: a writer killed with SIGKILL mid-loop', () => {
 
         const { messages, warnings } = await threads.listMessages(id);
         // A torn line can only be the tail of the append that was cut; it is skipped, never fatal.
-        for (const warning of warnings) expect(flying?.op === 'append' && /incomplete last line/.test(warning.message)).toBe(true);
+        for (const warning of warnings)
+          expect(flying?.op === 'append' && /incomplete last line/.test(warning.message)).toBe(true);
         const present = new Map(messages.map((m) => [m.id, textOf(m)]));
         expect(present.size).toBe(messages.length);
 
@@ -82,7 +84,8 @@ describe('crash safety: a writer killed with SIGKILL mid-loop', () => {
           if (deleted.has(messageId)) expect(present.has(messageId)).toBe(false);
           else if (!(flying?.op === 'delete' && flying.id === messageId)) expect(present.has(messageId)).toBe(true);
         }
-        for (const messageId of present.keys()) expect(appended.includes(messageId) || (flying?.op === 'append' && flying.id === messageId)).toBe(true);
+        for (const messageId of present.keys())
+          expect(appended.includes(messageId) || (flying?.op === 'append' && flying.id === messageId)).toBe(true);
 
         for (const [messageId, text] of present) {
           const edits = ops.flatMap((op) => (op.op === 'edit' && op.id === messageId ? [op.text] : []));

@@ -44,10 +44,18 @@ describe('a read-only workspace folder', () => {
     const before = snapshot(jan);
     setWritable(root, false);
     try {
-      const child = startChild(bundle, ['readonly', jan, 'jan_1716300000', path.join(root, 'other', '.jan')], asRoot ? { uid: NOBODY, gid: NOBODY } : {});
+      const child = startChild(
+        bundle,
+        ['readonly', jan, 'jan_1716300000', path.join(root, 'other', '.jan')],
+        asRoot ? { uid: NOBODY, gid: NOBODY } : {},
+      );
       const { code } = await child.exited;
       expect(code, child.stderr()).toBe(0);
-      const results = new Map(child.reports.flatMap((report: ChildReport) => (report.kind === 'result' ? [[report.step, report] as const] : [])));
+      const results = new Map(
+        child.reports.flatMap((report: ChildReport) =>
+          report.kind === 'result' ? [[report.step, report] as const] : [],
+        ),
+      );
 
       expect(results.get('listThreads')).toMatchObject({ ok: true, detail: 3 });
       expect(results.get('listMessages')).toMatchObject({ ok: true, detail: 2 });
@@ -56,7 +64,15 @@ describe('a read-only workspace folder', () => {
       expect((assistants as { detail: { warnings: string[] } }).detail.warnings).toEqual([
         expect.stringMatching(/default assistant could not be saved.*read-only \(EACCES\)/),
       ]);
-      for (const step of ['appendMessage', 'updateThread', 'updateMessage', 'deleteThread', 'createThread', 'createAssistant', 'createThreadInNewFolder']) {
+      for (const step of [
+        'appendMessage',
+        'updateThread',
+        'updateMessage',
+        'deleteThread',
+        'createThread',
+        'createAssistant',
+        'createThreadInNewFolder',
+      ]) {
         const result = results.get(step);
         expect(result, step).toMatchObject({ ok: false, code: 'READ_ONLY' });
         expect((result as { message: string }).message, step).toMatch(READ_ONLY_MESSAGE);
@@ -95,13 +111,28 @@ describe('read-only files in a writable folder', () => {
     giveToNobody(root);
     setFilesReadOnly(jan);
     const before = snapshot(jan);
-    const child = startChild(bundle, ['readonly-files', jan, 'jan_1716300000'], asRoot ? { uid: NOBODY, gid: NOBODY } : {});
+    const child = startChild(
+      bundle,
+      ['readonly-files', jan, 'jan_1716300000'],
+      asRoot ? { uid: NOBODY, gid: NOBODY } : {},
+    );
     const { code } = await child.exited;
     expect(code, child.stderr()).toBe(0);
-    const results = new Map(child.reports.flatMap((report: ChildReport) => (report.kind === 'result' ? [[report.step, report] as const] : [])));
+    const results = new Map(
+      child.reports.flatMap((report: ChildReport) =>
+        report.kind === 'result' ? [[report.step, report] as const] : [],
+      ),
+    );
     expect(results.get('listThreads')).toMatchObject({ ok: true, detail: 3 });
     expect(results.get('listMessages')).toMatchObject({ ok: true, detail: 2 });
-    for (const step of ['appendMessage', 'updateThread', 'updateMessage', 'deleteMessage', 'deleteThread', 'updateAssistant']) {
+    for (const step of [
+      'appendMessage',
+      'updateThread',
+      'updateMessage',
+      'deleteMessage',
+      'deleteThread',
+      'updateAssistant',
+    ]) {
       const result = results.get(step);
       expect(result, step).toMatchObject({ ok: false, code: 'READ_ONLY' });
       expect((result as { message: string }).message, step).toMatch(READ_ONLY_MESSAGE);

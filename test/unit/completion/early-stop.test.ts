@@ -59,9 +59,16 @@ describe('early stop (completionStop)', () => {
   });
 
   it('works from the prefix and suffix of a prompt alone, as an engine has them', () => {
-    const { context } = goldenContext({ name: 'prompt', document: 'if (ready) {\n  start(║\n}', raw: '', expected: null });
+    const { context } = goldenContext({
+      name: 'prompt',
+      document: 'if (ready) {\n  start(║\n}',
+      raw: '',
+      expected: null,
+    });
     expect(contextOfPrompt(context.prefix, context.suffix)).toEqual({ ...context, languageId: 'plaintext' });
     expect(contextOfPrompt('', '')).toMatchObject({ linePrefix: '', lineSuffix: '' });
-    expect(completionStop('options);\n}\n\nfunction next() {\n', contextOfPrompt(context.prefix, context.suffix))).toBe('options);\n}'.length);
+    expect(completionStop('options);\n}\n\nfunction next() {\n', contextOfPrompt(context.prefix, context.suffix))).toBe(
+      'options);\n}'.length,
+    );
   });
 });

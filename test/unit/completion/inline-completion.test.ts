@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { EngineRegistry, EventBus, InferenceService, InlineCompletionService, MemoryLogger, TypingPause, wouldCut } from '@jan/core';
+import {
+  EngineRegistry,
+  EventBus,
+  InferenceService,
+  InlineCompletionService,
+  MemoryLogger,
+  TypingPause,
+  wouldCut,
+} from '@jan/core';
 import type { CompletionDocument } from '@jan/core';
 import { ScriptedEngine } from '../../support/scripted-engine';
 
@@ -37,7 +45,12 @@ describe('InlineCompletionService', () => {
     expect(request.prompt.prefix).toBe('function add(a: number, b: number) {\n  return ');
     expect(request.prompt.suffix).toBe('\n}');
     expect(await service.complete(request, 32, never)).toBe('a + b;');
-    expect(engine.completeRequests[0]).toMatchObject({ model: 'coder-1', max_tokens: 32, prefix: request.prompt.prefix, suffix: request.prompt.suffix });
+    expect(engine.completeRequests[0]).toMatchObject({
+      model: 'coder-1',
+      max_tokens: 32,
+      prefix: request.prompt.prefix,
+      suffix: request.prompt.suffix,
+    });
   });
 
   it('shows nothing, not even a cached suggestion, while no completion model is chosen', async () => {
@@ -88,10 +101,14 @@ describe('InlineCompletionService', () => {
   it('logs a failure once per distinct message, never throws', async () => {
     const { service, engine, logger } = setup();
     engine.completeFailure = new Error('model file missing');
-    for (let index = 0; index < 3; index++) expect(await service.complete((await service.request(doc, 1, 9))!, 32, never)).toBeUndefined();
+    for (let index = 0; index < 3; index++)
+      expect(await service.complete((await service.request(doc, 1, 9))!, 32, never)).toBeUndefined();
     engine.completeFailure = new Error('worker crashed');
     await service.complete((await service.request(doc, 1, 9))!, 32, never);
-    expect(logger.messages('warn')).toEqual(['Inline completion failed: model file missing', 'Inline completion failed: worker crashed']);
+    expect(logger.messages('warn')).toEqual([
+      'Inline completion failed: model file missing',
+      'Inline completion failed: worker crashed',
+    ]);
   });
 
   it('sends up to 400 lines above, from a line that moves in steps of 16, and 64 below; the engine budgets them in tokens', async () => {
@@ -100,8 +117,13 @@ describe('InlineCompletionService', () => {
     const request = (await service.request(documentOf(lines.join('\n')), 650, 4))!;
     expect(request.prompt.prefix).toBe(`${lines.slice(240, 650).join('\n')}\nline`);
     expect(request.prompt.suffix).toBe(` 650\n${lines.slice(651, 715).join('\n')}`);
-    for (const line of [651, 655]) expect((await service.request(documentOf(lines.join('\n')), line, 0))!.prompt.prefix.startsWith('line 240\n')).toBe(true);
-    expect((await service.request(documentOf(lines.join('\n')), 656, 0))!.prompt.prefix.startsWith('line 256\n')).toBe(true);
+    for (const line of [651, 655])
+      expect(
+        (await service.request(documentOf(lines.join('\n')), line, 0))!.prompt.prefix.startsWith('line 240\n'),
+      ).toBe(true);
+    expect((await service.request(documentOf(lines.join('\n')), 656, 0))!.prompt.prefix.startsWith('line 256\n')).toBe(
+      true,
+    );
   });
 
   it('asks for one line with code after the cursor, and stops a stream once post-processing drops whole lines of it', async () => {

@@ -45,7 +45,8 @@ describe('completion post-processing: odd output', () => {
   const at = buildCompletionContext(['function f() {', '  ', '}'], 1, 2, 'typescript');
 
   it('shows nothing for empty or blank output', () => {
-    for (const raw of ['', '\n', '\r\n\r\n', ' \t ', '\n\n   \n']) expect(postprocessCompletion(raw, at)).toBeUndefined();
+    for (const raw of ['', '\n', '\r\n\r\n', ' \t ', '\n\n   \n'])
+      expect(postprocessCompletion(raw, at)).toBeUndefined();
   });
 
   it('cuts a runaway line of 20 000 characters instead of showing it', () => {
@@ -53,8 +54,13 @@ describe('completion post-processing: odd output', () => {
   });
 
   it('honours the line budget and the minimum size it is given', () => {
-    const body = Array.from({ length: 8 }, (_, index) => `${'  '.repeat(2)}${['a', 'b.c', 'd(e)', 'f = g', 'h[i]', 'j += k', 'l()', 'm.n()'][index]};`);
-    expect(postprocessCompletion(`if (ready) {\n${body.join('\n')}\n  }`, at, { maxLines: 3 })).toBe(`if (ready) {\n${body.slice(0, 2).join('\n')}`);
+    const body = Array.from(
+      { length: 8 },
+      (_, index) => `${'  '.repeat(2)}${['a', 'b.c', 'd(e)', 'f = g', 'h[i]', 'j += k', 'l()', 'm.n()'][index]};`,
+    );
+    expect(postprocessCompletion(`if (ready) {\n${body.join('\n')}\n  }`, at, { maxLines: 3 })).toBe(
+      `if (ready) {\n${body.slice(0, 2).join('\n')}`,
+    );
     expect(postprocessCompletion('ok', at, { minChars: 2 })).toBe('ok');
     expect(postprocessCompletion('ok', at)).toBeUndefined();
   });

@@ -1,5 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EngineRegistry, EventBus, InferenceService, InlineCompletionService, InlineSuggestions, MemoryLogger } from '@jan/core';
+import {
+  EngineRegistry,
+  EventBus,
+  InferenceService,
+  InlineCompletionService,
+  InlineSuggestions,
+  MemoryLogger,
+} from '@jan/core';
 import type { CompletionDocument } from '@jan/core';
 import { ScriptedEngine } from '../../support/scripted-engine';
 

@@ -16,7 +16,13 @@ let saved: Array<string | undefined>;
 
 function session(options: { undoDeleteMs?: number; active?: string } = {}): ChatSession {
   const logger = core.context.logger;
-  const inference = new InferenceService({ engines: core.engines, events: core.events, logger, models: () => undefined, chosenModelId: () => chatModel });
+  const inference = new InferenceService({
+    engines: core.engines,
+    events: core.events,
+    logger,
+    models: () => undefined,
+    chosenModelId: () => chatModel,
+  });
   const conversation = new ConversationService({ conversational, assistants, inference, events: core.events, logger });
   return new ChatSession({
     conversational,
@@ -31,7 +37,11 @@ function session(options: { undoDeleteMs?: number; active?: string } = {}): Chat
 
 beforeEach(async () => {
   root = mkdtempSync(path.join(tmpdir(), 'jan-session-'));
-  core = new JanCore({ janFolder: path.join(root, '.jan'), modelsFolder: path.join(root, 'models'), logger: new MemoryLogger() });
+  core = new JanCore({
+    janFolder: path.join(root, '.jan'),
+    modelsFolder: path.join(root, 'models'),
+    logger: new MemoryLogger(),
+  });
   conversational = new JanConversationalExtension(core.context);
   assistants = new JanAssistantsExtension(core.context);
   core.register(conversational, assistants);
@@ -67,12 +77,19 @@ describe('ChatSession: a new thread', () => {
     await chat.chooseAssistant(null, 'reviewer');
     expect(chat.pending).toEqual({ assistantId: 'reviewer' });
     const pinned = await chat.createThread();
-    expect(pinned.assistants[0]).toMatchObject({ assistant_id: 'reviewer', instructions: 'Review.', model: { id: 'pinned-1', engine: 'remote' } });
+    expect(pinned.assistants[0]).toMatchObject({
+      assistant_id: 'reviewer',
+      instructions: 'Review.',
+      model: { id: 'pinned-1', engine: 'remote' },
+    });
     expect(chat.pending).toEqual({});
 
     await chat.chooseAssistant(null, 'reviewer');
     await chat.chooseModel(null, 'served-1');
-    expect((await chat.createThread()).assistants[0]).toMatchObject({ assistant_id: 'reviewer', model: { id: 'served-1' } });
+    expect((await chat.createThread()).assistants[0]).toMatchObject({
+      assistant_id: 'reviewer',
+      model: { id: 'served-1' },
+    });
   });
 
   it('forgets the pending pick when a new chat starts, and refuses an unknown assistant', async () => {
@@ -90,7 +107,10 @@ describe('ChatSession: the open thread', () => {
     const chat = session();
     const thread = await chat.createThread();
     await chat.chooseModel(thread.id, null);
-    expect((await conversational.getThread(thread.id))!.assistants[0]!.model).toMatchObject({ id: '*', engine: 'remote' });
+    expect((await conversational.getThread(thread.id))!.assistants[0]!.model).toMatchObject({
+      id: '*',
+      engine: 'remote',
+    });
     await chat.chooseAssistant(thread.id, 'reviewer');
     expect((await conversational.getThread(thread.id))!.assistants[0]).toMatchObject({
       assistant_name: 'Reviewer',
@@ -125,7 +145,9 @@ describe('ChatSession: deleting with undo', () => {
   it('deletes the folder when the window closes, and what is still waiting on dispose', async () => {
     const chat = session({ undoDeleteMs: 0 });
     const first = await chat.createThread();
-    const deletedFolder = new Promise<void>((resolve) => core.events.on('OnThreadDeleted', ({ id }) => void (id === first.id && resolve())));
+    const deletedFolder = new Promise<void>((resolve) =>
+      core.events.on('OnThreadDeleted', ({ id }) => void (id === first.id && resolve())),
+    );
     await chat.delete(first.id, () => undefined);
     await deletedFolder;
     expect(await conversational.getThread(first.id)).toBeUndefined();

@@ -79,7 +79,11 @@ describe('context files', () => {
 describe('an assistant with always-in-context files', () => {
   it('puts them after its instructions in the system message, read fresh each turn', async () => {
     write('CONTRIBUTING.md', 'Use tabs.');
-    const core = new JanCore({ janFolder: path.join(root, '.jan'), modelsFolder: path.join(root, 'models'), logger: new MemoryLogger() });
+    const core = new JanCore({
+      janFolder: path.join(root, '.jan'),
+      modelsFolder: path.join(root, 'models'),
+      logger: new MemoryLogger(),
+    });
     const conversational = new JanConversationalExtension(core.context);
     const assistants = new ScopedAssistantsExtension(core.context);
     core.register(conversational, assistants);
@@ -88,8 +92,21 @@ describe('an assistant with always-in-context files', () => {
     engine.reply = 'ok';
     core.engines.register(engine);
     const logger = core.context.logger;
-    const inference = new InferenceService({ engines: core.engines, events: core.events, logger, models: () => undefined, chosenModelId: () => 'served-1' });
-    const conversation = new ConversationService({ conversational, assistants, inference, events: core.events, logger, workspaceRoot: root });
+    const inference = new InferenceService({
+      engines: core.engines,
+      events: core.events,
+      logger,
+      models: () => undefined,
+      chosenModelId: () => 'served-1',
+    });
+    const conversation = new ConversationService({
+      conversational,
+      assistants,
+      inference,
+      events: core.events,
+      logger,
+      workspaceRoot: root,
+    });
     const session = new ChatSession({
       conversational,
       assistants,
@@ -109,7 +126,9 @@ describe('an assistant with always-in-context files', () => {
     await conversation.send(thread.id, 'hi');
     const system = engine.requests[0]!.messages[0]!;
     expect(system.role).toBe('system');
-    expect(system.content).toBe('Follow the house style.\n\nProject files that are always in context:\n\nCONTRIBUTING.md:\n```\nUse tabs.\n```');
+    expect(system.content).toBe(
+      'Follow the house style.\n\nProject files that are always in context:\n\nCONTRIBUTING.md:\n```\nUse tabs.\n```',
+    );
     write('CONTRIBUTING.md', 'Use spaces.');
     await conversation.send(thread.id, 'again');
     expect(engine.requests[1]!.messages[0]!.content).toContain('Use spaces.');

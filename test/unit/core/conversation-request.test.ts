@@ -15,7 +15,12 @@ function thread(overrides: Partial<Thread['assistants'][0]> = {}): Thread {
         assistant_id: 'jan',
         assistant_name: 'Jan',
         instructions: 'Be brief.',
-        model: { id: 'm', engine: 'scripted', settings: {}, parameters: { temperature: 0.2, max_tokens: 10, stop: ['END'] } },
+        model: {
+          id: 'm',
+          engine: 'scripted',
+          settings: {},
+          parameters: { temperature: 0.2, max_tokens: 10, stop: ['END'] },
+        },
         ...overrides,
       },
     ],
@@ -25,7 +30,16 @@ function thread(overrides: Partial<Thread['assistants'][0]> = {}): Thread {
 let counter = 0;
 function message(role: ThreadMessage['role'], text: string, status: ThreadMessage['status'] = 'ready'): ThreadMessage {
   counter += 1;
-  return { id: `m${counter}`, object: 'thread.message', thread_id: 't1', role, content: textContent(text), status, created: counter, updated: counter };
+  return {
+    id: `m${counter}`,
+    object: 'thread.message',
+    thread_id: 't1',
+    role,
+    content: textContent(text),
+    status,
+    created: counter,
+    updated: counter,
+  };
 }
 
 describe('conversation turns', () => {
@@ -100,12 +114,22 @@ describe('buildChatRequest', () => {
   it('refuses a last message that alone exceeds the context, with the numbers', async () => {
     const engine = new ScriptedEngine({ contextSize: 64 });
     const huge = Array.from({ length: 200 }, (_, i) => `w${i}`).join(' ');
-    await expect(buildChatRequest({ thread: thread(), history: [message('user', huge)], model: { id: 'm', engine: 'scripted' }, engine })).rejects.toThrow(
-      EngineError,
-    );
-    await expect(buildChatRequest({ thread: thread(), history: [message('user', huge)], model: { id: 'm', engine: 'scripted' }, engine })).rejects.toThrow(
-      /about 208 tokens.*holds 64/,
-    );
+    await expect(
+      buildChatRequest({
+        thread: thread(),
+        history: [message('user', huge)],
+        model: { id: 'm', engine: 'scripted' },
+        engine,
+      }),
+    ).rejects.toThrow(EngineError);
+    await expect(
+      buildChatRequest({
+        thread: thread(),
+        history: [message('user', huge)],
+        model: { id: 'm', engine: 'scripted' },
+        engine,
+      }),
+    ).rejects.toThrow(/about 208 tokens.*holds 64/);
   });
 });
 
@@ -124,42 +148,76 @@ function countingEngine(contextSize?: number) {
 }
 
 describe('buildChatRequest: fitting the context', () => {
-  const plain = () => thread({ instructions: '', model: { id: 'm', engine: 'scripted', settings: {}, parameters: {} } });
+  const plain = () =>
+    thread({ instructions: '', model: { id: 'm', engine: 'scripted', settings: {}, parameters: {} } });
   const model = { id: 'm', engine: 'scripted' };
 
   it('keeps a quarter of the context for the reply and fills the rest exactly', async () => {
     const { engine } = countingEngine(100);
     const fits = await buildChatRequest({ thread: plain(), history: [message('user', words(67))], model, engine });
     expect(fits.request.messages).toHaveLength(1);
-    await expect(buildChatRequest({ thread: plain(), history: [message('user', words(68))], model, engine })).rejects.toMatchObject({
+    await expect(
+      buildChatRequest({ thread: plain(), history: [message('user', words(68))], model, engine }),
+    ).rejects.toMatchObject({
       code: 'CONTEXT_TOO_LONG',
-      message: "The message is about 76 tokens, but the model's context holds 100 with 25 kept for the reply. Shorten the message or raise the context length.",
+      message:
+        "The message is about 76 tokens, but the model's context holds 100 with 25 kept for the reply. Shorten the message or raise the context length.",
     });
   });
 
   it("uses the chat's default max_tokens when the thread sets none, and the thread's own when it does", async () => {
-    const base = { history: [message('user', 'hi')], model: { id: 'm', engine: 'scripted' }, engine: new ScriptedEngine(), defaultMaxTokens: 512 };
-    const withoutLimit = thread({ model: { id: 'm', engine: 'scripted', settings: {}, parameters: { temperature: 0.2 } } });
+    const base = {
+      history: [message('user', 'hi')],
+      model: { id: 'm', engine: 'scripted' },
+      engine: new ScriptedEngine(),
+      defaultMaxTokens: 512,
+    };
+    const withoutLimit = thread({
+      model: { id: 'm', engine: 'scripted', settings: {}, parameters: { temperature: 0.2 } },
+    });
     expect((await buildChatRequest({ ...base, thread: withoutLimit })).request.max_tokens).toBe(512);
     expect((await buildChatRequest({ ...base, thread: thread() })).request.max_tokens).toBe(10);
-    expect((await buildChatRequest({ ...base, thread: withoutLimit, defaultMaxTokens: undefined })).request.max_tokens).toBeUndefined();
+    expect(
+      (await buildChatRequest({ ...base, thread: withoutLimit, defaultMaxTokens: undefined })).request.max_tokens,
+    ).toBeUndefined();
   });
 
   it('keeps max_tokens for the reply, but never more than half the context', async () => {
     const { engine } = countingEngine(100);
     const withMax = (maxTokens: number) =>
-      thread({ instructions: '', model: { id: 'm', engine: 'scripted', settings: {}, parameters: { max_tokens: maxTokens } } });
-    expect((await buildChatRequest({ thread: withMax(10), history: [message('user', words(82))], model, engine })).request.messages).toHaveLength(1);
-    await expect(buildChatRequest({ thread: withMax(10), history: [message('user', words(83))], model, engine })).rejects.toThrow(/with 10 kept/);
-    await expect(buildChatRequest({ thread: withMax(80), history: [message('user', words(43))], model, engine })).rejects.toThrow(/with 50 kept/);
-    expect((await buildChatRequest({ thread: withMax(80), history: [message('user', words(42))], model, engine })).request.messages).toHaveLength(1);
+      thread({
+        instructions: '',
+        model: { id: 'm', engine: 'scripted', settings: {}, parameters: { max_tokens: maxTokens } },
+      });
+    expect(
+      (await buildChatRequest({ thread: withMax(10), history: [message('user', words(82))], model, engine })).request
+        .messages,
+    ).toHaveLength(1);
+    await expect(
+      buildChatRequest({ thread: withMax(10), history: [message('user', words(83))], model, engine }),
+    ).rejects.toThrow(/with 10 kept/);
+    await expect(
+      buildChatRequest({ thread: withMax(80), history: [message('user', words(43))], model, engine }),
+    ).rejects.toThrow(/with 50 kept/);
+    expect(
+      (await buildChatRequest({ thread: withMax(80), history: [message('user', words(42))], model, engine })).request
+        .messages,
+    ).toHaveLength(1);
   });
 
   it('counts the instructions against the context', async () => {
     const { engine } = countingEngine(100);
-    const instructed = thread({ instructions: words(10, 'i'), model: { id: 'm', engine: 'scripted', settings: {}, parameters: {} } });
-    expect((await buildChatRequest({ thread: instructed, history: [message('user', words(49))], model, engine })).request.messages).toHaveLength(2);
-    await expect(buildChatRequest({ thread: instructed, history: [message('user', words(50))], model, engine })).rejects.toThrow(/about 58 tokens/);
+    const instructed = thread({
+      instructions: words(10, 'i'),
+      model: { id: 'm', engine: 'scripted', settings: {}, parameters: {} },
+    });
+    expect(
+      (await buildChatRequest({ thread: instructed, history: [message('user', words(49))], model, engine })).request
+        .messages,
+    ).toHaveLength(2);
+    await expect(
+      buildChatRequest({ thread: instructed, history: [message('user', words(50))], model, engine }),
+    ).rejects.toThrow(/about 58 tokens/);
   });
 
   it('never starts the kept conversation with a reply', async () => {
@@ -189,17 +247,30 @@ describe('buildChatRequest: fitting the context', () => {
     expect(moves.length).toBeGreaterThanOrEqual(2);
     for (const index of moves) expect(used[index]).toBeLessThanOrEqual(0.6 * 75 + 10);
     // Between moves the start stays put for several turns: the engine's cache keeps the prefix.
-    for (let index = 1; index < moves.length; index++) expect(moves[index]! - moves[index - 1]!).toBeGreaterThanOrEqual(2);
+    for (let index = 1; index < moves.length; index++)
+      expect(moves[index]! - moves[index - 1]!).toBeGreaterThanOrEqual(2);
   });
 
   it("lets the engine's exact count of the rendered prompt decide when it has one", async () => {
     const { engine } = countingEngine(100);
     // A template heavier than the estimate: 20 tokens per message around its words.
     const exact = Object.assign(engine, {
-      countChatTokens: async (_modelId: string, messages: ChatMessage[]) => messages.reduce((sum, item) => sum + 20 + item.content.split(' ').length, 0),
+      countChatTokens: async (_modelId: string, messages: ChatMessage[]) =>
+        messages.reduce((sum, item) => sum + 20 + item.content.split(' ').length, 0),
     });
-    const history = [message('user', 'a b'), message('assistant', 'c d'), message('user', 'e f'), message('assistant', 'g h'), message('user', 'i j')];
-    const estimated = await buildChatRequest({ thread: plain(), history, model, engine: new ScriptedEngine({ contextSize: 100 }) });
+    const history = [
+      message('user', 'a b'),
+      message('assistant', 'c d'),
+      message('user', 'e f'),
+      message('assistant', 'g h'),
+      message('user', 'i j'),
+    ];
+    const estimated = await buildChatRequest({
+      thread: plain(),
+      history,
+      model,
+      engine: new ScriptedEngine({ contextSize: 100 }),
+    });
     expect(estimated.droppedMessages).toBe(0);
     const { request, droppedMessages } = await buildChatRequest({ thread: plain(), history, model, engine: exact });
     expect(droppedMessages).toBeGreaterThan(0);
@@ -214,7 +285,13 @@ describe('buildChatRequest: fitting the context', () => {
     expect(counted).toHaveLength(3);
     await buildChatRequest({ thread: plain(), history, model, engine, tokenCache });
     expect(counted).toHaveLength(3);
-    await buildChatRequest({ thread: plain(), history, model: { id: 'other', engine: 'scripted' }, engine, tokenCache });
+    await buildChatRequest({
+      thread: plain(),
+      history,
+      model: { id: 'other', engine: 'scripted' },
+      engine,
+      tokenCache,
+    });
     expect(counted).toHaveLength(6);
     expect(counted.slice(3).every((entry) => entry.startsWith('other:'))).toBe(true);
     expect([...tokenCache.keys()]).toContain(`m:${history[0]!.id}`);
@@ -223,9 +300,17 @@ describe('buildChatRequest: fitting the context', () => {
   it('fits to the thread context setting when the engine does not say, and not at all without one', async () => {
     const engine = new ScriptedEngine();
     const withContext = (ctx?: number) =>
-      thread({ instructions: '', model: { id: 'm', engine: 'scripted', settings: ctx ? { ctx_len: ctx } : {}, parameters: {} } });
-    await expect(buildChatRequest({ thread: withContext(40), history: [message('user', words(40))], model, engine })).rejects.toThrow(/holds 40/);
-    expect((await buildChatRequest({ thread: withContext(), history: [message('user', words(400))], model, engine })).droppedMessages).toBe(0);
+      thread({
+        instructions: '',
+        model: { id: 'm', engine: 'scripted', settings: ctx ? { ctx_len: ctx } : {}, parameters: {} },
+      });
+    await expect(
+      buildChatRequest({ thread: withContext(40), history: [message('user', words(40))], model, engine }),
+    ).rejects.toThrow(/holds 40/);
+    expect(
+      (await buildChatRequest({ thread: withContext(), history: [message('user', words(400))], model, engine }))
+        .droppedMessages,
+    ).toBe(0);
   });
 });
 
@@ -233,15 +318,30 @@ describe('buildChatRequest: what goes in', () => {
   const model = { id: 'm', engine: 'scripted' };
 
   it("takes the assistant's instructions when the thread has none, and sends no empty system message", async () => {
-    const assistants = { getAssistant: async (id: string) => (id === 'jan' ? { instructions: '  From the assistant.  ' } : undefined) } as never;
+    const assistants = {
+      getAssistant: async (id: string) => (id === 'jan' ? { instructions: '  From the assistant.  ' } : undefined),
+    } as never;
     const inherit = thread({ instructions: undefined });
     expect(
-      (await buildChatRequest({ thread: inherit, history: [message('user', 'hi')], model, engine: new ScriptedEngine(), assistants })).request.messages[0],
+      (
+        await buildChatRequest({
+          thread: inherit,
+          history: [message('user', 'hi')],
+          model,
+          engine: new ScriptedEngine(),
+          assistants,
+        })
+      ).request.messages[0],
     ).toEqual({
       role: 'system',
       content: 'From the assistant.',
     });
-    const none = await buildChatRequest({ thread: inherit, history: [message('user', 'hi')], model, engine: new ScriptedEngine() });
+    const none = await buildChatRequest({
+      thread: inherit,
+      history: [message('user', 'hi')],
+      model,
+      engine: new ScriptedEngine(),
+    });
     expect(none.request.messages).toEqual([{ role: 'user', content: 'hi' }]);
     const blank = await buildChatRequest({
       thread: thread({ instructions: '   ' }),
@@ -255,7 +355,12 @@ describe('buildChatRequest: what goes in', () => {
 
   it('leaves out stored system messages and messages without text', async () => {
     const history = [message('system', 'old prompt'), message('user', '   '), message('user', 'real question')];
-    const { request } = await buildChatRequest({ thread: thread({ instructions: '' }), history, model, engine: new ScriptedEngine() });
+    const { request } = await buildChatRequest({
+      thread: thread({ instructions: '' }),
+      history,
+      model,
+      engine: new ScriptedEngine(),
+    });
     expect(request.messages).toEqual([{ role: 'user', content: 'real question' }]);
   });
 
@@ -270,8 +375,16 @@ describe('buildChatRequest: what goes in', () => {
       max_tokens: '12',
       stop: ['END', 3, 'STOP'],
     };
-    const odd = thread({ instructions: '', model: { id: 'm', engine: 'scripted', settings: {}, parameters: parameters as never } });
-    const { request } = await buildChatRequest({ thread: odd, history: [message('user', 'hi')], model, engine: new ScriptedEngine() });
+    const odd = thread({
+      instructions: '',
+      model: { id: 'm', engine: 'scripted', settings: {}, parameters: parameters as never },
+    });
+    const { request } = await buildChatRequest({
+      thread: odd,
+      history: [message('user', 'hi')],
+      model,
+      engine: new ScriptedEngine(),
+    });
     expect(request).toEqual({
       model: 'm',
       messages: [{ role: 'user', content: 'hi' }],
@@ -283,7 +396,19 @@ describe('buildChatRequest: what goes in', () => {
       frequency_penalty: 0.1,
       stop: ['END', 'STOP'],
     });
-    const noStops = thread({ instructions: '', model: { id: 'm', engine: 'scripted', settings: {}, parameters: { stop: [] } } });
-    expect((await buildChatRequest({ thread: noStops, history: [message('user', 'hi')], model, engine: new ScriptedEngine() })).request.stop).toBeUndefined();
+    const noStops = thread({
+      instructions: '',
+      model: { id: 'm', engine: 'scripted', settings: {}, parameters: { stop: [] } },
+    });
+    expect(
+      (
+        await buildChatRequest({
+          thread: noStops,
+          history: [message('user', 'hi')],
+          model,
+          engine: new ScriptedEngine(),
+        })
+      ).request.stop,
+    ).toBeUndefined();
   });
 });

@@ -28,6 +28,9 @@ describe('EventBus', () => {
     expect(() => bus.emit('OnThreadDeleted', { id: 't1' })).not.toThrow();
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(seen).toEqual(['t1']);
-    expect(logger.messages('error')).toEqual(['A listener of OnThreadDeleted failed: boom', 'A listener of OnThreadDeleted failed: async boom']);
+    expect(logger.messages('error')).toEqual([
+      'A listener of OnThreadDeleted failed: boom',
+      'A listener of OnThreadDeleted failed: async boom',
+    ]);
   });
 });

@@ -43,7 +43,13 @@ function setup(installed: Model[] = [model('local-chat'), model('remote-pinned',
   engines.register(local);
   engines.register(remote);
   const chosen: Partial<Record<ModelPurpose, string>> = { chat: 'local-chat' };
-  const inference = new InferenceService({ engines, events, logger, models: () => models, chosenModelId: (purpose) => chosen[purpose] });
+  const inference = new InferenceService({
+    engines,
+    events,
+    logger,
+    models: () => models,
+    chosenModelId: (purpose) => chosen[purpose],
+  });
   return { inference, models, local, remote, events, chosen, logger };
 }
 
@@ -62,9 +68,15 @@ describe('InferenceService', () => {
     expect(await inference.chosen('completion')).toBeUndefined();
     chosen.completion = '  *  ';
     expect(inference.chosenId('completion')).toBeUndefined();
-    await expect(inference.require('completion')).rejects.toMatchObject({ code: 'NO_MODEL', message: expect.stringContaining('Select Completion Model') });
+    await expect(inference.require('completion')).rejects.toMatchObject({
+      code: 'NO_MODEL',
+      message: expect.stringContaining('Select Completion Model'),
+    });
     chosen.chat = '';
-    await expect(inference.require('chat')).rejects.toMatchObject({ code: 'NO_MODEL', message: expect.stringContaining('Select Chat Model') });
+    await expect(inference.require('chat')).rejects.toMatchObject({
+      code: 'NO_MODEL',
+      message: expect.stringContaining('Select Chat Model'),
+    });
   });
 
   it('reads a model.json once until the models change', async () => {
@@ -98,7 +110,10 @@ describe('InferenceService', () => {
   it('loads the model on its engine before running it', async () => {
     const { inference, local, remote } = setup();
     const chunks: string[] = [];
-    for await (const chunk of inference.chat({ id: 'local-chat', engine: 'llamacpp' }, { messages: [{ role: 'user', content: 'hi' }] })) {
+    for await (const chunk of inference.chat(
+      { id: 'local-chat', engine: 'llamacpp' },
+      { messages: [{ role: 'user', content: 'hi' }] },
+    )) {
       chunks.push(chunk.choices[0]!.delta.content ?? '');
     }
     expect(chunks.join('')).toBe('ok');

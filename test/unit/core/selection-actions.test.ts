@@ -17,7 +17,9 @@ describe('selection actions', () => {
     expect(extractCode('```js\nfirst()\n```\n```js\nsecond()\n```', 'rust')).toBe('first()');
     // Prose, or code outside a fence, is not a rewrite: it is never applied.
     expect(extractCode('return a + b;')).toBeUndefined();
-    expect(extractCode('The bug is on line 2: `lenght` should be `length`. You could also add a check for an empty array.')).toBeUndefined();
+    expect(
+      extractCode('The bug is on line 2: `lenght` should be `length`. You could also add a check for an empty array.'),
+    ).toBeUndefined();
     expect(extractCode('```ts\nlet cut = 1;\nlet off')).toBe('let cut = 1;\nlet off');
     expect(extractCode('   ')).toBeUndefined();
     expect(extractCode('```\n\n```')).toBeUndefined();
@@ -32,7 +34,10 @@ describe('selection actions', () => {
 
 describe('rewriteTokenLimit', () => {
   it('grows with the selection, with a floor for one line and a ceiling for a whole file', () => {
-    const sixLines = 'function mean(values) {\n  let sum = 0;\n  for (const v of values) sum += v;\n  return sum / values.lenght;\n}\n'.repeat(1);
+    const sixLines =
+      'function mean(values) {\n  let sum = 0;\n  for (const v of values) sum += v;\n  return sum / values.lenght;\n}\n'.repeat(
+        1,
+      );
     expect(rewriteTokenLimit('x')).toBe(128);
     expect(rewriteTokenLimit(sixLines)).toBeGreaterThanOrEqual(128);
     expect(rewriteTokenLimit(sixLines)).toBeLessThan(200);

@@ -6,7 +6,9 @@ describe('thread titles', () => {
     expect(titleFromText('How do I reverse a list in Python?')).toBe('How do I reverse a list in Python?');
     expect(titleFromText('```ts\nconst x = 1;\n```\nWhy does this fail?')).toBe('const x = 1;');
     expect(titleFromText('\n\n  # Explain   this\n')).toBe('Explain this');
-    const long = titleFromText('Please explain in great detail how the event loop of Node.js schedules timers and I/O callbacks');
+    const long = titleFromText(
+      'Please explain in great detail how the event loop of Node.js schedules timers and I/O callbacks',
+    );
     expect(long.length).toBeLessThanOrEqual(49);
     expect(long.endsWith('…')).toBe(true);
     expect(long).toBe('Please explain in great detail how the event…');

@@ -7,14 +7,25 @@ const eslint = new ESLint({ cwd: path.resolve(__dirname, '../../..') });
 
 async function ruleErrors(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
-  return result!.messages.filter((message) => message.ruleId?.startsWith('no-restricted')).map((message) => message.message);
+  return result!.messages
+    .filter((message) => message.ruleId?.startsWith('no-restricted'))
+    .map((message) => message.message);
 }
 
 describe('the dependency rule', () => {
   it('keeps vscode and node-llama-cpp out of the core', async () => {
-    expect(await ruleErrors('src/core/sample.ts', "import * as vscode from 'vscode';\nexport const v = vscode;\n")).toHaveLength(1);
-    expect(await ruleErrors('src/core/sample.ts', "import { getLlama } from 'node-llama-cpp';\nexport const g = getLlama;\n")).not.toHaveLength(0);
-    expect(await ruleErrors('src/core/sample.ts', "import { x } from '../../extensions/models';\nexport const y = x;\n")).toHaveLength(1);
+    expect(
+      await ruleErrors('src/core/sample.ts', "import * as vscode from 'vscode';\nexport const v = vscode;\n"),
+    ).toHaveLength(1);
+    expect(
+      await ruleErrors(
+        'src/core/sample.ts',
+        "import { getLlama } from 'node-llama-cpp';\nexport const g = getLlama;\n",
+      ),
+    ).not.toHaveLength(0);
+    expect(
+      await ruleErrors('src/core/sample.ts', "import { x } from '../../extensions/models';\nexport const y = x;\n"),
+    ).toHaveLength(1);
   });
 
   it.each([
@@ -29,13 +40,24 @@ describe('the dependency rule', () => {
   });
 
   it('lets the core import the core', async () => {
-    expect(await ruleErrors('src/core/store/sample.ts', "import { x } from '../events';\nexport const y = x;\n")).toEqual([]);
+    expect(
+      await ruleErrors('src/core/store/sample.ts', "import { x } from '../events';\nexport const y = x;\n"),
+    ).toEqual([]);
   });
 
   it('lets extensions reach the core only through @jan/core, never vscode', async () => {
-    expect(await ruleErrors('extensions/models/sample.ts', "import * as vscode from 'vscode';\nexport const v = vscode;\n")).toHaveLength(1);
-    expect(await ruleErrors('extensions/models/sample.ts', "import { newId } from '../../src/core/ids';\nexport const n = newId;\n")).toHaveLength(1);
-    expect(await ruleErrors('extensions/models/sample.ts', "import { newId } from '@jan/core';\nexport const n = newId;\n")).toEqual([]);
+    expect(
+      await ruleErrors('extensions/models/sample.ts', "import * as vscode from 'vscode';\nexport const v = vscode;\n"),
+    ).toHaveLength(1);
+    expect(
+      await ruleErrors(
+        'extensions/models/sample.ts',
+        "import { newId } from '../../src/core/ids';\nexport const n = newId;\n",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await ruleErrors('extensions/models/sample.ts', "import { newId } from '@jan/core';\nexport const n = newId;\n"),
+    ).toEqual([]);
   });
 
   it.each([
@@ -47,16 +69,36 @@ describe('the dependency rule', () => {
   });
 
   it("keeps one extension out of another's files, but not out of its own folders", async () => {
-    expect(await ruleErrors('extensions/models/sample.ts', "import { x } from '../llamacpp/worker/main';\nexport const y = x;\n")).toHaveLength(1);
-    expect(await ruleErrors('extensions/llamacpp/rpc/sample.ts', "import { x } from '../../models/downloader/protocol';\nexport const y = x;\n")).toHaveLength(
-      1,
-    );
-    expect(await ruleErrors('extensions/llamacpp/rpc/sample.ts', "import { x } from '../worker/main';\nexport const y = x;\n")).toEqual([]);
-    expect(await ruleErrors('extensions/models/sample.ts', "import { x } from './downloader/protocol';\nexport const y = x;\n")).toEqual([]);
+    expect(
+      await ruleErrors(
+        'extensions/models/sample.ts',
+        "import { x } from '../llamacpp/worker/main';\nexport const y = x;\n",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await ruleErrors(
+        'extensions/llamacpp/rpc/sample.ts',
+        "import { x } from '../../models/downloader/protocol';\nexport const y = x;\n",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await ruleErrors(
+        'extensions/llamacpp/rpc/sample.ts',
+        "import { x } from '../worker/main';\nexport const y = x;\n",
+      ),
+    ).toEqual([]);
+    expect(
+      await ruleErrors(
+        'extensions/models/sample.ts',
+        "import { x } from './downloader/protocol';\nexport const y = x;\n",
+      ),
+    ).toEqual([]);
   });
 
   it('lets the headless runtime assemble the core and the extensions, without the editor or the view', async () => {
-    expect(await ruleErrors('src/node/sample.ts', "import { x } from '../../extensions/models';\nexport const y = x;\n")).toEqual([]);
+    expect(
+      await ruleErrors('src/node/sample.ts', "import { x } from '../../extensions/models';\nexport const y = x;\n"),
+    ).toEqual([]);
     expect(await ruleErrors('src/node/sample.ts', "import { x } from '@jan/core';\nexport const y = x;\n")).toEqual([]);
     for (const line of [
       "import * as x from 'vscode';",
@@ -84,17 +126,37 @@ describe('the dependency rule', () => {
     expect(await ruleErrors('extensions/models/downloader/sample.ts', code)).toEqual([]);
     expect(await ruleErrors('extensions/models/sample.ts', code)).toHaveLength(1);
     expect(await ruleErrors('src/vscode/sample.ts', code)).toHaveLength(1);
-    expect(await ruleErrors('extensions/llamacpp/engine-sample.ts', "import type { Llama } from 'node-llama-cpp';\nexport type L = Llama;\n")).toEqual([]);
+    expect(
+      await ruleErrors(
+        'extensions/llamacpp/engine-sample.ts',
+        "import type { Llama } from 'node-llama-cpp';\nexport type L = Llama;\n",
+      ),
+    ).toEqual([]);
   });
 
   it('keeps Node and the host out of the webview', async () => {
-    expect(await ruleErrors('webview/sample.ts', "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n")).toHaveLength(1);
-    expect(await ruleErrors('webview/sample.ts', "import { newId } from '@jan/core';\nexport const n = newId;\n")).toHaveLength(1);
-    expect(await ruleErrors('webview/sample.ts', "import type { HostMessage } from '@jan/protocol';\nexport type H = HostMessage;\n")).toEqual([]);
+    expect(
+      await ruleErrors(
+        'webview/sample.ts',
+        "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await ruleErrors('webview/sample.ts', "import { newId } from '@jan/core';\nexport const n = newId;\n"),
+    ).toHaveLength(1);
+    expect(
+      await ruleErrors(
+        'webview/sample.ts',
+        "import type { HostMessage } from '@jan/protocol';\nexport type H = HostMessage;\n",
+      ),
+    ).toEqual([]);
   });
 
   it.each([
-    ['a computed assignment', 'export function copy(from: Record<string, unknown>, to: Record<string, unknown>, key: string) {\n  to[key] = from[key];\n}\n'],
+    [
+      'a computed assignment',
+      'export function copy(from: Record<string, unknown>, to: Record<string, unknown>, key: string) {\n  to[key] = from[key];\n}\n',
+    ],
     ['Object.assign', 'export const copy = (from: object) => Object.assign({}, from);\n'],
   ])('keeps %s (the "__proto__" setter) out of code that copies records from disk', async (_what, code) => {
     for (const file of [
@@ -103,7 +165,9 @@ describe('the dependency rule', () => {
       'extensions/assistants/sample.ts',
       'extensions/models/model-json.ts',
     ]) {
-      expect(await ruleErrors(file, code), file).toEqual([expect.stringMatching(/Object.assign calls setters|Keys read from disk are data/)]);
+      expect(await ruleErrors(file, code), file).toEqual([
+        expect.stringMatching(/Object.assign calls setters|Keys read from disk are data/),
+      ]);
     }
   });
 });

@@ -13,13 +13,24 @@ type ChatResult = ResultOf<'chat'>;
 function endlessWorker() {
   const calls: Array<{ signal: AbortSignal | undefined; emit(text: string): void }> = [];
   const worker: Pick<WorkerHandle, 'call'> = {
-    call: ((_method: 'chat', _args: unknown, options: { signal?: AbortSignal; onChunk?: (chunk: { text: string }) => void } = {}) =>
+    call: ((
+      _method: 'chat',
+      _args: unknown,
+      options: { signal?: AbortSignal; onChunk?: (chunk: { text: string }) => void } = {},
+    ) =>
       new Promise<ChatResult>((resolve) => {
         const emit = (text: string) => options.onChunk?.({ text });
         calls.push({ signal: options.signal, emit });
         emit('Once');
         options.signal?.addEventListener('abort', () =>
-          resolve({ finishReason: 'abort', promptTokens: 4, cachedPromptTokens: 0, completionTokens: 1, promptMs: 1, generationMs: 1 }),
+          resolve({
+            finishReason: 'abort',
+            promptTokens: 4,
+            cachedPromptTokens: 0,
+            completionTokens: 1,
+            promptMs: 1,
+            generationMs: 1,
+          }),
         );
       })) as Pick<WorkerHandle, 'call'>['call'],
   };

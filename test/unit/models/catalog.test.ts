@@ -1,22 +1,34 @@
 import { describe, expect, it } from 'vitest';
-import { CATALOG, estimateMemoryBytes, findCatalogEntry, recommendedChatModel } from '../../../extensions/models/catalog';
+import {
+  CATALOG,
+  estimateMemoryBytes,
+  findCatalogEntry,
+  recommendedChatModel,
+} from '../../../extensions/models/catalog';
 import { checkDownloadUri, checkSha256, hfFileName } from '../../../extensions/models/download-source';
 import { isValidModelId } from '../../../extensions/models/model-id';
 
 describe('model catalog', () => {
   it('has small chat models and the three Qwen2.5-Coder completion models', () => {
     expect(CATALOG.filter((e) => e.role === 'chat').length).toBeGreaterThanOrEqual(4);
-    expect(CATALOG.filter((e) => e.role === 'completion').map((e) => e.id)).toEqual(['qwen2.5-coder-0.5b', 'qwen2.5-coder-1.5b', 'qwen2.5-coder-3b']);
+    expect(CATALOG.filter((e) => e.role === 'completion').map((e) => e.id)).toEqual([
+      'qwen2.5-coder-0.5b',
+      'qwen2.5-coder-1.5b',
+      'qwen2.5-coder-3b',
+    ]);
   });
 
-  it.each(CATALOG.map((entry) => [entry.id, entry] as const))('%s is a well-formed, downloadable entry', (_id, entry) => {
-    expect(isValidModelId(entry.id)).toBe(true);
-    expect(() => checkDownloadUri(entry.uri)).not.toThrow();
-    expect(hfFileName(entry.uri)).toBe(entry.fileName);
-    expect(checkSha256(entry.sha256)).toBe(entry.sha256);
-    expect(Number.isSafeInteger(entry.sizeBytes) && entry.sizeBytes > 100_000_000).toBe(true);
-    expect(findCatalogEntry(entry.id)).toBe(entry);
-  });
+  it.each(CATALOG.map((entry) => [entry.id, entry] as const))(
+    '%s is a well-formed, downloadable entry',
+    (_id, entry) => {
+      expect(isValidModelId(entry.id)).toBe(true);
+      expect(() => checkDownloadUri(entry.uri)).not.toThrow();
+      expect(hfFileName(entry.uri)).toBe(entry.fileName);
+      expect(checkSha256(entry.sha256)).toBe(entry.sha256);
+      expect(Number.isSafeInteger(entry.sizeBytes) && entry.sizeBytes > 100_000_000).toBe(true);
+      expect(findCatalogEntry(entry.id)).toBe(entry);
+    },
+  );
 
   it('ids and checksums are unique', () => {
     expect(new Set(CATALOG.map((e) => e.id)).size).toBe(CATALOG.length);
@@ -51,7 +63,9 @@ describe('recommended first model', () => {
   });
 
   it('offers the smallest chat model when none fits', () => {
-    const smallest = Math.min(...CATALOG.filter((entry) => entry.role === 'chat').map((entry) => estimateMemoryBytes(entry)));
+    const smallest = Math.min(
+      ...CATALOG.filter((entry) => entry.role === 'chat').map((entry) => estimateMemoryBytes(entry)),
+    );
     expect(estimateMemoryBytes(recommendedChatModel(GB / 2))).toBe(smallest);
   });
 });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { checkDownloadUri, checkRedirect, checkSha256, hfFileName, redactUrl, redactUrls, stagingKey } from '../../../extensions/models/download-source';
+import {
+  checkDownloadUri,
+  checkRedirect,
+  checkSha256,
+  hfFileName,
+  redactUrl,
+  redactUrls,
+  stagingKey,
+} from '../../../extensions/models/download-source';
 
 describe('download sources', () => {
   it.each([
@@ -82,6 +90,8 @@ describe('download sources', () => {
     expect(redactUrl('https://host/m.gguf?token=secret&X-Amz-Signature=abc#frag')).toBe('https://host/m.gguf');
     expect(redactUrl('https://user:pass@host/m.gguf')).toBe('https://host/m.gguf');
     expect(redactUrl('hf:user/repo/m.gguf')).toBe('hf:user/repo/m.gguf');
-    expect(redactUrls('GET https://a.b/c?sig=secret failed; then http://127.0.0.1:9/x?token=t2.')).toBe('GET https://a.b/c failed; then http://127.0.0.1:9/x.');
+    expect(redactUrls('GET https://a.b/c?sig=secret failed; then http://127.0.0.1:9/x?token=t2.')).toBe(
+      'GET https://a.b/c failed; then http://127.0.0.1:9/x.',
+    );
   });
 });

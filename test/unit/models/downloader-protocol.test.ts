@@ -3,7 +3,13 @@ import { parseChildMessage, parseParentMessage } from '../../../extensions/model
 
 describe('download child protocol', () => {
   it('accepts the parent messages', () => {
-    const job = { uri: 'https://h/x.gguf', dirPath: '/tmp/d', sha256: 'a'.repeat(64), retryDelaysMs: [1000, 2000], stallTimeoutMs: 20000 };
+    const job = {
+      uri: 'https://h/x.gguf',
+      dirPath: '/tmp/d',
+      sha256: 'a'.repeat(64),
+      retryDelaysMs: [1000, 2000],
+      stallTimeoutMs: 20000,
+    };
     expect(parseParentMessage({ type: 'resolve', job })).toEqual({ type: 'resolve', job });
     expect(parseParentMessage({ type: 'download', maxBytes: 1e12 })).toEqual({ type: 'download', maxBytes: 1e12 });
     expect(parseParentMessage({ type: 'cancel', discard: true })).toEqual({ type: 'cancel', discard: true });
@@ -24,15 +30,32 @@ describe('download child protocol', () => {
   ])('refuses the parent message %j', (message) => expect(parseParentMessage(message)).toBeUndefined());
 
   it('accepts the child messages and copies only known fields', () => {
-    expect(parseChildMessage({ type: 'resolved', entrypoint: '/d/x.gguf', files: ['/d/x.gguf'], totalBytes: 10, downloadedBytes: 4, extra: 1 })).toEqual({
+    expect(
+      parseChildMessage({
+        type: 'resolved',
+        entrypoint: '/d/x.gguf',
+        files: ['/d/x.gguf'],
+        totalBytes: 10,
+        downloadedBytes: 4,
+        extra: 1,
+      }),
+    ).toEqual({
       type: 'resolved',
       entrypoint: '/d/x.gguf',
       files: ['/d/x.gguf'],
       totalBytes: 10,
       downloadedBytes: 4,
     });
-    expect(parseChildMessage({ type: 'progress', downloadedBytes: 5, totalBytes: 10 })).toEqual({ type: 'progress', downloadedBytes: 5, totalBytes: 10 });
-    expect(parseChildMessage({ type: 'done', entrypoint: '/d/x.gguf', files: [] })).toEqual({ type: 'done', entrypoint: '/d/x.gguf', files: [] });
+    expect(parseChildMessage({ type: 'progress', downloadedBytes: 5, totalBytes: 10 })).toEqual({
+      type: 'progress',
+      downloadedBytes: 5,
+      totalBytes: 10,
+    });
+    expect(parseChildMessage({ type: 'done', entrypoint: '/d/x.gguf', files: [] })).toEqual({
+      type: 'done',
+      entrypoint: '/d/x.gguf',
+      files: [],
+    });
     expect(parseChildMessage({ type: 'error', code: 'CHECKSUM_MISMATCH', message: 'bad' })).toEqual({
       type: 'error',
       code: 'CHECKSUM_MISMATCH',

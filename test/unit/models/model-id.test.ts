@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { idCandidates, isValidModelId, modelIdFromFileName, modelNameFromFileName } from '../../../extensions/models/model-id';
+import {
+  idCandidates,
+  isValidModelId,
+  modelIdFromFileName,
+  modelNameFromFileName,
+} from '../../../extensions/models/model-id';
 import { formatBytes } from '../../../extensions/models/format-size';
 
 describe('model ids and names from file names', () => {
@@ -17,7 +22,8 @@ describe('model ids and names from file names', () => {
 
   it('accepts folder-safe ids only', () => {
     for (const id of ['qwen2.5-coder-1.5b', 'llama3.2-1b-instruct', 'A_b-9']) expect(isValidModelId(id)).toBe(true);
-    for (const id of ['', '.', '..', '../x', 'a/b', 'a\\b', '-lead', 'a..b', 'x'.repeat(200), 'sp ace']) expect(isValidModelId(id)).toBe(false);
+    for (const id of ['', '.', '..', '../x', 'a/b', 'a\\b', '-lead', 'a..b', 'x'.repeat(200), 'sp ace'])
+      expect(isValidModelId(id)).toBe(false);
   });
 
   it('offers base, base-2, base-3… as free ids', () => {

@@ -3,12 +3,19 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ModelStore } from '../../../extensions/models/model-store';
-import { normalizeEngine, parseModelJson, rewriteModelJson, serializeModel } from '../../../extensions/models/model-json';
+import {
+  normalizeEngine,
+  parseModelJson,
+  rewriteModelJson,
+  serializeModel,
+} from '../../../extensions/models/model-json';
 import { buildModelRecord } from '../../../extensions/models/model-record';
 
 describe('model.json parsing', () => {
   it('fills Jan defaults for a minimal file and keeps what it has', () => {
-    const result = parseModelJson(JSON.stringify({ id: 'tiny', settings: { llama_model_path: 'tiny.gguf', ctx_len: 2048 } }));
+    const result = parseModelJson(
+      JSON.stringify({ id: 'tiny', settings: { llama_model_path: 'tiny.gguf', ctx_len: 2048 } }),
+    );
     expect(result).toEqual({
       ok: true,
       model: {
@@ -29,12 +36,22 @@ describe('model.json parsing', () => {
   });
 
   it('treats null as absent, as Jan writes unset fields', () => {
-    const result = parseModelJson(JSON.stringify({ id: 'm', name: null, description: null, sources: null, metadata: null, engine: null }));
-    expect(result.ok && result.model).toMatchObject({ name: 'm', description: '', sources: [], metadata: {}, engine: 'llamacpp' });
+    const result = parseModelJson(
+      JSON.stringify({ id: 'm', name: null, description: null, sources: null, metadata: null, engine: null }),
+    );
+    expect(result.ok && result.model).toMatchObject({
+      name: 'm',
+      description: '',
+      sources: [],
+      metadata: {},
+      engine: 'llamacpp',
+    });
   });
 
   it('maps the engine names Jan used for llama.cpp, and keeps remote engines', () => {
-    expect(['nitro', 'cortex', 'cortex.llamacpp', 'llama-cpp', 'LLAMACPP', undefined].map(normalizeEngine)).toEqual(Array(6).fill('llamacpp'));
+    expect(['nitro', 'cortex', 'cortex.llamacpp', 'llama-cpp', 'LLAMACPP', undefined].map(normalizeEngine)).toEqual(
+      Array(6).fill('llamacpp'),
+    );
     expect(normalizeEngine('openai')).toBe('openai');
   });
 
@@ -75,8 +92,16 @@ describe('model.json parsing', () => {
   it('never writes a context length the header did not validate', () => {
     const header = { version: 3, fileSize: 10, tensorCount: 1, requiredSize: 10, hasChatTemplate: false };
     const build = (contextLength: number) =>
-      buildModelRecord({ id: 'm', name: 'm', modelPath: 'm.gguf', source: { filename: 'm.gguf', url: '' }, header: { ...header, contextLength }, tags: [] });
-    for (const bad of [1e308, 0.5, Number.NaN, Number.POSITIVE_INFINITY, -1]) expect(build(bad).settings.ctx_len, String(bad)).toBeUndefined();
+      buildModelRecord({
+        id: 'm',
+        name: 'm',
+        modelPath: 'm.gguf',
+        source: { filename: 'm.gguf', url: '' },
+        header: { ...header, contextLength },
+        tags: [],
+      });
+    for (const bad of [1e308, 0.5, Number.NaN, Number.POSITIVE_INFINITY, -1])
+      expect(build(bad).settings.ctx_len, String(bad)).toBeUndefined();
     expect(build(8192).settings.ctx_len).toBe(8192);
   });
 });
@@ -84,13 +109,21 @@ describe('model.json parsing', () => {
 describe('model.json rewrite', () => {
   it('changes only what the change changed: unknown fields, the engine alias and "__proto__" keys stay', () => {
     const raw = `{"id":"qwen","name":"Qwen","engine":"nitro","settings":{"ctx_len":4096,"llama_model_path":"qwen.gguf"},"inference_params":{"legacy":true},"__proto__":{"also":"kept"},"metadata":{"__proto__":{"kept":true}}}`;
-    const result = rewriteModelJson(raw, (model) => ({ ...model, name: 'Qwen 2.5', settings: { ...model.settings, ctx_len: 8192 } }));
+    const result = rewriteModelJson(raw, (model) => ({
+      ...model,
+      name: 'Qwen 2.5',
+      settings: { ...model.settings, ctx_len: 8192 },
+    }));
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.text).toContain('"__proto__": {\n    "also": "kept"\n  }');
     const written = JSON.parse(result.text) as Record<string, unknown>;
     const before = JSON.parse(raw) as Record<string, unknown>;
-    expect(written).toEqual({ ...before, name: 'Qwen 2.5', settings: { ctx_len: 8192, llama_model_path: 'qwen.gguf' } });
+    expect(written).toEqual({
+      ...before,
+      name: 'Qwen 2.5',
+      settings: { ctx_len: 8192, llama_model_path: 'qwen.gguf' },
+    });
     expect(Object.keys(written)).toEqual(Object.keys(before));
   });
 
@@ -99,7 +132,10 @@ describe('model.json rewrite', () => {
     try {
       const folder = path.join(root, 'qwen');
       mkdirSync(folder);
-      writeFileSync(path.join(folder, 'model.json'), '{"id":"qwen","settings":{"llama_model_path":"q.gguf"},"x_jan_06":{"provider":"llamacpp"}}');
+      writeFileSync(
+        path.join(folder, 'model.json'),
+        '{"id":"qwen","settings":{"llama_model_path":"q.gguf"},"x_jan_06":{"provider":"llamacpp"}}',
+      );
       const model = await new ModelStore(root).updateModel(folder, (current) => ({ ...current, description: 'Small' }));
       expect(model.description).toBe('Small');
       expect(JSON.parse(readFileSync(path.join(folder, 'model.json'), 'utf8'))).toEqual({
@@ -114,6 +150,9 @@ describe('model.json rewrite', () => {
   });
 
   it('refuses a file that does not parse, so it is never overwritten', () => {
-    expect(rewriteModelJson('{ not json', (model) => model)).toMatchObject({ ok: false, error: expect.stringContaining('not valid JSON') });
+    expect(rewriteModelJson('{ not json', (model) => model)).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('not valid JSON'),
+    });
   });
 });

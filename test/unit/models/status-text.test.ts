@@ -18,27 +18,38 @@ describe('status bar text', () => {
   });
 
   it('shows model, state and the last tokens/s', () => {
-    expect(describeStatus([report({ state: 'ready', modelId: 'm', lastTokensPerSecond: 34.4 })], chatOnly('m')).text).toBe('$(hubot) m · 34 tok/s · local');
-    expect(describeStatus([report({ state: 'generating', modelId: 'm', lastTokensPerSecond: 5.25 })], chatOnly('m')).text).toBe(
-      '$(sync~spin) m · generating · 5.3 tok/s · local',
-    );
-    expect(describeStatus([report({ state: 'loading', modelId: 'm', lastTokensPerSecond: 9 })], chatOnly('m')).text).toBe(
-      '$(loading~spin) m · loading · local',
-    );
+    expect(
+      describeStatus([report({ state: 'ready', modelId: 'm', lastTokensPerSecond: 34.4 })], chatOnly('m')).text,
+    ).toBe('$(hubot) m · 34 tok/s · local');
+    expect(
+      describeStatus([report({ state: 'generating', modelId: 'm', lastTokensPerSecond: 5.25 })], chatOnly('m')).text,
+    ).toBe('$(sync~spin) m · generating · 5.3 tok/s · local');
+    expect(
+      describeStatus([report({ state: 'loading', modelId: 'm', lastTokensPerSecond: 9 })], chatOnly('m')).text,
+    ).toBe('$(loading~spin) m · loading · local');
     expect(describeStatus([report({ state: 'ready', modelId: 'm' })], chatOnly('m')).text).toBe('$(hubot) m · local');
   });
 
   it('names models as the pickers do, and shows the completion model and whether completion is on', () => {
-    const names: Record<string, string> = { 'stories260k-chatml-fim': 'stories260K chatml fim', 'qwen2.5-coder-0.5b': 'Qwen2.5 Coder 0.5B' };
+    const names: Record<string, string> = {
+      'stories260k-chatml-fim': 'stories260K chatml fim',
+      'qwen2.5-coder-0.5b': 'Qwen2.5 Coder 0.5B',
+    };
     const nameOf = (id: string) => names[id] ?? id;
     const on = { chat: 'stories260k-chatml-fim', completion: 'qwen2.5-coder-0.5b', completionEnabled: true };
     const idle = describeStatus([report({ state: 'idle' })], on, nameOf);
     expect(idle.text).toBe('$(hubot) stories260K chatml fim · local · $(sparkle) Qwen2.5 Coder 0.5B');
     expect(idle.tooltip).toContain('Completion: Qwen2.5 Coder 0.5B, on.');
-    const off = describeStatus([report({ state: 'ready', modelId: 'stories260k-chatml-fim' })], { ...on, completionEnabled: false }, nameOf);
+    const off = describeStatus(
+      [report({ state: 'ready', modelId: 'stories260k-chatml-fim' })],
+      { ...on, completionEnabled: false },
+      nameOf,
+    );
     expect(off.text).toBe('$(hubot) stories260K chatml fim · local · $(sparkle) completion off');
     expect(off.tooltip).toContain('Qwen2.5 Coder 0.5B, off');
-    expect(describeStatus([], { chat: 'stories260k-chatml-fim', completionEnabled: true }, nameOf).tooltip).toContain('Completion: no model selected.');
+    expect(describeStatus([], { chat: 'stories260k-chatml-fim', completionEnabled: true }, nameOf).tooltip).toContain(
+      'Completion: no model selected.',
+    );
   });
 
   it('puts the error in the tooltip', () => {
@@ -49,7 +60,10 @@ describe('status bar text', () => {
 
   it('shows the busiest engine when several report', () => {
     const view = describeStatus(
-      [report({ state: 'ready', modelId: 'chat' }), report({ state: 'generating', modelId: 'remote' }, 'OpenAI', 'api.openai.com')],
+      [
+        report({ state: 'ready', modelId: 'chat' }),
+        report({ state: 'generating', modelId: 'remote' }, 'OpenAI', 'api.openai.com'),
+      ],
       chatOnly('chat'),
     );
     expect(view).toMatchObject({ state: 'generating', text: '$(sync~spin) remote · generating · api.openai.com' });
@@ -57,18 +71,29 @@ describe('status bar text', () => {
   });
 
   it('at rest names the configured model, not another model an engine still holds', () => {
-    const reports = [report({ state: 'ready', modelId: 'local-model' }), report({ state: 'idle' }, 'GPU box', 'gpu-box:8000')];
-    expect(describeStatus(reports, { chat: 'gpu-box/coder', chatDestination: 'gpu-box:8000', completionEnabled: true }).text).toBe(
-      '$(hubot) gpu-box/coder · gpu-box:8000',
-    );
-    const answered = [report({ state: 'ready', modelId: 'local-model' }), report({ state: 'ready', modelId: 'gpu-box/coder' }, 'GPU box', 'gpu-box:8000')];
-    expect(describeStatus(answered, { chat: 'gpu-box/coder', chatDestination: 'gpu-box:8000', completionEnabled: true }).text).toBe(
-      '$(hubot) gpu-box/coder · gpu-box:8000',
-    );
+    const reports = [
+      report({ state: 'ready', modelId: 'local-model' }),
+      report({ state: 'idle' }, 'GPU box', 'gpu-box:8000'),
+    ];
+    expect(
+      describeStatus(reports, { chat: 'gpu-box/coder', chatDestination: 'gpu-box:8000', completionEnabled: true }).text,
+    ).toBe('$(hubot) gpu-box/coder · gpu-box:8000');
+    const answered = [
+      report({ state: 'ready', modelId: 'local-model' }),
+      report({ state: 'ready', modelId: 'gpu-box/coder' }, 'GPU box', 'gpu-box:8000'),
+    ];
+    expect(
+      describeStatus(answered, { chat: 'gpu-box/coder', chatDestination: 'gpu-box:8000', completionEnabled: true })
+        .text,
+    ).toBe('$(hubot) gpu-box/coder · gpu-box:8000');
   });
 
   it('says where the configured model runs while nothing is loaded', () => {
-    const view = describeStatus([report({ state: 'idle' })], { chat: 'gpu-box/qwen2.5-coder-7b', chatDestination: 'gpu-box:8000', completionEnabled: true });
+    const view = describeStatus([report({ state: 'idle' })], {
+      chat: 'gpu-box/qwen2.5-coder-7b',
+      chatDestination: 'gpu-box:8000',
+      completionEnabled: true,
+    });
     expect(view.text).toBe('$(hubot) gpu-box/qwen2.5-coder-7b · gpu-box:8000');
     expect(view.tooltip).toContain('sending code to gpu-box:8000');
   });
@@ -80,7 +105,9 @@ describe('status bar text', () => {
     expect(idle.tooltip).not.toMatch(/(^|[^\\])\$\(/);
     const loaded = describeStatus([report({ state: 'ready', modelId: 'x$(error)' })], chatOnly(undefined));
     expect(loaded.text).toBe('$(hubot) x\\$(error) · local');
-    expect(describeStatus([], chatOnly('a\u202Eevil\nline\u0000two\u200B')).text).toBe('$(hubot) aevil line two · local');
+    expect(describeStatus([], chatOnly('a\u202Eevil\nline\u0000two\u200B')).text).toBe(
+      '$(hubot) aevil line two · local',
+    );
     expect(describeStatus([], chatOnly('x'.repeat(500))).text.length).toBeLessThan(80);
   });
 
@@ -103,6 +130,8 @@ describe('status bar text', () => {
   });
 
   it('displayText breaks the link syntax notifications render, so a model name cannot carry a command link', () => {
-    expect(displayText('[Update now](command:workbench.action.terminal.new)')).toBe('[Update now] (command:workbench.action.terminal.new)');
+    expect(displayText('[Update now](command:workbench.action.terminal.new)')).toBe(
+      '[Update now] (command:workbench.action.terminal.new)',
+    );
   });
 });

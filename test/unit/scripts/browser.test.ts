@@ -37,8 +37,12 @@ describe('findBrowser', () => {
 
   it('prefers JAN_TEST_BROWSER and refuses one that does not exist', () => {
     const dir = folderWith('chromium', 'my-browser');
-    expect(findBrowser({ PATH: dir, JAN_TEST_BROWSER: path.join(dir, 'my-browser') }, 'darwin')).toBe(path.join(dir, 'my-browser'));
-    expect(() => findBrowser({ PATH: dir, JAN_TEST_BROWSER: path.join(dir, 'missing') }, 'darwin')).toThrow(/JAN_TEST_BROWSER=.*missing is not an executable/);
+    expect(findBrowser({ PATH: dir, JAN_TEST_BROWSER: path.join(dir, 'my-browser') }, 'darwin')).toBe(
+      path.join(dir, 'my-browser'),
+    );
+    expect(() => findBrowser({ PATH: dir, JAN_TEST_BROWSER: path.join(dir, 'missing') }, 'darwin')).toThrow(
+      /JAN_TEST_BROWSER=.*missing is not an executable/,
+    );
   });
 
   it('returns nothing when there is no browser at all', () => {

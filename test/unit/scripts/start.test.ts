@@ -21,7 +21,9 @@ describe('npm start', () => {
     const real = startLocations();
     expect(path.relative(repository, real.workspace).startsWith('..')).toBe(true);
     expect(enclosingRepository(path.dirname(real.workspace))).not.toBe(enclosingRepository(repository));
-    expect(startLocations({ env: { XDG_CACHE_HOME: '/c' }, home: '/h', platform: 'linux' }).userDataDir).toBe('/c/jan-vscode-start/user-data');
+    expect(startLocations({ env: { XDG_CACHE_HOME: '/c' }, home: '/h', platform: 'linux' }).userDataDir).toBe(
+      '/c/jan-vscode-start/user-data',
+    );
   });
 
   it('prints each step as it starts and how long it took', async () => {

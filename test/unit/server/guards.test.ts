@@ -8,7 +8,15 @@ describe('the Host check', () => {
   const check = hostChecker(['my-box.lan']);
 
   it('accepts loopback names with or without a port, and the listed ones', () => {
-    for (const host of ['localhost', 'localhost:1337', '127.0.0.1:1337', '127.8.0.1', '[::1]:1337', 'LOCALHOST', 'my-box.lan:1337'])
+    for (const host of [
+      'localhost',
+      'localhost:1337',
+      '127.0.0.1:1337',
+      '127.8.0.1',
+      '[::1]:1337',
+      'LOCALHOST',
+      'my-box.lan:1337',
+    ])
       expect(() => check(host)).not.toThrow();
   });
 
@@ -24,7 +32,9 @@ describe('the Host check', () => {
       '[::1',
       'my-box.lan.evil',
     ]) {
-      expect(() => check(host), String(host)).toThrow(expect.objectContaining({ status: 403, code: 'host_not_allowed' }));
+      expect(() => check(host), String(host)).toThrow(
+        expect.objectContaining({ status: 403, code: 'host_not_allowed' }),
+      );
     }
   });
 
@@ -78,14 +88,23 @@ describe('request bodies', () => {
     expect(() => parseBody(ChatRequestSchema, { model: 'm', messages: [{ role: 'robot', content: 'hi' }] })).toThrow(
       expect.objectContaining({ param: 'messages[0].role' }),
     );
-    expect(() => parseBody(ChatRequestSchema, { model: 'm', messages: [{ role: 'user', content: 'x' }], max_tokens: 0 })).toThrow(
-      expect.objectContaining({ param: 'max_tokens' }),
-    );
+    expect(() =>
+      parseBody(ChatRequestSchema, { model: 'm', messages: [{ role: 'user', content: 'x' }], max_tokens: 0 }),
+    ).toThrow(expect.objectContaining({ param: 'max_tokens' }));
     expect(() => parseBody(ChatRequestSchema, 'text')).toThrow(expect.objectContaining({ status: 400 }));
   });
 
   it('accepts fields set to their off value and refuses the ones in use', () => {
-    expect(() => refuseUnsupported({ n: 1, tools: [], logprobs: false, tool_choice: 'none', response_format: { type: 'text' }, user: 'x' })).not.toThrow();
+    expect(() =>
+      refuseUnsupported({
+        n: 1,
+        tools: [],
+        logprobs: false,
+        tool_choice: 'none',
+        response_format: { type: 'text' },
+        user: 'x',
+      }),
+    ).not.toThrow();
     for (const body of [
       { n: 2 },
       { tools: [{}] },
@@ -94,7 +113,9 @@ describe('request bodies', () => {
       { logit_bias: { 1: 2 } },
       { echo: true },
     ]) {
-      expect(() => refuseUnsupported(body)).toThrow(expect.objectContaining({ status: 400, param: Object.keys(body)[0] }));
+      expect(() => refuseUnsupported(body)).toThrow(
+        expect.objectContaining({ status: 400, param: Object.keys(body)[0] }),
+      );
     }
   });
 });

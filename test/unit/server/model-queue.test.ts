@@ -28,7 +28,11 @@ describe('ModelQueue', () => {
     const first = held();
     const second = held();
     const third = held();
-    const runs = [queue.run('m', never, first.task), queue.run('m', never, second.task), queue.run('m', never, third.task)];
+    const runs = [
+      queue.run('m', never, first.task),
+      queue.run('m', never, second.task),
+      queue.run('m', never, third.task),
+    ];
     await Promise.resolve();
     expect([first.started, second.started, third.started]).toEqual([true, false, false]);
     expect(queue.inFlight).toBe(3);
@@ -89,7 +93,9 @@ describe('ModelQueue', () => {
 
   it('frees the model when a task fails', async () => {
     const queue = new ModelQueue(1, 1);
-    await expect(queue.run('m', never, async () => Promise.reject(new Error('engine failed')))).rejects.toThrow('engine failed');
+    await expect(queue.run('m', never, async () => Promise.reject(new Error('engine failed')))).rejects.toThrow(
+      'engine failed',
+    );
     await expect(queue.run('m', never, async () => 'next')).resolves.toBe('next');
     expect(queue.inFlight).toBe(0);
   });

@@ -43,18 +43,34 @@ describe('JanAssistantsExtension', () => {
     expect([reviewer.id, second.id]).toEqual(['code-reviewer', 'code-reviewer-2']);
     expectJanAssistant(janReadsAssistant(jan, 'code-reviewer'), 'code-reviewer');
 
-    const updated = await store.updateAssistant('code-reviewer', { instructions: 'Review diffs strictly.', model: 'qwen2.5-coder' });
+    const updated = await store.updateAssistant('code-reviewer', {
+      instructions: 'Review diffs strictly.',
+      model: 'qwen2.5-coder',
+    });
     expect(await store.getAssistant('code-reviewer')).toEqual(updated);
-    expect(updated).toMatchObject({ name: 'Code Reviewer', instructions: 'Review diffs strictly.', model: 'qwen2.5-coder' });
+    expect(updated).toMatchObject({
+      name: 'Code Reviewer',
+      instructions: 'Review diffs strictly.',
+      model: 'qwen2.5-coder',
+    });
 
     await store.deleteAssistant('code-reviewer-2');
     expect(existsSync(path.join(jan, 'assistants', 'code-reviewer-2'))).toBe(false);
     expect((await store.listAssistants()).assistants.map((a) => a.id)).toEqual(['code-reviewer']);
     expect((await storeError(store.deleteAssistant('jan'))).code).toBe('NOT_ALLOWED');
-    expect((await storeError(store.createAssistant({ id: 'code-reviewer', name: 'x' }))).message).toMatch(/already exists/);
+    expect((await storeError(store.createAssistant({ id: 'code-reviewer', name: 'x' }))).message).toMatch(
+      /already exists/,
+    );
     expect((await storeError(store.updateAssistant('nobody', { name: 'x' }))).code).toBe('NOT_FOUND');
-    const changes = events.filter((e) => e.name === 'OnAssistantsChanged').map((e) => (e.payload as Assistant[]).map((a) => a.id));
-    expect(changes).toEqual([['code-reviewer'], ['code-reviewer', 'code-reviewer-2'], ['code-reviewer', 'code-reviewer-2'], ['code-reviewer']]);
+    const changes = events
+      .filter((e) => e.name === 'OnAssistantsChanged')
+      .map((e) => (e.payload as Assistant[]).map((a) => a.id));
+    expect(changes).toEqual([
+      ['code-reviewer'],
+      ['code-reviewer', 'code-reviewer-2'],
+      ['code-reviewer', 'code-reviewer-2'],
+      ['code-reviewer'],
+    ]);
   });
 
   it('reports an invalid assistant.json, never overwrites it, and refuses to create over it', async () => {
@@ -71,7 +87,9 @@ describe('JanAssistantsExtension', () => {
     expect(page.warnings.map((w) => w.message)).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/jan.assistant\.json cannot be read \(not valid JSON.*left as it is/),
-        expect.stringMatching(/helper.assistant\.json is not a valid assistant \("name" should be a string.*left as it is/),
+        expect.stringMatching(
+          /helper.assistant\.json is not a valid assistant \("name" should be a string.*left as it is/,
+        ),
       ]),
     );
 

@@ -5,7 +5,15 @@ import { textContent, textOf } from '@jan/core';
 import type { Thread } from '@jan/core';
 import { JanConversationalExtension } from '../../../extensions/conversational';
 import { expectJanMessage, expectJanThread, janReadsMessages, janReadsThreads } from './support/jan-reader';
-import { message, storeError, removeTempWorkspaces, snapshot, tempWorkspace, testCore, threadAssistant } from './support/store-setup';
+import {
+  message,
+  storeError,
+  removeTempWorkspaces,
+  snapshot,
+  tempWorkspace,
+  testCore,
+  threadAssistant,
+} from './support/store-setup';
 
 afterEach(removeTempWorkspaces);
 
@@ -24,7 +32,10 @@ describe('JanConversationalExtension: threads', () => {
 
     const assistant = threadAssistant();
     const { engine: _engine, ...modelWithoutEngine } = assistant.model;
-    const thread = await store.createThread({ title: 'First', assistants: [{ ...assistant, model: modelWithoutEngine as Thread['assistants'][0]['model'] }] });
+    const thread = await store.createThread({
+      title: 'First',
+      assistants: [{ ...assistant, model: modelWithoutEngine as Thread['assistants'][0]['model'] }],
+    });
     expect(thread.id).toMatch(/^jan_\d+_/);
     const [onDisk] = janReadsThreads(jan);
     expectJanThread(onDisk!);
@@ -38,8 +49,18 @@ describe('JanConversationalExtension: threads', () => {
 
   it('lists newest updated first, gets, renames (bumping updated) and deletes, with events', async () => {
     const { store, events } = setup();
-    const a = await store.createThread({ title: 'A', assistants: [threadAssistant()], created: 1_000_000_000_000, updated: 1_000_000_000_000 });
-    const b = await store.createThread({ title: 'B', assistants: [threadAssistant()], created: 1_100_000_000_000, updated: 1_100_000_000_000 });
+    const a = await store.createThread({
+      title: 'A',
+      assistants: [threadAssistant()],
+      created: 1_000_000_000_000,
+      updated: 1_000_000_000_000,
+    });
+    const b = await store.createThread({
+      title: 'B',
+      assistants: [threadAssistant()],
+      created: 1_100_000_000_000,
+      updated: 1_100_000_000_000,
+    });
     expect((await store.listThreads()).threads.map((t) => t.title)).toEqual(['B', 'A']);
 
     const renamed = await store.updateThread(a.id, { title: 'A renamed' });
@@ -51,7 +72,12 @@ describe('JanConversationalExtension: threads', () => {
     await store.deleteThread(b.id);
     await store.deleteThread(b.id);
     expect((await store.listThreads()).threads.map((t) => t.id)).toEqual([a.id]);
-    expect(events.map((e) => e.name)).toEqual(['OnThreadUpdated', 'OnThreadUpdated', 'OnThreadUpdated', 'OnThreadDeleted']);
+    expect(events.map((e) => e.name)).toEqual([
+      'OnThreadUpdated',
+      'OnThreadUpdated',
+      'OnThreadUpdated',
+      'OnThreadDeleted',
+    ]);
     expect(events[3]!.payload).toEqual({ id: b.id });
   });
 
@@ -59,7 +85,9 @@ describe('JanConversationalExtension: threads', () => {
     const { store } = setup();
     const thread = await store.createThread({ assistants: [threadAssistant()], metadata: { count: 0 } });
     await Promise.all(
-      Array.from({ length: 20 }, () => store.updateThread(thread.id, (current) => ({ metadata: { count: (current.metadata?.count as number) + 1 } }))),
+      Array.from({ length: 20 }, () =>
+        store.updateThread(thread.id, (current) => ({ metadata: { count: (current.metadata?.count as number) + 1 } })),
+      ),
     );
     expect((await store.getThread(thread.id))?.metadata).toEqual({ count: 20 });
   });
@@ -82,7 +110,13 @@ describe('JanConversationalExtension: threads', () => {
           assistant_name: 'Jan',
           tools: [{ type: 'retrieval', enabled: true, settings: { top_k: 2 } }],
           avatar: 'jan.png',
-          model: { id: 'm', settings: { ctx_len: 2048, x_setting: 'kept' }, parameters: { temperature: 0.2 }, engine: 'llamacpp', x_model_field: 7 },
+          model: {
+            id: 'm',
+            settings: { ctx_len: 2048, x_setting: 'kept' },
+            parameters: { temperature: 0.2 },
+            engine: 'llamacpp',
+            x_model_field: 7,
+          },
         },
       ],
       metadata: { lastMessage: 'hi', x_meta: true },
@@ -90,16 +124,26 @@ describe('JanConversationalExtension: threads', () => {
     writeFileSync(path.join(folder, 'thread.json'), JSON.stringify(written));
     await store.updateThread(id, { title: 'Renamed' });
     const onDisk = JSON.parse(readFileSync(path.join(folder, 'thread.json'), 'utf8')) as Record<string, unknown>;
-    expect(onDisk).toMatchObject({ title: 'Renamed', x_future_field: written.x_future_field, metadata: written.metadata });
+    expect(onDisk).toMatchObject({
+      title: 'Renamed',
+      x_future_field: written.x_future_field,
+      metadata: written.metadata,
+    });
     expect(onDisk.assistants).toMatchObject([
-      { tools: written.assistants[0]!.tools, avatar: 'jan.png', model: { settings: { x_setting: 'kept' }, x_model_field: 7 } },
+      {
+        tools: written.assistants[0]!.tools,
+        avatar: 'jan.png',
+        model: { settings: { x_setting: 'kept' }, x_model_field: 7 },
+      },
     ]);
   });
 
   it('refuses a duplicate id, an unsafe id, and updates of a missing thread', async () => {
     const { store } = setup();
     await store.createThread({ id: 'jan_1', assistants: [] });
-    expect((await storeError(store.createThread({ id: 'jan_1', assistants: [] }))).message).toMatch(/Thread jan_1 already exists/);
+    expect((await storeError(store.createThread({ id: 'jan_1', assistants: [] }))).message).toMatch(
+      /Thread jan_1 already exists/,
+    );
     expect((await storeError(store.createThread({ id: '../escape', assistants: [] }))).code).toBe('INVALID_ID');
     expect((await storeError(store.updateThread('jan_2', { title: 'x' }))).code).toBe('NOT_FOUND');
   });
@@ -141,10 +185,14 @@ describe('JanConversationalExtension: messages', () => {
     const { jan, store } = setup();
     const thread = await store.createThread({ assistants: [] });
     expect(await store.listMessages(thread.id)).toEqual({ messages: [], warnings: [] });
-    expect((await storeError(store.appendMessage(message('jan_gone', 'x')))).message).toMatch(/Thread jan_gone does not exist/);
+    expect((await storeError(store.appendMessage(message('jan_gone', 'x')))).message).toMatch(
+      /Thread jan_gone does not exist/,
+    );
     expect(existsSync(path.join(jan, 'threads', 'jan_gone'))).toBe(false);
     expect((await storeError(store.listMessages('jan_gone'))).code).toBe('NOT_FOUND');
-    expect((await storeError(store.updateMessage(message(thread.id, 'x', 'user', 'nope')))).message).toMatch(/Message nope is not in thread/);
+    expect((await storeError(store.updateMessage(message(thread.id, 'x', 'user', 'nope')))).message).toMatch(
+      /Message nope is not in thread/,
+    );
     expect((await storeError(store.deleteMessage(thread.id, 'nope'))).code).toBe('NOT_FOUND');
     expect((await storeError(store.truncateFrom(thread.id, 'nope'))).code).toBe('NOT_FOUND');
   });
@@ -156,7 +204,10 @@ describe('JanConversationalExtension: bad input', () => {
     const good = await store.createThread({ title: 'good', assistants: [threadAssistant()] });
     mkdirSync(path.join(jan, 'threads', 'jan_corrupt'));
     writeFileSync(path.join(jan, 'threads', 'jan_corrupt', 'thread.json'), '{"id":"jan_corrupt","title":"tru');
-    writeFileSync(path.join(jan, 'threads', 'jan_corrupt', 'messages.jsonl'), '{"id":"u1","role":"user","content":"kept"}\n');
+    writeFileSync(
+      path.join(jan, 'threads', 'jan_corrupt', 'messages.jsonl'),
+      '{"id":"u1","role":"user","content":"kept"}\n',
+    );
     mkdirSync(path.join(jan, 'threads', 'jan_shape'));
     writeFileSync(path.join(jan, 'threads', 'jan_shape', 'thread.json'), '{"assistants":"jan"}');
     mkdirSync(path.join(jan, 'threads', 'jan_orphan'));
@@ -166,7 +217,11 @@ describe('JanConversationalExtension: bad input', () => {
 
     const page = await store.listThreads();
     expect(page.threads.map((t) => t.id)).toEqual([good.id]);
-    expect(page.warnings.map((w) => path.basename(path.dirname(w.path))).sort()).toEqual(['jan_corrupt', 'jan_orphan', 'jan_shape']);
+    expect(page.warnings.map((w) => path.basename(path.dirname(w.path))).sort()).toEqual([
+      'jan_corrupt',
+      'jan_orphan',
+      'jan_shape',
+    ]);
     expect(page.warnings.find((w) => w.path.includes('jan_corrupt'))?.message).toMatch(/not valid JSON.*left as it is/);
     expect(page.warnings.find((w) => w.path.includes('jan_shape'))?.message).toMatch(/"assistants" should be an array/);
     expect(logger.messages('warn')).toHaveLength(3);

@@ -71,7 +71,11 @@ describe('DataFolder: JSON lines', () => {
 
   it('parses each line on its own: garbage, a torn last line, CRLF, blank lines, a BOM; raw bytes kept', () => {
     const invalidUtf8 = Buffer.from([0x7b, 0xff, 0xfe, 0x7d]);
-    const bytes = Buffer.concat([Buffer.from('\uFEFF{"a":1}\r\n\n   \nnot json\n'), invalidUtf8, Buffer.from('\n{"b":2}\n{"c":')]);
+    const bytes = Buffer.concat([
+      Buffer.from('\uFEFF{"a":1}\r\n\n   \nnot json\n'),
+      invalidUtf8,
+      Buffer.from('\n{"b":2}\n{"c":'),
+    ]);
     const lines = parseJsonLines(bytes);
     expect(lines.map((line) => line.line)).toEqual([1, 4, 5, 6, 7]);
     expect(lines[0]!.value).toEqual({ a: 1 });
@@ -113,7 +117,8 @@ describe('DataFolder: bad paths', () => {
     const { store } = folder();
     expect(() => store.path('threads', '..', 'x')).toThrow(StoreError);
     expect(() => store.path('threads/../../etc')).toThrow(/Invalid path segment/);
-    for (const id of ['../x', 'a/b', '', '.hidden', 'x.lock', 'a\\b']) expect(() => assertSafeId(id, 'Thread')).toThrow(/not a valid folder name/);
+    for (const id of ['../x', 'a/b', '', '.hidden', 'x.lock', 'a\\b'])
+      expect(() => assertSafeId(id, 'Thread')).toThrow(/not a valid folder name/);
     expect(assertSafeId('jan_1716200000', 'Thread')).toBe('jan_1716200000');
     const outside = path.join(store.root, '..', 'outside.json');
     expect((await storeError(store.write(outside, async () => undefined))).code).toBe('INVALID_ID');
@@ -142,7 +147,8 @@ describe('DataFolder: serialized writes', () => {
         const current = await store.readJson(file);
         const value = current.status === 'ok' ? (current.value as { n: number }).n : 0;
         // A yield of random length between read and write: unserialized tasks would interleave.
-        for (let turns = Math.floor(random() * 4); turns > 0; turns--) await new Promise((resolve) => setImmediate(resolve));
+        for (let turns = Math.floor(random() * 4); turns > 0; turns--)
+          await new Promise((resolve) => setImmediate(resolve));
         await writer.writeJson(file, { n: value + 1 });
       });
     await Promise.all(Array.from({ length: 40 }, (_, i) => bump(stores[i % 2]!)));
@@ -153,7 +159,9 @@ describe('DataFolder: serialized writes', () => {
   it('releases the lock when the task throws', async () => {
     const { store } = folder();
     const file = store.path('a.json');
-    await expect(store.write(file, async () => Promise.reject(new Error('task failed')))).rejects.toThrow('task failed');
+    await expect(store.write(file, async () => Promise.reject(new Error('task failed')))).rejects.toThrow(
+      'task failed',
+    );
     await store.write(file, (writer) => writer.writeJson(file, { ok: true }));
     expect(existsSync(`${file}.lock`)).toBe(false);
   });

@@ -15,7 +15,12 @@ function copyOfFixture() {
   const { jan } = tempWorkspace();
   cpSync(FIXTURE, jan, { recursive: true });
   const test = testCore(jan);
-  return { jan, ...test, threads: new JanConversationalExtension(test.core), assistants: new JanAssistantsExtension(test.core) };
+  return {
+    jan,
+    ...test,
+    threads: new JanConversationalExtension(test.core),
+    assistants: new JanAssistantsExtension(test.core),
+  };
 }
 
 describe('a .jan folder written by Jan 0.5', () => {
@@ -27,7 +32,12 @@ describe('a .jan folder written by Jan 0.5', () => {
     expect(page.warnings).toEqual([]);
     expect(page.threads.map((t) => t.id)).toEqual(['jan_1716300000', 'jan_1716201000', 'jan_1699000000']);
     const [current, remote, old] = page.threads;
-    expect(current!.assistants[0]).toMatchObject({ assistant_id: 'jan', id: 'jan', name: 'Jan', model: { id: 'llama3-8b-instruct', engine: 'nitro' } });
+    expect(current!.assistants[0]).toMatchObject({
+      assistant_id: 'jan',
+      id: 'jan',
+      name: 'Jan',
+      model: { id: 'llama3-8b-instruct', engine: 'nitro' },
+    });
     expect(current!.metadata).toEqual({ lastMessage: 'Use sorted(items, key=len).' });
     expect(remote!.assistants[0]!.model.engine).toBe('openai');
     expect(old!.assistants[0]!.model.engine).toBe('llamacpp');
@@ -85,6 +95,8 @@ describe('a .jan folder written by Jan 0.5', () => {
     lines.forEach((line, index) => expectJanMessage(line, 'jan_1716300000', index === 2));
     expect(lines[1]).toMatchObject({ type: 'Thread', assistant_id: 'jan' });
     const fixtureLines = readFileSync(path.join(FIXTURE, 'threads/jan_1716300000/messages.jsonl'), 'utf8').split('\n');
-    expect(readFileSync(path.join(jan, 'threads/jan_1716300000/messages.jsonl'), 'utf8').split('\n')[0]).toBe(fixtureLines[0]);
+    expect(readFileSync(path.join(jan, 'threads/jan_1716300000/messages.jsonl'), 'utf8').split('\n')[0]).toBe(
+      fixtureLines[0],
+    );
   });
 });

@@ -26,7 +26,10 @@ describe('reading JSON files from disk', () => {
     for (const text of ['', '  \n', '\ufeff', '\ufeff \n']) {
       expect(await readJsonFile(file('empty.json', text))).toEqual({ status: 'invalid', error: 'the file is empty' });
     }
-    expect(await readJsonFile(file('bad.json', '{"a":'))).toMatchObject({ status: 'invalid', error: expect.stringMatching(/^not valid JSON: /) });
+    expect(await readJsonFile(file('bad.json', '{"a":'))).toMatchObject({
+      status: 'invalid',
+      error: expect.stringMatching(/^not valid JSON: /),
+    });
   });
 
   it('says a file is missing, and throws on anything else', async () => {
@@ -37,7 +40,13 @@ describe('reading JSON files from disk', () => {
 
   it('reads many files in order, each with its own outcome, also across many slices', async () => {
     mkdirSync(path.join(dir, 'folder.json'));
-    const names = [file('ok.json', '[1]'), path.join(dir, 'none.json'), path.join(dir, 'folder.json'), file('bad.json', 'nope'), file('bom.json', '\ufeff"x"')];
+    const names = [
+      file('ok.json', '[1]'),
+      path.join(dir, 'none.json'),
+      path.join(dir, 'folder.json'),
+      file('bad.json', 'nope'),
+      file('bom.json', '\ufeff"x"'),
+    ];
     expect(await readJsonFiles(names)).toEqual([
       { status: 'ok', value: [1] },
       { status: 'missing' },
@@ -46,9 +55,11 @@ describe('reading JSON files from disk', () => {
       { status: 'ok', value: 'x' },
     ]);
     const many = Array.from({ length: 50 }, (_, index) => file(`n${index}.json`, String(index)));
-    expect((await readJsonFiles(many, undefined, 0)).map((result) => (result.status === 'ok' ? result.value : result.status))).toEqual(
-      many.map((_, index) => index),
-    );
+    expect(
+      (await readJsonFiles(many, undefined, 0)).map((result) =>
+        result.status === 'ok' ? result.value : result.status,
+      ),
+    ).toEqual(many.map((_, index) => index));
     expect(await readJsonFiles([])).toEqual([]);
   });
 });

@@ -8,7 +8,8 @@ import { message, removeTempWorkspaces, snapshot, storeError, tempWorkspace, tes
 
 afterEach(removeTempWorkspaces);
 
-const THREAD = (id: string) => JSON.stringify({ id, object: 'thread', title: id, assistants: [], created: 1, updated: 1 });
+const THREAD = (id: string) =>
+  JSON.stringify({ id, object: 'thread', title: id, assistants: [], created: 1, updated: 1 });
 const LINE = (id: string, threadId: string) =>
   `${JSON.stringify({ id, object: 'thread.message', thread_id: threadId, role: 'user', status: 'ready', created: 1, updated: 1, content: 'hi' })}\n`;
 
@@ -23,7 +24,13 @@ function setup() {
   writeFileSync(path.join(jan, 'threads', 'real', 'thread.json'), THREAD('real'));
   writeFileSync(path.join(jan, 'threads', 'real', 'messages.jsonl'), LINE('m1', 'real'));
   const test = testCore(jan);
-  return { root, jan, outside, threads: new JanConversationalExtension(test.core), assistants: new JanAssistantsExtension(test.core) };
+  return {
+    root,
+    jan,
+    outside,
+    threads: new JanConversationalExtension(test.core),
+    assistants: new JanAssistantsExtension(test.core),
+  };
 }
 
 describe('symbolic links that leave .jan', () => {
@@ -73,7 +80,9 @@ describe('symbolic links that leave .jan', () => {
     expect(listed.warnings.map((warning) => warning.path)).toContain(threadFile);
     const page = await threads.listMessages('real');
     expect(page.messages).toEqual([]);
-    expect(page.warnings).toEqual([{ path: messages, message: expect.stringMatching(/symbolic link .*outside the data folder/) }]);
+    expect(page.warnings).toEqual([
+      { path: messages, message: expect.stringMatching(/symbolic link .*outside the data folder/) },
+    ]);
 
     expect(snapshot(outside)).toEqual(before);
     expect(existsSync(path.join(outside, 'created-by-us.jsonl'))).toBe(false);
@@ -86,7 +95,9 @@ describe('symbolic links that leave .jan', () => {
     symlinkSync(outside, path.join(jan, 'assistants'), 'dir');
     const before = snapshot(outside);
 
-    expect((await threads.listThreads()).warnings).toEqual([{ path: path.join(jan, 'threads'), message: expect.stringContaining('symbolic link') }]);
+    expect((await threads.listThreads()).warnings).toEqual([
+      { path: path.join(jan, 'threads'), message: expect.stringContaining('symbolic link') },
+    ]);
     expect((await storeError(threads.createThread({ assistants: [] }))).code).toBe('NOT_ALLOWED');
     expect((await storeError(assistants.createAssistant({ name: 'Escape' }))).code).toBe('NOT_ALLOWED');
     const listed = await assistants.listAssistants();
@@ -119,7 +130,9 @@ describe('symbolic links that leave .jan', () => {
       const error = await storeError(threads.createThread({ assistants: [] }));
       expect(error.code).toBe('NOT_ALLOWED');
       expect(error.message).toContain(jan);
-      expect((await threads.listThreads()).warnings).toEqual([{ path: jan, message: expect.stringContaining('symbolic link') }]);
+      expect((await threads.listThreads()).warnings).toEqual([
+        { path: jan, message: expect.stringContaining('symbolic link') },
+      ]);
       expect(snapshot(elsewhere)).toEqual({});
 
       const inside = path.join(root, 'workspace', 'jan-data');
@@ -141,7 +154,9 @@ describe('symbolic links that leave .jan', () => {
     rmSync(threadFile);
     execFileSync('mkfifo', [messages]);
     execFileSync('mkfifo', [threadFile]);
-    expect((await threads.listThreads()).warnings).toEqual([{ path: threadFile, message: expect.stringMatching(/not a regular file/) }]);
+    expect((await threads.listThreads()).warnings).toEqual([
+      { path: threadFile, message: expect.stringMatching(/not a regular file/) },
+    ]);
     expect((await storeError(threads.getThread('real'))).message).toMatch(/not a regular file/);
     expect((await storeError(threads.listMessages('real'))).message).toMatch(/not a regular file/);
   });

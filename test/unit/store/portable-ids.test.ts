@@ -60,7 +60,9 @@ describe('ids that name folders open on every system', () => {
     const assistants = new JanAssistantsExtension(core);
     await threads.createThread({ id: 'Jan_Thread', assistants: [] });
     await assistants.createAssistant({ id: 'Helper', name: 'Helper' });
-    expect((await storeError(threads.createThread({ id: 'jan_thread', assistants: [] }))).message).toMatch(/"Jan_Thread".*differ only in case/);
+    expect((await storeError(threads.createThread({ id: 'jan_thread', assistants: [] }))).message).toMatch(
+      /"Jan_Thread".*differ only in case/,
+    );
     expect((await storeError(assistants.createAssistant({ id: 'HELPER', name: 'x' }))).code).toBe('ALREADY_EXISTS');
     expect((await assistants.createAssistant({ name: 'helper' })).id).toBe('helper-2');
   });
@@ -69,10 +71,15 @@ describe('ids that name folders open on every system', () => {
     const { jan } = tempWorkspace();
     const folder = path.join(jan, 'threads', 'nul');
     mkdirSync(folder, { recursive: true });
-    writeFileSync(path.join(folder, 'thread.json'), JSON.stringify({ id: 'nul', title: 'x', assistants: [], created: 1, updated: 1 }));
+    writeFileSync(
+      path.join(folder, 'thread.json'),
+      JSON.stringify({ id: 'nul', title: 'x', assistants: [], created: 1, updated: 1 }),
+    );
     const threads = new JanConversationalExtension(testCore(jan).core);
     const page = await threads.listThreads();
     expect(page.threads).toEqual([]);
-    expect(page.warnings).toEqual([{ path: folder, message: expect.stringMatching(/cannot be opened on Windows.*rename/i) }]);
+    expect(page.warnings).toEqual([
+      { path: folder, message: expect.stringMatching(/cannot be opened on Windows.*rename/i) },
+    ]);
   });
 });

@@ -13,7 +13,13 @@ type Json = Record<string, unknown>;
 function setup() {
   const { root, jan } = tempWorkspace();
   const test = testCore(jan);
-  return { root, jan, ...test, threads: new JanConversationalExtension(test.core), assistants: new JanAssistantsExtension(test.core) };
+  return {
+    root,
+    jan,
+    ...test,
+    threads: new JanConversationalExtension(test.core),
+    assistants: new JanAssistantsExtension(test.core),
+  };
 }
 
 function writeThread(jan: string, id: string, thread: Json, lines: Json[]): string {
@@ -56,7 +62,13 @@ function jan06Lines(threadId: string): Json[] {
       role: 'assistant',
       content: [
         { type: 'reasoning', text: { value: 'The user wants a description.', annotations: [] } },
-        { type: 'tool_call', tool_call_id: 'call_1', tool_name: 'describe', input: { detail: 'high' }, output: { label: 'a cat' } },
+        {
+          type: 'tool_call',
+          tool_call_id: 'call_1',
+          tool_name: 'describe',
+          input: { detail: 'high' },
+          output: { label: 'a cat' },
+        },
         { type: 'text', text: { value: 'A cat.', annotations: [] } },
       ],
       status: 'ready',
@@ -83,7 +95,14 @@ const thread06 = (id: string): Json => ({
   id,
   object: 'thread',
   title: 'Pictures',
-  assistants: [{ assistant_id: 'jan', assistant_name: 'Jan', model: { id: 'llava', settings: {}, parameters: {}, engine: 'llamacpp' }, tool: [] }],
+  assistants: [
+    {
+      assistant_id: 'jan',
+      assistant_name: 'Jan',
+      model: { id: 'llava', settings: {}, parameters: {}, engine: 'llamacpp' },
+      tool: [],
+    },
+  ],
   created: 1735000000,
   updated: 1735000009,
   metadata: { pinned: true },
@@ -104,11 +123,17 @@ describe('a rewrite starts from the record on disk and changes only what the cal
     const after = readLines(folder);
     expect(after[0]).toEqual({
       ...lines[0],
-      content: [{ type: 'text', text: { value: 'What is in this photo?', annotations: [] } }, (lines[0]!.content as Json[])[1]],
+      content: [
+        { type: 'text', text: { value: 'What is in this photo?', annotations: [] } },
+        (lines[0]!.content as Json[])[1],
+      ],
     });
     expect(after[1]).toEqual({
       ...lines[1],
-      content: [...(lines[1]!.content as Json[]).slice(0, 2), { type: 'text', text: { value: 'A small cat.', annotations: [] } }],
+      content: [
+        ...(lines[1]!.content as Json[]).slice(0, 2),
+        { type: 'text', text: { value: 'A small cat.', annotations: [] } },
+      ],
     });
     expect(after[2]).toEqual(lines[2]);
   });
@@ -145,7 +170,12 @@ describe('a rewrite starts from the record on disk and changes only what the cal
       updated: 1699000100,
       content: 'hi',
     };
-    const folder = writeThread(jan, 't04', { id: 't04', title: 'Old', assistants: [], created: 1699000000, updated: 1699000100 }, [old]);
+    const folder = writeThread(
+      jan,
+      't04',
+      { id: 't04', title: 'Old', assistants: [], created: 1699000000, updated: 1699000100 },
+      [old],
+    );
     const [first] = (await threads.listMessages('t04')).messages;
     await threads.updateMessage({ ...first!, updated: 1_736_000_000_500 });
     expect(readLines(folder)[0]).toEqual({ ...old, updated: 1_736_000_000 });
@@ -200,7 +230,10 @@ describe('keys are data: "__proto__" in a file is a field like any other', () =>
       `{"id":"m1","object":"thread.message","thread_id":"tp","role":"user","status":"ready","created":1,"updated":1,"content":"hi","__proto__":{"y":2},"metadata":${proto}}\n`,
     );
     mkdirSync(path.join(jan, 'assistants', 'pa'), { recursive: true });
-    writeFileSync(path.join(jan, 'assistants', 'pa', 'assistant.json'), `{"id":"pa","name":"P","__proto__":{"z":3},"metadata":${proto}}`);
+    writeFileSync(
+      path.join(jan, 'assistants', 'pa', 'assistant.json'),
+      `{"id":"pa","name":"P","__proto__":{"z":3},"metadata":${proto}}`,
+    );
 
     const thread = await threads.getThread('tp');
     expect(Object.getPrototypeOf(thread)).toBe(Object.prototype);
@@ -243,22 +276,36 @@ describe('duplicate message ids: one line is addressed, by position and id', () 
     ]);
     const page = await threads.listMessages('td');
     expect(page.messages.map(textOf)).toEqual(['first', 'middle', 'second']);
-    expect(page.warnings).toEqual([{ path: path.join(folder, 'messages.jsonl'), message: expect.stringMatching(/id "dup".*lines 1 and 3/) }]);
+    expect(page.warnings).toEqual([
+      { path: path.join(folder, 'messages.jsonl'), message: expect.stringMatching(/id "dup".*lines 1 and 3/) },
+    ]);
 
     await threads.updateMessage({ ...page.messages[2]!, content: textContent('second, edited') }, 2);
-    expect(readLines(folder).map((l) => (l.content as Array<{ text: { value: string } }>)[0]!.text.value)).toEqual(['first', 'middle', 'second, edited']);
+    expect(readLines(folder).map((l) => (l.content as Array<{ text: { value: string } }>)[0]!.text.value)).toEqual([
+      'first',
+      'middle',
+      'second, edited',
+    ]);
 
     await threads.deleteMessage('td', 'dup', 0);
-    expect(readLines(folder).map((l) => (l.content as Array<{ text: { value: string } }>)[0]!.text.value)).toEqual(['middle', 'second, edited']);
+    expect(readLines(folder).map((l) => (l.content as Array<{ text: { value: string } }>)[0]!.text.value)).toEqual([
+      'middle',
+      'second, edited',
+    ]);
   });
 
   it('refuses to guess which copy an id without a position means, and refuses a stale position', async () => {
     const { jan, threads } = setup();
-    const folder = writeThread(jan, 'td', { id: 'td', title: 'D', assistants: [], created: 1, updated: 1 }, [line('dup', 'a'), line('dup', 'b')]);
+    const folder = writeThread(jan, 'td', { id: 'td', title: 'D', assistants: [], created: 1, updated: 1 }, [
+      line('dup', 'a'),
+      line('dup', 'b'),
+    ]);
     const before = readFileSync(path.join(folder, 'messages.jsonl'), 'utf8');
     const [first] = (await threads.listMessages('td')).messages;
     expect((await storeError(threads.deleteMessage('td', 'dup'))).message).toMatch(/appears 2 times/);
-    expect(await storeError(threads.updateMessage({ ...first!, content: textContent('x') }))).toMatchObject({ code: 'NOT_ALLOWED' });
+    expect(await storeError(threads.updateMessage({ ...first!, content: textContent('x') }))).toMatchObject({
+      code: 'NOT_ALLOWED',
+    });
     expect((await storeError(threads.truncateFrom('td', 'dup', 5))).code).toBe('NOT_FOUND');
     expect(readFileSync(path.join(folder, 'messages.jsonl'), 'utf8')).toBe(before);
   });

@@ -38,58 +38,65 @@ function withText(line: Json, text: string): Json {
 }
 
 describe('round trip through the store of data Jan 0.4/0.5 and 0.6+ wrote', () => {
-  it.each(THREADS)('%s: open, edit the title, edit a message, append, delete one: every other field and line means the same', async (threadId) => {
-    const { jan, threads, assistants } = open();
-    const folder = path.join(jan, 'threads', threadId);
-    const threadFile = path.join(folder, 'thread.json');
-    const messagesFile = path.join(folder, 'messages.jsonl');
-    const originalThread = readJson(threadFile);
-    const originalLines = lines(messagesFile);
+  it.each(THREADS)(
+    '%s: open, edit the title, edit a message, append, delete one: every other field and line means the same',
+    async (threadId) => {
+      const { jan, threads, assistants } = open();
+      const folder = path.join(jan, 'threads', threadId);
+      const threadFile = path.join(folder, 'thread.json');
+      const messagesFile = path.join(folder, 'messages.jsonl');
+      const originalThread = readJson(threadFile);
+      const originalLines = lines(messagesFile);
 
-    const untouched = snapshot(jan);
-    const listed = await threads.listThreads();
-    expect(listed.warnings).toEqual([]);
-    expect(listed.threads.map((thread) => thread.id).sort()).toEqual([...THREADS].sort());
-    const page = await threads.listMessages(threadId);
-    expect(page.warnings).toEqual([]);
-    expect(page.messages).toHaveLength(originalLines.length);
-    expect((await assistants.listAssistants()).warnings).toEqual([]);
-    expect(snapshot(jan), 'opening writes nothing').toEqual(untouched);
+      const untouched = snapshot(jan);
+      const listed = await threads.listThreads();
+      expect(listed.warnings).toEqual([]);
+      expect(listed.threads.map((thread) => thread.id).sort()).toEqual([...THREADS].sort());
+      const page = await threads.listMessages(threadId);
+      expect(page.warnings).toEqual([]);
+      expect(page.messages).toHaveLength(originalLines.length);
+      expect((await assistants.listAssistants()).warnings).toEqual([]);
+      expect(snapshot(jan), 'opening writes nothing').toEqual(untouched);
 
-    await threads.updateThread(threadId, { title: 'Edited title' });
-    const edited = page.messages[0]!;
-    await threads.updateMessage({ ...edited, content: textContent('Edited text') }, 0);
-    const appended = await threads.appendMessage(message(threadId, 'Appended'));
-    await threads.deleteMessage(threadId, page.messages[1]!.id, 1);
+      await threads.updateThread(threadId, { title: 'Edited title' });
+      const edited = page.messages[0]!;
+      await threads.updateMessage({ ...edited, content: textContent('Edited text') }, 0);
+      const appended = await threads.appendMessage(message(threadId, 'Appended'));
+      await threads.deleteMessage(threadId, page.messages[1]!.id, 1);
 
-    const thread = readJson(threadFile);
-    expect(thread).toEqual({ ...originalThread, title: 'Edited title', updated: thread.updated });
-    expect(thread.updated).toBeGreaterThan(originalThread.updated as number);
-    // In the unit the file uses: Jan 0.6 writes seconds, 0.5 milliseconds.
-    expect(isSeconds(thread.updated)).toBe(isSeconds(originalThread.updated));
-    expect(Object.keys(thread)).toEqual(Object.keys(originalThread));
+      const thread = readJson(threadFile);
+      expect(thread).toEqual({ ...originalThread, title: 'Edited title', updated: thread.updated });
+      expect(thread.updated).toBeGreaterThan(originalThread.updated as number);
+      // In the unit the file uses: Jan 0.6 writes seconds, 0.5 milliseconds.
+      expect(isSeconds(thread.updated)).toBe(isSeconds(originalThread.updated));
+      expect(Object.keys(thread)).toEqual(Object.keys(originalThread));
 
-    const after = lines(messagesFile);
-    expect(after).toHaveLength(originalLines.length);
-    expect(JSON.parse(after[0]!)).toEqual(withText(JSON.parse(originalLines[0]!) as Json, 'Edited text'));
-    // Lines the round trip did not touch keep their bytes, not only their meaning.
-    expect(after.slice(1, -1)).toEqual(originalLines.slice(2));
-    expect(JSON.parse(after[after.length - 1]!)).toMatchObject({ id: appended.id, thread_id: threadId, role: 'user' });
+      const after = lines(messagesFile);
+      expect(after).toHaveLength(originalLines.length);
+      expect(JSON.parse(after[0]!)).toEqual(withText(JSON.parse(originalLines[0]!) as Json, 'Edited text'));
+      // Lines the round trip did not touch keep their bytes, not only their meaning.
+      expect(after.slice(1, -1)).toEqual(originalLines.slice(2));
+      expect(JSON.parse(after[after.length - 1]!)).toMatchObject({
+        id: appended.id,
+        thread_id: threadId,
+        role: 'user',
+      });
 
-    const reopened = new JanConversationalExtension(testCore(jan).core);
-    const again = await reopened.listMessages(threadId);
-    expect(again.warnings).toEqual([]);
-    expect(again.messages.map(textOf)).toEqual(['Edited text', ...page.messages.slice(2).map(textOf), 'Appended']);
-    expect(again.messages.map((m) => m.content.filter((part) => part.type !== 'text'))).toEqual(
-      [edited, ...page.messages.slice(2)].map((m) => m.content.filter((part) => part.type !== 'text')).concat([[]]),
-    );
-    for (const other of THREADS.filter((id) => id !== threadId)) {
-      for (const name of ['thread.json', 'messages.jsonl']) {
-        const file = path.join('threads', other, name);
-        expect(readFileSync(path.join(jan, file), 'utf8'), file).toBe(readFileSync(path.join(FIXTURE, file), 'utf8'));
+      const reopened = new JanConversationalExtension(testCore(jan).core);
+      const again = await reopened.listMessages(threadId);
+      expect(again.warnings).toEqual([]);
+      expect(again.messages.map(textOf)).toEqual(['Edited text', ...page.messages.slice(2).map(textOf), 'Appended']);
+      expect(again.messages.map((m) => m.content.filter((part) => part.type !== 'text'))).toEqual(
+        [edited, ...page.messages.slice(2)].map((m) => m.content.filter((part) => part.type !== 'text')).concat([[]]),
+      );
+      for (const other of THREADS.filter((id) => id !== threadId)) {
+        for (const name of ['thread.json', 'messages.jsonl']) {
+          const file = path.join('threads', other, name);
+          expect(readFileSync(path.join(jan, file), 'utf8'), file).toBe(readFileSync(path.join(FIXTURE, file), 'utf8'));
+        }
       }
-    }
-  });
+    },
+  );
 
   it('edits an assistant of either version without changing anything else in it or in the other', async () => {
     const { jan, assistants } = open();
@@ -100,6 +107,9 @@ describe('round trip through the store of data Jan 0.4/0.5 and 0.6+ wrote', () =
       expect(readJson(file)).toEqual({ ...original, instructions: `Edited ${id}` });
       expect(Object.keys(readJson(file))).toEqual(Object.keys(original));
     }
-    expect((await assistants.listAssistants()).assistants.map((assistant) => assistant.instructions)).toEqual(['Edited jan', 'Edited coder']);
+    expect((await assistants.listAssistants()).assistants.map((assistant) => assistant.instructions)).toEqual([
+      'Edited jan',
+      'Edited coder',
+    ]);
   });
 });

@@ -1,7 +1,15 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ChatSession, ConversationService, InferenceService, JanCore, MemoryLogger, selectionPrompt, selectionPromptOverride } from '@jan/core';
+import {
+  ChatSession,
+  ConversationService,
+  InferenceService,
+  JanCore,
+  MemoryLogger,
+  selectionPrompt,
+  selectionPromptOverride,
+} from '@jan/core';
 import { ScopedAssistantsExtension, UNTRUSTED_ASSISTANT_REASON } from '../../../extensions/assistants';
 import { JanConversationalExtension } from '../../../extensions/conversational';
 import { ScriptedEngine } from '../../support/scripted-engine';
@@ -13,7 +21,10 @@ afterEach(removeTempWorkspaces);
 
 function writeAssistant(folder: string, id: string, fields: Record<string, unknown>): void {
   mkdirSync(path.join(folder, 'assistants', id), { recursive: true });
-  writeFileSync(path.join(folder, 'assistants', id, 'assistant.json'), JSON.stringify({ id, object: 'assistant', name: id, ...fields }));
+  writeFileSync(
+    path.join(folder, 'assistants', id, 'assistant.json'),
+    JSON.stringify({ id, object: 'assistant', name: id, ...fields }),
+  );
 }
 
 function setup(options: { trusted?: boolean; defaultId?: string } = {}) {
@@ -55,13 +66,25 @@ describe('ScopedAssistantsExtension: workspace and user scopes', () => {
 
   it('creates, updates and deletes in the scope asked for, and keeps unknown fields through an update', async () => {
     const { jan, user, assistants } = setup();
-    writeAssistant(user, 'mine', { instructions: 'Old.', jan_future_field: { keep: true }, metadata: { other_tool: 1 } });
+    writeAssistant(user, 'mine', {
+      instructions: 'Old.',
+      jan_future_field: { keep: true },
+      metadata: { other_tool: 1 },
+    });
     const created = await assistants.createAssistant({ name: 'Team Helper', instructions: 'Be brief.' }, 'workspace');
     expect(existsSync(path.join(jan, 'assistants', created.id, 'assistant.json'))).toBe(true);
 
-    await assistants.updateAssistant('mine', (current) => ({ instructions: 'New.', metadata: { ...current.metadata, context_files: ['README.md'] } }), 'user');
+    await assistants.updateAssistant(
+      'mine',
+      (current) => ({ instructions: 'New.', metadata: { ...current.metadata, context_files: ['README.md'] } }),
+      'user',
+    );
     const raw = JSON.parse(readFileSync(path.join(user, 'assistants', 'mine', 'assistant.json'), 'utf8'));
-    expect(raw).toMatchObject({ instructions: 'New.', jan_future_field: { keep: true }, metadata: { other_tool: 1, context_files: ['README.md'] } });
+    expect(raw).toMatchObject({
+      instructions: 'New.',
+      jan_future_field: { keep: true },
+      metadata: { other_tool: 1, context_files: ['README.md'] },
+    });
 
     await assistants.deleteAssistant('mine', 'user');
     expect(existsSync(path.join(user, 'assistants', 'mine'))).toBe(false);
@@ -98,8 +121,20 @@ describe('ScopedAssistantsExtension: a restricted workspace', () => {
     engine.reply = 'ok';
     core.engines.register(engine);
     const logger = core.context.logger;
-    const inference = new InferenceService({ engines: core.engines, events: core.events, logger, models: () => undefined, chosenModelId: () => 'served-1' });
-    const conversation = new ConversationService({ conversational, assistants, inference, events: core.events, logger });
+    const inference = new InferenceService({
+      engines: core.engines,
+      events: core.events,
+      logger,
+      models: () => undefined,
+      chosenModelId: () => 'served-1',
+    });
+    const conversation = new ConversationService({
+      conversational,
+      assistants,
+      inference,
+      events: core.events,
+      logger,
+    });
     const session = new ChatSession({
       conversational,
       assistants,
@@ -141,8 +176,20 @@ describe('assistant.json rules', () => {
     core.register(conversational, assistants);
     await core.start();
     const logger = core.context.logger;
-    const inference = new InferenceService({ engines: core.engines, events: core.events, logger, models: () => undefined, chosenModelId: () => undefined });
-    const conversation = new ConversationService({ conversational, assistants, inference, events: core.events, logger });
+    const inference = new InferenceService({
+      engines: core.engines,
+      events: core.events,
+      logger,
+      models: () => undefined,
+      chosenModelId: () => undefined,
+    });
+    const conversation = new ConversationService({
+      conversational,
+      assistants,
+      inference,
+      events: core.events,
+      logger,
+    });
     const session = new ChatSession({
       conversational,
       assistants,
@@ -153,11 +200,18 @@ describe('assistant.json rules', () => {
     });
     await session.chooseAssistant(null, 'strict');
     const thread = await session.createThread();
-    expect(thread.assistants[0]!.model.parameters).toEqual({ temperature: 0.2, top_p: 0.9, max_tokens: 256, stop: ['<END>'] });
+    expect(thread.assistants[0]!.model.parameters).toEqual({
+      temperature: 0.2,
+      top_p: 0.9,
+      max_tokens: 256,
+      stop: ['<END>'],
+    });
 
     const strict = await assistants.getAssistant('strict');
     const input = { code: 'x()', languageId: 'ts', fileName: 'a.ts', startLine: 1, endLine: 1 };
-    expect(selectionPrompt('explain', input, selectionPromptOverride(strict, 'explain'))).toMatch(/^Explain it like a code reviewer would\./);
+    expect(selectionPrompt('explain', input, selectionPromptOverride(strict, 'explain'))).toMatch(
+      /^Explain it like a code reviewer would\./,
+    );
     // A blank override is no override.
     expect(selectionPrompt('fix', input, selectionPromptOverride(strict, 'fix'))).toMatch(/^Fix the bugs/);
     await core.stop();

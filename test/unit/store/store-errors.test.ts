@@ -23,15 +23,26 @@ describe('toStoreError', () => {
     const cause = systemError(errno);
     const error = toStoreError(cause, 'write in', '/w/.jan');
     expect(error).toBeInstanceOf(StoreError);
-    expect({ code: error.code, message: error.message, path: error.path, name: error.name }).toEqual({ code, message, path: '/w/.jan', name: 'StoreError' });
+    expect({ code: error.code, message: error.message, path: error.path, name: error.name }).toEqual({
+      code,
+      message,
+      path: '/w/.jan',
+      name: 'StoreError',
+    });
     expect(error.cause).toBe(cause);
   });
 
   it('keeps a StoreError as it is, and describes what is not an Error', () => {
     const original = new StoreError('LOCK_TIMEOUT', 'busy', '/w/.jan/threads/t.lock');
     expect(toStoreError(original, 'write in', '/elsewhere')).toBe(original);
-    expect(toStoreError('disk on fire', 'read', '/w/a.json')).toMatchObject({ code: 'IO', message: 'Cannot read /w/a.json: disk on fire' });
-    expect(toStoreError(null, 'read', '/w/a.json')).toMatchObject({ code: 'IO', message: 'Cannot read /w/a.json: null' });
+    expect(toStoreError('disk on fire', 'read', '/w/a.json')).toMatchObject({
+      code: 'IO',
+      message: 'Cannot read /w/a.json: disk on fire',
+    });
+    expect(toStoreError(null, 'read', '/w/a.json')).toMatchObject({
+      code: 'IO',
+      message: 'Cannot read /w/a.json: null',
+    });
     expect(toStoreError({ code: 42 }, 'read', '/w/a.json').code).toBe('IO');
   });
 });

@@ -23,7 +23,10 @@ describe('temp files left by a crash mid-rewrite', () => {
     const assistant = path.join(jan, 'assistants', 'helper');
     mkdirSync(thread, { recursive: true });
     mkdirSync(assistant, { recursive: true });
-    writeFileSync(path.join(thread, 'thread.json'), JSON.stringify({ id: 't1', title: 'T', assistants: [], created: 1, updated: 1 }));
+    writeFileSync(
+      path.join(thread, 'thread.json'),
+      JSON.stringify({ id: 't1', title: 'T', assistants: [], created: 1, updated: 1 }),
+    );
     writeFileSync(path.join(thread, 'messages.jsonl'), '');
     writeFileSync(path.join(assistant, 'assistant.json'), JSON.stringify({ id: 'helper', name: 'Helper' }));
     const outside = path.join(root, 'outside');

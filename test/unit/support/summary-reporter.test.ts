@@ -9,10 +9,15 @@ const vitest = path.join(root, 'node_modules/vitest/vitest.mjs');
 /** Runs vitest with the summary reporter on one fixture file; returns the closing line and exit code. */
 function runFixture(name: string): Promise<{ line: string; code: number | null }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [vitest, 'run', '--config', config, name], { cwd: root, env: { ...process.env, CI: 'true' } }, (error, stdout) => {
-      const lines = stdout.trim().split('\n');
-      resolve({ line: lines.at(-1) ?? '', code: error ? (typeof error.code === 'number' ? error.code : null) : 0 });
-    });
+    execFile(
+      process.execPath,
+      [vitest, 'run', '--config', config, name],
+      { cwd: root, env: { ...process.env, CI: 'true' } },
+      (error, stdout) => {
+        const lines = stdout.trim().split('\n');
+        resolve({ line: lines.at(-1) ?? '', code: error ? (typeof error.code === 'number' ? error.code : null) : 0 });
+      },
+    );
   });
 }
 

@@ -1,12 +1,27 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { boundCompletionSettings, boundEngineSettings, COMPLETION_LIMITS, ENGINE_LIMITS } from '../../../src/vscode/setting-bounds';
+import {
+  boundCompletionSettings,
+  boundEngineSettings,
+  COMPLETION_LIMITS,
+  ENGINE_LIMITS,
+} from '../../../src/vscode/setting-bounds';
 
-const defaults = { threads: 0, gpu: 'auto', contextSize: 4096, completionContextSize: 2048, idleUnloadMinutes: 15, transport: 'process' };
+const defaults = {
+  threads: 0,
+  gpu: 'auto',
+  contextSize: 4096,
+  completionContextSize: 2048,
+  idleUnloadMinutes: 15,
+  transport: 'process',
+};
 
 describe('engine settings a workspace can set', () => {
   it('passes sane values through without a warning', () => {
-    expect(boundEngineSettings({ ...defaults, threads: 4 }, 8)).toEqual({ values: { ...defaults, threads: 4 }, warnings: [] });
+    expect(boundEngineSettings({ ...defaults, threads: 4 }, 8)).toEqual({
+      values: { ...defaults, threads: 4 },
+      warnings: [],
+    });
   });
 
   it('clamps absurd thread counts to the machine, with a warning naming the setting', () => {
@@ -26,9 +41,13 @@ describe('engine settings a workspace can set', () => {
       values: { contextSize: ENGINE_LIMITS.contextSize.max },
       warnings: [expect.stringMatching(/jan\.engine\.contextSize is 1000000000000.*using 131072/)],
     });
-    expect(boundEngineSettings({ ...defaults, contextSize: 3 }, 8).values.contextSize).toBe(ENGINE_LIMITS.contextSize.min);
+    expect(boundEngineSettings({ ...defaults, contextSize: 3 }, 8).values.contextSize).toBe(
+      ENGINE_LIMITS.contextSize.min,
+    );
     expect(boundEngineSettings({ ...defaults, contextSize: 5000.7 }, 8).values.contextSize).toBe(5000);
-    expect(boundEngineSettings({ ...defaults, contextSize: Number.POSITIVE_INFINITY }, 8).values.contextSize).toBe(ENGINE_LIMITS.contextSize.max);
+    expect(boundEngineSettings({ ...defaults, contextSize: Number.POSITIVE_INFINITY }, 8).values.contextSize).toBe(
+      ENGINE_LIMITS.contextSize.max,
+    );
   });
 
   it('clamps the completion context size the same way', () => {
@@ -36,7 +55,9 @@ describe('engine settings a workspace can set', () => {
       values: { completionContextSize: ENGINE_LIMITS.contextSize.max, contextSize: 4096 },
       warnings: [expect.stringMatching(/jan\.engine\.completionContextSize is 1000000000.*using 131072/)],
     });
-    expect(boundEngineSettings({ ...defaults, completionContextSize: 'big' }, 8).values.completionContextSize).toBe(2048);
+    expect(boundEngineSettings({ ...defaults, completionContextSize: 'big' }, 8).values.completionContextSize).toBe(
+      2048,
+    );
   });
 
   it('accepts only the known transports and GPU modes', () => {
@@ -61,7 +82,9 @@ describe('engine settings a workspace can set', () => {
       expect.stringMatching(/minChars is 1000000/),
       expect.stringMatching(/timeLimitMs is 1;/),
     ]);
-    expect(boundCompletionSettings({ debounceMs: 'soon', maxTokens: Number.NaN, minChars: null, timeLimitMs: '5' }).values).toEqual(sane);
+    expect(
+      boundCompletionSettings({ debounceMs: 'soon', maxTokens: Number.NaN, minChars: null, timeLimitMs: '5' }).values,
+    ).toEqual(sane);
   });
 
   it('the manifest keeps the transport out of untrusted workspaces and declares the bounds', () => {
@@ -69,11 +92,19 @@ describe('engine settings a workspace can set', () => {
       capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } };
       contributes: { configuration: { properties: Record<string, { minimum?: number; maximum?: number }> } };
     };
-    expect(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations).toEqual(expect.arrayContaining(['jan.engine.transport']));
+    expect(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations).toEqual(
+      expect.arrayContaining(['jan.engine.transport']),
+    );
     const properties = manifest.contributes.configuration.properties;
-    expect(properties['jan.engine.contextSize']).toMatchObject({ minimum: ENGINE_LIMITS.contextSize.min, maximum: ENGINE_LIMITS.contextSize.max });
+    expect(properties['jan.engine.contextSize']).toMatchObject({
+      minimum: ENGINE_LIMITS.contextSize.min,
+      maximum: ENGINE_LIMITS.contextSize.max,
+    });
     expect(properties['jan.engine.threads']).toMatchObject({ minimum: 0 });
-    expect(properties['jan.inlineCompletion.maxTokens']).toMatchObject({ minimum: 1, maximum: COMPLETION_LIMITS.maxTokens.max });
+    expect(properties['jan.inlineCompletion.maxTokens']).toMatchObject({
+      minimum: 1,
+      maximum: COMPLETION_LIMITS.maxTokens.max,
+    });
     for (const [key, bounds] of Object.entries(COMPLETION_LIMITS)) {
       expect(properties[`jan.inlineCompletion.${key}`]).toMatchObject({ minimum: bounds.min, maximum: bounds.max });
     }

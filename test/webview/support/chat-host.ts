@@ -44,11 +44,17 @@ export class WorkspaceContextSources implements ContextSources {
   async read(source: ContextSource): Promise<ContextItem> {
     const count = async (text: string) => estimateTokens(text);
     if (source.kind === 'file') return fileContext(this.root, source.path, ATTACHMENT_TOKEN_CAP, count);
-    if (source.kind === 'uri') return fileContext(this.root, path.relative(this.root, fileURLToPath(source.uri)), ATTACHMENT_TOKEN_CAP, count);
+    if (source.kind === 'uri')
+      return fileContext(this.root, path.relative(this.root, fileURLToPath(source.uri)), ATTACHMENT_TOKEN_CAP, count);
     if (source.kind === 'selection' && this.selection) {
       const { path: file, code, startLine, endLine } = this.selection;
       const text = fencedSelection({ code, languageId: 'typescript', path: file, startLine, endLine });
-      return { kind: 'selection', label: `Selection in ${file}:${startLine}-${endLine}`, text, tokens: await count(text) };
+      return {
+        kind: 'selection',
+        label: `Selection in ${file}:${startLine}-${endLine}`,
+        text,
+        tokens: await count(text),
+      };
     }
     throw new Error(`Nothing to attach for "${source.kind}" in the test editor.`);
   }
@@ -127,10 +133,15 @@ function writeModel(modelsFolder: string, id: string, name: string, file: string
 }
 
 /** What the runtime is given beyond the test's folders (trust, the user's assistants folder). */
-export type HostRuntimeOptions = Pick<RuntimeOptions, 'isTrusted' | 'defaultAssistantId'> & { userAssistants?: boolean };
+export type HostRuntimeOptions = Pick<RuntimeOptions, 'isTrusted' | 'defaultAssistantId'> & {
+  userAssistants?: boolean;
+};
 
 /** `noModels`: an empty models folder, as on first install. */
-export async function createChatHost(options: ChatControllerOptions & { noModels?: boolean } = {}, runtimeOptions: HostRuntimeOptions = {}): Promise<ChatHost> {
+export async function createChatHost(
+  options: ChatControllerOptions & { noModels?: boolean } = {},
+  runtimeOptions: HostRuntimeOptions = {},
+): Promise<ChatHost> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'jan-chat-host-'));
   const janFolder = path.join(root, '.jan');
   const modelsFolder = path.join(root, 'models');
@@ -196,7 +207,11 @@ export async function createChatHost(options: ChatControllerOptions & { noModels
     async reopen(page) {
       attach(page);
       await page.reload();
-      await page.waitForFunction(() => (window as unknown as { __janSent: Array<{ type: string }> }).__janSent.some((message) => message.type === 'ready'));
+      await page.waitForFunction(() =>
+        (window as unknown as { __janSent: Array<{ type: string }> }).__janSent.some(
+          (message) => message.type === 'ready',
+        ),
+      );
     },
     delivered: () => chain,
     async dispose() {

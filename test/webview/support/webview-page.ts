@@ -33,7 +33,10 @@ export async function buildWebview(name = 'test-webview', minify = false): Promi
   const outdir = path.join(projectRoot, 'out', name);
   mkdirSync(path.join(outdir, 'codicons'), { recursive: true });
   await esbuild.build({
-    entryPoints: { webview: path.join(projectRoot, 'webview/main.ts'), 'assistant-form': path.join(projectRoot, 'webview/assistant-form/main.ts') },
+    entryPoints: {
+      webview: path.join(projectRoot, 'webview/main.ts'),
+      'assistant-form': path.join(projectRoot, 'webview/assistant-form/main.ts'),
+    },
     outdir,
     bundle: true,
     minify,
@@ -48,7 +51,10 @@ export async function buildWebview(name = 'test-webview', minify = false): Promi
     logLevel: 'silent',
   });
   for (const file of ['codicon.css', 'codicon.ttf']) {
-    copyFileSync(path.join(projectRoot, 'node_modules/@vscode/codicons/dist', file), path.join(outdir, 'codicons', file));
+    copyFileSync(
+      path.join(projectRoot, 'node_modules/@vscode/codicons/dist', file),
+      path.join(outdir, 'codicons', file),
+    );
   }
   return outdir;
 }
@@ -140,7 +146,15 @@ export async function launchChromium(): Promise<Browser> {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
     viewport: { width: 380, height: 720 },
   });
   // Generous: the machine is shared, and a timeout here means a broken view, not a slow one.
@@ -159,7 +173,13 @@ export async function launchChromium(): Promise<Browser> {
  * `__janToHost` binding when the test exposes one, and recording everything in `__janSent`;
  * state kept in sessionStorage so it survives a reload as it survives hide/show) and the theme.
  */
-function vscodeShim({ theme, defaultStyles }: { theme: { bodyClass: string; variables: Record<string, string> }; defaultStyles: string }): void {
+function vscodeShim({
+  theme,
+  defaultStyles,
+}: {
+  theme: { bodyClass: string; variables: Record<string, string> };
+  defaultStyles: string;
+}): void {
   const w = window as unknown as Record<string, unknown>;
   w.__janSent = [];
   w.__janTheme = theme;
@@ -187,7 +207,8 @@ function vscodeShim({ theme, defaultStyles }: { theme: { bodyClass: string; vari
   };
   w.__janApplyTheme = (next: { bodyClass: string; variables: Record<string, string> }) => {
     const root = document.documentElement;
-    for (const name of Object.keys((w.__janTheme as { variables: Record<string, string> }).variables)) root.style.removeProperty(name);
+    for (const name of Object.keys((w.__janTheme as { variables: Record<string, string> }).variables))
+      root.style.removeProperty(name);
     w.__janTheme = next;
     apply();
   };
@@ -219,12 +240,17 @@ export async function openChatPage(
   await page.addInitScript(vscodeShim, { theme: THEMES[theme], defaultStyles: VSCODE_DEFAULT_STYLES });
   await beforeLoad?.(page);
   await page.goto(server.origin + pathname);
-  await page.waitForFunction(() => (window as unknown as { __janSent: Array<{ type: string }> }).__janSent.some((message) => message.type === 'ready'));
+  await page.waitForFunction(() =>
+    (window as unknown as { __janSent: Array<{ type: string }> }).__janSent.some((message) => message.type === 'ready'),
+  );
   return page;
 }
 
 export async function setTheme(page: Page, theme: ThemeName): Promise<void> {
-  await page.evaluate((next) => (window as unknown as { __janApplyTheme: (theme: unknown) => void }).__janApplyTheme(next), THEMES[theme]);
+  await page.evaluate(
+    (next) => (window as unknown as { __janApplyTheme: (theme: unknown) => void }).__janApplyTheme(next),
+    THEMES[theme],
+  );
 }
 
 /** Delivers a message to the page the way VS Code's webview host does: a `message` event. */
@@ -234,7 +260,10 @@ export async function postToPage(page: Page, message: unknown): Promise<void> {
 
 /** Resolves once the view has saved `draft` in its state (what survives hide/show). */
 export async function draftSaved(page: Page, draft: string): Promise<void> {
-  await page.waitForFunction((text) => JSON.parse(sessionStorage.getItem('jan-webview-state') ?? '{}').draft === text, draft);
+  await page.waitForFunction(
+    (text) => JSON.parse(sessionStorage.getItem('jan-webview-state') ?? '{}').draft === text,
+    draft,
+  );
 }
 
 export async function sentMessages<T = { type: string }>(page: Page): Promise<T[]> {
@@ -281,7 +310,13 @@ export async function accessibilityViolations(page: Page): Promise<AxeViolation[
           run(
             context: unknown,
             options: unknown,
-          ): Promise<{ violations: Array<{ id: string; help: string; nodes: Array<{ target: unknown[]; failureSummary?: string }> }> }>;
+          ): Promise<{
+            violations: Array<{
+              id: string;
+              help: string;
+              nodes: Array<{ target: unknown[]; failureSummary?: string }>;
+            }>;
+          }>;
         };
       }
     ).axe;

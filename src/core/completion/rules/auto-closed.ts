@@ -61,7 +61,13 @@ export function coveredClosers(text: string, context: CompletionContext): number
  * The completion does not write them: the code after the cursor already has them.
  */
 export function closeLeftOpenBlock(text: string, context: CompletionContext): string {
-  if (!text.includes('\n') || !context.lineSuffix.trim() || !multiLineAllowed(context) || coveredClosers(text, context) > 0) return text;
+  if (
+    !text.includes('\n') ||
+    !context.lineSuffix.trim() ||
+    !multiLineAllowed(context) ||
+    coveredClosers(text, context) > 0
+  )
+    return text;
   const stillOpen = scanBrackets(context.linePrefix + text, commentStyle(context.languageId)).open.some(
     (open) => open.at >= 0 && open.at < context.linePrefix.length,
   );

@@ -82,7 +82,12 @@ function commentStarts(text: string, index: number, style: CommentStyle): boolea
   if (style !== 'hash' && text.startsWith('//', index)) return true;
   // An unknown language only treats `#` as a comment at the start of a word (not `#include`-like directives' brackets).
   if (style === 'hash') return text[index] === '#';
-  return style === 'both' && text[index] === '#' && (index === 0 || /\s/.test(text[index - 1]!)) && /\s/.test(text[index + 1] ?? ' ');
+  return (
+    style === 'both' &&
+    text[index] === '#' &&
+    (index === 0 || /\s/.test(text[index - 1]!)) &&
+    /\s/.test(text[index + 1] ?? ' ')
+  );
 }
 
 function closesLaterOnLine(text: string, index: number, quote: string): boolean {
@@ -122,7 +127,11 @@ export function scanBrackets(text: string, style: CommentStyle, open: readonly O
       index = end - 1;
     } else if (QUOTES.includes(char)) {
       if (closesLaterOnLine(text, index, char))
-        stack.push({ char, at: index, interpolates: /(?:^|[^\w])[rRbB]?[fF][rRbB]?$|\$@?$|@\$$/.test(text.slice(Math.max(0, index - 3), index)) });
+        stack.push({
+          char,
+          at: index,
+          interpolates: /(?:^|[^\w])[rRbB]?[fF][rRbB]?$|\$@?$|@\$$/.test(text.slice(Math.max(0, index - 3), index)),
+        });
     } else if (OPENERS.includes(char)) stack.push({ char, at: index });
     else if (CLOSERS.includes(char)) {
       if (top?.char === OPENERS[CLOSERS.indexOf(char)]) closed.push({ at: index, openedAt: stack.pop()!.at });

@@ -24,11 +24,13 @@ export function suffixDuplicateStart(lines: readonly string[], context: Completi
     .slice(1)
     .filter((line) => line.trim());
   const code: number[] = [];
-  for (let index = context.linePrefix.trim() ? 1 : 0; index < lines.length; index++) if (lines[index]!.trim()) code.push(index);
+  for (let index = context.linePrefix.trim() ? 1 : 0; index < lines.length; index++)
+    if (lines[index]!.trim()) code.push(index);
   const text = (index: number) => (index === 0 ? context.linePrefix + lines[0]! : lines[index]!);
   for (let size = Math.min(code.length, following.length); size > 0; size--) {
     const tail = code.slice(code.length - size);
-    if (tail.every((index, offset) => sameLine(comparable(text(index), style), comparable(following[offset]!, style)))) return tail[0]!;
+    if (tail.every((index, offset) => sameLine(comparable(text(index), style), comparable(following[offset]!, style))))
+      return tail[0]!;
   }
   return lines.length;
 }

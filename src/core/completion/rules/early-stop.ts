@@ -12,7 +12,12 @@ export const DEFAULT_MAX_LINES = 12;
  * How many of the completion's lines (already through `normalizeIndentation`) are kept by the rules
  * that cut: repetition, scope and the line budget. `atEnd`: the lines are the whole output.
  */
-export function keptLineCount(lines: readonly string[], context: CompletionContext, atEnd = true, maxLines = DEFAULT_MAX_LINES): number {
+export function keptLineCount(
+  lines: readonly string[],
+  context: CompletionContext,
+  atEnd = true,
+  maxLines = DEFAULT_MAX_LINES,
+): number {
   return Math.min(maxLines, repetitionLineCount(lines, atEnd), scopeLineCount(lines, context));
 }
 
@@ -24,7 +29,11 @@ export function keptLineCount(lines: readonly string[], context: CompletionConte
  * of a block may be followed by `else`). Generation can stop at the returned index;
  * `postprocessCompletion` of the text up to it gives the same suggestion.
  */
-export function completionStop(generated: string, context: CompletionContext, maxLines = DEFAULT_MAX_LINES): number | undefined {
+export function completionStop(
+  generated: string,
+  context: CompletionContext,
+  maxLines = DEFAULT_MAX_LINES,
+): number | undefined {
   const skipped = leadingBlankLength(generated, context);
   const stop = stopInText(generated.slice(skipped), context, maxLines);
   return stop === undefined ? undefined : skipped + stop;

@@ -33,7 +33,8 @@ export function normalizeIndentation(lines: readonly string[], context: Completi
     // A model that repeats the typed indentation wrote its lines as if from column 0.
     firstRaw = keep < indentOf(lead) ? indentOf(lead) : have + indentOf(lead);
     firstNorm = have + keep;
-    if (lines[0]!.trim() && keep < indentOf(lead)) out[0] = (keep ? indentText(keep, unit) : '') + lines[0]!.trimStart();
+    if (lines[0]!.trim() && keep < indentOf(lead))
+      out[0] = (keep ? indentText(keep, unit) : '') + lines[0]!.trimStart();
   }
   if (!unit) return out;
   const levels = [{ raw: firstRaw, norm: firstNorm }];

@@ -57,12 +57,16 @@ export function repetitionLineCount(lines: readonly string[], atEnd = true): num
     const line = lines[index]!;
     if (repeatsItself(line)) keep = Math.min(keep, index);
     // Identical lines: the third in a row ends it, one is kept.
-    if (index >= 2 && line.trim() && line === lines[index - 1] && line === lines[index - 2]) keep = Math.min(keep, index - 1);
+    if (index >= 2 && line.trim() && line === lines[index - 1] && line === lines[index - 2])
+      keep = Math.min(keep, index - 1);
     for (let size = 2; size <= MAX_BLOCK && index + 2 * size <= lines.length; size++) {
       const block = lines.slice(index, index + size);
       // A block of one line over and over is the identical-lines case above.
       if (block.every((entry) => entry === block[0])) continue;
-      if (block.some((entry) => entry.trim()) && block.every((entry, offset) => entry.trimEnd() === lines[index + size + offset]!.trimEnd())) {
+      if (
+        block.some((entry) => entry.trim()) &&
+        block.every((entry, offset) => entry.trimEnd() === lines[index + size + offset]!.trimEnd())
+      ) {
         keep = Math.min(keep, index + size);
       }
     }

@@ -40,7 +40,10 @@ export function scopeLineCount(lines: readonly string[], context: CompletionCont
   const introduced = indentOf(anchorText);
   for (
     let next = nextCode(lines, anchor + 1);
-    next >= 0 && introduces(anchorText, style) && indentOf(lines[next]!) - introduced <= 1 && indentOf(lines[next]!) >= introduced;
+    next >= 0 &&
+    introduces(anchorText, style) &&
+    indentOf(lines[next]!) - introduced <= 1 &&
+    indentOf(lines[next]!) >= introduced;
     next = nextCode(lines, next + 1)
   ) {
     anchor = next;
@@ -53,7 +56,9 @@ export function scopeLineCount(lines: readonly string[], context: CompletionCont
     const last = end - 1 === 0 ? context.linePrefix + lines[0]! : lines[end - 1]!;
     const continued =
       (!introduces(last, style) && CONTINUED_AFTER.test(withoutComment(last, style).trimEnd())) ||
-      (indentOf(lines[next]!) === indentOf(anchorText) && lines[next]!.trim() === '{' && /[\w)]$/.test(withoutComment(last, style).trimEnd())) ||
+      (indentOf(lines[next]!) === indentOf(anchorText) &&
+        lines[next]!.trim() === '{' &&
+        /[\w)]$/.test(withoutComment(last, style).trimEnd())) ||
       (indentOf(lines[next]!) >= indentOf(anchorText) && CONTINUED_BY.test(lines[next]!.trim()));
     if (!continued) break;
     end = blockEnd(lines, next, lines[next]!, style);
@@ -79,9 +84,11 @@ function blockEnd(lines: readonly string[], start: number, startText: string, st
   }
   let open = scanBrackets(startText, style).open;
   // A line ending with `:` opens an indented block; so does a YAML / Markdown list item for its deeper lines.
-  const colon = open.length === 0 && (withoutComment(startText, style).trimEnd().endsWith(':') || /^\s*- /.test(startText));
+  const colon =
+    open.length === 0 && (withoutComment(startText, style).trimEnd().endsWith(':') || /^\s*- /.test(startText));
   if (open.length === 0 && !colon) return start + 1;
-  const continues = (index: number) => index >= 0 && indentOf(lines[index]!) === startIndent && CONTINUATION.test(lines[index]!.trim());
+  const continues = (index: number) =>
+    index >= 0 && indentOf(lines[index]!) === startIndent && CONTINUATION.test(lines[index]!.trim());
   for (let index = start + 1; index < lines.length; index++) {
     const line = lines[index]!;
     if (!line.trim()) continue;
@@ -90,7 +97,8 @@ function blockEnd(lines: readonly string[], start: number, startText: string, st
       return index;
     }
     // A model that never closes the block goes on with the code after it: the block ends there.
-    if (indentOf(line) <= startIndent && !startsWithCloser(line) && !continues(index) && !CASE.test(line.trim())) return index;
+    if (indentOf(line) <= startIndent && !startsWithCloser(line) && !continues(index) && !CASE.test(line.trim()))
+      return index;
     open = scanBrackets(line, style, open).open;
     if (open.length === 0 && !continues(nextCode(lines, index + 1))) return index + 1;
   }

@@ -35,7 +35,11 @@ export function describeImport(report: ImportReport): string {
     ['assistant', report.assistants],
   ] as const) {
     for (const item of part.imported)
-      lines.push(item.from === item.to ? `imported ${kind} ${item.to}` : `imported ${kind} ${item.from} as ${item.to} (the id was taken)`);
+      lines.push(
+        item.from === item.to
+          ? `imported ${kind} ${item.to}`
+          : `imported ${kind} ${item.from} as ${item.to} (the id was taken)`,
+      );
     for (const item of part.skipped) lines.push(`skipped ${kind} ${item.id}: ${item.reason}`);
   }
   lines.push(`${report.threads.imported.length} threads and ${report.assistants.imported.length} assistants imported`);

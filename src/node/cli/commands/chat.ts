@@ -7,7 +7,9 @@ import type { GlobalOptions } from '../cli-runtime';
 export function registerChat(program: Command): void {
   program
     .command('chat')
-    .description('Ask a model once: the reply streams to stdout and the exchange is saved as a thread in .jan, as the editor saves it')
+    .description(
+      'Ask a model once: the reply streams to stdout and the exchange is saved as a thread in .jan, as the editor saves it',
+    )
     .argument('<prompt>', 'the message to send')
     .option('--model <id>', 'model to answer (default: the first installed one)')
     .option('--thread <id>', 'continue this thread instead of starting one')
@@ -29,7 +31,10 @@ export function registerChat(program: Command): void {
 
 async function firstModel(runtime: JanRuntime): Promise<string> {
   const models = await runtime.inference.listModels();
-  if (models.length === 0) throw new Error(`No model is installed in ${runtime.core.context.modelsFolder}. Run "jan-vscode models import <file.gguf>" first.`);
+  if (models.length === 0)
+    throw new Error(
+      `No model is installed in ${runtime.core.context.modelsFolder}. Run "jan-vscode models import <file.gguf>" first.`,
+    );
   process.stderr.write(`[using model ${models[0]!.id}; --model chooses another]\n`);
   return models[0]!.id;
 }

@@ -4,14 +4,17 @@ import { withRuntime } from '../cli-runtime';
 import type { GlobalOptions } from '../cli-runtime';
 
 export function registerModels(program: Command): void {
-  const models = program.command('models').description('List, import and download models (the folder the editor uses, or --models)');
+  const models = program
+    .command('models')
+    .description('List, import and download models (the folder the editor uses, or --models)');
 
   models
     .command('list')
     .description('Every installed model: id, engine, name')
     .action(async (_options: unknown, command: Command) => {
       await withRuntime(command.optsWithGlobals<GlobalOptions>(), async (runtime) => {
-        for (const model of (await runtime.models.listModels()).models) process.stdout.write(`${model.id}\t${model.engine}\t${model.name}\n`);
+        for (const model of (await runtime.models.listModels()).models)
+          process.stdout.write(`${model.id}\t${model.engine}\t${model.name}\n`);
       });
     });
 
@@ -42,7 +45,12 @@ export function registerModels(program: Command): void {
       await withRuntime(command.optsWithGlobals<GlobalOptions>(), async (runtime) => {
         const model = await runtime.models.downloadModel(
           { uri, sha256: options.sha256 },
-          { onProgress: (progress) => process.stderr.write(`\r${progress.phase} ${formatProgress(progress.downloadedBytes, progress.totalBytes)}`) },
+          {
+            onProgress: (progress) =>
+              process.stderr.write(
+                `\r${progress.phase} ${formatProgress(progress.downloadedBytes, progress.totalBytes)}`,
+              ),
+          },
         );
         process.stderr.write('\n');
         process.stdout.write(`${model.id}\n`);

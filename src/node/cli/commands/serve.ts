@@ -21,9 +21,17 @@ export function registerServe(program: Command): void {
     .description('Run the OpenAI-compatible API server (http://127.0.0.1:1337/v1) until interrupted')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--port <port>', 'port to listen on', integer('port'), DEFAULT_PORT)
-    .option('--key-file <file>', 'read the API key from this 0600 file (created with a new key when missing); JAN_API_KEY wins')
+    .option(
+      '--key-file <file>',
+      'read the API key from this 0600 file (created with a new key when missing); JAN_API_KEY wins',
+    )
     .option('--allow-host <name>', 'also accept this Host header (repeatable)', listOption, [])
-    .option('--cors-origin <origin>', 'allow browser calls from this origin (repeatable; none by default)', listOption, [])
+    .option(
+      '--cors-origin <origin>',
+      'allow browser calls from this origin (repeatable; none by default)',
+      listOption,
+      [],
+    )
     .option('--queue <n>', 'requests that may wait for one model before 429', integer('queue'))
     .option('--log-prompts', 'write prompt text to the log (off by default)')
     .action(async (options: ServeOptions, command: Command) => {
@@ -43,7 +51,8 @@ export function registerServe(program: Command): void {
         });
       } catch (error) {
         await runtime.stop();
-        if (error instanceof PortInUseError && error.nextFree) throw new Error(`${error.message} (jan-vscode serve --port ${error.nextFree})`);
+        if (error instanceof PortInUseError && error.nextFree)
+          throw new Error(`${error.message} (jan-vscode serve --port ${error.nextFree})`);
         throw error;
       }
       process.stdout.write(`Jan API server: ${server.baseUrl}\n`);

@@ -27,21 +27,32 @@ export function registerThreads(program: Command): void {
     .argument('<id>', 'thread id')
     .action(async (id: string, _options: unknown, command: Command) => {
       await withRuntime(command.optsWithGlobals<GlobalOptions>(), async (runtime) => {
-        const result = await exportThread({ janFolder: runtime.core.context.janFolder, conversational: runtime.conversational }, id, 'md');
+        const result = await exportThread(
+          { janFolder: runtime.core.context.janFolder, conversational: runtime.conversational },
+          id,
+          'md',
+        );
         process.stdout.write(result.markdown!);
       });
     });
 
   threads
     .command('export')
-    .description('Export a thread: Markdown (stdout or --out file), or Jan JSON (thread.json + messages.jsonl in --out folder/<id>/)')
+    .description(
+      'Export a thread: Markdown (stdout or --out file), or Jan JSON (thread.json + messages.jsonl in --out folder/<id>/)',
+    )
     .argument('<id>', 'thread id')
     .addOption(new Option('--format <format>', 'md or json').choices(['md', 'json']).default('md'))
     .option('--out <path>', 'file (md) or folder (json; default: the current folder)')
     .action(async (id: string, options: { format: ThreadExportFormat; out?: string }, command: Command) => {
       await withRuntime(command.optsWithGlobals<GlobalOptions>(), async (runtime) => {
         const source = { janFolder: runtime.core.context.janFolder, conversational: runtime.conversational };
-        const result = await exportThread(source, id, options.format, options.format === 'json' ? path.resolve(options.out ?? '.') : undefined);
+        const result = await exportThread(
+          source,
+          id,
+          options.format,
+          options.format === 'json' ? path.resolve(options.out ?? '.') : undefined,
+        );
         if (result.markdown !== undefined) {
           if (options.out) await writeFile(options.out, result.markdown, { flag: 'wx' });
           else process.stdout.write(result.markdown);

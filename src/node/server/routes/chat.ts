@@ -18,7 +18,10 @@ export function registerChatRoute(app: FastifyInstance, context: ApiContext): vo
     refuseUnsupported(body);
     const messages = toMessages(body);
     const choice = await requireModel(context, body.model);
-    noteRequest(request, { model: choice.id, prompt: context.options.logPrompts ? messages.map((message) => message.content).join('\n') : undefined });
+    noteRequest(request, {
+      model: choice.id,
+      prompt: context.options.logPrompts ? messages.map((message) => message.content).join('\n') : undefined,
+    });
     const signal = clientSignal(reply.raw);
     return context.queue.run(choice.id, signal, async () => {
       const stream = context.inference.chat(
@@ -64,7 +67,15 @@ async function streamReply(
       const { usage, ...chunk } = next.value;
       if (chunk.choices[0]?.finish_reason) final = next.value;
       await sse.send(includeUsage ? { ...chunk, usage: null } : chunk);
-      if (usage && includeUsage) await sse.send({ id: chunk.id, object: chunk.object, created: chunk.created, model: chunk.model, choices: [], usage });
+      if (usage && includeUsage)
+        await sse.send({
+          id: chunk.id,
+          object: chunk.object,
+          created: chunk.created,
+          model: chunk.model,
+          choices: [],
+          usage,
+        });
     }
     noteRequest(request, { completionTokens: final?.usage?.completion_tokens, status: signal.aborted ? 499 : 200 });
     sse.done();
@@ -76,7 +87,12 @@ async function streamReply(
   return reply;
 }
 
-async function wholeReply(chunks: AsyncIterator<ChatCompletionChunk>, signal: AbortSignal, model: string, request: Parameters<typeof noteRequest>[0]) {
+async function wholeReply(
+  chunks: AsyncIterator<ChatCompletionChunk>,
+  signal: AbortSignal,
+  model: string,
+  request: Parameters<typeof noteRequest>[0],
+) {
   let text = '';
   let last: ChatCompletionChunk | undefined;
   let finishReason: FinishReason = null;
@@ -93,7 +109,14 @@ async function wholeReply(chunks: AsyncIterator<ChatCompletionChunk>, signal: Ab
     object: 'chat.completion',
     created: last?.created ?? Math.floor(Date.now() / 1000),
     model,
-    choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: finishReason ?? 'stop' }],
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: text, refusal: null },
+        logprobs: null,
+        finish_reason: finishReason ?? 'stop',
+      },
+    ],
     usage,
     ...(last?.timings ? { timings: last.timings } : {}),
   };

@@ -38,12 +38,18 @@ export function registerCompletionRoute(app: FastifyInstance, context: ApiContex
         signal,
       );
       const engine = context.inference.engine(choice);
-      const counts = engine.countTokens ? await Promise.all([prompt, suffix].map((text) => (text ? engine.countTokens!(choice.id, text) : 0))) : [0];
+      const counts = engine.countTokens
+        ? await Promise.all([prompt, suffix].map((text) => (text ? engine.countTokens!(choice.id, text) : 0)))
+        : [0];
       return { result, promptTokens: counts.reduce((sum, count) => sum + count, 0) };
     });
     if (signal.aborted) throw new EngineError('ABORTED', 'The client left before the completion was ready.');
     noteRequest(request, { completionTokens: result.tokens });
-    const usage = { prompt_tokens: promptTokens, completion_tokens: result.tokens, total_tokens: promptTokens + result.tokens };
+    const usage = {
+      prompt_tokens: promptTokens,
+      completion_tokens: result.tokens,
+      total_tokens: promptTokens + result.tokens,
+    };
     const finishReason = result.finish_reason === 'length' ? 'length' : 'stop';
     const completion = {
       id: `cmpl-${newId()}`,

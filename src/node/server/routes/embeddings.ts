@@ -11,7 +11,8 @@ export function registerEmbeddingRoute(app: FastifyInstance, context: ApiContext
   app.post('/embeddings', async (request, reply) => {
     const body = parseBody(EmbeddingRequestSchema, request.body);
     const input = typeof body.input === 'string' ? [body.input] : body.input;
-    if (input.some((text) => text.length === 0)) throw invalidRequest("'input' cannot contain an empty string.", 'input', 'invalid_value');
+    if (input.some((text) => text.length === 0))
+      throw invalidRequest("'input' cannot contain an empty string.", 'input', 'invalid_value');
     const choice = await requireModel(context, body.model);
     noteRequest(request, { model: choice.id });
     const signal = clientSignal(reply.raw);

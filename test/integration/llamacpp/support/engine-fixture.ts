@@ -86,7 +86,11 @@ export async function createEngine(
     new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
         subscription.dispose();
-        reject(new Error(`No ${name} within ${withinMs / 1000} s; events so far: ${events.map((event) => event.name).join(', ') || 'none'}`));
+        reject(
+          new Error(
+            `No ${name} within ${withinMs / 1000} s; events so far: ${events.map((event) => event.name).join(', ') || 'none'}`,
+          ),
+        );
       }, withinMs);
       const subscription = bus.on(name, (payload: unknown) => {
         clearTimeout(timer);
@@ -94,5 +98,12 @@ export async function createEngine(
         resolve(payload);
       });
     });
-  return { engine, settings, events, logger, addModel: (resolved) => models.set(resolved.model.id, resolved), nextEvent };
+  return {
+    engine,
+    settings,
+    events,
+    logger,
+    addModel: (resolved) => models.set(resolved.model.id, resolved),
+    nextEvent,
+  };
 }

@@ -10,7 +10,12 @@ export function writeHugeGguf(file: string, layers: number): number {
   const width = 8192;
   const feedForward = 28672;
   const kvWidth = 1024;
-  const vocab = ['<unk>', '<s>', '</s>', ...Array.from({ length: 256 }, (_, byte) => `<0x${byte.toString(16).toUpperCase().padStart(2, '0')}>`)];
+  const vocab = [
+    '<unk>',
+    '<s>',
+    '</s>',
+    ...Array.from({ length: 256 }, (_, byte) => `<0x${byte.toString(16).toUpperCase().padStart(2, '0')}>`),
+  ];
   const out = new GgufBytes();
   const metadata: Array<[string, (bytes: GgufBytes) => void]> = [
     ['general.architecture', (b) => b.stringValue('llama')],
@@ -26,7 +31,10 @@ export function writeHugeGguf(file: string, layers: number): number {
     ['tokenizer.ggml.model', (b) => b.stringValue('llama')],
     ['tokenizer.ggml.tokens', (b) => b.array(TYPE.string, vocab, (item) => b.string(item))],
     ['tokenizer.ggml.scores', (b) => b.array(TYPE.f32, vocab, () => b.f32(0))],
-    ['tokenizer.ggml.token_type', (b) => b.array(TYPE.i32, vocab, (_, index) => b.i32(index === 0 ? 2 : index < 3 ? 3 : 6))],
+    [
+      'tokenizer.ggml.token_type',
+      (b) => b.array(TYPE.i32, vocab, (_, index) => b.i32(index === 0 ? 2 : index < 3 ? 3 : 6)),
+    ],
     ['tokenizer.ggml.bos_token_id', (b) => b.u32Value(1)],
     ['tokenizer.ggml.eos_token_id', (b) => b.u32Value(2)],
   ];

@@ -63,14 +63,21 @@ export class RangeServer {
    * first plain GET only reads the headers of its answer, so it is not counted.
    */
   rangedBytesServed(since = 0): number {
-    return this.requests.slice(since).reduce((sum, request) => sum + (request.rangeStart === undefined ? 0 : request.bytesSent), 0);
+    return this.requests
+      .slice(since)
+      .reduce((sum, request) => sum + (request.rangeStart === undefined ? 0 : request.bytesSent), 0);
   }
 
   private handle(request: http.IncomingMessage, response: http.ServerResponse): void {
     const match = /^bytes=(\d+)-(\d*)$/.exec(request.headers.range ?? '');
     const start = match ? Number(match[1]) : 0;
     const end = match && match[2] ? Math.min(Number(match[2]), this.body.length - 1) : this.body.length - 1;
-    const record: ServedRequest = { method: request.method ?? 'GET', path: request.url ?? '/', rangeStart: match ? start : undefined, bytesSent: 0 };
+    const record: ServedRequest = {
+      method: request.method ?? 'GET',
+      path: request.url ?? '/',
+      rangeStart: match ? start : undefined,
+      bytesSent: 0,
+    };
     this.requests.push(record);
     const behaviour = this.behaviour;
 
@@ -104,11 +111,19 @@ export class RangeServer {
       response.end();
       return;
     }
-    if (behaviour.gate) void behaviour.gate.then(() => this.sendBody(response, record, behaviour, match !== null, start, end));
+    if (behaviour.gate)
+      void behaviour.gate.then(() => this.sendBody(response, record, behaviour, match !== null, start, end));
     else this.sendBody(response, record, behaviour, match !== null, start, end);
   }
 
-  private sendBody(response: http.ServerResponse, record: ServedRequest, behaviour: RangeServerBehaviour, ranged: boolean, start: number, end: number): void {
+  private sendBody(
+    response: http.ServerResponse,
+    record: ServedRequest,
+    behaviour: RangeServerBehaviour,
+    ranged: boolean,
+    start: number,
+    end: number,
+  ): void {
     const slice = this.body.subarray(start, end + 1);
     const send = (bytes: Buffer) => {
       record.bytesSent += bytes.length;

@@ -62,7 +62,8 @@ export async function startServerFixture(options: Partial<ServerOptions> = {}): 
     chatModel,
     crashingModel,
     server,
-    client: (clientOptions = {}) => new OpenAI({ baseURL: server.baseUrl, apiKey: clientOptions.apiKey ?? server.apiKey, maxRetries: 0 }),
+    client: (clientOptions = {}) =>
+      new OpenAI({ baseURL: server.baseUrl, apiKey: clientOptions.apiKey ?? server.apiKey, maxRetries: 0 }),
     startServer,
     stop: async () => {
       for (const started of servers) await started.close();

@@ -40,7 +40,9 @@ export function startChild(bundle: string, args: string[], options: ForkOptions 
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
         waiters.push({ predicate, resolve });
-        void exited.then(({ code, signal }) => reject(new Error(`child exited (${code ?? signal}) before the awaited report; stderr: ${stderr}`)));
+        void exited.then(({ code, signal }) =>
+          reject(new Error(`child exited (${code ?? signal}) before the awaited report; stderr: ${stderr}`)),
+        );
       });
     },
   };

@@ -28,7 +28,9 @@ export type ChildReport =
 const [mode, janFolder, ...rest] = process.argv.slice(2);
 
 function send(report: ChildReport): Promise<void> {
-  return new Promise((resolve, reject) => process.send!(report, (error: Error | null) => (error ? reject(error) : resolve())));
+  return new Promise((resolve, reject) =>
+    process.send!(report, (error: Error | null) => (error ? reject(error) : resolve())),
+  );
 }
 
 function stores(jan: string) {
@@ -41,7 +43,16 @@ function stores(jan: string) {
 
 function newMessage(thread: string, id: string, text: string): ThreadMessage {
   const now = Date.now();
-  return { id, object: 'thread.message', thread_id: thread, role: 'user', content: textContent(text), status: 'ready', created: now, updated: now };
+  return {
+    id,
+    object: 'thread.message',
+    thread_id: thread,
+    role: 'user',
+    content: textContent(text),
+    status: 'ready',
+    created: now,
+    updated: now,
+  };
 }
 
 const go = () => new Promise<void>((resolve) => process.once('message', () => resolve()));
@@ -56,7 +67,8 @@ async function crashLoop(threadIds: string[]): Promise<void> {
     let step: CrashOp;
     if (kind === 0 || ids.length < 2) step = { op: 'append', thread, id: `c${i}` };
     else if (kind === 1) step = { op: 'title', thread, title: `title ${i}` };
-    else if (kind === 2) step = { op: 'edit', thread, id: ids[ids.length - 1]!, text: `edit ${i} ${'x'.repeat(i % 300)}` };
+    else if (kind === 2)
+      step = { op: 'edit', thread, id: ids[ids.length - 1]!, text: `edit ${i} ${'x'.repeat(i % 300)}` };
     else step = { op: 'delete', thread, id: ids[0]! };
     await send({ kind: 'start', step });
     if (step.op === 'append') await threads.appendMessage(newMessage(thread, step.id, `appended ${i}`));
@@ -98,7 +110,13 @@ async function attempt(step: string, run: () => Promise<unknown>): Promise<void>
     const detail = await run();
     await send({ kind: 'result', step, ok: true, detail });
   } catch (error) {
-    await send({ kind: 'result', step, ok: false, code: isStoreError(error) ? error.code : 'OTHER', message: errorMessage(error) });
+    await send({
+      kind: 'result',
+      step,
+      ok: false,
+      code: isStoreError(error) ? error.code : 'OTHER',
+      message: errorMessage(error),
+    });
   }
 }
 

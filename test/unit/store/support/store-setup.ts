@@ -38,12 +38,22 @@ export function threadAssistant(): ThreadAssistantInfo {
   return {
     assistant_id: 'jan',
     assistant_name: 'Jan',
-    model: { id: 'qwen2.5-0.5b-instruct', settings: { ctx_len: 4096 }, parameters: { temperature: 0.7 }, engine: 'llamacpp' },
+    model: {
+      id: 'qwen2.5-0.5b-instruct',
+      settings: { ctx_len: 4096 },
+      parameters: { temperature: 0.7 },
+      engine: 'llamacpp',
+    },
     instructions: '',
   };
 }
 
-export function message(threadId: string, text: string, role: ThreadMessage['role'] = 'user', id?: string): ThreadMessage {
+export function message(
+  threadId: string,
+  text: string,
+  role: ThreadMessage['role'] = 'user',
+  id?: string,
+): ThreadMessage {
   const now = Date.now();
   return {
     id: id ?? `msg_${Math.random().toString(36).slice(2, 12)}`,

@@ -2,6 +2,7 @@ import { newId } from '@jan/core';
 import type { ChatCompletionChunk, ChatCompletionRequest, FinishReason } from '@jan/core';
 import type { ResultOf, Sampling } from './rpc/methods';
 import type { WorkerHandle } from './worker-handle';
+import { workerMessages } from './worker-messages';
 
 /** After a cancel, how long the worker gets to confirm it stopped before it is ended. */
 const CANCEL_GRACE_MS = 5000;
@@ -48,7 +49,7 @@ export async function* streamChat(
       'chat',
       {
         modelId: request.model,
-        messages: request.messages,
+        messages: workerMessages(request.messages),
         sampling: samplingOf(request),
         sessionKey: request.session_key,
       },

@@ -25,6 +25,7 @@ import { IdleTracker } from './idle-tracker';
 import type { LlamaCppSettings } from './settings';
 import { WorkerHandle, workerKey } from './worker-handle';
 import type { LoadedModelInfo } from './worker-handle';
+import { workerMessages } from './worker-messages';
 
 export interface LlamaCppEngineOptions {
   /** The model with this id and the absolute path of its GGUF (the models extension provides it). */
@@ -186,7 +187,7 @@ export class LlamaCppEngine implements InferenceEngine {
   async countChatTokens(modelId: string, messages: ChatMessage[]): Promise<number> {
     return this.idle.run(async () => {
       const { worker } = await this.ensureLoaded(modelId);
-      return (await worker.call('countChatTokens', { modelId, messages })).tokens;
+      return (await worker.call('countChatTokens', { modelId, messages: workerMessages(messages) })).tokens;
     });
   }
 

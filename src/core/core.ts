@@ -3,6 +3,7 @@ import { EventBus } from './events';
 import type { BaseExtension, CoreContext, ExtensionFailure } from './extension';
 import { ExtensionManager } from './extension';
 import type { Logger } from './logger';
+import { ToolRegistry } from './tools';
 
 export interface CoreOptions {
   janFolder: string;
@@ -24,6 +25,7 @@ export class JanCore {
       modelsFolder: options.modelsFolder,
       events: new EventBus(options.logger),
       engines: new EngineRegistry(),
+      tools: new ToolRegistry(),
       logger: options.logger,
     };
     this.extensions = new ExtensionManager(options.logger);
@@ -35,6 +37,10 @@ export class JanCore {
 
   get engines(): EngineRegistry {
     return this.context.engines;
+  }
+
+  get tools(): ToolRegistry {
+    return this.context.tools;
   }
 
   register(...extensions: BaseExtension[]): this {

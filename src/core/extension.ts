@@ -1,6 +1,7 @@
 import type { EngineRegistry } from './engines';
 import type { EventBus } from './events';
 import type { Logger } from './logger';
+import type { ToolRegistry } from './tools';
 import { errorMessage } from './logger';
 
 export enum ExtensionType {
@@ -26,6 +27,8 @@ export interface CoreContext {
   modelsFolder: string;
   events: EventBus;
   engines: EngineRegistry;
+  /** Tools the agent may offer a model; every source (built-in, MCP, other extensions) registers here. */
+  tools: ToolRegistry;
   logger: Logger;
 }
 

@@ -2,6 +2,7 @@ export * from './types';
 export * from './logger';
 export * from './events';
 export * from './engines';
+export * from './tools';
 export * from './model-choice';
 export * from './inference';
 export * from './extension';

@@ -3,3 +3,4 @@ export * from './model';
 export * from './thread';
 export * from './assistant';
 export * from './inference';
+export * from './tools';

@@ -1,10 +1,14 @@
 /** OpenAI-shaped chat completion request and streamed chunk. */
 import type { MessageRole } from './message';
+import type { ResponseFormat, ToolCall, ToolCallDelta, ToolChoice, ToolDefinition } from './tools';
 
-export interface ChatMessage {
-  role: MessageRole;
-  content: string;
-}
+/** A turn sent to a model: a tool's answer (`role: 'tool'`) follows the assistant turn that called it. */
+export type ChatMessage =
+  | { role: Exclude<MessageRole, 'assistant'>; content: string }
+  /** An assistant turn; one that called tools has `tool_calls` (its `content` may be empty). */
+  | { role: 'assistant'; content: string; tool_calls?: ToolCall[] }
+  /** A tool's answer to the call with `tool_call_id`. */
+  | { role: 'tool'; content: string; tool_call_id: string };
 
 export interface ChatCompletionRequest {
   model: string;
@@ -23,9 +27,14 @@ export interface ChatCompletionRequest {
    * same context sequence so only new tokens are evaluated.
    */
   session_key?: string;
+  /** Tools the model may call; the reply then carries `tool_calls` (finish reason `tool_calls`). */
+  tools?: ToolDefinition[];
+  tool_choice?: ToolChoice;
+  /** A JSON reply: free (`json_object`) or matching a schema (`json_schema`). */
+  response_format?: ResponseFormat;
 }
 
-export type FinishReason = 'stop' | 'length' | 'abort' | 'error' | null;
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'abort' | 'error' | null;
 
 export interface ChatCompletionChunk {
   id: string;
@@ -34,7 +43,7 @@ export interface ChatCompletionChunk {
   model: string;
   choices: Array<{
     index: number;
-    delta: { role?: 'assistant'; content?: string };
+    delta: { role?: 'assistant'; content?: string; tool_calls?: ToolCallDelta[] };
     finish_reason: FinishReason;
   }>;
   /** Sent on the final chunk. */

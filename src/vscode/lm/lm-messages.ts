@@ -4,7 +4,7 @@ import type { JanLmChatInformation, JanLmRequestMessage } from './vscode-lm';
 
 /** The vendor Jan's models are registered under (`languageModelChatProviders` in package.json). */
 export const JAN_VENDOR = 'jan';
-const ROLES: Record<number, ChatMessage['role']> = { 1: 'user', 2: 'assistant', 3: 'system' };
+const ROLES: Record<number, 'user' | 'assistant' | 'system'> = { 1: 'user', 2: 'assistant', 3: 'system' };
 /** When a model names no context length: the extension's default context (jan.engine.contextSize). */
 const DEFAULT_CONTEXT = 4096;
 

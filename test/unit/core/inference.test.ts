@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EngineError, EngineRegistry, EventBus, InferenceService, MemoryLogger, ModelExtension } from '@jan/core';
+import { EngineError, EngineRegistry, EventBus, InferenceService, MemoryLogger, ModelExtension, ToolRegistry } from '@jan/core';
 import type { CoreContext, Model, ModelPage, ModelPurpose, ResolvedModel } from '@jan/core';
 import { modelEntry, ScriptedEngine } from '../../support/scripted-engine';
 
@@ -36,7 +36,7 @@ function setup(installed: Model[] = [model('local-chat'), model('remote-pinned',
   const logger = new MemoryLogger();
   const events = new EventBus(logger);
   const engines = new EngineRegistry();
-  const context: CoreContext = { janFolder: '', modelsFolder: '', events, engines, logger };
+  const context: CoreContext = { janFolder: '', modelsFolder: '', events, engines, tools: new ToolRegistry(), logger };
   const models = new CountingModels(context, installed);
   const local = new ScriptedEngine({ id: 'llamacpp' });
   const remote = new ScriptedEngine({ id: 'remote', models: ['served-1'] });

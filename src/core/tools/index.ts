@@ -1,0 +1,2 @@
+export * from './tool';
+export * from './tool-registry';

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { EngineError, EngineRegistry, EventBus, InferenceService, MemoryLogger, ModelExtension, ToolRegistry } from '@jan/core';
+import {
+  EngineError,
+  EngineRegistry,
+  EventBus,
+  InferenceService,
+  MemoryLogger,
+  ModelExtension,
+  ToolRegistry,
+} from '@jan/core';
 import type { CoreContext, Model, ModelPage, ModelPurpose, ResolvedModel } from '@jan/core';
 import { modelEntry, ScriptedEngine } from '../../support/scripted-engine';
 

@@ -25,7 +25,16 @@ import { IdleTracker } from './idle-tracker';
 import type { LlamaCppSettings } from './settings';
 import { WorkerHandle, workerKey } from './worker-handle';
 import type { LoadedModelInfo } from './worker-handle';
+import type { ResultOf } from './rpc/methods';
 import { workerMessages } from './worker-messages';
+
+export type ModelPlan = ResultOf<'plan'>;
+
+interface LoadTarget {
+  /** Undefined: the largest that fits the memory budget. */
+  contextSize: number | undefined;
+  gpuLayers: number | undefined;
+}
 
 export interface LlamaCppEngineOptions {
   /** The model with this id and the absolute path of its GGUF (the models extension provides it). */
@@ -191,6 +200,25 @@ export class LlamaCppEngine implements InferenceEngine {
     });
   }
 
+  /**
+   * The memory plan of a model with the current settings, without loading it: its context and
+   * chat sequences, node-llama-cpp's estimates, and whether it fits this machine now
+   * (worker/model-plan.ts). `completion`: plan the completion context too (the model serves both).
+   */
+  async plan(modelId: string, options: { completion?: boolean } = {}): Promise<ModelPlan> {
+    return this.idle.run(async () => {
+      const worker = await this.ensureWorker();
+      const resolved = await this.resolve(modelId);
+      const settings = this.options.settings();
+      return worker.call('plan', {
+        modelId,
+        filePath: resolved.filePath,
+        ...this.loadTarget(modelId, resolved, settings),
+        completionContextSize: options.completion ? settings.completionContextSize : undefined,
+      });
+    });
+  }
+
   contextSize(modelId: string): number | undefined {
     return this.settledWorker?.loaded.get(modelId)?.contextSize;
   }
@@ -241,14 +269,10 @@ export class LlamaCppEngine implements InferenceEngine {
     signal?: AbortSignal,
   ): Promise<{ worker: WorkerHandle; info: LoadedModelInfo }> {
     const worker = await this.ensureWorker();
-    const resolved = await this.options.resolveModel(modelId);
-    if (!resolved)
-      throw new EngineError('MODEL_NOT_FOUND', `No model "${modelId}" is installed. Download or import it first.`);
+    const resolved = await this.resolve(modelId);
     const settings = this.options.settings();
-    const modelSettings = { ...resolved.model.settings, ...this.loadSettings.get(modelId) };
-    const contextSize = positive(modelSettings.ctx_len) ?? settings.contextSize;
-    const gpuLayers = typeof modelSettings.ngl === 'number' && modelSettings.ngl >= 0 ? modelSettings.ngl : undefined;
-    const key = `${resolved.filePath}|${contextSize}|${settings.completionContextSize}|${gpuLayers ?? 'auto'}`;
+    const target = this.loadTarget(modelId, resolved, settings);
+    const key = `${resolved.filePath}|${target.contextSize ?? 'auto'}|${settings.completionContextSize}|${target.gpuLayers ?? 'auto'}`;
     const current = worker.loaded.get(modelId);
     if (current?.key === key) {
       this.currentModel = modelId;
@@ -262,7 +286,7 @@ export class LlamaCppEngine implements InferenceEngine {
           worker,
           modelId,
           resolved,
-          { contextSize, completionContextSize: settings.completionContextSize, gpuLayers, key },
+          { ...target, completionContextSize: settings.completionContextSize, key },
           loadSignal,
         ),
       );
@@ -274,11 +298,32 @@ export class LlamaCppEngine implements InferenceEngine {
     return { worker, info };
   }
 
+  private async resolve(modelId: string): Promise<ResolvedModel> {
+    const resolved = await this.options.resolveModel(modelId);
+    if (!resolved)
+      throw new EngineError('MODEL_NOT_FOUND', `No model "${modelId}" is installed. Download or import it first.`);
+    return resolved;
+  }
+
+  /**
+   * What to ask the worker for: the context the thread's settings name, else the user's
+   * `contextSize` setting, else none (the worker picks the largest that fits the memory budget,
+   * worker/model-plan.ts). model.json's `ctx_len` (for imported and downloaded models, the GGUF's
+   * training context) is not a request: the worker caps any context at the training context.
+   * model.json's `ngl` (Jan's GPU layers) is kept.
+   */
+  private loadTarget(modelId: string, resolved: ResolvedModel, settings: LlamaCppSettings): LoadTarget {
+    const chosen = this.loadSettings.get(modelId);
+    const modelSettings = { ...resolved.model.settings, ...chosen };
+    const gpuLayers = typeof modelSettings.ngl === 'number' && modelSettings.ngl >= 0 ? modelSettings.ngl : undefined;
+    return { contextSize: positive(chosen?.ctx_len) ?? positive(settings.contextSize), gpuLayers };
+  }
+
   private async loadInWorker(
     worker: WorkerHandle,
     modelId: string,
     resolved: ResolvedModel,
-    target: { contextSize: number; completionContextSize: number; gpuLayers: number | undefined; key: string },
+    target: LoadTarget & { completionContextSize: number; key: string },
     signal?: AbortSignal,
   ): Promise<LoadedModelInfo> {
     this.state = 'loading';

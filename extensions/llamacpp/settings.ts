@@ -6,7 +6,10 @@ export interface LlamaCppSettings {
   /** CPU threads; 0: the machine's physical cores. */
   threads: number;
   gpu: 'auto' | 'off';
-  /** Wanted context length, capped at the model's training context. */
+  /**
+   * Context length of chat, capped at the model's training context; 0: the largest that fits the
+   * memory budget (a thread's own context length wins over both).
+   */
   contextSize: number;
   /** Context length of inline completion's own context, capped at the model's training context. */
   completionContextSize: number;
@@ -18,7 +21,7 @@ export interface LlamaCppSettings {
 export const defaultSettings: LlamaCppSettings = {
   threads: 0,
   gpu: 'auto',
-  contextSize: 4096,
+  contextSize: 0,
   completionContextSize: 2048,
   idleUnloadMinutes: 15,
   transport: 'process',
@@ -40,7 +43,8 @@ export const settingDescriptors: ExtensionSetting[] = [
   {
     key: 'contextSize',
     title: 'Context size',
-    description: "Context length in tokens for chat (capped at the model's training context).",
+    description:
+      "Context length in tokens for chat (capped at the model's training context). 0: the largest that fits this machine's memory budget.",
     value: defaultSettings.contextSize,
   },
   {
@@ -73,7 +77,7 @@ export function toSettings(read: (key: keyof LlamaCppSettings) => unknown): Llam
   return {
     threads: Math.floor(count('threads', 0, defaultSettings.threads)),
     gpu: read('gpu') === 'off' ? 'off' : 'auto',
-    contextSize: Math.floor(count('contextSize', 16, defaultSettings.contextSize)),
+    contextSize: Math.floor(count('contextSize', 0, defaultSettings.contextSize)),
     completionContextSize: Math.floor(count('completionContextSize', 256, defaultSettings.completionContextSize)),
     idleUnloadMinutes: count('idleUnloadMinutes', 0, defaultSettings.idleUnloadMinutes),
     transport: read('transport') === 'thread' ? 'thread' : 'process',

@@ -8,7 +8,8 @@
  * extension host.
  */
 export const ENGINE_LIMITS = {
-  contextSize: { min: 256, max: 131_072, fallback: 4096 },
+  /** 0 (the default) is "the largest that fits the memory budget", extensions/llamacpp/worker/model-plan.ts. */
+  contextSize: { min: 256, max: 131_072, fallback: 0 },
   completionContextSize: { min: 256, max: 131_072, fallback: 2048 },
   idleUnloadMinutes: { min: 0, max: 7 * 24 * 60, fallback: 15 },
 } as const;
@@ -91,13 +92,16 @@ export function boundEngineSettings(
         "this machine's logical cores",
       ),
       gpu: boundChoice('jan.engine.gpu', input.gpu, ['auto', 'off'], warnings),
-      contextSize: boundNumber(
-        'jan.engine.contextSize',
-        input.contextSize,
-        ENGINE_LIMITS.contextSize,
-        warnings,
-        'the largest context Jan allocates',
-      ),
+      contextSize:
+        input.contextSize === 0
+          ? 0
+          : boundNumber(
+              'jan.engine.contextSize',
+              input.contextSize,
+              ENGINE_LIMITS.contextSize,
+              warnings,
+              'the largest context Jan allocates',
+            ),
       completionContextSize: boundNumber(
         'jan.engine.completionContextSize',
         input.completionContextSize,

@@ -9,6 +9,7 @@ import type { HostTransport, WorkerExit } from './transport';
 
 const ACTIVITY: Record<Method, string> = {
   init: 'starting llama.cpp',
+  plan: 'estimating a model',
   load: 'loading a model',
   unload: 'unloading a model',
   chat: 'generating a chat reply',

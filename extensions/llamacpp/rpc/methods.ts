@@ -22,41 +22,80 @@ const messages = v.array(v.object({ role: v.picklist(['system', 'user', 'assista
 
 const finishReason = v.picklist(['stop', 'length', 'abort']);
 
+const planArgs = v.object({
+  modelId: v.string(),
+  filePath: v.string(),
+  /** Wanted context length, capped at the model's training context; absent: the largest that fits the memory budget. */
+  contextSize: v.optional(finite),
+  /** Layers on the GPU; absent: as many as fit. */
+  gpuLayers: v.optional(finite),
+  /** Plan a completion context of this size beside the chat's (the model also serves inline completion). */
+  completionContextSize: v.optional(finite),
+});
+
+/** A model's memory plan; bytes are node-llama-cpp's estimates. */
+const plan = v.object({
+  contextSize: finite,
+  trainContextSize: finite,
+  /** What set the context: the request, the training context, the memory budget, or the memory free now. */
+  contextLimit: v.picklist(['setting', 'training', 'budget', 'memory']),
+  /** Chat KV sequences, one per recent thread, and the memory one costs. */
+  sequences: finite,
+  bytesPerSequence: finite,
+  gpuLayers: finite,
+  totalLayers: finite,
+  modelRamBytes: finite,
+  modelVramBytes: finite,
+  chatRamBytes: finite,
+  chatVramBytes: finite,
+  completionRamBytes: finite,
+  completionVramBytes: finite,
+  totalRamBytes: finite,
+  freeRamBytes: finite,
+  freeSwapBytes: finite,
+  totalVramBytes: finite,
+  freeVramBytes: finite,
+  /** The weights' size and parameter count (to suggest a smaller quantization). */
+  modelBytes: finite,
+  parameters: finite,
+  fit: v.picklist(['fits', 'slow', 'wont']),
+  reason: v.string(),
+  /** For a model that won't fit: the largest context that would (0: none). */
+  fittingContextSize: v.optional(finite),
+});
+
 export const methods = {
   /** Starts llama.cpp in the worker: GPU auto-detect with CPU fallback, thread count. */
   init: {
     args: v.object({ gpu: v.picklist(['auto', 'off']), threads: finite }),
     result: v.object({ gpu: v.string(), threads: finite, gpuFallbackReason: v.optional(v.string()) }),
   },
+  /**
+   * The memory plan of a model file, without loading it (worker/model-plan.ts): the context and
+   * chat sequences it would get, node-llama-cpp's estimates, and whether it fits this machine now.
+   */
+  plan: {
+    args: planArgs,
+    result: plan,
+  },
   load: {
     args: v.object({
-      modelId: v.string(),
+      ...planArgs.entries,
       filePath: v.string(),
-      /** Wanted context length; capped at the model's training context. */
-      contextSize: finite,
-      /** Layers on the GPU; absent: as many as fit. */
-      gpuLayers: v.optional(finite),
       /** Context length of the inline completion's own context; absent: the chat's. Capped at the model's training context. */
       completionContextSize: v.optional(finite),
       /**
-       * Where chat KV cache states of threads evicted from the sequence pool are saved (a folder
-       * for this model under the models folder's cache); absent: they are not saved.
+       * Where chat KV cache states are saved (a folder for this model under the models folder's
+       * cache): when a thread leaves the sequence pool and when the model unloads. Absent: not saved.
        */
       stateFolder: v.optional(v.string()),
       /** Size cap of the saved states in that folder, in bytes. */
       stateBytesLimit: v.optional(finite),
     }),
     result: v.object({
-      contextSize: finite,
-      trainContextSize: finite,
+      ...plan.entries,
       infillSupported: v.boolean(),
       chatWrapper: v.string(),
-      gpuLayers: finite,
-      /** node-llama-cpp's estimate of RAM for the model and its chat context, in bytes. */
-      estimatedRamBytes: finite,
-      /** Chat KV sequences kept, one per recent thread, and node-llama-cpp's estimate of the memory one costs. */
-      chatSequences: finite,
-      bytesPerChatSequence: finite,
       loadMs: finite,
     }),
   },

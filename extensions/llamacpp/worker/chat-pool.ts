@@ -24,7 +24,8 @@ const ANONYMOUS = '';
  * The chat sequences of one model's context, one per recent thread: a thread's next turn finds its
  * KV cache where it left it even after turns in other threads. When every sequence is taken, the
  * least recently used one is saved to disk (if a folder for saved states was given) and given to
- * the new thread, restored from its own saved state when it has one.
+ * the new thread, restored from its own saved state when it has one. Every thread still pooled is
+ * saved when the model unloads.
  */
 export class ChatPool {
   private readonly slots: Slot[];
@@ -59,19 +60,30 @@ export class ChatPool {
     const slot = this.slots.reduce((oldest, candidate) => (candidate.lastUsed < oldest.lastUsed ? candidate : oldest));
     const sequence = slot.chat.sequence;
     const evicted = slot.sessionKey;
-    if (evicted !== undefined && this.states && sequence.contextTokens.length > 0) {
-      // Not saved (disk full, folder not writable): that thread is evaluated again when it comes back.
-      await this.states
-        .save(evicted, sequence)
-        .catch((error: unknown) => this.warn(`Could not save a chat's KV cache state: ${(error as Error).message}`));
-    }
+    if (evicted !== undefined) await this.save(evicted, slot);
     slot.sessionKey = key;
     const restoredTokens = this.states ? await this.states.restore(key, sequence) : 0;
     return { chat: this.touch(slot), restoredTokens, evicted };
   }
 
+  /**
+   * Saves every thread's sequence (the model is about to unload: idle unload, restart, model
+   * switch), so each thread's next turn is a restore, not an evaluation. Callers hold the chat lock.
+   */
+  async saveAll(): Promise<void> {
+    for (const slot of this.slots) if (slot.sessionKey !== undefined) await this.save(slot.sessionKey, slot);
+  }
+
   dispose(): void {
     for (const slot of this.slots) slot.chat.dispose();
+  }
+
+  private async save(sessionKey: string, slot: Slot): Promise<void> {
+    if (!this.states || slot.chat.sequence.contextTokens.length === 0) return;
+    // Not saved (disk full, folder not writable): that thread is evaluated again when it comes back.
+    await this.states
+      .save(sessionKey, slot.chat.sequence)
+      .catch((error: unknown) => this.warn(`Could not save a chat's KV cache state: ${(error as Error).message}`));
   }
 
   private touch(slot: Slot): LlamaChat {

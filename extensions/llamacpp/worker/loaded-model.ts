@@ -4,7 +4,8 @@ import type { GgufInsights, Llama, LlamaContext, LlamaContextSequence, LlamaMode
 import type { ArgsOf, ResultOf } from '../rpc/methods';
 import { WorkerError } from '../rpc/server';
 import { ChatPool } from './chat-pool';
-import { assertFits, chatPoolSize, inspectModelFile, resolveGpuLayers } from './model-file';
+import { assertFits, inspectModelFile } from './model-file';
+import { fitCompletionContext, planModel } from './model-plan';
 import { Mutex } from './mutex';
 import { SavedStates } from './saved-states';
 
@@ -45,20 +46,18 @@ export class LoadedModel {
   ): Promise<LoadedModel> {
     const started = performance.now();
     const insights = await inspectModelFile(llama, args.modelId, args.filePath);
-    const trainContextSize = insights.trainContextSize ?? args.contextSize;
-    const contextSize = Math.max(1, Math.min(args.contextSize, trainContextSize));
-    const gpuLayers = await resolveGpuLayers(llama, insights, args.modelId, args.gpuLayers, contextSize);
-    const pool = await chatPoolSize(llama, insights, { contextSize, gpuLayers });
-    const estimatedRamBytes = await assertFits(llama, insights, {
+    // The completion context is planned when it is first used, in what memory is left then.
+    const plan = await planModel(llama, insights, { ...args, completionContextSize: undefined });
+    await assertFits(llama, insights, {
       modelId: args.modelId,
-      contextSize,
-      gpuLayers,
+      contextSize: plan.contextSize,
+      gpuLayers: plan.gpuLayers,
       includeModel: true,
-      sequences: pool.sequences,
+      sequences: plan.sequences,
     });
     let model: LlamaModel;
     try {
-      model = await llama.loadModel({ modelPath: args.filePath, gpuLayers, loadSignal: signal });
+      model = await llama.loadModel({ modelPath: args.filePath, gpuLayers: plan.gpuLayers, loadSignal: signal });
     } catch (error) {
       if (signal.aborted) throw new WorkerError('ABORTED', `Loading model "${args.modelId}" was cancelled`);
       throw new WorkerError(
@@ -67,19 +66,17 @@ export class LoadedModel {
       );
     }
     try {
-      const context = await createContext(model, args.modelId, contextSize, pool.sequences);
+      const context = await createContext(model, args.modelId, plan.contextSize, plan.sequences);
       const states = args.stateFolder ? await savedStates(llama, args, context.contextSize) : undefined;
       const chats = new ChatPool(context, states, warn);
       const info = {
+        ...plan,
         contextSize: context.contextSize,
-        trainContextSize,
+        sequences: chats.size,
+        gpuLayers: model.gpuLayers,
         // The same test LlamaCompletion.infillSupported makes, without taking a sequence for it.
         infillSupported: model.tokens.infill.prefix !== null && model.tokens.infill.suffix !== null,
         chatWrapper: chats.anyChat.chatWrapper.wrapperName,
-        gpuLayers: model.gpuLayers,
-        estimatedRamBytes,
-        chatSequences: chats.size,
-        bytesPerChatSequence: pool.bytesPerSequence,
         loadMs: performance.now() - started,
       };
       return new LoadedModel(args.modelId, args, model, insights, context, chats, info);
@@ -101,16 +98,12 @@ export class LoadedModel {
 
   completion(): Promise<CompletionParts> {
     this.completionParts ??= (async () => {
-      const contextSize = Math.max(
+      const wanted = Math.max(
         1,
         Math.min(this.request.completionContextSize ?? this.info.contextSize, this.info.trainContextSize),
       );
-      await assertFits(this.model.llama, this.insights, {
-        modelId: this.id,
-        contextSize,
-        gpuLayers: this.model.gpuLayers,
-        includeModel: false,
-      });
+      // In the memory left beside the chat: smaller than wanted rather than taking the chat's.
+      const contextSize = await fitCompletionContext(this.insights, this.id, wanted, this.model.gpuLayers);
       const context = await createContext(this.model, this.id, contextSize);
       const sequence = context.getSequence();
       return { context, sequence, completion: new LlamaCompletion({ contextSequence: sequence }) };
@@ -119,7 +112,16 @@ export class LoadedModel {
     return this.completionParts;
   }
 
+  /** The contexts this model holds now, for the engine status (Jan: Show Engine Status). */
+  async contexts(): Promise<{ completionContextSize?: number }> {
+    const completion = await this.completionParts?.catch(() => undefined);
+    return completion ? { completionContextSize: completion.context.contextSize } : {};
+  }
+
+  /** Saves every pooled thread's KV cache state (restored when the thread comes back), then frees the model. */
   async dispose(): Promise<void> {
+    // After the reply in progress, if any: a sequence is saved between turns, never mid-generation.
+    await this.chatLock.run(() => this.chats.saveAll());
     this.chats.dispose();
     const completion = await this.completionParts?.catch(() => undefined);
     await completion?.context.dispose();

@@ -7,6 +7,8 @@ import { renderedPromptTokens, runChat, toHistory } from './chat';
 import { runCompletion } from './complete';
 import { runEmbedding } from './embed';
 import { LoadedModel } from './loaded-model';
+import { inspectModelFile } from './model-file';
+import { planModel } from './model-plan';
 import { Mutex } from './mutex';
 
 export type WorkerLog = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
@@ -55,6 +57,11 @@ export function createHandlers(log: WorkerLog): Handlers {
       if (args.threads <= 0) llama.maxThreads = llama.cpuMathCores;
       started = { gpu: llama.gpu === false ? 'cpu' : llama.gpu, threads: llama.maxThreads, gpuFallbackReason };
       return started;
+    },
+
+    async plan(args) {
+      const llama = requireLlama();
+      return planModel(llama, await inspectModelFile(llama, args.modelId, args.filePath), args);
     },
 
     load: (args, { signal }) =>

@@ -30,7 +30,8 @@ export async function loadModel(features: ModelFeatures, model: Model): Promise<
       async (_progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
-        await features.inference.prepare({ id: model.id, engine: model.engine }, model.settings, controller.signal);
+        // No settings: model.json's ctx_len is the training context, not a request (extensions/llamacpp/engine.ts).
+        await features.inference.prepare({ id: model.id, engine: model.engine }, undefined, controller.signal);
       },
     );
   } catch (error) {

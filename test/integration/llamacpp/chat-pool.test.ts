@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '@jan/core';
-import { MAX_CHAT_SEQUENCES } from '../../../extensions/llamacpp/worker/model-file';
+import { MAX_CHAT_SEQUENCES } from '../../../extensions/llamacpp/worker/model-plan';
 import { collect } from './support/collect';
 import { CHAT_FIM_MODEL, createEngine, modelsFolder, testModel } from './support/engine-fixture';
 import type { EngineFixture } from './support/engine-fixture';

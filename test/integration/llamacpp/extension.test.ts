@@ -25,7 +25,7 @@ describe('LlamaCppExtension', () => {
     expect(extension.engineSettings()).toEqual({
       threads: 0,
       gpu: 'auto',
-      contextSize: 4096,
+      contextSize: 0,
       completionContextSize: 2048,
       idleUnloadMinutes: 15,
       transport: 'process',

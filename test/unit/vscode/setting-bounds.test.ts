@@ -45,6 +45,11 @@ describe('engine settings a workspace can set', () => {
       ENGINE_LIMITS.contextSize.min,
     );
     expect(boundEngineSettings({ ...defaults, contextSize: 5000.7 }, 8).values.contextSize).toBe(5000);
+    // 0: the largest context that fits the memory budget, passed through without a warning.
+    expect(boundEngineSettings({ ...defaults, contextSize: 0 }, 8)).toEqual({
+      values: expect.objectContaining({ contextSize: 0 }),
+      warnings: [],
+    });
     expect(boundEngineSettings({ ...defaults, contextSize: Number.POSITIVE_INFINITY }, 8).values.contextSize).toBe(
       ENGINE_LIMITS.contextSize.max,
     );
@@ -96,10 +101,8 @@ describe('engine settings a workspace can set', () => {
       expect.arrayContaining(['jan.engine.transport']),
     );
     const properties = manifest.contributes.configuration.properties;
-    expect(properties['jan.engine.contextSize']).toMatchObject({
-      minimum: ENGINE_LIMITS.contextSize.min,
-      maximum: ENGINE_LIMITS.contextSize.max,
-    });
+    // 0 is the automatic context; any other value is bounded.
+    expect(properties['jan.engine.contextSize']).toMatchObject({ minimum: 0, maximum: ENGINE_LIMITS.contextSize.max });
     expect(properties['jan.engine.threads']).toMatchObject({ minimum: 0 });
     expect(properties['jan.inlineCompletion.maxTokens']).toMatchObject({
       minimum: 1,

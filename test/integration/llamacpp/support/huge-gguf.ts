@@ -6,7 +6,7 @@ import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
  * it is "that big" to every reader (stat, GGUF parser, node-llama-cpp's estimates) while taking
  * almost no disk. Its data are zeros; it exists to be refused before anything loads it.
  */
-export function writeHugeGguf(file: string, layers: number): number {
+export function writeHugeGguf(file: string, layers: number, contextLength = 4096): number {
   const width = 8192;
   const feedForward = 28672;
   const kvWidth = 1024;
@@ -20,7 +20,7 @@ export function writeHugeGguf(file: string, layers: number): number {
   const metadata: Array<[string, (bytes: GgufBytes) => void]> = [
     ['general.architecture', (b) => b.stringValue('llama')],
     ['general.name', (b) => b.stringValue('huge-test-model')],
-    ['llama.context_length', (b) => b.u32Value(4096)],
+    ['llama.context_length', (b) => b.u32Value(contextLength)],
     ['llama.embedding_length', (b) => b.u32Value(width)],
     ['llama.block_count', (b) => b.u32Value(layers)],
     ['llama.feed_forward_length', (b) => b.u32Value(feedForward)],

@@ -81,6 +81,8 @@ export class LlamaCppEngine implements InferenceEngine {
   private lastRun: Pick<EngineStatus, 'lastTokensPerSecond' | 'lastFinishReason' | 'lastCompletionTokens'> = {};
   private generating = 0;
   private readonly idle: IdleTracker;
+  /** The last stop, which saves the threads' states before the worker ends. */
+  private stopping: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: LlamaCppEngineOptions) {
     this.logger = options.logger ?? silentLogger;
@@ -252,7 +254,8 @@ export class LlamaCppEngine implements InferenceEngine {
           },
           unresponsive: async () => {
             this.logger.warn('The llama.cpp worker did not stop generating after a cancel; restarting it.');
-            await this.stopWorker('did not stop after a cancel');
+            // Stuck in native code: nothing can be saved from it.
+            await this.stopWorker('did not stop after a cancel', { saveStates: false });
           },
         });
       } finally {
@@ -368,6 +371,8 @@ export class LlamaCppEngine implements InferenceEngine {
 
   /** The running worker, or a new one; a worker started with other settings is replaced when idle. */
   private async ensureWorker(): Promise<WorkerHandle> {
+    // A worker still saving its threads' states finishes first: the next one restores them.
+    await this.stopping;
     const settings = this.options.settings();
     const running = await this.existingWorker();
     if (running && (running.key === workerKey(settings) || running.busy)) return running;
@@ -408,18 +413,23 @@ export class LlamaCppEngine implements InferenceEngine {
     for (const modelId of worker?.loaded.keys() ?? []) this.options.events?.emit('OnModelStopped', { modelId });
   }
 
-  private async stopWorker(reason: string): Promise<void> {
+  /** Stops the worker; by default its models save their threads' KV cache states first. */
+  private async stopWorker(reason: string, options = { saveStates: true }): Promise<void> {
     const starting = this.worker;
     if (!starting) return;
     this.worker = undefined;
     this.settledWorker = undefined;
-    const worker = await starting.catch(() => undefined);
-    if (!worker) return;
-    const models = [...worker.loaded.keys()];
-    await worker.stop();
-    if (models.length > 0) this.logger.info(`Unloaded ${models.join(', ')} (${reason})`);
-    for (const modelId of models) this.modelStopped(modelId);
-    this.state = 'idle';
+    const stopped = (async () => {
+      const worker = await starting.catch(() => undefined);
+      if (!worker) return;
+      const models = [...worker.loaded.keys()];
+      await worker.stop(options);
+      if (models.length > 0) this.logger.info(`Unloaded ${models.join(', ')} (${reason})`);
+      for (const modelId of models) this.modelStopped(modelId);
+      this.state = 'idle';
+    })();
+    this.stopping = stopped;
+    await stopped;
   }
 
   private modelStopped(modelId: string): void {

@@ -22,6 +22,15 @@ export interface LoadedModelInfo extends ResultOf<'load'> {
   key: string;
 }
 
+/** How long a stopping worker gets to save its chat states (gigabytes for large models on a slow disk). */
+const SAVE_ON_STOP_MS = 30_000;
+
+function delay(ms: number): { promise: Promise<void>; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  return { promise, cancel: () => clearTimeout(timer) };
+}
+
 /** The settings a worker is started with; when they change, the next request gets a new worker. */
 export function workerKey(settings: LlamaCppSettings): string {
   return `${settings.transport}|${settings.gpu}|${settings.threads}`;
@@ -85,8 +94,22 @@ export class WorkerHandle {
     return this.client.call(method, args, options);
   }
 
-  /** Ends the worker on purpose: pending calls reject as ABORTED and no crash is reported. */
-  async stop(): Promise<void> {
+  /**
+   * Ends the worker on purpose: pending calls reject as ABORTED and no crash is reported. With
+   * `saveStates`, its models are unloaded first, which saves every pooled thread's KV cache state
+   * (worker/chat-pool.ts), so the thread's next turn is a restore; a worker that does not finish
+   * within SAVE_ON_STOP_MS is ended anyway.
+   */
+  async stop(options: { saveStates?: boolean } = {}): Promise<void> {
+    if (options.saveStates && this.alive && this.loaded.size > 0) {
+      const unloaded = this.client.call('unload', {}).then(
+        () => true,
+        () => true,
+      );
+      const timer = delay(SAVE_ON_STOP_MS);
+      await Promise.race([unloaded, timer.promise]);
+      timer.cancel();
+    }
     this.client.markStopping();
     this.transport.kill();
     await this.exited;

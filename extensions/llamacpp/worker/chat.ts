@@ -2,6 +2,7 @@ import type { ChatHistoryItem, Token } from 'node-llama-cpp';
 import type { ArgsOf, ResultOf } from '../rpc/methods';
 import type { CallContext } from '../rpc/server';
 import { WorkerError } from '../rpc/server';
+import { shiftForPrompt } from './context-shift';
 import type { LoadedModel } from './loaded-model';
 import { finishReasonOf, generationOptions } from './sampling';
 import { TextBatcher } from './text-batcher';
@@ -20,9 +21,12 @@ export function runChat(
 ): Promise<ResultOf<'chat'>> {
   return loaded.chatLock.run(async () => {
     const history = toHistory(args.messages);
-    const promptTokens = renderedPromptTokens(loaded, history).length;
+    const prompt = renderedPromptTokens(loaded, history);
+    const promptTokens = prompt.length;
     const { chat } = await loaded.chats.acquire(args.sessionKey);
     const sequence = chat.sequence;
+    // Past the context, the kept turns move instead of being evaluated again (the meter counts the move as input: not metered here).
+    await shiftForPrompt(sequence, prompt);
     const meterBefore = sequence.tokenMeter.getState();
 
     const started = performance.now();

@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryLogger } from '@jan/core';
+import type { Thread, ThreadMessage } from '@jan/core';
+import { JanRuntime } from '../../../src/node/runtime';
+import { STORIES_FIM } from '../../support/test-models';
+import { workerPath } from './support/engine-fixture';
+
+/**
+ * A thread grown past its context, through the runtime a user runs: the core drops the oldest
+ * turns (src/core/conversation-request.ts) and the worker shifts the kept ones in the KV cache
+ * (worker/context-shift.ts), so a turn past the context evaluates about its new tokens, every
+ * turn, including those where the cut point moves.
+ */
+let root: string;
+let runtime: JanRuntime;
+let model: string;
+
+beforeAll(async () => {
+  root = mkdtempSync(path.join(tmpdir(), 'jan-overflow-'));
+  runtime = new JanRuntime({
+    janFolder: path.join(root, '.jan'),
+    modelsFolder: path.join(root, 'models'),
+    logger: new MemoryLogger(),
+    workerPath: await workerPath(),
+    downloadWorkerPath: path.join(root, 'unused-download-worker.mjs'),
+    chosenModelId: (purpose) => (purpose === 'chat' ? model : undefined),
+    engineSettings: { threads: 1, gpu: 'off', contextSize: 2048, idleUnloadMinutes: 0, transport: 'process' },
+  });
+  expect(await runtime.start()).toEqual([]);
+  model = (await runtime.models.importModel(STORIES_FIM, { mode: 'reference' })).id;
+}, 180_000);
+
+afterAll(async () => {
+  await runtime?.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+async function newThread(): Promise<Thread> {
+  const { assistants } = await runtime.assistants.listAssistants();
+  const jan = assistants[0]!;
+  return runtime.conversational.createThread({
+    assistants: [
+      {
+        assistant_id: jan.id,
+        assistant_name: jan.name,
+        instructions: jan.instructions,
+        model: { id: '*', engine: 'llamacpp', settings: {}, parameters: { max_tokens: 16, temperature: 0 } },
+      },
+    ],
+  });
+}
+
+const metadata = (reply: ThreadMessage) =>
+  reply.metadata as { prompt_tokens: number; cached_prompt_tokens: number; context_trimmed?: unknown };
+
+describe('a thread past its context', () => {
+  it('evaluates about the new tokens per turn, on average and on the turns where the cut moves', async () => {
+    const thread = await newThread();
+    const growth: number[] = [];
+    const overflow: number[] = [];
+    let previous = 0;
+    for (let turn = 0; overflow.length < 20; turn++) {
+      expect(turn).toBeLessThan(200);
+      const reply = await runtime.conversation.send(
+        thread.id,
+        `Part ${turn}. Lily went to the park with her dog and they played with a red ball. What happened next?`,
+      );
+      expect(reply.status).toBe('ready');
+      const { prompt_tokens: prompt, cached_prompt_tokens: cached, context_trimmed: trimmed } = metadata(reply);
+      if (trimmed) overflow.push(prompt - cached);
+      else if (previous > 0) growth.push(prompt - previous);
+      previous = prompt;
+    }
+    const turnTokens = growth.reduce((sum, value) => sum + value, 0) / growth.length;
+    const ratios = overflow.map((evaluated) => evaluated / turnTokens);
+    const mean = ratios.reduce((sum, value) => sum + value, 0) / ratios.length;
+    expect(mean).toBeLessThanOrEqual(1.3);
+    // No turn re-evaluates the window: the worst is a turn and a little more (a reply tokenized differently).
+    expect(Math.max(...ratios)).toBeLessThan(2);
+  }, 300_000);
+});

@@ -90,6 +90,7 @@ async function main(): Promise<void> {
       completionContextSize: COMPLETION_CONTEXT,
       idleUnloadMinutes: 0,
       transport: 'process',
+      promptLookup: 'auto',
     }),
     workerPath: await bundleEntry('extensions/llamacpp/worker/main.ts', 'llamacpp-worker', root),
   });

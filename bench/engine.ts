@@ -162,6 +162,7 @@ async function main(): Promise<void> {
       completionContextSize: CONTEXT,
       idleUnloadMinutes: 0,
       transport: 'process',
+      promptLookup: 'auto',
     }),
     workerPath: await bundleEntry('extensions/llamacpp/worker/main.ts', 'llamacpp-worker', root),
   });

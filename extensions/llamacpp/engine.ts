@@ -275,7 +275,7 @@ export class LlamaCppEngine implements InferenceEngine {
     const resolved = await this.resolve(modelId);
     const settings = this.options.settings();
     const target = this.loadTarget(modelId, resolved, settings);
-    const key = `${resolved.filePath}|${target.contextSize ?? 'auto'}|${settings.completionContextSize}|${target.gpuLayers ?? 'auto'}`;
+    const key = `${resolved.filePath}|${target.contextSize ?? 'auto'}|${settings.completionContextSize}|${target.gpuLayers ?? 'auto'}|${settings.promptLookup}`;
     const current = worker.loaded.get(modelId);
     if (current?.key === key) {
       this.currentModel = modelId;
@@ -289,7 +289,12 @@ export class LlamaCppEngine implements InferenceEngine {
           worker,
           modelId,
           resolved,
-          { ...target, completionContextSize: settings.completionContextSize, key },
+          {
+            ...target,
+            completionContextSize: settings.completionContextSize,
+            promptLookup: settings.promptLookup !== 'off',
+            key,
+          },
           loadSignal,
         ),
       );
@@ -326,7 +331,7 @@ export class LlamaCppEngine implements InferenceEngine {
     worker: WorkerHandle,
     modelId: string,
     resolved: ResolvedModel,
-    target: LoadTarget & { completionContextSize: number; key: string },
+    target: LoadTarget & { completionContextSize: number; promptLookup: boolean; key: string },
     signal?: AbortSignal,
   ): Promise<LoadedModelInfo> {
     this.state = 'loading';
@@ -343,6 +348,7 @@ export class LlamaCppEngine implements InferenceEngine {
           contextSize: target.contextSize,
           completionContextSize: target.completionContextSize,
           gpuLayers: target.gpuLayers,
+          promptLookup: target.promptLookup,
           stateFolder: this.options.stateFolder && path.join(this.options.stateFolder, encodeURIComponent(modelId)),
           stateBytesLimit: this.options.stateBytesLimit,
         },

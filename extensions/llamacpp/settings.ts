@@ -16,6 +16,8 @@ export interface LlamaCppSettings {
   /** Unload the model and stop the worker after this many idle minutes; 0: never. */
   idleUnloadMinutes: number;
   transport: TransportKind;
+  /** Prompt-lookup drafting for replies that edit code (`auto`), or never (`off`). */
+  promptLookup: 'auto' | 'off';
 }
 
 export const defaultSettings: LlamaCppSettings = {
@@ -25,6 +27,7 @@ export const defaultSettings: LlamaCppSettings = {
   completionContextSize: 2048,
   idleUnloadMinutes: 15,
   transport: 'process',
+  promptLookup: 'auto',
 };
 
 export const settingDescriptors: ExtensionSetting[] = [
@@ -66,6 +69,13 @@ export const settingDescriptors: ExtensionSetting[] = [
     description: 'Where llama.cpp runs: a child process (process) or a worker thread (thread).',
     value: defaultSettings.transport,
   },
+  {
+    key: 'promptLookup',
+    title: 'Prompt lookup',
+    description:
+      'Speculative decoding from the prompt for replies that edit code (auto: Fix, Document, Refactor, a message with a code block) or never (off). The output is the same either way.',
+    value: defaultSettings.promptLookup,
+  },
 ];
 
 /** Reads settings values of any origin, falling back to the default for anything out of range. */
@@ -81,5 +91,6 @@ export function toSettings(read: (key: keyof LlamaCppSettings) => unknown): Llam
     completionContextSize: Math.floor(count('completionContextSize', 256, defaultSettings.completionContextSize)),
     idleUnloadMinutes: count('idleUnloadMinutes', 0, defaultSettings.idleUnloadMinutes),
     transport: read('transport') === 'thread' ? 'thread' : 'process',
+    promptLookup: read('promptLookup') === 'off' ? 'off' : 'auto',
   };
 }

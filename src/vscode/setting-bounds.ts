@@ -62,6 +62,7 @@ export interface EngineSettingsInput {
   completionContextSize: unknown;
   idleUnloadMinutes: unknown;
   transport: unknown;
+  promptLookup: unknown;
 }
 
 export interface Bounded<T> {
@@ -80,6 +81,7 @@ export function boundEngineSettings(
   completionContextSize: number;
   idleUnloadMinutes: number;
   transport: string;
+  promptLookup: string;
 }> {
   const warnings: string[] = [];
   return {
@@ -116,6 +118,7 @@ export function boundEngineSettings(
         warnings,
       ),
       transport: boundChoice('jan.engine.transport', input.transport, ['process', 'thread'], warnings),
+      promptLookup: boundChoice('jan.engine.promptLookup', input.promptLookup, ['auto', 'off'], warnings),
     },
     warnings,
   };

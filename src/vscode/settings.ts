@@ -20,6 +20,7 @@ export function engineSettingValues(): Record<string, string | number> {
       completionContextSize: config.get<unknown>('completionContextSize', 2048),
       idleUnloadMinutes: config.get<unknown>('idleUnloadMinutes', 15),
       transport: config.get<unknown>('transport', 'process'),
+      promptLookup: config.get<unknown>('promptLookup', 'auto'),
     },
     availableParallelism(),
   );

@@ -91,6 +91,8 @@ export const methods = {
       stateFolder: v.optional(v.string()),
       /** Size cap of the saved states in that folder, in bytes. */
       stateBytesLimit: v.optional(finite),
+      /** Prompt-lookup drafting for replies that edit code (worker/prompt-lookup.ts). */
+      promptLookup: v.optional(v.boolean()),
     }),
     result: v.object({
       ...plan.entries,
@@ -120,6 +122,9 @@ export const methods = {
       completionTokens: finite,
       promptMs: finite,
       generationMs: finite,
+      /** Tokens drafted by prompt lookup and checked in batches, and those the model kept. */
+      draftTokens: v.optional(finite),
+      acceptedDraftTokens: v.optional(finite),
     }),
   },
   /** Tokens of the prompt the chat template renders for these messages, with the reply's opening. */

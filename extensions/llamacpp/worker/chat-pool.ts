@@ -1,9 +1,12 @@
 import { LlamaChat } from 'node-llama-cpp';
 import type { LlamaContext } from 'node-llama-cpp';
+import { PromptLookup } from './prompt-lookup';
 import type { SavedStates } from './saved-states';
 
 interface Slot {
   chat: LlamaChat;
+  /** The sequence's prompt-lookup drafting, switched per turn; absent when it is off. */
+  lookup: PromptLookup | undefined;
   /** The thread whose tokens the sequence holds; undefined while it holds none. */
   sessionKey: string | undefined;
   lastUsed: number;
@@ -11,6 +14,7 @@ interface Slot {
 
 export interface Acquired {
   chat: LlamaChat;
+  lookup: PromptLookup | undefined;
   /** Tokens loaded from the thread's saved state (not evaluated). */
   restoredTokens: number;
   /** The thread that held the sequence before and was saved to disk, if any. */
@@ -35,12 +39,17 @@ export class ChatPool {
     context: LlamaContext,
     private readonly states: SavedStates | undefined,
     private readonly warn: (message: string) => void,
+    promptLookup: boolean,
   ) {
-    this.slots = Array.from({ length: context.totalSequences }, () => ({
-      chat: new LlamaChat({ contextSequence: context.getSequence() }),
-      sessionKey: undefined,
-      lastUsed: 0,
-    }));
+    this.slots = Array.from({ length: context.totalSequences }, () => {
+      const lookup = promptLookup ? new PromptLookup() : undefined;
+      return {
+        chat: new LlamaChat({ contextSequence: context.getSequence({ tokenPredictor: lookup }) }),
+        lookup,
+        sessionKey: undefined,
+        lastUsed: 0,
+      };
+    });
   }
 
   get size(): number {
@@ -56,14 +65,14 @@ export class ChatPool {
   async acquire(sessionKey: string | undefined): Promise<Acquired> {
     const key = sessionKey ?? ANONYMOUS;
     const own = this.slots.find((slot) => slot.sessionKey === key);
-    if (own) return { chat: this.touch(own), restoredTokens: 0, evicted: undefined };
+    if (own) return { chat: this.touch(own), lookup: own.lookup, restoredTokens: 0, evicted: undefined };
     const slot = this.slots.reduce((oldest, candidate) => (candidate.lastUsed < oldest.lastUsed ? candidate : oldest));
     const sequence = slot.chat.sequence;
     const evicted = slot.sessionKey;
     if (evicted !== undefined) await this.save(evicted, slot);
     slot.sessionKey = key;
     const restoredTokens = this.states ? await this.states.restore(key, sequence) : 0;
-    return { chat: this.touch(slot), restoredTokens, evicted };
+    return { chat: this.touch(slot), lookup: slot.lookup, restoredTokens, evicted };
   }
 
   /**

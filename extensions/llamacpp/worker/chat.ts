@@ -3,6 +3,7 @@ import type { ArgsOf, ResultOf } from '../rpc/methods';
 import type { CallContext } from '../rpc/server';
 import { WorkerError } from '../rpc/server';
 import { shiftForPrompt } from './context-shift';
+import { draftCounts, usePromptLookup } from './prompt-lookup';
 import type { LoadedModel } from './loaded-model';
 import { finishReasonOf, generationOptions } from './sampling';
 import { TextBatcher } from './text-batcher';
@@ -23,8 +24,10 @@ export function runChat(
     const history = toHistory(args.messages);
     const prompt = renderedPromptTokens(loaded, history);
     const promptTokens = prompt.length;
-    const { chat } = await loaded.chats.acquire(args.sessionKey);
+    const { chat, lookup } = await loaded.chats.acquire(args.sessionKey);
     const sequence = chat.sequence;
+    if (lookup) lookup.active = usePromptLookup(args.messages);
+    const draftsBefore = sequence.tokenPredictions;
     // Past the context, the kept turns move instead of being evaluated again (the meter counts the move as input: not metered here).
     await shiftForPrompt(sequence, prompt);
     const meterBefore = sequence.tokenMeter.getState();
@@ -67,6 +70,7 @@ export function runChat(
       completionTokens,
       promptMs: (firstTokenAt ?? ended) - started,
       generationMs: firstTokenAt === undefined ? 0 : ended - firstTokenAt,
+      ...draftCounts(draftsBefore, sequence.tokenPredictions),
     };
   });
 }

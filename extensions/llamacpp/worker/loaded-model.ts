@@ -68,7 +68,7 @@ export class LoadedModel {
     try {
       const context = await createContext(model, args.modelId, plan.contextSize, plan.sequences);
       const states = args.stateFolder ? await savedStates(llama, args, context.contextSize) : undefined;
-      const chats = new ChatPool(context, states, warn);
+      const chats = new ChatPool(context, states, warn, args.promptLookup ?? false);
       const info = {
         ...plan,
         contextSize: context.contextSize,
@@ -92,7 +92,8 @@ export class LoadedModel {
       args.filePath === this.request.filePath &&
       args.contextSize === this.request.contextSize &&
       args.completionContextSize === this.request.completionContextSize &&
-      args.gpuLayers === this.request.gpuLayers
+      args.gpuLayers === this.request.gpuLayers &&
+      args.promptLookup === this.request.promptLookup
     );
   }
 

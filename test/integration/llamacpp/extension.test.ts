@@ -29,6 +29,7 @@ describe('LlamaCppExtension', () => {
       completionContextSize: 2048,
       idleUnloadMinutes: 15,
       transport: 'process',
+      promptLookup: 'auto',
     });
     extension.updateSettings({ threads: 1, gpu: 'off', contextSize: 256, transport: 'nonsense' });
     expect(extension.engineSettings()).toMatchObject({
@@ -36,6 +37,7 @@ describe('LlamaCppExtension', () => {
       gpu: 'off',
       contextSize: 256,
       transport: 'process',
+      promptLookup: 'auto',
     });
 
     core.register(extension);
@@ -64,6 +66,7 @@ describe('LlamaCppExtension', () => {
         completionContextSize: 512,
         idleUnloadMinutes: 0,
         transport: 'process',
+        promptLookup: 'auto',
       }),
     });
     await expect(engine.load(CHAT_FIM_MODEL)).rejects.toThrow(

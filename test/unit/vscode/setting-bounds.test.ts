@@ -14,6 +14,7 @@ const defaults = {
   completionContextSize: 2048,
   idleUnloadMinutes: 15,
   transport: 'process',
+  promptLookup: 'auto',
 };
 
 describe('engine settings a workspace can set', () => {
@@ -66,9 +67,12 @@ describe('engine settings a workspace can set', () => {
   });
 
   it('accepts only the known transports and GPU modes', () => {
-    const { values, warnings } = boundEngineSettings({ ...defaults, transport: 'inline', gpu: 'cuda;rm -rf' }, 8);
-    expect(values).toMatchObject({ transport: 'process', gpu: 'auto' });
-    expect(warnings).toHaveLength(2);
+    const { values, warnings } = boundEngineSettings(
+      { ...defaults, transport: 'inline', gpu: 'cuda;rm -rf', promptLookup: 'always' },
+      8,
+    );
+    expect(values).toMatchObject({ transport: 'process', gpu: 'auto', promptLookup: 'auto' });
+    expect(warnings).toHaveLength(3);
   });
 
   it('bounds the inline completion numbers a workspace can set', () => {

@@ -71,6 +71,7 @@ export async function createEngine(
     completionContextSize: 512,
     idleUnloadMinutes: 0,
     transport: 'process',
+    promptLookup: 'auto',
     ...overrides,
   };
   const engine = new LlamaCppEngine({

@@ -22,6 +22,7 @@ import { raceAbort } from './abort';
 import { SharedLoad } from './shared-load';
 import { streamChat, tokensPerSecond } from './chat-stream';
 import { IdleTracker } from './idle-tracker';
+import { slowReplyHint } from './slow-reply';
 import type { LlamaCppSettings } from './settings';
 import { WorkerHandle, workerKey } from './worker-handle';
 import type { LoadedModelInfo } from './worker-handle';
@@ -251,6 +252,8 @@ export class LlamaCppEngine implements InferenceEngine {
               lastFinishReason: result.finishReason,
               lastCompletionTokens: result.completionTokens,
             };
+            const hint = slowReplyHint(result, worker.info.gpu === 'cpu' ? 'the CPU' : worker.info.gpu);
+            if (hint) this.logger.warn(hint);
           },
           unresponsive: async () => {
             this.logger.warn('The llama.cpp worker did not stop generating after a cancel; restarting it.');

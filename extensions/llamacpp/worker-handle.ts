@@ -73,6 +73,7 @@ export class WorkerHandle {
     const handle = new WorkerHandle(transport, client, workerKey(settings), info, exited);
     logger.info(
       `llama.cpp worker started (${transport.kind}; ${info.gpu === 'cpu' ? 'CPU' : `GPU: ${info.gpu}`}; ${info.threads} threads)` +
+        (info.threadsReason ? ` from ${info.threadsReason}` : '') +
         (info.gpuFallbackReason ? `; GPU unavailable: ${info.gpuFallbackReason}` : ''),
     );
     return handle;

@@ -68,7 +68,13 @@ export const methods = {
   /** Starts llama.cpp in the worker: GPU auto-detect with CPU fallback, thread count. */
   init: {
     args: v.object({ gpu: v.picklist(['auto', 'off']), threads: finite }),
-    result: v.object({ gpu: v.string(), threads: finite, gpuFallbackReason: v.optional(v.string()) }),
+    result: v.object({
+      gpu: v.string(),
+      threads: finite,
+      /** Why that many threads (the setting, or the cores and the machine's load). */
+      threadsReason: v.optional(v.string()),
+      gpuFallbackReason: v.optional(v.string()),
+    }),
   },
   /**
    * The memory plan of a model file, without loading it (worker/model-plan.ts): the context and
@@ -122,6 +128,9 @@ export const methods = {
       completionTokens: finite,
       promptMs: finite,
       generationMs: finite,
+      /** CPU threads this reply ran with, and why that many (worker/thread-count.ts). */
+      threads: v.optional(finite),
+      threadsReason: v.optional(v.string()),
       /** Tokens drafted by prompt lookup and checked in batches, and those the model kept. */
       draftTokens: v.optional(finite),
       acceptedDraftTokens: v.optional(finite),

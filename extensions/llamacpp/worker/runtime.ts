@@ -10,6 +10,8 @@ import { LoadedModel } from './loaded-model';
 import { inspectModelFile } from './model-file';
 import { planModel } from './model-plan';
 import { Mutex } from './mutex';
+import { ThreadGovernor } from './thread-count';
+import type { ThreadChoice } from './thread-count';
 
 export type WorkerLog = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
 
@@ -17,6 +19,7 @@ export type WorkerLog = (level: 'debug' | 'info' | 'warn' | 'error', message: st
 export function createHandlers(log: WorkerLog): Handlers {
   let llama: Llama | undefined;
   let started: ResultOf<'init'> | undefined;
+  let governor: ThreadGovernor | undefined;
   const models = new Map<string, LoadedModel>();
   // Loads and unloads one at a time, so two requests for one model never load it twice.
   const lifecycle = new Mutex();
@@ -24,6 +27,16 @@ export function createHandlers(log: WorkerLog): Handlers {
   const requireLlama = (): Llama => {
     if (!llama) throw new WorkerError('UNKNOWN', 'The llama.cpp worker was not initialised');
     return llama;
+  };
+  const requireGovernor = (): ThreadGovernor => {
+    if (!governor) throw new WorkerError('UNKNOWN', 'The llama.cpp worker was not initialised');
+    return governor;
+  };
+  /** The threads of the next generation, chosen now from the cores and the machine's load (thread-count.ts). */
+  const useThreads = (): ThreadChoice => {
+    const choice = requireGovernor().next();
+    requireLlama().maxThreads = choice.threads;
+    return choice;
   };
   const requireModel = (modelId: string): LoadedModel => {
     const model = models.get(modelId);
@@ -54,8 +67,15 @@ export function createHandlers(log: WorkerLog): Handlers {
       }
       llama ??= await getLlama({ ...base, gpu: false });
       // node-llama-cpp's CPU default is max(4, cores): on a 2-core machine 4 threads ran 40x slower.
-      if (args.threads <= 0) llama.maxThreads = llama.cpuMathCores;
-      started = { gpu: llama.gpu === false ? 'cpu' : llama.gpu, threads: llama.maxThreads, gpuFallbackReason };
+      governor = new ThreadGovernor(llama.cpuMathCores, args.threads > 0 ? args.threads : undefined);
+      llama.maxThreads = governor.ceiling;
+      const threads = governor.next();
+      started = {
+        gpu: llama.gpu === false ? 'cpu' : llama.gpu,
+        threads: threads.threads,
+        threadsReason: threads.reason,
+        gpuFallbackReason,
+      };
       return started;
     },
 
@@ -69,7 +89,10 @@ export function createHandlers(log: WorkerLog): Handlers {
         const current = models.get(args.modelId);
         if (current?.loadedWith(args)) return current.info;
         if (current) await unloadModel(current);
-        const loaded = await LoadedModel.load(requireLlama(), args, signal, (message) => log('warn', message));
+        // Contexts take their thread count when made: the most; each generation then uses what the machine allows.
+        const llama = requireLlama();
+        llama.maxThreads = requireGovernor().ceiling;
+        const loaded = await LoadedModel.load(llama, args, signal, (message) => log('warn', message));
         models.set(args.modelId, loaded);
         return loaded.info;
       }),
@@ -84,9 +107,19 @@ export function createHandlers(log: WorkerLog): Handlers {
         return { unloaded: targets.map((model) => model.id) };
       }),
 
-    chat: (args, context) => runChat(requireModel(args.modelId), args, context),
+    async chat(args, context) {
+      const model = requireModel(args.modelId);
+      const threads = useThreads();
+      return { ...(await runChat(model, args, context)), threads: threads.threads, threadsReason: threads.reason };
+    },
 
-    complete: (args, context) => runCompletion(requireModel(args.modelId), args, context),
+    async complete(args, context) {
+      const model = requireModel(args.modelId);
+      requireLlama().maxThreads = requireGovernor().ceiling;
+      await model.completion();
+      useThreads();
+      return runCompletion(model, args, context);
+    },
 
     embed: (args, context) => runEmbedding(requireModel(args.modelId), args, context),
 

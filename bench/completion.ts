@@ -85,7 +85,7 @@ async function main(): Promise<void> {
     listModels: async () => [model],
     settings: () => ({
       threads: THREADS,
-      gpu: 'off',
+      gpu: 'cpu',
       contextSize: COMPLETION_CONTEXT,
       completionContextSize: COMPLETION_CONTEXT,
       idleUnloadMinutes: 0,

@@ -23,6 +23,7 @@ import { SharedLoad } from './shared-load';
 import { streamChat, tokensPerSecond } from './chat-stream';
 import { IdleTracker } from './idle-tracker';
 import { slowReplyHint } from './slow-reply';
+import { backendName } from './fit';
 import type { LlamaCppSettings } from './settings';
 import { WorkerHandle, workerKey } from './worker-handle';
 import type { LoadedModelInfo } from './worker-handle';
@@ -30,6 +31,7 @@ import type { ResultOf } from './rpc/methods';
 import { workerMessages } from './worker-messages';
 
 export type ModelPlan = ResultOf<'plan'>;
+export type WorkerStatus = ResultOf<'status'>;
 
 interface LoadTarget {
   /** Undefined: the largest that fits the memory budget. */
@@ -58,6 +60,8 @@ export interface LlamaCppEngineOptions {
   stateFolder?: string;
   /** Size cap of one model's saved states, in bytes. */
   stateBytesLimit?: number;
+  /** Where GPU backends fetched on demand (CUDA) are installed; the worker adds them to its module search. */
+  backendsFolder?: string;
 }
 
 /**
@@ -82,6 +86,7 @@ export class LlamaCppEngine implements InferenceEngine {
   private lastRun: Pick<EngineStatus, 'lastTokensPerSecond' | 'lastFinishReason' | 'lastCompletionTokens'> = {};
   private generating = 0;
   private readonly idle: IdleTracker;
+  private readonly announced = new Set<string>();
   /** The last stop, which saves the threads' states before the worker ends. */
   private stopping: Promise<void> = Promise.resolve();
 
@@ -222,13 +227,25 @@ export class LlamaCppEngine implements InferenceEngine {
     });
   }
 
+  /** The running worker's memory, backend and loaded models (Jan: Show Engine Status); undefined when none runs. */
+  async workerStatus(): Promise<WorkerStatus | undefined> {
+    const worker = await this.existingWorker();
+    return worker && (await worker.call('status', {}));
+  }
+
   contextSize(modelId: string): number | undefined {
     return this.settledWorker?.loaded.get(modelId)?.contextSize;
   }
 
   status(): EngineStatus {
     const state: EngineState = this.generating > 0 ? 'generating' : this.state;
-    return { state, modelId: this.currentModel, ...this.lastRun, ...(this.lastError ? { error: this.lastError } : {}) };
+    return {
+      state,
+      modelId: this.currentModel,
+      ...this.lastRun,
+      ...(this.lastError ? { error: this.lastError } : {}),
+      ...backendStatus(this.settledWorker, this.currentModel),
+    };
   }
 
   /** Stops the worker and forgets every loaded model (extension unload). */
@@ -389,6 +406,7 @@ export class LlamaCppEngine implements InferenceEngine {
     const starting = WorkerHandle.start({
       workerPath: this.workerPath,
       settings,
+      backendsFolder: this.options.backendsFolder,
       logger: this.logger,
       onCrash: (error) => this.crashed(starting, error),
     });
@@ -396,11 +414,19 @@ export class LlamaCppEngine implements InferenceEngine {
     try {
       const worker = await starting;
       if (this.worker === starting) this.settledWorker = worker;
+      this.announceFallback(worker.info.gpuFallbackReason, worker.info.gpu);
       return worker;
     } catch (error) {
       if (this.worker === starting) this.worker = undefined;
       throw error;
     }
+  }
+
+  /** A GPU backend that failed is said once per reason (each worker start tries it again). */
+  private announceFallback(reason: string | undefined, backend: string): void {
+    if (!reason || this.announced.has(reason)) return;
+    this.announced.add(reason);
+    this.logger.warn(`llama.cpp runs on ${backend === 'cpu' ? 'the CPU' : backendName(backend)}: ${reason}`);
   }
 
   private async existingWorker(): Promise<WorkerHandle | undefined> {
@@ -445,6 +471,17 @@ export class LlamaCppEngine implements InferenceEngine {
     if (this.currentModel === modelId) this.state = this.settledWorker?.loaded.size ? 'ready' : 'idle';
     this.options.events?.emit('OnModelStopped', { modelId });
   }
+}
+
+/** The backend of the running worker and the layers the model has on the GPU, for the status bar. */
+function backendStatus(worker: WorkerHandle | undefined, modelId: string | undefined): Partial<EngineStatus> {
+  if (!worker) return {};
+  const loaded = modelId === undefined ? undefined : worker.loaded.get(modelId);
+  return {
+    backend: backendName(worker.info.gpu),
+    ...(worker.info.gpuFallbackReason ? { backendFallback: worker.info.gpuFallbackReason } : {}),
+    ...(loaded ? { gpuLayers: loaded.gpuLayers, totalLayers: loaded.totalLayers } : {}),
+  };
 }
 
 function positive(value: unknown): number | undefined {

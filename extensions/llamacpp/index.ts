@@ -1,5 +1,8 @@
 export { LlamaCppEngine } from './engine';
-export type { LlamaCppEngineOptions } from './engine';
+export type { LlamaCppEngineOptions, ModelPlan, WorkerStatus } from './engine';
+export { backendName, classifyFit, FIT_LABELS } from './fit';
+export type { Fit, FitInput, FitVerdict } from './fit';
+export { formatBytes as formatMemory } from './bytes';
 export { LlamaCppExtension } from './extension';
 export type { LlamaCppExtensionOptions } from './extension';
 export { defaultSettings, toSettings } from './settings';

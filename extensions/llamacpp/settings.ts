@@ -5,7 +5,8 @@ import type { TransportKind } from './rpc/transport';
 export interface LlamaCppSettings {
   /** CPU threads; 0: the machine's physical cores. */
   threads: number;
-  gpu: 'auto' | 'off';
+  /** The llama.cpp backend: the best found (auto), one GPU backend, or the CPU. */
+  gpu: GpuSetting;
   /**
    * Context length of chat, capped at the model's training context; 0: the largest that fits the
    * memory budget (a thread's own context length wins over both).
@@ -19,6 +20,9 @@ export interface LlamaCppSettings {
   /** Prompt-lookup drafting for replies that edit code (`auto`), or never (`off`). */
   promptLookup: 'auto' | 'off';
 }
+
+export const GPU_SETTINGS = ['auto', 'cuda', 'vulkan', 'metal', 'cpu'] as const;
+export type GpuSetting = (typeof GPU_SETTINGS)[number];
 
 export const defaultSettings: LlamaCppSettings = {
   threads: 0,
@@ -40,7 +44,8 @@ export const settingDescriptors: ExtensionSetting[] = [
   {
     key: 'gpu',
     title: 'GPU',
-    description: 'Use a GPU when one is found (auto) or always run on the CPU (off).',
+    description:
+      'Where llama.cpp computes: auto (the best GPU backend found: Metal, CUDA when downloaded, Vulkan; else the CPU), cuda, vulkan, metal, or cpu. A GPU backend that fails to load falls back to the CPU and says why.',
     value: defaultSettings.gpu,
   },
   {
@@ -86,11 +91,17 @@ export function toSettings(read: (key: keyof LlamaCppSettings) => unknown): Llam
   };
   return {
     threads: Math.floor(count('threads', 0, defaultSettings.threads)),
-    gpu: read('gpu') === 'off' ? 'off' : 'auto',
+    gpu: gpuSetting(read('gpu')),
     contextSize: Math.floor(count('contextSize', 0, defaultSettings.contextSize)),
     completionContextSize: Math.floor(count('completionContextSize', 256, defaultSettings.completionContextSize)),
     idleUnloadMinutes: count('idleUnloadMinutes', 0, defaultSettings.idleUnloadMinutes),
     transport: read('transport') === 'thread' ? 'thread' : 'process',
     promptLookup: read('promptLookup') === 'off' ? 'off' : 'auto',
   };
+}
+
+/** A GPU setting of any origin; `off` (the setting's value before GPU backends could be chosen) is the CPU. */
+function gpuSetting(value: unknown): GpuSetting {
+  if (value === 'off') return 'cpu';
+  return GPU_SETTINGS.find((setting) => setting === value) ?? defaultSettings.gpu;
 }

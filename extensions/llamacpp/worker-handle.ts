@@ -12,6 +12,7 @@ import type { LlamaCppSettings } from './settings';
 export interface WorkerStartOptions {
   workerPath: string;
   settings: LlamaCppSettings;
+  backendsFolder?: string;
   logger: Logger;
   /** The worker died on its own; every pending call has already been rejected with `error`. */
   onCrash(error: EngineError): void;
@@ -64,7 +65,11 @@ export class WorkerHandle {
     });
     let info: ResultOf<'init'>;
     try {
-      info = await client.call('init', { gpu: settings.gpu, threads: settings.threads });
+      info = await client.call('init', {
+        gpu: settings.gpu,
+        threads: settings.threads,
+        backendsFolder: options.backendsFolder,
+      });
     } catch (error) {
       client.markStopping();
       transport.kill();

@@ -12,6 +12,7 @@ const ACTIVITY: Record<Method, string> = {
   plan: 'estimating a model',
   load: 'loading a model',
   unload: 'unloading a model',
+  status: 'reporting its status',
   chat: 'generating a chat reply',
   complete: 'completing code',
   embed: 'making embeddings',

@@ -65,15 +65,23 @@ const plan = v.object({
 });
 
 export const methods = {
-  /** Starts llama.cpp in the worker: GPU auto-detect with CPU fallback, thread count. */
+  /** Starts llama.cpp in the worker on the backend the setting asks for (worker/backend.ts), with its thread count. */
   init: {
-    args: v.object({ gpu: v.picklist(['auto', 'off']), threads: finite }),
+    args: v.object({
+      gpu: v.picklist(['auto', 'cuda', 'vulkan', 'metal', 'cpu']),
+      threads: finite,
+      /** Where GPU backends fetched on demand (CUDA) are installed (worker/backend-packages.ts). */
+      backendsFolder: v.optional(v.string()),
+    }),
     result: v.object({
       gpu: v.string(),
       threads: finite,
       /** Why that many threads (the setting, or the cores and the machine's load). */
       threadsReason: v.optional(v.string()),
       gpuFallbackReason: v.optional(v.string()),
+      /** node-llama-cpp's version (an on-demand backend must match it) and the CUDA backend's state here. */
+      version: v.string(),
+      cuda: v.object({ packages: v.array(v.string()), detected: v.boolean(), installed: v.boolean() }),
     }),
   },
   /**
@@ -105,6 +113,28 @@ export const methods = {
       infillSupported: v.boolean(),
       chatWrapper: v.string(),
       loadMs: finite,
+    }),
+  },
+  /** The worker's memory and backend, and each loaded model's plan with its completion context (0: not made yet). */
+  status: {
+    args: v.object({}),
+    result: v.object({
+      /** The worker process's resident memory, in bytes. */
+      rssBytes: finite,
+      gpu: v.string(),
+      threads: finite,
+      threadsReason: v.optional(v.string()),
+      gpuFallbackReason: v.optional(v.string()),
+      models: v.array(
+        v.object({
+          ...plan.entries,
+          modelId: v.string(),
+          infillSupported: v.boolean(),
+          chatWrapper: v.string(),
+          loadMs: finite,
+          completionContextSize: finite,
+        }),
+      ),
     }),
   },
   unload: {

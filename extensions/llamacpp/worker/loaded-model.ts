@@ -9,6 +9,8 @@ import { fitCompletionContext, planModel } from './model-plan';
 import { Mutex } from './mutex';
 import { SavedStates } from './saved-states';
 
+export type ModelStatus = ResultOf<'status'>['models'][number];
+
 interface CompletionParts {
   context: LlamaContext;
   sequence: LlamaContextSequence;
@@ -113,10 +115,23 @@ export class LoadedModel {
     return this.completionParts;
   }
 
-  /** The contexts this model holds now, for the engine status (Jan: Show Engine Status). */
-  async contexts(): Promise<{ completionContextSize?: number }> {
+  /** What this model holds now, for the engine status (Jan: Show Engine Status): its plan and the completion context once made. */
+  async status(): Promise<ModelStatus> {
     const completion = await this.completionParts?.catch(() => undefined);
-    return completion ? { completionContextSize: completion.context.contextSize } : {};
+    if (!completion) return { ...this.info, modelId: this.id, completionContextSize: 0 };
+    const contextSize = completion.context.contextSize;
+    const estimate = await this.insights.estimateContextResourceRequirementsV2({
+      contextSize,
+      modelGpuLayers: this.model.gpuLayers,
+      sequences: 1,
+    });
+    return {
+      ...this.info,
+      modelId: this.id,
+      completionContextSize: contextSize,
+      completionRamBytes: estimate.cpuRam,
+      completionVramBytes: estimate.gpuVram,
+    };
   }
 
   /** Saves every pooled thread's KV cache state (restored when the thread comes back), then frees the model. */

@@ -1,10 +1,11 @@
-import { getLlama, LlamaLogLevel } from 'node-llama-cpp';
+import { LlamaLogLevel } from 'node-llama-cpp';
 import type { Llama } from 'node-llama-cpp';
 import type { ArgsOf, ResultOf } from '../rpc/methods';
 import type { Handlers } from '../rpc/server';
 import { WorkerError } from '../rpc/server';
 import { renderedPromptTokens, runChat, toHistory } from './chat';
 import { runCompletion } from './complete';
+import { startBackend } from './backend';
 import { runEmbedding } from './embed';
 import { LoadedModel } from './loaded-model';
 import { inspectModelFile } from './model-file';
@@ -57,15 +58,8 @@ export function createHandlers(log: WorkerLog): Handlers {
           ),
         maxThreads: args.threads > 0 ? args.threads : undefined,
       };
-      let gpuFallbackReason: string | undefined;
-      if (args.gpu === 'auto') {
-        try {
-          llama = await getLlama({ ...base, gpu: 'auto' });
-        } catch (error) {
-          gpuFallbackReason = (error as Error).message;
-        }
-      }
-      llama ??= await getLlama({ ...base, gpu: false });
+      const backend = await startBackend(args.gpu, args.backendsFolder, base);
+      llama = backend.llama;
       // node-llama-cpp's CPU default is max(4, cores): on a 2-core machine 4 threads ran 40x slower.
       governor = new ThreadGovernor(llama.cpuMathCores, args.threads > 0 ? args.threads : undefined);
       llama.maxThreads = governor.ceiling;
@@ -74,7 +68,9 @@ export function createHandlers(log: WorkerLog): Handlers {
         gpu: llama.gpu === false ? 'cpu' : llama.gpu,
         threads: threads.threads,
         threadsReason: threads.reason,
-        gpuFallbackReason,
+        gpuFallbackReason: backend.fallbackReason,
+        version: backend.version,
+        cuda: backend.cuda,
       };
       return started;
     },
@@ -96,6 +92,18 @@ export function createHandlers(log: WorkerLog): Handlers {
         models.set(args.modelId, loaded);
         return loaded.info;
       }),
+
+    async status() {
+      const init = started;
+      if (!init) throw new WorkerError('UNKNOWN', 'The llama.cpp worker was not initialised');
+      const loaded = await Promise.all([...models.values()].map((model) => model.status()));
+      return {
+        ...init,
+        threads: requireGovernor().current.threads,
+        rssBytes: process.memoryUsage().rss,
+        models: loaded,
+      };
+    },
 
     unload: (args: ArgsOf<'unload'>) =>
       lifecycle.run(async () => {

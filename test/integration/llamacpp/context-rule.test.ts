@@ -32,7 +32,7 @@ beforeAll(async () => {
     workerPath: await workerPath(),
     downloadWorkerPath: path.join(root, 'unused-download-worker.mjs'),
     chosenModelId: (purpose) => (purpose === 'chat' ? longModel : undefined),
-    engineSettings: { threads: 1, gpu: 'off', contextSize: 1024, idleUnloadMinutes: 0, transport: 'process' },
+    engineSettings: { threads: 1, gpu: 'cpu', contextSize: 1024, idleUnloadMinutes: 0, transport: 'process' },
   });
   expect(await runtime.start()).toEqual([]);
   const long = path.join(root, 'stories-long-context.gguf');

@@ -32,9 +32,10 @@ describe('LlamaCppExtension', () => {
       promptLookup: 'auto',
     });
     extension.updateSettings({ threads: 1, gpu: 'off', contextSize: 256, transport: 'nonsense' });
+    // "off", the GPU setting's old value, is the CPU.
     expect(extension.engineSettings()).toMatchObject({
       threads: 1,
-      gpu: 'off',
+      gpu: 'cpu',
       contextSize: 256,
       transport: 'process',
       promptLookup: 'auto',
@@ -61,7 +62,7 @@ describe('LlamaCppExtension', () => {
       resolveModel: async () => testModel(CHAT_FIM_MODEL),
       settings: () => ({
         threads: 1,
-        gpu: 'off',
+        gpu: 'cpu',
         contextSize: 512,
         completionContextSize: 512,
         idleUnloadMinutes: 0,

@@ -27,7 +27,7 @@ beforeAll(async () => {
     workerPath: await workerPath(),
     downloadWorkerPath: path.join(root, 'unused-download-worker.mjs'),
     chosenModelId: (purpose) => (purpose === 'chat' ? model : undefined),
-    engineSettings: { threads: 1, gpu: 'off', contextSize: 2048, idleUnloadMinutes: 0, transport: 'process' },
+    engineSettings: { threads: 1, gpu: 'cpu', contextSize: 2048, idleUnloadMinutes: 0, transport: 'process' },
   });
   expect(await runtime.start()).toEqual([]);
   model = (await runtime.models.importModel(STORIES_FIM, { mode: 'reference' })).id;

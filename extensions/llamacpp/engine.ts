@@ -23,21 +23,17 @@ import { SharedLoad } from './shared-load';
 import { streamChat, tokensPerSecond } from './chat-stream';
 import { IdleTracker } from './idle-tracker';
 import { slowReplyHint } from './slow-reply';
-import { backendName } from './fit';
+import { backendStatus, loadTarget, type LoadTarget } from './load-target';
 import type { LlamaCppSettings } from './settings';
-import { WorkerHandle, workerKey } from './worker-handle';
+import type { WorkerHandle } from './worker-handle';
+import { WorkerSupervisor } from './worker-supervisor';
 import type { LoadedModelInfo } from './worker-handle';
 import type { ResultOf } from './rpc/methods';
 import { workerMessages } from './worker-messages';
 
 export type ModelPlan = ResultOf<'plan'>;
 export type WorkerStatus = ResultOf<'status'>;
-
-interface LoadTarget {
-  /** Undefined: the largest that fits the memory budget. */
-  contextSize: number | undefined;
-  gpuLayers: number | undefined;
-}
+export type BackendInfo = ResultOf<'init'>;
 
 export interface LlamaCppEngineOptions {
   /** The model with this id and the absolute path of its GGUF (the models extension provides it). */
@@ -73,10 +69,7 @@ export class LlamaCppEngine implements InferenceEngine {
   readonly id = 'llamacpp';
   readonly displayName = 'llama.cpp';
   private readonly logger: Logger;
-  private readonly workerPath: string;
-  private worker: Promise<WorkerHandle> | undefined;
-  /** The same worker once started, for the synchronous `contextSize`. */
-  private settledWorker: WorkerHandle | undefined;
+  private readonly workers: WorkerSupervisor;
   private readonly loads = new Map<string, SharedLoad<LoadedModelInfo>>();
   /** Settings each model was last loaded with, reused when it loads again on demand. */
   private readonly loadSettings = new Map<string, ModelSettings | undefined>();
@@ -86,19 +79,27 @@ export class LlamaCppEngine implements InferenceEngine {
   private lastRun: Pick<EngineStatus, 'lastTokensPerSecond' | 'lastFinishReason' | 'lastCompletionTokens'> = {};
   private generating = 0;
   private readonly idle: IdleTracker;
-  private readonly announced = new Set<string>();
-  /** The last stop, which saves the threads' states before the worker ends. */
-  private stopping: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: LlamaCppEngineOptions) {
     this.logger = options.logger ?? silentLogger;
-    this.workerPath = options.workerPath ?? path.join(__dirname, 'llamacpp-worker.mjs');
+    this.workers = new WorkerSupervisor({
+      workerPath: options.workerPath ?? path.join(__dirname, 'llamacpp-worker.mjs'),
+      settings: options.settings,
+      backendsFolder: options.backendsFolder,
+      logger: this.logger,
+      crashed: (error, models) => this.crashed(error, models),
+      stopped: (models, reason) => {
+        if (models.length > 0) this.logger.info(`Unloaded ${models.join(', ')} (${reason})`);
+        for (const modelId of models) this.modelStopped(modelId);
+        this.state = 'idle';
+      },
+    });
     this.idle = new IdleTracker(
       () => options.settings().idleUnloadMinutes,
       (minutes) =>
-        void this.stopWorker(`idle for ${minutes} min`).catch((error: unknown) =>
-          this.logger.warn(errorMessage(error)),
-        ),
+        void this.workers
+          .stop(`idle for ${minutes} min`)
+          .catch((error: unknown) => this.logger.warn(errorMessage(error))),
     );
   }
 
@@ -113,10 +114,10 @@ export class LlamaCppEngine implements InferenceEngine {
   }
 
   async unload(modelId?: string): Promise<void> {
-    const worker = await this.existingWorker();
+    const worker = await this.workers.existing();
     if (!worker) return;
     if (modelId === undefined) {
-      await this.stopWorker('unloaded');
+      await this.workers.stop('unloaded');
       return;
     }
     if (!worker.loaded.has(modelId)) return;
@@ -215,13 +216,13 @@ export class LlamaCppEngine implements InferenceEngine {
    */
   async plan(modelId: string, options: { completion?: boolean } = {}): Promise<ModelPlan> {
     return this.idle.run(async () => {
-      const worker = await this.ensureWorker();
+      const worker = await this.workers.ensure();
       const resolved = await this.resolve(modelId);
       const settings = this.options.settings();
       return worker.call('plan', {
         modelId,
         filePath: resolved.filePath,
-        ...this.loadTarget(modelId, resolved, settings),
+        ...loadTarget(resolved, this.loadSettings.get(modelId), settings),
         completionContextSize: options.completion ? settings.completionContextSize : undefined,
       });
     });
@@ -229,12 +230,22 @@ export class LlamaCppEngine implements InferenceEngine {
 
   /** The running worker's memory, backend and loaded models (Jan: Show Engine Status); undefined when none runs. */
   async workerStatus(): Promise<WorkerStatus | undefined> {
-    const worker = await this.existingWorker();
+    const worker = await this.workers.existing();
     return worker && (await worker.call('status', {}));
   }
 
+  /** The running worker's backend, node-llama-cpp version and CUDA state; undefined before a worker started. */
+  backendInfo(): BackendInfo | undefined {
+    return this.workers.current?.info;
+  }
+
+  /** Ends the worker (its threads' states saved): the next request starts one with the backends installed now. */
+  restartWorker(reason: string): Promise<void> {
+    return this.workers.stop(reason);
+  }
+
   contextSize(modelId: string): number | undefined {
-    return this.settledWorker?.loaded.get(modelId)?.contextSize;
+    return this.workers.current?.loaded.get(modelId)?.contextSize;
   }
 
   status(): EngineStatus {
@@ -244,14 +255,14 @@ export class LlamaCppEngine implements InferenceEngine {
       modelId: this.currentModel,
       ...this.lastRun,
       ...(this.lastError ? { error: this.lastError } : {}),
-      ...backendStatus(this.settledWorker, this.currentModel),
+      ...backendStatus(this.workers.current, this.currentModel),
     };
   }
 
   /** Stops the worker and forgets every loaded model (extension unload). */
   async dispose(): Promise<void> {
     this.idle.dispose();
-    await this.stopWorker('engine stopped');
+    await this.workers.stop('engine stopped');
   }
 
   private async *streamChat(request: ChatCompletionRequest, signal?: AbortSignal): AsyncGenerator<ChatCompletionChunk> {
@@ -275,7 +286,7 @@ export class LlamaCppEngine implements InferenceEngine {
           unresponsive: async () => {
             this.logger.warn('The llama.cpp worker did not stop generating after a cancel; restarting it.');
             // Stuck in native code: nothing can be saved from it.
-            await this.stopWorker('did not stop after a cancel', { saveStates: false });
+            await this.workers.stop('did not stop after a cancel', { saveStates: false });
           },
         });
       } finally {
@@ -291,10 +302,10 @@ export class LlamaCppEngine implements InferenceEngine {
     modelId: string,
     signal?: AbortSignal,
   ): Promise<{ worker: WorkerHandle; info: LoadedModelInfo }> {
-    const worker = await this.ensureWorker();
+    const worker = await this.workers.ensure();
     const resolved = await this.resolve(modelId);
     const settings = this.options.settings();
-    const target = this.loadTarget(modelId, resolved, settings);
+    const target = loadTarget(resolved, this.loadSettings.get(modelId), settings);
     const key = `${resolved.filePath}|${target.contextSize ?? 'auto'}|${settings.completionContextSize}|${target.gpuLayers ?? 'auto'}|${settings.promptLookup}`;
     const current = worker.loaded.get(modelId);
     if (current?.key === key) {
@@ -331,20 +342,6 @@ export class LlamaCppEngine implements InferenceEngine {
     if (!resolved)
       throw new EngineError('MODEL_NOT_FOUND', `No model "${modelId}" is installed. Download or import it first.`);
     return resolved;
-  }
-
-  /**
-   * What to ask the worker for: the context the thread's settings name, else the user's
-   * `contextSize` setting, else none (the worker picks the largest that fits the memory budget,
-   * worker/model-plan.ts). model.json's `ctx_len` (for imported and downloaded models, the GGUF's
-   * training context) is not a request: the worker caps any context at the training context.
-   * model.json's `ngl` (Jan's GPU layers) is kept.
-   */
-  private loadTarget(modelId: string, resolved: ResolvedModel, settings: LlamaCppSettings): LoadTarget {
-    const chosen = this.loadSettings.get(modelId);
-    const modelSettings = { ...resolved.model.settings, ...chosen };
-    const gpuLayers = typeof modelSettings.ngl === 'number' && modelSettings.ngl >= 0 ? modelSettings.ngl : undefined;
-    return { contextSize: positive(chosen?.ctx_len) ?? positive(settings.contextSize), gpuLayers };
   }
 
   private async loadInWorker(
@@ -395,95 +392,16 @@ export class LlamaCppEngine implements InferenceEngine {
     }
   }
 
-  /** The running worker, or a new one; a worker started with other settings is replaced when idle. */
-  private async ensureWorker(): Promise<WorkerHandle> {
-    // A worker still saving its threads' states finishes first: the next one restores them.
-    await this.stopping;
-    const settings = this.options.settings();
-    const running = await this.existingWorker();
-    if (running && (running.key === workerKey(settings) || running.busy)) return running;
-    if (running) await this.stopWorker('settings changed');
-    const starting = WorkerHandle.start({
-      workerPath: this.workerPath,
-      settings,
-      backendsFolder: this.options.backendsFolder,
-      logger: this.logger,
-      onCrash: (error) => this.crashed(starting, error),
-    });
-    this.worker = starting;
-    try {
-      const worker = await starting;
-      if (this.worker === starting) this.settledWorker = worker;
-      this.announceFallback(worker.info.gpuFallbackReason, worker.info.gpu);
-      return worker;
-    } catch (error) {
-      if (this.worker === starting) this.worker = undefined;
-      throw error;
-    }
-  }
-
-  /** A GPU backend that failed is said once per reason (each worker start tries it again). */
-  private announceFallback(reason: string | undefined, backend: string): void {
-    if (!reason || this.announced.has(reason)) return;
-    this.announced.add(reason);
-    this.logger.warn(`llama.cpp runs on ${backend === 'cpu' ? 'the CPU' : backendName(backend)}: ${reason}`);
-  }
-
-  private async existingWorker(): Promise<WorkerHandle | undefined> {
-    if (!this.worker) return undefined;
-    const worker = await this.worker.catch(() => undefined);
-    return worker?.alive ? worker : undefined;
-  }
-
-  private crashed(starting: Promise<WorkerHandle>, error: EngineError): void {
+  private crashed(error: EngineError, models: string[]): void {
     this.logger.error(error.message);
-    const worker = this.worker === starting ? this.settledWorker : undefined;
-    if (this.worker === starting) {
-      this.worker = undefined;
-      this.settledWorker = undefined;
-    }
     this.state = 'error';
     this.lastError = error.message;
     this.options.events?.emit('OnEngineCrashed', { engine: this.id, error: error.message });
-    for (const modelId of worker?.loaded.keys() ?? []) this.options.events?.emit('OnModelStopped', { modelId });
-  }
-
-  /** Stops the worker; by default its models save their threads' KV cache states first. */
-  private async stopWorker(reason: string, options = { saveStates: true }): Promise<void> {
-    const starting = this.worker;
-    if (!starting) return;
-    this.worker = undefined;
-    this.settledWorker = undefined;
-    const stopped = (async () => {
-      const worker = await starting.catch(() => undefined);
-      if (!worker) return;
-      const models = [...worker.loaded.keys()];
-      await worker.stop(options);
-      if (models.length > 0) this.logger.info(`Unloaded ${models.join(', ')} (${reason})`);
-      for (const modelId of models) this.modelStopped(modelId);
-      this.state = 'idle';
-    })();
-    this.stopping = stopped;
-    await stopped;
+    for (const modelId of models) this.options.events?.emit('OnModelStopped', { modelId });
   }
 
   private modelStopped(modelId: string): void {
-    if (this.currentModel === modelId) this.state = this.settledWorker?.loaded.size ? 'ready' : 'idle';
+    if (this.currentModel === modelId) this.state = this.workers.current?.loaded.size ? 'ready' : 'idle';
     this.options.events?.emit('OnModelStopped', { modelId });
   }
-}
-
-/** The backend of the running worker and the layers the model has on the GPU, for the status bar. */
-function backendStatus(worker: WorkerHandle | undefined, modelId: string | undefined): Partial<EngineStatus> {
-  if (!worker) return {};
-  const loaded = modelId === undefined ? undefined : worker.loaded.get(modelId);
-  return {
-    backend: backendName(worker.info.gpu),
-    ...(worker.info.gpuFallbackReason ? { backendFallback: worker.info.gpuFallbackReason } : {}),
-    ...(loaded ? { gpuLayers: loaded.gpuLayers, totalLayers: loaded.totalLayers } : {}),
-  };
-}
-
-function positive(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.floor(value) : undefined;
 }

@@ -1,5 +1,5 @@
 export { LlamaCppEngine } from './engine';
-export type { LlamaCppEngineOptions, ModelPlan, WorkerStatus } from './engine';
+export type { BackendInfo, LlamaCppEngineOptions, ModelPlan, WorkerStatus } from './engine';
 export { backendName, classifyFit, FIT_LABELS } from './fit';
 export type { Fit, FitInput, FitVerdict } from './fit';
 export { formatBytes as formatMemory } from './bytes';

@@ -45,6 +45,8 @@ export interface RuntimeOptions {
   allowWorkspaceServer?: (definition: RemoteEngineDefinition) => Promise<boolean>;
   /** The longest chat reply, in tokens, when a thread sets none (read at each turn). */
   chatMaxTokens?: () => number | undefined;
+  /** Where GPU backends fetched on demand (CUDA) go (VS Code: global storage); default: the models folder's `.cache`. */
+  backendsFolder?: string;
 }
 
 /**
@@ -81,6 +83,7 @@ export class JanRuntime {
     this.llamacpp = new LlamaCppExtension(core.context, {
       resolveModel: (id) => this.models.resolveModel(id),
       workerPath: options.workerPath,
+      backendsFolder: options.backendsFolder,
     });
     if (options.engineSettings) this.updateEngineSettings(options.engineSettings);
     this.remote = new RemoteEnginesExtension(core.context, {

@@ -51,6 +51,7 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
     engineSettings: engineSettingValues(),
     commitToGit: vscode.workspace.getConfiguration('jan.threads').get<boolean>('commitToGit', false),
     userAssistantsFolder: path.join(context.globalStorageUri.fsPath, 'user'),
+    backendsFolder: path.join(context.globalStorageUri.fsPath, 'llamacpp-backends'),
     workspaceRoot: vscode.workspace.workspaceFolders?.find((candidate) => candidate.uri.scheme === 'file')?.uri.fsPath,
     isTrusted: () => vscode.workspace.isTrusted,
     defaultAssistantId: () =>

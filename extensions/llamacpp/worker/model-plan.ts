@@ -17,6 +17,13 @@ export const AUTO_MIN_CONTEXT = 2048;
  * context size) does not change from one load to the next.
  */
 export const KV_RAM_SHARE = 1 / 8;
+/**
+ * What a loaded model costs beyond node-llama-cpp's estimate of its weights: llama.cpp's
+ * vocabulary and tensor bookkeeping, the load's scratch the allocator keeps, the worker's objects
+ * for it. Measured in a fresh worker per test model (bench/engine/hardware.ts): 6–12 MiB. Nothing
+ * next to a real model's gigabytes; most of a test model's footprint.
+ */
+const MODEL_OVERHEAD_BYTES = 8 * 1024 ** 2;
 /** Automatic contexts are whole multiples of this, so they read well and move only in steps. */
 const CONTEXT_STEP = 1024;
 
@@ -56,8 +63,9 @@ export async function planModel(llama: Llama, insights: GgufInsights, request: A
     wanted === undefined && llama.supportsGpuOffloading
       ? await resolveGpuLayers(llama, insights, request.modelId, request.gpuLayers, chosen.size)
       : firstLayers;
-  const model =
+  const weights =
     gpuLayers === firstLayers ? firstModel : await insights.estimateModelResourceRequirementsV2({ gpuLayers });
+  const model = { cpuRam: weights.cpuRam + MODEL_OVERHEAD_BYTES, gpuVram: weights.gpuVram };
   const estimate = (contextSize: number, sequences: number) =>
     insights.estimateContextResourceRequirementsV2({ contextSize, modelGpuLayers: gpuLayers, sequences });
   const pool = await poolSize(estimate, chosen.size, model, memory, llama.vramPaddingSize);

@@ -4,6 +4,9 @@ import type { ArgsOf } from '../rpc/methods';
 
 /** A fenced code block: the user's message carries code the reply will likely copy or edit. */
 const CODE_FENCE = /^\s*(```|~~~)/m;
+/** After this many drafted tokens in a turn, drafting stops if fewer than MIN_KEPT_SHARE of them were kept. */
+const GIVE_UP_AFTER_DRAFTS = 24;
+const MIN_KEPT_SHARE = 0.3;
 
 /**
  * Prompt-lookup speculative decoding (node-llama-cpp's InputLookupTokenPredictor) for the turns
@@ -15,12 +18,20 @@ const CODE_FENCE = /^\s*(```|~~~)/m;
  * when the sequence is made, hence this switch, turned per turn by `usePromptLookup`.
  */
 export class PromptLookup extends TokenPredictor {
-  private readonly lookup = new InputLookupTokenPredictor();
+  // A draft starts only after 3 tokens matched the prompt, so a word that merely recurs drafts nothing.
+  private readonly lookup = new InputLookupTokenPredictor({ patternLength: { min: 3 }, predictionLength: { max: 6 } });
   private enabled = false;
+  /** This turn's drafted tokens the model kept and those it refuted, and the draft being checked. */
+  private kept = 0;
+  private refuted = 0;
+  private pending: Token[] = [];
 
-  /** Whether this turn drafts; the counts of drafted tokens are the sequence's `tokenPredictions`. */
+  /** Turns drafting on or off for the next turn, whose counts start again. */
   set active(enabled: boolean) {
     this.enabled = enabled;
+    this.kept = 0;
+    this.refuted = 0;
+    this.pending = [];
   }
 
   reset(params: {
@@ -28,6 +39,7 @@ export class PromptLookup extends TokenPredictor {
     stateTokens: Token[];
     evaluateOptions: Readonly<SequenceEvaluateOptions>;
   }): void {
+    this.pending = [];
     this.lookup.reset(params);
   }
 
@@ -36,15 +48,38 @@ export class PromptLookup extends TokenPredictor {
   }
 
   pushTokens(tokens: Token[]): void {
+    for (const token of tokens) {
+      if (this.pending.length === 0) continue;
+      if (this.pending[0] === token) {
+        this.kept += 1;
+        this.pending.shift();
+      } else {
+        this.refuted += this.pending.length;
+        this.pending = [];
+      }
+    }
     this.lookup.pushTokens(tokens);
   }
 
   predictTokens(): Token[] {
-    return this.enabled ? this.lookup.predictTokens() : [];
+    if (!this.enabled || this.givenUp()) return [];
+    const drafted = this.lookup.predictTokens();
+    this.pending = [...drafted];
+    return drafted;
   }
 
   override dispose(): void {
     this.lookup.dispose();
+  }
+
+  /**
+   * A reply that does not copy from its prompt stops drafting for the rest of the turn: checking
+   * drafts in batches also reorders the floating-point sums, which may flip a near tie, so the
+   * fewer batches the better, besides the work they waste.
+   */
+  private givenUp(): boolean {
+    const drafted = this.kept + this.refuted;
+    return drafted >= GIVE_UP_AFTER_DRAFTS && this.kept / drafted < MIN_KEPT_SHARE;
   }
 }
 

@@ -43,7 +43,7 @@ const integrity = (bytes: Buffer) => `sha512-${createHash('sha512').update(bytes
  * the connection cut halfway, or the body held halfway until the test releases it.
  */
 class RegistryStandIn {
-  tarball = Buffer.alloc(0);
+  tarball: Buffer = Buffer.alloc(0);
   announced = '';
   mode: 'whole' | 'cut' | 'hold' = 'whole';
   readonly ranges: Array<string | undefined> = [];

@@ -5,16 +5,20 @@ import { collect } from './support/collect';
 import { CHAT_FIM_MODEL, createEngine } from './support/engine-fixture';
 import type { EngineFixture } from './support/engine-fixture';
 
-/** Story text the test model writes well: a rewrite of it is mostly a copy. */
+/**
+ * Text in the test model's own style (its greedy output for a similar prompt): it is a story model,
+ * not a rewriter, so only such text makes its reply follow the prompt for stretches long enough
+ * to draft from. The reply starts inside the code block (an assistant prefill).
+ */
 const CODE = [
-  'Once upon a time, there was a little girl named Lily. She loved to play outside in the park.',
-  'One day, she saw a big red ball under a tree. She ran to the ball and kicked it very high.',
-  'The ball went up and up, and then it came down on the grass. Lily laughed and ran after it.',
+  'Once upon a time, there was a little girl named Lily. She was very excited to go to the park with her mommy.',
+  'Lily was so excited to see all her friends. She asked her mommy, "Mommy, can we go to the park?"',
 ].join('\n');
 
 const rewrite: ChatMessage[] = [
   { role: 'system', content: EDIT_SYSTEM_PROMPT },
   { role: 'user', content: `Fix the bugs in this code.\n\n\`\`\`text\n${CODE}\n\`\`\`` },
+  { role: 'assistant', content: '```text\nOnce upon a time' },
 ];
 
 describe('prompt-lookup speculative decoding', () => {

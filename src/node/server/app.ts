@@ -3,6 +3,7 @@ import Fastify from 'fastify';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { InferenceService, Logger } from '@jan/core';
 import { keyChecker } from './auth';
+import { clientSignal } from './client-signal';
 import type { ApiContext } from './context';
 import { ApiError, toApiError } from './errors';
 import { hostChecker } from './host-check';
@@ -42,7 +43,9 @@ export async function buildApiApp(deps: ApiServerDeps, serverOptions: ServerOpti
   const corsOn = options.corsOrigins.length > 0;
 
   registerRequestLog(app, deps.logger);
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
+    // The request's life-cycle starts here: a client leaving from now on aborts its work.
+    clientSignal(reply.raw);
     checkHost(request.headers.host);
     const preflight = corsOn && request.method === 'OPTIONS';
     if (!preflight && request.url.split('?')[0] !== '/health') checkKey(request.headers);

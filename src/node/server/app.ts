@@ -6,7 +6,7 @@ import { keyChecker } from './auth';
 import { clientSignal } from './client-signal';
 import type { ApiContext } from './context';
 import { ApiError, toApiError } from './errors';
-import { hostChecker } from './host-check';
+import { hostChecker, hostHeaders } from './host-check';
 import { ModelQueue } from './model-queue';
 import { resolveServerOptions } from './options';
 import type { ResolvedServerOptions, ServerOptions } from './options';
@@ -46,7 +46,7 @@ export async function buildApiApp(deps: ApiServerDeps, serverOptions: ServerOpti
   app.addHook('onRequest', async (request, reply) => {
     // The request's life-cycle starts here: a client leaving from now on aborts its work.
     clientSignal(reply.raw);
-    checkHost(request.headers.host);
+    checkHost(hostHeaders(request.raw.rawHeaders));
     const preflight = corsOn && request.method === 'OPTIONS';
     if (!preflight && request.url.split('?')[0] !== '/health') checkKey(request.headers);
   });

@@ -208,6 +208,23 @@ function sendAndLeave(baseUrl: string, apiKey: string, body: unknown): Promise<v
   });
 }
 
+/** A GET with these Host header lines, exactly as given, on a raw socket: status and body. */
+function rawHosts(baseUrl: string, apiKey: string, hosts: string[]): Promise<{ status: number; body: string }> {
+  const url = new URL(`${baseUrl}/models`);
+  const lines = [`GET ${url.pathname} HTTP/1.1`, ...hosts.map((host) => `Host: ${host}`)];
+  lines.push(`Authorization: Bearer ${apiKey}`, 'Connection: close', '', '');
+  return new Promise((resolve, reject) => {
+    let answer = '';
+    const socket = connect(Number(url.port), url.hostname, () => socket.write(lines.join('\r\n')));
+    socket.setEncoding('utf8');
+    socket.on('data', (text: string) => (answer += text));
+    socket.on('error', reject);
+    socket.on('close', () =>
+      resolve({ status: Number(/^HTTP\/1\.1 (\d+)/.exec(answer)?.[1]), body: answer.split('\r\n\r\n')[1] ?? '' }),
+    );
+  });
+}
+
 /** Request log lines of chat requests: one per request, once its response closed. */
 const chatLines = () =>
   fixture.logger.lines.filter((line) => line.message.startsWith('API POST /v1/chat/completions')).length;
@@ -232,6 +249,22 @@ describe('the API server: safe by default', () => {
     expect((await rawGet(url, { ...auth, host: `[::1]:${fixture.server.port}` })).status).toBe(200);
     // A foreign Host is refused before the key is looked at.
     expect((await rawGet(url, { host: 'evil.example' })).status).toBe(403);
+  });
+
+  it('parses the Host header by the URL rules: userinfo, a path, a bad port or two Host headers are refused', async () => {
+    const { baseUrl, apiKey, port } = fixture.server;
+    for (const hosts of [
+      [`localhost:${port}@evil.com`],
+      ['localhost:evil.com'],
+      [`127.0.0.1:${port}/evil`],
+      [`127.0.0.1:${port}`, 'evil.example'],
+      [`localhost:${port}`, `localhost:${port}`],
+    ]) {
+      const answer = await rawHosts(baseUrl, apiKey, hosts);
+      expect(answer.status, hosts.join(' + ')).toBe(403);
+      expect(JSON.parse(answer.body).error.code, hosts.join(' + ')).toBe('host_not_allowed');
+    }
+    expect((await rawHosts(baseUrl, apiKey, [`127.0.0.1:${port}`])).status).toBe(200);
   });
 
   it('sends no CORS headers unless origins are listed, and then only for those', async () => {

@@ -5,14 +5,16 @@ import { activeJan, extensionId } from './jan-extension';
 /** The Jan output channel's document once the workbench shows it, with the line `text`. */
 function shownLog(text: string): Promise<vscode.TextDocument> {
   const matches = (document: vscode.TextDocument) =>
-    document.uri.scheme === 'output' && document.uri.path.includes('Jan') && document.getText().includes(text);
+    ['output', 'log'].includes(document.uri.scheme) &&
+    /jan/i.test(document.uri.path) &&
+    document.getText().includes(text);
   return new Promise((resolve) => {
     const found = (document: vscode.TextDocument) => {
       if (!matches(document)) return;
       subscriptions.forEach((subscription) => subscription.dispose());
       resolve(document);
     };
-    // Shown output is a document of the `output` scheme; its text may arrive after it opens.
+    // Shown output is a document of the `output` (or a log file's `log`) scheme; its text may arrive after it opens.
     const subscriptions = [
       vscode.workspace.onDidOpenTextDocument(found),
       vscode.workspace.onDidChangeTextDocument((event) => found(event.document)),

@@ -104,7 +104,8 @@ export async function measureMemoryPlan(runtime: JanRuntime) {
       });
       const status = (await engine.workerStatus())!;
       const loaded = status.models.find((entry) => entry.modelId === model.id)!;
-      estimate = loaded.modelRamBytes + loaded.chatRamBytes + loaded.completionRamBytes;
+      // A model used only for completion never makes its chat sequences.
+      estimate = loaded.modelRamBytes + (loaded.chatAllocated ? loaded.chatRamBytes : 0) + loaded.completionRamBytes;
       measured.push(status.rssBytes - before);
     }
     const name = path.basename(file, '.gguf');

@@ -228,10 +228,15 @@ export class LlamaCppEngine implements InferenceEngine {
     });
   }
 
-  /** The running worker's memory, backend and loaded models (Jan: Show Engine Status); undefined when none runs. */
+  /** The running worker's memory, backend and loaded models; undefined when none runs. */
   async workerStatus(): Promise<WorkerStatus | undefined> {
     const worker = await this.workers.existing();
     return worker && (await worker.call('status', {}));
+  }
+
+  /** The same, starting the worker when none runs (Jan: Show Engine Status, the fit of catalog models). */
+  async machineStatus(): Promise<WorkerStatus> {
+    return this.idle.run(async () => (await this.workers.ensure()).call('status', {}));
   }
 
   /** The running worker's backend, node-llama-cpp version and CUDA state; undefined before a worker started. */

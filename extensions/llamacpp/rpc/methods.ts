@@ -48,6 +48,8 @@ const plan = v.object({
   modelVramBytes: finite,
   chatRamBytes: finite,
   chatVramBytes: finite,
+  /** The completion context planned beside the chat's (0: none asked for, or not made yet). */
+  completionContextSize: finite,
   completionRamBytes: finite,
   completionVramBytes: finite,
   totalRamBytes: finite,
@@ -121,6 +123,14 @@ export const methods = {
     result: v.object({
       /** The worker process's resident memory, in bytes. */
       rssBytes: finite,
+      /** This machine's memory now, as node-llama-cpp sees it. */
+      memory: v.object({
+        totalRamBytes: finite,
+        freeRamBytes: finite,
+        freeSwapBytes: finite,
+        totalVramBytes: finite,
+        freeVramBytes: finite,
+      }),
       gpu: v.string(),
       threads: finite,
       threadsReason: v.optional(v.string()),
@@ -132,7 +142,8 @@ export const methods = {
           infillSupported: v.boolean(),
           chatWrapper: v.string(),
           loadMs: finite,
-          completionContextSize: finite,
+          /** Whether the chat sequences were made (on the first chat turn; a completion-only model never makes them). */
+          chatAllocated: v.boolean(),
         }),
       ),
     }),

@@ -1,5 +1,5 @@
 import { LlamaChat } from 'node-llama-cpp';
-import type { LlamaContext } from 'node-llama-cpp';
+import type { ChatWrapper, LlamaContext } from 'node-llama-cpp';
 import { PromptLookup } from './prompt-lookup';
 import type { SavedStates } from './saved-states';
 
@@ -32,46 +32,37 @@ const ANONYMOUS = '';
  * saved when the model unloads.
  */
 export class ChatPool {
-  private readonly slots: Slot[];
+  private slots: Slot[] | undefined;
+  private made: Promise<{ context: LlamaContext; slots: Slot[]; states: SavedStates | undefined }> | undefined;
   private clock = 0;
 
+  /**
+   * Nothing is allocated until the first chat turn: a model used only for inline completion never
+   * holds the chat's KV cache (worker/model-plan.ts plans both).
+   */
   constructor(
-    context: LlamaContext,
-    private readonly states: SavedStates | undefined,
+    private readonly make: () => Promise<{ context: LlamaContext; states: SavedStates | undefined }>,
+    readonly chatWrapper: ChatWrapper,
     private readonly warn: (message: string) => void,
-    promptLookup: boolean,
-  ) {
-    this.slots = Array.from({ length: context.totalSequences }, () => {
-      const lookup = promptLookup ? new PromptLookup() : undefined;
-      return {
-        chat: new LlamaChat({ contextSequence: context.getSequence({ tokenPredictor: lookup }) }),
-        lookup,
-        sessionKey: undefined,
-        lastUsed: 0,
-      };
-    });
-  }
+    private readonly promptLookup: boolean,
+  ) {}
 
-  get size(): number {
-    return this.slots.length;
-  }
-
-  /** Any sequence's chat, for what does not depend on a thread (the chat wrapper). */
-  get anyChat(): LlamaChat {
-    return this.slots[0]!.chat;
+  /** Whether the chat context was made (a first chat turn came). */
+  get allocated(): boolean {
+    return this.slots !== undefined;
   }
 
   /** The sequence for this thread. Callers hold the model's chat lock: one acquire and generation at a time. */
   async acquire(sessionKey: string | undefined): Promise<Acquired> {
+    const { slots, states } = await this.ensure();
     const key = sessionKey ?? ANONYMOUS;
-    const own = this.slots.find((slot) => slot.sessionKey === key);
+    const own = slots.find((slot) => slot.sessionKey === key);
     if (own) return { chat: this.touch(own), lookup: own.lookup, restoredTokens: 0, evicted: undefined };
-    const slot = this.slots.reduce((oldest, candidate) => (candidate.lastUsed < oldest.lastUsed ? candidate : oldest));
-    const sequence = slot.chat.sequence;
+    const slot = slots.reduce((oldest, candidate) => (candidate.lastUsed < oldest.lastUsed ? candidate : oldest));
     const evicted = slot.sessionKey;
-    if (evicted !== undefined) await this.save(evicted, slot);
+    if (evicted !== undefined) await this.save(states, evicted, slot);
     slot.sessionKey = key;
-    const restoredTokens = this.states ? await this.states.restore(key, sequence) : 0;
+    const restoredTokens = states ? await states.restore(key, slot.chat.sequence) : 0;
     return { chat: this.touch(slot), lookup: slot.lookup, restoredTokens, evicted };
   }
 
@@ -80,17 +71,44 @@ export class ChatPool {
    * switch), so each thread's next turn is a restore, not an evaluation. Callers hold the chat lock.
    */
   async saveAll(): Promise<void> {
-    for (const slot of this.slots) if (slot.sessionKey !== undefined) await this.save(slot.sessionKey, slot);
+    const made = await this.made?.catch(() => undefined);
+    if (!made) return;
+    for (const slot of made.slots)
+      if (slot.sessionKey !== undefined) await this.save(made.states, slot.sessionKey, slot);
   }
 
-  dispose(): void {
-    for (const slot of this.slots) slot.chat.dispose();
+  async dispose(): Promise<void> {
+    const made = await this.made?.catch(() => undefined);
+    if (!made) return;
+    for (const slot of made.slots) slot.chat.dispose();
+    await made.context.dispose();
   }
 
-  private async save(sessionKey: string, slot: Slot): Promise<void> {
-    if (!this.states || slot.chat.sequence.contextTokens.length === 0) return;
+  private ensure(): Promise<{ context: LlamaContext; slots: Slot[]; states: SavedStates | undefined }> {
+    this.made ??= this.make().then(({ context, states }) => {
+      const slots = Array.from({ length: context.totalSequences }, () => {
+        const lookup = this.promptLookup ? new PromptLookup() : undefined;
+        return {
+          chat: new LlamaChat({
+            contextSequence: context.getSequence({ tokenPredictor: lookup }),
+            chatWrapper: this.chatWrapper,
+          }),
+          lookup,
+          sessionKey: undefined,
+          lastUsed: 0,
+        };
+      });
+      this.slots = slots;
+      return { context, slots, states };
+    });
+    this.made.catch(() => (this.made = undefined));
+    return this.made;
+  }
+
+  private async save(states: SavedStates | undefined, sessionKey: string, slot: Slot): Promise<void> {
+    if (!states || slot.chat.sequence.contextTokens.length === 0) return;
     // Not saved (disk full, folder not writable): that thread is evaluated again when it comes back.
-    await this.states
+    await states
       .save(sessionKey, slot.chat.sequence)
       .catch((error: unknown) => this.warn(`Could not save a chat's KV cache state: ${(error as Error).message}`));
   }

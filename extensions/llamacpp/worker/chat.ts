@@ -77,7 +77,7 @@ export function runChat(
 
 /** The tokens of the prompt the chat template renders for this history (the same rendering the reply is generated from). */
 export function renderedPromptTokens(loaded: LoadedModel, history: ChatHistoryItem[]): Token[] {
-  return loaded.chats.anyChat.chatWrapper
+  return loaded.chats.chatWrapper
     .generateContextState({ chatHistory: history })
     .contextText.tokenize(loaded.model.tokenizer);
 }

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { InsufficientMemoryError, LlamaCompletion } from 'node-llama-cpp';
+import { InsufficientMemoryError, LlamaCompletion, resolveChatWrapper } from 'node-llama-cpp';
 import type { GgufInsights, Llama, LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
 import type { ArgsOf, ResultOf } from '../rpc/methods';
 import { WorkerError } from '../rpc/server';
@@ -35,7 +35,6 @@ export class LoadedModel {
     private readonly request: ArgsOf<'load'>,
     readonly model: LlamaModel,
     private readonly insights: GgufInsights,
-    private readonly chatContext: LlamaContext,
     readonly chats: ChatPool,
     readonly info: ResultOf<'load'>,
   ) {}
@@ -68,20 +67,25 @@ export class LoadedModel {
       );
     }
     try {
-      const context = await createContext(model, args.modelId, plan.contextSize, plan.sequences);
-      const states = args.stateFolder ? await savedStates(llama, args, context.contextSize) : undefined;
-      const chats = new ChatPool(context, states, warn, args.promptLookup ?? false);
+      const chats = new ChatPool(
+        async () => {
+          const context = await createContext(model, args.modelId, plan.contextSize, plan.sequences);
+          const states = args.stateFolder ? await savedStates(llama, args, context.contextSize) : undefined;
+          return { context, states };
+        },
+        resolveChatWrapper(model),
+        warn,
+        args.promptLookup ?? false,
+      );
       const info = {
         ...plan,
-        contextSize: context.contextSize,
-        sequences: chats.size,
         gpuLayers: model.gpuLayers,
         // The same test LlamaCompletion.infillSupported makes, without taking a sequence for it.
         infillSupported: model.tokens.infill.prefix !== null && model.tokens.infill.suffix !== null,
-        chatWrapper: chats.anyChat.chatWrapper.wrapperName,
+        chatWrapper: chats.chatWrapper.wrapperName,
         loadMs: performance.now() - started,
       };
-      return new LoadedModel(args.modelId, args, model, insights, context, chats, info);
+      return new LoadedModel(args.modelId, args, model, insights, chats, info);
     } catch (error) {
       await model.dispose();
       throw error;
@@ -118,7 +122,8 @@ export class LoadedModel {
   /** What this model holds now, for the engine status (Jan: Show Engine Status): its plan and the completion context once made. */
   async status(): Promise<ModelStatus> {
     const completion = await this.completionParts?.catch(() => undefined);
-    if (!completion) return { ...this.info, modelId: this.id, completionContextSize: 0 };
+    const chatAllocated = this.chats.allocated;
+    if (!completion) return { ...this.info, modelId: this.id, chatAllocated, completionContextSize: 0 };
     const contextSize = completion.context.contextSize;
     const estimate = await this.insights.estimateContextResourceRequirementsV2({
       contextSize,
@@ -128,6 +133,7 @@ export class LoadedModel {
     return {
       ...this.info,
       modelId: this.id,
+      chatAllocated,
       completionContextSize: contextSize,
       completionRamBytes: estimate.cpuRam,
       completionVramBytes: estimate.gpuVram,
@@ -138,10 +144,9 @@ export class LoadedModel {
   async dispose(): Promise<void> {
     // After the reply in progress, if any: a sequence is saved between turns, never mid-generation.
     await this.chatLock.run(() => this.chats.saveAll());
-    this.chats.dispose();
+    await this.chats.dispose();
     const completion = await this.completionParts?.catch(() => undefined);
     await completion?.context.dispose();
-    await this.chatContext.dispose();
     await this.model.dispose();
   }
 }

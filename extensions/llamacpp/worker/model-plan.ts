@@ -69,10 +69,12 @@ export async function planModel(llama: Llama, insights: GgufInsights, request: A
   const estimate = (contextSize: number, sequences: number) =>
     insights.estimateContextResourceRequirementsV2({ contextSize, modelGpuLayers: gpuLayers, sequences });
   const pool = await poolSize(estimate, chosen.size, model, memory, llama.vramPaddingSize);
-  const completion: Estimate =
+  const completionContextSize =
     request.completionContextSize === undefined
-      ? { cpuRam: 0, gpuVram: 0 }
-      : await estimate(Math.max(1, Math.min(request.completionContextSize, trainContextSize)), 1);
+      ? 0
+      : Math.max(1, Math.min(request.completionContextSize, trainContextSize));
+  const completion: Estimate =
+    completionContextSize === 0 ? { cpuRam: 0, gpuVram: 0 } : await estimate(completionContextSize, 1);
   const needRam = model.cpuRam + pool.chat.cpuRam + completion.cpuRam;
   const needVram = model.gpuVram + pool.chat.gpuVram + completion.gpuVram;
   const verdict = classifyFit({
@@ -99,6 +101,7 @@ export async function planModel(llama: Llama, insights: GgufInsights, request: A
     modelVramBytes: model.gpuVram,
     chatRamBytes: pool.chat.cpuRam,
     chatVramBytes: pool.chat.gpuVram,
+    completionContextSize,
     completionRamBytes: completion.cpuRam,
     completionVramBytes: completion.gpuVram,
     totalRamBytes: ram.total,

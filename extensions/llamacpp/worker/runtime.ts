@@ -96,11 +96,27 @@ export function createHandlers(log: WorkerLog): Handlers {
     async status() {
       const init = started;
       if (!init) throw new WorkerError('UNKNOWN', 'The llama.cpp worker was not initialised');
-      const loaded = await Promise.all([...models.values()].map((model) => model.status()));
+      const llama = requireLlama();
+      const [loaded, ram, swap, vram] = await Promise.all([
+        Promise.all([...models.values()].map((model) => model.status())),
+        llama.getRamState(),
+        llama.getSwapState(),
+        llama.getVramState(),
+      ]);
+      const memory = {
+        totalRamBytes: ram.total,
+        freeRamBytes: ram.free,
+        freeSwapBytes: Math.max(0, swap.allocated - swap.used),
+        totalVramBytes: vram.total,
+        freeVramBytes: vram.free,
+      };
+      const threads = requireGovernor().current;
       return {
         ...init,
-        threads: requireGovernor().current.threads,
+        threads: threads.threads,
+        threadsReason: threads.reason,
         rssBytes: process.memoryUsage().rss,
+        memory,
         models: loaded,
       };
     },

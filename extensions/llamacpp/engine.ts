@@ -244,6 +244,11 @@ export class LlamaCppEngine implements InferenceEngine {
     return this.workers.current?.info;
   }
 
+  /** Where GPU backends fetched on demand go (extensions/llamacpp/backends/). */
+  get backendsFolder(): string | undefined {
+    return this.options.backendsFolder;
+  }
+
   /** Ends the worker (its threads' states saved): the next request starts one with the backends installed now. */
   restartWorker(reason: string): Promise<void> {
     return this.workers.stop(reason);

@@ -7,6 +7,8 @@
  * workspaces (package.json `capabilities.untrustedWorkspaces`): `thread` runs llama.cpp inside the
  * extension host.
  */
+import { GPU_SETTINGS } from '../../extensions/llamacpp/settings';
+
 export const ENGINE_LIMITS = {
   /** 0 (the default) is "the largest that fits the memory budget", extensions/llamacpp/worker/model-plan.ts. */
   contextSize: { min: 256, max: 131_072, fallback: 0 },
@@ -93,7 +95,8 @@ export function boundEngineSettings(
         warnings,
         "this machine's logical cores",
       ),
-      gpu: boundChoice('jan.engine.gpu', input.gpu, ['auto', 'off'], warnings),
+      // 'off' was the CPU's name before the GPU backends could be chosen: still read as the CPU, silently.
+      gpu: input.gpu === 'off' ? 'cpu' : boundChoice('jan.engine.gpu', input.gpu, GPU_SETTINGS, warnings),
       contextSize:
         input.contextSize === 0
           ? 0

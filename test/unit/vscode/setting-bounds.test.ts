@@ -73,6 +73,10 @@ describe('engine settings a workspace can set', () => {
     );
     expect(values).toMatchObject({ transport: 'process', gpu: 'auto', promptLookup: 'auto' });
     expect(warnings).toHaveLength(3);
+    for (const gpu of ['auto', 'cuda', 'vulkan', 'metal', 'cpu'])
+      expect(boundEngineSettings({ ...defaults, gpu }, 8)).toMatchObject({ values: { gpu }, warnings: [] });
+    // The old "off" is the CPU.
+    expect(boundEngineSettings({ ...defaults, gpu: 'off' }, 8)).toMatchObject({ values: { gpu: 'cpu' }, warnings: [] });
   });
 
   it('bounds the inline completion numbers a workspace can set', () => {

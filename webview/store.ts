@@ -72,7 +72,7 @@ export class ChatStore {
   /** The host's file matches for the last `@` query. */
   contextFiles: { query: string; files: string[] } = { query: '', files: [] };
   /** The context meter's numbers from the host (before anything typed or attached). */
-  usage: { threadId: string | null; used: number; limit: number; reserve: number } | null = null;
+  usage: { threadId: string | null; used: number; limit: number; reserve: number; trained?: number } | null = null;
 
   private readonly listeners = new Set<() => void>();
   private readonly streamed = new Map<string, MessageView>();
@@ -159,8 +159,8 @@ export class ChatStore {
         this.attached = [...this.attached, message.item];
         break;
       case 'contextUsage': {
-        const { threadId, used, limit, reserve } = message;
-        this.usage = { threadId, used, limit, reserve };
+        const { threadId, used, limit, reserve, trained } = message;
+        this.usage = { threadId, used, limit, reserve, trained };
         break;
       }
     }

@@ -71,6 +71,8 @@ export class LlamaCppEngine implements InferenceEngine {
   private readonly logger: Logger;
   private readonly workers: WorkerSupervisor;
   private readonly loads = new Map<string, SharedLoad<LoadedModelInfo>>();
+  /** The context each model's last plan gave, until it loads (the context meter's limit before the first turn). */
+  private readonly planned = new Map<string, number>();
   /** Settings each model was last loaded with, reused when it loads again on demand. */
   private readonly loadSettings = new Map<string, ModelSettings | undefined>();
   private state: EngineState = 'idle';
@@ -219,12 +221,14 @@ export class LlamaCppEngine implements InferenceEngine {
       const worker = await this.workers.ensure();
       const resolved = await this.resolve(modelId);
       const settings = this.options.settings();
-      return worker.call('plan', {
+      const plan = await worker.call('plan', {
         modelId,
         filePath: resolved.filePath,
         ...loadTarget(resolved, this.loadSettings.get(modelId), settings),
         completionContextSize: options.completion ? settings.completionContextSize : undefined,
       });
+      this.planned.set(modelId, plan.contextSize);
+      return plan;
     });
   }
 
@@ -254,8 +258,9 @@ export class LlamaCppEngine implements InferenceEngine {
     return this.workers.stop(reason);
   }
 
+  /** The loaded model's context, else the one its last plan gave (a picker or the engine status asked). */
   contextSize(modelId: string): number | undefined {
-    return this.workers.current?.loaded.get(modelId)?.contextSize;
+    return this.workers.current?.loaded.get(modelId)?.contextSize ?? this.planned.get(modelId);
   }
 
   status(): EngineStatus {

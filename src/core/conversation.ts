@@ -370,7 +370,7 @@ export class ConversationService implements ConversationApi {
   async contextUsage(
     threadId: string | null,
     assistantId?: string,
-  ): Promise<{ used: number; limit: number; reserve: number }> {
+  ): Promise<{ used: number; limit: number; reserve: number; trained?: number }> {
     const thread = threadId ? await this.thread(threadId) : undefined;
     const history = thread ? (await this.deps.conversational.listMessages(thread.id)).messages : [];
     const id =
@@ -398,10 +398,15 @@ export class ConversationService implements ConversationApi {
       4096;
     // The reply room the turn will reserve: the thread's limit, else the chat default (`jan.chat.maxTokens`).
     const maxTokens = settings?.parameters.max_tokens ?? (this.defaultMaxTokens() || undefined);
+    // model.json's ctx_len: for an imported or downloaded model, the context it was trained on (the limit's ceiling).
+    const record =
+      model && (await this.deps.inference.listModels().catch(() => [])).find((entry) => entry.id === model.id);
+    const trained = record?.settings.ctx_len;
     return {
       used: estimateUsage(history, [instructions, context].filter(Boolean).join('\n\n')),
       limit,
       reserve: replyReserve(limit, maxTokens),
+      ...(typeof trained === 'number' && trained >= limit ? { trained } : {}),
     };
   }
 

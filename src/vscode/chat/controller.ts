@@ -246,6 +246,7 @@ export class ChatController {
         used: Math.round(usage.used),
         limit,
         reserve: Math.round(usage.reserve),
+        ...(usage.trained ? { trained: Math.round(usage.trained) } : {}),
       });
     } catch (error) {
       this.core.logger.warn(`Chat view: the context use could not be measured: ${errorMessage(error)}`);

@@ -66,7 +66,8 @@ describe('the chat context: the setting, else the memory budget, never above the
     const reply = await runtime.conversation.send(thread.id, 'Tell me about a cat.');
     expect(reply.status).toBe('ready');
     expect(engine().contextSize(longModel)).toBe(1024);
-    expect(await runtime.conversation.contextUsage(thread.id)).toMatchObject({ limit: 1024 });
+    // The thread settings say "default: 1,024 of 131,072 tokens".
+    expect(await runtime.conversation.contextUsage(thread.id)).toMatchObject({ limit: 1024, trained: TRAINED });
   });
 
   it("a thread's own context length wins over the setting", async () => {

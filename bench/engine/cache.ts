@@ -5,7 +5,7 @@
  * unload), each ÷ the tokens the turn added. Mean and max, never a median.
  */
 import type { JanRuntime } from '../../src/node/runtime';
-import { mean, newThread, round, send } from './setup';
+import { benchThread, mean, round, send } from './setup';
 import type { BenchHome } from './setup';
 
 const TURN_MAX_TOKENS = 24;
@@ -24,7 +24,7 @@ interface Conversation {
 }
 
 async function conversation(runtime: JanRuntime, turns: number, label: string): Promise<Conversation> {
-  const thread = await newThread(runtime, TURN_MAX_TOKENS);
+  const thread = await benchThread(runtime, TURN_MAX_TOKENS);
   const made = { id: thread.id, turns: 0, lastPrompt: 0 };
   for (let turn = 0; turn < turns; turn++) await next(runtime, made, label);
   return made;
@@ -65,7 +65,7 @@ export async function measureSwitching(runtime: JanRuntime) {
 
 /** One thread grown past the context; every turn fitted by the core as a chat turn is. */
 export async function measureOverflow(runtime: JanRuntime) {
-  const thread = await newThread(runtime, TURN_MAX_TOKENS);
+  const thread = await benchThread(runtime, TURN_MAX_TOKENS);
   const growth: number[] = [];
   const evaluated: number[] = [];
   let previous = 0;

@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MemoryLogger, textContent, textOf } from '@jan/core';
+import { textContent, textOf } from '@jan/core';
 import type { ChatCompletionChunk, ChatMessage, Thread, ThreadMessage } from '@jan/core';
-import { JanRuntime } from '../../src/node/runtime';
+import type { JanRuntime } from '../../src/node/runtime';
 import { bundleEntry } from '../../test/support/bundle-entry';
+import { newThread, openTestRuntime } from '../../test/support/test-runtime';
 
 export const THREADS = 1;
 export const CONTEXT = 2048;
@@ -19,12 +20,10 @@ export class BenchHome {
   /** A runtime on this home's folders, started, with the bench's engine settings. */
   async open(settings: Record<string, string | number> = {}): Promise<JanRuntime> {
     this.worker ??= bundleEntry('extensions/llamacpp/worker/main.ts', 'llamacpp-worker', process.cwd());
-    const runtime = new JanRuntime({
-      janFolder: path.join(this.root, '.jan'),
-      modelsFolder: path.join(this.root, 'models'),
-      logger: new MemoryLogger(),
+    const opened = await openTestRuntime({
+      prefix: 'jan-bench-engine-',
+      root: this.root,
       workerPath: await this.worker,
-      downloadWorkerPath: path.join(this.root, 'unused-download-worker.mjs'),
       chosenModelId: (purpose) => (purpose === 'chat' ? this.chatModel : undefined),
       engineSettings: {
         threads: THREADS,
@@ -36,9 +35,7 @@ export class BenchHome {
         ...settings,
       },
     });
-    const failures = await runtime.start();
-    if (failures.length > 0) throw new Error(`extensions failed: ${JSON.stringify(failures)}`);
-    return runtime;
+    return opened.runtime;
   }
 
   dispose(): void {
@@ -47,19 +44,8 @@ export class BenchHome {
 }
 
 /** A thread of the default assistant with greedy replies of at most `maxTokens`. */
-export async function newThread(runtime: JanRuntime, maxTokens: number, instructions = SYSTEM): Promise<Thread> {
-  const { assistants } = await runtime.assistants.listAssistants();
-  const jan = assistants[0]!;
-  return runtime.conversational.createThread({
-    assistants: [
-      {
-        assistant_id: jan.id,
-        assistant_name: jan.name,
-        instructions,
-        model: { id: '*', engine: 'llamacpp', settings: {}, parameters: { max_tokens: maxTokens, temperature: 0 } },
-      },
-    ],
-  });
+export function benchThread(runtime: JanRuntime, maxTokens: number): Promise<Thread> {
+  return newThread(runtime, { maxTokens, instructions: SYSTEM });
 }
 
 export interface TurnTokens {

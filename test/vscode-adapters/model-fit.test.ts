@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type * as vscode from 'vscode';
-import { MemoryLogger } from '@jan/core';
-import { JanRuntime } from '../../src/node/runtime';
+import type { JanRuntime } from '../../src/node/runtime';
 import { downloadModelCommand } from '../../src/vscode/models/download-command';
 import { importModelCommand } from '../../src/vscode/models/import-command';
 import { selectModelCommand } from '../../src/vscode/models/manage-commands';
@@ -12,6 +9,7 @@ import type { ModelFeatures } from '../../src/vscode/models/model-actions';
 import { configuredModel } from '../../src/vscode/settings';
 import { bundleEntry } from '../support/bundle-entry';
 import { STORIES } from '../support/test-models';
+import { openTestRuntime, type TestRuntime } from '../support/test-runtime';
 import { writeHugeGguf } from '../integration/llamacpp/support/huge-gguf';
 import { resetStandIn, ui, Uri, workspace } from '../support/vscode-stand-in';
 
@@ -19,6 +17,7 @@ import { resetStandIn, ui, Uri, workspace } from '../support/vscode-stand-in';
  * Fits / May be slow / Won't fit in the pickers and on import, from the real worker's plans
  * (node-llama-cpp's estimates for this machine), and the question before a model that won't fit loads.
  */
+let fixture: TestRuntime;
 let root: string;
 let runtime: JanRuntime;
 let features: ModelFeatures;
@@ -33,17 +32,13 @@ interface Pick {
 }
 
 beforeAll(async () => {
-  root = mkdtempSync(path.join(tmpdir(), 'jan-model-fit-'));
-  runtime = new JanRuntime({
-    janFolder: path.join(root, '.jan'),
-    modelsFolder: path.join(root, 'models'),
-    logger: new MemoryLogger(),
+  fixture = await openTestRuntime({
+    prefix: 'jan-model-fit-',
     workerPath: await bundleEntry('extensions/llamacpp/worker/main.ts', 'llamacpp-worker'),
-    downloadWorkerPath: path.join(root, 'no-downloads.mjs'),
     chosenModelId: configuredModel,
     engineSettings: { threads: 1, gpu: 'cpu', contextSize: 1024, transport: 'process' },
   });
-  await runtime.start();
+  ({ root, runtime } = fixture);
   features = {
     engines: runtime.core.engines,
     inference: runtime.inference,
@@ -59,10 +54,7 @@ beforeAll(async () => {
   writeHugeGguf(huge, 80);
 }, 180_000);
 
-afterAll(async () => {
-  await runtime?.stop();
-  rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => fixture?.dispose());
 
 beforeEach(() => resetStandIn());
 

@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryLogger } from '@jan/core';
-import type { Thread } from '@jan/core';
 import { KV_RAM_SHARE, MIN_CHAT_SEQUENCES } from '../../../extensions/llamacpp/worker/model-plan';
-import { JanRuntime } from '../../../src/node/runtime';
+import type { JanRuntime } from '../../../src/node/runtime';
 import { writeGgufVariant } from '../../support/gguf-variant';
+import { newThread, openTestRuntime, type TestRuntime } from '../../support/test-runtime';
 import { STORIES_FIM, TINYSTORIES } from '../../support/test-models';
 import { writeHugeGguf } from './support/huge-gguf';
 import { workerPath } from './support/engine-fixture';
@@ -17,6 +14,7 @@ import { workerPath } from './support/engine-fixture';
  * setting, else the largest context the memory budget allows, never more than it was trained on.
  */
 const TRAINED = 131_072;
+let fixture: TestRuntime;
 let root: string;
 let runtime: JanRuntime;
 let longModel: string;
@@ -24,17 +22,13 @@ let shortModel: string;
 let hugeModel: string;
 
 beforeAll(async () => {
-  root = mkdtempSync(path.join(tmpdir(), 'jan-context-rule-'));
-  runtime = new JanRuntime({
-    janFolder: path.join(root, '.jan'),
-    modelsFolder: path.join(root, 'models'),
-    logger: new MemoryLogger(),
+  fixture = await openTestRuntime({
+    prefix: 'jan-context-rule-',
     workerPath: await workerPath(),
-    downloadWorkerPath: path.join(root, 'unused-download-worker.mjs'),
     chosenModelId: (purpose) => (purpose === 'chat' ? longModel : undefined),
     engineSettings: { threads: 1, gpu: 'cpu', contextSize: 1024, idleUnloadMinutes: 0, transport: 'process' },
   });
-  expect(await runtime.start()).toEqual([]);
+  ({ root, runtime } = fixture);
   const long = path.join(root, 'stories-long-context.gguf');
   writeGgufVariant(STORIES_FIM, long, { 'llama.context_length': TRAINED });
   longModel = (await runtime.models.importModel(long, { mode: 'reference' })).id;
@@ -44,10 +38,7 @@ beforeAll(async () => {
   hugeModel = (await runtime.models.importModel(huge, { mode: 'reference' })).id;
 }, 180_000);
 
-afterAll(async () => {
-  await runtime?.stop();
-  rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => fixture?.dispose());
 
 const engine = () => runtime.llamacpp.engine;
 
@@ -62,7 +53,7 @@ describe('the chat context: the setting, else the memory budget, never above the
   });
 
   it('a chat turn runs in that context and counts its prompt in it', async () => {
-    const thread = await newThread({});
+    const thread = await newThread(runtime);
     const reply = await runtime.conversation.send(thread.id, 'Tell me about a cat.');
     expect(reply.status).toBe('ready');
     expect(engine().contextSize(longModel)).toBe(1024);
@@ -71,7 +62,7 @@ describe('the chat context: the setting, else the memory budget, never above the
   });
 
   it("a thread's own context length wins over the setting", async () => {
-    const thread = await newThread({ ctx_len: 768 });
+    const thread = await newThread(runtime, { settings: { ctx_len: 768 } });
     expect((await runtime.conversation.send(thread.id, 'A short story, please.')).status).toBe('ready');
     expect(engine().contextSize(longModel)).toBe(768);
   });
@@ -116,18 +107,3 @@ describe('the chat context: the setting, else the memory budget, never above the
     runtime.updateEngineSettings({ contextSize: 1024 });
   });
 });
-
-async function newThread(settings: Record<string, number>): Promise<Thread> {
-  const { assistants } = await runtime.assistants.listAssistants();
-  const jan = assistants[0]!;
-  return runtime.conversational.createThread({
-    assistants: [
-      {
-        assistant_id: jan.id,
-        assistant_name: jan.name,
-        instructions: jan.instructions,
-        model: { id: '*', engine: 'llamacpp', settings, parameters: { max_tokens: 16, temperature: 0 } },
-      },
-    ],
-  });
-}

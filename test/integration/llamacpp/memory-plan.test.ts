@@ -1,43 +1,35 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { getLlama } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryLogger } from '@jan/core';
 import { memoryPlan } from '../../../extensions/llamacpp/memory-plan';
 import { inspectModelFile } from '../../../extensions/llamacpp/worker/model-file';
 import { fitCompletionContext } from '../../../extensions/llamacpp/worker/model-plan';
-import { JanRuntime } from '../../../src/node/runtime';
+import type { JanRuntime } from '../../../src/node/runtime';
 import { STORIES_FIM, TINYSTORIES } from '../../support/test-models';
+import { openTestRuntime, type TestRuntime } from '../../support/test-runtime';
 import { collect } from './support/collect';
 import { writeHugeGguf } from './support/huge-gguf';
 import { workerPath } from './support/engine-fixture';
 
 /** The chat and completion models together, through the runtime: what each holds, and the plan of both. */
+let fixture: TestRuntime;
 let root: string;
 let runtime: JanRuntime;
 let chat: string;
 let coder: string;
 
 beforeAll(async () => {
-  root = mkdtempSync(path.join(tmpdir(), 'jan-memory-plan-'));
-  runtime = new JanRuntime({
-    janFolder: path.join(root, '.jan'),
-    modelsFolder: path.join(root, 'models'),
-    logger: new MemoryLogger(),
+  fixture = await openTestRuntime({
+    prefix: 'jan-memory-plan-',
     workerPath: await workerPath(),
-    downloadWorkerPath: path.join(root, 'unused-download-worker.mjs'),
     engineSettings: { threads: 1, gpu: 'cpu', contextSize: 1024, completionContextSize: 512, transport: 'process' },
   });
-  expect(await runtime.start()).toEqual([]);
+  ({ root, runtime } = fixture);
   chat = (await runtime.models.importModel(STORIES_FIM, { mode: 'reference' })).id;
   coder = (await runtime.models.importModel(TINYSTORIES, { mode: 'reference' })).id;
 }, 180_000);
 
-afterAll(async () => {
-  await runtime?.stop();
-  rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => fixture?.dispose());
 
 const engine = () => runtime.llamacpp.engine;
 const source = () => ({

@@ -1,11 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryLogger } from '@jan/core';
-import type { Thread, ThreadMessage } from '@jan/core';
-import { JanRuntime } from '../../../src/node/runtime';
+import type { ThreadMessage } from '@jan/core';
 import { STORIES_FIM } from '../../support/test-models';
+import { newThread, openTestRuntime, type TestRuntime } from '../../support/test-runtime';
 import { workerPath } from './support/engine-fixture';
 
 /**
@@ -14,51 +10,28 @@ import { workerPath } from './support/engine-fixture';
  * (worker/context-shift.ts), so a turn past the context evaluates about its new tokens, every
  * turn, including those where the cut point moves.
  */
-let root: string;
-let runtime: JanRuntime;
+let fixture: TestRuntime;
 let model: string;
 
 beforeAll(async () => {
-  root = mkdtempSync(path.join(tmpdir(), 'jan-overflow-'));
-  runtime = new JanRuntime({
-    janFolder: path.join(root, '.jan'),
-    modelsFolder: path.join(root, 'models'),
-    logger: new MemoryLogger(),
+  fixture = await openTestRuntime({
+    prefix: 'jan-overflow-',
     workerPath: await workerPath(),
-    downloadWorkerPath: path.join(root, 'unused-download-worker.mjs'),
     chosenModelId: (purpose) => (purpose === 'chat' ? model : undefined),
     engineSettings: { threads: 1, gpu: 'cpu', contextSize: 2048, idleUnloadMinutes: 0, transport: 'process' },
   });
-  expect(await runtime.start()).toEqual([]);
-  model = (await runtime.models.importModel(STORIES_FIM, { mode: 'reference' })).id;
+  model = (await fixture.runtime.models.importModel(STORIES_FIM, { mode: 'reference' })).id;
 }, 180_000);
 
-afterAll(async () => {
-  await runtime?.stop();
-  rmSync(root, { recursive: true, force: true });
-});
-
-async function newThread(): Promise<Thread> {
-  const { assistants } = await runtime.assistants.listAssistants();
-  const jan = assistants[0]!;
-  return runtime.conversational.createThread({
-    assistants: [
-      {
-        assistant_id: jan.id,
-        assistant_name: jan.name,
-        instructions: jan.instructions,
-        model: { id: '*', engine: 'llamacpp', settings: {}, parameters: { max_tokens: 16, temperature: 0 } },
-      },
-    ],
-  });
-}
+afterAll(() => fixture?.dispose());
 
 const metadata = (reply: ThreadMessage) =>
   reply.metadata as { prompt_tokens: number; cached_prompt_tokens: number; context_trimmed?: unknown };
 
 describe('a thread past its context', () => {
   it('evaluates about the new tokens per turn, on average and on the turns where the cut moves', async () => {
-    const thread = await newThread();
+    const runtime = fixture.runtime;
+    const thread = await newThread(runtime);
     const growth: number[] = [];
     const overflow: number[] = [];
     let previous = 0;

@@ -121,8 +121,9 @@ export const methods = {
   status: {
     args: v.object({}),
     result: v.object({
-      /** The worker process's resident memory, in bytes. */
+      /** The worker process's resident memory, and the part of it that is its JavaScript heap, in bytes. */
       rssBytes: finite,
+      heapBytes: finite,
       /** This machine's memory now, as node-llama-cpp sees it. */
       memory: v.object({
         totalRamBytes: finite,

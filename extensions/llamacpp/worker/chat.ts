@@ -26,7 +26,7 @@ export function runChat(
     const promptTokens = prompt.length;
     const { chat, lookup } = await loaded.chats.acquire(args.sessionKey);
     const sequence = chat.sequence;
-    if (lookup) lookup.active = usePromptLookup(args.messages);
+    lookup?.begin(usePromptLookup(args.messages), sequence);
     const draftsBefore = sequence.tokenPredictions;
     // Past the context, the kept turns move instead of being evaluated again (the meter counts the move as input: not metered here).
     await shiftForPrompt(sequence, prompt);

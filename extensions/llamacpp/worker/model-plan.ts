@@ -20,10 +20,10 @@ export const KV_RAM_SHARE = 1 / 8;
 /**
  * What a loaded model costs beyond node-llama-cpp's estimate of its weights: llama.cpp's
  * vocabulary and tensor bookkeeping, the load's scratch the allocator keeps, the worker's objects
- * for it. Measured in a fresh worker per test model (bench/engine/hardware.ts): 6–12 MiB. Nothing
+ * for it. Measured in a fresh worker per test model (bench/engine/hardware.ts): 8–14 MiB. Nothing
  * next to a real model's gigabytes; most of a test model's footprint.
  */
-const MODEL_OVERHEAD_BYTES = 8 * 1024 ** 2;
+const MODEL_OVERHEAD_BYTES = 10 * 1024 ** 2;
 /** Automatic contexts are whole multiples of this, so they read well and move only in steps. */
 const CONTEXT_STEP = 1024;
 

@@ -15,23 +15,21 @@ const MIN_KEPT_SHARE = 0.3;
  * followed the last generated ones in the prompt; llama.cpp checks the drafts in one batch and
  * keeps those the model itself would have chosen, so the output is the same as without it. Other
  * turns draft nothing (a refuted draft is wasted work on a CPU). A sequence's predictor is set
- * when the sequence is made, hence this switch, turned per turn by `usePromptLookup`.
+ * when the sequence is made, hence this switch, turned per turn (`begin`) by `usePromptLookup`.
  */
 export class PromptLookup extends TokenPredictor {
   // A draft starts only after 3 tokens matched the prompt, so a word that merely recurs drafts nothing.
   private readonly lookup = new InputLookupTokenPredictor({ patternLength: { min: 3 }, predictionLength: { max: 6 } });
   private enabled = false;
-  /** This turn's drafted tokens the model kept and those it refuted, and the draft being checked. */
-  private kept = 0;
-  private refuted = 0;
-  private pending: Token[] = [];
+  /** The sequence this predictor drafts for, and its counts of checked drafts when the turn began. */
+  private sequence: LlamaContextSequence | undefined;
+  private before: Predictions | undefined;
 
-  /** Turns drafting on or off for the next turn, whose counts start again. */
-  set active(enabled: boolean) {
+  /** Turns drafting on or off for the turn that begins on `sequence`; its counts start from here. */
+  begin(enabled: boolean, sequence: LlamaContextSequence): void {
     this.enabled = enabled;
-    this.kept = 0;
-    this.refuted = 0;
-    this.pending = [];
+    this.sequence = sequence;
+    this.before = sequence.tokenPredictions;
   }
 
   reset(params: {
@@ -39,7 +37,6 @@ export class PromptLookup extends TokenPredictor {
     stateTokens: Token[];
     evaluateOptions: Readonly<SequenceEvaluateOptions>;
   }): void {
-    this.pending = [];
     this.lookup.reset(params);
   }
 
@@ -48,24 +45,12 @@ export class PromptLookup extends TokenPredictor {
   }
 
   pushTokens(tokens: Token[]): void {
-    for (const token of tokens) {
-      if (this.pending.length === 0) continue;
-      if (this.pending[0] === token) {
-        this.kept += 1;
-        this.pending.shift();
-      } else {
-        this.refuted += this.pending.length;
-        this.pending = [];
-      }
-    }
     this.lookup.pushTokens(tokens);
   }
 
   predictTokens(): Token[] {
     if (!this.enabled || this.givenUp()) return [];
-    const drafted = this.lookup.predictTokens();
-    this.pending = [...drafted];
-    return drafted;
+    return this.lookup.predictTokens();
   }
 
   override dispose(): void {
@@ -75,11 +60,13 @@ export class PromptLookup extends TokenPredictor {
   /**
    * A reply that does not copy from its prompt stops drafting for the rest of the turn: checking
    * drafts in batches also reorders the floating-point sums, which may flip a near tie, so the
-   * fewer batches the better, besides the work they waste.
+   * fewer batches the better, besides the work they waste. Counted by the sequence itself
+   * (node-llama-cpp's validated and refuted drafts).
    */
   private givenUp(): boolean {
-    const drafted = this.kept + this.refuted;
-    return drafted >= GIVE_UP_AFTER_DRAFTS && this.kept / drafted < MIN_KEPT_SHARE;
+    if (!this.sequence || !this.before) return false;
+    const { drafted, kept } = draftsSince(this.before, this.sequence.tokenPredictions);
+    return drafted >= GIVE_UP_AFTER_DRAFTS && kept / drafted < MIN_KEPT_SHARE;
   }
 }
 
@@ -91,12 +78,16 @@ export function usePromptLookup(messages: ArgsOf<'chat'>['messages']): boolean {
 
 type Predictions = LlamaContextSequence['tokenPredictions'];
 
+function draftsSince(before: Predictions, after: Predictions): { drafted: number; kept: number } {
+  const kept = after.validated - before.validated;
+  return { drafted: kept + after.refuted - before.refuted, kept };
+}
+
 /** The drafts of one turn, from the sequence's counts before and after it; nothing when none was drafted. */
 export function draftCounts(
   before: Predictions,
   after: Predictions,
 ): { draftTokens?: number; acceptedDraftTokens?: number } {
-  const accepted = after.validated - before.validated;
-  const drafted = accepted + after.refuted - before.refuted;
-  return drafted > 0 ? { draftTokens: drafted, acceptedDraftTokens: accepted } : {};
+  const { drafted, kept } = draftsSince(before, after);
+  return drafted > 0 ? { draftTokens: drafted, acceptedDraftTokens: kept } : {};
 }

@@ -111,11 +111,13 @@ export function createHandlers(log: WorkerLog): Handlers {
         freeVramBytes: vram.free,
       };
       const threads = requireGovernor().current;
+      const usage = process.memoryUsage();
       return {
         ...init,
         threads: threads.threads,
         threadsReason: threads.reason,
-        rssBytes: process.memoryUsage().rss,
+        rssBytes: usage.rss,
+        heapBytes: usage.heapTotal,
         memory,
         models: loaded,
       };

@@ -4,11 +4,15 @@ import { PromptLookup, usePromptLookup } from '../../../extensions/llamacpp/work
 
 const tokens = (...values: number[]) => values as Token[];
 
+/** The sequence's own counts of checked drafts, which the test moves as llama.cpp would. */
+const sequence = { tokenPredictions: { used: 0, unused: 0, validated: 0, refuted: 0 } };
+
 function started(): PromptLookup {
   const lookup = new PromptLookup();
-  lookup.active = true;
+  sequence.tokenPredictions = { used: 0, unused: 0, validated: 0, refuted: 0 };
+  lookup.begin(true, sequence as unknown as LlamaContextSequence);
   lookup.reset({
-    targetSequence: undefined as unknown as LlamaContextSequence,
+    targetSequence: sequence as unknown as LlamaContextSequence,
     stateTokens: [],
     evaluateOptions: {} as SequenceEvaluateOptions,
   });
@@ -25,26 +29,21 @@ describe('prompt lookup: drafts from the prompt while the reply copies it', () =
     expect(lookup.predictTokens()).toEqual(tokens(4, 5, 6, 7, 8, 9));
   });
 
-  it('stops drafting for the turn when the reply does not follow its drafts, and starts again next turn', () => {
+  it('stops drafting for the turn when the model keeps few of its drafts, and starts again next turn', () => {
     const lookup = started();
     lookup.pushTokens(tokens(1, 2, 3));
+    sequence.tokenPredictions = { used: 6, unused: 0, validated: 6, refuted: 17 };
     expect(lookup.predictTokens()).toHaveLength(6);
-    lookup.pushTokens(tokens(4, 5, 6, 7, 8, 9));
-    for (let miss = 0; miss < 3; miss++) {
-      lookup.pushTokens(tokens(1, 2, 3));
-      expect(lookup.predictTokens()).toHaveLength(6);
-      lookup.pushTokens(tokens(99));
-    }
-    // 6 kept of 24 drafted: this reply is not a copy.
-    lookup.pushTokens(tokens(1, 2, 3));
+    // 6 kept of 24 checked: this reply is not a copy.
+    sequence.tokenPredictions = { used: 6, unused: 0, validated: 6, refuted: 18 };
     expect(lookup.predictTokens()).toEqual([]);
-    lookup.active = true;
+    lookup.begin(true, sequence as unknown as LlamaContextSequence);
     expect(lookup.predictTokens()).toHaveLength(6);
   });
 
   it('drafts nothing when switched off', () => {
     const lookup = started();
-    lookup.active = false;
+    lookup.begin(false, sequence as unknown as LlamaContextSequence);
     lookup.pushTokens(tokens(1, 2, 3));
     expect(lookup.predictTokens()).toEqual([]);
   });

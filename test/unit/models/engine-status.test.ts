@@ -23,6 +23,7 @@ const model = (overrides: Partial<PlannedModel>): PlannedModel => ({
 const plan = (models: PlannedModel[]): MemoryPlan => ({
   status: {
     rssBytes: 1700 * MiB,
+    heapBytes: 40 * MiB,
     memory: {
       totalRamBytes: 16 * 1024 * MiB,
       freeRamBytes: 9 * 1024 * MiB,

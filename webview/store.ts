@@ -7,6 +7,7 @@ import type {
   HostMessage,
   MessageView,
   ModelOption,
+  RunsOnView,
   ThreadSummary,
   ThreadView,
 } from '@jan/protocol';
@@ -89,6 +90,17 @@ export class ChatStore {
 
   get threadId(): string | null {
     return this.thread?.id ?? null;
+  }
+
+  /**
+   * The model this chat uses (the thread's, the one picked for a new chat, else the default) and
+   * where it runs: from the model list, else (a model no longer listed) from the thread itself.
+   */
+  get chatModel(): { id: string; runsOn: RunsOnView | undefined } | undefined {
+    const id = (this.thread ? this.thread.modelId : this.pendingModelId) ?? this.defaultModelId;
+    if (!id) return undefined;
+    const listed = this.models.find((model) => model.id === id)?.runsOn;
+    return { id, runsOn: listed ?? (id === this.thread?.modelId ? this.thread.runsOn : undefined) };
   }
 
   apply(message: HostMessage): void {

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { ON_THIS_MACHINE, type RunsOn } from '@jan/core';
 import { FIM_MODES, REMOTE_PRESETS, presetById, type FimMode, type PresetId } from './presets';
 
 /** The llama.cpp engine's id, which a remote engine cannot take. */
@@ -83,7 +84,7 @@ export function isLoopback(baseUrl: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
-/** "local" for a loopback server, else its host: what the status bar and the chat header show. */
-export function whereCodeGoes(baseUrl: string): string {
-  return isLoopback(baseUrl) ? 'local' : new URL(baseUrl).host;
+/** Where a server at `baseUrl` runs: this machine for a loopback address, else its host (with the port). */
+export function runsOnOf(baseUrl: string): RunsOn {
+  return isLoopback(baseUrl) ? ON_THIS_MACHINE : { kind: 'remote', host: new URL(baseUrl).host };
 }

@@ -16,7 +16,8 @@ import { newId } from './ids';
 import type { InferenceService } from './inference';
 import type { Logger } from './logger';
 import { errorMessage } from './logger';
-import { DEFAULT_ENGINE, isSpecificModel, type ModelChoice } from './model-choice';
+import type { ModelChoice } from './model-choice';
+import { threadModel } from './thread-assistant';
 import { buildChatRequest, estimateUsage, instructionsFor, replyReserve } from './conversation-request';
 import { logReply } from './reply-log';
 import { titleFromText, isDefaultTitle } from './thread-title';
@@ -229,9 +230,7 @@ export class ConversationService implements ConversationApi {
 
   /** The thread's model when it names one, else the user's chat model. */
   private async chooseModel(thread: Thread): Promise<ModelChoice> {
-    const fromThread = thread.assistants[0]?.model;
-    if (isSpecificModel(fromThread?.id)) return { id: fromThread.id, engine: fromThread.engine || DEFAULT_ENGINE };
-    return this.deps.inference.require('chat');
+    return threadModel(thread) ?? this.deps.inference.require('chat');
   }
 
   /** Streams the assistant's reply into one message, saved once at the end. */

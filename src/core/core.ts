@@ -29,6 +29,8 @@ export class JanCore {
       logger: options.logger,
     };
     this.extensions = new ExtensionManager(options.logger);
+    const { engines, events } = this.context;
+    engines.onDidChange(() => events.emit('OnEnginesChanged', { engines: engines.all().map((engine) => engine.id) }));
   }
 
   get events(): EventBus {

@@ -15,6 +15,12 @@ export function firstAssistant(thread: Thread): ThreadAssistantInfo {
   );
 }
 
+/** The model the thread names with its engine, or undefined when it follows the user's chat model. */
+export function threadModel(thread: Thread): ModelChoice | undefined {
+  const model = thread.assistants[0]?.model;
+  return isSpecificModel(model?.id) ? { id: model.id, engine: model.engine || DEFAULT_ENGINE } : undefined;
+}
+
 /** The change that replaces the first assistant entry and keeps the others. */
 export function withFirstAssistant(thread: Thread, info: ThreadAssistantInfo): ThreadChanges {
   return { assistants: [info, ...thread.assistants.slice(1)] };

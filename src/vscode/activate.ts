@@ -94,6 +94,7 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
     started: loaded,
     logger: runtime.core.context.logger,
     maxTokens: chatMaxTokens,
+    contextSize: () => Number(engineSettingValues().contextSize),
   });
   if (languageModels) context.subscriptions.push(languageModels);
 

@@ -349,6 +349,7 @@ export class JanApp extends LightElement {
         .defaultModelId=${store.defaultModelId}
         .pendingModelId=${store.pendingModelId}
         .pendingAssistantId=${store.pendingAssistantId}
+        .runsOn=${store.chatModel?.runsOn}
         ?threadsOpen=${this.threadsOpen}
         ?settingsOpen=${this.settingsOpen}
       ></jan-chat-header>
@@ -362,6 +363,7 @@ export class JanApp extends LightElement {
           ?busy=${store.generating}
           .notice=${store.notice}
           .assistantName=${assistantName}
+          .runsOn=${store.chatModel?.runsOn}
           .firstModel=${store.models.length === 0 ? store.firstModel : undefined}
           aria-busy=${store.generating ? 'true' : 'false'}
         ></jan-message-list>

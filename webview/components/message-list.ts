@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import type { ChatError, FirstModel, MessageView } from '@jan/protocol';
+import type { ChatError, FirstModel, MessageView, RunsOnView } from '@jan/protocol';
 import { LightElement } from './light-element';
 import { renderError, type ErrorAction } from './error-actions';
 import type { JanMessage } from './message-item';
@@ -42,6 +42,7 @@ export class JanMessageList extends LightElement {
     notice: { attribute: false },
     assistantName: { attribute: false },
     firstModel: { attribute: false },
+    runsOn: { attribute: false },
     start: { state: true },
   };
 
@@ -52,6 +53,8 @@ export class JanMessageList extends LightElement {
   declare assistantName: string;
   /** Set when no model is installed: the empty chat shows how to get one instead of a welcome. */
   declare firstModel: FirstModel | undefined;
+  /** Where the chat's model runs; the welcome says so (undefined: no model known yet). */
+  declare runsOn: RunsOnView | undefined;
   /** Index of the first rendered message. */
   declare start: number;
 
@@ -195,14 +198,21 @@ export class JanMessageList extends LightElement {
     </div>`;
   }
 
+  /** Where what the user sends goes: this view must never say "this machine" for a remote model. */
+  private renderWhere() {
+    const runsOn = this.runsOn;
+    if (!runsOn) return 'Pick a chat model above to start.';
+    if (runsOn.kind === 'local') return 'Replies are written by a model on this machine.';
+    return html`Replies are written by a model on <strong>${runsOn.host}</strong>: what you send goes there.`;
+  }
+
   private renderEmpty() {
     if (this.firstModel) return this.renderFirstRun(this.firstModel);
     return html`<div class="welcome">
       <span class="codicon codicon-comment-discussion" aria-hidden="true"></span>
       <h2>Ask Jan anything</h2>
       <p>
-        Replies are written by a model on this machine. Select code in an editor and use
-        <strong>Add Selection to Chat</strong> to ask about it.
+        ${this.renderWhere()} Select code in an editor and use <strong>Add Selection to Chat</strong> to ask about it.
       </p>
     </div>`;
   }

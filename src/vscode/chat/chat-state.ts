@@ -1,5 +1,5 @@
 import * as os from 'node:os';
-import { errorMessage, type ChatSession, type Thread } from '@jan/core';
+import { errorMessage, threadModel, type ChatSession, type Thread } from '@jan/core';
 import {
   isProtocolId,
   type AssistantOption,
@@ -70,7 +70,8 @@ export class ChatStateReader {
     if (info && info.instructions === undefined) {
       fallback = (await this.services.assistants.getAssistant(info.assistant_id))?.instructions ?? '';
     }
-    return toThreadView(thread, fallback);
+    const model = threadModel(thread);
+    return toThreadView(thread, fallback, model && this.services.inference.engines.get(model.engine));
   }
 
   /** The stored messages, plus the reply being written and a failed reply that was not stored. */

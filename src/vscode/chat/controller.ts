@@ -67,6 +67,8 @@ export class ChatController {
       core.events.on('OnThreadUpdated', (thread) => this.onThreadUpdated(thread)),
       core.events.on('OnThreadDeleted', ({ id }) => this.onThreadDeleted(id)),
       core.events.on('OnModelsChanged', () => this.sendModels()),
+      // Where the chat's model runs may have changed (a remote engine's server): the header follows.
+      core.events.on('OnEnginesChanged', () => (this.channel.isReady ? this.sendState() : undefined)),
       core.events.on('OnAssistantsChanged', () => void this.sendAssistants()),
     ];
   }

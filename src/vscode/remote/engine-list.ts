@@ -26,7 +26,7 @@ export async function removeUserEngine(id: string): Promise<void> {
   await save(userEntries().filter((entry) => entry.id !== id));
 }
 
-/** An engine id from a name: lowercase, dashes, unique among `taken`. */
+/** An engine id from a name: lowercase, dashes, unique among `taken` (every registered engine's id). */
 export function engineIdFor(name: string, taken: Iterable<string>): string {
   const used = new Set(taken);
   const base =
@@ -35,7 +35,7 @@ export function engineIdFor(name: string, taken: Iterable<string>): string {
       .replace(/[^a-z0-9]+/g, '-')
       .replace(/^-+|-+$/g, '')
       .slice(0, 32) || 'remote';
-  let id = base === 'llamacpp' ? 'llamacpp-remote' : base;
+  let id = base;
   for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
   return id;
 }

@@ -41,6 +41,7 @@ export function prepareRemoteEngines(context: vscode.ExtensionContext, log: vsco
     };
     const features: RemoteFeatures = {
       remote: runtime.remote,
+      engines: runtime.core.engines,
       keys,
       consent,
       fromWorkspace: (engineId) => sources.some((source) => source.definition.id === engineId && source.fromWorkspace),

@@ -117,8 +117,8 @@ describe('chat through a remote engine', () => {
         [remoteModel(), 'gpu-box'],
       ]),
     );
-    expect(runtime.core.engines.get('gpu-box')?.destination).toBe('local');
-    expect(runtime.core.engines.get('team-remote')?.destination).toBe('team-gpu.invalid:8000');
+    expect(runtime.core.engines.get('gpu-box')?.runsOn).toEqual({ kind: 'local' });
+    expect(runtime.core.engines.get('team-remote')?.runsOn).toEqual({ kind: 'remote', host: 'team-gpu.invalid:8000' });
   });
 
   it('streams a real reply over HTTP into .jan, and the thread switches between local and remote models intact', async () => {

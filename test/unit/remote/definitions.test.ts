@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REDACTED, isLoopback, parseDefinition, redact, whereCodeGoes } from '../../../extensions/remote';
+import { REDACTED, isLoopback, parseDefinition, redact, runsOnOf } from '../../../extensions/remote';
 import { remoteSources } from '../../../src/vscode/remote/sources';
 
 const entry = (fields: Record<string, unknown> = {}) => ({
@@ -57,8 +57,9 @@ describe('remote engine definitions', () => {
         isLoopback,
       ),
     ).toEqual([false, false, false, false]);
-    expect(whereCodeGoes('http://localhost:1337/v1')).toBe('local');
-    expect(whereCodeGoes('https://api.mistral.ai/v1')).toBe('api.mistral.ai');
+    expect(runsOnOf('http://localhost:1337/v1')).toEqual({ kind: 'local' });
+    expect(runsOnOf('https://api.mistral.ai/v1')).toEqual({ kind: 'remote', host: 'api.mistral.ai' });
+    expect(runsOnOf('http://gpu-box:8000/v1')).toEqual({ kind: 'remote', host: 'gpu-box:8000' });
   });
 
   it('redacts the key and any bearer token', () => {

@@ -95,6 +95,7 @@ export class RecordingPort implements ChatHostPort {
 
 export interface ChatHost {
   root: string;
+  runtime: JanRuntime;
   core: JanCore;
   engine: ScriptedEngine;
   port: RecordingPort;
@@ -188,6 +189,7 @@ export async function createChatHost(
 
   return {
     root,
+    runtime,
     core,
     engine,
     port,

@@ -1,6 +1,13 @@
 /** The first assistant entry of a thread.json and the changes that pick a model or an assistant. */
 import { assistantParameters } from './assistant-config';
-import { ANY_MODEL, DEFAULT_ENGINE, isSpecificModel, type ModelChoice } from './model-choice';
+import {
+  ANY_MODEL,
+  DEFAULT_ASSISTANT_ID,
+  DEFAULT_ASSISTANT_NAME,
+  DEFAULT_ENGINE,
+  isSpecificModel,
+  type ModelChoice,
+} from './model-choice';
 import type { Assistant, Thread, ThreadAssistantInfo } from './types';
 import type { ThreadChanges } from './extension-types';
 
@@ -8,8 +15,8 @@ import type { ThreadChanges } from './extension-types';
 export function firstAssistant(thread: Thread): ThreadAssistantInfo {
   return (
     thread.assistants[0] ?? {
-      assistant_id: 'jan',
-      assistant_name: 'Jan',
+      assistant_id: DEFAULT_ASSISTANT_ID,
+      assistant_name: DEFAULT_ASSISTANT_NAME,
       model: { id: ANY_MODEL, settings: {}, parameters: {}, engine: DEFAULT_ENGINE },
     }
   );

@@ -27,6 +27,9 @@ export const TitleSchema = v.pipe(
   v.minLength(1, 'A title cannot be empty.'),
   v.maxLength(MAX_TITLE_LENGTH),
 );
+/** The name replies go under when their assistant is not known (the core's DEFAULT_ASSISTANT_NAME). */
+export const DEFAULT_ASSISTANT_NAME = 'Jan';
+
 const TimeSchema = v.pipe(v.number(), v.finite());
 const ShortString = v.pipe(v.string(), v.maxLength(1000));
 

@@ -334,7 +334,7 @@ describe('errors in place', () => {
     // Once a model is there, the usual welcome replaces the offer.
     await postToPage(page, {
       type: 'models',
-      models: [{ id: 'stories-260k', name: 'Stories 260K', engine: 'llamacpp' }],
+      models: [{ id: 'stories-260k', name: 'Stories 260K', engine: 'llamacpp', runsOn: { kind: 'local' } }],
     });
     await page.locator('.welcome:not(.first-run)').waitFor();
   });

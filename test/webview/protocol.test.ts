@@ -94,11 +94,18 @@ describe('host → webview messages', () => {
           },
         ],
         generating: false,
-        models: [{ id: 'm', name: 'M', engine: 'llamacpp' }],
+        models: [{ id: 'm', name: 'M', engine: 'llamacpp', runsOn: { kind: 'local' } }],
         assistants: [],
       },
     };
     expect(parseHostMessage(state).ok).toBe(true);
+    // Where a model runs is required, and a remote place names its host.
+    const withModel = (model: unknown) => ({ ...state, state: { ...state.state, models: [model] } });
+    expect(parseHostMessage(withModel({ id: 'm', name: 'M', engine: 'x' })).ok).toBe(false);
+    expect(parseHostMessage(withModel({ id: 'm', name: 'M', engine: 'x', runsOn: { kind: 'remote' } })).ok).toBe(false);
+    expect(
+      parseHostMessage(withModel({ id: 'm', name: 'M', engine: 'x', runsOn: { kind: 'remote', host: 'gpu:1' } })).ok,
+    ).toBe(true);
     expect(
       parseHostMessage({
         type: 'message',

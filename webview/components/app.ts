@@ -1,5 +1,12 @@
 import { html, nothing } from 'lit';
-import type { AttachedContext, ContextSource, MessageView, ThreadSettings, WebviewMessage } from '@jan/protocol';
+import {
+  DEFAULT_ASSISTANT_NAME,
+  type AttachedContext,
+  type ContextSource,
+  type MessageView,
+  type ThreadSettings,
+  type WebviewMessage,
+} from '@jan/protocol';
 import type { HostBridge } from '../bridge';
 import type { ChatStore } from '../store';
 import { LightElement } from './light-element';
@@ -324,7 +331,7 @@ export class JanApp extends LightElement {
       </div>`;
     }
     const assistantName =
-      store.assistants.find((assistant) => assistant.id === store.thread?.assistantId)?.name ?? 'Jan';
+      store.assistants.find((assistant) => assistant.id === store.thread?.assistantId)?.name ?? DEFAULT_ASSISTANT_NAME;
     return html`<div
       class="app"
       @header=${this.onHeader}

@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
-import type { MessageView } from '@jan/protocol';
+import { DEFAULT_ASSISTANT_NAME, type MessageView } from '@jan/protocol';
 import { IncrementalMarkdown, renderMarkdown } from '../markdown/render';
 import { renderContextChips } from './context-chips';
 import { LightElement } from './light-element';
@@ -54,7 +54,7 @@ export class JanMessage extends LightElement {
     super();
     this.busy = false;
     this.editing = false;
-    this.assistantName = 'Jan';
+    this.assistantName = DEFAULT_ASSISTANT_NAME;
   }
 
   startEditing(): void {

@@ -1,6 +1,12 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import type { ChatError, FirstModel, MessageView, RunsOnView } from '@jan/protocol';
+import {
+  DEFAULT_ASSISTANT_NAME,
+  type ChatError,
+  type FirstModel,
+  type MessageView,
+  type RunsOnView,
+} from '@jan/protocol';
 import { LightElement } from './light-element';
 import { renderError, type ErrorAction } from './error-actions';
 import type { JanMessage } from './message-item';
@@ -69,7 +75,7 @@ export class JanMessageList extends LightElement {
     this.threadId = null;
     this.busy = false;
     this.notice = null;
-    this.assistantName = 'Jan';
+    this.assistantName = DEFAULT_ASSISTANT_NAME;
     this.start = 0;
     this.addEventListener(
       'scroll',

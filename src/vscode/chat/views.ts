@@ -1,5 +1,14 @@
 /** Core entities turned into what the chat webview shows (src/protocol's views). */
-import { EngineError, StoreError, contextOf, errorMessage, isSpecificModel, isTextPart, textOf } from '@jan/core';
+import {
+  DEFAULT_ASSISTANT_NAME as CORE_DEFAULT_NAME,
+  EngineError,
+  StoreError,
+  contextOf,
+  errorMessage,
+  isSpecificModel,
+  isTextPart,
+  textOf,
+} from '@jan/core';
 import type {
   ContextItem,
   EngineErrorCode,
@@ -14,6 +23,7 @@ import type {
 } from '@jan/core';
 import {
   CONTEXT_KINDS,
+  DEFAULT_ASSISTANT_NAME,
   ERROR_CODES,
   type AttachedContext,
   type ContextChip,
@@ -131,6 +141,10 @@ export function toThreadView(thread: Thread, fallbackInstructions = '', engine?:
   if (view.modelId && engine) view.runsOn = toRunsOnView(engine.runsOn);
   return view;
 }
+
+/** Fails to compile when the core and the view name the default assistant differently. */
+const sameDefaultName: typeof CORE_DEFAULT_NAME extends typeof DEFAULT_ASSISTANT_NAME ? true : never = true;
+void sameDefaultName;
 
 /** Fails to compile when the core's `RunsOn` and the view's drift apart. */
 const sameRunsOn: [RunsOn, RunsOnView] extends [RunsOnView, RunsOn] ? true : never = true;

@@ -141,7 +141,7 @@ describe('where the model runs', () => {
       const engine = (baseUrl: string): RemoteEngineSource => {
         const parsed = parseDefinition({ id: 'gpu-box', name: 'GPU box', preset: 'llamacpp-server', baseUrl });
         if (!parsed.ok) throw new Error(parsed.error);
-        return { definition: parsed.definition, fromWorkspace: false };
+        return { definition: parsed.value, fromWorkspace: false };
       };
       host.runtime.updateRemoteEngines([engine(server.baseUrl)]);
       const view = recorder(host.controller);

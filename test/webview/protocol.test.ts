@@ -36,7 +36,7 @@ function thread(id: string, title: string, updated: number, extra: Partial<Threa
 describe('webview → host messages', () => {
   test('valid messages pass, and unknown fields are dropped', () => {
     const parsed = parseWebviewMessage({ type: 'send', threadId: 'jan_1700000000', text: 'hi', extra: '<script>' });
-    expect(parsed).toEqual({ ok: true, message: { type: 'send', threadId: 'jan_1700000000', text: 'hi' } });
+    expect(parsed).toEqual({ ok: true, value: { type: 'send', threadId: 'jan_1700000000', text: 'hi' } });
     expect(parseWebviewMessage({ type: 'ready' }).ok).toBe(true);
     expect(parseWebviewMessage({ type: 'listThreads', query: '', offset: 0, limit: MAX_PAGE_SIZE }).ok).toBe(true);
     expect(parseWebviewMessage({ type: 'selectModel', threadId: null, modelId: null }).ok).toBe(true);
@@ -69,9 +69,9 @@ describe('webview → host messages', () => {
   });
 
   test('settings from the panel are checked by the same rules', () => {
-    expect(parseThreadSettings({ instructions: 'x', contextLength: 100 })).toEqual({
+    expect(parseThreadSettings({ instructions: 'x', contextLength: 100 })).toMatchObject({
       ok: false,
-      error: 'Context length is at least 256.',
+      issues: [{ path: 'contextLength', message: 'Context length is at least 256.' }],
     });
     expect(parseThreadSettings({ instructions: 'x', temperature: 0, maxTokens: 1, contextLength: 256 }).ok).toBe(true);
   });

@@ -57,13 +57,13 @@ export class JanThreadSettings extends LightElement {
     }
     const parsed = parseThreadSettings(settings);
     if (!parsed.ok) {
-      this.error = parsed.error;
+      this.error = parsed.issues[0]!.message;
       return;
     }
     this.error = '';
     this.saved = true;
     setTimeout(() => (this.saved = false), 2000);
-    this.dispatchEvent(new CustomEvent<ThreadSettings>('save-settings', { detail: parsed.message, bubbles: true }));
+    this.dispatchEvent(new CustomEvent<ThreadSettings>('save-settings', { detail: parsed.value, bubbles: true }));
   }
 
   protected override render() {

@@ -87,9 +87,9 @@ export class ChatController {
       return;
     }
     try {
-      await this.dispatch(parsed.message);
+      await this.dispatch(parsed.value);
     } catch (error) {
-      this.core.logger.warn(`Chat view: "${parsed.message.type}" failed: ${errorMessage(error)}`);
+      this.core.logger.warn(`Chat view: "${parsed.value.type}" failed: ${errorMessage(error)}`);
       this.channel.send({ type: 'error', message: errorMessage(error) });
     }
   }

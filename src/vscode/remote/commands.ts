@@ -128,7 +128,7 @@ export async function addRemoteEngineCommand(features: RemoteFeatures): Promise<
     void vscode.window.showErrorMessage(`Jan: ${parsed.error}`);
     return;
   }
-  const definition = parsed.definition;
+  const definition = parsed.value;
   try {
     const models = await probe(features, definition, key || undefined);
     void vscode.window.showInformationMessage(`Jan: connected to ${name}; ${modelsText(models)}.`);

@@ -33,7 +33,7 @@ export function remoteSources(
     }
     value.forEach((entry: unknown, index) => {
       const parsed = parseDefinition(entry);
-      if (parsed.ok) sources.push({ definition: parsed.definition, fromWorkspace });
+      if (parsed.ok) sources.push({ definition: parsed.value, fromWorkspace });
       else problems.push(`jan.remote.engines[${index}] in the ${where} is ignored: ${parsed.error}.`);
     });
   }

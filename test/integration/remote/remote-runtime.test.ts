@@ -33,7 +33,7 @@ function definition(fields: Partial<RemoteEngineDefinition> & { id: string }): R
     ...fields,
   });
   if (!parsed.ok) throw new Error(parsed.error);
-  return parsed.definition;
+  return parsed.value;
 }
 
 function sources(): RemoteEngineSource[] {

@@ -14,7 +14,7 @@ describe('remote engine definitions', () => {
   it("fills the preset's fill-in-the-middle mode and the defaults, and trims the URL", () => {
     expect(parseDefinition(entry())).toEqual({
       ok: true,
-      definition: {
+      value: {
         id: 'gpu',
         name: 'GPU',
         preset: 'vllm',
@@ -24,9 +24,9 @@ describe('remote engine definitions', () => {
         maxRetries: 2,
       },
     });
-    expect(parseDefinition(entry({ preset: 'llamacpp-server' }))).toMatchObject({ definition: { fim: 'infill' } });
+    expect(parseDefinition(entry({ preset: 'llamacpp-server' }))).toMatchObject({ value: { fim: 'infill' } });
     expect(parseDefinition(entry({ preset: 'mistral', fim: 'completions-suffix' }))).toMatchObject({
-      definition: { fim: 'completions-suffix' },
+      value: { fim: 'completions-suffix' },
     });
   });
 
@@ -43,7 +43,7 @@ describe('remote engine definitions', () => {
     [{ fim: 'magic' }, 'fim is not a known fill-in-the-middle mode'],
     [{ name: '  ' }, 'name is empty'],
   ])('refuses %o: %s', (fields, error) => {
-    expect(parseDefinition(entry(fields))).toEqual({ ok: false, error });
+    expect(parseDefinition(entry(fields))).toMatchObject({ ok: false, error });
   });
 
   it('knows which servers are on this machine', () => {

@@ -20,6 +20,7 @@ import type { ModelChoice } from './model-choice';
 import { threadModel } from './thread-assistant';
 import { buildChatRequest, estimateUsage, instructionsFor, replyReserve } from './conversation-request';
 import { logReply } from './reply-log';
+import { SETTINGS } from './settings';
 import { titleFromText, isDefaultTitle } from './thread-title';
 import type { ChatCompletionChunk, TextContentPart, Thread, ThreadMessage } from './types';
 import { contextParts, textContent, textOf } from './types';
@@ -393,8 +394,7 @@ export class ConversationService implements ConversationApi {
     const limit =
       (model && engine?.contextSize?.(model.id)) ||
       settings?.settings.ctx_len ||
-      this.deps.defaultContextSize?.() ||
-      4096;
+      (this.deps.defaultContextSize ?? (() => SETTINGS['jan.engine.contextSize'].default))();
     // The reply room the turn will reserve: the thread's limit, else the chat default (`jan.chat.maxTokens`).
     const maxTokens = settings?.parameters.max_tokens ?? (this.defaultMaxTokens() || undefined);
     return {

@@ -67,12 +67,8 @@ export function registerChatView(host: JanHost, deps: ChatViewDeps): ChatView {
     }),
     vscode.commands.registerCommand('jan.focusChat', async () => (await openChat()).focusInput()),
     vscode.commands.registerCommand('jan.stopGeneration', async () => (await chat()).stopActive()),
-    vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('jan.chatModel') && loaded)
-        void loaded.then((controller) => controller.sendModels());
-      if (event.affectsConfiguration('jan.chat.maxTokens') && loaded)
-        void loaded.then((controller) => controller.refresh());
-    }),
+    runtime.settings.onDidChange(['jan.chatModel'], () => void loaded?.then((controller) => controller.sendModels())),
+    runtime.settings.onDidChange(['jan.chat.maxTokens'], () => void loaded?.then((controller) => controller.refresh())),
     vscode.commands.registerCommand('jan.addSelectionToChat', async () => {
       const editor = vscode.window.activeTextEditor;
       const selection = editor?.selection;

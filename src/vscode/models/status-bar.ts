@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Disposable, EventName, InferenceService, JanCore } from '@jan/core';
+import { configuredModel, editorSettings } from '../settings';
 import { describeStatus, type EngineReport } from './status-text';
 
 /** Settings the item shows. */
@@ -67,14 +68,13 @@ export class ModelStatusBar implements vscode.Disposable {
       status: engine.status(),
       runsOn: engine.runsOn,
     }));
-    const config = vscode.workspace.getConfiguration('jan');
-    const chat = config.get<string>('chatModel');
+    const chat = configuredModel('chat');
     const chatEngine = chat ? this.listed.get(chat)?.engine : undefined;
     const choices = {
       chat,
       chatRunsOn: chatEngine ? this.core.engines.get(chatEngine)?.runsOn : undefined,
-      completion: config.get<string>('completionModel'),
-      completionEnabled: config.get<boolean>('inlineCompletion.enabled', true),
+      completion: configuredModel('completion'),
+      completionEnabled: editorSettings().get('jan.inlineCompletion.enabled'),
     };
     const view = describeStatus(reports, choices, (id) => this.listed.get(id)?.name ?? id);
     this.item.text = view.text;

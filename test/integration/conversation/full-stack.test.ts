@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SMALL_ENGINE, testSettings } from '../../support/test-settings';
 import { MemoryLogger, textOf } from '@jan/core';
 import type { Thread } from '@jan/core';
 import { JanRuntime } from '../../../src/node/runtime';
@@ -24,8 +25,7 @@ beforeAll(async () => {
     logger: new MemoryLogger(),
     workerPath: await workerPath(),
     downloadWorkerPath: path.join(root, 'unused-download-worker.mjs'),
-    chosenModelId: (purpose) => (purpose === 'chat' ? chatModel : undefined),
-    engineSettings: { threads: 1, gpu: 'off', contextSize: 512, idleUnloadMinutes: 0, transport: 'process' },
+    settings: testSettings({ ...SMALL_ENGINE, 'jan.chatModel': () => chatModel }),
   });
   expect(await runtime.start()).toEqual([]);
   for (const id of [CHAT_FIM_MODEL, CRASHING_MODEL]) {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SMALL_ENGINE, testSettings } from '../../support/test-settings';
 import { MemoryLogger, postprocessCompletion, textOf } from '@jan/core';
 import type { ModelPurpose, Thread } from '@jan/core';
 import { parseDefinition, type RemoteEngineDefinition, type RemoteEngineSource } from '../../../extensions/remote';
@@ -57,8 +58,11 @@ beforeAll(async () => {
     logger,
     workerPath: await workerPath(),
     downloadWorkerPath: path.join(root, 'unused-download-worker.mjs'),
-    chosenModelId: (purpose) => chosen[purpose],
-    engineSettings: { threads: 1, gpu: 'off', contextSize: 512, idleUnloadMinutes: 0, transport: 'process' },
+    settings: testSettings({
+      ...SMALL_ENGINE,
+      'jan.chatModel': () => chosen.chat,
+      'jan.completionModel': () => chosen.completion,
+    }),
     remoteApiKey: async (engineId) => (engineId === 'gpu-box' || engineId === 'team-loopback' ? KEY : undefined),
     allowWorkspaceServer: async (asking) => {
       asked.push(asking.id);

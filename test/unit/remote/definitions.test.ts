@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { JanSettings } from '@jan/core';
 import { REDACTED, isLoopback, parseDefinition, redact, runsOnOf } from '../../../extensions/remote';
 import { remoteSources } from '../../../src/vscode/remote/sources';
 
@@ -70,31 +71,30 @@ describe('remote engine definitions', () => {
 });
 
 describe('remote engines from the settings', () => {
-  const inspected = {
-    globalValue: [entry({ id: 'mine' })],
-    workspaceValue: [entry({ id: 'team' })],
-    workspaceFolderValue: [entry({ id: 'folder' })],
-  };
+  const levels = (trusted: boolean) =>
+    new JanSettings({
+      levels: () => ({ user: [entry({ id: 'mine' })], workspace: [entry({ id: 'team' })] }),
+      isTrusted: () => trusted,
+    }).levels('jan.remote.engines');
 
   it("takes the user's entries, and a trusted workspace's marked as the workspace's", () => {
-    const { sources, problems } = remoteSources(inspected, true);
+    const { sources, problems } = remoteSources(levels(true));
     expect(sources.map((source) => [source.definition.id, source.fromWorkspace])).toEqual([
       ['mine', false],
       ['team', true],
-      ['folder', true],
     ]);
     expect(problems).toEqual([]);
   });
 
   it('ignores every workspace entry in an untrusted workspace', () => {
-    expect(remoteSources(inspected, false).sources.map((source) => source.definition.id)).toEqual(['mine']);
+    expect(remoteSources(levels(false)).sources.map((source) => source.definition.id)).toEqual(['mine']);
   });
 
   it('skips an entry that does not parse, saying which and why, and keeps the others', () => {
-    const { sources, problems } = remoteSources(
-      { globalValue: [entry({ baseUrl: 'gpu-box' }), entry({ id: 'ok' })], workspaceValue: 'oops' },
-      true,
-    );
+    const { sources, problems } = remoteSources({
+      user: [entry({ baseUrl: 'gpu-box' }), entry({ id: 'ok' })],
+      workspace: 'oops',
+    });
     expect(sources.map((source) => source.definition.id)).toEqual(['ok']);
     expect(problems).toEqual([
       'jan.remote.engines[0] in the user settings is ignored: baseUrl is not a URL.',

@@ -1,4 +1,5 @@
 import {
+  ChatSession,
   ConversationService,
   InferenceService,
   InlineCompletionService,
@@ -9,7 +10,10 @@ import {
   chosenModel,
   engineSettings,
   settingsUnder,
+  type ActiveThreadStore,
   type Disposable,
+  type EngineRegistry,
+  type ToolRegistry,
   type ExtensionFailure,
   type Logger,
 } from '@jan/core';
@@ -67,6 +71,7 @@ export class JanRuntime {
   readonly conversation: ConversationService;
   readonly inlineCompletion: InlineCompletionService;
   private readonly subscriptions: Disposable[];
+  private readonly sessions = new Set<ChatSession>();
 
   constructor(options: RuntimeOptions) {
     const core = new JanCore({
@@ -123,6 +128,40 @@ export class JanRuntime {
     ];
   }
 
+  /**
+   * A chat without a view (the chat view's, the CLI's, a Node app's): the open thread, choices
+   * for a new chat, deletion with an undo window, over this runtime's services. `activeThread`
+   * keeps the open thread between sessions (VS Code: workspace state); by default it is not kept.
+   * The runtime carries out its pending deletions when it stops.
+   */
+  openChatSession(options: { activeThread?: ActiveThreadStore; undoDeleteMs?: number } = {}): ChatSession {
+    let remembered: string | undefined;
+    const session = new ChatSession({
+      conversational: this.conversational,
+      assistants: this.assistants,
+      inference: this.inference,
+      conversation: this.conversation,
+      logger: this.core.context.logger,
+      activeThread: options.activeThread ?? {
+        load: () => remembered,
+        save: async (threadId) => void (remembered = threadId),
+      },
+      undoDeleteMs: options.undoDeleteMs,
+    });
+    this.sessions.add(session);
+    return session;
+  }
+
+  /** The inference engines by id (each says where it runs); register one here to add an engine. */
+  get engines(): EngineRegistry {
+    return this.core.engines;
+  }
+
+  /** The tools an agent may offer a model (src/core/tools/); register one here to add a tool. */
+  get tools(): ToolRegistry {
+    return this.core.tools;
+  }
+
   /** Loads every extension; the ones that failed are returned (and logged), the rest run. */
   start(): Promise<ExtensionFailure[]> {
     return this.core.start();
@@ -137,6 +176,8 @@ export class JanRuntime {
   /** Stops the worker and unloads the extensions. */
   async stop(): Promise<void> {
     for (const subscription of this.subscriptions.splice(0)) subscription.dispose();
+    await Promise.all([...this.sessions].map((session) => session.dispose()));
+    this.sessions.clear();
     this.inference.dispose();
     await this.core.stop();
   }

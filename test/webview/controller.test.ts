@@ -5,8 +5,8 @@
  */
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
-import { EventBus, textOf, type Logger } from '@jan/core';
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import { DataFolder, EventBus, textOf, type Logger } from '@jan/core';
 import type { ChatState, HostMessage, ThreadView } from '@jan/protocol';
 import { ChatController } from '../../src/vscode/chat/controller';
 import { parseDefinition, type RemoteEngineSource } from '../../extensions/remote';
@@ -130,6 +130,43 @@ describe('streaming', () => {
         .at(-1)!
         .messages.map((message) => message.text),
     ).toEqual(['Hi', 'Second.']);
+  });
+});
+
+describe('reads per turn', () => {
+  /** Counts the reads of a thread's messages.jsonl while `work` runs (every read goes through DataFolder). */
+  async function messageReads(work: () => Promise<unknown>): Promise<number> {
+    const spy = vi.spyOn(DataFolder.prototype, 'readJsonLines');
+    try {
+      await work();
+      return spy.mock.calls.filter(([file]) => file.endsWith('messages.jsonl')).length;
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  test('a chat turn reads messages.jsonl once, and the view gets the messages and the meter from it', async () => {
+    host = await createChatHost();
+    const view = recorder(host.controller);
+    await host.controller.handle({ type: 'ready' });
+    // The first message makes the thread: nothing to read before the turn's one read.
+    expect(await messageReads(() => host!.controller.handle({ type: 'send', threadId: null, text: 'Hi' }))).toBe(1);
+    const threadId = (await lastState(view)).thread!.id;
+    const sent = view.sent.length;
+    expect(await messageReads(() => host!.controller.handle({ type: 'send', threadId, text: 'Again' }))).toBe(1);
+    const after = view.sent.slice(sent);
+    const messages = after.filter((message) => message.type === 'messages').at(-1);
+    expect(messages?.type === 'messages' && messages.messages.map((message) => message.role)).toEqual([
+      'user',
+      'assistant',
+      'user',
+      'assistant',
+    ]);
+    const usage = after.filter((message) => message.type === 'contextUsage').at(-1);
+    expect(usage).toMatchObject({ type: 'contextUsage', threadId });
+    // The meter from the turn is the one a fresh measure gives.
+    const measured = await host.runtime.conversation.contextUsage(threadId);
+    expect(usage).toMatchObject({ used: Math.round(measured.used), limit: Math.round(measured.limit) });
   });
 });
 

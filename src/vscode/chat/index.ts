@@ -26,7 +26,11 @@ export const VIEW_READY_TIMEOUT_MS = 15_000;
 export function registerChatView(host: JanHost, deps: ChatViewDeps): ChatView {
   const { runtime, context } = host;
   const port = new VsCodeChatPort(context, deps.proposeEdit);
-  const services = deps.started.then(() => runtime);
+  const services = deps.started.then(() => ({
+    session: runtime.openChatSession({ activeThread: port.activeThread }),
+    conversation: runtime.conversation,
+    inference: runtime.inference,
+  }));
   // The chat's code (controller, protocol, views) loads when the view opens or a chat command runs.
   let loaded: Promise<ChatController> | undefined;
   const chat = (): Promise<ChatController> =>

@@ -143,7 +143,7 @@ export type HostRuntimeOptions = Pick<RuntimeOptions, 'isTrusted'> & {
 
 /** `noModels`: an empty models folder, as on first install. */
 export async function createChatHost(
-  options: ChatControllerOptions & { noModels?: boolean } = {},
+  options: ChatControllerOptions & { noModels?: boolean; undoDeleteMs?: number } = {},
   runtimeOptions: HostRuntimeOptions = {},
 ): Promise<ChatHost> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'jan-chat-host-'));
@@ -182,7 +182,13 @@ export async function createChatHost(
   runtime.core.engines.register(engine);
   const core = runtime.core;
   const { conversational, assistants } = runtime;
-  const controller = new ChatController(Promise.resolve(runtime), core.context, port, options);
+  // As the extension builds it (src/vscode/chat/index.ts): the runtime's session, conversation and inference.
+  const services = {
+    session: runtime.openChatSession({ activeThread: port.activeThread, undoDeleteMs: options.undoDeleteMs }),
+    conversation: runtime.conversation,
+    inference: runtime.inference,
+  };
+  const controller = new ChatController(Promise.resolve(services), core.context, port, options);
 
   let chain: Promise<void> = Promise.resolve();
   let detach: (() => void) | undefined;

@@ -24,3 +24,4 @@ export * from './data-folder';
 export * from './store';
 export * from './context';
 export * from './settings';
+export * from './redact';

@@ -1,12 +1,11 @@
 import * as vscode from 'vscode';
-import type { Model } from '@jan/core';
+import { redactUrl, type Model } from '@jan/core';
 import {
   checkDownloadUri,
   DownloadCancelled,
   ESTIMATE_CONTEXT,
   formatBytes,
   isCancellation,
-  redactUrl,
   type CatalogEntry,
   type DownloadOptions,
   type DownloadProgress,

@@ -1,7 +1,17 @@
 /** The chat view's typed protocol, its link rule, and the host-side pieces that need no browser. */
 import { describe, expect, test } from 'vitest';
 import type { Thread, ThreadMessage } from '@jan/core';
-import { allowedLink, MAX_PAGE_SIZE, parseHostMessage, parseThreadSettings, parseWebviewMessage } from '@jan/protocol';
+import {
+  allowedLink,
+  dispatch,
+  MAX_PAGE_SIZE,
+  parseHostMessage,
+  parseThreadSettings,
+  parseWebviewMessage,
+  type HostMessage,
+  type MessageHandlers,
+  type WebviewMessage,
+} from '@jan/protocol';
 import { chatHtml } from '../../src/vscode/chat/html';
 import { fencedSelection } from '@jan/core';
 import { ThreadIndex } from '../../src/vscode/chat/thread-index';
@@ -32,6 +42,24 @@ function thread(id: string, title: string, updated: number, extra: Partial<Threa
     ...extra,
   };
 }
+
+describe('dispatch', () => {
+  test('each message goes to the handler of its type; a map without every type does not compile', () => {
+    const seen: string[] = [];
+    const handlers = {
+      ready: () => void seen.push('ready'),
+      focusInput: () => void seen.push('focus'),
+    } satisfies MessageHandlers<{ type: 'ready' } | { type: 'focusInput' }>;
+    dispatch(handlers, { type: 'focusInput' });
+    dispatch(handlers, { type: 'ready' });
+    expect(seen).toEqual(['focus', 'ready']);
+    // @ts-expect-error every WebviewMessage type needs its handler (the host's map in controller.ts)
+    const partial: MessageHandlers<WebviewMessage> = { ready: () => undefined };
+    // @ts-expect-error every HostMessage type needs its handler (the view's map in webview/store.ts)
+    const partialHost: MessageHandlers<HostMessage> = { state: () => undefined };
+    expect([partial, partialHost]).toHaveLength(2);
+  });
+});
 
 describe('webview → host messages', () => {
   test('valid messages pass, and unknown fields are dropped', () => {

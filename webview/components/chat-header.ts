@@ -8,6 +8,7 @@ import type {
   RunsOnView,
   ThreadView,
 } from '@jan/protocol';
+import { emit } from '../events';
 import { LightElement } from './light-element';
 
 /** The picker's value for "follow the user's default chat model". */
@@ -76,7 +77,7 @@ export class JanChatHeader extends LightElement {
   }
 
   private emit(detail: HeaderEvent): void {
-    this.dispatchEvent(new CustomEvent('header', { detail, bubbles: true }));
+    emit(this, 'header', detail);
   }
 
   private renderModelPicker() {

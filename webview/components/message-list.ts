@@ -7,6 +7,7 @@ import {
   type MessageView,
   type RunsOnView,
 } from '@jan/protocol';
+import { emit } from '../events';
 import { LightElement } from './light-element';
 import { renderError, type ErrorAction } from './error-actions';
 import type { JanMessage } from './message-item';
@@ -164,7 +165,7 @@ export class JanMessageList extends LightElement {
     if (link) {
       // Links from model output never navigate the webview; the host checks and opens them.
       event.preventDefault();
-      this.dispatchEvent(new CustomEvent('open-link', { detail: link.getAttribute('href') ?? '', bubbles: true }));
+      emit(this, 'open-link', link.getAttribute('href') ?? '');
       return;
     }
     if (event.type !== 'click') return;
@@ -176,14 +177,12 @@ export class JanMessageList extends LightElement {
     const action = button.dataset.action;
     if (action !== 'copy' && action !== 'insert' && action !== 'apply') return;
     const detail: CodeAction = { action, code: code.textContent ?? '', language: code.getAttribute('data-lang') ?? '' };
-    this.dispatchEvent(new CustomEvent('code-action', { detail, bubbles: true }));
+    emit(this, 'code-action', detail);
   }
 
   private renderFirstRun(first: FirstModel) {
     const action = (action: 'downloadModel' | 'importModel') => () =>
-      this.dispatchEvent(
-        new CustomEvent<ErrorAction>('notice-action', { detail: { kind: 'host', action, label: '' }, bubbles: true }),
-      );
+      emit(this, 'notice-action', { kind: 'host', action, label: '' });
     return html`<div class="welcome first-run">
       <span class="codicon codicon-rocket" aria-hidden="true"></span>
       <h2>Get a model to start</h2>
@@ -242,13 +241,7 @@ export class JanMessageList extends LightElement {
         (message) =>
           html`<jan-message .message=${message} ?busy=${this.busy} .assistantName=${this.assistantName}></jan-message>`,
       )}
-      ${
-        this.notice
-          ? renderError(this.notice, (action: ErrorAction) =>
-              this.dispatchEvent(new CustomEvent('notice-action', { detail: action, bubbles: true })),
-            )
-          : nothing
-      }
+      ${this.notice ? renderError(this.notice, (action: ErrorAction) => emit(this, 'notice-action', action)) : nothing}
     `;
   }
 }

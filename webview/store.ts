@@ -104,7 +104,7 @@ export class ChatStore {
     return { id, runsOn: listed ?? (id === this.thread?.modelId ? this.thread.runsOn : undefined) };
   }
 
-  /** A message from the host: its handler changes the state, and the view re-renders unless it says there is no change. */
+  /** A message from the host: its handler changes the state; the view re-renders unless it returned false. */
   apply(message: HostMessage): void {
     if (dispatch(this.handlers, message) !== false) this.changed();
   }

@@ -146,7 +146,7 @@ export class ChatSession {
     return this.deps.conversational.updateThread(threadId, { title });
   }
 
-  /** Changes the thread's own settings (its instructions, sampling, context); the changes come from the current thread. */
+  /** Changes the thread's own settings (instructions, sampling, context), computed from the thread as it is now. */
   updateThread(threadId: string, changes: (current: Thread) => ThreadChanges): Promise<Thread> {
     return this.deps.conversational.updateThread(threadId, changes);
   }

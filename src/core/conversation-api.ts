@@ -1,7 +1,7 @@
 import type { ContextItem } from './context';
 import type { ThreadMessage } from './types';
 
-/** The context meter's numbers: tokens the next request takes before anything new, of `limit`, with `reserve` kept for the reply. */
+/** The meter's numbers: tokens the next request takes before anything new, of `limit`; `reserve` is kept for the reply. */
 export interface ContextUsage {
   used: number;
   limit: number;

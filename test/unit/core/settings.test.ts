@@ -8,6 +8,7 @@ import {
   SETTING_KEYS,
   completionSettings,
   engineSettings,
+  settingsUnder,
   type SettingKey,
   type SettingLevels,
 } from '@jan/core';
@@ -55,14 +56,9 @@ describe('the settings registry', () => {
 
   it('writes the default context size once: the engine, the meter and VS Code read it from here', () => {
     expect(bounded().settings.get('jan.engine.contextSize')).toBe(SETTINGS['jan.engine.contextSize'].default);
-    expect(engineSettings(bounded().settings)).toEqual({
-      threads: 0,
-      gpu: 'auto',
-      contextSize: 4096,
-      completionContextSize: 2048,
-      idleUnloadMinutes: 15,
-      transport: 'process',
-    });
+    const defaults = settingsUnder('jan.engine').map((key) => [key.slice('jan.engine.'.length), SETTINGS[key].default]);
+    expect(engineSettings(bounded().settings)).toEqual(Object.fromEntries(defaults));
+    expect(SETTINGS['jan.engine.contextSize'].default).toBe(4096);
   });
 });
 

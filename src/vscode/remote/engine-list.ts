@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import type { RemoteEngineDefinition } from '../../../extensions/remote';
+import { editorSettings } from '../settings';
 
 /** The user's own `jan.remote.engines` entries, as stored (unknown fields kept through an edit). */
 function userEntries(): Array<Record<string, unknown>> {
-  const value = vscode.workspace.getConfiguration('jan.remote').inspect<unknown>('engines')?.globalValue;
+  const value = editorSettings().levels('jan.remote.engines').user;
   return Array.isArray(value)
     ? value.filter((entry): entry is Record<string, unknown> => typeof entry === 'object' && entry !== null)
     : [];

@@ -35,7 +35,7 @@ function definition(overrides: Partial<RemoteEngineDefinition> = {}): RemoteEngi
     ...overrides,
   });
   if (!parsed.ok) throw new Error(parsed.error);
-  return parsed.definition;
+  return parsed.value;
 }
 
 function remote(

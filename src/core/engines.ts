@@ -52,7 +52,19 @@ export interface InferenceEngine {
   countChatTokens?(modelId: string, messages: ChatMessage[]): Promise<number>;
   /** Context length of the loaded model, if one is loaded. */
   contextSize?(modelId: string): number | undefined;
+  /**
+   * The model's token ids for a text and the text of each, or its bytes when it holds part of a
+   * character (`special`: with the beginning-of-text token the model expects).
+   */
+  tokenize?(modelId: string, text: string, special?: boolean): Promise<{ tokens: number[]; pieces: TokenPiece[] }>;
+  /** The text of token ids; an id outside the model's vocabulary is an INVALID_REQUEST. */
+  detokenize?(modelId: string, tokens: number[]): Promise<string>;
+  /** The models this engine holds in memory now (a remote engine holds none). */
+  loadedModels?(): string[];
 }
+
+/** A token's text, or its bytes when they are not a whole character. */
+export type TokenPiece = string | number[];
 
 /** Errors an engine throws carry a code the UI turns into an action. */
 export type EngineErrorCode =

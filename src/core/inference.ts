@@ -127,6 +127,21 @@ export class InferenceService {
     return engine.embed({ model: choice.id, input }, signal);
   }
 
+  /** The models in memory now, with their engines (`ps`, the API server's model status). */
+  loaded(): ModelChoice[] {
+    return this.deps.engines
+      .all()
+      .flatMap((engine) => (engine.loadedModels?.() ?? []).map((id) => ({ id, engine: engine.id })));
+  }
+
+  /** Frees a model's memory; it loads again on its next request. False when it was not loaded. */
+  async unload(choice: ModelChoice): Promise<boolean> {
+    const engine = this.engine(choice);
+    if (!engine.loadedModels?.().includes(choice.id)) return false;
+    await engine.unload(choice.id);
+    return true;
+  }
+
   /** Installed models, then the models engines list themselves; each id once. Cached. */
   listModels(): Promise<Model[]> {
     this.listing ??= this.readModelList().catch((error: unknown) => {

@@ -27,7 +27,8 @@ export function registerRequestLog(app: FastifyInstance, logger: Logger): void {
     const started = performance.now();
     reply.raw.once('close', () => {
       const note = notes.get(request) ?? {};
-      const status = note.status ?? reply.raw.statusCode;
+      // A client that left before the end gets no status; 499 (nginx's "client closed request") says so.
+      const status = note.status ?? (reply.raw.writableFinished ? reply.raw.statusCode : 499);
       const parts = [
         `${request.method} ${request.url.split('?')[0]} ${status}`,
         `${Math.round(performance.now() - started)} ms`,

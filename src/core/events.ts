@@ -21,6 +21,8 @@ export interface CoreEvents {
   OnModelStopped: { modelId: string };
   OnModelFail: { modelId: string; error: string };
   OnEngineCrashed: { engine: string; error: string };
+  /** An engine's models are missing from the lists: its listing failed or timed out (said once until it lists again). */
+  OnEngineUnlisted: { engine: string; displayName: string; destination?: string; reason: string };
 }
 
 export type EventName = keyof CoreEvents;

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { SELF_REQUEST_HEADER, SELF_REQUEST_ID } from '@jan/core';
 import type { Model } from '@jan/core';
 import type { ApiContext } from '../context';
 import { requireModel } from '../context';
@@ -8,8 +9,12 @@ import { requireModel } from '../context';
  * shape, each with llama-server router mode's `status` (`loaded` or `unloaded`).
  */
 export function registerModelRoutes(app: FastifyInstance, context: ApiContext): void {
-  app.get('/models', async () => {
-    const models = await context.inference.listModels();
+  app.get('/models', async (request) => {
+    // Asked by a remote engine of this very process (pointed at this server): only this machine's models.
+    const models =
+      request.headers[SELF_REQUEST_HEADER] === SELF_REQUEST_ID
+        ? await context.inference.listLocalModels()
+        : await context.inference.listModels();
     const loaded = loadedIds(context);
     return { object: 'list', data: models.map((model) => describe(model, loaded)) };
   });

@@ -6,6 +6,8 @@ import {
   type ExtensionFailure,
   type Logger,
   type ModelPurpose,
+  type ModelSettings,
+  type ResolvedModel,
 } from '@jan/core';
 import { ScopedAssistantsExtension } from '../../extensions/assistants';
 import { JanConversationalExtension } from '../../extensions/conversational';
@@ -27,6 +29,11 @@ export interface RuntimeOptions {
   chosenModelId?: (purpose: ModelPurpose) => string | undefined;
   /** The llama.cpp settings (`threads`, `gpu`, …); values out of range fall back to defaults. */
   engineSettings?: Record<string, string | number>;
+  /**
+   * Load settings every model takes over its model.json's (the CLI's `--context-size`: model.json
+   * holds the training context, which would otherwise win); a thread's own settings still win.
+   */
+  modelSettings?: ModelSettings;
   /** Keep `threads/` in git (otherwise `.jan/.gitignore` leaves it out). */
   commitToGit?: boolean;
   /** The folder whose `assistants/` holds the user's own assistants (VS Code: global storage). */
@@ -79,7 +86,7 @@ export class JanRuntime {
       defaultAssistantId: options.defaultAssistantId,
     });
     this.llamacpp = new LlamaCppExtension(core.context, {
-      resolveModel: (id) => this.models.resolveModel(id),
+      resolveModel: async (id) => withSettings(await this.models.resolveModel(id), options.modelSettings),
       workerPath: options.workerPath,
     });
     if (options.engineSettings) this.updateEngineSettings(options.engineSettings);
@@ -131,4 +138,9 @@ export class JanRuntime {
     this.inference.dispose();
     await this.core.stop();
   }
+}
+
+function withSettings(resolved: ResolvedModel | undefined, settings: ModelSettings | undefined) {
+  if (!resolved || !settings) return resolved;
+  return { ...resolved, model: { ...resolved.model, settings: { ...resolved.model.settings, ...settings } } };
 }

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { Logger } from '@jan/core';
 import { JanRuntime } from '../runtime';
-import { defaultModelsFolder } from './default-folders';
+import { sharedModelsFolder } from '../models-folder';
 
 /** The options every command shares (`--data`, `--models`, engine settings). */
 export interface GlobalOptions {
@@ -38,7 +38,7 @@ export async function openRuntime(options: GlobalOptions, chosenModel?: () => st
   engineSettings.idleUnloadMinutes = 0;
   const runtime = new JanRuntime({
     janFolder: path.resolve(options.data ?? '.jan'),
-    modelsFolder: path.resolve(options.models ?? defaultModelsFolder()),
+    modelsFolder: path.resolve(options.models ?? sharedModelsFolder()),
     logger: stderrLogger(options.verbose ?? false),
     workerPath: path.join(__dirname, 'llamacpp-worker.mjs'),
     downloadWorkerPath: path.join(__dirname, 'model-download.mjs'),

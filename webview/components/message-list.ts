@@ -202,7 +202,7 @@ export class JanMessageList extends LightElement {
       <h2>Ask Jan anything</h2>
       <p>
         Replies are written by a model on this machine. Select code in an editor and use
-        <strong>Add Selection to Chat</strong> to ask about it.
+        <strong>Add Selection to Jan Chat</strong> to ask about it.
       </p>
     </div>`;
   }

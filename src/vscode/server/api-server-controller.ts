@@ -36,6 +36,7 @@ export class ApiServerController implements vscode.Disposable {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
+    void vscode.commands.executeCommand('setContext', 'jan.apiServerRunning', false);
     this.unsubscribe?.();
     this.item.hide();
     await server.close();
@@ -66,6 +67,7 @@ export class ApiServerController implements vscode.Disposable {
         logPrompts: setting('logPrompts', false),
       });
       this.server = server;
+      void vscode.commands.executeCommand('setContext', 'jan.apiServerRunning', true);
       this.unsubscribe = server.onInFlightChange(() => this.refresh());
       this.refresh();
       this.item.show();

@@ -17,10 +17,16 @@ import type { InferenceService } from './inference';
 import type { Logger } from './logger';
 import { errorMessage } from './logger';
 import { DEFAULT_ENGINE, isSpecificModel, type ModelChoice } from './model-choice';
-import { buildChatRequest, estimateUsage, instructionsFor, replyReserve } from './conversation-request';
+import {
+  buildChatRequest,
+  conversationTurns,
+  estimateUsage,
+  instructionsFor,
+  replyReserve,
+} from './conversation-request';
 import { logReply } from './reply-log';
 import { titleFromText, isDefaultTitle } from './thread-title';
-import type { ChatCompletionChunk, TextContentPart, Thread, ThreadMessage } from './types';
+import type { ChatCompletionChunk, ChatMessage, TextContentPart, Thread, ThreadMessage } from './types';
 import { contextParts, textContent, textOf } from './types';
 
 export interface ConversationDeps {
@@ -398,8 +404,10 @@ export class ConversationService implements ConversationApi {
       4096;
     // The reply room the turn will reserve: the thread's limit, else the chat default (`jan.chat.maxTokens`).
     const maxTokens = settings?.parameters.max_tokens ?? (this.defaultMaxTokens() || undefined);
+    const system = [instructions, context].filter(Boolean).join('\n\n');
+    const counted = model && engine ? await countedUsage(engine, model.id, system, history) : undefined;
     return {
-      used: estimateUsage(history, [instructions, context].filter(Boolean).join('\n\n')),
+      used: counted ?? estimateUsage(history, system),
       limit,
       reserve: replyReserve(limit, maxTokens),
     };
@@ -434,6 +442,26 @@ export class ConversationService implements ConversationApi {
       this.deps.logger.warn(`Could not update thread ${thread.id}: ${errorMessage(error)}`);
     }
   }
+}
+
+/**
+ * The prompt's tokens as the model counts them (its tokenizer and chat template) when it is loaded;
+ * undefined otherwise (about 4 characters a token is then the estimate): the meter never loads a
+ * model, and a 1,085-token prompt must not read as 616.
+ */
+async function countedUsage(
+  engine: InferenceEngine,
+  modelId: string,
+  system: string,
+  history: ThreadMessage[],
+): Promise<number | undefined> {
+  if (!engine.countChatTokens || engine.contextSize?.(modelId) === undefined) return undefined;
+  const messages: ChatMessage[] = [
+    ...(system ? [{ role: 'system' as const, content: system }] : []),
+    ...conversationTurns(history),
+  ];
+  if (messages.length === 0) return 0;
+  return engine.countChatTokens(modelId, messages).catch(() => undefined);
 }
 
 function deltaOf(chunk: ChatCompletionChunk): string {

@@ -26,7 +26,7 @@ import {
 } from './conversation-request';
 import { logReply } from './reply-log';
 import { titleFromText, isDefaultTitle } from './thread-title';
-import type { ChatCompletionChunk, ChatMessage, TextContentPart, Thread, ThreadMessage } from './types';
+import type { ChatCompletionChunk, ChatMessage, FinishReason, TextContentPart, Thread, ThreadMessage } from './types';
 import { contextParts, textContent, textOf } from './types';
 
 export interface ConversationDeps {
@@ -162,6 +162,22 @@ export class ConversationService implements ConversationApi {
   }
 
   /**
+   * Continues the last reply where the token limit cut it (`metadata.finish_reason` is `length`):
+   * the model writes on from its last word, into the same stored message.
+   */
+  async continueReply(threadId: string, messageId: string, position?: number): Promise<ThreadMessage> {
+    return this.exclusive(threadId, async (signal) => {
+      const thread = await this.thread(threadId);
+      await this.refuseBlockedAssistant(thread);
+      const { messages } = await this.deps.conversational.listMessages(threadId);
+      const at = findMessage(messages, messageId, 'assistant', position);
+      if (at < 0) throw new Error('That reply is no longer in the thread.');
+      if (at !== messages.length - 1) throw new Error('Only the last reply can be continued.');
+      return this.reply(thread, signal, { message: messages[at]!, position: at });
+    });
+  }
+
+  /**
    * One generation per thread at a time. A request while the last reply is only being saved
    * waits for that (the view already shows the reply done); one while it is written fails.
    */
@@ -241,23 +257,28 @@ export class ConversationService implements ConversationApi {
   }
 
   /** Streams the assistant's reply into one message, saved once at the end. */
-  private async reply(thread: Thread, signal: AbortSignal): Promise<ThreadMessage> {
+  private async reply(thread: Thread, signal: AbortSignal, continued?: ContinuedReply): Promise<ThreadMessage> {
     const started = this.now();
-    const message: ThreadMessage = {
-      id: newId(started),
-      object: 'thread.message',
-      thread_id: thread.id,
-      assistant_id: thread.assistants[0]?.assistant_id,
-      role: 'assistant',
-      content: textContent(''),
-      status: 'pending',
-      created: started,
-      updated: started,
-      created_at: Math.floor(started / 1000),
-      metadata: {},
-    };
+    const message: ThreadMessage = continued
+      ? { ...continued.message, status: 'pending', updated: started, metadata: { ...continued.message.metadata } }
+      : {
+          id: newId(started),
+          object: 'thread.message',
+          thread_id: thread.id,
+          assistant_id: thread.assistants[0]?.assistant_id,
+          role: 'assistant',
+          content: textContent(''),
+          status: 'pending',
+          created: started,
+          updated: started,
+          created_at: Math.floor(started / 1000),
+          metadata: {},
+        };
+    delete message.metadata!.finish_reason;
     this.update(message);
-    let text = '';
+    // A continued reply's text is in the request as the assistant's last turn: the model writes on from it.
+    let text = continued ? textOf(continued.message) : '';
+    let finishReason: FinishReason = null;
     let firstTokenAt: number | undefined;
     let completionTokens = 0;
     let promptTokens: number | undefined;
@@ -298,6 +319,7 @@ export class ConversationService implements ConversationApi {
           message.updated = this.now();
           this.update(message);
         }
+        finishReason = chunk.choices[0]?.finish_reason ?? finishReason;
         if (chunk.usage) {
           completionTokens = chunk.usage.completion_tokens;
           promptTokens = chunk.usage.prompt_tokens;
@@ -305,6 +327,9 @@ export class ConversationService implements ConversationApi {
         }
       }
       message.status = signal.aborted ? 'stopped' : 'ready';
+      // Cut by the token limit: the view says so and offers Continue (continueReply).
+      if (message.status === 'ready' && finishReason === 'length')
+        message.metadata = { ...message.metadata, finish_reason: 'length' };
     } catch (error) {
       if (signal.aborted || (error instanceof EngineError && error.code === 'ABORTED')) {
         message.status = 'stopped';
@@ -352,7 +377,9 @@ export class ConversationService implements ConversationApi {
     if (message.status === 'error' && !text) this.unsaved.set(thread.id, message);
     else {
       try {
-        saved = await this.deps.conversational.appendMessage(message);
+        saved = continued
+          ? await this.deps.conversational.updateMessage(message, continued.position)
+          : await this.deps.conversational.appendMessage(message);
       } catch (error) {
         this.deps.logger.error(`Could not save the reply in thread ${thread.id}: ${errorMessage(error)}`);
         saved = {
@@ -462,6 +489,12 @@ async function countedUsage(
   ];
   if (messages.length === 0) return 0;
   return engine.countChatTokens(modelId, messages).catch(() => undefined);
+}
+
+/** A stored reply the model writes on, and its place in the thread. */
+interface ContinuedReply {
+  message: ThreadMessage;
+  position: number;
 }
 
 function deltaOf(chunk: ChatCompletionChunk): string {

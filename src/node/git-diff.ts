@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import * as path from 'node:path';
 
 /** Git's id of the empty tree: a repository without a commit yet compares its files with it. */
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
@@ -32,8 +33,10 @@ export async function workingChanges(folder: string): Promise<string> {
     throw new Error('Git is not installed (or not on the PATH), so there is no diff to attach.');
   if (inside.code !== undefined || inside.stdout.trim() !== 'true') {
     if (/dubious ownership/i.test(inside.stderr))
-      throw new Error(`Git does not trust ${folder} (it belongs to another user); there is no diff to attach.`);
-    throw new Error(`${folder} is not in a Git repository, so there is no diff to attach.`);
+      throw new Error(
+        `Git does not trust the folder ${path.basename(folder)} (it belongs to another user); there is no diff to attach.`,
+      );
+    throw new Error(`The folder ${path.basename(folder)} is not in a Git repository, so there is no diff to attach.`);
   }
   const hasCommit = (await git(folder, ['rev-parse', '--verify', '--quiet', 'HEAD'])).code === undefined;
   const diff = await git(folder, ['diff', hasCommit ? 'HEAD' : EMPTY_TREE, '--no-color', '--no-ext-diff']);

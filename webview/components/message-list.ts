@@ -224,7 +224,12 @@ export class JanMessageList extends LightElement {
         visible,
         occurrenceKeys(visible),
         (message) =>
-          html`<jan-message .message=${message} ?busy=${this.busy} .assistantName=${this.assistantName}></jan-message>`,
+          html`<jan-message
+            .message=${message}
+            ?busy=${this.busy}
+            ?last=${message === visible.at(-1)}
+            .assistantName=${this.assistantName}
+          ></jan-message>`,
       )}
       ${
         this.notice

@@ -122,6 +122,10 @@ export class ChatController {
         return this.generate(message.threadId, () =>
           conversation.regenerate(message.threadId, message.messageId, message.position),
         );
+      case 'continue':
+        return this.generate(message.threadId, () =>
+          conversation.continueReply(message.threadId, message.messageId, message.position),
+        );
       case 'editAndResend':
         return this.generate(message.threadId, () =>
           conversation.editAndResend(message.threadId, message.messageId, message.text, message.position),

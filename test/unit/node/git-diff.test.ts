@@ -23,7 +23,7 @@ describe('the working changes of a folder', () => {
     process.env.GIT_CEILING_DIRECTORIES = root;
     try {
       await expect(workingChanges(plain)).rejects.toThrow(
-        `${plain} is not in a Git repository, so there is no diff to attach.`,
+        'The folder plain is not in a Git repository, so there is no diff to attach.',
       );
     } finally {
       delete process.env.GIT_CEILING_DIRECTORIES;

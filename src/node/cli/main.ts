@@ -4,7 +4,7 @@
  * A command stopped with Ctrl-C exits 130.
  */
 import { CommanderError } from 'commander';
-import { errorMessage } from '@jan/core';
+import { errorMessage, redactText } from '@jan/core';
 import { buildProgram } from './program';
 
 declare const JAN_VERSION: string | undefined;
@@ -15,7 +15,8 @@ buildProgram(typeof JAN_VERSION === 'string' ? JAN_VERSION : '0.0.0')
     () => process.exit(process.exitCode ?? 0),
     (error: unknown) => {
       if (error instanceof CommanderError && error.exitCode === 0) process.exit(0);
-      process.stderr.write(`jan-vscode: ${oneLine(error)}\n`);
+      // One line, through the one redaction (src/core/redact.ts): a URL's token never reaches the terminal.
+      process.stderr.write(`jan-vscode: ${redactText(oneLine(error))}\n`);
       process.exit(1);
     },
   );

@@ -1,13 +1,12 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import { EngineError, newId } from '@jan/core';
+import type { FastifyInstance } from 'fastify';
+import { newId } from '@jan/core';
 import type { FinishReason } from '@jan/core';
 import { clientSignal } from '../client-signal';
 import type { ApiContext } from '../context';
 import { requireModel } from '../context';
-import { toApiError } from '../errors';
 import { noteRequest } from '../request-log';
 import { CompletionRequestSchema, parseBody, replyLimit } from '../schemas';
-import { SseWriter } from '../sse';
+import { streamCompletion, wholeCompletion } from '../completion-stream';
 import { completionPieces } from '../text-completion';
 import { refuseUnsupported } from '../unsupported-fields';
 import { stopList } from './chat';
@@ -56,56 +55,25 @@ export function registerCompletionRoute(app: FastifyInstance, context: ApiContex
         finish_reason: finishReason,
       });
       if (!body.stream) {
-        let text = '';
-        let next = await pieces.next();
-        for (; !next.done; next = await pieces.next()) text += next.value;
-        if (signal.aborted) throw new EngineError('ABORTED', 'The client left before the completion was ready.');
-        const { result, promptTokens } = next.value;
-        noteRequest(request, { completionTokens: result.tokens });
+        const { text, finished } = await wholeCompletion(pieces, signal, request);
         return {
           ...base,
-          choices: [choiceOf(text, finishReasonOf(result.finish_reason))],
-          usage: usageOf(promptTokens, result.tokens),
+          choices: [choiceOf(text, finishReasonOf(finished.result.finish_reason))],
+          usage: usageOf(finished.promptTokens, finished.result.tokens),
         };
       }
-      return streamCompletion(reply, pieces, signal, request, {
-        chunk: (text, finishReason) => ({ ...base, choices: [choiceOf(text, finishReason)] }),
-        usage: body.stream_options?.include_usage
-          ? (promptTokens, tokens) => ({ ...base, choices: [], usage: usageOf(promptTokens, tokens) })
-          : undefined,
+      return streamCompletion(reply, request, pieces, signal, {
+        piece: (text) => ({ ...base, choices: [choiceOf(text, null)] }),
+        finish: ({ result, promptTokens }) => [
+          { ...base, choices: [choiceOf('', finishReasonOf(result.finish_reason))] },
+          ...(body.stream_options?.include_usage
+            ? [{ ...base, choices: [], usage: usageOf(promptTokens, result.tokens) }]
+            : []),
+        ],
+        end: 'done',
       });
     });
   });
-}
-
-async function streamCompletion(
-  reply: FastifyReply,
-  pieces: ReturnType<typeof completionPieces>,
-  signal: AbortSignal,
-  request: Parameters<typeof noteRequest>[0],
-  shape: {
-    chunk: (text: string, finishReason: string | null) => unknown;
-    usage?: (promptTokens: number, tokens: number) => unknown;
-  },
-): Promise<FastifyReply> {
-  let next = await pieces.next();
-  if (signal.aborted) throw new EngineError('ABORTED', 'The client left before the completion started.');
-  reply.hijack();
-  const sse = new SseWriter(reply.raw);
-  sse.open(reply.getHeaders());
-  try {
-    for (; !next.done; next = await pieces.next()) await sse.send(shape.chunk(next.value, null));
-    const { result, promptTokens } = next.value;
-    await sse.send(shape.chunk('', finishReasonOf(result.finish_reason)));
-    if (shape.usage) await sse.send(shape.usage(promptTokens, result.tokens));
-    noteRequest(request, { completionTokens: result.tokens, status: signal.aborted ? 499 : 200 });
-    sse.done();
-  } catch (error) {
-    const failure = toApiError(error);
-    noteRequest(request, { status: failure.status, error: failure.message });
-    await sse.fail(failure.body());
-  }
-  return reply;
 }
 
 function finishReasonOf(reason: FinishReason): 'stop' | 'length' {

@@ -1,15 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { EngineError } from '@jan/core';
 import type { ModelChoice, ModelPurpose } from '@jan/core';
 import { clientSignal } from '../client-signal';
 import type { ApiContext } from '../context';
 import { modelFor } from '../default-model';
-import { toApiError } from '../errors';
 import { InfillSchema, LlamaCompletionSchema } from '../llama-schemas';
 import type { InfillBody, LlamaCompletionBody } from '../llama-schemas';
 import { noteRequest } from '../request-log';
 import { parseBody, replyLimit } from '../schemas';
-import { SseWriter } from '../sse';
+import { streamCompletion, wholeCompletion } from '../completion-stream';
 import { completionPieces } from '../text-completion';
 import type { FinishedCompletion, TextCompletionRequest } from '../text-completion';
 import { stopList } from './chat';
@@ -65,29 +63,15 @@ async function run(
       signal,
     );
     const settings = { n_predict: nPredict ?? -1, temperature: body.temperature, top_p: body.top_p, seed: body.seed };
-    let next = await pieces.next();
     if (!body.stream) {
-      let content = '';
-      for (; !next.done; next = await pieces.next()) content += next.value;
-      if (signal.aborted) throw new EngineError('ABORTED', 'The client left before the completion was ready.');
-      noteRequest(request, { completionTokens: next.value.result.tokens });
-      return { content, ...summary(choice, next.value, settings) };
+      const { text, finished } = await wholeCompletion(pieces, signal, request);
+      return { content: text, ...summary(choice, finished, settings) };
     }
-    if (signal.aborted) throw new EngineError('ABORTED', 'The client left before the completion started.');
-    reply.hijack();
-    const sse = new SseWriter(reply.raw);
-    sse.open(reply.getHeaders());
-    try {
-      for (; !next.done; next = await pieces.next()) await sse.send({ content: next.value, stop: false });
-      await sse.send({ content: '', ...summary(choice, next.value, settings) });
-      noteRequest(request, { completionTokens: next.value.result.tokens, status: signal.aborted ? 499 : 200 });
-    } catch (error) {
-      const failure = toApiError(error);
-      noteRequest(request, { status: failure.status, error: failure.message });
-      await sse.send(failure.body());
-    }
-    sse.end();
-    return reply;
+    return streamCompletion(reply, request, pieces, signal, {
+      piece: (content) => ({ content, stop: false }),
+      finish: (finished) => [{ content: '', ...summary(choice, finished, settings) }],
+      end: 'close',
+    });
   });
 }
 

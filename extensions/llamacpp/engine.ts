@@ -17,6 +17,7 @@ import type {
   Model,
   ModelSettings,
   ResolvedModel,
+  TokenPiece,
 } from '@jan/core';
 import { raceAbort } from './abort';
 import { SharedLoad } from './shared-load';
@@ -141,6 +142,7 @@ export class LlamaCppEngine implements InferenceEngine {
             stop: request.stop,
           },
           timeLimitMs: request.time_limit_ms,
+          wholePrompt: request.whole_prompt,
         },
         {
           signal: cancel.signal,
@@ -190,6 +192,28 @@ export class LlamaCppEngine implements InferenceEngine {
       const { worker } = await this.ensureLoaded(modelId);
       return (await worker.call('countChatTokens', { modelId, messages: workerMessages(messages) })).tokens;
     });
+  }
+
+  async tokenize(
+    modelId: string,
+    text: string,
+    special?: boolean,
+  ): Promise<{ tokens: number[]; pieces: TokenPiece[] }> {
+    return this.idle.run(async () => {
+      const { worker } = await this.ensureLoaded(modelId);
+      return worker.call('tokenize', { modelId, text, special });
+    });
+  }
+
+  async detokenize(modelId: string, tokens: number[]): Promise<string> {
+    return this.idle.run(async () => {
+      const { worker } = await this.ensureLoaded(modelId);
+      return (await worker.call('detokenize', { modelId, tokens })).text;
+    });
+  }
+
+  loadedModels(): string[] {
+    return [...(this.settledWorker?.loaded.keys() ?? [])];
   }
 
   contextSize(modelId: string): number | undefined {

@@ -18,11 +18,17 @@ import type { Logger } from './logger';
 import { errorMessage } from './logger';
 import type { ModelChoice } from './model-choice';
 import { threadModel } from './thread-assistant';
-import { buildChatRequest, estimateUsage, instructionsFor, replyReserve } from './conversation-request';
+import {
+  buildChatRequest,
+  conversationTurns,
+  estimateUsage,
+  instructionsFor,
+  replyReserve,
+} from './conversation-request';
 import { logReply } from './reply-log';
 import { SETTINGS } from './settings';
 import { titleFromText, isDefaultTitle } from './thread-title';
-import type { ChatCompletionChunk, TextContentPart, Thread, ThreadMessage } from './types';
+import type { ChatCompletionChunk, ChatMessage, FinishReason, TextContentPart, Thread, ThreadMessage } from './types';
 import { contextParts, textContent, textOf } from './types';
 
 export interface ConversationDeps {
@@ -158,6 +164,22 @@ export class ConversationService implements ConversationApi {
   }
 
   /**
+   * Continues the last reply where the token limit cut it (`metadata.finish_reason` is `length`):
+   * the model writes on from its last word, into the same stored message.
+   */
+  async continueReply(threadId: string, messageId: string, position?: number): Promise<TurnResult> {
+    return this.exclusive(threadId, async (signal) => {
+      const thread = await this.thread(threadId);
+      await this.refuseBlockedAssistant(thread);
+      const { messages } = await this.deps.conversational.listMessages(threadId);
+      const at = findMessage(messages, messageId, 'assistant', position);
+      if (at < 0) throw new Error('That reply is no longer in the thread.');
+      if (at !== messages.length - 1) throw new Error('Only the last reply can be continued.');
+      return this.reply(thread, signal, messages, { message: messages[at]!, position: at });
+    });
+  }
+
+  /**
    * One generation per thread at a time. A request while the last reply is only being saved
    * waits for that (the view already shows the reply done); one while it is written fails.
    */
@@ -235,24 +257,35 @@ export class ConversationService implements ConversationApi {
    * Streams the assistant's reply into one message, saved once at the end. `known`: the stored
    * messages when the caller has them (after a truncation); otherwise they are read once, after the
    * model is ready, and that one read gives the request, the title, the result and the meter.
+   * `continued`: the stored reply (the last of `known`) the model writes on, rewritten in place.
    */
-  private async reply(thread: Thread, signal: AbortSignal, known?: ThreadMessage[]): Promise<TurnResult> {
+  private async reply(
+    thread: Thread,
+    signal: AbortSignal,
+    known?: ThreadMessage[],
+    continued?: ContinuedReply,
+  ): Promise<TurnResult> {
     const started = this.now();
-    const message: ThreadMessage = {
-      id: newId(started),
-      object: 'thread.message',
-      thread_id: thread.id,
-      assistant_id: thread.assistants[0]?.assistant_id,
-      role: 'assistant',
-      content: textContent(''),
-      status: 'pending',
-      created: started,
-      updated: started,
-      created_at: Math.floor(started / 1000),
-      metadata: {},
-    };
+    const message: ThreadMessage = continued
+      ? { ...continued.message, status: 'pending', updated: started, metadata: { ...continued.message.metadata } }
+      : {
+          id: newId(started),
+          object: 'thread.message',
+          thread_id: thread.id,
+          assistant_id: thread.assistants[0]?.assistant_id,
+          role: 'assistant',
+          content: textContent(''),
+          status: 'pending',
+          created: started,
+          updated: started,
+          created_at: Math.floor(started / 1000),
+          metadata: {},
+        };
+    delete message.metadata!.finish_reason;
     this.update(message);
-    let text = '';
+    // A continued reply's text is in the request as the assistant's last turn: the model writes on from it.
+    let text = continued ? textOf(continued.message) : '';
+    let finishReason: FinishReason = null;
     let firstTokenAt: number | undefined;
     let completionTokens = 0;
     let promptTokens: number | undefined;
@@ -293,6 +326,7 @@ export class ConversationService implements ConversationApi {
           message.updated = this.now();
           this.update(message);
         }
+        finishReason = chunk.choices[0]?.finish_reason ?? finishReason;
         if (chunk.usage) {
           completionTokens = chunk.usage.completion_tokens;
           promptTokens = chunk.usage.prompt_tokens;
@@ -300,6 +334,9 @@ export class ConversationService implements ConversationApi {
         }
       }
       message.status = signal.aborted ? 'stopped' : 'ready';
+      // Cut by the token limit: the view says so and offers Continue (continueReply).
+      if (message.status === 'ready' && finishReason === 'length')
+        message.metadata = { ...message.metadata, finish_reason: 'length' };
     } catch (error) {
       if (signal.aborted || (error instanceof EngineError && error.code === 'ABORTED')) {
         message.status = 'stopped';
@@ -348,7 +385,9 @@ export class ConversationService implements ConversationApi {
     if (message.status === 'error' && !text) this.unsaved.set(thread.id, message);
     else {
       try {
-        saved = await this.deps.conversational.appendMessage(message);
+        saved = continued
+          ? await this.deps.conversational.updateMessage(message, continued.position)
+          : await this.deps.conversational.appendMessage(message);
         stored = true;
       } catch (error) {
         this.deps.logger.error(`Could not save the reply in thread ${thread.id}: ${errorMessage(error)}`);
@@ -367,7 +406,7 @@ export class ConversationService implements ConversationApi {
       () => [],
     );
     await this.touchThread(thread, history);
-    const messages = stored ? [...history, saved] : history;
+    const messages = !stored ? history : continued ? history.with(continued.position, saved) : [...history, saved];
     const usage = await this.usageOf(thread, messages).catch((error: unknown) => {
       this.deps.logger.warn(`The context use of thread ${thread.id} could not be measured: ${errorMessage(error)}`);
       return undefined;
@@ -415,8 +454,10 @@ export class ConversationService implements ConversationApi {
       (this.deps.defaultContextSize ?? (() => SETTINGS['jan.engine.contextSize'].default))();
     // The reply room the turn will reserve: the thread's limit, else the chat default (`jan.chat.maxTokens`).
     const maxTokens = settings?.parameters.max_tokens ?? (this.defaultMaxTokens() || undefined);
+    const system = [instructions, context].filter(Boolean).join('\n\n');
+    const counted = model && engine ? await countedUsage(engine, model.id, system, history) : undefined;
     return {
-      used: estimateUsage(history, [instructions, context].filter(Boolean).join('\n\n')),
+      used: counted ?? estimateUsage(history, system),
       limit,
       reserve: replyReserve(limit, maxTokens),
     };
@@ -450,6 +491,32 @@ export class ConversationService implements ConversationApi {
       this.deps.logger.warn(`Could not update thread ${thread.id}: ${errorMessage(error)}`);
     }
   }
+}
+
+/**
+ * The prompt's tokens as the model counts them (its tokenizer and chat template) when it is loaded;
+ * undefined otherwise (about 4 characters a token is then the estimate): the meter never loads a
+ * model, and a 1,085-token prompt must not read as 616.
+ */
+async function countedUsage(
+  engine: InferenceEngine,
+  modelId: string,
+  system: string,
+  history: ThreadMessage[],
+): Promise<number | undefined> {
+  if (!engine.countChatTokens || engine.contextSize?.(modelId) === undefined) return undefined;
+  const messages: ChatMessage[] = [
+    ...(system ? [{ role: 'system' as const, content: system }] : []),
+    ...conversationTurns(history),
+  ];
+  if (messages.length === 0) return 0;
+  return engine.countChatTokens(modelId, messages).catch(() => undefined);
+}
+
+/** A stored reply the model writes on, and its place in the thread. */
+interface ContinuedReply {
+  message: ThreadMessage;
+  position: number;
 }
 
 function deltaOf(chunk: ChatCompletionChunk): string {

@@ -5,6 +5,7 @@ export * from './engines';
 export * from './tools';
 export * from './model-choice';
 export * from './inference';
+export * from './self-request';
 export * from './extension';
 export * from './ids';
 export * from './core';

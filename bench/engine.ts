@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     const overflow = await measureOverflow(runtime);
     const stops = await measureStops(home, runtime);
     runtime = stops.runtime;
-    const rewrite = await measureRewrite(runtime, model.id);
+    const rewrite = await measureRewrite(home, runtime, model.id);
     const context = await measureContextRule(home, runtime);
     const memory = await measureMemoryPlan(runtime);
     await runtime.stop();

@@ -113,11 +113,12 @@ export async function measureStops(home: BenchHome, runtime: JanRuntime) {
             resolve();
           });
         });
-        current.updateEngineSettings({ idleUnloadMinutes: 0.02 });
+        // The shortest idle time the setting allows (whole minutes): the bench waits on the unload event.
+        home.set('jan.engine.idleUnloadMinutes', 1);
         // The idle timer starts when the last request ends: one more (cheap) request starts it.
-        await current.llamacpp.engine.countTokens(home.chatModel!, 'idle');
+        await current.llamacpp.engine.countTokens(home.chatModel, 'idle');
         await stopped;
-        current.updateEngineSettings({ idleUnloadMinutes: 0 });
+        home.set('jan.engine.idleUnloadMinutes', 0);
       },
     ],
   ];

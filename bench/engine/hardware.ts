@@ -27,10 +27,10 @@ export async function measureContextRule(home: BenchHome, runtime: JanRuntime) {
   writeGgufVariant(STORIES_FIM, file, { 'llama.context_length': TRAINED });
   const model = await runtime.models.importModel(file, { mode: 'reference' });
   const engine = runtime.llamacpp.engine;
-  runtime.updateEngineSettings({ contextSize: CONTEXT_SETTING });
+  home.set('jan.engine.contextSize', CONTEXT_SETTING);
   await runtime.inference.prepare({ id: model.id, engine: 'llamacpp' }, {});
   const loaded = engine.contextSize(model.id);
-  runtime.updateEngineSettings({ contextSize: 0 });
+  home.set('jan.engine.contextSize', 0);
   const auto = await engine.plan(model.id);
   await engine.unload(model.id);
   return {
@@ -53,7 +53,7 @@ const STORY = [
 ].join('\n');
 
 /** A Fix on a selection as the command sends it, with prompt lookup and without: same text, drafts kept. */
-export async function measureRewrite(runtime: JanRuntime, modelId: string) {
+export async function measureRewrite(home: BenchHome, runtime: JanRuntime, modelId: string) {
   const messages: ChatMessage[] = [
     { role: 'system', content: EDIT_SYSTEM_PROMPT },
     { role: 'user', content: `Fix the bugs in this code.\n\n\`\`\`text\n${STORY}\n\`\`\`` },
@@ -63,10 +63,10 @@ export async function measureRewrite(runtime: JanRuntime, modelId: string) {
     readStream(
       runtime.inference.chat({ id: modelId, engine: 'llamacpp' }, { messages, max_tokens: 160, temperature: 0 }),
     );
-  runtime.updateEngineSettings({ promptLookup: 'off' });
+  home.set('jan.engine.promptLookup', 'off');
   await rewrite();
   const plain = await rewrite();
-  runtime.updateEngineSettings({ promptLookup: 'auto' });
+  home.set('jan.engine.promptLookup', 'auto');
   await rewrite();
   const drafted = await rewrite();
   const draftTokens = drafted.timings?.draft_n ?? 0;

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { textContent, textOf } from '@jan/core';
-import type { ChatCompletionChunk, ChatMessage, Thread, ThreadMessage } from '@jan/core';
+import type { ChatCompletionChunk, ChatMessage, SettingKey, Thread } from '@jan/core';
 import type { JanRuntime } from '../../src/node/runtime';
 import { bundleEntry } from '../../test/support/bundle-entry';
-import { newThread, openTestRuntime } from '../../test/support/test-runtime';
+import { newThread, openTestRuntime, type TestRuntime } from '../../test/support/test-runtime';
 
 export const THREADS = 1;
 export const CONTEXT = 2048;
@@ -14,28 +14,44 @@ export const SYSTEM = 'You are a storyteller. You tell short stories for childre
 /** One machine's data (a `.jan` and a models folder) that runtimes are opened on, as VS Code opens them. */
 export class BenchHome {
   readonly root = mkdtempSync(path.join(os.tmpdir(), 'jan-bench-engine-'));
-  chatModel: string | undefined;
   private worker: Promise<string> | undefined;
+  /** The user's settings: every runtime opened here starts with them and follows a change. */
+  private readonly values: { [K in SettingKey]?: unknown } = {
+    'jan.engine.threads': THREADS,
+    'jan.engine.gpu': 'cpu',
+    'jan.engine.contextSize': CONTEXT,
+    'jan.engine.completionContextSize': CONTEXT,
+    'jan.engine.idleUnloadMinutes': 0,
+    'jan.engine.transport': 'process',
+  };
+  private readonly opened = new Set<TestRuntime>();
 
-  /** A runtime on this home's folders, started, with the bench's engine settings. */
-  async open(settings: Record<string, string | number> = {}): Promise<JanRuntime> {
+  /** A runtime on this home's folders, started, with the bench's settings. */
+  async open(): Promise<JanRuntime> {
     this.worker ??= bundleEntry('extensions/llamacpp/worker/main.ts', 'llamacpp-worker', process.cwd());
     const opened = await openTestRuntime({
       prefix: 'jan-bench-engine-',
       root: this.root,
       workerPath: await this.worker,
-      chosenModelId: (purpose) => (purpose === 'chat' ? this.chatModel : undefined),
-      engineSettings: {
-        threads: THREADS,
-        gpu: 'cpu',
-        contextSize: CONTEXT,
-        completionContextSize: CONTEXT,
-        idleUnloadMinutes: 0,
-        transport: 'process',
-        ...settings,
-      },
+      settings: { ...this.values },
     });
+    this.opened.add(opened);
     return opened.runtime;
+  }
+
+  /** Sets one of the user's settings, as the editor would: open runtimes follow it, later ones start with it. */
+  set(key: SettingKey, value: unknown): void {
+    this.values[key] = value;
+    for (const opened of this.opened) opened.set(key, value);
+  }
+
+  /** The chat model the runtimes use (`jan.chatModel`). */
+  set chatModel(id: string) {
+    this.set('jan.chatModel', id);
+  }
+
+  get chatModel(): string {
+    return (this.values['jan.chatModel'] as string | undefined) ?? '';
   }
 
   dispose(): void {
@@ -59,7 +75,7 @@ export interface TurnTokens {
 
 /** One chat turn the way the chat view sends it (ConversationService), with its stored token counts. */
 export async function send(runtime: JanRuntime, threadId: string, text: string): Promise<TurnTokens> {
-  const reply: ThreadMessage = await runtime.conversation.send(threadId, text);
+  const { reply } = await runtime.conversation.send(threadId, text);
   if (reply.status !== 'ready') throw new Error(`the turn ended ${reply.status}: ${JSON.stringify(reply.metadata)}`);
   const metadata = reply.metadata as {
     prompt_tokens: number;

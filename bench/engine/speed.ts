@@ -148,7 +148,7 @@ export async function measureRemote(backend: InferenceEngine, modelId: string, m
     baseUrl: server.baseUrl,
   });
   if (!parsed.ok) throw new Error(parsed.error);
-  const remote = new RemoteEngine({ definition: parsed.definition, apiKey: async () => undefined });
+  const remote = new RemoteEngine({ definition: parsed.value, apiKey: async () => undefined });
   const client = new OpenAI({ apiKey: 'no-key', baseURL: server.baseUrl, maxRetries: 0, logLevel: 'off' });
   const viaRemote = () =>
     readStream(remote.chat({ model: `bench/${modelId}`, messages, max_tokens: TPS_MAX_TOKENS, temperature: 0 }));

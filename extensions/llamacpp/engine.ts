@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { EngineError, errorMessage, silentLogger } from '@jan/core';
+import { EngineError, ON_THIS_MACHINE, errorMessage, silentLogger } from '@jan/core';
 import type {
   ChatCompletionChunk,
   ChatCompletionRequest,
@@ -17,6 +17,7 @@ import type {
   Model,
   ModelSettings,
   ResolvedModel,
+  TokenPiece,
 } from '@jan/core';
 import { raceAbort } from './abort';
 import { SharedLoad } from './shared-load';
@@ -68,6 +69,7 @@ export interface LlamaCppEngineOptions {
 export class LlamaCppEngine implements InferenceEngine {
   readonly id = 'llamacpp';
   readonly displayName = 'llama.cpp';
+  readonly runsOn = ON_THIS_MACHINE;
   private readonly logger: Logger;
   private readonly workers: WorkerSupervisor;
   private readonly loads = new Map<string, SharedLoad<LoadedModelInfo>>();
@@ -160,6 +162,7 @@ export class LlamaCppEngine implements InferenceEngine {
             stop: request.stop,
           },
           timeLimitMs: request.time_limit_ms,
+          wholePrompt: request.whole_prompt,
         },
         {
           signal: cancel.signal,
@@ -210,6 +213,29 @@ export class LlamaCppEngine implements InferenceEngine {
       return (await worker.call('countChatTokens', { modelId, messages: workerMessages(messages) })).tokens;
     });
   }
+
+  async tokenize(
+    modelId: string,
+    text: string,
+    special?: boolean,
+  ): Promise<{ tokens: number[]; pieces: TokenPiece[] }> {
+    return this.idle.run(async () => {
+      const { worker } = await this.ensureLoaded(modelId);
+      return worker.call('tokenize', { modelId, text, special });
+    });
+  }
+
+  async detokenize(modelId: string, tokens: number[]): Promise<string> {
+    return this.idle.run(async () => {
+      const { worker } = await this.ensureLoaded(modelId);
+      return (await worker.call('detokenize', { modelId, tokens })).text;
+    });
+  }
+
+  loadedModels(): string[] {
+    return [...(this.workers.current?.loaded.keys() ?? [])];
+  }
+
 
   /**
    * The memory plan of a model with the current settings, without loading it: its context and

@@ -1,4 +1,4 @@
-import type { ExtensionSetting } from '@jan/core';
+import { SETTINGS, type ExtensionSetting, type SettingKey } from '@jan/core';
 import type { TransportKind } from './rpc/transport';
 
 /** What the engine reads before each request (the VS Code settings `jan.engine.*`). */
@@ -24,14 +24,25 @@ export interface LlamaCppSettings {
 export const GPU_SETTINGS = ['auto', 'cuda', 'vulkan', 'metal', 'cpu'] as const;
 export type GpuSetting = (typeof GPU_SETTINGS)[number];
 
+/** Each setting's key in Jan's registry (src/core/settings/registry.ts), which owns its default and bounds. */
+const REGISTRY_KEY = {
+  threads: 'jan.engine.threads',
+  gpu: 'jan.engine.gpu',
+  contextSize: 'jan.engine.contextSize',
+  completionContextSize: 'jan.engine.completionContextSize',
+  idleUnloadMinutes: 'jan.engine.idleUnloadMinutes',
+  transport: 'jan.engine.transport',
+  promptLookup: 'jan.engine.promptLookup',
+} as const satisfies Record<keyof LlamaCppSettings, SettingKey>;
+
 export const defaultSettings: LlamaCppSettings = {
-  threads: 0,
-  gpu: 'auto',
-  contextSize: 0,
-  completionContextSize: 2048,
-  idleUnloadMinutes: 15,
-  transport: 'process',
-  promptLookup: 'auto',
+  threads: SETTINGS[REGISTRY_KEY.threads].default,
+  gpu: gpuSetting(SETTINGS[REGISTRY_KEY.gpu].default),
+  contextSize: SETTINGS[REGISTRY_KEY.contextSize].default,
+  completionContextSize: SETTINGS[REGISTRY_KEY.completionContextSize].default,
+  idleUnloadMinutes: SETTINGS[REGISTRY_KEY.idleUnloadMinutes].default,
+  transport: SETTINGS[REGISTRY_KEY.transport].default,
+  promptLookup: SETTINGS[REGISTRY_KEY.promptLookup].default,
 };
 
 export const settingDescriptors: ExtensionSetting[] = [
@@ -83,25 +94,26 @@ export const settingDescriptors: ExtensionSetting[] = [
   },
 ];
 
-/** Reads settings values of any origin, falling back to the default for anything out of range. */
+/** Reads settings values of any origin within the registry's bounds (the same rules the editor's settings have). */
 export function toSettings(read: (key: keyof LlamaCppSettings) => unknown): LlamaCppSettings {
-  const count = (key: keyof LlamaCppSettings, min: number, fallback: number) => {
-    const value = read(key);
-    return typeof value === 'number' && Number.isFinite(value) && value >= min ? value : fallback;
+  const bounded = <K extends keyof LlamaCppSettings>(key: K) => {
+    const raw = read(key);
+    const spec = SETTINGS[REGISTRY_KEY[key]];
+    return (raw === undefined ? spec.default : spec.read(raw, REGISTRY_KEY[key]).value) as LlamaCppSettings[K];
   };
   return {
-    threads: Math.floor(count('threads', 0, defaultSettings.threads)),
-    gpu: gpuSetting(read('gpu')),
-    contextSize: Math.floor(count('contextSize', 0, defaultSettings.contextSize)),
-    completionContextSize: Math.floor(count('completionContextSize', 256, defaultSettings.completionContextSize)),
-    idleUnloadMinutes: count('idleUnloadMinutes', 0, defaultSettings.idleUnloadMinutes),
-    transport: read('transport') === 'thread' ? 'thread' : 'process',
-    promptLookup: read('promptLookup') === 'off' ? 'off' : 'auto',
+    threads: bounded('threads'),
+    // The registry still accepts `off`, which `bounded` passes through.
+    gpu: gpuSetting(bounded('gpu') as GpuSetting | 'off'),
+    contextSize: bounded('contextSize'),
+    completionContextSize: bounded('completionContextSize'),
+    idleUnloadMinutes: bounded('idleUnloadMinutes'),
+    transport: bounded('transport'),
+    promptLookup: bounded('promptLookup'),
   };
 }
 
-/** A GPU setting of any origin; `off` (the setting's value before GPU backends could be chosen) is the CPU. */
-function gpuSetting(value: unknown): GpuSetting {
-  if (value === 'off') return 'cpu';
-  return GPU_SETTINGS.find((setting) => setting === value) ?? defaultSettings.gpu;
+/** The registry's GPU choice as the engine reads it: `off` (the setting's value before GPU backends could be chosen) is the CPU. */
+function gpuSetting(value: GpuSetting | 'off'): GpuSetting {
+  return value === 'off' ? 'cpu' : value;
 }

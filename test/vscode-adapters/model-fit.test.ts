@@ -10,6 +10,7 @@ import { configuredModel } from '../../src/vscode/settings';
 import { bundleEntry } from '../support/bundle-entry';
 import { STORIES } from '../support/test-models';
 import { openTestRuntime, type TestRuntime } from '../support/test-runtime';
+import { SMALL_ENGINE } from '../support/test-settings';
 import { writeHugeGguf } from '../integration/llamacpp/support/huge-gguf';
 import { resetStandIn, ui, Uri, workspace } from '../support/vscode-stand-in';
 
@@ -35,8 +36,12 @@ beforeAll(async () => {
   fixture = await openTestRuntime({
     prefix: 'jan-model-fit-',
     workerPath: await bundleEntry('extensions/llamacpp/worker/main.ts', 'llamacpp-worker'),
-    chosenModelId: configuredModel,
-    engineSettings: { threads: 1, gpu: 'cpu', contextSize: 1024, transport: 'process' },
+    settings: {
+      ...SMALL_ENGINE,
+      'jan.engine.contextSize': 1024,
+      'jan.chatModel': () => configuredModel('chat') ?? '',
+      'jan.completionModel': () => configuredModel('completion') ?? '',
+    },
   });
   ({ root, runtime } = fixture);
   features = {

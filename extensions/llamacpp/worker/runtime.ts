@@ -13,6 +13,7 @@ import { planModel } from './model-plan';
 import { Mutex } from './mutex';
 import { ThreadGovernor } from './thread-count';
 import type { ThreadChoice } from './thread-count';
+import { detokenize, tokenize } from './tokens';
 
 export type WorkerLog = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
 
@@ -151,6 +152,14 @@ export function createHandlers(log: WorkerLog): Handlers {
 
     async countTokens(args) {
       return { tokens: requireModel(args.modelId).model.tokenize(args.text).length };
+    },
+
+    async tokenize(args) {
+      return tokenize(requireModel(args.modelId), args);
+    },
+
+    async detokenize(args) {
+      return detokenize(requireModel(args.modelId), args);
     },
 
     async countChatTokens(args) {

@@ -3,6 +3,7 @@ import { errorMessage, redactUrl, type Model } from '@jan/core';
 import {
   checkDownloadUri,
   DownloadCancelled,
+  ESTIMATE_CONTEXT,
   formatBytes,
   isCancellation,
   type CatalogEntry,
@@ -47,8 +48,7 @@ async function pickSource(features: ModelFeatures): Promise<{ entry: CatalogEntr
 
   const picked = await vscode.window.showQuickPick(items, {
     title: 'Jan: Download Model',
-    placeHolder:
-      'Sizes are downloads; RAM is what the model needs to run (at a 4096-token context); Fits / May be slow / Won’t fit is for this machine now.',
+    placeHolder: `Sizes are downloads; RAM is what the model needs to run (at a ${ESTIMATE_CONTEXT}-token context); Fits / May be slow / Won’t fit is for this machine now.`,
     matchOnDescription: true,
     matchOnDetail: true,
   });

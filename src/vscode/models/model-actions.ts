@@ -1,5 +1,12 @@
 import * as vscode from 'vscode';
-import { errorMessage, type EngineRegistry, type InferenceService, type Model, type ModelPurpose } from '@jan/core';
+import {
+  errorMessage,
+  runsOnLabel,
+  type EngineRegistry,
+  type InferenceService,
+  type Model,
+  type ModelPurpose,
+} from '@jan/core';
 import { FIT_LABELS, type LlamaCppEngine, type ModelPlan } from '../../../extensions/llamacpp';
 import { isCancellation, type JanModelsExtension } from '../../../extensions/models';
 import { displayText } from '../display-text';
@@ -81,16 +88,29 @@ async function confirmFit(features: ModelFeatures, model: Model): Promise<boolea
   return choice === anyway;
 }
 
-/** Offers to use a model that was just downloaded or imported, saying whether it fits this machine. */
+/**
+ * Offers to use a model that was just downloaded or imported, saying whether it fits this machine.
+ * A choice does not take the other one away: after "Use for Chat" the notice comes back with "Use
+ * for Completion", and each choice is confirmed.
+ */
 export async function offerToUse(features: ModelFeatures, model: Model, suggested?: ModelPurpose): Promise<void> {
-  const chat = 'Use for Chat';
-  const completion = 'Use for Completion';
-  const order = suggested === 'completion' ? [completion, chat] : [chat, completion];
+  const actions: Record<string, ModelPurpose> = { 'Use for Chat': 'chat', 'Use for Completion': 'completion' };
+  let offered = Object.keys(actions);
+  if (suggested === 'completion') offered.reverse();
+  const name = displayText(model.name);
   const plan = await planOf(features, model);
-  const fit = plan ? ` ${FIT_LABELS[plan.fit]}: ${plan.reason}.` : '';
-  const choice = await vscode.window.showInformationMessage(`${displayText(model.name)} is ready.${fit}`, ...order);
-  if (choice === chat) await useModel(features, 'chat', model);
-  if (choice === completion) await useModel(features, 'completion', model);
+  let text = `${name} is ready.${plan ? ` ${FIT_LABELS[plan.fit]}: ${plan.reason}.` : ''}`;
+  for (;;) {
+    const choice = await vscode.window.showInformationMessage(text, ...offered);
+    if (!choice) return;
+    await useModel(features, actions[choice]!, model);
+    offered = offered.filter((action) => action !== choice);
+    const used = Object.keys(actions)
+      .filter((action) => !offered.includes(action))
+      .map((action) => actions[action]);
+    text = `${name} is now the ${used.join(' and ')} model.`;
+    if (offered.length === 0) return void vscode.window.showInformationMessage(text);
+  }
 }
 
 interface ModelPick extends vscode.QuickPickItem {
@@ -120,14 +140,21 @@ export async function pickModel(
     for (const [engineId, group] of groups) {
       const engine = features.engines.get(engineId);
       picks.push({
-        label: `${engine?.displayName ?? engineId} · ${engine?.destination ?? 'local'}`,
+        label: `${engine?.displayName ?? engineId} · ${engine ? runsOnLabel(engine.runsOn) : 'no such engine'}`,
         kind: vscode.QuickPickItemKind.Separator,
       });
       for (const model of group) {
         const current = model.id === currentId;
-        const text = engine?.destination
-          ? remoteItemText(model, current)
-          : installedItemText(model, features.models.modelFilePath(model), current, plans.get(model.id));
+        const text =
+          engine?.runsOn.kind === 'remote'
+            ? remoteItemText(model, current)
+            : installedItemText(
+                model,
+                features.models.modelFilePath(model),
+                current,
+                engine?.runsOn,
+                plans.get(model.id),
+              );
         picks.push({ ...text, model });
       }
     }
@@ -163,6 +190,7 @@ export async function pickInstalledModel(
         model,
         features.models.modelFilePath(model),
         model.id === currentId,
+        features.engines.get(model.engine)?.runsOn,
         await planOf(features, model),
       ),
       model,

@@ -1,4 +1,4 @@
-import type { Model } from '@jan/core';
+import type { Model, RunsOn } from '@jan/core';
 import { estimateMemoryBytes, formatBytes, type CatalogEntry } from '../../../extensions/models';
 import { FIT_LABELS, type FitVerdict, type ModelPlan } from '../../../extensions/llamacpp';
 import { displayText } from '../display-text';
@@ -21,22 +21,28 @@ export function catalogItemText(entry: CatalogEntry, installed: boolean, verdict
 }
 
 /**
- * An installed model in a picker; `current` marks the one the setting names; with its plan, its
- * fit and context ("4,096 of 131,072 tokens"). Its fields come from model.json: shown as data.
+ * An installed model in a picker; `current` marks the one the setting names; `runsOn`: its engine's
+ * place (undefined: no engine of that id is registered); with its plan, its fit and context
+ * ("4,096 of 131,072 tokens"). Its fields come from model.json: shown as data.
  */
-export function installedItemText(model: Model, filePath: string, current: boolean, plan?: ModelPlan): ItemText {
+export function installedItemText(
+  model: Model,
+  filePath: string,
+  current: boolean,
+  runsOn: RunsOn | undefined,
+  plan?: ModelPlan,
+): ItemText {
   const size = typeof model.metadata.size === 'number' ? formatBytes(model.metadata.size) : '';
+  const where = !runsOn
+    ? `needs the ${displayText(model.engine)} engine`
+    : runsOn.kind === 'local'
+      ? 'on this machine'
+      : `sends code to ${displayText(runsOn.host)}`;
   const planned = plan && planText(plan);
   return {
     label: `${current ? '$(check)' : '$(hubot)'} ${displayText(model.name)}`,
-    // By name only, as everywhere else; `llamacpp` and the id mean nothing to a user here.
-    description: [
-      size,
-      model.engine === 'llamacpp' ? 'on this machine' : `served by ${displayText(model.engine)}`,
-      planned?.description,
-    ]
-      .filter(Boolean)
-      .join(' · '),
+    // By name only, as everywhere else; an engine id means nothing to a user here.
+    description: [size, where, planned?.description].filter(Boolean).join(' · '),
     detail: [planned?.detail, displayText(filePath || model.description, 300)].filter(Boolean).join(' '),
   };
 }

@@ -5,6 +5,7 @@ import type { JanRuntime } from '../../../src/node/runtime';
 import { writeGgufVariant } from '../../support/gguf-variant';
 import { newThread, openTestRuntime, type TestRuntime } from '../../support/test-runtime';
 import { STORIES_FIM, TINYSTORIES } from '../../support/test-models';
+import { SMALL_ENGINE } from '../../support/test-settings';
 import { writeHugeGguf } from './support/huge-gguf';
 import { workerPath } from './support/engine-fixture';
 
@@ -25,13 +26,13 @@ beforeAll(async () => {
   fixture = await openTestRuntime({
     prefix: 'jan-context-rule-',
     workerPath: await workerPath(),
-    chosenModelId: (purpose) => (purpose === 'chat' ? longModel : undefined),
-    engineSettings: { threads: 1, gpu: 'cpu', contextSize: 1024, idleUnloadMinutes: 0, transport: 'process' },
+    settings: { ...SMALL_ENGINE, 'jan.engine.contextSize': 1024 },
   });
   ({ root, runtime } = fixture);
   const long = path.join(root, 'stories-long-context.gguf');
   writeGgufVariant(STORIES_FIM, long, { 'llama.context_length': TRAINED });
   longModel = (await runtime.models.importModel(long, { mode: 'reference' })).id;
+  fixture.set('jan.chatModel', longModel);
   shortModel = (await runtime.models.importModel(TINYSTORIES, { mode: 'reference' })).id;
   const huge = path.join(root, 'huge-long-context.gguf');
   writeHugeGguf(huge, 80, TRAINED);
@@ -54,7 +55,7 @@ describe('the chat context: the setting, else the memory budget, never above the
 
   it('a chat turn runs in that context and counts its prompt in it', async () => {
     const thread = await newThread(runtime);
-    const reply = await runtime.conversation.send(thread.id, 'Tell me about a cat.');
+    const { reply } = await runtime.conversation.send(thread.id, 'Tell me about a cat.');
     expect(reply.status).toBe('ready');
     expect(engine().contextSize(longModel)).toBe(1024);
     // The thread settings say "default: 1,024 of 131,072 tokens".
@@ -63,12 +64,12 @@ describe('the chat context: the setting, else the memory budget, never above the
 
   it("a thread's own context length wins over the setting", async () => {
     const thread = await newThread(runtime, { settings: { ctx_len: 768 } });
-    expect((await runtime.conversation.send(thread.id, 'A short story, please.')).status).toBe('ready');
+    expect((await runtime.conversation.send(thread.id, 'A short story, please.')).reply.status).toBe('ready');
     expect(engine().contextSize(longModel)).toBe(768);
   });
 
   it('without a setting, takes the largest context whose chat sequences fit the budget', async () => {
-    runtime.updateEngineSettings({ contextSize: 0 });
+    fixture.set('jan.engine.contextSize', 0);
     // A thread without a context length of its own (the last one set 768).
     await runtime.inference.prepare({ id: longModel, engine: 'llamacpp' }, {});
     const plan = await engine().plan(longModel);
@@ -81,18 +82,18 @@ describe('the chat context: the setting, else the memory budget, never above the
       plan.totalRamBytes * KV_RAM_SHARE * (plan.sequences / MIN_CHAT_SEQUENCES),
     );
     expect(engine().contextSize(longModel)).toBe(plan.contextSize);
-    runtime.updateEngineSettings({ contextSize: 1024 });
+    fixture.set('jan.engine.contextSize', 1024);
   });
 
   it('never goes above the training context, whatever the setting', async () => {
-    runtime.updateEngineSettings({ contextSize: 4096 });
+    fixture.set('jan.engine.contextSize', 4096);
     const plan = await engine().plan(shortModel);
     expect(plan).toMatchObject({ contextSize: 512, trainContextSize: 512, contextLimit: 'training' });
-    runtime.updateEngineSettings({ contextSize: 1024 });
+    fixture.set('jan.engine.contextSize', 1024);
   });
 
   it("a model whose KV cache outgrows the budget gets a smaller context, and one that won't fit says why before it loads", async () => {
-    runtime.updateEngineSettings({ contextSize: 0 });
+    fixture.set('jan.engine.contextSize', 0);
     const plan = await engine().plan(hugeModel);
     expect(plan.trainContextSize).toBe(TRAINED);
     expect(plan.contextSize).toBeLessThan(TRAINED);
@@ -104,6 +105,6 @@ describe('the chat context: the setting, else the memory budget, never above the
     await expect(runtime.inference.prepare({ id: hugeModel, engine: 'llamacpp' })).rejects.toMatchObject({
       code: 'INSUFFICIENT_MEMORY',
     });
-    runtime.updateEngineSettings({ contextSize: 1024 });
+    fixture.set('jan.engine.contextSize', 1024);
   });
 });

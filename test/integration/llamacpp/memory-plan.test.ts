@@ -7,6 +7,7 @@ import { fitCompletionContext } from '../../../extensions/llamacpp/worker/model-
 import type { JanRuntime } from '../../../src/node/runtime';
 import { STORIES_FIM, TINYSTORIES } from '../../support/test-models';
 import { openTestRuntime, type TestRuntime } from '../../support/test-runtime';
+import { SMALL_ENGINE } from '../../support/test-settings';
 import { collect } from './support/collect';
 import { writeHugeGguf } from './support/huge-gguf';
 import { workerPath } from './support/engine-fixture';
@@ -22,7 +23,7 @@ beforeAll(async () => {
   fixture = await openTestRuntime({
     prefix: 'jan-memory-plan-',
     workerPath: await workerPath(),
-    engineSettings: { threads: 1, gpu: 'cpu', contextSize: 1024, completionContextSize: 512, transport: 'process' },
+    settings: { ...SMALL_ENGINE, 'jan.engine.contextSize': 1024, 'jan.engine.completionContextSize': 512 },
   });
   ({ root, runtime } = fixture);
   chat = (await runtime.models.importModel(STORIES_FIM, { mode: 'reference' })).id;

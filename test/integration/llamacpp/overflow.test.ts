@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ThreadMessage } from '@jan/core';
 import { STORIES_FIM } from '../../support/test-models';
 import { newThread, openTestRuntime, type TestRuntime } from '../../support/test-runtime';
+import { SMALL_ENGINE } from '../../support/test-settings';
 import { workerPath } from './support/engine-fixture';
 
 /**
@@ -17,10 +18,10 @@ beforeAll(async () => {
   fixture = await openTestRuntime({
     prefix: 'jan-overflow-',
     workerPath: await workerPath(),
-    chosenModelId: (purpose) => (purpose === 'chat' ? model : undefined),
-    engineSettings: { threads: 1, gpu: 'cpu', contextSize: 2048, idleUnloadMinutes: 0, transport: 'process' },
+    settings: { ...SMALL_ENGINE, 'jan.engine.contextSize': 2048 },
   });
   model = (await fixture.runtime.models.importModel(STORIES_FIM, { mode: 'reference' })).id;
+  fixture.set('jan.chatModel', model);
 }, 180_000);
 
 afterAll(() => fixture?.dispose());
@@ -37,7 +38,7 @@ describe('a thread past its context', () => {
     let previous = 0;
     for (let turn = 0; overflow.length < 20; turn++) {
       expect(turn).toBeLessThan(200);
-      const reply = await runtime.conversation.send(
+      const { reply } = await runtime.conversation.send(
         thread.id,
         `Part ${turn}. Lily went to the park with her dog and they played with a red ball. What happened next?`,
       );

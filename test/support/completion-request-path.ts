@@ -1,0 +1,119 @@
+import {
+  coveredClosers,
+  EngineRegistry,
+  EventBus,
+  InferenceService,
+  InlineCompletionService,
+  MemoryLogger,
+} from '@jan/core';
+import type {
+  CompletionDocument,
+  CompletionOptions,
+  CompletionRequest,
+  CompletionResult,
+  EngineStatus,
+  InferenceEngine,
+  Model,
+} from '@jan/core';
+import { CURSOR, type GoldenCase } from './completion-golden';
+import { modelEntry } from './scripted-engine';
+
+const MODEL = 'replay-model';
+
+/**
+ * An engine that answers every completion with a recorded model output, the way a real engine
+ * would: it stops at the request's `stop` strings (left out of the text, as llama.cpp and OpenAI
+ * servers do) and streams the text to `stopWhen` a few characters at a time, ending where it
+ * says stop. What the golden cases are run through to check the whole request path.
+ */
+export class ReplayEngine implements InferenceEngine {
+  readonly id = 'replay';
+  readonly displayName = 'Replay';
+  raw = '';
+  readonly requests: CompletionRequest[] = [];
+
+  constructor(private readonly chunk = 3) {}
+
+  async list(): Promise<Model[]> {
+    return [modelEntry(MODEL, this.id)];
+  }
+  async load(): Promise<void> {}
+  async unload(): Promise<void> {}
+  // eslint-disable-next-line require-yield -- chat is not what this engine is for
+  async *chat(): AsyncIterable<never> {
+    throw new Error('The replay engine only completes.');
+  }
+  status(): EngineStatus {
+    return { state: 'ready' };
+  }
+
+  async complete(
+    request: CompletionRequest,
+    _signal?: AbortSignal,
+    options?: CompletionOptions,
+  ): Promise<CompletionResult> {
+    this.requests.push(request);
+    let text = this.raw;
+    let finish: 'stop' | 'length' = 'length';
+    for (const stop of request.stop ?? []) {
+      const at = stop ? text.indexOf(stop) : -1;
+      if (at >= 0) {
+        text = text.slice(0, at);
+        finish = 'stop';
+      }
+    }
+    for (let length = this.chunk; options?.stopWhen && length < text.length + this.chunk; length += this.chunk) {
+      if (options.stopWhen(text.slice(0, length))) {
+        text = text.slice(0, length);
+        finish = 'stop';
+        break;
+      }
+    }
+    return { text, finish_reason: finish, tokens: text.length };
+  }
+}
+
+/** The document of a golden case as the editor gives it to the service, and the cursor. */
+export function goldenDocument(golden: GoldenCase): { document: CompletionDocument; line: number; character: number } {
+  const lines = golden.document.split('\n');
+  const line = lines.findIndex((candidate) => candidate.includes(CURSOR));
+  const character = lines[line]!.indexOf(CURSOR);
+  lines[line] = lines[line]!.replace(CURSOR, '');
+  const document = {
+    lineCount: lines.length,
+    languageId: golden.language ?? 'plaintext',
+    lineText: (index: number) => lines[index]!,
+  };
+  return { document, line, character };
+}
+
+/**
+ * Runs golden cases through the real request path: `InlineCompletionService.request` builds the
+ * prompt from the document, `complete` asks the engine (its stop and early stop included) and
+ * post-processes; the range is what the editor's item replaces.
+ */
+export function requestPath(options: { maxLines?: number } = {}) {
+  const logger = new MemoryLogger();
+  const engines = new EngineRegistry();
+  const engine = new ReplayEngine();
+  engines.register(engine);
+  const inference = new InferenceService({
+    engines,
+    events: new EventBus(logger),
+    logger,
+    models: () => undefined,
+    chosenModelId: (purpose) => (purpose === 'completion' ? MODEL : undefined),
+  });
+  const service = new InlineCompletionService({ inference, logger });
+  return {
+    engine,
+    async suggest(golden: GoldenCase): Promise<{ text: string | undefined; replaced: number }> {
+      service.clearCache();
+      engine.raw = golden.raw;
+      const { document, line, character } = goldenDocument(golden);
+      const request = (await service.request(document, line, character))!;
+      const text = await service.complete(request, 256, new AbortController().signal, options);
+      return { text, replaced: text === undefined ? 0 : coveredClosers(text, request.prompt) };
+    },
+  };
+}

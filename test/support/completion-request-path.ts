@@ -39,7 +39,6 @@ export class ReplayEngine implements InferenceEngine {
   }
   async load(): Promise<void> {}
   async unload(): Promise<void> {}
-  // eslint-disable-next-line require-yield -- chat is not what this engine is for
   async *chat(): AsyncIterable<never> {
     throw new Error('The replay engine only completes.');
   }
@@ -54,22 +53,18 @@ export class ReplayEngine implements InferenceEngine {
   ): Promise<CompletionResult> {
     this.requests.push(request);
     let text = this.raw;
-    let finish: 'stop' | 'length' = 'length';
     for (const stop of request.stop ?? []) {
       const at = stop ? text.indexOf(stop) : -1;
-      if (at >= 0) {
-        text = text.slice(0, at);
-        finish = 'stop';
-      }
+      if (at >= 0) text = text.slice(0, at);
     }
     for (let length = this.chunk; options?.stopWhen && length < text.length + this.chunk; length += this.chunk) {
       if (options.stopWhen(text.slice(0, length))) {
         text = text.slice(0, length);
-        finish = 'stop';
         break;
       }
     }
-    return { text, finish_reason: finish, tokens: text.length };
+    // The recorded output is all the model wrote: it ended it (a stop), not a limit.
+    return { text, finish_reason: 'stop', tokens: text.length };
   }
 }
 

@@ -5,7 +5,7 @@ import { CompletionCache } from './cache';
 import type { CompletionResult } from '../types';
 import { buildCompletionContext, type CompletionContext } from './context';
 import { postprocessCompletion, type PostprocessOptions } from './postprocess';
-import { completionStop } from './rules';
+import { completionStop, requestStop } from './rules';
 
 /** The document as inline completion reads it: only the lines near the cursor are asked for. */
 export interface CompletionDocument {
@@ -34,7 +34,7 @@ const PREFIX_LINE_STEP = 16;
 const SUFFIX_LINES = 64;
 
 export interface CompleteOptions extends Partial<PostprocessOptions> {
-  /** Generation stops this long after its first token and returns what is ready. */
+  /** The whole request (prompt evaluation included) stops this long after it reaches the engine and returns what is ready. */
   timeLimitMs?: number;
   /** Context from other files, placed before the prefix. */
   extra?: string;
@@ -95,8 +95,8 @@ export class InlineCompletionService {
     options: CompleteOptions = {},
   ): Promise<{ text: string | undefined; result?: CompletionResult }> {
     const { prompt } = request;
-    // With code after the cursor only the rest of the line is kept (postprocess.ts): generating more is waste.
-    const midLine = prompt.lineSuffix.trim().length > 0;
+    // The rules decide where the suggestion ends: a stop string only where they keep one line anyway.
+    const stop = requestStop(prompt);
     try {
       const result = await this.deps.inference.complete(
         request.model,
@@ -105,7 +105,9 @@ export class InlineCompletionService {
           suffix: prompt.suffix,
           max_tokens: maxTokens,
           temperature: TEMPERATURE,
-          ...(midLine ? { stop: ['\n'] } : {}),
+          language: prompt.languageId,
+          ...(options.maxLines !== undefined ? { max_lines: options.maxLines } : {}),
+          ...(stop ? { stop } : {}),
           ...(options.timeLimitMs !== undefined ? { time_limit_ms: options.timeLimitMs } : {}),
           ...(options.extra ? { extra: options.extra } : {}),
         },
@@ -114,7 +116,7 @@ export class InlineCompletionService {
       );
       if (signal.aborted) return { text: undefined, result };
       this.lastFailure = undefined;
-      const text = postprocessCompletion(result.text, request.prompt, options);
+      const text = postprocessCompletion(generatedText(result, prompt, options.maxLines), request.prompt, options);
       if (text !== undefined && request.model.id === this.cacheModel)
         this.cache.set(request.prompt.prefix, request.prompt.suffix, text);
       return { text, result };
@@ -131,6 +133,18 @@ export class InlineCompletionService {
   clearCache(): void {
     this.cache.clear();
   }
+}
+
+/**
+ * The output as the rules read it: up to where the suggestion ends (an engine that stopped a stream
+ * early sends a little more), and without a last line cut short by the token or time limit.
+ */
+function generatedText(result: CompletionResult, prompt: CompletionContext, maxLines?: number): string {
+  const stop = completionStop(result.text, prompt, maxLines);
+  if (stop !== undefined) return result.text.slice(0, stop);
+  const lastBreak = result.text.lastIndexOf('\n');
+  const cutShort = result.finish_reason === 'length' && lastBreak > 0 && result.text.slice(0, lastBreak).trim();
+  return cutShort ? result.text.slice(0, lastBreak) : result.text;
 }
 
 /**

@@ -3,7 +3,16 @@ import { multiLineAllowed } from './auto-closed';
 import { scanBrackets, withoutComment, type CommentStyle } from './brackets';
 import { isFence } from './fences';
 import { indentOf } from './indent';
-import { CASE, closesBlock, CONTINUATION, CONTINUED_AFTER, CONTINUED_BY, introduces, opensBlock } from './line-kinds';
+import {
+  CASE,
+  closesBlock,
+  CONTINUATION,
+  CONTINUED_AFTER,
+  CONTINUED_BY,
+  endsWithOpener,
+  introduces,
+  opensBlock,
+} from './line-kinds';
 import { elementBalance } from './markup';
 import { surroundings } from './surroundings';
 
@@ -63,7 +72,8 @@ export function scopeEnd(lines: readonly string[], context: CompletionContext, m
     const level = indentOf(anchorText);
     if (!completesLine && level > 0 && restOfBlockEmpty(context, level))
       reach = bodyReach(reader, reach, level, maxLines);
-    if (!reach.open) reach = closersReach(reader, reach, indentOf(anchorText), facts.unclosed);
+    if (!reach.open && !(completesLine && !facts.unclosed))
+      reach = closersReach(reader, reach, indentOf(anchorText), facts.unclosed);
   }
   const early = earlyClose(lines, context, Math.max(1, anchor));
   return early < reach.end ? { count: early, open: false } : { count: reach.end, open: reach.open };
@@ -138,16 +148,21 @@ function bodyReach(reader: Reader, first: Reach, level: number, maxLines: number
   }
 }
 
-/** Lines after the statement that close blocks opened before the cursor, when the code after the cursor leaves them open. */
+/**
+ * Lines after the statement that close blocks opened before the cursor: all of them when the code
+ * after the cursor leaves those blocks open, otherwise only ones that open the next part of the
+ * construct (`} catch (e) {`, `} else {`: the code after the cursor has the last closer).
+ */
 function closersReach(reader: Reader, reach: Reach, anchorIndent: number, unclosed: boolean): Reach {
-  const { lines } = reader;
-  if (!unclosed) return reach;
+  const { lines, style } = reader;
   let end = reach.end;
   for (;;) {
     const next = nextCode(lines, end);
     if (next < 0) return { end, open: true };
-    if (indentOf(lines[next]!) >= anchorIndent || !closesBlock(lines[next]!)) return { end, open: false };
-    const closer = blockReach(reader, next, lines[next]!);
+    const line = lines[next]!;
+    if (indentOf(line) >= anchorIndent || !closesBlock(line) || !(unclosed || endsWithOpener(line, style)))
+      return { end, open: false };
+    const closer = blockReach(reader, next, line);
     if (closer.open) return closer;
     end = closer.end;
   }

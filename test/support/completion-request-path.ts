@@ -1,11 +1,4 @@
-import {
-  coveredClosers,
-  EngineRegistry,
-  EventBus,
-  InferenceService,
-  InlineCompletionService,
-  MemoryLogger,
-} from '@jan/core';
+import * as jan from '@jan/core';
 import type {
   CompletionDocument,
   CompletionOptions,
@@ -82,24 +75,31 @@ export function goldenDocument(golden: GoldenCase): { document: CompletionDocume
   return { document, line, character };
 }
 
+/** The parts of the core the request path needs: this checkout's, or a baseline's bundled by the benchmark. */
+export type RequestPathCore = Pick<
+  typeof jan,
+  'EngineRegistry' | 'EventBus' | 'InferenceService' | 'InlineCompletionService' | 'MemoryLogger'
+> & { coveredClosers?: typeof jan.coveredClosers };
+
 /**
  * Runs golden cases through the real request path: `InlineCompletionService.request` builds the
  * prompt from the document, `complete` asks the engine (its stop and early stop included) and
- * post-processes; the range is what the editor's item replaces.
+ * post-processes; the range is what the editor's item replaces (none for a core without one).
  */
-export function requestPath(options: { maxLines?: number } = {}) {
-  const logger = new MemoryLogger();
-  const engines = new EngineRegistry();
+export function requestPath(options: { maxLines?: number } = {}, core: RequestPathCore = jan) {
+  const logger = new core.MemoryLogger();
+  const engines = new core.EngineRegistry();
   const engine = new ReplayEngine();
   engines.register(engine);
-  const inference = new InferenceService({
+  const inference = new core.InferenceService({
     engines,
-    events: new EventBus(logger),
+    events: new core.EventBus(logger),
     logger,
     models: () => undefined,
     chosenModelId: (purpose) => (purpose === 'completion' ? MODEL : undefined),
   });
-  const service = new InlineCompletionService({ inference, logger });
+  const service = new core.InlineCompletionService({ inference, logger });
+  const range = core.coveredClosers ?? (() => 0);
   return {
     engine,
     async suggest(golden: GoldenCase): Promise<{ text: string | undefined; replaced: number }> {
@@ -108,7 +108,7 @@ export function requestPath(options: { maxLines?: number } = {}) {
       const { document, line, character } = goldenDocument(golden);
       const request = (await service.request(document, line, character))!;
       const text = await service.complete(request, 256, new AbortController().signal, options);
-      return { text, replaced: text === undefined ? 0 : coveredClosers(text, request.prompt) };
+      return { text, replaced: text === undefined ? 0 : range(text, request.prompt) };
     },
   };
 }

@@ -140,6 +140,9 @@ export class LlamaCppEngine implements InferenceEngine {
             stop: request.stop,
           },
           timeLimitMs: request.time_limit_ms,
+          ...(request.language !== undefined
+            ? { rules: { languageId: request.language, maxLines: request.max_lines } }
+            : {}),
         },
         {
           signal: cancel.signal,

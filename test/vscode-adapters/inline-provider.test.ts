@@ -11,7 +11,9 @@ import {
   registered,
   resetStandIn,
   setSetting,
+  activeEditorChanged,
   textDocumentChanged,
+  textDocumentSaved,
   ui,
   window,
 } from '../support/vscode-stand-in';
@@ -267,5 +269,24 @@ describe('the inline completion provider', () => {
     expect(await ask()).toBeUndefined();
     setSetting('jan.inlineCompletion.minChars', 2);
     expect((await ask())?.map((item) => item.insertText)).toEqual(['ok']);
+  });
+
+  it('prepares the prompt at the cursor when a file is opened or focused and after it is saved, not for other files', async () => {
+    const file = document();
+    window.activeTextEditor = { document: file as never, selection: new vscode.Selection(at, at) as never };
+    activeEditorChanged.fire(window.activeTextEditor);
+    await expect.poll(() => fixture.engine.completeRequests.length, { timeout: 60_000 }).toBe(1);
+    expect(fixture.engine.completeRequests[0]).toMatchObject({
+      max_tokens: 1,
+      prefix: 'function add(a: number, b: number) {\n  return ',
+      suffix: '\n}',
+    });
+    textDocumentSaved.fire(file);
+    await expect.poll(() => fixture.engine.completeRequests.length, { timeout: 60_000 }).toBe(2);
+    textDocumentSaved.fire(openDocument('/w/other.ts', 'const other = 1;'));
+    setSetting('jan.inlineCompletion.enabled', false);
+    activeEditorChanged.fire(window.activeTextEditor);
+    // Both are decided when the event fires: a save of another file and a focus while turned off ask nothing.
+    expect(fixture.engine.completeRequests).toHaveLength(2);
   });
 });

@@ -1,3 +1,4 @@
+import { completionStop, contextOfPrompt } from '@jan/core';
 import type { ArgsOf, ResultOf } from '../rpc/methods';
 import type { CallContext } from '../rpc/server';
 import { budgetPrompt } from './completion-prompt';
@@ -12,13 +13,17 @@ const SPECIAL_TOKENS = 8;
  * Fill-in-the-middle with the model's FIM tokens (node-llama-cpp's infill). A model without
  * them still completes: it continues the prefix, which is what the editor needs most. The prompt
  * is budgeted in tokens here (completion-prompt.ts); the text streams as it comes, so the host
- * can stop it early; a time limit counted from the first generated token returns what is ready.
+ * can stop it early, and with the document's language the worker stops itself at the token where
+ * the completion rules end the suggestion (a line completed, a block closed). The time limit
+ * covers the whole request from its arrival: what is ready when it passes is returned (prompt
+ * evaluation cannot be interrupted; after it, generation stops at once).
  */
 export function runCompletion(
   loaded: LoadedModel,
   args: ArgsOf<'complete'>,
   context: CallContext<'complete'>,
 ): Promise<ResultOf<'complete'>> {
+  const arrived = performance.now();
   return loaded.completionLock.run(async () => {
     const { completion, sequence } = await loaded.completion();
     const infill = completion.infillSupported;
@@ -30,7 +35,9 @@ export function runCompletion(
       promptTokens: 0,
       cachedPromptTokens: 0,
     };
+    const remainingMs = args.timeLimitMs === undefined ? undefined : args.timeLimitMs - (performance.now() - arrived);
     if (context.signal.aborted) return empty;
+    if (remainingMs !== undefined && remainingMs <= 0) return { ...empty, finishReason: 'length' as const };
     const contextSize = sequence.contextSize;
     const maxTokens = Math.max(1, Math.min(args.sampling.maxTokens ?? 128, Math.floor(contextSize / 4)));
     const reserve = maxTokens + SPECIAL_TOKENS;
@@ -43,10 +50,22 @@ export function runCompletion(
 
     const stop = new AbortController();
     const signal = AbortSignal.any([context.signal, stop.signal]);
-    let timer: NodeJS.Timeout | undefined;
     let timedOut = false;
+    const timer =
+      remainingMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            stop.abort();
+          }, remainingMs);
     let tokens = 0;
     let promptTokens = 0;
+    let generated = '';
+    let ruled = false;
+    const rules = args.rules && {
+      prompt: contextOfPrompt(args.prefix, args.suffix, args.rules.languageId),
+      maxLines: args.rules.maxLines,
+    };
     const meterBefore = sequence.tokenMeter.getState();
     const batcher = new TextBatcher((text) => context.emit({ text }));
     const options = {
@@ -55,19 +74,19 @@ export function runCompletion(
       stopOnAbortSignal: true,
       // Room for the reply, so node-llama-cpp never shortens the prompt budgeted above.
       contextShiftSize: reserve,
-      onToken: (generated: readonly unknown[]) => {
-        if (tokens === 0) {
-          promptTokens = sequence.contextTokens.length;
-          if (args.timeLimitMs !== undefined) {
-            timer = setTimeout(() => {
-              timedOut = true;
-              stop.abort();
-            }, args.timeLimitMs);
-          }
-        }
-        tokens += generated.length;
+      onToken: (tokensOut: readonly unknown[]) => {
+        if (tokens === 0) promptTokens = sequence.contextTokens.length;
+        tokens += tokensOut.length;
       },
-      onTextChunk: (text: string) => batcher.push(text),
+      onTextChunk: (text: string) => {
+        batcher.push(text);
+        generated += text;
+        // Checked on every token: a host that stops the stream learns of it a batch and a message later.
+        if (rules && !ruled && completionStop(generated, rules.prompt, rules.maxLines) !== undefined) {
+          ruled = true;
+          stop.abort();
+        }
+      },
     };
     try {
       const response = infill
@@ -77,7 +96,7 @@ export function runCompletion(
       // As in chat.ts: the prompt's last token is metered as output, the rest as input.
       const evaluated =
         metered.usedOutputTokens > 0 ? Math.min(promptTokens, metered.usedInputTokens + 1) : promptTokens;
-      const reason = timedOut ? 'length' : finishReasonOf(response.metadata.stopReason);
+      const reason = ruled ? 'stop' : timedOut ? 'length' : finishReasonOf(response.metadata.stopReason);
       return {
         text: response.response,
         finishReason: reason,

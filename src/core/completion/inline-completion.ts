@@ -130,6 +130,44 @@ export class InlineCompletionService {
     }
   }
 
+  /**
+   * Prepares the prompt of the cursor's spot in the engine's cache, so the first suggestion there
+   * evaluates only what changed since (a file opened, focused or saved): the same prompt as
+   * `request` + `complete`, one token generated and thrown away. Only on this machine: an engine
+   * that sends code to a server gets it when a suggestion is asked for, not when a file is opened.
+   * Resolves with the engine's account (prompt tokens evaluated), undefined when nothing was done.
+   */
+  async warm(
+    document: CompletionDocument,
+    line: number,
+    character: number,
+    options: Pick<CompleteOptions, 'extra'>,
+    signal: AbortSignal,
+  ): Promise<CompletionResult | undefined> {
+    const request = await this.request(document, line, character);
+    if (!request || signal.aborted) return undefined;
+    const destination = this.deps.inference.engine(request.model).destination;
+    if (destination !== undefined && destination !== 'local') return undefined;
+    const { prompt } = request;
+    try {
+      return await this.deps.inference.complete(
+        request.model,
+        {
+          prefix: prompt.prefix,
+          suffix: prompt.suffix,
+          max_tokens: 1,
+          temperature: TEMPERATURE,
+          language: prompt.languageId,
+          ...(options.extra ? { extra: options.extra } : {}),
+        },
+        signal,
+      );
+    } catch {
+      // A failure shows on the next suggestion, which asks the same engine.
+      return undefined;
+    }
+  }
+
   clearCache(): void {
     this.cache.clear();
   }

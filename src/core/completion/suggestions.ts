@@ -1,3 +1,4 @@
+import type { CompletionResult } from '../types';
 import type { CompletionContext } from './context';
 import type { CompletionDocument, InlineCompletionService, InlineRequest } from './inline-completion';
 import { TypingPause } from './typing-pause';
@@ -40,6 +41,7 @@ interface Running {
 export class InlineSuggestions {
   private readonly pause = new TypingPause();
   private running: Running | undefined;
+  private warming: AbortController | undefined;
   private started = 0;
 
   constructor(
@@ -91,10 +93,32 @@ export class InlineSuggestions {
     return this.suggest(document, line, character, { ...options, automatic: false }, new AbortController().signal);
   }
 
-  /** Cancels the running generation (the completion model changed, the provider went away). */
+  /**
+   * Prepares the prompt of a spot in the background (a file opened, focused or saved: `warm` in
+   * inline-completion.ts), so the first suggestion there does not pay for it. A newer warm-up
+   * replaces one not done yet; a suggestion being generated is left alone (its prompt is warm).
+   */
+  warm(
+    document: CompletionDocument,
+    line: number,
+    character: number,
+    options: Pick<SuggestOptions, 'extra'>,
+  ): Promise<CompletionResult | undefined> {
+    this.warming?.abort();
+    if (this.running) return Promise.resolve(undefined);
+    const controller = new AbortController();
+    this.warming = controller;
+    return this.service.warm(document, line, character, options, controller.signal).finally(() => {
+      if (this.warming === controller) this.warming = undefined;
+    });
+  }
+
+  /** Cancels the running generation and warm-up (the completion model changed, the provider went away). */
   cancel(): void {
     this.running?.controller.abort();
     this.running = undefined;
+    this.warming?.abort();
+    this.warming = undefined;
   }
 
   private async reuseRunning(request: InlineRequest, signal: AbortSignal): Promise<{ done: boolean; text?: string }> {

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import {
+  EngineRegistry,
+  EventBus,
+  InferenceService,
+  InlineCompletionService,
+  InlineSuggestions,
+  MemoryLogger,
+} from '@jan/core';
+import type { CompletionDocument } from '@jan/core';
+import { ScriptedEngine } from '../../support/scripted-engine';
+
+function setup(destination?: string) {
+  const logger = new MemoryLogger();
+  const engines = new EngineRegistry();
+  const engine = new ScriptedEngine({ id: 'coder', models: ['coder-1'], destination });
+  engines.register(engine);
+  const inference = new InferenceService({
+    engines,
+    events: new EventBus(logger),
+    logger,
+    models: () => undefined,
+    chosenModelId: (purpose) => (purpose === 'completion' ? 'coder-1' : undefined),
+  });
+  const service = new InlineCompletionService({ inference, logger });
+  return { engine, service, suggestions: new InlineSuggestions(service) };
+}
+
+function documentOf(text: string): CompletionDocument {
+  const lines = text.split('\n');
+  return { lineCount: lines.length, languageId: 'typescript', lineText: (line) => lines[line]! };
+}
+
+const file = documentOf('function area(w: number, h: number) {\n  return \n}\nexport { area };');
+const never = new AbortController().signal;
+
+describe('the background warm-up of a file’s prompt', () => {
+  it('asks the engine for the prompt a suggestion at the cursor would send, one token, and caches nothing', async () => {
+    const { engine, service } = setup();
+    engine.completion = 'w * h;';
+    const extra = '// other.ts\nexport const unit = 1;';
+    const result = await service.warm(file, 1, 9, { extra }, never);
+    expect(result).toBeDefined();
+    const request = (await service.request(file, 1, 9))!;
+    expect(request.cached).toBeUndefined();
+    await service.complete(request, 32, never, { extra });
+    const [warm, real] = engine.completeRequests;
+    expect(warm).toMatchObject({
+      max_tokens: 1,
+      prefix: real!.prefix,
+      suffix: real!.suffix,
+      extra,
+      language: 'typescript',
+    });
+    expect(warm!.time_limit_ms).toBeUndefined();
+  });
+
+  it('sends nothing to an engine off this machine: code goes there when a suggestion is asked for', async () => {
+    const { engine, service } = setup('api.example.com');
+    expect(await service.warm(file, 1, 9, {}, never)).toBeUndefined();
+    expect(engine.completeRequests).toEqual([]);
+  });
+
+  it('does nothing without a completion model, and swallows an engine failure', async () => {
+    const { engine, service } = setup();
+    engine.completeFailure = new Error('worker crashed');
+    expect(await service.warm(file, 1, 9, {}, never)).toBeUndefined();
+    const none = new InlineCompletionService({
+      inference: new InferenceService({
+        engines: new EngineRegistry(),
+        events: new EventBus(new MemoryLogger()),
+        logger: new MemoryLogger(),
+        models: () => undefined,
+        chosenModelId: () => undefined,
+      }),
+      logger: new MemoryLogger(),
+    });
+    expect(await none.warm(file, 1, 9, {}, never)).toBeUndefined();
+  });
+
+  it('a newer warm-up replaces one still running; a suggestion being generated is not warmed again', async () => {
+    const { engine, suggestions } = setup();
+    engine.completion = 'w * h;';
+    const gate = engine.hold();
+    const first = suggestions.warm(file, 1, 9, {});
+    const second = suggestions.warm(file, 0, 0, {});
+    expect(await first).toBeUndefined();
+    gate.release(Infinity);
+    expect(await second).toBeDefined();
+
+    const held = engine.hold();
+    const suggestion = suggestions.suggest(
+      file,
+      1,
+      9,
+      { automatic: false, debounceMs: 0, maxTokens: 32, timeLimitMs: 500 },
+      never,
+    );
+    // The first warm-up was replaced before it asked anything.
+    await expect.poll(() => engine.completeRequests.length, { timeout: 60_000 }).toBe(2);
+    expect(await suggestions.warm(file, 1, 9, {})).toBeUndefined();
+    held.release(Infinity);
+    expect((await suggestion)?.text).toBe('w * h;');
+    expect(engine.completeRequests).toHaveLength(2);
+  });
+});

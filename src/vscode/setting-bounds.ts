@@ -18,6 +18,7 @@ export const COMPLETION_LIMITS = {
   maxTokens: { min: 1, max: 1024, fallback: 96 },
   minChars: { min: 0, max: 100, fallback: 3 },
   timeLimitMs: { min: 50, max: 60_000, fallback: 500 },
+  maxLines: { min: 1, max: 100, fallback: 12 },
 } as const;
 
 interface NumberBounds {
@@ -130,6 +131,7 @@ export function boundCompletionSettings(
       maxTokens: bound('maxTokens'),
       minChars: bound('minChars'),
       timeLimitMs: bound('timeLimitMs'),
+      maxLines: bound('maxLines'),
     },
     warnings,
   };

@@ -33,6 +33,7 @@ export interface CompletionSettings {
   maxTokens: number;
   minChars: number;
   timeLimitMs: number;
+  maxLines: number;
   otherFilesContext: boolean;
 }
 
@@ -44,6 +45,7 @@ export function completionSettingValues(): CompletionSettings {
     maxTokens: config.get<unknown>('maxTokens', 96),
     minChars: config.get<unknown>('minChars', 3),
     timeLimitMs: config.get<unknown>('timeLimitMs', 500),
+    maxLines: config.get<unknown>('maxLines', 12),
   });
   announce(warnings);
   return {

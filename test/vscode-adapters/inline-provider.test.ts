@@ -289,4 +289,26 @@ describe('the inline completion provider', () => {
     // Both are decided when the event fires: a save of another file and a focus while turned off ask nothing.
     expect(fixture.engine.completeRequests).toHaveLength(2);
   });
+
+  it('suggests an empty body whole, in whole statements within jan.inlineCompletion.maxLines', async () => {
+    fixture.engine.completion = 'const sum = a + b;\n  console.log(sum);\n  return sum;\n}';
+    const body = openDocument(
+      '/w/body.ts',
+      'function add(a: number, b: number) {\n  \n}',
+    ) as unknown as vscode.TextDocument;
+    const start = new vscode.Position(1, 2);
+    const ask = () =>
+      provider.provideInlineCompletionItems(
+        body,
+        start,
+        automatic,
+        new CancellationTokenSource().token as vscode.CancellationToken,
+      );
+    expect((await ask())?.map((item) => item.insertText)).toEqual([
+      'const sum = a + b;\n  console.log(sum);\n  return sum;',
+    ]);
+    setSetting('jan.inlineCompletion.maxLines', 2);
+    setSetting('jan.completionModel', 'chat-1');
+    expect((await ask())?.map((item) => item.insertText)).toEqual(['const sum = a + b;\n  console.log(sum);']);
+  });
 });

@@ -17,6 +17,8 @@ export interface SuggestOptions {
   extra?: string;
   /** The smallest suggestion at a line start (postprocess.ts). */
   minChars?: number;
+  /** The longest suggestion, in lines: a block body is cut at a statement within it (rules/scope.ts). */
+  maxLines?: number;
 }
 
 /** A suggestion and the context it was made for (the editor's item range depends on it: `coveredClosers`). */
@@ -150,6 +152,7 @@ export class InlineSuggestions {
         timeLimitMs: options.timeLimitMs,
         extra: options.extra,
         minChars: options.minChars,
+        maxLines: options.maxLines,
       })
       .then((result) => {
         if (!controller.signal.aborted) this.pause.latency(this.now() - started);

@@ -67,23 +67,37 @@ describe('engine settings a workspace can set', () => {
   });
 
   it('bounds the inline completion numbers a workspace can set', () => {
-    const sane = { debounceMs: 200, maxTokens: 96, minChars: 3, timeLimitMs: 500 };
+    const sane = { debounceMs: 200, maxTokens: 96, minChars: 3, timeLimitMs: 500, maxLines: 12 };
     expect(boundCompletionSettings(sane)).toEqual({ values: sane, warnings: [] });
-    const absurd = boundCompletionSettings({ debounceMs: -5, maxTokens: 1e9, minChars: 1e6, timeLimitMs: 1 });
+    const absurd = boundCompletionSettings({
+      debounceMs: -5,
+      maxTokens: 1e9,
+      minChars: 1e6,
+      timeLimitMs: 1,
+      maxLines: 0,
+    });
     expect(absurd.values).toEqual({
       debounceMs: 0,
       maxTokens: COMPLETION_LIMITS.maxTokens.max,
       minChars: COMPLETION_LIMITS.minChars.max,
       timeLimitMs: COMPLETION_LIMITS.timeLimitMs.min,
+      maxLines: COMPLETION_LIMITS.maxLines.min,
     });
     expect(absurd.warnings).toEqual([
       expect.stringMatching(/debounceMs is -5/),
       expect.stringMatching(/maxTokens is 1000000000/),
       expect.stringMatching(/minChars is 1000000/),
       expect.stringMatching(/timeLimitMs is 1;/),
+      expect.stringMatching(/maxLines is 0/),
     ]);
     expect(
-      boundCompletionSettings({ debounceMs: 'soon', maxTokens: Number.NaN, minChars: null, timeLimitMs: '5' }).values,
+      boundCompletionSettings({
+        debounceMs: 'soon',
+        maxTokens: Number.NaN,
+        minChars: null,
+        timeLimitMs: '5',
+        maxLines: 'many',
+      }).values,
     ).toEqual(sane);
   });
 

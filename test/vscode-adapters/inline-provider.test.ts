@@ -277,7 +277,7 @@ describe('the inline completion provider', () => {
     activeEditorChanged.fire(window.activeTextEditor);
     await expect.poll(() => fixture.engine.completeRequests.length, { timeout: 60_000 }).toBe(1);
     expect(fixture.engine.completeRequests[0]).toMatchObject({
-      max_tokens: 1,
+      max_tokens: 96,
       prefix: 'function add(a: number, b: number) {\n  return ',
       suffix: '\n}',
     });

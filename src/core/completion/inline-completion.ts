@@ -2,7 +2,7 @@ import type { InferenceService } from '../inference';
 import { errorMessage, type Logger } from '../logger';
 import type { ModelChoice } from '../model-choice';
 import { CompletionCache } from './cache';
-import type { CompletionResult } from '../types';
+import type { CompletionRequest, CompletionResult } from '../types';
 import { buildCompletionContext, type CompletionContext } from './context';
 import { postprocessCompletion, type PostprocessOptions } from './postprocess';
 import { completionStop, requestStop } from './rules';
@@ -95,21 +95,12 @@ export class InlineCompletionService {
     options: CompleteOptions = {},
   ): Promise<{ text: string | undefined; result?: CompletionResult }> {
     const { prompt } = request;
-    // The rules decide where the suggestion ends: a stop string only where they keep one line anyway.
-    const stop = requestStop(prompt);
     try {
       const result = await this.deps.inference.complete(
         request.model,
         {
-          prefix: prompt.prefix,
-          suffix: prompt.suffix,
-          max_tokens: maxTokens,
-          temperature: TEMPERATURE,
-          language: prompt.languageId,
-          ...(options.maxLines !== undefined ? { max_lines: options.maxLines } : {}),
-          ...(stop ? { stop } : {}),
+          ...completionRequest(prompt, maxTokens, options),
           ...(options.timeLimitMs !== undefined ? { time_limit_ms: options.timeLimitMs } : {}),
-          ...(options.extra ? { extra: options.extra } : {}),
         },
         signal,
         { stopWhen: (text) => wouldCut(text, prompt, options.maxLines) },
@@ -132,8 +123,9 @@ export class InlineCompletionService {
 
   /**
    * Prepares the prompt of the cursor's spot in the engine's cache, so the first suggestion there
-   * evaluates only what changed since (a file opened, focused or saved): the same prompt as
-   * `request` + `complete`, one token generated and thrown away. Only on this machine: an engine
+   * evaluates only what changed since (a file opened, focused or saved): the request a suggestion
+   * there would send (the same token budget, so the engine lays the prompt out the same way),
+   * stopped at its first piece of text, which is thrown away. Only on this machine: an engine
    * that sends code to a server gets it when a suggestion is asked for, not when a file is opened.
    * Resolves with the engine's account (prompt tokens evaluated), undefined when nothing was done.
    */
@@ -141,26 +133,20 @@ export class InlineCompletionService {
     document: CompletionDocument,
     line: number,
     character: number,
-    options: Pick<CompleteOptions, 'extra'>,
+    maxTokens: number,
+    options: Pick<CompleteOptions, 'extra' | 'maxLines'>,
     signal: AbortSignal,
   ): Promise<CompletionResult | undefined> {
     const request = await this.request(document, line, character);
     if (!request || signal.aborted) return undefined;
     const destination = this.deps.inference.engine(request.model).destination;
     if (destination !== undefined && destination !== 'local') return undefined;
-    const { prompt } = request;
     try {
       return await this.deps.inference.complete(
         request.model,
-        {
-          prefix: prompt.prefix,
-          suffix: prompt.suffix,
-          max_tokens: 1,
-          temperature: TEMPERATURE,
-          language: prompt.languageId,
-          ...(options.extra ? { extra: options.extra } : {}),
-        },
+        completionRequest(request.prompt, maxTokens, options),
         signal,
+        { stopWhen: () => true },
       );
     } catch {
       // A failure shows on the next suggestion, which asks the same engine.
@@ -171,6 +157,28 @@ export class InlineCompletionService {
   clearCache(): void {
     this.cache.clear();
   }
+}
+
+/**
+ * The engine request for a prompt. The rules decide where the suggestion ends: a stop string only
+ * where they keep one line anyway, and the language and line budget for an engine that stops itself.
+ */
+function completionRequest(
+  prompt: CompletionContext,
+  maxTokens: number,
+  options: Pick<CompleteOptions, 'extra' | 'maxLines'>,
+): Omit<CompletionRequest, 'model'> {
+  const stop = requestStop(prompt);
+  return {
+    prefix: prompt.prefix,
+    suffix: prompt.suffix,
+    max_tokens: maxTokens,
+    temperature: TEMPERATURE,
+    language: prompt.languageId,
+    ...(options.maxLines !== undefined ? { max_lines: options.maxLines } : {}),
+    ...(stop ? { stop } : {}),
+    ...(options.extra ? { extra: options.extra } : {}),
+  };
 }
 
 /**

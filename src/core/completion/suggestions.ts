@@ -104,13 +104,14 @@ export class InlineSuggestions {
     document: CompletionDocument,
     line: number,
     character: number,
-    options: Pick<SuggestOptions, 'extra'>,
+    options: Pick<SuggestOptions, 'extra' | 'maxTokens' | 'maxLines'>,
   ): Promise<CompletionResult | undefined> {
     this.warming?.abort();
     if (this.running) return Promise.resolve(undefined);
     const controller = new AbortController();
     this.warming = controller;
-    return this.service.warm(document, line, character, options, controller.signal).finally(() => {
+    const { maxTokens, ...rest } = options;
+    return this.service.warm(document, line, character, maxTokens, rest, controller.signal).finally(() => {
       if (this.warming === controller) this.warming = undefined;
     });
   }

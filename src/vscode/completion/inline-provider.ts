@@ -73,6 +73,8 @@ export class JanInlineCompletionProvider implements vscode.InlineCompletionItemP
     const { document, selection } = editor;
     if (document.uri.scheme !== 'file' && document.uri.scheme !== 'untitled') return;
     await this.suggestions.warm(completionDocument(document), selection.active.line, selection.active.character, {
+      maxTokens: settings.maxTokens,
+      maxLines: settings.maxLines,
       extra: this.extraFor(document, settings),
     });
   }

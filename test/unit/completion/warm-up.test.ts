@@ -35,36 +35,30 @@ const file = documentOf('function area(w: number, h: number) {\n  return \n}\nex
 const never = new AbortController().signal;
 
 describe('the background warm-up of a file’s prompt', () => {
-  it('asks the engine for the prompt a suggestion at the cursor would send, one token, and caches nothing', async () => {
+  it('sends the request a suggestion at the cursor would send, so the engine lays out the same prompt, and caches nothing', async () => {
     const { engine, service } = setup();
     engine.completion = 'w * h;';
     const extra = '// other.ts\nexport const unit = 1;';
-    const result = await service.warm(file, 1, 9, { extra }, never);
+    const result = await service.warm(file, 1, 9, 32, { extra, maxLines: 4 }, never);
     expect(result).toBeDefined();
     const request = (await service.request(file, 1, 9))!;
     expect(request.cached).toBeUndefined();
-    await service.complete(request, 32, never, { extra });
+    await service.complete(request, 32, never, { extra, maxLines: 4 });
     const [warm, real] = engine.completeRequests;
-    expect(warm).toMatchObject({
-      max_tokens: 1,
-      prefix: real!.prefix,
-      suffix: real!.suffix,
-      extra,
-      language: 'typescript',
-    });
-    expect(warm!.time_limit_ms).toBeUndefined();
+    expect(warm).toEqual(real);
+    expect(warm).toMatchObject({ max_tokens: 32, extra, language: 'typescript', max_lines: 4 });
   });
 
   it('sends nothing to an engine off this machine: code goes there when a suggestion is asked for', async () => {
     const { engine, service } = setup('api.example.com');
-    expect(await service.warm(file, 1, 9, {}, never)).toBeUndefined();
+    expect(await service.warm(file, 1, 9, 32, {}, never)).toBeUndefined();
     expect(engine.completeRequests).toEqual([]);
   });
 
   it('does nothing without a completion model, and swallows an engine failure', async () => {
     const { engine, service } = setup();
     engine.completeFailure = new Error('worker crashed');
-    expect(await service.warm(file, 1, 9, {}, never)).toBeUndefined();
+    expect(await service.warm(file, 1, 9, 32, {}, never)).toBeUndefined();
     const none = new InlineCompletionService({
       inference: new InferenceService({
         engines: new EngineRegistry(),
@@ -75,15 +69,15 @@ describe('the background warm-up of a file’s prompt', () => {
       }),
       logger: new MemoryLogger(),
     });
-    expect(await none.warm(file, 1, 9, {}, never)).toBeUndefined();
+    expect(await none.warm(file, 1, 9, 32, {}, never)).toBeUndefined();
   });
 
   it('a newer warm-up replaces one still running; a suggestion being generated is not warmed again', async () => {
     const { engine, suggestions } = setup();
     engine.completion = 'w * h;';
     const gate = engine.hold();
-    const first = suggestions.warm(file, 1, 9, {});
-    const second = suggestions.warm(file, 0, 0, {});
+    const first = suggestions.warm(file, 1, 9, { maxTokens: 32 });
+    const second = suggestions.warm(file, 0, 0, { maxTokens: 32 });
     expect(await first).toBeUndefined();
     gate.release(Infinity);
     expect(await second).toBeDefined();
@@ -98,7 +92,7 @@ describe('the background warm-up of a file’s prompt', () => {
     );
     // The first warm-up was replaced before it asked anything.
     await expect.poll(() => engine.completeRequests.length, { timeout: 60_000 }).toBe(2);
-    expect(await suggestions.warm(file, 1, 9, {})).toBeUndefined();
+    expect(await suggestions.warm(file, 1, 9, { maxTokens: 32 })).toBeUndefined();
     held.release(Infinity);
     expect((await suggestion)?.text).toBe('w * h;');
     expect(engine.completeRequests).toHaveLength(2);

@@ -23,6 +23,9 @@ export class ReplayEngine implements InferenceEngine {
   readonly id = 'replay';
   readonly displayName = 'Replay';
   raw = '';
+  /** How the recorded output ended, and its tokens: by default the model ended it, one token a character. */
+  finish: 'stop' | 'length' = 'stop';
+  tokens: number | undefined;
   readonly requests: CompletionRequest[] = [];
 
   constructor(private readonly chunk = 3) {}
@@ -56,8 +59,7 @@ export class ReplayEngine implements InferenceEngine {
         break;
       }
     }
-    // The recorded output is all the model wrote: it ended it (a stop), not a limit.
-    return { text, finish_reason: 'stop', tokens: text.length };
+    return { text, finish_reason: this.finish, tokens: this.tokens ?? text.length };
   }
 }
 
@@ -102,12 +104,12 @@ export function requestPath(options: { maxLines?: number } = {}, core: RequestPa
   const range = core.coveredClosers ?? (() => 0);
   return {
     engine,
-    async suggest(golden: GoldenCase): Promise<{ text: string | undefined; replaced: number }> {
+    async suggest(golden: GoldenCase, maxTokens = 256): Promise<{ text: string | undefined; replaced: number }> {
       service.clearCache();
       engine.raw = golden.raw;
       const { document, line, character } = goldenDocument(golden);
       const request = (await service.request(document, line, character))!;
-      const text = await service.complete(request, 256, new AbortController().signal, options);
+      const text = await service.complete(request, maxTokens, new AbortController().signal, options);
       return { text, replaced: text === undefined ? 0 : range(text, request.prompt) };
     },
   };

@@ -107,7 +107,11 @@ export class InlineCompletionService {
       );
       if (signal.aborted) return { text: undefined, result };
       this.lastFailure = undefined;
-      const text = postprocessCompletion(generatedText(result, prompt, options.maxLines), request.prompt, options);
+      const text = postprocessCompletion(
+        generatedText(result, prompt, maxTokens, options.maxLines),
+        request.prompt,
+        options,
+      );
       if (text !== undefined && request.model.id === this.cacheModel)
         this.cache.set(request.prompt.prefix, request.prompt.suffix, text);
       return { text, result };
@@ -183,13 +187,22 @@ function completionRequest(
 
 /**
  * The output as the rules read it: up to where the suggestion ends (an engine that stopped a stream
- * early sends a little more), and without a last line cut short by the token or time limit.
+ * early sends a little more), and without a last line the token budget cut short.
  */
-function generatedText(result: CompletionResult, prompt: CompletionContext, maxLines?: number): string {
+function generatedText(
+  result: CompletionResult,
+  prompt: CompletionContext,
+  maxTokens: number,
+  maxLines?: number,
+): string {
   const stop = completionStop(result.text, prompt, maxLines);
   if (stop !== undefined) return result.text.slice(0, stop);
   const lastBreak = result.text.lastIndexOf('\n');
-  const cutShort = result.finish_reason === 'length' && lastBreak > 0 && result.text.slice(0, lastBreak).trim();
+  const cutShort =
+    result.finish_reason === 'length' &&
+    result.tokens >= maxTokens &&
+    lastBreak > 0 &&
+    result.text.slice(0, lastBreak).trim();
   return cutShort ? result.text.slice(0, lastBreak) : result.text;
 }
 

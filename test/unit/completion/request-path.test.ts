@@ -19,3 +19,28 @@ describe('golden cases through the real request path', () => {
     }
   }
 });
+
+describe('a generation the token budget cut short', () => {
+  const golden = {
+    name: 'budget',
+    language: 'typescript',
+    document: 'function load(path: string) {\n  ║\n}',
+    raw: 'const text = read(path);\n  const data = par',
+    expected: null,
+  };
+
+  it('loses its unfinished last line', async () => {
+    const path = requestPath();
+    path.engine.finish = 'length';
+    path.engine.tokens = 12;
+    expect((await path.suggest(golden, 12)).text).toBe('const text = read(path);');
+  });
+
+  it('keeps it when the model ended it, or a time limit did before the budget ran out', async () => {
+    const path = requestPath();
+    expect((await path.suggest(golden, 12)).text).toBe('const text = read(path);\n  const data = par');
+    path.engine.finish = 'length';
+    path.engine.tokens = 7;
+    expect((await path.suggest(golden, 12)).text).toBe('const text = read(path);\n  const data = par');
+  });
+});

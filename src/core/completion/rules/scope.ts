@@ -70,8 +70,9 @@ export function scopeEnd(lines: readonly string[], context: CompletionContext, m
   let reach = statementReach(reader, anchor, anchorText, textOf, !completesLine);
   if (!reach.open) {
     const level = indentOf(anchorText);
-    if (!completesLine && level > 0 && restOfBlockEmpty(context, level))
-      reach = bodyReach(reader, reach, level, maxLines);
+    // A statement that closes a block (`}`, `end`) ends the cursor's block: what follows is not its body.
+    const body = !completesLine && level > 0 && !closesBlock(anchorText) && restOfBlockEmpty(context, level);
+    if (body) reach = bodyReach(reader, reach, level, maxLines);
     if (!reach.open && !(completesLine && !facts.unclosed))
       reach = closersReach(reader, reach, indentOf(anchorText), facts.unclosed);
   }

@@ -83,24 +83,33 @@ export type RequestPathCore = Pick<
   'EngineRegistry' | 'EventBus' | 'InferenceService' | 'InlineCompletionService' | 'MemoryLogger'
 > & { coveredClosers?: typeof jan.coveredClosers };
 
-/**
- * Runs golden cases through the real request path: `InlineCompletionService.request` builds the
- * prompt from the document, `complete` asks the engine (its stop and early stop included) and
- * post-processes; the range is what the editor's item replaces (none for a core without one).
- */
-export function requestPath(options: { maxLines?: number } = {}, core: RequestPathCore = jan) {
+/** An InlineCompletionService over one engine, whose model `modelId` is the chosen completion model. */
+export function completionServiceOver(
+  engine: InferenceEngine,
+  modelId: string,
+  core: RequestPathCore = jan,
+): jan.InlineCompletionService {
   const logger = new core.MemoryLogger();
   const engines = new core.EngineRegistry();
-  const engine = new ReplayEngine();
   engines.register(engine);
   const inference = new core.InferenceService({
     engines,
     events: new core.EventBus(logger),
     logger,
     models: () => undefined,
-    chosenModelId: (purpose) => (purpose === 'completion' ? MODEL : undefined),
+    chosenModelId: (purpose) => (purpose === 'completion' ? modelId : undefined),
   });
-  const service = new core.InlineCompletionService({ inference, logger });
+  return new core.InlineCompletionService({ inference, logger });
+}
+
+/**
+ * Runs golden cases through the real request path: `InlineCompletionService.request` builds the
+ * prompt from the document, `complete` asks the engine (its stop and early stop included) and
+ * post-processes; the range is what the editor's item replaces (none for a core without one).
+ */
+export function requestPath(options: { maxLines?: number } = {}, core: RequestPathCore = jan) {
+  const engine = new ReplayEngine();
+  const service = completionServiceOver(engine, MODEL, core);
   const range = core.coveredClosers ?? (() => 0);
   return {
     engine,

@@ -1,28 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import {
-  EngineRegistry,
-  EventBus,
-  InferenceService,
-  InlineCompletionService,
-  InlineSuggestions,
-  MemoryLogger,
-} from '@jan/core';
+import { InlineSuggestions } from '@jan/core';
 import type { CompletionDocument } from '@jan/core';
+import { completionServiceOver } from '../../support/completion-request-path';
 import { ScriptedEngine } from '../../support/scripted-engine';
 
 function setup(destination?: string) {
-  const logger = new MemoryLogger();
-  const engines = new EngineRegistry();
   const engine = new ScriptedEngine({ id: 'coder', models: ['coder-1'], destination });
-  engines.register(engine);
-  const inference = new InferenceService({
-    engines,
-    events: new EventBus(logger),
-    logger,
-    models: () => undefined,
-    chosenModelId: (purpose) => (purpose === 'completion' ? 'coder-1' : undefined),
-  });
-  const service = new InlineCompletionService({ inference, logger });
+  const service = completionServiceOver(engine, 'coder-1');
   return { engine, service, suggestions: new InlineSuggestions(service) };
 }
 
@@ -59,16 +43,7 @@ describe('the background warm-up of a file’s prompt', () => {
     const { engine, service } = setup();
     engine.completeFailure = new Error('worker crashed');
     expect(await service.warm(file, 1, 9, 32, {}, never)).toBeUndefined();
-    const none = new InlineCompletionService({
-      inference: new InferenceService({
-        engines: new EngineRegistry(),
-        events: new EventBus(new MemoryLogger()),
-        logger: new MemoryLogger(),
-        models: () => undefined,
-        chosenModelId: () => undefined,
-      }),
-      logger: new MemoryLogger(),
-    });
+    const none = completionServiceOver(new ScriptedEngine({ id: 'coder', models: ['coder-1'] }), '');
     expect(await none.warm(file, 1, 9, 32, {}, never)).toBeUndefined();
   });
 

@@ -17,7 +17,7 @@ export const COMPLETION_LIMITS = {
   debounceMs: { min: 0, max: 5000, fallback: 200 },
   maxTokens: { min: 1, max: 1024, fallback: 96 },
   minChars: { min: 0, max: 100, fallback: 3 },
-  timeLimitMs: { min: 50, max: 60_000, fallback: 500 },
+  timeLimitMs: { min: 50, max: 60_000, fallback: 1500 },
   maxLines: { min: 1, max: 100, fallback: 12 },
 } as const;
 

@@ -44,7 +44,7 @@ export function completionSettingValues(): CompletionSettings {
     debounceMs: config.get<unknown>('debounceMs', 200),
     maxTokens: config.get<unknown>('maxTokens', 96),
     minChars: config.get<unknown>('minChars', 3),
-    timeLimitMs: config.get<unknown>('timeLimitMs', 500),
+    timeLimitMs: config.get<unknown>('timeLimitMs', 1500),
     maxLines: config.get<unknown>('maxLines', 12),
   });
   announce(warnings);

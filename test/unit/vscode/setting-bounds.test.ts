@@ -67,7 +67,7 @@ describe('engine settings a workspace can set', () => {
   });
 
   it('bounds the inline completion numbers a workspace can set', () => {
-    const sane = { debounceMs: 200, maxTokens: 96, minChars: 3, timeLimitMs: 500, maxLines: 12 };
+    const sane = { debounceMs: 200, maxTokens: 96, minChars: 3, timeLimitMs: 1500, maxLines: 12 };
     expect(boundCompletionSettings(sane)).toEqual({ values: sane, warnings: [] });
     const absurd = boundCompletionSettings({
       debounceMs: -5,

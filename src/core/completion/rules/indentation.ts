@@ -36,8 +36,7 @@ export function normalizeIndentation(lines: readonly string[], context: Completi
     // A model that repeats the typed indentation wrote its lines as if from column 0.
     firstRaw = keep < lead ? lead : have + lead;
     firstNorm = have + keep;
-    if (have === 0 && follow !== undefined && !closesBlock(follow) && !CONTINUATION.test(follow.trim()))
-      firstNorm = Math.max(firstNorm, indentOf(follow));
+    if (have === 0) firstNorm = Math.max(firstNorm, blockLevelAtColumnZero(lines[0]!, before, follow, unit, style));
     if (lines[0]!.trim() && firstNorm !== have + lead)
       out[0] = indentText(firstNorm - have, unit) + lines[0]!.trimStart();
   }
@@ -56,8 +55,11 @@ export function normalizeIndentation(lines: readonly string[], context: Completi
       else if (step < unit.width && !continues(previous.text, line, context.languageId, style)) norm = previous.norm;
       else norm = previous.norm + step;
       levels.push({ raw, norm });
-    } else if (raw === previous.raw) norm = previous.norm;
-    else {
+    } else if (raw === previous.raw) {
+      // A closer written at the column of the statement before it (not of an empty block) closes the level it is in.
+      const closes = closesBlock(line) && !endsWithOpener(previous.text, style);
+      norm = closes ? Math.max(0, previous.norm - unit.width) : previous.norm;
+    } else {
       while (levels.length && levels.at(-1)!.raw > raw) levels.pop();
       norm = levels.at(-1)?.norm ?? raw;
       if (!levels.length) levels.push({ raw, norm });
@@ -66,6 +68,28 @@ export function normalizeIndentation(lines: readonly string[], context: Completi
     previous = { raw, norm, text: out[index]! };
   }
   return out;
+}
+
+/** Statements that only stand inside a body (a function's, a loop's): never at the top level of a file. */
+const BODY_ONLY = /^(?:return|yield|break|continue)\b/;
+
+/**
+ * The level a completion at column 0 of an empty line belongs at when the document says it is inside
+ * a block: that of the block's code going on below the cursor, or, for a statement that only stands
+ * in a body (`return y` after a function's last line), that of the line before. 0 otherwise: at
+ * column 0 nothing is typed and the model's own indentation is all there is.
+ */
+function blockLevelAtColumnZero(
+  first: string,
+  before: string | undefined,
+  follow: string | undefined,
+  unit: IndentUnit | undefined,
+  style: CommentStyle,
+): number {
+  const below =
+    follow !== undefined && !closesBlock(follow) && !CONTINUATION.test(follow.trim()) ? indentOf(follow) : 0;
+  if (!BODY_ONLY.test(first.trim()) || before === undefined || !indentOf(before)) return below;
+  return Math.max(below, indentOf(before) + (opensBlock(before, style) ? (unit?.width ?? 4) : 0));
 }
 
 /** Whether `line`, deeper than `previous`, goes on with it: an open bracket or element, an operator, a list item's keys, `.then(…)`. */

@@ -284,8 +284,9 @@ async function main(): Promise<void> {
     }
     return { generated, shown, over: generated.map((count, index) => count - shown[index]!) };
   };
-  // The tokenizer's count of an empty text (a beginning-of-text token) is not part of any shown text.
-  const emptyTokens = await engine.countTokens(MODEL_ID, '');
+  // What the tokenizer adds to any text it counts (a beginning-of-text token) is not part of the shown text:
+  // one letter is one token of its own.
+  const emptyTokens = (await engine.countTokens(MODEL_ID, 'a')) - 1;
   const endOfLine = await generatedAgainstShown((text) => {
     const column = text.indexOf('* ') + 2;
     return { line: text.slice(0, column), column };

@@ -22,6 +22,7 @@ const MODEL = 'replay-model';
 export class ReplayEngine implements InferenceEngine {
   readonly id = 'replay';
   readonly displayName = 'Replay';
+  readonly runsOn = jan.ON_THIS_MACHINE;
   raw = '';
   /** How the recorded output ended, and its tokens: by default the model ended it, one token a character. */
   finish: 'stop' | 'length' = 'stop';

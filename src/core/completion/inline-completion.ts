@@ -129,8 +129,9 @@ export class InlineCompletionService {
    * Prepares the prompt of the cursor's spot in the engine's cache, so the first suggestion there
    * evaluates only what changed since (a file opened, focused or saved): the request a suggestion
    * there would send (the same token budget, so the engine lays the prompt out the same way),
-   * stopped at its first piece of text, which is thrown away. Only on this machine: an engine
-   * that sends code to a server gets it when a suggestion is asked for, not when a file is opened.
+   * stopped at its first piece of text, which is thrown away. Only for an engine that runs the model
+   * in this process: a server (remote, or on this machine) gets code when a suggestion is asked for,
+   * not when a file is opened, and would generate a whole reply it cannot be stopped in.
    * Resolves with the engine's account (prompt tokens evaluated), undefined when nothing was done.
    */
   async warm(
@@ -143,8 +144,8 @@ export class InlineCompletionService {
   ): Promise<CompletionResult | undefined> {
     const request = await this.request(document, line, character);
     if (!request || signal.aborted) return undefined;
-    const destination = this.deps.inference.engine(request.model).destination;
-    if (destination !== undefined && destination !== 'local') return undefined;
+    const engine = this.deps.inference.engine(request.model);
+    if (engine.runsOn.kind !== 'local' || engine.throughServer) return undefined;
     try {
       return await this.deps.inference.complete(
         request.model,

@@ -86,6 +86,12 @@ export interface CompletionRequest {
    */
   time_limit_ms?: number;
   /**
+   * The prompt as a client sent it (the API server): never cut to fit, refused (CONTEXT_TOO_LONG)
+   * when it leaves no room for the reply, and `max_tokens` may use all the room left. Without a
+   * suffix the prefix is continued as plain text. Unset: the editor's budgeted prompt.
+   */
+  whole_prompt?: boolean;
+  /**
    * The document's language id and the suggestion's line budget: an engine that stops a streaming
    * generation itself applies the completion rules with them (`completionStop` over `contextOfPrompt`).
    */

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { InlineSuggestions } from '@jan/core';
-import type { CompletionDocument } from '@jan/core';
+import type { CompletionDocument, RunsOn } from '@jan/core';
 import { completionServiceOver } from '../../support/completion-request-path';
 import { ScriptedEngine } from '../../support/scripted-engine';
 
-function setup(destination?: string) {
-  const engine = new ScriptedEngine({ id: 'coder', models: ['coder-1'], destination });
+function setup(runsOn?: RunsOn) {
+  const engine = new ScriptedEngine({ id: 'coder', models: ['coder-1'], runsOn });
   const service = completionServiceOver(engine, 'coder-1');
   return { engine, service, suggestions: new InlineSuggestions(service) };
 }
@@ -33,10 +33,17 @@ describe('the background warm-up of a file’s prompt', () => {
     expect(warm).toMatchObject({ max_tokens: 32, extra, language: 'typescript', max_lines: 4 });
   });
 
-  it('sends nothing to an engine off this machine: code goes there when a suggestion is asked for', async () => {
-    const { engine, service } = setup('api.example.com');
+  it('sends nothing to a server, off this machine or on it: code goes there when a suggestion is asked for', async () => {
+    const { engine, service } = setup({ kind: 'remote', host: 'api.example.com' });
     expect(await service.warm(file, 1, 9, 32, {}, never)).toBeUndefined();
     expect(engine.completeRequests).toEqual([]);
+    // A server on this machine (a remote engine pointed at 127.0.0.1) would generate a whole reply.
+    class LocalServer extends ScriptedEngine {
+      readonly throughServer = true;
+    }
+    const local = new LocalServer({ id: 'coder', models: ['coder-1'] });
+    expect(await completionServiceOver(local, 'coder-1').warm(file, 1, 9, 32, {}, never)).toBeUndefined();
+    expect(local.completeRequests).toEqual([]);
   });
 
   it('does nothing without a completion model, and swallows an engine failure', async () => {

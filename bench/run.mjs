@@ -3,7 +3,7 @@
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as path from 'node:path';
 import { aliases } from '../build-aliases.mjs';
 
@@ -29,6 +29,18 @@ for (const name of names) {
     format: 'esm',
     alias: aliases,
     external: ['node-llama-cpp', 'vscode', 'playwright-core', 'esbuild'],
+    // The aliases are paths from the project root, read where the file is (a benchmark that bundles the worker).
+    plugins: [
+      {
+        name: 'project-aliases',
+        setup(build) {
+          build.onResolve({ filter: /build-aliases\.mjs$/ }, () => ({
+            path: pathToFileURL(path.join(root, 'build-aliases.mjs')).href,
+            external: true,
+          }));
+        },
+      },
+    ],
     banner: {
       js: "import { createRequire as __janCreateRequire } from 'node:module'; const require = __janCreateRequire(import.meta.url);",
     },

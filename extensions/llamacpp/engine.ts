@@ -143,6 +143,9 @@ export class LlamaCppEngine implements InferenceEngine {
           },
           timeLimitMs: request.time_limit_ms,
           wholePrompt: request.whole_prompt,
+          ...(request.language !== undefined
+            ? { rules: { languageId: request.language, maxLines: request.max_lines } }
+            : {}),
         },
         {
           signal: cancel.signal,

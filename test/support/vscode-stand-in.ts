@@ -276,6 +276,10 @@ const configuration = new Map<string, unknown>();
 const configurationChanged = new EventEmitter<{ affectsConfiguration(section: string): boolean }>();
 /** Fire with `{ document, contentChanges: [{ range }] }` to play an edit. */
 export const textDocumentChanged = new EventEmitter<unknown>();
+/** Fire with the document to play a save. */
+export const textDocumentSaved = new EventEmitter<unknown>();
+/** Fire with the editor (after setting `window.activeTextEditor`) to play a file opened or focused. */
+export const activeEditorChanged = new EventEmitter<unknown>();
 const registeredCommands = new Map<string, (...args: unknown[]) => unknown>();
 const documents = new Map<string, StandInDocument>();
 export const registered = {
@@ -349,6 +353,7 @@ export const workspace = {
   onDidChangeConfiguration: configurationChanged.event,
   onDidGrantWorkspaceTrust: new EventEmitter<void>().event,
   onDidChangeTextDocument: textDocumentChanged.event,
+  onDidSaveTextDocument: textDocumentSaved.event,
   asRelativePath(uri: Uri): string {
     return path.basename(uri.fsPath);
   },
@@ -374,7 +379,7 @@ export const workspace = {
 
 export const window = {
   activeTextEditor: undefined as { document: StandInDocument; selection: Selection } | undefined,
-  onDidChangeActiveTextEditor: new EventEmitter<unknown>().event,
+  onDidChangeActiveTextEditor: activeEditorChanged.event,
   tabGroups: {
     activeTabGroup: { tabs: [] as unknown[] },
     all: [] as Array<{ tabs: unknown[] }>,

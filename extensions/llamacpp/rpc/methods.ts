@@ -96,10 +96,15 @@ export const methods = {
       /** Context from other files, placed before the prefix. */
       extra: v.optional(v.string()),
       sampling,
-      /** Generation stops this long after its first token and returns what is ready. */
+      /** The whole request stops this long after the worker receives it (prompt evaluation included) and returns what is ready. */
       timeLimitMs: v.optional(finite),
       /** The prompt as a client sent it (the API server): never cut, refused when it leaves no room. */
       wholePrompt: v.optional(v.boolean()),
+      /**
+       * The document's language id and the suggestion's line budget: the worker stops generating
+       * where the completion rules end the suggestion (`completionStop`), at the token that ends it.
+       */
+      rules: v.optional(v.object({ languageId: v.string(), maxLines: v.optional(finite) })),
     }),
     chunk: v.object({ text: v.string() }),
     result: v.object({

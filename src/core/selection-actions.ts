@@ -77,25 +77,6 @@ export function selectionPrompt(action: SelectionAction, input: SelectionInput, 
   return `${ask}\n\n${fencedSelection({ ...input, path: input.fileName })}`;
 }
 
-/**
- * The code in a model's answer: the first fenced block (one in the document's language if there
- * is one). Undefined when the answer has no fenced block or the block is empty: an answer in
- * prose is never taken for code.
- */
-export function extractCode(answer: string, languageId?: string): string | undefined {
-  const blocks = [...answer.matchAll(/(^|\n)(`{3,}|~{3,})([^\n`]*)\n([\s\S]*?)\n\2[ \t]*(?=\n|$)/g)].map((match) => ({
-    language: match[3]!.trim().split(/\s+/)[0]!.toLowerCase(),
-    code: match[4]!,
-  }));
-  const open = /(^|\n)(`{3,}|~{3,})[^\n`]*\n([\s\S]*)$/.exec(answer);
-  const chosen =
-    blocks.find((block) => languageId && block.language === languageId.toLowerCase()) ??
-    blocks[0] ??
-    // A reply cut off by the token limit leaves its fence open: its code is still the answer.
-    (open ? { language: '', code: open[3]! } : undefined);
-  return chosen?.code.trim() ? chosen.code : undefined;
-}
-
 /** Keeps the selection's own leading indentation and trailing newline on the replacement. */
 export function fitReplacement(original: string, replacement: string): string {
   const indent = /^[ \t]*/.exec(original)![0];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractCode, fencedSelection, fitReplacement, rewriteTokenLimit, selectionPrompt } from '@jan/core';
+import { fencedSelection, fitReplacement, rewriteTokenLimit, selectionPrompt } from '@jan/core';
 
 const input = { code: 'const x = 1;\n', languageId: 'typescript', fileName: 'src/a.ts', startLine: 3, endLine: 4 };
 
@@ -9,20 +9,6 @@ describe('selection actions', () => {
     expect(block).toBe('```typescript src/a.ts:3-4\nconst x = 1;\n```\n');
     expect(selectionPrompt('custom', { ...input, instruction: 'Make it a let.' })).toBe(`Make it a let.\n\n${block}`);
     expect(selectionPrompt('fix', input)).toMatch(/^Fix the bugs/);
-  });
-
-  it('extracts the code of an answer', () => {
-    expect(extractCode('Here:\n```ts\nlet x = 1;\n```\nDone.')).toBe('let x = 1;');
-    expect(extractCode('```py\nprint(1)\n```\n```typescript\nlet y = 2;\n```', 'typescript')).toBe('let y = 2;');
-    expect(extractCode('```js\nfirst()\n```\n```js\nsecond()\n```', 'rust')).toBe('first()');
-    // Prose, or code outside a fence, is not a rewrite: it is never applied.
-    expect(extractCode('return a + b;')).toBeUndefined();
-    expect(
-      extractCode('The bug is on line 2: `lenght` should be `length`. You could also add a check for an empty array.'),
-    ).toBeUndefined();
-    expect(extractCode('```ts\nlet cut = 1;\nlet off')).toBe('let cut = 1;\nlet off');
-    expect(extractCode('   ')).toBeUndefined();
-    expect(extractCode('```\n\n```')).toBeUndefined();
   });
 
   it('keeps the selection indentation and trailing newline', () => {

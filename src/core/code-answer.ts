@@ -61,6 +61,8 @@ export function readCode(answer: string, opening: CodeOpening | undefined, final
   const complete = final ? lines.length : lines.length - 1;
   for (let index = 0; index < complete; index++) {
     if (closes(lines[index]!, opening.fence)) return { code: lines.slice(0, index).join('\n'), closed: true };
+    // "Here is the fix:" then a block of its own: the server ignored the prefill, and began with prose.
+    if (ownBlock(lines[index]!, opening) === 'yes') return freshAnswer(answer, final);
   }
   return { code: final ? answer : wholeLines(answer), closed: false };
 }

@@ -44,6 +44,12 @@ describe('reading the code of an answer to an opened code block', () => {
     expect(readCode('~~~\na\n~~~~\nb', { fence: '~~~', language: '' })).toEqual({ code: 'a', closed: true });
   });
 
+  it('reads a block of its own after prose (a server that ignored the prefill) from that block', () => {
+    expect(readCode('Here it is:\n\n```ts\nlet x = 1;\n```\n', TS)).toEqual({ code: 'let x = 1;', closed: true });
+    expect(readCode('Here it is:\n', TS, false)).toEqual({ code: 'Here it is:\n', closed: false });
+    expect(readCode('Here it is:\n```ts\nlet x = 1;\n', TS, false)).toEqual({ code: 'let x = 1;\n', closed: false });
+  });
+
   it('reads a bare fence first as closing the opened block, unless a second fence closes a block it opened', () => {
     expect(readCode('\n```\nThat code looks right to me.', TS)).toEqual({ code: '', closed: true });
     expect(readCode('```\nconst x = 1;\n', TS, false)).toEqual({ code: '', closed: false });

@@ -52,6 +52,15 @@ const FILE = [
 ];
 
 /** The prompt tokens the engine evaluated for `messages` (one token generated). */
+/** Inline chat on the blank line between the two functions. */
+const AT_BLANK_LINE = insertionEdit({
+  lines: FILE,
+  line: 2,
+  languageId: 'python',
+  fileName: 'math_utils.py',
+  instruction: 'Write a helper.',
+});
+
 async function promptTokens(messages: ChatMessage[]): Promise<number> {
   let tokens = 0;
   for await (const chunk of runtime.inference.chat(model, { messages, stream: true, max_tokens: 1 })) {
@@ -62,13 +71,7 @@ async function promptTokens(messages: ChatMessage[]): Promise<number> {
 
 describe('an edit of code with the real engine', () => {
   it('continues the opened code block: the prompt is the new turn plus exactly the opening', async () => {
-    const { edit } = insertionEdit({
-      lines: FILE,
-      line: 2,
-      languageId: 'python',
-      fileName: 'math_utils.py',
-      instruction: 'Write a helper.',
-    });
+    const { edit } = AT_BLANK_LINE;
     const opening = openingText(edit.opening);
     const plain = await promptTokens(edit.messages);
     const opened = await promptTokens([...edit.messages, { role: 'assistant', content: opening }]);
@@ -80,13 +83,7 @@ describe('an edit of code with the real engine', () => {
   }, 180_000);
 
   it('writes at a cursor within its limit, the streamed text only growing, counted in the log', async () => {
-    const { edit } = insertionEdit({
-      lines: FILE,
-      line: 2,
-      languageId: 'python',
-      fileName: 'math_utils.py',
-      instruction: 'Write a helper.',
-    });
+    const { edit } = AT_BLANK_LINE;
     const shown: string[] = [];
     const outcome = await runCodeEdit(runtime.inference, model, edit, {
       logger,

@@ -136,11 +136,13 @@ async function stream(
   } finally {
     options.signal?.removeEventListener('abort', stop);
   }
+  // Chunks can carry several tokens: the engine's own count, when it gives one, is the count.
+  result.tokens = usage?.completion_tokens ?? result.tokens;
   logReply(options.logger, {
     what: edit.what,
     modelId: model.id,
     status: options.signal?.aborted && !result.closed ? 'stopped' : 'ready',
-    completionTokens: usage?.completion_tokens ?? result.tokens,
+    completionTokens: result.tokens,
     promptTokens: usage?.prompt_tokens,
     cachedPromptTokens: usage?.prompt_tokens_details?.cached_tokens,
     startedAt,

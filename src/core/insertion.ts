@@ -76,10 +76,13 @@ function excerpt(lines: string[], place: InsertionPlace): { code: string; startL
   return { code: code.join('\n'), startLine: first + 1, endLine: Math.max(end, first + 1) };
 }
 
-/** The user message: the instruction, then the excerpt as a fenced block naming its file and lines. */
+/**
+ * The user message: what to do, the excerpt as a fenced block naming its file and lines, then the
+ * instruction, last so that a second try with other words finds the rest in the KV cache.
+ */
 export function insertionPrompt(input: InsertionInput, place: InsertionPlace): { prompt: string; excerpt: string } {
   const shown = excerpt(input.lines, place);
-  const block = fencedSelection({ ...shown, languageId: input.languageId, path: input.fileName });
+  const block = fencedSelection({ ...shown, languageId: input.languageId, path: input.fileName }).trimEnd();
   const ask = `Write the code that goes where ${INSERT_MARKER} is in this part of ${input.fileName}. Reply with only the new code.`;
-  return { prompt: `${input.instruction.trim()}\n\n${ask}\n\n${block}`, excerpt: shown.code };
+  return { prompt: `${ask}\n\n${block}\n\n${input.instruction.trim()}`, excerpt: shown.code };
 }

@@ -71,10 +71,15 @@ export function rewriteTokenLimit(code: string): number {
   return Math.min(MAX_REWRITE_TOKENS, Math.max(MIN_REWRITE_TOKENS, 2 * selection + FENCE_TOKENS));
 }
 
-/** The user message for an action: the ask (the assistant's own when it has one), the code as a fenced block with its origin. */
+/**
+ * The user message for an action: the ask (the assistant's own when it has one), the code as a
+ * fenced block with its origin, then what the user typed. Typed words come last: the text before
+ * them stays the same when the user tries again with other words, and the engine finds it in its
+ * KV cache instead of evaluating it again.
+ */
 export function selectionPrompt(action: SelectionAction, input: SelectionInput, override?: string): string {
-  const ask = [override ?? SELECTION_ACTIONS[action].ask, input.instruction?.trim()].filter(Boolean).join('\n\n');
-  return `${ask}\n\n${fencedSelection({ ...input, path: input.fileName })}`;
+  const block = fencedSelection({ ...input, path: input.fileName }).trimEnd();
+  return [override ?? SELECTION_ACTIONS[action].ask, block, input.instruction?.trim()].filter(Boolean).join('\n\n');
 }
 
 /** Keeps the selection's own leading indentation and trailing newline on the replacement. */

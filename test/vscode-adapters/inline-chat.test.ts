@@ -127,7 +127,7 @@ describe('inline chat (Ctrl/Cmd+I)', () => {
     expect(typed.shown!.title).toBe('Jan: Edit lines 5-6 of math_utils.py');
     const request = fixture.engine.requests[0]!;
     expect(request.max_tokens).toBe(rewriteTokenLimit(SOURCE.split('\n').slice(4, 6).join('\n')));
-    expect(request.messages[1]!.content).toMatch(/^handle an empty list\n\n```python math_utils\.py:5-6\n/);
+    expect(request.messages[1]!.content).toMatch(/^```python math_utils\.py:5-6\n[^]*\n```\n\nhandle an empty list$/);
     expect(document.getText()).toContain('    if not values:\n        return 0\n');
     expect(document.undoStack).toHaveLength(1);
   });

@@ -129,7 +129,7 @@ describe('edits', () => {
     });
     expect(place.onLine).toBe(false);
     const prompt = edit.messages[1]!.content;
-    expect(prompt.startsWith('Add a helper.\n\n')).toBe(true);
+    expect(prompt.endsWith('```\n\nAdd a helper.')).toBe(true);
     expect(prompt).toContain(`line_200 = ${'x'.repeat(40)}\n${INSERT_MARKER}\nline_201 =`);
     expect(prompt).not.toContain('line_100 =');
     expect(prompt).not.toContain('line_399');

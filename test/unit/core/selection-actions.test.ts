@@ -7,8 +7,16 @@ describe('selection actions', () => {
   it('asks with the code as a fenced block naming its file and range', () => {
     const block = fencedSelection({ ...input, path: input.fileName });
     expect(block).toBe('```typescript src/a.ts:3-4\nconst x = 1;\n```\n');
-    expect(selectionPrompt('custom', { ...input, instruction: 'Make it a let.' })).toBe(`Make it a let.\n\n${block}`);
-    expect(selectionPrompt('fix', input)).toMatch(/^Fix the bugs/);
+    // What the user typed comes after the code, so a retry with other words reuses the rest in the KV cache.
+    expect(selectionPrompt('custom', { ...input, instruction: 'Make it a let.' })).toBe(
+      `${block.trimEnd()}\n\nMake it a let.`,
+    );
+    expect(selectionPrompt('fix', input)).toBe(
+      `Fix the bugs in this code. Keep its behaviour otherwise and keep the style.\n\n${block.trimEnd()}`,
+    );
+    expect(selectionPrompt('fix', { ...input, instruction: 'Mind the off-by-one.' }, 'Our fix rules.')).toBe(
+      `Our fix rules.\n\n${block.trimEnd()}\n\nMind the off-by-one.`,
+    );
   });
 
   it('keeps the selection indentation and trailing newline', () => {

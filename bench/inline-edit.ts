@@ -1,13 +1,15 @@
 /**
  * `npm run bench -- inline-edit`: inline chat at a cursor through the runtime the extension runs
  * (JanRuntime → runCodeEdit → InferenceService → the llama.cpp worker) on the test model. Each
- * round is one edit as the user makes it; every third starts with the model unloaded, and the run
- * ends with a restarted runtime. Prints one JSON line, every figure as mean and max:
+ * round is an edit at a new spot of the same file, then a second try there with other words (as
+ * after a Reject); every third round starts with the model unloaded, and the run ends with a
+ * restarted runtime. Prints one JSON line, every figure as mean and max:
  * - first_visible_ratio: time until the diff can show the first line ÷ time until the answer is
- *   complete, the wait of an edit shown only when finished (the baseline, same round)
+ *   complete, the wait of an edit shown only when finished (the baseline, same edit)
  * - first_visible_ms, complete_ms: the two times themselves
- * - prompt_tokens, evaluated_prompt_tokens: the prompt, and the part not found in the KV cache
- *   (a second edit in the same file re-evaluates only what changed)
+ * - retry_evaluated_ratio: prompt tokens evaluated for the second try ÷ for the first (the rest
+ *   is found in the KV cache); retry_first_token_ratio: the same for the time to the first token
+ * - prompt_tokens, evaluated_prompt_tokens: per edit, the prompt and the part evaluated
  * - generated_tokens: tokens the model wrote (at most the insertion limit)
  * - opening_prompt_tokens: what opening the code block for the model adds to the prompt
  */
@@ -20,7 +22,7 @@ import { JanRuntime } from '../src/node/runtime';
 import { bundleEntry } from '../test/support/bundle-entry';
 import { STORIES_FIM } from '../test/support/test-models';
 
-const ROUNDS = 9;
+const ROUNDS = 6;
 const UNLOAD_EVERY = 3;
 
 /** A Python file of small functions; the cursor goes on the blank line after function `at`. */
@@ -33,6 +35,7 @@ function source(functions: number): string[] {
 }
 
 interface Round {
+  firstTokenMs: number;
   firstVisibleMs: number;
   completeMs: number;
   promptTokens: number;
@@ -68,25 +71,33 @@ function lastPrompt(logger: MemoryLogger): { prompt: number; cached: number } {
   return { prompt: Number(match?.[1] ?? 0), cached: Number(match?.[2] ?? 0) };
 }
 
-async function edit(runtime: JanRuntime, model: ModelChoice, logger: MemoryLogger, line: number): Promise<Round> {
-  const { edit: request } = insertionEdit({
-    lines: source(12),
-    line,
-    languageId: 'python',
-    fileName: 'scale.py',
-    instruction: 'Write a function that scales by two.',
-  });
+const INSTRUCTIONS = ['Write a function that scales by two.', 'Now write one that scales by three instead.'];
+
+function request(line: number, instruction = INSTRUCTIONS[0]!) {
+  return insertionEdit({ lines: source(12), line, languageId: 'python', fileName: 'scale.py', instruction }).edit;
+}
+
+async function edit(
+  runtime: JanRuntime,
+  model: ModelChoice,
+  logger: MemoryLogger,
+  line: number,
+  instruction?: string,
+): Promise<Round> {
   const started = performance.now();
+  let firstTokenAt: number | undefined;
   let firstVisibleAt: number | undefined;
-  const outcome = await runCodeEdit(runtime.inference, model, request, {
+  const outcome = await runCodeEdit(runtime.inference, model, request(line, instruction), {
     logger,
     onProgress: ({ replacement }) => {
+      firstTokenAt ??= performance.now();
       if (replacement !== undefined) firstVisibleAt ??= performance.now();
     },
   });
   const completeMs = performance.now() - started;
   const prompt = lastPrompt(logger);
   return {
+    firstTokenMs: (firstTokenAt ?? performance.now()) - started,
     firstVisibleMs: (firstVisibleAt ?? performance.now()) - started,
     completeMs,
     promptTokens: prompt.prompt,
@@ -106,27 +117,28 @@ async function main(): Promise<void> {
   const root = mkdtempSync(path.join(tmpdir(), 'jan-bench-inline-edit-'));
   const logger = new MemoryLogger();
   const rounds: Round[] = [];
+  const retries: Array<{ first: Round; retry: Round }> = [];
   try {
     let { runtime, model } = await openRuntime(root, logger);
+    const spot = async (line: number) => {
+      const first = await edit(runtime, model, logger, line);
+      const retry = await edit(runtime, model, logger, line, INSTRUCTIONS[1]);
+      rounds.push(first, retry);
+      retries.push({ first, retry });
+    };
     for (let round = 0; round < ROUNDS; round++) {
       if (round % UNLOAD_EVERY === 0) await runtime.inference.engine(model).unload(model.id);
       // The cursor moves one function down each round: the edits share the file, not the spot.
-      rounds.push(await edit(runtime, model, logger, 2 + 3 * (round % 4)));
+      await spot(2 + 3 * round);
     }
     await runtime.stop();
     ({ runtime, model } = await openRuntime(root, logger));
-    rounds.push(await edit(runtime, model, logger, 2));
-    const { edit: request } = insertionEdit({
-      lines: source(12),
-      line: 2,
-      languageId: 'python',
-      fileName: 'scale.py',
-      instruction: 'Write a function that scales by two.',
-    });
-    const plain = await promptTokens(runtime, model, request.messages);
+    await spot(2);
+    const opening = request(2);
+    const plain = await promptTokens(runtime, model, opening.messages);
     const opened = await promptTokens(runtime, model, [
-      ...request.messages,
-      { role: 'assistant', content: openingText(request.opening) },
+      ...opening.messages,
+      { role: 'assistant', content: openingText(opening.opening) },
     ]);
     await runtime.stop();
     console.log(
@@ -136,6 +148,10 @@ async function main(): Promise<void> {
         first_visible_ratio: stats(rounds.map((round) => round.firstVisibleMs / round.completeMs)),
         first_visible_ms: stats(rounds.map((round) => round.firstVisibleMs)),
         complete_ms: stats(rounds.map((round) => round.completeMs)),
+        retry_evaluated_ratio: stats(
+          retries.map(({ first, retry }) => retry.evaluatedPromptTokens / first.evaluatedPromptTokens),
+        ),
+        retry_first_token_ratio: stats(retries.map(({ first, retry }) => retry.firstTokenMs / first.firstTokenMs)),
         prompt_tokens: stats(rounds.map((round) => round.promptTokens)),
         evaluated_prompt_tokens: stats(rounds.map((round) => round.evaluatedPromptTokens)),
         generated_tokens: stats(rounds.map((round) => round.generatedTokens)),

@@ -8,24 +8,31 @@ import type { Logger } from './logger';
 import { errorMessage } from './logger';
 import type { ModelChoice } from './model-choice';
 import { logReply } from './reply-log';
-import type { ChatCompletionChunk } from './types';
+import type { ChatCompletionChunk, ChatMessage } from './types';
 
 export interface CodeEditProgress {
-  /** Tokens generated so far. */
+  /** Tokens generated so far, of at most `maxTokens`. */
   tokens: number;
+  maxTokens: number;
   /** The range's new text so far, when it changed with this token. */
   replacement?: string;
 }
 
 export type CodeEditOutcome =
   /** The model finished its code (closed the block, or ended). */
-  | { status: 'complete'; replacement: string; tokens: number }
+  | { status: 'complete'; replacement: string; tokens: number; maxTokens: number }
   /**
    * The user stopped it, or it reached `maxTokens`, before the code was finished: its whole lines
    * so far, then the rest of the original (`withOriginalRest`); undefined when no line was written.
    */
-  | { status: 'incomplete'; reason: 'stopped' | 'limit'; replacement: string | undefined; tokens: number }
-  | { status: 'no-code'; tokens: number };
+  | {
+      status: 'incomplete';
+      reason: 'stopped' | 'limit';
+      replacement: string | undefined;
+      tokens: number;
+      maxTokens: number;
+    }
+  | { status: 'no-code'; tokens: number; maxTokens: number };
 
 export interface CodeEditOptions {
   /** The user's Stop. */
@@ -37,6 +44,8 @@ export interface CodeEditOptions {
 interface Attempt {
   answer: string;
   tokens: number;
+  /** The edit's limit, or less when the model's context has less room left after the prompt. */
+  maxTokens: number;
   cut: boolean;
   closed: boolean;
 }
@@ -72,15 +81,44 @@ export async function runCodeEdit(
 }
 
 function outcome(edit: CodeEdit, result: Attempt, opening: CodeOpening | undefined, stopped: boolean): CodeEditOutcome {
-  const { tokens } = result;
+  const { tokens, maxTokens } = result;
   if (stopped || result.cut) {
     const { code } = readCode(result.answer, opening, false);
     const replacement = code.trim() ? edit.replacement(code, true) : undefined;
-    return { status: 'incomplete', reason: stopped ? 'stopped' : 'limit', replacement, tokens };
+    return { status: 'incomplete', reason: stopped ? 'stopped' : 'limit', replacement, tokens, maxTokens };
   }
   const { code } = readCode(result.answer, opening, true);
-  if (!code.trim()) return { status: 'no-code', tokens };
-  return { status: 'complete', replacement: edit.replacement(code, false), tokens };
+  if (!code.trim()) return { status: 'no-code', tokens, maxTokens };
+  return { status: 'complete', replacement: edit.replacement(code, false), tokens, maxTokens };
+}
+
+/** Fewer tokens than this left for the answer (or than the edit's limit, if smaller): it cannot be written. */
+const MIN_ANSWER_TOKENS = 64;
+
+/**
+ * The tokens the answer may take: the edit's limit, or the room the model's context has after the
+ * prompt, so that llama.cpp never shifts the context mid-answer (dropping the start of the code it
+ * rewrites, and every token of the prompt the KV cache held). Engines that do not tell (remote
+ * ones) get the limit.
+ */
+async function answerRoom(
+  inference: InferenceService,
+  model: ModelChoice,
+  messages: ChatMessage[],
+  limit: number,
+  signal: AbortSignal,
+): Promise<number> {
+  const engine = await inference.prepare(model, undefined, signal);
+  const context = engine.contextSize?.(model.id);
+  if (!context || !engine.countChatTokens) return limit;
+  const prompt = await engine.countChatTokens(model.id, messages);
+  if (context - prompt < Math.min(limit, MIN_ANSWER_TOKENS)) {
+    throw new EngineError(
+      'CONTEXT_TOO_LONG',
+      `The code and the instruction take ${prompt} of the ${context} tokens ${model.id} holds, leaving no room for the answer. Select less code, or raise "jan.engine.contextSize".`,
+    );
+  }
+  return Math.min(limit, context - prompt);
 }
 
 async function stream(
@@ -98,15 +136,16 @@ async function stream(
   const startedAt = Date.now();
   let firstTokenAt: number | undefined;
   let usage: ChatCompletionChunk['usage'];
-  const result: Attempt = { answer: '', tokens: 0, cut: false, closed: false };
+  const result: Attempt = { answer: '', tokens: 0, maxTokens: edit.maxTokens, cut: false, closed: false };
   let shown: string | undefined;
   const messages = opening
     ? [...edit.messages, { role: 'assistant' as const, content: openingText(opening) }]
     : edit.messages;
   try {
+    result.maxTokens = await answerRoom(inference, model, messages, edit.maxTokens, controller.signal);
     for await (const chunk of inference.chat(
       model,
-      { messages, stream: true, max_tokens: edit.maxTokens },
+      { messages, stream: true, max_tokens: result.maxTokens },
       controller.signal,
     )) {
       const choice = chunk.choices[0];
@@ -128,7 +167,11 @@ async function stream(
       const replacement = read.code.trim() ? edit.replacement(read.code, true) : undefined;
       const changed = replacement !== undefined && replacement !== shown;
       if (changed) shown = replacement;
-      options.onProgress?.({ tokens: result.tokens, replacement: changed ? replacement : undefined });
+      options.onProgress?.({
+        tokens: result.tokens,
+        maxTokens: result.maxTokens,
+        replacement: changed ? replacement : undefined,
+      });
     }
   } catch (error) {
     // A Stop during the load or before the stream began ends it like a Stop during the stream.

@@ -48,9 +48,9 @@ export async function runEdit(
           return await runCodeEdit(deps.inference, model, edit, {
             signal: live.signal,
             logger: deps.logger,
-            onProgress: ({ tokens, replacement }) => {
+            onProgress: ({ tokens, maxTokens, replacement }) => {
               if (replacement !== undefined) void show(replacement);
-              if (tokens % 8 === 1) progress.report({ message: `${tokens} of at most ${edit.maxTokens} tokens` });
+              if (tokens % 8 === 1) progress.report({ message: `${tokens} of at most ${maxTokens} tokens` });
             },
           });
         } finally {
@@ -90,7 +90,7 @@ async function present(
     const why =
       outcome.reason === 'stopped'
         ? `Stopped after ${outcome.tokens} tokens`
-        : `${title} reached its limit of ${edit.maxTokens} tokens before the code was complete`;
+        : `${title} reached its limit of ${outcome.maxTokens} tokens before the code was complete`;
     await live.review(`Jan: ${why}. The proposal has the lines written so far${rest}. ${keys}`, 'warning');
     return;
   }
@@ -99,7 +99,7 @@ async function present(
   const problem =
     outcome.status === 'no-code'
       ? 'the model returned no code'
-      : `${title} stopped at ${edit.maxTokens} tokens before writing any code`;
+      : `${title} stopped at ${outcome.maxTokens} tokens before writing any code`;
   deps.logger.warn(`${edit.what}: ${problem} (${outcome.tokens} tokens); nothing proposed.`);
   void vscode.window.showWarningMessage(
     `Jan: ${problem}, so nothing was proposed. Try again or rephrase the request${edit.original.trim() ? ', or select less code' : ''}.`,

@@ -15,7 +15,7 @@ import {
   runCodeEdit,
   withOriginalRest,
 } from '@jan/core';
-import type { CodeEditProgress, ModelChoice } from '@jan/core';
+import type { ChatMessage, CodeEditProgress, ModelChoice } from '@jan/core';
 import { ScriptedEngine } from '../../support/scripted-engine';
 
 const TS = { fence: '```', language: 'typescript' };
@@ -139,6 +139,16 @@ describe('edits', () => {
   });
 });
 
+const wordsOf = (messages: Array<{ content: string }>) =>
+  messages.reduce((sum, message) => sum + message.content.split(/\s+/).filter(Boolean).length, 0);
+
+/** An engine that counts a rendered prompt's tokens, as the llama.cpp engine does (here: its words). */
+class CountingEngine extends ScriptedEngine {
+  async countChatTokens(_modelId: string, messages: ChatMessage[]): Promise<number> {
+    return wordsOf(messages);
+  }
+}
+
 function service(engine: ScriptedEngine): { inference: InferenceService; logger: MemoryLogger; model: ModelChoice } {
   const logger = new MemoryLogger();
   const events = new EventBus(logger);
@@ -172,7 +182,12 @@ describe('running an edit', () => {
       logger,
       onProgress: (update) => progress.push(update),
     });
-    expect(outcome).toEqual({ status: 'complete', replacement: 'const total =\n  values.length;\n', tokens: 6 });
+    expect(outcome).toEqual({
+      status: 'complete',
+      replacement: 'const total =\n  values.length;\n',
+      tokens: 6,
+      maxTokens: rewriteTokenLimit(input.code),
+    });
     const request = engine.requests[0]!;
     expect(request.messages.at(-1)).toEqual({ role: 'assistant', content: '```typescript\n' });
     expect(request.max_tokens).toBe(rewriteTokenLimit(input.code));
@@ -214,6 +229,25 @@ describe('running an edit', () => {
       'const total = values.length;\nconst total = values.lenght;\n',
     );
     expect(logger.messages('info')).toContainEqual(expect.stringMatching(/stopped by the user after 5 tokens/));
+  });
+
+  it("leaves the answer no more room than the model's context has after the prompt, and refuses when none is left", async () => {
+    const fits = new CountingEngine({ models: ['chat-1'], contextSize: 150 });
+    const { inference, logger, model } = service(fits);
+    const edit = rewriteEdit('fix', input);
+    const prompt = wordsOf([...edit.messages, { content: '```typescript\n' }]);
+    const outcome = await runCodeEdit(inference, model, edit, { logger });
+    expect(fits.requests[0]!.max_tokens).toBe(150 - prompt);
+    expect(outcome.maxTokens).toBe(150 - prompt);
+    expect(outcome.maxTokens).toBeLessThan(edit.maxTokens);
+
+    const tight = new CountingEngine({ models: ['chat-1'], contextSize: prompt + 10 });
+    const tightService = service(tight);
+    await expect(runCodeEdit(tightService.inference, tightService.model, edit, { logger })).rejects.toMatchObject({
+      code: 'CONTEXT_TOO_LONG',
+      message: expect.stringContaining('Select less code'),
+    });
+    expect(tight.requests).toEqual([]);
   });
 
   it('says there is no code when the model wrote none', async () => {

@@ -21,6 +21,7 @@ import type { ChatMessage, ModelChoice } from '@jan/core';
 import { JanRuntime } from '../src/node/runtime';
 import { bundleEntry } from '../test/support/bundle-entry';
 import { STORIES_FIM } from '../test/support/test-models';
+import { SMALL_ENGINE, testSettings } from '../test/support/test-settings';
 
 const ROUNDS = 6;
 const UNLOAD_EVERY = 3;
@@ -55,8 +56,7 @@ async function openRuntime(root: string, logger: MemoryLogger): Promise<{ runtim
     logger,
     workerPath: await bundleEntry('extensions/llamacpp/worker/main.ts', 'llamacpp-worker', process.cwd()),
     downloadWorkerPath: path.join(root, 'unused-download-worker.mjs'),
-    chosenModelId: () => undefined,
-    engineSettings: { threads: 1, gpu: 'off', contextSize: 2048, idleUnloadMinutes: 0, transport: 'process' },
+    settings: testSettings({ ...SMALL_ENGINE, 'jan.engine.contextSize': 2048 }),
   });
   await runtime.start();
   const installed = (await runtime.models.listModels()).models[0];

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { EngineError, errorMessage, silentLogger } from '@jan/core';
+import { EngineError, ON_THIS_MACHINE, errorMessage, silentLogger } from '@jan/core';
 import type {
   ChatCompletionChunk,
   ChatCompletionRequest,
@@ -17,6 +17,7 @@ import type {
   Model,
   ModelSettings,
   ResolvedModel,
+  TokenPiece,
 } from '@jan/core';
 import { raceAbort } from './abort';
 import { SharedLoad } from './shared-load';
@@ -58,6 +59,7 @@ export interface LlamaCppEngineOptions {
 export class LlamaCppEngine implements InferenceEngine {
   readonly id = 'llamacpp';
   readonly displayName = 'llama.cpp';
+  readonly runsOn = ON_THIS_MACHINE;
   private readonly logger: Logger;
   private readonly workerPath: string;
   private worker: Promise<WorkerHandle> | undefined;
@@ -140,6 +142,7 @@ export class LlamaCppEngine implements InferenceEngine {
             stop: request.stop,
           },
           timeLimitMs: request.time_limit_ms,
+          wholePrompt: request.whole_prompt,
         },
         {
           signal: cancel.signal,
@@ -189,6 +192,28 @@ export class LlamaCppEngine implements InferenceEngine {
       const { worker } = await this.ensureLoaded(modelId);
       return (await worker.call('countChatTokens', { modelId, messages: workerMessages(messages) })).tokens;
     });
+  }
+
+  async tokenize(
+    modelId: string,
+    text: string,
+    special?: boolean,
+  ): Promise<{ tokens: number[]; pieces: TokenPiece[] }> {
+    return this.idle.run(async () => {
+      const { worker } = await this.ensureLoaded(modelId);
+      return worker.call('tokenize', { modelId, text, special });
+    });
+  }
+
+  async detokenize(modelId: string, tokens: number[]): Promise<string> {
+    return this.idle.run(async () => {
+      const { worker } = await this.ensureLoaded(modelId);
+      return (await worker.call('detokenize', { modelId, tokens })).text;
+    });
+  }
+
+  loadedModels(): string[] {
+    return [...(this.settledWorker?.loaded.keys() ?? [])];
   }
 
   contextSize(modelId: string): number | undefined {

@@ -149,12 +149,9 @@ export function runDownloadChild(options: ChildDownloadOptions): Promise<Finishe
     };
 
     child.on('message', (raw) => {
-      const message = parseChildMessage(raw);
-      if (!message)
-        return fail(
-          new ModelError('DOWNLOAD_FAILED', `The download process sent an invalid message: ${JSON.stringify(raw)}`),
-        );
-      void onMessage(message);
+      const parsed = parseChildMessage(raw);
+      if (!parsed.ok) return fail(new ModelError('DOWNLOAD_FAILED', parsed.error));
+      void onMessage(parsed.value);
     });
     child.on('error', (error) =>
       fail(new ModelError('DOWNLOAD_FAILED', `The download process failed: ${error.message}`)),

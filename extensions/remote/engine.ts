@@ -1,5 +1,5 @@
 import type OpenAI from 'openai';
-import { EngineError, silentLogger } from '@jan/core';
+import { EngineError, runsOnLabel, silentLogger } from '@jan/core';
 import type {
   ChatCompletionChunk,
   ChatCompletionRequest,
@@ -10,11 +10,12 @@ import type {
   InferenceEngine,
   Logger,
   Model,
+  RunsOn,
 } from '@jan/core';
 import { createClient } from './client';
 import { loadSdk, type OpenAISdk } from './openai-sdk';
 import { RequestDeadline, RequestAborted } from './deadline';
-import { whereCodeGoes, type RemoteEngineDefinition } from './definition';
+import { runsOnOf, type RemoteEngineDefinition } from './definition';
 import { toEngineError, type FailureContext } from './errors';
 import { fillInMiddle, finishReason } from './fim';
 import { detectFimMode } from './fim-detect';
@@ -43,8 +44,9 @@ export interface RemoteEngineOptions {
 export class RemoteEngine implements InferenceEngine {
   readonly id: string;
   readonly displayName: string;
-  /** "local" for a server on this machine, else its host: where code goes. */
-  readonly destination: string;
+  /** This machine for a server on it, else the server's host: where code goes. */
+  readonly runsOn: RunsOn;
+  readonly throughServer = true;
   private readonly logger: Logger;
   private client: { key: string | undefined; client: OpenAI } | undefined;
   /** The `openai` package once a request loaded it (errors.ts tells its error classes apart). */
@@ -58,7 +60,7 @@ export class RemoteEngine implements InferenceEngine {
   constructor(private readonly options: RemoteEngineOptions) {
     this.id = options.definition.id;
     this.displayName = options.definition.name;
-    this.destination = whereCodeGoes(options.definition.baseUrl);
+    this.runsOn = runsOnOf(options.definition.baseUrl);
     this.logger = options.logger ?? silentLogger;
   }
 
@@ -123,7 +125,7 @@ export class RemoteEngine implements InferenceEngine {
       id: `${this.id}/${remoteId}`,
       name: remoteId,
       created: 0,
-      description: `${remoteId} on ${this.displayName} (${this.destination})`,
+      description: `${remoteId} on ${this.displayName} (${runsOnLabel(this.runsOn)})`,
       settings: {},
       parameters: {},
       metadata: { tags: ['remote'], preset: presetById(this.definition.preset)?.label },
@@ -263,7 +265,7 @@ export class RemoteEngine implements InferenceEngine {
     if (!this.options.allowUse || (await this.options.allowUse())) return;
     throw new EngineError(
       'REMOTE_ERROR',
-      `${this.displayName} (${this.destination}) comes from this workspace's settings and was not allowed to receive code. Allow it with "Jan: Edit Remote Engine", or pick another model.`,
+      `${this.displayName} (${runsOnLabel(this.runsOn)}) comes from this workspace's settings and was not allowed to receive code. Allow it with "Jan: Edit Remote Engine", or pick another model.`,
     );
   }
 
@@ -271,7 +273,7 @@ export class RemoteEngine implements InferenceEngine {
     const key = await this.options.apiKey();
     return {
       engineName: this.displayName,
-      host: this.destination,
+      host: runsOnLabel(this.runsOn),
       model,
       key,
       timeoutSeconds: this.definition.timeoutSeconds,

@@ -4,6 +4,7 @@
  * not a TypeError deep in the chat. Only the fields Jan reads are checked; the rest pass through.
  */
 import * as v from 'valibot';
+import { validate, type ValidationIssue } from '@jan/validation';
 
 const Usage = v.object({
   prompt_tokens: v.optional(v.number(), 0),
@@ -81,17 +82,15 @@ export function carriesOutput(raw: unknown): boolean {
 }
 
 export class WireError extends Error {
-  constructor(what: string, issues: v.BaseIssue<unknown>[]) {
-    const issue = issues[0];
-    const field = issue?.path?.map((item) => String(item.key)).join('.') || 'the body';
-    super(`${what}: ${field} ${issue?.message ?? 'is not what was expected'}`);
+  constructor(what: string, issue: ValidationIssue | undefined) {
+    super(`${what}: ${issue?.path || 'the body'} ${issue?.message ?? 'is not what was expected'}`);
     this.name = 'WireError';
   }
 }
 
 /** The value in the shape `schema` describes, or a WireError naming the field that is not. */
 export function parseWire<S extends v.GenericSchema>(schema: S, value: unknown, what: string): v.InferOutput<S> {
-  const result = v.safeParse(schema, value);
-  if (!result.success) throw new WireError(what, result.issues);
-  return result.output;
+  const result = validate(schema, value);
+  if (!result.ok) throw new WireError(what, result.issues[0]);
+  return result.value;
 }

@@ -1,4 +1,4 @@
-import type { ConversationApi } from './conversation-api';
+import type { ContextUsage, ConversationApi, TurnResult } from './conversation-api';
 import { contextRules } from './assistant-config';
 import {
   alwaysInContext,
@@ -11,16 +11,24 @@ import {
 import { EngineError, type InferenceEngine } from './engines';
 import { StoreError } from './store';
 import type { EventBus } from './events';
-import type { AssistantExtension, ConversationalExtension } from './extension-types';
+import type { AssistantExtension, ConversationalExtension, MessagePage } from './extension-types';
 import { newId } from './ids';
 import type { InferenceService } from './inference';
 import type { Logger } from './logger';
 import { errorMessage } from './logger';
-import { DEFAULT_ENGINE, isSpecificModel, type ModelChoice } from './model-choice';
-import { buildChatRequest, estimateUsage, instructionsFor, replyReserve } from './conversation-request';
+import type { ModelChoice } from './model-choice';
+import { threadModel } from './thread-assistant';
+import {
+  buildChatRequest,
+  conversationTurns,
+  estimateUsage,
+  instructionsFor,
+  replyReserve,
+} from './conversation-request';
 import { logReply } from './reply-log';
+import { SETTINGS } from './settings';
 import { titleFromText, isDefaultTitle } from './thread-title';
-import type { ChatCompletionChunk, TextContentPart, Thread, ThreadMessage } from './types';
+import type { ChatCompletionChunk, ChatMessage, FinishReason, TextContentPart, Thread, ThreadMessage } from './types';
 import { contextParts, textContent, textOf } from './types';
 
 export interface ConversationDeps {
@@ -102,7 +110,7 @@ export class ConversationService implements ConversationApi {
   }
 
   /** `context`: what was attached (files, a selection…), stored with the message and read by the model before the text. */
-  async send(threadId: string, text: string, context: ContextItem[] = []): Promise<ThreadMessage> {
+  async send(threadId: string, text: string, context: ContextItem[] = []): Promise<TurnResult> {
     if (!text.trim()) throw new Error('The message is empty.');
     return this.exclusive(threadId, async (signal) => {
       const thread = await this.thread(threadId);
@@ -112,7 +120,12 @@ export class ConversationService implements ConversationApi {
     });
   }
 
-  async regenerate(threadId: string, assistantMessageId?: string, position?: number): Promise<ThreadMessage> {
+  /** The thread's stored messages (a line that cannot be read is skipped, with a warning). */
+  messages(threadId: string): Promise<MessagePage> {
+    return this.deps.conversational.listMessages(threadId);
+  }
+
+  async regenerate(threadId: string, assistantMessageId?: string, position?: number): Promise<TurnResult> {
     // Retrying a reply that failed before it was stored is answering the last message again.
     if (assistantMessageId !== undefined && this.unsaved.get(threadId)?.id === assistantMessageId)
       assistantMessageId = undefined;
@@ -131,16 +144,11 @@ export class ConversationService implements ConversationApi {
       if (assistantMessageId && at < 0) throw new Error('That reply is no longer in the thread.');
       if (at >= 0) await this.deps.conversational.truncateFrom(threadId, messages[at]!.id, at);
       else if (!messages.some((message) => message.role === 'user')) throw new Error('There is nothing to answer yet.');
-      return this.reply(thread, signal);
+      return this.reply(thread, signal, at >= 0 ? messages.slice(0, at) : messages);
     });
   }
 
-  async editAndResend(
-    threadId: string,
-    userMessageId: string,
-    text: string,
-    position?: number,
-  ): Promise<ThreadMessage> {
+  async editAndResend(threadId: string, userMessageId: string, text: string, position?: number): Promise<TurnResult> {
     if (!text.trim()) throw new Error('The message is empty.');
     return this.exclusive(threadId, async (signal) => {
       const thread = await this.thread(threadId);
@@ -150,8 +158,24 @@ export class ConversationService implements ConversationApi {
       if (at < 0) throw new Error('That message is no longer in the thread.');
       const original = messages[at]!;
       await this.deps.conversational.truncateFrom(threadId, userMessageId, at);
-      await this.appendUserMessage(threadId, text, contextParts(original));
-      return this.reply(thread, signal);
+      const edited = await this.appendUserMessage(threadId, text, contextParts(original));
+      return this.reply(thread, signal, [...messages.slice(0, at), edited]);
+    });
+  }
+
+  /**
+   * Continues the last reply where the token limit cut it (`metadata.finish_reason` is `length`):
+   * the model writes on from its last word, into the same stored message.
+   */
+  async continueReply(threadId: string, messageId: string, position?: number): Promise<TurnResult> {
+    return this.exclusive(threadId, async (signal) => {
+      const thread = await this.thread(threadId);
+      await this.refuseBlockedAssistant(thread);
+      const { messages } = await this.deps.conversational.listMessages(threadId);
+      const at = findMessage(messages, messageId, 'assistant', position);
+      if (at < 0) throw new Error('That reply is no longer in the thread.');
+      if (at !== messages.length - 1) throw new Error('Only the last reply can be continued.');
+      return this.reply(thread, signal, messages, { message: messages[at]!, position: at });
     });
   }
 
@@ -159,10 +183,7 @@ export class ConversationService implements ConversationApi {
    * One generation per thread at a time. A request while the last reply is only being saved
    * waits for that (the view already shows the reply done); one while it is written fails.
    */
-  private async exclusive(
-    threadId: string,
-    work: (signal: AbortSignal) => Promise<ThreadMessage>,
-  ): Promise<ThreadMessage> {
+  private async exclusive(threadId: string, work: (signal: AbortSignal) => Promise<TurnResult>): Promise<TurnResult> {
     for (let current = this.runs.get(threadId); current; current = this.runs.get(threadId)) {
       if (current.phase === 'generating')
         throw new Error('A reply is already being written in this thread. Stop it first.');
@@ -229,39 +250,52 @@ export class ConversationService implements ConversationApi {
 
   /** The thread's model when it names one, else the user's chat model. */
   private async chooseModel(thread: Thread): Promise<ModelChoice> {
-    const fromThread = thread.assistants[0]?.model;
-    if (isSpecificModel(fromThread?.id)) return { id: fromThread.id, engine: fromThread.engine || DEFAULT_ENGINE };
-    return this.deps.inference.require('chat');
+    return threadModel(thread) ?? this.deps.inference.require('chat');
   }
 
-  /** Streams the assistant's reply into one message, saved once at the end. */
-  private async reply(thread: Thread, signal: AbortSignal): Promise<ThreadMessage> {
+  /**
+   * Streams the assistant's reply into one message, saved once at the end. `known`: the stored
+   * messages when the caller has them (after a truncation); otherwise they are read once, after the
+   * model is ready, and that one read gives the request, the title, the result and the meter.
+   * `continued`: the stored reply (the last of `known`) the model writes on, rewritten in place.
+   */
+  private async reply(
+    thread: Thread,
+    signal: AbortSignal,
+    known?: ThreadMessage[],
+    continued?: ContinuedReply,
+  ): Promise<TurnResult> {
     const started = this.now();
-    const message: ThreadMessage = {
-      id: newId(started),
-      object: 'thread.message',
-      thread_id: thread.id,
-      assistant_id: thread.assistants[0]?.assistant_id,
-      role: 'assistant',
-      content: textContent(''),
-      status: 'pending',
-      created: started,
-      updated: started,
-      created_at: Math.floor(started / 1000),
-      metadata: {},
-    };
+    const message: ThreadMessage = continued
+      ? { ...continued.message, status: 'pending', updated: started, metadata: { ...continued.message.metadata } }
+      : {
+          id: newId(started),
+          object: 'thread.message',
+          thread_id: thread.id,
+          assistant_id: thread.assistants[0]?.assistant_id,
+          role: 'assistant',
+          content: textContent(''),
+          status: 'pending',
+          created: started,
+          updated: started,
+          created_at: Math.floor(started / 1000),
+          metadata: {},
+        };
+    delete message.metadata!.finish_reason;
     this.update(message);
-    let text = '';
+    // A continued reply's text is in the request as the assistant's last turn: the model writes on from it.
+    let text = continued ? textOf(continued.message) : '';
+    let finishReason: FinishReason = null;
     let firstTokenAt: number | undefined;
     let completionTokens = 0;
     let promptTokens: number | undefined;
     let cachedPromptTokens: number | undefined;
-    let history: ThreadMessage[] | undefined;
+    let history: ThreadMessage[] | undefined = known;
     try {
       const model = await this.chooseModel(thread);
       message.metadata = { ...message.metadata, model: model.id, engine: model.engine };
       const engine = await this.deps.inference.prepare(model, thread.assistants[0]?.model.settings, signal);
-      ({ messages: history } = await this.deps.conversational.listMessages(thread.id));
+      history ??= (await this.messages(thread.id)).messages;
       if (this.tokenCache.size > 50_000) this.tokenCache.clear();
       const built = await buildChatRequest({
         thread,
@@ -292,6 +326,7 @@ export class ConversationService implements ConversationApi {
           message.updated = this.now();
           this.update(message);
         }
+        finishReason = chunk.choices[0]?.finish_reason ?? finishReason;
         if (chunk.usage) {
           completionTokens = chunk.usage.completion_tokens;
           promptTokens = chunk.usage.prompt_tokens;
@@ -299,6 +334,9 @@ export class ConversationService implements ConversationApi {
         }
       }
       message.status = signal.aborted ? 'stopped' : 'ready';
+      // Cut by the token limit: the view says so and offers Continue (continueReply).
+      if (message.status === 'ready' && finishReason === 'length')
+        message.metadata = { ...message.metadata, finish_reason: 'length' };
     } catch (error) {
       if (signal.aborted || (error instanceof EngineError && error.code === 'ABORTED')) {
         message.status = 'stopped';
@@ -343,10 +381,14 @@ export class ConversationService implements ConversationApi {
     // An error with no text is shown in place but not stored: the user's message stays and
     // the reply can be regenerated, without an empty message cluttering the file.
     let saved = message;
+    let stored = false;
     if (message.status === 'error' && !text) this.unsaved.set(thread.id, message);
     else {
       try {
-        saved = await this.deps.conversational.appendMessage(message);
+        saved = continued
+          ? await this.deps.conversational.updateMessage(message, continued.position)
+          : await this.deps.conversational.appendMessage(message);
+        stored = true;
       } catch (error) {
         this.deps.logger.error(`Could not save the reply in thread ${thread.id}: ${errorMessage(error)}`);
         saved = {
@@ -358,8 +400,18 @@ export class ConversationService implements ConversationApi {
         this.deps.events.emit('OnMessageUpdate', { ...saved });
       }
     }
+    // Read only when the turn failed before reading (a thread deleted meanwhile has none).
+    history ??= await this.messages(thread.id).then(
+      (page) => page.messages,
+      () => [],
+    );
     await this.touchThread(thread, history);
-    return saved;
+    const messages = !stored ? history : continued ? history.with(continued.position, saved) : [...history, saved];
+    const usage = await this.usageOf(thread, messages).catch((error: unknown) => {
+      this.deps.logger.warn(`The context use of thread ${thread.id} could not be measured: ${errorMessage(error)}`);
+      return undefined;
+    });
+    return { reply: saved, messages, ...(usage ? { usage } : {}) };
   }
 
   /**
@@ -367,12 +419,17 @@ export class ConversationService implements ConversationApi {
    * (instructions, always-in-context files, history) out of the model's context, and the reply's share.
    * Without a thread: a new chat with `assistantId` (else the first assistant).
    */
-  async contextUsage(
-    threadId: string | null,
-    assistantId?: string,
-  ): Promise<{ used: number; limit: number; reserve: number }> {
+  async contextUsage(threadId: string | null, assistantId?: string): Promise<ContextUsage> {
     const thread = threadId ? await this.thread(threadId) : undefined;
-    const history = thread ? (await this.deps.conversational.listMessages(thread.id)).messages : [];
+    return this.usageOf(thread, thread ? (await this.messages(thread.id)).messages : [], assistantId);
+  }
+
+  /** The meter's numbers for a thread (or a new chat with `assistantId`) whose stored messages are `history`. */
+  private async usageOf(
+    thread: Thread | undefined,
+    history: ThreadMessage[],
+    assistantId?: string,
+  ): Promise<ContextUsage> {
     const id =
       thread?.assistants[0]?.assistant_id ??
       assistantId ??
@@ -394,12 +451,13 @@ export class ConversationService implements ConversationApi {
     const limit =
       (model && engine?.contextSize?.(model.id)) ||
       settings?.settings.ctx_len ||
-      this.deps.defaultContextSize?.() ||
-      4096;
+      (this.deps.defaultContextSize ?? (() => SETTINGS['jan.engine.contextSize'].default))();
     // The reply room the turn will reserve: the thread's limit, else the chat default (`jan.chat.maxTokens`).
     const maxTokens = settings?.parameters.max_tokens ?? (this.defaultMaxTokens() || undefined);
+    const system = [instructions, context].filter(Boolean).join('\n\n');
+    const counted = model && engine ? await countedUsage(engine, model.id, system, history) : undefined;
     return {
-      used: estimateUsage(history, [instructions, context].filter(Boolean).join('\n\n')),
+      used: counted ?? estimateUsage(history, system),
       limit,
       reserve: replyReserve(limit, maxTokens),
     };
@@ -420,12 +478,11 @@ export class ConversationService implements ConversationApi {
   }
 
   /** Bumps `updated` and gives a new thread a title from its first message (from the history already read). */
-  private async touchThread(thread: Thread, history: ThreadMessage[] | undefined): Promise<void> {
+  private async touchThread(thread: Thread, history: ThreadMessage[]): Promise<void> {
     try {
       const changes: Partial<Thread> = {};
       if (isDefaultTitle(thread.title)) {
-        const messages = history ?? (await this.deps.conversational.listMessages(thread.id)).messages;
-        const first = messages.find((message) => message.role === 'user');
+        const first = history.find((message) => message.role === 'user');
         if (first) changes.title = titleFromText(textOf(first));
       }
       const updated = await this.deps.conversational.updateThread(thread.id, changes);
@@ -434,6 +491,32 @@ export class ConversationService implements ConversationApi {
       this.deps.logger.warn(`Could not update thread ${thread.id}: ${errorMessage(error)}`);
     }
   }
+}
+
+/**
+ * The prompt's tokens as the model counts them (its tokenizer and chat template) when it is loaded;
+ * undefined otherwise (about 4 characters a token is then the estimate): the meter never loads a
+ * model, and a 1,085-token prompt must not read as 616.
+ */
+async function countedUsage(
+  engine: InferenceEngine,
+  modelId: string,
+  system: string,
+  history: ThreadMessage[],
+): Promise<number | undefined> {
+  if (!engine.countChatTokens || engine.contextSize?.(modelId) === undefined) return undefined;
+  const messages: ChatMessage[] = [
+    ...(system ? [{ role: 'system' as const, content: system }] : []),
+    ...conversationTurns(history),
+  ];
+  if (messages.length === 0) return 0;
+  return engine.countChatTokens(modelId, messages).catch(() => undefined);
+}
+
+/** A stored reply the model writes on, and its place in the thread. */
+interface ContinuedReply {
+  message: ThreadMessage;
+  position: number;
 }
 
 function deltaOf(chunk: ChatCompletionChunk): string {

@@ -32,6 +32,8 @@ export class JanCore {
       logger,
     };
     this.extensions = new ExtensionManager(logger);
+    const { engines, events } = this.context;
+    engines.onDidChange(() => events.emit('OnEnginesChanged', { engines: engines.all().map((engine) => engine.id) }));
   }
 
   get events(): EventBus {

@@ -1,6 +1,7 @@
 import type { Logger } from './logger';
 import { errorMessage } from './logger';
 import type { Assistant, Model, Thread, ThreadMessage } from './types';
+import type { RunsOn } from './engines';
 
 /** Every event the core emits and what it carries. */
 export interface CoreEvents {
@@ -16,11 +17,15 @@ export interface CoreEvents {
   OnThreadDeleted: { id: string };
   OnAssistantsChanged: Assistant[];
   OnModelsChanged: Model[];
+  /** Engines were registered, replaced (a remote engine's server changed) or removed: where models run may differ. */
+  OnEnginesChanged: { engines: string[] };
   OnModelLoading: { modelId: string };
   OnModelReady: { modelId: string };
   OnModelStopped: { modelId: string };
   OnModelFail: { modelId: string; error: string };
   OnEngineCrashed: { engine: string; error: string };
+  /** An engine's models are missing from the lists: its listing failed or timed out (said once until it lists again). */
+  OnEngineUnlisted: { engine: string; displayName: string; runsOn: RunsOn; throughServer: boolean; reason: string };
 }
 
 export type EventName = keyof CoreEvents;

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { adoptModelsFolder } from '../node/models-folder';
 import { JanRuntime } from '../node/runtime';
 import { registerAssistantCommands } from './assistants';
 import { registerChatView } from './chat';
@@ -12,7 +13,8 @@ import { prepareRemoteEngines } from './remote';
 import { registerSelectionCommands } from './selection/commands';
 import { ProposalStore } from './selection/proposals';
 import { registerApiServer } from './server';
-import { chatMaxTokens, configuredModel, engineSettingValues } from './settings';
+import { editorSettings } from './settings';
+import { chatMaxTokens } from '@jan/core';
 import { openWalkthroughOnFirstRun } from './walkthrough';
 import { registerLanguageModels } from './lm/chat-provider';
 
@@ -22,12 +24,17 @@ export function resolveJanFolder(context: vscode.ExtensionContext): string {
   return folder ? path.join(folder.uri.fsPath, '.jan') : path.join(context.globalStorageUri.fsPath, '.jan');
 }
 
-/** The models folder setting, ignored in an untrusted workspace (it points at files). */
-export function resolveModelsFolder(context: vscode.ExtensionContext): string {
-  const config = vscode.workspace.getConfiguration('jan');
-  const inspected = config.inspect<string>('modelsFolder');
-  const value = vscode.workspace.isTrusted ? config.get<string>('modelsFolder') : inspected?.globalValue;
-  return value && value.trim() ? value.trim() : path.join(context.globalStorageUri.fsPath, 'models');
+/**
+ * The models folder setting (a restricted workspace's is ignored: it points at files), else the
+ * folder every editor flavour and the CLI share (src/node/models-folder.ts), where an earlier
+ * version's folder in this editor's own storage is moved once.
+ */
+export function resolveModelsFolder(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): string {
+  const chosen = editorSettings().get('jan.modelsFolder').trim();
+  if (chosen) return chosen;
+  const { folder, note } = adoptModelsFolder(path.join(context.globalStorageUri.fsPath, 'models'));
+  if (note) log.info(note);
+  return folder;
 }
 
 /**
@@ -40,21 +47,17 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
   const log = redactingChannel(vscode.window.createOutputChannel('Jan', { log: true }));
   context.subscriptions.push(log);
   const remote = prepareRemoteEngines(context, log);
+  const settings = editorSettings();
   const runtime = new JanRuntime({
     janFolder: resolveJanFolder(context),
-    modelsFolder: resolveModelsFolder(context),
+    modelsFolder: resolveModelsFolder(context, log),
     logger: createLogger(log),
     workerPath: context.asAbsolutePath('dist/llamacpp-worker.mjs'),
     downloadWorkerPath: context.asAbsolutePath('dist/model-download.mjs'),
-    chosenModelId: configuredModel,
-    chatMaxTokens,
-    engineSettings: engineSettingValues(),
-    commitToGit: vscode.workspace.getConfiguration('jan.threads').get<boolean>('commitToGit', false),
+    settings,
     userAssistantsFolder: path.join(context.globalStorageUri.fsPath, 'user'),
     workspaceRoot: vscode.workspace.workspaceFolders?.find((candidate) => candidate.uri.scheme === 'file')?.uri.fsPath,
     isTrusted: () => vscode.workspace.isTrusted,
-    defaultAssistantId: () =>
-      vscode.workspace.getConfiguration('jan.assistants').get<string>('default')?.trim() || undefined,
     ...remote.runtimeOptions,
   });
   const host: JanHost = { runtime, context, log };
@@ -82,10 +85,6 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
     }),
     registerInlineCompletion(runtime.inlineCompletion),
     vscode.commands.registerCommand('jan.showLog', () => log.show()),
-    vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('jan.engine')) runtime.updateEngineSettings(engineSettingValues());
-      if (event.affectsConfiguration('jan.assistants.default')) void runtime.assistants.refresh();
-    }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void runtime.assistants.refresh()),
   );
 
@@ -93,7 +92,8 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
     runtime,
     started: loaded,
     logger: runtime.core.context.logger,
-    maxTokens: chatMaxTokens,
+    maxTokens: () => chatMaxTokens(settings),
+    contextSize: () => settings.get('jan.engine.contextSize'),
   });
   if (languageModels) context.subscriptions.push(languageModels);
 

@@ -214,7 +214,11 @@ describe('inline chat (Ctrl/Cmd+I)', () => {
   });
 
   it('a remote model: the input box and the diff say where the code goes', async () => {
-    const remote = new ScriptedEngine({ id: 'cloud', models: ['gpt-x'], destination: 'api.example.com' });
+    const remote = new ScriptedEngine({
+      id: 'cloud',
+      models: ['gpt-x'],
+      runsOn: { kind: 'remote', host: 'api.example.com' },
+    });
     fixture.runtime.core.engines.register(remote);
     setSetting('jan.chatModel', 'gpt-x');
     const typed = typeInstruction('add a comment');

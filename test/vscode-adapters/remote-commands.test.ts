@@ -10,7 +10,7 @@ import { prepareRemoteEngines } from '../../src/vscode/remote';
 import { WorkspaceServerConsent } from '../../src/vscode/remote/workspace-consent';
 import { registerSelectionCommands } from '../../src/vscode/selection/commands';
 import { ProposalStore } from '../../src/vscode/selection/proposals';
-import { configuredModel } from '../../src/vscode/settings';
+import { editorSettings } from '../../src/vscode/settings';
 import { OpenAITestServer } from '../support/openai-test-server';
 import { ScriptedEngine } from '../support/scripted-engine';
 import {
@@ -73,7 +73,7 @@ beforeEach(async () => {
     logger: new MemoryLogger(),
     workerPath: path.join(root, 'no-worker.mjs'),
     downloadWorkerPath: path.join(root, 'no-downloads.mjs'),
-    chosenModelId: configuredModel,
+    settings: editorSettings(),
     ...remote.runtimeOptions,
   });
   await runtime.start();
@@ -155,6 +155,28 @@ describe('Jan: Add Remote Engine', () => {
     expect(savedEngines()).toEqual([]);
     expect(secrets.size).toBe(0);
     expect(runtime.core.engines.get('gpu-box')).toBeUndefined();
+  });
+
+  it('an engine left out of the model lists says so once, with the reason and Test Connection', async () => {
+    await addEngine(KEY);
+    ui.messages.length = 0;
+    server.play('forbidden');
+    ui.answer('Test Connection');
+    ui.answer(pick('GPU box'));
+    runtime.inference.refreshModels();
+    expect(await runtime.inference.listModels()).toEqual([]);
+    await expect.poll(() => ui.messages.length).toBe(2);
+    expect(ui.messages[0]).toMatchObject({
+      level: 'warning',
+      text: expect.stringMatching(/^Jan: the models of GPU box \(local\) are not in the model lists: .*HTTP 403/),
+    });
+    expect(ui.messages[1]).toMatchObject({
+      level: 'error',
+      text: expect.stringMatching(/^Jan: GPU box \(local\) refused/),
+    });
+    runtime.inference.refreshModels();
+    await runtime.inference.listModels();
+    expect(ui.messages).toHaveLength(2);
   });
 
   it('Test Connection offers the fill-in-the-middle mode the server shows, and saves it when taken', async () => {

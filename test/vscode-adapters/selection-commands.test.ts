@@ -82,6 +82,12 @@ describe('commands on a selection', () => {
     expect(document.getText()).toBe(SOURCE.replace('values.lenght', 'values.length'));
     // One undo step takes the file back: nothing of the stream was ever written into it.
     expect(document.undoStack).toEqual([SOURCE]);
+    // The diff closed, the file stays open on the changed code.
+    const shown = ui.shown.at(-1)!;
+    expect(shown.uri).toBe(document.uri.toString());
+    expect(shown.options?.preview).toBe(false);
+    const { start, end } = shown.options!.selection!;
+    expect(document.getText().slice(document.offsetAt(start), document.offsetAt(end))).toContain('values.length');
   });
 
   it('opens the code block for the model, and takes a reply that continues it as the code', async () => {
@@ -94,11 +100,12 @@ describe('commands on a selection', () => {
     expect(document.getText()).toBe(SOURCE.replace('values.lenght', 'values.length'));
   });
 
-  it('changes nothing when the user rejects the proposal', async () => {
+  it('changes nothing when the user rejects the proposal, and leaves the file open', async () => {
     fixture.engine.reply = FIXED;
     ui.answer('Reject');
     await vscode.commands.executeCommand('jan.fixSelection');
     expect(document.getText()).toBe(SOURCE);
+    expect(ui.shown.at(-1)?.uri).toBe(document.uri.toString());
   });
 
   it('does not apply a proposal to a file that changed since it was made', async () => {

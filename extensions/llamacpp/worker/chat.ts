@@ -4,6 +4,7 @@ import type { CallContext } from '../rpc/server';
 import { WorkerError } from '../rpc/server';
 import type { LoadedModel } from './loaded-model';
 import { finishReasonOf, generationOptions } from './sampling';
+import { StopText } from './stop-text';
 import { TextBatcher } from './text-batcher';
 
 /**
@@ -21,6 +22,14 @@ export function runChat(
   return loaded.chatLock.run(async () => {
     const history = toHistory(args.messages);
     const promptTokens = renderedPromptTokens(loaded, history).length;
+    const room = loaded.info.contextSize - promptTokens;
+    // A prompt that does not fit is refused, never cut silently (the editor fits its history itself).
+    if (room <= 0) {
+      throw new WorkerError(
+        'CONTEXT_TOO_LONG',
+        `The prompt has ${promptTokens} tokens; model "${loaded.id}" has a context of ${loaded.info.contextSize}, which must also hold the reply.`,
+      );
+    }
     const { chat } = await loaded.chats.acquire(args.sessionKey);
     const sequence = chat.sequence;
     const meterBefore = sequence.tokenMeter.getState();
@@ -30,23 +39,32 @@ export function runChat(
     let completionTokens = 0;
     let stopReason = 'abort';
     const batcher = new TextBatcher((text) => context.emit({ text }));
+    const stop = new StopText(args.sampling.stop);
+    const stopped = new AbortController();
+    const signal = AbortSignal.any([context.signal, stopped.signal]);
+    // The reply ends where the context does: usage never exceeds it and the prompt is never shifted out.
+    const maxTokens = Math.min(args.sampling.maxTokens ?? room, room);
     if (!context.signal.aborted) {
       try {
         const response = await chat.generateResponse(history, {
-          ...generationOptions(args.sampling, sequence.contextSize),
-          signal: context.signal,
+          ...generationOptions({ ...args.sampling, maxTokens }, sequence.contextSize),
+          signal,
           stopOnAbortSignal: true,
           onToken: (tokens) => {
             firstTokenAt ??= performance.now();
             completionTokens += tokens.length;
           },
-          onTextChunk: (text) => batcher.push(text),
+          onTextChunk: (text) => {
+            batcher.push(stop.push(text));
+            if (stop.stopped) stopped.abort();
+          },
         });
         stopReason = response.metadata.stopReason;
       } catch (error) {
         // Cancelled before the first token: node-llama-cpp throws the abort reason instead of returning.
-        if (!context.signal.aborted) throw error;
+        if (!signal.aborted) throw error;
       } finally {
+        batcher.push(stop.flush());
         batcher.flush();
       }
     }
@@ -57,7 +75,7 @@ export function runChat(
     const evaluatedPrompt =
       metered.usedOutputTokens > 0 ? Math.min(promptTokens, metered.usedInputTokens + 1) : promptTokens;
     return {
-      finishReason: finishReasonOf(stopReason),
+      finishReason: stop.stopped ? 'stop' : finishReasonOf(stopReason),
       promptTokens,
       cachedPromptTokens: promptTokens - evaluatedPrompt,
       completionTokens,

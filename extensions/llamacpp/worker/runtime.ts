@@ -8,6 +8,7 @@ import { runCompletion } from './complete';
 import { runEmbedding } from './embed';
 import { LoadedModel } from './loaded-model';
 import { Mutex } from './mutex';
+import { detokenize, tokenize } from './tokens';
 
 export type WorkerLog = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
 
@@ -85,6 +86,14 @@ export function createHandlers(log: WorkerLog): Handlers {
 
     async countTokens(args) {
       return { tokens: requireModel(args.modelId).model.tokenize(args.text).length };
+    },
+
+    async tokenize(args) {
+      return tokenize(requireModel(args.modelId), args);
+    },
+
+    async detokenize(args) {
+      return detokenize(requireModel(args.modelId), args);
     },
 
     async countChatTokens(args) {

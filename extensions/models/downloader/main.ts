@@ -128,14 +128,9 @@ async function cancel(discard: boolean): Promise<void> {
 }
 
 async function handle(raw: unknown): Promise<void> {
-  const message = parseParentMessage(raw);
-  if (!message) {
-    return finish({
-      type: 'error',
-      code: 'PROTOCOL',
-      message: `Invalid message from the parent: ${JSON.stringify(raw)}`,
-    });
-  }
+  const parsed = parseParentMessage(raw);
+  if (!parsed.ok) return finish({ type: 'error', code: 'PROTOCOL', message: parsed.error });
+  const message = parsed.value;
   try {
     if (message.type === 'resolve') await resolve(message.job);
     else if (message.type === 'download') await download(message.maxBytes);

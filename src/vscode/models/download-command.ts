@@ -3,6 +3,7 @@ import { redactUrl, type Model } from '@jan/core';
 import {
   checkDownloadUri,
   DownloadCancelled,
+  ESTIMATE_CONTEXT,
   formatBytes,
   isCancellation,
   type CatalogEntry,
@@ -37,7 +38,7 @@ async function pickSource(features: ModelFeatures): Promise<{ entry: CatalogEntr
 
   const picked = await vscode.window.showQuickPick(items, {
     title: 'Jan: Download Model',
-    placeHolder: 'Sizes are downloads; RAM is what the model needs to run (at a 4096-token context).',
+    placeHolder: `Sizes are downloads; RAM is what the model needs to run (at a ${ESTIMATE_CONTEXT}-token context).`,
     matchOnDescription: true,
     matchOnDetail: true,
   });

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { errorMessage } from '@jan/core';
+import { errorMessage, type EngineRegistry } from '@jan/core';
 import {
   FIM_MODES,
   REMOTE_PRESETS,
@@ -17,6 +17,8 @@ import type { WorkspaceServerConsent } from './workspace-consent';
 
 export interface RemoteFeatures {
   remote: RemoteEnginesExtension;
+  /** Every registered engine: a new engine's id must differ from all of them. */
+  engines: EngineRegistry;
   keys: RemoteKeyStore;
   consent: WorkspaceServerConsent;
   /** Engines from the workspace's settings (not the user's own). */
@@ -116,7 +118,7 @@ export async function addRemoteEngineCommand(features: RemoteFeatures): Promise<
   const parsed = parseDefinition({
     id: engineIdFor(
       name,
-      features.remote.engines().map((engine) => engine.id),
+      features.engines.all().map((engine) => engine.id),
     ),
     name,
     preset: preset.id,
@@ -126,7 +128,7 @@ export async function addRemoteEngineCommand(features: RemoteFeatures): Promise<
     void vscode.window.showErrorMessage(`Jan: ${parsed.error}`);
     return;
   }
-  const definition = parsed.definition;
+  const definition = parsed.value;
   try {
     const models = await probe(features, definition, key || undefined);
     void vscode.window.showInformationMessage(`Jan: connected to ${name}; ${modelsText(models)}.`);

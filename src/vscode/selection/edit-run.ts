@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { runCodeEdit } from '@jan/core';
+import { ON_THIS_MACHINE, runCodeEdit } from '@jan/core';
 import type { CodeEdit, CodeEditOutcome, InferenceService, Logger, ModelChoice } from '@jan/core';
 import { displayText } from '../display-text';
 import type { LiveProposal, ProposalStore } from './proposals';
@@ -15,8 +15,8 @@ export interface EditRunDeps {
 
 /** The model and where it runs ("stories260K · this machine", "gpt-4o · api.openai.com"), as the status bar says it. */
 export function modelSource(inference: InferenceService, model: ModelChoice): string {
-  const destination = inference.engines.get(model.engine)?.destination ?? 'local';
-  return `${displayText(model.id)} · ${destination === 'local' ? 'this machine' : displayText(destination)}`;
+  const runsOn = inference.engines.get(model.engine)?.runsOn ?? ON_THIS_MACHINE;
+  return `${displayText(model.id)} · ${runsOn.kind === 'local' ? 'this machine' : displayText(runsOn.host)}`;
 }
 
 /**

@@ -131,6 +131,7 @@ export class ProposalStore implements vscode.TextDocumentContentProvider {
       );
       return;
     }
+    const start = document.offsetAt(proposal.range.start);
     const edit = new vscode.WorkspaceEdit();
     edit.replace(proposal.target, proposal.range, proposal.replacement);
     if (!(await vscode.workspace.applyEdit(edit))) {
@@ -138,13 +139,22 @@ export class ProposalStore implements vscode.TextDocumentContentProvider {
       return;
     }
     await this.close(uri);
+    // The diff tab is gone: the file is left open on the code that changed, not on nothing.
+    const changed = new vscode.Range(
+      document.positionAt(start),
+      document.positionAt(start + proposal.replacement.length),
+    );
+    await vscode.window.showTextDocument(document, { selection: changed, preview: false });
   }
 
   /** Drops the proposal (stopping the model first when it is still writing). */
   async reject(uri = this.activeProposal()): Promise<void> {
-    if (!uri) return;
-    this.proposals.get(uri.toString())?.stop.abort();
+    const proposal = uri && this.proposals.get(uri.toString());
+    if (!uri || !proposal) return;
+    proposal.stop.abort();
     await this.close(uri);
+    const document = await vscode.workspace.openTextDocument(proposal.target);
+    await vscode.window.showTextDocument(document, { selection: proposal.range, preview: false });
   }
 
   /** Stops the model; what it wrote stays for review (see the run's `review`). */

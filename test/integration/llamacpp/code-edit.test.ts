@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertionEdit, MemoryLogger, openingText, rewriteEdit, runCodeEdit } from '@jan/core';
 import type { ChatMessage, CodeEditProgress, ModelChoice } from '@jan/core';
 import { JanRuntime } from '../../../src/node/runtime';
+import { SMALL_ENGINE, testSettings } from '../../support/test-settings';
 import { CHAT_FIM_MODEL, modelsFolder, workerPath } from './support/engine-fixture';
 
 /**
@@ -26,8 +27,7 @@ beforeAll(async () => {
     logger,
     workerPath: await workerPath(),
     downloadWorkerPath: path.join(root, 'unused-download-worker.mjs'),
-    chosenModelId: () => undefined,
-    engineSettings: { threads: 1, gpu: 'off', contextSize: 2048, idleUnloadMinutes: 0, transport: 'process' },
+    settings: testSettings({ ...SMALL_ENGINE, 'jan.engine.contextSize': 2048 }),
   });
   expect(await runtime.start()).toEqual([]);
   const imported = await runtime.models.importModel(path.join(modelsFolder, `${CHAT_FIM_MODEL}.gguf`), {

@@ -314,8 +314,10 @@ describe('the API server: safe by default', () => {
     const gate = fixture.scripted.hold();
     fixture.scripted.replies = ['one two three', 'four five'];
     const request = { model: SCRIPTED_MODEL, messages: [{ role: 'user' as const, content: 'Hi' }] };
+    // Earlier tests asked the scripted model too (the 413 test's last request): count from here.
+    const reached = fixture.scripted.requests.length;
     const running = queued.chat.completions.create(request);
-    await expect.poll(() => fixture.scripted.requests.length).toBe(1);
+    await expect.poll(() => fixture.scripted.requests.length).toBe(reached + 1);
     const waiting = queued.chat.completions.create(request);
     await expect.poll(() => server.inFlight()).toBe(2);
     // A line past its bound would take the third request in: that is the failure, seen at once.

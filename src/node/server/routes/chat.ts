@@ -6,7 +6,7 @@ import type { ApiContext } from '../context';
 import { requireModel } from '../context';
 import { invalidRequest, toApiError } from '../errors';
 import { noteRequest } from '../request-log';
-import { ChatRequestSchema, contentText, parseBody } from '../schemas';
+import { ChatRequestSchema, contentText, parseBody, replyLimit } from '../schemas';
 import type { ChatRequestBody } from '../schemas';
 import { SseWriter } from '../sse';
 import { refuseUnsupported } from '../unsupported-fields';
@@ -30,7 +30,7 @@ export function registerChatRoute(app: FastifyInstance, context: ApiContext): vo
           messages,
           temperature: body.temperature ?? undefined,
           top_p: body.top_p ?? undefined,
-          max_tokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
+          max_tokens: replyLimit(body),
           stop: stopList(body.stop),
           seed: body.seed ?? undefined,
           frequency_penalty: body.frequency_penalty ?? undefined,

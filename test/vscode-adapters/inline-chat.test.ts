@@ -57,10 +57,10 @@ function select(startLine: number, startCharacter: number, endLine: number, endC
 }
 
 /** The user types `instruction` into the input box; returns the box's options as it was shown. */
-function typeInstruction(instruction: string | undefined): { shown?: Record<string, string> } {
-  const seen: { shown?: Record<string, string> } = {};
+function typeInstruction(instruction: string | undefined): { shown?: Record<string, unknown> } {
+  const seen: { shown?: Record<string, unknown> } = {};
   ui.answer((_prompt: string, options: unknown) => {
-    seen.shown = options as Record<string, string>;
+    seen.shown = options as Record<string, unknown>;
     return instruction;
   });
   return seen;
@@ -165,6 +165,19 @@ describe('inline chat (Ctrl/Cmd+I)', () => {
     expect(fixture.logger.messages('info')).toContainEqual(
       expect.stringMatching(/^Inline Chat on math_utils\.py:5-6: stopped by the user/),
     );
+  });
+
+  it('opens with the last instruction selected, so Enter tries it again after a Reject', async () => {
+    const first = typeInstruction('add a comment');
+    fixture.engine.reply = '# a comment\n```\n';
+    ui.answer('Reject');
+    await vscode.commands.executeCommand('jan.inlineChat');
+    expect(first.shown!.value).toBeUndefined();
+    const second = typeInstruction('add a comment');
+    ui.answer('Reject');
+    await vscode.commands.executeCommand('jan.inlineChat');
+    expect(second.shown).toMatchObject({ value: 'add a comment', valueSelection: [0, 13] });
+    expect(fixture.engine.requests).toHaveLength(2);
   });
 
   it('Escape on a finished proposal rejects it: the file and its undo stack stay as they were', async () => {

@@ -10,7 +10,7 @@ import {
 import type { Assistant, SelectionAction } from '@jan/core';
 import { runEdit } from './edit-run';
 import type { EditRunDeps } from './edit-run';
-import { runInlineChat } from './inline-chat';
+import { inlineChat } from './inline-chat';
 import { selectionInput } from './selection-input';
 
 export interface SelectionCommandDeps extends EditRunDeps {
@@ -82,11 +82,10 @@ async function reported(command: string, deps: EditRunDeps, body: () => Promise<
 }
 
 export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Disposable {
+  const runInline = inlineChat(deps);
   const disposables: vscode.Disposable[] = [
     deps.proposals.register(),
-    vscode.commands.registerCommand('jan.inlineChat', () =>
-      reported('jan.inlineChat', deps, () => runInlineChat(deps)),
-    ),
+    vscode.commands.registerCommand('jan.inlineChat', () => reported('jan.inlineChat', deps, runInline)),
   ];
   for (const [action, command] of Object.entries(COMMANDS) as Array<[SelectionAction, string]>) {
     disposables.push(vscode.commands.registerCommand(command, () => reported(command, deps, () => run(action, deps))));

@@ -18,7 +18,23 @@ export interface InlineChatDeps extends EditRunDeps {
 
 const TITLE = 'Inline Chat';
 
-export async function runInlineChat(deps: InlineChatDeps): Promise<void> {
+/**
+ * The command. The box opens with the last instruction selected: typing replaces it, Enter runs
+ * it again (a retry after Reject, whose prompt the engine mostly finds in its KV cache).
+ */
+export function inlineChat(deps: InlineChatDeps): () => Promise<void> {
+  let last: string | undefined;
+  return () =>
+    runInlineChat(deps, last, (instruction) => {
+      last = instruction;
+    });
+}
+
+async function runInlineChat(
+  deps: InlineChatDeps,
+  last: string | undefined,
+  remember: (instruction: string) => void,
+): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) {
     void vscode.window.showInformationMessage('Open a file, then press Ctrl+I (Cmd+I) where Jan should write.');
@@ -36,9 +52,12 @@ export async function runInlineChat(deps: InlineChatDeps): Promise<void> {
     title: `Jan: ${where}`,
     prompt: `${modelSource(deps.inference, model)}. The change streams into a diff; Enter accepts it, Escape rejects it.`,
     placeHolder: selected ? 'What should change? e.g. handle an empty list' : 'What should Jan write here?',
+    value: last,
+    valueSelection: last ? [0, last.length] : undefined,
     ignoreFocusOut: true,
   });
   if (!instruction?.trim()) return;
+  remember(instruction);
   let edit: CodeEdit;
   let range: vscode.Range;
   if (selected) {

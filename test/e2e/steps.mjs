@@ -457,6 +457,7 @@ export async function inlineChatEdit({ page, record, artifactsDir }) {
     accepted.counts.some((count) => count > 0),
     'the diff shows the inserted lines',
   );
+  await screenshot(page, artifactsDir, 'inline-chat-review');
   await page.keyboard.press('Enter');
   await accepted.tab.waitFor({ state: 'hidden' });
   const edited = await activeEditorText(page);

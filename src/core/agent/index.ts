@@ -1,0 +1,3 @@
+export * from './types';
+export * from './arguments';
+export * from './tool-calls';

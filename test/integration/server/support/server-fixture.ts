@@ -30,7 +30,10 @@ export interface ServerFixture {
 export const SCRIPTED_MODEL = 'scripted-model';
 
 /** The real runtime (store, models registry, llama.cpp child process) with the test models imported, and its API server on 127.0.0.1. */
-export async function startServerFixture(options: Partial<ServerOptions> = {}): Promise<ServerFixture> {
+export async function startServerFixture(
+  options: Partial<ServerOptions> = {},
+  engine: { contextSize?: number } = {},
+): Promise<ServerFixture> {
   const root = mkdtempSync(path.join(tmpdir(), 'jan-server-'));
   const logger = new MemoryLogger();
   const runtime = new JanRuntime({
@@ -39,7 +42,13 @@ export async function startServerFixture(options: Partial<ServerOptions> = {}): 
     logger,
     workerPath: await workerPath(),
     downloadWorkerPath: path.join(root, 'unused-download-worker.mjs'),
-    engineSettings: { threads: 1, gpu: 'off', contextSize: 512, idleUnloadMinutes: 0, transport: 'process' },
+    engineSettings: {
+      threads: 1,
+      gpu: 'off',
+      contextSize: engine.contextSize ?? 512,
+      idleUnloadMinutes: 0,
+      transport: 'process',
+    },
   });
   const failures = await runtime.start();
   if (failures.length > 0) throw new Error(`The runtime did not start: ${JSON.stringify(failures)}`);

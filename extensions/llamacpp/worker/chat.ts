@@ -39,6 +39,7 @@ export function runChat(
     const { chat } = tools;
     const sequence = chat.sequence;
     const meterBefore = sequence.tokenMeter.getState();
+    let failure: unknown;
     if (!context.signal.aborted) {
       try {
         const response = await chat.generateResponse(history, {
@@ -54,13 +55,15 @@ export function runChat(
         });
         stopReason = response.metadata.stopReason;
       } catch (error) {
+        if (tools.recovered(error)) stopReason = 'functionCalls';
         // Cancelled before the first token: node-llama-cpp throws the abort reason instead of returning.
-        if (!context.signal.aborted) throw error;
+        else if (!context.signal.aborted) failure = error;
       } finally {
         batcher.flush();
       }
     }
     tools.dispose();
+    if (failure) throw failure;
     const ended = performance.now();
     // What llama.cpp really evaluated, from the sequence's token meter: it counts a decoded token
     // as "output" when its logits were read, which for the prompt is only its last token.

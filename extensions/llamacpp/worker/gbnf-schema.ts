@@ -150,19 +150,22 @@ class Converter {
   }
 
   private array(schema: Json, depth: number): GbnfJsonSchema {
-    // Draft 4–7 tuples are `items: [...]`; 2020-12 calls them `prefixItems`.
+    // Draft 4–7 tuples are `items: [...]` (then `additionalItems`); 2020-12 calls them `prefixItems` (then `items`).
     const tuple = Array.isArray(schema.prefixItems)
       ? schema.prefixItems
       : Array.isArray(schema.items)
         ? schema.items
         : [];
-    const items = Array.isArray(schema.items) ? schema.additionalItems : schema.items;
+    const rest = Array.isArray(schema.items) ? schema.additionalItems : schema.items;
+    // `false` after a tuple: nothing more than the tuple.
+    const closed = rest === false && tuple.length > 0;
+    const maxItems = closed ? tuple.length : schema.maxItems;
     return {
       type: 'array',
       ...(tuple.length ? { prefixItems: tuple.map((item) => this.convert(item, depth + 1)) } : {}),
-      ...(items === undefined || items === true ? {} : { items: this.convert(items, depth + 1) }),
+      ...(rest === undefined || rest === true || closed ? {} : { items: this.convert(rest, depth + 1) }),
       ...bounded('minItems', schema.minItems, MAX_ITEMS_BOUND),
-      ...bounded('maxItems', schema.maxItems, MAX_ITEMS_BOUND),
+      ...bounded('maxItems', maxItems, MAX_ITEMS_BOUND),
     };
   }
 

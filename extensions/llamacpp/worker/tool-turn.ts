@@ -1,4 +1,4 @@
-import { LlamaChat, LlamaText } from 'node-llama-cpp';
+import { LlamaChat, LlamaJsonSchemaValidationError, LlamaText } from 'node-llama-cpp';
 import type {
   ChatModelFunctions,
   GbnfJsonSchema,
@@ -44,6 +44,12 @@ export interface ToolTurn {
       };
   /** The tools the template documents, for the prompt's token count. */
   documented: ChatModelFunctions | undefined;
+  /**
+   * Whether `error` ended a call whose arguments parsed but failed node-llama-cpp's own check (its
+   * integer grammar admits `5e-1`); the call is then reported as made, and the core's schema check
+   * answers the model with what is wrong (src/core/agent/arguments.ts).
+   */
+  recovered(error: unknown): boolean;
   dispose(): void;
 }
 
@@ -87,24 +93,44 @@ export async function prepareToolTurn(
   const grammar = functions ? undefined : await responseGrammar(llama, args.responseFormat);
 
   const schemas = new Map((args.tools ?? []).map((tool) => [tool.name, tool.parameters]));
+  /** The call whose arguments are being generated, and how many tokens of them so far. */
+  let writing: { name: string; tokens: number } | undefined;
+  const report = (name: string, params: unknown, tokens: number) => {
+    writing = undefined;
+    const args = JSON.stringify(dropOmittedNulls(params ?? {}, schemas.get(name)));
+    hooks.call({ name, arguments: args }, tokens);
+  };
   const options: ToolTurn['options'] = functions
     ? {
         functions,
         documentFunctionParams: true,
-        onFunctionCallParamsChunk: () => hooks.generating(),
-        onFunctionCall: (call) => {
-          const params = dropOmittedNulls(call.params ?? {}, schemas.get(call.functionName));
-          const tokens = LlamaText.fromJSON(call.raw).tokenize(chat.model.tokenizer).length;
-          hooks.call({ name: call.functionName, arguments: JSON.stringify(params) }, tokens);
+        onFunctionCallParamsChunk: (chunk) => {
+          hooks.generating();
+          if (writing?.name !== chunk.functionName) writing = { name: chunk.functionName, tokens: 0 };
+          writing.tokens += 1;
         },
+        onFunctionCall: (call) =>
+          report(call.functionName, call.params, LlamaText.fromJSON(call.raw).tokenize(chat.model.tokenizer).length),
       }
     : { grammar };
-  if (!documented || (!force && functions === documented)) return { chat, options, documented, dispose: () => {} };
+  const recovered = (error: unknown) => {
+    if (!(error instanceof LlamaJsonSchemaValidationError) || !writing) return false;
+    report(writing.name, error.object, writing.tokens);
+    return true;
+  };
+  if (!documented || (!force && functions === documented))
+    return { chat, options, documented, recovered, dispose: () => {} };
   const toolChat = new LlamaChat({
     contextSequence: chat.sequence,
     chatWrapper: toolChatWrapper(chat.chatWrapper, documented, force),
   });
-  return { chat: toolChat, options, documented, dispose: () => toolChat.dispose({ disposeSequence: false }) };
+  return {
+    chat: toolChat,
+    options,
+    documented,
+    recovered,
+    dispose: () => toolChat.dispose({ disposeSequence: false }),
+  };
 }
 
 /** Grammars are compiled once per schema (a client sends the same one again and again). */

@@ -62,6 +62,7 @@ export async function runAgentTurn(host: AgentTurnHost, input: AgentTurnInput): 
     turnId: input.turnId,
     request: input.request,
     offered: input.offered.tools,
+    toolChoice: input.options.toolChoice,
     approval: input.options.approval,
     restricted: !input.trusted,
     limits: { ...DEFAULT_AGENT_LIMITS, ...input.options.limits },

@@ -11,6 +11,8 @@ export interface AgentLoopInput {
   /** The turn's request: the thread fitted to the context, with the offered tools' definitions. */
   request: ChatCompletionRequest;
   offered: JanTool[];
+  /** `required`: a call at every step but the last. */
+  toolChoice?: 'auto' | 'required';
   approval: ApprovalPort;
   restricted: boolean;
   limits: AgentLimits;
@@ -71,7 +73,8 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<AgentLoopResu
     input.emit({ ...base, type: 'step-started' });
     const lastStep = step >= limits.maxSteps;
     const request: ChatCompletionRequest = { ...input.request, messages: [...messages] };
-    if (lastStep && offered.size > 0) request.tool_choice = 'none';
+    if (offered.size > 0 && lastStep) request.tool_choice = 'none';
+    else if (offered.size > 0 && input.toolChoice === 'required') request.tool_choice = 'required';
     const reply = await input.model(request, step);
     count(usage, reply);
     const end = (reason: AgentStopReason, lastWasStep: boolean, note?: string): AgentLoopResult => {

@@ -109,6 +109,12 @@ export interface AgentTurnOptions {
   limits?: Partial<AgentLimits>;
   /** Offer only these tools (by name); default: every registered tool, as many as fit the budget. */
   tools?: string[];
+  /**
+   * `required`: the model must call a tool at every step but the last (which offers none, so it
+   * answers). For a host that knows the request needs tools (a command that must search first),
+   * and for models that do not call tools on their own. Default `auto`: the model decides.
+   */
+  toolChoice?: 'auto' | 'required';
 }
 
 interface StepBase {

@@ -248,6 +248,15 @@ describe('agent turn: bad calls, loops, limits', () => {
     expect(reply.metadata).toMatchObject({ agent: { stop_reason: 'step-limit', steps: 3 } });
   });
 
+  it('with toolChoice "required" asks for a call at every step but the last', async () => {
+    fx.core.tools.register(recordingTool('read_file', 'read'));
+    const thread = await fx.newThread();
+    fx.engine.replies = [1, 2].map((n) => ({ calls: [{ name: 'read_file', arguments: { path: `f${n}` } }] }));
+    fx.engine.replies.push('Done.');
+    await fx.service.send(thread.id, 'Read', [], agent({ toolChoice: 'required', limits: { maxSteps: 3 } }));
+    expect(fx.engine.requests.map((request) => request.tool_choice)).toEqual(['required', 'required', 'none']);
+  });
+
   it('ends with a note when a model calls tools even at the last step', async () => {
     fx.core.tools.register(recordingTool('read_file', 'read'));
     const thread = await fx.newThread();

@@ -44,10 +44,22 @@ describe('tool schemas → the grammar subset of node-llama-cpp', () => {
       ),
     ).toEqual({ type: 'object', properties: { a: { type: 'string' }, b: { type: 'boolean' } } });
     expect(toGbnfSchema({ enum: ['a', { no: 1 }, 2, null] }, 'answer')).toEqual({ enum: ['a', 2, null] });
-    expect(toGbnfSchema({ type: 'array', items: [{ type: 'string' }], additionalItems: false }, 'answer')).toEqual({
+    // A closed tuple (draft 7 and 2020-12 spellings) allows nothing after it.
+    for (const tuple of [
+      { type: 'array', items: [{ type: 'string' }, { type: 'integer' }], additionalItems: false },
+      { type: 'array', prefixItems: [{ type: 'string' }, { type: 'integer' }], items: false },
+    ])
+      expect(toGbnfSchema(tuple, 'answer')).toEqual({
+        type: 'array',
+        prefixItems: [{ type: 'string' }, { type: 'integer' }],
+        maxItems: 2,
+      });
+    expect(
+      toGbnfSchema({ type: 'array', prefixItems: [{ type: 'string' }], items: { type: 'boolean' } }, 'answer'),
+    ).toEqual({
       type: 'array',
       prefixItems: [{ type: 'string' }],
-      items: { type: 'null' },
+      items: { type: 'boolean' },
     });
     // A nested object that lists no properties is a free-form map; an empty argument list is `{}`.
     expect(toGbnfSchema({ type: 'object', properties: { meta: { type: 'object' } } }, 'answer')).toEqual({

@@ -225,7 +225,7 @@ function stepRatios(messages: ThreadMessage[], from: number): number[] {
 
 async function main(): Promise<void> {
   const folder = mkdtempSync(path.join(tmpdir(), 'jan-bench-agent-'));
-  let modelId: string | undefined;
+  const chosen: { id?: string } = {};
   const runtime: JanRuntime = new JanRuntime({
     janFolder: path.join(folder, '.jan'),
     modelsFolder: path.join(folder, 'models'),
@@ -233,11 +233,11 @@ async function main(): Promise<void> {
     workerPath: await bundleEntry('extensions/llamacpp/worker/main.ts', 'llamacpp-worker', root),
     downloadWorkerPath: path.join(folder, 'unused.mjs'),
     engineSettings: { threads: 1, gpu: 'off', contextSize: CONTEXT, idleUnloadMinutes: 0, transport: 'process' },
-    chosenModelId: () => modelId,
+    chosenModelId: () => chosen.id,
     workspaceRoot: folder,
   });
   await runtime.start();
-  modelId = (await runtime.models.importModel(STORIES_FIM, { mode: 'reference' })).id;
+  chosen.id = (await runtime.models.importModel(STORIES_FIM, { mode: 'reference' })).id;
   const model = await runtime.inference.require('chat');
 
   const enforceable = await rates(runtime, model, ENFORCEABLE, PARSE_CALLS);
@@ -273,7 +273,7 @@ async function main(): Promise<void> {
           assistant_name: 'Jan',
           instructions: 'You help with a code workspace.',
           model: {
-            id: modelId,
+            id: model.id,
             engine: 'llamacpp',
             settings: {},
             parameters: { temperature: 0.8, seed: turn, max_tokens: 64 },

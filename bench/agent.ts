@@ -12,6 +12,8 @@
  *   of agent turns (goal ≤ 1.3: the KV cache holds the thread). next_turn_eval_ratio_*: the same
  *   for the next user turn after an agent turn. after_unload_eval_share: prompt tokens evaluated
  *   ÷ prompt tokens of the first step after the model was unloaded (1.0: nothing kept, expected).
+ * (JAN_BENCH_PARSE_CALLS=n asks for n calls instead of 200, for a quick look.) Each agent thread's
+ *   prompt/cached tokens per model call go to stderr.
  * - tool_tokens_per_turn: tokens the built-in tools' descriptions take in the prompt as the loop
  *   offers them (compact), in a typical BPE vocabulary (o200k, `gpt-tokenizer`) over the text the
  *   chat template renders (goal ≤ 800); _test_model: the same counted by the test model, whose
@@ -30,11 +32,12 @@ import { bundleEntry } from '../test/support/bundle-entry';
 import { STORIES_FIM } from '../test/support/test-models';
 
 const root = process.cwd();
-const CONTEXT = 4096;
-const PARSE_CALLS = 200;
-const UNENFORCEABLE_CALLS = 40;
+/** The test model's training context (a larger setting is capped to it). */
+const CONTEXT = 2048;
+const PARSE_CALLS = Number(process.env.JAN_BENCH_PARSE_CALLS ?? 200);
+const UNENFORCEABLE_CALLS = Number(process.env.JAN_BENCH_PARSE_CALLS ?? 200) / 5;
 const AGENT_TURNS = 6;
-const AGENT_STEPS = 6;
+const AGENT_STEPS = 4;
 
 const object = (properties: Record<string, unknown>, required = Object.keys(properties)) => ({
   type: 'object',
@@ -173,9 +176,7 @@ function isObjectJson(text: string): boolean {
 /** Read-only tools over a few generated files, answering like workspace tools do (a few hundred characters). */
 function benchTools(): JanTool[] {
   const file = (name: string) =>
-    Array.from({ length: 12 }, (_, line) => `${name} line ${line + 1}: const value${line} = compute(${line});`).join(
-      '\n',
-    );
+    Array.from({ length: 4 }, (_, line) => `${name}:${line + 1}: const v${line} = f(${line});`).join('\n');
   const tool = (
     name: string,
     parameters: Record<string, unknown>,
@@ -289,6 +290,10 @@ async function main(): Promise<void> {
     await runtime.conversation.send(thread.id, 'Thanks. And then?', [], { agent: { approval } });
     ({ messages } = await runtime.conversational.listMessages(thread.id));
     nextTurnRatios.push(...stepRatios(messages, before - 1));
+    const steps = messages.filter((message) => message.role !== 'user').map(usageOf);
+    console.error(
+      `thread ${turn}: prompt/cached per model call ${steps.map((u) => (u ? `${u.prompt}/${u.cached}` : '-')).join(' ')}`,
+    );
     if (turn === AGENT_TURNS - 1) {
       // An unload (idle, settings change, a crash) loses the KV cache: the next step evaluates the thread again.
       await engine.unload(model.id);

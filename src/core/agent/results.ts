@@ -31,7 +31,8 @@ function lineCount(text: string, omittedChars: number): number {
 /** A tool's output as text the model can read, capped before it is kept. */
 export function keptText(result: Pick<ToolResult, 'content'> | undefined): string {
   const content: unknown = result?.content;
-  const text = typeof content === 'string' ? content : safeJson(content);
+  const text =
+    typeof content === 'string' ? content : content === undefined || content === null ? '' : safeJson(content);
   return capText(text, MAX_KEPT_CHARS);
 }
 

@@ -82,6 +82,15 @@ describe('llama.cpp engine: tool calls and JSON answers under a grammar', () => 
     expect(none.final!.choices[0]!.finish_reason).not.toBe('tool_calls');
   });
 
+  it('refuses a tool name the template syntax cannot carry, before anything is generated', async () => {
+    await expect(
+      chat({
+        messages: [{ role: 'user', content: 'Hi' }],
+        tools: [{ ...readFile, name: 'read file(); ||call: x' }],
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining('tools[0].name') });
+  });
+
   it('refuses a tool_choice that names a tool the request does not offer', async () => {
     await expect(
       chat({

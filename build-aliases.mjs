@@ -6,4 +6,5 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 export const aliases = {
   '@jan/core': `${root}src/core/index.ts`,
   '@jan/protocol': `${root}src/protocol/index.ts`,
+  '@jan/validation': `${root}src/validation/index.ts`,
 };

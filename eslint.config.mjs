@@ -116,6 +116,38 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/validation/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'vscode', message: 'The validation helpers are shared by every layer: valibot only.' },
+            ...nodeModules.map((name) => ({
+              name,
+              message: 'The validation helpers run in the webview too: no Node modules.',
+            })),
+          ],
+          patterns: [
+            {
+              group: [
+                '**/core',
+                '**/core/**',
+                '@jan/*',
+                '**/vscode/**',
+                '**/webview/**',
+                '**/extensions/**',
+                '**/protocol',
+                '**/protocol/**',
+              ],
+              message: 'The validation helpers import only valibot: every layer imports them.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/protocol/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -152,6 +184,21 @@ export default tseslint.config(
     ignores: ['extensions/llamacpp/worker/**', 'extensions/models/downloader/**'],
     rules: {
       'no-restricted-syntax': ['error', noLlamaImport],
+    },
+  },
+  {
+    // One validation result shape (src/validation): a boundary checks with `validate`, not valibot's own parsers.
+    files: ['extensions/**/*.ts', 'src/**/*.ts', 'webview/**/*.ts'],
+    ignores: ['src/validation/**'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['safeParse', 'parse', 'parseAsync', 'safeParseAsync'].map((property) => ({
+          object: 'v',
+          property,
+          message: 'Check input with validate() from @jan/validation: one result shape, one issue-path formatter.',
+        })),
+      ],
     },
   },
   {

@@ -30,6 +30,7 @@ import { toFunctions } from '../extensions/llamacpp/worker/tool-turn';
 import { JanRuntime } from '../src/node/runtime';
 import { bundleEntry } from '../test/support/bundle-entry';
 import { STORIES_FIM } from '../test/support/test-models';
+import { SMALL_ENGINE, testSettings } from '../test/support/test-settings';
 
 const root = process.cwd();
 /** The test model's training context (a larger setting is capped to it). */
@@ -233,8 +234,11 @@ async function main(): Promise<void> {
     logger: new MemoryLogger(),
     workerPath: await bundleEntry('extensions/llamacpp/worker/main.ts', 'llamacpp-worker', root),
     downloadWorkerPath: path.join(folder, 'unused.mjs'),
-    engineSettings: { threads: 1, gpu: 'off', contextSize: CONTEXT, idleUnloadMinutes: 0, transport: 'process' },
-    chosenModelId: () => chosen.id,
+    settings: testSettings({
+      ...SMALL_ENGINE,
+      'jan.engine.contextSize': CONTEXT,
+      'jan.chatModel': () => chosen.id ?? '',
+    }),
     workspaceRoot: folder,
   });
   await runtime.start();

@@ -107,7 +107,7 @@ async function measureRemote(backend: InferenceEngine, messages: ChatMessage[]) 
     baseUrl: server.baseUrl,
   });
   if (!parsed.ok) throw new Error(parsed.error);
-  const remote = new RemoteEngine({ definition: parsed.definition, apiKey: async () => undefined });
+  const remote = new RemoteEngine({ definition: parsed.value, apiKey: async () => undefined });
   const client = new OpenAI({ apiKey: 'no-key', baseURL: server.baseUrl, maxRetries: 0, logLevel: 'off' });
   const viaRemote = () =>
     timeStream(

@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { silentLogger } from '@jan/core';
+import { SMALL_ENGINE, testSettings } from '../test/support/test-settings';
 import type { ChatMessage, ModelChoice } from '@jan/core';
 import { JanRuntime } from '../src/node/runtime';
 import { startApiServer } from '../src/node/server';
@@ -101,7 +102,7 @@ async function main(): Promise<void> {
     logger: silentLogger,
     workerPath: await bundleEntry('extensions/llamacpp/worker/main.ts', 'llamacpp-worker', root),
     downloadWorkerPath: path.join(scratch, 'unused.mjs'),
-    engineSettings: { threads: 1, gpu: 'off', contextSize: 2048, idleUnloadMinutes: 0, transport: 'process' },
+    settings: testSettings({ ...SMALL_ENGINE, 'jan.engine.contextSize': 2048 }),
   });
   await runtime.start();
   const modelId = (await runtime.models.importModel(STORIES_FIM, { mode: 'reference' })).id;

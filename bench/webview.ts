@@ -72,7 +72,7 @@ function thread(count: number): ChatState {
     thread: { id: 'jan_bench', title: 'Bench', settings: { instructions: '' } },
     messages,
     generating: false,
-    models: [{ id: 'bench-model', name: 'Bench model', engine: 'llamacpp' }],
+    models: [{ id: 'bench-model', name: 'Bench model', engine: 'llamacpp', runsOn: { kind: 'local' } }],
     assistants: [{ id: 'jan', name: 'Jan' }],
   };
 }

@@ -51,7 +51,7 @@ export class HostBridge {
   listen(handler: (message: HostMessage) => void): void {
     window.addEventListener('message', (event: MessageEvent<unknown>) => {
       const parsed = parseHostMessage(event.data);
-      if (parsed.ok) handler(parsed.message);
+      if (parsed.ok) handler(parsed.value);
       else console.warn(`Jan: dropped a message from the host. ${parsed.error}`);
     });
   }

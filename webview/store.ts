@@ -1,3 +1,4 @@
+import { dispatch, type MessageHandlers } from '@jan/protocol';
 import type {
   AssistantOption,
   AttachedContext,
@@ -7,6 +8,7 @@ import type {
   HostMessage,
   MessageView,
   ModelOption,
+  RunsOnView,
   ThreadSummary,
   ThreadView,
 } from '@jan/protocol';
@@ -91,81 +93,75 @@ export class ChatStore {
     return this.thread?.id ?? null;
   }
 
-  apply(message: HostMessage): void {
-    switch (message.type) {
-      case 'state':
-        this.applyState(message.state);
-        break;
-      case 'threads':
-        this.applyThreadPage(message.query, message.offset, message.total, message.items);
-        break;
-      case 'threadChanged':
-        this.upsertThreadSummary(message.thread);
-        break;
-      case 'threadRemoved': {
-        const list = this.threadList;
-        const before = list.items.length;
-        list.items = list.items.filter((item) => item.id !== message.id);
-        list.total = Math.max(0, list.total - (before - list.items.length));
-        this.threadList = { ...list };
-        if (message.undoable) this.removed = { id: message.id, title: message.title };
-        break;
-      }
-      case 'thread':
-        if (this.thread?.id !== message.thread.id) return;
-        this.thread = message.thread;
-        break;
-      case 'message':
-        if (message.threadId !== this.threadId) return;
-        this.streamed.set(message.message.id, message.message);
-        this.scheduleFlush();
-        return;
-      case 'messages':
-        if (message.threadId !== this.threadId) return;
-        this.flushStreamed(false);
-        this.messages = this.reconcile(message.messages);
-        break;
-      case 'generating':
-        if (message.threadId !== this.threadId) return;
-        this.generating = message.generating;
-        break;
-      case 'notice':
-        if (message.threadId !== this.threadId && message.threadId !== null) return;
-        this.notice = message.error;
-        if (message.draft !== undefined)
-          this.incomingText = { text: message.draft, replace: true, serial: (this.incomingText?.serial ?? 0) + 1 };
-        break;
-      case 'models':
-        this.models = message.models;
-        this.defaultModelId = message.defaultModelId;
-        break;
-      case 'assistants':
-        this.assistants = message.assistants;
-        break;
-      case 'error':
-        this.toastError = message.message;
-        break;
-      case 'insertText':
-        this.incomingText = { text: message.text, replace: false, serial: (this.incomingText?.serial ?? 0) + 1 };
-        this.focusSerial++;
-        break;
-      case 'focusInput':
-        this.focusSerial++;
-        break;
-      case 'contextResults':
-        this.contextFiles = { query: message.query, files: message.files };
-        break;
-      case 'contextAttached':
-        this.attached = [...this.attached, message.item];
-        break;
-      case 'contextUsage': {
-        const { threadId, used, limit, reserve } = message;
-        this.usage = { threadId, used, limit, reserve };
-        break;
-      }
-    }
-    this.changed();
+  /**
+   * The model this chat uses (the thread's, the one picked for a new chat, else the default) and
+   * where it runs: from the model list, else (a model no longer listed) from the thread itself.
+   */
+  get chatModel(): { id: string; runsOn: RunsOnView | undefined } | undefined {
+    const id = (this.thread ? this.thread.modelId : this.pendingModelId) ?? this.defaultModelId;
+    if (!id) return undefined;
+    const listed = this.models.find((model) => model.id === id)?.runsOn;
+    return { id, runsOn: listed ?? (id === this.thread?.modelId ? this.thread.runsOn : undefined) };
   }
+
+  /** A message from the host: its handler changes the state; the view re-renders unless it returned false. */
+  apply(message: HostMessage): void {
+    if (dispatch(this.handlers, message) !== false) this.changed();
+  }
+
+  /** One handler per host message type (a new type does not compile without one); `false`: nothing to re-render. */
+  private readonly handlers: MessageHandlers<HostMessage, boolean | void> = {
+    state: (message) => this.applyState(message.state),
+    threads: ({ query, offset, total, items }) => this.applyThreadPage(query, offset, total, items),
+    threadChanged: (message) => this.upsertThreadSummary(message.thread),
+    threadRemoved: (message) => {
+      const list = this.threadList;
+      const before = list.items.length;
+      list.items = list.items.filter((item) => item.id !== message.id);
+      list.total = Math.max(0, list.total - (before - list.items.length));
+      this.threadList = { ...list };
+      if (message.undoable) this.removed = { id: message.id, title: message.title };
+    },
+    thread: (message) => {
+      if (this.thread?.id !== message.thread.id) return false;
+      this.thread = message.thread;
+    },
+    message: (message) => {
+      if (message.threadId !== this.threadId) return false;
+      this.streamed.set(message.message.id, message.message);
+      this.scheduleFlush();
+      return false;
+    },
+    messages: (message) => {
+      if (message.threadId !== this.threadId) return false;
+      this.flushStreamed(false);
+      this.messages = this.reconcile(message.messages);
+    },
+    generating: (message) => {
+      if (message.threadId !== this.threadId) return false;
+      this.generating = message.generating;
+    },
+    notice: (message) => {
+      if (message.threadId !== this.threadId && message.threadId !== null) return false;
+      this.notice = message.error;
+      if (message.draft !== undefined)
+        this.incomingText = { text: message.draft, replace: true, serial: (this.incomingText?.serial ?? 0) + 1 };
+    },
+    models: (message) => {
+      this.models = message.models;
+      this.defaultModelId = message.defaultModelId;
+    },
+    assistants: (message) => void (this.assistants = message.assistants),
+    error: (message) => void (this.toastError = message.message),
+    insertText: (message) => {
+      this.incomingText = { text: message.text, replace: false, serial: (this.incomingText?.serial ?? 0) + 1 };
+      this.focusSerial++;
+    },
+    focusInput: () => void this.focusSerial++,
+    contextResults: ({ query, files }) => void (this.contextFiles = { query, files }),
+    contextAttached: (message) => void (this.attached = [...this.attached, message.item]),
+    contextUsage: ({ threadId, used, limit, reserve }) => void (this.usage = { threadId, used, limit, reserve }),
+  };
 
   private applyState(state: ChatState): void {
     this.streamed.clear();

@@ -1,6 +1,8 @@
 import type { Assistant, AssistantTool } from '@jan/core';
 import {
   ANY_MODEL,
+  DEFAULT_ASSISTANT_ID,
+  DEFAULT_ASSISTANT_NAME,
   ShapeError,
   compact,
   expectRecord,
@@ -14,8 +16,6 @@ import {
   AN_OBJECT,
 } from '@jan/core';
 
-export const DEFAULT_ASSISTANT_ID = 'jan';
-
 /**
  * Jan's default assistant. The disabled retrieval tool is there because Jan 0.5 reads
  * `assistant.tools[0].settings` when it starts a thread: an empty list would break it there.
@@ -26,7 +26,7 @@ export function defaultAssistant(now = Date.now()): Assistant {
     id: DEFAULT_ASSISTANT_ID,
     object: 'assistant',
     created_at: now,
-    name: 'Jan',
+    name: DEFAULT_ASSISTANT_NAME,
     description: 'A default assistant that can use all downloaded models',
     model: ANY_MODEL,
     instructions: '',

@@ -8,6 +8,7 @@ import type {
 } from '@jan/core';
 import {
   AssistantExtension,
+  DEFAULT_ASSISTANT_ID,
   DataFolder,
   ShapeError,
   StoreError,
@@ -17,7 +18,7 @@ import {
   errorMessage,
   windowsNameProblem,
 } from '@jan/core';
-import { DEFAULT_ASSISTANT_ID, assistantIdFrom, defaultAssistant, parseAssistant } from './assistant-file';
+import { assistantIdFrom, defaultAssistant, parseAssistant } from './assistant-file';
 
 export interface AssistantsStoreOptions extends Omit<DataFolderOptions, 'logger'> {
   /** The folder holding `assistants/` (default: the core's `.jan`). */

@@ -7,8 +7,8 @@ import type {
   ScopedAssistant,
   ScopedAssistantPage,
 } from '@jan/core';
-import { AssistantExtension, EventBus, StoreError, errorMessage } from '@jan/core';
-import { DEFAULT_ASSISTANT_ID, defaultAssistant } from './assistant-file';
+import { AssistantExtension, DEFAULT_ASSISTANT_ID, EventBus, StoreError, errorMessage } from '@jan/core';
+import { defaultAssistant } from './assistant-file';
 import { JanAssistantsExtension } from './assistants-extension';
 
 export interface ScopedAssistantsOptions {

@@ -1,6 +1,8 @@
 import type { Thread, ThreadAssistantInfo, ThreadModelInfo } from '@jan/core';
 import {
   ANY_MODEL,
+  DEFAULT_ASSISTANT_ID,
+  DEFAULT_ASSISTANT_NAME,
   DEFAULT_ENGINE,
   DEFAULT_THREAD_TITLE,
   applyChanges,
@@ -32,9 +34,12 @@ function parseModelInfo(value: Record<string, unknown>): ThreadModelInfo {
 
 function parseThreadAssistant(value: unknown): ThreadAssistantInfo {
   const record = expectRecord(value, 'the entry');
-  const assistantId = optionalField(record, 'assistant_id', A_STRING) ?? optionalField(record, 'id', A_STRING) ?? 'jan';
+  const assistantId =
+    optionalField(record, 'assistant_id', A_STRING) ?? optionalField(record, 'id', A_STRING) ?? DEFAULT_ASSISTANT_ID;
   const assistantName =
-    optionalField(record, 'assistant_name', A_STRING) ?? optionalField(record, 'name', A_STRING) ?? 'Jan';
+    optionalField(record, 'assistant_name', A_STRING) ??
+    optionalField(record, 'name', A_STRING) ??
+    DEFAULT_ASSISTANT_NAME;
   return compact(record, {
     assistant_id: assistantId,
     assistant_name: assistantName,

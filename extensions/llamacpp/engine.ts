@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { EngineError, errorMessage, silentLogger } from '@jan/core';
+import { EngineError, ON_THIS_MACHINE, errorMessage, silentLogger } from '@jan/core';
 import type {
   ChatCompletionChunk,
   ChatCompletionRequest,
@@ -59,6 +59,7 @@ export interface LlamaCppEngineOptions {
 export class LlamaCppEngine implements InferenceEngine {
   readonly id = 'llamacpp';
   readonly displayName = 'llama.cpp';
+  readonly runsOn = ON_THIS_MACHINE;
   private readonly logger: Logger;
   private readonly workerPath: string;
   private worker: Promise<WorkerHandle> | undefined;

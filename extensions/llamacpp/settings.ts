@@ -1,4 +1,4 @@
-import type { ExtensionSetting } from '@jan/core';
+import { SETTINGS, type ExtensionSetting, type SettingKey } from '@jan/core';
 import type { TransportKind } from './rpc/transport';
 
 /** What the engine reads before each request (the VS Code settings `jan.engine.*`). */
@@ -15,13 +15,23 @@ export interface LlamaCppSettings {
   transport: TransportKind;
 }
 
+/** Each setting's key in Jan's registry (src/core/settings/registry.ts), which owns its default and bounds. */
+const REGISTRY_KEY = {
+  threads: 'jan.engine.threads',
+  gpu: 'jan.engine.gpu',
+  contextSize: 'jan.engine.contextSize',
+  completionContextSize: 'jan.engine.completionContextSize',
+  idleUnloadMinutes: 'jan.engine.idleUnloadMinutes',
+  transport: 'jan.engine.transport',
+} as const satisfies Record<keyof LlamaCppSettings, SettingKey>;
+
 export const defaultSettings: LlamaCppSettings = {
-  threads: 0,
-  gpu: 'auto',
-  contextSize: 4096,
-  completionContextSize: 2048,
-  idleUnloadMinutes: 15,
-  transport: 'process',
+  threads: SETTINGS[REGISTRY_KEY.threads].default,
+  gpu: SETTINGS[REGISTRY_KEY.gpu].default,
+  contextSize: SETTINGS[REGISTRY_KEY.contextSize].default,
+  completionContextSize: SETTINGS[REGISTRY_KEY.completionContextSize].default,
+  idleUnloadMinutes: SETTINGS[REGISTRY_KEY.idleUnloadMinutes].default,
+  transport: SETTINGS[REGISTRY_KEY.transport].default,
 };
 
 export const settingDescriptors: ExtensionSetting[] = [
@@ -64,18 +74,19 @@ export const settingDescriptors: ExtensionSetting[] = [
   },
 ];
 
-/** Reads settings values of any origin, falling back to the default for anything out of range. */
+/** Reads settings values of any origin within the registry's bounds (the same rules the editor's settings have). */
 export function toSettings(read: (key: keyof LlamaCppSettings) => unknown): LlamaCppSettings {
-  const count = (key: keyof LlamaCppSettings, min: number, fallback: number) => {
-    const value = read(key);
-    return typeof value === 'number' && Number.isFinite(value) && value >= min ? value : fallback;
+  const bounded = <K extends keyof LlamaCppSettings>(key: K) => {
+    const raw = read(key);
+    const spec = SETTINGS[REGISTRY_KEY[key]];
+    return (raw === undefined ? spec.default : spec.read(raw, REGISTRY_KEY[key]).value) as LlamaCppSettings[K];
   };
   return {
-    threads: Math.floor(count('threads', 0, defaultSettings.threads)),
-    gpu: read('gpu') === 'off' ? 'off' : 'auto',
-    contextSize: Math.floor(count('contextSize', 16, defaultSettings.contextSize)),
-    completionContextSize: Math.floor(count('completionContextSize', 256, defaultSettings.completionContextSize)),
-    idleUnloadMinutes: count('idleUnloadMinutes', 0, defaultSettings.idleUnloadMinutes),
-    transport: read('transport') === 'thread' ? 'thread' : 'process',
+    threads: bounded('threads'),
+    gpu: bounded('gpu'),
+    contextSize: bounded('contextSize'),
+    completionContextSize: bounded('completionContextSize'),
+    idleUnloadMinutes: bounded('idleUnloadMinutes'),
+    transport: bounded('transport'),
   };
 }

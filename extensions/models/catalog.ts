@@ -4,6 +4,8 @@
  * public sources; see the notes at the end of this file). The memory figure is an estimate: the
  * engine checks the real fit with node-llama-cpp before it loads anything.
  */
+import { SETTINGS } from '@jan/core';
+
 export type CatalogRole = 'chat' | 'completion';
 
 /** Public architecture numbers (config.json) the memory estimate is computed from. */
@@ -33,8 +35,8 @@ export interface CatalogEntry {
   architecture: CatalogArchitecture;
 }
 
-/** Context and batch the memory estimate assumes (the extension's default context, llama.cpp's batch). */
-export const ESTIMATE_CONTEXT = 4096;
+/** Context and batch the memory estimate assumes (the default `jan.engine.contextSize`, llama.cpp's batch). */
+export const ESTIMATE_CONTEXT = SETTINGS['jan.engine.contextSize'].default;
 const BATCH = 512;
 const F16_BYTES = 2;
 const F32_BYTES = 4;

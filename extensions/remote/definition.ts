@@ -1,4 +1,6 @@
 import * as v from 'valibot';
+import { ON_THIS_MACHINE, type RunsOn } from '@jan/core';
+import { validate, type Validated } from '@jan/validation';
 import { FIM_MODES, REMOTE_PRESETS, presetById, type FimMode, type PresetId } from './presets';
 
 /** The llama.cpp engine's id, which a remote engine cannot take. */
@@ -16,7 +18,7 @@ export interface RemoteEngineDefinition {
   /** Up to and including the API version, e.g. `http://gpu-box:8000/v1`. */
   baseUrl: string;
   fim: FimMode;
-  /** How long the first byte of a reply may take, retries included. */
+  /** How long a reply may go without output: before its first token (retries included) and between tokens. */
   timeoutSeconds: number;
   /** Retries of a request that failed before any byte of the reply came (429, 5xx, connection). */
   maxRetries: number;
@@ -63,18 +65,17 @@ const DefinitionSchema = v.object({
   maxRetries: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10)), DEFAULT_MAX_RETRIES),
 });
 
-export type DefinitionResult = { ok: true; definition: RemoteEngineDefinition } | { ok: false; error: string };
-
-/** Checks one definition from settings (people edit them by hand); the preset's FIM mode fills a missing one. */
-export function parseDefinition(value: unknown): DefinitionResult {
-  const result = v.safeParse(DefinitionSchema, value);
-  if (!result.success) {
-    const issue = result.issues[0];
-    const field = issue.path?.map((item) => String(item.key)).join('.') || 'the definition';
-    return { ok: false, error: `${field} ${issue.message}` };
-  }
-  const { fim, ...rest } = result.output;
-  return { ok: true, definition: { ...rest, fim: fim ?? presetById(rest.preset)!.fim } };
+/**
+ * Checks one definition from settings (people edit them by hand); the preset's FIM mode fills a
+ * missing one. The error names the field first (`baseUrl is not a URL`): the schema's messages are
+ * written to follow it.
+ */
+export function parseDefinition(value: unknown): Validated<RemoteEngineDefinition> {
+  const result = validate(DefinitionSchema, value);
+  if (!result.ok)
+    return { ...result, error: `${result.issues[0]!.path || 'the definition'} ${result.issues[0]!.message}` };
+  const { fim, ...rest } = result.value;
+  return { ok: true, value: { ...rest, fim: fim ?? presetById(rest.preset)!.fim } };
 }
 
 /** True for a server on this machine: code sent there does not leave it. */
@@ -83,7 +84,7 @@ export function isLoopback(baseUrl: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
-/** "local" for a loopback server, else its host: what the status bar and the chat header show. */
-export function whereCodeGoes(baseUrl: string): string {
-  return isLoopback(baseUrl) ? 'local' : new URL(baseUrl).host;
+/** Where a server at `baseUrl` runs: this machine for a loopback address, else its host (with the port). */
+export function runsOnOf(baseUrl: string): RunsOn {
+  return isLoopback(baseUrl) ? ON_THIS_MACHINE : { kind: 'remote', host: new URL(baseUrl).host };
 }

@@ -1,5 +1,5 @@
 import type OpenAI from 'openai';
-import { EngineError, silentLogger } from '@jan/core';
+import { EngineError, runsOnLabel, silentLogger } from '@jan/core';
 import type {
   ChatCompletionChunk,
   ChatCompletionRequest,
@@ -10,18 +10,19 @@ import type {
   InferenceEngine,
   Logger,
   Model,
+  RunsOn,
   ToolCallDelta,
 } from '@jan/core';
 import { createClient } from './client';
 import { loadSdk, type OpenAISdk } from './openai-sdk';
 import { RequestDeadline, RequestAborted } from './deadline';
-import { whereCodeGoes, type RemoteEngineDefinition } from './definition';
+import { runsOnOf, type RemoteEngineDefinition } from './definition';
 import { toEngineError, type FailureContext } from './errors';
 import { fillInMiddle, finishReason } from './fim';
 import { detectFimMode } from './fim-detect';
 import type { FimMode } from './presets';
 import { presetById } from './presets';
-import { ChatChunkSchema, ModelListSchema, parseWire, type WireChatChunk } from './wire';
+import { carriesOutput, ChatChunkSchema, ModelListSchema, parseWire, type WireChatChunk } from './wire';
 import { toolFields, wireMessages } from './tool-wire';
 
 export interface RemoteEngineOptions {
@@ -45,8 +46,8 @@ export interface RemoteEngineOptions {
 export class RemoteEngine implements InferenceEngine {
   readonly id: string;
   readonly displayName: string;
-  /** "local" for a server on this machine, else its host: where code goes. */
-  readonly destination: string;
+  /** This machine for a server on it, else the server's host: where code goes. */
+  readonly runsOn: RunsOn;
   private readonly logger: Logger;
   private client: { key: string | undefined; client: OpenAI } | undefined;
   /** The `openai` package once a request loaded it (errors.ts tells its error classes apart). */
@@ -60,7 +61,7 @@ export class RemoteEngine implements InferenceEngine {
   constructor(private readonly options: RemoteEngineOptions) {
     this.id = options.definition.id;
     this.displayName = options.definition.name;
-    this.destination = whereCodeGoes(options.definition.baseUrl);
+    this.runsOn = runsOnOf(options.definition.baseUrl);
     this.logger = options.logger ?? silentLogger;
   }
 
@@ -125,7 +126,7 @@ export class RemoteEngine implements InferenceEngine {
       id: `${this.id}/${remoteId}`,
       name: remoteId,
       created: 0,
-      description: `${remoteId} on ${this.displayName} (${this.destination})`,
+      description: `${remoteId} on ${this.displayName} (${runsOnLabel(this.runsOn)})`,
       settings: {},
       parameters: {},
       metadata: { tags: ['remote'], preset: presetById(this.definition.preset)?.label },
@@ -163,7 +164,7 @@ export class RemoteEngine implements InferenceEngine {
         ),
       );
       for await (const raw of stream) {
-        deadline.firstByte();
+        deadline.chunk(carriesOutput(raw));
         const chunk = parseWire(ChatChunkSchema, raw, 'a stream chunk');
         const mapped = this.toChunk(chunk, request.model);
         const choice = mapped.choices[0];
@@ -180,7 +181,7 @@ export class RemoteEngine implements InferenceEngine {
         finish = 'abort';
         return;
       }
-      if (deadline.timedOut) throw new EngineError('REMOTE_ERROR', timeoutText(context));
+      if (deadline.timedOut) throw new EngineError('REMOTE_ERROR', timeoutText(context, deadline));
       if (!finish)
         throw new EngineError(
           'REMOTE_ERROR',
@@ -191,13 +192,13 @@ export class RemoteEngine implements InferenceEngine {
     } catch (error) {
       if (deadline.cancelled || error instanceof RequestAborted) {
         if (deadline.timedOut && !deadline.cancelled)
-          throw this.failed(new EngineError('REMOTE_ERROR', timeoutText(context)));
+          throw this.failed(new EngineError('REMOTE_ERROR', timeoutText(context, deadline)));
         finish = 'abort';
         return;
       }
       throw this.failed(
         deadline.timedOut
-          ? new EngineError('REMOTE_ERROR', timeoutText(context))
+          ? new EngineError('REMOTE_ERROR', timeoutText(context, deadline))
           : toEngineError(error, context, this.sdk),
       );
     } finally {
@@ -257,7 +258,7 @@ export class RemoteEngine implements InferenceEngine {
     } catch (error) {
       if (deadline.cancelled) throw new EngineError('ABORTED', 'The request was cancelled.');
       const failure = deadline.timedOut
-        ? new EngineError('REMOTE_ERROR', timeoutText(context))
+        ? new EngineError('REMOTE_ERROR', timeoutText(context, deadline))
         : toEngineError(error, context, this.sdk);
       throw how.quiet ? failure : this.failed(failure);
     } finally {
@@ -269,7 +270,7 @@ export class RemoteEngine implements InferenceEngine {
     if (!this.options.allowUse || (await this.options.allowUse())) return;
     throw new EngineError(
       'REMOTE_ERROR',
-      `${this.displayName} (${this.destination}) comes from this workspace's settings and was not allowed to receive code. Allow it with "Jan: Edit Remote Engine", or pick another model.`,
+      `${this.displayName} (${runsOnLabel(this.runsOn)}) comes from this workspace's settings and was not allowed to receive code. Allow it with "Jan: Edit Remote Engine", or pick another model.`,
     );
   }
 
@@ -277,7 +278,7 @@ export class RemoteEngine implements InferenceEngine {
     const key = await this.options.apiKey();
     return {
       engineName: this.displayName,
-      host: this.destination,
+      host: runsOnLabel(this.runsOn),
       model,
       key,
       timeoutSeconds: this.definition.timeoutSeconds,
@@ -314,8 +315,13 @@ function toolCallDeltas(pieces: NonNullable<WireChatChunk['choices'][number]['de
   });
 }
 
-function timeoutText(context: FailureContext): string {
-  return `${context.engineName} (${context.host}) sent nothing within ${context.timeoutSeconds} s. Check the server, or raise the engine's timeout with "Jan: Edit Remote Engine".`;
+/** Why the idle deadline ran out: nothing at all, or chunks without any reply in them. */
+function timeoutText(context: FailureContext, deadline: RequestDeadline): string {
+  const what =
+    deadline.chunks > 0
+      ? `sent no reply text for ${context.timeoutSeconds} s, only keep-alives or empty chunks`
+      : `sent nothing within ${context.timeoutSeconds} s`;
+  return `${context.engineName} (${context.host}) ${what}. Check the server, or raise the engine's timeout with "Jan: Edit Remote Engine".`;
 }
 
 /** The standard sampling fields only: hosted APIs refuse parameters they do not know (top_k, session_key). */

@@ -1,12 +1,18 @@
 import type { ConversationService } from './conversation';
-import type { AssistantExtension, ConversationalExtension } from './extension-types';
+import type {
+  AssistantExtension,
+  ConversationalExtension,
+  ScopedAssistantPage,
+  ThreadChanges,
+  ThreadPage,
+} from './extension-types';
 import type { InferenceService } from './inference';
 import { errorMessage, type Logger } from './logger';
 import { StoreError } from './store';
 import type { ModelChoice } from './model-choice';
 import { assistantChanges, modelChanges, newThreadAssistant, pinnedModel } from './thread-assistant';
 import { DEFAULT_THREAD_TITLE } from './thread-title';
-import type { Thread } from './types';
+import type { Assistant, Thread } from './types';
 
 /** How long a deleted thread can be brought back before its folder is removed. */
 export const UNDO_DELETE_MS = 8000;
@@ -129,6 +135,29 @@ export class ChatSession {
     const pinned = pinnedModel(assistant);
     const model = pinned ? await this.deps.inference.choiceFor(pinned) : undefined;
     await this.deps.conversational.updateThread(threadId, (current) => assistantChanges(current, assistant, model));
+  }
+
+  /** Every thread (thread.json files only), with warnings for folders that could not be read. */
+  listThreads(): Promise<ThreadPage> {
+    return this.deps.conversational.listThreads();
+  }
+
+  rename(threadId: string, title: string): Promise<Thread> {
+    return this.deps.conversational.updateThread(threadId, { title });
+  }
+
+  /** Changes the thread's own settings (instructions, sampling, context), computed from the thread as it is now. */
+  updateThread(threadId: string, changes: (current: Thread) => ThreadChanges): Promise<Thread> {
+    return this.deps.conversational.updateThread(threadId, changes);
+  }
+
+  /** Every scope's assistants, each marked with its scope and why it cannot be used here. */
+  assistants(): Promise<ScopedAssistantPage> {
+    return this.deps.assistants.listScoped();
+  }
+
+  assistant(assistantId: string): Promise<Assistant | undefined> {
+    return this.deps.assistants.getAssistant(assistantId);
   }
 
   isBeingDeleted(threadId: string): boolean {

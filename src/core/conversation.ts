@@ -1,4 +1,4 @@
-import type { ConversationApi } from './conversation-api';
+import type { ContextUsage, ConversationApi, TurnResult } from './conversation-api';
 import { contextRules } from './assistant-config';
 import {
   alwaysInContext,
@@ -11,15 +11,17 @@ import {
 import { EngineError, type InferenceEngine } from './engines';
 import { StoreError } from './store';
 import type { EventBus } from './events';
-import type { AssistantExtension, ConversationalExtension } from './extension-types';
+import type { AssistantExtension, ConversationalExtension, MessagePage } from './extension-types';
 import { newId } from './ids';
 import type { InferenceService } from './inference';
 import type { Logger } from './logger';
 import { errorMessage } from './logger';
-import { DEFAULT_ENGINE, isSpecificModel, type ModelChoice } from './model-choice';
+import type { ModelChoice } from './model-choice';
+import { threadModel } from './thread-assistant';
 import { buildChatRequest, estimateUsage, instructionsFor, replyReserve } from './conversation-request';
 import { logReply } from './reply-log';
 import { streamInto, type StreamedReply } from './reply-stream';
+import { SETTINGS } from './settings';
 import { offerTools } from './agent/offer';
 import { runAgentTurn } from './agent/agent-turn';
 import { DEFAULT_AGENT_LIMITS, type AgentTurnOptions, type AgentUsage } from './agent/types';
@@ -52,6 +54,9 @@ export interface ConversationDeps {
 export interface TurnOptions {
   agent?: AgentTurnOptions;
 }
+
+/** An agent turn as `reply` runs it: the host's options, the user message it answers and its text. */
+type AgentReply = AgentTurnOptions & { turnId: string; text: string };
 
 /**
  * The send flow (docs/ARCHITECTURE.md, "A chat turn"): user message → request → stream → one
@@ -124,17 +129,22 @@ export class ConversationService implements ConversationApi {
     text: string,
     context: ContextItem[] = [],
     options: TurnOptions = {},
-  ): Promise<ThreadMessage> {
+  ): Promise<TurnResult> {
     if (!text.trim()) throw new Error('The message is empty.');
     return this.exclusive(threadId, async (signal) => {
       const thread = await this.thread(threadId);
       await this.refuseBlockedAssistant(thread);
       const asked = await this.appendUserMessage(threadId, text, context.map(contextPart));
-      return this.reply(thread, signal, options.agent && { ...options.agent, turnId: asked.id, text });
+      return this.reply(thread, signal, undefined, options.agent && { ...options.agent, turnId: asked.id, text });
     });
   }
 
-  async regenerate(threadId: string, assistantMessageId?: string, position?: number): Promise<ThreadMessage> {
+  /** The thread's stored messages (a line that cannot be read is skipped, with a warning). */
+  messages(threadId: string): Promise<MessagePage> {
+    return this.deps.conversational.listMessages(threadId);
+  }
+
+  async regenerate(threadId: string, assistantMessageId?: string, position?: number): Promise<TurnResult> {
     // Retrying a reply that failed before it was stored is answering the last message again.
     if (assistantMessageId !== undefined && this.unsaved.get(threadId)?.id === assistantMessageId)
       assistantMessageId = undefined;
@@ -153,16 +163,11 @@ export class ConversationService implements ConversationApi {
       if (assistantMessageId && at < 0) throw new Error('That reply is no longer in the thread.');
       if (at >= 0) await this.deps.conversational.truncateFrom(threadId, messages[at]!.id, at);
       else if (!messages.some((message) => message.role === 'user')) throw new Error('There is nothing to answer yet.');
-      return this.reply(thread, signal);
+      return this.reply(thread, signal, at >= 0 ? messages.slice(0, at) : messages);
     });
   }
 
-  async editAndResend(
-    threadId: string,
-    userMessageId: string,
-    text: string,
-    position?: number,
-  ): Promise<ThreadMessage> {
+  async editAndResend(threadId: string, userMessageId: string, text: string, position?: number): Promise<TurnResult> {
     if (!text.trim()) throw new Error('The message is empty.');
     return this.exclusive(threadId, async (signal) => {
       const thread = await this.thread(threadId);
@@ -172,8 +177,8 @@ export class ConversationService implements ConversationApi {
       if (at < 0) throw new Error('That message is no longer in the thread.');
       const original = messages[at]!;
       await this.deps.conversational.truncateFrom(threadId, userMessageId, at);
-      await this.appendUserMessage(threadId, text, contextParts(original));
-      return this.reply(thread, signal);
+      const edited = await this.appendUserMessage(threadId, text, contextParts(original));
+      return this.reply(thread, signal, [...messages.slice(0, at), edited]);
     });
   }
 
@@ -181,10 +186,7 @@ export class ConversationService implements ConversationApi {
    * One generation per thread at a time. A request while the last reply is only being saved
    * waits for that (the view already shows the reply done); one while it is written fails.
    */
-  private async exclusive(
-    threadId: string,
-    work: (signal: AbortSignal) => Promise<ThreadMessage>,
-  ): Promise<ThreadMessage> {
+  private async exclusive(threadId: string, work: (signal: AbortSignal) => Promise<TurnResult>): Promise<TurnResult> {
     for (let current = this.runs.get(threadId); current; current = this.runs.get(threadId)) {
       if (current.phase === 'generating')
         throw new Error('A reply is already being written in this thread. Stop it first.');
@@ -251,9 +253,7 @@ export class ConversationService implements ConversationApi {
 
   /** The thread's model when it names one, else the user's chat model. */
   private async chooseModel(thread: Thread): Promise<ModelChoice> {
-    const fromThread = thread.assistants[0]?.model;
-    if (isSpecificModel(fromThread?.id)) return { id: fromThread.id, engine: fromThread.engine || DEFAULT_ENGINE };
-    return this.deps.inference.require('chat');
+    return threadModel(thread) ?? this.deps.inference.require('chat');
   }
 
   /** A new assistant message of the thread, pending, as the view first shows it. */
@@ -274,28 +274,32 @@ export class ConversationService implements ConversationApi {
   }
 
   /**
-   * Streams the assistant's reply into one message, saved once at the end. An agent turn
-   * (`agent`) stores each step that called tools as it ends, and its answer last.
+   * Streams the assistant's reply into one message, saved once at the end; an agent turn (`agent`)
+   * stores each step that called tools as it ends, and its answer last. `known`: the stored
+   * messages when the caller has them (after a truncation); otherwise they are read once, after the
+   * model is ready, and that one read gives the request, the title, the result and the meter.
    */
   private async reply(
     thread: Thread,
     signal: AbortSignal,
-    agent?: AgentTurnOptions & { turnId: string; text: string },
-  ): Promise<ThreadMessage> {
+    known?: ThreadMessage[],
+    agent?: AgentReply,
+  ): Promise<TurnResult> {
     const started = this.now();
     let message = this.pendingReply(thread, undefined, started);
     this.update(message);
     let streamed: StreamedReply = { text: '', calls: [], finishReason: null, completionTokens: 0 };
-    let history: ThreadMessage[] | undefined;
+    let history: ThreadMessage[] | undefined = known;
     let agentUsage: AgentUsage | undefined;
-    let storedStep: ThreadMessage | undefined;
+    /** Steps of an agent turn, stored as they ended. */
+    const steps: ThreadMessage[] = [];
     /** The turn ended right after a stored step (Stop while its tools ran): nothing more to write. */
     let alreadyStored = false;
     try {
       const model = await this.chooseModel(thread);
       message.metadata = { ...message.metadata, model: model.id, engine: model.engine };
       const engine = await this.deps.inference.prepare(model, thread.assistants[0]?.model.settings, signal);
-      ({ messages: history } = await this.deps.conversational.listMessages(thread.id));
+      history ??= (await this.messages(thread.id)).messages;
       if (this.tokenCache.size > 50_000) this.tokenCache.clear();
       const trusted = agent?.trusted ?? this.deps.isTrusted?.() ?? true;
       const offered = agent
@@ -338,7 +342,11 @@ export class ConversationService implements ConversationApi {
               this.update(next);
               return next;
             },
-            save: async (step) => (storedStep = await this.deps.conversational.appendMessage(step)),
+            save: async (step) => {
+              const saved = await this.deps.conversational.appendMessage(step);
+              steps.push(saved);
+              return saved;
+            },
           },
           {
             threadId: thread.id,
@@ -356,13 +364,10 @@ export class ConversationService implements ConversationApi {
         );
         streamed = turn.reply;
         agentUsage = turn.result.usage;
-        if (turn.message) {
-          message = turn.message;
+        alreadyStored = !turn.message;
+        message = turn.message ?? steps[steps.length - 1]!;
+        if (!alreadyStored)
           message.metadata = { ...message.metadata, agent: { stop_reason: turn.result.reason, ...agentUsage } };
-        } else {
-          message = storedStep!;
-          alreadyStored = true;
-        }
       } else streamed = await streamInto(message, engine.chat(built.request, signal), signal, stream);
       if (!alreadyStored) message.status = signal.aborted ? 'stopped' : 'ready';
     } catch (error) {
@@ -413,11 +418,13 @@ export class ConversationService implements ConversationApi {
     // An error with no text is shown in place but not stored: the user's message stays and
     // the reply can be regenerated, without an empty message cluttering the file.
     let saved = message;
-    if (alreadyStored) saved = message;
+    let stored = false;
+    if (alreadyStored) steps.pop();
     else if (message.status === 'error' && !text) this.unsaved.set(thread.id, message);
     else {
       try {
         saved = await this.deps.conversational.appendMessage(message);
+        stored = true;
       } catch (error) {
         this.deps.logger.error(`Could not save the reply in thread ${thread.id}: ${errorMessage(error)}`);
         saved = {
@@ -429,8 +436,18 @@ export class ConversationService implements ConversationApi {
         this.deps.events.emit('OnMessageUpdate', { ...saved });
       }
     }
+    // Read only when the turn failed before reading (a thread deleted meanwhile has none).
+    history ??= await this.messages(thread.id).then(
+      (page) => page.messages,
+      () => [],
+    );
     await this.touchThread(thread, history);
-    return saved;
+    const messages = [...history, ...steps, ...(stored || alreadyStored ? [saved] : [])];
+    const usage = await this.usageOf(thread, messages).catch((error: unknown) => {
+      this.deps.logger.warn(`The context use of thread ${thread.id} could not be measured: ${errorMessage(error)}`);
+      return undefined;
+    });
+    return { reply: saved, messages, ...(usage ? { usage } : {}) };
   }
 
   /**
@@ -438,12 +455,17 @@ export class ConversationService implements ConversationApi {
    * (instructions, always-in-context files, history) out of the model's context, and the reply's share.
    * Without a thread: a new chat with `assistantId` (else the first assistant).
    */
-  async contextUsage(
-    threadId: string | null,
-    assistantId?: string,
-  ): Promise<{ used: number; limit: number; reserve: number }> {
+  async contextUsage(threadId: string | null, assistantId?: string): Promise<ContextUsage> {
     const thread = threadId ? await this.thread(threadId) : undefined;
-    const history = thread ? (await this.deps.conversational.listMessages(thread.id)).messages : [];
+    return this.usageOf(thread, thread ? (await this.messages(thread.id)).messages : [], assistantId);
+  }
+
+  /** The meter's numbers for a thread (or a new chat with `assistantId`) whose stored messages are `history`. */
+  private async usageOf(
+    thread: Thread | undefined,
+    history: ThreadMessage[],
+    assistantId?: string,
+  ): Promise<ContextUsage> {
     const id =
       thread?.assistants[0]?.assistant_id ??
       assistantId ??
@@ -465,8 +487,7 @@ export class ConversationService implements ConversationApi {
     const limit =
       (model && engine?.contextSize?.(model.id)) ||
       settings?.settings.ctx_len ||
-      this.deps.defaultContextSize?.() ||
-      4096;
+      (this.deps.defaultContextSize ?? (() => SETTINGS['jan.engine.contextSize'].default))();
     // The reply room the turn will reserve: the thread's limit, else the chat default (`jan.chat.maxTokens`).
     const maxTokens = settings?.parameters.max_tokens ?? (this.defaultMaxTokens() || undefined);
     return {
@@ -491,12 +512,11 @@ export class ConversationService implements ConversationApi {
   }
 
   /** Bumps `updated` and gives a new thread a title from its first message (from the history already read). */
-  private async touchThread(thread: Thread, history: ThreadMessage[] | undefined): Promise<void> {
+  private async touchThread(thread: Thread, history: ThreadMessage[]): Promise<void> {
     try {
       const changes: Partial<Thread> = {};
       if (isDefaultTitle(thread.title)) {
-        const messages = history ?? (await this.deps.conversational.listMessages(thread.id)).messages;
-        const first = messages.find((message) => message.role === 'user');
+        const first = history.find((message) => message.role === 'user');
         if (first) changes.title = titleFromText(textOf(first));
       }
       const updated = await this.deps.conversational.updateThread(thread.id, changes);

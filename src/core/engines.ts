@@ -12,6 +12,21 @@ import type {
   ModelSettings,
   ToolDefinition,
 } from './types';
+import type { Disposable } from './events';
+
+/**
+ * Where an engine runs its models, so every view can say where prompts and code go: on this
+ * machine, or to a server's host. A server on this machine (loopback) is local: nothing leaves it.
+ */
+export type RunsOn = { readonly kind: 'local' } | { readonly kind: 'remote'; readonly host: string };
+
+/** The place of every engine that runs on this machine. */
+export const ON_THIS_MACHINE: RunsOn = Object.freeze({ kind: 'local' });
+
+/** The short form the status bar and messages use: "local", or the host code goes to. */
+export function runsOnLabel(runsOn: RunsOn): string {
+  return runsOn.kind === 'local' ? 'local' : runsOn.host;
+}
 
 export type EngineState = 'idle' | 'loading' | 'ready' | 'generating' | 'error';
 
@@ -34,8 +49,11 @@ export interface InferenceEngine {
   /** Engine id written into model.json `engine` and thread.json `model.engine`. */
   readonly id: string;
   readonly displayName: string;
-  /** Where prompts and code go: "local" (this machine; the default when unset) or a server's host. */
-  readonly destination?: string;
+  /**
+   * Where prompts and code go. Required: the pickers, the status bar, the chat header and VS Code's
+   * model list show it, and it must change when the engine's server does (the registry then tells).
+   */
+  readonly runsOn: RunsOn;
   /** Models this engine can run. */
   list(): Promise<Model[]>;
   load(modelId: string, settings?: ModelSettings, signal?: AbortSignal): Promise<void>;
@@ -81,16 +99,34 @@ export class EngineError extends Error {
   }
 }
 
-/** Finds the engine for a model by the model's `engine` field. */
+/**
+ * Finds the engine for a model by the model's `engine` field. Listeners hear once after each
+ * burst of changes (a remote engine whose server moved is unregistered and registered again in
+ * one step), so a view shows the new place of a model without a reload.
+ */
 export class EngineRegistry {
   private readonly engines = new Map<string, InferenceEngine>();
+  private readonly listeners = new Set<() => void>();
+  private scheduled = false;
 
-  register(engine: InferenceEngine): void {
+  /** Adds (or replaces) the engine with this id; disposing removes exactly this engine. */
+  register(engine: InferenceEngine): Disposable {
     this.engines.set(engine.id, engine);
+    this.changed();
+    return {
+      dispose: () => {
+        if (this.engines.get(engine.id) === engine) this.unregister(engine.id);
+      },
+    };
   }
 
   unregister(id: string): void {
-    this.engines.delete(id);
+    if (this.engines.delete(id)) this.changed();
+  }
+
+  onDidChange(listener: () => void): Disposable {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
   }
 
   get(id: string): InferenceEngine | undefined {
@@ -99,5 +135,14 @@ export class EngineRegistry {
 
   all(): InferenceEngine[] {
     return [...this.engines.values()];
+  }
+
+  private changed(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      for (const listener of [...this.listeners]) listener();
+    });
   }
 }

@@ -19,6 +19,8 @@ export interface CoreEvents {
   OnThreadDeleted: { id: string };
   OnAssistantsChanged: Assistant[];
   OnModelsChanged: Model[];
+  /** Engines were registered, replaced (a remote engine's server changed) or removed: where models run may differ. */
+  OnEnginesChanged: { engines: string[] };
   OnModelLoading: { modelId: string };
   OnModelReady: { modelId: string };
   OnModelStopped: { modelId: string };

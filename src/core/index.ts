@@ -24,3 +24,5 @@ export * from './assistant-config';
 export * from './data-folder';
 export * from './store';
 export * from './context';
+export * from './settings';
+export * from './redact';

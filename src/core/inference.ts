@@ -42,10 +42,13 @@ const NO_MODEL_TEXT: Record<ModelPurpose, string> = {
 export class InferenceService {
   private lookups = new Map<string, Promise<Model | undefined>>();
   private listing: Promise<Model[]> | undefined;
-  private readonly subscription;
+  private readonly subscriptions;
 
   constructor(private readonly deps: InferenceDeps) {
-    this.subscription = deps.events.on('OnModelsChanged', () => this.refreshModels());
+    this.subscriptions = [
+      deps.events.on('OnModelsChanged', () => this.refreshModels()),
+      deps.events.on('OnEnginesChanged', () => this.refreshModels()),
+    ];
   }
 
   /** The id of the user's model for `purpose` (a setting), or undefined when none is chosen. */
@@ -127,6 +130,16 @@ export class InferenceService {
     return engine.embed({ model: choice.id, input }, signal);
   }
 
+  /** The listed models whose engine is registered, each with it (where it runs); the others cannot run. */
+  async runnableModels(): Promise<Array<{ model: Model; engine: InferenceEngine }>> {
+    const runnable: Array<{ model: Model; engine: InferenceEngine }> = [];
+    for (const model of await this.listModels()) {
+      const engine = this.deps.engines.get(model.engine);
+      if (engine) runnable.push({ model, engine });
+    }
+    return runnable;
+  }
+
   /** Installed models, then the models engines list themselves; each id once. Cached. */
   listModels(): Promise<Model[]> {
     this.listing ??= this.readModelList().catch((error: unknown) => {
@@ -137,7 +150,7 @@ export class InferenceService {
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const subscription of this.subscriptions) subscription.dispose();
   }
 
   /** Reads the models again on next use (a view opened: the folder may have changed by hand). */

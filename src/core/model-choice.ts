@@ -4,6 +4,10 @@ export const DEFAULT_ENGINE = 'llamacpp';
 /** A thread's or assistant's model id meaning "the model the user chose for chat". */
 export const ANY_MODEL = '*';
 
+/** Jan's own assistant: always there, the one a thread without an assistant entry uses. */
+export const DEFAULT_ASSISTANT_ID = 'jan';
+export const DEFAULT_ASSISTANT_NAME = 'Jan';
+
 /** A model and the engine that runs it: what every inference request starts from. */
 export interface ModelChoice {
   id: string;

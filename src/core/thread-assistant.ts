@@ -1,6 +1,13 @@
 /** The first assistant entry of a thread.json and the changes that pick a model or an assistant. */
 import { assistantParameters } from './assistant-config';
-import { ANY_MODEL, DEFAULT_ENGINE, isSpecificModel, type ModelChoice } from './model-choice';
+import {
+  ANY_MODEL,
+  DEFAULT_ASSISTANT_ID,
+  DEFAULT_ASSISTANT_NAME,
+  DEFAULT_ENGINE,
+  isSpecificModel,
+  type ModelChoice,
+} from './model-choice';
 import type { Assistant, Thread, ThreadAssistantInfo } from './types';
 import type { ThreadChanges } from './extension-types';
 
@@ -8,11 +15,17 @@ import type { ThreadChanges } from './extension-types';
 export function firstAssistant(thread: Thread): ThreadAssistantInfo {
   return (
     thread.assistants[0] ?? {
-      assistant_id: 'jan',
-      assistant_name: 'Jan',
+      assistant_id: DEFAULT_ASSISTANT_ID,
+      assistant_name: DEFAULT_ASSISTANT_NAME,
       model: { id: ANY_MODEL, settings: {}, parameters: {}, engine: DEFAULT_ENGINE },
     }
   );
+}
+
+/** The model the thread names with its engine, or undefined when it follows the user's chat model. */
+export function threadModel(thread: Thread): ModelChoice | undefined {
+  const model = thread.assistants[0]?.model;
+  return isSpecificModel(model?.id) ? { id: model.id, engine: model.engine || DEFAULT_ENGINE } : undefined;
 }
 
 /** The change that replaces the first assistant entry and keeps the others. */

@@ -1,11 +1,21 @@
 import {
+  ChatSession,
   ConversationService,
   InferenceService,
   InlineCompletionService,
   JanCore,
+  JanSettings,
+  MemorySettings,
+  chatMaxTokens,
+  chosenModel,
+  engineSettings,
+  settingsUnder,
+  type ActiveThreadStore,
+  type Disposable,
+  type EngineRegistry,
+  type ToolRegistry,
   type ExtensionFailure,
   type Logger,
-  type ModelPurpose,
 } from '@jan/core';
 import { ScopedAssistantsExtension } from '../../extensions/assistants';
 import { JanConversationalExtension } from '../../extensions/conversational';
@@ -23,18 +33,16 @@ export interface RuntimeOptions {
   workerPath: string;
   /** The bundled download child (dist/model-download.mjs). */
   downloadWorkerPath: string;
-  /** The model id the user chose for a purpose (VS Code: a setting; the CLI: a flag). */
-  chosenModelId?: (purpose: ModelPurpose) => string | undefined;
-  /** The llama.cpp settings (`threads`, `gpu`, …); values out of range fall back to defaults. */
-  engineSettings?: Record<string, string | number>;
-  /** Keep `threads/` in git (otherwise `.jan/.gitignore` leaves it out). */
-  commitToGit?: boolean;
+  /**
+   * Jan's settings over the caller's source (VS Code: its configuration; the CLI: its flags); the
+   * runtime reads the chosen models, the engine, the reply length, `commitToGit` and the default
+   * assistant from it, and follows changes. Default: the registry's defaults.
+   */
+  settings?: JanSettings;
   /** The folder whose `assistants/` holds the user's own assistants (VS Code: global storage). */
   userAssistantsFolder?: string;
   /** False in a restricted workspace: workspace assistants are listed but not used. */
   isTrusted?: () => boolean;
-  /** The assistant this workspace starts new chats with. */
-  defaultAssistantId?: () => string | undefined;
   /** The workspace folder files for the model are read from (assistants' context files, attachments). */
   workspaceRoot?: string;
   /** Remote OpenAI-compatible engines (VS Code: the `jan.remote.engines` setting). */
@@ -43,8 +51,6 @@ export interface RuntimeOptions {
   remoteApiKey?: (engineId: string) => Promise<string | undefined>;
   /** Asked before a workspace-defined server off this machine first receives code (extensions/remote/extension.ts). */
   allowWorkspaceServer?: (definition: RemoteEngineDefinition) => Promise<boolean>;
-  /** The longest chat reply, in tokens, when a thread sets none (read at each turn). */
-  chatMaxTokens?: () => number | undefined;
 }
 
 /**
@@ -55,6 +61,7 @@ export interface RuntimeOptions {
  */
 export class JanRuntime {
   readonly core: JanCore;
+  readonly settings: JanSettings;
   readonly conversational: JanConversationalExtension;
   readonly assistants: ScopedAssistantsExtension;
   readonly models: JanModelsExtension;
@@ -63,6 +70,8 @@ export class JanRuntime {
   readonly inference: InferenceService;
   readonly conversation: ConversationService;
   readonly inlineCompletion: InlineCompletionService;
+  private readonly subscriptions: Disposable[];
+  private readonly sessions = new Set<ChatSession>();
 
   constructor(options: RuntimeOptions) {
     const core = new JanCore({
@@ -71,18 +80,23 @@ export class JanRuntime {
       logger: options.logger,
     });
     this.core = core;
+    const settings =
+      options.settings ?? new JanSettings(new MemorySettings(), { warn: (text) => options.logger.warn(text) });
+    this.settings = settings;
     this.models = new JanModelsExtension(core.context, { downloadWorkerPath: options.downloadWorkerPath });
-    this.conversational = new JanConversationalExtension(core.context, { commitToGit: options.commitToGit ?? false });
+    this.conversational = new JanConversationalExtension(core.context, {
+      commitToGit: settings.get('jan.threads.commitToGit'),
+    });
     this.assistants = new ScopedAssistantsExtension(core.context, {
       userFolder: options.userAssistantsFolder,
       isTrusted: options.isTrusted,
-      defaultAssistantId: options.defaultAssistantId,
+      defaultAssistantId: () => settings.get('jan.assistants.default').trim() || undefined,
     });
     this.llamacpp = new LlamaCppExtension(core.context, {
       resolveModel: (id) => this.models.resolveModel(id),
       workerPath: options.workerPath,
     });
-    if (options.engineSettings) this.updateEngineSettings(options.engineSettings);
+    this.llamacpp.updateSettings(engineSettings(settings));
     this.remote = new RemoteEnginesExtension(core.context, {
       apiKey: options.remoteApiKey ?? (async () => undefined),
       allowWorkspaceServer: options.allowWorkspaceServer,
@@ -90,13 +104,12 @@ export class JanRuntime {
     this.remote.setEngines(options.remoteEngines ?? []);
     core.register(this.models, this.conversational, this.assistants, this.llamacpp, this.remote);
 
-    const chosenModelId = options.chosenModelId ?? (() => undefined);
     this.inference = new InferenceService({
       engines: core.engines,
       events: core.events,
       logger: options.logger,
       models: () => this.models,
-      chosenModelId,
+      chosenModelId: (purpose) => chosenModel(settings, purpose),
     });
     this.conversation = new ConversationService({
       conversational: this.conversational,
@@ -104,22 +117,56 @@ export class JanRuntime {
       inference: this.inference,
       events: core.events,
       logger: options.logger,
-      defaultMaxTokens: options.chatMaxTokens,
+      defaultMaxTokens: () => chatMaxTokens(settings),
       workspaceRoot: options.workspaceRoot,
-      defaultContextSize: () => this.llamacpp.getSetting<number>('contextSize', 4096),
+      defaultContextSize: () => settings.get('jan.engine.contextSize'),
       tools: core.tools,
       isTrusted: options.isTrusted,
     });
     this.inlineCompletion = new InlineCompletionService({ inference: this.inference, logger: options.logger });
+    this.subscriptions = [
+      settings.onDidChange(settingsUnder('jan.engine'), () => this.llamacpp.updateSettings(engineSettings(settings))),
+      settings.onDidChange(['jan.assistants.default'], () => void this.assistants.refresh()),
+    ];
+  }
+
+  /**
+   * A chat without a view (the chat view's, the CLI's, a Node app's): the open thread, choices
+   * for a new chat, deletion with an undo window, over this runtime's services. `activeThread`
+   * keeps the open thread between sessions (VS Code: workspace state); by default it is not kept.
+   * The runtime carries out its pending deletions when it stops.
+   */
+  openChatSession(options: { activeThread?: ActiveThreadStore; undoDeleteMs?: number } = {}): ChatSession {
+    let remembered: string | undefined;
+    const session = new ChatSession({
+      conversational: this.conversational,
+      assistants: this.assistants,
+      inference: this.inference,
+      conversation: this.conversation,
+      logger: this.core.context.logger,
+      activeThread: options.activeThread ?? {
+        load: () => remembered,
+        save: async (threadId) => void (remembered = threadId),
+      },
+      undoDeleteMs: options.undoDeleteMs,
+    });
+    this.sessions.add(session);
+    return session;
+  }
+
+  /** The inference engines by id (each says where it runs); register one here to add an engine. */
+  get engines(): EngineRegistry {
+    return this.core.engines;
+  }
+
+  /** The tools an agent may offer a model (src/core/tools/); register one here to add a tool. */
+  get tools(): ToolRegistry {
+    return this.core.tools;
   }
 
   /** Loads every extension; the ones that failed are returned (and logged), the rest run. */
   start(): Promise<ExtensionFailure[]> {
     return this.core.start();
-  }
-
-  updateEngineSettings(settings: Record<string, string | number>): void {
-    this.llamacpp.updateSettings(settings);
   }
 
   /** Replaces the remote engines; the model pickers list the new set on next use. */
@@ -130,6 +177,9 @@ export class JanRuntime {
 
   /** Stops the worker and unloads the extensions. */
   async stop(): Promise<void> {
+    for (const subscription of this.subscriptions.splice(0)) subscription.dispose();
+    await Promise.all([...this.sessions].map((session) => session.dispose()));
+    this.sessions.clear();
     this.inference.dispose();
     await this.core.stop();
   }

@@ -3,6 +3,7 @@
  * field on both sides (the form shows the message next to the field), and the messages between them.
  */
 import * as v from 'valibot';
+import { validate, type Validated, type ValidationIssue } from '@jan/validation';
 import { ModelOptionSchema } from './entities';
 
 export const ASSISTANT_SCOPES = ['workspace', 'user'] as const;
@@ -81,18 +82,19 @@ export type AssistantDraft = v.InferOutput<typeof AssistantDraftSchema>;
 export type AssistantDraftField = keyof AssistantDraft;
 export type DraftErrors = Partial<Record<AssistantDraftField, string>>;
 
-export type DraftCheck = { ok: true; draft: AssistantDraft } | { ok: false; errors: DraftErrors };
+/** Checks a draft with every field's problem, so the form can show each next to its field at once (`draftErrors`). */
+export function validateDraft(input: unknown): Validated<AssistantDraft> {
+  return validate(AssistantDraftSchema, input, { all: true });
+}
 
-/** Every field's first problem, so the form can show each next to its field at once. */
-export function validateDraft(input: unknown): DraftCheck {
-  const result = v.safeParse(AssistantDraftSchema, input, { abortEarly: false });
-  if (result.success) return { ok: true, draft: result.output };
+/** The first problem of each field (a nested one, `selectionPrompts.explain`, under its top-level field). */
+export function draftErrors(issues: ValidationIssue[]): DraftErrors {
   const errors: DraftErrors = {};
-  for (const issue of result.issues) {
-    const field = (issue.path?.[0]?.key ?? 'name') as AssistantDraftField;
+  for (const issue of issues) {
+    const field = (issue.path.split(/[.[]/)[0] || 'name') as AssistantDraftField;
     errors[field] ??= issue.message;
   }
-  return { ok: false, errors };
+  return errors;
 }
 
 const LongText = v.pipe(v.string(), v.maxLength(200_000));
@@ -151,10 +153,10 @@ export const FormViewMessageSchema = v.variant('type', [
 ]);
 export type FormViewMessage = v.InferOutput<typeof FormViewMessageSchema>;
 
-export function parseFormHostMessage(input: unknown): v.SafeParseResult<typeof FormHostMessageSchema> {
-  return v.safeParse(FormHostMessageSchema, input);
+export function parseFormHostMessage(input: unknown): Validated<FormHostMessage> {
+  return validate(FormHostMessageSchema, input);
 }
 
-export function parseFormViewMessage(input: unknown): v.SafeParseResult<typeof FormViewMessageSchema> {
-  return v.safeParse(FormViewMessageSchema, input);
+export function parseFormViewMessage(input: unknown): Validated<FormViewMessage> {
+  return validate(FormViewMessageSchema, input);
 }

@@ -27,6 +27,9 @@ export const TitleSchema = v.pipe(
   v.minLength(1, 'A title cannot be empty.'),
   v.maxLength(MAX_TITLE_LENGTH),
 );
+/** The name replies go under when their assistant is not known (the core's DEFAULT_ASSISTANT_NAME). */
+export const DEFAULT_ASSISTANT_NAME = 'Jan';
+
 const TimeSchema = v.pipe(v.number(), v.finite());
 const ShortString = v.pipe(v.string(), v.maxLength(1000));
 
@@ -157,12 +160,21 @@ export const ThreadSettingsSchema = v.object({
 });
 export type ThreadSettings = v.InferOutput<typeof ThreadSettingsSchema>;
 
+/** Where a model runs (the core's `RunsOn`): this machine, or the host prompts and code go to. */
+export const RunsOnSchema = v.variant('kind', [
+  v.object({ kind: v.literal('local') }),
+  v.object({ kind: v.literal('remote'), host: v.pipe(v.string(), v.minLength(1), v.maxLength(300)) }),
+]);
+export type RunsOnView = v.InferOutput<typeof RunsOnSchema>;
+
 export const ThreadViewSchema = v.object({
   id: IdSchema,
   title: v.pipe(v.string(), v.maxLength(MAX_TITLE_LENGTH)),
   /** Undefined: the thread follows the user's default chat model. */
   modelId: v.optional(ShortString),
   assistantId: v.optional(ShortString),
+  /** Where the thread's own model runs, when its engine is known (shown even when the model is not listed). */
+  runsOn: v.optional(RunsOnSchema),
   settings: ThreadSettingsSchema,
 });
 export type ThreadView = v.InferOutput<typeof ThreadViewSchema>;
@@ -171,8 +183,8 @@ export const ModelOptionSchema = v.object({
   id: ShortString,
   name: ShortString,
   engine: ShortString,
-  /** Where the model's engine sends prompts: "local" or a server's host (shown in the header). */
-  destination: v.optional(ShortString),
+  /** Where the model's engine sends prompts (the pickers and the header show it). */
+  runsOn: RunsOnSchema,
 });
 export type ModelOption = v.InferOutput<typeof ModelOptionSchema>;
 

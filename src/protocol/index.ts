@@ -2,3 +2,4 @@ export * from './entities';
 export * from './messages';
 export * from './links';
 export * from './assistant-form';
+export * from './dispatch';

@@ -3,6 +3,7 @@
  * host answers with `state` (the handshake avoids losing messages posted before the page listens).
  */
 import * as v from 'valibot';
+import { validate, type Validated } from '@jan/validation';
 import {
   AssistantOptionSchema,
   AttachedContextSchema,
@@ -165,32 +166,23 @@ export const HostMessageSchema = v.variant('type', [
 ]);
 export type HostMessage = v.InferOutput<typeof HostMessageSchema>;
 
-export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: string };
-
-function parseWith<T>(schema: v.GenericSchema<unknown, T>, input: unknown): ParseResult<T> {
-  const result = v.safeParse(schema, input);
-  if (result.success) return { ok: true, message: result.output };
-  const issue = result.issues[0];
-  const where = issue.path?.map((item) => String(item.key)).join('.') ?? '';
-  const type =
-    typeof input === 'object' && input !== null && 'type' in input
-      ? String((input as { type: unknown }).type).slice(0, 40)
-      : '?';
-  return { ok: false, error: `Invalid "${type}" message${where ? ` at ${where}` : ''}: ${issue.message}` };
+function messageType(input: unknown): string {
+  return typeof input === 'object' && input !== null && 'type' in input
+    ? String((input as { type: unknown }).type).slice(0, 40)
+    : '?';
 }
 
 /** Validates what the webview sent; the host acts only on a message that passes. */
-export function parseWebviewMessage(input: unknown): ParseResult<WebviewMessage> {
-  return parseWith(WebviewMessageSchema, input);
+export function parseWebviewMessage(input: unknown): Validated<WebviewMessage> {
+  return validate(WebviewMessageSchema, input, { what: `Invalid "${messageType(input)}" message` });
 }
 
 /** Validates what the host sent; the webview drops a message that fails. */
-export function parseHostMessage(input: unknown): ParseResult<HostMessage> {
-  return parseWith(HostMessageSchema, input);
+export function parseHostMessage(input: unknown): Validated<HostMessage> {
+  return validate(HostMessageSchema, input, { what: `Invalid "${messageType(input)}" message` });
 }
 
-/** Validates settings typed into the per-thread settings panel. */
-export function parseThreadSettings(input: unknown): ParseResult<ThreadSettings> {
-  const result = v.safeParse(ThreadSettingsSchema, input);
-  return result.success ? { ok: true, message: result.output } : { ok: false, error: result.issues[0].message };
+/** Validates settings typed into the per-thread settings panel (each issue's message is written for the user). */
+export function parseThreadSettings(input: unknown): Validated<ThreadSettings> {
+  return validate(ThreadSettingsSchema, input);
 }

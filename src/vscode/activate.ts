@@ -5,14 +5,15 @@ import { registerAssistantCommands } from './assistants';
 import { registerChatView } from './chat';
 import { registerInlineCompletion } from './completion/inline-provider';
 import type { JanHost } from './host';
-import { createLogger } from './logger';
+import { createLogger, redactingChannel } from './logger';
 import { registerModelFeatures } from './models';
 import { registerPortability } from './portability';
 import { prepareRemoteEngines } from './remote';
 import { registerSelectionCommands } from './selection/commands';
 import { ProposalStore } from './selection/proposals';
 import { registerApiServer } from './server';
-import { chatMaxTokens, configuredModel, engineSettingValues } from './settings';
+import { editorSettings } from './settings';
+import { chatMaxTokens } from '@jan/core';
 import { openWalkthroughOnFirstRun } from './walkthrough';
 import { registerLanguageModels } from './lm/chat-provider';
 
@@ -22,12 +23,9 @@ export function resolveJanFolder(context: vscode.ExtensionContext): string {
   return folder ? path.join(folder.uri.fsPath, '.jan') : path.join(context.globalStorageUri.fsPath, '.jan');
 }
 
-/** The models folder setting, ignored in an untrusted workspace (it points at files). */
+/** The models folder setting (a restricted workspace's is ignored: it points at files), else global storage. */
 export function resolveModelsFolder(context: vscode.ExtensionContext): string {
-  const config = vscode.workspace.getConfiguration('jan');
-  const inspected = config.inspect<string>('modelsFolder');
-  const value = vscode.workspace.isTrusted ? config.get<string>('modelsFolder') : inspected?.globalValue;
-  return value && value.trim() ? value.trim() : path.join(context.globalStorageUri.fsPath, 'models');
+  return editorSettings().get('jan.modelsFolder').trim() || path.join(context.globalStorageUri.fsPath, 'models');
 }
 
 /**
@@ -37,24 +35,20 @@ export function resolveModelsFolder(context: vscode.ExtensionContext): string {
  */
 export function activateJan(context: vscode.ExtensionContext): () => Promise<void> {
   const started = performance.now();
-  const log = vscode.window.createOutputChannel('Jan', { log: true });
+  const log = redactingChannel(vscode.window.createOutputChannel('Jan', { log: true }));
   context.subscriptions.push(log);
   const remote = prepareRemoteEngines(context, log);
+  const settings = editorSettings();
   const runtime = new JanRuntime({
     janFolder: resolveJanFolder(context),
     modelsFolder: resolveModelsFolder(context),
     logger: createLogger(log),
     workerPath: context.asAbsolutePath('dist/llamacpp-worker.mjs'),
     downloadWorkerPath: context.asAbsolutePath('dist/model-download.mjs'),
-    chosenModelId: configuredModel,
-    chatMaxTokens,
-    engineSettings: engineSettingValues(),
-    commitToGit: vscode.workspace.getConfiguration('jan.threads').get<boolean>('commitToGit', false),
+    settings,
     userAssistantsFolder: path.join(context.globalStorageUri.fsPath, 'user'),
     workspaceRoot: vscode.workspace.workspaceFolders?.find((candidate) => candidate.uri.scheme === 'file')?.uri.fsPath,
     isTrusted: () => vscode.workspace.isTrusted,
-    defaultAssistantId: () =>
-      vscode.workspace.getConfiguration('jan.assistants').get<string>('default')?.trim() || undefined,
     ...remote.runtimeOptions,
   });
   const host: JanHost = { runtime, context, log };
@@ -82,10 +76,6 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
     }),
     registerInlineCompletion(runtime.inlineCompletion),
     vscode.commands.registerCommand('jan.showLog', () => log.show()),
-    vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('jan.engine')) runtime.updateEngineSettings(engineSettingValues());
-      if (event.affectsConfiguration('jan.assistants.default')) void runtime.assistants.refresh();
-    }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void runtime.assistants.refresh()),
   );
 
@@ -93,7 +83,8 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
     runtime,
     started: loaded,
     logger: runtime.core.context.logger,
-    maxTokens: chatMaxTokens,
+    maxTokens: () => chatMaxTokens(settings),
+    contextSize: () => settings.get('jan.engine.contextSize'),
   });
   if (languageModels) context.subscriptions.push(languageModels);
 

@@ -1,87 +1,77 @@
-import { availableParallelism } from 'node:os';
 import * as vscode from 'vscode';
-import type { ModelPurpose } from '@jan/core';
-import { boundCompletionSettings, boundEngineSettings } from './setting-bounds';
+import {
+  JanSettings,
+  SETTINGS,
+  SETTING_KEYS,
+  chosenModel,
+  completionSettings,
+  modelSetting,
+  type CompletionSettings,
+  type Disposable,
+  type ModelPurpose,
+  type SettingKey,
+  type SettingLevels,
+  type SettingsSource,
+} from '@jan/core';
 
-/** Warnings already shown in this window: a settings change re-reads every value, not only the new one. */
-const shownWarnings = new Set<string>();
+export type { CompletionSettings };
 
-/**
- * The `jan.engine.*` settings, as the llama.cpp extension's settings keys expect them, within
- * bounds (setting-bounds.ts); a clamped value is announced once.
- */
-export function engineSettingValues(): Record<string, string | number> {
-  const config = vscode.workspace.getConfiguration('jan.engine');
-  const { values, warnings } = boundEngineSettings(
-    {
-      threads: config.get<unknown>('threads', 0),
-      gpu: config.get<unknown>('gpu', 'auto'),
-      contextSize: config.get<unknown>('contextSize', 4096),
-      completionContextSize: config.get<unknown>('completionContextSize', 2048),
-      idleUnloadMinutes: config.get<unknown>('idleUnloadMinutes', 15),
-      transport: config.get<unknown>('transport', 'process'),
-    },
-    availableParallelism(),
-  );
-  announce(warnings);
-  return values;
-}
+/** VS Code's configuration as a source of Jan's settings (src/core/settings/): the levels, trust and changes. */
+export class VsCodeSettingsSource implements SettingsSource {
+  levels(key: SettingKey): SettingLevels {
+    const inspected = vscode.workspace.getConfiguration().inspect(key);
+    return { user: inspected?.globalValue, workspace: inspected?.workspaceFolderValue ?? inspected?.workspaceValue };
+  }
 
-export interface CompletionSettings {
-  enabled: boolean;
-  debounceMs: number;
-  maxTokens: number;
-  minChars: number;
-  timeLimitMs: number;
-  otherFilesContext: boolean;
-}
+  isTrusted(): boolean {
+    return vscode.workspace.isTrusted;
+  }
 
-/** The `jan.inlineCompletion.*` settings, numbers within bounds (setting-bounds.ts); read per request, announced once. */
-export function completionSettingValues(): CompletionSettings {
-  const config = vscode.workspace.getConfiguration('jan.inlineCompletion');
-  const { values, warnings } = boundCompletionSettings({
-    debounceMs: config.get<unknown>('debounceMs', 200),
-    maxTokens: config.get<unknown>('maxTokens', 96),
-    minChars: config.get<unknown>('minChars', 3),
-    timeLimitMs: config.get<unknown>('timeLimitMs', 500),
-  });
-  announce(warnings);
-  return {
-    enabled: config.get<boolean>('enabled', true),
-    otherFilesContext: config.get<boolean>('otherFilesContext', true),
-    ...values,
-  };
-}
-
-function announce(warnings: string[]): void {
-  for (const warning of warnings) {
-    if (shownWarnings.has(warning)) continue;
-    shownWarnings.add(warning);
-    void vscode.window.showWarningMessage(`Jan: ${warning}`);
+  onDidChange(listener: (keys: readonly SettingKey[]) => void): Disposable {
+    const subscriptions = [
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        const changed = SETTING_KEYS.filter((key) => event.affectsConfiguration(key));
+        if (changed.length) listener(changed);
+      }),
+      // Trusting the workspace lets its restricted settings apply.
+      vscode.workspace.onDidGrantWorkspaceTrust(() =>
+        listener(SETTING_KEYS.filter((key) => SETTINGS[key].trust === 'restricted')),
+      ),
+    ];
+    return { dispose: () => subscriptions.forEach((subscription) => subscription.dispose()) };
   }
 }
 
-/** `jan.chat.maxTokens`: the longest chat reply when the thread sets none; 0 means no limit. */
-export function chatMaxTokens(): number | undefined {
-  const value = vscode.workspace.getConfiguration('jan.chat').get<number>('maxTokens', 1024);
-  return Number.isInteger(value) && value > 0 ? value : undefined;
+let shared: JanSettings | undefined;
+
+/**
+ * The editor's settings: VS Code's configuration read through Jan's registry, one instance for the
+ * extension (the runtime gets it too). A value out of bounds is announced once, as a warning.
+ */
+export function editorSettings(): JanSettings {
+  shared ??= new JanSettings(new VsCodeSettingsSource(), {
+    warn: (message) => void vscode.window.showWarningMessage(`Jan: ${message}`),
+  });
+  return shared;
 }
 
-const MODEL_SETTING: Record<ModelPurpose, 'chatModel' | 'completionModel'> = {
-  chat: 'chatModel',
-  completion: 'completionModel',
-};
+/** The `jan.inlineCompletion.*` settings, numbers within bounds; read per request. */
+export function completionSettingValues(): CompletionSettings {
+  return completionSettings(editorSettings());
+}
 
 /** The model id chosen for a purpose (`jan.chatModel` / `jan.completionModel`), or undefined. */
 export function configuredModel(purpose: ModelPurpose): string | undefined {
-  return vscode.workspace.getConfiguration('jan').get<string>(MODEL_SETTING[purpose])?.trim() || undefined;
+  return chosenModel(editorSettings(), purpose);
 }
 
 /** Saves where the user would see it: the workspace when it overrides the user setting there. */
 export async function saveModelSetting(purpose: ModelPurpose, id: string | undefined): Promise<void> {
-  const config = vscode.workspace.getConfiguration('jan');
-  const workspaceValue = config.inspect<string>(MODEL_SETTING[purpose])?.workspaceValue;
+  const key = modelSetting(purpose);
+  const config = vscode.workspace.getConfiguration();
   const target =
-    workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-  await config.update(MODEL_SETTING[purpose], id, target);
+    editorSettings().source.levels(key).workspace !== undefined
+      ? vscode.ConfigurationTarget.Workspace
+      : vscode.ConfigurationTarget.Global;
+  await config.update(key, id, target);
 }

@@ -1,4 +1,4 @@
-import { EngineError } from '@jan/core';
+import { EngineError, ON_THIS_MACHINE } from '@jan/core';
 import type {
   ChatCompletionChunk,
   ChatCompletionRequest,
@@ -7,6 +7,7 @@ import type {
   EngineStatus,
   InferenceEngine,
   Model,
+  RunsOn,
 } from '@jan/core';
 
 /** A scripted reply: text, or text and tool calls (arguments as JSON text, or a value to write as JSON). */
@@ -67,8 +68,8 @@ export class TokenGate {
 export class ScriptedEngine implements InferenceEngine {
   readonly id: string;
   readonly displayName = 'Scripted test engine';
-  /** Set: it stands for a remote engine sending prompts to this host. */
-  readonly destination: string | undefined;
+  /** Where it says it runs: this machine unless it stands for a remote engine's host. */
+  readonly runsOn: RunsOn;
   readonly requests: ChatCompletionRequest[] = [];
   loads = 0;
   /** The next replies, in order (text, or text and tool calls); once they are used up, `reply`. */
@@ -87,9 +88,9 @@ export class ScriptedEngine implements InferenceEngine {
   private readonly models: string[];
 
   /** `models`: the ids it lists as its own, as a remote engine lists its server's models. */
-  constructor(options: { id?: string; contextSize?: number; models?: string[]; destination?: string } = {}) {
+  constructor(options: { id?: string; contextSize?: number; models?: string[]; runsOn?: RunsOn } = {}) {
     this.id = options.id ?? 'scripted';
-    this.destination = options.destination;
+    this.runsOn = options.runsOn ?? ON_THIS_MACHINE;
     this.context = options.contextSize;
     this.models = options.models ?? [];
   }

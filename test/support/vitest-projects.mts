@@ -7,6 +7,7 @@ import type { TestProjectInlineConfiguration } from 'vitest/config';
 export const alias = {
   '@jan/core': fileURLToPath(new URL('../../src/core/index.ts', import.meta.url)),
   '@jan/protocol': fileURLToPath(new URL('../../src/protocol/index.ts', import.meta.url)),
+  '@jan/validation': fileURLToPath(new URL('../../src/validation/index.ts', import.meta.url)),
 };
 
 /** Real llama.cpp and child processes on 2 cores: files run one at a time in forks. */

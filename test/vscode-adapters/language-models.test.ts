@@ -9,6 +9,7 @@ import {
   registered,
   resetStandIn,
 } from '../support/vscode-stand-in';
+import { ScriptedEngine } from '../support/scripted-engine';
 import { adapterRuntime } from './support/adapter-runtime';
 
 let fixture: Awaited<ReturnType<typeof adapterRuntime>>;
@@ -32,6 +33,7 @@ function register(maxTokens: number | undefined = 512): JanLmChatProvider {
     started: Promise.resolve(),
     logger: fixture.logger,
     maxTokens: () => maxTokens,
+    contextSize: () => 4096,
   });
   const provider = registered.lmProviders.get('jan') as JanLmChatProvider | undefined;
   expect(provider).toBeDefined();
@@ -54,6 +56,29 @@ describe("Jan's models in VS Code's language model API", () => {
     ]);
     expect(models[0]!.maxOutputTokens).toBeGreaterThan(0);
     expect(models[0]!.capabilities.toolCalling).toBe(false);
+  });
+
+  it('says where each model runs, and tells VS Code when an engine moves to another host', async () => {
+    const provider = register();
+    let changes = 0;
+    provider.onDidChangeLanguageModelChatInformation!(() => void changes++);
+    const list = () =>
+      provider.provideLanguageModelChatInformation(
+        { silent: true },
+        new CancellationTokenSource().token as vscode.CancellationToken,
+      );
+    expect((await list()).map((model) => model.detail)).toEqual(['Jan · on this machine', 'Jan · on this machine']);
+    const before = changes;
+    const moved = new ScriptedEngine({
+      id: 'scripted',
+      models: ['chat-1', 'coder-1'],
+      runsOn: { kind: 'remote', host: 'gpu-box:8000' },
+    });
+    fixture.runtime.core.engines.register(moved);
+    await expect.poll(() => changes - before).toBe(1);
+    const after = await list();
+    expect(after.map((model) => model.detail)).toEqual(['Jan · on gpu-box:8000', 'Jan · on gpu-box:8000']);
+    expect(after[0]!.tooltip).toContain('on gpu-box:8000');
   });
 
   it('streams a reply through the inference service as text parts, with the conversation and the default max tokens', async () => {
@@ -124,6 +149,7 @@ describe("Jan's models in VS Code's language model API", () => {
           started: Promise.resolve(),
           logger: fixture.logger,
           maxTokens: () => 512,
+          contextSize: () => 4096,
         }),
       ).toBeUndefined();
       expect(fixture.logger.messages('info')).toContainEqual(expect.stringContaining('provider API is not available'));

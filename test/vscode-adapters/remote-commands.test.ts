@@ -10,7 +10,7 @@ import { prepareRemoteEngines } from '../../src/vscode/remote';
 import { WorkspaceServerConsent } from '../../src/vscode/remote/workspace-consent';
 import { registerSelectionCommands } from '../../src/vscode/selection/commands';
 import { ProposalStore } from '../../src/vscode/selection/proposals';
-import { configuredModel } from '../../src/vscode/settings';
+import { editorSettings } from '../../src/vscode/settings';
 import { OpenAITestServer } from '../support/openai-test-server';
 import { ScriptedEngine } from '../support/scripted-engine';
 import {
@@ -73,7 +73,7 @@ beforeEach(async () => {
     logger: new MemoryLogger(),
     workerPath: path.join(root, 'no-worker.mjs'),
     downloadWorkerPath: path.join(root, 'no-downloads.mjs'),
-    chosenModelId: configuredModel,
+    settings: editorSettings(),
     ...remote.runtimeOptions,
   });
   await runtime.start();

@@ -78,7 +78,9 @@ async function openForm(
       controller = new AssistantFormController(assistants, target, {
         post: (message: FormHostMessage) =>
           void (chain = chain.then(() => postToPage(created, message)).catch(() => undefined)),
-        models: async () => [{ id: 'stories-260k', name: 'Stories 260K', engine: 'llamacpp' }],
+        models: async () => [
+          { id: 'stories-260k', name: 'Stories 260K', engine: 'llamacpp', runsOn: { kind: 'local' } },
+        ],
         openFile: async (file) => void host.opened.push(file),
         editing: (saved) => void host.titles.push(saved.name),
       });

@@ -5,10 +5,13 @@
  */
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
-import { EventBus, textOf, type Logger } from '@jan/core';
-import type { ChatState, HostMessage } from '@jan/protocol';
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import { DataFolder, EventBus, textOf, type Logger } from '@jan/core';
+import type { ChatState, HostMessage, ThreadView } from '@jan/protocol';
 import { ChatController } from '../../src/vscode/chat/controller';
+import { parseDefinition, type RemoteEngineSource } from '../../extensions/remote';
+import { OpenAITestServer } from '../support/openai-test-server';
+import { ScriptedEngine } from '../support/scripted-engine';
 import { createChatHost, RecordingPort, type ChatHost } from './support/chat-host';
 
 let host: ChatHost | undefined;
@@ -30,6 +33,12 @@ function recorder(controller: ChatController): {
 async function lastState(view: ReturnType<typeof recorder>): Promise<ChatState> {
   await expect.poll(() => view.of('state').length).toBeGreaterThan(0);
   return view.of('state').at(-1)!.state;
+}
+
+/** The thread header the view shows now: from the last state, or a later thread update. */
+function shownThread(view: ReturnType<typeof recorder>): ThreadView | null | undefined {
+  const last = view.sent.filter((message) => message.type === 'state' || message.type === 'thread').at(-1);
+  return last?.type === 'state' ? last.state.thread : last?.type === 'thread' ? last.thread : undefined;
 }
 
 const silent: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
@@ -121,6 +130,92 @@ describe('streaming', () => {
         .at(-1)!
         .messages.map((message) => message.text),
     ).toEqual(['Hi', 'Second.']);
+  });
+});
+
+describe('reads per turn', () => {
+  /** Counts the reads of a thread's messages.jsonl while `work` runs (every read goes through DataFolder). */
+  async function messageReads(work: () => Promise<unknown>): Promise<number> {
+    const spy = vi.spyOn(DataFolder.prototype, 'readJsonLines');
+    try {
+      await work();
+      return spy.mock.calls.filter(([file]) => file.endsWith('messages.jsonl')).length;
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  test('a chat turn reads messages.jsonl once, and the view gets the messages and the meter from it', async () => {
+    host = await createChatHost();
+    const view = recorder(host.controller);
+    await host.controller.handle({ type: 'ready' });
+    // The first message makes the thread: nothing to read before the turn's one read.
+    expect(await messageReads(() => host!.controller.handle({ type: 'send', threadId: null, text: 'Hi' }))).toBe(1);
+    const threadId = (await lastState(view)).thread!.id;
+    const sent = view.sent.length;
+    expect(await messageReads(() => host!.controller.handle({ type: 'send', threadId, text: 'Again' }))).toBe(1);
+    const after = view.sent.slice(sent);
+    const messages = after.filter((message) => message.type === 'messages').at(-1);
+    expect(messages?.type === 'messages' && messages.messages.map((message) => message.role)).toEqual([
+      'user',
+      'assistant',
+      'user',
+      'assistant',
+    ]);
+    const usage = after.filter((message) => message.type === 'contextUsage').at(-1);
+    expect(usage).toMatchObject({ type: 'contextUsage', threadId });
+    // The meter from the turn is the one a fresh measure gives.
+    const measured = await host.runtime.conversation.contextUsage(threadId);
+    expect(usage).toMatchObject({ used: Math.round(measured.used), limit: Math.round(measured.limit) });
+  });
+});
+
+describe('where the model runs', () => {
+  test('after a remote engine moves to another host, the header says so at once, listed or not', async () => {
+    host = await createChatHost();
+    const server = await OpenAITestServer.start({ backend: host.engine, modelId: 'stories-260k' });
+    try {
+      const engine = (baseUrl: string): RemoteEngineSource => {
+        const parsed = parseDefinition({ id: 'gpu-box', name: 'GPU box', preset: 'llamacpp-server', baseUrl });
+        if (!parsed.ok) throw new Error(parsed.error);
+        return { definition: parsed.value, fromWorkspace: false };
+      };
+      host.runtime.updateRemoteEngines([engine(server.baseUrl)]);
+      const view = recorder(host.controller);
+      await host.controller.handle({ type: 'ready' });
+      await host.controller.handle({ type: 'send', threadId: null, text: 'Hi' });
+      const threadId = (await lastState(view)).thread!.id;
+      await host.controller.handle({ type: 'selectModel', threadId, modelId: 'gpu-box/stories-260k' });
+      const remoteOption = (state: ChatState) => state.models.find((model) => model.id === 'gpu-box/stories-260k');
+      await expect.poll(async () => remoteOption(await lastState(view))?.runsOn).toEqual({ kind: 'local' });
+      await expect.poll(() => shownThread(view)?.runsOn).toEqual({ kind: 'local' });
+
+      // Edit Remote Engine: the same engine id, a server on another host (not reachable from here).
+      const states = view.of('state').length;
+      host.runtime.updateRemoteEngines([engine('http://gpu-box.invalid:8000/v1')]);
+      await expect.poll(() => view.of('state').length, { timeout: 60_000 }).toBeGreaterThan(states);
+      expect(shownThread(view)).toMatchObject({
+        modelId: 'gpu-box/stories-260k',
+        runsOn: { kind: 'remote', host: 'gpu-box.invalid:8000' },
+      });
+      expect(remoteOption(await lastState(view))).toBeUndefined();
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a model listed again after its engine moved carries the new place', async () => {
+    host = await createChatHost();
+    host.core.engines.register(new ScriptedEngine({ id: 'gpu-box', models: ['gpu-box/coder'] }));
+    const view = recorder(host.controller);
+    await host.controller.handle({ type: 'ready' });
+    const option = (state: ChatState) => state.models.find((model) => model.id === 'gpu-box/coder');
+    expect(option(await lastState(view))?.runsOn).toEqual({ kind: 'local' });
+    const states = view.of('state').length;
+    const runsOn = { kind: 'remote', host: 'gpu-box:8000' } as const;
+    host.core.engines.register(new ScriptedEngine({ id: 'gpu-box', models: ['gpu-box/coder'], runsOn }));
+    await expect.poll(() => view.of('state').length).toBe(states + 1);
+    expect(option(await lastState(view))?.runsOn).toEqual(runsOn);
   });
 });
 

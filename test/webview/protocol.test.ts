@@ -1,7 +1,17 @@
 /** The chat view's typed protocol, its link rule, and the host-side pieces that need no browser. */
 import { describe, expect, test } from 'vitest';
 import type { Thread, ThreadMessage } from '@jan/core';
-import { allowedLink, MAX_PAGE_SIZE, parseHostMessage, parseThreadSettings, parseWebviewMessage } from '@jan/protocol';
+import {
+  allowedLink,
+  dispatch,
+  MAX_PAGE_SIZE,
+  parseHostMessage,
+  parseThreadSettings,
+  parseWebviewMessage,
+  type HostMessage,
+  type MessageHandlers,
+  type WebviewMessage,
+} from '@jan/protocol';
 import { chatHtml } from '../../src/vscode/chat/html';
 import { fencedSelection } from '@jan/core';
 import { ThreadIndex } from '../../src/vscode/chat/thread-index';
@@ -33,10 +43,28 @@ function thread(id: string, title: string, updated: number, extra: Partial<Threa
   };
 }
 
+describe('dispatch', () => {
+  test('each message goes to the handler of its type; a map without every type does not compile', () => {
+    const seen: string[] = [];
+    const handlers = {
+      ready: () => void seen.push('ready'),
+      focusInput: () => void seen.push('focus'),
+    } satisfies MessageHandlers<{ type: 'ready' } | { type: 'focusInput' }>;
+    dispatch(handlers, { type: 'focusInput' });
+    dispatch(handlers, { type: 'ready' });
+    expect(seen).toEqual(['focus', 'ready']);
+    // @ts-expect-error every WebviewMessage type needs its handler (the host's map in controller.ts)
+    const partial: MessageHandlers<WebviewMessage> = { ready: () => undefined };
+    // @ts-expect-error every HostMessage type needs its handler (the view's map in webview/store.ts)
+    const partialHost: MessageHandlers<HostMessage> = { state: () => undefined };
+    expect([partial, partialHost]).toHaveLength(2);
+  });
+});
+
 describe('webview → host messages', () => {
   test('valid messages pass, and unknown fields are dropped', () => {
     const parsed = parseWebviewMessage({ type: 'send', threadId: 'jan_1700000000', text: 'hi', extra: '<script>' });
-    expect(parsed).toEqual({ ok: true, message: { type: 'send', threadId: 'jan_1700000000', text: 'hi' } });
+    expect(parsed).toEqual({ ok: true, value: { type: 'send', threadId: 'jan_1700000000', text: 'hi' } });
     expect(parseWebviewMessage({ type: 'ready' }).ok).toBe(true);
     expect(parseWebviewMessage({ type: 'listThreads', query: '', offset: 0, limit: MAX_PAGE_SIZE }).ok).toBe(true);
     expect(parseWebviewMessage({ type: 'selectModel', threadId: null, modelId: null }).ok).toBe(true);
@@ -69,9 +97,9 @@ describe('webview → host messages', () => {
   });
 
   test('settings from the panel are checked by the same rules', () => {
-    expect(parseThreadSettings({ instructions: 'x', contextLength: 100 })).toEqual({
+    expect(parseThreadSettings({ instructions: 'x', contextLength: 100 })).toMatchObject({
       ok: false,
-      error: 'Context length is at least 256.',
+      issues: [{ path: 'contextLength', message: 'Context length is at least 256.' }],
     });
     expect(parseThreadSettings({ instructions: 'x', temperature: 0, maxTokens: 1, contextLength: 256 }).ok).toBe(true);
   });
@@ -94,11 +122,18 @@ describe('host → webview messages', () => {
           },
         ],
         generating: false,
-        models: [{ id: 'm', name: 'M', engine: 'llamacpp' }],
+        models: [{ id: 'm', name: 'M', engine: 'llamacpp', runsOn: { kind: 'local' } }],
         assistants: [],
       },
     };
     expect(parseHostMessage(state).ok).toBe(true);
+    // Where a model runs is required, and a remote place names its host.
+    const withModel = (model: unknown) => ({ ...state, state: { ...state.state, models: [model] } });
+    expect(parseHostMessage(withModel({ id: 'm', name: 'M', engine: 'x' })).ok).toBe(false);
+    expect(parseHostMessage(withModel({ id: 'm', name: 'M', engine: 'x', runsOn: { kind: 'remote' } })).ok).toBe(false);
+    expect(
+      parseHostMessage(withModel({ id: 'm', name: 'M', engine: 'x', runsOn: { kind: 'remote', host: 'gpu:1' } })).ok,
+    ).toBe(true);
     expect(
       parseHostMessage({
         type: 'message',

@@ -1,6 +1,7 @@
 import { html, nothing } from 'lit';
 import {
   SELECTION_PROMPT_ACTIONS,
+  draftErrors,
   validateDraft,
   type AssistantDraft,
   type AssistantScopeName,
@@ -129,14 +130,14 @@ export class JanAssistantForm extends LightElement {
   private save(): void {
     const checked = validateDraft(this.read());
     if (!checked.ok) {
-      this.errors = checked.errors;
+      this.errors = draftErrors(checked.issues);
       this.status = '';
       this.focusFirstError();
       return;
     }
     this.errors = {};
     this.status = 'Saving…';
-    this.post({ type: 'save', draft: checked.draft });
+    this.post({ type: 'save', draft: checked.value });
   }
 
   private focusFirstError(): void {

@@ -22,8 +22,8 @@ const form = new JanAssistantForm();
 form.post = (message) => api.postMessage(message);
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const parsed = parseFormHostMessage(event.data);
-  if (parsed.success) form.apply(parsed.output);
-  else console.warn(`Jan: dropped a message from the host. ${parsed.issues[0].message}`);
+  if (parsed.ok) form.apply(parsed.value);
+  else console.warn(`Jan: dropped a message from the host. ${parsed.error}`);
 });
 document.body.append(form);
 form.post({ type: 'ready' });

@@ -1,6 +1,7 @@
 import { html, nothing } from 'lit';
-import type { AttachedContext, ContextSource, MessageView, ThreadSettings, WebviewMessage } from '@jan/protocol';
+import { DEFAULT_ASSISTANT_NAME, type AttachedContext, type MessageView, type WebviewMessage } from '@jan/protocol';
 import type { HostBridge } from '../bridge';
+import { listen, type ChatEventHandlers } from '../events';
 import type { ChatStore } from '../store';
 import { LightElement } from './light-element';
 import type { ErrorAction } from './error-actions';
@@ -46,6 +47,7 @@ export class JanApp extends LightElement {
     this.threadsOpen = bridge.state.panel === 'threads';
     this.settingsOpen = bridge.state.settingsOpen;
     store.subscribe(() => this.requestUpdate());
+    listen(this, this.eventHandlers());
     store.attached = bridge.state.attached;
     bridge.listen((message) => {
       store.apply(message);
@@ -100,8 +102,29 @@ export class JanApp extends LightElement {
     this.post({ type: 'listThreads', query, offset: 0, limit: THREAD_PAGE });
   }
 
-  private onHeader(event: CustomEvent<HeaderEvent>): void {
-    const detail = event.detail;
+  /** What each component event does: one handler per event (webview/events.ts). */
+  private eventHandlers(): ChatEventHandlers {
+    const threadId = () => this.store.threadId;
+    return {
+      header: (detail) => this.onHeader(detail),
+      'thread-list': (detail) => this.onThreadList(detail),
+      'message-action': (detail) => this.onMessageAction(detail),
+      'code-action': (detail) => this.onCodeAction(detail),
+      'open-link': (href) => this.post({ type: 'openLink', href }),
+      'notice-action': (action) => this.runErrorAction(action),
+      send: (text) => this.onSend(text),
+      'context-search': (query) => this.post({ type: 'contextSearch', query }),
+      'context-attach': (source) => this.post({ type: 'attachContext', source }),
+      'context-detach': (id) => this.onDetach(id),
+      stop: () => void (threadId() && this.post({ type: 'stop', threadId: threadId()! })),
+      'edit-last': () => this.messageList?.editLastUserMessage(),
+      'save-settings': (settings) =>
+        void (threadId() && this.post({ type: 'updateSettings', threadId: threadId()!, settings })),
+      'close-settings': () => this.setSettingsOpen(false),
+    };
+  }
+
+  private onHeader(detail: HeaderEvent): void {
     const threadId = this.store.threadId;
     switch (detail.kind) {
       case 'toggle-threads':
@@ -130,8 +153,7 @@ export class JanApp extends LightElement {
     }
   }
 
-  private onThreadList(event: CustomEvent<ThreadListEvent>): void {
-    const detail = event.detail;
+  private onThreadList(detail: ThreadListEvent): void {
     switch (detail.kind) {
       case 'search':
         this.requestThreads(detail.query);
@@ -158,8 +180,7 @@ export class JanApp extends LightElement {
     }
   }
 
-  private onMessageAction(event: CustomEvent<MessageAction>): void {
-    const detail = event.detail;
+  private onMessageAction(detail: MessageAction): void {
     const threadId = this.store.threadId;
     if (!threadId) return;
     switch (detail.kind) {
@@ -203,21 +224,20 @@ export class JanApp extends LightElement {
     this.post({ type: 'regenerate', threadId, ...(messageId ? { messageId } : {}) });
   }
 
-  private onCodeAction(event: CustomEvent<CodeAction>): void {
-    const { action, code, language } = event.detail;
+  private onCodeAction({ action, code, language }: CodeAction): void {
     if (action === 'copy') this.post({ type: 'copy', text: code });
     else if (action === 'insert') this.post({ type: 'insertCode', code });
     else this.post({ type: 'applyCode', code, ...(language ? { language } : {}) });
   }
 
-  private onSend(event: CustomEvent<string>): void {
+  private onSend(text: string): void {
     this.store.clearNotice();
     this.messageList?.scrollToBottom();
     const context = this.store.attached.map((item) => item.id);
     this.post({
       type: 'send',
       threadId: this.store.threadId,
-      text: event.detail,
+      text,
       ...(context.length ? { context } : {}),
     });
     this.setAttached([]);
@@ -324,24 +344,8 @@ export class JanApp extends LightElement {
       </div>`;
     }
     const assistantName =
-      store.assistants.find((assistant) => assistant.id === store.thread?.assistantId)?.name ?? 'Jan';
-    return html`<div
-      class="app"
-      @header=${this.onHeader}
-      @thread-list=${this.onThreadList}
-      @message-action=${this.onMessageAction}
-      @code-action=${this.onCodeAction}
-      @open-link=${(event: CustomEvent<string>) => this.post({ type: 'openLink', href: event.detail })}
-      @notice-action=${(event: CustomEvent<ErrorAction>) => this.runErrorAction(event.detail)}
-      @send=${this.onSend}
-      @context-search=${(event: CustomEvent<string>) => this.post({ type: 'contextSearch', query: event.detail })}
-      @context-attach=${(event: CustomEvent<ContextSource>) => this.post({ type: 'attachContext', source: event.detail })}
-      @context-detach=${(event: CustomEvent<string>) => this.onDetach(event.detail)}
-      @stop=${() => store.threadId && this.post({ type: 'stop', threadId: store.threadId })}
-      @edit-last=${() => this.messageList?.editLastUserMessage()}
-      @save-settings=${(event: CustomEvent<ThreadSettings>) => store.threadId && this.post({ type: 'updateSettings', threadId: store.threadId, settings: event.detail })}
-      @close-settings=${() => this.setSettingsOpen(false)}
-    >
+      store.assistants.find((assistant) => assistant.id === store.thread?.assistantId)?.name ?? DEFAULT_ASSISTANT_NAME;
+    return html`<div class="app">
       <jan-chat-header
         .thread=${store.thread}
         .models=${store.models}
@@ -349,6 +353,7 @@ export class JanApp extends LightElement {
         .defaultModelId=${store.defaultModelId}
         .pendingModelId=${store.pendingModelId}
         .pendingAssistantId=${store.pendingAssistantId}
+        .runsOn=${store.chatModel?.runsOn}
         ?threadsOpen=${this.threadsOpen}
         ?settingsOpen=${this.settingsOpen}
       ></jan-chat-header>
@@ -362,6 +367,7 @@ export class JanApp extends LightElement {
           ?busy=${store.generating}
           .notice=${store.notice}
           .assistantName=${assistantName}
+          .runsOn=${store.chatModel?.runsOn}
           .firstModel=${store.models.length === 0 ? store.firstModel : undefined}
           aria-busy=${store.generating ? 'true' : 'false'}
         ></jan-message-list>

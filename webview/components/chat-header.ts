@@ -1,14 +1,22 @@
 import { html, nothing } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
-import type { AssistantAction, AssistantOption, AssistantRefView, ModelOption, ThreadView } from '@jan/protocol';
+import type {
+  AssistantAction,
+  AssistantOption,
+  AssistantRefView,
+  ModelOption,
+  RunsOnView,
+  ThreadView,
+} from '@jan/protocol';
+import { emit } from '../events';
 import { LightElement } from './light-element';
 
 /** The picker's value for "follow the user's default chat model". */
 export const DEFAULT_MODEL_VALUE = '';
 
-/** Where a model runs, in the user's words (engine ids such as `llamacpp` mean nothing to them). */
-export function whereItRuns(engine: string): string {
-  return engine === 'llamacpp' ? 'runs on this machine' : `served by ${engine}`;
+/** Where a model runs, in the user's words. */
+export function whereItRuns(runsOn: RunsOnView): string {
+  return runsOn.kind === 'local' ? 'runs on this machine' : `sends prompts and code to ${runsOn.host}`;
 }
 
 export type HeaderEvent =
@@ -43,6 +51,7 @@ export class JanChatHeader extends LightElement {
     defaultModelId: { attribute: false },
     pendingModelId: { attribute: false },
     pendingAssistantId: { attribute: false },
+    runsOn: { attribute: false },
     threadsOpen: { type: Boolean },
     settingsOpen: { type: Boolean },
   };
@@ -53,6 +62,8 @@ export class JanChatHeader extends LightElement {
   declare defaultModelId: string | undefined;
   declare pendingModelId: string | undefined;
   declare pendingAssistantId: string | undefined;
+  /** Where the chat's model runs (ChatStore.chatModel), undefined when that is not known. */
+  declare runsOn: RunsOnView | undefined;
   declare threadsOpen: boolean;
   declare settingsOpen: boolean;
 
@@ -66,7 +77,7 @@ export class JanChatHeader extends LightElement {
   }
 
   private emit(detail: HeaderEvent): void {
-    this.dispatchEvent(new CustomEvent('header', { detail, bubbles: true }));
+    emit(this, 'header', detail);
   }
 
   private renderModelPicker() {
@@ -87,7 +98,7 @@ export class JanChatHeader extends LightElement {
       <vscode-option value=${DEFAULT_MODEL_VALUE} description="Follows the model chosen with Jan: Select Chat Model">
         ${defaultName ? `Default (${defaultName})` : this.models.length ? 'Default model' : 'No model yet'}
       </vscode-option>
-      ${this.models.map((model) => html`<vscode-option value=${model.id} description=${whereItRuns(model.engine)}>${model.name}</vscode-option>`)}
+      ${this.models.map((model) => html`<vscode-option value=${model.id} description=${whereItRuns(model.runsOn)}>${model.name}</vscode-option>`)}
       ${known ? nothing : html`<vscode-option value=${selected} description="No longer installed: pick another model">${selected} (missing)</vscode-option>`}
     </vscode-single-select>`;
   }
@@ -168,17 +179,15 @@ export class JanChatHeader extends LightElement {
     </div>`;
   }
 
-  /** Where the chosen model (or the default) sends prompts and code: "local" or a host. */
+  /** Where the chat's model sends prompts and code: "local" or a host. */
   private renderDestination() {
-    const selected = (this.thread ? this.thread.modelId : this.pendingModelId) ?? this.defaultModelId;
-    const model = this.models.find((candidate) => candidate.id === selected);
-    if (!model) return nothing;
-    const destination = model.destination ?? 'local';
-    const local = destination === 'local';
+    const runsOn = this.runsOn;
+    if (!runsOn) return nothing;
+    const local = runsOn.kind === 'local';
     return html`<span
       class=${local ? 'model-destination' : 'model-destination remote'}
-      title=${local ? 'This model runs on this machine' : `Prompts and code go to ${destination}`}
-      >${destination}</span
+      title=${local ? 'This model runs on this machine' : `Prompts and code go to ${runsOn.host}`}
+      >${local ? 'local' : runsOn.host}</span
     >`;
   }
 

@@ -1,7 +1,8 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import type { AttachedContext, ContextSource } from '@jan/protocol';
+import type { AttachedContext } from '@jan/protocol';
 import { renderContextChips } from './context-chips';
 import { mentionAt, optionId, PICKER_ID, pickerItems, renderPicker, type PickerItem } from './context-picker';
+import { emit } from '../events';
 import { LightElement } from './light-element';
 
 const DRAFT_SAVE_DELAY_MS = 400;
@@ -180,17 +181,13 @@ export class JanComposer extends LightElement {
     if (!textarea || this.busy || this.disabled) return;
     const parts = [textarea.value, ...this.pasted.map((item) => item.text)].filter((part) => part.trim());
     if (parts.length === 0) return;
-    this.dispatchEvent(new CustomEvent('send', { detail: parts.join('\n\n'), bubbles: true }));
+    emit(this, 'send', parts.join('\n\n'));
     textarea.value = '';
     this.pasted = [];
     this.afterChange();
   }
 
   // ── `@` context ──
-
-  private emit<T>(name: string, detail: T): void {
-    this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true }));
-  }
 
   private updateMention(): void {
     const textarea = this.textarea;
@@ -200,7 +197,7 @@ export class JanComposer extends LightElement {
         : undefined;
     if (found?.query !== this.mention?.query || (found && !this.mention)) {
       this.activeOption = 0;
-      if (found) this.emit('context-search', found.query);
+      if (found) emit(this, 'context-search', found.query);
     }
     this.mention = found;
   }
@@ -220,14 +217,14 @@ export class JanComposer extends LightElement {
       textarea.setSelectionRange(mention.start, mention.start);
     }
     this.mention = undefined;
-    this.emit<ContextSource>('context-attach', item.source);
+    emit(this, 'context-attach', item.source);
     this.afterChange();
     this.focus();
   }
 
   private removeAttached(index: number): void {
     const chip = this.attached[index];
-    if (chip) this.emit('context-detach', chip.id);
+    if (chip) emit(this, 'context-detach', chip.id);
     this.focus();
   }
 
@@ -260,7 +257,7 @@ export class JanComposer extends LightElement {
       .filter((line) => line && !line.startsWith('#'));
     if (uris.length === 0) return;
     event.preventDefault();
-    for (const uri of uris.slice(0, 20)) this.emit<ContextSource>('context-attach', { kind: 'uri', uri });
+    for (const uri of uris.slice(0, 20)) emit(this, 'context-attach', { kind: 'uri', uri });
   }
 
   private onDragOver(event: DragEvent): void {
@@ -285,7 +282,7 @@ export class JanComposer extends LightElement {
       this.submit();
     } else if (event.key === 'ArrowUp' && this.textarea?.value.length === 0 && this.pasted.length === 0) {
       event.preventDefault();
-      this.dispatchEvent(new CustomEvent('edit-last', { bubbles: true }));
+      emit(this, 'edit-last');
     }
   }
 
@@ -339,7 +336,7 @@ export class JanComposer extends LightElement {
                 icon="debug-stop"
                 class="stop-button"
                 aria-label="Stop generating"
-                @click=${() => this.dispatchEvent(new CustomEvent('stop', { bubbles: true }))}
+                @click=${() => emit(this, 'stop')}
                 >Stop</vscode-button
               >`
             : html`<vscode-button

@@ -1,8 +1,9 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
-import type { MessageView } from '@jan/protocol';
+import { DEFAULT_ASSISTANT_NAME, type MessageView } from '@jan/protocol';
 import { IncrementalMarkdown, renderMarkdown } from '../markdown/render';
 import { renderContextChips } from './context-chips';
+import { emit } from '../events';
 import { LightElement } from './light-element';
 import { renderError, type ErrorAction } from './error-actions';
 
@@ -12,10 +13,6 @@ export type MessageAction =
   | { kind: 'delete'; message: MessageView }
   | { kind: 'edit'; message: MessageView; text: string }
   | { kind: 'error'; message: MessageView; action: ErrorAction };
-
-export function messageActionEvent(detail: MessageAction): CustomEvent<MessageAction> {
-  return new CustomEvent('message-action', { detail, bubbles: true });
-}
 
 function formatMeta(message: MessageView): string {
   const parts: string[] = [];
@@ -54,7 +51,7 @@ export class JanMessage extends LightElement {
     super();
     this.busy = false;
     this.editing = false;
-    this.assistantName = 'Jan';
+    this.assistantName = DEFAULT_ASSISTANT_NAME;
   }
 
   startEditing(): void {
@@ -82,7 +79,7 @@ export class JanMessage extends LightElement {
   }
 
   private emit(action: MessageAction): void {
-    this.dispatchEvent(messageActionEvent(action));
+    emit(this, 'message-action', action);
   }
 
   private submitEdit(): void {

@@ -1,6 +1,13 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import type { ChatError, FirstModel, MessageView } from '@jan/protocol';
+import {
+  DEFAULT_ASSISTANT_NAME,
+  type ChatError,
+  type FirstModel,
+  type MessageView,
+  type RunsOnView,
+} from '@jan/protocol';
+import { emit } from '../events';
 import { LightElement } from './light-element';
 import { renderError, type ErrorAction } from './error-actions';
 import type { JanMessage } from './message-item';
@@ -42,6 +49,7 @@ export class JanMessageList extends LightElement {
     notice: { attribute: false },
     assistantName: { attribute: false },
     firstModel: { attribute: false },
+    runsOn: { attribute: false },
     start: { state: true },
   };
 
@@ -52,6 +60,8 @@ export class JanMessageList extends LightElement {
   declare assistantName: string;
   /** Set when no model is installed: the empty chat shows how to get one instead of a welcome. */
   declare firstModel: FirstModel | undefined;
+  /** Where the chat's model runs; the welcome says so (undefined: no model known yet). */
+  declare runsOn: RunsOnView | undefined;
   /** Index of the first rendered message. */
   declare start: number;
 
@@ -66,7 +76,7 @@ export class JanMessageList extends LightElement {
     this.threadId = null;
     this.busy = false;
     this.notice = null;
-    this.assistantName = 'Jan';
+    this.assistantName = DEFAULT_ASSISTANT_NAME;
     this.start = 0;
     this.addEventListener(
       'scroll',
@@ -155,7 +165,7 @@ export class JanMessageList extends LightElement {
     if (link) {
       // Links from model output never navigate the webview; the host checks and opens them.
       event.preventDefault();
-      this.dispatchEvent(new CustomEvent('open-link', { detail: link.getAttribute('href') ?? '', bubbles: true }));
+      emit(this, 'open-link', link.getAttribute('href') ?? '');
       return;
     }
     if (event.type !== 'click') return;
@@ -167,14 +177,12 @@ export class JanMessageList extends LightElement {
     const action = button.dataset.action;
     if (action !== 'copy' && action !== 'insert' && action !== 'apply') return;
     const detail: CodeAction = { action, code: code.textContent ?? '', language: code.getAttribute('data-lang') ?? '' };
-    this.dispatchEvent(new CustomEvent('code-action', { detail, bubbles: true }));
+    emit(this, 'code-action', detail);
   }
 
   private renderFirstRun(first: FirstModel) {
     const action = (action: 'downloadModel' | 'importModel') => () =>
-      this.dispatchEvent(
-        new CustomEvent<ErrorAction>('notice-action', { detail: { kind: 'host', action, label: '' }, bubbles: true }),
-      );
+      emit(this, 'notice-action', { kind: 'host', action, label: '' });
     return html`<div class="welcome first-run">
       <span class="codicon codicon-rocket" aria-hidden="true"></span>
       <h2>Get a model to start</h2>
@@ -195,14 +203,21 @@ export class JanMessageList extends LightElement {
     </div>`;
   }
 
+  /** Where what the user sends goes: this view must never say "this machine" for a remote model. */
+  private renderWhere() {
+    const runsOn = this.runsOn;
+    if (!runsOn) return 'Pick a chat model above to start.';
+    if (runsOn.kind === 'local') return 'Replies are written by a model on this machine.';
+    return html`Replies are written by a model on <strong>${runsOn.host}</strong>: what you send goes there.`;
+  }
+
   private renderEmpty() {
     if (this.firstModel) return this.renderFirstRun(this.firstModel);
     return html`<div class="welcome">
       <span class="codicon codicon-comment-discussion" aria-hidden="true"></span>
       <h2>Ask Jan anything</h2>
       <p>
-        Replies are written by a model on this machine. Select code in an editor and use
-        <strong>Add Selection to Chat</strong> to ask about it.
+        ${this.renderWhere()} Select code in an editor and use <strong>Add Selection to Chat</strong> to ask about it.
       </p>
     </div>`;
   }
@@ -226,13 +241,7 @@ export class JanMessageList extends LightElement {
         (message) =>
           html`<jan-message .message=${message} ?busy=${this.busy} .assistantName=${this.assistantName}></jan-message>`,
       )}
-      ${
-        this.notice
-          ? renderError(this.notice, (action: ErrorAction) =>
-              this.dispatchEvent(new CustomEvent('notice-action', { detail: action, bubbles: true })),
-            )
-          : nothing
-      }
+      ${this.notice ? renderError(this.notice, (action: ErrorAction) => emit(this, 'notice-action', action)) : nothing}
     `;
   }
 }

@@ -1,6 +1,7 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { MAX_PAGE_SIZE, type ThreadSummary } from '@jan/protocol';
 import type { ThreadListState } from '../store';
+import { emit } from '../events';
 import { LightElement } from './light-element';
 
 export const THREAD_ROW_HEIGHT = 28;
@@ -58,7 +59,7 @@ export class JanThreadList extends LightElement {
   }
 
   private emit(detail: ThreadListEvent): void {
-    this.dispatchEvent(new CustomEvent('thread-list', { detail, bubbles: true }));
+    emit(this, 'thread-list', detail);
   }
 
   private get scroller(): HTMLElement | null {

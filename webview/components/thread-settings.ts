@@ -1,5 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { parseThreadSettings, type ThreadSettings, type ThreadView } from '@jan/protocol';
+import { parseThreadSettings, type ThreadView } from '@jan/protocol';
+import { emit } from '../events';
 import { LightElement } from './light-element';
 
 type Field = 'temperature' | 'maxTokens' | 'contextLength';
@@ -57,13 +58,13 @@ export class JanThreadSettings extends LightElement {
     }
     const parsed = parseThreadSettings(settings);
     if (!parsed.ok) {
-      this.error = parsed.error;
+      this.error = parsed.issues[0]!.message;
       return;
     }
     this.error = '';
     this.saved = true;
     setTimeout(() => (this.saved = false), 2000);
-    this.dispatchEvent(new CustomEvent<ThreadSettings>('save-settings', { detail: parsed.message, bubbles: true }));
+    emit(this, 'save-settings', parsed.value);
   }
 
   protected override render() {
@@ -106,11 +107,7 @@ export class JanThreadSettings extends LightElement {
       ${this.error ? html`<div class="settings-error" role="alert">${this.error}</div>` : nothing}
       <div class="settings-buttons">
         <vscode-button @click=${this.save}>Save</vscode-button>
-        <vscode-button
-          secondary
-          @click=${() => this.dispatchEvent(new CustomEvent('close-settings', { bubbles: true }))}
-          >Close</vscode-button
-        >
+        <vscode-button secondary @click=${() => emit(this, 'close-settings')}>Close</vscode-button>
         ${this.saved ? html`<span class="settings-saved" role="status">Saved</span>` : nothing}
       </div>
     </form>`;

@@ -5,6 +5,7 @@
  * engine. Objects keep only their declared keys.
  */
 import * as v from 'valibot';
+import { joinPath, validate } from '@jan/validation';
 
 export type Schema = v.GenericSchema;
 export type Infer<S extends Schema> = v.InferOutput<S>;
@@ -18,14 +19,10 @@ export const finite = v.pipe(v.number(), v.finite());
 
 /** The value checked by `schema`, or a SchemaError that names where (`chat.messages[0].role`) and what was expected. */
 export function check<S extends Schema>(schema: S, value: unknown, path: string): Infer<S> {
-  const result = v.safeParse(schema, value);
-  if (result.success) return result.output;
-  const issue = result.issues[0];
-  const where = (issue.path ?? [])
-    .map((item) => (typeof item.key === 'number' ? `[${item.key}]` : `.${String(item.key)}`))
-    .join('');
-  if (issue.type === 'object' && issue.received === 'undefined' && where)
-    throw new SchemaError(`${path}${where} is missing`);
-  const received = issue.received.length > 60 ? `${issue.received.slice(0, 57)}...` : issue.received;
-  throw new SchemaError(`${path}${where} must be ${issue.expected ?? 'valid'} (got ${received})`);
+  const result = validate(schema, value);
+  if (result.ok) return result.value;
+  const issue = result.issues[0]!;
+  const where = joinPath(path, issue.path);
+  if (issue.missing) throw new SchemaError(`${where} is missing`);
+  throw new SchemaError(`${where} must be ${issue.expected ?? 'valid'} (got ${issue.received})`);
 }

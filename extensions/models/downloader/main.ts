@@ -9,7 +9,7 @@
  */
 import { unlink } from 'node:fs/promises';
 import { createModelDownloader, type ModelDownloader } from 'node-llama-cpp';
-import { redactUrls } from '../download-source';
+import { redactText } from '@jan/core';
 import { sha256OfFile } from './checksum';
 import { DownloadFailure, FetchGuard } from './guarded-fetch';
 import { parseParentMessage, type ChildMessage, type DownloadJob } from './protocol';
@@ -41,9 +41,9 @@ async function finish(message: ChildMessage): Promise<void> {
   process.exit(0);
 }
 
-/** Library errors quote whole URLs; what leaves this process never holds a query string. */
+/** Library errors quote whole URLs; what leaves this process never holds credentials or a query string. */
 function errorText(error: unknown): string {
-  return redactUrls(error instanceof Error ? error.message : String(error));
+  return redactText(error instanceof Error ? error.message : String(error));
 }
 
 /** The guard found a failure that ends the download: stop ipull, keep what it saved, report. */
@@ -128,14 +128,9 @@ async function cancel(discard: boolean): Promise<void> {
 }
 
 async function handle(raw: unknown): Promise<void> {
-  const message = parseParentMessage(raw);
-  if (!message) {
-    return finish({
-      type: 'error',
-      code: 'PROTOCOL',
-      message: `Invalid message from the parent: ${JSON.stringify(raw)}`,
-    });
-  }
+  const parsed = parseParentMessage(raw);
+  if (!parsed.ok) return finish({ type: 'error', code: 'PROTOCOL', message: parsed.error });
+  const message = parsed.value;
   try {
     if (message.type === 'resolve') await resolve(message.job);
     else if (message.type === 'download') await download(message.maxBytes);

@@ -4,6 +4,7 @@
  * even from our own child, and a malformed one must fail clearly instead of half-working.
  */
 import * as v from 'valibot';
+import { validate, type Validated } from '@jan/validation';
 
 const count = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
 const fileList = v.array(v.string());
@@ -39,6 +40,8 @@ const FailureCodeSchema = v.picklist([
   'CHECKSUM_MISMATCH',
   'INVALID_SOURCE',
   'INSUFFICIENT_DISK_SPACE',
+  /** The server sent more than it declared: not the file it described (the partial file is removed). */
+  'INVALID_MODEL_FILE',
   'PROTOCOL',
 ]);
 export type DownloadFailureCode = v.InferOutput<typeof FailureCodeSchema>;
@@ -65,14 +68,10 @@ const ChildMessageSchema = v.variant('type', [
 ]);
 export type ChildMessage = v.InferOutput<typeof ChildMessageSchema>;
 
-/** The message, or undefined when it is not a valid parent message. */
-export function parseParentMessage(value: unknown): ParentMessage | undefined {
-  const result = v.safeParse(ParentMessageSchema, value);
-  return result.success ? result.output : undefined;
+export function parseParentMessage(value: unknown): Validated<ParentMessage> {
+  return validate(ParentMessageSchema, value, { what: 'Invalid message from the parent' });
 }
 
-/** The message, or undefined when it is not a valid child message. */
-export function parseChildMessage(value: unknown): ChildMessage | undefined {
-  const result = v.safeParse(ChildMessageSchema, value);
-  return result.success ? result.output : undefined;
+export function parseChildMessage(value: unknown): Validated<ChildMessage> {
+  return validate(ChildMessageSchema, value, { what: 'The download process sent an invalid message' });
 }

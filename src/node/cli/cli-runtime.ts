@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { Logger } from '@jan/core';
+import { JanSettings, type Logger, type SettingKey, type SettingsSource } from '@jan/core';
 import { JanRuntime } from '../runtime';
 import { defaultModelsFolder } from './default-folders';
 
@@ -25,25 +25,32 @@ function stderrLogger(verbose: boolean): Logger {
   };
 }
 
+/** Jan's settings from the command's flags (bounded by the same registry as the editor's settings). */
+function flagSettings(options: GlobalOptions, chosenModel?: () => string | undefined): SettingsSource {
+  const flags: { [K in SettingKey]?: () => unknown } = {
+    'jan.chatModel': () => chosenModel?.(),
+    'jan.engine.threads': () => (options.threads === undefined ? undefined : Number(options.threads)),
+    'jan.engine.gpu': () => options.gpu,
+    'jan.engine.contextSize': () => (options.contextSize === undefined ? undefined : Number(options.contextSize)),
+    // A CLI process ends with its command: no idle unload timer should keep it alive.
+    'jan.engine.idleUnloadMinutes': () => 0,
+  };
+  return { levels: (key) => ({ user: flags[key]?.() }) };
+}
+
 /**
  * The same runtime the editor runs (src/node/runtime.ts) over `--data` (default `./.jan`) and
  * `--models` (default: the editor's models folder); the worker bundles sit beside this one in dist/.
  */
 export async function openRuntime(options: GlobalOptions, chosenModel?: () => string | undefined): Promise<JanRuntime> {
-  const engineSettings: Record<string, string | number> = {};
-  if (options.threads !== undefined) engineSettings.threads = Number(options.threads);
-  if (options.gpu !== undefined) engineSettings.gpu = options.gpu;
-  if (options.contextSize !== undefined) engineSettings.contextSize = Number(options.contextSize);
-  // A CLI process ends with its command: no idle unload timer should keep it alive.
-  engineSettings.idleUnloadMinutes = 0;
+  const logger = stderrLogger(options.verbose ?? false);
   const runtime = new JanRuntime({
     janFolder: path.resolve(options.data ?? '.jan'),
     modelsFolder: path.resolve(options.models ?? defaultModelsFolder()),
-    logger: stderrLogger(options.verbose ?? false),
+    logger,
     workerPath: path.join(__dirname, 'llamacpp-worker.mjs'),
     downloadWorkerPath: path.join(__dirname, 'model-download.mjs'),
-    chosenModelId: (purpose) => (purpose === 'chat' ? chosenModel?.() : undefined),
-    engineSettings,
+    settings: new JanSettings(flagSettings(options, chosenModel), { warn: (text) => logger.warn(text) }),
   });
   const failures = await runtime.start();
   if (failures.length > 0) {

@@ -2,6 +2,7 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } fr
 import * as path from 'node:path';
 import * as v from 'valibot';
 import { assertSafeId, newThreadId } from '@jan/core';
+import { validate } from '@jan/validation';
 import { isStoreScratch } from './thread-files';
 
 export interface ImportedItem {
@@ -101,7 +102,9 @@ async function importItem(
   let value: Record<string, unknown>;
   try {
     text = await readFile(path.join(sourceFolder, kind.file), 'utf8');
-    value = v.parse(IdFile, JSON.parse(text));
+    const checked = validate(IdFile, JSON.parse(text));
+    if (!checked.ok) throw new Error(checked.error);
+    value = checked.value;
   } catch (error) {
     report.skipped.push({
       id: name,

@@ -4,6 +4,7 @@
  * change the answer in a way we cannot honour are refused by name (`unsupported-fields.ts`).
  */
 import * as v from 'valibot';
+import { validate } from '@jan/validation';
 import { invalidRequest } from './errors';
 
 const finite = v.pipe(v.number(), v.finite());
@@ -66,14 +67,11 @@ export type EmbeddingRequestBody = v.InferOutput<typeof EmbeddingRequestSchema>;
 export function parseBody<S extends v.GenericSchema>(schema: S, body: unknown): v.InferOutput<S> {
   if (body === undefined || body === null || typeof body !== 'object')
     throw invalidRequest('The request body must be a JSON object.');
-  const result = v.safeParse(schema, body);
-  if (result.success) return result.output;
-  const issue = result.issues[0];
-  const param = (issue.path ?? [])
-    .map((item) => (typeof item.key === 'number' ? `[${item.key}]` : `.${String(item.key)}`))
-    .join('')
-    .replace(/^\./, '');
-  if (issue.received === 'undefined' && param)
+  const result = validate(schema, body);
+  if (result.ok) return result.value;
+  const issue = result.issues[0]!;
+  const param = issue.path;
+  if (issue.missing)
     throw invalidRequest(`Missing required parameter: '${param}'.`, param, 'missing_required_parameter');
   const expected = issue.expected ? `must be ${issue.expected}` : issue.message;
   throw invalidRequest(
@@ -89,14 +87,14 @@ export function contentText(value: v.InferOutput<typeof content> | null | undefi
   if (typeof value === 'string') return value;
   return value
     .map((part, index) => {
-      const text = v.safeParse(textPart, part);
-      if (!text.success)
+      const text = validate(textPart, part);
+      if (!text.ok)
         throw invalidRequest(
           `Content parts of type '${part.type}' are not supported; only 'text' is.`,
           `${param}[${index}]`,
           'unsupported_content',
         );
-      return text.output.text;
+      return text.value.text;
     })
     .join('');
 }

@@ -2,6 +2,7 @@ import { errorMessage } from '@jan/core';
 import type { Assistant, AssistantChanges, AssistantScope } from '@jan/core';
 import {
   parseFormViewMessage,
+  draftErrors,
   validateDraft,
   type AssistantDraft,
   type FormHostMessage,
@@ -53,13 +54,13 @@ export class AssistantFormController {
 
   async handle(raw: unknown): Promise<void> {
     const parsed = parseFormViewMessage(raw);
-    if (!parsed.success)
+    if (!parsed.ok)
       return this.port.post({
         type: 'errors',
-        errors: { form: `The form sent a message that was not understood: ${parsed.issues[0].message}` },
+        errors: { form: `The form sent a message that was not understood: ${parsed.error}` },
       });
     try {
-      const message = parsed.output;
+      const message = parsed.value;
       if (message.type === 'ready') return await this.load();
       if (message.type === 'openJson') return await this.openJson();
       return await this.save(message.draft);
@@ -85,8 +86,8 @@ export class AssistantFormController {
 
   private async save(input: unknown): Promise<void> {
     const checked = validateDraft(input);
-    if (!checked.ok) return this.port.post({ type: 'errors', errors: checked.errors });
-    const draft = checked.draft;
+    if (!checked.ok) return this.port.post({ type: 'errors', errors: draftErrors(checked.issues) });
+    const draft = checked.value;
     let saved: Assistant;
     if (this.target.id === undefined) {
       const changes = changesFromDraft({}, draft);

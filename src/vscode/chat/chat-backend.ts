@@ -1,14 +1,14 @@
 /**
- * What the chat view's controller needs, as interfaces: the runtime's services (ChatServices),
+ * What the chat view's controller needs, as interfaces: the runtime's chat services
+ * (ChatServices: the session `JanRuntime.openChatSession` built, the conversation, inference),
  * the core's bus and logger (ChatCore) and the editor (ChatHostPort). VS Code provides the port
- * in editor-port.ts; the browser tests provide the same interfaces around the real store.
+ * in editor-port.ts; the browser tests provide the same interfaces around the real runtime.
  */
 import type {
   ActiveThreadStore,
-  AssistantExtension,
+  ChatSession,
   ContextItem,
   ConversationService,
-  ConversationalExtension,
   EventBus,
   InferenceService,
   Logger,
@@ -16,10 +16,9 @@ import type {
 import type { AssistantAction, AssistantRefView, ContextSource, HostAction } from '@jan/protocol';
 
 export interface ChatServices {
-  conversational: ConversationalExtension;
-  assistants: AssistantExtension;
-  inference: InferenceService;
+  session: ChatSession;
   conversation: ConversationService;
+  inference: InferenceService;
 }
 
 export interface ChatCore {

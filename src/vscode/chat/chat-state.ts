@@ -1,10 +1,10 @@
 import * as os from 'node:os';
-import { errorMessage, type ChatSession, type Thread } from '@jan/core';
+import { errorMessage, threadModel, type ContextUsage, type Thread, type ThreadMessage } from '@jan/core';
 import {
   isProtocolId,
-  type AssistantOption,
   type ChatState,
   type FirstModel,
+  type HostMessage,
   type MessageView,
   type ModelOption,
   type ThreadView,
@@ -20,7 +20,6 @@ export class ChatStateReader {
 
   constructor(
     private readonly services: ChatServices,
-    private readonly session: ChatSession,
     private readonly core: ChatCore,
   ) {}
 
@@ -36,13 +35,14 @@ export class ChatStateReader {
     };
   }
 
-  async state(): Promise<ChatState> {
-    const { conversation, assistants, inference } = this.services;
-    const thread = await this.session.activeThread();
+  /** `stored`: the open thread's messages when the caller has them (a thread it just created has none). */
+  async state(stored?: ThreadMessage[]): Promise<ChatState> {
+    const { conversation, session, inference } = this.services;
+    const thread = await session.activeThread();
     const [messages, models, assistantPage, threadView] = await Promise.all([
-      thread ? this.messages(thread.id) : Promise.resolve([]),
+      !thread ? [] : stored ? this.views(thread.id, stored) : this.messages(thread.id),
       this.models(),
-      assistants.listScoped(),
+      session.assistants(),
       thread ? this.threadView(thread) : Promise.resolve(null),
     ]);
     const state: ChatState = {
@@ -57,7 +57,7 @@ export class ChatStateReader {
     if (models.length === 0) state.firstModel = firstModel(os.totalmem());
     const defaultMaxTokens = conversation.defaultMaxTokens();
     if (defaultMaxTokens) state.defaultMaxTokens = defaultMaxTokens;
-    const pending = this.session.pending;
+    const pending = session.pending;
     if (!thread && pending.modelId) state.pendingModelId = pending.modelId;
     if (!thread && pending.assistantId) state.pendingAssistantId = pending.assistantId;
     return state;
@@ -68,20 +68,26 @@ export class ChatStateReader {
     const info = thread.assistants[0];
     let fallback = '';
     if (info && info.instructions === undefined) {
-      fallback = (await this.services.assistants.getAssistant(info.assistant_id))?.instructions ?? '';
+      fallback = (await this.services.session.assistant(info.assistant_id))?.instructions ?? '';
     }
-    return toThreadView(thread, fallback);
+    const model = threadModel(thread);
+    return toThreadView(thread, fallback, model && this.services.inference.engines.get(model.engine));
   }
 
-  /** The stored messages, plus the reply being written and a failed reply that was not stored. */
+  /** The stored messages as read now, plus the reply being written and a failed reply that was not stored. */
   async messages(threadId: string): Promise<MessageView[]> {
-    const { conversational, conversation } = this.services;
-    const page = await conversational.listMessages(threadId);
+    const page = await this.services.conversation.messages(threadId);
     for (const warning of page.warnings)
       this.core.logger.warn(`Thread ${threadId}: ${warning.path}: ${warning.message}`);
+    return this.views(threadId, page.messages);
+  }
+
+  /** `stored` (the thread's messages, e.g. as a turn ended) as the view shows them, with the unstored replies. */
+  async views(threadId: string, stored: ThreadMessage[]): Promise<MessageView[]> {
+    const { conversation } = this.services;
     if (this.names.size === 0) await this.models();
     const views: MessageView[] = [];
-    page.messages.forEach((message, position) => {
+    stored.forEach((message, position) => {
       if (isProtocolId(message.id)) views.push({ ...toMessageView(message, this.nameOf), position });
       else this.core.logger.warn(`Thread ${threadId}: message id ${JSON.stringify(message.id)} cannot be shown.`);
     });
@@ -95,8 +101,25 @@ export class ChatStateReader {
   /** The name the pickers show for a model id (the id itself for a model no longer listed). */
   readonly nameOf = (modelId: string): string => this.names.get(modelId) ?? modelId;
 
-  async assistants(): Promise<AssistantOption[]> {
-    return (await this.services.assistants.listScoped()).entries.map(toAssistantOption);
+  async assistantsMessage(): Promise<Extract<HostMessage, { type: 'assistants' }>> {
+    return {
+      type: 'assistants',
+      assistants: (await this.services.session.assistants()).entries.map(toAssistantOption),
+    };
+  }
+
+  /** The meter's message for a thread (or the new chat): from a turn's numbers, or measured now. */
+  async usage(threadId: string | null, known?: ContextUsage): Promise<Extract<HostMessage, { type: 'contextUsage' }>> {
+    const { conversation, session } = this.services;
+    const usage = known ?? (await conversation.contextUsage(threadId, session.pending.assistantId));
+    const limit = Math.max(1, Math.round(usage.limit));
+    return { type: 'contextUsage', threadId, used: Math.round(usage.used), limit, reserve: Math.round(usage.reserve) };
+  }
+
+  /** The model list with the user's default chat model. */
+  async modelsMessage(): Promise<Extract<HostMessage, { type: 'models' }>> {
+    const defaultModelId = this.services.inference.chosenId('chat');
+    return { type: 'models', models: await this.models(), ...(defaultModelId ? { defaultModelId } : {}) };
   }
 
   async models(): Promise<ModelOption[]> {

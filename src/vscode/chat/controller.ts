@@ -1,61 +1,64 @@
-import { ChatSession, errorMessage, newId } from '@jan/core';
-import type { ContextItem, Disposable, Thread, ThreadMessage } from '@jan/core';
-import { parseWebviewMessage, type ContextSource, type HostMessage, type WebviewMessage } from '@jan/protocol';
+import { errorMessage } from '@jan/core';
+import type { ChatSession, Disposable, Thread } from '@jan/core';
+import {
+  dispatch,
+  parseWebviewMessage,
+  type HostMessage,
+  type MessageHandlers,
+  type WebviewMessage,
+} from '@jan/protocol';
+import { ContextAttachments, contextHandlers, type ContextMessage } from './attachments';
 import type { ChatCore, ChatHostPort, ChatServices } from './chat-backend';
 import { ChatStateReader } from './chat-state';
-import { isEditorAction, runEditorAction } from './editor-actions';
+import { editorActions, type EditorAction } from './editor-actions';
 import { ReplyRelay } from './reply-relay';
 import type { FlushScheduler } from './stream-coalescer';
 import { settingsChanges } from './thread-edits';
 import { ThreadList } from './thread-list';
-import { toAttachedContext, toChatError } from './views';
+import { ChatTurns } from './turns';
 import { WebviewChannel } from './webview-channel';
 
-type Chat = { services: ChatServices; session: ChatSession; reader: ChatStateReader };
+type Chat = ChatServices & { reader: ChatStateReader };
+type Handlers = MessageHandlers<WebviewMessage, Promise<void> | void>;
 
 export interface ChatControllerOptions {
-  undoDeleteMs?: number;
   /** When streamed updates are sent on (tests flush by hand). */
   flushScheduler?: FlushScheduler;
 }
 
 /**
- * The chat view's host side, free of `vscode`: maps each message of the webview to the services
- * (conversation, chat session, store, editor port) and relays the core's events to the view.
- * One controller outlives the pages it serves (see WebviewChannel).
+ * The chat view's host side, free of `vscode`: each message of the webview goes to its handler
+ * (one per message type), which calls the services (the chat session, the conversation, the
+ * editor port); the core's events are relayed to the view. One controller outlives the pages it
+ * serves (see WebviewChannel).
  */
 export class ChatController {
   private readonly channel = new WebviewChannel<HostMessage>();
   private readonly chat: Promise<Chat>;
   private readonly replies: ReplyRelay;
   private readonly threads: ThreadList;
+  private readonly turns: ChatTurns;
   private readonly subscriptions: Disposable[];
+  private readonly handlers: Handlers;
   private session: ChatSession | undefined;
   private reader: ChatStateReader | undefined;
   private stateSerial = 0;
-  /** `@` attachments read on the host, waiting for the message they are sent with (by chip id). */
-  private readonly attached = new Map<string, ContextItem>();
 
   constructor(
     services: Promise<ChatServices>,
     private readonly core: ChatCore,
-    private readonly port: ChatHostPort,
+    port: ChatHostPort,
     options: ChatControllerOptions = {},
   ) {
     this.chat = services.then((ready) => {
-      const session = new ChatSession({
-        ...ready,
-        logger: core.logger,
-        activeThread: port.activeThread,
-        undoDeleteMs: options.undoDeleteMs,
-      });
-      this.session = session;
-      this.reader = new ChatStateReader(ready, session, core);
-      return { services: ready, session, reader: this.reader };
+      this.session = ready.session;
+      this.reader = new ChatStateReader(ready, core);
+      return { ...ready, reader: this.reader };
     });
     // A failed start is reported in the view; it must not surface as an unhandled rejection.
     this.chat.catch(() => undefined);
     this.threads = new ThreadList(this.channel, core.logger);
+    const attachments = new ContextAttachments(port.context);
     this.replies = new ReplyRelay(
       core.events,
       this.channel,
@@ -67,8 +70,27 @@ export class ChatController {
       core.events.on('OnThreadUpdated', (thread) => this.onThreadUpdated(thread)),
       core.events.on('OnThreadDeleted', ({ id }) => this.onThreadDeleted(id)),
       core.events.on('OnModelsChanged', () => this.sendModels()),
-      core.events.on('OnAssistantsChanged', () => void this.sendAssistants()),
+      // Where the chat's model runs may have changed (a remote engine's server): the header follows.
+      core.events.on('OnEnginesChanged', () => (this.channel.isReady ? this.sendState() : undefined)),
+      // Every scope's assistants, marked (the payload has only the usable ones); the bus logs a failure.
+      core.events.on('OnAssistantsChanged', async () =>
+        this.channel.send(await (await this.chat).reader.assistantsMessage()),
+      ),
     ];
+    this.turns = new ChatTurns({
+      chat: this.chat,
+      channel: this.channel,
+      replies: this.replies,
+      attachments,
+      threads: this.threads,
+      sendState: (created) => this.sendState(created),
+      logger: core.logger,
+    });
+    this.handlers = {
+      ...editorActions(port),
+      ...contextHandlers(attachments, port.context, this.channel),
+      ...this.chatHandlers(),
+    };
   }
 
   /** Connects a page; returns the function that disconnects it. */
@@ -85,81 +107,57 @@ export class ChatController {
       return;
     }
     try {
-      await this.dispatch(parsed.message);
+      await dispatch(this.handlers, parsed.value);
     } catch (error) {
-      this.core.logger.warn(`Chat view: "${parsed.message.type}" failed: ${errorMessage(error)}`);
+      this.core.logger.warn(`Chat view: "${parsed.value.type}" failed: ${errorMessage(error)}`);
       this.channel.send({ type: 'error', message: errorMessage(error) });
     }
   }
 
-  private async dispatch(message: WebviewMessage): Promise<void> {
-    if (message.type === 'ready') {
-      this.channel.markReady();
-      (await this.chat.catch(() => undefined))?.services.inference.refreshModels();
-      await this.sendState();
-      this.channel.flush();
-      return;
-    }
-    if (isEditorAction(message)) return runEditorAction(this.port, message);
-    const { services, session } = await this.chat;
-    const { conversation, conversational } = services;
-    switch (message.type) {
-      case 'send':
-        return this.sendMessage(message.threadId, message.text, message.context ?? []);
-      case 'contextSearch':
-        return this.channel.send({
-          type: 'contextResults',
-          query: message.query,
-          files: await this.port.context.searchFiles(message.query),
-        });
-      case 'attachContext':
-        return this.attachContext(message.source);
-      case 'detachContext':
-        return void this.attached.delete(message.id);
-      case 'stop':
-        return conversation.stop(message.threadId);
-      case 'regenerate':
-        return this.generate(message.threadId, () =>
-          conversation.regenerate(message.threadId, message.messageId, message.position),
-        );
-      case 'editAndResend':
-        return this.generate(message.threadId, () =>
-          conversation.editAndResend(message.threadId, message.messageId, message.text, message.position),
-        );
-      case 'deleteMessage':
-        await conversation.deleteMessage(message.threadId, message.messageId, message.position);
-        return this.resync(message.threadId);
-      case 'newThread':
-        return this.newThread();
-      case 'selectThread':
-        if (await session.open(message.threadId)) return this.sendState();
-        this.threads.removed(message.threadId);
-        return this.channel.send({ type: 'error', message: 'That thread no longer exists.' });
-      case 'listThreads':
-        return this.threads.page(conversational, message.query, message.offset, message.limit);
-      case 'renameThread':
-        return void (await conversational.updateThread(message.threadId, { title: message.title }));
-      case 'deleteThread':
-        return this.deleteThread(message.threadId);
-      case 'undoDeleteThread': {
-        const thread = session.undoDelete(message.threadId);
-        if (!thread)
-          return this.channel.send({ type: 'error', message: 'Too late to undo: the thread was already deleted.' });
-        return this.threads.restored(thread);
-      }
-      case 'selectModel':
-        await session.chooseModel(message.threadId, message.modelId);
-        if (!message.threadId) await this.sendState();
-        return;
-      case 'selectAssistant':
-        await session.chooseAssistant(message.threadId, message.assistantId);
-        if (!message.threadId) await this.sendState();
-        return;
-      case 'updateSettings':
-        return void (await conversational.updateThread(message.threadId, (current) =>
-          settingsChanges(current, message.settings),
-        ));
-    }
+  /** The chat's messages, each to the service that owns what it asks. */
+  private chatHandlers(): Omit<Handlers, EditorAction['type'] | ContextMessage['type']> {
+    const chat = () => this.chat;
+    const conversation = async () => (await this.chat).conversation;
+    return {
+      ready: async () => {
+        this.channel.markReady();
+        (await this.chat.catch(() => undefined))?.inference.refreshModels();
+        await this.sendState();
+        this.channel.flush();
+      },
+      send: (message) => this.turns.send(message.threadId, message.text, message.context ?? []),
+      stop: async ({ threadId }) => (await conversation()).stop(threadId),
+      regenerate: ({ threadId, messageId, position }) =>
+        this.turns.run(threadId, async () => (await conversation()).regenerate(threadId, messageId, position)),
+      editAndResend: ({ threadId, messageId, text, position }) =>
+        this.turns.run(threadId, async () => (await conversation()).editAndResend(threadId, messageId, text, position)),
+      deleteMessage: async ({ threadId, messageId, position }) => {
+        await (await conversation()).deleteMessage(threadId, messageId, position);
+        return this.turns.resync(threadId);
+      },
+      newThread: () => this.newThread(),
+      selectThread: async ({ threadId }) => {
+        if (await (await chat()).session.open(threadId)) return this.sendState();
+        this.threads.removed(threadId);
+        this.channel.send({ type: 'error', message: 'That thread no longer exists.' });
+      },
+      listThreads: async ({ query, offset, limit }) => this.threads.page((await chat()).session, query, offset, limit),
+      renameThread: async ({ threadId, title }) => void (await (await chat()).session.rename(threadId, title)),
+      deleteThread: async ({ threadId }) => {
+        if (await this.threads.delete((await chat()).session, threadId)) await this.sendState();
+      },
+      undoDeleteThread: async ({ threadId }) => this.threads.undoDelete((await chat()).session, threadId),
+      selectModel: async ({ threadId, modelId }) => {
+        await (await chat()).session.chooseModel(threadId, modelId);
+        if (!threadId) await this.sendState();
+      },
+      selectAssistant: async ({ threadId, assistantId }) => {
+        await (await chat()).session.chooseAssistant(threadId, assistantId);
+        if (!threadId) await this.sendState();
+      },
+      updateSettings: async ({ threadId, settings }) =>
+        void (await (await chat()).session.updateThread(threadId, (current) => settingsChanges(current, settings))),
+    };
   }
 
   // ── Commands (from the editor) ──
@@ -191,7 +189,7 @@ export class ChatController {
   /** Starts a new thread with this message (commands on a selection that answer in the chat). */
   async askInChat(text: string): Promise<void> {
     this.focusInput();
-    await this.sendMessage(null, text);
+    await this.turns.send(null, text);
   }
 
   /** A setting the view shows changed (the default reply length): the page gets the state again. */
@@ -201,18 +199,7 @@ export class ChatController {
 
   /** The model list or the default chat model changed. */
   async sendModels(): Promise<void> {
-    const { services, reader } = await this.chat;
-    const defaultModelId = services.inference.chosenId('chat');
-    this.channel.send({ type: 'models', models: await reader.models(), ...(defaultModelId ? { defaultModelId } : {}) });
-  }
-
-  /** Every scope's assistants, marked; the payload of OnAssistantsChanged has only the usable ones. */
-  private async sendAssistants(): Promise<void> {
-    try {
-      this.channel.send({ type: 'assistants', assistants: await (await this.chat).reader.assistants() });
-    } catch (error) {
-      this.core.logger.warn(`Chat view: the assistants could not be listed: ${errorMessage(error)}`);
-    }
+    this.channel.send(await (await this.chat).reader.modelsMessage());
   }
 
   /** Carries out the deletions still in their undo window and stops listening. */
@@ -223,114 +210,25 @@ export class ChatController {
     this.channel.detachAll();
   }
 
-  // ── Conversation ─────────────────────────────────────────────────────────────────────────
+  // ── State ──
 
-  private async sendState(): Promise<void> {
+  /**
+   * The whole state, then the meter. `created`: the open thread was just made for a message: it
+   * has nothing to read, and the turn about to run brings the meter.
+   */
+  private async sendState(created = false): Promise<void> {
     const serial = ++this.stateSerial;
-    const state = await this.chat.then(({ reader }) => reader.state(), ChatStateReader.failedStart);
+    const state = await this.chat.then(
+      ({ reader }) => reader.state(created ? [] : undefined),
+      ChatStateReader.failedStart,
+    );
     // A later request (a quick second click) already answered: this one is stale.
     if (serial !== this.stateSerial) return;
     this.channel.send({ type: 'state', state });
-    if (!state.startupError) await this.sendUsage(state.thread?.id ?? null);
+    if (!state.startupError && !created) await this.turns.sendUsage(state.thread?.id ?? null);
   }
 
-  /** The context meter's numbers for the thread (or the new chat). */
-  private async sendUsage(threadId: string | null): Promise<void> {
-    try {
-      const { services, session } = await this.chat;
-      const usage = await services.conversation.contextUsage(threadId, session.pending.assistantId);
-      const limit = Math.max(1, Math.round(usage.limit));
-      this.channel.send({
-        type: 'contextUsage',
-        threadId,
-        used: Math.round(usage.used),
-        limit,
-        reserve: Math.round(usage.reserve),
-      });
-    } catch (error) {
-      this.core.logger.warn(`Chat view: the context use could not be measured: ${errorMessage(error)}`);
-    }
-  }
-
-  /** Reads an `@` attachment on the host and gives the view its chip. */
-  private async attachContext(source: ContextSource): Promise<void> {
-    const item = await this.port.context.read(source);
-    if (!item.text) throw new Error(`${item.label}: ${item.note ?? 'nothing to attach'}.`);
-    const id = newId(Date.now());
-    // Chips removed in a view that then went away are never detached: the oldest go first.
-    if (this.attached.size >= 200) this.attached.delete(this.attached.keys().next().value!);
-    this.attached.set(id, item);
-    this.channel.send({ type: 'contextAttached', item: toAttachedContext(id, item) });
-  }
-
-  /** Sends `text` with its attachments in the thread, or in a new one made for it (a failure gives the text back). */
-  private async sendMessage(threadId: string | null, text: string, contextIds: string[] = []): Promise<void> {
-    const { services, session } = await this.chat;
-    const context = contextIds.map((id) => this.attached.get(id));
-    if (context.some((item) => item === undefined)) {
-      const error = {
-        code: 'NOT_FOUND' as const,
-        message: 'An attachment is no longer available (the editor was restarted). Remove it and attach it again.',
-      };
-      return this.channel.send({ type: 'notice', threadId, error, draft: text });
-    }
-    let thread: Thread | undefined;
-    try {
-      thread = threadId ? undefined : await session.createThread();
-    } catch (error) {
-      return this.channel.send({ type: 'notice', threadId: null, error: toChatError(error), draft: text });
-    }
-    if (thread) {
-      this.threads.changed(thread);
-      await this.sendState();
-    }
-    const id = thread?.id ?? threadId!;
-    await this.generate(id, () => services.conversation.send(id, text, context as ContextItem[]), text);
-    for (const contextId of contextIds) this.attached.delete(contextId);
-  }
-
-  /**
-   * Runs one generation: a failure is shown in place (with the unsent text given back), and the
-   * thread's messages are read again at the end. `generating` reaches the view from the service.
-   */
-  private async generate(threadId: string, run: () => Promise<ThreadMessage>, draft?: string): Promise<void> {
-    this.channel.send({ type: 'notice', threadId, error: null });
-    try {
-      await run();
-    } catch (error) {
-      this.channel.send({
-        type: 'notice',
-        threadId,
-        error: toChatError(error),
-        ...(draft !== undefined ? { draft } : {}),
-      });
-    } finally {
-      this.replies.flush();
-      await this.resync(threadId);
-    }
-  }
-
-  private async resync(threadId: string): Promise<void> {
-    if (threadId !== this.session?.activeThreadId) return;
-    const messages = await (await this.chat).reader.messages(threadId);
-    if (threadId !== this.session?.activeThreadId) return;
-    this.channel.send({ type: 'messages', threadId, messages });
-    await this.sendUsage(threadId);
-  }
-
-  /** Hides the thread at once; the session deletes its folder when the undo window closes. */
-  private async deleteThread(threadId: string): Promise<void> {
-    const { session } = await this.chat;
-    const wasActive = session.activeThreadId === threadId;
-    const thread = await session.delete(threadId, (failed, error) => {
-      this.channel.send({ type: 'error', message: `Could not delete “${failed.title}”: ${errorMessage(error)}` });
-      this.threads.restored(failed);
-    });
-    this.threads.removed(threadId, thread);
-    if (wasActive) await this.sendState();
-  }
-
-  // ── Core events ──────────────────────────────────────────────────────────────────────────
+  // ── Core events ──
 
   private async onThreadUpdated(thread: Thread): Promise<void> {
     if (this.threads.changed(thread) && thread.id === this.session?.activeThreadId) {

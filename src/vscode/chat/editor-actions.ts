@@ -1,4 +1,4 @@
-import { allowedLink, type WebviewMessage } from '@jan/protocol';
+import { allowedLink, type MessageHandlers, type WebviewMessage } from '@jan/protocol';
 import type { ChatHostPort } from './chat-backend';
 
 /** The view's messages that ask the editor for something (not the chat). */
@@ -7,36 +7,18 @@ export type EditorAction = Extract<
   { type: 'copy' | 'insertCode' | 'applyCode' | 'openLink' | 'runAction' | 'assistantAction' }
 >;
 
-const EDITOR_ACTIONS: ReadonlySet<WebviewMessage['type']> = new Set<EditorAction['type']>([
-  'copy',
-  'insertCode',
-  'applyCode',
-  'openLink',
-  'runAction',
-  'assistantAction',
-]);
-
-export function isEditorAction(message: WebviewMessage): message is EditorAction {
-  return EDITOR_ACTIONS.has(message.type);
-}
-
-/** Carries out an editor action; a link the rules refuse is an error for the view. */
-export async function runEditorAction(port: ChatHostPort, message: EditorAction): Promise<void> {
-  switch (message.type) {
-    case 'copy':
-      return port.copy(message.text);
-    case 'insertCode':
-      return port.insertAtCursor(message.code);
-    case 'applyCode':
-      return port.applyToEditor(message.code, message.language);
-    case 'openLink': {
+/** Each editor action carried out by the port; a link the rules refuse is an error for the view. */
+export function editorActions(port: ChatHostPort): MessageHandlers<EditorAction, Promise<void>> {
+  return {
+    copy: (message) => port.copy(message.text),
+    insertCode: (message) => port.insertAtCursor(message.code),
+    applyCode: (message) => port.applyToEditor(message.code, message.language),
+    openLink: async (message) => {
       const url = allowedLink(message.href);
       if (!url) throw new Error('Jan opens only http(s) and mailto links from replies.');
       return port.openExternal(url);
-    }
-    case 'runAction':
-      return port.runAction(message.action);
-    case 'assistantAction':
-      return port.assistantAction(message.action, message.assistant);
-  }
+    },
+    runAction: (message) => port.runAction(message.action),
+    assistantAction: (message) => port.assistantAction(message.action, message.assistant),
+  };
 }

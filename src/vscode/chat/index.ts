@@ -26,7 +26,11 @@ export const VIEW_READY_TIMEOUT_MS = 15_000;
 export function registerChatView(host: JanHost, deps: ChatViewDeps): ChatView {
   const { runtime, context } = host;
   const port = new VsCodeChatPort(context, deps.proposeEdit);
-  const services = deps.started.then(() => runtime);
+  const services = deps.started.then(() => ({
+    session: runtime.openChatSession({ activeThread: port.activeThread }),
+    conversation: runtime.conversation,
+    inference: runtime.inference,
+  }));
   // The chat's code (controller, protocol, views) loads when the view opens or a chat command runs.
   let loaded: Promise<ChatController> | undefined;
   const chat = (): Promise<ChatController> =>
@@ -67,12 +71,8 @@ export function registerChatView(host: JanHost, deps: ChatViewDeps): ChatView {
     }),
     vscode.commands.registerCommand('jan.focusChat', async () => (await openChat()).focusInput()),
     vscode.commands.registerCommand('jan.stopGeneration', async () => (await chat()).stopActive()),
-    vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('jan.chatModel') && loaded)
-        void loaded.then((controller) => controller.sendModels());
-      if (event.affectsConfiguration('jan.chat.maxTokens') && loaded)
-        void loaded.then((controller) => controller.refresh());
-    }),
+    runtime.settings.onDidChange(['jan.chatModel'], () => void loaded?.then((controller) => controller.sendModels())),
+    runtime.settings.onDidChange(['jan.chat.maxTokens'], () => void loaded?.then((controller) => controller.refresh())),
     vscode.commands.registerCommand('jan.addSelectionToChat', async () => {
       const editor = vscode.window.activeTextEditor;
       const selection = editor?.selection;

@@ -1,4 +1,4 @@
-import type { ConversationalExtension, Logger, Thread } from '@jan/core';
+import { errorMessage, type ChatSession, type Logger, type Thread } from '@jan/core';
 import { isProtocolId, type HostMessage } from '@jan/protocol';
 import { ThreadIndex } from './thread-index';
 import { toThreadSummary } from './views';
@@ -20,9 +20,9 @@ export class ThreadList {
     private readonly logger: Logger,
   ) {}
 
-  async page(conversational: ConversationalExtension, query: string, offset: number, limit: number): Promise<void> {
+  async page(threads: Pick<ChatSession, 'listThreads'>, query: string, offset: number, limit: number): Promise<void> {
     if (!this.index.loaded || (offset === 0 && Date.now() - this.index.loadedAt > INDEX_MAX_AGE_MS)) {
-      const page = await conversational.listThreads();
+      const page = await threads.listThreads();
       for (const warning of page.warnings) this.logger.warn(`Thread list: ${warning.path}: ${warning.message}`);
       this.index.replace(page.threads.filter((thread) => isProtocolId(thread.id)));
     }
@@ -52,6 +52,27 @@ export class ThreadList {
         title: deleted?.title ?? '',
         undoable: deleted !== undefined,
       });
+  }
+
+  /**
+   * Hides the thread at once; the session deletes its folder when the undo window closes (a
+   * failure brings it back, said so). True when it was the open thread (the chat is now empty).
+   */
+  async delete(session: ChatSession, threadId: string): Promise<boolean> {
+    const wasActive = session.activeThreadId === threadId;
+    const thread = await session.delete(threadId, (failed, error) => {
+      this.channel.send({ type: 'error', message: `Could not delete “${failed.title}”: ${errorMessage(error)}` });
+      this.restored(failed);
+    });
+    this.removed(threadId, thread);
+    return wasActive;
+  }
+
+  /** Brings back a thread in its undo window, or says it is too late. */
+  undoDelete(session: ChatSession, threadId: string): void {
+    const thread = session.undoDelete(threadId);
+    if (thread) this.restored(thread);
+    else this.channel.send({ type: 'error', message: 'Too late to undo: the thread was already deleted.' });
   }
 
   /** A deletion was undone or failed: the thread is back. */

@@ -1,10 +1,22 @@
 /** Core entities turned into what the chat webview shows (src/protocol's views). */
-import { EngineError, StoreError, contextOf, errorMessage, isTextPart, textOf, toolStepsOf } from '@jan/core';
+import {
+  DEFAULT_ASSISTANT_NAME as CORE_DEFAULT_NAME,
+  EngineError,
+  StoreError,
+  contextOf,
+  errorMessage,
+  isSpecificModel,
+  isTextPart,
+  textOf,
+  toolStepsOf,
+} from '@jan/core';
 import type {
   ContextItem,
   EngineErrorCode,
+  InferenceEngine,
   InferenceService,
   Model,
+  RunsOn,
   ScopedAssistant,
   StoreErrorCode,
   Thread,
@@ -12,6 +24,7 @@ import type {
 } from '@jan/core';
 import {
   CONTEXT_KINDS,
+  DEFAULT_ASSISTANT_NAME,
   ERROR_CODES,
   type AttachedContext,
   type ContextChip,
@@ -22,6 +35,7 @@ import {
   type ErrorCode,
   type MessageView,
   type ModelOption,
+  type RunsOnView,
   type ThreadSettings,
   type ThreadSummary,
   type ThreadView,
@@ -121,8 +135,11 @@ export function toThreadSummary(thread: Thread): ThreadSummary {
   return { id: thread.id, title: thread.title.slice(0, MAX_TITLE_LENGTH), updated: finite(thread.updated) ?? 0 };
 }
 
-/** `fallbackInstructions`: the assistant's, shown when the thread has none of its own. */
-export function toThreadView(thread: Thread, fallbackInstructions = ''): ThreadView {
+/**
+ * `fallbackInstructions`: the assistant's, shown when the thread has none of its own; `engine`: the
+ * engine of the thread's own model, whose place the header shows even when the model is not listed.
+ */
+export function toThreadView(thread: Thread, fallbackInstructions = '', engine?: InferenceEngine): ThreadView {
   const info = thread.assistants[0];
   const model = info?.model;
   const settings: ThreadSettings = { instructions: (info?.instructions ?? fallbackInstructions).slice(0, 100_000) };
@@ -134,26 +151,36 @@ export function toThreadView(thread: Thread, fallbackInstructions = ''): ThreadV
   if (contextLength !== undefined && Number.isInteger(contextLength) && contextLength >= 256)
     settings.contextLength = contextLength;
   const view: ThreadView = { id: thread.id, title: thread.title.slice(0, MAX_TITLE_LENGTH), settings };
-  if (model?.id && model.id !== '*') view.modelId = short(model.id);
+  if (isSpecificModel(model?.id)) view.modelId = short(model.id);
   if (info?.assistant_id) view.assistantId = short(info.assistant_id);
+  if (view.modelId && engine) view.runsOn = toRunsOnView(engine.runsOn);
   return view;
 }
 
-export function toModelOption(model: Pick<Model, 'id' | 'name' | 'engine'>, destination = 'local'): ModelOption {
+/** Fails to compile when the core and the view name the default assistant differently. */
+const sameDefaultName: typeof CORE_DEFAULT_NAME extends typeof DEFAULT_ASSISTANT_NAME ? true : never = true;
+void sameDefaultName;
+
+/** Fails to compile when the core's `RunsOn` and the view's drift apart. */
+const sameRunsOn: [RunsOn, RunsOnView] extends [RunsOnView, RunsOn] ? true : never = true;
+void sameRunsOn;
+
+function toRunsOnView(runsOn: RunsOn): RunsOnView {
+  return runsOn.kind === 'local' ? { kind: 'local' } : { kind: 'remote', host: runsOn.host.slice(0, 300) };
+}
+
+export function toModelOption(model: Pick<Model, 'id' | 'name'>, engine: InferenceEngine): ModelOption {
   return {
     id: short(model.id),
     name: short(model.name || model.id),
-    engine: short(model.engine || 'llamacpp'),
-    destination: short(destination),
+    engine: short(engine.id),
+    runsOn: toRunsOnView(engine.runsOn),
   };
 }
 
-/** The models the pickers list (the chat header's, the assistant form's), each with where it sends prompts: "local" or a host. */
-export async function listModelOptions(
-  inference: Pick<InferenceService, 'listModels' | 'engines'>,
-): Promise<ModelOption[]> {
-  const destination = (engine: string) => inference.engines.get(engine)?.destination ?? 'local';
-  return (await inference.listModels()).map((model) => toModelOption(model, destination(model.engine)));
+/** The models the pickers list (the chat header's, the assistant form's), each with where it sends prompts. */
+export async function listModelOptions(inference: Pick<InferenceService, 'runnableModels'>): Promise<ModelOption[]> {
+  return (await inference.runnableModels()).map(({ model, engine }) => toModelOption(model, engine));
 }
 
 export function toAssistantOption({ assistant, scope, blocked, shadowed }: ScopedAssistant): AssistantOption {

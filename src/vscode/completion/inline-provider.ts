@@ -52,7 +52,7 @@ export class JanInlineCompletionProvider implements vscode.InlineCompletionItemP
   /** After an accepted suggestion: the next one, at the cursor, into the cache. */
   async prepareNext(): Promise<void> {
     const editor = vscode.window.activeTextEditor;
-    // Bounded: a workspace may set these (setting-bounds.ts).
+    // Bounded: a workspace may set these (src/core/settings/registry.ts).
     const settings = completionSettingValues();
     if (!editor || !settings.enabled) return;
     const { document, selection } = editor;
@@ -77,7 +77,7 @@ export class JanInlineCompletionProvider implements vscode.InlineCompletionItemP
     context: vscode.InlineCompletionContext,
     token: vscode.CancellationToken,
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
-    // Bounded: a workspace may set these (setting-bounds.ts).
+    // Bounded: a workspace may set these (src/core/settings/registry.ts).
     const settings = completionSettingValues();
     if (!settings.enabled) return undefined;
     const controller = new AbortController();

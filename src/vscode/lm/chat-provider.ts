@@ -14,6 +14,8 @@ export interface LanguageModelDeps {
   logger: Logger;
   /** The reply length when VS Code's caller sets none (`jan.chat.maxTokens`). */
   maxTokens: () => number | undefined;
+  /** The context of a model whose model.json names none (`jan.engine.contextSize`). */
+  contextSize: () => number;
 }
 
 /** `vscode.lm.registerLanguageModelChatProvider` and `vscode.LanguageModelTextPart`, when this VS Code has them. */
@@ -40,7 +42,11 @@ export function registerLanguageModels(deps: LanguageModelDeps): vscode.Disposab
   }
   const { runtime, logger } = deps;
   const changed = new vscode.EventEmitter<void>();
-  const subscription = runtime.core.events.on('OnModelsChanged', () => changed.fire());
+  const subscriptions = [
+    runtime.core.events.on('OnModelsChanged', () => changed.fire()),
+    // A remote engine's server changed: its models are listed again, with their new place.
+    runtime.core.events.on('OnEnginesChanged', () => changed.fire()),
+  ];
   // VS Code may ask before the models folder was read: it is told to ask again once it was.
   void deps.started.then(() => changed.fire());
   const provider: JanLmChatProvider = {
@@ -48,7 +54,9 @@ export function registerLanguageModels(deps: LanguageModelDeps): vscode.Disposab
     async provideLanguageModelChatInformation() {
       try {
         await deps.started;
-        return (await runtime.inference.listModels()).map((model) => toChatInformation(model, deps.maxTokens()));
+        return (await runtime.inference.runnableModels()).map(({ model, engine }) =>
+          toChatInformation(model, engine, deps.maxTokens(), deps.contextSize()),
+        );
       } catch (error) {
         logger.warn(`VS Code asked for Jan's models, but they could not be listed: ${errorMessage(error)}`);
         return [];
@@ -102,5 +110,7 @@ export function registerLanguageModels(deps: LanguageModelDeps): vscode.Disposab
   };
   const registration = api.lm.registerLanguageModelChatProvider(JAN_VENDOR, provider);
   logger.info(`Jan's models are offered to VS Code's chat (vendor "${JAN_VENDOR}").`);
-  return vscode.Disposable.from(registration, changed, { dispose: () => subscription.dispose() });
+  return vscode.Disposable.from(registration, changed, {
+    dispose: () => subscriptions.forEach((subscription) => subscription.dispose()),
+  });
 }

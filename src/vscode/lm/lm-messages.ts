@@ -1,12 +1,10 @@
 /** VS Code's chat request messages as Jan's chat messages, and Jan's models as VS Code's model entries. */
-import type { ChatMessage, Model } from '@jan/core';
+import type { ChatMessage, InferenceEngine, Model } from '@jan/core';
 import type { JanLmChatInformation, JanLmRequestMessage } from './vscode-lm';
 
 /** The vendor Jan's models are registered under (`languageModelChatProviders` in package.json). */
 export const JAN_VENDOR = 'jan';
 const ROLES: Record<number, 'user' | 'assistant' | 'system'> = { 1: 'user', 2: 'assistant', 3: 'system' };
-/** When a model names no context length: the extension's default context (jan.engine.contextSize). */
-const DEFAULT_CONTEXT = 4096;
 
 /** The text of a message's parts (a text part has a string `value`; tool and data parts are left out). */
 export function messageText(message: JanLmRequestMessage | string): string {
@@ -27,19 +25,24 @@ export function toChatMessages(messages: readonly JanLmRequestMessage[]): ChatMe
     .filter((message) => message.content.trim());
 }
 
-/** A Jan model as VS Code's model picker lists it: its one name, where it runs, its context. */
-export function toChatInformation(model: Model, maxOutputTokens: number | undefined): JanLmChatInformation {
+/** A Jan model as VS Code's model picker lists it: its one name, where its engine runs it, its context. */
+export function toChatInformation(
+  model: Model,
+  engine: Pick<InferenceEngine, 'displayName' | 'runsOn'>,
+  maxOutputTokens: number | undefined,
+  defaultContext: number,
+): JanLmChatInformation {
   const context =
-    typeof model.settings.ctx_len === 'number' && model.settings.ctx_len > 0 ? model.settings.ctx_len : DEFAULT_CONTEXT;
+    typeof model.settings.ctx_len === 'number' && model.settings.ctx_len > 0 ? model.settings.ctx_len : defaultContext;
   const output = Math.min(maxOutputTokens ?? Math.floor(context / 2), Math.floor(context / 2));
-  const local = model.engine === 'llamacpp';
+  const where = engine.runsOn.kind === 'local' ? 'on this machine' : `on ${engine.runsOn.host}`;
   return {
     id: model.id,
     name: model.name || model.id,
     family: model.engine,
     version: String(model.version),
-    detail: local ? 'Jan · on this machine' : `Jan · ${model.engine}`,
-    tooltip: `${model.name || model.id}, run by Jan ${local ? 'with llama.cpp on this machine' : `through ${model.engine}`}.`,
+    detail: `Jan · ${where}`,
+    tooltip: `${model.name || model.id}, run by Jan with ${engine.displayName} ${where}.`,
     maxInputTokens: context - output,
     maxOutputTokens: output,
     capabilities: { imageInput: false, toolCalling: false },

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import type { Model } from '@jan/core';
+import { redactUrl, type Model } from '@jan/core';
 import {
   checkDownloadUri,
   DownloadCancelled,
+  ESTIMATE_CONTEXT,
   formatBytes,
   isCancellation,
-  redactUrl,
   type CatalogEntry,
   type DownloadOptions,
   type DownloadProgress,
@@ -38,7 +38,7 @@ async function pickSource(features: ModelFeatures): Promise<{ entry: CatalogEntr
 
   const picked = await vscode.window.showQuickPick(items, {
     title: 'Jan: Download Model',
-    placeHolder: 'Sizes are downloads; RAM is what the model needs to run (at a 4096-token context).',
+    placeHolder: `Sizes are downloads; RAM is what the model needs to run (at a ${ESTIMATE_CONTEXT}-token context).`,
     matchOnDescription: true,
     matchOnDetail: true,
   });

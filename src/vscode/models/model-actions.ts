@@ -1,5 +1,12 @@
 import * as vscode from 'vscode';
-import { errorMessage, type EngineRegistry, type InferenceService, type Model, type ModelPurpose } from '@jan/core';
+import {
+  errorMessage,
+  runsOnLabel,
+  type EngineRegistry,
+  type InferenceService,
+  type Model,
+  type ModelPurpose,
+} from '@jan/core';
 import { isCancellation, type JanModelsExtension } from '../../../extensions/models';
 import { displayText } from '../display-text';
 import { saveModelSetting } from '../settings';
@@ -76,14 +83,15 @@ export async function pickModel(
   for (const [engineId, group] of groups) {
     const engine = features.engines.get(engineId);
     items.push({
-      label: `${engine?.displayName ?? engineId} · ${engine?.destination ?? 'local'}`,
+      label: `${engine?.displayName ?? engineId} · ${engine ? runsOnLabel(engine.runsOn) : 'no such engine'}`,
       kind: vscode.QuickPickItemKind.Separator,
     });
     for (const model of group) {
       const current = model.id === currentId;
-      const text = engine?.destination
-        ? remoteItemText(model, current)
-        : installedItemText(model, features.models.modelFilePath(model), current);
+      const text =
+        engine?.runsOn.kind === 'remote'
+          ? remoteItemText(model, current)
+          : installedItemText(model, features.models.modelFilePath(model), current, engine?.runsOn);
       items.push({ ...text, model });
     }
   }
@@ -112,7 +120,12 @@ export async function pickInstalledModel(
     return undefined;
   }
   const items: ModelPick[] = models.map((model) => ({
-    ...installedItemText(model, features.models.modelFilePath(model), model.id === currentId),
+    ...installedItemText(
+      model,
+      features.models.modelFilePath(model),
+      model.id === currentId,
+      features.engines.get(model.engine)?.runsOn,
+    ),
     model,
   }));
   const picked = await vscode.window.showQuickPick(items, { title, matchOnDescription: true, matchOnDetail: true });

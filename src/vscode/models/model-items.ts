@@ -1,4 +1,4 @@
-import type { Model } from '@jan/core';
+import type { Model, RunsOn } from '@jan/core';
 import { estimateMemoryBytes, formatBytes, type CatalogEntry } from '../../../extensions/models';
 import { displayText } from '../display-text';
 
@@ -17,15 +17,26 @@ export function catalogItemText(entry: CatalogEntry, installed: boolean): ItemTe
   };
 }
 
-/** An installed model in a picker; `current` marks the one the setting names. Its fields come from model.json: shown as data. */
-export function installedItemText(model: Model, filePath: string, current: boolean): ItemText {
+/**
+ * An installed model in a picker; `current` marks the one the setting names; `runsOn`: its engine's
+ * place (undefined: no engine of that id is registered). Its fields come from model.json: shown as data.
+ */
+export function installedItemText(
+  model: Model,
+  filePath: string,
+  current: boolean,
+  runsOn: RunsOn | undefined,
+): ItemText {
   const size = typeof model.metadata.size === 'number' ? formatBytes(model.metadata.size) : '';
+  const where = !runsOn
+    ? `needs the ${displayText(model.engine)} engine`
+    : runsOn.kind === 'local'
+      ? 'on this machine'
+      : `sends code to ${displayText(runsOn.host)}`;
   return {
     label: `${current ? '$(check)' : '$(hubot)'} ${displayText(model.name)}`,
-    // By name only, as everywhere else; `llamacpp` and the id mean nothing to a user here.
-    description: [size, model.engine === 'llamacpp' ? 'on this machine' : `served by ${displayText(model.engine)}`]
-      .filter(Boolean)
-      .join(' · '),
+    // By name only, as everywhere else; an engine id means nothing to a user here.
+    description: [size, where].filter(Boolean).join(' · '),
     detail: displayText(filePath || model.description, 300),
   };
 }

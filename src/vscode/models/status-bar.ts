@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Disposable, EventName, InferenceService, JanCore } from '@jan/core';
+import { configuredModel, editorSettings } from '../settings';
 import { describeStatus, type EngineReport } from './status-text';
 
 /** Settings the item shows. */
@@ -28,7 +29,8 @@ export class ModelStatusBar implements vscode.Disposable {
   private readonly subscriptions: Array<Disposable | vscode.Disposable> = [];
   private scheduled: NodeJS.Timeout | undefined;
   private poll: NodeJS.Timeout | undefined;
-  private names = new Map<string, string>();
+  /** Each listed model's name and engine id (its engine, looked up at each refresh, says where it runs). */
+  private listed = new Map<string, { name: string; engine: string }>();
 
   constructor(
     private readonly core: JanCore,
@@ -40,6 +42,8 @@ export class ModelStatusBar implements vscode.Disposable {
     for (const event of STATUS_EVENTS) this.subscriptions.push(core.events.on(event, () => this.schedule()));
     this.subscriptions.push(
       core.events.on('OnModelsChanged', () => void this.loadNames()),
+      // A remote engine's server changed: its models are listed again, and run elsewhere now.
+      core.events.on('OnEnginesChanged', () => void this.loadNames()),
       vscode.workspace.onDidChangeConfiguration((change) => {
         if (SHOWN_SETTINGS.some((setting) => change.affectsConfiguration(setting))) this.schedule();
       }),
@@ -62,19 +66,17 @@ export class ModelStatusBar implements vscode.Disposable {
     const reports: EngineReport[] = engines.map((engine) => ({
       engine: engine.displayName,
       status: engine.status(),
-      destination: engine.destination,
+      runsOn: engine.runsOn,
     }));
-    const config = vscode.workspace.getConfiguration('jan');
-    const chat = config.get<string>('chatModel');
-    // A remote engine's models are named `<engine id>/<model>`.
-    const chatEngine = chat ? engines.find((engine) => chat.startsWith(`${engine.id}/`)) : undefined;
+    const chat = configuredModel('chat');
+    const chatEngine = chat ? this.listed.get(chat)?.engine : undefined;
     const choices = {
       chat,
-      chatDestination: chatEngine?.destination,
-      completion: config.get<string>('completionModel'),
-      completionEnabled: config.get<boolean>('inlineCompletion.enabled', true),
+      chatRunsOn: chatEngine ? this.core.engines.get(chatEngine)?.runsOn : undefined,
+      completion: configuredModel('completion'),
+      completionEnabled: editorSettings().get('jan.inlineCompletion.enabled'),
     };
-    const view = describeStatus(reports, choices, (id) => this.names.get(id) ?? id);
+    const view = describeStatus(reports, choices, (id) => this.listed.get(id)?.name ?? id);
     this.item.text = view.text;
     this.item.tooltip = view.tooltip;
     this.item.backgroundColor =
@@ -90,7 +92,8 @@ export class ModelStatusBar implements vscode.Disposable {
   /** Lists the models for their names; without a listing the item shows ids. */
   async loadNames(): Promise<void> {
     try {
-      this.names = new Map((await this.inference.listModels()).map((model) => [model.id, model.name]));
+      const models = await this.inference.listModels();
+      this.listed = new Map(models.map((model) => [model.id, { name: model.name, engine: model.engine }]));
     } catch {
       // The listing's failure is logged where it happens; the ids stay shown.
     }

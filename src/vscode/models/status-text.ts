@@ -1,11 +1,10 @@
-import type { EngineState, EngineStatus } from '@jan/core';
+import { runsOnLabel, type EngineState, type EngineStatus, type RunsOn } from '@jan/core';
 import { displayText } from '../display-text';
 
 export interface EngineReport {
   engine: string;
   status: EngineStatus;
-  /** Where the engine sends prompts: "local" (the default) or a server's host. */
-  destination?: string;
+  runsOn: RunsOn;
 }
 
 export interface StatusView {
@@ -35,8 +34,8 @@ function speed(status: EngineStatus): string {
 /** The models the settings name (by id) and whether ghost text is on. */
 export interface ModelChoices {
   chat?: string;
-  /** Where the chat model runs: "local" or a remote engine's host. */
-  chatDestination?: string;
+  /** Where the chat model runs; undefined while no engine lists it. */
+  chatRunsOn?: RunsOn;
   completion?: string;
   completionEnabled: boolean;
 }
@@ -79,11 +78,12 @@ export function describeStatus(
       : busy[0];
   if (!active) {
     const name = chat ? displayText(nameOf(chat)) : '';
-    const destination = displayText(choices.chatDestination ?? 'local');
+    const place = choices.chatRunsOn && displayText(runsOnLabel(choices.chatRunsOn));
+    const where = choices.chatRunsOn ? whereText(choices.chatRunsOn) : 'listed by no engine yet';
     return {
       state: 'idle',
-      text: `${ICON.idle} ${name ? `${name} · ${destination}` : 'Jan: no model'}${completion.text}`,
-      tooltip: `${name ? `Chat: ${name} (not loaded), ${where(destination)}.` : 'Chat: no model selected.'}\n${completion.tooltip}\nClick for quick actions.`,
+      text: `${ICON.idle} ${name ? [name, place].filter(Boolean).join(' · ') : 'Jan: no model'}${completion.text}`,
+      tooltip: `${name ? `Chat: ${name} (not loaded), ${where}.` : 'Chat: no model selected.'}\n${completion.tooltip}\nClick for quick actions.`,
     };
   }
   const { state, modelId, error } = active.status;
@@ -92,16 +92,15 @@ export function describeStatus(
   if (state !== 'ready') parts.push(state);
   const tps = speed(active.status);
   if (tps && state !== 'loading' && state !== 'error') parts.push(tps);
-  const destination = displayText(active.destination ?? 'local');
-  parts.push(destination);
+  parts.push(displayText(runsOnLabel(active.runsOn)));
   const detail = state === 'error' && error ? `: ${displayText(error, 500)}` : tps ? ` (last reply ${tps})` : '';
   return {
     state,
     text: parts.join(' · ') + completion.text,
-    tooltip: `${shown} is ${state} on ${active.engine}, ${where(destination)}${detail}.\n${completion.tooltip}\nClick for quick actions.`,
+    tooltip: `${shown} is ${state} on ${active.engine}, ${whereText(active.runsOn)}${detail}.\n${completion.tooltip}\nClick for quick actions.`,
   };
 }
 
-function where(destination: string): string {
-  return destination === 'local' ? 'on this machine' : `sending code to ${destination}`;
+function whereText(runsOn: RunsOn): string {
+  return runsOn.kind === 'local' ? 'on this machine' : `sending code to ${displayText(runsOn.host)}`;
 }

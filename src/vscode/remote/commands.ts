@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { errorMessage } from '@jan/core';
+import { errorMessage, type EngineRegistry } from '@jan/core';
 import {
   FIM_MODES,
   REMOTE_PRESETS,
@@ -17,6 +17,8 @@ import type { WorkspaceServerConsent } from './workspace-consent';
 
 export interface RemoteFeatures {
   remote: RemoteEnginesExtension;
+  /** Every registered engine: a new engine's id must differ from all of them. */
+  engines: EngineRegistry;
   keys: RemoteKeyStore;
   consent: WorkspaceServerConsent;
   /** Engines from the workspace's settings (not the user's own). */
@@ -116,7 +118,7 @@ export async function addRemoteEngineCommand(features: RemoteFeatures): Promise<
   const parsed = parseDefinition({
     id: engineIdFor(
       name,
-      features.remote.engines().map((engine) => engine.id),
+      features.engines.all().map((engine) => engine.id),
     ),
     name,
     preset: preset.id,
@@ -126,7 +128,7 @@ export async function addRemoteEngineCommand(features: RemoteFeatures): Promise<
     void vscode.window.showErrorMessage(`Jan: ${parsed.error}`);
     return;
   }
-  const definition = parsed.definition;
+  const definition = parsed.value;
   try {
     const models = await probe(features, definition, key || undefined);
     void vscode.window.showInformationMessage(`Jan: connected to ${name}; ${modelsText(models)}.`);
@@ -224,7 +226,7 @@ export async function editRemoteEngineCommand(features: RemoteFeatures): Promise
           { label: 'Base URL', detail: definition.baseUrl, field: 'baseUrl' as const },
           { label: 'Name', detail: definition.name, field: 'name' as const },
           { label: 'Fill-in-the-middle', detail: FIM_LABELS[definition.fim], field: 'fim' as const },
-          { label: 'First-byte timeout', detail: `${definition.timeoutSeconds} s`, field: 'timeout' as const },
+          { label: 'Reply timeout', detail: `${definition.timeoutSeconds} s`, field: 'timeout' as const },
         ]),
   ];
   const picked = await vscode.window.showQuickPick(fields, { title: `${title}: ${definition.name}` });
@@ -269,7 +271,7 @@ export async function editRemoteEngineCommand(features: RemoteFeatures): Promise
     case 'timeout': {
       const text = await vscode.window.showInputBox({
         title,
-        prompt: 'Seconds to wait for the first byte of a reply (retries included)',
+        prompt: 'Seconds a reply may go without text: before it starts (retries included) and between tokens',
         value: String(definition.timeoutSeconds),
         validateInput: (value: string) =>
           /^\d+$/.test(value.trim()) && Number(value) >= 1 && Number(value) <= 3600

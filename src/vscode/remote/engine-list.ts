@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import type { RemoteEngineDefinition } from '../../../extensions/remote';
+import { editorSettings } from '../settings';
 
 /** The user's own `jan.remote.engines` entries, as stored (unknown fields kept through an edit). */
 function userEntries(): Array<Record<string, unknown>> {
-  const value = vscode.workspace.getConfiguration('jan.remote').inspect<unknown>('engines')?.globalValue;
+  const value = editorSettings().levels('jan.remote.engines').user;
   return Array.isArray(value)
     ? value.filter((entry): entry is Record<string, unknown> => typeof entry === 'object' && entry !== null)
     : [];
@@ -26,7 +27,7 @@ export async function removeUserEngine(id: string): Promise<void> {
   await save(userEntries().filter((entry) => entry.id !== id));
 }
 
-/** An engine id from a name: lowercase, dashes, unique among `taken`. */
+/** An engine id from a name: lowercase, dashes, unique among `taken` (every registered engine's id). */
 export function engineIdFor(name: string, taken: Iterable<string>): string {
   const used = new Set(taken);
   const base =
@@ -35,7 +36,7 @@ export function engineIdFor(name: string, taken: Iterable<string>): string {
       .replace(/[^a-z0-9]+/g, '-')
       .replace(/^-+|-+$/g, '')
       .slice(0, 32) || 'remote';
-  let id = base === 'llamacpp' ? 'llamacpp-remote' : base;
+  let id = base;
   for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
   return id;
 }

@@ -4,12 +4,12 @@ import type { RuntimeOptions } from '../../node/runtime';
 import type { JanHost } from '../host';
 import type { RemoteFeatures } from './commands';
 import { RemoteKeyStore } from './key-store';
+import { editorSettings } from '../settings';
 import { remoteSources } from './sources';
 import { WorkspaceServerConsent } from './workspace-consent';
 
 function readSources(log: vscode.LogOutputChannel): RemoteEngineSource[] {
-  const inspected = vscode.workspace.getConfiguration('jan.remote').inspect<unknown>('engines');
-  const { sources, problems } = remoteSources(inspected, vscode.workspace.isTrusted);
+  const { sources, problems } = remoteSources(editorSettings().levels('jan.remote.engines'));
   for (const problem of problems) log.warn(problem);
   return sources;
 }
@@ -41,6 +41,7 @@ export function prepareRemoteEngines(context: vscode.ExtensionContext, log: vsco
     };
     const features: RemoteFeatures = {
       remote: runtime.remote,
+      engines: runtime.core.engines,
       keys,
       consent,
       fromWorkspace: (engineId) => sources.some((source) => source.definition.id === engineId && source.fromWorkspace),
@@ -53,10 +54,8 @@ export function prepareRemoteEngines(context: vscode.ExtensionContext, log: vsco
       command('jan.editRemoteEngine', (commands) => commands.editRemoteEngineCommand(features)),
       command('jan.testRemoteEngine', (commands) => commands.testRemoteEngineCommand(features)),
       command('jan.removeRemoteEngine', (commands) => commands.removeRemoteEngineCommand(features)),
-      vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration('jan.remote.engines')) refresh();
-      }),
-      vscode.workspace.onDidGrantWorkspaceTrust(refresh),
+      // A settings edit, or the workspace becoming trusted (its entries then count).
+      runtime.settings.onDidChange(['jan.remote.engines'], refresh),
     );
   }
 

@@ -1,30 +1,19 @@
+import type { SettingLevels } from '@jan/core';
 import { parseDefinition, type RemoteEngineSource } from '../../../extensions/remote';
 
-/** `jan.remote.engines` as VS Code's `inspect` reports it, per scope. */
-export interface InspectedEngines {
-  globalValue?: unknown;
-  workspaceValue?: unknown;
-  workspaceFolderValue?: unknown;
-}
-
 /**
- * The remote engines the settings define. The user's own (global) entries are theirs; a
- * workspace's are marked as such, and ignored entirely in an untrusted workspace: a folder
- * someone sent must not route code to a server. An entry that does not parse is skipped with
- * the reason (people edit settings.json by hand).
+ * The remote engines the settings define (`JanSettings.levels('jan.remote.engines')`: an untrusted
+ * workspace's entries are already left out, a folder someone sent must not route code to a
+ * server). The user's own entries are theirs; a workspace's are marked as such. An entry that does
+ * not parse is skipped with the reason (people edit settings.json by hand).
  */
-export function remoteSources(
-  inspected: InspectedEngines | undefined,
-  trusted: boolean,
-): { sources: RemoteEngineSource[]; problems: string[] } {
+export function remoteSources(levels: SettingLevels): { sources: RemoteEngineSource[]; problems: string[] } {
   const sources: RemoteEngineSource[] = [];
   const problems: string[] = [];
-  const scopes: Array<[unknown, boolean, string]> = [[inspected?.globalValue, false, 'user settings']];
-  if (trusted)
-    scopes.push(
-      [inspected?.workspaceValue, true, 'workspace settings'],
-      [inspected?.workspaceFolderValue, true, 'folder settings'],
-    );
+  const scopes: Array<[unknown, boolean, string]> = [
+    [levels.user, false, 'user settings'],
+    [levels.workspace, true, 'workspace settings'],
+  ];
   for (const [value, fromWorkspace, where] of scopes) {
     if (value === undefined) continue;
     if (!Array.isArray(value)) {
@@ -33,7 +22,7 @@ export function remoteSources(
     }
     value.forEach((entry: unknown, index) => {
       const parsed = parseDefinition(entry);
-      if (parsed.ok) sources.push({ definition: parsed.definition, fromWorkspace });
+      if (parsed.ok) sources.push({ definition: parsed.value, fromWorkspace });
       else problems.push(`jan.remote.engines[${index}] in the ${where} is ignored: ${parsed.error}.`);
     });
   }

@@ -28,7 +28,9 @@ export class ApiServerController implements vscode.Disposable {
   /** Starts the server (once); a taken port offers the next free one. Resolves with the server, or undefined when it did not start. */
   start(port?: number): Promise<RunningApiServer | undefined> {
     if (this.server) return Promise.resolve(this.server);
-    this.starting ??= this.startOn(port ?? setting('port', 1337)).finally(() => (this.starting = undefined));
+    this.starting ??= this.startOn(port ?? this.host.runtime.settings.get('jan.apiServer.port')).finally(
+      () => (this.starting = undefined),
+    );
     return this.starting;
   }
 
@@ -61,9 +63,10 @@ export class ApiServerController implements vscode.Disposable {
       const server = await startApiServer(this.host.runtime, {
         port,
         apiKey: await apiKeyFromSecrets(this.host.context.secrets),
-        allowedHosts: setting<string[]>('allowedHosts', []),
-        corsOrigins: setting<string[]>('corsOrigins', []),
-        logPrompts: setting('logPrompts', false),
+        // A restricted workspace cannot open the server to other hosts or origins, or log prompts (the registry).
+        allowedHosts: this.host.runtime.settings.get('jan.apiServer.allowedHosts'),
+        corsOrigins: this.host.runtime.settings.get('jan.apiServer.corsOrigins'),
+        logPrompts: this.host.runtime.settings.get('jan.apiServer.logPrompts'),
       });
       this.server = server;
       this.unsubscribe = server.onInFlightChange(() => this.refresh());
@@ -92,11 +95,4 @@ export class ApiServerController implements vscode.Disposable {
     this.item.text = `$(radio-tower) Jan API :${server.port}${inFlight > 0 ? ` · ${inFlight}` : ''}`;
     this.item.tooltip = `Jan API server on ${server.baseUrl}\n${inFlight} request${inFlight === 1 ? '' : 's'} in flight\nClick to copy the API key`;
   }
-}
-
-/** A `jan.apiServer.*` setting; an untrusted workspace cannot open the server to other hosts or origins (only the user's value counts). */
-export function setting<T>(key: string, fallback: T): T {
-  const config = vscode.workspace.getConfiguration('jan.apiServer');
-  const value = vscode.workspace.isTrusted ? config.get<T>(key) : config.inspect<T>(key)?.globalValue;
-  return value ?? fallback;
 }

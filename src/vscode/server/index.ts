@@ -19,9 +19,8 @@ export function registerApiServer(host: JanHost, started: Promise<unknown>): voi
     vscode.commands.registerCommand('jan.stopApiServer', async () => (await get()).stop()),
     vscode.commands.registerCommand('jan.copyApiKey', async () => (await get()).copyKey()),
   );
-  const config = vscode.workspace.getConfiguration('jan.apiServer');
-  // Only the user's own setting starts a server: a workspace cannot, trusted or not.
-  if (config.inspect<boolean>('startWithEditor')?.globalValue === true) {
+  // Only the user's own setting starts a server: a workspace cannot, trusted or not (the registry's `user-only`).
+  if (host.runtime.settings.get('jan.apiServer.startWithEditor')) {
     void started.then(async () => (await get()).start());
   }
 }

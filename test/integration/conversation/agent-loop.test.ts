@@ -28,7 +28,8 @@ describe('agent turn: model → tool calls → results → model', () => {
       'It holds one line.',
     ];
 
-    const reply = await fx.service.send(thread.id, 'What is in a.ts?', [], agent());
+    const turn = await fx.service.send(thread.id, 'What is in a.ts?', [], agent());
+    const reply = turn.reply;
 
     expect(read.calls.map((call) => call.args)).toEqual([{ path: 'a.ts' }]);
     expect(read.calls[0]!.context).toMatchObject({ threadId: thread.id, workspaceRoot: fx.root });
@@ -58,6 +59,7 @@ describe('agent turn: model → tool calls → results → model', () => {
 
     const { messages } = await fx.store.listMessages(thread.id);
     expect(messages.map((message) => message.role)).toEqual(['user', 'assistant', 'assistant']);
+    expect(turn.messages.map((message) => message.id)).toEqual(messages.map((message) => message.id));
     expect(textOf(messages[1]!)).toBe('Let me look.');
     expect(messages[1]!.metadata!.tool_calls).toEqual([
       {
@@ -189,7 +191,7 @@ describe('agent turn: bad calls, loops, limits', () => {
       { calls: [{ name: 'read_file', arguments: { file: 'x' } }] },
       'never reached',
     ];
-    const reply = await fx.service.send(thread.id, 'Read', [], agent());
+    const { reply } = await fx.service.send(thread.id, 'Read', [], agent());
     expect(read.calls.map((call) => call.args)).toEqual([{ path: 'ok.ts' }]);
     expect(fx.engine.requests[1]!.messages.at(-1)).toMatchObject({
       role: 'tool',
@@ -227,7 +229,7 @@ describe('agent turn: bad calls, loops, limits', () => {
       same,
       'never',
     ];
-    const reply = await fx.service.send(thread.id, 'Loop', [], agent());
+    const { reply } = await fx.service.send(thread.id, 'Loop', [], agent());
     expect(read.calls).toHaveLength(2);
     expect(fx.engine.requests[4]!.messages.at(-1)).toMatchObject({
       content: expect.stringContaining('already called read_file'),
@@ -242,7 +244,7 @@ describe('agent turn: bad calls, loops, limits', () => {
     const thread = await fx.newThread();
     fx.engine.replies = [1, 2].map((n) => ({ calls: [{ name: 'read_file', arguments: { path: `f${n}` } }] }));
     fx.engine.replies.push('Here is what I found.');
-    const reply = await fx.service.send(thread.id, 'Read all', [], agent({ limits: { maxSteps: 3 } }));
+    const { reply } = await fx.service.send(thread.id, 'Read all', [], agent({ limits: { maxSteps: 3 } }));
     expect(fx.engine.requests.map((request) => request.tool_choice)).toEqual([undefined, undefined, 'none']);
     expect(textOf(reply)).toBe('Here is what I found.');
     expect(reply.metadata).toMatchObject({ agent: { stop_reason: 'step-limit', steps: 3 } });
@@ -261,7 +263,7 @@ describe('agent turn: bad calls, loops, limits', () => {
     fx.core.tools.register(recordingTool('read_file', 'read'));
     const thread = await fx.newThread();
     fx.engine.replies = [1, 2].map((n) => ({ calls: [{ name: 'read_file', arguments: { path: `f${n}` } }] }));
-    const reply = await fx.service.send(thread.id, 'Read all', [], agent({ limits: { maxSteps: 2 } }));
+    const { reply } = await fx.service.send(thread.id, 'Read all', [], agent({ limits: { maxSteps: 2 } }));
     expect(textOf(reply)).toBe('Stopped after 2 steps without an answer. Ask again to go on from here.');
     expect(reply.metadata).toMatchObject({ agent: { stop_reason: 'step-limit' } });
   });
@@ -275,7 +277,7 @@ describe('agent turn: bad calls, loops, limits', () => {
     fx.core.tools.register(hang);
     const thread = await fx.newThread();
     fx.engine.replies = [{ calls: [{ name: 'hang', arguments: { path: 'x' } }] }, 'Moving on.'];
-    const reply = await fx.service.send(thread.id, 'Go', [], agent({ limits: { toolTimeoutMs: 20 } }));
+    const { reply } = await fx.service.send(thread.id, 'Go', [], agent({ limits: { toolTimeoutMs: 20 } }));
     expect(signal!.aborted).toBe(true);
     expect(textOf(reply)).toBe('Moving on.');
     expect(fx.engine.requests[1]!.messages.at(-1)).toMatchObject({
@@ -292,7 +294,7 @@ describe('agent turn: bad calls, loops, limits', () => {
     );
     const thread = await fx.newThread();
     fx.engine.replies = [{ calls: [{ name: 'read_file', arguments: { path: 'x' } }] }, 'It does not exist.'];
-    const reply = await fx.service.send(thread.id, 'Go', [], agent());
+    const { reply } = await fx.service.send(thread.id, 'Go', [], agent());
     expect(fx.engine.requests[1]!.messages.at(-1)).toMatchObject({ content: 'Error: ENOENT: no such file' });
     expect(textOf(reply)).toBe('It does not exist.');
   });
@@ -328,12 +330,14 @@ describe('agent turn: Stop', () => {
     const turn = fx.service.send(thread.id, 'Go', [], agent());
     await started.promise;
     fx.service.stop(thread.id);
-    const reply = await turn;
+    const result = await turn;
     expect(signal!.aborted).toBe(true);
     expect(fx.engine.requests).toHaveLength(1);
-    expect(toolStepsOf(reply)).toEqual([expect.objectContaining({ name: 'slow', outcome: 'stopped' })]);
+    expect(toolStepsOf(result.reply)).toEqual([expect.objectContaining({ name: 'slow', outcome: 'stopped' })]);
     const { messages } = await fx.store.listMessages(thread.id);
     expect(messages).toHaveLength(2);
+    // What the turn says the thread holds is what the file holds.
+    expect(result.messages.map((message) => message.id)).toEqual(messages.map((message) => message.id));
     expect(fx.service.isGenerating(thread.id)).toBe(false);
     expect(fx.events.at(-1)).toMatchObject({ type: 'finished', reason: 'stopped' });
   });

@@ -130,7 +130,7 @@ describe('what the messages carry', () => {
         },
       };
     };
-    const reply = await service.send(thread.id, 'count');
+    const { reply } = await service.send(thread.id, 'count');
     expect(reply).toMatchObject({ role: 'assistant', assistant_id: 'jan', object: 'thread.message', status: 'ready' });
     expect(reply.created_at).toBe(Math.floor(reply.created / 1000));
     expect(reply.completed_at).toBe(Math.floor(reply.updated / 1000));
@@ -152,7 +152,7 @@ describe('what the messages carry', () => {
     engine.chat = async function* (request: ChatCompletionRequest) {
       for (const word of ['a', ' b']) yield chunk(request.model, { content: word });
     };
-    const reply = await service.send(thread.id, 'hi');
+    const { reply } = await service.send(thread.id, 'hi');
     expect(reply.metadata).toMatchObject({ completion_tokens: 2 });
     expect(reply.metadata).not.toHaveProperty('prompt_tokens');
     expect(reply.metadata).not.toHaveProperty('cached_prompt_tokens');
@@ -160,12 +160,15 @@ describe('what the messages carry', () => {
 
   it("runs the thread's own model on its engine, and the chat model for `*`", async () => {
     const pinned = await newThread({ id: 'big', engine: 'remote' });
-    expect((await service.send(pinned.id, 'hi')).metadata).toMatchObject({ model: 'big', engine: 'remote' });
+    expect((await service.send(pinned.id, 'hi')).reply.metadata).toMatchObject({ model: 'big', engine: 'remote' });
     expect(other.requests).toHaveLength(1);
     const following = await newThread();
-    expect((await service.send(following.id, 'hi')).metadata).toMatchObject({ model: 'tiny', engine: 'scripted' });
+    expect((await service.send(following.id, 'hi')).reply.metadata).toMatchObject({
+      model: 'tiny',
+      engine: 'scripted',
+    });
     const noEngine = await newThread({ id: 'tiny', engine: '' });
-    expect((await service.send(noEngine.id, 'hi')).metadata).toMatchObject({ engine: 'llamacpp' });
+    expect((await service.send(noEngine.id, 'hi')).reply.metadata).toMatchObject({ engine: 'llamacpp' });
   });
 
   it('says how many old messages were left out to fit the context, and logs it', async () => {
@@ -174,7 +177,7 @@ describe('what the messages carry', () => {
     const thread = await newThread({ id: 'small-1', engine: 'small' });
     small.reply = 'ok';
     for (let turn = 0; turn < 6; turn++) await service.send(thread.id, `question ${turn} ${'w '.repeat(8)}`);
-    const reply = await service.send(thread.id, 'last');
+    const { reply } = await service.send(thread.id, 'last');
     expect(reply.metadata?.context_trimmed).toMatchObject({ dropped_messages: expect.any(Number) });
     expect((reply.metadata!.context_trimmed as { dropped_messages: number }).dropped_messages).toBeGreaterThan(0);
     expect(logger.messages('info')).toContainEqual(expect.stringMatching(/^Left out \d+ old message\(s\) of thread /));
@@ -194,7 +197,7 @@ describe('what each request refuses', () => {
   it('empty text, for send and for edit-and-resend', async () => {
     const thread = await newThread();
     await expect(service.send(thread.id, '  \n ')).rejects.toThrow('The message is empty.');
-    const [user] = (await store.listMessages((await service.send(thread.id, 'hi')).thread_id)).messages;
+    const [user] = (await store.listMessages((await service.send(thread.id, 'hi')).reply.thread_id)).messages;
     await expect(service.editAndResend(thread.id, user!.id, ' ')).rejects.toThrow('The message is empty.');
   });
 
@@ -206,7 +209,7 @@ describe('what each request refuses', () => {
 
   it('a reply or message that is gone, or of the wrong role', async () => {
     const thread = await newThread();
-    const reply = await service.send(thread.id, 'hi');
+    const { reply } = await service.send(thread.id, 'hi');
     const [user] = (await store.listMessages(thread.id)).messages;
     await expect(service.regenerate(thread.id, 'msg_gone')).rejects.toThrow('That reply is no longer in the thread.');
     await expect(service.regenerate(thread.id, user!.id)).rejects.toThrow('That reply is no longer in the thread.');
@@ -245,7 +248,7 @@ describe('regenerate and edit', () => {
   it('regenerating a reply by id drops it and everything after it', async () => {
     const thread = await newThread();
     engine.replies = ['first answer', 'second answer', 'again'];
-    const firstReply = await service.send(thread.id, 'one');
+    const { reply: firstReply } = await service.send(thread.id, 'one');
     await service.send(thread.id, 'two');
     await service.regenerate(thread.id, firstReply.id);
     expect(await texts(thread.id)).toEqual(['user:one', 'assistant:again']);
@@ -284,7 +287,7 @@ describe('while and after a reply is written', () => {
     engine.failWith = new EngineError('ABORTED', 'cancelled');
     engine.failAfterTokens = 1;
     engine.reply = 'partial words here';
-    const reply = await service.send(thread.id, 'go');
+    const { reply } = await service.send(thread.id, 'go');
     expect(reply.status).toBe('stopped');
     expect(reply.metadata).not.toHaveProperty('error');
   });
@@ -292,7 +295,7 @@ describe('while and after a reply is written', () => {
   it('any other failure is an error with its code, logged; a plain Error is UNKNOWN', async () => {
     const thread = await newThread();
     engine.failWith = new Error('socket hang up') as EngineError;
-    const reply = await service.send(thread.id, 'go');
+    const { reply } = await service.send(thread.id, 'go');
     expect(reply.metadata).toMatchObject({ error: 'socket hang up', error_code: 'UNKNOWN' });
     expect(logger.messages('warn')).toContainEqual(`Reply in thread ${thread.id} failed: socket hang up`);
   });
@@ -302,7 +305,7 @@ describe('while and after a reply is written', () => {
     const updates: ThreadMessage[] = [];
     core.events.on('OnMessageUpdate', (message) => void updates.push(message));
     store.failReplies = true;
-    const failed = await service.send(thread.id, 'hi');
+    const { reply: failed } = await service.send(thread.id, 'hi');
     expect(failed).toMatchObject({
       status: 'error',
       metadata: { error: 'The reply could not be saved: the disk is full' },
@@ -326,7 +329,7 @@ describe('while and after a reply is written', () => {
     await expect.poll(() => service.replyInFlight(thread.id)).toBeDefined();
     await store.deleteThread(thread.id);
     gate.release(Infinity);
-    expect((await writing).status).toBe('error');
+    expect((await writing).reply.status).toBe('error');
     expect(logger.messages('warn').some((line) => line.startsWith(`Could not update thread ${thread.id}`))).toBe(true);
   });
 });

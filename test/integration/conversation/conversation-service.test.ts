@@ -15,14 +15,12 @@ let service: ConversationService;
 let updates: ThreadMessage[];
 /** The user's chat model setting. */
 let chatModel: string | undefined;
+let log: MemoryLogger;
 
 beforeEach(async () => {
   root = mkdtempSync(path.join(tmpdir(), 'jan-conversation-'));
-  core = new JanCore({
-    janFolder: path.join(root, '.jan'),
-    modelsFolder: path.join(root, 'models'),
-    logger: new MemoryLogger(),
-  });
+  log = new MemoryLogger();
+  core = new JanCore({ janFolder: path.join(root, '.jan'), modelsFolder: path.join(root, 'models'), logger: log });
   store = new JanConversationalExtension(core.context);
   core.register(store);
   await core.start();
@@ -76,7 +74,7 @@ describe('ConversationService with the real store', () => {
   it('streams a reply, saves it once, and titles the thread', async () => {
     const thread = await newThread();
     engine.replies = ['Hello there, friend.'];
-    const reply = await service.send(thread.id, 'Say hello to me please');
+    const { reply } = await service.send(thread.id, 'Say hello to me please');
     expect(reply.status).toBe('ready');
     expect(textOf(reply)).toBe('Hello there, friend.');
     expect(reply.metadata).toMatchObject({ model: 'tiny', engine: 'scripted', completion_tokens: 3 });
@@ -110,7 +108,7 @@ describe('ConversationService with the real store', () => {
     await threeWords;
     expect(service.isGenerating(thread.id)).toBe(true);
     service.stop(thread.id);
-    const reply = await sending;
+    const { reply } = await sending;
     expect(reply.status).toBe('stopped');
     const words = textOf(reply).split(' ');
     expect(words.length).toBeGreaterThanOrEqual(3);
@@ -126,7 +124,7 @@ describe('ConversationService with the real store', () => {
     engine.replies = ['one two three'];
     engine.failWith = new EngineError('WORKER_CRASHED', 'The llama.cpp worker crashed (SIGABRT).');
     engine.failAfterTokens = 2;
-    const reply = await service.send(thread.id, 'hi');
+    const { reply } = await service.send(thread.id, 'hi');
     expect(reply.status).toBe('error');
     expect(textOf(reply)).toBe('one two');
     expect(reply.metadata).toMatchObject({
@@ -139,7 +137,7 @@ describe('ConversationService with the real store', () => {
   it('reports a missing model in place without storing an empty reply', async () => {
     const thread = await newThread();
     chatModel = undefined;
-    const reply = await service.send(thread.id, 'hi');
+    const { reply } = await service.send(thread.id, 'hi');
     expect(reply.status).toBe('error');
     expect(reply.metadata?.error_code).toBe('NO_MODEL');
     expect(storedLines(thread.id)).toHaveLength(1);
@@ -153,20 +151,20 @@ describe('ConversationService with the real store', () => {
       (change) => void (change.threadId === thread.id && generating.push(change.generating)),
     );
     chatModel = undefined;
-    const failed = await service.send(thread.id, 'hi');
+    const { reply: failed } = await service.send(thread.id, 'hi');
     expect(generating).toEqual([true, false]);
     expect(service.unsavedReply(thread.id)).toMatchObject({ id: failed.id, status: 'error' });
     expect(storedLines(thread.id)).toHaveLength(1);
 
     chatModel = 'tiny';
     engine.replies = ['hello'];
-    const retried = await service.regenerate(thread.id, failed.id);
+    const { reply: retried } = await service.regenerate(thread.id, failed.id);
     expect(textOf(retried)).toBe('hello');
     expect(service.unsavedReply(thread.id)).toBeUndefined();
     expect((await store.listMessages(thread.id)).messages.map((message) => textOf(message))).toEqual(['hi', 'hello']);
 
     chatModel = undefined;
-    const again = await service.send(thread.id, 'more');
+    const { reply: again } = await service.send(thread.id, 'more');
     await service.deleteMessage(thread.id, again.id);
     expect(service.unsavedReply(thread.id)).toBeUndefined();
     expect(storedLines(thread.id)).toHaveLength(3);
@@ -179,7 +177,7 @@ describe('ConversationService with the real store', () => {
       await service.send(thread.id, 'question one');
       return (await store.listMessages(thread.id)).messages[0]!;
     })();
-    const regenerated = await service.regenerate(thread.id);
+    const { reply: regenerated } = await service.regenerate(thread.id);
     expect(textOf(regenerated)).toBe('second');
     let { messages } = await store.listMessages(thread.id);
     expect(messages.map((message) => textOf(message))).toEqual(['question one', 'second']);
@@ -195,10 +193,10 @@ describe('ConversationService with the real store', () => {
     engine.replies = ['good', 'retried'];
     await service.send(thread.id, 'first question');
     chatModel = undefined;
-    const failed = await service.send(thread.id, 'second question');
+    const { reply: failed } = await service.send(thread.id, 'second question');
     expect(failed.metadata?.error_code).toBe('NO_MODEL');
     chatModel = 'tiny';
-    const retried = await service.regenerate(thread.id);
+    const { reply: retried } = await service.regenerate(thread.id);
     expect(textOf(retried)).toBe('retried');
     const { messages } = await store.listMessages(thread.id);
     expect(messages.map((message) => textOf(message))).toEqual([
@@ -223,7 +221,7 @@ describe('ConversationService with the real store', () => {
 
 describe('the log', () => {
   it('has a line per reply with its tokens and time, and one per cancel', async () => {
-    const logger = core.context.logger as MemoryLogger;
+    const logger = log;
     engine.reply = 'one two three';
     const thread = await newThread();
     await service.send(thread.id, 'Count');

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SMALL_ENGINE, testSettings } from '../../support/test-settings';
 import { MemoryLogger, textOf } from '@jan/core';
 import type { Thread } from '@jan/core';
 import { JanRuntime } from '../../../src/node/runtime';
@@ -24,8 +25,7 @@ beforeAll(async () => {
     logger: new MemoryLogger(),
     workerPath: await workerPath(),
     downloadWorkerPath: path.join(root, 'unused-download-worker.mjs'),
-    chosenModelId: (purpose) => (purpose === 'chat' ? chatModel : undefined),
-    engineSettings: { threads: 1, gpu: 'off', contextSize: 512, idleUnloadMinutes: 0, transport: 'process' },
+    settings: testSettings({ ...SMALL_ENGINE, 'jan.chatModel': () => chatModel }),
   });
   expect(await runtime.start()).toEqual([]);
   for (const id of [CHAT_FIM_MODEL, CRASHING_MODEL]) {
@@ -65,7 +65,7 @@ describe('the headless stack with a real model', () => {
     const thread = await newThread();
     let updates = 0;
     const subscription = runtime.core.events.on('OnMessageUpdate', () => void (updates += 1));
-    const first = await runtime.conversation.send(thread.id, 'Tell me a story about a cat.');
+    const { reply: first } = await runtime.conversation.send(thread.id, 'Tell me a story about a cat.');
     expect(first.status).toBe('ready');
     expect(textOf(first).length).toBeGreaterThan(0);
     expect(first.metadata).toMatchObject({ model: chatModel, engine: 'llamacpp' });
@@ -75,7 +75,7 @@ describe('the headless stack with a real model', () => {
     expect(updates).toBeGreaterThan(2);
     subscription.dispose();
 
-    const second = await runtime.conversation.send(thread.id, 'And then what happened?');
+    const { reply: second } = await runtime.conversation.send(thread.id, 'And then what happened?');
     expect(second.status).toBe('ready');
     // The second turn's prompt starts with the whole first exchange, already in the KV cache.
     expect(second.metadata!.cached_prompt_tokens).toBeGreaterThanOrEqual(first.metadata!.prompt_tokens as number);
@@ -88,13 +88,13 @@ describe('the headless stack with a real model', () => {
     const thread = await newThread();
     chatModel = await installed('tinystories');
     // This model's vocabulary has no `#`: tokenizing it aborts inside llama.cpp (models README).
-    const crashed = await runtime.conversation.send(thread.id, '# heading');
+    const { reply: crashed } = await runtime.conversation.send(thread.id, '# heading');
     expect(crashed.status).toBe('error');
     expect(crashed.metadata?.error_code).toBe('WORKER_CRASHED');
     expect(String(crashed.metadata?.error)).toMatch(/crashed/);
 
     chatModel = await installed('chatml');
-    const recovered = await runtime.conversation.regenerate(thread.id);
+    const { reply: recovered } = await runtime.conversation.regenerate(thread.id);
     expect(recovered.status).toBe('ready');
     expect(textOf(recovered).length).toBeGreaterThan(0);
   }, 180_000);

@@ -35,7 +35,7 @@ function definition(overrides: Partial<RemoteEngineDefinition> = {}): RemoteEngi
     ...overrides,
   });
   if (!parsed.ok) throw new Error(parsed.error);
-  return parsed.definition;
+  return parsed.value;
 }
 
 function remote(
@@ -239,6 +239,21 @@ describe('faults, each with a clear message and the key never shown', () => {
       'GPU box (local) sent nothing within 1 s. Check the server, or raise the engine\'s timeout with "Jan: Edit Remote Engine".',
     );
     await closed;
+  });
+
+  it('keep-alives, empty chunks and empty deltas do not keep a reply alive: it times out before or after text', async () => {
+    for (const fault of ['keep-alive', 'keep-alive-after-text'] as const) {
+      server.play(fault);
+      const closed = server.nextClose();
+      const { engine } = remote({ timeoutSeconds: 1, maxRetries: 0 });
+      const { text, error } = await read(engine.chat({ model: MODEL, messages }));
+      expect(text, fault).toBe(fault === 'keep-alive' ? '' : 'Once');
+      expect(error?.message, fault).toBe(
+        'GPU box (local) sent no reply text for 1 s, only keep-alives or empty chunks. Check the server, or raise the engine\'s timeout with "Jan: Edit Remote Engine".',
+      );
+      await closed;
+      expect(engine.status()).toMatchObject({ state: 'error', lastFinishReason: 'error' });
+    }
   });
 
   it('a stream cut mid-reply: the text so far came through, then an error (never a retry)', async () => {

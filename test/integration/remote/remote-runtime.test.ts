@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SMALL_ENGINE, testSettings } from '../../support/test-settings';
 import { MemoryLogger, postprocessCompletion, textOf } from '@jan/core';
 import type { ModelPurpose, Thread } from '@jan/core';
 import { parseDefinition, type RemoteEngineDefinition, type RemoteEngineSource } from '../../../extensions/remote';
@@ -33,7 +34,7 @@ function definition(fields: Partial<RemoteEngineDefinition> & { id: string }): R
     ...fields,
   });
   if (!parsed.ok) throw new Error(parsed.error);
-  return parsed.definition;
+  return parsed.value;
 }
 
 function sources(): RemoteEngineSource[] {
@@ -57,8 +58,11 @@ beforeAll(async () => {
     logger,
     workerPath: await workerPath(),
     downloadWorkerPath: path.join(root, 'unused-download-worker.mjs'),
-    chosenModelId: (purpose) => chosen[purpose],
-    engineSettings: { threads: 1, gpu: 'off', contextSize: 512, idleUnloadMinutes: 0, transport: 'process' },
+    settings: testSettings({
+      ...SMALL_ENGINE,
+      'jan.chatModel': () => chosen.chat,
+      'jan.completionModel': () => chosen.completion,
+    }),
     remoteApiKey: async (engineId) => (engineId === 'gpu-box' || engineId === 'team-loopback' ? KEY : undefined),
     allowWorkspaceServer: async (asking) => {
       asked.push(asking.id);
@@ -117,13 +121,13 @@ describe('chat through a remote engine', () => {
         [remoteModel(), 'gpu-box'],
       ]),
     );
-    expect(runtime.core.engines.get('gpu-box')?.destination).toBe('local');
-    expect(runtime.core.engines.get('team-remote')?.destination).toBe('team-gpu.invalid:8000');
+    expect(runtime.core.engines.get('gpu-box')?.runsOn).toEqual({ kind: 'local' });
+    expect(runtime.core.engines.get('team-remote')?.runsOn).toEqual({ kind: 'remote', host: 'team-gpu.invalid:8000' });
   });
 
   it('streams a real reply over HTTP into .jan, and the thread switches between local and remote models intact', async () => {
     const thread = await newThread(remoteModel(), 'gpu-box');
-    const remote = await runtime.conversation.send(thread.id, 'Tell me a story about a cat.');
+    const { reply: remote } = await runtime.conversation.send(thread.id, 'Tell me a story about a cat.');
     expect(remote.status).toBe('ready');
     expect(textOf(remote).length).toBeGreaterThan(0);
     expect(remote.metadata).toMatchObject({ model: remoteModel(), engine: 'gpu-box' });
@@ -131,12 +135,12 @@ describe('chat through a remote engine', () => {
     expect(server.generationRequests).toHaveLength(1);
 
     await useModel(thread, localModel, 'llamacpp');
-    const local = await runtime.conversation.send(thread.id, 'And then?');
+    const { reply: local } = await runtime.conversation.send(thread.id, 'And then?');
     expect(local.metadata).toMatchObject({ model: localModel, engine: 'llamacpp' });
     expect(server.generationRequests).toHaveLength(1);
 
     await useModel(thread, remoteModel(), 'gpu-box');
-    const again = await runtime.conversation.send(thread.id, 'What did the cat eat?');
+    const { reply: again } = await runtime.conversation.send(thread.id, 'What did the cat eat?');
     expect(again.status).toBe('ready');
     // The whole thread so far went to the server as the conversation.
     const sent = server.generationRequests[1]!.body!.messages as Array<{ role: string; content: string }>;
@@ -163,7 +167,7 @@ describe('chat through a remote engine', () => {
   it('keeps the partial text of a reply cut mid-stream with status error, and Retry answers again', async () => {
     const thread = await newThread(remoteModel(), 'gpu-box');
     server.play('cut');
-    const cut = await runtime.conversation.send(thread.id, 'Tell me a story about a dog.');
+    const { reply: cut } = await runtime.conversation.send(thread.id, 'Tell me a story about a dog.');
     expect(cut.status).toBe('error');
     expect(textOf(cut).length).toBeGreaterThan(0);
     expect(cut.metadata).toMatchObject({
@@ -175,7 +179,7 @@ describe('chat through a remote engine', () => {
     expect(textOf(stored.at(-1)!)).toBe(textOf(cut));
 
     server.play('ok');
-    const retried = await runtime.conversation.regenerate(thread.id, cut.id);
+    const { reply: retried } = await runtime.conversation.regenerate(thread.id, cut.id);
     expect(retried.status).toBe('ready');
     expect((await runtime.conversational.listMessages(thread.id)).messages.map((message) => message.status)).toEqual([
       'ready',
@@ -191,7 +195,7 @@ describe('chat through a remote engine', () => {
     const subscription = runtime.core.events.on('OnMessageUpdate', (message) => {
       if (message.role === 'assistant' && textOf(message) && ++seen === 3) runtime.conversation.stop(thread.id);
     });
-    const stopped = await runtime.conversation.send(thread.id, 'Go on forever.');
+    const { reply: stopped } = await runtime.conversation.send(thread.id, 'Go on forever.');
     subscription.dispose();
     await closed;
     expect(stopped.status).toBe('stopped');
@@ -201,7 +205,7 @@ describe('chat through a remote engine', () => {
   it('a failure that keeps no text says which engine failed and stores no empty reply', async () => {
     const thread = await newThread(remoteModel(), 'gpu-box');
     server.play('unauthorized');
-    const failed = await runtime.conversation.send(thread.id, 'Hello?');
+    const { reply: failed } = await runtime.conversation.send(thread.id, 'Hello?');
     expect(failed.status).toBe('error');
     expect(String(failed.metadata?.error)).toMatch(/^GPU box \(local\) refused the API key \(HTTP 401\)/);
     expect(String(failed.metadata?.error)).not.toContain(KEY);
@@ -242,7 +246,7 @@ describe('servers a workspace defines', () => {
   it('a workspace server off this machine is asked about before it gets any request; refused, it gets nothing', async () => {
     answer = false;
     const thread = await newThread('team-remote/some-model', 'team-remote');
-    const refused = await runtime.conversation.send(thread.id, 'secret code');
+    const { reply: refused } = await runtime.conversation.send(thread.id, 'secret code');
     expect(asked).toEqual(['team-remote']);
     expect(refused.metadata?.error).toBe(
       'team-remote (team-gpu.invalid:8000) comes from this workspace\'s settings and was not allowed to receive code. Allow it with "Jan: Edit Remote Engine", or pick another model.',
@@ -252,19 +256,22 @@ describe('servers a workspace defines', () => {
   it('allowed, the request goes out (here: to a host that does not resolve)', async () => {
     answer = true;
     const thread = await newThread('team-remote/some-model', 'team-remote');
-    const sent = await runtime.conversation.send(thread.id, 'code');
+    const { reply: sent } = await runtime.conversation.send(thread.id, 'code');
     expect(asked).toEqual(['team-remote']);
     expect(String(sent.metadata?.error)).toMatch(/the host name could not be resolved/);
   });
 
   it("a workspace server on this machine and the user's own servers are not asked about", async () => {
     answer = false;
-    const loopback = await runtime.conversation.send(
+    const { reply: loopback } = await runtime.conversation.send(
       (await newThread(`team-loopback/${localModel}`, 'team-loopback')).id,
       'Hi',
     );
     expect(loopback.status).toBe('ready');
-    const users = await runtime.conversation.send((await newThread('users-remote/m', 'users-remote')).id, 'Hi');
+    const { reply: users } = await runtime.conversation.send(
+      (await newThread('users-remote/m', 'users-remote')).id,
+      'Hi',
+    );
     expect(String(users.metadata?.error)).toMatch(/could not be resolved/);
     expect(asked).toEqual([]);
   }, 60_000);

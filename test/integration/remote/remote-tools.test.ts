@@ -21,7 +21,7 @@ async function collect(stream: AsyncIterable<ChatCompletionChunk>): Promise<Chat
 function engineFor(baseUrl: string, key: string): RemoteEngine {
   const parsed = parseDefinition({ id: 'box', name: 'Box', preset: 'openai-compatible', baseUrl, maxRetries: 0 });
   if (!parsed.ok) throw new Error(parsed.error);
-  return new RemoteEngine({ definition: parsed.definition, apiKey: async () => key });
+  return new RemoteEngine({ definition: parsed.value, apiKey: async () => key });
 }
 
 describe('remote engine: OpenAI tools over real HTTP', () => {

@@ -152,6 +152,31 @@ describe('the dependency rule', () => {
     ).toEqual([]);
   });
 
+  it('keeps the validation helpers on valibot alone, and every layer on them', async () => {
+    for (const line of [
+      "import { x } from '@jan/core';",
+      "import { x } from 'node:fs';",
+      "import { x } from '../protocol';",
+    ])
+      expect(await ruleErrors('src/validation/sample.ts', `${line}\nexport const y = x;\n`), line).toHaveLength(1);
+    for (const file of [
+      'src/core/sample.ts',
+      'src/protocol/sample.ts',
+      'extensions/models/sample.ts',
+      'webview/sample.ts',
+    ])
+      expect(
+        await ruleErrors(file, "import { validate } from '@jan/validation';\nexport const c = validate;\n"),
+        file,
+      ).toEqual([]);
+    expect(
+      await ruleErrors(
+        'extensions/remote/sample.ts',
+        "import * as v from 'valibot';\nexport const r = v.safeParse(v.string(), 1);\n",
+      ),
+    ).toEqual([expect.stringContaining('validate() from @jan/validation')]);
+  });
+
   it.each([
     [
       'a computed assignment',

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import type { Validated } from '@jan/validation';
 import { parseChildMessage, parseParentMessage } from '../../../extensions/models/downloader/protocol';
+
+/** The checked message, or undefined when it was refused (then the error names where and why). */
+function accepted<T>(result: Validated<T>): T | undefined {
+  if (!result.ok) expect(result.error).toMatch(/^(Invalid message from the parent|The download process sent)/);
+  return result.ok ? result.value : undefined;
+}
+const parent = (message: unknown) => accepted(parseParentMessage(message));
+const child = (message: unknown) => accepted(parseChildMessage(message));
 
 describe('download child protocol', () => {
   it('accepts the parent messages', () => {
@@ -10,9 +19,9 @@ describe('download child protocol', () => {
       retryDelaysMs: [1000, 2000],
       stallTimeoutMs: 20000,
     };
-    expect(parseParentMessage({ type: 'resolve', job })).toEqual({ type: 'resolve', job });
-    expect(parseParentMessage({ type: 'download', maxBytes: 1e12 })).toEqual({ type: 'download', maxBytes: 1e12 });
-    expect(parseParentMessage({ type: 'cancel', discard: true })).toEqual({ type: 'cancel', discard: true });
+    expect(parent({ type: 'resolve', job })).toEqual({ type: 'resolve', job });
+    expect(parent({ type: 'download', maxBytes: 1e12 })).toEqual({ type: 'download', maxBytes: 1e12 });
+    expect(parent({ type: 'cancel', discard: true })).toEqual({ type: 'cancel', discard: true });
   });
 
   it.each([
@@ -27,11 +36,11 @@ describe('download child protocol', () => {
     { type: 'download', maxBytes: Number.POSITIVE_INFINITY },
     { type: 'cancel' },
     { type: 'explode' },
-  ])('refuses the parent message %j', (message) => expect(parseParentMessage(message)).toBeUndefined());
+  ])('refuses the parent message %j', (message) => expect(parent(message)).toBeUndefined());
 
   it('accepts the child messages and copies only known fields', () => {
     expect(
-      parseChildMessage({
+      child({
         type: 'resolved',
         entrypoint: '/d/x.gguf',
         files: ['/d/x.gguf'],
@@ -46,25 +55,25 @@ describe('download child protocol', () => {
       totalBytes: 10,
       downloadedBytes: 4,
     });
-    expect(parseChildMessage({ type: 'progress', downloadedBytes: 5, totalBytes: 10 })).toEqual({
+    expect(child({ type: 'progress', downloadedBytes: 5, totalBytes: 10 })).toEqual({
       type: 'progress',
       downloadedBytes: 5,
       totalBytes: 10,
     });
-    expect(parseChildMessage({ type: 'done', entrypoint: '/d/x.gguf', files: [] })).toEqual({
+    expect(child({ type: 'done', entrypoint: '/d/x.gguf', files: [] })).toEqual({
       type: 'done',
       entrypoint: '/d/x.gguf',
       files: [],
     });
-    expect(parseChildMessage({ type: 'error', code: 'CHECKSUM_MISMATCH', message: 'bad' })).toEqual({
+    expect(child({ type: 'error', code: 'CHECKSUM_MISMATCH', message: 'bad' })).toEqual({
       type: 'error',
       code: 'CHECKSUM_MISMATCH',
       message: 'bad',
     });
-    expect(parseChildMessage({ type: 'verifying' })).toEqual({ type: 'verifying' });
-    expect(parseChildMessage({ type: 'cancelled', keptBytes: 0 })).toEqual({ type: 'cancelled', keptBytes: 0 });
+    expect(child({ type: 'verifying' })).toEqual({ type: 'verifying' });
+    expect(child({ type: 'cancelled', keptBytes: 0 })).toEqual({ type: 'cancelled', keptBytes: 0 });
     const retrying = { type: 'retrying', attempt: 1, attempts: 5, secondsLeft: 3, reason: 'reset' };
-    expect(parseChildMessage(retrying)).toEqual(retrying);
+    expect(child(retrying)).toEqual(retrying);
   });
 
   it.each([
@@ -76,5 +85,5 @@ describe('download child protocol', () => {
     { type: 'cancelled' },
     { type: 'retrying', attempt: 1, attempts: 5, secondsLeft: -1, reason: 'x' },
     [],
-  ])('refuses the child message %j', (message) => expect(parseChildMessage(message)).toBeUndefined());
+  ])('refuses the child message %j', (message) => expect(child(message)).toBeUndefined());
 });

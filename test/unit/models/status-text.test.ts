@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { EngineStatus } from '@jan/core';
+import { ON_THIS_MACHINE, type EngineStatus, type RunsOn } from '@jan/core';
 import type { Model } from '@jan/core';
 import { installedItemText } from '../../../src/vscode/models/model-items';
 import { describeStatus } from '../../../src/vscode/models/status-text';
 import { displayText } from '../../../src/vscode/display-text';
 
-const report = (status: EngineStatus, engine = 'llama.cpp', destination?: string) => ({ engine, status, destination });
-const chatOnly = (chat: string | undefined) => ({ chat, completionEnabled: true });
+const report = (status: EngineStatus, engine = 'llama.cpp', runsOn: RunsOn = ON_THIS_MACHINE) => ({
+  engine,
+  status,
+  runsOn,
+});
+const remote = (host: string): RunsOn => ({ kind: 'remote', host });
+const chatOnly = (chat: string | undefined) => ({ chat, chatRunsOn: ON_THIS_MACHINE, completionEnabled: true });
 
 describe('status bar text', () => {
   it('names the configured chat model when nothing is loaded', () => {
@@ -36,7 +41,12 @@ describe('status bar text', () => {
       'qwen2.5-coder-0.5b': 'Qwen2.5 Coder 0.5B',
     };
     const nameOf = (id: string) => names[id] ?? id;
-    const on = { chat: 'stories260k-chatml-fim', completion: 'qwen2.5-coder-0.5b', completionEnabled: true };
+    const on = {
+      chat: 'stories260k-chatml-fim',
+      chatRunsOn: ON_THIS_MACHINE,
+      completion: 'qwen2.5-coder-0.5b',
+      completionEnabled: true,
+    };
     const idle = describeStatus([report({ state: 'idle' })], on, nameOf);
     expect(idle.text).toBe('$(hubot) stories260K chatml fim · local · $(sparkle) Qwen2.5 Coder 0.5B');
     expect(idle.tooltip).toContain('Completion: Qwen2.5 Coder 0.5B, on.');
@@ -62,7 +72,7 @@ describe('status bar text', () => {
     const view = describeStatus(
       [
         report({ state: 'ready', modelId: 'chat' }),
-        report({ state: 'generating', modelId: 'remote' }, 'OpenAI', 'api.openai.com'),
+        report({ state: 'generating', modelId: 'remote' }, 'OpenAI', remote('api.openai.com')),
       ],
       chatOnly('chat'),
     );
@@ -73,17 +83,18 @@ describe('status bar text', () => {
   it('at rest names the configured model, not another model an engine still holds', () => {
     const reports = [
       report({ state: 'ready', modelId: 'local-model' }),
-      report({ state: 'idle' }, 'GPU box', 'gpu-box:8000'),
+      report({ state: 'idle' }, 'GPU box', remote('gpu-box:8000')),
     ];
     expect(
-      describeStatus(reports, { chat: 'gpu-box/coder', chatDestination: 'gpu-box:8000', completionEnabled: true }).text,
+      describeStatus(reports, { chat: 'gpu-box/coder', chatRunsOn: remote('gpu-box:8000'), completionEnabled: true })
+        .text,
     ).toBe('$(hubot) gpu-box/coder · gpu-box:8000');
     const answered = [
       report({ state: 'ready', modelId: 'local-model' }),
-      report({ state: 'ready', modelId: 'gpu-box/coder' }, 'GPU box', 'gpu-box:8000'),
+      report({ state: 'ready', modelId: 'gpu-box/coder' }, 'GPU box', remote('gpu-box:8000')),
     ];
     expect(
-      describeStatus(answered, { chat: 'gpu-box/coder', chatDestination: 'gpu-box:8000', completionEnabled: true })
+      describeStatus(answered, { chat: 'gpu-box/coder', chatRunsOn: remote('gpu-box:8000'), completionEnabled: true })
         .text,
     ).toBe('$(hubot) gpu-box/coder · gpu-box:8000');
   });
@@ -91,11 +102,18 @@ describe('status bar text', () => {
   it('says where the configured model runs while nothing is loaded', () => {
     const view = describeStatus([report({ state: 'idle' })], {
       chat: 'gpu-box/qwen2.5-coder-7b',
-      chatDestination: 'gpu-box:8000',
+      chatRunsOn: remote('gpu-box:8000'),
       completionEnabled: true,
     });
     expect(view.text).toBe('$(hubot) gpu-box/qwen2.5-coder-7b · gpu-box:8000');
     expect(view.tooltip).toContain('sending code to gpu-box:8000');
+  });
+
+  it('never calls a chat model local before an engine lists it: the place is left out until it is known', () => {
+    const view = describeStatus([], { chat: 'gpu-box/coder', completionEnabled: true });
+    expect(view.text).toBe('$(hubot) gpu-box/coder');
+    expect(view.tooltip).toContain('listed by no engine yet');
+    expect(view.tooltip).not.toContain('this machine');
   });
 
   it('shows a workspace-controlled model name as data: codicons escaped, no control or direction characters, bounded', () => {
@@ -119,7 +137,7 @@ describe('status bar text', () => {
       engine: 'llamacpp$(x)',
       metadata: { size: 10 },
     } as unknown as Model;
-    const text = installedItemText(model, '', false);
+    const text = installedItemText(model, '', false, undefined);
     expect(text.label).toBe('$(hubot) \\$(check) Official \\$(shield)');
     expect(text.description).toContain('llamacpp\\$(x)');
     expect(text.detail).toBe('desc \\$(warning)');

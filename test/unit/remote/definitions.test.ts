@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { REDACTED, isLoopback, parseDefinition, redact, whereCodeGoes } from '../../../extensions/remote';
+import { JanSettings } from '@jan/core';
+import { isLoopback, parseDefinition, runsOnOf } from '../../../extensions/remote';
 import { remoteSources } from '../../../src/vscode/remote/sources';
 
 const entry = (fields: Record<string, unknown> = {}) => ({
@@ -14,7 +15,7 @@ describe('remote engine definitions', () => {
   it("fills the preset's fill-in-the-middle mode and the defaults, and trims the URL", () => {
     expect(parseDefinition(entry())).toEqual({
       ok: true,
-      definition: {
+      value: {
         id: 'gpu',
         name: 'GPU',
         preset: 'vllm',
@@ -24,9 +25,9 @@ describe('remote engine definitions', () => {
         maxRetries: 2,
       },
     });
-    expect(parseDefinition(entry({ preset: 'llamacpp-server' }))).toMatchObject({ definition: { fim: 'infill' } });
+    expect(parseDefinition(entry({ preset: 'llamacpp-server' }))).toMatchObject({ value: { fim: 'infill' } });
     expect(parseDefinition(entry({ preset: 'mistral', fim: 'completions-suffix' }))).toMatchObject({
-      definition: { fim: 'completions-suffix' },
+      value: { fim: 'completions-suffix' },
     });
   });
 
@@ -43,7 +44,7 @@ describe('remote engine definitions', () => {
     [{ fim: 'magic' }, 'fim is not a known fill-in-the-middle mode'],
     [{ name: '  ' }, 'name is empty'],
   ])('refuses %o: %s', (fields, error) => {
-    expect(parseDefinition(entry(fields))).toEqual({ ok: false, error });
+    expect(parseDefinition(entry(fields))).toMatchObject({ ok: false, error });
   });
 
   it('knows which servers are on this machine', () => {
@@ -57,43 +58,37 @@ describe('remote engine definitions', () => {
         isLoopback,
       ),
     ).toEqual([false, false, false, false]);
-    expect(whereCodeGoes('http://localhost:1337/v1')).toBe('local');
-    expect(whereCodeGoes('https://api.mistral.ai/v1')).toBe('api.mistral.ai');
-  });
-
-  it('redacts the key and any bearer token', () => {
-    expect(redact('bad key sk-abc123456 (Authorization: Bearer other-token)', 'sk-abc123456')).toBe(
-      `bad key ${REDACTED} (Authorization: Bearer ${REDACTED})`,
-    );
+    expect(runsOnOf('http://localhost:1337/v1')).toEqual({ kind: 'local' });
+    expect(runsOnOf('https://api.mistral.ai/v1')).toEqual({ kind: 'remote', host: 'api.mistral.ai' });
+    expect(runsOnOf('http://gpu-box:8000/v1')).toEqual({ kind: 'remote', host: 'gpu-box:8000' });
   });
 });
 
 describe('remote engines from the settings', () => {
-  const inspected = {
-    globalValue: [entry({ id: 'mine' })],
-    workspaceValue: [entry({ id: 'team' })],
-    workspaceFolderValue: [entry({ id: 'folder' })],
-  };
+  const levels = (trusted: boolean) =>
+    new JanSettings({
+      levels: () => ({ user: [entry({ id: 'mine' })], workspace: [entry({ id: 'team' })] }),
+      isTrusted: () => trusted,
+    }).levels('jan.remote.engines');
 
   it("takes the user's entries, and a trusted workspace's marked as the workspace's", () => {
-    const { sources, problems } = remoteSources(inspected, true);
+    const { sources, problems } = remoteSources(levels(true));
     expect(sources.map((source) => [source.definition.id, source.fromWorkspace])).toEqual([
       ['mine', false],
       ['team', true],
-      ['folder', true],
     ]);
     expect(problems).toEqual([]);
   });
 
   it('ignores every workspace entry in an untrusted workspace', () => {
-    expect(remoteSources(inspected, false).sources.map((source) => source.definition.id)).toEqual(['mine']);
+    expect(remoteSources(levels(false)).sources.map((source) => source.definition.id)).toEqual(['mine']);
   });
 
   it('skips an entry that does not parse, saying which and why, and keeps the others', () => {
-    const { sources, problems } = remoteSources(
-      { globalValue: [entry({ baseUrl: 'gpu-box' }), entry({ id: 'ok' })], workspaceValue: 'oops' },
-      true,
-    );
+    const { sources, problems } = remoteSources({
+      user: [entry({ baseUrl: 'gpu-box' }), entry({ id: 'ok' })],
+      workspace: 'oops',
+    });
     expect(sources.map((source) => source.definition.id)).toEqual(['ok']);
     expect(problems).toEqual([
       'jan.remote.engines[0] in the user settings is ignored: baseUrl is not a URL.',

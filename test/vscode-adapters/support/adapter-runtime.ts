@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { MemoryLogger } from '@jan/core';
 import { JanRuntime } from '../../../src/node/runtime';
-import { configuredModel } from '../../../src/vscode/settings';
+import { editorSettings } from '../../../src/vscode/settings';
 import { ScriptedEngine } from '../../support/scripted-engine';
 
 /**
@@ -22,7 +22,7 @@ export async function adapterRuntime(
     logger,
     workerPath: path.join(root, 'no-worker.mjs'),
     downloadWorkerPath: options.downloadWorkerPath ?? path.join(root, 'no-downloads.mjs'),
-    chosenModelId: configuredModel,
+    settings: editorSettings(),
   });
   await runtime.start();
   const engine = new ScriptedEngine({ id: 'scripted', models: ['chat-1', 'coder-1'] });

@@ -17,6 +17,7 @@ import { JanRuntime, type RuntimeOptions } from '../../../src/node/runtime';
 import type { ChatHostPort, ContextSources } from '../../../src/vscode/chat/chat-backend';
 import { ChatController, type ChatControllerOptions } from '../../../src/vscode/chat/controller';
 import { ScriptedEngine } from '../../support/scripted-engine';
+import { testSettings } from '../../support/test-settings';
 import { STORIES, TINYSTORIES } from '../../support/test-models';
 import { openChatPage, postToPage, type PageServer } from './webview-page';
 import type { ThemeName } from './themes';
@@ -95,6 +96,7 @@ export class RecordingPort implements ChatHostPort {
 
 export interface ChatHost {
   root: string;
+  runtime: JanRuntime;
   core: JanCore;
   engine: ScriptedEngine;
   port: RecordingPort;
@@ -133,13 +135,15 @@ function writeModel(modelsFolder: string, id: string, name: string, file: string
 }
 
 /** What the runtime is given beyond the test's folders (trust, the user's assistants folder). */
-export type HostRuntimeOptions = Pick<RuntimeOptions, 'isTrusted' | 'defaultAssistantId'> & {
+export type HostRuntimeOptions = Pick<RuntimeOptions, 'isTrusted'> & {
+  /** The assistant new chats start with (`jan.assistants.default`), read at each use. */
+  defaultAssistantId?: () => string | undefined;
   userAssistants?: boolean;
 };
 
 /** `noModels`: an empty models folder, as on first install. */
 export async function createChatHost(
-  options: ChatControllerOptions & { noModels?: boolean } = {},
+  options: ChatControllerOptions & { noModels?: boolean; undoDeleteMs?: number } = {},
   runtimeOptions: HostRuntimeOptions = {},
 ): Promise<ChatHost> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'jan-chat-host-'));
@@ -162,11 +166,14 @@ export async function createChatHost(
     // Never started: the scripted engine below takes the llama.cpp engine's place.
     workerPath: path.join(root, 'no-worker.mjs'),
     downloadWorkerPath: path.join(root, 'no-downloads.mjs'),
-    chosenModelId: (purpose) => (purpose === 'chat' ? port.defaultModel : undefined),
-    chatMaxTokens: () => port.defaultMaxTokens,
+    settings: testSettings({
+      'jan.chatModel': () => port.defaultModel,
+      // Undefined there means no limit, which the setting writes as 0.
+      'jan.chat.maxTokens': () => port.defaultMaxTokens ?? 0,
+      'jan.assistants.default': () => runtimeOptions.defaultAssistantId?.(),
+    }),
     workspaceRoot: root,
     isTrusted: runtimeOptions.isTrusted,
-    defaultAssistantId: runtimeOptions.defaultAssistantId,
     ...(runtimeOptions.userAssistants ? { userAssistantsFolder: path.join(root, 'global', 'user') } : {}),
   });
   await runtime.start();
@@ -175,7 +182,13 @@ export async function createChatHost(
   runtime.core.engines.register(engine);
   const core = runtime.core;
   const { conversational, assistants } = runtime;
-  const controller = new ChatController(Promise.resolve(runtime), core.context, port, options);
+  // As the extension builds it (src/vscode/chat/index.ts): the runtime's session, conversation and inference.
+  const services = {
+    session: runtime.openChatSession({ activeThread: port.activeThread, undoDeleteMs: options.undoDeleteMs }),
+    conversation: runtime.conversation,
+    inference: runtime.inference,
+  };
+  const controller = new ChatController(Promise.resolve(services), core.context, port, options);
 
   let chain: Promise<void> = Promise.resolve();
   let detach: (() => void) | undefined;
@@ -188,6 +201,7 @@ export async function createChatHost(
 
   return {
     root,
+    runtime,
     core,
     engine,
     port,

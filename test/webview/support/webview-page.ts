@@ -46,6 +46,7 @@ export async function buildWebview(name = 'test-webview', minify = false): Promi
     loader: { '.ttf': 'file', '.css': 'text' },
     alias: {
       '@jan/protocol': path.join(projectRoot, 'src/protocol/index.ts'),
+      '@jan/validation': path.join(projectRoot, 'src/validation/index.ts'),
     },
     tsconfig: path.join(projectRoot, 'tsconfig.json'),
     logLevel: 'silent',

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ChatSession, errorMessage, textOf } from '@jan/core';
+import { errorMessage, textOf } from '@jan/core';
 import type { JanRuntime } from '../../runtime';
 import { withRuntime } from '../cli-runtime';
 import type { GlobalOptions } from '../cli-runtime';
@@ -20,7 +20,7 @@ export function registerChat(program: Command): void {
         async (runtime) => {
           model ??= await firstModel(runtime);
           const threadId = options.thread ?? (await newThread(runtime, model));
-          const reply = await streamReply(runtime, threadId, prompt);
+          const { reply } = await streamReply(runtime, threadId, prompt);
           if (reply.status === 'error') throw new Error(String(reply.metadata?.error ?? 'The reply failed.'));
           process.stderr.write(`\n[thread ${threadId}]\n`);
         },
@@ -41,14 +41,7 @@ async function firstModel(runtime: JanRuntime): Promise<string> {
 
 /** A thread made the way the chat view makes one (ChatSession): the default assistant, this model. */
 async function newThread(runtime: JanRuntime, modelId: string): Promise<string> {
-  const session = new ChatSession({
-    conversational: runtime.conversational,
-    assistants: runtime.assistants,
-    inference: runtime.inference,
-    conversation: runtime.conversation,
-    logger: runtime.core.context.logger,
-    activeThread: { load: () => undefined, save: async () => undefined },
-  });
+  const session = runtime.openChatSession();
   await session.chooseModel(null, modelId);
   return (await session.createThread()).id;
 }

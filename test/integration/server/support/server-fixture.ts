@@ -1,3 +1,4 @@
+import { SMALL_ENGINE, testSettings } from '../../../support/test-settings';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -42,13 +43,7 @@ export async function startServerFixture(
     logger,
     workerPath: await workerPath(),
     downloadWorkerPath: path.join(root, 'unused-download-worker.mjs'),
-    engineSettings: {
-      threads: 1,
-      gpu: 'off',
-      contextSize: engine.contextSize ?? 512,
-      idleUnloadMinutes: 0,
-      transport: 'process',
-    },
+    settings: testSettings({ ...SMALL_ENGINE, 'jan.engine.contextSize': engine.contextSize ?? 512 }),
   });
   const failures = await runtime.start();
   if (failures.length > 0) throw new Error(`The runtime did not start: ${JSON.stringify(failures)}`);

@@ -1,0 +1,4 @@
+export * from './spec';
+export * from './registry';
+export * from './settings';
+export * from './readers';

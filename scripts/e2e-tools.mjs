@@ -70,9 +70,13 @@ export function ensureSystemDeps() {
   run('bash', [path.join(projectRoot, 'scripts', 'install-system-deps.sh')]);
 }
 
-/** npm's log level for the one-time installs: `http` prints each download, so a long first run shows progress. */
-function npmLogLevel(progress) {
-  return `--loglevel=${progress ? 'http' : 'error'}`;
+/**
+ * npm's output for the one-time installs: with `progress`, `http` prints each download and the
+ * install scripts run in the foreground, so code-server compiling its native modules (most of a
+ * first run) shows its compiler's lines instead of minutes of silence.
+ */
+function npmOutput(progress) {
+  return progress ? ['--loglevel=http', '--foreground-scripts'] : ['--loglevel=error'];
 }
 
 export function ensureNode24(log = console.log, progress = false) {
@@ -85,7 +89,7 @@ export function ensureNode24(log = console.log, progress = false) {
         dir,
         '--no-audit',
         '--no-fund',
-        npmLogLevel(progress),
+        ...npmOutput(progress),
         `node@${NODE24_VERSION}`,
       ]);
     },
@@ -118,7 +122,7 @@ export function ensureCodeServer(node24, log = console.log, progress = false) {
           dir,
           '--no-audit',
           '--no-fund',
-          npmLogLevel(progress),
+          ...npmOutput(progress),
           `code-server@${CODE_SERVER_VERSION}`,
         ],
         {
@@ -152,8 +156,10 @@ export function ensureTools({ log = console.log, chromium = true, progress = fal
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  // `npm start` runs this in a child process with `--progress --no-chromium` and watches its output.
   const started = Date.now();
-  const tools = ensureTools();
+  const args = process.argv.slice(2);
+  const tools = ensureTools({ progress: args.includes('--progress'), chromium: !args.includes('--no-chromium') });
   console.log(JSON.stringify(tools, null, 2));
   console.log(`tools ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

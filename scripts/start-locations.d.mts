@@ -15,3 +15,13 @@ export function stepPrinter(
   print?: (line: string) => void,
   now?: () => number,
 ): <T>(text: string, run: () => T | Promise<T>) => Promise<T>;
+export function formatElapsed(ms: number): string;
+export function stillRunning(
+  step: { what: string; usually: string; quietMs?: number },
+  clock?: {
+    print?: (line: string) => void;
+    now?: () => number;
+    every?: (run: () => void, ms: number) => unknown;
+    cancel?: (timer: unknown) => void;
+  },
+): { saw(): void; stop(): void };

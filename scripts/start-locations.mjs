@@ -31,3 +31,35 @@ export function stepPrinter(total, print = console.log, now = Date.now) {
     return result;
   };
 }
+
+/** "2 min 05 s" for a duration in milliseconds. */
+export function formatElapsed(ms) {
+  const seconds = Math.floor(ms / 1000);
+  const minutes = Math.floor(seconds / 60);
+  return minutes > 0 ? `${minutes} min ${String(seconds % 60).padStart(2, '0')} s` : `${seconds} s`;
+}
+
+/**
+ * For a long step whose own output may pause for minutes (code-server compiling its native
+ * modules): whenever nothing was printed for `quietMs`, prints that the step is still running,
+ * for how long, and how long it usually takes. `saw()` is called on each output.
+ */
+export function stillRunning(
+  { what, usually, quietMs = 30_000 },
+  { print = console.log, now = Date.now, every = setInterval, cancel = clearInterval } = {},
+) {
+  const started = now();
+  let lastOutput = started;
+  const timer = every(
+    () => {
+      if (now() - lastOutput < quietMs) return;
+      print(`… still ${what}: ${formatElapsed(now() - started)} so far (${usually})`);
+      lastOutput = now();
+    },
+    Math.min(quietMs, 5000),
+  );
+  return {
+    saw: () => (lastOutput = now()),
+    stop: () => cancel(timer),
+  };
+}

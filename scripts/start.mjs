@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { CODE_SERVER_VERSION, ensureTools, projectRoot, toolsDir } from './e2e-tools.mjs';
-import { startLocations, stepPrinter } from './start-locations.mjs';
+import { startLocations, stepPrinter, stillRunning } from './start-locations.mjs';
 import { packageExtension } from './package.mjs';
 import { freePort, installExtension, startCodeServer, writeUserSettings } from '../test/e2e/code-server.mjs';
 import { createWorkspace } from '../test/e2e/fixture.mjs';
@@ -41,6 +41,36 @@ function startDesktop(folder) {
 - After a change: \`node esbuild.mjs\`, then "Developer: Reload Window" in the development host.`);
 }
 
+/** Measured on a 2-core laptop: ~14 min, ~8 of them code-server compiling its native modules. */
+const FIRST_RUN_TIME = 'usually 5 to 15 minutes, most of it code-server compiling its native modules';
+
+/**
+ * The one-time install in a child process, its output passed through, so this process can say
+ * it is still working (and for how long) whenever the install prints nothing for a while.
+ */
+async function installToolsWatched() {
+  const child = spawn(
+    process.execPath,
+    [path.join(projectRoot, 'scripts', 'e2e-tools.mjs'), '--progress', '--no-chromium'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const watch = stillRunning({ what: 'installing Node 24 and code-server', usually: FIRST_RUN_TIME });
+  child.stdout.on('data', (chunk) => {
+    watch.saw();
+    process.stdout.write(chunk);
+  });
+  child.stderr.on('data', (chunk) => {
+    watch.saw();
+    process.stderr.write(chunk);
+  });
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  watch.stop();
+  if (code !== 0)
+    throw new Error(`Installing Node 24 and code-server failed (exit code ${code}); see the output above.`);
+}
+
 async function portIsFree(port) {
   return fetch(`http://127.0.0.1:${port}/healthz`).then(
     () => false,
@@ -53,9 +83,12 @@ async function startInCodeServer(options) {
   const firstRun = !existsSync(path.join(toolsDir, `code-server-${CODE_SERVER_VERSION}`, '.complete'));
   const tools = await step(
     firstRun
-      ? `Installing Node 24 and code-server ${CODE_SERVER_VERSION} into ${toolsDir} (first run only: several minutes; npm lists each download)`
+      ? `Installing Node 24 and code-server ${CODE_SERVER_VERSION} into ${toolsDir}: first run only, ${FIRST_RUN_TIME}; npm shows each download and the native build`
       : `Checking Node 24 and code-server ${CODE_SERVER_VERSION} in ${toolsDir}`,
-    () => ensureTools({ chromium: false, progress: firstRun }),
+    async () => {
+      if (firstRun) await installToolsWatched();
+      return ensureTools({ chromium: false });
+    },
   );
   const { vsix } = await step('Building and packaging the extension (production bundle, then the .vsix)', () =>
     packageExtension(),

@@ -17,6 +17,7 @@ import type {
   Model,
   ModelSettings,
   ResolvedModel,
+  TokenPiece,
   ToolDefinition,
 } from '@jan/core';
 import { raceAbort } from './abort';
@@ -142,6 +143,7 @@ export class LlamaCppEngine implements InferenceEngine {
             stop: request.stop,
           },
           timeLimitMs: request.time_limit_ms,
+          wholePrompt: request.whole_prompt,
         },
         {
           signal: cancel.signal,
@@ -192,6 +194,28 @@ export class LlamaCppEngine implements InferenceEngine {
       const args = { modelId, messages: workerMessages(messages), tools: workerTools(tools) };
       return (await worker.call('countChatTokens', args)).tokens;
     });
+  }
+
+  async tokenize(
+    modelId: string,
+    text: string,
+    special?: boolean,
+  ): Promise<{ tokens: number[]; pieces: TokenPiece[] }> {
+    return this.idle.run(async () => {
+      const { worker } = await this.ensureLoaded(modelId);
+      return worker.call('tokenize', { modelId, text, special });
+    });
+  }
+
+  async detokenize(modelId: string, tokens: number[]): Promise<string> {
+    return this.idle.run(async () => {
+      const { worker } = await this.ensureLoaded(modelId);
+      return (await worker.call('detokenize', { modelId, tokens })).text;
+    });
+  }
+
+  loadedModels(): string[] {
+    return [...(this.settledWorker?.loaded.keys() ?? [])];
   }
 
   contextSize(modelId: string): number | undefined {

@@ -1,4 +1,5 @@
 import type OpenAI from 'openai';
+import { SELF_REQUEST_HEADER, SELF_REQUEST_ID } from '@jan/core';
 import type { RemoteEngineDefinition } from './definition';
 import type { OpenAISdk } from './openai-sdk';
 
@@ -18,6 +19,8 @@ export function createClient(sdk: OpenAISdk, definition: RemoteEngineDefinition,
     maxRetries: definition.maxRetries,
     timeout: definition.timeoutSeconds * 1000,
     logLevel: 'off',
+    // Jan's own API server lists only this machine's models for us, never through this engine again.
+    defaultHeaders: { [SELF_REQUEST_HEADER]: SELF_REQUEST_ID },
   });
 }
 

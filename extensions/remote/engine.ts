@@ -48,6 +48,7 @@ export class RemoteEngine implements InferenceEngine {
   readonly displayName: string;
   /** This machine for a server on it, else the server's host: where code goes. */
   readonly runsOn: RunsOn;
+  readonly throughServer = true;
   private readonly logger: Logger;
   private client: { key: string | undefined; client: OpenAI } | undefined;
   /** The `openai` package once a request loaded it (errors.ts tells its error classes apart). */

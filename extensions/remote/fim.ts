@@ -72,6 +72,8 @@ export async function fillInMiddle(
     }
     case 'infill': {
       const body = {
+        // llama-server in router mode (and Jan's own server) serves several models: name it.
+        model,
         input_prefix: request.prefix,
         input_suffix: request.suffix,
         n_predict: request.max_tokens,

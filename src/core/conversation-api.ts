@@ -32,6 +32,8 @@ export interface ConversationApi {
   stop(threadId: string): void;
   /** Drops the last assistant reply (or the one given and all after it) and asks again. */
   regenerate(threadId: string, assistantMessageId?: string): Promise<TurnResult>;
+  /** Writes on the last reply where the token limit cut it (`metadata.finish_reason: 'length'`), in the same message. */
+  continueReply(threadId: string, assistantMessageId: string): Promise<TurnResult>;
   /** Replaces a user message's text, drops everything after it, and asks again. */
   editAndResend(threadId: string, userMessageId: string, text: string): Promise<TurnResult>;
   isGenerating(threadId: string): boolean;

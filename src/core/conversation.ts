@@ -18,7 +18,13 @@ import type { Logger } from './logger';
 import { errorMessage } from './logger';
 import type { ModelChoice } from './model-choice';
 import { threadModel } from './thread-assistant';
-import { buildChatRequest, estimateUsage, instructionsFor, replyReserve } from './conversation-request';
+import {
+  buildChatRequest,
+  conversationTurns,
+  estimateUsage,
+  instructionsFor,
+  replyReserve,
+} from './conversation-request';
 import { logReply } from './reply-log';
 import { streamInto, type StreamedReply } from './reply-stream';
 import { SETTINGS } from './settings';
@@ -27,7 +33,7 @@ import { runAgentTurn } from './agent/agent-turn';
 import { DEFAULT_AGENT_LIMITS, type AgentTurnOptions, type AgentUsage } from './agent/types';
 import type { ToolRegistry } from './tools';
 import { titleFromText, isDefaultTitle } from './thread-title';
-import type { TextContentPart, Thread, ThreadMessage } from './types';
+import type { ChatMessage, TextContentPart, Thread, ThreadMessage } from './types';
 import { contextParts, textContent, textOf } from './types';
 
 export interface ConversationDeps {
@@ -54,9 +60,6 @@ export interface ConversationDeps {
 export interface TurnOptions {
   agent?: AgentTurnOptions;
 }
-
-/** An agent turn as `reply` runs it: the host's options, the user message it answers and its text. */
-type AgentReply = AgentTurnOptions & { turnId: string; text: string };
 
 /**
  * The send flow (docs/ARCHITECTURE.md, "A chat turn"): user message → request → stream → one
@@ -135,7 +138,8 @@ export class ConversationService implements ConversationApi {
       const thread = await this.thread(threadId);
       await this.refuseBlockedAssistant(thread);
       const asked = await this.appendUserMessage(threadId, text, context.map(contextPart));
-      return this.reply(thread, signal, undefined, options.agent && { ...options.agent, turnId: asked.id, text });
+      const agent = options.agent && { ...options.agent, turnId: asked.id, text };
+      return this.reply(thread, signal, undefined, { agent });
     });
   }
 
@@ -179,6 +183,22 @@ export class ConversationService implements ConversationApi {
       await this.deps.conversational.truncateFrom(threadId, userMessageId, at);
       const edited = await this.appendUserMessage(threadId, text, contextParts(original));
       return this.reply(thread, signal, [...messages.slice(0, at), edited]);
+    });
+  }
+
+  /**
+   * Continues the last reply where the token limit cut it (`metadata.finish_reason` is `length`):
+   * the model writes on from its last word, into the same stored message.
+   */
+  async continueReply(threadId: string, messageId: string, position?: number): Promise<TurnResult> {
+    return this.exclusive(threadId, async (signal) => {
+      const thread = await this.thread(threadId);
+      await this.refuseBlockedAssistant(thread);
+      const { messages } = await this.deps.conversational.listMessages(threadId);
+      const at = findMessage(messages, messageId, 'assistant', position);
+      if (at < 0) throw new Error('That reply is no longer in the thread.');
+      if (at !== messages.length - 1) throw new Error('Only the last reply can be continued.');
+      return this.reply(thread, signal, messages, { continued: { message: messages[at]!, position: at } });
     });
   }
 
@@ -274,20 +294,27 @@ export class ConversationService implements ConversationApi {
   }
 
   /**
-   * Streams the assistant's reply into one message, saved once at the end; an agent turn (`agent`)
-   * stores each step that called tools as it ends, and its answer last. `known`: the stored
+   * Streams the assistant's reply into one message, saved once at the end. `known`: the stored
    * messages when the caller has them (after a truncation); otherwise they are read once, after the
    * model is ready, and that one read gives the request, the title, the result and the meter.
+   * `how.continued`: the stored reply (the last of `known`) the model writes on, rewritten in place.
+   * `how.agent`: an agent turn, which stores each step that called tools as it ends, its answer last.
    */
   private async reply(
     thread: Thread,
     signal: AbortSignal,
     known?: ThreadMessage[],
-    agent?: AgentReply,
+    how: { continued?: ContinuedReply; agent?: AgentReply } = {},
   ): Promise<TurnResult> {
+    const { continued, agent } = how;
     const started = this.now();
-    let message = this.pendingReply(thread, undefined, started);
+    let message: ThreadMessage = continued
+      ? { ...continued.message, status: 'pending', updated: started, metadata: { ...continued.message.metadata } }
+      : this.pendingReply(thread, undefined, started);
+    delete message.metadata!.finish_reason;
     this.update(message);
+    // A continued reply's text is in the request as the assistant's last turn: the model writes on from it.
+    const prefix = continued ? textOf(continued.message) : '';
     let streamed: StreamedReply = { text: '', calls: [], finishReason: null, completionTokens: 0 };
     let history: ThreadMessage[] | undefined = known;
     let agentUsage: AgentUsage | undefined;
@@ -368,8 +395,11 @@ export class ConversationService implements ConversationApi {
         message = turn.message ?? steps[steps.length - 1]!;
         if (!alreadyStored)
           message.metadata = { ...message.metadata, agent: { stop_reason: turn.result.reason, ...agentUsage } };
-      } else streamed = await streamInto(message, engine.chat(built.request, signal), signal, stream);
+      } else streamed = await streamInto(message, engine.chat(built.request, signal), signal, { ...stream, prefix });
       if (!alreadyStored) message.status = signal.aborted ? 'stopped' : 'ready';
+      // Cut by the token limit: the view says so and offers Continue (continueReply).
+      if (!alreadyStored && message.status === 'ready' && streamed.finishReason === 'length')
+        message.metadata = { ...message.metadata, finish_reason: 'length' };
     } catch (error) {
       if (signal.aborted || (error instanceof EngineError && error.code === 'ABORTED')) {
         message.status = 'stopped';
@@ -423,7 +453,9 @@ export class ConversationService implements ConversationApi {
     else if (message.status === 'error' && !text) this.unsaved.set(thread.id, message);
     else {
       try {
-        saved = await this.deps.conversational.appendMessage(message);
+        saved = continued
+          ? await this.deps.conversational.updateMessage(message, continued.position)
+          : await this.deps.conversational.appendMessage(message);
         stored = true;
       } catch (error) {
         this.deps.logger.error(`Could not save the reply in thread ${thread.id}: ${errorMessage(error)}`);
@@ -442,7 +474,10 @@ export class ConversationService implements ConversationApi {
       () => [],
     );
     await this.touchThread(thread, history);
-    const messages = [...history, ...steps, ...(stored || alreadyStored ? [saved] : [])];
+    const messages =
+      continued && stored
+        ? history.with(continued.position, saved)
+        : [...history, ...steps, ...(stored || alreadyStored ? [saved] : [])];
     const usage = await this.usageOf(thread, messages).catch((error: unknown) => {
       this.deps.logger.warn(`The context use of thread ${thread.id} could not be measured: ${errorMessage(error)}`);
       return undefined;
@@ -490,8 +525,10 @@ export class ConversationService implements ConversationApi {
       (this.deps.defaultContextSize ?? (() => SETTINGS['jan.engine.contextSize'].default))();
     // The reply room the turn will reserve: the thread's limit, else the chat default (`jan.chat.maxTokens`).
     const maxTokens = settings?.parameters.max_tokens ?? (this.defaultMaxTokens() || undefined);
+    const system = [instructions, context].filter(Boolean).join('\n\n');
+    const counted = model && engine ? await countedUsage(engine, model.id, system, history) : undefined;
     return {
-      used: estimateUsage(history, [instructions, context].filter(Boolean).join('\n\n')),
+      used: counted ?? estimateUsage(history, system),
       limit,
       reserve: replyReserve(limit, maxTokens),
     };
@@ -526,6 +563,35 @@ export class ConversationService implements ConversationApi {
     }
   }
 }
+
+/**
+ * The prompt's tokens as the model counts them (its tokenizer and chat template) when it is loaded;
+ * undefined otherwise (about 4 characters a token is then the estimate): the meter never loads a
+ * model, and a 1,085-token prompt must not read as 616.
+ */
+async function countedUsage(
+  engine: InferenceEngine,
+  modelId: string,
+  system: string,
+  history: ThreadMessage[],
+): Promise<number | undefined> {
+  if (!engine.countChatTokens || engine.contextSize?.(modelId) === undefined) return undefined;
+  const messages: ChatMessage[] = [
+    ...(system ? [{ role: 'system' as const, content: system }] : []),
+    ...conversationTurns(history),
+  ];
+  if (messages.length === 0) return 0;
+  return engine.countChatTokens(modelId, messages).catch(() => undefined);
+}
+
+/** A stored reply the model writes on, and its place in the thread. */
+interface ContinuedReply {
+  message: ThreadMessage;
+  position: number;
+}
+
+/** An agent turn as `reply` runs it: the host's options, the user message it answers and its text. */
+type AgentReply = AgentTurnOptions & { turnId: string; text: string };
 
 /** The index of the message with this id and role: the one at `position` when given, else the first. */
 function findMessage(messages: ThreadMessage[], id: string, role: ThreadMessage['role'], position?: number): number {

@@ -54,6 +54,12 @@ export interface InferenceEngine {
    * model list show it, and it must change when the engine's server does (the registry then tells).
    */
   readonly runsOn: RunsOn;
+  /**
+   * True when an HTTP server answers for this engine (a remote engine, possibly pointed at Jan's
+   * own API server on this machine): listing it may wait on that server. Absent: models run in
+   * this process (`InferenceService.listLocalModels` lists only those).
+   */
+  readonly throughServer?: boolean;
   /** Models this engine can run. */
   list(): Promise<Model[]>;
   load(modelId: string, settings?: ModelSettings, signal?: AbortSignal): Promise<void>;
@@ -74,7 +80,19 @@ export interface InferenceEngine {
   countChatTokens?(modelId: string, messages: ChatMessage[], tools?: ToolDefinition[]): Promise<number>;
   /** Context length of the loaded model, if one is loaded. */
   contextSize?(modelId: string): number | undefined;
+  /**
+   * The model's token ids for a text and the text of each, or its bytes when it holds part of a
+   * character (`special`: with the beginning-of-text token the model expects).
+   */
+  tokenize?(modelId: string, text: string, special?: boolean): Promise<{ tokens: number[]; pieces: TokenPiece[] }>;
+  /** The text of token ids; an id outside the model's vocabulary is an INVALID_REQUEST. */
+  detokenize?(modelId: string, tokens: number[]): Promise<string>;
+  /** The models this engine holds in memory now (a remote engine holds none). */
+  loadedModels?(): string[];
 }
+
+/** A token's text, or its bytes when they are not a whole character. */
+export type TokenPiece = string | number[];
 
 /** Errors an engine throws carry a code the UI turns into an action. */
 export type EngineErrorCode =

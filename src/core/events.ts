@@ -2,6 +2,7 @@ import type { Logger } from './logger';
 import { errorMessage } from './logger';
 import type { AgentEvent } from './agent/types';
 import type { Assistant, Model, Thread, ThreadMessage } from './types';
+import type { RunsOn } from './engines';
 
 /** Every event the core emits and what it carries. */
 export interface CoreEvents {
@@ -26,6 +27,8 @@ export interface CoreEvents {
   OnModelStopped: { modelId: string };
   OnModelFail: { modelId: string; error: string };
   OnEngineCrashed: { engine: string; error: string };
+  /** An engine's models are missing from the lists: its listing failed or timed out (said once until it lists again). */
+  OnEngineUnlisted: { engine: string; displayName: string; runsOn: RunsOn; throughServer: boolean; reason: string };
 }
 
 export type EventName = keyof CoreEvents;

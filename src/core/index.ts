@@ -6,6 +6,7 @@ export * from './tools';
 export * from './agent';
 export * from './model-choice';
 export * from './inference';
+export * from './self-request';
 export * from './extension';
 export * from './ids';
 export * from './core';

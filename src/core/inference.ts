@@ -42,6 +42,8 @@ const NO_MODEL_TEXT: Record<ModelPurpose, string> = {
 export class InferenceService {
   private lookups = new Map<string, Promise<Model | undefined>>();
   private listing: Promise<Model[]> | undefined;
+  /** Engines whose last listing failed: said once (OnEngineUnlisted) until they list again. */
+  private readonly unlisted = new Set<string>();
   private readonly subscriptions;
 
   constructor(private readonly deps: InferenceDeps) {
@@ -140,6 +142,21 @@ export class InferenceService {
     return runnable;
   }
 
+  /** The models in memory now, with their engines (`ps`, the API server's model status). */
+  loaded(): ModelChoice[] {
+    return this.deps.engines
+      .all()
+      .flatMap((engine) => (engine.loadedModels?.() ?? []).map((id) => ({ id, engine: engine.id })));
+  }
+
+  /** Frees a model's memory; it loads again on its next request. False when it was not loaded. */
+  async unload(choice: ModelChoice): Promise<boolean> {
+    const engine = this.engine(choice);
+    if (!engine.loadedModels?.().includes(choice.id)) return false;
+    await engine.unload(choice.id);
+    return true;
+  }
+
   /** Installed models, then the models engines list themselves; each id once. Cached. */
   listModels(): Promise<Model[]> {
     this.listing ??= this.readModelList().catch((error: unknown) => {
@@ -171,26 +188,60 @@ export class InferenceService {
     return found;
   }
 
-  private async readModelList(): Promise<Model[]> {
+  /**
+   * The models this process runs itself: installed ones and those of engines no server answers
+   * for (`throughServer`; a remote engine always has one, also on this machine). Not
+   * cached and never asking a server: Jan's own API server answers a listing from this process's
+   * remote engines with it, so a remote engine pointed at that server cannot wait on itself.
+   */
+  async listLocalModels(): Promise<Model[]> {
+    return this.collect(this.deps.engines.all().filter((engine) => !engine.throughServer));
+  }
+
+  private readModelList(): Promise<Model[]> {
+    return this.collect(this.deps.engines.all());
+  }
+
+  private async collect(engines: InferenceEngine[]): Promise<Model[]> {
     const byId = new Map<string, Model>();
     const installed = this.deps.models();
     if (installed) for (const model of (await installed.listModels()).models) byId.set(model.id, model);
-    const lists = await Promise.allSettled(
-      this.deps.engines.all().map((engine) => withTimeout(engine.list(), ENGINE_LIST_TIMEOUT_MS)),
+    const lists = await Promise.all(
+      engines.map((engine) =>
+        withTimeout(engine.list(), ENGINE_LIST_TIMEOUT_MS).then(
+          (models) => {
+            this.unlisted.delete(engine.id);
+            return models;
+          },
+          (error: unknown) => this.dropped(engine, errorMessage(error)),
+        ),
+      ),
     );
-    for (const list of lists) {
-      if (list.status === 'rejected') {
-        this.deps.logger.warn(`An engine could not list its models: ${errorMessage(list.reason)}`);
-        continue;
-      }
-      for (const model of list.value ?? []) if (!byId.has(model.id)) byId.set(model.id, model);
-    }
+    for (const models of lists) for (const model of models) if (!byId.has(model.id)) byId.set(model.id, model);
     return [...byId.values()];
+  }
+
+  /** An engine whose models are left out of the list: logged every time, announced once per failing streak. */
+  private dropped(engine: InferenceEngine, reason: string): Model[] {
+    this.deps.logger.warn(`The models of ${engine.displayName} (${engine.id}) are not listed: ${reason}`);
+    if (!this.unlisted.has(engine.id)) {
+      this.unlisted.add(engine.id);
+      this.deps.events.emit('OnEngineUnlisted', {
+        engine: engine.id,
+        displayName: engine.displayName,
+        runsOn: engine.runsOn,
+        throughServer: engine.throughServer ?? false,
+        reason,
+      });
+    }
+    return [];
   }
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  const timeout = new Promise<never>(
+    (_resolve, reject) => (timer = setTimeout(() => reject(new Error(`it did not answer within ${ms / 1000} s`)), ms)),
+  );
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -15,15 +15,22 @@ export interface StreamedReply {
 }
 
 /**
- * Streams a model reply into `message`: its text grows with every content piece and `update`
+ * Streams a model reply into `message` (`text` is what this reply wrote, after any `prefix`): its
+ * text grows with every content piece and `update`
  * publishes each change; tool call pieces are assembled. Stops reading when `signal` aborts.
  */
 export async function streamInto(
   message: ThreadMessage,
   chunks: AsyncIterable<ChatCompletionChunk>,
   signal: AbortSignal,
-  options: { now(): number; update(message: ThreadMessage): void },
+  options: {
+    now(): number;
+    update(message: ThreadMessage): void;
+    /** Text the message already has (a reply being continued): the stream writes on from it. */
+    prefix?: string;
+  },
 ): Promise<StreamedReply> {
+  const prefix = options.prefix ?? '';
   const calls = new ToolCallAssembler();
   const reply: StreamedReply = { text: '', calls: [], finishReason: null, completionTokens: 0 };
   for await (const chunk of chunks) {
@@ -38,7 +45,7 @@ export async function streamInto(
       reply.firstTokenAt ??= options.now();
       reply.text += delta;
       reply.completionTokens += 1;
-      message.content = textContent(reply.text);
+      message.content = textContent(prefix + reply.text);
       message.updated = options.now();
       options.update(message);
     }

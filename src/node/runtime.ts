@@ -16,6 +16,8 @@ import {
   type ToolRegistry,
   type ExtensionFailure,
   type Logger,
+  type ModelSettings,
+  type ResolvedModel,
 } from '@jan/core';
 import { ScopedAssistantsExtension } from '../../extensions/assistants';
 import { JanConversationalExtension } from '../../extensions/conversational';
@@ -39,6 +41,11 @@ export interface RuntimeOptions {
    * assistant from it, and follows changes. Default: the registry's defaults.
    */
   settings?: JanSettings;
+  /**
+   * Load settings every model takes over its model.json's (the CLI's `--context-size`: model.json
+   * holds the training context, which would otherwise win); a thread's own settings still win.
+   */
+  modelSettings?: ModelSettings;
   /** The folder whose `assistants/` holds the user's own assistants (VS Code: global storage). */
   userAssistantsFolder?: string;
   /** False in a restricted workspace: workspace assistants are listed but not used. */
@@ -93,7 +100,7 @@ export class JanRuntime {
       defaultAssistantId: () => settings.get('jan.assistants.default').trim() || undefined,
     });
     this.llamacpp = new LlamaCppExtension(core.context, {
-      resolveModel: (id) => this.models.resolveModel(id),
+      resolveModel: async (id) => withSettings(await this.models.resolveModel(id), options.modelSettings),
       workerPath: options.workerPath,
     });
     this.llamacpp.updateSettings(engineSettings(settings));
@@ -183,4 +190,9 @@ export class JanRuntime {
     this.inference.dispose();
     await this.core.stop();
   }
+}
+
+function withSettings(resolved: ResolvedModel | undefined, settings: ModelSettings | undefined) {
+  if (!resolved || !settings) return resolved;
+  return { ...resolved, model: { ...resolved.model, settings: { ...resolved.model.settings, ...settings } } };
 }

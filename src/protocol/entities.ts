@@ -120,6 +120,8 @@ export const MessageViewSchema = v.object({
   completionTokens: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
   /** Old turns left out of this reply to fit the context window. */
   droppedMessages: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  /** The reply ended at the token limit, not where the model finished: the view offers Continue. */
+  cutAtLimit: v.optional(v.boolean()),
   error: v.optional(ChatErrorSchema),
   /** What was attached to a user message. */
   context: v.optional(v.array(ContextChipSchema)),

@@ -70,6 +70,13 @@ export const WebviewMessageSchema = v.variant('type', [
     messageId: v.optional(IdSchema),
     position: v.optional(PositionSchema),
   }),
+  /** Writes on a reply the token limit cut (`MessageView.cutAtLimit`), in the same message. */
+  v.object({
+    type: v.literal('continue'),
+    threadId: IdSchema,
+    messageId: IdSchema,
+    position: v.optional(PositionSchema),
+  }),
   v.object({
     type: v.literal('editAndResend'),
     threadId: IdSchema,

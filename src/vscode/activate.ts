@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { adoptModelsFolder } from '../node/models-folder';
 import { JanRuntime } from '../node/runtime';
 import { registerAssistantCommands } from './assistants';
 import { registerChatView } from './chat';
@@ -23,9 +24,17 @@ export function resolveJanFolder(context: vscode.ExtensionContext): string {
   return folder ? path.join(folder.uri.fsPath, '.jan') : path.join(context.globalStorageUri.fsPath, '.jan');
 }
 
-/** The models folder setting (a restricted workspace's is ignored: it points at files), else global storage. */
-export function resolveModelsFolder(context: vscode.ExtensionContext): string {
-  return editorSettings().get('jan.modelsFolder').trim() || path.join(context.globalStorageUri.fsPath, 'models');
+/**
+ * The models folder setting (a restricted workspace's is ignored: it points at files), else the
+ * folder every editor flavour and the CLI share (src/node/models-folder.ts), where an earlier
+ * version's folder in this editor's own storage is moved once.
+ */
+export function resolveModelsFolder(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): string {
+  const chosen = editorSettings().get('jan.modelsFolder').trim();
+  if (chosen) return chosen;
+  const { folder, note } = adoptModelsFolder(path.join(context.globalStorageUri.fsPath, 'models'));
+  if (note) log.info(note);
+  return folder;
 }
 
 /**
@@ -41,7 +50,7 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
   const settings = editorSettings();
   const runtime = new JanRuntime({
     janFolder: resolveJanFolder(context),
-    modelsFolder: resolveModelsFolder(context),
+    modelsFolder: resolveModelsFolder(context, log),
     logger: createLogger(log),
     workerPath: context.asAbsolutePath('dist/llamacpp-worker.mjs'),
     downloadWorkerPath: context.asAbsolutePath('dist/model-download.mjs'),

@@ -264,6 +264,8 @@ export const ui = {
   executed: [] as Array<{ command: string; args: unknown[] }>,
   clipboard: '',
   opened: [] as string[],
+  /** Documents shown in an editor (`window.showTextDocument`), with the options they were shown with. */
+  shown: [] as Array<{ uri: string; options?: { selection?: Range; preview?: boolean } }>,
   /** Queues the user's next answer (a function of the prompt, or the answer itself). */
   answer(next: unknown): void {
     this.answers.push(typeof next === 'function' ? (next as Answer) : () => next);
@@ -305,6 +307,7 @@ export function resetStandIn(): void {
   ui.executed.length = 0;
   ui.clipboard = '';
   ui.opened.length = 0;
+  ui.shown.length = 0;
   window.activeTextEditor = undefined;
 }
 
@@ -410,7 +413,8 @@ export const window = {
     return nextAnswer(options?.title ?? 'save', options);
   },
   /** Shows the document; the editor's `edit` replaces each selection as VS Code's builder does. */
-  async showTextDocument(document: StandInDocument) {
+  async showTextDocument(document: StandInDocument, options?: { selection?: Range; preview?: boolean }) {
+    ui.shown.push({ uri: document.uri.toString(), options });
     const selection =
       window.activeTextEditor?.document === document
         ? window.activeTextEditor.selection

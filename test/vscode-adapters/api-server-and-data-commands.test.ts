@@ -7,7 +7,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type * as vscode from 'vscode';
 import { textContent } from '@jan/core';
 import type { JanHost } from '../../src/vscode/host';
-import { exportJanDataCommand, exportThreadCommand, importJanDataCommand } from '../../src/vscode/portability/commands';
+import {
+  exportJanDataCommand,
+  exportThreadCommand,
+  fileNameOf,
+  importJanDataCommand,
+} from '../../src/vscode/portability/commands';
 import { ApiServerController } from '../../src/vscode/server/api-server-controller';
 import { registered, resetStandIn, setSetting, ui, Uri } from '../support/vscode-stand-in';
 import { adapterRuntime } from './support/adapter-runtime';
@@ -92,6 +97,16 @@ describe('Jan: Start API Server / Copy API Key / Stop API Server', () => {
   });
 });
 
+describe('a thread title as a file name', () => {
+  it('keeps what every platform allows, and nothing that would leave the folder', () => {
+    expect(fileNameOf('Fix the bug: src/a.ts?')).toBe('Fix the bug src a.ts');
+    expect(fileNameOf('../../etc/passwd')).toBe('.. .. etc passwd');
+    expect(fileNameOf('Ends with dots...')).toBe('Ends with dots');
+    expect(fileNameOf('\u0000\u0007')).toBe('');
+    expect(fileNameOf('x'.repeat(200))).toHaveLength(80);
+  });
+});
+
 describe('Jan: Export Thread… / Export All… / Import…', () => {
   async function thread(): Promise<string> {
     const { assistants } = await fixture.runtime.assistants.listAssistants();
@@ -124,8 +139,14 @@ describe('Jan: Export Thread… / Export All… / Import…', () => {
     ui.answer((_title: string, items: unknown) =>
       (items as Array<{ format: string }>).find((item) => item.format === 'md'),
     );
-    ui.answer(Uri.file(target));
+    let offered: Uri | undefined;
+    ui.answer((_title: string, options: unknown) => {
+      offered = (options as { defaultUri?: Uri }).defaultUri;
+      return Uri.file(target);
+    });
     await exportThreadCommand(fixture.runtime, id);
+    // The dialog opens on a file name made from the thread's title.
+    expect(path.basename(offered!.fsPath)).toBe('Exported.md');
     expect(readFileSync(target, 'utf8')).toContain('# Exported');
     expect(ui.messages.at(-1)!.text).toContain(target);
   });
@@ -133,8 +154,13 @@ describe('Jan: Export Thread… / Export All… / Import…', () => {
   it('exports everything as an archive and imports it back: clashing ids get new ones and the chat hears of them', async () => {
     const id = await thread();
     const archive = path.join(scratch, 'all.tar.gz');
-    ui.answer(Uri.file(archive));
+    let offered: Uri | undefined;
+    ui.answer((_title: string, options: unknown) => {
+      offered = (options as { defaultUri?: Uri }).defaultUri;
+      return Uri.file(archive);
+    });
     await exportJanDataCommand(fixture.runtime);
+    expect(path.basename(offered!.fsPath)).toMatch(/^jan-threads-\d{4}-\d{2}-\d{2}\.tar\.gz$/);
     // Same ids, different content: the import must not overwrite the thread here.
     const threadFile = path.join(fixture.runtime.core.context.janFolder, 'threads', id, 'thread.json');
     writeFileSync(

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import type * as vscode from 'vscode';
 import { runAssistantCommand } from '../../src/vscode/assistants/commands';
 import { AssistantFormPanels } from '../../src/vscode/assistants/form-panel';
-import { resetStandIn, ui, Uri } from '../support/vscode-stand-in';
+import { resetStandIn, ui, Uri, workspace } from '../support/vscode-stand-in';
 import { adapterRuntime } from './support/adapter-runtime';
 
 let fixture: Awaited<ReturnType<typeof adapterRuntime>>;
@@ -42,4 +42,17 @@ it("shows a workspace assistant's name and description as data: no icon of ours,
   const prompt = ui.messages.find((message) => message.level === 'warning')!.text;
   expect(prompt).toContain('“\\$(verified) Official [docs] (command:jan.deleteAssistant)”');
   expect(await runtime.assistants.getAssistant('sneaky')).toBeDefined();
+});
+
+it('"Use for new chats here" sets the workspace default and confirms it by name', async () => {
+  const { runtime } = fixture;
+  await runtime.assistants.createAssistant({ id: 'reviewer', name: 'Reviewer' });
+  const panels = new AssistantFormPanels(
+    Uri.file('/extension') as unknown as vscode.Uri,
+    runtime.assistants,
+    runtime.inference,
+  );
+  await runAssistantCommand('setDefault', runtime.assistants, panels, { id: 'reviewer', scope: 'workspace' });
+  expect(workspace.getConfiguration('jan.assistants').get('default')).toBe('reviewer');
+  expect(ui.messages).toEqual([{ level: 'info', text: 'Jan: new chats in this workspace start with Reviewer.' }]);
 });

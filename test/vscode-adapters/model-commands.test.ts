@@ -60,11 +60,20 @@ describe('Import Model File', () => {
       (items as Array<{ mode: string }>).find((item) => item.mode === 'reference'),
     );
     ui.answer('Use for Chat');
+    // The notice comes back with the other use, and says what was done.
+    ui.answer((text: string, items: unknown) => {
+      expect(text).toBe('stories260K is now the chat model.');
+      expect(items).toEqual(['Use for Completion']);
+      return 'Use for Completion';
+    });
     await importModelCommand(features);
     const [model] = (await fixture.runtime.models.listModels()).models;
     expect(model?.id).toBe('stories260k');
     expect(chatModelSetting()).toBe('stories260k');
-    expect(local.loads).toBe(1);
+    expect(workspace.getConfiguration('jan').get<string>('completionModel')).toBe('stories260k');
+    expect(ui.messages.at(-1)).toEqual({ level: 'info', text: 'stories260K is now the chat and completion model.' });
+    // Each use makes sure the model is loaded (the second time a real engine finds it loaded).
+    expect(local.loads).toBe(2);
     expect(errors()).toEqual([]);
   });
 

@@ -157,6 +157,28 @@ describe('Jan: Add Remote Engine', () => {
     expect(runtime.core.engines.get('gpu-box')).toBeUndefined();
   });
 
+  it('an engine left out of the model lists says so once, with the reason and Test Connection', async () => {
+    await addEngine(KEY);
+    ui.messages.length = 0;
+    server.play('forbidden');
+    ui.answer('Test Connection');
+    ui.answer(pick('GPU box'));
+    runtime.inference.refreshModels();
+    expect(await runtime.inference.listModels()).toEqual([]);
+    await expect.poll(() => ui.messages.length).toBe(2);
+    expect(ui.messages[0]).toMatchObject({
+      level: 'warning',
+      text: expect.stringMatching(/^Jan: the models of GPU box \(local\) are not in the model lists: .*HTTP 403/),
+    });
+    expect(ui.messages[1]).toMatchObject({
+      level: 'error',
+      text: expect.stringMatching(/^Jan: GPU box \(local\) refused/),
+    });
+    runtime.inference.refreshModels();
+    await runtime.inference.listModels();
+    expect(ui.messages).toHaveLength(2);
+  });
+
   it('Test Connection offers the fill-in-the-middle mode the server shows, and saves it when taken', async () => {
     await addEngine(KEY, undefined, 'vLLM');
     expect(savedEngines()[0]).toMatchObject({ preset: 'vllm', fim: 'completions-prefix' });

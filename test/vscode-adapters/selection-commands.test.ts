@@ -80,13 +80,20 @@ describe('commands on a selection', () => {
     expect((diff.args[1] as vscode.Uri).scheme).toBe(PROPOSAL_SCHEME);
     expect(ui.progress.map((progress) => progress.title)).toEqual(['Jan: Fix']);
     expect(document.getText()).toBe(SOURCE.replace('values.lenght', 'values.length'));
+    // The diff closed, the file stays open on the changed code.
+    const shown = ui.shown.at(-1)!;
+    expect(shown.uri).toBe(document.uri.toString());
+    expect(shown.options?.preview).toBe(false);
+    const { start, end } = shown.options!.selection!;
+    expect(document.getText().slice(document.offsetAt(start), document.offsetAt(end))).toContain('values.length');
   });
 
-  it('changes nothing when the user rejects the proposal', async () => {
+  it('changes nothing when the user rejects the proposal, and leaves the file open', async () => {
     fixture.engine.reply = FIXED;
     ui.answer('Reject');
     await vscode.commands.executeCommand('jan.fixSelection');
     expect(document.getText()).toBe(SOURCE);
+    expect(ui.shown.at(-1)?.uri).toBe(document.uri.toString());
   });
 
   it('does not apply a proposal to a file that changed since it was made', async () => {

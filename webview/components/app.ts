@@ -191,6 +191,9 @@ export class JanApp extends LightElement {
         this.store.truncateFrom(detail.message.id);
         this.post({ type: 'regenerate', threadId, messageId: detail.message.id, ...positionOf(detail.message) });
         break;
+      case 'continue':
+        this.post({ type: 'continue', threadId, messageId: detail.message.id, ...positionOf(detail.message) });
+        break;
       case 'delete':
         this.store.removeMessage(detail.message.id);
         this.post({ type: 'deleteMessage', threadId, messageId: detail.message.id, ...positionOf(detail.message) });

@@ -10,6 +10,7 @@ import { renderError, type ErrorAction } from './error-actions';
 export type MessageAction =
   | { kind: 'copy'; message: MessageView }
   | { kind: 'regenerate'; message: MessageView }
+  | { kind: 'continue'; message: MessageView }
   | { kind: 'delete'; message: MessageView }
   | { kind: 'edit'; message: MessageView; text: string }
   | { kind: 'error'; message: MessageView; action: ErrorAction };
@@ -31,6 +32,7 @@ export class JanMessage extends LightElement {
   static override properties = {
     message: { attribute: false },
     busy: { type: Boolean },
+    last: { type: Boolean },
     assistantName: { attribute: false },
     editing: { state: true },
   };
@@ -38,6 +40,8 @@ export class JanMessage extends LightElement {
   declare message: MessageView;
   /** A reply is being written in the thread: actions that change it wait. */
   declare busy: boolean;
+  /** The thread's last message: only it can be continued. */
+  declare last: boolean;
   declare assistantName: string;
   declare editing: boolean;
 
@@ -50,6 +54,7 @@ export class JanMessage extends LightElement {
   constructor() {
     super();
     this.busy = false;
+    this.last = false;
     this.editing = false;
     this.assistantName = DEFAULT_ASSISTANT_NAME;
   }
@@ -175,6 +180,27 @@ export class JanMessage extends LightElement {
     return html`<div class="markdown">${this.content ?? this.blocks.map((block) => unsafeHTML(block))}</div>`;
   }
 
+  /** A reply the token limit cut says so, and the last one offers to go on where it stopped. */
+  private renderCut() {
+    const message = this.message;
+    if (!message.cutAtLimit || message.status !== 'ready') return nothing;
+    const tokens = message.completionTokens ? ` (${message.completionTokens} tokens)` : '';
+    return html`<div class="message-note message-cut">
+      <span class="codicon codicon-fold-down" aria-hidden="true"></span>
+      <span>The reply stopped at the token limit${tokens}.</span>
+      ${
+        this.last
+          ? html`<vscode-button
+              secondary
+              ?disabled=${this.busy}
+              @click=${() => this.emit({ kind: 'continue', message })}
+              >Continue</vscode-button
+            >`
+          : nothing
+      }
+    </div>`;
+  }
+
   /** Parts of the stored message this view does not draw: named, so nothing seems lost. */
   private renderHidden() {
     const hidden = this.message.hidden;
@@ -204,6 +230,7 @@ export class JanMessage extends LightElement {
         ${this.editing ? nothing : this.renderActions()}
       </div>
       ${message.context ? renderContextChips(message.context) : nothing} ${this.renderBody()} ${this.renderHidden()}
+      ${this.renderCut()}
       ${message.status === 'stopped' ? html`<div class="message-note"><span class="codicon codicon-debug-stop" aria-hidden="true"></span> Stopped</div>` : nothing}
       ${message.droppedMessages ? html`<div class="message-note">${message.droppedMessages} older message(s) were left out to fit the context window.</div>` : nothing}
       ${message.status === 'error' && message.error ? renderError(message.error, (action) => this.emit({ kind: 'error', message, action })) : nothing}

@@ -217,7 +217,8 @@ export class JanMessageList extends LightElement {
       <span class="codicon codicon-comment-discussion" aria-hidden="true"></span>
       <h2>Ask Jan anything</h2>
       <p>
-        ${this.renderWhere()} Select code in an editor and use <strong>Add Selection to Chat</strong> to ask about it.
+        ${this.renderWhere()} Select code in an editor and use <strong>Add Selection to Jan Chat</strong> to ask about
+        it.
       </p>
     </div>`;
   }
@@ -239,7 +240,12 @@ export class JanMessageList extends LightElement {
         visible,
         occurrenceKeys(visible),
         (message) =>
-          html`<jan-message .message=${message} ?busy=${this.busy} .assistantName=${this.assistantName}></jan-message>`,
+          html`<jan-message
+            .message=${message}
+            ?busy=${this.busy}
+            ?last=${message === visible.at(-1)}
+            .assistantName=${this.assistantName}
+          ></jan-message>`,
       )}
       ${this.notice ? renderError(this.notice, (action: ErrorAction) => emit(this, 'notice-action', action)) : nothing}
     `;

@@ -16,6 +16,8 @@ const ACTIVITY: Record<Method, string> = {
   embed: 'making embeddings',
   countTokens: 'counting tokens',
   countChatTokens: 'counting tokens',
+  tokenize: 'tokenizing text',
+  detokenize: 'turning tokens into text',
 };
 
 export interface CallOptions<M extends Method> {

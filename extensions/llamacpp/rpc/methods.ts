@@ -131,6 +131,8 @@ export const methods = {
       sampling,
       /** Generation stops this long after its first token and returns what is ready. */
       timeLimitMs: v.optional(finite),
+      /** The prompt as a client sent it (the API server): never cut, refused when it leaves no room. */
+      wholePrompt: v.optional(v.boolean()),
     }),
     chunk: v.object({ text: v.string() }),
     result: v.object({
@@ -150,6 +152,17 @@ export const methods = {
   countTokens: {
     args: v.object({ modelId: v.string(), text: v.string() }),
     result: v.object({ tokens: finite }),
+  },
+  /** The model's tokens for a text (`special`: the beginning-of-text token the model wants first), with each token's text. */
+  tokenize: {
+    args: v.object({ modelId: v.string(), text: v.string(), special: v.optional(v.boolean()) }),
+    /** A piece is its text, or its bytes when it is part of a character (a byte-fallback token). */
+    result: v.object({ tokens: v.array(finite), pieces: v.array(v.union([v.string(), v.array(finite)])) }),
+  },
+  /** The text of token ids; ids the vocabulary does not have are refused (llama.cpp would abort on them). */
+  detokenize: {
+    args: v.object({ modelId: v.string(), tokens: v.array(finite) }),
+    result: v.object({ text: v.string() }),
   },
 } satisfies Record<string, { args: Schema; result: Schema; chunk?: Schema }>;
 

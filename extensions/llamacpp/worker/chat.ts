@@ -1,9 +1,11 @@
 import type { ChatHistoryItem, ChatModelFunctions, Token } from 'node-llama-cpp';
 import type { ArgsOf, ResultOf } from '../rpc/methods';
 import type { CallContext } from '../rpc/server';
+import { WorkerError } from '../rpc/server';
 import { toHistory } from './history';
 import type { LoadedModel } from './loaded-model';
 import { finishReasonOf, generationOptions } from './sampling';
+import { StopText } from './stop-text';
 import { TextBatcher } from './text-batcher';
 import { prepareToolTurn } from './tool-turn';
 
@@ -25,8 +27,8 @@ export function runChat(
     let completionTokens = 0;
     let stopReason = 'abort';
     const history = toHistory(args.messages);
-    const acquired = await loaded.chats.acquire(args.sessionKey);
     const batcher = new TextBatcher((text) => context.emit({ text }));
+    const acquired = await loaded.chats.acquire(args.sessionKey);
     const tools = await prepareToolTurn(loaded.model.llama, acquired.chat, args, {
       generating: () => (firstTokenAt ??= performance.now()),
       call: (toolCall, tokens) => {
@@ -36,29 +38,48 @@ export function runChat(
       },
     });
     const promptTokens = renderedPromptTokens(loaded, history, tools.documented).length;
+    const room = loaded.info.contextSize - promptTokens;
+    // A prompt that does not fit is refused, never cut silently (the editor fits its history itself).
+    if (room <= 0) {
+      tools.dispose();
+      throw new WorkerError(
+        'CONTEXT_TOO_LONG',
+        `The prompt has ${promptTokens} tokens; model "${loaded.id}" has a context of ${loaded.info.contextSize}, which must also hold the reply.`,
+      );
+    }
     const { chat } = tools;
     const sequence = chat.sequence;
     const meterBefore = sequence.tokenMeter.getState();
+
+    const stop = new StopText(args.sampling.stop);
+    const stopped = new AbortController();
+    const signal = AbortSignal.any([context.signal, stopped.signal]);
+    // The reply ends where the context does: usage never exceeds it and the prompt is never shifted out.
+    const maxTokens = Math.min(args.sampling.maxTokens ?? room, room);
     let failure: unknown;
     if (!context.signal.aborted) {
       try {
         const response = await chat.generateResponse(history, {
-          ...generationOptions(args.sampling, sequence.contextSize),
+          ...generationOptions({ ...args.sampling, maxTokens }, sequence.contextSize),
           ...tools.options,
-          signal: context.signal,
+          signal,
           stopOnAbortSignal: true,
           onToken: (tokens) => {
             firstTokenAt ??= performance.now();
             completionTokens += tokens.length;
           },
-          onTextChunk: (text) => batcher.push(text),
+          onTextChunk: (text) => {
+            batcher.push(stop.push(text));
+            if (stop.stopped) stopped.abort();
+          },
         });
         stopReason = response.metadata.stopReason;
       } catch (error) {
         if (tools.recovered(error)) stopReason = 'functionCalls';
         // Cancelled before the first token: node-llama-cpp throws the abort reason instead of returning.
-        else if (!context.signal.aborted) failure = error;
+        else if (!signal.aborted) failure = error;
       } finally {
+        batcher.push(stop.flush());
         batcher.flush();
       }
     }
@@ -71,7 +92,7 @@ export function runChat(
     const evaluatedPrompt =
       metered.usedOutputTokens > 0 ? Math.min(promptTokens, metered.usedInputTokens + 1) : promptTokens;
     return {
-      finishReason: finishReasonOf(stopReason),
+      finishReason: stop.stopped ? 'stop' : finishReasonOf(stopReason),
       promptTokens,
       cachedPromptTokens: promptTokens - evaluatedPrompt,
       completionTokens,

@@ -1,8 +1,11 @@
+import type { Token } from 'node-llama-cpp';
 import type { ArgsOf, ResultOf } from '../rpc/methods';
 import type { CallContext } from '../rpc/server';
+import { WorkerError } from '../rpc/server';
 import { budgetPrompt } from './completion-prompt';
 import type { LoadedModel } from './loaded-model';
 import { finishReasonOf, generationOptions } from './sampling';
+import { StopText } from './stop-text';
 import { TextBatcher } from './text-batcher';
 
 /** Tokens kept free in the completion context besides the reply: the FIM and beginning-of-text tokens. */
@@ -21,7 +24,8 @@ export function runCompletion(
 ): Promise<ResultOf<'complete'>> {
   return loaded.completionLock.run(async () => {
     const { completion, sequence } = await loaded.completion();
-    const infill = completion.infillSupported;
+    // A whole prompt without a suffix is text to continue, not a middle to fill.
+    const infill = completion.infillSupported && !(args.wholePrompt && args.suffix === '');
     const empty = {
       text: '',
       finishReason: 'abort' as const,
@@ -32,17 +36,16 @@ export function runCompletion(
     };
     if (context.signal.aborted) return empty;
     const contextSize = sequence.contextSize;
-    const maxTokens = Math.max(1, Math.min(args.sampling.maxTokens ?? 128, Math.floor(contextSize / 4)));
-    const reserve = maxTokens + SPECIAL_TOKENS;
     const tokenize = (text: string) => loaded.model.tokenize(text);
-    const prompt = budgetPrompt(
-      tokenize,
-      { prefix: args.prefix, suffix: args.suffix, extra: args.extra },
-      contextSize - reserve,
-    );
+    const { prompt, maxTokens } = args.wholePrompt
+      ? wholePrompt(loaded.id, tokenize, args, contextSize)
+      : editorPrompt(tokenize, args, contextSize);
+    const reserve = maxTokens + SPECIAL_TOKENS;
 
     const stop = new AbortController();
     const signal = AbortSignal.any([context.signal, stop.signal]);
+    const stopText = new StopText(args.sampling.stop);
+    let text = '';
     let timer: NodeJS.Timeout | undefined;
     let timedOut = false;
     let tokens = 0;
@@ -67,7 +70,12 @@ export function runCompletion(
         }
         tokens += generated.length;
       },
-      onTextChunk: (text: string) => batcher.push(text),
+      onTextChunk: (chunk: string) => {
+        const passed = stopText.push(chunk);
+        text += passed;
+        batcher.push(passed);
+        if (stopText.stopped) stop.abort();
+      },
     };
     try {
       const response = infill
@@ -77,9 +85,12 @@ export function runCompletion(
       // As in chat.ts: the prompt's last token is metered as output, the rest as input.
       const evaluated =
         metered.usedOutputTokens > 0 ? Math.min(promptTokens, metered.usedInputTokens + 1) : promptTokens;
-      const reason = timedOut ? 'length' : finishReasonOf(response.metadata.stopReason);
+      const rest = stopText.flush();
+      text += rest;
+      batcher.push(rest);
+      const reason = stopText.stopped ? 'stop' : timedOut ? 'length' : finishReasonOf(response.metadata.stopReason);
       return {
-        text: response.response,
+        text,
         finishReason: reason,
         tokens,
         infill,
@@ -94,4 +105,37 @@ export function runCompletion(
       batcher.flush();
     }
   });
+}
+
+type Tokenize = (text: string) => Token[];
+
+/** The editor's prompt: cut to fit, with at most a quarter of the context for the reply (completion-prompt.ts). */
+function editorPrompt(tokenize: Tokenize, args: ArgsOf<'complete'>, contextSize: number) {
+  const maxTokens = Math.max(1, Math.min(args.sampling.maxTokens ?? 128, Math.floor(contextSize / 4)));
+  const prompt = budgetPrompt(
+    tokenize,
+    { prefix: args.prefix, suffix: args.suffix, extra: args.extra },
+    contextSize - maxTokens - SPECIAL_TOKENS,
+  );
+  return { prompt, maxTokens };
+}
+
+/**
+ * A client's prompt as it was sent (the API server): never cut; one that leaves no room for a
+ * token is refused, and the reply may use all the room left.
+ */
+function wholePrompt(modelId: string, tokenize: Tokenize, args: ArgsOf<'complete'>, contextSize: number) {
+  const prefix = [...(args.extra ? tokenize(args.extra) : []), ...tokenize(args.prefix)];
+  const suffix = args.suffix ? tokenize(args.suffix) : [];
+  const room = contextSize - prefix.length - suffix.length - SPECIAL_TOKENS;
+  if (room <= 0) {
+    throw new WorkerError(
+      'CONTEXT_TOO_LONG',
+      `The prompt has ${prefix.length + suffix.length} tokens; model "${modelId}" completes in a context of ${contextSize}, which must also hold the reply.`,
+    );
+  }
+  return {
+    prompt: { prefix, suffix },
+    maxTokens: Math.min(args.sampling.maxTokens ?? room, room),
+  };
 }

@@ -41,6 +41,17 @@ function partsOf(loaded: LoadedModel): EmbeddingParts {
   return parts;
 }
 
+/**
+ * The vector scaled to length 1, as OpenAI's and llama-server's are: stores that rank by dot
+ * product (most vector databases) then rank by cosine similarity, as they expect.
+ */
+export function unitLength(vector: readonly number[]): number[] {
+  let sum = 0;
+  for (const value of vector) sum += value * value;
+  const length = Math.sqrt(sum);
+  return length > 0 ? vector.map((value) => value / length) : [...vector];
+}
+
 /** node-llama-cpp's embedding of each input, one after another; an input longer than the context is refused by index. */
 export function runEmbedding(
   loaded: LoadedModel,
@@ -62,7 +73,7 @@ export function runEmbedding(
         );
       }
       const embedding = await context.getEmbeddingFor(input);
-      embeddings.push([...embedding.vector]);
+      embeddings.push(unitLength(embedding.vector));
       tokens += length;
     }
     return { embeddings, tokens };

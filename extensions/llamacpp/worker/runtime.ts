@@ -9,6 +9,7 @@ import { runEmbedding } from './embed';
 import { toHistory } from './history';
 import { LoadedModel } from './loaded-model';
 import { Mutex } from './mutex';
+import { detokenize, tokenize } from './tokens';
 import { toFunctions } from './tool-turn';
 
 export type WorkerLog = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
@@ -87,6 +88,14 @@ export function createHandlers(log: WorkerLog): Handlers {
 
     async countTokens(args) {
       return { tokens: requireModel(args.modelId).model.tokenize(args.text).length };
+    },
+
+    async tokenize(args) {
+      return tokenize(requireModel(args.modelId), args);
+    },
+
+    async detokenize(args) {
+      return detokenize(requireModel(args.modelId), args);
     },
 
     async countChatTokens(args) {

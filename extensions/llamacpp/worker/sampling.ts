@@ -4,7 +4,7 @@ export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'abort';
 
 /** node-llama-cpp generation options from the request's OpenAI-style sampling values. */
 export function generationOptions(sampling: Sampling, contextSize: number) {
-  const stop = sampling.stop?.filter((trigger) => trigger.length > 0);
+  // Stop strings are matched on the text by the caller (stop-text.ts), not by node-llama-cpp.
   const penalties = sampling.frequencyPenalty || sampling.presencePenalty;
   return {
     temperature: sampling.temperature,
@@ -13,7 +13,6 @@ export function generationOptions(sampling: Sampling, contextSize: number) {
     seed: sampling.seed,
     // Without a limit a model that never emits end-of-generation would run on through context shifts.
     maxTokens: sampling.maxTokens ?? contextSize,
-    customStopTriggers: stop?.length ? stop : undefined,
     // OpenAI allows -2..2; llama.cpp's penalties are 0..1, and negative ones are not supported.
     repeatPenalty: penalties
       ? {

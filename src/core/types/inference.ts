@@ -82,6 +82,12 @@ export interface CompletionRequest {
   extra?: string;
   /** Generation stops this long after its first token and returns what is ready. */
   time_limit_ms?: number;
+  /**
+   * The prompt as a client sent it (the API server): never cut to fit, refused (CONTEXT_TOO_LONG)
+   * when it leaves no room for the reply, and `max_tokens` may use all the room left. Without a
+   * suffix the prefix is continued as plain text. Unset: the editor's budgeted prompt.
+   */
+  whole_prompt?: boolean;
 }
 
 export interface CompletionResult {

@@ -1,25 +1,30 @@
 import * as path from 'node:path';
-import { JanSettings, type Logger, type SettingKey, type SettingsSource } from '@jan/core';
+import { JanSettings, silentLogger, type Logger, type SettingKey, type SettingsSource } from '@jan/core';
+import { sharedModelsFolder } from '../models-folder';
 import { JanRuntime } from '../runtime';
-import { defaultModelsFolder } from './default-folders';
 
-/** The options every command shares (`--data`, `--models`, engine settings). */
+/** The options every command shares (`--data`, `--models`, engine settings, output), validated by commander. */
 export interface GlobalOptions {
   data?: string;
   models?: string;
-  threads?: string;
-  gpu?: string;
-  contextSize?: string;
+  threads?: number;
+  gpu?: 'auto' | 'off';
+  contextSize?: number;
+  json?: boolean;
   verbose?: boolean;
 }
 
-/** Log lines go to stderr (stdout is the command's output), and only warnings unless --verbose. */
+/**
+ * With --verbose, every log line goes to stderr (stdout is the command's output). Without it the
+ * log is quiet: a command reports its own failure once (main.ts), never also as a log line.
+ */
 function stderrLogger(verbose: boolean): Logger {
+  if (!verbose) return silentLogger;
   const write = (level: string, message: string | Error) =>
     process.stderr.write(`[${level}] ${message instanceof Error ? message.message : message}\n`);
   return {
-    debug: (message) => verbose && write('debug', message),
-    info: (message) => verbose && write('info', message),
+    debug: (message) => write('debug', message),
+    info: (message) => write('info', message),
     warn: (message) => write('warn', message),
     error: (message) => write('error', message),
   };
@@ -38,19 +43,26 @@ function flagSettings(options: GlobalOptions, chosenModel?: () => string | undef
   return { levels: (key) => ({ user: flags[key]?.() }) };
 }
 
+/** The `.jan` folder of `--data` (default `./.jan`). */
+export function janFolderOf(options: GlobalOptions): string {
+  return path.resolve(options.data ?? '.jan');
+}
+
 /**
- * The same runtime the editor runs (src/node/runtime.ts) over `--data` (default `./.jan`) and
- * `--models` (default: the editor's models folder); the worker bundles sit beside this one in dist/.
+ * The same runtime the editor runs (src/node/runtime.ts) over `--data` and `--models` (default:
+ * the folder every editor shares); the worker bundles sit beside this one in dist/.
  */
 export async function openRuntime(options: GlobalOptions, chosenModel?: () => string | undefined): Promise<JanRuntime> {
   const logger = stderrLogger(options.verbose ?? false);
   const runtime = new JanRuntime({
-    janFolder: path.resolve(options.data ?? '.jan'),
-    modelsFolder: path.resolve(options.models ?? defaultModelsFolder()),
+    janFolder: janFolderOf(options),
+    modelsFolder: path.resolve(options.models ?? sharedModelsFolder()),
     logger,
     workerPath: path.join(__dirname, 'llamacpp-worker.mjs'),
     downloadWorkerPath: path.join(__dirname, 'model-download.mjs'),
     settings: new JanSettings(flagSettings(options, chosenModel), { warn: (text) => logger.warn(text) }),
+    // model.json holds the training context, which would otherwise win over --context-size.
+    modelSettings: options.contextSize !== undefined ? { ctx_len: Number(options.contextSize) } : undefined,
   });
   const failures = await runtime.start();
   if (failures.length > 0) {

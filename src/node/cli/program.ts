@@ -1,25 +1,43 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { registerArchive } from './commands/archive';
 import { registerChat } from './commands/chat';
 import { registerModels } from './commands/models';
+import { registerRunningServer } from './commands/running-server';
 import { registerServe } from './commands/serve';
 import { registerThreads } from './commands/threads';
+import { integer } from './parse';
 
-/** `jan-vscode`: the editor's runtime without the editor. Command names are stable for scripts. */
+/** The smallest context llama.cpp settings take (extensions/llamacpp/settings.ts). */
+const MIN_CONTEXT = 16;
+
+/**
+ * `jan-vscode`: the editor's runtime without the editor. Command names are stable for scripts.
+ * Errors are not printed here: main.ts prints every failure, commander's included, as one line.
+ */
 export function buildProgram(version: string): Command {
   const program = new Command('jan-vscode')
     .description('Jan for VS Code without the editor: the API server, chat, models, threads, import and export')
     .version(version)
+    .exitOverride()
+    .configureOutput({ outputError: () => undefined })
     .option('--data <dir>', 'the .jan folder (default: ./.jan)')
-    .option('--models <dir>', 'the models folder (default: the one the editor uses, or JAN_MODELS_FOLDER)')
-    .option('--threads <n>', 'CPU threads for llama.cpp (default: physical cores)')
-    .option('--gpu <mode>', 'auto or off')
-    .option('--context-size <tokens>', 'context length for chat')
-    .option('--verbose', 'log more on stderr')
-    .showHelpAfterError('(add --help for usage)');
+    .option(
+      '--models <dir>',
+      'the models folder (default: the one every editor shares, ~/.local/share/jan-vscode/models on Linux; or JAN_MODELS_FOLDER)',
+    )
+    .option('--threads <n>', 'CPU threads for llama.cpp (default: physical cores)', integer('threads'))
+    .addOption(new Option('--gpu <mode>', 'use a GPU when found (auto) or never (off)').choices(['auto', 'off']))
+    .option(
+      '--context-size <tokens>',
+      "context length every model loads with (at most its training context; default: the model's own)",
+      integer('context-size', MIN_CONTEXT),
+    )
+    .option('--json', 'print results as JSON (for scripts)')
+    .option('--verbose', 'log more on stderr');
   registerServe(program);
   registerChat(program);
   registerModels(program);
+  registerRunningServer(program);
   registerThreads(program);
   registerArchive(program);
   return program;

@@ -15,6 +15,7 @@ import { registerChatRoute } from './routes/chat';
 import { registerCompletionRoute } from './routes/completions';
 import { registerEmbeddingRoute } from './routes/embeddings';
 import { registerHealthRoute } from './routes/health';
+import { registerLlamaServerRoutes } from './routes/llama-server';
 import { registerModelRoutes } from './routes/models';
 
 export interface ApiServerDeps {
@@ -88,6 +89,7 @@ export async function buildApiApp(deps: ApiServerDeps, serverOptions: ServerOpti
     },
     { prefix: options.prefix },
   );
+  registerLlamaServerRoutes(app, context);
   return { app, queue, options };
 }
 

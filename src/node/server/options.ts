@@ -20,9 +20,14 @@ export interface ServerOptions {
   queuePerModel?: number;
   /** Log the prompt text of requests (off by default: prompts are the user's code). */
   logPrompts?: boolean;
+  /**
+   * The model of a llama-server request that names none (`/infill`, `/tokenize`, …; `serve --model`).
+   * Unset: the user's model for the purpose, else the only loaded one, else the only installed one.
+   */
+  defaultModel?: string;
 }
 
-export type ResolvedServerOptions = Required<ServerOptions>;
+export type ResolvedServerOptions = Required<Omit<ServerOptions, 'defaultModel'>> & Pick<ServerOptions, 'defaultModel'>;
 
 export const DEFAULT_PORT = 1337;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -40,6 +45,7 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     concurrencyPerModel: Math.max(1, options.concurrencyPerModel ?? 1),
     queuePerModel: Math.max(0, options.queuePerModel ?? 16),
     logPrompts: options.logPrompts ?? false,
+    defaultModel: options.defaultModel?.trim() || undefined,
   };
 }
 

@@ -10,6 +10,17 @@ import { invalidRequest } from './errors';
 const finite = v.pipe(v.number(), v.finite());
 const nonNegativeInt = v.pipe(v.number(), v.integer(), v.minValue(0));
 const positiveInt = v.pipe(v.number(), v.integer(), v.minValue(1));
+/** llama-server's name for max_tokens: -1 is no limit (until the context is full). */
+export const nPredict = v.optional(
+  v.nullable(
+    v.pipe(
+      v.number(),
+      v.integer(),
+      v.minValue(-1),
+      v.check((value) => value !== 0, 'a positive number of tokens, or -1 for no limit'),
+    ),
+  ),
+);
 const stop = v.optional(v.nullable(v.union([v.string(), v.pipe(v.array(v.string()), v.maxLength(4))])));
 
 const textPart = v.looseObject({ type: v.literal('text'), text: v.string() });
@@ -29,6 +40,7 @@ export const ChatRequestSchema = v.looseObject({
   top_p: v.optional(v.nullable(v.pipe(finite, v.minValue(0), v.maxValue(1)))),
   max_tokens: v.optional(v.nullable(positiveInt)),
   max_completion_tokens: v.optional(v.nullable(positiveInt)),
+  n_predict: nPredict,
   stop,
   seed: v.optional(v.nullable(v.pipe(v.number(), v.integer()))),
   frequency_penalty: v.optional(v.nullable(v.pipe(finite, v.minValue(-2), v.maxValue(2)))),
@@ -49,6 +61,7 @@ export const CompletionRequestSchema = v.looseObject({
   temperature: v.optional(v.nullable(v.pipe(finite, v.minValue(0), v.maxValue(2)))),
   top_p: v.optional(v.nullable(v.pipe(finite, v.minValue(0), v.maxValue(1)))),
   max_tokens: v.optional(v.nullable(positiveInt)),
+  n_predict: nPredict,
   stop,
   seed: v.optional(v.nullable(v.pipe(v.number(), v.integer()))),
   n: v.optional(v.nullable(positiveInt)),
@@ -62,6 +75,18 @@ export const EmbeddingRequestSchema = v.looseObject({
   dimensions: v.optional(v.nullable(nonNegativeInt)),
 });
 export type EmbeddingRequestBody = v.InferOutput<typeof EmbeddingRequestSchema>;
+
+/**
+ * The longest reply a request asks for: OpenAI's `max_completion_tokens` / `max_tokens`, else
+ * llama-server's `n_predict` (-1: none), else `fallback`. Undefined: until the context is full.
+ */
+export function replyLimit(
+  body: { max_tokens?: number | null; max_completion_tokens?: number | null; n_predict?: number | null },
+  fallback?: number,
+): number | undefined {
+  const limit = body.max_completion_tokens ?? body.max_tokens ?? body.n_predict ?? fallback;
+  return limit === undefined || limit < 0 ? undefined : limit;
+}
 
 /** The body checked by `schema`, or a 400 naming the field and what it must be. */
 export function parseBody<S extends v.GenericSchema>(schema: S, body: unknown): v.InferOutput<S> {

@@ -44,4 +44,9 @@ export class SseWriter {
   done(): void {
     if (!this.response.destroyed) this.response.end('data: [DONE]\n\n');
   }
+
+  /** The end of a llama-server stream, which has no `[DONE]` (its last event says `stop: true`). */
+  end(): void {
+    if (!this.response.destroyed) this.response.end();
+  }
 }

@@ -84,11 +84,16 @@ export async function runAssistantCommand(
         if (answer === 'Delete') await assistants.deleteAssistant(target.id, target.scope);
         return;
       }
-      case 'setDefault':
+      case 'setDefault': {
         await vscode.workspace
           .getConfiguration('jan.assistants')
           .update('default', target.id, vscode.ConfigurationTarget.Workspace);
-        return void (await assistants.refresh());
+        await assistants.refresh();
+        const chosen = await assistants.getAssistant(target.id, target.scope);
+        return void vscode.window.showInformationMessage(
+          `Jan: new chats in this workspace start with ${displayText(chosen?.name ?? target.id)}.`,
+        );
+      }
     }
   } catch (error) {
     void vscode.window.showErrorMessage(`Jan: ${errorMessage(error)}`);

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
 import {
   ATTACHMENT_TOKEN_CAP,
@@ -12,6 +11,7 @@ import {
   type TokenCounter,
 } from '@jan/core';
 import type { ContextSource } from '@jan/protocol';
+import { workingChanges } from '../../node/git-diff';
 import type { ContextSources } from './chat-backend';
 
 const FILE_LIST_LIMIT = 20_000;
@@ -134,19 +134,8 @@ export class EditorContextSources implements ContextSources {
   }
 
   private async diff(): Promise<ContextItem> {
-    const root = workspaceRoot();
-    const text = await new Promise<string>((resolve, reject) =>
-      execFile(
-        'git',
-        ['diff', 'HEAD', '--no-color', '--no-ext-diff'],
-        { cwd: root, maxBuffer: 8 * 1024 * 1024, windowsHide: true },
-        (error, stdout, stderr) =>
-          error
-            ? reject(new Error(`git diff failed: ${(stderr || error.message).trim().split('\n')[0]}`))
-            : resolve(stdout),
-      ),
-    );
-    if (!text.trim()) throw new Error('There are no working changes (git diff is empty).');
-    return capped('diff', 'Git diff (working changes)', text, 'untracked files are not included');
+    const root = vscode.workspace.workspaceFolders?.find((candidate) => candidate.uri.scheme === 'file')?.uri.fsPath;
+    if (!root) throw new Error('Open a folder in a Git repository to attach its working changes.');
+    return capped('diff', 'Git diff (working changes)', await workingChanges(root), 'untracked files are not included');
   }
 }

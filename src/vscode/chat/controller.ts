@@ -129,6 +129,8 @@ export class ChatController {
       stop: async ({ threadId }) => (await conversation()).stop(threadId),
       regenerate: ({ threadId, messageId, position }) =>
         this.turns.run(threadId, async () => (await conversation()).regenerate(threadId, messageId, position)),
+      continue: ({ threadId, messageId, position }) =>
+        this.turns.run(threadId, async () => (await conversation()).continueReply(threadId, messageId, position)),
       editAndResend: ({ threadId, messageId, text, position }) =>
         this.turns.run(threadId, async () => (await conversation()).editAndResend(threadId, messageId, text, position)),
       deleteMessage: async ({ threadId, messageId, position }) => {

@@ -110,6 +110,7 @@ export function toMessageView(message: ThreadMessage, nameOf: (modelId: string) 
   if (tokens !== undefined && tokens >= 0) view.completionTokens = Math.round(tokens);
   const dropped = finite(trimmed?.dropped_messages);
   if (dropped !== undefined && dropped > 0) view.droppedMessages = Math.round(dropped);
+  if (message.status === 'ready' && metadata.finish_reason === 'length') view.cutAtLimit = true;
   const context = contextOf(message).map(toContextChip);
   if (context.length) view.context = context;
   if (message.status === 'error') {

@@ -51,14 +51,28 @@ export async function useModel(features: ModelFeatures, role: ModelPurpose, mode
   await loadModel(features, model);
 }
 
-/** Offers to use a model that was just downloaded or imported. */
+/**
+ * Offers to use a model that was just downloaded or imported. A choice does not take the other
+ * one away: after "Use for Chat" the notice comes back with "Use for Completion", and each choice
+ * is confirmed.
+ */
 export async function offerToUse(features: ModelFeatures, model: Model, suggested?: ModelPurpose): Promise<void> {
-  const chat = 'Use for Chat';
-  const completion = 'Use for Completion';
-  const order = suggested === 'completion' ? [completion, chat] : [chat, completion];
-  const choice = await vscode.window.showInformationMessage(`${displayText(model.name)} is ready.`, ...order);
-  if (choice === chat) await useModel(features, 'chat', model);
-  if (choice === completion) await useModel(features, 'completion', model);
+  const actions: Record<string, ModelPurpose> = { 'Use for Chat': 'chat', 'Use for Completion': 'completion' };
+  let offered = Object.keys(actions);
+  if (suggested === 'completion') offered.reverse();
+  const name = displayText(model.name);
+  let text = `${name} is ready.`;
+  for (;;) {
+    const choice = await vscode.window.showInformationMessage(text, ...offered);
+    if (!choice) return;
+    await useModel(features, actions[choice]!, model);
+    offered = offered.filter((action) => action !== choice);
+    const used = Object.keys(actions)
+      .filter((action) => !offered.includes(action))
+      .map((action) => actions[action]);
+    text = `${name} is now the ${used.join(' and ')} model.`;
+    if (offered.length === 0) return void vscode.window.showInformationMessage(text);
+  }
 }
 
 interface ModelPick extends vscode.QuickPickItem {

@@ -1,4 +1,6 @@
 import { writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { errorMessage } from '@jan/core';
 import { exportJanArchive, exportThread, importJanData } from '../../node/portability';
@@ -24,8 +26,10 @@ export async function exportThreadCommand(runtime: JanRuntime, threadId?: string
   const source = { janFolder: runtime.core.context.janFolder, conversational: runtime.conversational };
   try {
     if (format.format === 'md') {
+      const thread = await runtime.conversational.getThread(id);
       const target = await vscode.window.showSaveDialog({
         title: 'Export thread as Markdown',
+        defaultUri: suggestedFile(`${fileNameOf(thread?.title ?? '') || 'thread'}.md`),
         filters: { Markdown: ['md'] },
       });
       if (!target) return;
@@ -52,6 +56,7 @@ export async function exportThreadCommand(runtime: JanRuntime, threadId?: string
 export async function exportJanDataCommand(runtime: JanRuntime): Promise<void> {
   const target = await vscode.window.showSaveDialog({
     title: 'Export .jan as an archive',
+    defaultUri: suggestedFile(`jan-threads-${new Date().toISOString().slice(0, 10)}.tar.gz`),
     filters: { Archive: ['tar.gz', 'tgz'] },
   });
   if (!target) return;
@@ -118,6 +123,23 @@ async function announce(runtime: JanRuntime, result: ImportReport): Promise<void
   if (result.assistants.imported.length > 0) await runtime.assistants.refresh();
   for (const item of [...result.threads.skipped, ...result.assistants.skipped])
     runtime.core.context.logger.warn(`Import skipped ${item.id}: ${item.reason}`);
+}
+
+/** The save dialog opens on this name in the workspace folder (else the home folder), ready to confirm. */
+function suggestedFile(name: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.find((candidate) => candidate.uri.scheme === 'file')?.uri.fsPath;
+  return vscode.Uri.file(path.join(folder ?? homedir(), name));
+}
+
+/** A thread title as a file name on every platform: no path or reserved characters, short. */
+export function fileNameOf(title: string): string {
+  return title
+    .replace(/[<>:"/\\|?*\u0000-\u001f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/[. ]+$/, '')
+    .slice(0, 80)
+    .trim();
 }
 
 function report(text: string, notIncluded: readonly string[]): void {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { runsOnLabel, type CoreEvents } from '@jan/core';
 import type { RemoteEngineSource } from '../../../extensions/remote';
 import type { RuntimeOptions } from '../../node/runtime';
 import type { JanHost } from '../host';
@@ -17,6 +18,23 @@ function readSources(log: vscode.LogOutputChannel): RemoteEngineSource[] {
 function workspaceKey(): string {
   return (vscode.workspace.workspaceFile ?? vscode.workspace.workspaceFolders?.[0]?.uri)?.toString() ?? 'no-workspace';
 }
+
+/**
+ * An engine whose models are missing from the pickers says so (once until it lists again), with
+ * what happened and a way to check it: a silent drop reads as "my models are gone".
+ */
+async function sayUnlisted(event: CoreEvents['OnEngineUnlisted'], log: vscode.LogOutputChannel): Promise<void> {
+  const where = ` (${runsOnLabel(event.runsOn)})`;
+  const text = `Jan: the models of ${event.displayName}${where} are not in the model lists: ${event.reason}.`;
+  log.warn(text);
+  const actions = event.throughServer ? [TEST_CONNECTION, EDIT_ENGINE] : [];
+  const choice = await vscode.window.showWarningMessage(text, ...actions);
+  if (choice === TEST_CONNECTION) await vscode.commands.executeCommand('jan.testRemoteEngine');
+  if (choice === EDIT_ENGINE) await vscode.commands.executeCommand('jan.editRemoteEngine');
+}
+
+const TEST_CONNECTION = 'Test Connection';
+const EDIT_ENGINE = 'Edit Remote Engine…';
 
 /**
  * Remote engines in VS Code: definitions from `jan.remote.engines` (the workspace's only when
@@ -56,6 +74,7 @@ export function prepareRemoteEngines(context: vscode.ExtensionContext, log: vsco
       command('jan.removeRemoteEngine', (commands) => commands.removeRemoteEngineCommand(features)),
       // A settings edit, or the workspace becoming trusted (its entries then count).
       runtime.settings.onDidChange(['jan.remote.engines'], refresh),
+      runtime.core.events.on('OnEngineUnlisted', (event) => void sayUnlisted(event, log)),
     );
   }
 

@@ -56,6 +56,7 @@ export class ProposalStore implements vscode.TextDocumentContentProvider {
       );
       return;
     }
+    const start = document.offsetAt(proposal.range.start);
     const edit = new vscode.WorkspaceEdit();
     edit.replace(proposal.target, proposal.range, proposal.replacement);
     if (!(await vscode.workspace.applyEdit(edit))) {
@@ -63,10 +64,20 @@ export class ProposalStore implements vscode.TextDocumentContentProvider {
       return;
     }
     await this.close(uri);
+    // The diff tab is gone: the file is left open on the code that changed, not on nothing.
+    const changed = new vscode.Range(
+      document.positionAt(start),
+      document.positionAt(start + proposal.replacement.length),
+    );
+    await vscode.window.showTextDocument(document, { selection: changed, preview: false });
   }
 
   async reject(uri = this.activeProposal()): Promise<void> {
-    if (uri) await this.close(uri);
+    const proposal = uri && this.proposals.get(uri.toString());
+    if (!uri || !proposal) return;
+    await this.close(uri);
+    const document = await vscode.workspace.openTextDocument(proposal.target);
+    await vscode.window.showTextDocument(document, { selection: proposal.range, preview: false });
   }
 
   private activeProposal(): vscode.Uri | undefined {

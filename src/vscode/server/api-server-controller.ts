@@ -38,6 +38,7 @@ export class ApiServerController implements vscode.Disposable {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
+    void vscode.commands.executeCommand('setContext', 'jan.apiServerRunning', false);
     this.unsubscribe?.();
     this.item.hide();
     await server.close();
@@ -69,6 +70,7 @@ export class ApiServerController implements vscode.Disposable {
         logPrompts: this.host.runtime.settings.get('jan.apiServer.logPrompts'),
       });
       this.server = server;
+      void vscode.commands.executeCommand('setContext', 'jan.apiServerRunning', true);
       this.unsubscribe = server.onInFlightChange(() => this.refresh());
       this.refresh();
       this.item.show();

@@ -1,6 +1,15 @@
 import * as vscode from 'vscode';
 import type { JanHost } from '../host';
+import type { RunningApiServer } from '../../node/server';
 import type { ApiServerController } from './api-server-controller';
+
+/** The controller once a command created it (the server's code loads on first use). */
+let created: ApiServerController | undefined;
+
+/** The API server running in this window, if any (Jan: Quick Actions offers Start or Stop from it). */
+export function runningApiServer(): RunningApiServer | undefined {
+  return created?.running;
+}
 
 /**
  * Registers the API server commands. Its code loads when a command first runs, or at start when
@@ -10,7 +19,7 @@ export function registerApiServer(host: JanHost, started: Promise<unknown>): voi
   let controller: Promise<ApiServerController> | undefined;
   const get = () =>
     (controller ??= import('./api-server-controller').then(({ ApiServerController }) => {
-      const created = new ApiServerController(host);
+      created = new ApiServerController(host);
       host.context.subscriptions.push(created);
       return created;
     }));

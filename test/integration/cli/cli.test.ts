@@ -1,45 +1,25 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORIES, STORIES_FIM, STORIES_SHA256 } from '../../support/test-models';
 import { RangeServer } from '../models/support/range-server';
+import { bin, buildCli, cliFolders, run as runBin } from './support/cli-fixture';
+import type { Run } from './support/cli-fixture';
 
-/** The built `jan-vscode` bin (dist/cli.js, as esbuild.mjs builds it), run as a user runs it. */
-const projectRoot = path.resolve(__dirname, '../../..');
-const bin = path.join(projectRoot, 'dist', 'cli.js');
+let folders: ReturnType<typeof cliFolders>;
 let root: string;
-let models: string;
-let data: string;
 let modelId: string;
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], env: Record<string, string> = {}): Run {
-  const result = spawnSync(process.execPath, [bin, ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-    timeout: 120_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
+const run = (args: string[], env: Record<string, string> = {}): Run => runBin(root, args, { env });
 /** The folders and the small, fast engine settings the test models need. */
-const common = () => ['--data', data, '--models', models, '--threads', '1', '--gpu', 'off', '--context-size', '512'];
+const common = () => [...folders.common(), '--context-size', '512'];
 
 beforeAll(() => {
-  const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: projectRoot, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`The build failed: ${build.stderr}`);
-  root = mkdtempSync(path.join(tmpdir(), 'jan-cli-'));
-  models = path.join(root, 'models');
-  data = path.join(root, '.jan');
+  buildCli();
+  folders = cliFolders('jan-cli-');
+  root = folders.root;
 }, 120_000);
 
 afterAll(() => {
@@ -52,12 +32,20 @@ describe('jan-vscode (the built bin)', () => {
       [],
       ['serve'],
       ['chat'],
+      ['run'],
+      ['ps'],
+      ['stop'],
       ['models'],
       ['models', 'list'],
+      ['models', 'show'],
       ['models', 'import'],
       ['models', 'download'],
+      ['models', 'remove'],
       ['threads'],
+      ['threads', 'list'],
+      ['threads', 'show'],
       ['threads', 'export'],
+      ['threads', 'delete'],
       ['import'],
       ['export'],
     ]) {
@@ -76,6 +64,25 @@ describe('jan-vscode (the built bin)', () => {
     expect(noModel.status).toBe(1);
     expect(noModel.stderr).toMatch(/No model is installed/);
     expect(run(['serve', '--port', 'abc']).status).not.toBe(0);
+  });
+
+  it('refuses a bad flag with one line naming it, before touching anything', () => {
+    const untouched = path.join(root, 'untouched', '.jan');
+    for (const [args, says] of [
+      [['--threads', 'abc'], /^jan-vscode: --threads must be a whole number, not "abc"/],
+      [['--gpu', 'bogus'], /^jan-vscode: --gpu "bogus": Allowed choices are auto, off/],
+      [['--context-size', '-5'], /^jan-vscode: --context-size must be a whole number of at least 16, not "-5"/],
+      [['--max-tokens', '0'], /^jan-vscode: --max-tokens must be a whole number of at least 1, not "0"/],
+      [['--temperature', 'hot'], /^jan-vscode: --temperature must be a number from 0 to 2, not "hot"/],
+      [['--bogus'], /^jan-vscode: unknown option '--bogus'/],
+    ] as const) {
+      const refused = run(['chat', 'Hello', ...args, '--data', untouched, '--models', folders.models]);
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toMatch(says);
+      expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+      expect(refused.stdout).toBe('');
+    }
+    expect(existsSync(untouched)).toBe(false);
   });
 
   it('never prints the password or token of a refused source', () => {

@@ -188,6 +188,31 @@ describe('ConversationService with the real store', () => {
     expect(engine.requests[2]!.messages.at(-1)).toEqual({ role: 'user', content: 'question two' });
   });
 
+  it('continues a reply the token limit cut, in the same stored message, from its last word', async () => {
+    const thread = await store.updateThread((await newThread()).id, (current) => ({
+      assistants: [
+        { ...current.assistants[0]!, model: { ...current.assistants[0]!.model, parameters: { max_tokens: 3 } } },
+      ],
+    }));
+    engine.replies = ['one two three four', ' five six'];
+    const { reply: cut } = await service.send(thread.id, 'count');
+    expect(textOf(cut)).toBe('one two three');
+    expect(cut.metadata).toMatchObject({ finish_reason: 'length' });
+
+    const { reply: continued } = await service.continueReply(thread.id, cut.id);
+    expect(continued.id).toBe(cut.id);
+    expect(textOf(continued)).toBe('one two three five six');
+    expect(continued.metadata?.finish_reason).toBeUndefined();
+    // The model was given its own words as the start of the reply to write on.
+    expect(engine.requests[1]!.messages.at(-1)).toEqual({ role: 'assistant', content: 'one two three' });
+    const lines = storedLines(thread.id) as ThreadMessage[];
+    expect(lines.map((line) => line.role)).toEqual(['user', 'assistant']);
+    expect(textOf(lines[1]!)).toBe('one two three five six');
+
+    await service.send(thread.id, 'again');
+    await expect(service.continueReply(thread.id, cut.id)).rejects.toThrow('Only the last reply can be continued.');
+  });
+
   it('regenerates after a failed, unstored reply without touching earlier turns', async () => {
     const thread = await newThread();
     engine.replies = ['good', 'retried'];

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMALL_ENGINE, testSettings } from '../../support/test-settings';
-import { MemoryLogger, textOf } from '@jan/core';
+import { conversationTurns, estimateUsage, MemoryLogger, textOf } from '@jan/core';
 import type { Thread } from '@jan/core';
 import { JanRuntime } from '../../../src/node/runtime';
 import { CHAT_FIM_MODEL, CRASHING_MODEL, modelsFolder, workerPath } from '../llamacpp/support/engine-fixture';
@@ -82,6 +82,29 @@ describe('the headless stack with a real model', () => {
     const { messages } = await runtime.conversational.listMessages(thread.id);
     expect(messages.map((message) => message.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
     expect((await runtime.conversational.getThread(thread.id))!.title).toBe('Tell me a story about a cat.');
+  }, 180_000);
+
+  it("meters the context with the model's tokenizer while it is loaded, and estimates without loading it", async () => {
+    const thread = await newThread();
+    const { reply: first } = await runtime.conversation.send(thread.id, 'Tell me a story about a cat and a dog.');
+    const promptTokens = first.metadata!.prompt_tokens as number;
+    const counted = await runtime.conversation.contextUsage(thread.id);
+    // The history now holds that whole prompt and the reply: the count cannot be below the prompt.
+    expect(counted.used).toBeGreaterThanOrEqual(promptTokens);
+    const { messages } = await runtime.conversational.listMessages(thread.id);
+    const instructions = (await runtime.conversational.getThread(thread.id))!.assistants[0]!.instructions ?? '';
+    expect(counted.used).toBe(
+      await runtime.llamacpp.engine.countChatTokens(chatModel!, [
+        ...(instructions ? [{ role: 'system' as const, content: instructions }] : []),
+        ...conversationTurns(messages),
+      ]),
+    );
+    await runtime.inference.unload({ id: chatModel!, engine: 'llamacpp' });
+    const estimated = await runtime.conversation.contextUsage(thread.id);
+    expect(estimated.used).toBe(estimateUsage(messages, instructions));
+    // This model's 512-token vocabulary makes about two characters a token: the estimate is far below.
+    expect(estimated.used).toBeLessThan(promptTokens);
+    expect(runtime.inference.loaded()).toEqual([]);
   }, 180_000);
 
   it('survives a native crash of llama.cpp: the reply fails clearly and the next one works', async () => {

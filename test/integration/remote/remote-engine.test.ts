@@ -104,7 +104,7 @@ describe('a well-behaved remote server', () => {
   it.each<[FimMode, string, Record<string, unknown>]>([
     ['completions-suffix', '/v1/completions', { prompt: 'Once upon a time', suffix: ' The end.' }],
     ['completions-prefix', '/v1/completions', { prompt: 'Once upon a time' }],
-    ['infill', '/infill', { input_prefix: 'Once upon a time', input_suffix: ' The end.' }],
+    ['infill', '/infill', { model: CHAT_FIM_MODEL, input_prefix: 'Once upon a time', input_suffix: ' The end.' }],
     ['mistral-fim', '/v1/fim/completions', { prompt: 'Once upon a time', suffix: ' The end.' }],
   ])('fills in the middle with %s through %s, with the real model', async (fim, path, sent) => {
     server.play('ok');

@@ -13,6 +13,7 @@ import type { ActiveThreadStore, ContextItem, JanCore, Logger } from '@jan/core'
 import type { AssistantAction, AssistantRefView, ContextSource, HostAction, HostMessage } from '@jan/protocol';
 import type { ScopedAssistantsExtension } from '../../../extensions/assistants';
 import type { JanConversationalExtension } from '../../../extensions/conversational';
+import { workingChanges } from '../../../src/node/git-diff';
 import { JanRuntime, type RuntimeOptions } from '../../../src/node/runtime';
 import type { ChatHostPort, ContextSources } from '../../../src/vscode/chat/chat-backend';
 import { ChatController, type ChatControllerOptions } from '../../../src/vscode/chat/controller';
@@ -56,6 +57,10 @@ export class WorkspaceContextSources implements ContextSources {
         text,
         tokens: await count(text),
       };
+    }
+    if (source.kind === 'diff') {
+      const text = await workingChanges(this.root);
+      return { kind: 'diff', label: 'Git diff (working changes)', text, tokens: await count(text) };
     }
     throw new Error(`Nothing to attach for "${source.kind}" in the test editor.`);
   }

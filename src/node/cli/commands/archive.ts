@@ -2,7 +2,10 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { exportJanArchive, importJanData } from '../../portability';
 import type { ImportReport } from '../../portability';
+import { janFolderOf } from '../cli-runtime';
 import type { GlobalOptions } from '../cli-runtime';
+import { printResult } from '../output';
+import { writeOutputFile } from '../output-file';
 
 export function registerArchive(program: Command): void {
   program
@@ -13,22 +16,28 @@ export function registerArchive(program: Command): void {
     .argument('<source>', 'a Jan data folder or an archive made by "export"')
     .action(async (source: string, _options: unknown, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
-      const report = await importJanData(path.resolve(source), path.resolve(globals.data ?? '.jan'));
-      process.stdout.write(describeImport(report));
+      const report = await importJanData(path.resolve(source), janFolderOf(globals));
+      printResult(globals, report, () => describeImport(report));
     });
 
   program
     .command('export')
     .description('Write the whole .jan folder (threads and assistants) as one .tar.gz archive')
-    .argument('<file>', 'the archive to write')
-    .action(async (file: string, _options: unknown, command: Command) => {
+    .argument('<file>', 'the archive to write (an existing file is not replaced unless --force)')
+    .option('--force', 'replace the file if it exists')
+    .action(async (file: string, options: { force?: boolean }, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
-      const written = await exportJanArchive(path.resolve(globals.data ?? '.jan'), path.resolve(file));
-      process.stdout.write(`${written.file} (${written.entries} entries)\n`);
+      let entries = 0;
+      await writeOutputFile(
+        file,
+        async (temp) => void ({ entries } = await exportJanArchive(janFolderOf(globals), temp)),
+        options.force,
+      );
+      printResult(globals, { file: path.resolve(file), entries }, () => [`${path.resolve(file)} (${entries} entries)`]);
     });
 }
 
-export function describeImport(report: ImportReport): string {
+export function describeImport(report: ImportReport): string[] {
   const lines: string[] = [];
   for (const [kind, part] of [
     ['thread', report.threads],
@@ -43,5 +52,5 @@ export function describeImport(report: ImportReport): string {
     for (const item of part.skipped) lines.push(`skipped ${kind} ${item.id}: ${item.reason}`);
   }
   lines.push(`${report.threads.imported.length} threads and ${report.assistants.imported.length} assistants imported`);
-  return lines.join('\n') + '\n';
+  return lines;
 }

@@ -6,6 +6,8 @@ import { exportThread } from '../../portability';
 import type { ThreadExportFormat } from '../../portability';
 import { withRuntime } from '../cli-runtime';
 import type { GlobalOptions } from '../cli-runtime';
+import { note, printResult } from '../output';
+import { writeOutputFile } from '../output-file';
 
 export function registerThreads(program: Command): void {
   const threads = program.command('threads').description('The chat threads in .jan (--data)');
@@ -14,10 +16,16 @@ export function registerThreads(program: Command): void {
     .command('list')
     .description('Every thread, newest first: id, last update, title')
     .action(async (_options: unknown, command: Command) => {
-      await withRuntime(command.optsWithGlobals<GlobalOptions>(), async (runtime) => {
-        for (const thread of (await runtime.conversational.listThreads()).threads) {
-          process.stdout.write(`${thread.id}\t${new Date(thread.updated).toISOString()}\t${thread.title}\n`);
-        }
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      await withRuntime(globals, async (runtime) => {
+        const { threads: list } = await runtime.conversational.listThreads();
+        const rows = list.map((thread) => ({
+          id: thread.id,
+          updated: new Date(thread.updated).toISOString(),
+          title: thread.title,
+          model: thread.assistants[0]?.model.id,
+        }));
+        printResult(globals, rows, () => rows.map((row) => `${row.id}\t${row.updated}\t${row.title}`));
       });
     });
 
@@ -44,21 +52,41 @@ export function registerThreads(program: Command): void {
     .argument('<id>', 'thread id')
     .addOption(new Option('--format <format>', 'md or json').choices(['md', 'json']).default('md'))
     .option('--out <path>', 'file (md) or folder (json; default: the current folder)')
-    .action(async (id: string, options: { format: ThreadExportFormat; out?: string }, command: Command) => {
-      await withRuntime(command.optsWithGlobals<GlobalOptions>(), async (runtime) => {
-        const source = { janFolder: runtime.core.context.janFolder, conversational: runtime.conversational };
-        const result = await exportThread(
-          source,
-          id,
-          options.format,
-          options.format === 'json' ? path.resolve(options.out ?? '.') : undefined,
-        );
-        if (result.markdown !== undefined) {
-          if (options.out) await writeFile(options.out, result.markdown, { flag: 'wx' });
-          else process.stdout.write(result.markdown);
-        }
-        if (result.folder) process.stdout.write(`${result.folder}\n`);
-        for (const file of result.notIncluded) process.stderr.write(`not included (outside the thread): ${file}\n`);
+    .option('--force', 'replace the --out file if it exists')
+    .action(
+      async (id: string, options: { format: ThreadExportFormat; out?: string; force?: boolean }, command: Command) => {
+        await withRuntime(command.optsWithGlobals<GlobalOptions>(), async (runtime) => {
+          const source = { janFolder: runtime.core.context.janFolder, conversational: runtime.conversational };
+          const result = await exportThread(
+            source,
+            id,
+            options.format,
+            options.format === 'json' ? path.resolve(options.out ?? '.') : undefined,
+          );
+          if (result.markdown !== undefined) {
+            if (!options.out) process.stdout.write(result.markdown);
+            else {
+              await writeOutputFile(options.out, (file) => writeFile(file, result.markdown!), options.force);
+              process.stdout.write(`${path.resolve(options.out)}\n`);
+            }
+          }
+          if (result.folder) process.stdout.write(`${result.folder}\n`);
+          for (const file of result.notIncluded) note(`not included (outside the thread): ${file}`);
+        });
+      },
+    );
+
+  threads
+    .command('delete')
+    .description('Delete a thread and its messages from .jan')
+    .argument('<id>', 'thread id')
+    .action(async (id: string, _options: unknown, command: Command) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      await withRuntime(globals, async (runtime) => {
+        const thread = await runtime.conversational.getThread(id);
+        if (!thread) throw new Error(`Thread ${id} was not found in ${runtime.core.context.janFolder}.`);
+        await runtime.conversational.deleteThread(id);
+        printResult(globals, { id, deleted: true }, () => [`Deleted thread ${id} (${thread.title}).`]);
       });
     });
 }

@@ -6,7 +6,7 @@ import type { ApiContext } from '../context';
 import { requireModel } from '../context';
 import { toApiError } from '../errors';
 import { noteRequest } from '../request-log';
-import { ChatRequestSchema, parseBody } from '../schemas';
+import { ChatRequestSchema, parseBody, replyLimit } from '../schemas';
 import { SseWriter } from '../sse';
 import { chatMessages, toolRequest } from '../tool-fields';
 import { refuseUnsupported } from '../unsupported-fields';
@@ -31,7 +31,7 @@ export function registerChatRoute(app: FastifyInstance, context: ApiContext): vo
           messages,
           temperature: body.temperature ?? undefined,
           top_p: body.top_p ?? undefined,
-          max_tokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
+          max_tokens: replyLimit(body),
           stop: stopList(body.stop),
           seed: body.seed ?? undefined,
           frequency_penalty: body.frequency_penalty ?? undefined,

@@ -1,35 +1,46 @@
 import type { FastifyInstance } from 'fastify';
-import { EngineError, newId } from '@jan/core';
+import { newId } from '@jan/core';
+import type { FinishReason } from '@jan/core';
 import { clientSignal } from '../client-signal';
 import type { ApiContext } from '../context';
 import { requireModel } from '../context';
 import { noteRequest } from '../request-log';
-import { CompletionRequestSchema, parseBody } from '../schemas';
-import { SseWriter } from '../sse';
+import { CompletionRequestSchema, parseBody, replyLimit } from '../schemas';
+import { streamCompletion, wholeCompletion } from '../completion-stream';
+import { completionPieces } from '../text-completion';
 import { refuseUnsupported } from '../unsupported-fields';
 import { stopList } from './chat';
 
+/** OpenAI's default `max_tokens` for a text completion. */
+const DEFAULT_MAX_TOKENS = 16;
+
 /**
- * `POST /completions`: raw text completion; with a `suffix` it is fill-in-the-middle with the
- * model's FIM tokens (the engine's `complete`, the call inline completion makes). The engine
- * returns the completion whole, so `stream: true` sends it as one chunk, then `[DONE]`.
+ * `POST /completions`: the prompt continued as plain text, or with a `suffix`, filled in the
+ * middle with the model's FIM tokens. The prompt is used whole (a prompt that does not fit is a
+ * 400 `context_length_exceeded`) and `stream: true` sends the text as the model writes it.
  */
 export function registerCompletionRoute(app: FastifyInstance, context: ApiContext): void {
   app.post('/completions', async (request, reply) => {
     const body = parseBody(CompletionRequestSchema, request.body);
     refuseUnsupported(body);
     const prompt = typeof body.prompt === 'string' ? body.prompt : body.prompt[0]!;
-    const suffix = body.suffix ?? '';
     const choice = await requireModel(context, body.model);
     noteRequest(request, { model: choice.id, prompt: context.options.logPrompts ? prompt : undefined });
     const signal = clientSignal(reply.raw);
-    const { result, promptTokens } = await context.queue.run(choice.id, signal, async () => {
-      const result = await context.inference.complete(
+    const base = {
+      id: `cmpl-${newId()}`,
+      object: 'text_completion' as const,
+      created: Math.floor(Date.now() / 1000),
+      model: choice.id,
+    };
+    return context.queue.run(choice.id, signal, async () => {
+      const pieces = completionPieces(
+        context,
         choice,
         {
           prefix: prompt,
-          suffix,
-          max_tokens: body.max_tokens ?? 16,
+          suffix: body.suffix ?? '',
+          max_tokens: replyLimit(body, DEFAULT_MAX_TOKENS),
           temperature: body.temperature ?? undefined,
           top_p: body.top_p ?? undefined,
           seed: body.seed ?? undefined,
@@ -37,34 +48,42 @@ export function registerCompletionRoute(app: FastifyInstance, context: ApiContex
         },
         signal,
       );
-      const engine = context.inference.engine(choice);
-      const counts = engine.countTokens
-        ? await Promise.all([prompt, suffix].map((text) => (text ? engine.countTokens!(choice.id, text) : 0)))
-        : [0];
-      return { result, promptTokens: counts.reduce((sum, count) => sum + count, 0) };
+      const choiceOf = (text: string, finishReason: string | null) => ({
+        index: 0,
+        text,
+        logprobs: null,
+        finish_reason: finishReason,
+      });
+      if (!body.stream) {
+        const { text, finished } = await wholeCompletion(pieces, signal, request);
+        return {
+          ...base,
+          choices: [choiceOf(text, finishReasonOf(finished.result.finish_reason))],
+          usage: usageOf(finished.promptTokens, finished.result.tokens),
+        };
+      }
+      return streamCompletion(reply, request, pieces, signal, {
+        piece: (text) => ({ ...base, choices: [choiceOf(text, null)] }),
+        finish: ({ result, promptTokens }) => [
+          { ...base, choices: [choiceOf('', finishReasonOf(result.finish_reason))] },
+          ...(body.stream_options?.include_usage
+            ? [{ ...base, choices: [], usage: usageOf(promptTokens, result.tokens) }]
+            : []),
+        ],
+        end: 'done',
+      });
     });
-    if (signal.aborted) throw new EngineError('ABORTED', 'The client left before the completion was ready.');
-    noteRequest(request, { completionTokens: result.tokens });
-    const usage = {
-      prompt_tokens: promptTokens,
-      completion_tokens: result.tokens,
-      total_tokens: promptTokens + result.tokens,
-    };
-    const finishReason = result.finish_reason === 'length' ? 'length' : 'stop';
-    const completion = {
-      id: `cmpl-${newId()}`,
-      object: 'text_completion',
-      created: Math.floor(Date.now() / 1000),
-      model: choice.id,
-      choices: [{ index: 0, text: result.text, logprobs: null, finish_reason: finishReason }],
-    };
-    if (!body.stream) return { ...completion, usage };
-    reply.hijack();
-    const sse = new SseWriter(reply.raw);
-    sse.open(reply.getHeaders());
-    await sse.send(completion);
-    if (body.stream_options?.include_usage) await sse.send({ ...completion, choices: [], usage });
-    sse.done();
-    return reply;
   });
+}
+
+function finishReasonOf(reason: FinishReason): 'stop' | 'length' {
+  return reason === 'length' ? 'length' : 'stop';
+}
+
+function usageOf(promptTokens: number, completionTokens: number) {
+  return {
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: promptTokens + completionTokens,
+  };
 }

@@ -16,6 +16,8 @@ const CONTINUE_PROMPT =
 
 export function finishReason(value: string | null | undefined): FinishReason {
   if (value === 'length') return 'length';
+  // `function_call` is what servers that predate `tools` send.
+  if (value === 'tool_calls' || value === 'function_call') return 'tool_calls';
   if (value === null || value === undefined) return null;
   return 'stop';
 }

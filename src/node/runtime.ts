@@ -127,6 +127,8 @@ export class JanRuntime {
       defaultMaxTokens: () => chatMaxTokens(settings),
       workspaceRoot: options.workspaceRoot,
       defaultContextSize: () => settings.get('jan.engine.contextSize'),
+      tools: core.tools,
+      isTrusted: options.isTrusted,
     });
     this.inlineCompletion = new InlineCompletionService({ inference: this.inference, logger: options.logger });
     this.subscriptions = [

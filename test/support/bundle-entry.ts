@@ -2,7 +2,7 @@ import * as esbuild from 'esbuild';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import * as path from 'node:path';
 // @ts-expect-error -- plain ESM module shared with esbuild.mjs; it has no type declarations.
-import { aliases } from '../../build-aliases.mjs';
+import { aliasesAt } from '../../build-aliases.mjs';
 
 /**
  * Bundles a TypeScript entry (a child-process script or the engine worker) into a runnable
@@ -26,7 +26,7 @@ export async function bundleEntry(
     platform: 'node',
     target: 'node20',
     format: 'esm',
-    alias: aliases as Record<string, string>,
+    alias: aliasesAt(`${path.resolve(projectRoot)}${path.sep}`) as Record<string, string>,
     external: ['node-llama-cpp', 'vscode'],
     banner: {
       js: "import { createRequire as __janCreateRequire } from 'node:module'; const require = __janCreateRequire(import.meta.url);",

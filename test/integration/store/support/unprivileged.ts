@@ -26,7 +26,7 @@ export interface ChildHome {
 export type ChildHomeResult = { ok: true; home: ChildHome } | { ok: false; problem: string };
 
 function cleanEnv(folder: string): NodeJS.ProcessEnv {
-  const env = { ...process.env, HOME: folder };
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: folder };
   delete env.NODE_OPTIONS;
   return env;
 }

@@ -97,14 +97,7 @@ export class JanAssistantsExtension extends AssistantExtension {
       }
       if (existing.status === 'ok')
         throw new StoreError('ALREADY_EXISTS', `An assistant with id "${id}" already exists.`, this.assistantFile(id));
-      const twin = await this.folder.caseTwin(this.folder.path('assistants'), id);
-      if (twin) {
-        throw new StoreError(
-          'ALREADY_EXISTS',
-          `Assistant "${id}" cannot be created: it and the assistant "${twin}" differ only in case, one folder on Windows and macOS.`,
-        );
-      }
-      await writer.ensureFolder(folder);
+      await writer.createFolder(folder, 'Assistant');
       await writer.createJson(this.assistantFile(id), created);
     });
     await this.announce();
@@ -184,6 +177,7 @@ export class JanAssistantsExtension extends AssistantExtension {
 
   private async readAll(): Promise<{ assistants: Assistant[]; warnings: StoreWarning[] }> {
     const assistants: Assistant[] = [];
+    await this.folder.removeStaleTemps(this.folder.path('assistants'));
     const { names, warnings } = await this.folder.listFolders(this.folder.path('assistants'));
     for (const name of names) {
       const file = this.folder.path('assistants', name, 'assistant.json');

@@ -61,6 +61,7 @@ export class JanConversationalExtension extends ConversationalExtension {
 
   async listThreads(): Promise<ThreadPage> {
     await this.folder.removeStaleTemps(this.folder.root);
+    await this.folder.removeStaleTemps(this.folder.path('threads'));
     const listed = await this.folder.listFolders(this.folder.path('threads'));
     const warnings = listed.warnings;
     const names = listed.names.filter((name) => {
@@ -124,13 +125,7 @@ export class JanConversationalExtension extends ConversationalExtension {
     });
     const folder = this.threadFolder(id);
     await this.folder.write(folder, async (writer) => {
-      const twin = await this.folder.caseTwin(this.folder.path('threads'), id);
-      if (twin)
-        throw new StoreError(
-          'ALREADY_EXISTS',
-          `Thread ${id} cannot be created: it and the thread "${twin}" differ only in case, one folder on Windows and macOS.`,
-        );
-      await writer.ensureFolder(folder);
+      await writer.createFolder(folder, 'Thread');
       try {
         await writer.createJson(this.threadFile(id), stored);
       } catch (error) {

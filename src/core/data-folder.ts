@@ -1,16 +1,28 @@
-import { constants, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from './logger';
 import { errorMessage, silentLogger } from './logger';
-import { createFileAtomic, isOwnTempName, writeFileAtomic } from './store/atomic-file';
-import { StoreError, readOnlyError, toStoreError } from './store/errors';
+import { createFileIn, isOwnStagingName, isOwnTempName, writeFileIn } from './store/atomic-file';
+import { ConfinedFolder, type RootFolder } from './store/confined-folder';
+import { StoreError, toStoreError } from './store/errors';
+import { NAMES_LOCK, caseTwinOf, windowsNameProblem } from './store/folder-names';
 import type { BatchJsonFileResult, JsonFileResult } from './store/json-file';
-import { readJsonFile, readJsonFiles } from './store/json-file';
+import {
+  JSON_FILE_CAP,
+  JSON_LINES_CAP,
+  READ_FLAGS,
+  parseJsonBytes,
+  readJsonFiles,
+  readOpened,
+} from './store/json-file';
 import type { JsonLinesFile } from './store/json-lines';
-import { appendJsonLine, joinJsonLines, readJsonLines } from './store/json-lines';
-import { linkEscape, linkEscapeSync } from './store/links';
+import { APPEND_FLAGS, appendLine, joinJsonLines, parseJsonLines } from './store/json-lines';
+import { isWithin, openFolder } from './store/opened-folder';
 import { withPathLock } from './store/path-lock';
+import { assertWritable, removeTreeIn } from './store/remove-tree';
 import type { StoreWarning } from './extension-types';
+
+export { windowsNameProblem } from './store/folder-names';
 
 export interface DataFolderOptions {
   logger?: Logger;
@@ -28,6 +40,7 @@ export const GITIGNORE_CONTENT = [
   'threads/',
   '*.lock/',
   '.*.tmp',
+  '.*.staging/',
   '',
 ].join('\n');
 
@@ -35,18 +48,6 @@ export const GITIGNORE_CONTENT = [
 const STALE_TEMP_MS = 60_000;
 
 const SAFE_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-
-/** Names Windows keeps for devices in every folder, whatever the case and whatever follows the first dot (`con.txt` is CON). */
-const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)$/i;
-
-/** Why Windows cannot hold `name` as a folder, or undefined. */
-export function windowsNameProblem(name: string): string | undefined {
-  if (/[. ]$/.test(name)) return 'Windows drops a trailing dot or space, so it names another folder there';
-  if (/[<>:"/\\|?*\u0000-\u001f]/.test(name)) return 'it holds a character Windows forbids in names';
-  const device = name.split('.')[0]!.trimEnd();
-  if (WINDOWS_DEVICE.test(device)) return `"${device}" is a device name there`;
-  return undefined;
-}
 
 /**
  * Ids become folder names: no separators, no `..`, none of the store's own suffixes, and nothing
@@ -80,6 +81,11 @@ export interface StoreWriter {
   /** Appends one JSON line with a single write call; the file's folder must exist. */
   appendJsonLine(file: string, value: unknown): Promise<void>;
   ensureFolder(folder: string): Promise<void>;
+  /**
+   * Creates the new folder `folder` under the lock of its parent's names: fails with
+   * ALREADY_EXISTS when it, or a name differing only in case, is there (`what` names it).
+   */
+  createFolder(folder: string, what: string): Promise<void>;
   removeFolder(folder: string): Promise<void>;
 }
 
@@ -87,13 +93,19 @@ export function formatJson(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
+const codeOf = (error: unknown) => (error as { code?: string }).code;
+
 /**
- * The `.jan` folder every extension reads and writes through (docs/ARCHITECTURE.md, "Durability rules"). Reads never write;
- * writes are atomic or single-line appends, serialized per lock target within the process and
- * across processes, and the folder (with its `.gitignore`) is created on the first write only.
+ * The `.jan` folder every extension reads and writes through (docs/ARCHITECTURE.md, "Durability
+ * rules" and "Rewrites and hostile data"). Every read, write, append, rename and delete opens the
+ * folder it works in and checks what was opened (src/core/store/confined-folder.ts), then names
+ * entries through that open folder. Reads never write; writes are atomic or single-line appends,
+ * serialized per lock target within the process and across processes, and the folder (with its
+ * `.gitignore`) is created on the first write only.
  */
 export class DataFolder {
   readonly root: string;
+  private readonly confined: ConfinedFolder;
   private readonly logger: Logger;
   private readonly lockOptions: { staleMs: number; timeoutMs: number; logger: Logger };
   private rootReady: Promise<void> | undefined;
@@ -105,6 +117,7 @@ export class DataFolder {
     private readonly options: DataFolderOptions = {},
   ) {
     this.root = path.resolve(root);
+    this.confined = new ConfinedFolder(this.root);
     this.logger = options.logger ?? silentLogger;
     this.lockOptions = {
       staleMs: Math.max(options.lockStaleMs ?? 10_000, 2_000),
@@ -124,38 +137,65 @@ export class DataFolder {
     return path.join(this.root, ...segments);
   }
 
-  async readJson(file: string): Promise<JsonFileResult> {
+  /** The bytes of `file`: a regular file inside the folder, at most `cap` bytes; undefined when missing. */
+  async readBytes(file: string, cap: number): Promise<Buffer | undefined> {
     try {
-      return await readJsonFile(await this.real(file));
+      const handle = await this.confined.openFile(file, READ_FLAGS);
+      try {
+        return await readOpened(handle, file, cap);
+      } finally {
+        await handle.close();
+      }
     } catch (error) {
+      if (codeOf(error) === 'ENOENT' || codeOf(error) === 'ENOTDIR') return undefined;
       throw toStoreError(error, 'read', file);
     }
   }
 
-  /**
-   * Many small JSON files at once (listing) in folders `listFolders` returned (it checked them for
-   * links); a file that cannot be opened, or is itself a link out, is reported, not thrown.
-   */
-  readJsonFiles(files: readonly string[]): Promise<BatchJsonFileResult[]> {
-    return readJsonFiles(
-      files.map((file) => this.inside(file)),
-      (file) => linkEscapeSync(this.root, file)?.message,
-    );
+  async readJson(file: string): Promise<JsonFileResult> {
+    try {
+      const bytes = await this.readBytes(file, JSON_FILE_CAP);
+      return bytes ? parseJsonBytes(bytes) : { status: 'missing' };
+    } catch (error) {
+      if (error instanceof StoreError && error.code === 'INVALID_FILE')
+        return { status: 'invalid', error: error.message };
+      throw error;
+    }
+  }
+
+  /** Many small JSON files at once (listing); a file that cannot be opened, or leads out of the folder, is reported, not thrown. */
+  async readJsonFiles(files: readonly string[]): Promise<BatchJsonFileResult[]> {
+    let root: RootFolder;
+    try {
+      root = await this.confined.openRoot();
+    } catch (error) {
+      const failure = codeOf(error) === 'ENOENT' ? undefined : toStoreError(error, 'read', this.root).message;
+      return files.map(() => (failure ? { status: 'unreadable', error: failure } : { status: 'missing' }));
+    }
+    try {
+      return await readJsonFiles(files, (file) => this.confined.openSync(root, file, READ_FLAGS));
+    } finally {
+      await root.close();
+    }
   }
 
   async readJsonLines(file: string): Promise<JsonLinesFile> {
-    try {
-      return await readJsonLines(await this.real(file));
-    } catch (error) {
-      throw toStoreError(error, 'read', file);
-    }
+    const bytes = await this.readBytes(file, JSON_LINES_CAP);
+    return bytes ? { exists: true, lines: parseJsonLines(bytes) } : { exists: false, lines: [] };
   }
 
   async exists(target: string): Promise<boolean> {
-    return fs.lstat(this.inside(target)).then(
-      () => true,
-      () => false,
-    );
+    try {
+      const folder = await this.confined.openFolder(path.dirname(target));
+      try {
+        await fs.lstat(folder.entry(path.basename(target)));
+        return true;
+      } finally {
+        await folder.close();
+      }
+    } catch {
+      return false;
+    }
   }
 
   /**
@@ -164,32 +204,50 @@ export class DataFolder {
    */
   async listFolders(folder: string): Promise<{ names: string[]; warnings: StoreWarning[] }> {
     const warnings: StoreWarning[] = [];
-    let entries: import('node:fs').Dirent[];
+    let opened: RootFolder;
     try {
-      entries = await fs.readdir(await this.real(folder), { withFileTypes: true });
+      opened = await this.confined.openFolder(folder);
     } catch (error) {
-      if ((error as { code?: string }).code === 'ENOENT') return { names: [], warnings };
+      if (codeOf(error) === 'ENOENT') return { names: [], warnings };
       if (error instanceof StoreError && error.code === 'NOT_ALLOWED')
         return { names: [], warnings: [{ path: error.path!, message: error.message }] };
       throw toStoreError(error, 'list', folder);
     }
-    const names: string[] = [];
-    for (const entry of entries) {
-      if (entry.name.startsWith('.') || entry.name.endsWith('.lock')) continue;
-      if (entry.isSymbolicLink()) {
-        const full = path.join(folder, entry.name);
-        const refusal = await linkEscape(this.root, full);
-        if (refusal) warnings.push({ path: full, message: refusal.message });
-        else if (
-          await fs.stat(full).then(
-            (stat) => stat.isDirectory(),
-            () => false,
-          )
-        )
-          names.push(entry.name);
-      } else if (entry.isDirectory()) names.push(entry.name);
+    try {
+      const names: string[] = [];
+      for (const entry of await fs.readdir(opened.self, { withFileTypes: true })) {
+        if (entry.name.startsWith('.') || entry.name.endsWith('.lock')) continue;
+        if (entry.isDirectory()) names.push(entry.name);
+        else if (entry.isSymbolicLink()) {
+          const full = path.join(folder, entry.name);
+          const problem = await this.linkedFolderProblem(opened, entry.name, full);
+          if (problem === undefined) names.push(entry.name);
+          else if (problem) warnings.push({ path: full, message: problem.message });
+        }
+      }
+      return { names, warnings };
+    } finally {
+      await opened.close();
     }
-    return { names, warnings };
+  }
+
+  /** A link in a listing: undefined when it is a folder inside the data folder, a refusal when it leaves, false otherwise. */
+  private async linkedFolderProblem(
+    folder: RootFolder,
+    name: string,
+    full: string,
+  ): Promise<StoreError | false | undefined> {
+    let target: Awaited<ReturnType<typeof openFolder>>;
+    try {
+      target = await openFolder(folder.entry(name));
+    } catch (error) {
+      return codeOf(error) === 'ENOENT' ? this.confined.refusal(full, undefined) : false;
+    }
+    try {
+      return isWithin(folder.rootReal, target.real) ? undefined : await this.confined.refusal(full, target.real);
+    } finally {
+      await target.close();
+    }
   }
 
   /**
@@ -197,17 +255,27 @@ export class DataFolder {
    * keep one folder for both, so a `.jan` made on Linux with both would lose one there.
    */
   async caseTwin(folder: string, name: string): Promise<string | undefined> {
-    const lower = name.toLowerCase();
-    const names = await fs.readdir(await this.real(folder)).catch((error: unknown) => {
-      if ((error as { code?: string }).code === 'ENOENT') return [];
+    return caseTwinOf(await this.entries(folder), name);
+  }
+
+  private async entries(folder: string): Promise<string[]> {
+    try {
+      const opened = await this.confined.openFolder(folder);
+      try {
+        return await fs.readdir(opened.self);
+      } finally {
+        await opened.close();
+      }
+    } catch (error) {
+      if (codeOf(error) === 'ENOENT') return [];
       throw toStoreError(error, 'list', folder);
-    });
-    return names.find((entry) => entry !== name && entry.toLowerCase() === lower);
+    }
   }
 
   /**
-   * Removes what a crash in the middle of a rewrite left in `folder`: files with our own temp
-   * name (src/core/store/atomic-file.ts) not touched for a minute, so a rewrite running in
+   * Removes what a crash in the middle of a rewrite or an import left in `folder`: files with our
+   * own temp name and folders with our own staging name (src/core/store/atomic-file.ts) not
+   * touched for a minute, so a rewrite running in
    * another window right now keeps its file. The one change a read makes; once per folder per
    * DataFolder, best effort: a read-only folder or a link out of the data folder is left alone.
    */
@@ -215,18 +283,22 @@ export class DataFolder {
     if (this.swept.has(folder)) return;
     this.swept.add(folder);
     try {
-      const real = await this.real(folder);
-      const cutoff = Date.now() - STALE_TEMP_MS;
-      for (const entry of await fs.readdir(real, { withFileTypes: true })) {
-        if (!entry.isFile() || !isOwnTempName(entry.name)) continue;
-        const temp = path.join(real, entry.name);
-        const { mtimeMs } = await fs.lstat(temp);
-        if (mtimeMs >= cutoff) continue;
-        await fs.unlink(temp);
-        this.logger.info(`Removed ${temp}, left by an interrupted write.`);
+      const opened = await this.confined.openFolder(folder);
+      try {
+        const cutoff = Date.now() - STALE_TEMP_MS;
+        for (const entry of await fs.readdir(opened.self, { withFileTypes: true })) {
+          const ours = entry.isFile() ? isOwnTempName(entry.name) : entry.isDirectory() && isOwnStagingName(entry.name);
+          if (!ours) continue;
+          const { mtimeMs } = await fs.lstat(opened.entry(entry.name));
+          if (mtimeMs >= cutoff) continue;
+          await removeTreeIn(opened, entry.name, path.join(folder, entry.name));
+          this.logger.info(`Removed ${path.join(folder, entry.name)}, left by an interrupted write.`);
+        }
+      } finally {
+        await opened.close();
       }
     } catch (error) {
-      const code = (error as { code?: string }).code;
+      const code = codeOf(error);
       if (error instanceof StoreError || code === 'ENOENT' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
         return;
       this.logger.warn(`Could not clean up temp files in ${folder}: ${errorMessage(error)}`);
@@ -238,26 +310,36 @@ export class DataFolder {
    * lock is `<lockTarget>.lock`). Creates the data folder and its `.gitignore` first.
    */
   async write<T>(lockTarget: string, task: (writer: StoreWriter) => Promise<T>): Promise<T> {
+    const target = path.resolve(lockTarget);
+    this.confined.segments(target);
     // Checked before the folder and its .gitignore are created: `.jan` itself may be a link out.
-    const target = await this.real(lockTarget);
+    await this.confined.openRoot().then(
+      (root) => root.close(),
+      (error: unknown) => {
+        if (codeOf(error) !== 'ENOENT') throw toStoreError(error, 'write in', this.root);
+      },
+    );
     await this.ensureRoot();
-    return withPathLock(target, this.lockOptions, () => task(this.writer));
+    return this.locked(path.dirname(target), `${path.basename(target)}.lock`, () => task(this.writer));
   }
 
-  /** `target` checked by its text and then on disk: no symbolic link on its way leaves the data folder. */
-  private async real(target: string): Promise<string> {
-    const inside = this.inside(target);
-    const refusal = await linkEscape(this.root, inside);
-    if (refusal) throw refusal;
-    return inside;
-  }
-
-  private inside(target: string): string {
-    const resolved = path.resolve(target);
-    if (resolved !== this.root && !resolved.startsWith(this.root + path.sep)) {
-      throw new StoreError('INVALID_ID', `${target} is outside the data folder ${this.root}.`, target);
+  /**
+   * Runs `task` holding the lock directory `lockName` in `folder`, which is opened (made when
+   * missing), checked, and kept open meanwhile: the lock is taken and refreshed through it.
+   */
+  private async locked<T>(folder: string, lockName: string, task: () => Promise<T>): Promise<T> {
+    let parent: RootFolder;
+    try {
+      parent = await this.confined.openFolder(folder, true);
+    } catch (error) {
+      throw toStoreError(error, 'create the folder', folder);
     }
-    return resolved;
+    try {
+      const key = path.join(folder, lockName).slice(0, -'.lock'.length);
+      return await withPathLock(key, parent.entry(lockName), this.lockOptions, task);
+    } finally {
+      await parent.close();
+    }
   }
 
   private ensureRoot(): Promise<void> {
@@ -271,16 +353,15 @@ export class DataFolder {
   private async createRoot(): Promise<void> {
     try {
       await fs.mkdir(this.root, { recursive: true });
+      await (await this.confined.openRoot()).close();
     } catch (error) {
-      const code = (error as { code?: string }).code;
+      const code = codeOf(error);
       if (code === 'EEXIST' || code === 'ENOTDIR') {
         throw new StoreError(
           'NOT_A_FOLDER',
           `Cannot use ${this.root} as the Jan data folder: it or a parent is a file, not a folder.`,
           this.root,
-          {
-            cause: error,
-          },
+          { cause: error },
         );
       }
       throw toStoreError(error, 'create the data folder', this.root);
@@ -288,7 +369,7 @@ export class DataFolder {
     if (this.options.commitToGit) return;
     const gitignore = path.join(this.root, '.gitignore');
     try {
-      await createFileAtomic(gitignore, GITIGNORE_CONTENT);
+      await this.inFolder(gitignore, 'write', (folder, name) => createFileIn(folder, name, GITIGNORE_CONTENT));
       this.logger.info(`Created ${gitignore} (threads stay out of git).`);
     } catch (error) {
       // Not fatal: the write that follows reports the real problem, about the file it concerns.
@@ -297,46 +378,97 @@ export class DataFolder {
     }
   }
 
-  private createWriter(): StoreWriter {
-    const run = async (action: string, file: string, operation: (resolved: string) => Promise<void>) => {
+  /** Runs `operation` on the checked folder of `file` and the file's name in it; failures say what could not be done. */
+  private async inFolder(
+    file: string,
+    action: string,
+    operation: (folder: RootFolder, name: string) => Promise<void>,
+    create = false,
+  ): Promise<void> {
+    try {
+      const folder = await this.confined.openFolder(path.dirname(path.resolve(file)), create);
       try {
-        await operation(await this.real(file));
-      } catch (error) {
-        throw toStoreError(error, action, file);
+        await operation(folder, path.basename(file));
+      } finally {
+        await folder.close();
       }
-    };
+    } catch (error) {
+      throw toStoreError(error, action, file);
+    }
+  }
+
+  private createWriter(): StoreWriter {
     /** A rename replaces a read-only file and an unlink removes one (only the folder's mode counts): the file's own mode is asked first. */
-    const replace = (action: string, file: string, write: (resolved: string) => Promise<void>) =>
-      run(action, file, async (resolved) => {
-        await assertWritable(resolved, action, file);
-        await write(resolved);
+    const replace = (action: string, file: string, data: string | Uint8Array) =>
+      this.inFolder(file, action, async (folder, name) => {
+        await assertWritable(folder.entry(name), action, file);
+        await writeFileIn(folder, name, data);
       });
     return {
-      writeJson: (file, value) => replace('write', file, (resolved) => writeFileAtomic(resolved, formatJson(value))),
-      createJson: (file, value) => run('create', file, (resolved) => createFileAtomic(resolved, formatJson(value))),
-      rewriteLines: (file, lines) =>
-        replace('write', file, (resolved) => writeFileAtomic(resolved, joinJsonLines(lines))),
+      writeJson: (file, value) => replace('write', file, formatJson(value)),
+      createJson: (file, value) =>
+        this.inFolder(file, 'create', (folder, name) => createFileIn(folder, name, formatJson(value))),
+      rewriteLines: (file, lines) => replace('write', file, joinJsonLines(lines)),
       appendJsonLine: (file, value) =>
-        run('append to', file, (resolved) => appendJsonLine(resolved, JSON.stringify(value))),
-      ensureFolder: (folder) =>
-        run('create the folder', folder, async (resolved) => void (await fs.mkdir(resolved, { recursive: true }))),
+        this.inFolder(file, 'append to', async (folder, name) => {
+          const handle = await this.confined.openIn(folder, name, APPEND_FLAGS, 0o666, file);
+          try {
+            await appendLine(handle, file, JSON.stringify(value));
+          } finally {
+            await handle.close();
+          }
+        }),
+      ensureFolder: async (folder) => {
+        try {
+          await (await this.confined.openFolder(folder, true)).close();
+        } catch (error) {
+          throw toStoreError(error, 'create the folder', folder);
+        }
+      },
+      createFolder: (folder, what) => this.createFolder(folder, what),
       removeFolder: (folder) =>
-        run('delete', folder, async (resolved) => {
-          const names = await fs.readdir(resolved).catch(() => []);
-          for (const name of names) await assertWritable(path.join(resolved, name), 'delete', path.join(folder, name));
-          await fs.rm(resolved, { recursive: true, force: true });
+        this.inFolder(folder, 'delete', async (parent, name) => {
+          const opened = await this.confined.openFolder(folder).catch((error: unknown) => {
+            if (codeOf(error) === 'ENOENT') return undefined;
+            throw error;
+          });
+          if (!opened) return;
+          try {
+            for (const entry of await fs.readdir(opened.self))
+              await assertWritable(opened.entry(entry), 'delete', path.join(folder, entry));
+          } finally {
+            await opened.close();
+          }
+          await removeTreeIn(parent, name, folder);
         }),
     };
   }
-}
 
-/** Fails with READ_ONLY when `resolved` exists and its own mode (or attribute) refuses writing. */
-async function assertWritable(resolved: string, action: string, file: string): Promise<void> {
-  try {
-    await fs.access(resolved, constants.W_OK);
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw readOnlyError(action, file, code);
-    if (code !== 'ENOENT') throw error;
+  /**
+   * The one way an item folder is made (docs/ARCHITECTURE.md, "Portable ids"): its name is
+   * claimed under the parent's names lock, so a case twin made at the same moment (here or in
+   * another window) is seen. The folder itself may exist already (its file decides).
+   */
+  private async createFolder(folder: string, what: string): Promise<void> {
+    const parent = path.dirname(path.resolve(folder));
+    await this.locked(parent, NAMES_LOCK, () =>
+      this.inFolder(
+        folder,
+        'create the folder',
+        async (opened, name) => {
+          const twin = caseTwinOf(await fs.readdir(opened.self), name);
+          if (twin)
+            throw new StoreError(
+              'ALREADY_EXISTS',
+              `${what} "${name}" cannot be created: it and "${twin}" in ${parent} differ only in case, one folder on Windows and macOS.`,
+              folder,
+            );
+          await fs.mkdir(opened.entry(name)).catch((error: unknown) => {
+            if (codeOf(error) !== 'EEXIST') throw error;
+          });
+        },
+        true,
+      ),
+    );
   }
 }

@@ -38,15 +38,29 @@ export class RootFolder implements OpenedFolder {
 
 const isCode = (error: unknown, ...codes: string[]) => codes.includes((error as { code?: string }).code ?? '');
 
+export interface ConfinedFolderOptions {
+  /** Names the root in messages (default "the data folder"). */
+  what?: string;
+  /** The root may be anywhere (a workspace the user opened); else only inside its own folder (`.jan`). */
+  rootAnywhere?: boolean;
+}
+
 export class ConfinedFolder {
-  /** `what` names the root in messages ("the data folder", "the workspace"). */
+  private readonly what: string;
+
   constructor(
     readonly root: string,
-    private readonly what = 'the data folder',
-  ) {}
+    private readonly options: ConfinedFolderOptions = {},
+  ) {
+    this.what = options.what ?? 'the data folder';
+  }
 
-  /** The root, opened and checked against its own folder's real path. */
+  /** The root, opened and (unless it may be anywhere) checked against its own folder's real path. */
   async openRoot(): Promise<RootFolder> {
+    if (this.options.rootAnywhere) {
+      const root = await openFolder(this.root);
+      return new RootFolder(root, root.real);
+    }
     const parent = await fs.realpath(path.dirname(this.root));
     const root = await openFolder(this.root);
     if (root.real === parent || !isWithin(parent, root.real)) {

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, promises as fs, readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { errorMessage } from '../logger';
 import { StoreError } from './errors';
@@ -70,6 +70,16 @@ export async function readOpened(handle: FileHandle, file: string, cap: number):
     if (total > cap) throw tooLarge(file, cap);
   }
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+}
+
+/** readOpened of a plain path (the models folder, an export's source): opened without blocking on a FIFO. */
+export async function readRegularFile(file: string, cap: number): Promise<Buffer> {
+  const handle = await fs.open(file, READ_FLAGS);
+  try {
+    return await readOpened(handle, file, cap);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** readOpened for a descriptor opened synchronously (the batch reader). */

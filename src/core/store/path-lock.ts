@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import type { Logger } from '../logger';
-import { errorMessage } from '../logger';
+import { errorMessage, silentLogger } from '../logger';
+import { NAMES_LOCK } from './folder-names';
+import { openFolder } from './opened-folder';
 import { StoreError, toStoreError } from './errors';
 
 export interface PathLockOptions {
@@ -99,4 +101,26 @@ export function withPathLock<T>(
       });
     }
   });
+}
+
+/**
+ * The names lock of a plain folder (the models folder): `task` runs holding `<folder>/.names.lock`
+ * (src/core/store/folder-names.ts), taken through the folder as opened.
+ */
+export async function withNamesLock<T>(
+  folder: string,
+  task: () => Promise<T>,
+  logger: Logger = silentLogger,
+): Promise<T> {
+  const opened = await openFolder(folder);
+  try {
+    return await withPathLock(
+      path.join(folder, NAMES_LOCK).slice(0, -'.lock'.length),
+      opened.entry(NAMES_LOCK),
+      { staleMs: 10_000, timeoutMs: 30_000, logger },
+      task,
+    );
+  } finally {
+    await opened.close();
+  }
 }

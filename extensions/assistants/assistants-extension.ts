@@ -4,6 +4,7 @@ import type {
   AssistantPage,
   CoreContext,
   DataFolderOptions,
+  JsonSource,
   StoreWarning,
 } from '@jan/core';
 import {
@@ -27,7 +28,7 @@ export interface AssistantsStoreOptions extends Omit<DataFolderOptions, 'logger'
 }
 
 type ReadResult =
-  | { status: 'ok'; assistant: Assistant; raw: Record<string, unknown> }
+  | { status: 'ok'; assistant: Assistant; raw: Record<string, unknown>; source?: JsonSource }
   | { status: 'missing' }
   | { status: 'invalid'; message: string };
 
@@ -125,6 +126,7 @@ export class JanAssistantsExtension extends AssistantExtension {
       await writer.writeJson(
         this.assistantFile(id),
         current.status === 'ok' ? applyChanges(current.raw, base, next) : next,
+        current.status === 'ok' ? current.source : undefined,
       );
       return next;
     });
@@ -165,6 +167,7 @@ export class JanAssistantsExtension extends AssistantExtension {
         status: 'ok',
         assistant: parseAssistant(result.value, id),
         raw: result.value as Record<string, unknown>,
+        source: result.source,
       };
     } catch (error) {
       if (!(error instanceof ShapeError)) throw error;

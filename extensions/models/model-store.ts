@@ -60,9 +60,9 @@ export class ModelStore {
   /** model.json of `folder`: a regular file only (a FIFO would block, a device never end), at most 16 MB. */
   private async readEntry(folder: string): Promise<StoredModel | StoreWarning | undefined> {
     const file = path.join(folder, MODEL_JSON);
-    let text: string;
+    let text: Buffer;
     try {
-      text = (await readRegularFile(file, JSON_FILE_CAP)).toString('utf8');
+      text = await readRegularFile(file, JSON_FILE_CAP);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
@@ -161,7 +161,7 @@ export class ModelStore {
   /** Changes an existing model.json in place, writing only what `change` changed (rewriteModelJson). */
   async updateModel(folder: string, change: (model: Model) => Model): Promise<Model> {
     const file = path.join(folder, MODEL_JSON);
-    const result = rewriteModelJson((await readRegularFile(file, JSON_FILE_CAP)).toString('utf8'), change);
+    const result = rewriteModelJson(await readRegularFile(file, JSON_FILE_CAP), change);
     if (!result.ok) throw new Error(`${file} was left as it is: ${result.error}`);
     await writeFileAtomic(file, result.text);
     return result.model;

@@ -11,10 +11,11 @@ import {
   JSON_FILE_CAP,
   JSON_LINES_CAP,
   READ_FLAGS,
-  parseJsonBytes,
+  parseJsonKeepingBytes,
   readJsonFiles,
   readOpened,
 } from './store/json-file';
+import { stringifyKeeping, type JsonSource } from './store/raw-json';
 import type { JsonLinesFile } from './store/json-lines';
 import { APPEND_FLAGS, appendLine, joinJsonLines, parseJsonLines } from './store/json-lines';
 import { isWithin, openFolder } from './store/opened-folder';
@@ -72,8 +73,12 @@ export function assertSafeId(id: string, what: string): string {
 
 /** The only way to write: obtained inside `DataFolder.write`, so every write holds the lock. */
 export interface StoreWriter {
-  /** Atomic rewrite (temp + fsync + rename + fsync folder) of pretty JSON, as Jan writes it. */
-  writeJson(file: string, value: unknown): Promise<void>;
+  /**
+   * Atomic rewrite (temp + fsync + rename + fsync folder) of pretty JSON, as Jan writes it. With
+   * the `source` the file was read with (`readJson`), every part of `value` still as read keeps
+   * its bytes (big integers, invalid UTF-8, spelling).
+   */
+  writeJson(file: string, value: unknown, source?: JsonSource): Promise<void>;
   /** Like writeJson but fails with ALREADY_EXISTS instead of replacing a file. */
   createJson(file: string, value: unknown): Promise<void>;
   /** Atomic rewrite of a JSONL file from lines: raw bytes (kept verbatim) or new text. */
@@ -89,8 +94,16 @@ export interface StoreWriter {
   removeFolder(folder: string): Promise<void>;
 }
 
-export function formatJson(value: unknown): string {
-  return `${JSON.stringify(value, null, 2)}\n`;
+/** Pretty JSON as Jan writes it; a value nested too deep for JSON.stringify is written without recursion. */
+export function formatJson(value: unknown, source?: JsonSource): string | Buffer {
+  if (!source) {
+    try {
+      return `${JSON.stringify(value, null, 2)}\n`;
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+    }
+  }
+  return Buffer.concat([stringifyKeeping(value, source, 2), Buffer.from('\n')]);
 }
 
 const codeOf = (error: unknown) => (error as { code?: string }).code;
@@ -155,7 +168,7 @@ export class DataFolder {
   async readJson(file: string): Promise<JsonFileResult> {
     try {
       const bytes = await this.readBytes(file, JSON_FILE_CAP);
-      return bytes ? parseJsonBytes(bytes) : { status: 'missing' };
+      return bytes ? parseJsonKeepingBytes(bytes) : { status: 'missing' };
     } catch (error) {
       if (error instanceof StoreError && error.code === 'INVALID_FILE')
         return { status: 'invalid', error: error.message };
@@ -405,7 +418,7 @@ export class DataFolder {
         await writeFileIn(folder, name, data);
       });
     return {
-      writeJson: (file, value) => replace('write', file, formatJson(value)),
+      writeJson: (file, value, source) => replace('write', file, formatJson(value, source)),
       createJson: (file, value) =>
         this.inFolder(file, 'create', (folder, name) => createFileIn(folder, name, formatJson(value))),
       rewriteLines: (file, lines) => replace('write', file, joinJsonLines(lines)),

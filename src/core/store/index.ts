@@ -8,3 +8,5 @@ export { createFileAtomic, writeFileAtomic } from './atomic-file';
 export { NAMES_LOCK, caseTwinOf, nameCandidates, nameTaken, portableName } from './folder-names';
 export { withNamesLock } from './path-lock';
 export { JSON_FILE_CAP, JSON_LINES_CAP, readRegularFile } from './json-file';
+export { parseKeeping, stringifyKeeping } from './raw-json';
+export type { JsonSource } from './raw-json';

@@ -3,6 +3,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { errorMessage } from '../logger';
 import { StoreError } from './errors';
 import { O_NONBLOCK } from './opened-folder';
+import { parseKeeping, type JsonSource } from './raw-json';
 
 /** Opening a FIFO without O_NONBLOCK waits for a writer forever; Windows has no such flag (or FIFOs). */
 export const READ_FLAGS = constants.O_RDONLY | O_NONBLOCK;
@@ -13,7 +14,8 @@ export const JSON_FILE_CAP = 16 * 1024 * 1024;
 export const JSON_LINES_CAP = 256 * 1024 * 1024;
 
 export type JsonFileResult =
-  | { status: 'ok'; value: unknown; bytes: Buffer }
+  /** `source` (single reads) lets a rewrite keep every byte it did not change (src/core/store/raw-json.ts). */
+  | { status: 'ok'; value: unknown; bytes: Buffer; source?: JsonSource }
   | { status: 'missing' }
   /** The file exists but is not JSON. It is reported, never rewritten. */
   | { status: 'invalid'; error: string };
@@ -29,6 +31,18 @@ export function parseJsonBytes(bytes: Buffer): JsonFileResult {
     return { status: 'ok', value: JSON.parse(body) as unknown, bytes };
   } catch (error) {
     return { status: 'invalid', error: `not valid JSON: ${errorMessage(error)}` };
+  }
+}
+
+/** parseJsonBytes, remembering where each value came from so a rewrite keeps the bytes of what it did not change. */
+export function parseJsonKeepingBytes(bytes: Buffer): JsonFileResult {
+  try {
+    const { value, source } = parseKeeping(bytes);
+    return { status: 'ok', value, bytes, source };
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    // JSON.parse's own words for what is wrong (and the empty-file case).
+    return parseJsonBytes(bytes);
   }
 }
 

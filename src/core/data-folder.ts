@@ -1,11 +1,13 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from './logger';
-import { errorMessage, silentLogger } from './logger';
-import { createFileIn, isOwnStagingName, isOwnTempName, writeFileIn } from './store/atomic-file';
+import { silentLogger } from './logger';
+import { createFileIn, writeFileIn } from './store/atomic-file';
 import { ConfinedFolder, type RootFolder } from './store/confined-folder';
 import { StoreError, toStoreError } from './store/errors';
-import { NAMES_LOCK, caseTwinOf, windowsNameProblem } from './store/folder-names';
+import { NAMES_LOCK, caseTwinOf } from './store/folder-names';
+import { folderEntries, listFolders, removeStaleTemps } from './store/folder-listing';
+import { installIn, readFolderFiles, type FolderFiles } from './store/folder-files';
 import type { BatchJsonFileResult, JsonFileResult } from './store/json-file';
 import {
   JSON_FILE_CAP,
@@ -18,12 +20,11 @@ import {
 import { stringifyKeeping, type JsonSource } from './store/raw-json';
 import type { JsonLinesFile } from './store/json-lines';
 import { APPEND_FLAGS, appendLine, joinJsonLines, parseJsonLines } from './store/json-lines';
-import { isWithin, openFolder } from './store/opened-folder';
 import { withPathLock } from './store/path-lock';
 import { assertWritable, removeTreeIn } from './store/remove-tree';
 import type { StoreWarning } from './extension-types';
 
-export { windowsNameProblem } from './store/folder-names';
+export { assertSafeId, isSafeId, windowsNameProblem } from './store/folder-names';
 
 export interface DataFolderOptions {
   logger?: Logger;
@@ -33,6 +34,8 @@ export interface DataFolderOptions {
   lockStaleMs?: number;
   /** How long a write waits for another live process's lock. Default 30 s. */
   lockTimeoutMs?: number;
+  /** The folder may be anywhere (a Jan desktop folder being imported); else `.jan`'s rule applies. */
+  rootAnywhere?: boolean;
 }
 
 export const GITIGNORE_CONTENT = [
@@ -44,32 +47,6 @@ export const GITIGNORE_CONTENT = [
   '.*.staging/',
   '',
 ].join('\n');
-
-/** A temp file older than this is from a write that was interrupted (a rewrite takes milliseconds). */
-const STALE_TEMP_MS = 60_000;
-
-const SAFE_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-
-/**
- * Ids become folder names: no separators, no `..`, none of the store's own suffixes, and nothing
- * Windows cannot hold, on every platform, so a `.jan` folder made on Linux opens on Windows.
- */
-export function assertSafeId(id: string, what: string): string {
-  if (!SAFE_ID.test(id) || id.endsWith('.lock') || id.endsWith('.tmp')) {
-    throw new StoreError(
-      'INVALID_ID',
-      `${what} id ${JSON.stringify(id)} is not a valid folder name (letters, digits, "_", "-", "."; up to 128).`,
-    );
-  }
-  const problem = windowsNameProblem(id);
-  if (problem) {
-    throw new StoreError(
-      'INVALID_ID',
-      `${what} id ${JSON.stringify(id)} cannot be used: a folder named so cannot be opened on Windows (${problem}).`,
-    );
-  }
-  return id;
-}
 
 /** The only way to write: obtained inside `DataFolder.write`, so every write holds the lock. */
 export interface StoreWriter {
@@ -130,7 +107,7 @@ export class DataFolder {
     private readonly options: DataFolderOptions = {},
   ) {
     this.root = path.resolve(root);
-    this.confined = new ConfinedFolder(this.root);
+    this.confined = new ConfinedFolder(this.root, { rootAnywhere: options.rootAnywhere });
     this.logger = options.logger ?? silentLogger;
     this.lockOptions = {
       staleMs: Math.max(options.lockStaleMs ?? 10_000, 2_000),
@@ -215,52 +192,8 @@ export class DataFolder {
    * Sub-folder names of `folder` (none if it is missing), without hidden and lock folders. A link
    * that leaves the data folder (or `folder` itself being one) is a warning, never followed.
    */
-  async listFolders(folder: string): Promise<{ names: string[]; warnings: StoreWarning[] }> {
-    const warnings: StoreWarning[] = [];
-    let opened: RootFolder;
-    try {
-      opened = await this.confined.openFolder(folder);
-    } catch (error) {
-      if (codeOf(error) === 'ENOENT') return { names: [], warnings };
-      if (error instanceof StoreError && error.code === 'NOT_ALLOWED')
-        return { names: [], warnings: [{ path: error.path!, message: error.message }] };
-      throw toStoreError(error, 'list', folder);
-    }
-    try {
-      const names: string[] = [];
-      for (const entry of await fs.readdir(opened.self, { withFileTypes: true })) {
-        if (entry.name.startsWith('.') || entry.name.endsWith('.lock')) continue;
-        if (entry.isDirectory()) names.push(entry.name);
-        else if (entry.isSymbolicLink()) {
-          const full = path.join(folder, entry.name);
-          const problem = await this.linkedFolderProblem(opened, entry.name, full);
-          if (problem === undefined) names.push(entry.name);
-          else if (problem) warnings.push({ path: full, message: problem.message });
-        }
-      }
-      return { names, warnings };
-    } finally {
-      await opened.close();
-    }
-  }
-
-  /** A link in a listing: undefined when it is a folder inside the data folder, a refusal when it leaves, false otherwise. */
-  private async linkedFolderProblem(
-    folder: RootFolder,
-    name: string,
-    full: string,
-  ): Promise<StoreError | false | undefined> {
-    let target: Awaited<ReturnType<typeof openFolder>>;
-    try {
-      target = await openFolder(folder.entry(name));
-    } catch (error) {
-      return codeOf(error) === 'ENOENT' ? this.confined.refusal(full, undefined) : false;
-    }
-    try {
-      return isWithin(folder.rootReal, target.real) ? undefined : await this.confined.refusal(full, target.real);
-    } finally {
-      await target.close();
-    }
+  listFolders(folder: string): Promise<{ names: string[]; warnings: StoreWarning[] }> {
+    return listFolders(this.confined, folder);
   }
 
   /**
@@ -268,54 +201,60 @@ export class DataFolder {
    * keep one folder for both, so a `.jan` made on Linux with both would lose one there.
    */
   async caseTwin(folder: string, name: string): Promise<string | undefined> {
-    return caseTwinOf(await this.entries(folder), name);
+    return caseTwinOf(await folderEntries(this.confined, folder), name);
   }
 
-  private async entries(folder: string): Promise<string[]> {
+  /** Every regular file of the item folder `folder`, checked and capped (src/core/store/folder-files.ts). */
+  async readFolderFiles(folder: string): Promise<FolderFiles> {
     try {
-      const opened = await this.confined.openFolder(folder);
-      try {
-        return await fs.readdir(opened.self);
-      } finally {
-        await opened.close();
-      }
+      return await readFolderFiles(this.confined, folder);
     } catch (error) {
-      if (codeOf(error) === 'ENOENT') return [];
-      throw toStoreError(error, 'list', folder);
+      throw toStoreError(error, 'read', folder);
     }
   }
 
   /**
-   * Removes what a crash in the middle of a rewrite or an import left in `folder`: files with our
-   * own temp name and folders with our own staging name (src/core/store/atomic-file.ts) not
-   * touched for a minute, so a rewrite running in
-   * another window right now keeps its file. The one change a read makes; once per folder per
-   * DataFolder, best effort: a read-only folder or a link out of the data folder is left alone.
+   * Makes one new item folder in `parent` from its files (an import). Under the parent's names
+   * lock, `choose` sees the names there now (hidden and lock names left out) and picks the new
+   * folder's name and files, or says to skip; the folder is built under a staging name beside its
+   * place and renamed in once complete, so a failure leaves no half item.
+   */
+  async installFolder<T>(
+    parent: string,
+    choose: (names: string[]) => Promise<{ name: string; files: ReadonlyMap<string, Buffer>; result: T } | { skip: T }>,
+  ): Promise<T> {
+    await this.prepareWrite();
+    return this.locked(parent, NAMES_LOCK, async () => {
+      let opened: RootFolder;
+      try {
+        opened = await this.confined.openFolder(parent, true);
+      } catch (error) {
+        throw toStoreError(error, 'import into', parent);
+      }
+      try {
+        const names = (await fs.readdir(opened.self)).filter(
+          (name) => !name.startsWith('.') && !name.endsWith('.lock'),
+        );
+        const choice = await choose(names);
+        if ('skip' in choice) return choice.skip;
+        await installIn(opened, choice.name, choice.files).catch((error: unknown) => {
+          throw toStoreError(error, 'import', path.join(parent, choice.name));
+        });
+        return choice.result;
+      } finally {
+        await opened.close();
+      }
+    });
+  }
+
+  /**
+   * Removes what a crash in the middle of a rewrite or an import left in `folder`
+   * (src/core/store/folder-listing.ts). Once per folder per DataFolder.
    */
   async removeStaleTemps(folder: string): Promise<void> {
     if (this.swept.has(folder)) return;
     this.swept.add(folder);
-    try {
-      const opened = await this.confined.openFolder(folder);
-      try {
-        const cutoff = Date.now() - STALE_TEMP_MS;
-        for (const entry of await fs.readdir(opened.self, { withFileTypes: true })) {
-          const ours = entry.isFile() ? isOwnTempName(entry.name) : entry.isDirectory() && isOwnStagingName(entry.name);
-          if (!ours) continue;
-          const { mtimeMs } = await fs.lstat(opened.entry(entry.name));
-          if (mtimeMs >= cutoff) continue;
-          await removeTreeIn(opened, entry.name, path.join(folder, entry.name));
-          this.logger.info(`Removed ${path.join(folder, entry.name)}, left by an interrupted write.`);
-        }
-      } finally {
-        await opened.close();
-      }
-    } catch (error) {
-      const code = codeOf(error);
-      if (error instanceof StoreError || code === 'ENOENT' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
-        return;
-      this.logger.warn(`Could not clean up temp files in ${folder}: ${errorMessage(error)}`);
-    }
+    await removeStaleTemps(this.confined, folder, this.logger);
   }
 
   /**
@@ -325,7 +264,12 @@ export class DataFolder {
   async write<T>(lockTarget: string, task: (writer: StoreWriter) => Promise<T>): Promise<T> {
     const target = path.resolve(lockTarget);
     this.confined.segments(target);
-    // Checked before the folder and its .gitignore are created: `.jan` itself may be a link out.
+    await this.prepareWrite();
+    return this.locked(path.dirname(target), `${path.basename(target)}.lock`, () => task(this.writer));
+  }
+
+  /** The data folder checked (`.jan` itself may be a link out, so before anything is created), then made with its `.gitignore`. */
+  private async prepareWrite(): Promise<void> {
     await this.confined.openRoot().then(
       (root) => root.close(),
       (error: unknown) => {
@@ -333,7 +277,6 @@ export class DataFolder {
       },
     );
     await this.ensureRoot();
-    return this.locked(path.dirname(target), `${path.basename(target)}.lock`, () => task(this.writer));
   }
 
   /**

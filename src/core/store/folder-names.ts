@@ -7,6 +7,7 @@
  * a lock on their parent folder (`<parent>/.names.lock`), so two creations at once, in one
  * process or two, cannot both pass the check.
  */
+import { StoreError } from './errors';
 
 /** Names Windows keeps for devices in every folder, whatever the case and whatever follows the first dot (`con.txt` is CON). */
 const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)$/i;
@@ -14,6 +15,35 @@ const WINDOWS_FORBIDDEN = /[<>:"/\\|?*\u0000-\u001f]/g;
 
 /** The lock a parent folder's new names are claimed under. */
 export const NAMES_LOCK = '.names.lock';
+
+/** A thread or assistant id: letters, digits, `_`, `-`, `.`, starting with a letter, digit or `_`. */
+const SAFE_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+const safeIdShape = (id: string) => SAFE_ID.test(id) && !id.endsWith('.lock') && !id.endsWith('.tmp');
+
+/** Whether `id` may name a thread or assistant folder (what assertSafeId accepts). */
+export const isSafeId = (id: string): boolean => safeIdShape(id) && windowsNameProblem(id) === undefined;
+
+/**
+ * Ids become folder names: no separators, no `..`, none of the store's own suffixes, and nothing
+ * Windows cannot hold, on every platform, so a `.jan` folder made on Linux opens on Windows.
+ */
+export function assertSafeId(id: string, what: string): string {
+  if (!safeIdShape(id)) {
+    throw new StoreError(
+      'INVALID_ID',
+      `${what} id ${JSON.stringify(id)} is not a valid folder name (letters, digits, "_", "-", "."; up to 128).`,
+    );
+  }
+  const problem = windowsNameProblem(id);
+  if (problem) {
+    throw new StoreError(
+      'INVALID_ID',
+      `${what} id ${JSON.stringify(id)} cannot be used: a folder named so cannot be opened on Windows (${problem}).`,
+    );
+  }
+  return id;
+}
 
 /** Why Windows cannot hold `name` as a folder, or undefined. */
 export function windowsNameProblem(name: string): string | undefined {

@@ -10,3 +10,6 @@ export { withNamesLock } from './path-lock';
 export { JSON_FILE_CAP, JSON_LINES_CAP, readRegularFile } from './json-file';
 export { parseKeeping, stringifyKeeping } from './raw-json';
 export type { JsonSource } from './raw-json';
+export { capFor, isStoreScratch, writeFiles } from './folder-files';
+export type { FolderFiles } from './folder-files';
+export { openFolder, type OpenedFolder } from './opened-folder';

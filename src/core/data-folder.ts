@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from './logger';
 import { silentLogger } from './logger';
-import { createFileIn, writeFileIn } from './store/atomic-file';
+import { createFileIn } from './store/atomic-file';
 import { ConfinedFolder, type RootFolder } from './store/confined-folder';
 import { StoreError, toStoreError } from './store/errors';
 import { NAMES_LOCK, caseTwinOf } from './store/folder-names';
@@ -17,14 +17,14 @@ import {
   readJsonFiles,
   readOpened,
 } from './store/json-file';
-import { stringifyKeeping, type JsonSource } from './store/raw-json';
 import type { JsonLinesFile } from './store/json-lines';
-import { APPEND_FLAGS, appendLine, joinJsonLines, parseJsonLines } from './store/json-lines';
+import { parseJsonLines } from './store/json-lines';
 import { withPathLock } from './store/path-lock';
-import { assertWritable, removeTreeIn } from './store/remove-tree';
 import type { StoreWarning } from './extension-types';
 
 export { assertSafeId, isSafeId, windowsNameProblem } from './store/folder-names';
+export { formatJson, type StoreWriter } from './store/store-writer';
+import { createStoreWriter, inCheckedFolder, type StoreWriter } from './store/store-writer';
 
 export interface DataFolderOptions {
   logger?: Logger;
@@ -47,41 +47,6 @@ export const GITIGNORE_CONTENT = [
   '.*.staging/',
   '',
 ].join('\n');
-
-/** The only way to write: obtained inside `DataFolder.write`, so every write holds the lock. */
-export interface StoreWriter {
-  /**
-   * Atomic rewrite (temp + fsync + rename + fsync folder) of pretty JSON, as Jan writes it. With
-   * the `source` the file was read with (`readJson`), every part of `value` still as read keeps
-   * its bytes (big integers, invalid UTF-8, spelling).
-   */
-  writeJson(file: string, value: unknown, source?: JsonSource): Promise<void>;
-  /** Like writeJson but fails with ALREADY_EXISTS instead of replacing a file. */
-  createJson(file: string, value: unknown): Promise<void>;
-  /** Atomic rewrite of a JSONL file from lines: raw bytes (kept verbatim) or new text. */
-  rewriteLines(file: string, lines: ReadonlyArray<Buffer | string>): Promise<void>;
-  /** Appends one JSON line with a single write call; the file's folder must exist. */
-  appendJsonLine(file: string, value: unknown): Promise<void>;
-  ensureFolder(folder: string): Promise<void>;
-  /**
-   * Creates the new folder `folder` under the lock of its parent's names: fails with
-   * ALREADY_EXISTS when it, or a name differing only in case, is there (`what` names it).
-   */
-  createFolder(folder: string, what: string): Promise<void>;
-  removeFolder(folder: string): Promise<void>;
-}
-
-/** Pretty JSON as Jan writes it; a value nested too deep for JSON.stringify is written without recursion. */
-export function formatJson(value: unknown, source?: JsonSource): string | Buffer {
-  if (!source) {
-    try {
-      return `${JSON.stringify(value, null, 2)}\n`;
-    } catch (error) {
-      if (!(error instanceof RangeError)) throw error;
-    }
-  }
-  return Buffer.concat([stringifyKeeping(value, source, 2), Buffer.from('\n')]);
-}
 
 const codeOf = (error: unknown) => (error as { code?: string }).code;
 
@@ -114,7 +79,7 @@ export class DataFolder {
       timeoutMs: options.lockTimeoutMs ?? 30_000,
       logger: this.logger,
     };
-    this.writer = this.createWriter();
+    this.writer = createStoreWriter(this.confined, (folder, what) => this.createFolder(folder, what));
   }
 
   /** A path inside the folder; segments are single names, never separators or `..`. */
@@ -325,79 +290,15 @@ export class DataFolder {
     if (this.options.commitToGit) return;
     const gitignore = path.join(this.root, '.gitignore');
     try {
-      await this.inFolder(gitignore, 'write', (folder, name) => createFileIn(folder, name, GITIGNORE_CONTENT));
+      await inCheckedFolder(this.confined, gitignore, 'write', (folder, name) =>
+        createFileIn(folder, name, GITIGNORE_CONTENT),
+      );
       this.logger.info(`Created ${gitignore} (threads stay out of git).`);
     } catch (error) {
       // Not fatal: the write that follows reports the real problem, about the file it concerns.
       const failure = toStoreError(error, 'write', gitignore);
       if (failure.code !== 'ALREADY_EXISTS') this.logger.warn(failure.message);
     }
-  }
-
-  /** Runs `operation` on the checked folder of `file` and the file's name in it; failures say what could not be done. */
-  private async inFolder(
-    file: string,
-    action: string,
-    operation: (folder: RootFolder, name: string) => Promise<void>,
-    create = false,
-  ): Promise<void> {
-    try {
-      const folder = await this.confined.openFolder(path.dirname(path.resolve(file)), create);
-      try {
-        await operation(folder, path.basename(file));
-      } finally {
-        await folder.close();
-      }
-    } catch (error) {
-      throw toStoreError(error, action, file);
-    }
-  }
-
-  private createWriter(): StoreWriter {
-    /** A rename replaces a read-only file and an unlink removes one (only the folder's mode counts): the file's own mode is asked first. */
-    const replace = (action: string, file: string, data: string | Uint8Array) =>
-      this.inFolder(file, action, async (folder, name) => {
-        await assertWritable(folder.entry(name), action, file);
-        await writeFileIn(folder, name, data);
-      });
-    return {
-      writeJson: (file, value, source) => replace('write', file, formatJson(value, source)),
-      createJson: (file, value) =>
-        this.inFolder(file, 'create', (folder, name) => createFileIn(folder, name, formatJson(value))),
-      rewriteLines: (file, lines) => replace('write', file, joinJsonLines(lines)),
-      appendJsonLine: (file, value) =>
-        this.inFolder(file, 'append to', async (folder, name) => {
-          const handle = await this.confined.openIn(folder, name, APPEND_FLAGS, 0o666, file);
-          try {
-            await appendLine(handle, file, JSON.stringify(value));
-          } finally {
-            await handle.close();
-          }
-        }),
-      ensureFolder: async (folder) => {
-        try {
-          await (await this.confined.openFolder(folder, true)).close();
-        } catch (error) {
-          throw toStoreError(error, 'create the folder', folder);
-        }
-      },
-      createFolder: (folder, what) => this.createFolder(folder, what),
-      removeFolder: (folder) =>
-        this.inFolder(folder, 'delete', async (parent, name) => {
-          const opened = await this.confined.openFolder(folder).catch((error: unknown) => {
-            if (codeOf(error) === 'ENOENT') return undefined;
-            throw error;
-          });
-          if (!opened) return;
-          try {
-            for (const entry of await fs.readdir(opened.self))
-              await assertWritable(opened.entry(entry), 'delete', path.join(folder, entry));
-          } finally {
-            await opened.close();
-          }
-          await removeTreeIn(parent, name, folder);
-        }),
-    };
   }
 
   /**
@@ -408,7 +309,8 @@ export class DataFolder {
   private async createFolder(folder: string, what: string): Promise<void> {
     const parent = path.dirname(path.resolve(folder));
     await this.locked(parent, NAMES_LOCK, () =>
-      this.inFolder(
+      inCheckedFolder(
+        this.confined,
         folder,
         'create the folder',
         async (opened, name) => {

@@ -164,7 +164,7 @@ export class ConfinedFolder {
 
   /** Why `target` was refused: the link on its way that leaves the root, named when it still does. */
   async refusal(target: string, real: string | undefined): Promise<StoreError> {
-    const named = await linkEscape(this.root, path.resolve(target)).catch(() => undefined);
+    const named = await linkEscape(this.root, path.resolve(target), !this.options.rootAnywhere).catch(() => undefined);
     return named ?? this.plainRefusal(target, real);
   }
 

@@ -2,7 +2,7 @@ import { chmodSync, chownSync, cpSync, mkdirSync, readdirSync, rmSync, statSync 
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeTempWorkspaces, snapshot, tempWorkspace } from '../../unit/store/support/store-setup';
-import { startChild } from './support/child-process';
+import { startChild, type StoreChild } from './support/child-process';
 import type { ChildReport } from './support/store-child';
 import { bundleChild, childHome } from './support/unprivileged';
 
@@ -28,6 +28,15 @@ afterAll(() => {
   removeTempWorkspaces();
   if (found.ok) rmSync(found.home.folder, { recursive: true, force: true });
 });
+
+/** The child's result per step, once it exited cleanly. */
+async function resultsOf(child: StoreChild): Promise<Map<string, ChildReport>> {
+  const { code } = await child.exited;
+  expect(code, child.stderr()).toBe(0);
+  return new Map(
+    child.reports.flatMap((report: ChildReport) => (report.kind === 'result' ? [[report.step, report] as const] : [])),
+  );
+}
 
 function readOnlyChild(args: string[]) {
   if (!found.ok) throw new Error(found.problem);
@@ -59,13 +68,7 @@ describe('a read-only workspace folder', () => {
       setWritable(root, false);
       try {
         const child = readOnlyChild(['readonly', jan, 'jan_1716300000', path.join(root, 'other', '.jan')]);
-        const { code } = await child.exited;
-        expect(code, child.stderr()).toBe(0);
-        const results = new Map(
-          child.reports.flatMap((report: ChildReport) =>
-            report.kind === 'result' ? [[report.step, report] as const] : [],
-          ),
-        );
+        const results = await resultsOf(child);
 
         expect(results.get('listThreads')).toMatchObject({ ok: true, detail: 3 });
         expect(results.get('listMessages')).toMatchObject({ ok: true, detail: 2 });
@@ -125,13 +128,7 @@ describe('read-only files in a writable folder', () => {
       setFilesReadOnly(jan);
       const before = snapshot(jan);
       const child = readOnlyChild(['readonly-files', jan, 'jan_1716300000']);
-      const { code } = await child.exited;
-      expect(code, child.stderr()).toBe(0);
-      const results = new Map(
-        child.reports.flatMap((report: ChildReport) =>
-          report.kind === 'result' ? [[report.step, report] as const] : [],
-        ),
-      );
+      const results = await resultsOf(child);
       expect(results.get('listThreads')).toMatchObject({ ok: true, detail: 3 });
       expect(results.get('listMessages')).toMatchObject({ ok: true, detail: 2 });
       for (const step of [

@@ -205,6 +205,8 @@ describe('symbolic links that leave .jan', () => {
     ]);
     expect((await storeError(threads.getThread('real'))).message).toMatch(/not a regular file/);
     expect((await storeError(threads.listMessages('real'))).message).toMatch(/not a regular file/);
+    // A chat turn appends: refused at once, never waiting for a reader of the FIFO.
+    expect((await storeError(threads.appendMessage(message('real', 'hello')))).message).toMatch(/not a regular file/);
   });
 
   it('a link that stays inside .jan is followed like a folder', async () => {

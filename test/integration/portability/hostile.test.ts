@@ -103,7 +103,9 @@ describe('archives that unpack to more than they should', () => {
   }, 120_000);
 
   it('an archive that needs more than the free space is refused, saying how much is free', async () => {
-    const source = dataFolder('desktop', { t1: { thread: THREAD('t1'), lines: `${LINE('m', 't1')}\n`.repeat(20_000) } });
+    const source = dataFolder('desktop', {
+      t1: { thread: THREAD('t1'), lines: `${LINE('m', 't1')}\n`.repeat(20_000) },
+    });
     const archive = path.join(root, 'fits-not.tar.gz');
     await create({ gzip: true, file: archive, cwd: source }, ['threads']);
     await expect(importJanData(archive, jan, { freeSpace: async () => 65 * 1024 * 1024 })).rejects.toThrow(

@@ -6,6 +6,9 @@ import type { ChatCompletionRequest, ChatMessage, Thread, ThreadMessage, ToolDef
 import { promptTextOf } from './types';
 import { estimateTokens } from './context';
 import { answeredCallId, toolStepsOf } from './agent/stored-steps';
+import { instructionsFor } from './instruction-gate';
+
+export { instructionsFor } from './instruction-gate';
 
 /** Tokens a chat template adds around each message (role markers, separators): an allowance. */
 const TEMPLATE_TOKENS_PER_MESSAGE = 8;
@@ -88,13 +91,6 @@ function collectTurns(history: ThreadMessage[]): Turn[] {
 
 export function conversationTurns(history: ThreadMessage[]): ChatMessage[] {
   return collectTurns(history).map((turn) => turn.message);
-}
-
-export async function instructionsFor(thread: Thread, assistants?: AssistantExtension): Promise<string> {
-  const info = thread.assistants[0];
-  if (info?.instructions !== undefined) return info.instructions;
-  if (!info || !assistants) return '';
-  return (await assistants.getAssistant(info.assistant_id))?.instructions ?? '';
 }
 
 /** Builds the engine request from the thread, its assistant and its history, fitted to the context. */

@@ -9,7 +9,6 @@ import {
   type TokenCounter,
 } from './context';
 import { EngineError, type InferenceEngine } from './engines';
-import { StoreError } from './store';
 import type { EventBus } from './events';
 import type { AssistantExtension, ConversationalExtension, MessagePage } from './extension-types';
 import { newId } from './ids';
@@ -240,11 +239,9 @@ export class ConversationService implements ConversationApi {
     return thread;
   }
 
-  /** A thread of a workspace assistant in a restricted workspace is not answered (nothing is stored). */
+  /** A thread whose assistant or instructions a restricted workspace does not allow is not answered (nothing is stored). */
   private async refuseBlockedAssistant(thread: Thread): Promise<void> {
-    const id = thread.assistants[0]?.assistant_id;
-    const blocked = id && (await this.deps.assistants?.blockedReason(id));
-    if (blocked) throw new StoreError('NOT_ALLOWED', `${blocked} Pick another assistant for this chat.`);
+    await instructionsFor(thread, this.deps.assistants);
   }
 
   private async appendUserMessage(
@@ -506,7 +503,7 @@ export class ConversationService implements ConversationApi {
       assistantId ??
       (await this.deps.assistants?.listAssistants())?.assistants[0]?.id;
     const instructions = thread
-      ? await instructionsFor(thread, this.deps.assistants)
+      ? await instructionsFor(thread, this.deps.assistants).catch(() => '')
       : ((id && (await this.deps.assistants?.getAssistant(id))?.instructions) ?? '');
     const context = id ? await this.alwaysContext(id, async (text) => estimateTokens(text)) : '';
     const model = thread

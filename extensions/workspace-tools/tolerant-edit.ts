@@ -69,31 +69,60 @@ function columns(indent: string, tabSize: number): number {
   return width;
 }
 
-/** The first line with text, after the first `skip` lines: where indentation can be compared. */
-const firstTextLine = (text: string, skip: number): string =>
+const textLines = (text: string, skip: number): string[] =>
   text
     .split('\n')
     .slice(skip)
-    .find((line) => line.trim() !== '') ?? '';
+    .filter((line) => line.trim() !== '');
 
 /**
- * Re-indents `replace` by how far the matched text sits from where the search text put it,
- * compared on the first line that starts a line in both (the second one when the match starts
- * in the middle of a line, whose first line is then kept as written).
+ * For each indentation the search text uses, the one the file has on the same line of the
+ * match (compared from the second line when the match starts inside a line).
+ */
+function indentMap(search: string, matched: string, skip: number, tabSize: number): Map<number, number> {
+  const wanted = textLines(search, skip);
+  const found = textLines(matched, skip);
+  const map = new Map<number, number>();
+  if (wanted.length !== found.length) {
+    // Lines broken differently: one shift, from the first line of each.
+    if (wanted.length > 0 && found.length > 0)
+      map.set(columns(indentOf(wanted[0]), tabSize), columns(indentOf(found[0]), tabSize));
+    return map;
+  }
+  wanted.forEach((line, index) => {
+    const column = columns(indentOf(line), tabSize);
+    if (!map.has(column)) map.set(column, columns(indentOf(found[index]), tabSize));
+  });
+  return map;
+}
+
+/** Where a replacement line indented `column` goes: as the search line so indented, else shifted like the nearest. */
+function mapColumn(column: number, map: Map<number, number>): number {
+  const exact = map.get(column);
+  if (exact !== undefined) return exact;
+  const keys = [...map.keys()].sort((a, b) => a - b);
+  if (keys.length === 0) return column;
+  const below = keys.filter((key) => key < column).pop();
+  const key = below ?? keys[0];
+  return Math.max(0, (map.get(key) as number) + column - key);
+}
+
+/**
+ * Re-indents `replace` to the file's indentation at the match (the first line kept as written
+ * when the match starts inside a line).
  */
 function reindent(replace: string, search: string, matched: string, midLine: boolean): string {
   const skip = midLine ? 1 : 0;
-  const target = indentOf(firstTextLine(matched, skip));
-  const useTabs = target.includes('\t');
   const tabSize = 4;
-  const delta = columns(target, tabSize) - columns(indentOf(firstTextLine(search, skip)), tabSize);
+  const map = indentMap(search, matched, skip, tabSize);
+  const useTabs = textLines(matched, skip).some((line) => line.startsWith('\t'));
   const render = (width: number): string =>
     useTabs ? '\t'.repeat(Math.floor(width / tabSize)) + ' '.repeat(width % tabSize) : ' '.repeat(width);
   return replace
     .split('\n')
     .map((line, index) => {
       if (index < skip) return line;
-      return line.trim() === '' ? '' : render(Math.max(0, columns(indentOf(line), tabSize) + delta)) + line.trimStart();
+      return line.trim() === '' ? '' : render(mapColumn(columns(indentOf(line), tabSize), map)) + line.trimStart();
     })
     .join('\n');
 }

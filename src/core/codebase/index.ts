@@ -1,1 +1,2 @@
 export * from './workspace-search';
+export * from './codebase-search';

@@ -3,7 +3,7 @@
  * as data (text parts joined, other parts named), control characters are dropped, and the whole
  * is capped (the start and the end kept) at the user's `maxToolOutputChars`.
  */
-import type { ToolResult } from '@jan/core';
+import { readableText, type ToolResult } from '@jan/core';
 
 type Part = {
   type?: unknown;
@@ -15,13 +15,20 @@ type Part = {
   name?: unknown;
 };
 
+/** The decoded size of base64 data, without decoding it. */
+function base64Bytes(data: unknown): number {
+  if (typeof data !== 'string') return 0;
+  const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
+  return Math.floor((data.length * 3) / 4) - padding;
+}
+
 function partText(part: Part): string {
   switch (part.type) {
     case 'text':
       return typeof part.text === 'string' ? part.text : '';
     case 'image':
     case 'audio':
-      return `[${part.type}${typeof part.mimeType === 'string' ? ` ${part.mimeType}` : ''}, ${typeof part.data === 'string' ? Math.round((part.data.length * 3) / 4) : 0} bytes, not shown]`;
+      return `[${part.type}${typeof part.mimeType === 'string' ? ` ${part.mimeType}` : ''}, ${base64Bytes(part.data)} bytes, not shown]`;
     case 'resource': {
       const resource = (part.resource ?? {}) as Part;
       const uri = typeof resource.uri === 'string' ? resource.uri : 'a resource';
@@ -42,14 +49,12 @@ export function capText(text: string, maxChars: number): string {
   return `${text.slice(0, head)}\n[… ${(text.length - maxChars).toLocaleString('en-US')} characters cut …]\n${text.slice(-tail)}`;
 }
 
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u001b]/g;
-
 export function resultToToolResult(result: Record<string, unknown>, maxChars: number): ToolResult {
   const parts = Array.isArray(result.content) ? (result.content as Part[]) : [];
   let text = parts.map(partText).filter(Boolean).join('\n');
   if (text === '' && result.structuredContent !== undefined) text = JSON.stringify(result.structuredContent);
   if (text === '' && 'toolResult' in result) text = JSON.stringify(result.toolResult);
-  const content = capText(text.replace(CONTROL, ''), maxChars) || '(no output)';
+  const content = readableText(capText(text, maxChars)) || '(no output)';
   const isError = result.isError === true;
   const firstLine = content.split('\n')[0].slice(0, 100);
   return { content, summary: isError ? `error: ${firstLine}` : firstLine, ...(isError ? { isError } : {}) };

@@ -63,6 +63,8 @@ export class McpServerConnection {
   private transport: Transport | undefined;
   private starting: Promise<void> | undefined;
   private garbage = { lines: 0, bytes: 0, first: '' };
+  /** Why a server being started was ended (garbage, no ping): reported instead of "connection closed". */
+  private failure: string | undefined;
 
   constructor(
     readonly config: McpServerConfig,
@@ -103,6 +105,7 @@ export class McpServerConnection {
   private async connect(): Promise<void> {
     this.setState('starting', undefined);
     this.garbage = { lines: 0, bytes: 0, first: '' };
+    this.failure = undefined;
     const transport = createTransport(this.config, {
       env: { ...getDefaultEnvironment(), ...this.config.env },
       cwd: this.options.workspaceRoot,
@@ -128,7 +131,7 @@ export class McpServerConnection {
       this.setState('ready', undefined);
       this.options.logger.info(`${this.label} started with ${this.tools.length} tools.`);
     } catch (error) {
-      const reason = this.describe(error, 'could not start');
+      const reason = this.failure ?? this.describe(error, 'could not start', transport);
       this.client = undefined;
       this.transport = undefined;
       await client.close().catch(() => undefined);
@@ -199,11 +202,16 @@ export class McpServerConnection {
       void this.fail(`prints output that is not MCP on stdout (first: ${JSON.stringify(this.garbage.first)})`);
   }
 
-  /** Ends a running server as broken; the next call starts it again. */
+  /** Ends a server as broken (one starting fails with this reason); the next call starts it again. */
   private async fail(reason: string): Promise<void> {
     const client = this.client;
     if (!client) return;
     const message = `${this.label} ${reason}`;
+    if (this.state === 'starting') {
+      this.failure ??= message;
+      await client.close().catch(() => undefined);
+      return;
+    }
     this.client = undefined;
     this.transport = undefined;
     this.options.logger.error(message);
@@ -211,22 +219,22 @@ export class McpServerConnection {
     await client.close().catch(() => undefined);
   }
 
+  /** The connection closed by itself: a running server died (one starting is reported by connect). */
   private closed(client: Client): void {
-    if (this.client !== client) return;
+    if (this.client !== client || this.state !== 'ready') return;
     this.client = undefined;
-    const reason = this.describe(undefined, 'stopped');
+    const reason = this.describe(undefined, 'stopped', this.transport);
     this.transport = undefined;
     this.options.logger.error(reason);
     this.setState('failed', reason);
   }
 
   /** What went wrong, with how the process ended and the end of its stderr when there is one. */
-  private describe(error: unknown, what: string): string {
+  private describe(error: unknown, what: string, transport: Transport | undefined): string {
     const parts = [`${this.label} ${what}`];
     if (error instanceof McpError && error.code === ErrorCode.RequestTimeout)
       parts.push(`: it did not answer within ${Math.round(this.options.startTimeoutMs / 1000)} s`);
     else if (error) parts.push(`: ${errorMessage(error)}`);
-    const transport = this.transport;
     if (transport instanceof CappedStdioTransport) {
       if (transport.exit) parts.push(` (exit code ${transport.exit.code ?? transport.exit.signal})`);
       if (this.garbage.lines > 0) parts.push(`; it printed non-MCP output: ${JSON.stringify(this.garbage.first)}`);

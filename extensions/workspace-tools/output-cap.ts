@@ -1,20 +1,10 @@
 /**
  * Keeps the start and the end of a stream of output within a byte budget (errors are usually at
- * the end, the command's first lines say what ran), and makes it readable for a model: colour
- * codes removed, progress lines redrawn with `\r` reduced to their last state.
+ * the end, the command's first lines say what ran), made readable for a model (readableText).
  */
 import { StringDecoder } from 'node:string_decoder';
+import { readableText } from '@jan/core';
 import { formatBytes } from './text-file';
-
-const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
-
-export function readableOutput(text: string): string {
-  return text
-    .replace(ANSI, '')
-    .replace(/\r\n/g, '\n')
-    .replace(/[^\n]*\r(?=[^\n])/g, '')
-    .replace(/\r/g, '');
-}
 
 export class OutputCap {
   private readonly headLimit: number;
@@ -57,6 +47,6 @@ export class OutputCap {
     while (dropped > 0 && start < tail.length && (tail[start] & 0xc0) === 0x80) start += 1;
     const tailText = tail.subarray(start).toString('utf8');
     const cut = dropped > 0 ? `\n[… ${formatBytes(dropped)} of output cut …]\n` : '';
-    return readableOutput(headText + cut + tailText);
+    return readableText(headText + cut + tailText);
   }
 }

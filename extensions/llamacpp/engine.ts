@@ -17,6 +17,7 @@ import type {
   Model,
   ModelSettings,
   ResolvedModel,
+  ToolDefinition,
 } from '@jan/core';
 import { raceAbort } from './abort';
 import { SharedLoad } from './shared-load';
@@ -25,7 +26,7 @@ import { IdleTracker } from './idle-tracker';
 import type { LlamaCppSettings } from './settings';
 import { WorkerHandle, workerKey } from './worker-handle';
 import type { LoadedModelInfo } from './worker-handle';
-import { workerMessages } from './worker-messages';
+import { workerMessages, workerTools } from './worker-messages';
 
 export interface LlamaCppEngineOptions {
   /** The model with this id and the absolute path of its GGUF (the models extension provides it). */
@@ -184,10 +185,11 @@ export class LlamaCppEngine implements InferenceEngine {
     });
   }
 
-  async countChatTokens(modelId: string, messages: ChatMessage[]): Promise<number> {
+  async countChatTokens(modelId: string, messages: ChatMessage[], tools?: ToolDefinition[]): Promise<number> {
     return this.idle.run(async () => {
       const { worker } = await this.ensureLoaded(modelId);
-      return (await worker.call('countChatTokens', { modelId, messages: workerMessages(messages) })).tokens;
+      const args = { modelId, messages: workerMessages(messages), tools: workerTools(tools) };
+      return (await worker.call('countChatTokens', args)).tokens;
     });
   }
 

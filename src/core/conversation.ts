@@ -19,8 +19,13 @@ import { errorMessage } from './logger';
 import { DEFAULT_ENGINE, isSpecificModel, type ModelChoice } from './model-choice';
 import { buildChatRequest, estimateUsage, instructionsFor, replyReserve } from './conversation-request';
 import { logReply } from './reply-log';
+import { streamInto, type StreamedReply } from './reply-stream';
+import { offerTools } from './agent/offer';
+import { runAgentTurn } from './agent/agent-turn';
+import { DEFAULT_AGENT_LIMITS, type AgentTurnOptions, type AgentUsage } from './agent/types';
+import type { ToolRegistry } from './tools';
 import { titleFromText, isDefaultTitle } from './thread-title';
-import type { ChatCompletionChunk, TextContentPart, Thread, ThreadMessage } from './types';
+import type { TextContentPart, Thread, ThreadMessage } from './types';
 import { contextParts, textContent, textOf } from './types';
 
 export interface ConversationDeps {
@@ -37,6 +42,15 @@ export interface ConversationDeps {
   now?: () => number;
   /** The reply length when the thread sets none (VS Code: `jan.chat.maxTokens`). */
   defaultMaxTokens?: () => number | undefined;
+  /** The tools an agent turn may offer (`core.tools`). */
+  tools?: ToolRegistry;
+  /** False in a restricted workspace (agent turns: no `run` tools, every write asks). */
+  isTrusted?: () => boolean;
+}
+
+/** How a turn runs: a chat reply, or (with `agent`) an agent turn whose model may call tools. */
+export interface TurnOptions {
+  agent?: AgentTurnOptions;
 }
 
 /**
@@ -101,14 +115,22 @@ export class ConversationService implements ConversationApi {
     await this.deps.conversational.deleteMessage(threadId, messageId, position);
   }
 
-  /** `context`: what was attached (files, a selection…), stored with the message and read by the model before the text. */
-  async send(threadId: string, text: string, context: ContextItem[] = []): Promise<ThreadMessage> {
+  /**
+   * `context`: what was attached (files, a selection…), stored with the message and read by the
+   * model before the text. With `options.agent` the model may call tools (docs/ARCHITECTURE.md, "Agent").
+   */
+  async send(
+    threadId: string,
+    text: string,
+    context: ContextItem[] = [],
+    options: TurnOptions = {},
+  ): Promise<ThreadMessage> {
     if (!text.trim()) throw new Error('The message is empty.');
     return this.exclusive(threadId, async (signal) => {
       const thread = await this.thread(threadId);
       await this.refuseBlockedAssistant(thread);
-      await this.appendUserMessage(threadId, text, context.map(contextPart));
-      return this.reply(thread, signal);
+      const asked = await this.appendUserMessage(threadId, text, context.map(contextPart));
+      return this.reply(thread, signal, options.agent && { ...options.agent, turnId: asked.id, text });
     });
   }
 
@@ -234,35 +256,58 @@ export class ConversationService implements ConversationApi {
     return this.deps.inference.require('chat');
   }
 
-  /** Streams the assistant's reply into one message, saved once at the end. */
-  private async reply(thread: Thread, signal: AbortSignal): Promise<ThreadMessage> {
-    const started = this.now();
-    const message: ThreadMessage = {
-      id: newId(started),
+  /** A new assistant message of the thread, pending, as the view first shows it. */
+  private pendingReply(thread: Thread, model?: ModelChoice, now = this.now()): ThreadMessage {
+    return {
+      id: newId(now),
       object: 'thread.message',
       thread_id: thread.id,
       assistant_id: thread.assistants[0]?.assistant_id,
       role: 'assistant',
       content: textContent(''),
       status: 'pending',
-      created: started,
-      updated: started,
-      created_at: Math.floor(started / 1000),
-      metadata: {},
+      created: now,
+      updated: now,
+      created_at: Math.floor(now / 1000),
+      metadata: model ? { model: model.id, engine: model.engine } : {},
     };
+  }
+
+  /**
+   * Streams the assistant's reply into one message, saved once at the end. An agent turn
+   * (`agent`) stores each step that called tools as it ends, and its answer last.
+   */
+  private async reply(
+    thread: Thread,
+    signal: AbortSignal,
+    agent?: AgentTurnOptions & { turnId: string; text: string },
+  ): Promise<ThreadMessage> {
+    const started = this.now();
+    let message = this.pendingReply(thread, undefined, started);
     this.update(message);
-    let text = '';
-    let firstTokenAt: number | undefined;
-    let completionTokens = 0;
-    let promptTokens: number | undefined;
-    let cachedPromptTokens: number | undefined;
+    let streamed: StreamedReply = { text: '', calls: [], finishReason: null, completionTokens: 0 };
     let history: ThreadMessage[] | undefined;
+    let agentUsage: AgentUsage | undefined;
+    let storedStep: ThreadMessage | undefined;
+    /** The turn ended right after a stored step (Stop while its tools ran): nothing more to write. */
+    let alreadyStored = false;
     try {
       const model = await this.chooseModel(thread);
       message.metadata = { ...message.metadata, model: model.id, engine: model.engine };
       const engine = await this.deps.inference.prepare(model, thread.assistants[0]?.model.settings, signal);
       ({ messages: history } = await this.deps.conversational.listMessages(thread.id));
       if (this.tokenCache.size > 50_000) this.tokenCache.clear();
+      const trusted = agent?.trusted ?? this.deps.isTrusted?.() ?? true;
+      const offered = agent
+        ? offerTools(this.deps.tools?.all() ?? [], {
+            trusted,
+            only: agent.tools,
+            budgetTokens: agent.limits?.toolTokenBudget ?? DEFAULT_AGENT_LIMITS.toolTokenBudget,
+            text: agent.text,
+          })
+        : undefined;
+      for (const { name, reason } of offered?.left ?? [])
+        this.deps.logger.info(`Tool ${name} is not offered in thread ${thread.id}: ${reason}.`);
       const built = await buildChatRequest({
         thread,
         history,
@@ -271,6 +316,7 @@ export class ConversationService implements ConversationApi {
         assistants: this.deps.assistants,
         tokenCache: this.tokenCache,
         defaultMaxTokens: this.defaultMaxTokens(),
+        tools: offered?.definitions,
         context: thread.assistants[0]
           ? await this.alwaysContext(thread.assistants[0].assistant_id, this.counter(model, engine))
           : '',
@@ -281,24 +327,44 @@ export class ConversationService implements ConversationApi {
           `Left out ${built.droppedMessages} old message(s) of thread ${thread.id} to fit the context window.`,
         );
       }
-      for await (const chunk of engine.chat(built.request, signal)) {
-        if (signal.aborted) break;
-        const delta = deltaOf(chunk);
-        if (delta) {
-          firstTokenAt ??= this.now();
-          text += delta;
-          completionTokens += 1;
-          message.content = textContent(text);
-          message.updated = this.now();
-          this.update(message);
+      const stream = { now: this.now, update: (changed: ThreadMessage) => this.update(changed) };
+      if (agent && offered) {
+        const turn = await runAgentTurn(
+          {
+            events: this.deps.events,
+            ...stream,
+            nextMessage: () => {
+              const next = this.pendingReply(thread, model);
+              this.update(next);
+              return next;
+            },
+            save: async (step) => (storedStep = await this.deps.conversational.appendMessage(step)),
+          },
+          {
+            threadId: thread.id,
+            turnId: agent.turnId,
+            engine,
+            model,
+            request: built.request,
+            offered,
+            message,
+            signal,
+            options: agent,
+            trusted,
+            workspaceRoot: this.deps.workspaceRoot,
+          },
+        );
+        streamed = turn.reply;
+        agentUsage = turn.result.usage;
+        if (turn.message) {
+          message = turn.message;
+          message.metadata = { ...message.metadata, agent: { stop_reason: turn.result.reason, ...agentUsage } };
+        } else {
+          message = storedStep!;
+          alreadyStored = true;
         }
-        if (chunk.usage) {
-          completionTokens = chunk.usage.completion_tokens;
-          promptTokens = chunk.usage.prompt_tokens;
-          cachedPromptTokens = chunk.usage.prompt_tokens_details?.cached_tokens;
-        }
-      }
-      message.status = signal.aborted ? 'stopped' : 'ready';
+      } else streamed = await streamInto(message, engine.chat(built.request, signal), signal, stream);
+      if (!alreadyStored) message.status = signal.aborted ? 'stopped' : 'ready';
     } catch (error) {
       if (signal.aborted || (error instanceof EngineError && error.code === 'ABORTED')) {
         message.status = 'stopped';
@@ -309,11 +375,15 @@ export class ConversationService implements ConversationApi {
         this.deps.logger.warn(`Reply in thread ${thread.id} failed: ${errorMessage(error)}`);
       }
     }
+    const { firstTokenAt, completionTokens, promptTokens, cachedPromptTokens } = streamed;
+    const text = textOf(message);
     const finished = this.now();
-    message.content = textContent(text);
-    message.updated = finished;
-    message.completed_at = Math.floor(finished / 1000);
-    if (firstTokenAt !== undefined) {
+    if (!alreadyStored) {
+      message.content = textContent(text);
+      message.updated = finished;
+      message.completed_at = Math.floor(finished / 1000);
+    }
+    if (firstTokenAt !== undefined && !alreadyStored) {
       const seconds = Math.max(finished - firstTokenAt, 1) / 1000;
       message.metadata = {
         ...message.metadata,
@@ -328,9 +398,9 @@ export class ConversationService implements ConversationApi {
       what: `Reply in thread ${thread.id}`,
       modelId: typeof message.metadata?.model === 'string' ? message.metadata.model : undefined,
       status: message.status === 'stopped' ? 'stopped' : message.status === 'error' ? 'error' : 'ready',
-      completionTokens,
-      promptTokens,
-      cachedPromptTokens,
+      completionTokens: agentUsage?.completionTokens ?? completionTokens,
+      promptTokens: agentUsage?.promptTokens ?? promptTokens,
+      cachedPromptTokens: agentUsage ? agentUsage.promptTokens - agentUsage.evaluatedTokens : cachedPromptTokens,
       startedAt: started,
       firstTokenAt,
       finishedAt: finished,
@@ -343,7 +413,8 @@ export class ConversationService implements ConversationApi {
     // An error with no text is shown in place but not stored: the user's message stays and
     // the reply can be regenerated, without an empty message cluttering the file.
     let saved = message;
-    if (message.status === 'error' && !text) this.unsaved.set(thread.id, message);
+    if (alreadyStored) saved = message;
+    else if (message.status === 'error' && !text) this.unsaved.set(thread.id, message);
     else {
       try {
         saved = await this.deps.conversational.appendMessage(message);
@@ -434,10 +505,6 @@ export class ConversationService implements ConversationApi {
       this.deps.logger.warn(`Could not update thread ${thread.id}: ${errorMessage(error)}`);
     }
   }
-}
-
-function deltaOf(chunk: ChatCompletionChunk): string {
-  return chunk.choices[0]?.delta.content ?? '';
 }
 
 /** The index of the message with this id and role: the one at `position` when given, else the first. */

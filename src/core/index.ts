@@ -4,6 +4,7 @@ export * from './events';
 export * from './engines';
 export * from './tools';
 export * from './codebase';
+export * from './agent';
 export * from './model-choice';
 export * from './inference';
 export * from './extension';

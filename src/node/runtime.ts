@@ -107,6 +107,8 @@ export class JanRuntime {
       defaultMaxTokens: options.chatMaxTokens,
       workspaceRoot: options.workspaceRoot,
       defaultContextSize: () => this.llamacpp.getSetting<number>('contextSize', 4096),
+      tools: core.tools,
+      isTrusted: options.isTrusted,
     });
     this.inlineCompletion = new InlineCompletionService({ inference: this.inference, logger: options.logger });
   }

@@ -1,10 +1,11 @@
-import type { ChatHistoryItem, Token } from 'node-llama-cpp';
+import type { ChatHistoryItem, ChatModelFunctions, Token } from 'node-llama-cpp';
 import type { ArgsOf, ResultOf } from '../rpc/methods';
 import type { CallContext } from '../rpc/server';
-import { WorkerError } from '../rpc/server';
+import { toHistory } from './history';
 import type { LoadedModel } from './loaded-model';
 import { finishReasonOf, generationOptions } from './sampling';
 import { TextBatcher } from './text-batcher';
+import { prepareToolTurn } from './tool-turn';
 
 /**
  * One chat turn on the thread's sequence of the model's chat pool. The history is rendered with
@@ -19,21 +20,30 @@ export function runChat(
   context: CallContext<'chat'>,
 ): Promise<ResultOf<'chat'>> {
   return loaded.chatLock.run(async () => {
-    const history = toHistory(args.messages);
-    const promptTokens = renderedPromptTokens(loaded, history).length;
-    const { chat } = await loaded.chats.acquire(args.sessionKey);
-    const sequence = chat.sequence;
-    const meterBefore = sequence.tokenMeter.getState();
-
     const started = performance.now();
     let firstTokenAt: number | undefined;
     let completionTokens = 0;
     let stopReason = 'abort';
+    const history = toHistory(args.messages);
+    const acquired = await loaded.chats.acquire(args.sessionKey);
     const batcher = new TextBatcher((text) => context.emit({ text }));
+    const tools = await prepareToolTurn(loaded.model.llama, acquired.chat, args, {
+      generating: () => (firstTokenAt ??= performance.now()),
+      call: (toolCall, tokens) => {
+        completionTokens += tokens;
+        batcher.flush();
+        context.emit({ toolCall });
+      },
+    });
+    const promptTokens = renderedPromptTokens(loaded, history, tools.documented).length;
+    const { chat } = tools;
+    const sequence = chat.sequence;
+    const meterBefore = sequence.tokenMeter.getState();
     if (!context.signal.aborted) {
       try {
         const response = await chat.generateResponse(history, {
           ...generationOptions(args.sampling, sequence.contextSize),
+          ...tools.options,
           signal: context.signal,
           stopOnAbortSignal: true,
           onToken: (tokens) => {
@@ -50,6 +60,7 @@ export function runChat(
         batcher.flush();
       }
     }
+    tools.dispose();
     const ended = performance.now();
     // What llama.cpp really evaluated, from the sequence's token meter: it counts a decoded token
     // as "output" when its logits were read, which for the prompt is only its last token.
@@ -67,22 +78,16 @@ export function runChat(
   });
 }
 
-/** The tokens of the prompt the chat template renders for this history (the same rendering the reply is generated from). */
-export function renderedPromptTokens(loaded: LoadedModel, history: ChatHistoryItem[]): Token[] {
+/**
+ * The tokens of the prompt the chat template renders for this history and these documented
+ * tools (the same rendering the reply is generated from).
+ */
+export function renderedPromptTokens(
+  loaded: LoadedModel,
+  history: ChatHistoryItem[],
+  functions?: ChatModelFunctions,
+): Token[] {
   return loaded.chats.anyChat.chatWrapper
-    .generateContextState({ chatHistory: history })
+    .generateContextState({ chatHistory: history, availableFunctions: functions, documentFunctionParams: true })
     .contextText.tokenize(loaded.model.tokenizer);
-}
-
-/** OpenAI messages → node-llama-cpp history, ending with the model turn to generate. */
-export function toHistory(messages: ArgsOf<'chat'>['messages']): ChatHistoryItem[] {
-  if (messages.length === 0) throw new WorkerError('INVALID_REQUEST', 'A chat request needs at least one message');
-  const history: ChatHistoryItem[] = messages.map((message) => {
-    if (message.role === 'system') return { type: 'system', text: message.content };
-    if (message.role === 'user') return { type: 'user', text: message.content };
-    return { type: 'model', response: [message.content] };
-  });
-  // A trailing assistant message is a prefill the reply continues; otherwise a new reply starts.
-  if (messages[messages.length - 1]!.role !== 'assistant') history.push({ type: 'model', response: [] });
-  return history;
 }

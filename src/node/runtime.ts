@@ -11,7 +11,9 @@ import { ScopedAssistantsExtension } from '../../extensions/assistants';
 import { JanConversationalExtension } from '../../extensions/conversational';
 import { LlamaCppExtension } from '../../extensions/llamacpp';
 import { JanModelsExtension } from '../../extensions/models';
+import { McpExtension, type McpExtensionOptions } from '../../extensions/mcp';
 import { RemoteEnginesExtension, type RemoteEngineDefinition, type RemoteEngineSource } from '../../extensions/remote';
+import { WorkspaceToolsExtension, type WorkspaceToolsOptions } from '../../extensions/workspace-tools';
 
 export interface RuntimeOptions {
   /** The `.jan` folder threads and assistants live in. */
@@ -45,6 +47,10 @@ export interface RuntimeOptions {
   allowWorkspaceServer?: (definition: RemoteEngineDefinition) => Promise<boolean>;
   /** The longest chat reply, in tokens, when a thread sets none (read at each turn). */
   chatMaxTokens?: () => number | undefined;
+  /** The built-in workspace tools' ports and limits (VS Code: its files, terminal, language servers, ripgrep). */
+  workspaceTools?: WorkspaceToolsOptions;
+  /** MCP servers (the user's config file, preferences, the host's trust and approval); none without it. */
+  mcp?: Omit<McpExtensionOptions, 'workspaceRoot'>;
 }
 
 /**
@@ -60,6 +66,8 @@ export class JanRuntime {
   readonly models: JanModelsExtension;
   readonly llamacpp: LlamaCppExtension;
   readonly remote: RemoteEnginesExtension;
+  readonly workspaceTools: WorkspaceToolsExtension;
+  readonly mcp: McpExtension | undefined;
   readonly inference: InferenceService;
   readonly conversation: ConversationService;
   readonly inlineCompletion: InlineCompletionService;
@@ -88,7 +96,12 @@ export class JanRuntime {
       allowWorkspaceServer: options.allowWorkspaceServer,
     });
     this.remote.setEngines(options.remoteEngines ?? []);
-    core.register(this.models, this.conversational, this.assistants, this.llamacpp, this.remote);
+    this.workspaceTools = new WorkspaceToolsExtension(core.context, options.workspaceTools);
+    this.mcp = options.mcp
+      ? new McpExtension(core.context, { ...options.mcp, workspaceRoot: options.workspaceRoot })
+      : undefined;
+    core.register(this.models, this.conversational, this.assistants, this.llamacpp, this.remote, this.workspaceTools);
+    if (this.mcp) core.register(this.mcp);
 
     const chosenModelId = options.chosenModelId ?? (() => undefined);
     this.inference = new InferenceService({

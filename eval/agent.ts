@@ -5,16 +5,25 @@
  * generated, time) and a summary; `--json` adds one JSON line of the summary.
  *
  * Options: --tasks id,id  --max-steps 12  --context 4096  --max-tokens 512  --task-timeout 600 (s)
- *          --threads N  --json  --self-check (apply the reference solutions: checks pass, no model)
+ *          --tools name,name (offer only these)  --threads N  --json  --verbose (the runtime's log on stderr)
+ *          --self-check (apply the reference solutions: checks pass, no model needed)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import type { Logger } from '@jan/core';
 import { bundleEntry } from '../test/support/bundle-entry';
 import { freshCopy } from './agent/repo';
 import { summarize, summaryText, table } from './agent/report';
 import { runAgentEval } from './agent/run-eval';
 import { AGENT_TASKS, type AgentTask } from './agent/tasks';
+
+const stderrLogger: Logger = {
+  debug: () => undefined,
+  info: (message) => console.error(`[info] ${message}`),
+  warn: (message) => console.error(`[warn] ${message}`),
+  error: (message) => console.error(`[error] ${message instanceof Error ? message.message : message}`),
+};
 
 function option(name: string): string | undefined {
   const args = process.argv.slice(2);
@@ -82,6 +91,10 @@ async function main(): Promise<number> {
     maxTokens: number('max-tokens', 512),
     taskTimeoutMs: number('task-timeout', 600) * 1000,
     threads: option('threads') ? number('threads', 1) : undefined,
+    tools: option('tools')
+      ?.split(',')
+      .map((name) => name.trim()),
+    ...(flag('verbose') ? { logger: stderrLogger } : {}),
     onTask: (result) =>
       console.log(
         `  ${result.pass ? 'PASS' : 'fail'} ${result.id} (${result.steps} steps, ${result.seconds.toFixed(1)} s)`,

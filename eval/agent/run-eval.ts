@@ -15,6 +15,7 @@ import {
   type AgentStopReason,
   type AgentUsage,
   type ApprovalPort,
+  type Logger,
 } from '@jan/core';
 import { ripgrepOnPath } from '../../extensions/workspace-tools';
 import { JanRuntime } from '../../src/node/runtime';
@@ -33,6 +34,10 @@ export interface EvalOptions {
   /** A task still running after this is stopped and counted as failed. */
   taskTimeoutMs: number;
   threads?: number;
+  /** Offer only these tools (by name); default: all registered, as many as the loop's budget allows. */
+  tools?: string[];
+  /** Where the runtime logs (`--verbose`: stderr); default: kept in memory. */
+  logger?: Logger;
   /** Called as each task ends (the CLI prints a line). */
   onTask?(result: TaskResult): void;
 }
@@ -41,7 +46,7 @@ export interface TaskResult {
   id: string;
   pass: boolean;
   detail: string;
-  stopReason: AgentStopReason | 'timeout' | 'harness-error';
+  stopReason: AgentStopReason | 'timeout';
   steps: number;
   toolCalls: number;
   /** Calls that never reached a tool: unknown tool, arguments that did not parse or match the schema. */
@@ -75,7 +80,7 @@ export async function runAgentEval(options: EvalOptions): Promise<TaskResult[]> 
   const runtime = new JanRuntime({
     janFolder: path.join(sandbox, 'jan'),
     modelsFolder: path.join(sandbox, 'models'),
-    logger: new MemoryLogger(),
+    logger: options.logger ?? new MemoryLogger(),
     workerPath: options.workerPath,
     downloadWorkerPath: options.workerPath,
     chosenModelId: () => modelId,
@@ -144,9 +149,16 @@ async function runTask(
   let harnessError: string | undefined;
   try {
     const reply = await runtime.conversation.send(thread.id, task.prompt, [], {
-      agent: { approval: approveAll, trusted: true, limits: { maxSteps: options.maxSteps } },
+      agent: {
+        approval: approveAll,
+        trusted: true,
+        limits: { maxSteps: options.maxSteps },
+        ...(options.tools ? { tools: options.tools } : {}),
+      },
     });
     answer = textOf(reply);
+    // The service stores a failed turn as a reply with an error instead of throwing.
+    if (reply.status === 'error') harnessError = String(reply.metadata?.error ?? 'the reply failed');
   } catch (error) {
     harnessError = error instanceof Error ? error.message : String(error);
   } finally {
@@ -155,23 +167,19 @@ async function runTask(
   }
   const finished = events.find((event) => event.type === 'finished');
   const usage = finished?.type === 'finished' ? finished.usage : EMPTY_USAGE;
-  const check = harnessError
-    ? { pass: false, detail: `the turn failed: ${harnessError}` }
-    : await task
-        .check(repo, answer)
-        .catch((error: unknown) => ({ pass: false, detail: `check failed: ${String(error)}` }));
+  const check = timedOut
+    ? { pass: false, detail: `stopped: out of time after ${Math.round(options.taskTimeoutMs / 1000)} s` }
+    : harnessError
+      ? { pass: false, detail: `the turn failed: ${harnessError}` }
+      : await task
+          .check(repo, answer)
+          .catch((error: unknown) => ({ pass: false, detail: `check failed: ${String(error)}` }));
   const tools = events.flatMap((event) => (event.type === 'tool-call' ? [event.tool] : []));
   return {
     id: task.id,
     pass: check.pass,
     detail: check.detail,
-    stopReason: timedOut
-      ? 'timeout'
-      : harnessError
-        ? 'harness-error'
-        : finished?.type === 'finished'
-          ? finished.reason
-          : 'error',
+    stopReason: timedOut ? 'timeout' : finished?.type === 'finished' ? finished.reason : 'error',
     steps: usage.steps,
     toolCalls: usage.toolCalls,
     parseFailures: usage.invalidCalls,

@@ -12,6 +12,9 @@ export default defineConfig({
     reporters: ['default', './test/support/summary-reporter.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // expect.poll waits on state; its 1 s default made a busy machine (load 10+) fail tests whose
+    // state was only late. A test that never reaches its state still fails, at this bound.
+    expect: { poll: { timeout: 30_000 } },
     projects: [
       nodeProject(['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/webview/**/*.test.ts']),
       adapterProject(),

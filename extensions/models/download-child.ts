@@ -5,8 +5,7 @@
  * to stop (it keeps or deletes its partial file as told) and kills it if it does not exit in time.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import type { Logger } from '@jan/core';
-import { redactUrls } from './download-source';
+import { redactText, type Logger } from '@jan/core';
 import { parseChildMessage, type ChildMessage, type DownloadJob, type ParentMessage } from './downloader/protocol';
 import { DownloadCancelled, ModelError } from './errors';
 
@@ -72,8 +71,8 @@ export function runDownloadChild(options: ChildDownloadOptions): Promise<Finishe
       new ModelError('DOWNLOAD_FAILED', `Could not start the download process: ${(error as Error).message}`),
     );
   }
-  pipeLines(child.stdout, (line) => logger.debug(`[download] ${redactUrls(line)}`));
-  pipeLines(child.stderr, (line) => logger.warn(`[download] ${redactUrls(line)}`));
+  pipeLines(child.stdout, (line) => logger.debug(`[download] ${redactText(line)}`));
+  pipeLines(child.stderr, (line) => logger.warn(`[download] ${redactText(line)}`));
 
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let killTimer: NodeJS.Timeout | undefined;
@@ -145,9 +144,7 @@ export function runDownloadChild(options: ChildDownloadOptions): Promise<Finishe
         case 'cancelled':
           return fail(stopping ?? new DownloadCancelled(message.keptBytes));
         case 'error':
-          return fail(
-            new ModelError(message.code === 'PROTOCOL' ? 'DOWNLOAD_FAILED' : message.code, redactUrls(message.message)),
-          );
+          return fail(new ModelError(message.code === 'PROTOCOL' ? 'DOWNLOAD_FAILED' : message.code, message.message));
       }
     };
 

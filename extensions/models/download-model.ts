@@ -5,15 +5,15 @@
  * checksum-verified GGUF is moved into `<models>/<id>/` next to a new model.json. Two windows
  * downloading the same source take turns through a lock beside the staging folder
  * (download-lock.ts). The URL's query string (a token, a signature) is used by the request only:
- * model.json, errors and the log get the redacted form (download-source.ts `redactUrl`).
+ * model.json, errors and the log get the redacted form (`redactUrl`, src/core/redact.ts).
  */
-import type { Logger, Model } from '@jan/core';
+import { redactUrl, type Logger, type Model } from '@jan/core';
 import { readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { ensureFreeSpace, type FreeSpaceReader } from './disk-space';
 import { runDownloadChild, type DownloadProgress } from './download-child';
 import { isDownloadLocked, lockDownload } from './download-lock';
-import { checkDownloadUri, checkSha256, hfFileName, redactUrl, stagingKey } from './download-source';
+import { checkDownloadUri, checkSha256, hfFileName, stagingKey } from './download-source';
 import { DownloadCancelled, ModelError } from './errors';
 import { readGgufHeader, type GgufSummary } from './gguf-header';
 import { isValidModelId, modelIdFromFileName, modelNameFromFileName } from './model-id';

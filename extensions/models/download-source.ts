@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { redactUrl } from '@jan/core';
 import { ModelError } from './errors';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -31,7 +32,7 @@ function checkHfSpec(uri: string): string {
   if (!valid) {
     throw new ModelError(
       'INVALID_SOURCE',
-      `"${uri}" is not a valid hf: URI (hf:user/repo/file.gguf or hf:user/repo:quant, names of letters, digits, ".", "_" and "-", no ".."): ${ACCEPTED}`,
+      `"${redactUrl(uri)}" is not a valid hf: URI (hf:user/repo/file.gguf or hf:user/repo:quant, names of letters, digits, ".", "_" and "-", no ".."): ${ACCEPTED}`,
     );
   }
   return uri;
@@ -83,29 +84,6 @@ export function checkRedirect(from: string, location: string): string {
     );
   }
   return target.href;
-}
-
-/**
- * A URL as it may be shown, stored or logged: no query string (tokens, signed-URL signatures),
- * no fragment, no user name or password. Only the request itself uses the full URL.
- */
-export function redactUrl(uri: string): string {
-  if (uri.startsWith('hf:')) return uri.split('?')[0]!;
-  try {
-    const url = new URL(uri);
-    if (url.protocol === 'http:' || url.protocol === 'https:') return `${url.origin}${url.pathname}`;
-  } catch {
-    // Not a URL: cut at the first query or fragment mark below.
-  }
-  return uri.split(/[?#]/)[0]!;
-}
-
-/** Every http(s) URL inside `text` redacted (error messages and log lines from libraries quote URLs whole). */
-export function redactUrls(text: string): string {
-  return text.replace(/https?:\/\/[^\s"'<>]+/g, (match) => {
-    const trailing = /[.,;:!)\]]+$/.exec(match)?.[0] ?? '';
-    return redactUrl(match.slice(0, match.length - trailing.length)) + trailing;
-  });
 }
 
 export function checkSha256(sha256: string | undefined): string | undefined {

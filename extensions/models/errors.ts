@@ -1,3 +1,5 @@
+import { redactText } from '@jan/core';
+
 /** What went wrong, as a code the UI can act on; the message is written for the user. */
 export type ModelErrorCode =
   | 'INVALID_MODEL_FILE'
@@ -11,12 +13,13 @@ export type ModelErrorCode =
   | 'DOWNLOAD_FAILED'
   | 'CANCELLED';
 
+/** Its message is redacted (src/core/redact.ts): a refusal or failure never shows a URL's credentials or query. */
 export class ModelError extends Error {
   constructor(
     readonly code: ModelErrorCode,
     message: string,
   ) {
-    super(message);
+    super(redactText(message));
     this.name = 'ModelError';
   }
 }

@@ -13,6 +13,6 @@ export {
 } from './catalog';
 export { DownloadCancelled, ModelError, isCancellation, type ModelErrorCode } from './errors';
 export { formatBytes } from './format-size';
-export { checkDownloadUri, redactUrl } from './download-source';
+export { checkDownloadUri } from './download-source';
 export { readGgufHeader, type GgufSummary } from './gguf-header';
 export { readFreeSpace, type FreeSpaceReader } from './disk-space';

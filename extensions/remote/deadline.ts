@@ -1,24 +1,25 @@
 /**
- * One request's cancellation: the caller's signal (Stop, the next keystroke) and a deadline for
- * the first byte of the reply. `signal` aborts on either; `timedOut` says which. `firstByte()`
- * lifts the deadline: a reply that streams may take as long as it streams.
+ * One request's cancellation: the caller's signal (Stop, the next keystroke) and an idle
+ * deadline. `signal` aborts on either; `timedOut` says which. The clock starts with the request
+ * and, for a stream, starts over only with a chunk that carries output (`chunk(true)`): SSE
+ * keep-alive comments, chunks without choices and empty deltas never do, so a server that sends
+ * only those times out like one that sends nothing.
  */
 export class RequestDeadline {
   private readonly controller = new AbortController();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly onAbort = () => this.controller.abort();
   timedOut = false;
+  /** Stream chunks received, with or without output. */
+  chunks = 0;
 
   constructor(
     private readonly caller: AbortSignal | undefined,
-    ms: number,
+    private readonly ms: number,
   ) {
     if (caller?.aborted) this.controller.abort();
     else caller?.addEventListener('abort', this.onAbort, { once: true });
-    this.timer = setTimeout(() => {
-      this.timedOut = true;
-      this.controller.abort();
-    }, ms);
+    this.restart();
   }
 
   get signal(): AbortSignal {
@@ -30,9 +31,18 @@ export class RequestDeadline {
     return this.caller?.aborted === true;
   }
 
-  firstByte(): void {
+  /** A stream chunk arrived; only one with output (`carriesOutput`, wire.ts) gives the reply more time. */
+  chunk(output: boolean): void {
+    this.chunks++;
+    if (output && !this.signal.aborted) this.restart();
+  }
+
+  private restart(): void {
     clearTimeout(this.timer);
-    this.timer = undefined;
+    this.timer = setTimeout(() => {
+      this.timedOut = true;
+      this.controller.abort();
+    }, this.ms);
   }
 
   /**

@@ -16,7 +16,7 @@ export interface RemoteEngineDefinition {
   /** Up to and including the API version, e.g. `http://gpu-box:8000/v1`. */
   baseUrl: string;
   fim: FimMode;
-  /** How long the first byte of a reply may take, retries included. */
+  /** How long a reply may go without output: before its first token (retries included) and between tokens. */
   timeoutSeconds: number;
   /** Retries of a request that failed before any byte of the reply came (429, 5xx, connection). */
   maxRetries: number;

@@ -20,7 +20,7 @@ import { fillInMiddle, finishReason } from './fim';
 import { detectFimMode } from './fim-detect';
 import type { FimMode } from './presets';
 import { presetById } from './presets';
-import { ChatChunkSchema, ModelListSchema, parseWire, type WireChatChunk } from './wire';
+import { carriesOutput, ChatChunkSchema, ModelListSchema, parseWire, type WireChatChunk } from './wire';
 
 export interface RemoteEngineOptions {
   definition: RemoteEngineDefinition;
@@ -160,7 +160,7 @@ export class RemoteEngine implements InferenceEngine {
         ),
       );
       for await (const raw of stream) {
-        deadline.firstByte();
+        deadline.chunk(carriesOutput(raw));
         const chunk = parseWire(ChatChunkSchema, raw, 'a stream chunk');
         const mapped = this.toChunk(chunk, request.model);
         const choice = mapped.choices[0];
@@ -177,7 +177,7 @@ export class RemoteEngine implements InferenceEngine {
         finish = 'abort';
         return;
       }
-      if (deadline.timedOut) throw new EngineError('REMOTE_ERROR', timeoutText(context));
+      if (deadline.timedOut) throw new EngineError('REMOTE_ERROR', timeoutText(context, deadline));
       if (!finish)
         throw new EngineError(
           'REMOTE_ERROR',
@@ -188,13 +188,13 @@ export class RemoteEngine implements InferenceEngine {
     } catch (error) {
       if (deadline.cancelled || error instanceof RequestAborted) {
         if (deadline.timedOut && !deadline.cancelled)
-          throw this.failed(new EngineError('REMOTE_ERROR', timeoutText(context)));
+          throw this.failed(new EngineError('REMOTE_ERROR', timeoutText(context, deadline)));
         finish = 'abort';
         return;
       }
       throw this.failed(
         deadline.timedOut
-          ? new EngineError('REMOTE_ERROR', timeoutText(context))
+          ? new EngineError('REMOTE_ERROR', timeoutText(context, deadline))
           : toEngineError(error, context, this.sdk),
       );
     } finally {
@@ -251,7 +251,7 @@ export class RemoteEngine implements InferenceEngine {
     } catch (error) {
       if (deadline.cancelled) throw new EngineError('ABORTED', 'The request was cancelled.');
       const failure = deadline.timedOut
-        ? new EngineError('REMOTE_ERROR', timeoutText(context))
+        ? new EngineError('REMOTE_ERROR', timeoutText(context, deadline))
         : toEngineError(error, context, this.sdk);
       throw how.quiet ? failure : this.failed(failure);
     } finally {
@@ -295,8 +295,13 @@ export class RemoteEngine implements InferenceEngine {
   }
 }
 
-function timeoutText(context: FailureContext): string {
-  return `${context.engineName} (${context.host}) sent nothing within ${context.timeoutSeconds} s. Check the server, or raise the engine's timeout with "Jan: Edit Remote Engine".`;
+/** Why the idle deadline ran out: nothing at all, or chunks without any reply in them. */
+function timeoutText(context: FailureContext, deadline: RequestDeadline): string {
+  const what =
+    deadline.chunks > 0
+      ? `sent no reply text for ${context.timeoutSeconds} s, only keep-alives or empty chunks`
+      : `sent nothing within ${context.timeoutSeconds} s`;
+  return `${context.engineName} (${context.host}) ${what}. Check the server, or raise the engine's timeout with "Jan: Edit Remote Engine".`;
 }
 
 /** The standard sampling fields only: hosted APIs refuse parameters they do not know (top_k, session_key). */

@@ -1,7 +1,6 @@
 import type { APIError } from 'openai';
-import { EngineError, errorMessage } from '@jan/core';
+import { EngineError, errorMessage, redactText } from '@jan/core';
 import type { OpenAISdk } from './openai-sdk';
-import { redact } from './redact';
 import { WireError } from './wire';
 
 /** Which engine a failure came from, so its message says where to look. */
@@ -48,10 +47,10 @@ function serverSays(error: APIError): string {
  * engine failed, what happened and what to do, with the API key removed from every word.
  */
 export function toEngineError(error: unknown, context: FailureContext, sdk: OpenAISdk | undefined): EngineError {
-  if (error instanceof EngineError) return new EngineError(error.code, redact(error.message, context.key));
+  if (error instanceof EngineError) return new EngineError(error.code, redactText(error.message, [context.key]));
   const where = `${context.engineName} (${context.host})`;
   const make = (code: ConstructorParameters<typeof EngineError>[0], text: string) =>
-    new EngineError(code, redact(text, context.key));
+    new EngineError(code, redactText(text, [context.key]));
   if (sdk && error instanceof sdk.APIUserAbortError) return make('ABORTED', 'The request was cancelled.');
   if (sdk && error instanceof sdk.APIConnectionTimeoutError) {
     return make(

@@ -6,4 +6,3 @@ export { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_SECONDS, isLoopback, parseDefiniti
 export type { RemoteEngineDefinition } from './definition';
 export { FIM_MODES, REMOTE_PRESETS, presetById } from './presets';
 export type { FimMode, PresetId, RemotePreset } from './presets';
-export { REDACTED, redact } from './redact';

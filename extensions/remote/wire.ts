@@ -56,6 +56,30 @@ export const InfillSchema = v.object({
   stop_type: v.optional(v.string()),
 });
 
+/** Delta fields that are the reply: text, reasoning, a refusal, tool or function calls. */
+const OUTPUT_FIELDS = ['content', 'reasoning_content', 'reasoning', 'refusal', 'tool_calls', 'function_call'];
+
+function nonEmpty(value: unknown): boolean {
+  if (typeof value === 'string') return value.length > 0;
+  if (Array.isArray(value)) return value.length > 0;
+  return typeof value === 'object' && value !== null && Object.keys(value).length > 0;
+}
+
+/**
+ * Whether a raw stream chunk (before the schema drops fields Jan does not read) carries any of
+ * the reply or its end: what keeps a remote reply's idle deadline from running out (deadline.ts).
+ * Chunks without choices, role-only or empty deltas and usage alone do not.
+ */
+export function carriesOutput(raw: unknown): boolean {
+  const choices = (raw as { choices?: unknown } | null)?.choices;
+  if (!Array.isArray(choices)) return false;
+  return choices.some((choice: unknown) => {
+    const { delta, finish_reason } = (choice ?? {}) as { delta?: Record<string, unknown>; finish_reason?: unknown };
+    if (typeof finish_reason === 'string' && finish_reason) return true;
+    return OUTPUT_FIELDS.some((field) => nonEmpty(delta?.[field]));
+  });
+}
+
 export class WireError extends Error {
   constructor(what: string, issues: v.BaseIssue<unknown>[]) {
     const issue = issues[0];

@@ -3,6 +3,7 @@ import { EventBus } from './events';
 import type { BaseExtension, CoreContext, ExtensionFailure } from './extension';
 import { ExtensionManager } from './extension';
 import type { Logger } from './logger';
+import { redactingLogger } from './redact';
 import { ToolRegistry } from './tools';
 
 export interface CoreOptions {
@@ -20,15 +21,17 @@ export class JanCore {
   readonly extensions: ExtensionManager;
 
   constructor(options: CoreOptions) {
+    // Every line any extension logs passes the one redaction (src/core/redact.ts).
+    const logger = redactingLogger(options.logger);
     this.context = {
       janFolder: options.janFolder,
       modelsFolder: options.modelsFolder,
-      events: new EventBus(options.logger),
+      events: new EventBus(logger),
       engines: new EngineRegistry(),
       tools: new ToolRegistry(),
-      logger: options.logger,
+      logger,
     };
-    this.extensions = new ExtensionManager(options.logger);
+    this.extensions = new ExtensionManager(logger);
   }
 
   get events(): EventBus {

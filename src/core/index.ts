@@ -25,3 +25,4 @@ export * from './assistant-config';
 export * from './data-folder';
 export * from './store';
 export * from './context';
+export * from './redact';

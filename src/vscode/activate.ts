@@ -5,7 +5,7 @@ import { registerAssistantCommands } from './assistants';
 import { registerChatView } from './chat';
 import { registerInlineCompletion } from './completion/inline-provider';
 import type { JanHost } from './host';
-import { createLogger } from './logger';
+import { createLogger, redactingChannel } from './logger';
 import { registerModelFeatures } from './models';
 import { registerPortability } from './portability';
 import { prepareRemoteEngines } from './remote';
@@ -37,7 +37,7 @@ export function resolveModelsFolder(context: vscode.ExtensionContext): string {
  */
 export function activateJan(context: vscode.ExtensionContext): () => Promise<void> {
   const started = performance.now();
-  const log = vscode.window.createOutputChannel('Jan', { log: true });
+  const log = redactingChannel(vscode.window.createOutputChannel('Jan', { log: true }));
   context.subscriptions.push(log);
   const remote = prepareRemoteEngines(context, log);
   const runtime = new JanRuntime({

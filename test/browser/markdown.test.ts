@@ -259,3 +259,40 @@ describe('sanitizeHtml on raw HTML', () => {
     expect(sanitizeHtml(input)).toBe(expected);
   });
 });
+
+/** What only the sanitizer stops: the renderer never emits these, so no Markdown test can see them. */
+const ONLY_THE_SANITIZER = [
+  // Raw HTML blocks, blank lines inside.
+  '<div>\n\n<img src=x onerror="x()">\n\n</div>',
+  '<table><tr><td>\n\n<iframe src="javascript:x()"></iframe>\n\n</td></tr></table>',
+  // The links a renderer would make of `javascript:` reference definitions.
+  '<a href="&#106;avascript:x()">entity</a>',
+  '<a href=" javascript:x()">spaced</a>',
+  '<a href="jav&#x09;ascript:x()">tab</a>',
+  '<a href="JAVASCRIPT:x()">upper</a>',
+  // SVG and MathML, and mutation XSS through their namespaces.
+  '<svg><animate onbegin="x()" attributeName="x" dur="1s"></animate></svg>',
+  '<svg><set attributeName="href" to="javascript:x()"></set><a><text>set</text></a></svg>',
+  '<math href="javascript:x()"><mi>math</mi></math>',
+  '<svg><foreignObject><iframe srcdoc="<script>x()</script>"></iframe></foreignObject></svg>',
+  '<svg></p><style><a id="</style><img src=1 onerror="x()">">',
+  '<math><mi><mglyph><svg><mtext><textarea><path id="</textarea><img onerror="x()" src=1>">',
+  '<form><math><mtext></form><form><mglyph><style></math><img src onerror="x()">',
+  '<math><maction actiontype="statusline" xlink:href="javascript:x()">maction</maction></math>',
+];
+
+describe('sanitizeHtml on what only it stops', () => {
+  it.each(ONLY_THE_SANITIZER)('%s: only allowed elements, no handler, no unsafe link', (input) => {
+    const holder = document.createElement('div');
+    holder.innerHTML = sanitizeHtml(input);
+    const all = [...holder.querySelectorAll('*')];
+    const allowed =
+      /^(p|br|hr|h[1-6]|strong|em|del|code|pre|blockquote|ul|ol|li|table|thead|tbody|tr|th|td|a|span|div|button)$/;
+    expect(all.map((element) => element.localName).filter((name) => !allowed.test(name))).toEqual([]);
+    expect(
+      all.flatMap((element) => element.getAttributeNames().filter((name) => /^on|^xlink|^style$/i.test(name))),
+    ).toEqual([]);
+    const links = all.map((element) => element.getAttribute('href')).filter((href) => href !== null);
+    expect(links.filter((href) => !/^(https?:|mailto:)/i.test(href!))).toEqual([]);
+  });
+});

@@ -26,7 +26,14 @@ export type Fault =
   /** Streams one real token, then a chunk that is not JSON. */
   | 'malformed'
   /** Streams a token every few milliseconds and never ends. */
-  | 'endless';
+  | 'endless'
+  /**
+   * Never sends text: every few milliseconds an SSE comment, a chunk with no choices, a role-only
+   * delta or an empty content delta, as a proxy or a stuck server keeps a stream alive.
+   */
+  | 'keep-alive'
+  /** One real token of text, then only what `keep-alive` sends. */
+  | 'keep-alive-after-text';
 
 export interface RecordedRequest {
   method: string;
@@ -161,6 +168,24 @@ export class OpenAITestServer {
     if (this.fault === 'endless') {
       request.socket.once('close', () => this.streamClosed());
       const timer = setInterval(() => delta(' and'), 5);
+      request.socket.once('close', () => clearInterval(timer));
+      return;
+    }
+    if (this.fault === 'keep-alive' || this.fault === 'keep-alive-after-text') {
+      request.socket.once('close', () => this.streamClosed());
+      if (this.fault === 'keep-alive-after-text') delta('Once');
+      const empty = [
+        { ...base, choices: [] },
+        { ...base, choices: [{ index: 0, delta: { role: 'assistant' }, finish_reason: null }] },
+        { ...base, choices: [{ index: 0, delta: { content: '' }, finish_reason: null }] },
+        { ...base, choices: [{ index: 0, delta: {}, finish_reason: null }] },
+      ];
+      let beat = 0;
+      const timer = setInterval(() => {
+        if (beat % 2 === 0) response.write(': keep-alive\n\n');
+        else sse(response, empty[beat % empty.length]);
+        beat++;
+      }, 5);
       request.socket.once('close', () => clearInterval(timer));
       return;
     }

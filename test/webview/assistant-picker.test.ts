@@ -78,11 +78,13 @@ describe('assistant picker', () => {
       await h.assistants.createAssistant({ id: 'reviewer', name: 'My Reviewer', instructions: 'Mine.' }, 'user');
       await h.assistants.createAssistant({ id: 'writer', name: 'Writer', instructions: 'Write.' }, 'user');
     });
-    expect(await options(view)).toEqual([
-      { label: '🧐 Reviewer', description: 'Workspace', disabled: false },
-      { label: 'My Reviewer', description: 'User · hidden by the workspace assistant with this id', disabled: true },
-      { label: 'Writer', description: 'User', disabled: false },
-    ]);
+    await expect
+      .poll(() => options(view))
+      .toEqual([
+        { label: '🧐 Reviewer', description: 'Workspace', disabled: false },
+        { label: 'My Reviewer', description: 'User · hidden by the workspace assistant with this id', disabled: true },
+        { label: 'Writer', description: 'User', disabled: false },
+      ]);
 
     await view.locator('.assistant-picker').click();
     await view.locator('.assistant-picker').getByRole('option', { name: 'Writer', exact: true }).click();
@@ -150,6 +152,8 @@ describe('assistant picker', () => {
 
     await view.locator('.assistant-picker').click();
     await view.locator('.assistant-picker').getByRole('option', { name: 'Mine', exact: true }).click();
+    // Send once the host has switched the chat to it: a send before that is refused like the last one.
+    await expect.poll(() => view.locator('.assistant-blocked').count()).toBe(0);
     await view.locator('jan-composer vscode-button.send-button').click();
     await expect.poll(() => h.engine.requests.length).toBe(2);
     expect(h.engine.requests[1]!.messages[0]).toEqual({ role: 'system', content: 'Be helpful.' });

@@ -76,6 +76,23 @@ const PAYLOADS = [
   '<table background="LEAK/leak-table.png"><tr><td>cell</td></tr></table>',
   '<body onload="window.__xss = 40">',
   '[file](file:///etc/passwd) [cmd](command:workbench.action.terminal.new) [vsc](vscode://file/etc/passwd)',
+  // Raw HTML blocks (blank lines inside), as Markdown and, in the sanitizer's own test, as HTML.
+  '<div>\n\n<img src=x onerror="window.__xss = 41">\n\n</div>',
+  '<table><tr><td>\n\n<iframe src="javascript:parent.__xss = 42"></iframe>\n\n</td></tr></table>',
+  // `javascript:` in reference links, and the links a renderer would make of them.
+  '[ref][x]\n\n[x]: &#106;avascript:window.__xss=43 "title"',
+  '[ref][y]\n\n[y]: <javascript:window.__xss=44>',
+  '<a href="&#106;avascript:window.__xss = 45">entity link</a> <a href=" javascript:window.__xss = 45">spaced</a>',
+  '<a href="jav&#x09;ascript:window.__xss = 46">tab link</a> <a href="JAVASCRIPT:window.__xss = 46">upper</a>',
+  // SVG and MathML, including mutation XSS that once got past sanitizers through the parser's namespaces.
+  '<svg><animate onbegin="window.__xss = 47" attributeName="x" dur="1s"></animate></svg>',
+  '<svg><set attributeName="href" to="javascript:window.__xss = 48"></set><a><text>set link</text></a></svg>',
+  '<math href="javascript:window.__xss = 49"><mi>math link</mi></math>',
+  '<svg><foreignObject><iframe srcdoc="<script>parent.__xss = 50</script>"></iframe></foreignObject></svg>',
+  '<svg></p><style><a id="</style><img src=1 onerror="window.__xss = 51">">',
+  '<math><mi><mglyph><svg><mtext><textarea><path id="</textarea><img onerror="window.__xss = 52" src=1>">',
+  '<form><math><mtext></form><form><mglyph><style></math><img src onerror="window.__xss = 53">',
+  '<math><maction actiontype="statusline" xlink:href="javascript:window.__xss = 54">maction</maction></math>',
 ];
 
 function payloads(origin: string): string[] {
@@ -108,6 +125,9 @@ interface Findings {
   styled: string[];
   forbidden: string[];
   badLinks: string[];
+  /** Links without the `rel` the sanitizer puts on each: rendered output that did not pass it. */
+  unsanitizedLinks: number;
+  links: number;
 }
 
 async function inspect(page: Page): Promise<Findings> {
@@ -168,6 +188,8 @@ async function inspect(page: Page): Promise<Findings> {
             '',
         )
         .filter((href) => !/^(https?:|mailto:)/i.test(href)),
+      unsanitizedLinks: root.querySelectorAll('.markdown a:not([rel="noreferrer noopener"])').length,
+      links: root.querySelectorAll('.markdown a').length,
     };
   });
 }
@@ -188,8 +210,17 @@ async function poke(page: Page): Promise<void> {
 
 async function expectInert(page: Page): Promise<void> {
   await poke(page);
-  const findings = await inspect(page);
-  expect(findings).toEqual({ flag: undefined, handlers: [], styled: [], forbidden: [], badLinks: [] });
+  const { links, ...findings } = await inspect(page);
+  expect(findings).toEqual({
+    flag: undefined,
+    handlers: [],
+    styled: [],
+    forbidden: [],
+    badLinks: [],
+    unsanitizedLinks: 0,
+  });
+  // The payloads do make links (autolinks, titled links): the check above had something to see.
+  expect(links).toBeGreaterThan(0);
   // Links go to the host, never to the page; only http(s)/mailto links exist to be clicked.
   const opened = (await sentMessages<{ type: string; href?: string }>(page)).filter((sent) => sent.type === 'openLink');
   for (const link of opened) expect(link.href).toMatch(/^(https?:|mailto:)/);
@@ -208,10 +239,13 @@ describe('untrusted model output renders inert', () => {
     ]);
     await postToPage(page, stateWith(messages));
     await page.waitForSelector('jan-message');
-    // Render every message, not just the newest page.
-    const earlier = page.getByRole('button', { name: /Show \d+ earlier/ });
-    while ((await earlier.count()) > 0) await earlier.click();
-    await page.waitForFunction((count) => document.querySelectorAll('jan-message').length === count, messages.length);
+    // Render every message, not just the newest page. The button is re-rendered by each page it
+    // shows and goes away by itself when the list scrolls it into view, so it is clicked inside
+    // the page, where it is, until the state is reached: never a locator that may be detached.
+    await page.waitForFunction((count) => {
+      document.querySelector<HTMLButtonElement>('jan-message-list .load-earlier button')?.click();
+      return document.querySelectorAll('jan-message').length === count;
+    }, messages.length);
     await expectInert(page);
     // The payloads are still there to read, as text.
     // textContent, not innerText: messages off screen skip layout (content-visibility: auto).

@@ -10,9 +10,14 @@
  * - in the middle of the transfer, a transient failure (connection cut, reset, timeout, 5xx, 429)
  *   is retried here, resuming the body from the byte where it stopped, with a countdown the user
  *   sees; ipull never sees the failure;
- * - body bytes are counted against the free space the parent measured before starting.
+ * - body bytes are counted after decoding: no response yields more than the length it declared
+ *   (a gzip body that inflates past it is stopped), and all of them together no more than the
+ *   free space the parent measured before starting. Every request asks for the bytes as they are
+ *   (`Accept-Encoding: identity`): a model does not compress, and a byte range of a compressed
+ *   transfer could not resume.
  */
-import { checkDownloadUri, checkRedirect, redactUrl } from '../download-source';
+import { redactUrl } from '@jan/core';
+import { checkDownloadUri, checkRedirect } from '../download-source';
 import { ModelError } from '../errors';
 import { formatBytes } from '../format-size';
 import type { DownloadFailureCode } from './protocol';
@@ -142,6 +147,14 @@ function classify(error: unknown, url: string): Classified {
 
 function requestUrl(input: string | URL | Request): string {
   return typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+}
+
+/** The body length a response declares: the span of its Content-Range, else its Content-Length. */
+function declaredLength(response: Response): number | undefined {
+  const span = /^bytes (\d+)-(\d+)\//.exec(response.headers.get('content-range') ?? '');
+  if (response.status === 206 && span) return Number(span[2]) - Number(span[1]) + 1;
+  const length = response.headers.get('content-length');
+  return length !== null && /^\d+$/.test(length) ? Number(length) : undefined;
 }
 
 function rangeOf(headers: Headers): { start: number; end?: number } | undefined {
@@ -294,6 +307,7 @@ export class FetchGuard {
     let current = url;
     let currentMethod = method;
     const hopHeaders = new Headers(headers);
+    hopHeaders.set('accept-encoding', 'identity');
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       const response = await this.answer(
         current,
@@ -326,6 +340,8 @@ export class FetchGuard {
     this.transferStarted = true;
     const range = rangeOf(headers);
     const resumable = response.status === 206 || response.headers.get('accept-ranges') === 'bytes';
+    const declared = declaredLength(response);
+    const encoding = response.headers.get('content-encoding');
     let reader = response.body.getReader();
     let received = 0;
     const body = new ReadableStream<Uint8Array>({
@@ -339,6 +355,14 @@ export class FetchGuard {
             // The retry budget is for one outage: it starts over once real progress was made.
             this.sinceRetry += value.byteLength;
             if (this.sinceRetry >= PROGRESS_RESETS_RETRIES) this.attempt = 0;
+            if (declared !== undefined && received > declared) {
+              const decoded =
+                encoding && encoding !== 'identity' ? ` (counted after decoding its ${encoding} encoding)` : '';
+              throw new DownloadFailure(
+                'INVALID_MODEL_FILE',
+                `${redactUrl(finalUrl)} sent more than the ${formatBytes(declared)} it declared${decoded}; stopped, and the partial file was removed.`,
+              );
+            }
             if (this.bodyBytes > this.maxBodyBytes) {
               throw new DownloadFailure(
                 'INSUFFICIENT_DISK_SPACE',

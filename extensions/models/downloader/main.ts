@@ -9,7 +9,7 @@
  */
 import { unlink } from 'node:fs/promises';
 import { createModelDownloader, type ModelDownloader } from 'node-llama-cpp';
-import { redactUrls } from '../download-source';
+import { redactText } from '@jan/core';
 import { sha256OfFile } from './checksum';
 import { DownloadFailure, FetchGuard } from './guarded-fetch';
 import { parseParentMessage, type ChildMessage, type DownloadJob } from './protocol';
@@ -41,9 +41,9 @@ async function finish(message: ChildMessage): Promise<void> {
   process.exit(0);
 }
 
-/** Library errors quote whole URLs; what leaves this process never holds a query string. */
+/** Library errors quote whole URLs; what leaves this process never holds credentials or a query string. */
 function errorText(error: unknown): string {
-  return redactUrls(error instanceof Error ? error.message : String(error));
+  return redactText(error instanceof Error ? error.message : String(error));
 }
 
 /** The guard found a failure that ends the download: stop ipull, keep what it saved, report. */

@@ -39,6 +39,8 @@ const FailureCodeSchema = v.picklist([
   'CHECKSUM_MISMATCH',
   'INVALID_SOURCE',
   'INSUFFICIENT_DISK_SPACE',
+  /** The server sent more than it declared: not the file it described (the partial file is removed). */
+  'INVALID_MODEL_FILE',
   'PROTOCOL',
 ]);
 export type DownloadFailureCode = v.InferOutput<typeof FailureCodeSchema>;

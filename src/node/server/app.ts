@@ -3,9 +3,10 @@ import Fastify from 'fastify';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { InferenceService, Logger } from '@jan/core';
 import { keyChecker } from './auth';
+import { clientSignal } from './client-signal';
 import type { ApiContext } from './context';
 import { ApiError, toApiError } from './errors';
-import { hostChecker } from './host-check';
+import { hostChecker, hostHeaders } from './host-check';
 import { ModelQueue } from './model-queue';
 import { resolveServerOptions } from './options';
 import type { ResolvedServerOptions, ServerOptions } from './options';
@@ -42,8 +43,10 @@ export async function buildApiApp(deps: ApiServerDeps, serverOptions: ServerOpti
   const corsOn = options.corsOrigins.length > 0;
 
   registerRequestLog(app, deps.logger);
-  app.addHook('onRequest', async (request) => {
-    checkHost(request.headers.host);
+  app.addHook('onRequest', async (request, reply) => {
+    // The request's life-cycle starts here: a client leaving from now on aborts its work.
+    clientSignal(reply.raw);
+    checkHost(hostHeaders(request.raw.rawHeaders));
     const preflight = corsOn && request.method === 'OPTIONS';
     if (!preflight && request.url.split('?')[0] !== '/health') checkKey(request.headers);
   });

@@ -1,4 +1,4 @@
-import { EngineError, errorMessage } from '@jan/core';
+import { EngineError, errorMessage, redactText } from '@jan/core';
 import type { EngineErrorCode } from '@jan/core';
 
 /** OpenAI's error body: `{ error: { message, type, param, code } }`. */
@@ -20,8 +20,9 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 
+  /** The body a client gets: its message passes the one redaction (src/core/redact.ts). */
   body(): ApiErrorBody {
-    return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
+    return { error: { message: redactText(this.message), type: this.type, param: this.param, code: this.code } };
   }
 }
 

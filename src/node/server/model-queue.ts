@@ -16,8 +16,8 @@ const DURATION_SAMPLES = 20;
 
 /**
  * Requests to one model take turns: `concurrency` run, up to `bound` wait in order, and one more
- * is refused with 429 and a Retry-After estimated from how long recent requests took. A waiting
- * request whose client leaves is dropped from the line without ever reaching the engine.
+ * is refused with 429 and a Retry-After estimated from how long recent requests took. A request
+ * whose client left, before it arrived here or while it waits, never reaches the engine.
  */
 export class ModelQueue {
   private readonly lanes = new Map<string, Lane>();
@@ -48,6 +48,7 @@ export class ModelQueue {
 
   /** Runs `task` when it is this request's turn for `modelId`; throws 429 when the line is full. */
   async run<T>(modelId: string, signal: AbortSignal, task: () => Promise<T>): Promise<T> {
+    if (signal.aborted) throw new EngineError('ABORTED', 'The client left before the request reached the model.');
     const lane = this.lane(modelId);
     if (lane.running >= this.concurrency) {
       if (lane.waiting.length >= this.bound) {

@@ -27,12 +27,14 @@ export function registerRequestLog(app: FastifyInstance, logger: Logger): void {
     const started = performance.now();
     reply.raw.once('close', () => {
       const note = notes.get(request) ?? {};
-      const status = note.status ?? reply.raw.statusCode;
+      const left = !reply.raw.writableFinished;
+      // 499, as for a stream its client left: the status line of an answer never sent says nothing.
+      const status = note.status ?? (left ? 499 : reply.raw.statusCode);
       const parts = [
         `${request.method} ${request.url.split('?')[0]} ${status}`,
         `${Math.round(performance.now() - started)} ms`,
       ];
-      if (!reply.raw.writableFinished) parts.push('client left');
+      if (left) parts.push('client left');
       if (note.model) parts.push(`model ${note.model}`);
       if (note.completionTokens !== undefined) parts.push(`${note.completionTokens} tokens`);
       if (note.error) parts.push(note.error);

@@ -1,11 +1,10 @@
 import * as vscode from 'vscode';
-import type { Model } from '@jan/core';
+import { redactUrl, type Model } from '@jan/core';
 import {
   checkDownloadUri,
   DownloadCancelled,
   formatBytes,
   isCancellation,
-  redactUrl,
   type CatalogEntry,
   type DownloadOptions,
   type DownloadProgress,

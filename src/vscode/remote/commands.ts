@@ -224,7 +224,7 @@ export async function editRemoteEngineCommand(features: RemoteFeatures): Promise
           { label: 'Base URL', detail: definition.baseUrl, field: 'baseUrl' as const },
           { label: 'Name', detail: definition.name, field: 'name' as const },
           { label: 'Fill-in-the-middle', detail: FIM_LABELS[definition.fim], field: 'fim' as const },
-          { label: 'First-byte timeout', detail: `${definition.timeoutSeconds} s`, field: 'timeout' as const },
+          { label: 'Reply timeout', detail: `${definition.timeoutSeconds} s`, field: 'timeout' as const },
         ]),
   ];
   const picked = await vscode.window.showQuickPick(fields, { title: `${title}: ${definition.name}` });
@@ -269,7 +269,7 @@ export async function editRemoteEngineCommand(features: RemoteFeatures): Promise
     case 'timeout': {
       const text = await vscode.window.showInputBox({
         title,
-        prompt: 'Seconds to wait for the first byte of a reply (retries included)',
+        prompt: 'Seconds a reply may go without text: before it starts (retries included) and between tokens',
         value: String(definition.timeoutSeconds),
         validateInput: (value: string) =>
           /^\d+$/.test(value.trim()) && Number(value) >= 1 && Number(value) <= 3600

@@ -78,6 +78,15 @@ describe('jan-vscode (the built bin)', () => {
     expect(run(['serve', '--port', 'abc']).status).not.toBe(0);
   });
 
+  it('never prints the password or token of a refused source', () => {
+    for (const uri of ['ftp://user:SECRET-1@mirror.example/m.gguf', 'hf:user/repo/m.gguf?token=SECRET-2']) {
+      const refused = run(['models', 'download', uri, ...common()]);
+      expect(refused.status, uri).toBe(1);
+      expect(refused.stderr, uri).toMatch(/^jan-vscode: .*(cannot be downloaded|not a valid hf: URI)/);
+      expect(refused.stderr, uri).not.toContain('SECRET');
+    }
+  });
+
   it('imports a model and lists it', () => {
     const imported = run(['models', 'import', STORIES_FIM, ...common()]);
     expect(imported.status).toBe(0);

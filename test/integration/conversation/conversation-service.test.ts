@@ -15,14 +15,12 @@ let service: ConversationService;
 let updates: ThreadMessage[];
 /** The user's chat model setting. */
 let chatModel: string | undefined;
+let log: MemoryLogger;
 
 beforeEach(async () => {
   root = mkdtempSync(path.join(tmpdir(), 'jan-conversation-'));
-  core = new JanCore({
-    janFolder: path.join(root, '.jan'),
-    modelsFolder: path.join(root, 'models'),
-    logger: new MemoryLogger(),
-  });
+  log = new MemoryLogger();
+  core = new JanCore({ janFolder: path.join(root, '.jan'), modelsFolder: path.join(root, 'models'), logger: log });
   store = new JanConversationalExtension(core.context);
   core.register(store);
   await core.start();
@@ -223,7 +221,7 @@ describe('ConversationService with the real store', () => {
 
 describe('the log', () => {
   it('has a line per reply with its tokens and time, and one per cancel', async () => {
-    const logger = core.context.logger as MemoryLogger;
+    const logger = log;
     engine.reply = 'one two three';
     const thread = await newThread();
     await service.send(thread.id, 'Count');

@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Model } from '@jan/core';
 import * as net from 'node:net';
-import { DownloadCancelled, ModelError, type DownloadProgress } from '../../../extensions/models';
+import { DownloadCancelled, formatBytes, ModelError, type DownloadProgress } from '../../../extensions/models';
 import { bundleEntry } from '../../support/bundle-entry';
 import { rejection } from '../../support/rejection';
 import { makeGguf } from './support/make-gguf';
@@ -368,6 +369,77 @@ describe('hostile and failing servers (real child process, real HTTP on 127.0.0.
       server = undefined;
       await fixture.dispose();
     }
+  });
+
+  it('follows 10 redirects and refuses the 11th, naming the first URL without its query', async () => {
+    for (const [hops, ok] of [
+      [10, true],
+      [11, false],
+    ] as const) {
+      const http = await setup(stories);
+      const redirects: Record<string, string> = {};
+      for (let hop = 0; hop < hops; hop++)
+        redirects[`/hop${hop}`] = http.url(hop + 1 < hops ? `/hop${hop + 1}` : '/files/stories260K.gguf');
+      http.behaviour = { redirects };
+
+      const download = fixture.models.downloadModel({ uri: http.url('/hop0?token=SECRET-R'), sha256: STORIES_SHA256 });
+
+      if (ok) {
+        expect((await download).metadata.sha256).toBe(STORIES_SHA256);
+      } else {
+        const error = await failure(download);
+        expect(error.message).toBe(`${http.url('/hop0')} redirected more than 10 times.`);
+        expect(http.requests.filter((r) => r.path.startsWith('/files/'))).toEqual([]);
+        expect((await fixture.models.listModels()).models).toEqual([]);
+      }
+      expect(logText()).not.toContain('SECRET');
+      await server?.close();
+      server = undefined;
+      await fixture.dispose();
+    }
+  });
+
+  it('never shows the credentials or token of a refused redirect or source, for any scheme, parsed or not', async () => {
+    const http = await setup(stories);
+    const cases: Array<{ location?: string; uri?: string; shown: string }> = [
+      { location: 'ftp://user:SECRET-1@mirror.example/m.gguf', shown: 'ftp://mirror.example/m.gguf' },
+      { location: 'sftp://user:SECRET-2@mirror.example/m.gguf?t=SECRET-3', shown: 'sftp://mirror.example/m.gguf' },
+      { location: 'https://user:SECRET-4@mirror.example:99999/m.gguf', shown: 'mirror.example:99999/m.gguf' },
+      { uri: 'ftp://user:SECRET-5@mirror.example/m.gguf', shown: 'ftp://mirror.example/m.gguf' },
+      { uri: 'hf:user/repo/m.gguf?token=SECRET-6', shown: 'hf:user/repo/m.gguf' },
+      { uri: 'https://user:SECRET-7@mirror.example:99999/m.gguf', shown: 'mirror.example:99999/m.gguf' },
+      { uri: 'user:SECRET-8@mirror.example/m.gguf', shown: 'mirror.example/m.gguf' },
+    ];
+    for (const { location, uri, shown } of cases) {
+      http.behaviour = location ? { redirects: { '/moved.gguf': location } } : {};
+      const error = await failure(fixture.models.downloadModel({ uri: uri ?? http.url('/moved.gguf?sig=SECRET-9') }));
+      expect(error.code, shown).toBe('INVALID_SOURCE');
+      expect(error.message, shown).toContain(shown);
+      expect(error.message, shown).not.toContain('SECRET');
+    }
+    expect(logText()).not.toContain('SECRET');
+  });
+
+  it('stops a gzip body that inflates past the length it declared, counting bytes after decoding', async () => {
+    const bomb = gzipSync(Buffer.alloc(64 * MiB));
+    const http = await setup(stories);
+    http.behaviour = { gzipped: bomb };
+    const progress: DownloadProgress[] = [];
+
+    const error = await failure(
+      fixture.models.downloadModel(
+        { uri: http.url('/bomb.gguf'), fileName: 'bomb.gguf' },
+        { onProgress: (p) => progress.push(p) },
+      ),
+    );
+
+    expect(error.code).toBe('INVALID_MODEL_FILE');
+    expect(error.message).toBe(
+      `${http.url('/bomb.gguf')} sent more than the ${formatBytes(bomb.length)} it declared (counted after decoding its gzip encoding); stopped, and the partial file was removed.`,
+    );
+    expect(Math.max(0, ...progress.map((p) => p.downloadedBytes))).toBeLessThanOrEqual(bomb.length);
+    expect(await stagedFiles()).toEqual([]);
+    expect((await fixture.models.listModels()).models).toEqual([]);
   });
 
   it('downloads from a server that sends no Content-Length', async () => {

@@ -241,6 +241,21 @@ describe('faults, each with a clear message and the key never shown', () => {
     await closed;
   });
 
+  it('keep-alives, empty chunks and empty deltas do not keep a reply alive: it times out before or after text', async () => {
+    for (const fault of ['keep-alive', 'keep-alive-after-text'] as const) {
+      server.play(fault);
+      const closed = server.nextClose();
+      const { engine } = remote({ timeoutSeconds: 1, maxRetries: 0 });
+      const { text, error } = await read(engine.chat({ model: MODEL, messages }));
+      expect(text, fault).toBe(fault === 'keep-alive' ? '' : 'Once');
+      expect(error?.message, fault).toBe(
+        'GPU box (local) sent no reply text for 1 s, only keep-alives or empty chunks. Check the server, or raise the engine\'s timeout with "Jan: Edit Remote Engine".',
+      );
+      await closed;
+      expect(engine.status()).toMatchObject({ state: 'error', lastFinishReason: 'error' });
+    }
+  });
+
   it('a stream cut mid-reply: the text so far came through, then an error (never a retry)', async () => {
     server.play('cut');
     const { text, error } = await read(

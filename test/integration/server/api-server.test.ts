@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import OpenAI from 'openai';
 import { EngineError } from '@jan/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -187,6 +188,47 @@ describe('the API server with the openai client', () => {
   });
 });
 
+/** Sends one whole POST on a raw socket and closes it at once, never reading the answer. */
+function sendAndLeave(baseUrl: string, apiKey: string, body: unknown): Promise<void> {
+  const url = new URL(`${baseUrl}/chat/completions`);
+  const json = JSON.stringify(body);
+  return new Promise((resolve) => {
+    const head = [
+      `POST ${url.pathname} HTTP/1.1`,
+      `Host: ${url.host}`,
+      `Authorization: Bearer ${apiKey}`,
+      'Content-Type: application/json',
+      `Content-Length: ${Buffer.byteLength(json)}`,
+    ];
+    const socket = connect(Number(url.port), url.hostname, () => {
+      socket.write(`${head.join('\r\n')}\r\n\r\n${json}`, () => socket.destroy());
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => resolve());
+  });
+}
+
+/** A GET with these Host header lines, exactly as given, on a raw socket: status and body. */
+function rawHosts(baseUrl: string, apiKey: string, hosts: string[]): Promise<{ status: number; body: string }> {
+  const url = new URL(`${baseUrl}/models`);
+  const lines = [`GET ${url.pathname} HTTP/1.1`, ...hosts.map((host) => `Host: ${host}`)];
+  lines.push(`Authorization: Bearer ${apiKey}`, 'Connection: close', '', '');
+  return new Promise((resolve, reject) => {
+    let answer = '';
+    const socket = connect(Number(url.port), url.hostname, () => socket.write(lines.join('\r\n')));
+    socket.setEncoding('utf8');
+    socket.on('data', (text: string) => (answer += text));
+    socket.on('error', reject);
+    socket.on('close', () =>
+      resolve({ status: Number(/^HTTP\/1\.1 (\d+)/.exec(answer)?.[1]), body: answer.split('\r\n\r\n')[1] ?? '' }),
+    );
+  });
+}
+
+/** Request log lines of chat requests: one per request, once its response closed. */
+const chatLines = () =>
+  fixture.logger.lines.filter((line) => line.message.startsWith('API POST /v1/chat/completions')).length;
+
 describe('the API server: safe by default', () => {
   it('rejects a wrong or missing key with 401, and never echoes the key', async () => {
     const wrong = fixture.client({ apiKey: 'not-the-key' });
@@ -207,6 +249,22 @@ describe('the API server: safe by default', () => {
     expect((await rawGet(url, { ...auth, host: `[::1]:${fixture.server.port}` })).status).toBe(200);
     // A foreign Host is refused before the key is looked at.
     expect((await rawGet(url, { host: 'evil.example' })).status).toBe(403);
+  });
+
+  it('parses the Host header by the URL rules: userinfo, a path, a bad port or two Host headers are refused', async () => {
+    const { baseUrl, apiKey, port } = fixture.server;
+    for (const hosts of [
+      [`localhost:${port}@evil.com`],
+      ['localhost:evil.com'],
+      [`127.0.0.1:${port}/evil`],
+      [`127.0.0.1:${port}`, 'evil.example'],
+      [`localhost:${port}`, `localhost:${port}`],
+    ]) {
+      const answer = await rawHosts(baseUrl, apiKey, hosts);
+      expect(answer.status, hosts.join(' + ')).toBe(403);
+      expect(JSON.parse(answer.body).error.code, hosts.join(' + ')).toBe('host_not_allowed');
+    }
+    expect((await rawHosts(baseUrl, apiKey, [`127.0.0.1:${port}`])).status).toBe(200);
   });
 
   it('sends no CORS headers unless origins are listed, and then only for those', async () => {
@@ -233,14 +291,21 @@ describe('the API server: safe by default', () => {
     expect(unauthenticated.status).toBe(401);
   });
 
-  it('refuses a body over the limit with 413', async () => {
-    const huge = 'a'.repeat(1_100_000);
-    await expect(
-      client.chat.completions.create({ model: fixture.chatModel, messages: [{ role: 'user', content: huge }] }),
-    ).rejects.toMatchObject({
-      status: 413,
-      code: 'request_too_large',
-    });
+  it('refuses a body over the limit with 413 before it reaches the model', async () => {
+    // The scripted model answers at once: without the limit this is a 200, never a timeout.
+    const small = await fixture.startServer({ bodyLimit: 4096 });
+    const reached = fixture.scripted.requests.length;
+    const over = new OpenAI({ baseURL: small.baseUrl, apiKey: small.apiKey, maxRetries: 0 });
+    const refusal = (content: string, on: OpenAI = over) =>
+      on.chat.completions
+        .create({ model: SCRIPTED_MODEL, messages: [{ role: 'user', content }] })
+        .then((answer) => ({ status: 200, code: answer.object }))
+        .catch((error: { status?: number; code?: string }) => ({ status: error.status, code: error.code }));
+    expect(await refusal('a'.repeat(5000))).toEqual({ status: 413, code: 'request_too_large' });
+    // The default limit (1 MiB) on the fixture's server.
+    expect(await refusal('a'.repeat(1_100_000), client)).toEqual({ status: 413, code: 'request_too_large' });
+    expect(fixture.scripted.requests).toHaveLength(reached);
+    expect(await refusal('a'.repeat(1000))).toEqual({ status: 200, code: 'chat.completion' });
   });
 
   it('queues requests to one model up to the bound, then answers 429 with Retry-After', async () => {
@@ -253,18 +318,55 @@ describe('the API server: safe by default', () => {
     await expect.poll(() => fixture.scripted.requests.length).toBe(1);
     const waiting = queued.chat.completions.create(request);
     await expect.poll(() => server.inFlight()).toBe(2);
-    const refused = await queued.chat.completions
-      .create(request)
-      .withResponse()
-      .catch((error: unknown) => error);
+    // A line past its bound would take the third request in: that is the failure, seen at once.
+    const joinedTheLine = new Promise<'joined the line'>((resolve) => {
+      const off = server.onInFlightChange(() => {
+        if (server.inFlight() <= 2) return;
+        off();
+        resolve('joined the line');
+      });
+    });
+    const refused = await Promise.race([
+      queued.chat.completions
+        .create(request)
+        .withResponse()
+        .catch((error: unknown) => error),
+      joinedTheLine,
+    ]);
     expect(refused).toBeInstanceOf(OpenAI.RateLimitError);
     const rateLimit = refused as InstanceType<typeof OpenAI.RateLimitError>;
+    expect(rateLimit.status).toBe(429);
     expect(Number(rateLimit.headers?.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(rateLimit.message).toContain(SCRIPTED_MODEL);
     gate.release(Infinity);
     expect((await running).choices[0]!.message.content).toBe('one two three');
     expect((await waiting).choices[0]!.message.content).toBe('four five');
     fixture.scripted.gate = undefined;
+  });
+
+  it('cancels a streamed request whose client left right after sending it, and the model serves the next', async () => {
+    // No line: a model still held by a request nobody reads answers the next one with 429 at once.
+    const server = await fixture.startServer({ queuePerModel: 0 });
+    fixture.scripted.hold();
+    const before = chatLines();
+    for (let round = 0; round < 10; round++) {
+      await sendAndLeave(server.baseUrl, server.apiKey, {
+        model: SCRIPTED_MODEL,
+        messages: [{ role: 'user', content: `leaving ${round}` }],
+        stream: true,
+      });
+    }
+    await expect.poll(chatLines).toBe(before + 10);
+    // The gate holds every token: only the abort ends a request that reached the engine.
+    await expect.poll(() => server.inFlight()).toBe(0);
+    fixture.scripted.gate = undefined;
+    fixture.scripted.replies = ['served next'];
+    const next = await new OpenAI({
+      baseURL: server.baseUrl,
+      apiKey: server.apiKey,
+      maxRetries: 0,
+    }).chat.completions.create({ model: SCRIPTED_MODEL, messages: [{ role: 'user', content: 'Hi' }] });
+    expect(next.choices[0]!.message.content).toBe('served next');
   });
 
   it('cancels the generation when the client disconnects mid-stream', async () => {

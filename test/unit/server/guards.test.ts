@@ -6,6 +6,7 @@ import { refuseUnsupported } from '../../../src/node/server/unsupported-fields';
 
 describe('the Host check', () => {
   const check = hostChecker(['my-box.lan']);
+  const refusal = expect.objectContaining({ status: 403, code: 'host_not_allowed' });
 
   it('accepts loopback names with or without a port, and the listed ones', () => {
     for (const host of [
@@ -14,15 +15,16 @@ describe('the Host check', () => {
       '127.0.0.1:1337',
       '127.8.0.1',
       '[::1]:1337',
+      '[::1]',
       'LOCALHOST',
       'my-box.lan:1337',
+      '127.0.0.1:80',
     ])
-      expect(() => check(host)).not.toThrow();
+      expect(() => check([host]), host).not.toThrow();
   });
 
   it('refuses any other name, a missing Host and look-alikes', () => {
     for (const host of [
-      undefined,
       '',
       'evil.example',
       'localhost.evil.example',
@@ -32,16 +34,57 @@ describe('the Host check', () => {
       '[::1',
       'my-box.lan.evil',
     ]) {
-      expect(() => check(host), String(host)).toThrow(
-        expect.objectContaining({ status: 403, code: 'host_not_allowed' }),
-      );
+      expect(() => check([host]), host).toThrow(refusal);
     }
+    expect(() => check([])).toThrow(refusal);
+  });
+
+  it('parses the Host by the URL rules: userinfo, a path, a query, a bad port or a non-canonical form is refused', () => {
+    for (const host of [
+      'localhost:1337@evil.com',
+      'user@localhost',
+      'localhost:secret@localhost',
+      'localhost:evil.com',
+      'localhost:99999',
+      'localhost:-1',
+      '127.0.0.1:1337/evil',
+      'localhost\\evil',
+      'localhost:1337?x=1',
+      'localhost#frag',
+      'local\thost',
+      '%6cocalhost',
+      '2130706433',
+      '0x7f.0.0.1',
+      'localhost:',
+      'localhost.',
+    ]) {
+      expect(() => check([host]), host).toThrow(refusal);
+    }
+  });
+
+  it('refuses two Host headers, even two of the same loopback name', () => {
+    expect(() => check(['localhost:1337', 'evil.example'])).toThrow(refusal);
+    expect(() => check(['evil.example', 'localhost:1337'])).toThrow(refusal);
+    expect(() => check(['localhost', 'localhost'])).toThrow(refusal);
+  });
+
+  it('never echoes the user name or password of a refused Host', () => {
+    let message = '';
+    try {
+      check(['admin:hunter2@localhost']);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/user name or password/);
+    expect(message).not.toContain('hunter2');
   });
 
   it('reads the name out of a Host header', () => {
     expect(hostName('[::1]:8080')).toBe('::1');
     expect(hostName('Example.COM:80')).toBe('example.com');
     expect(hostName('[broken')).toBeUndefined();
+    expect(hostName('localhost:1337@evil.com')).toBeUndefined();
+    expect(hostName('127.0.0.1:1337/evil')).toBeUndefined();
   });
 });
 

@@ -91,6 +91,19 @@ describe('ModelQueue', () => {
     await Promise.all([running, stays]);
   });
 
+  it('never runs a request whose client already left, even with the model free', async () => {
+    const queue = new ModelQueue(1, 2);
+    const controller = new AbortController();
+    controller.abort();
+    const gone = held();
+    const run = queue.run('m', controller.signal, gone.task);
+    await Promise.resolve();
+    expect(gone.started).toBe(false);
+    gone.finish();
+    await expect(run).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(queue.inFlight).toBe(0);
+  });
+
   it('frees the model when a task fails', async () => {
     const queue = new ModelQueue(1, 1);
     await expect(queue.run('m', never, async () => Promise.reject(new Error('engine failed')))).rejects.toThrow(

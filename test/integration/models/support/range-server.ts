@@ -26,6 +26,11 @@ export interface RangeServerBehaviour {
   gate?: Promise<void>;
   /** Accept the connection and read the request, then never answer. */
   silent?: boolean;
+  /**
+   * Answer every GET and HEAD with this body as `Content-Encoding: gzip`, declaring its encoded
+   * length (a compression bomb when it inflates far past it).
+   */
+  gzipped?: Buffer;
 }
 
 /**
@@ -91,6 +96,18 @@ export class RangeServer {
     if (location) {
       response.writeHead(302, { location, 'content-length': 0 });
       response.end();
+      return;
+    }
+    if (behaviour.gzipped) {
+      const length = behaviour.gzipped.length;
+      response.writeHead(200, {
+        'content-type': 'application/octet-stream',
+        'content-encoding': 'gzip',
+        'content-length': length,
+      });
+      if (request.method === 'HEAD') return void response.end();
+      record.bytesSent += length;
+      response.end(behaviour.gzipped);
       return;
     }
     if (behaviour.noContentLength) {

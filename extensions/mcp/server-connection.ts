@@ -10,8 +10,9 @@ import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JsonSchema, Logger } from '@jan/core';
-import { errorMessage } from '@jan/core';
+import { redactText } from '@jan/core';
 import type { McpServerConfig } from './config';
+import { failureText, STALE_SOCKET } from './failure-text';
 import { createTransport } from './transports';
 import { CappedStdioTransport } from './stdio-transport';
 
@@ -96,14 +97,34 @@ export class McpServerConnection {
     this.setState('stopped', undefined);
   }
 
+  /** Error text as it may be shown or logged: URLs without queries, the server's env and header values hidden. */
+  private redact(text: string): string {
+    return redactText(text, [...Object.values(this.config.env), ...Object.values(this.config.headers)]);
+  }
+
   private setState(state: McpServerState, error: string | undefined): void {
     this.state = state;
-    this.error = error;
+    this.error = error === undefined ? undefined : this.redact(error);
     this.options.onChange();
   }
 
   private async connect(): Promise<void> {
     this.setState('starting', undefined);
+    let reason = await this.attempt();
+    // A remote server that restarted leaves a dead pooled socket behind: the first request on it fails.
+    if (reason !== undefined && this.config.transport !== 'stdio' && STALE_SOCKET.test(reason))
+      reason = await this.attempt();
+    if (reason === undefined) {
+      this.setState('ready', undefined);
+      this.options.logger.info(`${this.label} started with ${this.tools.length} tools.`);
+    } else {
+      this.setState('failed', reason);
+      this.options.logger.error(this.error ?? reason);
+    }
+  }
+
+  /** One start: transport, initialize, tool list. Returns why it failed, or undefined. */
+  private async attempt(): Promise<string | undefined> {
     this.garbage = { lines: 0, bytes: 0, first: '' };
     this.failure = undefined;
     const transport = createTransport(this.config, {
@@ -128,15 +149,13 @@ export class McpServerConnection {
     try {
       await client.connect(transport, { timeout: this.options.startTimeoutMs });
       this.tools = await this.listTools(client);
-      this.setState('ready', undefined);
-      this.options.logger.info(`${this.label} started with ${this.tools.length} tools.`);
+      return undefined;
     } catch (error) {
       const reason = this.failure ?? this.describe(error, 'could not start', transport);
       this.client = undefined;
       this.transport = undefined;
       await client.close().catch(() => undefined);
-      this.options.logger.error(reason);
-      this.setState('failed', reason);
+      return reason;
     }
   }
 
@@ -194,7 +213,9 @@ export class McpServerConnection {
     this.garbage.bytes += line.length;
     if (this.garbage.lines === 1) this.garbage.first = line.slice(0, 200);
     if (this.garbage.lines <= 3)
-      this.options.logger.warn(`${this.label} printed a line that is not an MCP message: ${line.slice(0, 200)}`);
+      this.options.logger.warn(
+        this.redact(`${this.label} printed a line that is not an MCP message: ${line.slice(0, 200)}`),
+      );
     if (
       this.garbage.lines === GARBAGE_LINES + 1 ||
       (this.garbage.bytes > GARBAGE_BYTES && this.garbage.bytes - line.length <= GARBAGE_BYTES)
@@ -214,8 +235,8 @@ export class McpServerConnection {
     }
     this.client = undefined;
     this.transport = undefined;
-    this.options.logger.error(message);
     this.setState('failed', message);
+    this.options.logger.error(this.error ?? message);
     await client.close().catch(() => undefined);
   }
 
@@ -225,8 +246,8 @@ export class McpServerConnection {
     this.client = undefined;
     const reason = this.describe(undefined, 'stopped', this.transport);
     this.transport = undefined;
-    this.options.logger.error(reason);
     this.setState('failed', reason);
+    this.options.logger.error(this.error ?? reason);
   }
 
   /** What went wrong, with how the process ended and the end of its stderr when there is one. */
@@ -234,7 +255,7 @@ export class McpServerConnection {
     const parts = [`${this.label} ${what}`];
     if (error instanceof McpError && error.code === ErrorCode.RequestTimeout)
       parts.push(`: it did not answer within ${Math.round(this.options.startTimeoutMs / 1000)} s`);
-    else if (error) parts.push(`: ${errorMessage(error)}`);
+    else if (error) parts.push(`: ${failureText(error)}`);
     if (transport instanceof CappedStdioTransport) {
       if (transport.exit) parts.push(` (exit code ${transport.exit.code ?? transport.exit.signal})`);
       if (this.garbage.lines > 0) parts.push(`; it printed non-MCP output: ${JSON.stringify(this.garbage.first)}`);
@@ -258,10 +279,11 @@ export class McpServerConnection {
         await this.checkAlive(client);
         throw new McpCallError(`${name} on ${this.label} did not answer within ${Math.round(timeout / 1000)} s.`);
       }
-      if (error instanceof McpError) throw new McpCallError(`${name} on ${this.label} failed: ${error.message}`);
+      if (error instanceof McpError)
+        throw new McpCallError(this.redact(`${name} on ${this.label} failed: ${error.message}`));
       // The transport broke (an HTTP server gone, a pipe closed): the next call starts it again.
-      await this.fail(`could not be reached: ${errorMessage(error)}`);
-      throw new McpCallError(this.error ?? `${this.label} could not be reached: ${errorMessage(error)}`);
+      await this.fail(`could not be reached: ${failureText(error)}`);
+      throw new McpCallError(this.error ?? this.redact(`${this.label} could not be reached: ${failureText(error)}`));
     }
   }
 

@@ -1,11 +1,10 @@
 // `npm run eval -- <name> [options]`: bundles eval/<name>.ts with the project's aliases and runs it
 // with the options (e.g. `npm run eval -- agent --model ~/models/qwen2.5-coder-1.5b.gguf`).
-import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { aliases } from '../build-aliases.mjs';
+import { bundleScript } from '../scripts/bundle-script.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const available = readdirSync(path.join(root, 'eval'))
@@ -19,20 +18,7 @@ if (!name || !available.includes(name)) {
 const outdir = path.join(root, 'out', 'eval');
 mkdirSync(outdir, { recursive: true });
 const outfile = path.join(outdir, `${name}.mjs`);
-await esbuild.build({
-  entryPoints: [path.join(root, 'eval', `${name}.ts`)],
-  outfile,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  alias: aliases,
-  external: ['node-llama-cpp', 'vscode', 'esbuild'],
-  banner: {
-    js: "import { createRequire as __janCreateRequire } from 'node:module'; const require = __janCreateRequire(import.meta.url);",
-  },
-  logLevel: 'warning',
-});
+await bundleScript(path.join(root, 'eval', `${name}.ts`), outfile);
 if (!existsSync(outfile)) process.exit(1);
 const result = spawnSync(process.execPath, [outfile, ...options], { stdio: 'inherit', cwd: root });
 process.exit(result.status ?? 1);

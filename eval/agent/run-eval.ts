@@ -63,15 +63,6 @@ const INSTRUCTIONS = [
   'Make the smallest change that does what is asked. When you are done, reply with a short answer and no tool call.',
 ].join(' ');
 
-const EMPTY_USAGE: AgentUsage = {
-  steps: 0,
-  toolCalls: 0,
-  invalidCalls: 0,
-  promptTokens: 0,
-  evaluatedTokens: 0,
-  completionTokens: 0,
-};
-
 const approveAll: ApprovalPort = { approve: async () => ({ decision: 'allow-once' }) };
 
 export async function runAgentEval(options: EvalOptions): Promise<TaskResult[]> {
@@ -166,7 +157,7 @@ async function runTask(
     subscription.dispose();
   }
   const finished = events.find((event) => event.type === 'finished');
-  const usage = finished?.type === 'finished' ? finished.usage : EMPTY_USAGE;
+  const usage: Partial<AgentUsage> = finished?.type === 'finished' ? finished.usage : {};
   const check = timedOut
     ? { pass: false, detail: `stopped: out of time after ${Math.round(options.taskTimeoutMs / 1000)} s` }
     : harnessError
@@ -180,11 +171,11 @@ async function runTask(
     pass: check.pass,
     detail: check.detail,
     stopReason: timedOut ? 'timeout' : finished?.type === 'finished' ? finished.reason : 'error',
-    steps: usage.steps,
-    toolCalls: usage.toolCalls,
-    parseFailures: usage.invalidCalls,
-    evaluatedTokens: usage.evaluatedTokens,
-    generatedTokens: usage.completionTokens,
+    steps: usage.steps ?? 0,
+    toolCalls: usage.toolCalls ?? 0,
+    parseFailures: usage.invalidCalls ?? 0,
+    evaluatedTokens: usage.evaluatedTokens ?? 0,
+    generatedTokens: usage.completionTokens ?? 0,
     seconds: (performance.now() - started) / 1000,
     tools,
   };

@@ -7,28 +7,41 @@ import { formatSize, OversizeTracker } from './oversize';
 
 type Fetch = typeof fetch;
 
+/** Pieces of one message held up to the limit; past it, only what an OversizeTracker keeps. */
+class CappedMessage {
+  parts: Buffer[] = [];
+  bytes = 0;
+  oversize: OversizeTracker | undefined;
+
+  constructor(private readonly limit: number) {}
+
+  add(piece: Buffer): void {
+    if (!this.oversize && this.bytes + piece.length > this.limit) {
+      this.oversize = new OversizeTracker();
+      for (const part of this.parts) this.oversize.push(part);
+      this.parts = [];
+    }
+    if (this.oversize) this.oversize.push(piece);
+    else {
+      this.parts.push(piece);
+      this.bytes += piece.length;
+    }
+  }
+
+  /** The error answer in place of an oversized message (undefined: no request id to answer). */
+  replacement() {
+    return this.oversize?.replacement(this.limit);
+  }
+}
+
 /** A whole body: buffered up to the limit (the SDK parses it whole anyway), else replaced. */
 function bodyCap(limit: number): TransformStream<Uint8Array, Uint8Array> {
-  let parts: Buffer[] = [];
-  let bytes = 0;
-  let oversize: OversizeTracker | undefined;
+  const message = new CappedMessage(limit);
   return new TransformStream({
-    transform(chunk) {
-      const piece = Buffer.from(chunk);
-      if (!oversize && bytes + piece.length > limit) {
-        oversize = new OversizeTracker();
-        for (const part of parts) oversize.push(part);
-        parts = [];
-      }
-      if (oversize) oversize.push(piece);
-      else {
-        parts.push(piece);
-        bytes += piece.length;
-      }
-    },
+    transform: (chunk) => message.add(Buffer.from(chunk)),
     flush(controller) {
-      if (!oversize) return controller.enqueue(Buffer.concat(parts));
-      const replacement = oversize.replacement(limit);
+      if (!message.oversize) return controller.enqueue(Buffer.concat(message.parts));
+      const replacement = message.replacement();
       if (!replacement) throw new Error(`The server's answer was over ${formatSize(limit)}; it was dropped.`);
       controller.enqueue(Buffer.from(JSON.stringify(replacement)));
     },
@@ -37,31 +50,14 @@ function bodyCap(limit: number): TransformStream<Uint8Array, Uint8Array> {
 
 /** An event stream: each event (lines up to a blank one) passes whole, or is replaced when over the limit. */
 function eventCap(limit: number): TransformStream<Uint8Array, Uint8Array> {
-  let event: Buffer[] = [];
-  let eventBytes = 0;
+  let event = new CappedMessage(limit);
   /** The current line already has text from an earlier chunk (so a newline now does not end the event). */
   let lineStarted = false;
-  let oversize: OversizeTracker | undefined;
-  const add = (piece: Buffer): void => {
-    if (!oversize && eventBytes + piece.length > limit) {
-      oversize = new OversizeTracker();
-      for (const part of event) oversize.push(part);
-      event = [];
-    }
-    if (oversize) oversize.push(piece);
-    else {
-      event.push(piece);
-      eventBytes += piece.length;
-    }
-  };
   const endEvent = (controller: TransformStreamDefaultController<Uint8Array>): void => {
-    if (oversize) {
-      const replacement = oversize.replacement(limit);
-      if (replacement) controller.enqueue(Buffer.from(`event: message\ndata: ${JSON.stringify(replacement)}\n\n`));
-    } else if (eventBytes > 0) controller.enqueue(Buffer.concat([...event, Buffer.from('\n')]));
-    event = [];
-    eventBytes = 0;
-    oversize = undefined;
+    const replacement = event.replacement();
+    if (replacement) controller.enqueue(Buffer.from(`event: message\ndata: ${JSON.stringify(replacement)}\n\n`));
+    else if (!event.oversize && event.bytes > 0) controller.enqueue(Buffer.concat([...event.parts, Buffer.from('\n')]));
+    event = new CappedMessage(limit);
   };
   return new TransformStream({
     transform(chunk, controller) {
@@ -70,14 +66,14 @@ function eventCap(limit: number): TransformStream<Uint8Array, Uint8Array> {
       for (let newline = bytes.indexOf(10); newline !== -1; newline = bytes.indexOf(10, start)) {
         const content = bytes.subarray(start, newline).toString('latin1').replace(/\r$/, '');
         if (!lineStarted && content === '') endEvent(controller);
-        else add(bytes.subarray(start, newline + 1));
+        else event.add(bytes.subarray(start, newline + 1));
         lineStarted = false;
         start = newline + 1;
       }
       // Part of a line counts toward its event at once: one endless line cannot grow without bound.
       if (start < bytes.length) {
         const rest = bytes.subarray(start);
-        add(rest);
+        event.add(rest);
         lineStarted ||= rest.toString('latin1').replace(/\r$/, '') !== '';
       }
     },

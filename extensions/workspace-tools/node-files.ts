@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
+import { syncFolder } from '@jan/core';
 import { MAX_WHOLE_FILE_BYTES, type FileSnapshot, type FileWrite, type WorkspaceFiles } from './files';
 import { decodeText, hasBom, readAllBytes, readLineRange, versionOf, type LineRange } from './text-file';
 import {
@@ -35,16 +36,6 @@ async function withFile<T>(
 
 const tempBeside = (target: string): string =>
   path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
-
-async function syncFolder(folder: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const handle = await fs.open(folder, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 /** The current bytes of an existing target and its real path, or null when there is none. */
 async function current(

@@ -6,23 +6,9 @@
 import type { FileSearchResult, TextMatch, TextSearchQuery, TextSearchResult, WorkspaceSearch } from '@jan/core';
 import { globMatcher } from './exclusions';
 import { cutLine, MAX_SEARCHED_FILE_BYTES, queryRegex } from './search-common';
-import { decodeText, readAllBytes } from './text-file';
+import { textInside } from './text-file';
 import { walkFiles, type WalkState } from './walk';
-import { openFileInside, openWorkspace, type Workspace } from './workspace-path';
-
-async function fileText(workspace: Workspace, relative: string): Promise<string | undefined> {
-  try {
-    const file = await openFileInside(workspace, relative);
-    try {
-      return decodeText(await readAllBytes(file, MAX_SEARCHED_FILE_BYTES));
-    } finally {
-      await file.handle.close();
-    }
-  } catch {
-    // Binary, too big, gone, or a link out since it was listed: not searched, like ripgrep.
-    return undefined;
-  }
-}
+import { openWorkspace } from './workspace-path';
 
 export class NodeWorkspaceSearch implements WorkspaceSearch {
   constructor(private readonly excludes: readonly string[]) {}
@@ -48,7 +34,8 @@ export class NodeWorkspaceSearch implements WorkspaceSearch {
     const state: WalkState = { stopped: false };
     for await (const file of walkFiles(workspace, this.excludes, state, signal)) {
       if (!included(file)) continue;
-      const text = await fileText(workspace, file);
+      // Binary, too big, gone or a link out since it was listed: not searched, like ripgrep.
+      const text = await textInside(workspace, file, MAX_SEARCHED_FILE_BYTES);
       if (text === undefined) continue;
       const lines = text.split('\n');
       for (let index = 0; index < lines.length; index += 1) {

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
-import { WorkspaceFileError, type OpenedFile } from './workspace-path';
+import { openFileInside, WorkspaceFileError, type OpenedFile, type Workspace } from './workspace-path';
 
 const SNIFF_BYTES = 8192;
 const CHUNK_BYTES = 64 * 1024;
@@ -139,4 +139,22 @@ export async function readLineRange(
     more: done || lastReturned < lineNumber - 1,
     cut,
   };
+}
+
+/** A workspace file's text, or undefined when it cannot be used (gone, binary, too big, a link out). */
+export async function textInside(
+  workspace: Workspace,
+  relative: string,
+  maxBytes: number,
+): Promise<string | undefined> {
+  try {
+    const file = await openFileInside(workspace, relative);
+    try {
+      return decodeText(await readAllBytes(file, maxBytes));
+    } finally {
+      await file.handle.close();
+    }
+  } catch {
+    return undefined;
+  }
 }

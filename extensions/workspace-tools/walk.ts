@@ -7,8 +7,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Exclusions, MAX_GITIGNORE_BYTES } from './exclusions';
-import { decodeText, readAllBytes } from './text-file';
-import { isWithin, openFileInside, type Workspace } from './workspace-path';
+import { textInside } from './text-file';
+import { isWithin, type Workspace } from './workspace-path';
 
 /** Entries looked at before a walk stops (and says it stopped). */
 export const MAX_WALKED_ENTRIES = 200_000;
@@ -16,19 +16,6 @@ export const MAX_WALKED_ENTRIES = 200_000;
 export interface WalkState {
   /** The walk stopped at MAX_WALKED_ENTRIES. */
   stopped: boolean;
-}
-
-async function readIgnoreFile(workspace: Workspace, relative: string): Promise<string | undefined> {
-  try {
-    const file = await openFileInside(workspace, relative);
-    try {
-      return decodeText(await readAllBytes(file, MAX_GITIGNORE_BYTES));
-    } finally {
-      await file.handle.close();
-    }
-  } catch {
-    return undefined;
-  }
 }
 
 const byName = (a: { name: string }, b: { name: string }): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -47,7 +34,7 @@ export async function* walkFiles(
   signal?: AbortSignal,
 ): AsyncGenerator<string> {
   const exclusions = new Exclusions(excludeGlobs);
-  const infoExclude = await readIgnoreFile(workspace, '.git/info/exclude');
+  const infoExclude = await textInside(workspace, '.git/info/exclude', MAX_GITIGNORE_BYTES);
   if (infoExclude) exclusions.addGitignore('', infoExclude);
   let walked = 0;
   async function* visit(folder: string, depth: number): AsyncGenerator<string> {
@@ -55,7 +42,7 @@ export async function* walkFiles(
     const absolute = path.join(workspace.realRoot, folder);
     const real = await fs.realpath(absolute).catch(() => undefined);
     if (real === undefined || !isWithin(workspace.realRoot, real)) return;
-    const gitignore = await readIgnoreFile(workspace, folder ? `${folder}/.gitignore` : '.gitignore');
+    const gitignore = await textInside(workspace, folder ? `${folder}/.gitignore` : '.gitignore', MAX_GITIGNORE_BYTES);
     if (gitignore) exclusions.addGitignore(folder, gitignore);
     const entries = await fs.readdir(absolute, { withFileTypes: true }).catch(() => []);
     entries.sort(byName);

@@ -30,7 +30,7 @@ async function writeSynced(file: string, data: string | Uint8Array): Promise<voi
  * Makes the rename itself durable: without it a power loss can bring back the old file.
  * Windows cannot open a folder for fsync (NTFS journals the rename itself), so it is skipped there.
  */
-async function syncFolder(folder: string): Promise<void> {
+export async function syncFolder(folder: string): Promise<void> {
   if (process.platform === 'win32') return;
   const handle = await fs.open(folder, 'r');
   try {

@@ -4,4 +4,4 @@ export * from './record';
 export { parseJsonLines } from './json-lines';
 export type { JsonLine, JsonLinesFile } from './json-lines';
 export type { BatchJsonFileResult, JsonFileResult } from './json-file';
-export { createFileAtomic, writeFileAtomic } from './atomic-file';
+export { createFileAtomic, syncFolder, writeFileAtomic } from './atomic-file';

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JanCore, MemoryLogger, type JanTool, type ToolResult } from '@jan/core';
 import { FileMcpPreferences, McpExtension, type McpExtensionOptions } from '../../../extensions/mcp';
+import { isAlive } from '../../support/processes';
 
 const SERVER = fileURLToPath(new URL('../../fixtures/mcp/test-server.mjs', import.meta.url));
 
@@ -70,15 +71,6 @@ async function serverPid(name = 'test_pid'): Promise<number> {
 }
 
 const state = (key = 'user:test') => extension.servers().find((server) => server.key === key);
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 beforeEach(() => {
   sandbox = mkdtempSync(path.join(tmpdir(), 'jan-mcp-'));

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { JanCore, MemoryLogger, type JanTool, type ToolContext } from '@jan/core';
 import { WorkspaceToolsExtension, type ProblemsProvider } from '../../../extensions/workspace-tools';
+import { isAlive } from '../../support/processes';
 import { ensureRipgrep } from '../../support/ripgrep';
 
 let sandbox: string;
@@ -298,15 +299,6 @@ describe('run_command', () => {
     await expect.poll(() => isAlive(pid), { timeout: 60_000 }).toBe(false);
   });
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('git_diff', () => {
   afterEach(() => rmSync(path.join(sandbox, 'filter-ran'), { force: true }));

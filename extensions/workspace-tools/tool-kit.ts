@@ -36,8 +36,10 @@ export interface ToolSpec<A> {
   preview?(call: ToolCall<A>): Promise<FileChange[]>;
 }
 
+/** The JSON Schema the model sees, without what only costs tokens (`$schema`, an empty `required`). */
 export function parametersOf(schema: v.GenericSchema): JsonSchema {
   const { $schema: _ignored, ...parameters } = toJsonSchema(schema) as JsonSchema;
+  if (Array.isArray(parameters.required) && parameters.required.length === 0) delete parameters.required;
   return parameters;
 }
 

@@ -5,7 +5,7 @@ import { defineTool } from '../tool-kit';
 import { openWorkspace, resolveInside, WorkspaceFileError } from '../workspace-path';
 import { pathField, plural } from './fields';
 
-const schema = v.object({ path: pathField('Workspace-relative path of the new file'), content: v.string() });
+const schema = v.object({ path: pathField, content: v.string() });
 
 export function createFileTool(env: ToolEnvironment) {
   const absent = async (root: string, path: string): Promise<void> => {

@@ -8,7 +8,7 @@ import { changeDiff } from './change-summary';
 import { pathField } from './fields';
 
 const schema = v.object({
-  path: pathField(),
+  path: pathField,
   edits: v.pipe(
     v.array(v.object({ search: v.string(), replace: v.string() })),
     v.minLength(1),

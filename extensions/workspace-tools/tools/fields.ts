@@ -1,10 +1,14 @@
 /** Argument schemas several tools share, with the few words the model reads about each. */
 import * as v from 'valibot';
 
-export const pathField = (what = 'Workspace-relative path') => v.pipe(v.string(), v.minLength(1), v.description(what));
+/** A workspace-relative path (an empty one names the folder itself, which file tools refuse). */
+export const pathField = v.string();
 
-export const maxResultsField = (largest: number) =>
-  v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(largest)));
+/** How many results; more than the limit's largest is taken as the largest (the schema stays short). */
+export const maxResultsField = v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)));
+
+export const resultCount = (asked: number | undefined, fallback: number, largest: number): number =>
+  Math.min(asked ?? fallback, largest);
 
 export const lineField = v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)));
 

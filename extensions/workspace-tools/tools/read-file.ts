@@ -3,7 +3,7 @@ import type { ToolEnvironment } from '../environment';
 import { defineTool, ToolInputError } from '../tool-kit';
 import { lineField, pathField, plural } from './fields';
 
-const schema = v.object({ path: pathField(), start_line: lineField, end_line: lineField });
+const schema = v.object({ path: pathField, start_line: lineField, end_line: lineField });
 
 export function readFileTool(env: ToolEnvironment) {
   return defineTool({

@@ -33,7 +33,10 @@ export function runCommandTool(env: ToolEnvironment) {
     effect: 'run',
     async run({ args, root, context }) {
       const cwd = await folderInside(await openWorkspace(root), args.cwd ?? '.');
-      const timeoutSeconds = args.timeout_seconds ?? env.limits.commandTimeoutSeconds;
+      const timeoutSeconds = Math.min(
+        args.timeout_seconds ?? env.limits.commandTimeoutSeconds,
+        env.limits.maxCommandTimeoutSeconds,
+      );
       const outcome = await env.commands.run({
         command: args.command,
         cwd,

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import type { ToolEnvironment } from '../environment';
 import { defineTool } from '../tool-kit';
-import { located, maxResultsField, plural } from './fields';
+import { located, maxResultsField, plural, resultCount } from './fields';
 
 export function searchTextTool(env: ToolEnvironment) {
   const schema = v.object({
@@ -9,7 +9,7 @@ export function searchTextTool(env: ToolEnvironment) {
     regex: v.optional(v.boolean()),
     case_sensitive: v.optional(v.boolean()),
     include: v.optional(v.pipe(v.string(), v.description('Glob of files to search'))),
-    max_results: maxResultsField(env.limits.maxResults),
+    max_results: maxResultsField,
   });
   return defineTool({
     name: 'search_text',
@@ -24,7 +24,7 @@ export function searchTextTool(env: ToolEnvironment) {
           isRegex: args.regex ?? false,
           caseSensitive: args.case_sensitive ?? false,
           include: args.include,
-          maxResults: args.max_results ?? env.limits.results,
+          maxResults: resultCount(args.max_results, env.limits.results, env.limits.maxResults),
         },
         context.signal,
       );

@@ -105,6 +105,20 @@ describe('the registered workspace tools', () => {
     expect(core.tools.all()).toHaveLength(9);
   });
 
+  it('describes all the built-in tools in under 800 tokens (4 characters a token, as the agent loop estimates)', () => {
+    const characters = core.tools
+      .all()
+      .reduce(
+        (sum, registered) =>
+          sum +
+          registered.definition.name.length +
+          registered.definition.description.length +
+          JSON.stringify(registered.definition.parameters).length,
+        0,
+      );
+    expect(characters / 4 + 8 * core.tools.all().length).toBeLessThanOrEqual(800);
+  });
+
   it('answers bad arguments and a missing workspace with an error result the model can read', async () => {
     expect(await call('read_file', { path: 7 })).toMatchObject({
       isError: true,

@@ -62,29 +62,70 @@ function conflict(relative: string): WorkspaceFileError {
   );
 }
 
-async function writeTemp(workspace: Workspace, temp: string, data: Uint8Array, mode?: number): Promise<void> {
-  let handle: FileHandle | undefined;
+/** Writes and syncs the temp file; its handle stays open so where the bytes land can be checked after the move. */
+async function writeTemp(workspace: Workspace, temp: string, data: Uint8Array, mode?: number): Promise<FileHandle> {
+  const handle = await fs.open(temp, 'wx', mode === undefined ? 0o666 : mode & 0o7777);
   try {
-    handle = await fs.open(temp, 'wx', mode === undefined ? 0o666 : mode & 0o7777);
     await checkOpenedInside(workspace, handle, temp);
     await handle.writeFile(data);
     if (mode !== undefined) await handle.chmod(mode & 0o7777);
     await handle.sync();
-  } finally {
-    await handle?.close();
+    return handle;
+  } catch (error) {
+    await handle.close();
+    throw error;
   }
 }
 
-/** File systems without hard links (FAT, some shares): a copy that still refuses an existing name. */
-async function linkNew(temp: string, target: string, relative: string): Promise<void> {
+/**
+ * After the rename or link: the workspace path must now open (checked like any read) to the very
+ * file written. A folder on the way swapped for a link out in between is reported, and a name
+ * this call created outside is removed again (only when it is still this file).
+ */
+export async function verifyPlaced(
+  workspace: Workspace,
+  relative: string,
+  written: FileHandle,
+  options: { created?: string; copied?: boolean } = {},
+): Promise<void> {
+  const ours = await written.stat();
+  const isOurs = (stats: { dev: number; ino: number; size: number }) =>
+    options.copied ? stats.size === ours.size : stats.dev === ours.dev && stats.ino === ours.ino;
+  const placed = await openFileInside(workspace, relative).then(
+    async (file) => {
+      const same = isOurs(file.stats);
+      await file.handle.close();
+      return same;
+    },
+    () => false,
+  );
+  if (placed) return;
+  if (options.created && !options.copied) {
+    const there = await fs.stat(options.created).catch(() => undefined);
+    if (there && isOurs(there)) await fs.unlink(options.created).catch(() => undefined);
+  }
+  throw new WorkspaceFileError(
+    'link-out',
+    `${relative}: a folder on its way was replaced while it was written, so it may not have landed in the workspace; check it.`,
+    relative,
+  );
+}
+
+/**
+ * The temp file under its final name, refusing an existing one. File systems without hard links
+ * (FAT, some shares) get a copy that still refuses one; false then (the copy is another file).
+ */
+async function linkNew(temp: string, target: string, relative: string): Promise<boolean> {
   try {
     await fs.link(temp, target);
+    return true;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST')
       throw new WorkspaceFileError('exists', `${relative} already exists; edit it instead.`, relative);
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EOPNOTSUPP') throw error;
     await fs.copyFile(temp, target, constants.COPYFILE_EXCL);
+    return false;
   }
 }
 
@@ -116,15 +157,21 @@ export class NodeWorkspaceFiles implements WorkspaceFiles {
     if (versionOf(before.bytes) !== write.base) throw conflict(relative);
     const text = hasBom(before.bytes) && !write.text.startsWith('\uFEFF') ? `\uFEFF${write.text}` : write.text;
     const temp = tempBeside(before.real);
+    const handle = await writeTemp(workspace, temp, Buffer.from(text, 'utf8'), before.mode).catch(async (error) => {
+      await fs.rm(temp, { force: true }).catch(() => undefined);
+      throw error;
+    });
     try {
-      await writeTemp(workspace, temp, Buffer.from(text, 'utf8'), before.mode);
       // Checked again right before the rename: the window for a lost keystroke is this one call.
       const now = await current(workspace, relative);
       if (!now || now.real !== before.real || versionOf(now.bytes) !== write.base) throw conflict(relative);
       await fs.rename(temp, before.real);
+      await verifyPlaced(workspace, relative, handle);
     } catch (error) {
       await fs.rm(temp, { force: true }).catch(() => undefined);
       throw error;
+    } finally {
+      await handle.close();
     }
     await syncFolder(path.dirname(before.real));
     return { path: relative };
@@ -137,10 +184,13 @@ export class NodeWorkspaceFiles implements WorkspaceFiles {
     const folder = await folderInside(workspace, path.posix.dirname(relative), true);
     const target = path.join(folder, path.posix.basename(relative));
     const temp = tempBeside(target);
+    let handle: FileHandle | undefined;
     try {
-      await writeTemp(workspace, temp, data);
-      await linkNew(temp, target, relative);
+      handle = await writeTemp(workspace, temp, data);
+      const linked = await linkNew(temp, target, relative);
+      await verifyPlaced(workspace, relative, handle, { created: target, copied: !linked });
     } finally {
+      await handle?.close();
       await fs.rm(temp, { force: true }).catch(() => undefined);
     }
     await syncFolder(folder);

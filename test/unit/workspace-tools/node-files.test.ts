@@ -12,10 +12,13 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NodeWorkspaceFiles, WorkspaceFileError } from '../../../extensions/workspace-tools';
+import { verifyPlaced } from '../../../extensions/workspace-tools/node-files';
+import { openWorkspace } from '../../../extensions/workspace-tools/workspace-path';
 import { rejection } from '../../support/rejection';
 
 let sandbox: string;
@@ -195,5 +198,25 @@ describe('writing workspace files', () => {
     symlinkSync(path.join(outside, 'secret.txt'), path.join(root, 'secret.txt'));
     await refused(files.write(root, { path: 'secret.txt', text: 'x', base: 'sha256:any' }), 'link-out');
     expect(readFileSync(path.join(outside, 'secret.txt'), 'utf8')).toBe('secret\n');
+  });
+
+  it('checks where a write landed through its open file: a folder swapped for a link out meanwhile is reported, and the name made outside removed', async () => {
+    // What a swap between the checks and the link leaves: this call's file under a name outside.
+    const landed = path.join(outside, 'planted.txt');
+    writeFileSync(landed, 'agent text');
+    symlinkSync(outside, path.join(root, 'out'));
+    const handle = await open(landed, 'r');
+    try {
+      const workspace = await openWorkspace(root);
+      const created = path.join(root, 'out', 'planted.txt');
+      await refused(verifyPlaced(workspace, 'out/planted.txt', handle, { created }), 'link-out');
+      expect(existsSync(landed)).toBe(false);
+      // A name outside that is not this call's file is never removed.
+      writeFileSync(landed, 'someone else');
+      await refused(verifyPlaced(workspace, 'out/planted.txt', handle, { created }), 'link-out');
+      expect(readFileSync(landed, 'utf8')).toBe('someone else');
+    } finally {
+      await handle.close();
+    }
   });
 });

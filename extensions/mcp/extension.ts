@@ -10,7 +10,8 @@ import {
 import { readUserConfig, readWorkspaceConfig } from './config-files';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './oversize';
 import { MemoryMcpPreferences, type McpChoices, type McpPreferences, type McpServerChoices } from './preferences';
-import { McpServerConnection, type McpServerState } from './server-connection';
+// The SDK is loaded with the first server (server-connection.ts), not when the editor starts.
+import type { McpServerConnection, McpServerState } from './server-connection';
 import { McpToolRegistrations } from './tool-registrations';
 
 /** What only the host can answer: trust, and the user's yes or no for a workspace's server. */
@@ -67,6 +68,7 @@ export class McpExtension extends BaseExtension {
   /** Problems found in the config files, for the log and the servers view. */
   problems: string[] = [];
   ready: Promise<void> = Promise.resolve();
+  private reloading: Promise<void> = Promise.resolve();
 
   constructor(
     core: CoreContext,
@@ -89,7 +91,7 @@ export class McpExtension extends BaseExtension {
   }
 
   override async onUnload(): Promise<void> {
-    await this.ready;
+    await this.reloading;
     const connections = [...this.connections.values()];
     this.connections.clear();
     this.registrations.clear();
@@ -109,8 +111,14 @@ export class McpExtension extends BaseExtension {
     return this.choices.servers[key] ?? {};
   }
 
-  /** Reads both configs again: removed or changed servers stop, new ones start. */
-  async reload(): Promise<void> {
+  /** Reads both configs again: removed or changed servers stop, new ones start. One reload at a time. */
+  reload(): Promise<void> {
+    const next = this.reloading.then(() => this.reloadNow());
+    this.reloading = next.catch(() => undefined);
+    return next;
+  }
+
+  private async reloadNow(): Promise<void> {
     this.choices = await this.preferences.load();
     const user = this.options.userConfigPath ? await readUserConfig(this.options.userConfigPath) : undefined;
     const workspace = await readWorkspaceConfig(this.core.janFolder);
@@ -152,13 +160,14 @@ export class McpExtension extends BaseExtension {
     }
     let connection = this.connections.get(key);
     if (!connection) {
-      connection = this.connect(server);
+      connection = await this.connect(server);
       this.connections.set(key, connection);
     }
     await connection.start();
   }
 
-  private connect(server: McpServerConfig): McpServerConnection {
+  private async connect(server: McpServerConfig): Promise<McpServerConnection> {
+    const { McpServerConnection } = await import('./server-connection');
     const key = serverKey(server);
     const connection = new McpServerConnection(server, {
       clientVersion: this.options.clientVersion ?? '0.0.0',

@@ -2,5 +2,5 @@ export * from './extension';
 export * from './config';
 export * from './config-files';
 export * from './preferences';
-export { McpServerConnection, McpCallError, type McpServerState, type McpToolInfo } from './server-connection';
+export type { McpServerState, McpToolInfo } from './server-connection';
 export { DEFAULT_MAX_MESSAGE_BYTES } from './oversize';

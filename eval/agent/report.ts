@@ -56,7 +56,7 @@ const COLUMNS: Array<[string, (result: TaskResult) => string]> = [
   ['generated', (result) => String(result.generatedTokens)],
   ['s', (result) => result.seconds.toFixed(1)],
   ['ended', (result) => result.stopReason],
-  ['why', (result) => result.detail.slice(0, 70)],
+  ['why', (result) => result.detail.replace(/\s+/g, ' ').slice(0, 70)],
 ];
 
 export function table(results: TaskResult[]): string {

@@ -3,6 +3,7 @@ export * from './logger';
 export * from './events';
 export * from './engines';
 export * from './tools';
+export * from './codebase';
 export * from './agent';
 export * from './model-choice';
 export * from './inference';

@@ -99,3 +99,13 @@ export function writeFileAtomic(target: string, data: string | Uint8Array): Prom
 export function createFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
   return inFolderOf(target, (folder, name) => createFileIn(folder, name, data));
 }
+
+/** Makes a rename in `folder` durable (a workspace file the agent wrote): without it a power loss can bring back the old file. */
+export async function syncFolder(folder: string): Promise<void> {
+  const opened = await openFolder(folder);
+  try {
+    await opened.sync();
+  } finally {
+    await opened.close();
+  }
+}

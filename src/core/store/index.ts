@@ -4,7 +4,7 @@ export * from './record';
 export { parseJsonLines } from './json-lines';
 export type { JsonLine, JsonLinesFile } from './json-lines';
 export type { BatchJsonFileResult, JsonFileResult } from './json-file';
-export { createFileAtomic, writeFileAtomic } from './atomic-file';
+export { createFileAtomic, syncFolder, writeFileAtomic } from './atomic-file';
 export { NAMES_LOCK, caseTwinOf, nameCandidates, nameTaken, portableName } from './folder-names';
 export { withNamesLock } from './path-lock';
 export { JSON_FILE_CAP, JSON_LINES_CAP, readRegularFile } from './json-file';

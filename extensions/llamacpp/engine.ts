@@ -18,6 +18,7 @@ import type {
   ModelSettings,
   ResolvedModel,
   TokenPiece,
+  ToolDefinition,
 } from '@jan/core';
 import { raceAbort } from './abort';
 import { SharedLoad } from './shared-load';
@@ -30,7 +31,7 @@ import type { WorkerHandle } from './worker-handle';
 import { WorkerSupervisor } from './worker-supervisor';
 import type { LoadedModelInfo } from './worker-handle';
 import type { ResultOf } from './rpc/methods';
-import { workerMessages } from './worker-messages';
+import { workerMessages, workerTools } from './worker-messages';
 
 export type ModelPlan = ResultOf<'plan'>;
 export type WorkerStatus = ResultOf<'status'>;
@@ -163,6 +164,9 @@ export class LlamaCppEngine implements InferenceEngine {
           },
           timeLimitMs: request.time_limit_ms,
           wholePrompt: request.whole_prompt,
+          ...(request.language !== undefined
+            ? { rules: { languageId: request.language, maxLines: request.max_lines } }
+            : {}),
         },
         {
           signal: cancel.signal,
@@ -207,10 +211,11 @@ export class LlamaCppEngine implements InferenceEngine {
     });
   }
 
-  async countChatTokens(modelId: string, messages: ChatMessage[]): Promise<number> {
+  async countChatTokens(modelId: string, messages: ChatMessage[], tools?: ToolDefinition[]): Promise<number> {
     return this.idle.run(async () => {
       const { worker } = await this.ensureLoaded(modelId);
-      return (await worker.call('countChatTokens', { modelId, messages: workerMessages(messages) })).tokens;
+      const args = { modelId, messages: workerMessages(messages), tools: workerTools(tools) };
+      return (await worker.call('countChatTokens', args)).tokens;
     });
   }
 
@@ -235,7 +240,6 @@ export class LlamaCppEngine implements InferenceEngine {
   loadedModels(): string[] {
     return [...(this.workers.current?.loaded.keys() ?? [])];
   }
-
 
   /**
    * The memory plan of a model with the current settings, without loading it: its context and

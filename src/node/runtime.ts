@@ -16,14 +16,14 @@ import {
   type ToolRegistry,
   type ExtensionFailure,
   type Logger,
-  type ModelSettings,
-  type ResolvedModel,
 } from '@jan/core';
 import { ScopedAssistantsExtension } from '../../extensions/assistants';
 import { JanConversationalExtension } from '../../extensions/conversational';
 import { LlamaCppExtension } from '../../extensions/llamacpp';
 import { JanModelsExtension } from '../../extensions/models';
+import { McpExtension, type McpExtensionOptions } from '../../extensions/mcp';
 import { RemoteEnginesExtension, type RemoteEngineDefinition, type RemoteEngineSource } from '../../extensions/remote';
+import { WorkspaceToolsExtension, type WorkspaceToolsOptions } from '../../extensions/workspace-tools';
 
 export interface RuntimeOptions {
   /** The `.jan` folder threads and assistants live in. */
@@ -41,11 +41,6 @@ export interface RuntimeOptions {
    * assistant from it, and follows changes. Default: the registry's defaults.
    */
   settings?: JanSettings;
-  /**
-   * Load settings every model takes over its model.json's (the CLI's `--context-size`: model.json
-   * holds the training context, which would otherwise win); a thread's own settings still win.
-   */
-  modelSettings?: ModelSettings;
   /** The folder whose `assistants/` holds the user's own assistants (VS Code: global storage). */
   userAssistantsFolder?: string;
   /** False in a restricted workspace: workspace assistants are listed but not used. */
@@ -60,6 +55,10 @@ export interface RuntimeOptions {
   allowWorkspaceServer?: (definition: RemoteEngineDefinition) => Promise<boolean>;
   /** Where GPU backends fetched on demand (CUDA) go (VS Code: global storage); default: the models folder's `.cache`. */
   backendsFolder?: string;
+  /** The built-in workspace tools' ports and limits (VS Code: its files, terminal, language servers, ripgrep). */
+  workspaceTools?: WorkspaceToolsOptions;
+  /** MCP servers (the user's config file, preferences, the host's trust and approval); none without it. */
+  mcp?: Omit<McpExtensionOptions, 'workspaceRoot'>;
 }
 
 /**
@@ -76,6 +75,8 @@ export class JanRuntime {
   readonly models: JanModelsExtension;
   readonly llamacpp: LlamaCppExtension;
   readonly remote: RemoteEnginesExtension;
+  readonly workspaceTools: WorkspaceToolsExtension;
+  readonly mcp: McpExtension | undefined;
   readonly inference: InferenceService;
   readonly conversation: ConversationService;
   readonly inlineCompletion: InlineCompletionService;
@@ -102,7 +103,7 @@ export class JanRuntime {
       defaultAssistantId: () => settings.get('jan.assistants.default').trim() || undefined,
     });
     this.llamacpp = new LlamaCppExtension(core.context, {
-      resolveModel: async (id) => withSettings(await this.models.resolveModel(id), options.modelSettings),
+      resolveModel: (id) => this.models.resolveModel(id),
       workerPath: options.workerPath,
       backendsFolder: options.backendsFolder,
     });
@@ -112,7 +113,12 @@ export class JanRuntime {
       allowWorkspaceServer: options.allowWorkspaceServer,
     });
     this.remote.setEngines(options.remoteEngines ?? []);
-    core.register(this.models, this.conversational, this.assistants, this.llamacpp, this.remote);
+    this.workspaceTools = new WorkspaceToolsExtension(core.context, options.workspaceTools);
+    this.mcp = options.mcp
+      ? new McpExtension(core.context, { ...options.mcp, workspaceRoot: options.workspaceRoot })
+      : undefined;
+    core.register(this.models, this.conversational, this.assistants, this.llamacpp, this.remote, this.workspaceTools);
+    if (this.mcp) core.register(this.mcp);
 
     this.inference = new InferenceService({
       engines: core.engines,
@@ -130,6 +136,8 @@ export class JanRuntime {
       defaultMaxTokens: () => chatMaxTokens(settings),
       workspaceRoot: options.workspaceRoot,
       defaultContextSize: () => settings.get('jan.engine.contextSize'),
+      tools: core.tools,
+      isTrusted: options.isTrusted,
     });
     this.inlineCompletion = new InlineCompletionService({ inference: this.inference, logger: options.logger });
     this.subscriptions = [
@@ -191,9 +199,4 @@ export class JanRuntime {
     this.inference.dispose();
     await this.core.stop();
   }
-}
-
-function withSettings(resolved: ResolvedModel | undefined, settings: ModelSettings | undefined) {
-  if (!resolved || !settings) return resolved;
-  return { ...resolved, model: { ...resolved.model, settings: { ...resolved.model.settings, ...settings } } };
 }

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { EngineError } from '@jan/core';
+import { validate } from '@jan/validation';
 
 /** node-llama-cpp's prebuilt packages come from the npm registry (or a mirror the user names). */
 export const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
@@ -57,17 +58,15 @@ export async function packageDist(
     { headers: { accept: 'application/json' }, signal },
     `${name}@${version}`,
   );
-  const parsed = v.safeParse(versionDocument, await response.json().catch(() => undefined));
-  if (!parsed.success)
+  const parsed = validate(versionDocument, await response.json().catch(() => undefined), {
+    what: `The registry's answer for ${name}@${version} is not a package version`,
+  });
+  if (!parsed.ok) throw new EngineError('REMOTE_ERROR', parsed.error);
+  const { dist } = parsed.value;
+  if (parsed.value.name !== name || parsed.value.version !== version)
     throw new EngineError(
       'REMOTE_ERROR',
-      `The registry's answer for ${name}@${version} is not a package version: ${parsed.issues[0].message}`,
-    );
-  const { dist } = parsed.output;
-  if (parsed.output.name !== name || parsed.output.version !== version)
-    throw new EngineError(
-      'REMOTE_ERROR',
-      `The registry answered for ${parsed.output.name}@${parsed.output.version}, not ${name}@${version}.`,
+      `The registry answered for ${parsed.value.name}@${parsed.value.version}, not ${name}@${version}.`,
     );
   const tarball = checkRegistryUrl(dist.tarball, 'package download');
   const head = await request(tarball, { method: 'HEAD', signal }, `${name}@${version}`);

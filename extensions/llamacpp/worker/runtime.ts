@@ -3,10 +3,11 @@ import type { Llama } from 'node-llama-cpp';
 import type { ArgsOf, ResultOf } from '../rpc/methods';
 import type { Handlers } from '../rpc/server';
 import { WorkerError } from '../rpc/server';
-import { renderedPromptTokens, runChat, toHistory } from './chat';
+import { renderedPromptTokens, runChat } from './chat';
 import { runCompletion } from './complete';
 import { startBackend } from './backend';
 import { runEmbedding } from './embed';
+import { toHistory } from './history';
 import { LoadedModel } from './loaded-model';
 import { inspectModelFile } from './model-file';
 import { planModel } from './model-plan';
@@ -14,6 +15,7 @@ import { Mutex } from './mutex';
 import { ThreadGovernor } from './thread-count';
 import type { ThreadChoice } from './thread-count';
 import { detokenize, tokenize } from './tokens';
+import { toFunctions } from './tool-turn';
 
 export type WorkerLog = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
 
@@ -163,7 +165,8 @@ export function createHandlers(log: WorkerLog): Handlers {
     },
 
     async countChatTokens(args) {
-      return { tokens: renderedPromptTokens(requireModel(args.modelId), toHistory(args.messages)).length };
+      const history = toHistory(args.messages);
+      return { tokens: renderedPromptTokens(requireModel(args.modelId), history, toFunctions(args.tools)).length };
     },
   };
 

@@ -27,6 +27,7 @@ export const SETTINGS = {
   'jan.engine.contextSize': wholeNumber({
     default: 0,
     min: 0,
+    zeroOrAtLeast: { min: 256, reason: 'the smallest context Jan allocates; 0 is the largest that fits' },
     max: MAX_CONTEXT,
     maxReason: 'the largest context Jan allocates',
   }),

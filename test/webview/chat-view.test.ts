@@ -568,7 +568,8 @@ describe('threads written by Jan 0.6', () => {
       await page
         .locator('jan-message')
         .evaluateAll((items) => items.map((item) => item.querySelector('.message-hidden')?.textContent?.trim() ?? '')),
-    ).toEqual(['(not shown: image)', '(not shown: reasoning / tool call)', '(not shown: tool result)', '', '']);
+      // The tool call part is the message's step (MessageView.steps), not a hidden part.
+    ).toEqual(['(not shown: image)', '(not shown: reasoning)', '(not shown: tool result)', '', '']);
 
     await page
       .locator('jan-message', { hasText: 'second copy' })

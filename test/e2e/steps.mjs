@@ -17,6 +17,7 @@ import {
   activeEditorText,
   openFileFromExplorer,
   openViewContainer,
+  waitForViewContainer,
   openWorkbench,
   outputChannelName,
   outputPanelText,
@@ -389,7 +390,7 @@ export async function commandOnSelection({ page }) {
   await openFileFromExplorer(page, 'math_utils.py');
   await selectAllInEditor(page);
   await runCommand(page, 'Jan: Explain Selection');
-  await openViewContainer(page, 'Jan');
+  await waitForViewContainer(page, 'Jan');
   const { status, text } = await watchLastReply(page);
   assert.equal(status, 'ready', 'the explanation finished in the chat');
   assert.ok(text.trim().length > 0, 'the explanation has text');
@@ -534,6 +535,8 @@ export async function assistantFormAndContext({ page, fixture, server, record })
 
   const threadsDir = path.join(fixture.workspace, '.jan', 'threads');
   const thread = readdirSync(threadsDir)
+    // A thread's lock folder (`<id>.lock`) sits beside it while the store writes.
+    .filter((entry) => existsSync(path.join(threadsDir, entry, 'thread.json')))
     .map((entry) => JSON.parse(readFileSync(path.join(threadsDir, entry, 'thread.json'), 'utf8')))
     .find((candidate) => candidate.assistants[0]?.assistant_id === 'french-tutor');
   assert.ok(thread, 'a thread made with the new assistant');

@@ -110,12 +110,22 @@ export async function paletteLabels(page, text) {
 
 /** Clicks the activity-bar entry of a view container (e.g. "Jan") and waits for its side bar. */
 export async function openViewContainer(page, title) {
-  const sideBarTitle = page.locator('.part.sidebar .composite.title .title-label', {
-    hasText: new RegExp(`^${title}`, 'i'),
-  });
+  const sideBarTitle = viewContainerTitle(page, title);
   if (await sideBarTitle.isVisible()) return;
-  await page.locator(`.part.activitybar [aria-label^="${title}"]`).first().click();
+  // The activity bar toggles: a click on the container a command has just revealed would close it.
+  const item = page.locator(`.part.activitybar [aria-label^="${title}"]`).first();
+  const active = await item.evaluate((element) => element.closest('.action-item')?.classList.contains('checked'));
+  if (!active) await item.click();
   await sideBarTitle.waitFor({ state: 'visible' });
+}
+
+/** Waits until a command has shown the view container `title` in the side bar (it must, by itself). */
+export async function waitForViewContainer(page, title) {
+  await viewContainerTitle(page, title).waitFor({ state: 'visible' });
+}
+
+function viewContainerTitle(page, title) {
+  return page.locator('.part.sidebar .composite.title .title-label', { hasText: new RegExp(`^${title}`, 'i') });
 }
 
 /**

@@ -38,6 +38,7 @@ describe("the chat view's hands in the editor", () => {
     port = new VsCodeChatPort(
       context(),
       async (_document, range, text, title) => void proposed.push({ text, range, title }),
+      undefined,
     );
   });
   afterEach(() => port.dispose());

@@ -12,7 +12,9 @@ import type {
   EventBus,
   InferenceService,
   Logger,
+  ToolIdentity,
 } from '@jan/core';
+import type { RestoreFile } from './agent/checkpoint';
 import type { AssistantAction, AssistantRefView, ContextSource, HostAction } from '@jan/protocol';
 
 export interface ChatServices {
@@ -40,6 +42,21 @@ export interface ChatHostPort {
   readonly context: ContextSources;
   /** The thread the view showed last, kept per workspace. */
   readonly activeThread: ActiveThreadStore;
+  /** What agent turns need from the editor: trust, remembered approvals, reverting a checkpoint. */
+  readonly agent: AgentHostPort;
+}
+
+export interface AgentHostPort {
+  /** False in a restricted workspace: no run command, every write asks. */
+  isTrusted(): boolean;
+  /** "Always for this tool in this workspace" (VS Code: the workspace's state). */
+  isAlwaysAllowed(tool: ToolIdentity): boolean;
+  rememberAlways(tool: ToolIdentity): Promise<void>;
+  /**
+   * Puts files back as one undoable edit. A file whose text (unsaved editor text included) is no
+   * longer `expected` was changed by the user since: it is left alone and named in `conflicts`.
+   */
+  restore(files: RestoreFile[]): Promise<{ conflicts: string[] }>;
 }
 
 export interface ContextSources {

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { ActiveThreadStore } from '@jan/core';
 import type { AssistantAction, AssistantRefView, HostAction } from '@jan/protocol';
-import type { ChatHostPort, ContextSources } from './chat-backend';
+import { VsCodeAgentPort } from './agent/vscode-agent-port';
+import type { AgentHostPort, ChatHostPort, ContextSources } from './chat-backend';
 import { EditorContextSources } from './context-sources';
 
 /** Shows `replacement` for `range` as a diff the user accepts or rejects (Jan's ProposalStore). */
@@ -39,10 +40,15 @@ export class VsCodeChatPort implements ChatHostPort, vscode.Disposable {
 
   readonly context: ContextSources = new EditorContextSources(() => this.editor());
 
+  readonly agent: AgentHostPort;
+
   constructor(
     private readonly extension: vscode.ExtensionContext,
     private readonly proposeEdit: ProposeEdit,
-  ) {}
+    workspaceRoot: string | undefined,
+  ) {
+    this.agent = new VsCodeAgentPort(extension.workspaceState, workspaceRoot);
+  }
 
   dispose(): void {
     this.subscription.dispose();

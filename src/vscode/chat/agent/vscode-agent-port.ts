@@ -1,0 +1,74 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ToolIdentity } from '@jan/core';
+import type { AgentHostPort } from '../chat-backend';
+import { planRestore, type RestoreFile } from './checkpoint';
+
+/** Where "always for this tool in this workspace" is kept: `source/name` of each tool. */
+export const ALWAYS_ALLOW_KEY = 'jan.agent.alwaysAllow';
+
+const key = (tool: ToolIdentity) => `${tool.source}/${tool.name}`;
+
+/** Agent turns in the editor: the workspace's trust and state, and checkpoints reverted as one undoable edit. */
+export class VsCodeAgentPort implements AgentHostPort {
+  constructor(
+    private readonly state: vscode.Memento,
+    private readonly root: string | undefined,
+  ) {}
+
+  isTrusted(): boolean {
+    return vscode.workspace.isTrusted;
+  }
+
+  isAlwaysAllowed(tool: ToolIdentity): boolean {
+    return this.allowed().includes(key(tool));
+  }
+
+  async rememberAlways(tool: ToolIdentity): Promise<void> {
+    const allowed = this.allowed();
+    if (!allowed.includes(key(tool))) await this.state.update(ALWAYS_ALLOW_KEY, [...allowed, key(tool)]);
+  }
+
+  async restore(files: RestoreFile[]): Promise<{ conflicts: string[] }> {
+    const root = this.root;
+    if (!root) return { conflicts: files.map((file) => file.path) };
+    const uri = (relative: string) => vscode.Uri.file(path.join(root, relative));
+    const { writes, conflicts } = await planRestore(files, (relative) => currentText(uri(relative)));
+    const edit = new vscode.WorkspaceEdit();
+    const touched: vscode.TextDocument[] = [];
+    for (const file of writes) {
+      const target = uri(file.path);
+      if (file.text === null) {
+        edit.deleteFile(target, { ignoreIfNotExists: true });
+      } else if (file.expected === null) {
+        edit.createFile(target, { overwrite: false, contents: new TextEncoder().encode(file.text) });
+      } else {
+        const document = await vscode.workspace.openTextDocument(target);
+        const end = document.lineAt(document.lineCount - 1).range.end;
+        edit.replace(target, new vscode.Range(new vscode.Position(0, 0), end), file.text);
+        touched.push(document);
+      }
+    }
+    if (writes.length > 0 && !(await vscode.workspace.applyEdit(edit)))
+      return { conflicts: files.map((file) => file.path) };
+    // The agent's own writes are on disk: so is their revert (the edit stays undoable).
+    await Promise.all(touched.map((document) => document.save()));
+    return { conflicts };
+  }
+
+  private allowed(): string[] {
+    const value = this.state.get<unknown>(ALWAYS_ALLOW_KEY);
+    return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+  }
+}
+
+/** The file's text as the user sees it (an open editor's unsaved text first); null when it does not exist. */
+async function currentText(uri: vscode.Uri): Promise<string | null> {
+  const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
+  if (open) return open.getText();
+  try {
+    return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  } catch {
+    return null;
+  }
+}

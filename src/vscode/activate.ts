@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { adoptModelsFolder } from '../node/models-folder';
+import { editorToolPorts } from './agent/tool-ports';
 import { JanRuntime } from '../node/runtime';
 import { registerAssistantCommands } from './assistants';
 import { registerChatView } from './chat';
@@ -48,6 +49,8 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
   context.subscriptions.push(log);
   const remote = prepareRemoteEngines(context, log);
   const settings = editorSettings();
+  const toolPorts = editorToolPorts();
+  context.subscriptions.push(toolPorts);
   const runtime = new JanRuntime({
     janFolder: resolveJanFolder(context),
     modelsFolder: resolveModelsFolder(context, log),
@@ -58,6 +61,7 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
     userAssistantsFolder: path.join(context.globalStorageUri.fsPath, 'user'),
     workspaceRoot: vscode.workspace.workspaceFolders?.find((candidate) => candidate.uri.scheme === 'file')?.uri.fsPath,
     isTrusted: () => vscode.workspace.isTrusted,
+    workspaceTools: toolPorts,
     ...remote.runtimeOptions,
   });
   const host: JanHost = { runtime, context, log };

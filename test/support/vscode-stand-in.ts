@@ -169,6 +169,10 @@ export enum ConfigurationTarget {
 export class StandInDocument {
   version = 1;
   isClosed = false;
+  /** Edited since it was opened or saved. */
+  isDirty = false;
+  /** Text written by `save()`, in order. */
+  readonly saves: string[] = [];
   /** The text before each edit applied to it, oldest first (its undo stack). */
   readonly undoStack: string[] = [];
   constructor(
@@ -200,6 +204,12 @@ export class StandInDocument {
   setText(text: string): void {
     this.text = text;
     this.version += 1;
+    this.isDirty = true;
+  }
+  async save(): Promise<boolean> {
+    this.saves.push(this.text);
+    this.isDirty = false;
+    return true;
   }
   /** Applies an edit: one undo step. */
   edit(text: string): void {
@@ -337,6 +347,7 @@ export function resetStandIn(): void {
   configuration.clear();
   registeredCommands.clear();
   documents.clear();
+  diagnostics.clear();
   registered.inlineProviders.length = 0;
   registered.contentProviders.clear();
   registered.statusItems.length = 0;
@@ -379,6 +390,9 @@ function nextAnswer(prompt: string, items?: unknown): unknown {
 
 export const workspace = {
   isTrusted: true,
+  get textDocuments(): StandInDocument[] {
+    return [...documents.values()];
+  },
   workspaceFolders: undefined as Array<{ uri: Uri }> | undefined,
   getConfiguration(section?: string) {
     const full = (key: string) => (section ? `${section}.${key}` : key);
@@ -533,7 +547,40 @@ export const commands = {
   },
 };
 
+export enum DiagnosticSeverity {
+  Error = 0,
+  Warning = 1,
+  Information = 2,
+  Hint = 3,
+}
+
+export enum SymbolKind {
+  File = 0,
+  Module = 1,
+  Namespace = 2,
+  Class = 4,
+  Method = 5,
+  Property = 6,
+  Field = 7,
+  Constructor = 8,
+  Enum = 9,
+  Interface = 10,
+  Function = 11,
+  Variable = 12,
+  Constant = 13,
+  Struct = 22,
+  TypeParameter = 25,
+  Null = 20,
+}
+
+/** The editor's diagnostics by document URI (`languages.getDiagnostics`); a test sets them. */
+export const diagnostics = new Map<string, { uri: Uri; items: unknown[] }>();
+
 export const languages = {
+  getDiagnostics(uri?: Uri): unknown {
+    if (uri) return diagnostics.get(uri.toString())?.items ?? [];
+    return [...diagnostics.values()].map(({ uri: at, items }) => [at, items]);
+  },
   registerInlineCompletionItemProvider(_selector: unknown, provider: unknown): Disposable {
     registered.inlineProviders.push(provider);
     return new Disposable(() => registered.inlineProviders.splice(registered.inlineProviders.indexOf(provider), 1));

@@ -44,7 +44,7 @@ export class VsCodeAgentPort implements AgentHostPort {
         edit.createFile(target, { overwrite: false, contents: new TextEncoder().encode(file.text) });
       } else {
         const document = await vscode.workspace.openTextDocument(target);
-        const end = document.lineAt(document.lineCount - 1).range.end;
+        const end = document.positionAt(document.getText().length);
         edit.replace(target, new vscode.Range(new vscode.Position(0, 0), end), file.text);
         touched.push(document);
       }

@@ -46,6 +46,8 @@ export const ContextSourceSchema = v.variant('kind', [
   v.object({ kind: v.literal('editors') }),
   v.object({ kind: v.literal('problems') }),
   v.object({ kind: v.literal('diff') }),
+  /** Code of the workspace matching the message it is sent with (searched when it is sent). */
+  v.object({ kind: v.literal('codebase') }),
 ]);
 export type ContextSource = v.InferOutput<typeof ContextSourceSchema>;
 

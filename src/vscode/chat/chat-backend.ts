@@ -63,5 +63,7 @@ export interface ContextSources {
   /** Workspace files for an `@` query, best first. */
   searchFiles(query: string): Promise<string[]>;
   /** Reads the source on the host; large or binary content is cut or refused with a note, a missing one throws. */
-  read(source: ContextSource): Promise<ContextItem>;
+  read(source: Exclude<ContextSource, { kind: 'codebase' }>): Promise<ContextItem>;
+  /** `@codebase`: the workspace's code ranked for the question (the message it is sent with). */
+  codebase(question: string): Promise<ContextItem>;
 }

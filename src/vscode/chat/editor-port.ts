@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ActiveThreadStore } from '@jan/core';
+import type { ActiveThreadStore, SymbolProvider, WorkspaceSearch } from '@jan/core';
 import type { AssistantAction, AssistantRefView, HostAction } from '@jan/protocol';
 import { VsCodeAgentPort } from './agent/vscode-agent-port';
 import type { AgentHostPort, ChatHostPort, ContextSources } from './chat-backend';
@@ -38,7 +38,7 @@ export class VsCodeChatPort implements ChatHostPort, vscode.Disposable {
     if (editor) this.lastEditor = editor;
   });
 
-  readonly context: ContextSources = new EditorContextSources(() => this.editor());
+  readonly context: ContextSources;
 
   readonly agent: AgentHostPort;
 
@@ -46,7 +46,9 @@ export class VsCodeChatPort implements ChatHostPort, vscode.Disposable {
     private readonly extension: vscode.ExtensionContext,
     private readonly proposeEdit: ProposeEdit,
     workspaceRoot: string | undefined,
+    finders: { search: WorkspaceSearch; symbols: SymbolProvider },
   ) {
+    this.context = new EditorContextSources(() => this.editor(), finders);
     this.agent = new VsCodeAgentPort(extension.workspaceState, workspaceRoot);
   }
 

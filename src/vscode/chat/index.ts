@@ -25,7 +25,7 @@ export const VIEW_READY_TIMEOUT_MS = 15_000;
 /** Registers the chat view and its commands: jan.newThread, jan.focusChat, jan.stopGeneration, jan.addSelectionToChat. */
 export function registerChatView(host: JanHost, deps: ChatViewDeps): ChatView {
   const { runtime, context } = host;
-  const port = new VsCodeChatPort(context, deps.proposeEdit, runtime.workspaceRoot);
+  const port = new VsCodeChatPort(context, deps.proposeEdit, runtime.workspaceRoot, runtime.workspaceTools.environment);
   const services = deps.started.then(() => ({
     session: runtime.openChatSession({ activeThread: port.activeThread }),
     conversation: runtime.conversation,

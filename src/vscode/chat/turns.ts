@@ -1,4 +1,4 @@
-import { errorMessage, type Logger, type Thread, type TurnResult } from '@jan/core';
+import { errorMessage, type ContextItem, type Logger, type Thread, type TurnResult } from '@jan/core';
 import type { ChatMode, HostMessage } from '@jan/protocol';
 import type { AgentRelay } from './agent/agent-relay';
 import type { ContextAttachments } from './attachments';
@@ -33,7 +33,12 @@ export class ChatTurns {
   async send(threadId: string | null, text: string, contextIds: string[] = [], mode: ChatMode = 'chat'): Promise<void> {
     const { channel, attachments } = this.deps;
     const { session, conversation } = await this.deps.chat;
-    const context = attachments.items(contextIds);
+    let context: ContextItem[] | undefined;
+    try {
+      context = await attachments.items(contextIds, text);
+    } catch (error) {
+      return channel.send({ type: 'notice', threadId, error: toChatError(error), draft: text });
+    }
     if (!context) {
       const message = 'An attachment is no longer available (the editor was restarted). Remove it and attach it again.';
       return channel.send({ type: 'notice', threadId, error: { code: 'NOT_FOUND', message }, draft: text });

@@ -8,8 +8,24 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { fileURLToPath } from 'node:url';
-import { ATTACHMENT_TOKEN_CAP, estimateTokens, fencedSelection, fileContext, fuzzyRank, walkFiles } from '@jan/core';
-import type { ActiveThreadStore, ContextItem, JanCore, Logger, ToolIdentity } from '@jan/core';
+import {
+  ATTACHMENT_TOKEN_CAP,
+  codebaseContext,
+  estimateTokens,
+  fencedSelection,
+  fileContext,
+  fuzzyRank,
+  walkFiles,
+} from '@jan/core';
+import type {
+  ActiveThreadStore,
+  ContextItem,
+  JanCore,
+  Logger,
+  SymbolProvider,
+  ToolIdentity,
+  WorkspaceSearch,
+} from '@jan/core';
 import type { AssistantAction, AssistantRefView, ContextSource, HostAction, HostMessage } from '@jan/protocol';
 import type { ScopedAssistantsExtension } from '../../../extensions/assistants';
 import type { JanConversationalExtension } from '../../../extensions/conversational';
@@ -39,12 +55,18 @@ export type PortCall =
 export class WorkspaceContextSources implements ContextSources {
   selection: { path: string; code: string; startLine: number; endLine: number } | undefined;
   root = '';
+  /** The runtime's workspace tools' search and symbols (set once the runtime is built). */
+  finders: { search: WorkspaceSearch; symbols: SymbolProvider } | undefined;
+
+  async codebase(question: string): Promise<ContextItem> {
+    return codebaseContext(question, { root: this.root, ...this.finders! }, async (text) => estimateTokens(text));
+  }
 
   async searchFiles(query: string): Promise<string[]> {
     return fuzzyRank(await walkFiles(this.root), query, 50);
   }
 
-  async read(source: ContextSource): Promise<ContextItem> {
+  async read(source: Exclude<ContextSource, { kind: 'codebase' }>): Promise<ContextItem> {
     const count = async (text: string) => estimateTokens(text);
     if (source.kind === 'file') return fileContext(this.root, source.path, ATTACHMENT_TOKEN_CAP, count);
     if (source.kind === 'uri')
@@ -214,6 +236,7 @@ export async function createChatHost(
     ...(runtimeOptions.userAssistants ? { userAssistantsFolder: path.join(root, 'global', 'user') } : {}),
   });
   await runtime.start();
+  port.context.finders = runtime.workspaceTools.environment;
   const engine = new ScriptedEngine({ id: 'llamacpp' });
   engine.reply = 'Hello from the scripted engine.';
   runtime.core.engines.register(engine);

@@ -1,6 +1,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { adoptModelsFolder } from '../node/models-folder';
+import { defaultUserConfigPath } from '../../extensions/mcp';
+import { registerMcpCommands } from './mcp/mcp-commands';
+import { StateMcpPreferences, VsCodeMcpHost } from './mcp/mcp-host';
 import { editorToolPorts } from './agent/tool-ports';
 import { JanRuntime } from '../node/runtime';
 import { registerAssistantCommands } from './assistants';
@@ -50,6 +53,7 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
   const remote = prepareRemoteEngines(context, log);
   const settings = editorSettings();
   const toolPorts = editorToolPorts();
+  const mcpConfigPath = defaultUserConfigPath(context.globalStorageUri.fsPath);
   context.subscriptions.push(toolPorts);
   const runtime = new JanRuntime({
     janFolder: resolveJanFolder(context),
@@ -62,9 +66,18 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
     workspaceRoot: vscode.workspace.workspaceFolders?.find((candidate) => candidate.uri.scheme === 'file')?.uri.fsPath,
     isTrusted: () => vscode.workspace.isTrusted,
     workspaceTools: toolPorts,
+    mcp: {
+      userConfigPath: mcpConfigPath,
+      preferences: new StateMcpPreferences(context.workspaceState),
+      host: new VsCodeMcpHost(),
+    },
     ...remote.runtimeOptions,
   });
   const host: JanHost = { runtime, context, log };
+  if (runtime.mcp) {
+    const workspaceConfig = runtime.workspaceRoot && path.join(runtime.workspaceRoot, '.jan', 'mcp.json');
+    context.subscriptions.push(registerMcpCommands(runtime.mcp, mcpConfigPath, workspaceConfig));
+  }
   const loaded = runtime.start();
   registerModelFeatures(host, loaded);
   registerAssistantCommands(host);

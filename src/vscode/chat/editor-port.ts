@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { ActiveThreadStore, SymbolProvider, WorkspaceSearch } from '@jan/core';
 import type { AssistantAction, AssistantRefView, HostAction } from '@jan/protocol';
 import { VsCodeAgentPort } from './agent/vscode-agent-port';
-import type { AgentHostPort, ChatHostPort, ContextSources } from './chat-backend';
+import type { ChatHostPort, ContextSources } from './chat-backend';
 import { EditorContextSources } from './context-sources';
 
 /** Shows `replacement` for `range` as a diff the user accepts or rejects (Jan's ProposalStore). */
@@ -40,7 +40,7 @@ export class VsCodeChatPort implements ChatHostPort, vscode.Disposable {
 
   readonly context: ContextSources;
 
-  readonly agent: AgentHostPort;
+  readonly agent: VsCodeAgentPort;
 
   constructor(
     private readonly extension: vscode.ExtensionContext,

@@ -69,6 +69,10 @@ export function registerChatView(host: JanHost, deps: ChatViewDeps): ChatView {
       await controller.newThread();
       controller.focusInput();
     }),
+    vscode.commands.registerCommand('jan.agent.forgetApprovals', async () => {
+      await port.agent.forgetAlways();
+      void vscode.window.showInformationMessage('Jan: agent tools ask again before each change in this workspace.');
+    }),
     vscode.commands.registerCommand('jan.focusChat', async () => (await openChat()).focusInput()),
     vscode.commands.registerCommand('jan.stopGeneration', async () => (await chat()).stopActive()),
     runtime.settings.onDidChange(['jan.chatModel'], () => void loaded?.then((controller) => controller.sendModels())),

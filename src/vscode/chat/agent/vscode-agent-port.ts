@@ -29,6 +29,11 @@ export class VsCodeAgentPort implements AgentHostPort {
     if (!allowed.includes(key(tool))) await this.state.update(ALWAYS_ALLOW_KEY, [...allowed, key(tool)]);
   }
 
+  /** Jan: Forget Agent Approvals: every tool asks again in this workspace. */
+  async forgetAlways(): Promise<void> {
+    await this.state.update(ALWAYS_ALLOW_KEY, undefined);
+  }
+
   async restore(files: RestoreFile[]): Promise<{ conflicts: string[] }> {
     const root = this.root;
     if (!root) return { conflicts: files.map((file) => file.path) };

@@ -104,8 +104,10 @@ describe('agent mode', () => {
 
     const approval = page.locator('.agent-approval');
     await approval.waitFor();
-    // The read ran without asking and is shown as a finished step; the edit waits.
-    await page.waitForSelector('jan-agent-turn .agent-step.outcome-ok .step-tool:text("read_file")');
+    // The read ran without asking and is stored as a finished step in the thread; the edit waits in the panel.
+    await page.waitForSelector('jan-message .agent-step.outcome-ok .step-tool:text("read_file")');
+    expect(await page.locator('jan-agent-turn .agent-step .step-tool').allTextContents()).toEqual(['edit_file']);
+    expect(await page.locator('jan-agent-turn .agent-step .step-summary').allTextContents()).toEqual(['running…']);
     expect(await approval.locator('.approval-title').innerText()).toContain('edit_file');
     expect(await approval.locator('.diff-removed').allTextContents()).toEqual(['-hello']);
     expect(await approval.locator('.diff-added').allTextContents()).toEqual(['+goodbye']);

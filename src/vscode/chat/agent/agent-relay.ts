@@ -128,7 +128,11 @@ export class AgentRelay {
       };
       this.turns.set(event.threadId, turn);
     }
-    if (event.type === 'tool-call') {
+    if (event.type === 'step-started') {
+      // The last step's calls are stored now and drawn in the thread: the panel shows the new step's.
+      if (turn.steps.size === 0) return;
+      turn.steps.clear();
+    } else if (event.type === 'tool-call') {
       turn.steps.set(event.callId, stepView(event.callId, event.tool, event.arguments, event.effect, event.source));
     } else if (event.type === 'tool-result') {
       const step = turn.steps.get(event.callId);
@@ -137,7 +141,7 @@ export class AgentRelay {
     } else if (event.type === 'finished') {
       turn.running = false;
     } else {
-      // step-started and approval-needed change nothing shown (`ask` shows the approval).
+      // approval-needed: `ask` shows the approval.
       return;
     }
     this.show(event.threadId);

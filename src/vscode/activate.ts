@@ -21,6 +21,7 @@ import { editorSettings } from './settings';
 import { chatMaxTokens } from '@jan/core';
 import { openWalkthroughOnFirstRun } from './walkthrough';
 import { registerLanguageModels } from './lm/chat-provider';
+import { registerEditorTools } from './lm/editor-tools';
 
 /** Where `.jan` lives: the first workspace folder on disk, or global storage without one. */
 export function resolveJanFolder(context: vscode.ExtensionContext): string {
@@ -74,6 +75,7 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
     ...remote.runtimeOptions,
   });
   const host: JanHost = { runtime, context, log };
+  context.subscriptions.push(registerEditorTools(runtime.core.tools));
   if (runtime.mcp) {
     const workspaceConfig = runtime.workspaceRoot && path.join(runtime.workspaceRoot, '.jan', 'mcp.json');
     context.subscriptions.push(registerMcpCommands(runtime.mcp, mcpConfigPath, workspaceConfig));

@@ -595,6 +595,11 @@ export const env = {
   },
 };
 
+/** Fires when extensions are installed or removed (a test fires it after changing `lm.tools`). */
+export const extensionsChanged = new EventEmitter<void>();
+
+export const extensions = { onDidChange: extensionsChanged.event };
+
 /** VS Code 1.104's provider API; a test deletes `registerLanguageModelChatProvider` to play an older VS Code. */
 export const lm: { registerLanguageModelChatProvider?: (vendor: string, provider: unknown) => Disposable } = {
   registerLanguageModelChatProvider(vendor: string, provider: unknown): Disposable {

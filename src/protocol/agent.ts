@@ -48,6 +48,8 @@ export const AgentTurnViewSchema = v.object({
   checkpoint: v.optional(
     v.object({
       files: v.pipe(v.array(v.pipe(v.string(), v.maxLength(4096))), v.maxLength(500)),
+      /** The turn's change of each file (the first ones), shown after the turn. */
+      diffs: v.pipe(v.array(FileDiffViewSchema), v.maxLength(20)),
       /** Reverted already; `conflicts` names files the user changed since, which were left alone. */
       reverted: v.optional(v.object({ conflicts: v.array(v.pipe(v.string(), v.maxLength(4096))) })),
     }),

@@ -15,6 +15,7 @@ import { EditorFiles } from '../../src/vscode/agent/editor-files';
 import { EditorProblems } from '../../src/vscode/agent/editor-problems';
 import { LanguageSymbols } from '../../src/vscode/agent/language-symbols';
 import { VsCodeAgentPort, ALWAYS_ALLOW_KEY } from '../../src/vscode/chat/agent/vscode-agent-port';
+import { editorSettings } from '../../src/vscode/settings';
 import {
   commands,
   diagnostics,
@@ -23,6 +24,7 @@ import {
   Position,
   Range,
   resetStandIn,
+  setSetting,
   SymbolKind,
   Uri,
 } from '../support/vscode-stand-in';
@@ -166,7 +168,7 @@ describe('approvals and checkpoints in the editor', () => {
 
   it('remembers "always" per tool and source in the workspace state, and ignores what is not a list', async () => {
     const state = memento();
-    const port = new VsCodeAgentPort(state, root);
+    const port = new VsCodeAgentPort(state, root, editorSettings());
     expect(port.isAlwaysAllowed({ name: 'edit_file', source: 'jan' })).toBe(false);
     await port.rememberAlways({ name: 'edit_file', source: 'jan' });
     await port.rememberAlways({ name: 'edit_file', source: 'jan' });
@@ -176,10 +178,17 @@ describe('approvals and checkpoints in the editor', () => {
     expect(port.isAlwaysAllowed({ name: 'edit_file', source: 'jan' })).toBe(false);
   });
 
+  it('reviews edits after the turn only when the user chose it', () => {
+    const port = new VsCodeAgentPort(memento(), root, editorSettings());
+    expect(port.reviewsEditsAfter()).toBe(false);
+    setSetting('jan.agent.reviewEdits', 'after');
+    expect(port.reviewsEditsAfter()).toBe(true);
+  });
+
   it('reverts open files as one edit, and leaves a file the user changed since', async () => {
     const a = openDocument(path.join(root, 'a.ts'), 'agent a\n');
     const b = openDocument(path.join(root, 'b.ts'), 'agent b, then the user\n');
-    const port = new VsCodeAgentPort(memento(), root);
+    const port = new VsCodeAgentPort(memento(), root, editorSettings());
     const outcome = await port.restore([
       { path: 'a.ts', text: 'original a\n', expected: 'agent a\n' },
       { path: 'b.ts', text: 'original b\n', expected: 'agent b\n' },

@@ -180,6 +180,22 @@ describe('agent mode', () => {
     expect(await page.locator('.agent-approval').count()).toBe(0);
   });
 
+  test('with edits reviewed after, a built-in edit runs without asking and the turn shows its diff', async () => {
+    const { host, page } = await open();
+    host.port.agent.editsAfter = true;
+    const file = path.join(host.root, 'notes.txt');
+    writeFileSync(file, 'hello\n');
+    host.engine.replies = [{ calls: [{ name: 'edit_file', arguments: EDIT }] }, 'Done.'];
+    await chooseAgent(page);
+    await send(page, 'edit');
+    await page.waitForSelector('.revert-checkpoint');
+    expect(readFileSync(file, 'utf8')).toBe('goodbye\n');
+    expect(await page.locator('.agent-approval').count()).toBe(0);
+    await page.locator('.checkpoint-changes summary').click();
+    expect(await page.locator('.checkpoint-changes .diff-added').allTextContents()).toEqual(['+goodbye']);
+    expect(host.port.agent.always.size).toBe(0);
+  });
+
   test('Stop while a call waits for approval ends the turn and writes nothing', async () => {
     const { host, page } = await open();
     const file = path.join(host.root, 'notes.txt');

@@ -91,10 +91,15 @@ export class JanAgentTurn extends LightElement {
       </div>`;
     }
     return html`<div class="agent-checkpoint">
-      <span class="codicon codicon-git-commit" aria-hidden="true"></span>
-      <span class="checkpoint-files" title=${checkpoint.files.join('\n')}
-        >Changed ${files}: ${checkpoint.files.join(', ')}</span
-      >
+      <details class="checkpoint-changes">
+        <summary>
+          <span class="codicon codicon-git-commit" aria-hidden="true"></span>
+          <span class="checkpoint-files" title=${checkpoint.files.join('\n')}
+            >Changed ${files}: ${checkpoint.files.join(', ')}</span
+          >
+        </summary>
+        ${checkpoint.diffs.map((file) => renderDiff(file))}
+      </details>
       <vscode-button
         secondary
         class="revert-checkpoint"

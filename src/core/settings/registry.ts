@@ -38,6 +38,8 @@ export const SETTINGS = {
   // `thread` runs llama.cpp inside the extension host: a workspace must not choose that.
   'jan.engine.transport': choice(['process', 'thread'], 'restricted'),
   'jan.threads.commitToGit': flag(false),
+  // `after` lets the agent's edits run without asking: only the user may choose that, never a repository.
+  'jan.agent.reviewEdits': choice(['before', 'after'], 'user-only'),
   'jan.inlineCompletion.enabled': flag(true),
   'jan.inlineCompletion.debounceMs': wholeNumber({ default: 200, min: 0, max: 5000 }),
   'jan.inlineCompletion.maxTokens': wholeNumber({ default: 96, min: 1, max: 1024 }),

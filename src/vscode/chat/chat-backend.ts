@@ -52,6 +52,8 @@ export interface AgentHostPort {
   /** "Always for this tool in this workspace" (VS Code: the workspace's state). */
   isAlwaysAllowed(tool: ToolIdentity): boolean;
   rememberAlways(tool: ToolIdentity): Promise<void>;
+  /** The user reviews the built-in tools' edits after the turn (`jan.agent.reviewEdits: after`), not before each. */
+  reviewsEditsAfter(): boolean;
   /**
    * Puts files back as one undoable edit. A file whose text (unsaved editor text included) is no
    * longer `expected` was changed by the user since: it is left alone and named in `conflicts`.

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ActiveThreadStore, SymbolProvider, WorkspaceSearch } from '@jan/core';
 import type { AssistantAction, AssistantRefView, HostAction } from '@jan/protocol';
+import { editorSettings } from '../settings';
 import { VsCodeAgentPort } from './agent/vscode-agent-port';
 import type { ChatHostPort, ContextSources } from './chat-backend';
 import { EditorContextSources } from './context-sources';
@@ -49,7 +50,7 @@ export class VsCodeChatPort implements ChatHostPort, vscode.Disposable {
     finders: { search: WorkspaceSearch; symbols: SymbolProvider },
   ) {
     this.context = new EditorContextSources(() => this.editor(), finders);
-    this.agent = new VsCodeAgentPort(extension.workspaceState, workspaceRoot);
+    this.agent = new VsCodeAgentPort(extension.workspaceState, workspaceRoot, editorSettings());
   }
 
   dispose(): void {

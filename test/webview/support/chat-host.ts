@@ -95,11 +95,16 @@ export class WorkspaceContextSources implements ContextSources {
  */
 export class DiskAgentPort implements AgentHostPort {
   trusted = true;
+  /** `jan.agent.reviewEdits`: `after`. */
+  editsAfter = false;
   readonly always = new Set<string>();
   root = '';
 
   isTrusted(): boolean {
     return this.trusted;
+  }
+  reviewsEditsAfter(): boolean {
+    return this.editsAfter;
   }
   isAlwaysAllowed(tool: ToolIdentity): boolean {
     return this.always.has(`${tool.source}/${tool.name}`);

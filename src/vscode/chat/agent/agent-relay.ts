@@ -10,11 +10,13 @@ import type {
 import type { AgentTurnView, ApprovalView, HostMessage, ToolStepView } from '@jan/protocol';
 import type { AgentHostPort } from '../chat-backend';
 import type { WebviewChannel } from '../webview-channel';
-import { approvalView, argumentsText } from './agent-views';
+import { approvalView, argumentsText, fileDiffView } from './agent-views';
 import { Checkpoint } from './checkpoint';
 
 /** The view keeps the last steps of a long turn (the stored messages keep them all). */
 const MAX_STEPS_SHOWN = 256;
+/** Files of a checkpoint drawn as diffs (all of them are reverted). */
+const MAX_DIFFS_SHOWN = 20;
 
 interface PendingApproval {
   view: ApprovalView;
@@ -39,6 +41,8 @@ interface TurnState {
  */
 export class AgentRelay {
   private readonly turns = new Map<string, TurnState>();
+  /** Each tool's effect as its last call said (`source/name`): "review edits after" allows built-in writes. */
+  private readonly effects = new Map<string, ToolEffect>();
   private readonly subscription: Disposable;
 
   constructor(
@@ -56,7 +60,11 @@ export class AgentRelay {
       trusted: this.port.isTrusted(),
       approval: {
         approve: (request, signal) => this.ask(threadId, request, signal),
-        isAlwaysAllowed: (tool) => this.port.isAlwaysAllowed(tool),
+        isAlwaysAllowed: (tool) =>
+          this.port.isAlwaysAllowed(tool) ||
+          (this.port.reviewsEditsAfter() &&
+            tool.source === 'jan' &&
+            this.effects.get(`${tool.source}/${tool.name}`) === 'write'),
         rememberAlways: (tool) => this.port.rememberAlways(tool),
       },
     };
@@ -133,6 +141,7 @@ export class AgentRelay {
       if (turn.steps.size === 0) return;
       turn.steps.clear();
     } else if (event.type === 'tool-call') {
+      this.effects.set(`${event.source}/${event.tool}`, event.effect);
       turn.steps.set(event.callId, stepView(event.callId, event.tool, event.arguments, event.effect, event.source));
     } else if (event.type === 'tool-result') {
       const step = turn.steps.get(event.callId);
@@ -163,6 +172,11 @@ function view(turn: TurnState): AgentTurnView {
   const shown: AgentTurnView = { turnId: turn.turnId, running: turn.running, steps };
   if (turn.approval) shown.approval = turn.approval.view;
   const files = turn.checkpoint.paths;
-  if (files.length > 0) shown.checkpoint = { files, ...(turn.reverted ? { reverted: turn.reverted } : {}) };
+  if (files.length > 0)
+    shown.checkpoint = {
+      files,
+      diffs: turn.checkpoint.changes().slice(0, MAX_DIFFS_SHOWN).map(fileDiffView),
+      ...(turn.reverted ? { reverted: turn.reverted } : {}),
+    };
   return shown;
 }

@@ -25,6 +25,11 @@ export class Checkpoint {
     return [...this.files.keys()];
   }
 
+  /** Each file's change over the whole turn, for the diffs shown after it. */
+  changes(): FileChange[] {
+    return [...this.files].map(([path, file]) => ({ path, before: file.before, after: file.after }));
+  }
+
   /** What reverting writes, files whose text the turn left as it found it left out. */
   restores(): RestoreFile[] {
     return [...this.files]

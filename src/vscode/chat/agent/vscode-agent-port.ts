@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ToolIdentity } from '@jan/core';
+import type { JanSettings, ToolIdentity } from '@jan/core';
 import type { AgentHostPort } from '../chat-backend';
 import { planRestore, type RestoreFile } from './checkpoint';
 
@@ -14,10 +14,15 @@ export class VsCodeAgentPort implements AgentHostPort {
   constructor(
     private readonly state: vscode.Memento,
     private readonly root: string | undefined,
+    private readonly settings: JanSettings,
   ) {}
 
   isTrusted(): boolean {
     return vscode.workspace.isTrusted;
+  }
+
+  reviewsEditsAfter(): boolean {
+    return this.settings.get('jan.agent.reviewEdits') === 'after';
   }
 
   isAlwaysAllowed(tool: ToolIdentity): boolean {

@@ -337,6 +337,7 @@ export const registered = {
   lmProviders: new Map<string, unknown>(),
   /** Webview views by id; a view exists once it was first revealed (`<id>.focus`). */
   webviewViews: new Map<string, StandInWebviewView>(),
+  terminals: [] as Array<{ name: string; output: string; shown: number; disposed: boolean }>,
 };
 
 /** How long a webview page takes to load and say `ready`. */
@@ -352,6 +353,7 @@ export function resetStandIn(): void {
   registered.contentProviders.clear();
   registered.statusItems.length = 0;
   registered.webviewViews.clear();
+  registered.terminals.length = 0;
   registered.lmProviders.clear();
   ui.answers.length = 0;
   ui.messages.length = 0;
@@ -519,6 +521,13 @@ export const window = {
       view.show();
     });
     return new Disposable(() => focus.dispose());
+  },
+  /** A pseudo-terminal: what it writes is recorded in `terminals` (by name). */
+  createTerminal(options: { name: string; pty: { onDidWrite: (listener: (text: string) => void) => Disposable } }) {
+    const terminal = { name: options.name, output: '', shown: 0, disposed: false };
+    options.pty.onDidWrite((text) => void (terminal.output += text));
+    registered.terminals.push(terminal);
+    return { show: () => void terminal.shown++, dispose: () => void (terminal.disposed = true) };
   },
   createStatusBarItem() {
     const item = {

@@ -14,6 +14,7 @@ import { toolEnvironment, workspaceTools, type WorkspaceToolsOptions } from '../
 import { EditorFiles } from '../../src/vscode/agent/editor-files';
 import { EditorProblems } from '../../src/vscode/agent/editor-problems';
 import { LanguageSymbols } from '../../src/vscode/agent/language-symbols';
+import { TerminalCommands } from '../../src/vscode/agent/terminal-commands';
 import { VsCodeAgentPort, ALWAYS_ALLOW_KEY } from '../../src/vscode/chat/agent/vscode-agent-port';
 import { editorSettings } from '../../src/vscode/settings';
 import {
@@ -23,6 +24,7 @@ import {
   openDocument,
   Position,
   Range,
+  registered,
   resetStandIn,
   setSetting,
   SymbolKind,
@@ -84,6 +86,24 @@ describe('files in the editor', () => {
 
   it('keeps the disk checks: a path out of the workspace is refused', async () => {
     await expect(new EditorFiles().read(root, '../outside.ts')).rejects.toMatchObject({ problem: 'outside' });
+  });
+});
+
+describe('commands in the Jan Agent terminal', () => {
+  it('runs the command through the tool, shows it and its output live, and returns the capped outcome', async () => {
+    const commands = new TerminalCommands();
+    const result = await call(tool('run_command', { commands }), { command: 'echo first; echo second 1>&2; exit 3' });
+    expect(result.content).toContain('first');
+    expect(result.content).toContain('3');
+    const [terminal] = registered.terminals;
+    expect(terminal).toMatchObject({ name: 'Jan Agent', shown: 1 });
+    expect(terminal!.output).toContain('$ echo first; echo second 1>&2; exit 3');
+    expect(terminal!.output).toContain('first\r\n');
+    expect(terminal!.output).toContain('[exit code 3]');
+    await call(tool('run_command', { commands }), { command: 'echo again' });
+    expect(registered.terminals).toHaveLength(1);
+    commands.dispose();
+    expect(terminal!.disposed).toBe(true);
   });
 });
 

@@ -196,6 +196,20 @@ describe('agent mode', () => {
     expect(host.port.agent.always.size).toBe(0);
   });
 
+  test('a page loaded again (the view hidden and shown) shows the call still waiting, and its answer counts', async () => {
+    const { host, page } = await open();
+    const file = path.join(host.root, 'notes.txt');
+    writeFileSync(file, 'hello\n');
+    host.engine.replies = [{ calls: [{ name: 'edit_file', arguments: EDIT }] }, 'Done.'];
+    await chooseAgent(page);
+    await send(page, 'edit');
+    await page.locator('.agent-approval').waitFor();
+    await host.reopen(page);
+    await page.locator('.agent-approval vscode-button.approve-once').click();
+    await page.waitForSelector('.revert-checkpoint');
+    expect(readFileSync(file, 'utf8')).toBe('goodbye\n');
+  });
+
   test('Stop while a call waits for approval ends the turn and writes nothing', async () => {
     const { host, page } = await open();
     const file = path.join(host.root, 'notes.txt');

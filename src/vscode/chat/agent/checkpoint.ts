@@ -1,5 +1,10 @@
 import type { FileChange } from '@jan/core';
 
+/** A relative path that stays inside the folder it is relative to (no drive, no root, no `..`). */
+function isWorkspaceRelative(path: string): boolean {
+  return path !== '' && !/^([A-Za-z]:|[\\/])/.test(path) && !path.split(/[\\/]/).includes('..') && !path.includes('\0');
+}
+
 /** A file to put back: `text` (null: delete it) only if it still reads `expected` (null: absent). */
 export interface RestoreFile {
   path: string;
@@ -16,6 +21,8 @@ export class Checkpoint {
 
   add(changes: readonly FileChange[]): void {
     for (const change of changes) {
+      // A tool (another extension's) naming a place outside the workspace never gets it reverted.
+      if (!isWorkspaceRelative(change.path)) continue;
       const known = this.files.get(change.path);
       this.files.set(change.path, { before: known ? known.before : change.before, after: change.after });
     }

@@ -68,6 +68,23 @@ async function send(view: Page, text: string): Promise<void> {
 
 const EDIT = { path: 'notes.txt', edits: [{ search: 'hello', replace: 'goodbye' }] };
 
+/**
+ * Opens the chat on a workspace with `notes.txt` ("hello"), scripts the model to edit it and then
+ * answer, and sends an agent message; `prepare` sets the editor's side first (trust, review mode).
+ */
+async function editTurn(
+  prepare: (h: ChatHost) => void = () => {},
+): Promise<{ host: ChatHost; page: Page; file: string }> {
+  const opened = await open();
+  prepare(opened.host);
+  const file = path.join(opened.host.root, 'notes.txt');
+  writeFileSync(file, 'hello\n');
+  opened.host.engine.replies = [{ calls: [{ name: 'edit_file', arguments: EDIT }] }, 'Done.'];
+  await chooseAgent(opened.page);
+  await send(opened.page, 'edit');
+  return { ...opened, file };
+}
+
 describe('agent mode', () => {
   test('the switch is keyboard-driven and remembered; a chat message carries no mode, an agent one does', async () => {
     const { page } = await open();
@@ -134,12 +151,7 @@ describe('agent mode', () => {
   });
 
   test('a file the user changed after the turn is left alone by the revert and named', async () => {
-    const { host, page } = await open();
-    const file = path.join(host.root, 'notes.txt');
-    writeFileSync(file, 'hello\n');
-    host.engine.replies = [{ calls: [{ name: 'edit_file', arguments: EDIT }] }, 'Done.'];
-    await chooseAgent(page);
-    await send(page, 'edit');
+    const { page, file } = await editTurn();
     await page.locator('.agent-approval vscode-button.approve-once').click();
     await page.waitForSelector('.revert-checkpoint');
     writeFileSync(file, 'goodbye, and the user typed more\n');
@@ -150,12 +162,7 @@ describe('agent mode', () => {
   });
 
   test('Deny sends the reason to the model and writes nothing; Always is remembered and not asked again', async () => {
-    const { host, page } = await open();
-    const file = path.join(host.root, 'notes.txt');
-    writeFileSync(file, 'hello\n');
-    host.engine.replies = [{ calls: [{ name: 'edit_file', arguments: EDIT }] }, 'Understood.'];
-    await chooseAgent(page);
-    await send(page, 'edit');
+    const { host, page, file } = await editTurn();
     await page.locator('.approval-reason').fill('keep the greeting');
     await page.locator('.agent-approval vscode-button.deny').click();
     await page.waitForSelector('jan-message .agent-step.outcome-denied');
@@ -181,13 +188,7 @@ describe('agent mode', () => {
   });
 
   test('with edits reviewed after, a built-in edit runs without asking and the turn shows its diff', async () => {
-    const { host, page } = await open();
-    host.port.agent.editsAfter = true;
-    const file = path.join(host.root, 'notes.txt');
-    writeFileSync(file, 'hello\n');
-    host.engine.replies = [{ calls: [{ name: 'edit_file', arguments: EDIT }] }, 'Done.'];
-    await chooseAgent(page);
-    await send(page, 'edit');
+    const { host, page, file } = await editTurn((h) => (h.port.agent.editsAfter = true));
     await page.waitForSelector('.revert-checkpoint');
     expect(readFileSync(file, 'utf8')).toBe('goodbye\n');
     expect(await page.locator('.agent-approval').count()).toBe(0);
@@ -197,12 +198,7 @@ describe('agent mode', () => {
   });
 
   test('a page loaded again (the view hidden and shown) shows the call still waiting, and its answer counts', async () => {
-    const { host, page } = await open();
-    const file = path.join(host.root, 'notes.txt');
-    writeFileSync(file, 'hello\n');
-    host.engine.replies = [{ calls: [{ name: 'edit_file', arguments: EDIT }] }, 'Done.'];
-    await chooseAgent(page);
-    await send(page, 'edit');
+    const { host, page, file } = await editTurn();
     await page.locator('.agent-approval').waitFor();
     await host.reopen(page);
     await page.locator('.agent-approval vscode-button.approve-once').click();
@@ -211,12 +207,7 @@ describe('agent mode', () => {
   });
 
   test('Stop while a call waits for approval ends the turn and writes nothing', async () => {
-    const { host, page } = await open();
-    const file = path.join(host.root, 'notes.txt');
-    writeFileSync(file, 'hello\n');
-    host.engine.replies = [{ calls: [{ name: 'edit_file', arguments: EDIT }] }, 'never'];
-    await chooseAgent(page);
-    await send(page, 'edit');
+    const { page, file } = await editTurn();
     await page.locator('.agent-approval').waitFor();
     await page.getByRole('button', { name: 'Stop generating' }).click();
     await page.waitForSelector('.agent-approval', { state: 'detached' });
@@ -225,13 +216,10 @@ describe('agent mode', () => {
   });
 
   test('an untrusted workspace offers no run command and does not offer Always', async () => {
-    const { host, page } = await open();
-    host.port.agent.trusted = false;
-    host.port.agent.always.add('jan/edit_file');
-    writeFileSync(path.join(host.root, 'notes.txt'), 'hello\n');
-    host.engine.replies = [{ calls: [{ name: 'edit_file', arguments: EDIT }] }, 'Done.'];
-    await chooseAgent(page);
-    await send(page, 'edit');
+    const { host, page } = await editTurn((h) => {
+      h.port.agent.trusted = false;
+      h.port.agent.always.add('jan/edit_file');
+    });
     const approval = page.locator('.agent-approval');
     await approval.waitFor();
     expect(await approval.locator('vscode-button.approve-always').count()).toBe(0);

@@ -42,6 +42,8 @@ export function registerMcpCommands(
   return vscode.Disposable.from(
     status,
     mcp.onDidChange(showStatus),
+    // Trust granted: the workspace's servers may now be asked about and started.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void mcp.reload()),
     // A saved config is read again: removed or changed servers stop, new ones start.
     vscode.workspace.onDidSaveTextDocument((document) => {
       if ([userConfigPath, workspaceConfigPath].includes(document.uri.fsPath)) void mcp.reload();

@@ -2,12 +2,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Problem, ProblemsProvider } from '../../../extensions/workspace-tools';
 
-const SEVERITIES: Record<vscode.DiagnosticSeverity, Problem['severity']> = {
-  [vscode.DiagnosticSeverity.Error]: 'error',
-  [vscode.DiagnosticSeverity.Warning]: 'warning',
-  [vscode.DiagnosticSeverity.Information]: 'info',
-  [vscode.DiagnosticSeverity.Hint]: 'hint',
-};
+/** Problem severities in VS Code's order (`vscode.DiagnosticSeverity`: Error 0 … Hint 3), errors first. */
+const SEVERITIES: readonly Problem['severity'][] = ['error', 'warning', 'info', 'hint'];
 
 /** The `problems` tool's port: the editor's diagnostics (`vscode.languages.getDiagnostics`) inside the workspace, errors first. */
 export class EditorProblems implements ProblemsProvider {
@@ -22,7 +18,7 @@ export class EditorProblems implements ProblemsProvider {
       if (uri.scheme !== 'file' || !relative || relative.startsWith('..') || path.isAbsolute(relative)) continue;
       for (const diagnostic of diagnostics) found.push(problemOf(relative.split(path.sep).join('/'), diagnostic));
     }
-    const rank = (problem: Problem) => Object.values(SEVERITIES).indexOf(problem.severity);
+    const rank = (problem: Problem) => SEVERITIES.indexOf(problem.severity);
     return found.sort((a, b) => rank(a) - rank(b)).slice(0, maxResults);
   }
 }

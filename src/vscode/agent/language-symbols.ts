@@ -2,22 +2,27 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SymbolKind, SymbolLocation, SymbolProvider } from '@jan/core';
 
-const KINDS: Partial<Record<vscode.SymbolKind, SymbolKind>> = {
-  [vscode.SymbolKind.Function]: 'function',
-  [vscode.SymbolKind.Method]: 'method',
-  [vscode.SymbolKind.Constructor]: 'method',
-  [vscode.SymbolKind.Class]: 'class',
-  [vscode.SymbolKind.Interface]: 'interface',
-  [vscode.SymbolKind.TypeParameter]: 'type',
-  [vscode.SymbolKind.Struct]: 'class',
-  [vscode.SymbolKind.Enum]: 'enum',
-  [vscode.SymbolKind.Variable]: 'variable',
-  [vscode.SymbolKind.Constant]: 'variable',
-  [vscode.SymbolKind.Field]: 'variable',
-  [vscode.SymbolKind.Property]: 'variable',
-  [vscode.SymbolKind.Module]: 'module',
-  [vscode.SymbolKind.Namespace]: 'module',
-};
+/** Our kind of a `vscode.SymbolKind` (read when asked: the enum is the editor's, not there at load in every host). */
+function kindOf(kind: vscode.SymbolKind): SymbolKind {
+  const { SymbolKind: Kind } = vscode;
+  const kinds: Partial<Record<vscode.SymbolKind, SymbolKind>> = {
+    [Kind.Function]: 'function',
+    [Kind.Method]: 'method',
+    [Kind.Constructor]: 'method',
+    [Kind.Class]: 'class',
+    [Kind.Interface]: 'interface',
+    [Kind.TypeParameter]: 'type',
+    [Kind.Struct]: 'class',
+    [Kind.Enum]: 'enum',
+    [Kind.Variable]: 'variable',
+    [Kind.Constant]: 'variable',
+    [Kind.Field]: 'variable',
+    [Kind.Property]: 'variable',
+    [Kind.Module]: 'module',
+    [Kind.Namespace]: 'module',
+  };
+  return kinds[kind] ?? 'other';
+}
 
 /**
  * Symbols from the editor's language servers: names through the workspace symbol provider, a
@@ -97,7 +102,7 @@ async function located(root: string, symbol: vscode.SymbolInformation, kind?: Sy
   const line = symbol.location.range.start.line;
   const found: SymbolLocation = {
     name: symbol.name,
-    kind: kind ?? KINDS[symbol.kind] ?? 'other',
+    kind: kind ?? kindOf(symbol.kind),
     path: relativeIn(root, symbol.location.uri) ?? '',
     line: line + 1,
     text: (await lineText(symbol.location.uri, line)).trim().slice(0, 300),

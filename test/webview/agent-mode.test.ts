@@ -126,6 +126,7 @@ describe('agent mode', () => {
     expect(await page.locator('jan-agent-turn .agent-step .step-tool').allTextContents()).toEqual(['edit_file']);
     expect(await page.locator('jan-agent-turn .agent-step .step-summary').allTextContents()).toEqual(['running…']);
     expect(await approval.locator('.approval-title').innerText()).toContain('edit_file');
+    expect(await page.locator('jan-agent-turn [aria-live]').textContent()).toContain('approval to run edit_file');
     expect(await approval.locator('.diff-removed').allTextContents()).toEqual(['-hello']);
     expect(await approval.locator('.diff-added').allTextContents()).toEqual(['+goodbye']);
     expect(readFileSync(file, 'utf8')).toBe('hello\nworld\n');

@@ -111,10 +111,16 @@ export class JanAgentTurn extends LightElement {
 
   protected override render() {
     const turn = this.turn;
-    if (!turn || (!turn.running && !turn.checkpoint)) return nothing;
-    return html`<div class="agent-turn" aria-label="Agent turn" aria-busy=${turn.running ? 'true' : 'false'}>
-      ${turn.running ? renderSteps(turn.steps) : nothing}
-      ${turn.approval ? this.renderApproval(turn.approval) : nothing} ${this.renderCheckpoint(turn)}
+    const waiting = turn?.approval;
+    // Said by screen readers when a call starts waiting, wherever focus is (the input, usually).
+    const announcement = html`<div class="visually-hidden" aria-live="polite">
+      ${waiting ? `Jan waits for your approval to run ${waiting.tool}.` : ''}
     </div>`;
+    if (!turn || (!turn.running && !turn.checkpoint)) return announcement;
+    return html`${announcement}
+      <div class="agent-turn" aria-label="Agent turn" aria-busy=${turn.running ? 'true' : 'false'}>
+        ${turn.running ? renderSteps(turn.steps) : nothing} ${waiting ? this.renderApproval(waiting) : nothing}
+        ${this.renderCheckpoint(turn)}
+      </div>`;
   }
 }

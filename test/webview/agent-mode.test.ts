@@ -207,6 +207,16 @@ describe('agent mode', () => {
     expect(readFileSync(file, 'utf8')).toBe('goodbye\n');
   });
 
+  test('without an open folder an agent message is not sent and its text comes back', async () => {
+    const { host, page } = await open();
+    host.port.agent.root = '';
+    await chooseAgent(page);
+    await send(page, 'do something');
+    await page.waitForSelector('text=Open a folder to use Agent mode');
+    await expect.poll(() => page.locator('jan-composer textarea').inputValue()).toBe('do something');
+    expect(host.engine.requests).toHaveLength(0);
+  });
+
   test('Stop while a call waits for approval ends the turn and writes nothing', async () => {
     const { page, file } = await editTurn();
     await page.locator('.agent-approval').waitFor();

@@ -49,6 +49,8 @@ export interface ChatHostPort {
 export interface AgentHostPort {
   /** False in a restricted workspace: no run command, every write asks. */
   isTrusted(): boolean;
+  /** A folder is open for the agent's tools to act in. */
+  hasWorkspace(): boolean;
   /** "Always for this tool in this workspace" (VS Code: the workspace's state). */
   isAlwaysAllowed(tool: ToolIdentity): boolean;
   rememberAlways(tool: ToolIdentity): Promise<void>;

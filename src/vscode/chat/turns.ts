@@ -33,6 +33,9 @@ export class ChatTurns {
   async send(threadId: string | null, text: string, contextIds: string[] = [], mode: ChatMode = 'chat'): Promise<void> {
     const { channel, attachments } = this.deps;
     const { session, conversation } = await this.deps.chat;
+    const refused = mode === 'agent' ? this.deps.agent.unavailable : undefined;
+    if (refused)
+      return channel.send({ type: 'notice', threadId, error: { code: 'NOT_ALLOWED', message: refused }, draft: text });
     let context: ContextItem[] | undefined;
     try {
       context = await attachments.items(contextIds, text);

@@ -106,6 +106,9 @@ export class DiskAgentPort implements AgentHostPort {
   reviewsEditsAfter(): boolean {
     return this.editsAfter;
   }
+  hasWorkspace(): boolean {
+    return this.root !== '';
+  }
   isAlwaysAllowed(tool: ToolIdentity): boolean {
     return this.always.has(`${tool.source}/${tool.name}`);
   }

@@ -54,6 +54,11 @@ export class AgentRelay {
     this.subscription = events.on('OnAgentStep', (event) => this.onStep(event));
   }
 
+  /** Agent turns need a folder for their tools: none is open. */
+  get unavailable(): string | undefined {
+    return this.port.hasWorkspace() ? undefined : 'Open a folder to use Agent mode: its tools act on the workspace.';
+  }
+
   /** The options of an agent turn in `threadId`: approval asks in the view. */
   options(threadId: string): AgentTurnOptions {
     return {

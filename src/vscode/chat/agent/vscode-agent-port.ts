@@ -21,6 +21,10 @@ export class VsCodeAgentPort implements AgentHostPort {
     return vscode.workspace.isTrusted;
   }
 
+  hasWorkspace(): boolean {
+    return this.root !== undefined;
+  }
+
   reviewsEditsAfter(): boolean {
     return this.settings.get('jan.agent.reviewEdits') === 'after';
   }

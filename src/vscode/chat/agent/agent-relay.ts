@@ -17,6 +17,7 @@ import { Checkpoint } from './checkpoint';
 const MAX_STEPS_SHOWN = 256;
 /** Files of a checkpoint drawn as diffs (all of them are reverted). */
 const MAX_DIFFS_SHOWN = 20;
+const MAX_PATHS_SHOWN = 500;
 
 interface PendingApproval {
   view: ApprovalView;
@@ -172,6 +173,11 @@ function stepView(
   return { id: callId.slice(0, 200), tool: tool.slice(0, 200), arguments: argumentsText(args), effect, source };
 }
 
+/** Paths as the view's schema takes them (a turn may change more files, or name longer paths, than it shows). */
+function shownPaths(paths: readonly string[]): string[] {
+  return paths.slice(0, MAX_PATHS_SHOWN).map((path) => path.slice(0, 4096));
+}
+
 function view(turn: TurnState): AgentTurnView {
   const steps = [...turn.steps.values()].slice(-MAX_STEPS_SHOWN);
   const shown: AgentTurnView = { turnId: turn.turnId, running: turn.running, steps };
@@ -179,9 +185,9 @@ function view(turn: TurnState): AgentTurnView {
   const files = turn.checkpoint.paths;
   if (files.length > 0)
     shown.checkpoint = {
-      files,
+      files: shownPaths(files),
       diffs: turn.checkpoint.changes().slice(0, MAX_DIFFS_SHOWN).map(fileDiffView),
-      ...(turn.reverted ? { reverted: turn.reverted } : {}),
+      ...(turn.reverted ? { reverted: { conflicts: shownPaths(turn.reverted.conflicts) } } : {}),
     };
   return shown;
 }

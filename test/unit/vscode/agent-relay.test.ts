@@ -8,6 +8,13 @@ import { parseHostMessage, type HostMessage } from '@jan/protocol';
 import { AgentRelay } from '../../../src/vscode/chat/agent/agent-relay';
 import { WebviewChannel } from '../../../src/vscode/chat/webview-channel';
 
+/** An event as a step sends it, without the fields every event of the turn shares. */
+type EventBody = AgentEvent extends infer E
+  ? E extends AgentEvent
+    ? Omit<E, 'threadId' | 'turnId' | 'step'>
+    : never
+  : never;
+
 function relay() {
   const events = new EventBus(new MemoryLogger());
   const channel = new WebviewChannel<HostMessage>();
@@ -23,7 +30,7 @@ function relay() {
     restore: async () => ({ conflicts: [] }),
   };
   const agent = new AgentRelay(events, channel, () => 't1', port);
-  const emit = (event: Omit<AgentEvent, 'threadId' | 'turnId' | 'step'> & { type: AgentEvent['type'] }) =>
+  const emit = (event: EventBody) =>
     events.emit('OnAgentStep', { threadId: 't1', turnId: 'u1', step: 1, ...event } as AgentEvent);
   return { agent, sent, emit };
 }

@@ -62,6 +62,20 @@ describe('files in the editor', () => {
     expect(result.changes).toEqual([{ path: 'a.ts', before: 'const a = 2;\n', after: 'const a = 3;\n' }]);
   });
 
+  it('reads a range of lines from the editor’s unsaved text', async () => {
+    writeFileSync(path.join(root, 'a.ts'), 'one\ntwo\nthree\n');
+    const document = openDocument(path.join(root, 'a.ts'), 'one\ntwo\nthree\n');
+    document.setText('one\nTWO, typed\nthree\nfour\n');
+    const result = await call(tool('read_file', { files: new EditorFiles() }), {
+      path: 'a.ts',
+      start_line: 2,
+      end_line: 3,
+    });
+    expect(result.content).toContain('TWO, typed');
+    expect(result.content).not.toContain('one');
+    expect(result.content).toContain('lines 2-3 of 4');
+  });
+
   it('saves an open file that had no unsaved changes, so commands see the edit', async () => {
     writeFileSync(path.join(root, 'a.ts'), 'x\n');
     const document = openDocument(path.join(root, 'a.ts'), 'x\n');

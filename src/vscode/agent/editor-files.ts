@@ -27,8 +27,10 @@ export class EditorFiles implements WorkspaceFiles {
     return { path: snapshot.path, text, version: editorVersion(text) };
   }
 
-  readLines(root: string, relative: string, first: number, last: number, maxBytes: number): Promise<LineRange> {
-    return this.disk.readLines(root, relative, first, last, maxBytes);
+  async readLines(root: string, relative: string, first: number, last: number, maxBytes: number): Promise<LineRange> {
+    const range = await this.disk.readLines(root, relative, first, last, maxBytes);
+    const open = openDocument(root, range.path);
+    return open?.isDirty ? linesOf(range.path, open.getText(), first, last, maxBytes) : range;
   }
 
   async write(root: string, write: FileWrite): Promise<{ path: string }> {
@@ -57,6 +59,25 @@ export class EditorFiles implements WorkspaceFiles {
 function openDocument(root: string, relative: string): vscode.TextDocument | undefined {
   const target = vscode.Uri.file(path.join(root, relative)).toString();
   return vscode.workspace.textDocuments.find((document) => document.uri.toString() === target && !document.isClosed);
+}
+
+/** Lines `first`..`last` (1-based) of an editor's text, at most `maxBytes` of them, as the disk port returns them. */
+function linesOf(path: string, text: string, first: number, last: number, maxBytes: number): LineRange {
+  const all = text.split(/\r?\n/);
+  if (all.length > 1 && all.at(-1) === '') all.pop();
+  const lines: string[] = [];
+  let bytes = 0;
+  let cut = false;
+  for (let line = first; line <= Math.min(last, all.length); line++) {
+    const size = Buffer.byteLength(all[line - 1]!) + 1;
+    if (bytes + size > maxBytes && lines.length > 0) {
+      cut = true;
+      break;
+    }
+    lines.push(all[line - 1]!);
+    bytes += size;
+  }
+  return { path, first, lines, total: all.length, more: first + lines.length - 1 < all.length, cut };
 }
 
 function editorVersion(text: string): string {

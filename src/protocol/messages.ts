@@ -73,6 +73,13 @@ export const WebviewMessageSchema = v.variant('type', [
     decision: ApprovalDecisionSchema,
     reason: v.optional(v.pipe(v.string(), v.maxLength(2000))),
   }),
+  /** Opens VS Code's diff editor on a file the call waiting for approval would change. */
+  v.object({
+    type: v.literal('openApprovalDiff'),
+    threadId: IdSchema,
+    callId: CallIdSchema,
+    path: v.pipe(v.string(), v.maxLength(4096)),
+  }),
   /** Puts back the files an agent turn changed (its checkpoint). */
   v.object({ type: v.literal('revertCheckpoint'), threadId: IdSchema, turnId: IdSchema }),
   v.object({ type: v.literal('contextSearch'), query: QuerySchema }),

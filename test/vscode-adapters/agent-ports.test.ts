@@ -15,7 +15,7 @@ import { EditorFiles } from '../../src/vscode/agent/editor-files';
 import { EditorProblems } from '../../src/vscode/agent/editor-problems';
 import { LanguageSymbols } from '../../src/vscode/agent/language-symbols';
 import { TerminalCommands } from '../../src/vscode/agent/terminal-commands';
-import { VsCodeAgentPort, ALWAYS_ALLOW_KEY } from '../../src/vscode/chat/agent/vscode-agent-port';
+import { VsCodeAgentPort, ALWAYS_ALLOW_KEY, PROPOSAL_SCHEME } from '../../src/vscode/chat/agent/vscode-agent-port';
 import { editorSettings } from '../../src/vscode/settings';
 import {
   commands,
@@ -28,6 +28,7 @@ import {
   resetStandIn,
   setSetting,
   SymbolKind,
+  ui,
   Uri,
 } from '../support/vscode-stand-in';
 
@@ -217,6 +218,23 @@ describe('approvals and checkpoints in the editor', () => {
     expect(port.reviewsEditsAfter()).toBe(false);
     setSetting('jan.agent.reviewEdits', 'after');
     expect(port.reviewsEditsAfter()).toBe(true);
+  });
+
+  it('opens a proposed change in the diff editor, both sides served read-only', async () => {
+    const port = new VsCodeAgentPort(memento(), root, editorSettings());
+    await port.showDiff({ path: 'src/a.ts', before: 'old\n', after: 'new\n' });
+    const diff = ui.executed.find((entry) => entry.command === 'vscode.diff')!;
+    const [left, right, title] = diff.args as [Uri, Uri, string];
+    const provider = registered.contentProviders.get(PROPOSAL_SCHEME) as {
+      provideTextDocumentContent(uri: Uri): string;
+    };
+    expect([provider.provideTextDocumentContent(left), provider.provideTextDocumentContent(right)]).toEqual([
+      'old\n',
+      'new\n',
+    ]);
+    expect(title).toContain('src/a.ts');
+    port.dispose();
+    expect(registered.contentProviders.has(PROPOSAL_SCHEME)).toBe(false);
   });
 
   it('reverts open files as one edit, and leaves a file the user changed since', async () => {

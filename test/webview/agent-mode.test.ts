@@ -130,6 +130,10 @@ describe('agent mode', () => {
     expect(await approval.locator('.diff-removed').allTextContents()).toEqual(['-hello']);
     expect(await approval.locator('.diff-added').allTextContents()).toEqual(['+goodbye']);
     expect(readFileSync(file, 'utf8')).toBe('hello\nworld\n');
+    await approval.getByRole('button', { name: 'Open in diff editor' }).click();
+    await expect
+      .poll(() => host.port.agent.diffs)
+      .toEqual([{ path: 'notes.txt', before: 'hello\nworld\n', after: 'goodbye\nworld\n' }]);
     // Each step expands (a native details) to its arguments.
     const step = page.locator('jan-agent-turn .agent-step').first();
     await step.locator('summary').focus();

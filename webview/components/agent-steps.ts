@@ -42,13 +42,20 @@ function lineKind(line: string): string {
 }
 
 /** A unified diff, each line marked added, removed or context (colours from the theme's diff colours). */
-export function renderDiff(file: FileDiffView) {
+export function renderDiff(file: FileDiffView, open?: () => void) {
   const label = file.kind === 'create' ? 'new file' : file.kind === 'delete' ? 'deleted' : 'edited';
   const lines = file.diff
     .split('\n')
     .map((line) => html`<span class="diff-line diff-${lineKind(line)}">${line}</span>`);
   return html`<figure class="agent-diff">
-    <figcaption><span class="diff-path">${file.path}</span> <span class="diff-kind">${label}</span></figcaption>
+    <figcaption>
+      <span class="diff-path">${file.path}</span> <span class="diff-kind">${label}</span>
+      ${
+        open
+          ? html`<button type="button" class="link-button open-diff" @click=${open}>Open in diff editor</button>`
+          : nothing
+      }
+    </figcaption>
     <pre class="diff-lines">${lines}</pre>
   </figure>`;
 }

@@ -7,7 +7,8 @@ import { LightElement } from './light-element';
 export type AgentAction =
   | { kind: 'approve'; callId: string; decision: 'allow-once' | 'allow-always' }
   | { kind: 'deny'; callId: string; reason: string }
-  | { kind: 'revert'; turnId: string };
+  | { kind: 'revert'; turnId: string }
+  | { kind: 'open-diff'; callId: string; path: string };
 
 /**
  * The open thread's agent turn: its steps as they happen, the call waiting for approval (with
@@ -39,7 +40,11 @@ export class JanAgentTurn extends LightElement {
       </div>
       ${
         approval.diffs?.length
-          ? approval.diffs.map((file) => renderDiff(file))
+          ? approval.diffs.map((file) =>
+              renderDiff(file, () =>
+                emit(this, 'agent-action', { kind: 'open-diff', callId: approval.callId, path: file.path }),
+              ),
+            )
           : html`<pre class="step-arguments" aria-label="Arguments">${approval.arguments}</pre>`
       }
       ${approval.restricted ? html`<div class="message-note">This workspace is not trusted: each change asks.</div>` : nothing}

@@ -253,6 +253,8 @@ export class JanApp extends LightElement {
     const threadId = this.store.threadId;
     if (!threadId) return;
     if (action.kind === 'revert') this.post({ type: 'revertCheckpoint', threadId, turnId: action.turnId });
+    else if (action.kind === 'open-diff')
+      this.post({ type: 'openApprovalDiff', threadId, callId: action.callId, path: action.path });
     else if (action.kind === 'approve')
       this.post({ type: 'approve', threadId, callId: action.callId, decision: action.decision });
     else this.post({ type: 'approve', threadId, callId: action.callId, decision: 'deny', reason: action.reason });

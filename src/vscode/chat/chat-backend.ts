@@ -10,6 +10,7 @@ import type {
   ContextItem,
   ConversationService,
   EventBus,
+  FileChange,
   InferenceService,
   Logger,
   ToolIdentity,
@@ -54,6 +55,8 @@ export interface AgentHostPort {
   /** "Always for this tool in this workspace" (VS Code: the workspace's state). */
   isAlwaysAllowed(tool: ToolIdentity): boolean;
   rememberAlways(tool: ToolIdentity): Promise<void>;
+  /** Shows a proposed change in the editor's diff editor. */
+  showDiff(change: FileChange): Promise<void>;
   /** The user reviews the built-in tools' edits after the turn (`jan.agent.reviewEdits: after`), not before each. */
   reviewsEditsAfter(): boolean;
   /**

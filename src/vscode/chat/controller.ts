@@ -133,6 +133,7 @@ export class ChatController {
       approve: ({ threadId, callId, decision, reason }) =>
         this.agent.answer(threadId, callId, decision === 'deny' ? { decision, reason } : { decision }),
       revertCheckpoint: ({ threadId, turnId }) => this.agent.revert(threadId, turnId),
+      openApprovalDiff: ({ threadId, callId, path }) => this.agent.openDiff(threadId, callId, path),
       stop: async ({ threadId }) => (await conversation()).stop(threadId),
       regenerate: ({ threadId, messageId, position }) =>
         this.turns.run(threadId, async () => (await conversation()).regenerate(threadId, messageId, position)),

@@ -55,6 +55,7 @@ export class VsCodeChatPort implements ChatHostPort, vscode.Disposable {
 
   dispose(): void {
     this.subscription.dispose();
+    this.agent.dispose();
   }
 
   private editor(): vscode.TextEditor | undefined {

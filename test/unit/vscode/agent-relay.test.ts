@@ -28,6 +28,7 @@ function relay() {
     rememberAlways: async () => {},
     reviewsEditsAfter: () => false,
     restore: async () => ({ conflicts: [] }),
+    showDiff: async () => {},
   };
   const agent = new AgentRelay(events, channel, () => 't1', port);
   const emit = (event: EventBody) =>

@@ -20,6 +20,7 @@ import {
 import type {
   ActiveThreadStore,
   ContextItem,
+  FileChange,
   JanCore,
   Logger,
   SymbolProvider,
@@ -98,6 +99,8 @@ export class DiskAgentPort implements AgentHostPort {
   /** `jan.agent.reviewEdits`: `after`. */
   editsAfter = false;
   readonly always = new Set<string>();
+  /** Changes the user opened in the diff editor. */
+  readonly diffs: FileChange[] = [];
   root = '';
 
   isTrusted(): boolean {
@@ -105,6 +108,9 @@ export class DiskAgentPort implements AgentHostPort {
   }
   reviewsEditsAfter(): boolean {
     return this.editsAfter;
+  }
+  async showDiff(change: FileChange): Promise<void> {
+    this.diffs.push(change);
   }
   hasWorkspace(): boolean {
     return this.root !== '';

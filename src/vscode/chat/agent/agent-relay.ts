@@ -5,6 +5,7 @@ import type {
   ApprovalRequest,
   Disposable,
   EventBus,
+  FileChange,
   ToolEffect,
 } from '@jan/core';
 import type { AgentTurnView, ApprovalView, HostMessage, ToolStepView } from '@jan/protocol';
@@ -21,6 +22,8 @@ const MAX_PATHS_SHOWN = 500;
 
 interface PendingApproval {
   view: ApprovalView;
+  /** The changes shown as diffs (the tool's preview). */
+  preview: readonly FileChange[];
   answer(decision: ApprovalDecision): void;
 }
 
@@ -82,6 +85,13 @@ export class AgentRelay {
     if (pending?.view.callId === callId) pending.answer(decision);
   }
 
+  /** Opens the diff editor on a file of the call waiting in `threadId`. */
+  async openDiff(threadId: string, callId: string, path: string): Promise<void> {
+    const pending = this.turns.get(threadId)?.approval;
+    const change = pending?.view.callId === callId ? pending.preview.find((file) => file.path === path) : undefined;
+    if (change) await this.port.showDiff(change);
+  }
+
   /** Reverts the files of the thread's last turn (once); the view hears what was left alone. */
   async revert(threadId: string, turnId: string): Promise<void> {
     const turn = this.turns.get(threadId);
@@ -122,7 +132,7 @@ export class AgentRelay {
         this.show(threadId);
       };
       const stopped = () => done({ decision: 'deny', reason: 'stopped' });
-      const pending: PendingApproval = { view: approvalView(request), answer: done };
+      const pending: PendingApproval = { view: approvalView(request), preview: request.preview ?? [], answer: done };
       turn.approval?.answer({ decision: 'deny', reason: 'another call was asked first' });
       turn.approval = pending;
       signal.addEventListener('abort', stopped, { once: true });

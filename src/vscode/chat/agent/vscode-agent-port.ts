@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { JanSettings, ToolIdentity } from '@jan/core';
+import type { FileChange, JanSettings, ToolIdentity } from '@jan/core';
 import type { AgentHostPort } from '../chat-backend';
 import { planRestore, type RestoreFile } from './checkpoint';
 
@@ -9,8 +9,16 @@ export const ALWAYS_ALLOW_KEY = 'jan.agent.alwaysAllow';
 
 const key = (tool: ToolIdentity) => `${tool.source}/${tool.name}`;
 
+/** The scheme of the read-only documents the diff editor shows for a proposed change. */
+export const PROPOSAL_SCHEME = 'jan-agent-proposal';
+
 /** Agent turns in the editor: the workspace's trust and state, and checkpoints reverted as one undoable edit. */
-export class VsCodeAgentPort implements AgentHostPort {
+export class VsCodeAgentPort implements AgentHostPort, vscode.Disposable {
+  /** Texts of the proposal documents by path (`<serial>/<side>/<file>`); the last few kept. */
+  private readonly proposals = new Map<string, string>();
+  private provider: vscode.Disposable | undefined;
+  private serial = 0;
+
   constructor(
     private readonly state: vscode.Memento,
     private readonly root: string | undefined,
@@ -36,6 +44,29 @@ export class VsCodeAgentPort implements AgentHostPort {
   async rememberAlways(tool: ToolIdentity): Promise<void> {
     const allowed = this.allowed();
     if (!allowed.includes(key(tool))) await this.state.update(ALWAYS_ALLOW_KEY, [...allowed, key(tool)]);
+  }
+
+  async showDiff(change: FileChange): Promise<void> {
+    this.provider ??= vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, {
+      provideTextDocumentContent: (uri) => this.proposals.get(uri.path) ?? '',
+    });
+    const id = ++this.serial;
+    const side = (name: string, text: string | null) => {
+      const key = `/${id}/${name}/${change.path}`;
+      this.proposals.set(key, text ?? '');
+      return vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: key });
+    };
+    const before = side('before', change.before);
+    const after = side('after', change.after);
+    // Two documents per diff: the last ten diffs stay readable.
+    while (this.proposals.size > 20) this.proposals.delete(this.proposals.keys().next().value!);
+    await vscode.commands.executeCommand('vscode.diff', before, after, `${change.path} (Jan's proposed change)`, {
+      preview: true,
+    });
+  }
+
+  dispose(): void {
+    this.provider?.dispose();
   }
 
   /** Jan: Forget Agent Approvals: every tool asks again in this workspace. */

@@ -75,7 +75,7 @@ export class ChatStore {
   /** The host's file matches for the last `@` query. */
   contextFiles: { query: string; files: string[] } = { query: '', files: [] };
   /** The context meter's numbers from the host (before anything typed or attached). */
-  usage: { threadId: string | null; used: number; limit: number; reserve: number } | null = null;
+  usage: { threadId: string | null; used: number; limit: number; reserve: number; trained?: number } | null = null;
   /** The open thread's agent turn: steps, the call waiting for approval, the checkpoint. */
   agentTurn: AgentTurnView | null = null;
 
@@ -163,7 +163,8 @@ export class ChatStore {
     focusInput: () => void this.focusSerial++,
     contextResults: ({ query, files }) => void (this.contextFiles = { query, files }),
     contextAttached: (message) => void (this.attached = [...this.attached, message.item]),
-    contextUsage: ({ threadId, used, limit, reserve }) => void (this.usage = { threadId, used, limit, reserve }),
+    contextUsage: ({ threadId, used, limit, reserve, trained }) =>
+      void (this.usage = { threadId, used, limit, reserve, trained }),
     agentTurn: ({ threadId, turn }) => {
       if (threadId !== this.threadId) return false;
       this.agentTurn = turn;

@@ -64,6 +64,7 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
     downloadWorkerPath: context.asAbsolutePath('dist/model-download.mjs'),
     settings,
     userAssistantsFolder: path.join(context.globalStorageUri.fsPath, 'user'),
+    backendsFolder: path.join(context.globalStorageUri.fsPath, 'llamacpp-backends'),
     workspaceRoot: vscode.workspace.workspaceFolders?.find((candidate) => candidate.uri.scheme === 'file')?.uri.fsPath,
     isTrusted: () => vscode.workspace.isTrusted,
     workspaceTools: toolPorts,

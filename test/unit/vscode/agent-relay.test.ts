@@ -30,10 +30,12 @@ function relay() {
     restore: async () => ({ conflicts: [] }),
     showDiff: async () => {},
   };
-  const agent = new AgentRelay(events, channel, () => 't1', port);
-  const emit = (event: EventBody) =>
-    events.emit('OnAgentStep', { threadId: 't1', turnId: 'u1', step: 1, ...event } as AgentEvent);
-  return { agent, sent, emit };
+  let active = 't1';
+  const agent = new AgentRelay(events, channel, () => active, port);
+  const emit = (event: EventBody, threadId = 't1') =>
+    events.emit('OnAgentStep', { threadId, turnId: `u-${threadId}`, step: 1, ...event } as AgentEvent);
+  const open = (threadId: string) => (active = threadId);
+  return { agent, sent, emit, open };
 }
 
 describe('the agent relay', () => {
@@ -93,5 +95,41 @@ describe('the agent relay', () => {
     stop.abort();
     expect(await decision).toEqual({ decision: 'deny', reason: 'stopped' });
     expect((sent.at(-1) as Extract<HostMessage, { type: 'agentTurn' }>).turn!.approval).toBeUndefined();
+  });
+
+  it('keeps the checkpoints of the last 20 threads only, never dropping a running turn', () => {
+    const { agent, sent, emit, open } = relay();
+    const usage = { steps: 1, toolCalls: 1, invalidCalls: 0, promptTokens: 0, evaluatedTokens: 0, completionTokens: 0 };
+    emit(
+      { type: 'tool-call', callId: 'c', tool: 'edit_file', source: 'jan', effect: 'write', arguments: {} },
+      'running',
+    );
+    for (let index = 0; index < 25; index++) {
+      const thread = `t${index}`;
+      emit(
+        { type: 'tool-call', callId: 'c', tool: 'edit_file', source: 'jan', effect: 'write', arguments: {} },
+        thread,
+      );
+      emit(
+        {
+          type: 'tool-result',
+          callId: 'c',
+          tool: 'edit_file',
+          outcome: 'ok',
+          summary: 'edited',
+          changes: [{ path: 'a.ts', before: 'a', after: 'b' }],
+        },
+        thread,
+      );
+      emit({ type: 'finished', reason: 'answered', usage }, thread);
+    }
+    const shown = (thread: string) => {
+      open(thread);
+      agent.show(thread);
+      return (sent.at(-1) as Extract<HostMessage, { type: 'agentTurn' }>).turn;
+    };
+    expect(shown('t0')).toBeNull();
+    expect(shown('t24')?.checkpoint?.files).toEqual(['a.ts']);
+    expect(shown('running')?.running).toBe(true);
   });
 });

@@ -19,6 +19,8 @@ const MAX_STEPS_SHOWN = 256;
 /** Files of a checkpoint drawn as diffs (all of them are reverted). */
 const MAX_DIFFS_SHOWN = 20;
 const MAX_PATHS_SHOWN = 500;
+/** Threads whose last agent turn (and its checkpoint) is kept. */
+const MAX_THREADS_KEPT = 20;
 
 interface PendingApproval {
   view: ApprovalView;
@@ -121,6 +123,14 @@ export class AgentRelay {
     for (const threadId of this.turns.keys()) this.settle(threadId);
   }
 
+  /** Checkpoints hold whole file texts: only the threads used last keep theirs (a running turn always does). */
+  private forgetOldTurns(): void {
+    for (const [threadId, turn] of this.turns) {
+      if (this.turns.size <= MAX_THREADS_KEPT) return;
+      if (!turn.running) this.turns.delete(threadId);
+    }
+  }
+
   private ask(threadId: string, request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalDecision> {
     const turn = this.turns.get(threadId);
     if (!turn) return Promise.resolve({ decision: 'deny', reason: 'the turn is not shown' });
@@ -150,7 +160,9 @@ export class AgentRelay {
         approval: undefined,
         checkpoint: new Checkpoint(),
       };
+      this.turns.delete(event.threadId);
       this.turns.set(event.threadId, turn);
+      this.forgetOldTurns();
     }
     if (event.type === 'step-started') {
       // The last step's calls are stored now and drawn in the thread: the panel shows the new step's.

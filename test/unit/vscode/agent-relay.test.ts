@@ -27,7 +27,11 @@ function relay() {
     isAlwaysAllowed: () => false,
     rememberAlways: async () => {},
     reviewsEditsAfter: () => false,
-    restore: async () => ({ conflicts: [] }),
+    restores: 0,
+    restore: async () => {
+      port.restores += 1;
+      return { conflicts: [] };
+    },
     showDiff: async () => {},
   };
   let active = 't1';
@@ -35,7 +39,7 @@ function relay() {
   const emit = (event: EventBody, threadId = 't1') =>
     events.emit('OnAgentStep', { threadId, turnId: `u-${threadId}`, step: 1, ...event } as AgentEvent);
   const open = (threadId: string) => (active = threadId);
-  return { agent, sent, emit, open };
+  return { agent, sent, emit, open, port };
 }
 
 describe('the agent relay', () => {
@@ -131,5 +135,23 @@ describe('the agent relay', () => {
     expect(shown('t0')).toBeNull();
     expect(shown('t24')?.checkpoint?.files).toEqual(['a.ts']);
     expect(shown('running')?.running).toBe(true);
+  });
+
+  it('reverts a turn once, also when Revert is clicked twice while it writes', async () => {
+    const { agent, emit, port } = relay();
+    const usage = { steps: 1, toolCalls: 1, invalidCalls: 0, promptTokens: 0, evaluatedTokens: 0, completionTokens: 0 };
+    emit({ type: 'tool-call', callId: 'c', tool: 'edit_file', source: 'jan', effect: 'write', arguments: {} });
+    emit({
+      type: 'tool-result',
+      callId: 'c',
+      tool: 'edit_file',
+      outcome: 'ok',
+      summary: 'edited',
+      changes: [{ path: 'a.ts', before: 'a', after: 'b' }],
+    });
+    emit({ type: 'finished', reason: 'answered', usage });
+    await Promise.all([agent.revert('t1', 'u-t1'), agent.revert('t1', 'u-t1')]);
+    await agent.revert('t1', 'u-t1');
+    expect(port.restores).toBe(1);
   });
 });

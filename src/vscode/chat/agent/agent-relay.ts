@@ -37,6 +37,7 @@ interface TurnState {
   approval: PendingApproval | undefined;
   checkpoint: Checkpoint;
   reverted?: { conflicts: string[] };
+  reverting?: boolean;
 }
 
 /**
@@ -97,8 +98,14 @@ export class AgentRelay {
   /** Reverts the files of the thread's last turn (once); the view hears what was left alone. */
   async revert(threadId: string, turnId: string): Promise<void> {
     const turn = this.turns.get(threadId);
-    if (!turn || turn.turnId !== turnId || turn.running || turn.reverted) return;
-    turn.reverted = await this.port.restore(turn.checkpoint.restores());
+    if (!turn || turn.turnId !== turnId || turn.running || turn.reverted || turn.reverting) return;
+    // A second click while the first revert writes must not revert again (it would see only conflicts).
+    turn.reverting = true;
+    try {
+      turn.reverted = await this.port.restore(turn.checkpoint.restores());
+    } finally {
+      turn.reverting = false;
+    }
     this.show(threadId);
   }
 

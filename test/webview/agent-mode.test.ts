@@ -230,6 +230,25 @@ describe('agent mode', () => {
     expect(readFileSync(file, 'utf8')).toBe('hello\n');
   });
 
+  test('a command waits with its command line shown, and runs once allowed', async () => {
+    const { host, page } = await open();
+    host.engine.replies = [
+      { calls: [{ name: 'run_command', arguments: { command: 'echo from-the-agent' } }] },
+      'Ran it.',
+    ];
+    await chooseAgent(page);
+    await send(page, 'run it');
+    const approval = page.locator('.agent-approval');
+    await approval.waitFor();
+    expect(await approval.locator('.approval-command').textContent()).toBe('$ echo from-the-agent');
+    expect(await approval.locator('.approval-title').innerText()).toContain('run a command');
+    await approval.locator('vscode-button.approve-once').click();
+    await page.waitForSelector('jan-message .agent-step.outcome-ok .step-tool:text("run_command")');
+    await expect.poll(() => host.engine.requests.length).toBe(2);
+    const toolAnswer = host.engine.requests[1]!.messages.find((message) => message.role === 'tool');
+    expect(toolAnswer?.content).toContain('from-the-agent');
+  });
+
   test('an untrusted workspace offers no run command and does not offer Always', async () => {
     const { host, page } = await editTurn((h) => {
       h.port.agent.trusted = false;

@@ -4,6 +4,19 @@ import { emit } from '../events';
 import { renderDiff, renderSteps } from './agent-steps';
 import { LightElement } from './light-element';
 
+/** The command line a `run` call would run, when its arguments name one (`run_command`'s `command`). */
+function commandOf(approval: ApprovalView): string | undefined {
+  if (approval.effect !== 'run') return undefined;
+  try {
+    const args: unknown = JSON.parse(approval.arguments);
+    const command = (args as { command?: unknown } | null)?.command;
+    return typeof command === 'string' ? command : undefined;
+  } catch {
+    // Shortened or not JSON: the arguments are shown as they are.
+    return undefined;
+  }
+}
+
 export type AgentAction =
   | { kind: 'approve'; callId: string; decision: 'allow-once' | 'allow-always' }
   | { kind: 'deny'; callId: string; reason: string }
@@ -29,6 +42,7 @@ export class JanAgentTurn extends LightElement {
   }
 
   private renderApproval(approval: ApprovalView) {
+    const command = commandOf(approval);
     const what = approval.effect === 'run' ? 'run a command' : 'change files';
     const from = approval.source === 'jan' ? '' : ` (from ${approval.source})`;
     const answer = (decision: 'allow-once' | 'allow-always') =>
@@ -38,6 +52,7 @@ export class JanAgentTurn extends LightElement {
         <span class="codicon codicon-${approval.effect === 'run' ? 'terminal' : 'edit'}" aria-hidden="true"></span>
         Jan wants to ${what}: <span class="step-tool">${approval.tool}</span>${from}
       </div>
+      ${command === undefined ? nothing : html`<pre class="approval-command" aria-label="Command">$ ${command}</pre>`}
       ${
         approval.diffs?.length
           ? approval.diffs.map((file) =>

@@ -1,4 +1,5 @@
 import {
+  type ChatMode,
   isAttachedContext,
   parseHostMessage,
   type AttachedContext,
@@ -23,9 +24,18 @@ export interface ViewState {
   attached: AttachedContext[];
   panel: 'chat' | 'threads';
   settingsOpen: boolean;
+  /** How the next message is answered (the composer's Chat / Agent switch). */
+  mode: ChatMode;
 }
 
-const DEFAULT_VIEW_STATE: ViewState = { draft: '', pasted: [], attached: [], panel: 'chat', settingsOpen: false };
+const DEFAULT_VIEW_STATE: ViewState = {
+  draft: '',
+  pasted: [],
+  attached: [],
+  panel: 'chat',
+  settingsOpen: false,
+  mode: 'chat',
+};
 
 function restoredState(raw: unknown): ViewState {
   if (typeof raw !== 'object' || raw === null) return { ...DEFAULT_VIEW_STATE };
@@ -36,6 +46,7 @@ function restoredState(raw: unknown): ViewState {
     attached: Array.isArray(value.attached) ? value.attached.filter(isAttachedContext) : [],
     panel: value.panel === 'threads' ? 'threads' : 'chat',
     settingsOpen: value.settingsOpen === true,
+    mode: value.mode === 'agent' ? 'agent' : 'chat',
   };
 }
 

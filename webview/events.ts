@@ -3,7 +3,8 @@
  * emits with `emit`, the app handles every one in a `ChatEventHandlers` map (a new event does not
  * compile until the app handles it, and a detail of the wrong shape does not compile at all).
  */
-import type { ContextSource, ThreadSettings } from '@jan/protocol';
+import type { ChatMode, ContextSource, ThreadSettings } from '@jan/protocol';
+import type { AgentAction } from './components/agent-turn';
 import type { HeaderEvent } from './components/chat-header';
 import type { ErrorAction } from './components/error-actions';
 import type { MessageAction } from './components/message-item';
@@ -28,6 +29,9 @@ export interface ChatEvents {
   'edit-last': undefined;
   'save-settings': ThreadSettings;
   'close-settings': undefined;
+  /** Chat or Agent, from the composer's switch. */
+  mode: ChatMode;
+  'agent-action': AgentAction;
 }
 
 export type ChatEventName = keyof ChatEvents;

@@ -10,6 +10,7 @@ import markdownCss from './styles/markdown.css';
 import { HostBridge } from './bridge';
 import { ChatStore } from './store';
 import { JanApp } from './components/app';
+import { JanAgentTurn } from './components/agent-turn';
 import { JanChatHeader } from './components/chat-header';
 import { JanComposer } from './components/composer';
 import { JanContextMeter } from './components/context-meter';
@@ -18,6 +19,7 @@ import { JanMessageList } from './components/message-list';
 import { JanThreadList } from './components/thread-list';
 import { JanThreadSettings } from './components/thread-settings';
 
+customElements.define('jan-agent-turn', JanAgentTurn);
 customElements.define('jan-chat-header', JanChatHeader);
 customElements.define('jan-composer', JanComposer);
 customElements.define('jan-context-meter', JanContextMeter);

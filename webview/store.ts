@@ -1,5 +1,6 @@
 import { dispatch, type MessageHandlers } from '@jan/protocol';
 import type {
+  AgentTurnView,
   AssistantOption,
   AttachedContext,
   ChatError,
@@ -75,6 +76,8 @@ export class ChatStore {
   contextFiles: { query: string; files: string[] } = { query: '', files: [] };
   /** The context meter's numbers from the host (before anything typed or attached). */
   usage: { threadId: string | null; used: number; limit: number; reserve: number; trained?: number } | null = null;
+  /** The open thread's agent turn: steps, the call waiting for approval, the checkpoint. */
+  agentTurn: AgentTurnView | null = null;
 
   private readonly listeners = new Set<() => void>();
   private readonly streamed = new Map<string, MessageView>();
@@ -162,6 +165,10 @@ export class ChatStore {
     contextAttached: (message) => void (this.attached = [...this.attached, message.item]),
     contextUsage: ({ threadId, used, limit, reserve, trained }) =>
       void (this.usage = { threadId, used, limit, reserve, trained }),
+    agentTurn: ({ threadId, turn }) => {
+      if (threadId !== this.threadId) return false;
+      this.agentTurn = turn;
+    },
   };
 
   private applyState(state: ChatState): void {
@@ -179,7 +186,10 @@ export class ChatStore {
     this.pendingModelId = state.pendingModelId;
     this.pendingAssistantId = state.pendingAssistantId;
     this.startupError = state.startupError;
-    if (!sameThread) this.notice = null;
+    if (!sameThread) {
+      this.notice = null;
+      this.agentTurn = null;
+    }
   }
 
   /** Keeps the objects of unchanged messages, so their elements skip re-rendering. */

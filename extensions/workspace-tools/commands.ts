@@ -12,6 +12,8 @@ export interface CommandRequest {
   /** Output kept for the model: the start and the end, the middle cut. */
   maxOutputBytes: number;
   signal: AbortSignal;
+  /** Each piece of output as it comes (the editor shows it in a terminal); what is kept is the outcome's. */
+  onOutput?: (text: string) => void;
 }
 
 export interface CommandOutcome {

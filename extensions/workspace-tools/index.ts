@@ -6,6 +6,7 @@ export * from './commands';
 export * from './node-commands';
 export * from './problems';
 export * from './search';
+export { DEFAULT_EXCLUDES } from './exclusions';
 export * from './node-search';
 export * from './ripgrep';
 export * from './text-symbols';

@@ -46,6 +46,7 @@ export class NodeCommandRunner implements CommandRunner {
       if (request.signal.aborted) onAbort();
       const onData = (chunk: Buffer): void => {
         cap.push(chunk);
+        request.onOutput?.(chunk.toString('utf8'));
         if (cap.total > FLOOD_BYTES) kill('flood');
       };
       child.stdout.on('data', onData);

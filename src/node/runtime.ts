@@ -77,6 +77,8 @@ export class JanRuntime {
   readonly remote: RemoteEnginesExtension;
   readonly workspaceTools: WorkspaceToolsExtension;
   readonly mcp: McpExtension | undefined;
+  /** The folder agent tools act in (none: they refuse). */
+  readonly workspaceRoot: string | undefined;
   readonly inference: InferenceService;
   readonly conversation: ConversationService;
   readonly inlineCompletion: InlineCompletionService;
@@ -90,6 +92,7 @@ export class JanRuntime {
       logger: options.logger,
     });
     this.core = core;
+    this.workspaceRoot = options.workspaceRoot;
     const settings =
       options.settings ?? new JanSettings(new MemorySettings(), { warn: (text) => options.logger.warn(text) });
     this.settings = settings;

@@ -70,7 +70,7 @@ export const ChatErrorSchema = v.object({
 export type ChatError = v.InferOutput<typeof ChatErrorSchema>;
 
 /** What can be attached with `@` (src/core/context/context-item.ts has the same list). */
-export const CONTEXT_KINDS = ['file', 'selection', 'editors', 'problems', 'diff'] as const;
+export const CONTEXT_KINDS = ['file', 'selection', 'editors', 'problems', 'diff', 'codebase'] as const;
 
 /** A chip: what was attached, its size and why it was cut, if it was. */
 export const ContextChipSchema = v.object({

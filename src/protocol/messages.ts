@@ -21,6 +21,7 @@ import {
   ThreadViewSchema,
   TitleSchema,
 } from './entities';
+import { AgentTurnViewSchema, ApprovalDecisionSchema, CallIdSchema, ChatModeSchema } from './agent';
 
 const QuerySchema = v.pipe(v.string(), v.maxLength(500));
 const ModelIdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(1000));
@@ -45,6 +46,8 @@ export const ContextSourceSchema = v.variant('kind', [
   v.object({ kind: v.literal('editors') }),
   v.object({ kind: v.literal('problems') }),
   v.object({ kind: v.literal('diff') }),
+  /** Code of the workspace matching the message it is sent with (searched when it is sent). */
+  v.object({ kind: v.literal('codebase') }),
 ]);
 export type ContextSource = v.InferOutput<typeof ContextSourceSchema>;
 
@@ -59,7 +62,26 @@ export const WebviewMessageSchema = v.variant('type', [
     ),
     /** Ids of the attached chips (their content is on the host). */
     context: v.optional(v.pipe(v.array(IdSchema), v.maxLength(50, 'At most 50 attachments.'))),
+    /** `agent`: the model may call tools (absent: a chat reply). */
+    mode: v.optional(ChatModeSchema),
   }),
+  /** The user's answer to the agent call waiting for approval (`reason`: a deny's words, sent to the model). */
+  v.object({
+    type: v.literal('approve'),
+    threadId: IdSchema,
+    callId: CallIdSchema,
+    decision: ApprovalDecisionSchema,
+    reason: v.optional(v.pipe(v.string(), v.maxLength(2000))),
+  }),
+  /** Opens VS Code's diff editor on a file the call waiting for approval would change. */
+  v.object({
+    type: v.literal('openApprovalDiff'),
+    threadId: IdSchema,
+    callId: CallIdSchema,
+    path: v.pipe(v.string(), v.maxLength(4096)),
+  }),
+  /** Puts back the files an agent turn changed (its checkpoint). */
+  v.object({ type: v.literal('revertCheckpoint'), threadId: IdSchema, turnId: IdSchema }),
   v.object({ type: v.literal('contextSearch'), query: QuerySchema }),
   v.object({ type: v.literal('attachContext'), source: ContextSourceSchema }),
   v.object({ type: v.literal('detachContext'), id: IdSchema }),
@@ -139,6 +161,8 @@ export const HostMessageSchema = v.variant('type', [
   v.object({ type: v.literal('message'), threadId: IdSchema, message: MessageViewSchema }),
   v.object({ type: v.literal('messages'), threadId: IdSchema, messages: v.array(MessageViewSchema) }),
   v.object({ type: v.literal('generating'), threadId: IdSchema, generating: v.boolean() }),
+  /** The open thread's agent turn as it runs (steps, approval, checkpoint); null: none to show. */
+  v.object({ type: v.literal('agentTurn'), threadId: IdSchema, turn: v.nullable(AgentTurnViewSchema) }),
   v.object({
     type: v.literal('notice'),
     threadId: v.nullable(IdSchema),

@@ -1,6 +1,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { adoptModelsFolder } from '../node/models-folder';
+import { defaultUserConfigPath } from '../../extensions/mcp';
+import { registerMcpCommands } from './mcp/mcp-commands';
+import { StateMcpPreferences, VsCodeMcpHost } from './mcp/mcp-host';
+import { editorToolPorts } from './agent/tool-ports';
 import { JanRuntime } from '../node/runtime';
 import { registerAssistantCommands } from './assistants';
 import { registerChatView } from './chat';
@@ -17,6 +21,7 @@ import { editorSettings } from './settings';
 import { chatMaxTokens } from '@jan/core';
 import { openWalkthroughOnFirstRun } from './walkthrough';
 import { registerLanguageModels } from './lm/chat-provider';
+import { registerEditorTools } from './lm/editor-tools';
 
 /** Where `.jan` lives: the first workspace folder on disk, or global storage without one. */
 export function resolveJanFolder(context: vscode.ExtensionContext): string {
@@ -48,6 +53,9 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
   context.subscriptions.push(log);
   const remote = prepareRemoteEngines(context, log);
   const settings = editorSettings();
+  const toolPorts = editorToolPorts();
+  const mcpConfigPath = defaultUserConfigPath(context.globalStorageUri.fsPath);
+  context.subscriptions.push(toolPorts);
   const runtime = new JanRuntime({
     janFolder: resolveJanFolder(context),
     modelsFolder: resolveModelsFolder(context, log),
@@ -59,9 +67,20 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
     backendsFolder: path.join(context.globalStorageUri.fsPath, 'llamacpp-backends'),
     workspaceRoot: vscode.workspace.workspaceFolders?.find((candidate) => candidate.uri.scheme === 'file')?.uri.fsPath,
     isTrusted: () => vscode.workspace.isTrusted,
+    workspaceTools: toolPorts,
+    mcp: {
+      userConfigPath: mcpConfigPath,
+      preferences: new StateMcpPreferences(context.workspaceState),
+      host: new VsCodeMcpHost(),
+    },
     ...remote.runtimeOptions,
   });
   const host: JanHost = { runtime, context, log };
+  context.subscriptions.push(registerEditorTools(runtime.core.tools));
+  if (runtime.mcp) {
+    const workspaceConfig = runtime.workspaceRoot && path.join(runtime.workspaceRoot, '.jan', 'mcp.json');
+    context.subscriptions.push(registerMcpCommands(runtime.mcp, mcpConfigPath, workspaceConfig));
+  }
   const loaded = runtime.start();
   registerModelFeatures(host, loaded);
   registerAssistantCommands(host);

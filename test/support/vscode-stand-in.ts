@@ -169,6 +169,10 @@ export enum ConfigurationTarget {
 export class StandInDocument {
   version = 1;
   isClosed = false;
+  /** Edited since it was opened or saved. */
+  isDirty = false;
+  /** Text written by `save()`, in order. */
+  readonly saves: string[] = [];
   /** The text before each edit applied to it, oldest first (its undo stack). */
   readonly undoStack: string[] = [];
   constructor(
@@ -200,6 +204,12 @@ export class StandInDocument {
   setText(text: string): void {
     this.text = text;
     this.version += 1;
+    this.isDirty = true;
+  }
+  async save(): Promise<boolean> {
+    this.saves.push(this.text);
+    this.isDirty = false;
+    return true;
   }
   /** Applies an edit: one undo step. */
   edit(text: string): void {
@@ -327,6 +337,7 @@ export const registered = {
   lmProviders: new Map<string, unknown>(),
   /** Webview views by id; a view exists once it was first revealed (`<id>.focus`). */
   webviewViews: new Map<string, StandInWebviewView>(),
+  terminals: [] as Array<{ name: string; output: string; shown: number; disposed: boolean }>,
 };
 
 /** How long a webview page takes to load and say `ready`. */
@@ -337,10 +348,12 @@ export function resetStandIn(): void {
   configuration.clear();
   registeredCommands.clear();
   documents.clear();
+  diagnostics.clear();
   registered.inlineProviders.length = 0;
   registered.contentProviders.clear();
   registered.statusItems.length = 0;
   registered.webviewViews.clear();
+  registered.terminals.length = 0;
   registered.lmProviders.clear();
   ui.answers.length = 0;
   ui.messages.length = 0;
@@ -379,6 +392,9 @@ function nextAnswer(prompt: string, items?: unknown): unknown {
 
 export const workspace = {
   isTrusted: true,
+  get textDocuments(): StandInDocument[] {
+    return [...documents.values()];
+  },
   workspaceFolders: undefined as Array<{ uri: Uri }> | undefined,
   getConfiguration(section?: string) {
     const full = (key: string) => (section ? `${section}.${key}` : key);
@@ -506,6 +522,13 @@ export const window = {
     });
     return new Disposable(() => focus.dispose());
   },
+  /** A pseudo-terminal: what it writes is recorded in `terminals` (by name). */
+  createTerminal(options: { name: string; pty: { onDidWrite: (listener: (text: string) => void) => Disposable } }) {
+    const terminal = { name: options.name, output: '', shown: 0, disposed: false };
+    options.pty.onDidWrite((text) => void (terminal.output += text));
+    registered.terminals.push(terminal);
+    return { show: () => void terminal.shown++, dispose: () => void (terminal.disposed = true) };
+  },
   createStatusBarItem() {
     const item = {
       text: '',
@@ -533,7 +556,40 @@ export const commands = {
   },
 };
 
+export enum DiagnosticSeverity {
+  Error = 0,
+  Warning = 1,
+  Information = 2,
+  Hint = 3,
+}
+
+export enum SymbolKind {
+  File = 0,
+  Module = 1,
+  Namespace = 2,
+  Class = 4,
+  Method = 5,
+  Property = 6,
+  Field = 7,
+  Constructor = 8,
+  Enum = 9,
+  Interface = 10,
+  Function = 11,
+  Variable = 12,
+  Constant = 13,
+  Struct = 22,
+  TypeParameter = 25,
+  Null = 20,
+}
+
+/** The editor's diagnostics by document URI (`languages.getDiagnostics`); a test sets them. */
+export const diagnostics = new Map<string, { uri: Uri; items: unknown[] }>();
+
 export const languages = {
+  getDiagnostics(uri?: Uri): unknown {
+    if (uri) return diagnostics.get(uri.toString())?.items ?? [];
+    return [...diagnostics.values()].map(({ uri: at, items }) => [at, items]);
+  },
   registerInlineCompletionItemProvider(_selector: unknown, provider: unknown): Disposable {
     registered.inlineProviders.push(provider);
     return new Disposable(() => registered.inlineProviders.splice(registered.inlineProviders.indexOf(provider), 1));
@@ -547,6 +603,11 @@ export const env = {
     return true;
   },
 };
+
+/** Fires when extensions are installed or removed (a test fires it after changing `lm.tools`). */
+export const extensionsChanged = new EventEmitter<void>();
+
+export const extensions = { onDidChange: extensionsChanged.event };
 
 /** VS Code 1.104's provider API; a test deletes `registerLanguageModelChatProvider` to play an older VS Code. */
 export const lm: { registerLanguageModelChatProvider?: (vendor: string, provider: unknown) => Disposable } = {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type * as vscode from 'vscode';
+import { toolEnvironment } from '../../extensions/workspace-tools';
 import { VsCodeChatPort } from '../../src/vscode/chat/editor-port';
 import { ModelStatusBar } from '../../src/vscode/models/status-bar';
 import {
@@ -38,6 +39,8 @@ describe("the chat view's hands in the editor", () => {
     port = new VsCodeChatPort(
       context(),
       async (_document, range, text, title) => void proposed.push({ text, range, title }),
+      undefined,
+      toolEnvironment(),
     );
   });
   afterEach(() => port.dispose());

@@ -570,6 +570,7 @@ describe('threads written by Jan 0.6', () => {
         .locator('jan-message')
         .evaluateAll((items) => items.map((item) => item.querySelector('.message-hidden')?.textContent?.trim() ?? '')),
     ).toEqual(['(not shown: image)', '(not shown: reasoning)', '(not shown: tool result)', '', '']);
+    expect(await page.locator('jan-message .agent-step .step-tool').allTextContents()).toEqual(['see']);
 
     await page
       .locator('jan-message', { hasText: 'second copy' })

@@ -81,6 +81,25 @@ async function pickerOptions(view: Page): Promise<Array<{ label: string; active:
 }
 
 describe('@ context', () => {
+  test('@codebase attaches the workspace code matching the message, searched when it is sent', async () => {
+    const { h, view } = await open();
+    write(h, 'src/unrelated.ts', 'export const colour = "blue";\n');
+    const input = view.locator('jan-composer textarea');
+    await input.pressSequentially('@codeb');
+    await expect.poll(() => pickerOptions(view)).toEqual([{ label: 'Codebase', active: true }]);
+    await input.press('Enter');
+    await expect.poll(() => chips(view)).toEqual([expect.stringMatching(/^Codebase /)]);
+    await input.pressSequentially('Where is the answer defined?');
+    await input.press('Enter');
+    await expect.poll(() => h.engine.requests.length).toBe(1);
+    const prompt = JSON.stringify(h.engine.requests[0]!.messages);
+    expect(prompt).toContain('src/app.ts:1: export const answer = 42;');
+    expect(prompt).not.toContain('colour');
+    await expect
+      .poll(() => chips(view, 'jan-message'))
+      .toEqual([expect.stringMatching(/^Codebase \(1 file\) ≈\d+ tokens$/)]);
+  });
+
   test('the picker works from the keyboard; chips show tokens and can be removed; the message keeps them through a reload', async () => {
     const { h, view } = await open();
     h.port.context.selection = { path: 'src/app.ts', code: 'export const answer = 42;', startLine: 1, endLine: 1 };

@@ -1,9 +1,16 @@
 import { html, nothing } from 'lit';
-import { DEFAULT_ASSISTANT_NAME, type AttachedContext, type MessageView, type WebviewMessage } from '@jan/protocol';
+import {
+  DEFAULT_ASSISTANT_NAME,
+  type AttachedContext,
+  type ChatMode,
+  type MessageView,
+  type WebviewMessage,
+} from '@jan/protocol';
 import type { HostBridge } from '../bridge';
 import { listen, type ChatEventHandlers } from '../events';
 import type { ChatStore } from '../store';
 import { LightElement } from './light-element';
+import type { AgentAction } from './agent-turn';
 import type { ErrorAction } from './error-actions';
 import type { HeaderEvent } from './chat-header';
 import type { MessageAction } from './message-item';
@@ -23,10 +30,12 @@ export class JanApp extends LightElement {
   static override properties = {
     threadsOpen: { state: true },
     settingsOpen: { state: true },
+    mode: { state: true },
   };
 
   declare threadsOpen: boolean;
   declare settingsOpen: boolean;
+  declare mode: ChatMode;
 
   private store!: ChatStore;
   private bridge!: HostBridge;
@@ -39,6 +48,7 @@ export class JanApp extends LightElement {
     super();
     this.threadsOpen = false;
     this.settingsOpen = false;
+    this.mode = 'chat';
   }
 
   connect(store: ChatStore, bridge: HostBridge): void {
@@ -46,6 +56,7 @@ export class JanApp extends LightElement {
     this.bridge = bridge;
     this.threadsOpen = bridge.state.panel === 'threads';
     this.settingsOpen = bridge.state.settingsOpen;
+    this.mode = bridge.state.mode;
     store.subscribe(() => this.requestUpdate());
     listen(this, this.eventHandlers());
     store.attached = bridge.state.attached;
@@ -121,6 +132,11 @@ export class JanApp extends LightElement {
       'save-settings': (settings) =>
         void (threadId() && this.post({ type: 'updateSettings', threadId: threadId()!, settings })),
       'close-settings': () => this.setSettingsOpen(false),
+      mode: (mode) => {
+        this.mode = mode;
+        this.bridge.saveState({ mode });
+      },
+      'agent-action': (action) => this.onAgentAction(action),
     };
   }
 
@@ -233,6 +249,17 @@ export class JanApp extends LightElement {
     else this.post({ type: 'applyCode', code, ...(language ? { language } : {}) });
   }
 
+  private onAgentAction(action: AgentAction): void {
+    const threadId = this.store.threadId;
+    if (!threadId) return;
+    if (action.kind === 'revert') this.post({ type: 'revertCheckpoint', threadId, turnId: action.turnId });
+    else if (action.kind === 'open-diff')
+      this.post({ type: 'openApprovalDiff', threadId, callId: action.callId, path: action.path });
+    else if (action.kind === 'approve')
+      this.post({ type: 'approve', threadId, callId: action.callId, decision: action.decision });
+    else this.post({ type: 'approve', threadId, callId: action.callId, decision: 'deny', reason: action.reason });
+  }
+
   private onSend(text: string): void {
     this.store.clearNotice();
     this.messageList?.scrollToBottom();
@@ -242,6 +269,7 @@ export class JanApp extends LightElement {
       threadId: this.store.threadId,
       text,
       ...(context.length ? { context } : {}),
+      ...(this.mode === 'agent' ? { mode: this.mode } : {}),
     });
     this.setAttached([]);
     this.saveDraft({ text: '', pasted: [] });
@@ -382,7 +410,9 @@ export class JanApp extends LightElement {
           .firstModel=${store.models.length === 0 ? store.firstModel : undefined}
           aria-busy=${store.generating ? 'true' : 'false'}
         ></jan-message-list>
+        <jan-agent-turn .turn=${store.agentTurn}></jan-agent-turn>
         <jan-composer
+          .mode=${this.mode}
           ?busy=${store.generating}
           ?disabled=${!store.connected}
           ?canEditLast=${store.messages.some((message) => message.role === 'user')}

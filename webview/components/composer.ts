@@ -1,9 +1,10 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import type { AttachedContext } from '@jan/protocol';
+import type { AttachedContext, ChatMode } from '@jan/protocol';
 import { renderContextChips } from './context-chips';
 import { mentionAt, optionId, PICKER_ID, pickerItems, renderPicker, type PickerItem } from './context-picker';
 import { emit } from '../events';
 import { LightElement } from './light-element';
+import { renderModeSwitch } from './mode-switch';
 
 const DRAFT_SAVE_DELAY_MS = 400;
 const MAX_ROWS = 12;
@@ -43,6 +44,7 @@ export class JanComposer extends LightElement {
     busy: { type: Boolean },
     disabled: { type: Boolean },
     canEditLast: { type: Boolean },
+    mode: { attribute: false },
     attached: { attribute: false },
     contextFiles: { attribute: false },
     hasText: { state: true },
@@ -55,6 +57,8 @@ export class JanComposer extends LightElement {
   declare disabled: boolean;
   /** The thread has a message of the user's that ArrowUp would edit. */
   declare canEditLast: boolean;
+  /** Chat or Agent: how the next message is answered. */
+  declare mode: ChatMode;
   /** `@` attachments sent with the next message (their content is on the host). */
   declare attached: AttachedContext[];
   /** The host's file matches for an `@` query. */
@@ -75,6 +79,7 @@ export class JanComposer extends LightElement {
     this.busy = false;
     this.disabled = false;
     this.canEditLast = false;
+    this.mode = 'chat';
     this.hasText = false;
     this.pasted = [];
     this.attached = [];
@@ -313,7 +318,7 @@ export class JanComposer extends LightElement {
       <textarea
         rows="1"
         aria-label="Message to Jan"
-        placeholder="Ask Jan…"
+        placeholder=${this.mode === 'agent' ? 'Tell Jan what to do in this workspace…' : 'Ask Jan…'}
         role="combobox"
         aria-autocomplete="list"
         aria-expanded=${open ? 'true' : 'false'}
@@ -326,6 +331,7 @@ export class JanComposer extends LightElement {
         @keydown=${this.onKeyDown}
       ></textarea>
       <div class="composer-bar">
+        ${renderModeSwitch(this.mode, (mode) => emit(this, 'mode', mode))}
         <span class="composer-hint"
           >${this.busy ? 'Esc stops the reply' : this.canEditLast ? 'Enter sends · ↑ edits your last message' : 'Enter sends · Shift+Enter adds a line'}</span
         >

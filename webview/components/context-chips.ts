@@ -7,6 +7,7 @@ const ICONS: Record<ContextChip['kind'], string> = {
   editors: 'files',
   problems: 'warning',
   diff: 'git-compare',
+  codebase: 'search',
 };
 
 export function formatTokens(tokens: number): string {

@@ -32,6 +32,13 @@ const SOURCES: PickerItem[] = [
     source: { kind: 'problems' },
   },
   { key: 'diff', label: 'Git diff', detail: 'the working changes', icon: 'git-compare', source: { kind: 'diff' } },
+  {
+    key: 'codebase',
+    label: 'Codebase',
+    detail: 'code matching your message',
+    icon: 'search',
+    source: { kind: 'codebase' },
+  },
 ];
 
 /** What `@query` offers: the editor's sources whose name matches, then the workspace files the host found. */

@@ -2,6 +2,7 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { DEFAULT_ASSISTANT_NAME, type MessageView } from '@jan/protocol';
 import { IncrementalMarkdown, renderMarkdown } from '../markdown/render';
+import { renderSteps } from './agent-steps';
 import { renderContextChips } from './context-chips';
 import { emit } from '../events';
 import { LightElement } from './light-element';
@@ -229,8 +230,8 @@ export class JanMessage extends LightElement {
         ${meta ? html`<span class="message-meta">${meta}</span>` : nothing}
         ${this.editing ? nothing : this.renderActions()}
       </div>
-      ${message.context ? renderContextChips(message.context) : nothing} ${this.renderBody()} ${this.renderHidden()}
-      ${this.renderCut()}
+      ${message.context ? renderContextChips(message.context) : nothing} ${this.renderBody()}
+      ${message.steps ? renderSteps(message.steps) : nothing} ${this.renderHidden()} ${this.renderCut()}
       ${message.status === 'stopped' ? html`<div class="message-note"><span class="codicon codicon-debug-stop" aria-hidden="true"></span> Stopped</div>` : nothing}
       ${message.droppedMessages ? html`<div class="message-note">${message.droppedMessages} older message(s) were left out to fit the context window.</div>` : nothing}
       ${message.status === 'error' && message.error ? renderError(message.error, (action) => this.emit({ kind: 'error', message, action })) : nothing}

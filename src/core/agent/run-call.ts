@@ -76,7 +76,8 @@ export async function runCall(call: AssembledCall, scope: CallScope): Promise<Ca
     arguments: checked?.ok ? checked.value : call.function.arguments,
   });
   const finish = (outcome: StepOutcome, result: string, summary: string, extra: Partial<CallOutcome> = {}) => {
-    scope.emit({ ...base, type: 'tool-result', callId: call.id, tool: name, outcome, summary });
+    const changes = extra.changes ? { changes: extra.changes } : {};
+    scope.emit({ ...base, type: 'tool-result', callId: call.id, tool: name, outcome, summary, ...changes });
     return { call, tool, outcome, result, summary, ...extra };
   };
   if (!tool) {

@@ -145,6 +145,8 @@ export type AgentEvent =
       outcome: StepOutcome;
       /** One line for the step view ("12 matches in 4 files", "denied: not now"). */
       summary: string;
+      /** The files a write tool changed, so the host can show them and revert the turn as one checkpoint. */
+      changes?: FileChange[];
     })
   | (StepBase & {
       type: 'finished';

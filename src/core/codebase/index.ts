@@ -1,2 +1,3 @@
 export * from './workspace-search';
 export * from './codebase-search';
+export * from './codebase-context';

@@ -2,7 +2,7 @@
 import { fenceFor } from '../selection-block';
 import { CONTEXT_ANNOTATION, type TextContentPart } from '../types';
 
-export const CONTEXT_KINDS = ['file', 'selection', 'editors', 'problems', 'diff'] as const;
+export const CONTEXT_KINDS = ['file', 'selection', 'editors', 'problems', 'diff', 'codebase'] as const;
 export type ContextKind = (typeof CONTEXT_KINDS)[number];
 
 export interface ContextItem {

@@ -44,6 +44,8 @@ export const SETTINGS = {
   // Where the CUDA backend is downloaded from: a workspace must not point it at its own server.
   'jan.engine.backendRegistry': text('', 'restricted'),
   'jan.threads.commitToGit': flag(false),
+  // `after` lets the agent's edits run without asking: only the user may choose that, never a repository.
+  'jan.agent.reviewEdits': choice(['before', 'after'], 'user-only'),
   'jan.inlineCompletion.enabled': flag(true),
   'jan.inlineCompletion.debounceMs': wholeNumber({ default: 200, min: 0, max: 5000 }),
   'jan.inlineCompletion.maxTokens': wholeNumber({ default: 96, min: 1, max: 1024 }),

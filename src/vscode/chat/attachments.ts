@@ -7,33 +7,55 @@ import { toAttachedContext } from './views';
 /** Chips removed in a view that then went away are never detached: past this many, the oldest go. */
 const MAX_WAITING = 200;
 
+/** `@codebase` waits for the message: the search needs its words. */
+const CODEBASE = 'codebase';
+const CODEBASE_CHIP: ContextItem = {
+  kind: 'codebase',
+  label: 'Codebase',
+  text: '',
+  tokens: 0,
+  note: 'searched for your message when you send it',
+};
+
 /**
  * `@` attachments read on the host, waiting by chip id for the message they are sent with (the
  * view holds only the chips; their content never goes through it).
  */
 export class ContextAttachments {
-  private readonly waiting = new Map<string, ContextItem>();
+  private readonly waiting = new Map<string, ContextItem | typeof CODEBASE>();
 
   constructor(private readonly sources: ContextSources) {}
 
   /** Reads the source now and keeps it; the chip for the view. Nothing to attach is an error. */
   async attach(source: ContextSource): Promise<AttachedContext> {
+    const id = newId(Date.now());
+    if (source.kind === 'codebase') {
+      this.keep(id, CODEBASE);
+      return toAttachedContext(id, CODEBASE_CHIP);
+    }
     const item = await this.sources.read(source);
     if (!item.text) throw new Error(`${item.label}: ${item.note ?? 'nothing to attach'}.`);
-    const id = newId(Date.now());
+    this.keep(id, item);
+    return toAttachedContext(id, item);
+  }
+
+  private keep(id: string, item: ContextItem | typeof CODEBASE): void {
     if (this.waiting.size >= MAX_WAITING) this.waiting.delete(this.waiting.keys().next().value!);
     this.waiting.set(id, item);
-    return toAttachedContext(id, item);
   }
 
   detach(id: string): void {
     this.waiting.delete(id);
   }
 
-  /** The items of these chips, or undefined when one is no longer here (the editor was restarted). */
-  items(ids: readonly string[]): ContextItem[] | undefined {
+  /**
+   * The items of these chips for the message `text` (`@codebase` is searched for it now), or
+   * undefined when one is no longer here (the editor was restarted).
+   */
+  async items(ids: readonly string[], text: string): Promise<ContextItem[] | undefined> {
     const items = ids.map((id) => this.waiting.get(id));
-    return items.every((item) => item !== undefined) ? items : undefined;
+    if (!items.every((item) => item !== undefined)) return undefined;
+    return Promise.all(items.map((item) => (item === CODEBASE ? this.sources.codebase(text) : item)));
   }
 
   /** The chips were sent with a message. */

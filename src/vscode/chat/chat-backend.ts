@@ -10,9 +10,12 @@ import type {
   ContextItem,
   ConversationService,
   EventBus,
+  FileChange,
   InferenceService,
   Logger,
+  ToolIdentity,
 } from '@jan/core';
+import type { RestoreFile } from './agent/checkpoint';
 import type { AssistantAction, AssistantRefView, ContextSource, HostAction } from '@jan/protocol';
 
 export interface ChatServices {
@@ -40,11 +43,34 @@ export interface ChatHostPort {
   readonly context: ContextSources;
   /** The thread the view showed last, kept per workspace. */
   readonly activeThread: ActiveThreadStore;
+  /** What agent turns need from the editor: trust, remembered approvals, reverting a checkpoint. */
+  readonly agent: AgentHostPort;
+}
+
+export interface AgentHostPort {
+  /** False in a restricted workspace: no run command, every write asks. */
+  isTrusted(): boolean;
+  /** A folder is open for the agent's tools to act in. */
+  hasWorkspace(): boolean;
+  /** "Always for this tool in this workspace" (VS Code: the workspace's state). */
+  isAlwaysAllowed(tool: ToolIdentity): boolean;
+  rememberAlways(tool: ToolIdentity): Promise<void>;
+  /** Shows a proposed change in the editor's diff editor. */
+  showDiff(change: FileChange): Promise<void>;
+  /** The user reviews the built-in tools' edits after the turn (`jan.agent.reviewEdits: after`), not before each. */
+  reviewsEditsAfter(): boolean;
+  /**
+   * Puts files back as one undoable edit. A file whose text (unsaved editor text included) is no
+   * longer `expected` was changed by the user since: it is left alone and named in `conflicts`.
+   */
+  restore(files: RestoreFile[]): Promise<{ conflicts: string[] }>;
 }
 
 export interface ContextSources {
   /** Workspace files for an `@` query, best first. */
   searchFiles(query: string): Promise<string[]>;
   /** Reads the source on the host; large or binary content is cut or refused with a note, a missing one throws. */
-  read(source: ContextSource): Promise<ContextItem>;
+  read(source: Exclude<ContextSource, { kind: 'codebase' }>): Promise<ContextItem>;
+  /** `@codebase`: the workspace's code ranked for the question (the message it is sent with). */
+  codebase(question: string): Promise<ContextItem>;
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import {
   ATTACHMENT_TOKEN_CAP,
+  codebaseContext,
   contextBlock,
   estimateTokens,
   fencedSelection,
@@ -8,7 +9,9 @@ import {
   fitToTokens,
   fuzzyRank,
   type ContextItem,
+  type SymbolProvider,
   type TokenCounter,
+  type WorkspaceSearch,
 } from '@jan/core';
 import type { ContextSource } from '@jan/protocol';
 import { workingChanges } from '../../node/git-diff';
@@ -37,8 +40,18 @@ async function capped(kind: ContextItem['kind'], label: string, text: string, no
 export class EditorContextSources implements ContextSources {
   private files: { at: number; list: Promise<string[]> } | undefined;
 
-  /** `editor`: the text editor the user last worked in (focus is in the chat view when they pick). */
-  constructor(private readonly editor: () => vscode.TextEditor | undefined) {}
+  /**
+   * `editor`: the text editor the user last worked in (focus is in the chat view when they pick);
+   * `finders`: the agent tools' search and symbols, which `@codebase` ranks with.
+   */
+  constructor(
+    private readonly editor: () => vscode.TextEditor | undefined,
+    private readonly finders: { search: WorkspaceSearch; symbols: SymbolProvider },
+  ) {}
+
+  codebase(question: string): Promise<ContextItem> {
+    return codebaseContext(question, { root: workspaceRoot(), ...this.finders }, count);
+  }
 
   async searchFiles(query: string): Promise<string[]> {
     const now = Date.now();
@@ -51,7 +64,7 @@ export class EditorContextSources implements ContextSources {
     return fuzzyRank(await this.files.list, query, 50);
   }
 
-  async read(source: ContextSource): Promise<ContextItem> {
+  async read(source: Exclude<ContextSource, { kind: 'codebase' }>): Promise<ContextItem> {
     switch (source.kind) {
       case 'file':
         return fileContext(workspaceRoot(), source.path, ATTACHMENT_TOKEN_CAP, count);

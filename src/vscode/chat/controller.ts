@@ -7,6 +7,7 @@ import {
   type MessageHandlers,
   type WebviewMessage,
 } from '@jan/protocol';
+import { AgentRelay } from './agent/agent-relay';
 import { ContextAttachments, contextHandlers, type ContextMessage } from './attachments';
 import type { ChatCore, ChatHostPort, ChatServices } from './chat-backend';
 import { ChatStateReader } from './chat-state';
@@ -36,6 +37,7 @@ export class ChatController {
   private readonly channel = new WebviewChannel<HostMessage>();
   private readonly chat: Promise<Chat>;
   private readonly replies: ReplyRelay;
+  private readonly agent: AgentRelay;
   private readonly threads: ThreadList;
   private readonly turns: ChatTurns;
   private readonly subscriptions: Disposable[];
@@ -66,6 +68,7 @@ export class ChatController {
       (modelId) => this.reader?.nameOf(modelId) ?? modelId,
       options.flushScheduler,
     );
+    this.agent = new AgentRelay(core.events, this.channel, () => this.session?.activeThreadId, port.agent);
     this.subscriptions = [
       core.events.on('OnThreadUpdated', (thread) => this.onThreadUpdated(thread)),
       core.events.on('OnThreadDeleted', ({ id }) => this.onThreadDeleted(id)),
@@ -83,6 +86,7 @@ export class ChatController {
       replies: this.replies,
       attachments,
       threads: this.threads,
+      agent: this.agent,
       sendState: (created) => this.sendState(created),
       logger: core.logger,
     });
@@ -125,7 +129,11 @@ export class ChatController {
         await this.sendState();
         this.channel.flush();
       },
-      send: (message) => this.turns.send(message.threadId, message.text, message.context ?? []),
+      send: (message) => this.turns.send(message.threadId, message.text, message.context ?? [], message.mode),
+      approve: ({ threadId, callId, decision, reason }) =>
+        this.agent.answer(threadId, callId, decision === 'deny' ? { decision, reason } : { decision }),
+      revertCheckpoint: ({ threadId, turnId }) => this.agent.revert(threadId, turnId),
+      openApprovalDiff: ({ threadId, callId, path }) => this.agent.openDiff(threadId, callId, path),
       stop: async ({ threadId }) => (await conversation()).stop(threadId),
       regenerate: ({ threadId, messageId, position }) =>
         this.turns.run(threadId, async () => (await conversation()).regenerate(threadId, messageId, position)),
@@ -208,6 +216,7 @@ export class ChatController {
   async dispose(): Promise<void> {
     for (const subscription of this.subscriptions.splice(0)) subscription.dispose();
     this.replies.dispose();
+    this.agent.dispose();
     await this.session?.dispose();
     this.channel.detachAll();
   }
@@ -227,6 +236,7 @@ export class ChatController {
     // A later request (a quick second click) already answered: this one is stale.
     if (serial !== this.stateSerial) return;
     this.channel.send({ type: 'state', state });
+    if (state.thread) this.agent.show(state.thread.id);
     if (!state.startupError && !created) await this.turns.sendUsage(state.thread?.id ?? null);
   }
 

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
-import type { ActiveThreadStore } from '@jan/core';
+import type { ActiveThreadStore, SymbolProvider, WorkspaceSearch } from '@jan/core';
 import type { AssistantAction, AssistantRefView, HostAction } from '@jan/protocol';
+import { editorSettings } from '../settings';
+import { VsCodeAgentPort } from './agent/vscode-agent-port';
 import type { ChatHostPort, ContextSources } from './chat-backend';
 import { EditorContextSources } from './context-sources';
 
@@ -37,15 +39,23 @@ export class VsCodeChatPort implements ChatHostPort, vscode.Disposable {
     if (editor) this.lastEditor = editor;
   });
 
-  readonly context: ContextSources = new EditorContextSources(() => this.editor());
+  readonly context: ContextSources;
+
+  readonly agent: VsCodeAgentPort;
 
   constructor(
     private readonly extension: vscode.ExtensionContext,
     private readonly proposeEdit: ProposeEdit,
-  ) {}
+    workspaceRoot: string | undefined,
+    finders: { search: WorkspaceSearch; symbols: SymbolProvider },
+  ) {
+    this.context = new EditorContextSources(() => this.editor(), finders);
+    this.agent = new VsCodeAgentPort(extension.workspaceState, workspaceRoot, editorSettings());
+  }
 
   dispose(): void {
     this.subscription.dispose();
+    this.agent.dispose();
   }
 
   private editor(): vscode.TextEditor | undefined {

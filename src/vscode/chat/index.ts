@@ -25,7 +25,7 @@ export const VIEW_READY_TIMEOUT_MS = 15_000;
 /** Registers the chat view and its commands: jan.newThread, jan.focusChat, jan.stopGeneration, jan.addSelectionToChat. */
 export function registerChatView(host: JanHost, deps: ChatViewDeps): ChatView {
   const { runtime, context } = host;
-  const port = new VsCodeChatPort(context, deps.proposeEdit);
+  const port = new VsCodeChatPort(context, deps.proposeEdit, runtime.workspaceRoot, runtime.workspaceTools.environment);
   const services = deps.started.then(() => ({
     session: runtime.openChatSession({ activeThread: port.activeThread }),
     conversation: runtime.conversation,
@@ -68,6 +68,10 @@ export function registerChatView(host: JanHost, deps: ChatViewDeps): ChatView {
       const controller = await openChat();
       await controller.newThread();
       controller.focusInput();
+    }),
+    vscode.commands.registerCommand('jan.agent.forgetApprovals', async () => {
+      await port.agent.forgetAlways();
+      void vscode.window.showInformationMessage('Jan: agent tools ask again before each change in this workspace.');
     }),
     vscode.commands.registerCommand('jan.focusChat', async () => (await openChat()).focusInput()),
     vscode.commands.registerCommand('jan.stopGeneration', async () => (await chat()).stopActive()),

@@ -1,5 +1,6 @@
-import { errorMessage, type Logger, type Thread, type TurnResult } from '@jan/core';
-import type { HostMessage } from '@jan/protocol';
+import { errorMessage, type ContextItem, type Logger, type Thread, type TurnResult } from '@jan/core';
+import type { ChatMode, HostMessage } from '@jan/protocol';
+import type { AgentRelay } from './agent/agent-relay';
 import type { ContextAttachments } from './attachments';
 import type { ChatServices } from './chat-backend';
 import type { ChatStateReader } from './chat-state';
@@ -14,6 +15,7 @@ export interface ChatTurnsDeps {
   replies: ReplyRelay;
   attachments: ContextAttachments;
   threads: ThreadList;
+  agent: AgentRelay;
   /** Sends the whole state; `created`: the open thread was just made for the message being sent. */
   sendState: (created: boolean) => Promise<void>;
   logger: Logger;
@@ -28,10 +30,18 @@ export class ChatTurns {
   constructor(private readonly deps: ChatTurnsDeps) {}
 
   /** Sends `text` with its attachments in the thread, or in a new one made for it (a failure gives the text back). */
-  async send(threadId: string | null, text: string, contextIds: string[] = []): Promise<void> {
+  async send(threadId: string | null, text: string, contextIds: string[] = [], mode: ChatMode = 'chat'): Promise<void> {
     const { channel, attachments } = this.deps;
     const { session, conversation } = await this.deps.chat;
-    const context = attachments.items(contextIds);
+    const refused = mode === 'agent' ? this.deps.agent.unavailable : undefined;
+    if (refused)
+      return channel.send({ type: 'notice', threadId, error: { code: 'NOT_ALLOWED', message: refused }, draft: text });
+    let context: ContextItem[] | undefined;
+    try {
+      context = await attachments.items(contextIds, text);
+    } catch (error) {
+      return channel.send({ type: 'notice', threadId, error: toChatError(error), draft: text });
+    }
     if (!context) {
       const message = 'An attachment is no longer available (the editor was restarted). Remove it and attach it again.';
       return channel.send({ type: 'notice', threadId, error: { code: 'NOT_FOUND', message }, draft: text });
@@ -47,7 +57,8 @@ export class ChatTurns {
       await this.deps.sendState(true);
     }
     const id = thread?.id ?? threadId!;
-    await this.run(id, () => conversation.send(id, text, context), text);
+    const options = mode === 'agent' ? { agent: this.deps.agent.options(id) } : {};
+    await this.run(id, () => conversation.send(id, text, context, options), text);
     attachments.sent(contextIds);
   }
 
@@ -66,6 +77,7 @@ export class ChatTurns {
       const notice = { type: 'notice', threadId, error: toChatError(error) } as const;
       channel.send(draft === undefined ? notice : { ...notice, draft });
     } finally {
+      this.deps.agent.settle(threadId);
       this.deps.replies.flush();
       await this.resync(threadId, result);
     }

@@ -55,3 +55,21 @@ export interface JanLmRegistry {
 
 /** `vscode.LanguageModelTextPart`: a reply's text is reported as instances of it. */
 export type JanLmTextPartClass = new (value: string) => unknown;
+
+/** `vscode.lm.tools[]` (VS Code 1.93+): a tool another extension contributes. */
+export interface JanLmToolInformation {
+  readonly name: string;
+  readonly description: string;
+  readonly inputSchema: object | undefined;
+  readonly tags: readonly string[];
+}
+
+/** `vscode.lm` where the tools API exists: the tools, and VS Code's own invocation of one. */
+export interface JanLmTools {
+  readonly tools: readonly JanLmToolInformation[];
+  invokeTool(
+    name: string,
+    options: { input: object; toolInvocationToken: undefined },
+    token?: CancellationToken,
+  ): Thenable<{ content: ReadonlyArray<unknown> }>;
+}

@@ -3,19 +3,37 @@
  * (threads, assistants, models in a temp folder) and the real conversation service, with the
  * scripted engine and a port that records what the editor was asked to do.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { fileURLToPath } from 'node:url';
-import { ATTACHMENT_TOKEN_CAP, estimateTokens, fencedSelection, fileContext, fuzzyRank, walkFiles } from '@jan/core';
-import type { ActiveThreadStore, ContextItem, JanCore, Logger } from '@jan/core';
+import {
+  ATTACHMENT_TOKEN_CAP,
+  codebaseContext,
+  estimateTokens,
+  fencedSelection,
+  fileContext,
+  fuzzyRank,
+  walkFiles,
+} from '@jan/core';
+import type {
+  ActiveThreadStore,
+  ContextItem,
+  FileChange,
+  JanCore,
+  Logger,
+  SymbolProvider,
+  ToolIdentity,
+  WorkspaceSearch,
+} from '@jan/core';
 import type { AssistantAction, AssistantRefView, ContextSource, HostAction, HostMessage } from '@jan/protocol';
 import type { ScopedAssistantsExtension } from '../../../extensions/assistants';
 import type { JanConversationalExtension } from '../../../extensions/conversational';
 import { workingChanges } from '../../../src/node/git-diff';
 import { JanRuntime, type RuntimeOptions } from '../../../src/node/runtime';
-import type { ChatHostPort, ContextSources } from '../../../src/vscode/chat/chat-backend';
+import { planRestore, type RestoreFile } from '../../../src/vscode/chat/agent/checkpoint';
+import type { AgentHostPort, ChatHostPort, ContextSources } from '../../../src/vscode/chat/chat-backend';
 import { ChatController, type ChatControllerOptions } from '../../../src/vscode/chat/controller';
 import { ScriptedEngine } from '../../support/scripted-engine';
 import { testSettings } from '../../support/test-settings';
@@ -38,12 +56,18 @@ export type PortCall =
 export class WorkspaceContextSources implements ContextSources {
   selection: { path: string; code: string; startLine: number; endLine: number } | undefined;
   root = '';
+  /** The runtime's workspace tools' search and symbols (set once the runtime is built). */
+  finders: { search: WorkspaceSearch; symbols: SymbolProvider } | undefined;
+
+  async codebase(question: string): Promise<ContextItem> {
+    return codebaseContext(question, { root: this.root, ...this.finders! }, async (text) => estimateTokens(text));
+  }
 
   async searchFiles(query: string): Promise<string[]> {
     return fuzzyRank(await walkFiles(this.root), query, 50);
   }
 
-  async read(source: ContextSource): Promise<ContextItem> {
+  async read(source: Exclude<ContextSource, { kind: 'codebase' }>): Promise<ContextItem> {
     const count = async (text: string) => estimateTokens(text);
     if (source.kind === 'file') return fileContext(this.root, source.path, ATTACHMENT_TOKEN_CAP, count);
     if (source.kind === 'uri')
@@ -66,9 +90,52 @@ export class WorkspaceContextSources implements ContextSources {
   }
 }
 
+/**
+ * The editor's side of agent turns for the tests: trust and "always" in memory, and a revert
+ * written to the temp workspace on disk (the editor writes it as one undoable WorkspaceEdit).
+ */
+export class DiskAgentPort implements AgentHostPort {
+  trusted = true;
+  /** `jan.agent.reviewEdits`: `after`. */
+  editsAfter = false;
+  readonly always = new Set<string>();
+  /** Changes the user opened in the diff editor. */
+  readonly diffs: FileChange[] = [];
+  root = '';
+
+  isTrusted(): boolean {
+    return this.trusted;
+  }
+  reviewsEditsAfter(): boolean {
+    return this.editsAfter;
+  }
+  async showDiff(change: FileChange): Promise<void> {
+    this.diffs.push(change);
+  }
+  hasWorkspace(): boolean {
+    return this.root !== '';
+  }
+  isAlwaysAllowed(tool: ToolIdentity): boolean {
+    return this.always.has(`${tool.source}/${tool.name}`);
+  }
+  async rememberAlways(tool: ToolIdentity): Promise<void> {
+    this.always.add(`${tool.source}/${tool.name}`);
+  }
+  async restore(files: RestoreFile[]): Promise<{ conflicts: string[] }> {
+    const at = (relative: string) => path.join(this.root, relative);
+    const read = async (relative: string) => (existsSync(at(relative)) ? readFileSync(at(relative), 'utf8') : null);
+    const { writes, conflicts } = await planRestore(files, read);
+    for (const file of writes)
+      if (file.text === null) rmSync(at(file.path));
+      else writeFileSync(at(file.path), file.text);
+    return { conflicts };
+  }
+}
+
 export class RecordingPort implements ChatHostPort {
   readonly calls: PortCall[] = [];
   readonly context = new WorkspaceContextSources();
+  readonly agent = new DiskAgentPort();
   /** The user's chat model, as the setting `jan.chatModel` would give it. */
   defaultModel: string | undefined = 'stories-260k';
   /** The chat's reply length when a thread sets none, as `jan.chat.maxTokens` would give it. */
@@ -164,6 +231,7 @@ export async function createChatHost(
   const logger: Logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
   const port = new RecordingPort();
   port.context.root = root;
+  port.agent.root = root;
   const runtime = new JanRuntime({
     janFolder,
     modelsFolder,
@@ -182,6 +250,7 @@ export async function createChatHost(
     ...(runtimeOptions.userAssistants ? { userAssistantsFolder: path.join(root, 'global', 'user') } : {}),
   });
   await runtime.start();
+  port.context.finders = runtime.workspaceTools.environment;
   const engine = new ScriptedEngine({ id: 'llamacpp' });
   engine.reply = 'Hello from the scripted engine.';
   runtime.core.engines.register(engine);

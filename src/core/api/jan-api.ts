@@ -5,7 +5,7 @@
  */
 import type { ChatSession } from '../chat-session';
 import type { ConversationService } from '../conversation';
-import type { EventBus } from '../events';
+import type { CoreEvents, EventBus } from '../events';
 import type { ConversationalExtension } from '../extension-types';
 import type { InferenceService } from '../inference';
 import type { ModelChoice } from '../model-choice';
@@ -23,7 +23,7 @@ import {
   NewThreadSchema,
   ThreadIdSchema,
 } from './schemas';
-import type { ApiChatResult, ApiEventName, JanApi, JanThreads, ModelInfo } from './types';
+import type { ApiChatResult, ApiEventName, ApiEvents, JanApi, JanThreads, ModelInfo } from './types';
 import { JAN_API_VERSION } from './version';
 
 export interface ApiServices extends RegistrationDeps {
@@ -39,6 +39,10 @@ export interface ApiServices extends RegistrationDeps {
    */
   threadAccess?(caller: ApiCaller): Promise<boolean>;
 }
+
+/** Compiles only while each core event carries what the public API promises for it. */
+export type CoreEventsKeepApiPromise = Assert<{ [K in ApiEventName]: CoreEvents[K] extends ApiEvents[K] ? true : false }[ApiEventName]>;
+type Assert<T extends true> = T;
 
 const THREAD_EVENTS: ReadonlySet<ApiEventName> = new Set([
   'OnThreadUpdated',

@@ -8,7 +8,7 @@ import type { AssistantSource } from '../assistant-sources';
 import type { ContextSource } from '../context';
 import type { TurnResult } from '../conversation-api';
 import type { InferenceEngine, RunsOn } from '../engines';
-import type { CoreEvents, Disposable } from '../events';
+import type { Disposable } from '../events';
 import type { JanTool } from '../tools';
 import type {
   ChatMessage,
@@ -138,19 +138,24 @@ export interface JanThreads {
   send(threadId: string, text: string, options?: CallOptions): Promise<TurnResult>;
 }
 
-/** The events a caller can follow; the thread and message events need the same permission as `threads`. */
-export type ApiEvents = Pick<
-  CoreEvents,
-  | 'OnThreadUpdated'
-  | 'OnThreadDeleted'
-  | 'OnMessageSent'
-  | 'OnMessageUpdate'
-  | 'OnModelsChanged'
-  | 'OnEnginesChanged'
-  | 'OnModelReady'
-  | 'OnModelStopped'
->;
+/**
+ * The events a caller can follow (Jan's names); the thread and message events need the same
+ * permission as `threads`. Listeners get copies.
+ */
+export interface ApiEvents {
+  OnThreadUpdated: Thread;
+  OnThreadDeleted: { id: string };
+  /** A message was stored: the user's, or one added with `threads.append`. */
+  OnMessageSent: ThreadMessage;
+  /** The reply being written changed (text grew, status changed); the last one has its final status. */
+  OnMessageUpdate: ThreadMessage;
+  OnModelsChanged: Model[];
+  OnEnginesChanged: { engines: string[] };
+  OnModelReady: { modelId: string };
+  OnModelStopped: { modelId: string };
+}
 export type ApiEventName = keyof ApiEvents;
+
 
 export interface JanApi extends JanRegistrations {
   /** `JAN_API_VERSION` of the Jan that answers (semver). */

@@ -3,8 +3,16 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
-export const aliases = {
-  '@jan/core': `${root}src/core/index.ts`,
-  '@jan/protocol': `${root}src/protocol/index.ts`,
-  '@jan/validation': `${root}src/validation/index.ts`,
-};
+/**
+ * The aliases for a checkout at `projectRoot` (ending with a separator). A bundle that inlines
+ * this file (a benchmark) has its own `import.meta.url`, so it passes the root it knows.
+ */
+export function aliasesAt(projectRoot) {
+  return {
+    '@jan/core': `${projectRoot}src/core/index.ts`,
+    '@jan/protocol': `${projectRoot}src/protocol/index.ts`,
+    '@jan/validation': `${projectRoot}src/validation/index.ts`,
+  };
+}
+
+export const aliases = aliasesAt(root);

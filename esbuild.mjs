@@ -23,9 +23,10 @@ const nodeCommon = {
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  // The API server's and the archive's libraries are runtime dependencies (shipped in node_modules
-  // like node-llama-cpp): loaded when the server or an import first runs, not parsed at activation.
-  external: ['vscode', 'node-llama-cpp', 'fastify', '@fastify/cors', 'tar', 'commander'],
+  // The API server's, the archive's and the MCP client's libraries are runtime dependencies (shipped
+  // in node_modules like node-llama-cpp): loaded when the server, an import or the first MCP server
+  // first runs, not parsed at activation.
+  external: ['vscode', 'node-llama-cpp', 'fastify', '@fastify/cors', 'tar', 'commander', '@modelcontextprotocol/sdk'],
 };
 
 const builds = [{ ...nodeCommon, entryPoints: { extension: 'src/vscode/extension.ts' }, outdir: 'dist' }];

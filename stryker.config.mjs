@@ -6,6 +6,9 @@ export default {
   vitest: { configFile: 'vitest.mutation.config.mts' },
   mutate: [
     'src/core/store/**/*.ts',
+    'src/core/data-folder.ts',
+    'src/core/context/context-files.ts',
+    'src/core/instruction-gate.ts',
     'src/core/completion/**/*.ts',
     'src/core/conversation.ts',
     'src/core/conversation-request.ts',

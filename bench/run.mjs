@@ -1,11 +1,10 @@
 // `npm run bench -- <name>`: bundles bench/<name>.ts with the project's aliases and runs it.
 // Each benchmark prints one JSON line of figures (ratios against a baseline taken in the same run).
-import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as path from 'node:path';
-import { aliases } from '../build-aliases.mjs';
+import { bundleScript } from '../scripts/bundle-script.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const available = readdirSync(path.join(root, 'bench'))
@@ -20,20 +19,7 @@ const outdir = path.join(root, 'out', 'bench');
 mkdirSync(outdir, { recursive: true });
 for (const name of names) {
   const outfile = path.join(outdir, `${name}.mjs`);
-  await esbuild.build({
-    entryPoints: [path.join(root, 'bench', `${name}.ts`)],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    alias: aliases,
-    external: ['node-llama-cpp', 'vscode', 'playwright-core', 'esbuild'],
-    banner: {
-      js: "import { createRequire as __janCreateRequire } from 'node:module'; const require = __janCreateRequire(import.meta.url);",
-    },
-    logLevel: 'warning',
-  });
+  await bundleScript(path.join(root, 'bench', `${name}.ts`), outfile);
   if (!existsSync(outfile)) process.exit(1);
   const result = spawnSync(
     process.execPath,

@@ -3,9 +3,11 @@
  * 5,000-message thread) with plain fs writes, then measures through the real extension:
  * listing, opening the big thread, and appends at 10 vs 5,000 messages (the ratio shows that an
  * append never rewrites the file). Also what the cross-process lock adds: the extension's append
- * against the same append primitive called without any lock. Prints one JSON line.
+ * against the same append primitive called without any lock, and what opening and checking adds
+ * to a read (getThread against one plain readFile). Means and maxima. Prints one JSON line.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { JanCore, silentLogger, textContent } from '@jan/core';
@@ -19,8 +21,13 @@ const BIG = 5_000;
 const SMALL = 10;
 const APPEND_SAMPLES = 31;
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
+/** Mean and max of a series (never a median: one slow outlier is what a user feels). */
+const figures = (values: number[], digits = 2) => ({
+  mean: round(mean(values), digits),
+  max: round(Math.max(...values), digits),
+});
 
 async function timed<T>(run: () => Promise<T>): Promise<[number, T]> {
   const start = performance.now();
@@ -140,21 +147,32 @@ async function main(): Promise<void> {
     const updateTimes: number[] = [];
     for (let run = 0; run < 9; run++)
       updateTimes.push((await timed(() => store.updateThread('jan_big', { title: `Renamed ${run}` })))[0]);
+    const getTimes: number[] = [];
+    for (let run = 0; run < 31; run++) getTimes.push((await timed(() => store.getThread(smallIds[run]!)))[0]);
+    // The same file read with one plain call: what the store's opening and checking adds to a read.
+    const plainTimes: number[] = [];
+    for (let run = 0; run < 31; run++)
+      plainTimes.push(
+        (await timed(() => readFile(path.join(threadsDir, smallIds[run]!, 'thread.json'), 'utf8').then(JSON.parse)))[0],
+      );
 
     console.log(
       JSON.stringify({
         threads: THREADS + 1 + APPEND_SAMPLES,
         messages: THREADS * MESSAGES_PER_THREAD + BIG + APPEND_SAMPLES * SMALL,
-        list_ms: round(median(listTimes), 1),
+        list_ms: figures(listTimes, 1),
         list_first_ms: round(listTimes[0]!, 1),
-        open_5k_ms: round(median(openTimes), 1),
-        append_ms_at_10: round(median(small)),
-        append_ms_at_5k: round(median(big)),
-        append_ratio: round(median(big) / median(small)),
-        append_unlocked_ms: round(median(unlocked)),
-        lock_overhead_ratio: round(median(small) / median(unlocked)),
-        rewrite_5k_ms: round(median(rewriteTimes), 1),
-        update_thread_ms: round(median(updateTimes)),
+        open_5k_ms: figures(openTimes, 1),
+        append_ms_at_10: figures(small),
+        append_ms_at_5k: figures(big),
+        append_ratio: round(mean(big) / mean(small)),
+        append_unlocked_ms: figures(unlocked),
+        lock_overhead_ratio: round(mean(small) / mean(unlocked)),
+        rewrite_5k_ms: figures(rewriteTimes, 1),
+        update_thread_ms: figures(updateTimes),
+        get_thread_ms: figures(getTimes, 3),
+        plain_read_ms: figures(plainTimes, 3),
+        read_check_ratio: round(mean(getTimes) / mean(plainTimes)),
         generate_ms: Math.round(generateMs),
       }),
     );

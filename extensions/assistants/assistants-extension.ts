@@ -4,6 +4,7 @@ import type {
   AssistantPage,
   CoreContext,
   DataFolderOptions,
+  JsonSource,
   StoreWarning,
 } from '@jan/core';
 import {
@@ -28,7 +29,7 @@ export interface AssistantsStoreOptions extends Omit<DataFolderOptions, 'logger'
 }
 
 type ReadResult =
-  | { status: 'ok'; assistant: Assistant; raw: Record<string, unknown> }
+  | { status: 'ok'; assistant: Assistant; raw: Record<string, unknown>; source?: JsonSource }
   | { status: 'missing' }
   | { status: 'invalid'; message: string };
 
@@ -98,14 +99,7 @@ export class JanAssistantsExtension extends AssistantExtension {
       }
       if (existing.status === 'ok')
         throw new StoreError('ALREADY_EXISTS', `An assistant with id "${id}" already exists.`, this.assistantFile(id));
-      const twin = await this.folder.caseTwin(this.folder.path('assistants'), id);
-      if (twin) {
-        throw new StoreError(
-          'ALREADY_EXISTS',
-          `Assistant "${id}" cannot be created: it and the assistant "${twin}" differ only in case, one folder on Windows and macOS.`,
-        );
-      }
-      await writer.ensureFolder(folder);
+      await writer.createFolder(folder, 'Assistant');
       await writer.createJson(this.assistantFile(id), created);
     });
     await this.announce();
@@ -133,6 +127,7 @@ export class JanAssistantsExtension extends AssistantExtension {
       await writer.writeJson(
         this.assistantFile(id),
         current.status === 'ok' ? applyChanges(current.raw, base, next) : next,
+        current.status === 'ok' ? current.source : undefined,
       );
       return next;
     });
@@ -173,6 +168,7 @@ export class JanAssistantsExtension extends AssistantExtension {
         status: 'ok',
         assistant: parseAssistant(result.value, id),
         raw: result.value as Record<string, unknown>,
+        source: result.source,
       };
     } catch (error) {
       if (!(error instanceof ShapeError)) throw error;
@@ -185,6 +181,7 @@ export class JanAssistantsExtension extends AssistantExtension {
 
   private async readAll(): Promise<{ assistants: Assistant[]; warnings: StoreWarning[] }> {
     const assistants: Assistant[] = [];
+    await this.folder.removeStaleTemps(this.folder.path('assistants'));
     const { names, warnings } = await this.folder.listFolders(this.folder.path('assistants'));
     for (const name of names) {
       const file = this.folder.path('assistants', name, 'assistant.json');

@@ -105,6 +105,10 @@ export class ScopedAssistantsExtension extends AssistantExtension {
     return (await this.stores.workspace!.getAssistant(id)) ?? user;
   }
 
+  override isRestricted(): boolean {
+    return !this.trusted();
+  }
+
   override async blockedReason(id: string): Promise<string | undefined> {
     if (this.trusted() || (await this.stores.user?.getAssistant(id)) || id === DEFAULT_ASSISTANT_ID) return undefined;
     return (await this.hasFile('workspace', id)) ? UNTRUSTED_ASSISTANT_REASON : undefined;

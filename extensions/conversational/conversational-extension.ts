@@ -22,6 +22,8 @@ import {
   isStoreError,
   newId,
   newThreadId,
+  parseKeeping,
+  stringifyKeeping,
 } from '@jan/core';
 import { parseMessage, rewriteMessageLine, toStoredMessage } from './message-line';
 import { parseThread, rewriteThreadFile, toStoredThread } from './thread-file';
@@ -34,7 +36,7 @@ interface MessageEntry {
   raw: Buffer;
   value?: unknown;
   message?: ThreadMessage;
-  replacement?: string;
+  replacement?: Buffer;
 }
 
 interface MessageLines {
@@ -61,6 +63,7 @@ export class JanConversationalExtension extends ConversationalExtension {
 
   async listThreads(): Promise<ThreadPage> {
     await this.folder.removeStaleTemps(this.folder.root);
+    await this.folder.removeStaleTemps(this.folder.path('threads'));
     const listed = await this.folder.listFolders(this.folder.path('threads'));
     const warnings = listed.warnings;
     const names = listed.names.filter((name) => {
@@ -124,13 +127,7 @@ export class JanConversationalExtension extends ConversationalExtension {
     });
     const folder = this.threadFolder(id);
     await this.folder.write(folder, async (writer) => {
-      const twin = await this.folder.caseTwin(this.folder.path('threads'), id);
-      if (twin)
-        throw new StoreError(
-          'ALREADY_EXISTS',
-          `Thread ${id} cannot be created: it and the thread "${twin}" differ only in case, one folder on Windows and macOS.`,
-        );
-      await writer.ensureFolder(folder);
+      await writer.createFolder(folder, 'Thread');
       try {
         await writer.createJson(this.threadFile(id), stored);
       } catch (error) {
@@ -163,7 +160,11 @@ export class JanConversationalExtension extends ConversationalExtension {
         object: 'thread',
         updated: patch.updated ?? Math.max(Date.now(), current.updated),
       });
-      await writer.writeJson(file, rewriteThreadFile(result.value as Record<string, unknown>, current, updated));
+      await writer.writeJson(
+        file,
+        rewriteThreadFile(result.value as Record<string, unknown>, current, updated),
+        result.source,
+      );
       return toStoredThread(updated);
     });
     this.core.events.emit('OnThreadUpdated', next);
@@ -217,17 +218,21 @@ export class JanConversationalExtension extends ConversationalExtension {
     await this.rewriteMessages(message.thread_id, (entries) => {
       const at = this.locate(message.thread_id, entries, message.id, position);
       const entry = entries[at]!;
-      const before = entry.message!;
+      // Read again keeping where each value came from, so what is not edited keeps its bytes.
+      const { value, source } = parseKeeping(entry.raw);
+      const before = parseMessage(value, message.thread_id);
       const after = compact<ThreadMessage>(before, {
         ...message,
         id: before.id,
         thread_id: before.thread_id,
         object: 'thread.message',
       });
-      const line = rewriteMessageLine(entry.value as Record<string, unknown>, before, after);
+      const line = rewriteMessageLine(value as Record<string, unknown>, before, after);
       stored = parseMessage(line, message.thread_id);
       return entries.map((other, index) =>
-        index === at ? { ...entry, value: line, message: stored, replacement: JSON.stringify(line) } : other,
+        index === at
+          ? { ...entry, value: line, message: stored, replacement: stringifyKeeping(line, source, 0) }
+          : other,
       );
     });
     return stored!;

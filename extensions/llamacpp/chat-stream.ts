@@ -1,8 +1,8 @@
 import { newId } from '@jan/core';
 import type { ChatCompletionChunk, ChatCompletionRequest, FinishReason } from '@jan/core';
-import type { ResultOf, Sampling } from './rpc/methods';
+import type { ChunkOf, ResultOf, Sampling } from './rpc/methods';
 import type { WorkerHandle } from './worker-handle';
-import { workerMessages } from './worker-messages';
+import { workerRequest } from './worker-messages';
 
 /** After a cancel, how long the worker gets to confirm it stopped before it is ended. */
 const CANCEL_GRACE_MS = 5000;
@@ -16,7 +16,8 @@ export interface ChatRunHooks {
 
 /**
  * Streams one chat call of the worker as OpenAI chunks. Text that arrives while the consumer is
- * busy is merged into one chunk. Once `signal` aborts, nothing more is yielded: the worker is
+ * busy is merged into one chunk; a tool call arrives whole (its arguments complete under the
+ * grammar) as one `delta.tool_calls` piece with its id. Once `signal` aborts, nothing more is yielded: the worker is
  * told to cancel and the stream ends when it confirms, so the next turn never queues behind a
  * generation that is still running.
  */
@@ -40,7 +41,8 @@ export async function* streamChat(
   });
 
   const cancel = new AbortController();
-  const texts: string[] = [];
+  const queue: Array<ChunkOf<'chat'>> = [];
+  let calls = 0;
   let wake: (() => void) | undefined;
   const poke = () => wake?.();
   let outcome: { result: ResultOf<'chat'> } | { error: unknown } | undefined;
@@ -49,14 +51,14 @@ export async function* streamChat(
       'chat',
       {
         modelId: request.model,
-        messages: workerMessages(request.messages),
+        ...workerRequest(request),
         sampling: samplingOf(request),
         sessionKey: request.session_key,
       },
       {
         signal: cancel.signal,
-        onChunk: ({ text }) => {
-          texts.push(text);
+        onChunk: (item) => {
+          queue.push(item);
           poke();
         },
       },
@@ -72,9 +74,20 @@ export async function* streamChat(
     let first = true;
     for (;;) {
       if (signal?.aborted) break;
-      if (texts.length > 0) {
-        const content = texts.splice(0).join('');
-        yield chunk(first ? { role: 'assistant', content } : { content });
+      if (queue.length > 0) {
+        const next = queue[0]!;
+        let delta: ChatCompletionChunk['choices'][0]['delta'];
+        if ('toolCall' in next) {
+          queue.shift();
+          const { name, arguments: args } = next.toolCall;
+          const call = { index: calls++, id: `call_${newId()}`, type: 'function' as const };
+          delta = { tool_calls: [{ ...call, function: { name, arguments: args } }] };
+        } else {
+          const texts: string[] = [];
+          while (queue[0] && 'text' in queue[0]) texts.push((queue.shift() as { text: string }).text);
+          delta = { content: texts.join('') };
+        }
+        yield chunk(first ? { role: 'assistant', ...delta } : delta);
         first = false;
         continue;
       }

@@ -18,6 +18,7 @@ import type {
   ModelSettings,
   ResolvedModel,
   TokenPiece,
+  ToolDefinition,
 } from '@jan/core';
 import { raceAbort } from './abort';
 import { SharedLoad } from './shared-load';
@@ -26,7 +27,7 @@ import { IdleTracker } from './idle-tracker';
 import type { LlamaCppSettings } from './settings';
 import { WorkerHandle, workerKey } from './worker-handle';
 import type { LoadedModelInfo } from './worker-handle';
-import { workerMessages } from './worker-messages';
+import { workerMessages, workerTools } from './worker-messages';
 
 export interface LlamaCppEngineOptions {
   /** The model with this id and the absolute path of its GGUF (the models extension provides it). */
@@ -143,6 +144,9 @@ export class LlamaCppEngine implements InferenceEngine {
           },
           timeLimitMs: request.time_limit_ms,
           wholePrompt: request.whole_prompt,
+          ...(request.language !== undefined
+            ? { rules: { languageId: request.language, maxLines: request.max_lines } }
+            : {}),
         },
         {
           signal: cancel.signal,
@@ -187,10 +191,11 @@ export class LlamaCppEngine implements InferenceEngine {
     });
   }
 
-  async countChatTokens(modelId: string, messages: ChatMessage[]): Promise<number> {
+  async countChatTokens(modelId: string, messages: ChatMessage[], tools?: ToolDefinition[]): Promise<number> {
     return this.idle.run(async () => {
       const { worker } = await this.ensureLoaded(modelId);
-      return (await worker.call('countChatTokens', { modelId, messages: workerMessages(messages) })).tokens;
+      const args = { modelId, messages: workerMessages(messages), tools: workerTools(tools) };
+      return (await worker.call('countChatTokens', args)).tokens;
     });
   }
 

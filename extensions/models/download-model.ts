@@ -129,8 +129,11 @@ async function install(
 /** An installed model that came from `shown` (the redacted source) or has the requested id. */
 async function findInstalled(store: ModelStore, request: DownloadRequest, shown: string): Promise<Model | undefined> {
   const { entries } = await store.list();
+  // An id differing only in case names the same folder on Windows and macOS: it is the same id.
+  const id = request.id?.toLowerCase();
   return entries.find(
-    (entry) => entry.model.id === request.id || entry.model.sources.some((source) => redactUrl(source.url) === shown),
+    (entry) =>
+      entry.model.id.toLowerCase() === id || entry.model.sources.some((source) => redactUrl(source.url) === shown),
   )?.model;
 }
 

@@ -17,6 +17,9 @@ import {
   AN_ARRAY,
   AN_OBJECT,
   fieldType,
+  parseKeeping,
+  stringifyKeeping,
+  type JsonSource,
 } from '@jan/core';
 import * as v from 'valibot';
 import { isContextLength, MAX_CONTEXT_LENGTH } from './context-length';
@@ -80,40 +83,49 @@ function readModel(value: unknown): Model {
 }
 
 function parseWithRaw(
-  text: string,
-): { ok: true; model: Model; raw: Record<string, unknown> } | { ok: false; error: string } {
-  let value: unknown;
+  bytes: Buffer,
+): { ok: true; model: Model; raw: Record<string, unknown>; source: JsonSource } | { ok: false; error: string } {
+  let parsed: ReturnType<typeof parseKeeping>;
   try {
-    value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    parsed = parseKeeping(bytes);
   } catch (error) {
     return { ok: false, error: `not valid JSON (${(error as Error).message})` };
   }
   try {
-    return { ok: true, model: readModel(value), raw: value as Record<string, unknown> };
+    return {
+      ok: true,
+      model: readModel(parsed.value),
+      raw: parsed.value as Record<string, unknown>,
+      source: parsed.source,
+    };
   } catch (error) {
     if (error instanceof ShapeError) return { ok: false, error: error.message };
     throw error;
   }
 }
 
-export function parseModelJson(text: string): ModelJsonResult {
-  const parsed = parseWithRaw(text);
+const bytesOf = (text: string | Buffer) => (typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
+
+export function parseModelJson(text: string | Buffer): ModelJsonResult {
+  const parsed = parseWithRaw(bytesOf(text));
   return parsed.ok ? { ok: true, model: parsed.model } : parsed;
 }
 
 /**
- * The new text of an existing model.json after `change`: the file as it is, with only the fields
- * that differ from what was read written into it (src/core/store/record.ts), so what other Jan
- * versions put there survives. A file that does not parse is an error, never overwritten.
+ * The new bytes of an existing model.json after `change`: the file as it is, with only the fields
+ * that differ from what was read written into it (src/core/store/record.ts) and every other byte
+ * kept (src/core/store/raw-json.ts), so what other Jan versions put there survives. A file that
+ * does not parse is an error, never overwritten.
  */
 export function rewriteModelJson(
-  text: string,
+  text: string | Buffer,
   change: (model: Model) => Model,
-): { ok: true; text: string; model: Model } | { ok: false; error: string } {
-  const parsed = parseWithRaw(text);
+): { ok: true; text: Buffer; model: Model } | { ok: false; error: string } {
+  const parsed = parseWithRaw(bytesOf(text));
   if (!parsed.ok) return parsed;
   const model = change(parsed.model);
-  return { ok: true, model, text: `${JSON.stringify(applyChanges(parsed.raw, parsed.model, model), null, 2)}\n` };
+  const next = applyChanges(parsed.raw, parsed.model, model);
+  return { ok: true, model, text: Buffer.concat([stringifyKeeping(next, parsed.source, 2), Buffer.from('\n')]) };
 }
 
 export function serializeModel(model: Model): string {

@@ -3,10 +3,20 @@
  * Folders whose name starts with a dot (partial downloads) and folders without model.json are
  * not models. A bad model.json is skipped with a warning and never rewritten.
  */
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Model, StoreWarning } from '@jan/core';
-import { DEFAULT_ENGINE, writeFileAtomic } from '@jan/core';
+import {
+  DEFAULT_ENGINE,
+  JSON_FILE_CAP,
+  errorMessage,
+  nameTaken,
+  portableName,
+  readRegularFile,
+  withNamesLock,
+  writeFileAtomic,
+} from '@jan/core';
+import { ModelError } from './errors';
 import { idCandidates, isValidModelId } from './model-id';
 import { parseModelJson, rewriteModelJson, serializeModel } from './model-json';
 
@@ -47,15 +57,16 @@ export class ModelStore {
     return path.join(this.root, id);
   }
 
+  /** model.json of `folder`: a regular file only (a FIFO would block, a device never end), at most 16 MB. */
   private async readEntry(folder: string): Promise<StoredModel | StoreWarning | undefined> {
     const file = path.join(folder, MODEL_JSON);
-    let text: string;
+    let text: Buffer;
     try {
-      text = await readFile(file, 'utf8');
+      text = await readRegularFile(file, JSON_FILE_CAP);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-      return { path: file, message: `cannot be read: ${(error as Error).message}` };
+      return { path: file, message: `cannot be read: ${errorMessage(error)}` };
     }
     const parsed = parseModelJson(text);
     if (!parsed.ok) return { path: file, message: `skipped: ${parsed.error}` };
@@ -117,24 +128,30 @@ export class ModelStore {
   }
 
   /**
-   * Creates a new, empty folder for a model whose id starts from `baseId`. The id is free both as
-   * a folder name and among the ids model.json files declare; an existing folder (even one with a
-   * broken model.json) is never reused, so no user file is overwritten.
+   * Creates a new, empty folder for a model whose id starts from `baseId`. The id is free, in any
+   * case, both as a folder name and among the ids model.json files declare (the one folder-name
+   * rule, src/core/store/folder-names.ts), checked and made under the folder's names lock so two
+   * imports or downloads at once (here or in another window) cannot both take it; an existing
+   * folder (even one with a broken model.json) is never reused, so no user file is overwritten.
    */
   async createFolder(baseId: string): Promise<{ id: string; folder: string }> {
+    if (!isValidModelId(portableName(baseId)))
+      throw new ModelError('INVALID_ID', `"${baseId}" cannot be a model id (a folder name).`);
     await mkdir(this.root, { recursive: true });
-    const taken = new Set((await this.list()).entries.map((entry) => entry.model.id));
-    for (const id of idCandidates(baseId)) {
-      if (taken.has(id)) continue;
-      const folder = this.folderOf(id);
-      try {
-        await mkdir(folder);
-        return { id, folder };
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return withNamesLock(this.root, async () => {
+      const taken = [...(await readdir(this.root)), ...(await this.list()).entries.map((entry) => entry.model.id)];
+      for (const id of idCandidates(baseId)) {
+        if (nameTaken(taken, id)) continue;
+        const folder = this.folderOf(id);
+        try {
+          await mkdir(folder);
+          return { id, folder };
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        }
       }
-    }
-    throw new Error('unreachable');
+      throw new Error('unreachable');
+    });
   }
 
   async writeModel(folder: string, model: Model): Promise<void> {
@@ -144,7 +161,7 @@ export class ModelStore {
   /** Changes an existing model.json in place, writing only what `change` changed (rewriteModelJson). */
   async updateModel(folder: string, change: (model: Model) => Model): Promise<Model> {
     const file = path.join(folder, MODEL_JSON);
-    const result = rewriteModelJson(await readFile(file, 'utf8'), change);
+    const result = rewriteModelJson(await readRegularFile(file, JSON_FILE_CAP), change);
     if (!result.ok) throw new Error(`${file} was left as it is: ${result.error}`);
     await writeFileAtomic(file, result.text);
     return result.model;

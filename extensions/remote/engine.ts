@@ -11,6 +11,7 @@ import type {
   Logger,
   Model,
   RunsOn,
+  ToolCallDelta,
 } from '@jan/core';
 import { createClient } from './client';
 import { loadSdk, type OpenAISdk } from './openai-sdk';
@@ -22,6 +23,7 @@ import { detectFimMode } from './fim-detect';
 import type { FimMode } from './presets';
 import { presetById } from './presets';
 import { carriesOutput, ChatChunkSchema, ModelListSchema, parseWire, type WireChatChunk } from './wire';
+import { toolFields, wireMessages } from './tool-wire';
 
 export interface RemoteEngineOptions {
   definition: RemoteEngineDefinition;
@@ -153,10 +155,11 @@ export class RemoteEngine implements InferenceEngine {
         client.chat.completions.create(
           {
             model: remote,
-            messages: request.messages,
+            messages: wireMessages(request.messages),
             stream: true,
             stream_options: { include_usage: true },
             ...sampling(request),
+            ...toolFields(request),
           },
           { signal: deadline.signal },
         ),
@@ -166,7 +169,7 @@ export class RemoteEngine implements InferenceEngine {
         const chunk = parseWire(ChatChunkSchema, raw, 'a stream chunk');
         const mapped = this.toChunk(chunk, request.model);
         const choice = mapped.choices[0];
-        if (choice?.delta.content) {
+        if (choice?.delta.content || choice?.delta.tool_calls) {
           firstAt ??= performance.now();
           lastAt = performance.now();
           deltas++;
@@ -222,7 +225,10 @@ export class RemoteEngine implements InferenceEngine {
       model: modelId,
       choices: chunk.choices.map((choice) => ({
         index: choice.index,
-        delta: choice.delta.content ? { content: choice.delta.content } : {},
+        delta: {
+          ...(choice.delta.content ? { content: choice.delta.content } : {}),
+          ...(choice.delta.tool_calls?.length ? { tool_calls: toolCallDeltas(choice.delta.tool_calls) } : {}),
+        },
         finish_reason: finishReason(choice.finish_reason),
       })),
     };
@@ -295,6 +301,19 @@ export class RemoteEngine implements InferenceEngine {
     }
     return error;
   }
+}
+
+/** The server's tool call pieces in the engine contract's shape (nulls dropped; a missing index is the first call). */
+function toolCallDeltas(pieces: NonNullable<WireChatChunk['choices'][number]['delta']['tool_calls']>): ToolCallDelta[] {
+  return pieces.map((piece) => {
+    const delta: ToolCallDelta = { index: typeof piece.index === 'number' ? piece.index : 0 };
+    if (piece.id) delta.id = piece.id;
+    if (piece.type === 'function') delta.type = 'function';
+    const name = piece.function?.name;
+    const args = piece.function?.arguments;
+    if (name || args) delta.function = { ...(name ? { name } : {}), ...(args ? { arguments: args } : {}) };
+    return delta;
+  });
 }
 
 /** Why the idle deadline ran out: nothing at all, or chunks without any reply in them. */

@@ -15,6 +15,16 @@ const Usage = v.object({
 
 const FinishReason = v.optional(v.nullable(v.string()), null);
 
+/** A piece of a streamed tool call; servers differ in which fields they repeat or send as null. */
+const ToolCallDelta = v.object({
+  index: v.optional(v.nullable(v.number())),
+  id: v.optional(v.nullable(v.string())),
+  type: v.optional(v.nullable(v.string())),
+  function: v.optional(
+    v.nullable(v.object({ name: v.optional(v.nullable(v.string())), arguments: v.optional(v.nullable(v.string())) })),
+  ),
+});
+
 export const ChatChunkSchema = v.object({
   id: v.optional(v.string(), ''),
   created: v.optional(v.number(), 0),
@@ -23,7 +33,13 @@ export const ChatChunkSchema = v.object({
     v.array(
       v.object({
         index: v.optional(v.number(), 0),
-        delta: v.optional(v.object({ content: v.optional(v.nullable(v.string())) }), {}),
+        delta: v.optional(
+          v.object({
+            content: v.optional(v.nullable(v.string())),
+            tool_calls: v.optional(v.nullable(v.array(ToolCallDelta))),
+          }),
+          {},
+        ),
         finish_reason: FinishReason,
       }),
     ),

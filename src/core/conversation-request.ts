@@ -2,9 +2,13 @@ import { EngineError } from './engines';
 import type { InferenceEngine } from './engines';
 import type { AssistantExtension } from './extension-types';
 import type { ModelChoice } from './model-choice';
-import type { ChatCompletionRequest, ChatMessage, Thread, ThreadMessage } from './types';
+import type { ChatCompletionRequest, ChatMessage, Thread, ThreadMessage, ToolDefinition } from './types';
 import { promptTextOf } from './types';
 import { estimateTokens } from './context';
+import { answeredCallId, toolStepsOf } from './agent/stored-steps';
+import { instructionsFor } from './instruction-gate';
+
+export { instructionsFor } from './instruction-gate';
 
 /** Tokens a chat template adds around each message (role markers, separators): an allowance. */
 const TEMPLATE_TOKENS_PER_MESSAGE = 8;
@@ -21,6 +25,8 @@ export interface RequestInput {
   tokenCache?: Map<string, number>;
   /** `max_tokens` when the thread sets none. */
   defaultMaxTokens?: number;
+  /** Tools offered (an agent turn): sent with the request and counted with the prompt. */
+  tools?: ToolDefinition[];
 }
 
 export interface BuiltRequest {
@@ -35,17 +41,44 @@ interface Turn {
   key: string;
 }
 
-/** Messages that carry conversation: finished (or stopped) user and assistant turns with text. */
+/** What a call with no answer in the file is answered with, so every call has its answer (servers require it). */
+const NO_RESULT = '(no result was recorded)';
+
+/**
+ * Messages that carry conversation: finished (or stopped) user and assistant turns with text, and
+ * the tool calls of agent steps with their answers (from the step itself or a `role: "tool"`
+ * line). Rendered the same way at every turn, so the engine's KV cache keeps the prefix.
+ */
 function collectTurns(history: ThreadMessage[]): Turn[] {
+  const answers = new Map<string, string>();
+  for (const stored of history) {
+    const id = answeredCallId(stored);
+    if (id !== undefined && !answers.has(id)) answers.set(id, promptTextOf(stored));
+  }
   const turns: Turn[] = [];
   for (const stored of history) {
     if (stored.role === 'system' || stored.role === 'tool') continue;
     if (stored.status !== 'ready' && stored.status !== 'stopped') continue;
     const content = promptTextOf(stored);
+    const steps = toolStepsOf(stored);
+    if (steps.length > 0) {
+      const calls = steps.map((step) => ({
+        id: step.id,
+        type: 'function' as const,
+        function: { name: step.name, arguments: step.arguments },
+      }));
+      turns.push({ message: { role: 'assistant', content, tool_calls: calls }, key: stored.id });
+      for (const step of steps)
+        turns.push({
+          message: { role: 'tool', tool_call_id: step.id, content: step.result ?? answers.get(step.id) ?? NO_RESULT },
+          key: `${stored.id}#${step.id}`,
+        });
+      continue;
+    }
     if (!content.trim()) continue;
     const last = turns[turns.length - 1];
-    // Many chat templates reject two turns of one role in a row: merge them.
-    if (last && last.message.role === stored.role) {
+    // Many chat templates reject two turns of one role in a row: merge them (never into a turn with tool calls).
+    if (last && last.message.role === stored.role && !('tool_calls' in last.message)) {
       last.message.content += `\n\n${content}`;
       last.key += `+${stored.id}`;
     } else {
@@ -58,13 +91,6 @@ function collectTurns(history: ThreadMessage[]): Turn[] {
 
 export function conversationTurns(history: ThreadMessage[]): ChatMessage[] {
   return collectTurns(history).map((turn) => turn.message);
-}
-
-export async function instructionsFor(thread: Thread, assistants?: AssistantExtension): Promise<string> {
-  const info = thread.assistants[0];
-  if (info?.instructions !== undefined) return info.instructions;
-  if (!info || !assistants) return '';
-  return (await assistants.getAssistant(info.assistant_id))?.instructions ?? '';
 }
 
 /** Builds the engine request from the thread, its assistant and its history, fitted to the context. */
@@ -93,6 +119,7 @@ export async function buildChatRequest(input: RequestInput): Promise<BuiltReques
     messages: [...system, ...kept.map((turn) => turn.message)],
     stream: true,
     session_key: thread.id,
+    ...(input.tools?.length ? { tools: input.tools } : {}),
   };
   for (const key of [
     'temperature',
@@ -122,8 +149,17 @@ export function replyReserve(contextSize: number, maxTokens: number | undefined)
  */
 export function estimateUsage(history: ThreadMessage[], instructions: string): number {
   let used = instructions.trim() ? estimateTokens(instructions) + TEMPLATE_TOKENS_PER_MESSAGE : 0;
-  for (const turn of collectTurns(history)) used += estimateTokens(turn.message.content) + TEMPLATE_TOKENS_PER_MESSAGE;
+  for (const turn of collectTurns(history))
+    used += estimateTokens(promptText(turn.message)) + TEMPLATE_TOKENS_PER_MESSAGE;
   return used;
+}
+
+/** The text of a turn the model reads: its content and, for a step, its calls. */
+function promptText(message: ChatMessage): string {
+  if (message.role !== 'assistant' || !message.tool_calls?.length) return message.content;
+  return [message.content, ...message.tool_calls.map((call) => `${call.function.name}(${call.function.arguments})`)]
+    .filter(Boolean)
+    .join('\n');
 }
 
 /**
@@ -152,7 +188,7 @@ async function fitTurns(
     const cacheKey = key && `${input.model.id}:${key}`;
     const cached = cacheKey ? input.tokenCache?.get(cacheKey) : undefined;
     if (cached !== undefined) return cached;
-    const tokens = (await input.engine.countTokens!(input.model.id, message.content)) + TEMPLATE_TOKENS_PER_MESSAGE;
+    const tokens = (await input.engine.countTokens!(input.model.id, promptText(message))) + TEMPLATE_TOKENS_PER_MESSAGE;
     if (cacheKey) input.tokenCache?.set(cacheKey, tokens);
     return tokens;
   };
@@ -161,6 +197,7 @@ async function fitTurns(
   const budget = contextSize - reserve;
   let systemTokens = 0;
   for (const message of system) systemTokens += await count(message);
+  if (input.tools?.length) systemTokens += estimateTokens(JSON.stringify(input.tools));
   const counts: number[] = [];
   for (const turn of turns) counts.push(await count(turn.message, turn.key));
   // Estimated tokens from each turn to the newest.
@@ -171,7 +208,8 @@ async function fitTurns(
   const fits = async (start: number): Promise<boolean> => {
     if (systemTokens + from[start]! > budget) return false;
     if (!exactCount) return true;
-    return (await exactCount(input.model.id, [...system, ...turns.slice(start).map((turn) => turn.message)])) <= budget;
+    const messages = [...system, ...turns.slice(start).map((turn) => turn.message)];
+    return (await exactCount(input.model.id, messages, input.tools)) <= budget;
   };
   for (const start of cutPoints(turns, counts, Math.max(1, Math.floor(budget * DROP_SHARE))))
     if (await fits(start)) return turns.slice(start);

@@ -9,7 +9,6 @@ import {
   type TokenCounter,
 } from './context';
 import { EngineError, type InferenceEngine } from './engines';
-import { StoreError } from './store';
 import type { EventBus } from './events';
 import type { AssistantExtension, ConversationalExtension, MessagePage } from './extension-types';
 import { newId } from './ids';
@@ -26,9 +25,14 @@ import {
   replyReserve,
 } from './conversation-request';
 import { logReply } from './reply-log';
+import { streamInto, type StreamedReply } from './reply-stream';
 import { SETTINGS } from './settings';
+import { offerTools } from './agent/offer';
+import { runAgentTurn } from './agent/agent-turn';
+import { DEFAULT_AGENT_LIMITS, type AgentTurnOptions, type AgentUsage } from './agent/types';
+import type { ToolRegistry } from './tools';
 import { titleFromText, isDefaultTitle } from './thread-title';
-import type { ChatCompletionChunk, ChatMessage, FinishReason, TextContentPart, Thread, ThreadMessage } from './types';
+import type { ChatMessage, TextContentPart, Thread, ThreadMessage } from './types';
 import { contextParts, textContent, textOf } from './types';
 
 export interface ConversationDeps {
@@ -45,6 +49,15 @@ export interface ConversationDeps {
   now?: () => number;
   /** The reply length when the thread sets none (VS Code: `jan.chat.maxTokens`). */
   defaultMaxTokens?: () => number | undefined;
+  /** The tools an agent turn may offer (`core.tools`). */
+  tools?: ToolRegistry;
+  /** False in a restricted workspace (agent turns: no `run` tools, every write asks). */
+  isTrusted?: () => boolean;
+}
+
+/** How a turn runs: a chat reply, or (with `agent`) an agent turn whose model may call tools. */
+export interface TurnOptions {
+  agent?: AgentTurnOptions;
 }
 
 /**
@@ -109,14 +122,23 @@ export class ConversationService implements ConversationApi {
     await this.deps.conversational.deleteMessage(threadId, messageId, position);
   }
 
-  /** `context`: what was attached (files, a selection…), stored with the message and read by the model before the text. */
-  async send(threadId: string, text: string, context: ContextItem[] = []): Promise<TurnResult> {
+  /**
+   * `context`: what was attached (files, a selection…), stored with the message and read by the
+   * model before the text. With `options.agent` the model may call tools (docs/ARCHITECTURE.md, "Agent").
+   */
+  async send(
+    threadId: string,
+    text: string,
+    context: ContextItem[] = [],
+    options: TurnOptions = {},
+  ): Promise<TurnResult> {
     if (!text.trim()) throw new Error('The message is empty.');
     return this.exclusive(threadId, async (signal) => {
       const thread = await this.thread(threadId);
       await this.refuseBlockedAssistant(thread);
-      await this.appendUserMessage(threadId, text, context.map(contextPart));
-      return this.reply(thread, signal);
+      const asked = await this.appendUserMessage(threadId, text, context.map(contextPart));
+      const agent = options.agent && { ...options.agent, turnId: asked.id, text };
+      return this.reply(thread, signal, undefined, { agent });
     });
   }
 
@@ -175,7 +197,7 @@ export class ConversationService implements ConversationApi {
       const at = findMessage(messages, messageId, 'assistant', position);
       if (at < 0) throw new Error('That reply is no longer in the thread.');
       if (at !== messages.length - 1) throw new Error('Only the last reply can be continued.');
-      return this.reply(thread, signal, messages, { message: messages[at]!, position: at });
+      return this.reply(thread, signal, messages, { continued: { message: messages[at]!, position: at } });
     });
   }
 
@@ -217,11 +239,9 @@ export class ConversationService implements ConversationApi {
     return thread;
   }
 
-  /** A thread of a workspace assistant in a restricted workspace is not answered (nothing is stored). */
+  /** A thread whose assistant or instructions a restricted workspace does not allow is not answered (nothing is stored). */
   private async refuseBlockedAssistant(thread: Thread): Promise<void> {
-    const id = thread.assistants[0]?.assistant_id;
-    const blocked = id && (await this.deps.assistants?.blockedReason(id));
-    if (blocked) throw new StoreError('NOT_ALLOWED', `${blocked} Pick another assistant for this chat.`);
+    await instructionsFor(thread, this.deps.assistants);
   }
 
   /**
@@ -274,50 +294,69 @@ export class ConversationService implements ConversationApi {
     return threadModel(thread) ?? this.deps.inference.require('chat');
   }
 
+  /** A new assistant message of the thread, pending, as the view first shows it. */
+  private pendingReply(thread: Thread, model?: ModelChoice, now = this.now()): ThreadMessage {
+    return {
+      id: newId(now),
+      object: 'thread.message',
+      thread_id: thread.id,
+      assistant_id: thread.assistants[0]?.assistant_id,
+      role: 'assistant',
+      content: textContent(''),
+      status: 'pending',
+      created: now,
+      updated: now,
+      created_at: Math.floor(now / 1000),
+      metadata: model ? { model: model.id, engine: model.engine } : {},
+    };
+  }
+
   /**
    * Streams the assistant's reply into one message, saved once at the end. `known`: the stored
    * messages when the caller has them (after a truncation); otherwise they are read once, after the
    * model is ready, and that one read gives the request, the title, the result and the meter.
-   * `continued`: the stored reply (the last of `known`) the model writes on, rewritten in place.
+   * `how.continued`: the stored reply (the last of `known`) the model writes on, rewritten in place.
+   * `how.agent`: an agent turn, which stores each step that called tools as it ends, its answer last.
    */
   private async reply(
     thread: Thread,
     signal: AbortSignal,
     known?: ThreadMessage[],
-    continued?: ContinuedReply,
+    how: { continued?: ContinuedReply; agent?: AgentReply } = {},
   ): Promise<TurnResult> {
+    const { continued, agent } = how;
     const started = this.now();
-    const message: ThreadMessage = continued
+    let message: ThreadMessage = continued
       ? { ...continued.message, status: 'pending', updated: started, metadata: { ...continued.message.metadata } }
-      : {
-          id: newId(started),
-          object: 'thread.message',
-          thread_id: thread.id,
-          assistant_id: thread.assistants[0]?.assistant_id,
-          role: 'assistant',
-          content: textContent(''),
-          status: 'pending',
-          created: started,
-          updated: started,
-          created_at: Math.floor(started / 1000),
-          metadata: {},
-        };
+      : this.pendingReply(thread, undefined, started);
     delete message.metadata!.finish_reason;
     this.update(message);
     // A continued reply's text is in the request as the assistant's last turn: the model writes on from it.
-    let text = continued ? textOf(continued.message) : '';
-    let finishReason: FinishReason = null;
-    let firstTokenAt: number | undefined;
-    let completionTokens = 0;
-    let promptTokens: number | undefined;
-    let cachedPromptTokens: number | undefined;
+    const prefix = continued ? textOf(continued.message) : '';
+    let streamed: StreamedReply = { text: '', calls: [], finishReason: null, completionTokens: 0 };
     let history: ThreadMessage[] | undefined = known;
+    let agentUsage: AgentUsage | undefined;
+    /** Steps of an agent turn, stored as they ended. */
+    const steps: ThreadMessage[] = [];
+    /** The turn ended right after a stored step (Stop while its tools ran): nothing more to write. */
+    let alreadyStored = false;
     try {
       const model = await this.chooseModel(thread);
       message.metadata = { ...message.metadata, model: model.id, engine: model.engine };
       const engine = await this.deps.inference.prepare(model, thread.assistants[0]?.model.settings, signal);
       history ??= (await this.messages(thread.id)).messages;
       if (this.tokenCache.size > 50_000) this.tokenCache.clear();
+      const trusted = agent?.trusted ?? this.deps.isTrusted?.() ?? true;
+      const offered = agent
+        ? offerTools(this.deps.tools?.all() ?? [], {
+            trusted,
+            only: agent.tools,
+            budgetTokens: agent.limits?.toolTokenBudget ?? DEFAULT_AGENT_LIMITS.toolTokenBudget,
+            text: agent.text,
+          })
+        : undefined;
+      for (const { name, reason } of offered?.left ?? [])
+        this.deps.logger.info(`Tool ${name} is not offered in thread ${thread.id}: ${reason}.`);
       const built = await buildChatRequest({
         thread,
         history,
@@ -326,6 +365,7 @@ export class ConversationService implements ConversationApi {
         assistants: this.deps.assistants,
         tokenCache: this.tokenCache,
         defaultMaxTokens: this.defaultMaxTokens(),
+        tools: offered?.definitions,
         context: thread.assistants[0]
           ? await this.alwaysContext(thread.assistants[0].assistant_id, this.counter(model, engine))
           : '',
@@ -336,27 +376,47 @@ export class ConversationService implements ConversationApi {
           `Left out ${built.droppedMessages} old message(s) of thread ${thread.id} to fit the context window.`,
         );
       }
-      for await (const chunk of engine.chat(built.request, signal)) {
-        if (signal.aborted) break;
-        const delta = deltaOf(chunk);
-        if (delta) {
-          firstTokenAt ??= this.now();
-          text += delta;
-          completionTokens += 1;
-          message.content = textContent(text);
-          message.updated = this.now();
-          this.update(message);
-        }
-        finishReason = chunk.choices[0]?.finish_reason ?? finishReason;
-        if (chunk.usage) {
-          completionTokens = chunk.usage.completion_tokens;
-          promptTokens = chunk.usage.prompt_tokens;
-          cachedPromptTokens = chunk.usage.prompt_tokens_details?.cached_tokens;
-        }
-      }
-      message.status = signal.aborted ? 'stopped' : 'ready';
+      const stream = { now: this.now, update: (changed: ThreadMessage) => this.update(changed) };
+      if (agent && offered) {
+        const turn = await runAgentTurn(
+          {
+            events: this.deps.events,
+            ...stream,
+            nextMessage: () => {
+              const next = this.pendingReply(thread, model);
+              this.update(next);
+              return next;
+            },
+            save: async (step) => {
+              const saved = await this.deps.conversational.appendMessage(step);
+              steps.push(saved);
+              return saved;
+            },
+          },
+          {
+            threadId: thread.id,
+            turnId: agent.turnId,
+            engine,
+            model,
+            request: built.request,
+            offered,
+            message,
+            signal,
+            options: agent,
+            trusted,
+            workspaceRoot: this.deps.workspaceRoot,
+          },
+        );
+        streamed = turn.reply;
+        agentUsage = turn.result.usage;
+        alreadyStored = !turn.message;
+        message = turn.message ?? steps[steps.length - 1]!;
+        if (!alreadyStored)
+          message.metadata = { ...message.metadata, agent: { stop_reason: turn.result.reason, ...agentUsage } };
+      } else streamed = await streamInto(message, engine.chat(built.request, signal), signal, { ...stream, prefix });
+      if (!alreadyStored) message.status = signal.aborted ? 'stopped' : 'ready';
       // Cut by the token limit: the view says so and offers Continue (continueReply).
-      if (message.status === 'ready' && finishReason === 'length')
+      if (!alreadyStored && message.status === 'ready' && streamed.finishReason === 'length')
         message.metadata = { ...message.metadata, finish_reason: 'length' };
     } catch (error) {
       if (signal.aborted || (error instanceof EngineError && error.code === 'ABORTED')) {
@@ -368,11 +428,15 @@ export class ConversationService implements ConversationApi {
         this.deps.logger.warn(`Reply in thread ${thread.id} failed: ${errorMessage(error)}`);
       }
     }
+    const { firstTokenAt, completionTokens, promptTokens, cachedPromptTokens } = streamed;
+    const text = textOf(message);
     const finished = this.now();
-    message.content = textContent(text);
-    message.updated = finished;
-    message.completed_at = Math.floor(finished / 1000);
-    if (firstTokenAt !== undefined) {
+    if (!alreadyStored) {
+      message.content = textContent(text);
+      message.updated = finished;
+      message.completed_at = Math.floor(finished / 1000);
+    }
+    if (firstTokenAt !== undefined && !alreadyStored) {
       const seconds = Math.max(finished - firstTokenAt, 1) / 1000;
       message.metadata = {
         ...message.metadata,
@@ -387,9 +451,9 @@ export class ConversationService implements ConversationApi {
       what: `Reply in thread ${thread.id}`,
       modelId: typeof message.metadata?.model === 'string' ? message.metadata.model : undefined,
       status: message.status === 'stopped' ? 'stopped' : message.status === 'error' ? 'error' : 'ready',
-      completionTokens,
-      promptTokens,
-      cachedPromptTokens,
+      completionTokens: agentUsage?.completionTokens ?? completionTokens,
+      promptTokens: agentUsage?.promptTokens ?? promptTokens,
+      cachedPromptTokens: agentUsage ? agentUsage.promptTokens - agentUsage.evaluatedTokens : cachedPromptTokens,
       startedAt: started,
       firstTokenAt,
       finishedAt: finished,
@@ -403,7 +467,8 @@ export class ConversationService implements ConversationApi {
     // the reply can be regenerated, without an empty message cluttering the file.
     let saved = message;
     let stored = false;
-    if (message.status === 'error' && !text) this.unsaved.set(thread.id, message);
+    if (alreadyStored) steps.pop();
+    else if (message.status === 'error' && !text) this.unsaved.set(thread.id, message);
     else {
       try {
         saved = continued
@@ -427,7 +492,10 @@ export class ConversationService implements ConversationApi {
       () => [],
     );
     await this.touchThread(thread, history);
-    const messages = !stored ? history : continued ? history.with(continued.position, saved) : [...history, saved];
+    const messages =
+      continued && stored
+        ? history.with(continued.position, saved)
+        : [...history, ...steps, ...(stored || alreadyStored ? [saved] : [])];
     const usage = await this.usageOf(thread, messages).catch((error: unknown) => {
       this.deps.logger.warn(`The context use of thread ${thread.id} could not be measured: ${errorMessage(error)}`);
       return undefined;
@@ -456,7 +524,7 @@ export class ConversationService implements ConversationApi {
       assistantId ??
       (await this.deps.assistants?.listAssistants())?.assistants[0]?.id;
     const instructions = thread
-      ? await instructionsFor(thread, this.deps.assistants)
+      ? await instructionsFor(thread, this.deps.assistants).catch(() => '')
       : ((id && (await this.deps.assistants?.getAssistant(id))?.instructions) ?? '');
     const context = id ? await this.alwaysContext(id, async (text) => estimateTokens(text)) : '';
     const model = thread
@@ -540,9 +608,8 @@ interface ContinuedReply {
   position: number;
 }
 
-function deltaOf(chunk: ChatCompletionChunk): string {
-  return chunk.choices[0]?.delta.content ?? '';
-}
+/** An agent turn as `reply` runs it: the host's options, the user message it answers and its text. */
+type AgentReply = AgentTurnOptions & { turnId: string; text: string };
 
 /** The index of the message with this id and role: the one at `position` when given, else the first. */
 function findMessage(messages: ThreadMessage[], id: string, role: ThreadMessage['role'], position?: number): number {

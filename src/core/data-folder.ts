@@ -1,16 +1,30 @@
-import { constants, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from './logger';
-import { errorMessage, silentLogger } from './logger';
-import { createFileAtomic, isOwnTempName, writeFileAtomic } from './store/atomic-file';
-import { StoreError, readOnlyError, toStoreError } from './store/errors';
+import { silentLogger } from './logger';
+import { createFileIn } from './store/atomic-file';
+import { ConfinedFolder, type RootFolder } from './store/confined-folder';
+import { StoreError, toStoreError } from './store/errors';
+import { NAMES_LOCK, caseTwinOf } from './store/folder-names';
+import { folderEntries, listFolders, removeStaleTemps } from './store/folder-listing';
+import { installIn, readFolderFiles, type FolderFiles } from './store/folder-files';
 import type { BatchJsonFileResult, JsonFileResult } from './store/json-file';
-import { readJsonFile, readJsonFiles } from './store/json-file';
+import {
+  JSON_FILE_CAP,
+  JSON_LINES_CAP,
+  READ_FLAGS,
+  parseJsonKeepingBytes,
+  readJsonFiles,
+  readOpened,
+} from './store/json-file';
 import type { JsonLinesFile } from './store/json-lines';
-import { appendJsonLine, joinJsonLines, readJsonLines } from './store/json-lines';
-import { linkEscape, linkEscapeSync } from './store/links';
+import { parseJsonLines } from './store/json-lines';
 import { withPathLock } from './store/path-lock';
 import type { StoreWarning } from './extension-types';
+
+export { assertSafeId, isSafeId, windowsNameProblem } from './store/folder-names';
+export { formatJson, type StoreWriter } from './store/store-writer';
+import { createStoreWriter, inCheckedFolder, type StoreWriter } from './store/store-writer';
 
 export interface DataFolderOptions {
   logger?: Logger;
@@ -20,6 +34,8 @@ export interface DataFolderOptions {
   lockStaleMs?: number;
   /** How long a write waits for another live process's lock. Default 30 s. */
   lockTimeoutMs?: number;
+  /** The folder may be anywhere (a Jan desktop folder being imported); else `.jan`'s rule applies. */
+  rootAnywhere?: boolean;
 }
 
 export const GITIGNORE_CONTENT = [
@@ -28,72 +44,23 @@ export const GITIGNORE_CONTENT = [
   'threads/',
   '*.lock/',
   '.*.tmp',
+  '.*.staging/',
   '',
 ].join('\n');
 
-/** A temp file older than this is from a write that was interrupted (a rewrite takes milliseconds). */
-const STALE_TEMP_MS = 60_000;
-
-const SAFE_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-
-/** Names Windows keeps for devices in every folder, whatever the case and whatever follows the first dot (`con.txt` is CON). */
-const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)$/i;
-
-/** Why Windows cannot hold `name` as a folder, or undefined. */
-export function windowsNameProblem(name: string): string | undefined {
-  if (/[. ]$/.test(name)) return 'Windows drops a trailing dot or space, so it names another folder there';
-  if (/[<>:"/\\|?*\u0000-\u001f]/.test(name)) return 'it holds a character Windows forbids in names';
-  const device = name.split('.')[0]!.trimEnd();
-  if (WINDOWS_DEVICE.test(device)) return `"${device}" is a device name there`;
-  return undefined;
-}
+const codeOf = (error: unknown) => (error as { code?: string }).code;
 
 /**
- * Ids become folder names: no separators, no `..`, none of the store's own suffixes, and nothing
- * Windows cannot hold, on every platform, so a `.jan` folder made on Linux opens on Windows.
- */
-export function assertSafeId(id: string, what: string): string {
-  if (!SAFE_ID.test(id) || id.endsWith('.lock') || id.endsWith('.tmp')) {
-    throw new StoreError(
-      'INVALID_ID',
-      `${what} id ${JSON.stringify(id)} is not a valid folder name (letters, digits, "_", "-", "."; up to 128).`,
-    );
-  }
-  const problem = windowsNameProblem(id);
-  if (problem) {
-    throw new StoreError(
-      'INVALID_ID',
-      `${what} id ${JSON.stringify(id)} cannot be used: a folder named so cannot be opened on Windows (${problem}).`,
-    );
-  }
-  return id;
-}
-
-/** The only way to write: obtained inside `DataFolder.write`, so every write holds the lock. */
-export interface StoreWriter {
-  /** Atomic rewrite (temp + fsync + rename + fsync folder) of pretty JSON, as Jan writes it. */
-  writeJson(file: string, value: unknown): Promise<void>;
-  /** Like writeJson but fails with ALREADY_EXISTS instead of replacing a file. */
-  createJson(file: string, value: unknown): Promise<void>;
-  /** Atomic rewrite of a JSONL file from lines: raw bytes (kept verbatim) or new text. */
-  rewriteLines(file: string, lines: ReadonlyArray<Buffer | string>): Promise<void>;
-  /** Appends one JSON line with a single write call; the file's folder must exist. */
-  appendJsonLine(file: string, value: unknown): Promise<void>;
-  ensureFolder(folder: string): Promise<void>;
-  removeFolder(folder: string): Promise<void>;
-}
-
-export function formatJson(value: unknown): string {
-  return `${JSON.stringify(value, null, 2)}\n`;
-}
-
-/**
- * The `.jan` folder every extension reads and writes through (docs/ARCHITECTURE.md, "Durability rules"). Reads never write;
- * writes are atomic or single-line appends, serialized per lock target within the process and
- * across processes, and the folder (with its `.gitignore`) is created on the first write only.
+ * The `.jan` folder every extension reads and writes through (docs/ARCHITECTURE.md, "Durability
+ * rules" and "Rewrites and hostile data"). Every read, write, append, rename and delete opens the
+ * folder it works in and checks what was opened (src/core/store/confined-folder.ts), then names
+ * entries through that open folder. Reads never write; writes are atomic or single-line appends,
+ * serialized per lock target within the process and across processes, and the folder (with its
+ * `.gitignore`) is created on the first write only.
  */
 export class DataFolder {
   readonly root: string;
+  private readonly confined: ConfinedFolder;
   private readonly logger: Logger;
   private readonly lockOptions: { staleMs: number; timeoutMs: number; logger: Logger };
   private rootReady: Promise<void> | undefined;
@@ -105,13 +72,14 @@ export class DataFolder {
     private readonly options: DataFolderOptions = {},
   ) {
     this.root = path.resolve(root);
+    this.confined = new ConfinedFolder(this.root, { rootAnywhere: options.rootAnywhere });
     this.logger = options.logger ?? silentLogger;
     this.lockOptions = {
       staleMs: Math.max(options.lockStaleMs ?? 10_000, 2_000),
       timeoutMs: options.lockTimeoutMs ?? 30_000,
       logger: this.logger,
     };
-    this.writer = this.createWriter();
+    this.writer = createStoreWriter(this.confined, (folder, what) => this.createFolder(folder, what));
   }
 
   /** A path inside the folder; segments are single names, never separators or `..`. */
@@ -124,72 +92,73 @@ export class DataFolder {
     return path.join(this.root, ...segments);
   }
 
-  async readJson(file: string): Promise<JsonFileResult> {
+  /** The bytes of `file`: a regular file inside the folder, at most `cap` bytes; undefined when missing. */
+  async readBytes(file: string, cap: number): Promise<Buffer | undefined> {
     try {
-      return await readJsonFile(await this.real(file));
+      const handle = await this.confined.openFile(file, READ_FLAGS);
+      try {
+        return await readOpened(handle, file, cap);
+      } finally {
+        await handle.close();
+      }
     } catch (error) {
+      if (codeOf(error) === 'ENOENT' || codeOf(error) === 'ENOTDIR') return undefined;
       throw toStoreError(error, 'read', file);
     }
   }
 
-  /**
-   * Many small JSON files at once (listing) in folders `listFolders` returned (it checked them for
-   * links); a file that cannot be opened, or is itself a link out, is reported, not thrown.
-   */
-  readJsonFiles(files: readonly string[]): Promise<BatchJsonFileResult[]> {
-    return readJsonFiles(
-      files.map((file) => this.inside(file)),
-      (file) => linkEscapeSync(this.root, file)?.message,
-    );
+  async readJson(file: string): Promise<JsonFileResult> {
+    try {
+      const bytes = await this.readBytes(file, JSON_FILE_CAP);
+      return bytes ? parseJsonKeepingBytes(bytes) : { status: 'missing' };
+    } catch (error) {
+      if (error instanceof StoreError && error.code === 'INVALID_FILE')
+        return { status: 'invalid', error: error.message };
+      throw error;
+    }
+  }
+
+  /** Many small JSON files at once (listing); a file that cannot be opened, or leads out of the folder, is reported, not thrown. */
+  async readJsonFiles(files: readonly string[]): Promise<BatchJsonFileResult[]> {
+    let root: RootFolder;
+    try {
+      root = await this.confined.openRoot();
+    } catch (error) {
+      const failure = codeOf(error) === 'ENOENT' ? undefined : toStoreError(error, 'read', this.root).message;
+      return files.map(() => (failure ? { status: 'unreadable', error: failure } : { status: 'missing' }));
+    }
+    try {
+      return await readJsonFiles(files, (file) => this.confined.openSync(root, file, READ_FLAGS));
+    } finally {
+      await root.close();
+    }
   }
 
   async readJsonLines(file: string): Promise<JsonLinesFile> {
-    try {
-      return await readJsonLines(await this.real(file));
-    } catch (error) {
-      throw toStoreError(error, 'read', file);
-    }
+    const bytes = await this.readBytes(file, JSON_LINES_CAP);
+    return bytes ? { exists: true, lines: parseJsonLines(bytes) } : { exists: false, lines: [] };
   }
 
   async exists(target: string): Promise<boolean> {
-    return fs.lstat(this.inside(target)).then(
-      () => true,
-      () => false,
-    );
+    try {
+      const folder = await this.confined.openFolder(path.dirname(target));
+      try {
+        await fs.lstat(folder.entry(path.basename(target)));
+        return true;
+      } finally {
+        await folder.close();
+      }
+    } catch {
+      return false;
+    }
   }
 
   /**
    * Sub-folder names of `folder` (none if it is missing), without hidden and lock folders. A link
    * that leaves the data folder (or `folder` itself being one) is a warning, never followed.
    */
-  async listFolders(folder: string): Promise<{ names: string[]; warnings: StoreWarning[] }> {
-    const warnings: StoreWarning[] = [];
-    let entries: import('node:fs').Dirent[];
-    try {
-      entries = await fs.readdir(await this.real(folder), { withFileTypes: true });
-    } catch (error) {
-      if ((error as { code?: string }).code === 'ENOENT') return { names: [], warnings };
-      if (error instanceof StoreError && error.code === 'NOT_ALLOWED')
-        return { names: [], warnings: [{ path: error.path!, message: error.message }] };
-      throw toStoreError(error, 'list', folder);
-    }
-    const names: string[] = [];
-    for (const entry of entries) {
-      if (entry.name.startsWith('.') || entry.name.endsWith('.lock')) continue;
-      if (entry.isSymbolicLink()) {
-        const full = path.join(folder, entry.name);
-        const refusal = await linkEscape(this.root, full);
-        if (refusal) warnings.push({ path: full, message: refusal.message });
-        else if (
-          await fs.stat(full).then(
-            (stat) => stat.isDirectory(),
-            () => false,
-          )
-        )
-          names.push(entry.name);
-      } else if (entry.isDirectory()) names.push(entry.name);
-    }
-    return { names, warnings };
+  listFolders(folder: string): Promise<{ names: string[]; warnings: StoreWarning[] }> {
+    return listFolders(this.confined, folder);
   }
 
   /**
@@ -197,40 +166,60 @@ export class DataFolder {
    * keep one folder for both, so a `.jan` made on Linux with both would lose one there.
    */
   async caseTwin(folder: string, name: string): Promise<string | undefined> {
-    const lower = name.toLowerCase();
-    const names = await fs.readdir(await this.real(folder)).catch((error: unknown) => {
-      if ((error as { code?: string }).code === 'ENOENT') return [];
-      throw toStoreError(error, 'list', folder);
-    });
-    return names.find((entry) => entry !== name && entry.toLowerCase() === lower);
+    return caseTwinOf(await folderEntries(this.confined, folder), name);
+  }
+
+  /** Every regular file of the item folder `folder`, checked and capped (src/core/store/folder-files.ts). */
+  async readFolderFiles(folder: string): Promise<FolderFiles> {
+    try {
+      return await readFolderFiles(this.confined, folder);
+    } catch (error) {
+      throw toStoreError(error, 'read', folder);
+    }
   }
 
   /**
-   * Removes what a crash in the middle of a rewrite left in `folder`: files with our own temp
-   * name (src/core/store/atomic-file.ts) not touched for a minute, so a rewrite running in
-   * another window right now keeps its file. The one change a read makes; once per folder per
-   * DataFolder, best effort: a read-only folder or a link out of the data folder is left alone.
+   * Makes one new item folder in `parent` from its files (an import). Under the parent's names
+   * lock, `choose` sees the names there now (hidden and lock names left out) and picks the new
+   * folder's name and files, or says to skip; the folder is built under a staging name beside its
+   * place and renamed in once complete, so a failure leaves no half item.
+   */
+  async installFolder<T>(
+    parent: string,
+    choose: (names: string[]) => Promise<{ name: string; files: ReadonlyMap<string, Buffer>; result: T } | { skip: T }>,
+  ): Promise<T> {
+    await this.prepareWrite();
+    return this.locked(parent, NAMES_LOCK, async () => {
+      let opened: RootFolder;
+      try {
+        opened = await this.confined.openFolder(parent, true);
+      } catch (error) {
+        throw toStoreError(error, 'import into', parent);
+      }
+      try {
+        const names = (await fs.readdir(opened.self)).filter(
+          (name) => !name.startsWith('.') && !name.endsWith('.lock'),
+        );
+        const choice = await choose(names);
+        if ('skip' in choice) return choice.skip;
+        await installIn(opened, choice.name, choice.files).catch((error: unknown) => {
+          throw toStoreError(error, 'import', path.join(parent, choice.name));
+        });
+        return choice.result;
+      } finally {
+        await opened.close();
+      }
+    });
+  }
+
+  /**
+   * Removes what a crash in the middle of a rewrite or an import left in `folder`
+   * (src/core/store/folder-listing.ts). Once per folder per DataFolder.
    */
   async removeStaleTemps(folder: string): Promise<void> {
     if (this.swept.has(folder)) return;
     this.swept.add(folder);
-    try {
-      const real = await this.real(folder);
-      const cutoff = Date.now() - STALE_TEMP_MS;
-      for (const entry of await fs.readdir(real, { withFileTypes: true })) {
-        if (!entry.isFile() || !isOwnTempName(entry.name)) continue;
-        const temp = path.join(real, entry.name);
-        const { mtimeMs } = await fs.lstat(temp);
-        if (mtimeMs >= cutoff) continue;
-        await fs.unlink(temp);
-        this.logger.info(`Removed ${temp}, left by an interrupted write.`);
-      }
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (error instanceof StoreError || code === 'ENOENT' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
-        return;
-      this.logger.warn(`Could not clean up temp files in ${folder}: ${errorMessage(error)}`);
-    }
+    await removeStaleTemps(this.confined, folder, this.logger);
   }
 
   /**
@@ -238,26 +227,40 @@ export class DataFolder {
    * lock is `<lockTarget>.lock`). Creates the data folder and its `.gitignore` first.
    */
   async write<T>(lockTarget: string, task: (writer: StoreWriter) => Promise<T>): Promise<T> {
-    // Checked before the folder and its .gitignore are created: `.jan` itself may be a link out.
-    const target = await this.real(lockTarget);
+    const target = path.resolve(lockTarget);
+    this.confined.segments(target);
+    await this.prepareWrite();
+    return this.locked(path.dirname(target), `${path.basename(target)}.lock`, () => task(this.writer));
+  }
+
+  /** The data folder checked (`.jan` itself may be a link out, so before anything is created), then made with its `.gitignore`. */
+  private async prepareWrite(): Promise<void> {
+    await this.confined.openRoot().then(
+      (root) => root.close(),
+      (error: unknown) => {
+        if (codeOf(error) !== 'ENOENT') throw toStoreError(error, 'write in', this.root);
+      },
+    );
     await this.ensureRoot();
-    return withPathLock(target, this.lockOptions, () => task(this.writer));
   }
 
-  /** `target` checked by its text and then on disk: no symbolic link on its way leaves the data folder. */
-  private async real(target: string): Promise<string> {
-    const inside = this.inside(target);
-    const refusal = await linkEscape(this.root, inside);
-    if (refusal) throw refusal;
-    return inside;
-  }
-
-  private inside(target: string): string {
-    const resolved = path.resolve(target);
-    if (resolved !== this.root && !resolved.startsWith(this.root + path.sep)) {
-      throw new StoreError('INVALID_ID', `${target} is outside the data folder ${this.root}.`, target);
+  /**
+   * Runs `task` holding the lock directory `lockName` in `folder`, which is opened (made when
+   * missing), checked, and kept open meanwhile: the lock is taken and refreshed through it.
+   */
+  private async locked<T>(folder: string, lockName: string, task: () => Promise<T>): Promise<T> {
+    let parent: RootFolder;
+    try {
+      parent = await this.confined.openFolder(folder, true);
+    } catch (error) {
+      throw toStoreError(error, 'create the folder', folder);
     }
-    return resolved;
+    try {
+      const key = path.join(folder, lockName).slice(0, -'.lock'.length);
+      return await withPathLock(key, parent.entry(lockName), this.lockOptions, task);
+    } finally {
+      await parent.close();
+    }
   }
 
   private ensureRoot(): Promise<void> {
@@ -271,16 +274,15 @@ export class DataFolder {
   private async createRoot(): Promise<void> {
     try {
       await fs.mkdir(this.root, { recursive: true });
+      await (await this.confined.openRoot()).close();
     } catch (error) {
-      const code = (error as { code?: string }).code;
+      const code = codeOf(error);
       if (code === 'EEXIST' || code === 'ENOTDIR') {
         throw new StoreError(
           'NOT_A_FOLDER',
           `Cannot use ${this.root} as the Jan data folder: it or a parent is a file, not a folder.`,
           this.root,
-          {
-            cause: error,
-          },
+          { cause: error },
         );
       }
       throw toStoreError(error, 'create the data folder', this.root);
@@ -288,7 +290,9 @@ export class DataFolder {
     if (this.options.commitToGit) return;
     const gitignore = path.join(this.root, '.gitignore');
     try {
-      await createFileAtomic(gitignore, GITIGNORE_CONTENT);
+      await inCheckedFolder(this.confined, gitignore, 'write', (folder, name) =>
+        createFileIn(folder, name, GITIGNORE_CONTENT),
+      );
       this.logger.info(`Created ${gitignore} (threads stay out of git).`);
     } catch (error) {
       // Not fatal: the write that follows reports the real problem, about the file it concerns.
@@ -297,46 +301,32 @@ export class DataFolder {
     }
   }
 
-  private createWriter(): StoreWriter {
-    const run = async (action: string, file: string, operation: (resolved: string) => Promise<void>) => {
-      try {
-        await operation(await this.real(file));
-      } catch (error) {
-        throw toStoreError(error, action, file);
-      }
-    };
-    /** A rename replaces a read-only file and an unlink removes one (only the folder's mode counts): the file's own mode is asked first. */
-    const replace = (action: string, file: string, write: (resolved: string) => Promise<void>) =>
-      run(action, file, async (resolved) => {
-        await assertWritable(resolved, action, file);
-        await write(resolved);
-      });
-    return {
-      writeJson: (file, value) => replace('write', file, (resolved) => writeFileAtomic(resolved, formatJson(value))),
-      createJson: (file, value) => run('create', file, (resolved) => createFileAtomic(resolved, formatJson(value))),
-      rewriteLines: (file, lines) =>
-        replace('write', file, (resolved) => writeFileAtomic(resolved, joinJsonLines(lines))),
-      appendJsonLine: (file, value) =>
-        run('append to', file, (resolved) => appendJsonLine(resolved, JSON.stringify(value))),
-      ensureFolder: (folder) =>
-        run('create the folder', folder, async (resolved) => void (await fs.mkdir(resolved, { recursive: true }))),
-      removeFolder: (folder) =>
-        run('delete', folder, async (resolved) => {
-          const names = await fs.readdir(resolved).catch(() => []);
-          for (const name of names) await assertWritable(path.join(resolved, name), 'delete', path.join(folder, name));
-          await fs.rm(resolved, { recursive: true, force: true });
-        }),
-    };
-  }
-}
-
-/** Fails with READ_ONLY when `resolved` exists and its own mode (or attribute) refuses writing. */
-async function assertWritable(resolved: string, action: string, file: string): Promise<void> {
-  try {
-    await fs.access(resolved, constants.W_OK);
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw readOnlyError(action, file, code);
-    if (code !== 'ENOENT') throw error;
+  /**
+   * The one way an item folder is made (docs/ARCHITECTURE.md, "Portable ids"): its name is
+   * claimed under the parent's names lock, so a case twin made at the same moment (here or in
+   * another window) is seen. The folder itself may exist already (its file decides).
+   */
+  private async createFolder(folder: string, what: string): Promise<void> {
+    const parent = path.dirname(path.resolve(folder));
+    await this.locked(parent, NAMES_LOCK, () =>
+      inCheckedFolder(
+        this.confined,
+        folder,
+        'create the folder',
+        async (opened, name) => {
+          const twin = caseTwinOf(await fs.readdir(opened.self), name);
+          if (twin)
+            throw new StoreError(
+              'ALREADY_EXISTS',
+              `${what} "${name}" cannot be created: it and "${twin}" in ${parent} differ only in case, one folder on Windows and macOS.`,
+              folder,
+            );
+          await fs.mkdir(opened.entry(name)).catch((error: unknown) => {
+            if (codeOf(error) !== 'EEXIST') throw error;
+          });
+        },
+        true,
+      ),
+    );
   }
 }

@@ -10,6 +10,7 @@ import type {
   FinishReason,
   Model,
   ModelSettings,
+  ToolDefinition,
 } from './types';
 import type { Disposable } from './events';
 
@@ -72,8 +73,11 @@ export interface InferenceEngine {
   status(): EngineStatus;
   /** Tokens the model would see for this text; used to fit the context window. */
   countTokens?(modelId: string, text: string): Promise<number>;
-  /** Tokens of the prompt the model's chat template renders for these messages; used to fit the context window exactly. */
-  countChatTokens?(modelId: string, messages: ChatMessage[]): Promise<number>;
+  /**
+   * Tokens of the prompt the model's chat template renders for these messages (and the
+   * descriptions of `tools`, as the template documents them); used to fit the context window exactly.
+   */
+  countChatTokens?(modelId: string, messages: ChatMessage[], tools?: ToolDefinition[]): Promise<number>;
   /** Context length of the loaded model, if one is loaded. */
   contextSize?(modelId: string): number | undefined;
   /**

@@ -1,5 +1,6 @@
 import type { Logger } from './logger';
 import { errorMessage } from './logger';
+import type { AgentEvent } from './agent/types';
 import type { Assistant, Model, Thread, ThreadMessage } from './types';
 import type { RunsOn } from './engines';
 
@@ -14,6 +15,8 @@ export interface CoreEvents {
    */
   OnGenerationChanged: { threadId: string; generating: boolean };
   OnThreadUpdated: Thread;
+  /** A step of an agent turn: started, a tool call, approval needed, a result, finished (src/core/agent/types.ts). */
+  OnAgentStep: AgentEvent;
   OnThreadDeleted: { id: string };
   OnAssistantsChanged: Assistant[];
   OnModelsChanged: Model[];

@@ -111,6 +111,11 @@ export abstract class AssistantExtension extends BaseExtension {
   async blockedReason(_id: string): Promise<string | undefined> {
     return undefined;
   }
+
+  /** True in a restricted workspace: instructions stored in the workspace are not used (src/core/instruction-gate.ts). */
+  isRestricted(): boolean {
+    return false;
+  }
 }
 
 export interface ModelPage {

@@ -12,6 +12,8 @@ export enum ExtensionType {
   Assistant = 'assistant',
   Model = 'model',
   Engine = 'engine',
+  /** Offers tools to the agent (built-in workspace tools, MCP servers). */
+  Tools = 'tools',
 }
 
 /** A setting an extension exposes (Jan's SettingComponentProps, trimmed). */

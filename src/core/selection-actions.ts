@@ -71,29 +71,15 @@ export function rewriteTokenLimit(code: string): number {
   return Math.min(MAX_REWRITE_TOKENS, Math.max(MIN_REWRITE_TOKENS, 2 * selection + FENCE_TOKENS));
 }
 
-/** The user message for an action: the ask (the assistant's own when it has one), the code as a fenced block with its origin. */
-export function selectionPrompt(action: SelectionAction, input: SelectionInput, override?: string): string {
-  const ask = [override ?? SELECTION_ACTIONS[action].ask, input.instruction?.trim()].filter(Boolean).join('\n\n');
-  return `${ask}\n\n${fencedSelection({ ...input, path: input.fileName })}`;
-}
-
 /**
- * The code in a model's answer: the first fenced block (one in the document's language if there
- * is one). Undefined when the answer has no fenced block or the block is empty: an answer in
- * prose is never taken for code.
+ * The user message for an action: the ask (the assistant's own when it has one), the code as a
+ * fenced block with its origin, then what the user typed. Typed words come last: the text before
+ * them stays the same when the user tries again with other words, and the engine finds it in its
+ * KV cache instead of evaluating it again.
  */
-export function extractCode(answer: string, languageId?: string): string | undefined {
-  const blocks = [...answer.matchAll(/(^|\n)(`{3,}|~{3,})([^\n`]*)\n([\s\S]*?)\n\2[ \t]*(?=\n|$)/g)].map((match) => ({
-    language: match[3]!.trim().split(/\s+/)[0]!.toLowerCase(),
-    code: match[4]!,
-  }));
-  const open = /(^|\n)(`{3,}|~{3,})[^\n`]*\n([\s\S]*)$/.exec(answer);
-  const chosen =
-    blocks.find((block) => languageId && block.language === languageId.toLowerCase()) ??
-    blocks[0] ??
-    // A reply cut off by the token limit leaves its fence open: its code is still the answer.
-    (open ? { language: '', code: open[3]! } : undefined);
-  return chosen?.code.trim() ? chosen.code : undefined;
+export function selectionPrompt(action: SelectionAction, input: SelectionInput, override?: string): string {
+  const block = fencedSelection({ ...input, path: input.fileName }).trimEnd();
+  return [override ?? SELECTION_ACTIONS[action].ask, block, input.instruction?.trim()].filter(Boolean).join('\n\n');
 }
 
 /** Keeps the selection's own leading indentation and trailing newline on the replacement. */

@@ -19,6 +19,11 @@ const FENCE_NAMES: Record<string, string> = {
   dockercompose: 'yaml',
 };
 
+/** The fence's info-string name for a VS Code language id. */
+export function fenceLanguage(languageId: string): string {
+  return FENCE_NAMES[languageId] ?? languageId;
+}
+
 /** A code fence longer than any backtick run in `text`, so the text cannot close it. */
 export function fenceFor(text: string): string {
   let longest = 2;
@@ -33,7 +38,7 @@ export function fenceFor(text: string): string {
 export function fencedSelection({ code, languageId, path, startLine, endLine }: SelectionBlockInput): string {
   const fence = fenceFor(code);
   const lines = startLine === endLine ? `${startLine}` : `${startLine}-${endLine}`;
-  const language = FENCE_NAMES[languageId] ?? languageId;
+  const language = fenceLanguage(languageId);
   const location = `${path}:${lines}`;
   return `${fence}${language} ${location}\n${code.replace(/\r?\n$/, '')}\n${fence}\n`;
 }

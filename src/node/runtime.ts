@@ -26,7 +26,9 @@ import { ScopedAssistantsExtension } from '../../extensions/assistants';
 import { JanConversationalExtension } from '../../extensions/conversational';
 import { LlamaCppExtension } from '../../extensions/llamacpp';
 import { JanModelsExtension } from '../../extensions/models';
+import { McpExtension, type McpExtensionOptions } from '../../extensions/mcp';
 import { RemoteEnginesExtension, type RemoteEngineDefinition, type RemoteEngineSource } from '../../extensions/remote';
+import { WorkspaceToolsExtension, type WorkspaceToolsOptions } from '../../extensions/workspace-tools';
 
 export interface RuntimeOptions {
   /** The `.jan` folder threads and assistants live in. */
@@ -66,6 +68,10 @@ export interface RuntimeOptions {
    * another extension once). Absent: every caller may.
    */
   threadAccess?: (caller: ApiCaller) => Promise<boolean>;
+  /** The built-in workspace tools' ports and limits (VS Code: its files, terminal, language servers, ripgrep). */
+  workspaceTools?: WorkspaceToolsOptions;
+  /** MCP servers (the user's config file, preferences, the host's trust and approval); none without it. */
+  mcp?: Omit<McpExtensionOptions, 'workspaceRoot'>;
 }
 
 /**
@@ -82,6 +88,8 @@ export class JanRuntime {
   readonly models: JanModelsExtension;
   readonly llamacpp: LlamaCppExtension;
   readonly remote: RemoteEnginesExtension;
+  readonly workspaceTools: WorkspaceToolsExtension;
+  readonly mcp: McpExtension | undefined;
   readonly inference: InferenceService;
   readonly conversation: ConversationService;
   readonly inlineCompletion: InlineCompletionService;
@@ -118,7 +126,12 @@ export class JanRuntime {
       allowWorkspaceServer: options.allowWorkspaceServer,
     });
     this.remote.setEngines(options.remoteEngines ?? []);
-    core.register(this.models, this.conversational, this.assistants, this.llamacpp, this.remote);
+    this.workspaceTools = new WorkspaceToolsExtension(core.context, options.workspaceTools);
+    this.mcp = options.mcp
+      ? new McpExtension(core.context, { ...options.mcp, workspaceRoot: options.workspaceRoot })
+      : undefined;
+    core.register(this.models, this.conversational, this.assistants, this.llamacpp, this.remote, this.workspaceTools);
+    if (this.mcp) core.register(this.mcp);
 
     this.inference = new InferenceService({
       engines: core.engines,
@@ -136,6 +149,8 @@ export class JanRuntime {
       defaultMaxTokens: () => chatMaxTokens(settings),
       workspaceRoot: options.workspaceRoot,
       defaultContextSize: () => settings.get('jan.engine.contextSize'),
+      tools: core.tools,
+      isTrusted: options.isTrusted,
     });
     this.inlineCompletion = new InlineCompletionService({ inference: this.inference, logger: options.logger });
     this.threadAccess = options.threadAccess;

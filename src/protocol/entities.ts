@@ -89,6 +89,22 @@ export function isAttachedContext(value: unknown): value is AttachedContext {
   return v.is(AttachedContextSchema, value);
 }
 
+/** How a tool call of an agent step ended (src/core/agent/types.ts `StepOutcome`). */
+export const STEP_OUTCOMES = ['ok', 'error', 'denied', 'invalid', 'timeout', 'repeated', 'stopped'] as const;
+
+/** A tool call of an agent step, as the steps view draws it: tool, arguments, a one-line result. */
+export const ToolStepViewSchema = v.object({
+  id: v.pipe(v.string(), v.maxLength(200)),
+  tool: v.pipe(v.string(), v.maxLength(200)),
+  /** JSON text, shortened for display. */
+  arguments: v.pipe(v.string(), v.maxLength(4000)),
+  summary: v.optional(v.pipe(v.string(), v.maxLength(500))),
+  outcome: v.optional(v.picklist(STEP_OUTCOMES)),
+  effect: v.optional(v.picklist(['read', 'write', 'run'])),
+  source: v.optional(v.pipe(v.string(), v.maxLength(200))),
+});
+export type ToolStepView = v.InferOutput<typeof ToolStepViewSchema>;
+
 export const MessageViewSchema = v.object({
   id: IdSchema,
   role: v.picklist(['user', 'assistant', 'system', 'tool']),
@@ -109,6 +125,8 @@ export const MessageViewSchema = v.object({
   error: v.optional(ChatErrorSchema),
   /** What was attached to a user message. */
   context: v.optional(v.array(ContextChipSchema)),
+  /** The tool calls of an agent step, in order. */
+  steps: v.optional(v.pipe(v.array(ToolStepViewSchema), v.maxLength(64))),
 });
 export type MessageView = v.InferOutput<typeof MessageViewSchema>;
 

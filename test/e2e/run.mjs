@@ -46,6 +46,7 @@ const STEPS = {
   'assistant-form-and-context': steps.assistantFormAndContext,
   'inline-completion-ghost-text': steps.inlineCompletionGhostText,
   'command-on-selection': steps.commandOnSelection,
+  'inline-chat-edit': steps.inlineChatEdit,
   'remote-engine-chat': steps.remoteEngineChat,
   'getting-started-walkthrough': steps.gettingStartedWalkthrough,
   'no-errors-logged': steps.noErrorsLogged,
@@ -175,6 +176,7 @@ async function runUi(tools, vsix) {
     manifest,
     extensionId,
     tools,
+    artifactsDir,
     record: (key, value) => {
       summary.measurements[key] = value;
     },

@@ -23,6 +23,7 @@ import {
   paletteLabels,
   cursorPosition,
   runCommand,
+  screenshot,
   selectAllInEditor,
   typeInEditor,
   webviewFrame,
@@ -392,6 +393,96 @@ export async function commandOnSelection({ page }) {
   const { status, text } = await watchLastReply(page);
   assert.equal(status, 'ready', 'the explanation finished in the chat');
   assert.ok(text.trim().length > 0, 'the explanation has text');
+}
+
+/** The quick input's title and message (an input box shows both). */
+async function quickInputTexts(page) {
+  const box = page.locator('.quick-input-widget');
+  await box.waitFor({ state: 'visible' });
+  const text = async (selector) =>
+    (
+      await box
+        .locator(selector)
+        .first()
+        .innerText({ timeout: 5000 })
+        .catch(() => '')
+    ).trim();
+  return { title: await text('.quick-input-title'), message: await text('.quick-input-message') };
+}
+
+/**
+ * Ctrl+I on the blank line between the two functions, an instruction, and the answer of the real
+ * test model streaming into a diff until the review: returns how many inserted lines the diff
+ * showed each time that changed. The test model writes stories, not code: only the shape counts.
+ */
+async function inlineChatAtBlankLine(page, instruction) {
+  await page.locator('.editor-group-container .monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+Home');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Control+I');
+  const { title, message } = await quickInputTexts(page);
+  assert.match(title, /^Jan: Write at line 3 of math_utils\.py/, 'the input box says where Jan will write');
+  assert.match(message, /this machine/, `the input box says where the code goes ("${message}")`);
+  await page.keyboard.type(instruction);
+  await page.keyboard.press('Enter');
+  const tab = page.locator('.editor-group-container .tab', { hasText: 'Inline Chat: math_utils.py' });
+  await tab.waitFor({ state: 'visible', timeout: 120_000 });
+  const inserted = page.locator('.editor-group-container .monaco-diff-editor .editor.modified .line-insert');
+  const review = page.locator('.notifications-toasts .notification-toast .notification-list-item-message', {
+    hasText: /Jan proposes a change \(Inline Chat\)|Inline Chat reached its limit/,
+  });
+  const counts = [];
+  for (const deadline = Date.now() + 120_000; !(await review.first().isVisible());) {
+    const count = await inserted.count();
+    if (counts.at(-1) !== count) counts.push(count);
+    if (Date.now() > deadline) throw new Error(`no review within 120 s (inserted lines seen: ${counts.join(', ')})`);
+    await page.waitForTimeout(50);
+  }
+  await inserted.first().waitFor({ state: 'visible' });
+  return { tab, counts, review: await review.first().innerText() };
+}
+
+/**
+ * Inline chat with the real test model: the diff streams in, Enter accepts it, and one Ctrl+Z
+ * takes the file back; a second proposal is rejected with Escape and leaves the file as it was.
+ */
+export async function inlineChatEdit({ page, record, artifactsDir }) {
+  await openFileFromExplorer(page, 'math_utils.py');
+  const original = await activeEditorText(page);
+  const started = Date.now();
+  const accepted = await inlineChatAtBlankLine(page, 'Write a helper that prints the mean.');
+  const reviewSeconds = (Date.now() - started) / 1000;
+  assert.ok(
+    accepted.counts.some((count) => count > 0),
+    'the diff shows the inserted lines',
+  );
+  await screenshot(page, artifactsDir, 'inline-chat-review');
+  await page.keyboard.press('Enter');
+  await accepted.tab.waitFor({ state: 'hidden' });
+  const edited = await activeEditorText(page);
+  const lines = (text) => text.split('\n');
+  assert.ok(lines(edited).length > lines(original).length, 'Enter applied the inserted lines');
+  assert.ok(
+    edited.startsWith(lines(original).slice(0, 2).join('\n')) && edited.endsWith(lines(original).slice(3).join('\n')),
+    'the code around the cursor is as it was',
+  );
+  await page.keyboard.press('Control+Z');
+  assert.equal(await activeEditorText(page), original, 'one Ctrl+Z undoes the whole edit');
+
+  const rejected = await inlineChatAtBlankLine(page, 'Write a helper that prints the sum.');
+  await page.keyboard.press('Escape');
+  await rejected.tab.waitFor({ state: 'hidden' });
+  assert.equal(await activeEditorText(page), original, 'Escape rejected it: the file is as it was');
+  await page
+    .locator('.editor-group-container .tab.active', { hasText: 'math_utils.py' })
+    .and(page.locator(':not(.dirty)'))
+    .waitFor({ state: 'visible' });
+  record('inlineChat', {
+    insertedLineCountsSeen: accepted.counts,
+    secondsToReview: reviewSeconds,
+    review: accepted.review.split('\n')[0],
+  });
 }
 
 /** The webview (chat view or an editor's form) whose page holds `selector`. */

@@ -2,7 +2,7 @@ import * as esbuild from 'esbuild';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import * as path from 'node:path';
 // @ts-expect-error -- plain ESM module shared with esbuild.mjs; it has no type declarations.
-import { aliases } from '../../build-aliases.mjs';
+import { aliasesAt } from '../../build-aliases.mjs';
 
 /**
  * Bundles a TypeScript entry (a child-process script or the engine worker) into a runnable
@@ -18,16 +18,33 @@ export async function bundleEntry(
   const bundles = path.join(projectRoot, 'out', 'test-bundles');
   mkdirSync(bundles, { recursive: true });
   const outdir = mkdtempSync(path.join(bundles, `${name}-`));
-  const outfile = path.join(outdir, `${name}.mjs`);
+  return bundleInto(path.resolve(projectRoot, entry), path.join(outdir, `${name}.mjs`), projectRoot);
+}
+
+/**
+ * Bundles `entry` (relative to the project) into `outfile` anywhere, with nothing left outside
+ * the one file: a child that must not need the checkout (another user's process) runs from it.
+ */
+export function bundleStandalone(entry: string, outfile: string): Promise<string> {
+  const projectRoot = path.resolve(__dirname, '../..');
+  return bundleInto(path.resolve(projectRoot, entry), outfile, projectRoot, []);
+}
+
+async function bundleInto(
+  entry: string,
+  outfile: string,
+  projectRoot: string,
+  external: string[] = ['node-llama-cpp', 'vscode'],
+): Promise<string> {
   await esbuild.build({
-    entryPoints: [path.resolve(projectRoot, entry)],
+    entryPoints: [entry],
     outfile,
     bundle: true,
     platform: 'node',
     target: 'node20',
     format: 'esm',
-    alias: aliases as Record<string, string>,
-    external: ['node-llama-cpp', 'vscode'],
+    alias: aliasesAt(`${path.resolve(projectRoot)}${path.sep}`) as Record<string, string>,
+    external,
     banner: {
       js: "import { createRequire as __janCreateRequire } from 'node:module'; const require = __janCreateRequire(import.meta.url);",
     },

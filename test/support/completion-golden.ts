@@ -12,7 +12,7 @@ export interface GoldenCase {
   raw: string;
   /** The ghost text, or null when nothing should be shown. */
   expected: string | null;
-  /** The document after accepting the suggestion (cursor marker removed), when the case is about what acceptance leaves. */
+  /** The document after accepting the suggestion (cursor marker removed): what the user has after Tab. */
   accepted?: string;
 }
 
@@ -58,7 +58,9 @@ export function accept(golden: GoldenCase, text: string, replaced: number): stri
 
 /**
  * Closing brackets that close nothing, counted naively (strings included) so that it does not share
- * the post-processing's own scanner. An accepted suggestion must never add one: that is a doubled closer.
+ * the post-processing's own scanner. A closer that matches a bracket further down closes it and the
+ * ones left open inside it (a suggestion cut short leaves code unfinished, not doubled); one that
+ * matches no open bracket is stray. An accepted suggestion must never add one: that is a doubled closer.
  */
 export function strayClosers(text: string): number {
   const openers: string[] = [];
@@ -66,11 +68,57 @@ export function strayClosers(text: string): number {
   for (const char of text) {
     if ('([{'.includes(char)) openers.push(char);
     else if (')]}'.includes(char)) {
-      if (openers.at(-1) === '([{'[')]}'.indexOf(char)]) openers.pop();
-      else stray++;
+      const at = openers.lastIndexOf('([{'[')]}'.indexOf(char)]!);
+      if (at < 0) stray++;
+      else openers.length = at;
     }
   }
   return stray;
+}
+
+/** What accepting a suggestion must never do to a document. */
+export type AcceptanceProblem = 'stray closer' | 'doubled punctuation' | 'early close';
+
+const indentOf = (line: string) => /^[ \t]*/.exec(line)![0].replace(/\t/g, '    ').length;
+/** A line that opens a block whose body is the deeper code after it (`def f():`, `} else {`, `foo(`). */
+const opensBlock = (line: string) => /[:{[(]\s*$|=>\s*$/.test(line);
+
+/**
+ * What accepting `text` (replacing `replaced` characters after the cursor) does wrong, judged on the
+ * document after Tab with checks of its own (none of the post-processing's code): a closing bracket
+ * that closes nothing, a `;` or `,` written right before the same one the line already has, or a
+ * line written on its own that is shallower than the code after it in the block the cursor is in
+ * (a `}` or a dedent that ends that block before its code: `return y` at column 0 inside a function).
+ */
+export function acceptanceProblems(golden: GoldenCase, text: string, replaced: number): AcceptanceProblem[] {
+  const problems: AcceptanceProblem[] = [];
+  const original = golden.document.replace(CURSOR, '');
+  const accepted = accept(golden, text, replaced);
+  if (strayClosers(accepted) > strayClosers(original)) problems.push('stray closer');
+  const at = golden.document.indexOf(CURSOR);
+  const after = golden.document.slice(at + CURSOR.length + replaced);
+  const last = text.trimEnd().at(-1);
+  const restOfLine = after.split('\n')[0]!;
+  if ((last === ';' || last === ',') && restOfLine.trimStart().startsWith(last)) problems.push('doubled punctuation');
+  const linePrefix = golden.document.slice(golden.document.lastIndexOf('\n', at - 1) + 1, at);
+  const written = (linePrefix + text).split('\n');
+  // Lines of the suggestion that start a line of their own: every line after the first, and the first at a line start.
+  const own = written.map((line, index) => ({ line, own: index > 0 || !linePrefix.trim() }));
+  own[own.length - 1]!.line += restOfLine;
+  const next = after
+    .split('\n')
+    .slice(1)
+    .find((line) => line.trim());
+  if (next !== undefined) {
+    const depth = indentOf(next);
+    const code = own.filter(({ line }) => line.trim());
+    code.forEach(({ line, own: ownLine }, index) => {
+      const opensNext = index === code.length - 1 && opensBlock(line);
+      if (ownLine && indentOf(line) < depth && !opensNext && !problems.includes('early close'))
+        problems.push('early close');
+    });
+  }
+  return problems;
 }
 
 export type { CompletionContext };

@@ -33,7 +33,18 @@ export type Fault =
    */
   | 'keep-alive'
   /** One real token of text, then only what `keep-alive` sends. */
-  | 'keep-alive-after-text';
+  | 'keep-alive-after-text'
+  /**
+   * Streams two tool calls the way servers differ in doing it: the name in pieces and repeated,
+   * nulls for absent fields, arguments a few characters at a time (`TOOL_PIECES_CALLS` is the whole).
+   */
+  | 'tool-pieces';
+
+/** The calls the `tool-pieces` fault streams, as a client should assemble them. */
+export const TOOL_PIECES_CALLS = [
+  { id: 'call_a', type: 'function', function: { name: 'read_file', arguments: '{"path":"src/app.ts","line":3}' } },
+  { id: 'call_b', type: 'function', function: { name: 'search', arguments: '{"query":"TODO"}' } },
+];
 
 export interface RecordedRequest {
   method: string;
@@ -165,6 +176,7 @@ export class OpenAITestServer {
       sse(response, { ...base, choices: [{ index: 0, delta: { content }, finish_reason: null }] });
     if (body.stream !== true) return this.chatAtOnce(response, messages, body);
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    if (this.fault === 'tool-pieces') return this.toolPieces(response, base);
     if (this.fault === 'endless') {
       request.socket.once('close', () => this.streamClosed());
       const timer = setInterval(() => delta(' and'), 5);
@@ -228,6 +240,23 @@ export class OpenAITestServer {
     if (controller.signal.aborted) return;
     sse(response, { ...base, choices: [{ index: 0, delta: {}, finish_reason: finish }] });
     sse(response, { ...base, choices: [], usage });
+    response.end('data: [DONE]\n\n');
+  }
+
+  private toolPieces(response: ServerResponse, base: Record<string, unknown>): void {
+    const send = (toolCalls: unknown[], finish: string | null = null) =>
+      sse(response, {
+        ...base,
+        choices: [{ index: 0, delta: { content: null, tool_calls: toolCalls }, finish_reason: finish }],
+      });
+    send([{ index: 0, id: 'call_a', type: 'function', function: { name: 'read_', arguments: null } }]);
+    send([{ index: 0, id: null, type: null, function: { name: 'file', arguments: '' } }]);
+    for (const piece of ['{"pa', 'th":"src/', 'app.ts","li', 'ne":3}'])
+      send([{ index: 0, function: { arguments: piece } }]);
+    send([{ index: 1, id: 'call_b', type: 'function', function: { name: 'search', arguments: '{"query":' } }]);
+    send([{ index: 1, function: { name: 'search', arguments: '"TODO"}' } }]);
+    sse(response, { ...base, choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] });
+    sse(response, { ...base, choices: [], usage: { prompt_tokens: 9, completion_tokens: 7, total_tokens: 16 } });
     response.end('data: [DONE]\n\n');
   }
 

@@ -10,6 +10,9 @@ import type {
   RunsOn,
 } from '@jan/core';
 
+/** A scripted reply: text, or text and tool calls (arguments as JSON text, or a value to write as JSON). */
+export type ScriptedReply = string | { text?: string; calls: Array<{ name: string; arguments: string | object }> };
+
 /** A model.json entry with nothing but an id and an engine. */
 export function modelEntry(id: string, engine: string, name = id): Model {
   return {
@@ -69,8 +72,8 @@ export class ScriptedEngine implements InferenceEngine {
   readonly runsOn: RunsOn;
   readonly requests: ChatCompletionRequest[] = [];
   loads = 0;
-  /** Texts of the next replies, in order; once they are used up, `reply`. */
-  replies: string[] = [];
+  /** The next replies, in order (text, or text and tool calls); once they are used up, `reply`. */
+  replies: ScriptedReply[] = [];
   reply = 'ok';
   /** Display names of the listed models (by id); a model without one is named by its id. */
   names: Record<string, string> = {};
@@ -143,9 +146,12 @@ export class ScriptedEngine implements InferenceEngine {
     this.requests.push(request);
     const failure = this.failWith;
     if (failure && this.failAfterTokens === undefined) throw failure;
-    const tokens = (this.replies.shift() ?? this.reply).match(/\s*\S+|\s+/g) ?? [];
+    const scripted = this.replies.shift() ?? this.reply;
+    const text = typeof scripted === 'string' ? scripted : (scripted.text ?? '');
+    const calls = typeof scripted === 'string' ? [] : scripted.calls;
+    const tokens = text.match(/\s*\S+|\s+/g) ?? [];
     let sent = 0;
-    let finish: 'stop' | 'length' = 'stop';
+    let finish: 'stop' | 'length' | 'tool_calls' = 'stop';
     for (const token of tokens) {
       if (failure && sent === this.failAfterTokens) throw failure;
       // `max_tokens` ends the reply as llama.cpp does: cut, with finish reason `length`.
@@ -158,6 +164,25 @@ export class ScriptedEngine implements InferenceEngine {
       if (signal?.aborted) return;
       sent += 1;
       yield chunk(request.model, { content: token }, null);
+    }
+    // Each call in two pieces, as OpenAI streams them: id and name first, then the arguments.
+    for (const [index, call] of calls.entries()) {
+      if (finish === 'length') break;
+      await (this.gate ? this.gate.pass(signal) : new Promise((resolve) => setImmediate(resolve)));
+      if (signal?.aborted) return;
+      const args = typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments);
+      const id = `call_${this.requests.length}_${index}`;
+      const half = Math.floor(args.length / 2);
+      yield chunk(
+        request.model,
+        {
+          tool_calls: [{ index, id, type: 'function', function: { name: call.name, arguments: args.slice(0, half) } }],
+        },
+        null,
+      );
+      yield chunk(request.model, { tool_calls: [{ index, function: { arguments: args.slice(half) } }] }, null);
+      sent += 1;
+      finish = 'tool_calls';
     }
     yield {
       ...chunk(request.model, {}, finish),

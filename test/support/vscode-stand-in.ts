@@ -132,6 +132,13 @@ export class TabInputTextDiff {
   ) {}
 }
 
+/** An editor tab; `vscode.diff` opens one in the active group. */
+export interface StandInTab {
+  label: string;
+  isActive: boolean;
+  input: unknown;
+}
+
 export enum ProgressLocation {
   SourceControl = 1,
   Window = 10,
@@ -155,10 +162,15 @@ export enum ConfigurationTarget {
   WorkspaceFolder = 3,
 }
 
-/** A text document held in memory; edits through `workspace.applyEdit` bump its version. */
+/**
+ * A text document held in memory; edits through `workspace.applyEdit` bump its version, and each
+ * one is an undo step, as a WorkspaceEdit is in VS Code.
+ */
 export class StandInDocument {
   version = 1;
   isClosed = false;
+  /** The text before each edit applied to it, oldest first (its undo stack). */
+  readonly undoStack: string[] = [];
   constructor(
     readonly uri: Uri,
     private text: string,
@@ -188,6 +200,16 @@ export class StandInDocument {
   setText(text: string): void {
     this.text = text;
     this.version += 1;
+  }
+  /** Applies an edit: one undo step. */
+  edit(text: string): void {
+    this.undoStack.push(this.text);
+    this.setText(text);
+  }
+  /** Ctrl+Z: back to the text before the last edit. */
+  undo(): void {
+    const before = this.undoStack.pop();
+    if (before !== undefined) this.setText(before);
   }
   private lines(): string[] {
     return this.text.split('\n');
@@ -264,6 +286,8 @@ export const ui = {
   executed: [] as Array<{ command: string; args: unknown[] }>,
   clipboard: '',
   opened: [] as string[],
+  /** Context keys set with `setContext` (the keybindings' and menus' `when`). */
+  context: new Map<string, unknown>(),
   /** Documents shown in an editor (`window.showTextDocument`), with the options they were shown with. */
   shown: [] as Array<{ uri: string; options?: { selection?: Range; preview?: boolean } }>,
   /** Queues the user's next answer (a function of the prompt, or the answer itself). */
@@ -276,7 +300,24 @@ const configuration = new Map<string, unknown>();
 const configurationChanged = new EventEmitter<{ affectsConfiguration(section: string): boolean }>();
 /** Fire with `{ document, contentChanges: [{ range }] }` to play an edit. */
 export const textDocumentChanged = new EventEmitter<unknown>();
+/** Fire with the document to play a save. */
+export const textDocumentSaved = new EventEmitter<unknown>();
+/** Fire with the editor (after setting `window.activeTextEditor`) to play a file opened or focused. */
+export const activeEditorChanged = new EventEmitter<unknown>();
 const registeredCommands = new Map<string, (...args: unknown[]) => unknown>();
+const activeTabGroup = { tabs: [] as StandInTab[] };
+const tabsChanged = new EventEmitter<{ opened: StandInTab[]; closed: StandInTab[]; changed: StandInTab[] }>();
+
+/** VS Code's own commands the adapters run: a diff opens a tab, `setContext` sets a context key. */
+const builtInCommands: Record<string, (...args: unknown[]) => unknown> = {
+  'vscode.diff': (original, modified, title) => {
+    for (const tab of activeTabGroup.tabs) tab.isActive = false;
+    const tab = { label: String(title), isActive: true, input: new TabInputTextDiff(original as Uri, modified as Uri) };
+    activeTabGroup.tabs.push(tab);
+    tabsChanged.fire({ opened: [tab], closed: [], changed: [] });
+  },
+  setContext: (key, value) => void ui.context.set(String(key), value),
+};
 const documents = new Map<string, StandInDocument>();
 export const registered = {
   inlineProviders: [] as unknown[],
@@ -307,6 +348,8 @@ export function resetStandIn(): void {
   ui.executed.length = 0;
   ui.clipboard = '';
   ui.opened.length = 0;
+  ui.context.clear();
+  activeTabGroup.tabs.length = 0;
   ui.shown.length = 0;
   window.activeTextEditor = undefined;
 }
@@ -349,6 +392,7 @@ export const workspace = {
   onDidChangeConfiguration: configurationChanged.event,
   onDidGrantWorkspaceTrust: new EventEmitter<void>().event,
   onDidChangeTextDocument: textDocumentChanged.event,
+  onDidSaveTextDocument: textDocumentSaved.event,
   asRelativePath(uri: Uri): string {
     return path.basename(uri.fsPath);
   },
@@ -362,7 +406,7 @@ export const workspace = {
       const document = documents.get(uri.toString());
       if (!document) return false;
       const all = document.getText();
-      document.setText(all.slice(0, document.offsetAt(range.start)) + text + all.slice(document.offsetAt(range.end)));
+      document.edit(all.slice(0, document.offsetAt(range.start)) + text + all.slice(document.offsetAt(range.end)));
     }
     return true;
   },
@@ -374,11 +418,18 @@ export const workspace = {
 
 export const window = {
   activeTextEditor: undefined as { document: StandInDocument; selection: Selection } | undefined,
-  onDidChangeActiveTextEditor: new EventEmitter<unknown>().event,
+  onDidChangeActiveTextEditor: activeEditorChanged.event,
   tabGroups: {
-    activeTabGroup: { tabs: [] as unknown[] },
-    all: [] as Array<{ tabs: unknown[] }>,
-    close: async () => true,
+    activeTabGroup,
+    all: [activeTabGroup],
+    onDidChangeTabs: tabsChanged.event,
+    /** Closes tabs as the user or an extension does, and says so. */
+    async close(tabs: StandInTab | StandInTab[]): Promise<boolean> {
+      const closed = (Array.isArray(tabs) ? tabs : [tabs]).filter((tab) => activeTabGroup.tabs.includes(tab));
+      activeTabGroup.tabs = activeTabGroup.tabs.filter((tab) => !closed.includes(tab));
+      if (closed.length > 0) tabsChanged.fire({ opened: [], closed, changed: [] });
+      return true;
+    },
   },
   async showInformationMessage(text: string, ...items: unknown[]): Promise<unknown> {
     ui.messages.push({ level: 'info', text });
@@ -478,7 +529,7 @@ export const commands = {
   },
   async executeCommand(command: string, ...args: unknown[]): Promise<unknown> {
     ui.executed.push({ command, args });
-    return registeredCommands.get(command)?.(...args);
+    return (registeredCommands.get(command) ?? builtInCommands[command])?.(...args);
   },
 };
 

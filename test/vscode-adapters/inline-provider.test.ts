@@ -11,7 +11,9 @@ import {
   registered,
   resetStandIn,
   setSetting,
+  activeEditorChanged,
   textDocumentChanged,
+  textDocumentSaved,
   ui,
   window,
 } from '../support/vscode-stand-in';
@@ -250,22 +252,53 @@ describe('the inline completion provider', () => {
     expect(items?.[0]!.range).toMatchObject({ start: cursor, end: new vscode.Position(0, 14) });
   });
 
-  it('hides suggestions at a line start shorter than jan.inlineCompletion.minChars', async () => {
-    fixture.engine.completion = 'ok';
+  /** Asks, automatically, at the start of the empty line of an empty function body; the texts shown. */
+  const askInEmptyBody = async () => {
     const blank = openDocument(
       '/w/blank.ts',
       'function add(a: number, b: number) {\n  \n}',
     ) as unknown as vscode.TextDocument;
-    const start = new vscode.Position(1, 2);
-    const ask = () =>
-      provider.provideInlineCompletionItems(
-        blank,
-        start,
-        automatic,
-        new CancellationTokenSource().token as vscode.CancellationToken,
-      );
-    expect(await ask()).toBeUndefined();
+    const items = await provider.provideInlineCompletionItems(
+      blank,
+      new vscode.Position(1, 2),
+      automatic,
+      new CancellationTokenSource().token as vscode.CancellationToken,
+    );
+    return items?.map((item) => item.insertText);
+  };
+
+  it('hides suggestions at a line start shorter than jan.inlineCompletion.minChars', async () => {
+    fixture.engine.completion = 'ok';
+    expect(await askInEmptyBody()).toBeUndefined();
     setSetting('jan.inlineCompletion.minChars', 2);
-    expect((await ask())?.map((item) => item.insertText)).toEqual(['ok']);
+    expect(await askInEmptyBody()).toEqual(['ok']);
+  });
+
+  it('prepares the prompt at the cursor when a file is opened or focused and after it is saved, not for other files', async () => {
+    const file = document();
+    window.activeTextEditor = { document: file as never, selection: new vscode.Selection(at, at) as never };
+    activeEditorChanged.fire(window.activeTextEditor);
+    await expect.poll(() => fixture.engine.completeRequests.length, { timeout: 60_000 }).toBe(1);
+    expect(fixture.engine.completeRequests[0]).toMatchObject({
+      max_tokens: 96,
+      prefix: 'function add(a: number, b: number) {\n  return ',
+      suffix: '\n}',
+    });
+    textDocumentSaved.fire(file);
+    await expect.poll(() => fixture.engine.completeRequests.length, { timeout: 60_000 }).toBe(2);
+    textDocumentSaved.fire(openDocument('/w/other.ts', 'const other = 1;'));
+    setSetting('jan.inlineCompletion.enabled', false);
+    activeEditorChanged.fire(window.activeTextEditor);
+    // Both are decided when the event fires: a save of another file and a focus while turned off ask nothing.
+    expect(fixture.engine.completeRequests).toHaveLength(2);
+  });
+
+  it('suggests an empty body whole, in whole statements within jan.inlineCompletion.maxLines', async () => {
+    fixture.engine.completion = 'const sum = a + b;\n  console.log(sum);\n  return sum;\n}';
+    expect(await askInEmptyBody()).toEqual(['const sum = a + b;\n  console.log(sum);\n  return sum;']);
+    setSetting('jan.inlineCompletion.maxLines', 2);
+    // Another model: the cached suggestion of the first is not served.
+    setSetting('jan.completionModel', 'chat-1');
+    expect(await askInEmptyBody()).toEqual(['const sum = a + b;\n  console.log(sum);']);
   });
 });

@@ -69,7 +69,7 @@ describe('commands on a selection', () => {
     );
   });
 
-  it("Fix shows the model's code as a proposed diff and applies it when the user accepts", async () => {
+  it("Fix shows the model's code as a proposed diff and applies it in one edit when the user accepts", async () => {
     fixture.engine.reply = FIXED;
     ui.answer('Accept');
     await vscode.commands.executeCommand('jan.fixSelection');
@@ -80,12 +80,24 @@ describe('commands on a selection', () => {
     expect((diff.args[1] as vscode.Uri).scheme).toBe(PROPOSAL_SCHEME);
     expect(ui.progress.map((progress) => progress.title)).toEqual(['Jan: Fix']);
     expect(document.getText()).toBe(SOURCE.replace('values.lenght', 'values.length'));
+    // One undo step takes the file back: nothing of the stream was ever written into it.
+    expect(document.undoStack).toEqual([SOURCE]);
     // The diff closed, the file stays open on the changed code.
     const shown = ui.shown.at(-1)!;
     expect(shown.uri).toBe(document.uri.toString());
     expect(shown.options?.preview).toBe(false);
     const { start, end } = shown.options!.selection!;
     expect(document.getText().slice(document.offsetAt(start), document.offsetAt(end))).toContain('values.length');
+  });
+
+  it('opens the code block for the model, and takes a reply that continues it as the code', async () => {
+    fixture.engine.reply = '  return values.reduce((a, b) => a + b) / values.length;\n```\n';
+    ui.answer('Accept');
+    await vscode.commands.executeCommand('jan.refactorSelection');
+    const messages = fixture.engine.requests[0]!.messages;
+    expect(messages[0]!.content).toContain('no explanation');
+    expect(messages.at(-1)).toEqual({ role: 'assistant', content: '```typescript\n' });
+    expect(document.getText()).toBe(SOURCE.replace('values.lenght', 'values.length'));
   });
 
   it('changes nothing when the user rejects the proposal, and leaves the file open', async () => {
@@ -131,15 +143,14 @@ describe('commands on a selection', () => {
     });
   });
 
-  it('asks for code only, and rejects a rewrite given outside a code block with a message', async () => {
-    fixture.engine.reply = 'return values.reduce((a, b) => a + b) / values.length; // fixed the typo';
+  it('proposes nothing when the model closes the block at once and answers in prose', async () => {
+    fixture.engine.reply = '\n```\nThe code looks right to me.';
     await vscode.commands.executeCommand('jan.refactorSelection');
-    expect(fixture.engine.requests[0]!.messages[0]!.content).toContain('no explanation');
     expect(ui.executed.some((call) => call.command === 'vscode.diff')).toBe(false);
     expect(document.getText()).toBe(SOURCE);
     expect(ui.messages.at(-1)).toMatchObject({
       level: 'warning',
-      text: expect.stringContaining('without a code block, so nothing was applied'),
+      text: expect.stringContaining('the model returned no code, so nothing was proposed'),
     });
   });
 
@@ -155,11 +166,11 @@ describe('commands on a selection', () => {
         /^Fix on mean\.ts:2-2 from chat-1: \d+ tokens in [\d.]+ s, [\d.]+ tok\/s; first token after \d+ ms\.$/,
       ),
     );
-    fixture.engine.reply = 'Looks fine to me.';
+    fixture.engine.reply = '```\nLooks fine to me.';
     await vscode.commands.executeCommand('jan.refactorSelection');
     expect(fixture.logger.messages('warn')).toContainEqual(
       expect.stringMatching(
-        /^Refactor on mean\.ts:2-2: the model answered without a code block \(\d+ tokens\); nothing applied\.$/,
+        /^Refactor on mean\.ts:2-2: the model returned no code \(\d+ tokens\); nothing proposed\.$/,
       ),
     );
     await vscode.commands.executeCommand('jan.explainSelection');

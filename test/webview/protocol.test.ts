@@ -325,6 +325,44 @@ describe('views of core entities', () => {
     ).toBeUndefined();
   });
 
+  test('an agent step carries its tool calls, bounded, and they travel in the protocol', () => {
+    const huge = 'x'.repeat(10_000);
+    const view = toMessageView({
+      ...base,
+      status: 'ready',
+      content: [{ type: 'text', text: { value: '', annotations: [] } }],
+      metadata: {
+        tool_calls: [
+          {
+            tool: { id: 'c1', type: 'function', function: { name: 'read_file', arguments: `{"path":"${huge}"}` } },
+            response: { content: [{ type: 'text', text: 'hello' }] },
+            state: 'ready',
+            outcome: 'ok',
+            summary: '1 line',
+            effect: 'read',
+            source: 'jan',
+          },
+          { tool: { id: 'c2', function: { name: 'edit_file', arguments: '{}' } }, outcome: 'not-an-outcome' },
+          { nonsense: true },
+        ],
+      },
+    });
+    expect(view.steps).toEqual([
+      {
+        id: 'c1',
+        tool: 'read_file',
+        arguments: expect.stringMatching(/ …$/),
+        summary: '1 line',
+        outcome: 'ok',
+        effect: 'read',
+        source: 'jan',
+      },
+      { id: 'c2', tool: 'edit_file', arguments: '{}' },
+    ]);
+    expect(view.steps![0]!.arguments.length).toBeLessThanOrEqual(4000);
+    expect(parseHostMessage({ type: 'message', threadId: 't', message: view })).toMatchObject({ ok: true });
+  });
+
   test('a thread view shows its settings, and the assistant instructions when it has none', () => {
     const view = toThreadView(thread('t', 'T', 1));
     expect(view).toEqual({

@@ -18,9 +18,33 @@ const sampling = v.object({
 });
 export type Sampling = Infer<typeof sampling>;
 
-const messages = v.array(v.object({ role: v.picklist(['system', 'user', 'assistant']), content: v.string() }));
+/** A tool call as the worker renders it in the history and reports it: `arguments` is JSON text. */
+const toolCall = v.object({ id: v.string(), name: v.string(), arguments: v.string() });
 
-const finishReason = v.picklist(['stop', 'length', 'abort']);
+const messages = v.array(
+  v.variant('role', [
+    v.object({ role: v.picklist(['system', 'user']), content: v.string() }),
+    v.object({ role: v.literal('assistant'), content: v.string(), toolCalls: v.optional(v.array(toolCall)) }),
+    v.object({ role: v.literal('tool'), content: v.string(), toolCallId: v.string() }),
+  ]),
+);
+
+/** A JSON Schema as a plain object; its keys are data (src/core/types/tools.ts). */
+const jsonSchema = v.record(v.string(), v.unknown());
+
+/** OpenAI's tool name rule: the name also appears in the model's tool-call syntax. */
+const toolName = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/, 'a tool name (letters, digits, _ and -)'));
+
+const tools = v.array(v.object({ name: toolName, description: v.string(), parameters: jsonSchema }));
+
+const toolChoice = v.union([v.picklist(['auto', 'none', 'required']), v.object({ name: toolName })]);
+
+const responseFormat = v.variant('type', [
+  v.object({ type: v.literal('json_object') }),
+  v.object({ type: v.literal('json_schema'), schema: v.optional(jsonSchema) }),
+]);
+
+const finishReason = v.picklist(['stop', 'length', 'tool_calls', 'abort']);
 
 export const methods = {
   /** Starts llama.cpp in the worker: GPU auto-detect with CPU fallback, thread count. */
@@ -71,8 +95,16 @@ export const methods = {
       sampling,
       /** The thread: its turns keep their own KV sequence (or saved state) between calls. */
       sessionKey: v.optional(v.string()),
+      tools: v.optional(tools),
+      toolChoice: v.optional(toolChoice),
+      /** A JSON answer under a grammar; not applied while tools may be called. */
+      responseFormat: v.optional(responseFormat),
     }),
-    chunk: v.object({ text: v.string() }),
+    /** Text as it is generated, and each tool call when its arguments are complete. */
+    chunk: v.union([
+      v.object({ text: v.string() }),
+      v.object({ toolCall: v.object({ name: v.string(), arguments: v.string() }) }),
+    ]),
     result: v.object({
       finishReason,
       promptTokens: finite,
@@ -85,7 +117,8 @@ export const methods = {
   },
   /** Tokens of the prompt the chat template renders for these messages, with the reply's opening. */
   countChatTokens: {
-    args: v.object({ modelId: v.string(), messages }),
+    /** With `tools`: their descriptions as the template renders them are counted too. */
+    args: v.object({ modelId: v.string(), messages, tools: v.optional(tools) }),
     result: v.object({ tokens: finite }),
   },
   complete: {
@@ -96,10 +129,15 @@ export const methods = {
       /** Context from other files, placed before the prefix. */
       extra: v.optional(v.string()),
       sampling,
-      /** Generation stops this long after its first token and returns what is ready. */
+      /** The whole request stops this long after the worker receives it (prompt evaluation included) and returns what is ready. */
       timeLimitMs: v.optional(finite),
       /** The prompt as a client sent it (the API server): never cut, refused when it leaves no room. */
       wholePrompt: v.optional(v.boolean()),
+      /**
+       * The document's language id and the suggestion's line budget: the worker stops generating
+       * where the completion rules end the suggestion (`completionStop`), at the token that ends it.
+       */
+      rules: v.optional(v.object({ languageId: v.string(), maxLines: v.optional(finite) })),
     }),
     chunk: v.object({ text: v.string() }),
     result: v.object({

@@ -1,11 +1,13 @@
-import type { ChatHistoryItem, Token } from 'node-llama-cpp';
+import type { ChatHistoryItem, ChatModelFunctions, Token } from 'node-llama-cpp';
 import type { ArgsOf, ResultOf } from '../rpc/methods';
 import type { CallContext } from '../rpc/server';
 import { WorkerError } from '../rpc/server';
+import { toHistory } from './history';
 import type { LoadedModel } from './loaded-model';
 import { finishReasonOf, generationOptions } from './sampling';
 import { StopText } from './stop-text';
 import { TextBatcher } from './text-batcher';
+import { prepareToolTurn } from './tool-turn';
 
 /**
  * One chat turn on the thread's sequence of the model's chat pool. The history is rendered with
@@ -20,34 +22,46 @@ export function runChat(
   context: CallContext<'chat'>,
 ): Promise<ResultOf<'chat'>> {
   return loaded.chatLock.run(async () => {
+    const started = performance.now();
+    let firstTokenAt: number | undefined;
+    let completionTokens = 0;
+    let stopReason = 'abort';
     const history = toHistory(args.messages);
-    const promptTokens = renderedPromptTokens(loaded, history).length;
+    const batcher = new TextBatcher((text) => context.emit({ text }));
+    const acquired = await loaded.chats.acquire(args.sessionKey);
+    const tools = await prepareToolTurn(loaded.model.llama, acquired.chat, args, {
+      generating: () => (firstTokenAt ??= performance.now()),
+      call: (toolCall, tokens) => {
+        completionTokens += tokens;
+        batcher.flush();
+        context.emit({ toolCall });
+      },
+    });
+    const promptTokens = renderedPromptTokens(loaded, history, tools.documented).length;
     const room = loaded.info.contextSize - promptTokens;
     // A prompt that does not fit is refused, never cut silently (the editor fits its history itself).
     if (room <= 0) {
+      tools.dispose();
       throw new WorkerError(
         'CONTEXT_TOO_LONG',
         `The prompt has ${promptTokens} tokens; model "${loaded.id}" has a context of ${loaded.info.contextSize}, which must also hold the reply.`,
       );
     }
-    const { chat } = await loaded.chats.acquire(args.sessionKey);
+    const { chat } = tools;
     const sequence = chat.sequence;
     const meterBefore = sequence.tokenMeter.getState();
 
-    const started = performance.now();
-    let firstTokenAt: number | undefined;
-    let completionTokens = 0;
-    let stopReason = 'abort';
-    const batcher = new TextBatcher((text) => context.emit({ text }));
     const stop = new StopText(args.sampling.stop);
     const stopped = new AbortController();
     const signal = AbortSignal.any([context.signal, stopped.signal]);
     // The reply ends where the context does: usage never exceeds it and the prompt is never shifted out.
     const maxTokens = Math.min(args.sampling.maxTokens ?? room, room);
+    let failure: unknown;
     if (!context.signal.aborted) {
       try {
         const response = await chat.generateResponse(history, {
           ...generationOptions({ ...args.sampling, maxTokens }, sequence.contextSize),
+          ...tools.options,
           signal,
           stopOnAbortSignal: true,
           onToken: (tokens) => {
@@ -61,13 +75,16 @@ export function runChat(
         });
         stopReason = response.metadata.stopReason;
       } catch (error) {
+        if (tools.recovered(error)) stopReason = 'functionCalls';
         // Cancelled before the first token: node-llama-cpp throws the abort reason instead of returning.
-        if (!signal.aborted) throw error;
+        else if (!signal.aborted) failure = error;
       } finally {
         batcher.push(stop.flush());
         batcher.flush();
       }
     }
+    tools.dispose();
+    if (failure) throw failure;
     const ended = performance.now();
     // What llama.cpp really evaluated, from the sequence's token meter: it counts a decoded token
     // as "output" when its logits were read, which for the prompt is only its last token.
@@ -85,22 +102,16 @@ export function runChat(
   });
 }
 
-/** The tokens of the prompt the chat template renders for this history (the same rendering the reply is generated from). */
-export function renderedPromptTokens(loaded: LoadedModel, history: ChatHistoryItem[]): Token[] {
+/**
+ * The tokens of the prompt the chat template renders for this history and these documented
+ * tools (the same rendering the reply is generated from).
+ */
+export function renderedPromptTokens(
+  loaded: LoadedModel,
+  history: ChatHistoryItem[],
+  functions?: ChatModelFunctions,
+): Token[] {
   return loaded.chats.anyChat.chatWrapper
-    .generateContextState({ chatHistory: history })
+    .generateContextState({ chatHistory: history, availableFunctions: functions, documentFunctionParams: true })
     .contextText.tokenize(loaded.model.tokenizer);
-}
-
-/** OpenAI messages → node-llama-cpp history, ending with the model turn to generate. */
-export function toHistory(messages: ArgsOf<'chat'>['messages']): ChatHistoryItem[] {
-  if (messages.length === 0) throw new WorkerError('INVALID_REQUEST', 'A chat request needs at least one message');
-  const history: ChatHistoryItem[] = messages.map((message) => {
-    if (message.role === 'system') return { type: 'system', text: message.content };
-    if (message.role === 'user') return { type: 'user', text: message.content };
-    return { type: 'model', response: [message.content] };
-  });
-  // A trailing assistant message is a prefill the reply continues; otherwise a new reply starts.
-  if (messages[messages.length - 1]!.role !== 'assistant') history.push({ type: 'model', response: [] });
-  return history;
 }

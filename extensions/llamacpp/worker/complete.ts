@@ -1,3 +1,4 @@
+import { completionStop, contextOfPrompt } from '@jan/core';
 import type { Token } from 'node-llama-cpp';
 import type { ArgsOf, ResultOf } from '../rpc/methods';
 import type { CallContext } from '../rpc/server';
@@ -15,13 +16,17 @@ const SPECIAL_TOKENS = 8;
  * Fill-in-the-middle with the model's FIM tokens (node-llama-cpp's infill). A model without
  * them still completes: it continues the prefix, which is what the editor needs most. The prompt
  * is budgeted in tokens here (completion-prompt.ts); the text streams as it comes, so the host
- * can stop it early; a time limit counted from the first generated token returns what is ready.
+ * can stop it early, and with the document's language the worker stops itself at the token where
+ * the completion rules end the suggestion (a line completed, a block closed). The time limit
+ * covers the whole request from its arrival: what is ready when it passes is returned (prompt
+ * evaluation cannot be interrupted; after it, generation stops at once).
  */
 export function runCompletion(
   loaded: LoadedModel,
   args: ArgsOf<'complete'>,
   context: CallContext<'complete'>,
 ): Promise<ResultOf<'complete'>> {
+  const arrived = performance.now();
   return loaded.completionLock.run(async () => {
     const { completion, sequence } = await loaded.completion();
     // A whole prompt without a suffix is text to continue, not a middle to fill.
@@ -34,7 +39,9 @@ export function runCompletion(
       promptTokens: 0,
       cachedPromptTokens: 0,
     };
+    const remainingMs = args.timeLimitMs === undefined ? undefined : args.timeLimitMs - (performance.now() - arrived);
     if (context.signal.aborted) return empty;
+    if (remainingMs !== undefined && remainingMs <= 0) return { ...empty, finishReason: 'length' as const };
     const contextSize = sequence.contextSize;
     const tokenize = (text: string) => loaded.model.tokenize(text);
     const { prompt, maxTokens } = args.wholePrompt
@@ -46,10 +53,21 @@ export function runCompletion(
     const signal = AbortSignal.any([context.signal, stop.signal]);
     const stopText = new StopText(args.sampling.stop);
     let text = '';
-    let timer: NodeJS.Timeout | undefined;
     let timedOut = false;
+    const timer =
+      remainingMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            stop.abort();
+          }, remainingMs);
     let tokens = 0;
     let promptTokens = 0;
+    let ruled = false;
+    const rules = args.rules && {
+      prompt: contextOfPrompt(args.prefix, args.suffix, args.rules.languageId),
+      maxLines: args.rules.maxLines,
+    };
     const meterBefore = sequence.tokenMeter.getState();
     const batcher = new TextBatcher((text) => context.emit({ text }));
     const options = {
@@ -59,15 +77,7 @@ export function runCompletion(
       // Room for the reply, so node-llama-cpp never shortens the prompt budgeted above.
       contextShiftSize: reserve,
       onToken: (generated: readonly unknown[]) => {
-        if (tokens === 0) {
-          promptTokens = sequence.contextTokens.length;
-          if (args.timeLimitMs !== undefined) {
-            timer = setTimeout(() => {
-              timedOut = true;
-              stop.abort();
-            }, args.timeLimitMs);
-          }
-        }
+        if (tokens === 0) promptTokens = sequence.contextTokens.length;
         tokens += generated.length;
       },
       onTextChunk: (chunk: string) => {
@@ -75,6 +85,11 @@ export function runCompletion(
         text += passed;
         batcher.push(passed);
         if (stopText.stopped) stop.abort();
+        // Checked on every token: a host that stops the stream learns of it a batch and a message later.
+        else if (rules && !ruled && completionStop(text, rules.prompt, rules.maxLines) !== undefined) {
+          ruled = true;
+          stop.abort();
+        }
       },
     };
     try {
@@ -88,7 +103,8 @@ export function runCompletion(
       const rest = stopText.flush();
       text += rest;
       batcher.push(rest);
-      const reason = stopText.stopped ? 'stop' : timedOut ? 'length' : finishReasonOf(response.metadata.stopReason);
+      const reason =
+        stopText.stopped || ruled ? 'stop' : timedOut ? 'length' : finishReasonOf(response.metadata.stopReason);
       return {
         text,
         finishReason: reason,

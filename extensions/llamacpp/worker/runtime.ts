@@ -3,12 +3,14 @@ import type { Llama } from 'node-llama-cpp';
 import type { ArgsOf, ResultOf } from '../rpc/methods';
 import type { Handlers } from '../rpc/server';
 import { WorkerError } from '../rpc/server';
-import { renderedPromptTokens, runChat, toHistory } from './chat';
+import { renderedPromptTokens, runChat } from './chat';
 import { runCompletion } from './complete';
 import { runEmbedding } from './embed';
+import { toHistory } from './history';
 import { LoadedModel } from './loaded-model';
 import { Mutex } from './mutex';
 import { detokenize, tokenize } from './tokens';
+import { toFunctions } from './tool-turn';
 
 export type WorkerLog = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
 
@@ -97,7 +99,8 @@ export function createHandlers(log: WorkerLog): Handlers {
     },
 
     async countChatTokens(args) {
-      return { tokens: renderedPromptTokens(requireModel(args.modelId), toHistory(args.messages)).length };
+      const history = toHistory(args.messages);
+      return { tokens: renderedPromptTokens(requireModel(args.modelId), history, toFunctions(args.tools)).length };
     },
   };
 

@@ -1,6 +1,6 @@
 import type { Sampling } from '../rpc/methods';
 
-export type FinishReason = 'stop' | 'length' | 'abort';
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'abort';
 
 /** node-llama-cpp generation options from the request's OpenAI-style sampling values. */
 export function generationOptions(sampling: Sampling, contextSize: number) {
@@ -30,5 +30,6 @@ function clampPenalty(value: number | undefined): number | undefined {
 export function finishReasonOf(stopReason: string): FinishReason {
   if (stopReason === 'maxTokens') return 'length';
   if (stopReason === 'abort') return 'abort';
+  if (stopReason === 'functionCalls') return 'tool_calls';
   return 'stop';
 }

@@ -2,10 +2,10 @@ import type { InferenceService } from '../inference';
 import { errorMessage, type Logger } from '../logger';
 import type { ModelChoice } from '../model-choice';
 import { CompletionCache } from './cache';
-import type { CompletionResult } from '../types';
+import type { CompletionRequest, CompletionResult } from '../types';
 import { buildCompletionContext, type CompletionContext } from './context';
 import { postprocessCompletion, type PostprocessOptions } from './postprocess';
-import { completionStop } from './rules';
+import { completionStop, requestStop } from './rules';
 
 /** The document as inline completion reads it: only the lines near the cursor are asked for. */
 export interface CompletionDocument {
@@ -34,7 +34,7 @@ const PREFIX_LINE_STEP = 16;
 const SUFFIX_LINES = 64;
 
 export interface CompleteOptions extends Partial<PostprocessOptions> {
-  /** Generation stops this long after its first token and returns what is ready. */
+  /** The whole request (prompt evaluation included) stops this long after it reaches the engine and returns what is ready. */
   timeLimitMs?: number;
   /** Context from other files, placed before the prefix. */
   extra?: string;
@@ -95,26 +95,23 @@ export class InlineCompletionService {
     options: CompleteOptions = {},
   ): Promise<{ text: string | undefined; result?: CompletionResult }> {
     const { prompt } = request;
-    // With code after the cursor only the rest of the line is kept (postprocess.ts): generating more is waste.
-    const midLine = prompt.lineSuffix.trim().length > 0;
     try {
       const result = await this.deps.inference.complete(
         request.model,
         {
-          prefix: prompt.prefix,
-          suffix: prompt.suffix,
-          max_tokens: maxTokens,
-          temperature: TEMPERATURE,
-          ...(midLine ? { stop: ['\n'] } : {}),
+          ...completionRequest(prompt, maxTokens, options),
           ...(options.timeLimitMs !== undefined ? { time_limit_ms: options.timeLimitMs } : {}),
-          ...(options.extra ? { extra: options.extra } : {}),
         },
         signal,
         { stopWhen: (text) => wouldCut(text, prompt, options.maxLines) },
       );
       if (signal.aborted) return { text: undefined, result };
       this.lastFailure = undefined;
-      const text = postprocessCompletion(result.text, request.prompt, options);
+      const text = postprocessCompletion(
+        generatedText(result, prompt, maxTokens, options.maxLines),
+        request.prompt,
+        options,
+      );
       if (text !== undefined && request.model.id === this.cacheModel)
         this.cache.set(request.prompt.prefix, request.prompt.suffix, text);
       return { text, result };
@@ -128,9 +125,86 @@ export class InlineCompletionService {
     }
   }
 
+  /**
+   * Prepares the prompt of the cursor's spot in the engine's cache, so the first suggestion there
+   * evaluates only what changed since (a file opened, focused or saved): the request a suggestion
+   * there would send (the same token budget, so the engine lays the prompt out the same way),
+   * stopped at its first piece of text, which is thrown away. Only for an engine that runs the model
+   * in this process: a server (remote, or on this machine) gets code when a suggestion is asked for,
+   * not when a file is opened, and would generate a whole reply it cannot be stopped in.
+   * Resolves with the engine's account (prompt tokens evaluated), undefined when nothing was done.
+   */
+  async warm(
+    document: CompletionDocument,
+    line: number,
+    character: number,
+    maxTokens: number,
+    options: Pick<CompleteOptions, 'extra' | 'maxLines'>,
+    signal: AbortSignal,
+  ): Promise<CompletionResult | undefined> {
+    const request = await this.request(document, line, character);
+    if (!request || signal.aborted) return undefined;
+    const engine = this.deps.inference.engine(request.model);
+    if (engine.runsOn.kind !== 'local' || engine.throughServer) return undefined;
+    try {
+      return await this.deps.inference.complete(
+        request.model,
+        completionRequest(request.prompt, maxTokens, options),
+        signal,
+        { stopWhen: () => true },
+      );
+    } catch {
+      // A failure shows on the next suggestion, which asks the same engine.
+      return undefined;
+    }
+  }
+
   clearCache(): void {
     this.cache.clear();
   }
+}
+
+/**
+ * The engine request for a prompt. The rules decide where the suggestion ends: a stop string only
+ * where they keep one line anyway, and the language and line budget for an engine that stops itself.
+ */
+function completionRequest(
+  prompt: CompletionContext,
+  maxTokens: number,
+  options: Pick<CompleteOptions, 'extra' | 'maxLines'>,
+): Omit<CompletionRequest, 'model'> {
+  const stop = requestStop(prompt);
+  return {
+    prefix: prompt.prefix,
+    suffix: prompt.suffix,
+    max_tokens: maxTokens,
+    temperature: TEMPERATURE,
+    language: prompt.languageId,
+    ...(options.maxLines !== undefined ? { max_lines: options.maxLines } : {}),
+    ...(stop ? { stop } : {}),
+    ...(options.extra ? { extra: options.extra } : {}),
+  };
+}
+
+/**
+ * The output as the rules read it: up to where the suggestion ends (an engine that stopped a stream
+ * early sends a little more), and without a last line the token budget cut short.
+ */
+function generatedText(
+  result: CompletionResult,
+  prompt: CompletionContext,
+  maxTokens: number,
+  maxLines?: number,
+): string {
+  const stop = completionStop(result.text, prompt, maxLines);
+  if (stop !== undefined) return result.text.slice(0, stop);
+  const lastBreak = result.text.lastIndexOf('\n');
+  const cutShort =
+    result.finish_reason === 'length' &&
+    result.tokens >= maxTokens &&
+    lastBreak > 0 &&
+    result.text.slice(0, lastBreak).trim();
+  return cutShort ? result.text.slice(0, lastBreak) : result.text;
 }
 
 /**

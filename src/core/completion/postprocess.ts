@@ -4,9 +4,10 @@ import {
   cutStrayCloser,
   DEFAULT_MAX_LINES,
   DEFAULT_MIN_CHARS,
+  fencedCode,
   fixWhitespace,
   isTooSmall,
-  keptLineCount,
+  keptLines,
   leadingBlankLength,
   normalizeIndentation,
   suffixDuplicateStart,
@@ -14,7 +15,7 @@ import {
 } from './rules';
 
 export interface PostprocessOptions {
-  /** Longest suggestion, in lines. */
+  /** Longest suggestion, in lines (`jan.inlineCompletion.maxLines`). */
   maxLines: number;
   /** Smallest suggestion at a line start, in characters other than whitespace (`jan.inlineCompletion.minChars`). */
   minChars: number;
@@ -32,11 +33,13 @@ export function postprocessCompletion(
   options: Partial<PostprocessOptions> = {},
 ): string | undefined {
   const { maxLines = DEFAULT_MAX_LINES, minChars = DEFAULT_MIN_CHARS } = options;
+  const fence = fencedCode(raw, context);
+  const code = raw.slice(fence.start, fence.end);
   let lines = normalizeIndentation(
-    raw.slice(leadingBlankLength(raw, context)).replace(/\r\n?/g, '\n').split('\n'),
+    code.slice(leadingBlankLength(code, context)).replace(/\r\n?/g, '\n').split('\n'),
     context,
   );
-  lines = lines.slice(0, keptLineCount(lines, context, true, maxLines));
+  lines = lines.slice(0, keptLines(lines, context, true, maxLines).count);
   lines = lines.slice(0, suffixDuplicateStart(lines, context));
   let text = cutStrayCloser(trimLineSuffixOverlap(lines.join('\n'), context), context);
   text = fixWhitespace(closeLeftOpenBlock(text, context), context);

@@ -1,3 +1,4 @@
+import type { CompletionResult } from '../types';
 import type { CompletionContext } from './context';
 import type { CompletionDocument, InlineCompletionService, InlineRequest } from './inline-completion';
 import { TypingPause } from './typing-pause';
@@ -16,6 +17,8 @@ export interface SuggestOptions {
   extra?: string;
   /** The smallest suggestion at a line start (postprocess.ts). */
   minChars?: number;
+  /** The longest suggestion, in lines: a block body is cut at a statement within it (rules/scope.ts). */
+  maxLines?: number;
 }
 
 /** A suggestion and the context it was made for (the editor's item range depends on it: `coveredClosers`). */
@@ -40,6 +43,7 @@ interface Running {
 export class InlineSuggestions {
   private readonly pause = new TypingPause();
   private running: Running | undefined;
+  private warming: AbortController | undefined;
   private started = 0;
 
   constructor(
@@ -91,10 +95,33 @@ export class InlineSuggestions {
     return this.suggest(document, line, character, { ...options, automatic: false }, new AbortController().signal);
   }
 
-  /** Cancels the running generation (the completion model changed, the provider went away). */
+  /**
+   * Prepares the prompt of a spot in the background (a file opened, focused or saved: `warm` in
+   * inline-completion.ts), so the first suggestion there does not pay for it. A newer warm-up
+   * replaces one not done yet; a suggestion being generated is left alone (its prompt is warm).
+   */
+  warm(
+    document: CompletionDocument,
+    line: number,
+    character: number,
+    options: Pick<SuggestOptions, 'extra' | 'maxTokens' | 'maxLines'>,
+  ): Promise<CompletionResult | undefined> {
+    this.warming?.abort();
+    if (this.running) return Promise.resolve(undefined);
+    const controller = new AbortController();
+    this.warming = controller;
+    const { maxTokens, ...rest } = options;
+    return this.service.warm(document, line, character, maxTokens, rest, controller.signal).finally(() => {
+      if (this.warming === controller) this.warming = undefined;
+    });
+  }
+
+  /** Cancels the running generation and warm-up (the completion model changed, the provider went away). */
   cancel(): void {
     this.running?.controller.abort();
     this.running = undefined;
+    this.warming?.abort();
+    this.warming = undefined;
   }
 
   private async reuseRunning(request: InlineRequest, signal: AbortSignal): Promise<{ done: boolean; text?: string }> {
@@ -126,6 +153,7 @@ export class InlineSuggestions {
         timeLimitMs: options.timeLimitMs,
         extra: options.extra,
         minChars: options.minChars,
+        maxLines: options.maxLines,
       })
       .then((result) => {
         if (!controller.signal.aborted) this.pause.latency(this.now() - started);

@@ -1,10 +1,14 @@
 /**
  * Files read for the model, on the extension host: workspace paths and globs (an assistant's
  * always-in-context files, a file attached in the chat), with binary files refused and large
- * ones cut, each said in a note the user and the model see.
+ * ones cut, each said in a note the user and the model see. Every one stays inside the
+ * workspace's real path (readTextFile).
  */
-import { open, readdir } from 'node:fs/promises';
+import { readdir, type FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
+import { ConfinedFolder } from '../store/confined-folder';
+import { isStoreError } from '../store/errors';
+import { READ_FLAGS } from '../store/json-file';
 import { contextBlock, fitToTokens, type ContextItem, type TokenCounter } from './context-item';
 import type { ContextRules } from '../assistant-config';
 
@@ -27,33 +31,44 @@ const MAX_GLOB_MATCHES = 200;
 
 export type FileRead = { status: 'ok'; text: string; note?: string } | { status: 'skipped'; reason: string };
 
-/** A path inside `root` for a workspace-relative `file`, or undefined when it would leave it. */
+/** A path inside `root` for a workspace-relative `file` (by its text), or undefined when it would leave it. */
 export function insideRoot(root: string, file: string): string | undefined {
   const resolved = path.resolve(root, file);
   const relative = path.relative(root, resolved);
   return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? resolved : undefined;
 }
 
-/** Reads at most MAX_FILE_BYTES; a NUL byte in the first 8 KB means a binary file, which is not read. */
-export async function readTextFile(file: string, maxBytes = MAX_FILE_BYTES): Promise<FileRead> {
-  let handle;
+/** Why a file could not be opened, in the words of a context item's note. */
+function openFailure(error: unknown): string {
+  if (isStoreError(error, 'NOT_ALLOWED')) return 'outside the workspace (a symbolic link on its way leads out of it)';
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return 'not found';
+  return `cannot be read (${code ?? 'error'})`;
+}
+
+/**
+ * Reads at most `maxBytes` of `file`, a path inside `root`: the file is opened through its folder
+ * as checked inside the workspace's real path (src/core/store/confined-folder.ts), so no link
+ * (even one swapped in meanwhile) can make it read something outside; only a regular file is read
+ * (a FIFO would wait for a writer forever), and a NUL byte anywhere in what was read means a
+ * binary file, which is not sent.
+ */
+export async function readTextFile(root: string, file: string, maxBytes = MAX_FILE_BYTES): Promise<FileRead> {
+  let handle: FileHandle;
   try {
-    handle = await open(file, 'r');
+    handle = await new ConfinedFolder(root, { what: 'the workspace', rootAnywhere: true }).openFile(file, READ_FLAGS);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return {
-      status: 'skipped',
-      reason: code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'a folder' : `cannot be read (${code ?? 'error'})`,
-    };
+    return { status: 'skipped', reason: openFailure(error) };
   }
   try {
     const stats = await handle.stat();
-    if (!stats.isFile()) return { status: 'skipped', reason: 'not a file' };
+    if (stats.isDirectory()) return { status: 'skipped', reason: 'a folder' };
+    if (!stats.isFile()) return { status: 'skipped', reason: 'not a regular file' };
     const size = stats.size;
     const buffer = Buffer.alloc(Math.min(size, maxBytes));
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
     const bytes = buffer.subarray(0, bytesRead);
-    if (bytes.subarray(0, 8192).includes(0))
+    if (bytes.includes(0))
       return { status: 'skipped', reason: `a binary file (${formatBytes(size)}); only text files can be attached` };
     // A cut in the middle of a UTF-8 sequence leaves one replacement character at the end: dropped.
     const text = bytes.toString('utf8').replace(/\uFFFD$/, '');
@@ -116,7 +131,7 @@ export async function fileContext(
   count: TokenCounter,
 ): Promise<ContextItem> {
   const file = insideRoot(root, relative);
-  const read: FileRead = file ? await readTextFile(file) : { status: 'skipped', reason: 'outside the workspace' };
+  const read: FileRead = file ? await readTextFile(root, file) : { status: 'skipped', reason: 'outside the workspace' };
   if (read.status === 'skipped')
     return { kind: 'file', label: relative, text: '', tokens: 0, note: `not attached: ${read.reason}` };
   const fitted = await fitToTokens(read.text, tokenCap, count);

@@ -42,7 +42,8 @@ export const SETTINGS = {
   'jan.inlineCompletion.debounceMs': wholeNumber({ default: 200, min: 0, max: 5000 }),
   'jan.inlineCompletion.maxTokens': wholeNumber({ default: 96, min: 1, max: 1024 }),
   'jan.inlineCompletion.minChars': wholeNumber({ default: 3, min: 0, max: 100 }),
-  'jan.inlineCompletion.timeLimitMs': wholeNumber({ default: 500, min: 50, max: 60_000 }),
+  'jan.inlineCompletion.timeLimitMs': wholeNumber({ default: 1500, min: 50, max: 60_000 }),
+  'jan.inlineCompletion.maxLines': wholeNumber({ default: 12, min: 1, max: 100 }),
   'jan.inlineCompletion.otherFilesContext': flag(true),
   'jan.assistants.default': text(''),
   // Only the user's own setting starts a server: a workspace cannot, trusted or not.

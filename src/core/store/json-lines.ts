@@ -1,6 +1,7 @@
 import { constants, promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { StoreError } from './errors';
-import { readRegularFile } from './json-file';
+import { O_NOFOLLOW, O_NONBLOCK } from './opened-folder';
 
 const NEWLINE = 0x0a;
 
@@ -57,17 +58,6 @@ export function parseJsonLines(bytes: Buffer): JsonLine[] {
   return lines;
 }
 
-export async function readJsonLines(file: string): Promise<JsonLinesFile> {
-  let bytes: Buffer;
-  try {
-    bytes = await readRegularFile(file);
-  } catch (error) {
-    if ((error as { code?: string }).code === 'ENOENT') return { exists: false, lines: [] };
-    throw error;
-  }
-  return { exists: true, lines: parseJsonLines(bytes) };
-}
-
 /** Joins lines (raw bytes kept as they were, or new text) into a JSONL file body. */
 export function joinJsonLines(lines: ReadonlyArray<Buffer | string>): Buffer {
   const parts: Buffer[] = [];
@@ -77,45 +67,49 @@ export function joinJsonLines(lines: ReadonlyArray<Buffer | string>): Buffer {
   return Buffer.concat(parts);
 }
 
+/** How an append opens the file (through the checked folder, src/core/store/confined-folder.ts, which adds O_NOFOLLOW). */
+export const APPEND_FLAGS = constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | O_NONBLOCK;
+
 /**
- * Appends one line with a single write call on an O_APPEND descriptor: O(1) whatever the file
- * size. If the file ends in a torn line (a crash mid-write, ours or another app's), the new line
- * starts on a fresh line so the torn bytes cannot swallow it.
+ * Appends one line to an opened file with a single write call on an O_APPEND descriptor: O(1)
+ * whatever the file size. If the file ends in a torn line (a crash mid-write, ours or another
+ * app's), the new line starts on a fresh line so the torn bytes cannot swallow it.
  */
-export async function appendJsonLine(file: string, line: string): Promise<void> {
+export async function appendLine(handle: FileHandle, file: string, line: string): Promise<void> {
   if (line.includes('\n')) throw new Error('A JSONL line cannot contain a newline');
-  // No following a link swapped in after the caller's checks (src/core/store/links.ts); Windows has no O_NOFOLLOW.
-  const handle = await fs.open(
-    file,
-    constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0),
-  );
+  const stat = await handle.stat();
+  const { size, nlink } = stat;
+  if (!stat.isFile())
+    throw new StoreError(
+      'NOT_ALLOWED',
+      `${file} is not a regular file (a FIFO, a device or a socket); nothing was written to it.`,
+      file,
+    );
+  if (nlink > 1) {
+    throw new StoreError(
+      'NOT_ALLOWED',
+      `${file} has ${nlink} hard links: an append would change the same bytes elsewhere too, so nothing was written. Replace it with a copy.`,
+      file,
+    );
+  }
+  let prefix = '';
+  if (size > 0) {
+    const last = Buffer.alloc(1);
+    await handle.read(last, 0, 1, size - 1);
+    if (last[0] !== NEWLINE) prefix = '\n';
+  }
+  const bytes = Buffer.from(`${prefix}${line}\n`, 'utf8');
+  const { bytesWritten } = await handle.write(bytes, 0, bytes.length);
+  if (bytesWritten !== bytes.length)
+    throw new Error(`Short write to ${file}: ${bytesWritten} of ${bytes.length} bytes`);
+  await handle.datasync();
+}
+
+/** appendLine on a plain path (no folder to confine it to): the file itself is never a link. */
+export async function appendJsonLine(file: string, line: string): Promise<void> {
+  const handle = await fs.open(file, APPEND_FLAGS | O_NOFOLLOW);
   try {
-    const stat = await handle.stat();
-    const { size, nlink } = stat;
-    if (!stat.isFile())
-      throw new StoreError(
-        'NOT_ALLOWED',
-        `${file} is not a regular file (a FIFO, a device or a socket); nothing was written to it.`,
-        file,
-      );
-    if (nlink > 1) {
-      throw new StoreError(
-        'NOT_ALLOWED',
-        `${file} has ${nlink} hard links: an append would change the same bytes elsewhere too, so nothing was written. Replace it with a copy.`,
-        file,
-      );
-    }
-    let prefix = '';
-    if (size > 0) {
-      const last = Buffer.alloc(1);
-      await handle.read(last, 0, 1, size - 1);
-      if (last[0] !== NEWLINE) prefix = '\n';
-    }
-    const bytes = Buffer.from(`${prefix}${line}\n`, 'utf8');
-    const { bytesWritten } = await handle.write(bytes, 0, bytes.length);
-    if (bytesWritten !== bytes.length)
-      throw new Error(`Short write to ${file}: ${bytesWritten} of ${bytes.length} bytes`);
-    await handle.datasync();
+    await appendLine(handle, file, line);
   } finally {
     await handle.close();
   }

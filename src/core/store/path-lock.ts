@@ -1,7 +1,8 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../logger';
-import { errorMessage } from '../logger';
+import { errorMessage, silentLogger } from '../logger';
+import { NAMES_LOCK } from './folder-names';
+import { openFolder } from './opened-folder';
 import { StoreError, toStoreError } from './errors';
 
 export interface PathLockOptions {
@@ -41,44 +42,34 @@ let lockfileModule: Promise<typeof import('proper-lockfile')> | undefined;
 const loadLockfile = () => (lockfileModule ??= import('proper-lockfile'));
 
 /**
- * The cross-process half: a `<target>.lock` directory (proper-lockfile: mkdir is atomic on every
- * file system, the holder refreshes its mtime, a lock left by a killed process goes stale).
- * Polls with short jittered waits because our critical sections last milliseconds; the retry
- * package's defaults (seconds) would make two busy windows crawl. The lock's parent folder is
- * created only when the first attempt finds it missing, to keep that off the hot path.
+ * The cross-process half: a lock directory (proper-lockfile: mkdir is atomic on every file
+ * system, the holder refreshes its mtime, a lock left by a killed process goes stale). Polls with
+ * short jittered waits because our critical sections last milliseconds; the retry package's
+ * defaults (seconds) would make two busy windows crawl. `lockPath` names the lock through its
+ * folder as opened and checked by the caller (src/core/store/opened-folder.ts), and `shown` is
+ * how messages name it.
  */
-async function acquire(target: string, options: PathLockOptions): Promise<() => Promise<void>> {
-  const lockPath = `${target}.lock`;
+async function acquire(lockPath: string, shown: string, options: PathLockOptions): Promise<() => Promise<void>> {
   const deadline = Date.now() + options.timeoutMs;
   let wait = 0.5;
-  let createdParent = false;
   const lockfile = await loadLockfile();
   for (;;) {
     try {
-      return await lockfile.lock(target, {
+      return await lockfile.lock(lockPath, {
         realpath: false,
         lockfilePath: lockPath,
         stale: options.staleMs,
         onCompromised: (error) =>
-          options.logger.warn(
-            `The lock ${lockPath} was taken over by another process while held: ${errorMessage(error)}`,
-          ),
+          options.logger.warn(`The lock ${shown} was taken over by another process while held: ${errorMessage(error)}`),
       });
     } catch (error) {
       const code = (error as { code?: string }).code;
-      if (code === 'ENOENT' && !createdParent) {
-        createdParent = true;
-        await fs.mkdir(path.dirname(lockPath), { recursive: true }).catch((mkdirError: unknown) => {
-          throw toStoreError(mkdirError, 'create the folder', path.dirname(lockPath));
-        });
-        continue;
-      }
-      if (code !== 'ELOCKED') throw toStoreError(error, 'write in', path.dirname(lockPath));
+      if (code !== 'ELOCKED') throw toStoreError(error, 'write in', path.dirname(shown));
       if (Date.now() >= deadline) {
         throw new StoreError(
           'LOCK_TIMEOUT',
-          `Gave up after ${options.timeoutMs} ms waiting for ${lockPath}: another process (another VS Code window?) is holding it.`,
-          lockPath,
+          `Gave up after ${options.timeoutMs} ms waiting for ${shown}: another process (another VS Code window?) is holding it.`,
+          shown,
         );
       }
       await sleep(wait * (0.5 + Math.random()));
@@ -90,11 +81,16 @@ async function acquire(target: string, options: PathLockOptions): Promise<() => 
 /**
  * Serializes work on `target` within this process and across processes. The lock lives at
  * `<target>.lock`, beside the target, so the target itself (a file or a folder) may be created,
- * replaced or deleted while it is held.
+ * replaced or deleted while it is held; `lockPath` is that name as the caller opened it.
  */
-export function withPathLock<T>(target: string, options: PathLockOptions, task: () => Promise<T>): Promise<T> {
+export function withPathLock<T>(
+  target: string,
+  lockPath: string,
+  options: PathLockOptions,
+  task: () => Promise<T>,
+): Promise<T> {
   return inProcessQueue(target, async () => {
-    const release = await acquire(target, options);
+    const release = await acquire(lockPath, `${target}.lock`, options);
     try {
       return await task();
     } finally {
@@ -105,4 +101,26 @@ export function withPathLock<T>(target: string, options: PathLockOptions, task: 
       });
     }
   });
+}
+
+/**
+ * The names lock of a plain folder (the models folder): `task` runs holding `<folder>/.names.lock`
+ * (src/core/store/folder-names.ts), taken through the folder as opened.
+ */
+export async function withNamesLock<T>(
+  folder: string,
+  task: () => Promise<T>,
+  logger: Logger = silentLogger,
+): Promise<T> {
+  const opened = await openFolder(folder);
+  try {
+    return await withPathLock(
+      path.join(folder, NAMES_LOCK).slice(0, -'.lock'.length),
+      opened.entry(NAMES_LOCK),
+      { staleMs: 10_000, timeoutMs: 30_000, logger },
+      task,
+    );
+  } finally {
+    await opened.close();
+  }
 }

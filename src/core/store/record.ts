@@ -33,17 +33,26 @@ export function compact<T extends object>(record: object, fields: object = {}): 
   return out as T;
 }
 
-/** Deep equality of JSON values (key order ignored). */
+/** Deep equality of JSON values (key order ignored), without recursion: a file may nest 10,000 deep. */
 export function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((item, index) => sameJson(item, b[index]));
+  const pending: Array<[unknown, unknown]> = [[a, b]];
+  while (pending.length > 0) {
+    const [left, right] = pending.pop()!;
+    if (left === right) continue;
+    if (Array.isArray(left) || Array.isArray(right)) {
+      if (!Array.isArray(left) || !Array.isArray(right) || left.length !== right.length) return false;
+      for (let i = 0; i < left.length; i++) pending.push([left[i], right[i]]);
+      continue;
+    }
+    if (!isRecord(left) || !isRecord(right)) return false;
+    const keys = Object.keys(left).filter((key) => left[key] !== undefined);
+    if (keys.length !== Object.keys(right).filter((key) => right[key] !== undefined).length) return false;
+    for (const key of keys) {
+      if (!Object.hasOwn(right, key)) return false;
+      pending.push([left[key], right[key]]);
+    }
   }
-  if (!isRecord(a) || !isRecord(b)) return false;
-  const keys = Object.keys(a).filter((key) => a[key] !== undefined);
-  if (keys.length !== Object.keys(b).filter((key) => b[key] !== undefined).length) return false;
-  return keys.every((key) => Object.hasOwn(b, key) && sameJson(a[key], b[key]));
+  return true;
 }
 
 /**

@@ -1,2 +1,3 @@
 export * from './tool';
 export * from './tool-registry';
+export * from './readable-text';

@@ -80,7 +80,10 @@ export interface CompletionRequest {
   stop?: string[];
   /** Context from other files, placed before the prefix (the engine budgets it with the prefix and suffix). */
   extra?: string;
-  /** Generation stops this long after its first token and returns what is ready. */
+  /**
+   * The whole request stops this long after it reaches the engine (prompt evaluation included) and
+   * returns what is ready.
+   */
   time_limit_ms?: number;
   /**
    * The prompt as a client sent it (the API server): never cut to fit, refused (CONTEXT_TOO_LONG)
@@ -88,6 +91,12 @@ export interface CompletionRequest {
    * suffix the prefix is continued as plain text. Unset: the editor's budgeted prompt.
    */
   whole_prompt?: boolean;
+  /**
+   * The document's language id and the suggestion's line budget: an engine that stops a streaming
+   * generation itself applies the completion rules with them (`completionStop` over `contextOfPrompt`).
+   */
+  language?: string;
+  max_lines?: number;
 }
 
 export interface CompletionResult {

@@ -1,9 +1,16 @@
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import * as v from 'valibot';
-import { assertSafeId, newThreadId } from '@jan/core';
-import { validate } from '@jan/validation';
-import { isStoreScratch } from './thread-files';
+import {
+  DataFolder,
+  capFor,
+  errorMessage,
+  isRecord,
+  nameCandidates,
+  ownField,
+  parseKeeping,
+  isSafeId,
+  type FolderFiles,
+} from '@jan/core';
+import { renamedLines, renamedMain } from './item-rename';
 
 export interface ImportedItem {
   /** The id in the source. */
@@ -17,165 +24,118 @@ export interface ImportReport {
   assistants: { imported: ImportedItem[]; skipped: Array<{ id: string; reason: string }> };
 }
 
-const IdFile = v.looseObject({ id: v.string() });
+type Section = ImportReport['threads'];
+
+interface ItemKind {
+  /** The folder the items are in (`threads`, `assistants`). */
+  folder: string;
+  /** The item's own file, with its id. */
+  file: string;
+  /** Its files for the id `id` (a rename rewrites the id where the item keeps it). */
+  renamed(files: ReadonlyMap<string, Buffer>, id: string): Map<string, Buffer>;
+}
+
+const renameMain = (kind: Pick<ItemKind, 'file'>, files: ReadonlyMap<string, Buffer>, id: string) =>
+  new Map(files).set(kind.file, renamedMain(files.get(kind.file)!, id));
+
+const THREADS: ItemKind = {
+  folder: 'threads',
+  file: 'thread.json',
+  renamed(files, id) {
+    const out = renameMain(this, files, id);
+    const lines = files.get('messages.jsonl');
+    if (lines) out.set('messages.jsonl', renamedLines(lines, id));
+    return out;
+  },
+};
+
+const ASSISTANTS: ItemKind = {
+  folder: 'assistants',
+  file: 'assistant.json',
+  renamed(files, id) {
+    return renameMain(this, files, id);
+  },
+};
 
 /**
  * Copies the threads and assistants of a Jan data folder (Jan desktop's, or an unpacked `.jan`
- * archive) into `janFolder`. Nothing in the source is moved or changed. Every field and line is
- * kept as it is, unknown ones included; only an id that clashes with a different item here is
- * replaced (in thread.json / assistant.json, and in each message's `thread_id`). An item that
- * is already here unchanged is skipped, so importing twice adds nothing. Each item is written
- * to a scratch folder and renamed into place, so a failure leaves no half-imported thread.
+ * archive) into `janFolder`. Nothing in the source is moved or changed, and it is read like a
+ * workspace's `.jan`: regular files only, links neither followed nor copied. Every field and line
+ * is kept byte for byte; only an id that clashes here with a different item (in any case: one
+ * folder on Windows and macOS), or that no platform-portable folder can carry, is replaced, by
+ * the first of `id-2`, `id-3`, … that is free or already holds this very item, so importing the
+ * same data again adds nothing. Each item is written to a staging folder and renamed into place
+ * under the folder's names lock (src/core/data-folder.ts, `installFolder`).
  */
 export async function importJanDataFolder(source: string, janFolder: string): Promise<ImportReport> {
-  const kinds = await listFolders(source);
+  const from = new DataFolder(source, { rootAnywhere: true });
+  const to = new DataFolder(janFolder);
+  const kinds = (await from.listFolders(from.root)).names;
   if (!kinds.includes('threads') && !kinds.includes('assistants')) {
     throw new Error(`${source} does not look like a Jan data folder: it has no threads/ or assistants/ folder.`);
   }
   const report: ImportReport = { threads: { imported: [], skipped: [] }, assistants: { imported: [], skipped: [] } };
-  for (const name of await listFolders(path.join(source, 'threads'))) {
-    await importItem(path.join(source, 'threads', name), path.join(janFolder, 'threads'), threadKind, report.threads);
-  }
-  for (const name of await listFolders(path.join(source, 'assistants'))) {
-    await importItem(
-      path.join(source, 'assistants', name),
-      path.join(janFolder, 'assistants'),
-      assistantKind,
-      report.assistants,
-    );
+  for (const [kind, section] of [
+    [THREADS, report.threads],
+    [ASSISTANTS, report.assistants],
+  ] as const) {
+    const { names, warnings } = await from.listFolders(from.path(kind.folder));
+    for (const warning of warnings)
+      section.skipped.push({ id: path.basename(warning.path), reason: `${warning.message}; nothing was copied` });
+    for (const name of names) await importItem(from, to, kind, name, section);
   }
   return report;
 }
 
-interface ItemKind {
-  file: string;
-  /** A new id for `id`, which is taken here. */
-  newId(id: string, taken: (candidate: string) => Promise<boolean>): Promise<string>;
-  /** Rewrites the item's other files for its new id. */
-  renameIn?(folder: string, id: string): Promise<void>;
-}
-
-const threadKind: ItemKind = {
-  file: 'thread.json',
-  newId: async (_id, taken) => {
-    for (;;) {
-      const candidate = newThreadId();
-      if (!(await taken(candidate))) return candidate;
-    }
-  },
-  renameIn: async (folder, id) => {
-    const file = path.join(folder, 'messages.jsonl');
-    const text = await readFile(file, 'utf8').catch(() => undefined);
-    if (text === undefined) return;
-    const lines = text.split('\n').map((line) => {
-      try {
-        const message: unknown = JSON.parse(line);
-        if (typeof message === 'object' && message !== null && 'thread_id' in message)
-          return JSON.stringify({ ...message, thread_id: id });
-      } catch {
-        // A line that does not parse is kept verbatim, as the store keeps it.
-      }
-      return line;
-    });
-    await writeFile(file, lines.join('\n'));
-  },
-};
-
-const assistantKind: ItemKind = {
-  file: 'assistant.json',
-  newId: async (id, taken) => {
-    for (let n = 2; ; n++) {
-      const candidate = `${id}-${n}`;
-      if (!(await taken(candidate))) return candidate;
-    }
-  },
-};
-
-async function importItem(
-  sourceFolder: string,
-  targetParent: string,
-  kind: ItemKind,
-  report: ImportReport['threads'],
-): Promise<void> {
-  const name = path.basename(sourceFolder);
-  let text: string;
-  let value: Record<string, unknown>;
+async function importItem(from: DataFolder, to: DataFolder, kind: ItemKind, name: string, section: Section) {
+  let item: FolderFiles;
+  let id: string;
   try {
-    text = await readFile(path.join(sourceFolder, kind.file), 'utf8');
-    const checked = validate(IdFile, JSON.parse(text));
-    if (!checked.ok) throw new Error(checked.error);
-    value = checked.value;
+    item = await from.readFolderFiles(from.path(kind.folder, name));
+    id = idOf(item.files.get(kind.file));
   } catch (error) {
-    report.skipped.push({
+    section.skipped.push({
       id: name,
-      reason: `${kind.file} is missing or not valid (${(error as Error).message}); nothing was copied`,
+      reason: `${kind.file} is missing or not valid (${errorMessage(error)}); nothing was copied`,
     });
     return;
   }
-  const id = value.id as string;
-  const taken = (candidate: string) => exists(path.join(targetParent, candidate));
-  let targetId = safeId(id) ?? (await kind.newId(name, taken));
-  if (await taken(targetId)) {
-    if (await sameFiles(sourceFolder, path.join(targetParent, targetId))) {
-      report.skipped.push({ id, reason: 'already here, unchanged' });
-      return;
+  const imported = await to.installFolder<string | undefined>(to.path(kind.folder), async (names) => {
+    const here = new Map(names.map((existing) => [existing.toLowerCase(), existing]));
+    for (const candidate of idCandidates(id)) {
+      const files = candidate === id ? item.files : kind.renamed(item.files, candidate);
+      const existing = here.get(candidate.toLowerCase());
+      if (existing === undefined) return { name: candidate, files, result: candidate };
+      if (existing === candidate && (await sameItem(to, kind, candidate, files))) return { skip: undefined };
     }
-    targetId = await kind.newId(targetId, taken);
-  }
-  await mkdir(targetParent, { recursive: true });
-  const scratch = await mkdtemp(path.join(path.dirname(targetParent), '.import-'));
-  try {
-    const folder = path.join(scratch, targetId);
-    await copyFolder(sourceFolder, folder);
-    if (targetId !== id) {
-      await writeFile(path.join(folder, kind.file), `${JSON.stringify({ ...value, id: targetId }, null, 2)}\n`);
-      await kind.renameIn?.(folder, targetId);
-    }
-    await rename(folder, path.join(targetParent, targetId));
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
-  }
-  report.imported.push({ from: id, to: targetId });
+    throw new Error('unreachable');
+  });
+  if (imported === undefined) section.skipped.push({ id, reason: 'already here, unchanged' });
+  else section.imported.push({ from: id, to: imported });
 }
 
-function safeId(id: string): string | undefined {
-  try {
-    return assertSafeId(id, 'Imported');
-  } catch {
-    return undefined;
-  }
+/** The `id` of an item's main file. */
+function idOf(bytes: Buffer | undefined): string {
+  if (!bytes) throw new Error('the file is missing');
+  const { value } = parseKeeping(bytes);
+  const id = isRecord(value) ? ownField(value, 'id') : undefined;
+  if (typeof id !== 'string') throw new Error('it has no string "id"');
+  return id;
 }
 
-/** Whether the item here has the same main file and messages as the source (an earlier import of it). */
-async function sameFiles(a: string, b: string): Promise<boolean> {
-  for (const file of ['thread.json', 'assistant.json', 'messages.jsonl']) {
-    const [left, right] = await Promise.all([
-      readFile(path.join(a, file), 'utf8').catch(() => null),
-      readFile(path.join(b, file), 'utf8').catch(() => null),
-    ]);
-    if (left !== right) return false;
+/** `id` when a folder can carry it, then the one folder-name rule's candidates from it. */
+function* idCandidates(id: string): Generator<string> {
+  const base = id.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[.-]+/, '') || 'imported';
+  if (isSafeId(id)) yield id;
+  for (const candidate of nameCandidates(base, 128)) if (isSafeId(candidate)) yield candidate;
+}
+
+/** Whether the item `id` here holds these very files (an earlier import of the same data). */
+async function sameItem(to: DataFolder, kind: ItemKind, id: string, files: ReadonlyMap<string, Buffer>) {
+  for (const file of [kind.file, 'messages.jsonl']) {
+    const here = await to.readBytes(to.path(kind.folder, id, file), capFor(file)).catch(() => undefined);
+    const there = files.get(file);
+    if (here === undefined || there === undefined ? here !== there : !here.equals(there)) return false;
   }
   return true;
-}
-
-/** Copies files and folders only: a symlink in the source could point anywhere, so it is left out. */
-async function copyFolder(from: string, to: string): Promise<void> {
-  await mkdir(to, { recursive: true });
-  for (const entry of await readdir(from, { withFileTypes: true })) {
-    if (isStoreScratch(entry.name)) continue;
-    if (entry.isDirectory()) await copyFolder(path.join(from, entry.name), path.join(to, entry.name));
-    else if (entry.isFile()) await copyFile(path.join(from, entry.name), path.join(to, entry.name));
-  }
-}
-
-async function listFolders(folder: string): Promise<string[]> {
-  const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
-  return entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.')).map((entry) => entry.name);
-}
-
-async function exists(file: string): Promise<boolean> {
-  return readdir(file).then(
-    () => true,
-    () => false,
-  );
 }

@@ -1,26 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import * as path from 'node:path';
+import type { DataFolder } from '@jan/core';
 
-/** Leftovers of the store's own writing (locks, temp files) that never belong in a copy. */
-export function isStoreScratch(name: string): boolean {
-  return name.endsWith('.lock') || name.endsWith('.tmp') || name.includes('.tmp-');
-}
-
-export function threadFolder(janFolder: string, threadId: string): string {
-  return path.join(janFolder, 'threads', threadId);
-}
-
-/** The lines of a messages.jsonl that parse, as they are (unknown fields and all); a missing file is no messages. */
-export async function readRawMessages(file: string): Promise<unknown[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
+/** The lines of a messages.jsonl (its bytes, or none) that parse, as they are (unknown fields and all). */
+export function rawMessages(bytes: Buffer | undefined): unknown[] {
+  if (!bytes) return [];
   const messages: unknown[] = [];
-  for (const line of text.split('\n')) {
+  for (const line of bytes.toString('utf8').split('\n')) {
     if (!line.trim()) continue;
     try {
       messages.push(JSON.parse(line));
@@ -29,4 +13,9 @@ export async function readRawMessages(file: string): Promise<unknown[]> {
     }
   }
   return messages;
+}
+
+/** Every regular file of a thread's folder, read through the store (links and FIFOs are named, never followed). */
+export function threadFiles(data: DataFolder, threadId: string) {
+  return data.readFolderFiles(data.path('threads', threadId));
 }

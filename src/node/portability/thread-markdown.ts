@@ -1,4 +1,4 @@
-import { contextParts, textOf } from '@jan/core';
+import { contextParts, textOf, toolStepsOf } from '@jan/core';
 import type { Thread, ThreadMessage } from '@jan/core';
 
 const ROLE_HEADING: Record<ThreadMessage['role'], string> = {
@@ -28,7 +28,11 @@ export function threadToMarkdown(
     const model =
       message.role === 'assistant' && typeof message.metadata?.model === 'string' ? ` (${message.metadata.model})` : '';
     lines.push(`## ${ROLE_HEADING[message.role]}${model}`, '');
-    lines.push(textOf(message).trimEnd() || '_(empty)_', '');
+    const steps = toolStepsOf(message);
+    const text = textOf(message).trimEnd();
+    if (text || steps.length === 0) lines.push(text || '_(empty)_', '');
+    // An agent step: each call with its arguments and what the tool answered.
+    for (const step of steps) lines.push(...stepLines(step));
     // What was attached with @ (files, a selection…) is part of what was asked: kept, as the model read it.
     const attached = contextParts(message).map((part) => part.text.value.trimEnd());
     if (attached.length > 0) lines.push('_Attached:_', '', ...attached.flatMap((block) => [block, '']));
@@ -47,4 +51,24 @@ export function threadToMarkdown(
     );
   }
   return lines.join('\n');
+}
+
+/** A fence longer than any run of backticks in `text`, so the text cannot close it. */
+function fence(text: string): string {
+  let longest = 2;
+  for (const run of text.matchAll(/`+/g)) longest = Math.max(longest, run[0].length);
+  return '`'.repeat(longest + 1);
+}
+
+function stepLines(step: ReturnType<typeof toolStepsOf>[number]): string[] {
+  const outcome = step.outcome && step.outcome !== 'ok' ? ` — ${step.outcome}` : '';
+  const summary = step.summary ? `: ${step.summary}` : '';
+  const lines = [`**Tool call \`${step.name}\`**${outcome}${summary}`, ''];
+  const args = step.arguments.trim() || '{}';
+  lines.push(`${fence(args)}json`, args, fence(args), '');
+  if (step.result !== undefined) {
+    const result = step.result.trimEnd();
+    lines.push('_Result:_', '', fence(result), result, fence(result), '');
+  }
+  return lines;
 }

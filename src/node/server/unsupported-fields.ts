@@ -3,7 +3,8 @@ import { invalidRequest } from './errors';
 /**
  * Fields that would change the answer in a way this server cannot honour. Answering as if they
  * were not there would mislead the client, so each gets a 400 naming it; a field set to its
- * "off" value (`n: 1`, `tools: []`, `logprobs: false`) is accepted.
+ * "off" value (`n: 1`, `functions: []`, `logprobs: false`) is accepted. Tools and response
+ * formats are honoured (tool-fields.ts).
  */
 const CHECKS: Array<{ field: string; inUse: (value: unknown) => boolean; why: string }> = [
   {
@@ -13,17 +14,12 @@ const CHECKS: Array<{ field: string; inUse: (value: unknown) => boolean; why: st
   },
   { field: 'best_of', inUse: (value) => typeof value === 'number' && value > 1, why: 'best_of > 1 is not supported' },
   { field: 'echo', inUse: (value) => value === true, why: 'echo is not supported' },
-  { field: 'tools', inUse: nonEmpty, why: 'tool calls are not supported' },
-  { field: 'functions', inUse: nonEmpty, why: 'function calls are not supported' },
-  {
-    field: 'tool_choice',
-    inUse: (value) => value !== undefined && value !== null && value !== 'none' && value !== 'auto',
-    why: 'tool calls are not supported',
-  },
+  // The old function-calling fields (tools, tool_choice and tool messages replace them).
+  { field: 'functions', inUse: nonEmpty, why: "the old function calls are not supported; use 'tools'" },
   {
     field: 'function_call',
     inUse: (value) => value !== undefined && value !== null && value !== 'none' && value !== 'auto',
-    why: 'function calls are not supported',
+    why: "the old function calls are not supported; use 'tool_choice'",
   },
   {
     field: 'logprobs',
@@ -39,11 +35,6 @@ const CHECKS: Array<{ field: string; inUse: (value: unknown) => boolean; why: st
     field: 'logit_bias',
     inUse: (value) => typeof value === 'object' && value !== null && Object.keys(value).length > 0,
     why: 'logit_bias is not supported',
-  },
-  {
-    field: 'response_format',
-    inUse: (value) => typeof value === 'object' && value !== null && (value as { type?: unknown }).type !== 'text',
-    why: 'only the text response format is supported',
   },
   { field: 'audio', inUse: (value) => value !== undefined && value !== null, why: 'audio output is not supported' },
   {

@@ -8,6 +8,7 @@ import {
   isSpecificModel,
   isTextPart,
   textOf,
+  toolStepsOf,
 } from '@jan/core';
 import type {
   ContextItem,
@@ -38,6 +39,7 @@ import {
   type ThreadSettings,
   type ThreadSummary,
   type ThreadView,
+  type ToolStepView,
 } from '@jan/protocol';
 
 /** Names and ids from files on disk, cut to what the protocol carries. */
@@ -74,9 +76,10 @@ const PART_NAMES: Record<string, string> = {
 };
 
 /** What a stored message holds that the view does not render, once per kind, in order. */
-function hiddenParts(message: ThreadMessage): string[] {
+function hiddenParts(message: ThreadMessage, steps: number): string[] {
   const names = message.content
-    .filter((part) => !isTextPart(part))
+    // Tool call parts are drawn as steps when the message has any.
+    .filter((part) => !isTextPart(part) && !(steps > 0 && part.type === 'tool_call'))
     .map((part) => PART_NAMES[part.type] ?? part.type.slice(0, 40));
   if (message.role === 'tool') names.unshift('tool result');
   return [...new Set(names)].slice(0, 20);
@@ -96,7 +99,9 @@ export function toMessageView(message: ThreadMessage, nameOf: (modelId: string) 
     status: message.status,
     created: finite(message.created) ?? 0,
   };
-  const hidden = hiddenParts(message);
+  const steps = toolStepsOf(message).map(toStepView);
+  if (steps.length > 0) view.steps = steps;
+  const hidden = hiddenParts(message, steps.length);
   if (hidden.length > 0) view.hidden = hidden;
   if (typeof metadata.model === 'string') view.model = short(nameOf(metadata.model));
   const speed = finite(metadata.tokens_per_second);
@@ -114,6 +119,16 @@ export function toMessageView(message: ThreadMessage, nameOf: (modelId: string) 
       message: (typeof metadata.error === 'string' ? metadata.error : 'The reply failed.').slice(0, 10_000),
     };
   }
+  return view;
+}
+
+function toStepView(step: ReturnType<typeof toolStepsOf>[number]): ToolStepView {
+  const args = step.arguments.length > 4000 ? `${step.arguments.slice(0, 3990)} …` : step.arguments;
+  const view: ToolStepView = { id: short(step.id).slice(0, 200), tool: step.name.slice(0, 200), arguments: args };
+  if (step.summary) view.summary = step.summary.slice(0, 500);
+  if (step.outcome) view.outcome = step.outcome;
+  if (step.effect) view.effect = step.effect;
+  if (step.source) view.source = step.source.slice(0, 200);
   return view;
 }
 

@@ -63,6 +63,22 @@ export class JanInlineCompletionProvider implements vscode.InlineCompletionItemP
     });
   }
 
+  /**
+   * Prepares the prompt at the editor's cursor in the background (a file opened or focused, and after
+   * a save), so the first suggestion there does not pay for evaluating it.
+   */
+  async warm(editor: vscode.TextEditor | undefined): Promise<void> {
+    const settings = completionSettingValues();
+    if (!editor || !settings.enabled) return;
+    const { document, selection } = editor;
+    if (document.uri.scheme !== 'file' && document.uri.scheme !== 'untitled') return;
+    await this.suggestions.warm(completionDocument(document), selection.active.line, selection.active.character, {
+      maxTokens: settings.maxTokens,
+      maxLines: settings.maxLines,
+      extra: this.extraFor(document, settings),
+    });
+  }
+
   private extraFor(document: vscode.TextDocument, settings: CompletionSettings): string | undefined {
     if (!settings.otherFilesContext) return undefined;
     return this.chunks.text(
@@ -112,6 +128,7 @@ function item({ text, prompt }: Suggestion, position: vscode.Position): vscode.I
 
 export function registerInlineCompletion(completion: InlineCompletionService): vscode.Disposable {
   const provider = new JanInlineCompletionProvider(completion);
+  void provider.warm(vscode.window.activeTextEditor);
   return vscode.Disposable.from(
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider),
     vscode.commands.registerCommand('jan.toggleInlineCompletion', async () => {
@@ -127,6 +144,11 @@ export function registerInlineCompletion(completion: InlineCompletionService): v
     }),
     vscode.window.onDidChangeActiveTextEditor((editor) => {
       if (editor) provider.remember(editor.document, editor.selection.active.line);
+      void provider.warm(editor);
+    }),
+    vscode.workspace.onDidSaveTextDocument((document) => {
+      const editor = vscode.window.activeTextEditor;
+      if (editor?.document === document) void provider.warm(editor);
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration('jan.completionModel')) return;

@@ -1,28 +1,21 @@
 import * as vscode from 'vscode';
 import {
-  EDIT_SYSTEM_PROMPT,
   EngineError,
   SELECTION_ACTIONS,
   errorMessage,
-  extractCode,
-  fitReplacement,
-  logReply,
-  rewriteTokenLimit,
+  rewriteEdit,
   selectionPrompt,
   selectionPromptOverride,
 } from '@jan/core';
-import type { Assistant, InferenceService, Logger, SelectionAction, SelectionInput } from '@jan/core';
-import { PROPOSAL_SCHEME, ProposalStore } from './proposals';
+import type { Assistant, SelectionAction } from '@jan/core';
+import { runEdit } from './edit-run';
+import type { EditRunDeps } from './edit-run';
+import { inlineChat } from './inline-chat';
+import { selectionInput } from './selection-input';
 
-export interface SelectionCommandDeps {
-  /** Runs the user's chat model: the same path as the chat and the API server. */
-  inference: InferenceService;
+export interface SelectionCommandDeps extends EditRunDeps {
   /** Starts a new chat thread with this message and shows the chat. */
   askInChat: (text: string) => Promise<void>;
-  /** Shared with the chat view's Apply button: one place shows and applies proposed edits. */
-  proposals: ProposalStore;
-  /** Jan's log: each command, its tokens and time, a cancel, a rejected answer. */
-  logger: Logger;
   /** The workspace's default assistant: its prompts replace the built-in ones. */
   assistant?: () => Promise<Assistant | undefined>;
 }
@@ -35,87 +28,6 @@ const COMMANDS: Record<SelectionAction, string> = {
   refactor: 'jan.refactorSelection',
   custom: 'jan.customPromptSelection',
 };
-
-function selectionInput(editor: vscode.TextEditor): SelectionInput | undefined {
-  const selection = editor.selection;
-  const code = editor.document.getText(selection);
-  if (!code.trim()) return undefined;
-  return {
-    code,
-    languageId: editor.document.languageId,
-    fileName: vscode.workspace.asRelativePath(editor.document.uri),
-    startLine: selection.start.line + 1,
-    endLine: selection.end.line + 1,
-  };
-}
-
-interface EditAnswer {
-  text: string;
-  tokens: number;
-  /** The token limit ended the answer, so its code may be cut short. */
-  cut: boolean;
-}
-
-/**
- * Runs the chat model on one request to completion, at most `maxTokens` long, with a cancellable
- * progress notification. Undefined when the user cancelled.
- */
-async function generateEdit(
-  deps: SelectionCommandDeps,
-  what: string,
-  title: string,
-  prompt: string,
-  maxTokens: number,
-): Promise<EditAnswer | undefined> {
-  const model = await deps.inference.require('chat');
-  const startedAt = Date.now();
-  let firstTokenAt: number | undefined;
-  return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Jan: ${title}`, cancellable: true },
-    async (progress, token) => {
-      const controller = new AbortController();
-      const subscription = token.onCancellationRequested(() => controller.abort());
-      try {
-        progress.report({ message: `loading ${model.id}…` });
-        let text = '';
-        let tokens = 0;
-        let cut = false;
-        const messages = [
-          { role: 'system' as const, content: EDIT_SYSTEM_PROMPT },
-          { role: 'user' as const, content: prompt },
-        ];
-        for await (const chunk of deps.inference.chat(
-          model,
-          { messages, stream: true, max_tokens: maxTokens },
-          controller.signal,
-        )) {
-          const choice = chunk.choices[0];
-          const delta = choice?.delta.content ?? '';
-          if (delta) {
-            firstTokenAt ??= Date.now();
-            text += delta;
-            tokens += 1;
-            if (tokens % 8 === 1) progress.report({ message: `${tokens} of at most ${maxTokens} tokens` });
-          }
-          if (choice?.finish_reason === 'length') cut = true;
-        }
-        const status = controller.signal.aborted ? 'stopped' : 'ready';
-        logReply(deps.logger, {
-          what,
-          modelId: model.id,
-          status,
-          completionTokens: tokens,
-          startedAt,
-          firstTokenAt,
-          finishedAt: Date.now(),
-        });
-        return status === 'stopped' ? undefined : { text, tokens, cut };
-      } finally {
-        subscription.dispose();
-      }
-    },
-  );
-}
 
 async function run(action: SelectionAction, deps: SelectionCommandDeps): Promise<void> {
   const editor = vscode.window.activeTextEditor;
@@ -135,61 +47,48 @@ async function run(action: SelectionAction, deps: SelectionCommandDeps): Promise
     if (!instruction?.trim()) return;
     input.instruction = instruction;
   }
-  const prompt = selectionPrompt(action, input, selectionPromptOverride(await deps.assistant?.(), action));
-  const what = `${spec.title} on ${input.fileName}:${input.startLine}-${input.endLine}`;
+  const override = selectionPromptOverride(await deps.assistant?.(), action);
   if (spec.target === 'chat') {
-    deps.logger.info(`${what}: asked in the chat (${input.code.length} characters).`);
-    await deps.askInChat(prompt);
+    deps.logger.info(
+      `${spec.title} on ${input.fileName}:${input.startLine}-${input.endLine}: asked in the chat (${input.code.length} characters).`,
+    );
+    await deps.askInChat(selectionPrompt(action, input, override));
     return;
   }
-  const document = editor.document;
+  const model = await deps.inference.require('chat');
   const range = new vscode.Range(editor.selection.start, editor.selection.end);
-  const maxTokens = rewriteTokenLimit(input.code);
-  deps.logger.info(`${what}: ${input.code.length} characters, at most ${maxTokens} tokens.`);
-  const answer = await generateEdit(deps, what, spec.title, prompt, maxTokens);
-  if (answer === undefined) return;
-  if (answer.cut) {
-    deps.logger.warn(`${what}: the answer reached ${maxTokens} tokens before its code was complete; nothing applied.`);
-    void vscode.window.showWarningMessage(
-      `Jan: ${spec.title} stopped at ${maxTokens} tokens (about twice the selection) before the code was complete, so nothing was applied. Select less code, or ask in the chat.`,
+  await runEdit(
+    deps,
+    { document: editor.document, range },
+    rewriteEdit(action, input, { override }),
+    spec.title,
+    model,
+  );
+}
+
+/** Runs a command, turning a failure into one error message (with the model picker when no model is chosen). */
+async function reported(command: string, deps: EditRunDeps, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    deps.logger.warn(`${command} failed: ${errorMessage(error)}`);
+    const noModel = error instanceof EngineError && error.code === 'NO_MODEL';
+    const pick = await vscode.window.showErrorMessage(
+      `Jan: ${errorMessage(error)}`,
+      ...(noModel ? ['Select Chat Model'] : []),
     );
-    return;
+    if (pick === 'Select Chat Model') await vscode.commands.executeCommand('jan.selectChatModel');
   }
-  const code = extractCode(answer.text, document.languageId);
-  if (!code) {
-    const problem = answer.text.trim() ? 'answered without a code block' : 'returned no code';
-    deps.logger.warn(`${what}: the model ${problem} (${answer.tokens} tokens); nothing applied.`);
-    void vscode.window.showWarningMessage(
-      `Jan: the model ${problem}, so nothing was applied. Try again or rephrase the request.`,
-    );
-    return;
-  }
-  await deps.proposals.propose(document, range, fitReplacement(input.code, code), spec.title);
 }
 
 export function registerSelectionCommands(deps: SelectionCommandDeps): vscode.Disposable {
-  const proposals = deps.proposals;
+  const runInline = inlineChat(deps);
   const disposables: vscode.Disposable[] = [
-    vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, proposals),
-    vscode.commands.registerCommand('jan.acceptProposal', () => proposals.accept()),
-    vscode.commands.registerCommand('jan.rejectProposal', () => proposals.reject()),
+    deps.proposals.register(),
+    vscode.commands.registerCommand('jan.inlineChat', () => reported('jan.inlineChat', deps, runInline)),
   ];
   for (const [action, command] of Object.entries(COMMANDS) as Array<[SelectionAction, string]>) {
-    disposables.push(
-      vscode.commands.registerCommand(command, async () => {
-        try {
-          await run(action, deps);
-        } catch (error) {
-          deps.logger.warn(`${command} failed: ${errorMessage(error)}`);
-          const noModel = error instanceof EngineError && error.code === 'NO_MODEL';
-          const pick = await vscode.window.showErrorMessage(
-            `Jan: ${errorMessage(error)}`,
-            ...(noModel ? ['Select Chat Model'] : []),
-          );
-          if (pick === 'Select Chat Model') await vscode.commands.executeCommand('jan.selectChatModel');
-        }
-      }),
-    );
+    disposables.push(vscode.commands.registerCommand(command, () => reported(command, deps, () => run(action, deps))));
   }
   return vscode.Disposable.from(...disposables);
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completionStop, contextOfPrompt } from '@jan/core';
 import { CHAT_FIM_MODEL, createEngine } from './support/engine-fixture';
 import type { EngineFixture } from './support/engine-fixture';
 
@@ -85,5 +86,37 @@ describe('llama.cpp engine: inline completion budgets and early stops', () => {
     const limited = await complete('Once upon a time', '', { max_tokens: 400, time_limit_ms: 1 });
     expect(unlimited.tokens).toBeGreaterThan(limited.tokens);
     expect(limited.finish_reason).toBe('length');
+  });
+
+  it('counts the time limit from the request: one whose limit passes during its prompt returns at the first token', async () => {
+    const lines = sourceFile(300);
+    const cold = `${lines.slice(0, 250).join('\n')}\n  const edge = `;
+    const limited = await complete(cold, `\n${lines.slice(250).join('\n')}`, { max_tokens: 400, time_limit_ms: 1 });
+    expect(limited.prompt_tokens).toBeGreaterThan(300);
+    expect(limited.tokens).toBeLessThanOrEqual(1);
+    expect(limited.finish_reason).toBe('length');
+  });
+
+  it('returns at once, evaluating nothing, a request whose limit passed while another held the completion context', async () => {
+    const running = complete('Once upon a time', '', { max_tokens: 400 });
+    const waiting = await complete('Once upon a time there was', '', { max_tokens: 400, time_limit_ms: 1 });
+    await running;
+    expect(waiting).toMatchObject({ tokens: 0, prompt_tokens: 0, finish_reason: 'length' });
+  });
+
+  it('stops in the worker at the token where the completion rules end the suggestion, given the language', async () => {
+    const prefix = 'function story(cat: string) {\n  const name = ';
+    const suffix = '\n  return name;\n}';
+    const open = await complete(prefix, suffix, { max_tokens: 200 });
+    const ruled = await complete(prefix, suffix, { max_tokens: 200, language: 'typescript' });
+    const stop = completionStop(ruled.text, contextOfPrompt(prefix, suffix, 'typescript'));
+    if (ruled.finish_reason === 'stop' && stop !== undefined) {
+      // Nothing generated past the token that ended the suggestion.
+      const kept = await fixture.engine.countTokens(CHAT_FIM_MODEL, ruled.text.slice(0, stop));
+      expect(ruled.tokens).toBeLessThanOrEqual(kept + 2);
+    }
+    expect(ruled.tokens).toBeLessThanOrEqual(open.tokens);
+    // The rules end a completed line at its line break: the model was not asked for more.
+    expect(ruled.text.split('\n').filter((line) => line.trim()).length).toBeLessThanOrEqual(2);
   });
 });

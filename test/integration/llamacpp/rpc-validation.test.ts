@@ -97,7 +97,7 @@ describe('llama.cpp worker RPC: validation on both ends', () => {
     const result = await client.call(
       'chat',
       { modelId: 'm', messages: [{ role: 'user', content: 'hi' }], sampling: {} },
-      { onChunk: ({ text }) => chunks.push(text) },
+      { onChunk: (chunk) => 'text' in chunk && chunks.push(chunk.text) },
     );
     expect(chunks).toEqual(['Once', ' upon']);
     expect(result.completionTokens).toBe(2);

@@ -318,8 +318,16 @@ describe('model downloads (real child process, real HTTP on 127.0.0.1)', () => {
     expect(http.requests).toEqual([]);
 
     const uri = http.url('/stories260K.gguf');
+    // Ids that name folders Windows cannot hold are refused before any request.
+    for (const id of ['nul.tar.gz', 'lpt1.', 'CON', 'com1.gguf'])
+      expect((await failure(fixture.models.downloadModel({ uri, id }))).code, id).toBe('INVALID_ID');
+    expect(http.requests).toEqual([]);
     await fixture.models.downloadModel({ uri });
     expect((await failure(fixture.models.downloadModel({ uri }))).code).toBe('ALREADY_INSTALLED');
+    // An id differing only in case is the same folder on Windows and macOS: the same model here.
+    const twin = await failure(fixture.models.downloadModel({ uri: http.url('/other.gguf'), id: 'STORIES260K' }));
+    expect(twin.code).toBe('ALREADY_INSTALLED');
+    expect(twin.message).toContain('stories260k');
   });
 });
 

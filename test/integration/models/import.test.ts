@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, readFile, stat, symlink, truncate, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ModelError } from '../../../extensions/models';
@@ -175,5 +176,59 @@ describe('importing a local GGUF', () => {
     fixture = await createModelsFixture();
     expect((await failure(fixture.models.deleteModel('missing'))).code).toBe('NOT_FOUND');
     expect((await failure(fixture.models.deleteModel('../models'))).code).toBe('INVALID_ID');
+  });
+});
+
+describe('model folder names (the one folder-name rule)', () => {
+  it('names a model imported from CON.gguf or com1.gguf so Windows can hold its folder', async () => {
+    fixture = await createModelsFixture();
+    const bytes = await readFile(STORIES);
+    const ids = [];
+    for (const name of ['CON.gguf', 'com1.gguf', 'lpt1..gguf', 'nul.tar.gguf'])
+      ids.push((await fixture.models.importModel(await scratchFile(name, bytes), { mode: 'reference' })).id);
+    expect(ids).toEqual(['con_', 'com1_', 'lpt1_', 'nul_.tar']);
+    expect(await fixture.listFolder()).toEqual(['com1_', 'con_', 'lpt1_', 'nul_.tar']);
+  });
+
+  it('never makes a folder that differs from another only in case, even when two imports run at once', async () => {
+    fixture = await createModelsFixture();
+    const bytes = await readFile(STORIES);
+    const existing = path.join(fixture.modelsFolder, 'Stories260K');
+    await mkdir(existing, { recursive: true });
+    await writeFile(
+      path.join(existing, 'model.json'),
+      JSON.stringify({ id: 'Stories260K', settings: { llama_model_path: STORIES } }),
+    );
+    const imported = await fixture.models.importModel(await scratchFile('stories260k.gguf', bytes), {
+      mode: 'reference',
+    });
+    expect(imported.id).toBe('stories260k-2');
+
+    const [a, b] = await Promise.all([
+      fixture.models.importModel(await scratchFile('a/TINY.gguf', bytes), { mode: 'reference' }),
+      fixture.models.importModel(await scratchFile('b/tiny.gguf', bytes), { mode: 'reference' }),
+    ]);
+    expect([a.id, b.id].sort()).toEqual(['tiny', 'tiny-2']);
+    const names = await fixture.listFolder();
+    expect(new Set(names.map((name) => name.toLowerCase())).size).toBe(names.length);
+  });
+
+  it('a model.json that is a FIFO, a link to /dev/zero or huge is skipped with a warning, never read', async () => {
+    fixture = await createModelsFixture();
+    await fixture.models.importModel(STORIES, { mode: 'reference' });
+    for (const name of ['fifo', 'zero', 'huge'])
+      await mkdir(path.join(fixture.modelsFolder, name), { recursive: true });
+    execFileSync('mkfifo', [path.join(fixture.modelsFolder, 'fifo', 'model.json')]);
+    await symlink('/dev/zero', path.join(fixture.modelsFolder, 'zero', 'model.json'));
+    await writeFile(path.join(fixture.modelsFolder, 'huge', 'model.json'), '');
+    await truncate(path.join(fixture.modelsFolder, 'huge', 'model.json'), 64 * 1024 * 1024);
+    const { models, warnings } = await fixture.models.listModels();
+    expect(models.map((model) => model.id)).toEqual(['stories260k']);
+    expect(warnings.map((warning) => path.basename(path.dirname(warning.path))).sort()).toEqual([
+      'fifo',
+      'huge',
+      'zero',
+    ]);
+    expect(warnings.map((warning) => warning.message).join('\n')).toMatch(/not a regular file[\s\S]*larger than/);
   });
 });

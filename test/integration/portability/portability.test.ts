@@ -243,10 +243,12 @@ describe('importing Jan data', () => {
       unknown_setting: 'x',
     });
 
-    // Importing again adds nothing.
+    // Importing again adds nothing: the renamed copy is recognised too.
     const again = await importJanData(desktop, path.join(root, '.jan'));
-    expect(again.threads.imported.map((item) => item.from)).toEqual([existing]);
+    expect(again.threads.imported).toEqual([]);
+    expect(again.assistants.imported).toEqual([]);
     expect(again.threads.skipped).toContainEqual({ id: 'jan_100', reason: 'already here, unchanged' });
+    expect(again.threads.skipped).toContainEqual({ id: existing, reason: 'already here, unchanged' });
   });
 
   it('refuses a folder that is not Jan data, and skips a thread whose thread.json is broken', async () => {

@@ -92,7 +92,12 @@ describe('an engine whose listing fails', () => {
     expect(models.some((model) => model.engine === 'silent-box')).toBe(false);
     expect(models.some((model) => model.engine === 'jan-self')).toBe(true);
     expect(unlisted).toEqual([
-      expect.objectContaining({ engine: 'silent-box', displayName: 'silent-box', runsOn: { kind: 'local' }, throughServer: true }),
+      expect.objectContaining({
+        engine: 'silent-box',
+        displayName: 'silent-box',
+        runsOn: { kind: 'local' },
+        throughServer: true,
+      }),
     ]);
     expect(unlisted[0]!.reason).toMatch(/did not answer within 3 s/);
     runtime.inference.refreshModels();

@@ -143,11 +143,15 @@ describe('a well-behaved remote server', () => {
       prefix: 'def add(a, b):',
       suffix: '',
       max_tokens: 8,
+      stop: ['\n'],
     });
     expect(result.tokens).toBeGreaterThan(0);
+    expect(result.text).not.toContain('\n');
     const sent = server.generationRequests[0]!;
     expect(sent.path).toBe('/v1/chat/completions');
     expect((sent.body!.messages as Array<{ content: string }>)[1]!.content).toBe('def add(a, b):');
+    // The stop is applied to the code of the answer: a fenced answer breaks its first line right after the fence.
+    expect(sent.body).not.toHaveProperty('stop');
   });
 });
 

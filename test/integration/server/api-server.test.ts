@@ -158,12 +158,16 @@ describe('the API server with the openai client', () => {
       param: 'n',
       message: expect.stringContaining("'n'"),
     });
-    const tools = [{ type: 'function' as const, function: { name: 'f', parameters: {} } }];
+    const functions = [{ name: 'f', parameters: {} }];
     await expect(
-      client.chat.completions.create({ model: fixture.chatModel, messages: [{ role: 'user', content: 'Hi' }], tools }),
+      client.chat.completions.create({
+        model: fixture.chatModel,
+        messages: [{ role: 'user', content: 'Hi' }],
+        functions,
+      }),
     ).rejects.toMatchObject({
       status: 400,
-      param: 'tools',
+      param: 'functions',
     });
     await expect(client.chat.completions.create({ model: fixture.chatModel, messages: [] })).rejects.toMatchObject({
       status: 400,

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,5 +74,33 @@ describe('two processes on one thread (two VS Code windows)', () => {
     ]);
     const after = await threads.getThread(thread.id);
     expect(after?.metadata).toEqual({ counter: 400, last_a: 199, last_b: 199 });
+  }, 60_000);
+});
+
+describe('two processes creating names that differ only in case, at the same moment', () => {
+  it('one of each pair is created, the other refused: never both (one folder on Windows and macOS)', async () => {
+    const { jan } = tempWorkspace(base);
+    const pairs = Array.from({ length: 150 }, (_, i) => [`Race_Case_${i}`, `race_case_${i}`] as const);
+    for (const kind of ['thread', 'assistant']) {
+      const children = [0, 1].map((side) =>
+        startChild(bundle, ['create', jan, kind, pairs.map((pair) => pair[side]).join(',')]),
+      );
+      await race(children);
+      const outcomes = children.map((child) =>
+        child.reports.flatMap((report) => (report.kind === 'result' ? [report] : [])),
+      );
+      for (const [index, [upper, lower]] of pairs.entries()) {
+        const results = [outcomes[0]![index]!, outcomes[1]![index]!];
+        expect(results.map((result) => result.step)).toEqual([upper, lower]);
+        expect(
+          results.filter((result) => result.ok),
+          `${kind} ${upper}`,
+        ).toHaveLength(1);
+        expect(results.find((result) => !result.ok)).toMatchObject({ code: 'ALREADY_EXISTS' });
+      }
+      const folder = path.join(jan, kind === 'thread' ? 'threads' : 'assistants');
+      const names = readdirSync(folder).filter((name) => !name.startsWith('.') && !name.endsWith('.lock'));
+      expect(new Set(names.map((name) => name.toLowerCase())).size).toBe(names.length);
+    }
   }, 60_000);
 });

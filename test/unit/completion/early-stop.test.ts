@@ -38,7 +38,7 @@ describe('early stop (completionStop)', () => {
   });
 
   it('after a block, stops once the next line of code shows it is not an else', () => {
-    const at = context('function f() {\n  ║\n}');
+    const at = context('function f() {\n  ║\n  done();\n}');
     const block = 'if (ready) {\n    run();\n  }';
     expect(completionStop(`${block}\n`, at)).toBeUndefined();
     expect(completionStop(`${block}\n  else {\n`, at)).toBeUndefined();

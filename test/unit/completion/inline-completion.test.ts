@@ -126,20 +126,28 @@ describe('InlineCompletionService', () => {
     );
   });
 
-  it('asks for one line with code after the cursor, and stops a stream once post-processing drops whole lines of it', async () => {
+  it('asks for one line only with code after the cursor, and stops a stream where the rules end the suggestion', async () => {
     const { service, engine } = setup();
     engine.completion = 'a + b';
-    const midLine = documentOf('function add(a: number, b: number) {\n  return ;\n}');
+    const midLine = documentOf('function add(a: number, b: number) {\n  return  * 2;\n}');
     await service.complete((await service.request(midLine, 1, 9))!, 32, never);
     expect(engine.completeRequests[0]!.stop).toEqual(['\n']);
     await service.complete((await service.request(doc, 1, 9))!, 32, never);
     expect(engine.completeRequests[1]!.stop).toBeUndefined();
+    // Auto-closed characters and a semicolon after the cursor leave the body on the next lines to the rules.
+    for (const [text, character] of [
+      ['stream.on("data", (data) => {});', 29],
+      ['function fibonacci()', 19],
+      ['const x = ;', 10],
+    ] as const) {
+      await service.complete((await service.request(documentOf(text), 0, character))!, 32, never);
+      expect(engine.completeRequests.at(-1)!.stop).toBeUndefined();
+    }
 
     const prompt = (await service.request(doc, 1, 9))!.prompt;
     expect(wouldCut('a + b;', prompt)).toBe(false);
-    expect(wouldCut('a + b;\n', prompt)).toBe(false);
-    // The function's closer is kept (the suffix has one, so it is dropped later); a new declaration after it ends the suggestion.
-    expect(wouldCut('a + b;\n}\n\nfunction next() {\n', prompt)).toBe(true);
+    // The statement completes the cursor's line: the suggestion ends with the line, nothing after it is waited for.
+    expect(wouldCut('a + b;\n', prompt)).toBe(true);
     const mid = (await service.request(midLine, 1, 9))!.prompt;
     expect(wouldCut('a + b\n  more\n', mid)).toBe(true);
   });

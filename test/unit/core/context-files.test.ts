@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -62,6 +63,39 @@ describe('context files', () => {
     expect(capped.note).toMatch(/cut to 100 tokens/);
     expect((await fileContext(root, 'nope.md', 100, count)).note).toBe('not attached: not found');
     expect((await fileContext(root, '../etc/passwd', 100, count)).note).toBe('not attached: outside the workspace');
+  });
+
+  it('never follows a link out of the workspace: a file, a folder on the way, or the file a glob finds', async () => {
+    const outside = mkdtempSync(path.join(tmpdir(), 'jan-outside-'));
+    try {
+      writeFileSync(path.join(outside, 'secret.txt'), 'SECRET');
+      mkdirSync(path.join(outside, 'docs'));
+      writeFileSync(path.join(outside, 'docs', 'notes.md'), 'SECRET NOTES');
+      write('inside.md', 'inside text');
+      symlinkSync(path.join(outside, 'secret.txt'), path.join(root, 'notes.md'));
+      symlinkSync(path.join(outside, 'docs'), path.join(root, 'docs'), 'dir');
+      symlinkSync(path.join(root, 'inside.md'), path.join(root, 'alias.md'));
+      for (const relative of ['notes.md', 'docs/notes.md']) {
+        const item = await fileContext(root, relative, 1000, count);
+        expect(item.text, relative).toBe('');
+        expect(item.note, relative).toMatch(/^not attached: outside the workspace/);
+      }
+      // A link that stays inside is read like the file it names.
+      expect((await fileContext(root, 'alias.md', 1000, count)).text).toBe('inside text');
+      const items = await alwaysInContext(root, { files: ['*.md', 'docs/*.md'], tokenCap: 10_000 }, count);
+      expect(items.map((item) => item.text).join('')).not.toContain('SECRET');
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a FIFO without waiting for a writer, and a file with a NUL byte anywhere in what it reads', async () => {
+    execFileSync('mkfifo', [path.join(root, 'pipe.md')]);
+    expect((await fileContext(root, 'pipe.md', 1000, count)).note).toBe('not attached: not a regular file');
+    write('late-nul.txt', Buffer.concat([Buffer.from('a'.repeat(9000)), Buffer.from([0]), Buffer.from('tail')]));
+    const late = await fileContext(root, 'late-nul.txt', 100_000, count);
+    expect(late.text).toBe('');
+    expect(late.note).toMatch(/binary file/);
   });
 
   it('keeps the always-in-context files together within the token cap, first files first', async () => {

@@ -320,6 +320,8 @@ describe('buildChatRequest: what goes in', () => {
   it("takes the assistant's instructions when the thread has none, and sends no empty system message", async () => {
     const assistants = {
       getAssistant: async (id: string) => (id === 'jan' ? { instructions: '  From the assistant.  ' } : undefined),
+      blockedReason: async () => undefined,
+      isRestricted: () => false,
     } as never;
     const inherit = thread({ instructions: undefined });
     expect(

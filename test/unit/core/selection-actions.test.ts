@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractCode, fencedSelection, fitReplacement, rewriteTokenLimit, selectionPrompt } from '@jan/core';
+import { fencedSelection, fitReplacement, rewriteTokenLimit, selectionPrompt } from '@jan/core';
 
 const input = { code: 'const x = 1;\n', languageId: 'typescript', fileName: 'src/a.ts', startLine: 3, endLine: 4 };
 
@@ -7,22 +7,16 @@ describe('selection actions', () => {
   it('asks with the code as a fenced block naming its file and range', () => {
     const block = fencedSelection({ ...input, path: input.fileName });
     expect(block).toBe('```typescript src/a.ts:3-4\nconst x = 1;\n```\n');
-    expect(selectionPrompt('custom', { ...input, instruction: 'Make it a let.' })).toBe(`Make it a let.\n\n${block}`);
-    expect(selectionPrompt('fix', input)).toMatch(/^Fix the bugs/);
-  });
-
-  it('extracts the code of an answer', () => {
-    expect(extractCode('Here:\n```ts\nlet x = 1;\n```\nDone.')).toBe('let x = 1;');
-    expect(extractCode('```py\nprint(1)\n```\n```typescript\nlet y = 2;\n```', 'typescript')).toBe('let y = 2;');
-    expect(extractCode('```js\nfirst()\n```\n```js\nsecond()\n```', 'rust')).toBe('first()');
-    // Prose, or code outside a fence, is not a rewrite: it is never applied.
-    expect(extractCode('return a + b;')).toBeUndefined();
-    expect(
-      extractCode('The bug is on line 2: `lenght` should be `length`. You could also add a check for an empty array.'),
-    ).toBeUndefined();
-    expect(extractCode('```ts\nlet cut = 1;\nlet off')).toBe('let cut = 1;\nlet off');
-    expect(extractCode('   ')).toBeUndefined();
-    expect(extractCode('```\n\n```')).toBeUndefined();
+    // What the user typed comes after the code, so a retry with other words reuses the rest in the KV cache.
+    expect(selectionPrompt('custom', { ...input, instruction: 'Make it a let.' })).toBe(
+      `${block.trimEnd()}\n\nMake it a let.`,
+    );
+    expect(selectionPrompt('fix', input)).toBe(
+      `Fix the bugs in this code. Keep its behaviour otherwise and keep the style.\n\n${block.trimEnd()}`,
+    );
+    expect(selectionPrompt('fix', { ...input, instruction: 'Mind the off-by-one.' }, 'Our fix rules.')).toBe(
+      `Our fix rules.\n\n${block.trimEnd()}\n\nMind the off-by-one.`,
+    );
   });
 
   it('keeps the selection indentation and trailing newline', () => {

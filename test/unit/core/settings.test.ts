@@ -111,6 +111,7 @@ describe('values a workspace can set', () => {
       'jan.inlineCompletion.maxTokens': 1e9,
       'jan.inlineCompletion.minChars': 1e6,
       'jan.inlineCompletion.timeLimitMs': 1,
+      'jan.inlineCompletion.maxLines': 0,
       'jan.inlineCompletion.enabled': 'yes',
     });
     expect(completionSettings(absurd.settings)).toEqual({
@@ -119,9 +120,10 @@ describe('values a workspace can set', () => {
       maxTokens: 1024,
       minChars: 100,
       timeLimitMs: 50,
+      maxLines: 1,
       otherFilesContext: true,
     });
-    expect(absurd.warnings).toHaveLength(5);
+    expect(absurd.warnings).toHaveLength(6);
     expect(bounded({ 'jan.apiServer.allowedHosts': ['a', 1] }).settings.get('jan.apiServer.allowedHosts')).toEqual([]);
   });
 });

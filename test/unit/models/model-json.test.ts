@@ -108,7 +108,7 @@ describe('model.json parsing', () => {
 
 describe('model.json rewrite', () => {
   it('changes only what the change changed: unknown fields, the engine alias and "__proto__" keys stay', () => {
-    const raw = `{"id":"qwen","name":"Qwen","engine":"nitro","settings":{"ctx_len":4096,"llama_model_path":"qwen.gguf"},"inference_params":{"legacy":true},"__proto__":{"also":"kept"},"metadata":{"__proto__":{"kept":true}}}`;
+    const raw = `{"id":"qwen","name":"Qwen","engine":"nitro","settings":{"ctx_len":4096,"llama_model_path":"qwen.gguf"},"inference_params":{"legacy":true},"__proto__":{"also":"kept"},"metadata":{"__proto__":{"kept":true}},"seed":12345678901234567891}`;
     const result = rewriteModelJson(raw, (model) => ({
       ...model,
       name: 'Qwen 2.5',
@@ -116,8 +116,11 @@ describe('model.json rewrite', () => {
     }));
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.text).toContain('"__proto__": {\n    "also": "kept"\n  }');
-    const written = JSON.parse(result.text) as Record<string, unknown>;
+    // What the change did not touch keeps its bytes: the object as it was written, the integer's digits.
+    const text = result.text.toString('utf8');
+    expect(text).toContain('"__proto__": {"also":"kept"}');
+    expect(text).toContain('"seed": 12345678901234567891');
+    const written = JSON.parse(text) as Record<string, unknown>;
     const before = JSON.parse(raw) as Record<string, unknown>;
     expect(written).toEqual({
       ...before,

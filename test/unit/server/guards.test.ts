@@ -141,18 +141,17 @@ describe('request bodies', () => {
     expect(() =>
       refuseUnsupported({
         n: 1,
-        tools: [],
+        functions: [],
         logprobs: false,
-        tool_choice: 'none',
-        response_format: { type: 'text' },
+        function_call: 'none',
         user: 'x',
       }),
     ).not.toThrow();
     for (const body of [
       { n: 2 },
-      { tools: [{}] },
+      { functions: [{}] },
+      { function_call: { name: 'f' } },
       { logprobs: true },
-      { response_format: { type: 'json_object' } },
       { logit_bias: { 1: 2 } },
       { echo: true },
     ]) {

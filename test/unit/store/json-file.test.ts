@@ -2,11 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readJsonFile, readJsonFiles } from '../../../src/core/store/json-file';
+import { DataFolder, type BatchJsonFileResult } from '@jan/core';
 
 let dir: string;
+let folder: DataFolder;
 beforeEach(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'jan-json-'));
+  folder = new DataFolder(dir);
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -16,26 +18,35 @@ function file(name: string, text: string): string {
   return full;
 }
 
+const okValue = (result: BatchJsonFileResult) =>
+  result.status === 'ok' ? { status: 'ok', value: result.value } : result;
+
 describe('reading JSON files from disk', () => {
   it('reads JSON, with or without a byte order mark', async () => {
-    expect(await readJsonFile(file('a.json', '{"a":1}'))).toEqual({ status: 'ok', value: { a: 1 } });
-    expect(await readJsonFile(file('b.json', '\ufeff{"b":2}'))).toEqual({ status: 'ok', value: { b: 2 } });
+    expect(okValue(await folder.readJson(file('a.json', '{"a":1}')))).toEqual({ status: 'ok', value: { a: 1 } });
+    expect(okValue(await folder.readJson(file('b.json', '\ufeff{"b":2}')))).toEqual({ status: 'ok', value: { b: 2 } });
   });
 
   it('tells an empty file (also one of blanks or a lone BOM) from one that is not JSON', async () => {
     for (const text of ['', '  \n', '\ufeff', '\ufeff \n']) {
-      expect(await readJsonFile(file('empty.json', text))).toEqual({ status: 'invalid', error: 'the file is empty' });
+      expect(await folder.readJson(file('empty.json', text))).toEqual({
+        status: 'invalid',
+        error: 'the file is empty',
+      });
     }
-    expect(await readJsonFile(file('bad.json', '{"a":'))).toMatchObject({
+    expect(await folder.readJson(file('bad.json', '{"a":'))).toMatchObject({
       status: 'invalid',
       error: expect.stringMatching(/^not valid JSON: /),
     });
   });
 
-  it('says a file is missing, and throws on anything else', async () => {
-    expect(await readJsonFile(path.join(dir, 'none.json'))).toEqual({ status: 'missing' });
+  it('says a file is missing, and that a folder is not a file', async () => {
+    expect(await folder.readJson(path.join(dir, 'none.json'))).toEqual({ status: 'missing' });
     mkdirSync(path.join(dir, 'folder.json'));
-    await expect(readJsonFile(path.join(dir, 'folder.json'))).rejects.toMatchObject({ code: 'EISDIR' });
+    expect(await folder.readJson(path.join(dir, 'folder.json'))).toMatchObject({
+      status: 'invalid',
+      error: expect.stringMatching(/not a regular file/),
+    });
   });
 
   it('reads many files in order, each with its own outcome, also across many slices', async () => {
@@ -47,19 +58,17 @@ describe('reading JSON files from disk', () => {
       file('bad.json', 'nope'),
       file('bom.json', '\ufeff"x"'),
     ];
-    expect(await readJsonFiles(names)).toEqual([
+    expect((await folder.readJsonFiles(names)).map(okValue)).toEqual([
       { status: 'ok', value: [1] },
       { status: 'missing' },
-      { status: 'unreadable', error: expect.stringContaining('EISDIR') },
+      { status: 'invalid', error: expect.stringMatching(/not a regular file/) },
       { status: 'invalid', error: expect.stringMatching(/^not valid JSON/) },
       { status: 'ok', value: 'x' },
     ]);
     const many = Array.from({ length: 50 }, (_, index) => file(`n${index}.json`, String(index)));
     expect(
-      (await readJsonFiles(many, undefined, 0)).map((result) =>
-        result.status === 'ok' ? result.value : result.status,
-      ),
+      (await folder.readJsonFiles(many)).map((result) => (result.status === 'ok' ? result.value : result.status)),
     ).toEqual(many.map((_, index) => index));
-    expect(await readJsonFiles([])).toEqual([]);
+    expect(await folder.readJsonFiles([])).toEqual([]);
   });
 });

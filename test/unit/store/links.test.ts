@@ -1,5 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JanAssistantsExtension } from '../../../extensions/assistants';
@@ -146,6 +156,42 @@ describe('symbolic links that leave .jan', () => {
     }
   });
 
+  it('.jan linked to its own folder (`.jan → .`) is refused: threads would land among the workspace files', async () => {
+    const { root } = tempWorkspace();
+    const workspace = path.join(root, 'workspace');
+    mkdirSync(workspace);
+    const jan = path.join(workspace, '.jan');
+    symlinkSync('.', jan, 'dir');
+    const threads = new JanConversationalExtension(testCore(jan).core);
+    const error = await storeError(threads.createThread({ assistants: [] }));
+    expect(error.code).toBe('NOT_ALLOWED');
+    expect(error.message).toMatch(/its own folder/);
+    expect(readdirSync(workspace)).toEqual(['.jan']);
+  });
+
+  it('a file too large to be a thread file is refused before it is read (sparse files, so no disk is used)', async () => {
+    const { jan, threads } = setup();
+    const messages = path.join(jan, 'threads', 'real', 'messages.jsonl');
+    const threadFile = path.join(jan, 'threads', 'real', 'thread.json');
+    truncateSync(messages, 257 * 1024 * 1024);
+    truncateSync(threadFile, 17 * 1024 * 1024);
+    expect((await storeError(threads.listMessages('real'))).message).toMatch(/larger than the 256\.0 MB Jan reads/);
+    expect((await storeError(threads.getThread('real'))).message).toMatch(/larger than the 16\.0 MB Jan reads/);
+    expect((await threads.listThreads()).warnings).toEqual([
+      { path: threadFile, message: expect.stringMatching(/larger than the 16\.0 MB/) },
+    ]);
+  });
+
+  it('a thread file linked to a device is refused without reading it (/dev/zero never ends)', async () => {
+    const { jan, threads } = setup();
+    const messages = path.join(jan, 'threads', 'real', 'messages.jsonl');
+    rmSync(messages);
+    symlinkSync('/dev/zero', messages);
+    const page = await threads.listMessages('real');
+    expect(page.messages).toEqual([]);
+    expect(page.warnings).toEqual([{ path: messages, message: expect.stringMatching(/outside the data folder/) }]);
+  });
+
   it('a FIFO or device in place of a file is reported, never read (a read would block the editor)', async () => {
     const { jan, threads } = setup();
     const messages = path.join(jan, 'threads', 'real', 'messages.jsonl');
@@ -159,6 +205,8 @@ describe('symbolic links that leave .jan', () => {
     ]);
     expect((await storeError(threads.getThread('real'))).message).toMatch(/not a regular file/);
     expect((await storeError(threads.listMessages('real'))).message).toMatch(/not a regular file/);
+    // A chat turn appends: refused at once, never waiting for a reader of the FIFO.
+    expect((await storeError(threads.appendMessage(message('real', 'hello')))).message).toMatch(/not a regular file/);
   });
 
   it('a link that stays inside .jan is followed like a folder', async () => {

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assertSafeId } from '@jan/core';
@@ -65,6 +65,29 @@ describe('ids that name folders open on every system', () => {
     );
     expect((await storeError(assistants.createAssistant({ id: 'HELPER', name: 'x' }))).code).toBe('ALREADY_EXISTS');
     expect((await assistants.createAssistant({ name: 'helper' })).id).toBe('helper-2');
+  });
+
+  it('two names differing only in case created at the same moment in one process: one is refused', async () => {
+    const { jan } = tempWorkspace();
+    const { core } = testCore(jan);
+    const threads = new JanConversationalExtension(core);
+    const assistants = new JanAssistantsExtension(core);
+    const results = await Promise.allSettled([
+      threads.createThread({ id: 'Race_Case', assistants: [] }),
+      threads.createThread({ id: 'race_case', assistants: [] }),
+      assistants.createAssistant({ id: 'TINY', name: 'a' }),
+      assistants.createAssistant({ id: 'tiny', name: 'b' }),
+    ]);
+    for (const pair of [results.slice(0, 2), results.slice(2)]) {
+      expect(pair.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
+      expect(pair.find((result) => result.status === 'rejected')).toMatchObject({
+        reason: { code: 'ALREADY_EXISTS', message: expect.stringMatching(/differ only in case/) },
+      });
+    }
+    const made = (folder: string) =>
+      readdirSync(path.join(jan, folder)).filter((name) => !name.startsWith('.') && !name.endsWith('.lock'));
+    expect(made('threads')).toHaveLength(1);
+    expect(made('assistants')).toHaveLength(1);
   });
 
   it('lists a folder made on Linux with such a name as a warning saying what to do', async () => {

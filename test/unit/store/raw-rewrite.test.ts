@@ -244,13 +244,14 @@ describe('keys are data: "__proto__" in a file is a field like any other', () =>
     await assistants.updateAssistant('pa', { name: 'Q' });
 
     const threadJson = readFileSync(path.join(folder, 'thread.json'), 'utf8');
-    expect(threadJson).toContain('"__proto__": {\n    "x": 1\n  }');
+    // Unchanged, so written as it was read.
+    expect(threadJson).toContain('"__proto__": {"x":1}');
     expect(JSON.parse(threadJson).metadata).toEqual(JSON.parse(proto));
     const line = readFileSync(path.join(folder, 'messages.jsonl'), 'utf8');
     expect(line).toContain('"__proto__":{"y":2}');
     expect(line).toContain(`"metadata":${proto}`);
     const assistantJson = readFileSync(path.join(jan, 'assistants', 'pa', 'assistant.json'), 'utf8');
-    expect(assistantJson).toContain('"__proto__": {\n    "z": 3\n  }');
+    expect(assistantJson).toContain('"__proto__": {"z":3}');
     expect(({} as Json).polluted).toBeUndefined();
   });
 });
@@ -308,5 +309,106 @@ describe('duplicate message ids: one line is addressed, by position and id', () 
     });
     expect((await storeError(threads.truncateFrom('td', 'dup', 5))).code).toBe('NOT_FOUND');
     expect(readFileSync(path.join(folder, 'messages.jsonl'), 'utf8')).toBe(before);
+  });
+});
+
+describe('numbers, bytes and nesting survive every rewrite', () => {
+  const BIG = '12345678901234567891';
+  const BAD = Buffer.from([0xff, 0xfe, 0xc3]);
+  const deep = (depth: number) => `${'{"a":'.repeat(depth)}${BIG}${'}'.repeat(depth)}`;
+
+  /** A thread folder written as raw bytes (big integers, invalid UTF-8 and deep nesting cannot be made with JSON.stringify). */
+  function writeRaw(jan: string, id: string, thread: Buffer, lines: Buffer[]): string {
+    const folder = path.join(jan, 'threads', id);
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(path.join(folder, 'thread.json'), thread);
+    writeFileSync(
+      path.join(folder, 'messages.jsonl'),
+      Buffer.concat(lines.flatMap((line) => [line, Buffer.from('\n')])),
+    );
+    return folder;
+  }
+
+  const threadBytes = (id: string, extra: Buffer) =>
+    Buffer.concat([
+      Buffer.from(
+        `{"id":"${id}","object":"thread","title":"old","created":1716300000,"updated":1716300000,` +
+          `"assistants":[{"assistant_id":"jan","assistant_name":"Jan","model":{"id":"m","engine":"llamacpp","settings":{"seed":${BIG}}}}],` +
+          `"counter":${BIG},"note":"`,
+      ),
+      BAD,
+      Buffer.from('",'),
+      extra,
+      Buffer.from('}'),
+    ]);
+  const lineBytes = (id: string, thread: string, extra: string) =>
+    Buffer.concat([
+      Buffer.from(
+        `{"id":"${id}","object":"thread.message","thread_id":"${thread}","role":"user","status":"ready","created":1716300000000,"content":"hello","metadata":{"n":${BIG},"raw":"`,
+      ),
+      BAD,
+      Buffer.from(`"}${extra}}`),
+    ]);
+
+  it('renaming a thread, changing its model and editing a message keep big integers and raw bytes they did not change', async () => {
+    const { jan, threads } = setup();
+    const folder = writeRaw(jan, 't1', threadBytes('t1', Buffer.from('"x":1')), [
+      lineBytes('m1', 't1', ''),
+      lineBytes('m2', 't1', ''),
+    ]);
+    await threads.updateThread('t1', { title: 'renamed' });
+    await threads.updateThread('t1', (current) => ({
+      assistants: [{ ...current.assistants[0]!, model: { ...current.assistants[0]!.model, id: 'other' } }],
+    }));
+    const [first] = (await threads.listMessages('t1')).messages;
+    await threads.updateMessage({ ...first!, content: textContent('edited') });
+
+    const thread = readFileSync(path.join(folder, 'thread.json'));
+    expect(thread.toString('latin1').match(new RegExp(BIG, 'g'))).toHaveLength(2);
+    expect(thread.includes(BAD)).toBe(true);
+    const parsed = JSON.parse(thread.toString('utf8')) as Json;
+    expect(parsed.title).toBe('renamed');
+    // The array branch writes only what changed: no normalized id, name, parameters into assistants[0].
+    expect((parsed.assistants as Json[])[0]).toEqual({
+      assistant_id: 'jan',
+      assistant_name: 'Jan',
+      model: { id: 'other', engine: 'llamacpp', settings: { seed: 12345678901234567000 } },
+    });
+    const lines = readFileSync(path.join(folder, 'messages.jsonl'));
+    expect(lines.toString('latin1').match(new RegExp(BIG, 'g'))).toHaveLength(2);
+    expect(lines.toString('latin1').split(BAD.toString('latin1'))).toHaveLength(3);
+    expect(readLines(folder)[0]!.content).toEqual([{ type: 'text', text: { value: 'edited', annotations: [] } }]);
+  });
+
+  it('an assistant.json keeps its big integers and raw bytes through an edit', async () => {
+    const { jan, assistants } = setup();
+    const file = path.join(jan, 'assistants', 'helper', 'assistant.json');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from(`{"id":"helper","name":"Helper","instructions":"old","seed":${BIG},"odd":"`),
+        BAD,
+        Buffer.from('"}'),
+      ]),
+    );
+    await assistants.updateAssistant('helper', { instructions: 'new' });
+    const bytes = readFileSync(file);
+    expect(bytes.toString('latin1')).toContain(`"seed": ${BIG}`);
+    expect(bytes.includes(BAD)).toBe(true);
+    expect(JSON.parse(bytes.toString('utf8'))).toMatchObject({ instructions: 'new' });
+  });
+
+  it('metadata nested 10,000 deep: the thread and its messages are renamed and edited, the deep part kept', async () => {
+    const { jan, threads } = setup();
+    const folder = writeRaw(jan, 't1', threadBytes('t1', Buffer.from(`"metadata":${deep(10_000)}`)), [
+      lineBytes('m1', 't1', `,"extra":${deep(10_000)}`),
+    ]);
+    await threads.updateThread('t1', { title: 'renamed' });
+    const [first] = (await threads.listMessages('t1')).messages;
+    await threads.updateMessage({ ...first!, content: textContent('edited') });
+    expect(readFileSync(path.join(folder, 'thread.json'), 'latin1')).toContain(`"metadata": ${deep(10_000)}`);
+    expect(readFileSync(path.join(folder, 'messages.jsonl'), 'latin1')).toContain(`"extra":${deep(10_000)}`);
+    expect((await threads.getThread('t1'))?.title).toBe('renamed');
   });
 });

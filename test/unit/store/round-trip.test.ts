@@ -10,7 +10,7 @@ afterEach(removeTempWorkspaces);
 
 /** Threads, messages and assistants in the shapes of Jan 0.4/0.5 and 0.6+ (its README says which is which). */
 const FIXTURE = path.resolve(__dirname, '../../fixtures/jan-formats');
-const THREADS = ['jan_1716400000123', '01JQ8Z6V3M2K9T4R7P5W1X0YAB'];
+const THREADS = ['jan_1716400000123', '01JQ8Z6V3M2K9T4R7P5W1X0YAB', '01K2B7W9ZQ3N5T8RXC4VJ6PMHA'];
 
 type Json = Record<string, unknown>;
 

@@ -49,6 +49,14 @@ describe('temp files left by a crash mid-rewrite', () => {
     ];
     mkdirSync(path.join(thread, '.folder.1-0123abcd.tmp'));
     utimesSync(path.join(thread, '.folder.1-0123abcd.tmp'), TWO_MINUTES_AGO, TWO_MINUTES_AGO);
+    // A folder an interrupted import was building (with what it had copied), and one being built right now.
+    const staleStaging = path.join(jan, 'threads', '.t2.4242-0123abcd.staging');
+    const freshStaging = path.join(jan, 'threads', '.t3.4243-0123abcd.staging');
+    for (const staging of [staleStaging, freshStaging]) {
+      mkdirSync(path.join(staging, 'files'), { recursive: true });
+      writeFileSync(path.join(staging, 'files', 'a.txt'), 'copied');
+    }
+    utimesSync(staleStaging, TWO_MINUTES_AGO, TWO_MINUTES_AGO);
 
     const { core } = testCore(jan);
     const threads = new JanConversationalExtension(core);
@@ -60,5 +68,7 @@ describe('temp files left by a crash mid-rewrite', () => {
     for (const name of kept) expect(existsSync(name), name).toBe(true);
     expect(readdirSync(thread)).toContain('.folder.1-0123abcd.tmp');
     expect(existsSync(outsideTemp)).toBe(true);
+    expect(existsSync(staleStaging)).toBe(false);
+    expect(existsSync(freshStaging)).toBe(true);
   });
 });

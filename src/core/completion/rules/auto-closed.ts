@@ -27,7 +27,7 @@ export function multiLineAllowed(context: CompletionContext): boolean {
  * the cursor (the editor auto-closed `(`, `"`, `{`), the ones the completion writes itself are
  * covered by the inline item's range, with the `;` / `,` after them when the completion writes
  * that too, or with the whole rest of the line when the completion writes all of it: accepting
- * `x");` in `console.log("║")` does not leave `")` behind.
+ * `x");` in `console.log("║")` does not leave `")` behind, nor `f();` in `const x = ║;` a second `;`.
  */
 export function coveredClosers(text: string, context: CompletionContext): number {
   const suffix = context.lineSuffix;
@@ -45,7 +45,8 @@ export function coveredClosers(text: string, context: CompletionContext): number
     matched++;
     covered = index + 1;
   }
-  if (matched === 0) return 0;
+  // A `;` or `,` the line has after the cursor that the completion ends with itself (`const x = ║;` + `f();`).
+  if (matched === 0) return /^\s*[;,]\s*$/.test(suffix) && text.trimEnd().endsWith(suffix.trim()) ? suffix.length : 0;
   const rest = suffix.slice(covered);
   const written = closers[matched - 1]!.after;
   if (rest.trim() && written.trim().startsWith(rest.trim())) return suffix.length;

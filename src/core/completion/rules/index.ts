@@ -3,9 +3,10 @@
 // (`completionStop`).
 export { coveredClosers, closeLeftOpenBlock, multiLineAllowed } from './auto-closed';
 export { cutStrayCloser, suffixDuplicateStart, trimLineSuffixOverlap } from './duplicate-closers';
-export { completionStop, keptLineCount, DEFAULT_MAX_LINES } from './early-stop';
+export { completionStop, keptLines, requestStop, DEFAULT_MAX_LINES } from './early-stop';
+export { fencedCode } from './fences';
 export { normalizeIndentation } from './indentation';
 export { repeatsItself, repetitionLineCount } from './repetition';
-export { scopeLineCount } from './scope';
+export { scopeEnd, type ScopeEnd } from './scope';
 export { isTooSmall, DEFAULT_MIN_CHARS } from './tiny';
 export { fixWhitespace, leadingBlankLength } from './whitespace';

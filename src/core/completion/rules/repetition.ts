@@ -56,9 +56,12 @@ export function repetitionLineCount(lines: readonly string[], atEnd = true): num
   for (let index = 0; index < lines.length && index < keep; index++) {
     const line = lines[index]!;
     if (repeatsItself(line)) keep = Math.min(keep, index);
-    // Identical lines: the third in a row ends it, one is kept.
+    // Identical lines: the third in a row ends it, one is kept; a line of code written twice in a row
+    // (a YAML key, a statement) is the model looping, not code anyone writes.
     if (index >= 2 && line.trim() && line === lines[index - 1] && line === lines[index - 2])
       keep = Math.min(keep, index - 1);
+    if (index >= 1 && line === lines[index - 1] && line.trim().length >= 6 && /[\p{L}\p{N}]/u.test(line))
+      keep = Math.min(keep, index);
     for (let size = 2; size <= MAX_BLOCK && index + 2 * size <= lines.length; size++) {
       const block = lines.slice(index, index + size);
       // A block of one line over and over is the identical-lines case above.

@@ -1,14 +1,14 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { EngineError } from '@jan/core';
-import type { ChatCompletionChunk, ChatMessage, FinishReason } from '@jan/core';
+import { EngineError, assembleToolCalls } from '@jan/core';
+import type { ChatCompletionChunk, FinishReason } from '@jan/core';
 import { clientSignal } from '../client-signal';
 import type { ApiContext } from '../context';
 import { requireModel } from '../context';
-import { invalidRequest, toApiError } from '../errors';
+import { toApiError } from '../errors';
 import { noteRequest } from '../request-log';
-import { ChatRequestSchema, contentText, parseBody, replyLimit } from '../schemas';
-import type { ChatRequestBody } from '../schemas';
+import { ChatRequestSchema, parseBody, replyLimit } from '../schemas';
 import { SseWriter } from '../sse';
+import { chatMessages, toolRequest } from '../tool-fields';
 import { refuseUnsupported } from '../unsupported-fields';
 
 /** `POST /chat/completions`: one reply from the model through InferenceService, streamed (SSE) or whole. */
@@ -16,7 +16,8 @@ export function registerChatRoute(app: FastifyInstance, context: ApiContext): vo
   app.post('/chat/completions', async (request, reply) => {
     const body = parseBody(ChatRequestSchema, request.body);
     refuseUnsupported(body);
-    const messages = toMessages(body);
+    const messages = chatMessages(body);
+    const tools = toolRequest(body);
     const choice = await requireModel(context, body.model);
     noteRequest(request, {
       model: choice.id,
@@ -35,6 +36,7 @@ export function registerChatRoute(app: FastifyInstance, context: ApiContext): vo
           seed: body.seed ?? undefined,
           frequency_penalty: body.frequency_penalty ?? undefined,
           presence_penalty: body.presence_penalty ?? undefined,
+          ...tools,
         },
         signal,
       );
@@ -96,11 +98,14 @@ async function wholeReply(
   let text = '';
   let last: ChatCompletionChunk | undefined;
   let finishReason: FinishReason = null;
+  const received: ChatCompletionChunk[] = [];
   for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
     last = next.value;
+    if (next.value.choices[0]?.delta.tool_calls) received.push(next.value);
     text += next.value.choices[0]?.delta.content ?? '';
     finishReason = next.value.choices[0]?.finish_reason ?? finishReason;
   }
+  const toolCalls = assembleToolCalls(received).map(({ id, type, function: fn }) => ({ id, type, function: fn }));
   if (signal.aborted) throw new EngineError('ABORTED', 'The client left before the reply was complete.');
   const usage = last?.usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
   noteRequest(request, { completionTokens: usage.completion_tokens });
@@ -112,7 +117,13 @@ async function wholeReply(
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: text, refusal: null },
+        message: {
+          role: 'assistant',
+          // OpenAI sends null content beside tool calls when the model wrote no text.
+          content: toolCalls.length > 0 && !text ? null : text,
+          refusal: null,
+          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+        },
         logprobs: null,
         finish_reason: finishReason ?? 'stop',
       },
@@ -120,21 +131,6 @@ async function wholeReply(
     usage,
     ...(last?.timings ? { timings: last.timings } : {}),
   };
-}
-
-/** OpenAI messages as the engine's: `developer` is a system message; tool turns are refused by name. */
-function toMessages(body: ChatRequestBody): ChatMessage[] {
-  return body.messages.map((message, index) => {
-    if (message.role === 'tool' || message.role === 'function') {
-      throw invalidRequest(
-        `messages[${index}]: '${message.role}' messages are not supported (no tool calls).`,
-        `messages[${index}].role`,
-        'unsupported_parameter',
-      );
-    }
-    const role = message.role === 'developer' ? 'system' : message.role;
-    return { role, content: contentText(message.content, `messages[${index}].content`) };
-  });
 }
 
 export function stopList(stop: string | string[] | null | undefined): string[] | undefined {

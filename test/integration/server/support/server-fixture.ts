@@ -31,7 +31,10 @@ export interface ServerFixture {
 export const SCRIPTED_MODEL = 'scripted-model';
 
 /** The real runtime (store, models registry, llama.cpp child process) with the test models imported, and its API server on 127.0.0.1. */
-export async function startServerFixture(options: Partial<ServerOptions> = {}): Promise<ServerFixture> {
+export async function startServerFixture(
+  options: Partial<ServerOptions> = {},
+  engine: { contextSize?: number } = {},
+): Promise<ServerFixture> {
   const root = mkdtempSync(path.join(tmpdir(), 'jan-server-'));
   const logger = new MemoryLogger();
   const runtime = new JanRuntime({
@@ -40,7 +43,7 @@ export async function startServerFixture(options: Partial<ServerOptions> = {}): 
     logger,
     workerPath: await workerPath(),
     downloadWorkerPath: path.join(root, 'unused-download-worker.mjs'),
-    settings: testSettings(SMALL_ENGINE),
+    settings: testSettings({ ...SMALL_ENGINE, 'jan.engine.contextSize': engine.contextSize ?? 512 }),
   });
   const failures = await runtime.start();
   if (failures.length > 0) throw new Error(`The runtime did not start: ${JSON.stringify(failures)}`);

@@ -7,6 +7,7 @@
  *   increment <jan> <thread> <n> <tag> n read-modify-write updates of thread.json once told "go"
  *   readonly <jan> <thread> <other>   tries every operation on a folder it cannot write
  *   readonly-files <jan> <thread>      tries every change of existing files it cannot write
+ *   create <jan> <kind> <ids,...>      creates each thread or assistant once told "go", reporting each outcome
  */
 import { JanCore, errorMessage, isStoreError, silentLogger, textContent } from '@jan/core';
 import type { ThreadMessage } from '@jan/core';
@@ -158,12 +159,25 @@ async function tryChanges(thread: string): Promise<void> {
   await attempt('updateAssistant', () => assistants.updateAssistant('jan', { instructions: 'changed' }));
 }
 
+async function createEach(kind: string, ids: string[]): Promise<void> {
+  const { threads, assistants } = stores(janFolder!);
+  await send({ kind: 'ready' });
+  await go();
+  for (const id of ids) {
+    await attempt(id, () =>
+      kind === 'thread' ? threads.createThread({ id, assistants: [] }) : assistants.createAssistant({ id, name: id }),
+    );
+  }
+  await send({ kind: 'finished', count: ids.length });
+}
+
 const runs: Record<string, () => Promise<void>> = {
   crash: () => crashLoop(rest[0]!.split(',')),
   append: () => appendMany(rest[0]!, Number(rest[1]), rest[2]!),
   increment: () => incrementMany(rest[0]!, Number(rest[1]), rest[2]!),
   readonly: () => tryAll(rest[0]!, rest[1]!),
   'readonly-files': () => tryChanges(rest[0]!),
+  create: () => createEach(rest[0]!, rest[1]!.split(',')),
 };
 
 runs[mode!]!().then(

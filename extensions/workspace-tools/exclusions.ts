@@ -1,0 +1,64 @@
+/**
+ * What find and search leave out, the same for ripgrep and the Node walker: `.git` and `.jan`
+ * always, the host's exclude globs (VS Code: `files.exclude` and `search.exclude`, relative to
+ * the workspace folder), and `.gitignore` files (each for its own folder and below, with `!`
+ * re-including, the deepest rule winning) plus `.git/info/exclude`.
+ */
+import ignore, { type Ignore } from 'ignore';
+import picomatch from 'picomatch';
+
+/** Never listed or searched: git's own data and Jan's threads. */
+export const ALWAYS_EXCLUDED = ['.git', '.jan'];
+/** Excluded when the host gives no globs of its own (the CLI, tests). */
+export const DEFAULT_EXCLUDES = ['**/node_modules', '**/.git', '**/.jan'];
+/** A `.gitignore` bigger than this is not a real one: ignored (and said in the log). */
+export const MAX_GITIGNORE_BYTES = 1024 * 1024;
+
+export type GlobMatcher = (relative: string) => boolean;
+
+/**
+ * A glob as the tools take it: relative to the workspace, `/` separators; without a `/` it
+ * matches a name at any depth (`*.ts`), as in `.gitignore` and ripgrep's `--glob`.
+ */
+export function globMatcher(glob: string): GlobMatcher {
+  const pattern = glob.replace(/^\.\//, '').replace(/\/$/, '');
+  return picomatch(pattern, { dot: true, basename: !pattern.includes('/'), nocase: process.platform !== 'linux' });
+}
+
+export class Exclusions {
+  private readonly globs: GlobMatcher[];
+  /** Per folder with a `.gitignore` (workspace-relative, '' for the root), its rules. */
+  private readonly gitignores = new Map<string, Ignore>();
+
+  constructor(excludeGlobs: readonly string[]) {
+    this.globs = excludeGlobs.map(globMatcher);
+  }
+
+  addGitignore(folder: string, text: string): void {
+    const existing = this.gitignores.get(folder);
+    if (existing) existing.add(text);
+    else this.gitignores.set(folder, ignore({ allowRelativePaths: true }).add(text));
+  }
+
+  /** Whether a workspace-relative path (a folder when `isFolder`) is left out. */
+  excludes(relative: string, isFolder: boolean): boolean {
+    const name = relative.slice(relative.lastIndexOf('/') + 1);
+    if (ALWAYS_EXCLUDED.includes(name)) return true;
+    if (this.globs.some((matches) => matches(relative))) return true;
+    return this.ignoredByGit(relative, isFolder);
+  }
+
+  private ignoredByGit(relative: string, isFolder: boolean): boolean {
+    let ignored = false;
+    const segments = relative.split('/');
+    for (let depth = 0; depth < segments.length; depth += 1) {
+      const rules = this.gitignores.get(segments.slice(0, depth).join('/'));
+      if (!rules) continue;
+      const below = segments.slice(depth).join('/') + (isFolder ? '/' : '');
+      const verdict = rules.test(below);
+      if (verdict.ignored) ignored = true;
+      else if (verdict.unignored) ignored = false;
+    }
+    return ignored;
+  }
+}

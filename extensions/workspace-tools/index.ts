@@ -1,0 +1,15 @@
+export * from './extension';
+export * from './environment';
+export * from './files';
+export * from './node-files';
+export * from './commands';
+export * from './node-commands';
+export * from './problems';
+export * from './search';
+export * from './node-search';
+export * from './ripgrep';
+export * from './text-symbols';
+export * from './tools';
+export { WorkspaceFileError, type FileProblem } from './workspace-path';
+export { EditError, applyEdits, type SearchReplace } from './tolerant-edit';
+export type { LineRange } from './text-file';

@@ -1,0 +1,2 @@
+export * from './workspace-search';
+export * from './codebase-search';

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { compactDefinition, offerTools, type JanTool, type ToolEffect } from '@jan/core';
+
+const tool = (
+  name: string,
+  effect: ToolEffect,
+  description = `The ${name} tool.`,
+  parameters?: Record<string, unknown>,
+): JanTool => ({
+  definition: {
+    name,
+    description,
+    parameters: parameters ?? { type: 'object', properties: { path: { type: 'string' } } },
+  },
+  effect,
+  source: 'test',
+  invoke: async () => ({ content: '' }),
+});
+
+describe('the tools offered for a turn', () => {
+  const all = [
+    tool('edit_file', 'write'),
+    tool('read_file', 'read'),
+    tool('run_command', 'run'),
+    tool('search_text', 'read'),
+  ];
+
+  it('offers every tool in the registry order when all fit, so the prompt stays the same turn after turn', () => {
+    const offered = offerTools(all, { trusted: true, budgetTokens: 10_000, text: 'anything' });
+    expect(offered.tools.map((t) => t.definition.name)).toEqual([
+      'edit_file',
+      'read_file',
+      'run_command',
+      'search_text',
+    ]);
+    expect(offered.left).toEqual([]);
+  });
+
+  it('leaves run tools out of a restricted workspace, and tools whose schema cannot be checked anywhere', () => {
+    const broken = tool('remote_ref', 'read', 'x', { $ref: 'https://example.com/schema.json' });
+    const offered = offerTools([...all, broken], { trusted: false, budgetTokens: 10_000, text: '' });
+    expect(offered.tools.map((t) => t.definition.name)).toEqual(['edit_file', 'read_file', 'search_text']);
+    expect(offered.left).toEqual([
+      { name: 'run_command', reason: 'the workspace is restricted' },
+      { name: 'remote_ref', reason: expect.stringContaining('cannot be used') },
+    ]);
+  });
+
+  it('over the budget: the tools the request names first, then reading tools, in registry order', () => {
+    const offered = offerTools(all, { trusted: true, budgetTokens: 70, text: 'please run_command npm test' });
+    expect(offered.tools.map((t) => t.definition.name)).toEqual(['read_file', 'run_command']);
+    expect(offered.left.map((entry) => entry.reason)).toEqual([
+      'over the budget of tool tokens',
+      'over the budget of tool tokens',
+    ]);
+  });
+
+  it('offers only the tools asked for, with compact descriptions', () => {
+    const long = tool('read_file', 'read', `First paragraph says what it does.\n\nDetails ${'x'.repeat(500)}`);
+    const offered = offerTools([long, tool('edit_file', 'write')], {
+      trusted: true,
+      budgetTokens: 10_000,
+      text: '',
+      only: ['read_file'],
+    });
+    expect(offered.definitions).toEqual([{ ...long.definition, description: 'First paragraph says what it does.' }]);
+    expect(compactDefinition({ ...long.definition, description: 'y'.repeat(400) }).description).toHaveLength(240);
+  });
+});

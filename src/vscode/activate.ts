@@ -2,6 +2,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { adoptModelsFolder } from '../node/models-folder';
 import { JanRuntime } from '../node/runtime';
+import { janExtensionApi } from './api/extension-api';
+import { registerShowExtensions } from './api/show-extensions';
+import { ThreadConsent } from './api/thread-consent';
 import { registerAssistantCommands } from './assistants';
 import { registerChatView } from './chat';
 import { registerInlineCompletion } from './completion/inline-provider';
@@ -14,7 +17,7 @@ import { registerSelectionCommands } from './selection/commands';
 import { ProposalStore } from './selection/proposals';
 import { registerApiServer } from './server';
 import { editorSettings } from './settings';
-import { chatMaxTokens } from '@jan/core';
+import { chatMaxTokens, type JanExtensionApi } from '@jan/core';
 import { openWalkthroughOnFirstRun } from './walkthrough';
 import { registerLanguageModels } from './lm/chat-provider';
 
@@ -40,14 +43,18 @@ export function resolveModelsFolder(context: vscode.ExtensionContext, log: vscod
 /**
  * The composition root: builds the runtime (src/node/runtime.ts) over this workspace's `.jan`
  * and wires the editor features to it. Cheap: no model, no worker, no file read happens until
- * the user needs one. Returns the teardown.
+ * the user needs one. Returns the public API (for other extensions) and the teardown.
  */
-export function activateJan(context: vscode.ExtensionContext): () => Promise<void> {
+export function activateJan(context: vscode.ExtensionContext): {
+  api: JanExtensionApi;
+  teardown: () => Promise<void>;
+} {
   const started = performance.now();
   const log = redactingChannel(vscode.window.createOutputChannel('Jan', { log: true }));
   context.subscriptions.push(log);
   const remote = prepareRemoteEngines(context, log);
   const settings = editorSettings();
+  const consent = new ThreadConsent(context.globalState);
   const runtime = new JanRuntime({
     janFolder: resolveJanFolder(context),
     modelsFolder: resolveModelsFolder(context, log),
@@ -58,6 +65,7 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
     userAssistantsFolder: path.join(context.globalStorageUri.fsPath, 'user'),
     workspaceRoot: vscode.workspace.workspaceFolders?.find((candidate) => candidate.uri.scheme === 'file')?.uri.fsPath,
     isTrusted: () => vscode.workspace.isTrusted,
+    threadAccess: (caller) => consent.allowed(caller),
     ...remote.runtimeOptions,
   });
   const host: JanHost = { runtime, context, log };
@@ -85,6 +93,7 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
     }),
     registerInlineCompletion(runtime.inlineCompletion),
     vscode.commands.registerCommand('jan.showLog', () => log.show()),
+    registerShowExtensions(runtime.core.context.activity, consent),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void runtime.assistants.refresh()),
   );
 
@@ -112,9 +121,12 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
     log.warn(`Getting Started did not open: ${String(error)}`),
   );
 
-  return async () => {
-    await ready;
-    await chat.shutdown();
-    await runtime.stop();
+  return {
+    api: janExtensionApi(runtime),
+    teardown: async () => {
+      await ready;
+      await chat.shutdown();
+      await runtime.stop();
+    },
   };
 }

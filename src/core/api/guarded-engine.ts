@@ -71,8 +71,12 @@ const StatusSchema = v.looseObject({
 /** The members an engine may have beyond the required ones; each is forwarded as the engine has it. */
 const FORWARDED = ['countTokens', 'countChatTokens', 'contextSize', 'tokenize', 'detokenize', 'loadedModels'] as const;
 
-/** The engine as Jan's registry holds it: the caller's methods, with their results checked. */
-export function guardedEngine(engine: JanEngine, logger: Logger): InferenceEngine {
+/**
+ * The engine as Jan's registry holds it: the caller's methods, with their results checked.
+ * `registeredBy` (another extension's or a program's name) is added to its display name, so every
+ * picker says whose engine a model runs on.
+ */
+export function guardedEngine(engine: JanEngine, logger: Logger, registeredBy?: string): InferenceEngine {
   const name = `The ${engine.displayName} engine (${engine.id})`;
   const check = <S extends v.GenericSchema>(schema: S, value: unknown, what: string): v.InferOutput<S> => {
     const checked = validate(schema, value, { what: `${name} returned ${what} Jan cannot read:` });
@@ -81,7 +85,7 @@ export function guardedEngine(engine: JanEngine, logger: Logger): InferenceEngin
   };
   const guarded: InferenceEngine = {
     id: engine.id,
-    displayName: engine.displayName,
+    displayName: registeredBy ? `${engine.displayName} (${registeredBy})` : engine.displayName,
     runsOn: Object.freeze({ ...engine.runsOn }),
     ...(engine.throughServer === undefined ? {} : { throughServer: engine.throughServer }),
     list: async () => {

@@ -41,7 +41,9 @@ export interface ApiServices extends RegistrationDeps {
 }
 
 /** Compiles only while each core event carries what the public API promises for it. */
-export type CoreEventsKeepApiPromise = Assert<{ [K in ApiEventName]: CoreEvents[K] extends ApiEvents[K] ? true : false }[ApiEventName]>;
+export type CoreEventsKeepApiPromise = Assert<
+  { [K in ApiEventName]: CoreEvents[K] extends ApiEvents[K] ? true : false }[ApiEventName]
+>;
 type Assert<T extends true> = T;
 
 const THREAD_EVENTS: ReadonlySet<ApiEventName> = new Set([

@@ -68,7 +68,9 @@ export function registrationsFor(deps: RegistrationDeps, caller: ApiCaller): Jan
         );
       // A caller may replace its own engine (a server that moved): the registry tells the views once.
       return record('engine', engine.id, engine.displayName, () =>
-        deps.engines.register(guardedEngine(engine, deps.logger)),
+        deps.engines.register(
+          guardedEngine(engine, deps.logger, caller.kind === 'builtin' ? undefined : caller.displayName),
+        ),
       );
     },
 

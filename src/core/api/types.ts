@@ -156,7 +156,6 @@ export interface ApiEvents {
 }
 export type ApiEventName = keyof ApiEvents;
 
-
 export interface JanApi extends JanRegistrations {
   /** `JAN_API_VERSION` of the Jan that answers (semver). */
   readonly version: string;
@@ -170,4 +169,19 @@ export interface JanApi extends JanRegistrations {
   embed(request: ApiEmbeddingRequest, options?: CallOptions): Promise<EmbeddingResult>;
   readonly threads: JanThreads;
   on<K extends ApiEventName>(event: K, listener: (payload: ApiEvents[K]) => void): Disposable;
+}
+
+/**
+ * What Jan's `activate()` returns to other VS Code extensions
+ * (`vscode.extensions.getExtension('jan-vscode.jan-vscode')?.activate()`).
+ */
+export interface JanExtensionApi {
+  /** `JAN_API_VERSION` of the installed Jan. */
+  readonly version: string;
+  /**
+   * The API acting for the extension `extensionId` (`publisher.name`, as installed): what it
+   * registers is labelled with its name, listed in Jan: Show Extensions, and its first use of the
+   * user's threads is asked about.
+   */
+  connect(extensionId: string): JanApi;
 }

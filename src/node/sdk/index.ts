@@ -1,7 +1,7 @@
 /**
  * The Node entry of the SDK (`require('jan-vscode/sdk')`, dist/sdk.js; docs/EXTENDING.md): the
  * runtime the editor runs, over a `.jan` folder and a models folder, with the public API on top.
- * Its declarations are sdk/jan-api.d.ts (checked in; scripts/api-declarations.mjs writes them).
+ * Its declarations are sdk/jan-api.d.ts (checked in; `npm run api-declarations` writes them).
  */
 import * as path from 'node:path';
 import { JanSettings, MemorySettings, SETTING_KEYS, type JanApi, type Logger, type SettingKey } from '@jan/core';
@@ -13,6 +13,7 @@ export { JAN_API_VERSION } from '../../core/api/version';
 export { JanApiError, type JanApiErrorCode } from '../../core/api/errors';
 export type { ApiCaller, CallerActivity, ApiRegistration, ApiUse, RegistrationKind } from '../../core/api/caller';
 export { EngineError, ON_THIS_MACHINE, type EngineErrorCode } from '../../core/engines';
+export type { Disposable } from '../../core/events';
 
 export interface CreateJanRuntimeOptions {
   /** The `.jan` folder whose threads and assistants the program reads and writes. */

@@ -469,7 +469,7 @@ export interface ApiCaller {
 /** What a caller can register. */
 export type RegistrationKind = "engine" | "tool" | "context source" | "assistant source";
 /** What a caller can use, counted per caller (Jan: Show Extensions). */
-export type ApiUse = "threads.read" | "threads.write" | "chat" | "completion" | "embeddings";
+export type ApiUse = "threads.read" | "threads.write" | "threads.refused" | "chat" | "completion" | "embeddings";
 export interface ApiRegistration {
 	kind: RegistrationKind;
 	/** The engine's, tool's or source's id. */

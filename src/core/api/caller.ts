@@ -17,7 +17,7 @@ export const JAN_CALLER: ApiCaller = Object.freeze({ id: 'jan', displayName: 'Ja
 export type RegistrationKind = 'engine' | 'tool' | 'context source' | 'assistant source';
 
 /** What a caller can use, counted per caller (Jan: Show Extensions). */
-export type ApiUse = 'threads.read' | 'threads.write' | 'chat' | 'completion' | 'embeddings';
+export type ApiUse = 'threads.read' | 'threads.write' | 'threads.refused' | 'chat' | 'completion' | 'embeddings';
 
 export interface ApiRegistration {
   kind: RegistrationKind;

@@ -62,8 +62,10 @@ export function createJanApi(services: ApiServices, caller: ApiCaller): JanApi {
   const use = (what: ApiUse) => activity.used(caller, what);
   const allowed = async (): Promise<boolean> => (services.threadAccess ? services.threadAccess(caller) : true);
   const threadsAllowed = async (what: 'threads.read' | 'threads.write') => {
-    if (!(await allowed()))
+    if (!(await allowed())) {
+      use('threads.refused');
       throw new JanApiError('NOT_ALLOWED', `The user has not allowed ${caller.displayName} to use their Jan threads.`);
+    }
     use(what);
   };
   const choose = (model: string | undefined, purpose: 'chat' | 'completion'): Promise<ModelChoice> =>

@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot';
 import { validate } from '@jan/validation';
+import { isSafeId } from '../store/folder-names';
 import { JanApiError } from './errors';
 
 const fn = v.function();
@@ -130,7 +131,8 @@ export const EmbeddingRequestSchema = v.object({
   input: v.pipe(v.array(text), v.minLength(1), v.maxLength(2048)),
 });
 
-export const ThreadIdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
+/** The store's one folder-name rule: an id that could never name a thread is refused at the door. */
+export const ThreadIdSchema = v.pipe(v.string(), v.check(isSafeId, 'a thread id (letters, digits, _ - .)'));
 
 export const NewThreadSchema = v.optional(
   v.object({

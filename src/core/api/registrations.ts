@@ -11,7 +11,7 @@ import type { ContextSourceRegistry } from '../context';
 import type { EngineRegistry } from '../engines';
 import type { Disposable } from '../events';
 import { errorMessage, type Logger } from '../logger';
-import type { JanTool, ToolRegistry, ToolResult } from '../tools';
+import type { JanTool, ToolEffect, ToolRegistry, ToolResult } from '../tools';
 import type { ApiActivity, ApiCaller, RegistrationKind } from './caller';
 import { JanApiError } from './errors';
 import { guardedEngine } from './guarded-engine';
@@ -29,12 +29,15 @@ export interface RegistrationDeps {
 
 const ToolResultSchema = v.object({
   content: v.string(),
-  summary: v.optional(v.pipe(v.string(), v.maxLength(300))),
+  // The step view shows one line: a longer summary is cut, never the tool's result refused.
+  summary: v.optional(v.pipe(v.string(), v.transform((text) => text.slice(0, 300)))),
   isError: v.optional(v.boolean()),
   changes: v.optional(
     v.array(v.object({ path: v.string(), before: v.nullable(v.string()), after: v.nullable(v.string()) })),
   ),
 });
+
+const EFFECTS: readonly ToolEffect[] = ['read', 'write', 'run'];
 
 export function registrationsFor(deps: RegistrationDeps, caller: ApiCaller): JanRegistrations {
   /** Adds through `add` (which refuses a taken id) and records it; the Disposable undoes both once. */
@@ -105,5 +108,15 @@ function checkedTool(tool: JanToolRegistration, source: string): JanTool {
     return checked.ok ? (checked.value as ToolResult) : { content: checked.error, isError: true };
   };
   const preview = tool.preview?.bind(tool);
-  return { definition, effect: tool.effect, source, invoke, ...(preview ? { preview } : {}) };
+  return {
+    definition,
+    // Read at each call (an MCP tool's effect follows the user's trust in its marks); anything
+    // but a known effect asks like a command would.
+    get effect() {
+      return EFFECTS.includes(tool.effect) ? tool.effect : 'run';
+    },
+    source,
+    invoke,
+    ...(preview ? { preview } : {}),
+  };
 }

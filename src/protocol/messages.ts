@@ -23,6 +23,14 @@ import {
 } from './entities';
 
 const QuerySchema = v.pipe(v.string(), v.maxLength(500));
+const ContextOfferSchema = v.object({
+  source: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  item: v.optional(v.pipe(v.string(), v.maxLength(4096))),
+  label: v.pipe(v.string(), v.maxLength(300)),
+  detail: v.pipe(v.string(), v.maxLength(300)),
+  icon: v.pipe(v.string(), v.regex(/^[a-z0-9-]{1,60}$/)),
+});
+export type ContextOffer = v.InferOutput<typeof ContextOfferSchema>;
 const ModelIdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(1000));
 const LinkSchema = v.pipe(v.string(), v.maxLength(8192));
 
@@ -45,6 +53,12 @@ export const ContextSourceSchema = v.variant('kind', [
   v.object({ kind: v.literal('editors') }),
   v.object({ kind: v.literal('problems') }),
   v.object({ kind: v.literal('diff') }),
+  /** An `@` source an extension registered (registerContextSource), or one of its offers (`item`). */
+  v.object({
+    kind: v.literal('registered'),
+    source: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+    item: v.optional(v.pipe(v.string(), v.maxLength(4096))),
+  }),
 ]);
 export type ContextSource = v.InferOutput<typeof ContextSourceSchema>;
 
@@ -157,6 +171,8 @@ export const HostMessageSchema = v.variant('type', [
     type: v.literal('contextResults'),
     query: QuerySchema,
     files: v.array(v.pipe(v.string(), v.maxLength(4096))),
+    /** What the registered `@` sources offer for the query (src/core/context/sources.ts). */
+    offers: v.array(ContextOfferSchema),
   }),
   v.object({ type: v.literal('contextAttached'), item: AttachedContextSchema }),
   /**

@@ -1,5 +1,5 @@
 import { html, nothing } from 'lit';
-import type { ContextSource } from '@jan/protocol';
+import type { ContextOffer, ContextSource } from '@jan/protocol';
 
 export interface PickerItem {
   key: string;
@@ -34,12 +34,33 @@ const SOURCES: PickerItem[] = [
   { key: 'diff', label: 'Git diff', detail: 'the working changes', icon: 'git-compare', source: { kind: 'diff' } },
 ];
 
-/** What `@query` offers: the editor's sources whose name matches, then the workspace files the host found. */
-export function pickerItems(query: string, files: readonly string[]): PickerItem[] {
+/** The host's answer to an `@` query: workspace files, and what registered sources offer. */
+export interface ContextResults {
+  query: string;
+  files: string[];
+  offers: ContextOffer[];
+}
+
+/**
+ * What `@query` offers: the editor's sources whose name matches, what the sources extensions
+ * registered offer, then the workspace files the host found.
+ */
+export function pickerItems(query: string, files: readonly string[], offers: readonly ContextOffer[]): PickerItem[] {
   const needle = query.toLowerCase();
   const sources = SOURCES.filter((item) => item.label.toLowerCase().includes(needle) || item.key.includes(needle));
   return [
     ...sources,
+    ...offers.map((offer) => ({
+      key: `registered:${offer.source}:${offer.item ?? ''}`,
+      label: offer.label,
+      detail: offer.detail,
+      icon: offer.icon,
+      source: {
+        kind: 'registered' as const,
+        source: offer.source,
+        ...(offer.item === undefined ? {} : { item: offer.item }),
+      },
+    })),
     ...files.map((file) => {
       const slash = file.lastIndexOf('/');
       return {

@@ -8,6 +8,7 @@ import type {
   ActiveThreadStore,
   ChatSession,
   ContextItem,
+  ContextSourceRegistry,
   ConversationService,
   EventBus,
   InferenceService,
@@ -24,6 +25,8 @@ export interface ChatServices {
 export interface ChatCore {
   events: EventBus;
   logger: Logger;
+  /** The `@` sources extensions registered (registerContextSource), offered beside the editor's own. */
+  contextSources: ContextSourceRegistry;
 }
 
 export interface ChatHostPort {
@@ -42,9 +45,12 @@ export interface ChatHostPort {
   readonly activeThread: ActiveThreadStore;
 }
 
+/** The editor's own `@` sources (a registered one is read through ContextSourceRegistry). */
+export type EditorContextSource = Exclude<ContextSource, { kind: 'registered' }>;
+
 export interface ContextSources {
   /** Workspace files for an `@` query, best first. */
   searchFiles(query: string): Promise<string[]>;
   /** Reads the source on the host; large or binary content is cut or refused with a note, a missing one throws. */
-  read(source: ContextSource): Promise<ContextItem>;
+  read(source: EditorContextSource): Promise<ContextItem>;
 }

@@ -10,9 +10,8 @@ import {
   type ContextItem,
   type TokenCounter,
 } from '@jan/core';
-import type { ContextSource } from '@jan/protocol';
 import { workingChanges } from '../../node/git-diff';
-import type { ContextSources } from './chat-backend';
+import type { ContextSources, EditorContextSource } from './chat-backend';
 
 const FILE_LIST_LIMIT = 20_000;
 const FILE_LIST_TTL_MS = 15_000;
@@ -51,7 +50,7 @@ export class EditorContextSources implements ContextSources {
     return fuzzyRank(await this.files.list, query, 50);
   }
 
-  async read(source: ContextSource): Promise<ContextItem> {
+  async read(source: EditorContextSource): Promise<ContextItem> {
     switch (source.kind) {
       case 'file':
         return fileContext(workspaceRoot(), source.path, ATTACHMENT_TOKEN_CAP, count);

@@ -35,8 +35,7 @@ export function registerChatView(host: JanHost, deps: ChatViewDeps): ChatView {
   let loaded: Promise<ChatController> | undefined;
   const chat = (): Promise<ChatController> =>
     (loaded ??= import('./controller').then(
-      ({ ChatController }) =>
-        new ChatController(services, { events: runtime.core.events, logger: runtime.core.context.logger }, port),
+      ({ ChatController }) => new ChatController(services, runtime.core.context, port),
     ));
   const provider = new ChatViewProvider(context.extensionUri, chat);
   /**

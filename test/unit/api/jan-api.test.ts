@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { JanApiError, MemoryLogger, ON_THIS_MACHINE, type ApiCaller, type JanEngine } from '@jan/core';
+import { JanApiError, MemoryLogger, textOf, ON_THIS_MACHINE, type ApiCaller, type JanEngine } from '@jan/core';
 import { JanRuntime } from '../../../src/node/runtime';
 import { ScriptedEngine } from '../../support/scripted-engine';
 
@@ -70,7 +70,7 @@ describe('the public API (JanApi) over the runtime', () => {
     const jan = await runtime();
     const api = jan.api(DEMO);
     const { runsOn: _dropped, ...withoutRunsOn } = demoEngine();
-    expect(() => api.registerEngine(withoutRunsOn as JanEngine)).toThrow(/runsOn/);
+    expect(() => api.registerEngine(withoutRunsOn as unknown as JanEngine)).toThrow(/runsOn/);
     expect(() => api.registerEngine({ ...demoEngine(), id: 'llamacpp' })).toThrow(JanApiError);
     expect(() => api.registerEngine({ ...demoEngine(), id: 'llamacpp' })).toThrow(/already registered by Jan/);
   });
@@ -125,7 +125,7 @@ describe('the public API (JanApi) over the runtime', () => {
     await api.threads.append(thread.id, { role: 'assistant', text: 'Answer' });
     const read = await api.threads.read(thread.id);
     expect(read.thread.title).toBe('Imported');
-    expect(read.messages.map((message) => [message.role, message.content[0]?.text.value])).toEqual([
+    expect(read.messages.map((message) => [message.role, textOf(message)])).toEqual([
       ['user', 'Question'],
       ['assistant', 'Answer'],
     ]);

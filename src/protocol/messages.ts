@@ -49,11 +49,10 @@ export const ContextSourceSchema = v.variant('kind', [
   v.object({ kind: v.literal('file'), path: v.pipe(v.string(), v.minLength(1), v.maxLength(4096)) }),
   /** A file dropped from the explorer: its URI, turned into a workspace path by the host. */
   v.object({ kind: v.literal('uri'), uri: v.pipe(v.string(), v.minLength(1), v.maxLength(8192)) }),
-  v.object({ kind: v.literal('selection') }),
-  v.object({ kind: v.literal('editors') }),
-  v.object({ kind: v.literal('problems') }),
-  v.object({ kind: v.literal('diff') }),
-  /** An `@` source an extension registered (registerContextSource), or one of its offers (`item`). */
+  /**
+   * A registered `@` source (registerContextSource: the editor's selection, open editors, problems
+   * and git diff, and other extensions'), or one of its offers (`item`).
+   */
   v.object({
     kind: v.literal('registered'),
     source: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),

@@ -214,7 +214,7 @@ export class JanComposer extends LightElement {
     const mention = this.mention;
     if (!mention) return [];
     const found = this.contextFiles.query === mention.query ? this.contextFiles : undefined;
-    return pickerItems(mention.query, found?.files ?? [], found?.offers ?? []);
+    return pickerItems(found?.files ?? [], found?.offers ?? []);
   }
 
   private pick(item: PickerItem): void {

@@ -9,31 +9,6 @@ export interface PickerItem {
   source: ContextSource;
 }
 
-const SOURCES: PickerItem[] = [
-  {
-    key: 'selection',
-    label: 'Current selection',
-    detail: 'the code selected in the editor',
-    icon: 'list-selection',
-    source: { kind: 'selection' },
-  },
-  {
-    key: 'editors',
-    label: 'Open editors',
-    detail: 'every file open in the editor',
-    icon: 'files',
-    source: { kind: 'editors' },
-  },
-  {
-    key: 'problems',
-    label: 'Problems',
-    detail: 'errors and warnings in the current file',
-    icon: 'warning',
-    source: { kind: 'problems' },
-  },
-  { key: 'diff', label: 'Git diff', detail: 'the working changes', icon: 'git-compare', source: { kind: 'diff' } },
-];
-
 /** The host's answer to an `@` query: workspace files, and what registered sources offer. */
 export interface ContextResults {
   query: string;
@@ -42,14 +17,12 @@ export interface ContextResults {
 }
 
 /**
- * What `@query` offers: the editor's sources whose name matches, what the sources extensions
- * registered offer, then the workspace files the host found.
+ * What `@query` offers: what the registered sources offer (the host's answer: the editor's
+ * selection, open editors, problems and git diff, and other extensions' sources), then the
+ * workspace files the host found.
  */
-export function pickerItems(query: string, files: readonly string[], offers: readonly ContextOffer[]): PickerItem[] {
-  const needle = query.toLowerCase();
-  const sources = SOURCES.filter((item) => item.label.toLowerCase().includes(needle) || item.key.includes(needle));
+export function pickerItems(files: readonly string[], offers: readonly ContextOffer[]): PickerItem[] {
   return [
-    ...sources,
     ...offers.map((offer) => ({
       key: `registered:${offer.source}:${offer.item ?? ''}`,
       label: offer.label,

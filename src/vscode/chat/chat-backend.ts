@@ -39,13 +39,13 @@ export interface ChatHostPort {
   runAction(action: HostAction): Promise<void>;
   /** Runs an assistant command (the form, a delete…) for the assistant picked in the view. */
   assistantAction(action: AssistantAction, assistant: AssistantRefView | undefined): Promise<void>;
-  /** Where `@` attachments come from: files, the editor's selection, open editors, problems, git. */
+  /** Where `@` files come from (the other sources are registered: src/vscode/chat/editor-context.ts). */
   readonly context: ContextSources;
   /** The thread the view showed last, kept per workspace. */
   readonly activeThread: ActiveThreadStore;
 }
 
-/** The editor's own `@` sources (a registered one is read through ContextSourceRegistry). */
+/** Workspace files, by path or dropped URI (every other `@` source is read through ContextSourceRegistry). */
 export type EditorContextSource = Exclude<ContextSource, { kind: 'registered' }>;
 
 export interface ContextSources {

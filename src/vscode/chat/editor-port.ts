@@ -37,7 +37,7 @@ export class VsCodeChatPort implements ChatHostPort, vscode.Disposable {
     if (editor) this.lastEditor = editor;
   });
 
-  readonly context: ContextSources = new EditorContextSources(() => this.editor());
+  readonly context: ContextSources = new EditorContextSources();
 
   constructor(
     private readonly extension: vscode.ExtensionContext,
@@ -48,7 +48,8 @@ export class VsCodeChatPort implements ChatHostPort, vscode.Disposable {
     this.subscription.dispose();
   }
 
-  private editor(): vscode.TextEditor | undefined {
+  /** The text editor the user last worked in (focus is in the chat view when they pick in it). */
+  editor(): vscode.TextEditor | undefined {
     const editor = vscode.window.activeTextEditor ?? this.lastEditor;
     if (!editor || editor.document.isClosed) return undefined;
     return editor;

@@ -30,7 +30,12 @@ export interface RegistrationDeps {
 const ToolResultSchema = v.object({
   content: v.string(),
   // The step view shows one line: a longer summary is cut, never the tool's result refused.
-  summary: v.optional(v.pipe(v.string(), v.transform((text) => text.slice(0, 300)))),
+  summary: v.optional(
+    v.pipe(
+      v.string(),
+      v.transform((text) => text.slice(0, 300)),
+    ),
+  ),
   isError: v.optional(v.boolean()),
   changes: v.optional(
     v.array(v.object({ path: v.string(), before: v.nullable(v.string()), after: v.nullable(v.string()) })),

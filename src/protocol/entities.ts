@@ -200,6 +200,8 @@ export const AssistantOptionSchema = v.object({
   blocked: v.optional(v.pipe(v.string(), v.maxLength(10_000))),
   /** A user assistant hidden by a workspace one with the same id. */
   shadowed: v.optional(v.boolean()),
+  /** The extension's assistant source that offers it (used, not edited). */
+  offeredBy: v.optional(ShortString),
 });
 export type AssistantOption = v.InferOutput<typeof AssistantOptionSchema>;
 

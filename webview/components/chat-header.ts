@@ -36,6 +36,7 @@ function assistantLabel(assistant: AssistantOption): string {
 }
 
 function scopeNote(assistant: AssistantOption): string {
+  if (assistant.offeredBy) return `From ${assistant.offeredBy}`;
   const scope = assistant.scope === 'user' ? 'User' : 'Workspace';
   if (assistant.blocked) return `${scope} · not used in a restricted workspace`;
   if (assistant.shadowed) return `${scope} · hidden by the workspace assistant with this id`;

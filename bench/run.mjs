@@ -2,7 +2,7 @@
 // Each benchmark prints one JSON line of figures (ratios against a baseline taken in the same run).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 import { bundleScript } from '../scripts/bundle-script.mjs';
 

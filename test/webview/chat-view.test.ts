@@ -564,11 +564,12 @@ describe('threads written by Jan 0.6', () => {
     await page.getByRole('switch', { name: 'Show threads' }).click();
     await page.locator('.thread-row', { hasText: 'From Jan 0.6' }).click();
     await expect.poll(() => page.locator('jan-message .message').count()).toBe(5);
+    // The tool call part is the message's step (MessageView.steps), not a hidden part.
     expect(
       await page
         .locator('jan-message')
         .evaluateAll((items) => items.map((item) => item.querySelector('.message-hidden')?.textContent?.trim() ?? '')),
-    ).toEqual(['(not shown: image)', '(not shown: reasoning / tool call)', '(not shown: tool result)', '', '']);
+    ).toEqual(['(not shown: image)', '(not shown: reasoning)', '(not shown: tool result)', '', '']);
 
     await page
       .locator('jan-message', { hasText: 'second copy' })

@@ -335,6 +335,7 @@ const PAGE_LOAD_MS = 20;
 /** Back to a fresh editor: no settings, no commands, no documents, no scripted answers. */
 export function resetStandIn(): void {
   configuration.clear();
+  installedExtensions.clear();
   registeredCommands.clear();
   documents.clear();
   registered.inlineProviders.length = 0;
@@ -519,6 +520,15 @@ export const window = {
     };
     registered.statusItems.push(item);
     return item;
+  },
+};
+
+/** Extensions "installed" beside Jan (`extensions.getExtension`), by id; resetStandIn empties it. */
+export const installedExtensions = new Map<string, { id: string; packageJSON: Record<string, unknown> }>();
+
+export const extensions = {
+  getExtension(id: string): { id: string; packageJSON: Record<string, unknown> } | undefined {
+    return [...installedExtensions.values()].find((extension) => extension.id.toLowerCase() === id.toLowerCase());
   },
 };
 

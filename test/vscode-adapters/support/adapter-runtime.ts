@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { MemoryLogger } from '@jan/core';
-import { JanRuntime } from '../../../src/node/runtime';
+import { JanRuntime, type RuntimeOptions } from '../../../src/node/runtime';
 import { editorSettings } from '../../../src/vscode/settings';
 import { ScriptedEngine } from '../../support/scripted-engine';
 
@@ -12,7 +12,7 @@ import { ScriptedEngine } from '../../support/scripted-engine';
  * `coder-1` in place of a model server.
  */
 export async function adapterRuntime(
-  options: { downloadWorkerPath?: string } = {},
+  options: { downloadWorkerPath?: string; threadAccess?: RuntimeOptions['threadAccess'] } = {},
 ): Promise<{ runtime: JanRuntime; engine: ScriptedEngine; logger: MemoryLogger; dispose(): Promise<void> }> {
   const root = mkdtempSync(path.join(tmpdir(), 'jan-adapters-'));
   const logger = new MemoryLogger();
@@ -23,6 +23,7 @@ export async function adapterRuntime(
     workerPath: path.join(root, 'no-worker.mjs'),
     downloadWorkerPath: options.downloadWorkerPath ?? path.join(root, 'no-downloads.mjs'),
     settings: editorSettings(),
+    ...(options.threadAccess ? { threadAccess: options.threadAccess } : {}),
   });
   await runtime.start();
   const engine = new ScriptedEngine({ id: 'scripted', models: ['chat-1', 'coder-1'] });

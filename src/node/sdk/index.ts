@@ -4,9 +4,12 @@
  * Its declarations are sdk/jan-api.d.ts (checked in; `npm run api-declarations` writes them).
  */
 import * as path from 'node:path';
-import { JanSettings, MemorySettings, SETTING_KEYS, type JanApi, type Logger, type SettingKey } from '@jan/core';
+import { JanSettings, MemorySettings, type JanApi, type Logger, type SettingKey } from '@jan/core';
 import { sharedModelsFolder } from '../models-folder';
 import { JanRuntime } from '../runtime';
+import { checkedOptions, type CreateJanRuntimeOptions } from './options';
+
+export type { CreateJanRuntimeOptions } from './options';
 
 export * from '../../core/api/types';
 export { JAN_API_VERSION } from '../../core/api/version';
@@ -14,25 +17,6 @@ export { JanApiError, type JanApiErrorCode } from '../../core/api/errors';
 export type { ApiCaller, CallerActivity, ApiRegistration, ApiUse, RegistrationKind } from '../../core/api/caller';
 export { EngineError, ON_THIS_MACHINE, type EngineErrorCode } from '../../core/engines';
 export type { Disposable } from '../../core/events';
-
-export interface CreateJanRuntimeOptions {
-  /** The `.jan` folder whose threads and assistants the program reads and writes. */
-  dataFolder: string;
-  /** Where models are (`<model-id>/model.json` + GGUF); default: the folder the editor and the CLI share. */
-  modelsFolder?: string;
-  /**
-   * Jan's settings by key (package.json `contributes.configuration`: `jan.chatModel`,
-   * `jan.engine.contextSize`, `jan.chat.maxTokens`…), bounded like the editor's; the rest keep
-   * their defaults. An unknown key is refused. Models stay loaded until `close()`.
-   */
-  settings?: { [key: `jan.${string}`]: unknown };
-  /** The program's name, as `caller.displayName`; default `Node program`. */
-  name?: string;
-  /** Where Jan's log lines go; default: warnings and errors to stderr. */
-  logger?: Logger;
-  /** The folder an assistant's always-in-context files are read from. */
-  workspaceRoot?: string;
-}
 
 /** The public API over a running runtime; `close()` stops the model worker and unloads everything. */
 export interface JanRuntimeHandle extends JanApi {
@@ -48,10 +32,7 @@ const stderrWarnings: Logger = {
 
 /** Starts Jan's runtime for a program; the llama.cpp worker starts with the first request that needs a model. */
 export async function createJanRuntime(options: CreateJanRuntimeOptions): Promise<JanRuntimeHandle> {
-  if (typeof options?.dataFolder !== 'string' || !options.dataFolder.trim())
-    throw new TypeError('createJanRuntime: dataFolder must name the .jan folder to use.');
-  const unknown = Object.keys(options.settings ?? {}).filter((key) => !SETTING_KEYS.includes(key as SettingKey));
-  if (unknown.length > 0) throw new TypeError(`createJanRuntime: unknown setting ${unknown.join(', ')}.`);
+  options = checkedOptions(options);
   const logger = options.logger ?? stderrWarnings;
   const runtime = new JanRuntime({
     janFolder: path.resolve(options.dataFolder),

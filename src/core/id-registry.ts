@@ -1,28 +1,36 @@
 import type { Disposable } from './events';
 
-/** Things registered by id (context sources, assistant sources): one per id, removed by their Disposable. */
-export class IdRegistry<T extends { readonly id: string }> {
+/**
+ * Things registered by a unique key (tools by name, context and assistant sources by id): one per
+ * key, removed by their Disposable, with a change event.
+ */
+export class IdRegistry<T> {
   private readonly items = new Map<string, T>();
   private readonly listeners = new Set<() => void>();
 
-  constructor(private readonly what: string) {}
+  /** `what` names an item in the refusal ("context source"); `keyOf` is its key (default: `id`). */
+  constructor(
+    private readonly what: string,
+    private readonly keyOf: (item: T) => string = (item) => (item as { id: string }).id,
+  ) {}
 
-  /** Adds an item; an id already registered is refused. Disposing removes exactly this item. */
+  /** Adds an item; a key already registered is refused. Disposing removes exactly this item. */
   register(item: T): Disposable {
-    if (this.items.has(item.id)) throw new Error(`A ${this.what} with id "${item.id}" is already registered`);
-    this.items.set(item.id, item);
+    const key = this.keyOf(item);
+    if (this.items.has(key)) throw new Error(`A ${this.what} "${key}" is already registered`);
+    this.items.set(key, item);
     this.changed();
     return {
       dispose: () => {
-        if (this.items.get(item.id) !== item) return;
-        this.items.delete(item.id);
+        if (this.items.get(key) !== item) return;
+        this.items.delete(key);
         this.changed();
       },
     };
   }
 
-  get(id: string): T | undefined {
-    return this.items.get(id);
+  get(key: string): T | undefined {
+    return this.items.get(key);
   }
 
   all(): T[] {

@@ -1,33 +1,21 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryLogger, type ApiCaller } from '@jan/core';
-import { JanRuntime } from '../../../src/node/runtime';
+import type { ApiCaller } from '@jan/core';
+import type { JanRuntime } from '../../../src/node/runtime';
 import { ScriptedEngine } from '../../support/scripted-engine';
+import { tempRuntime, type TempRuntime } from '../../support/temp-runtime';
 
 const TEAM: ApiCaller = { id: 'acme.prompts', displayName: 'Acme Prompts', kind: 'extension' };
-let root: string | undefined;
-let running: JanRuntime | undefined;
+let fixture: TempRuntime | undefined;
 
 afterEach(async () => {
-  await running?.stop();
-  if (root) rmSync(root, { recursive: true, force: true });
-  root = running = undefined;
+  await fixture?.dispose();
+  fixture = undefined;
 });
 
+/** A restricted workspace's runtime. */
 async function runtime(): Promise<JanRuntime> {
-  root = mkdtempSync(path.join(tmpdir(), 'jan-assistant-sources-'));
-  running = new JanRuntime({
-    janFolder: path.join(root, '.jan'),
-    modelsFolder: path.join(root, 'models'),
-    logger: new MemoryLogger(),
-    workerPath: path.join(root, 'no-worker.mjs'),
-    downloadWorkerPath: path.join(root, 'no-downloads.mjs'),
-    isTrusted: () => false,
-  });
-  await running.start();
-  return running;
+  fixture = await tempRuntime({ isTrusted: () => false });
+  return fixture.runtime;
 }
 
 describe('assistants another extension offers (registerAssistantSource)', () => {

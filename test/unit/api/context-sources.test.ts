@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiActivity, MemoryLogger, registrationsFor, ToolRegistry, EngineRegistry } from '@jan/core';
-import { AssistantSourceRegistry, ContextSourceRegistry, type ContextItem } from '@jan/core';
+import { JanCore, MemoryLogger, registrationsFor, type ContextItem } from '@jan/core';
 import type { HostMessage } from '@jan/protocol';
 import { ContextAttachments, contextHandlers } from '../../../src/vscode/chat/attachments';
 import type { ContextSources } from '../../../src/vscode/chat/chat-backend';
@@ -16,21 +15,15 @@ const editor: ContextSources = {
 
 function chat() {
   const logger = new MemoryLogger();
-  const registries = {
-    engines: new EngineRegistry(),
-    tools: new ToolRegistry(),
-    contextSources: new ContextSourceRegistry(),
-    assistantSources: new AssistantSourceRegistry(),
-    activity: new ApiActivity(),
-    logger,
-  };
-  const api = registrationsFor(registries, { id: 'acme.tickets', displayName: 'Acme Tickets', kind: 'extension' });
+  // Nothing is read from these folders: the core's registries are what is tested.
+  const { context } = new JanCore({ janFolder: '/nowhere/.jan', modelsFolder: '/nowhere/models', logger });
+  const api = registrationsFor(context, { id: 'acme.tickets', displayName: 'Acme Tickets', kind: 'extension' });
   const channel = new WebviewChannel<HostMessage>();
   const sent: HostMessage[] = [];
   channel.attach((message) => sent.push(message));
   channel.markReady();
-  const attachments = new ContextAttachments(editor, registries.contextSources);
-  const handlers = contextHandlers(attachments, editor, registries.contextSources, channel, logger);
+  const attachments = new ContextAttachments(editor, context.contextSources);
+  const handlers = contextHandlers(attachments, editor, context.contextSources, channel, logger);
   return { api, handlers, sent, attachments, logger };
 }
 

@@ -1,33 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { JanApiError, MemoryLogger, textOf, ON_THIS_MACHINE, type ApiCaller, type JanEngine } from '@jan/core';
-import { JanRuntime } from '../../../src/node/runtime';
+import { JanApiError, textOf, ON_THIS_MACHINE, type ApiCaller, type JanEngine } from '@jan/core';
+import type { JanRuntime } from '../../../src/node/runtime';
 import { ScriptedEngine } from '../../support/scripted-engine';
+import { tempRuntime, type TempRuntime } from '../../support/temp-runtime';
 
 const DEMO: ApiCaller = { id: 'acme.demo', displayName: 'Acme Demo', kind: 'extension' };
-let root: string | undefined;
-let running: JanRuntime | undefined;
+let fixture: TempRuntime | undefined;
 
 afterEach(async () => {
-  await running?.stop();
-  if (root) rmSync(root, { recursive: true, force: true });
-  root = running = undefined;
+  await fixture?.dispose();
+  fixture = undefined;
 });
 
 async function runtime(threadAccess?: (caller: ApiCaller) => Promise<boolean>): Promise<JanRuntime> {
-  root = mkdtempSync(path.join(tmpdir(), 'jan-api-'));
-  running = new JanRuntime({
-    janFolder: path.join(root, '.jan'),
-    modelsFolder: path.join(root, 'models'),
-    logger: new MemoryLogger(),
-    workerPath: path.join(root, 'no-worker.mjs'),
-    downloadWorkerPath: path.join(root, 'no-downloads.mjs'),
-    ...(threadAccess ? { threadAccess } : {}),
-  });
-  await running.start();
-  return running;
+  fixture = await tempRuntime(threadAccess ? { threadAccess } : {});
+  return fixture.runtime;
 }
 
 /** A third party's engine: the short model shape, nothing but what JanEngine asks for. */

@@ -99,11 +99,12 @@ async function main(): Promise<void> {
     listModels: async () => [model],
     settings: () => ({
       threads: THREADS,
-      gpu: 'off',
+      gpu: 'cpu',
       contextSize: COMPLETION_CONTEXT,
       completionContextSize: COMPLETION_CONTEXT,
       idleUnloadMinutes: 0,
       transport: 'process',
+      promptLookup: 'auto',
     }),
     workerPath: await bundleEntry('extensions/llamacpp/worker/main.ts', 'llamacpp-worker', root),
   });

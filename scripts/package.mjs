@@ -1,6 +1,8 @@
 // `npm run package [-- --target linux-x64] [-- --out file.vsix]`: a platform-specific .vsix that
-// carries node-llama-cpp with only the target's CPU binaries (the full install holds ~725 MB of
-// binaries for every GPU flavour). The file list is checked before anything is written.
+// carries node-llama-cpp with only the target's binaries: the CPU build, and on Linux and Windows
+// x64 the Vulkan build too (NVIDIA, AMD and Intel GPUs; node-llama-cpp falls back to the CPU
+// without a Vulkan driver). CUDA (~540 MB) is not shipped: Jan: Download CUDA Backend fetches it
+// on demand (extensions/llamacpp/backends/). The file list is checked before anything is written.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -10,15 +12,15 @@ import vsce from '@vscode/vsce';
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 const outDir = path.join(projectRoot, 'out', 'package');
 
-/** vsce target -> the @node-llama-cpp prebuilt package with its CPU (and on macOS Metal) binaries. */
+/** vsce target -> the @node-llama-cpp prebuilt packages it ships: CPU (Metal on Apple silicon), and Vulkan where node-llama-cpp has it. */
 export const LLAMA_BINARIES = {
-  'linux-x64': 'linux-x64',
-  'linux-arm64': 'linux-arm64',
-  'linux-armhf': 'linux-armv7l',
-  'darwin-x64': 'mac-x64',
-  'darwin-arm64': 'mac-arm64-metal',
-  'win32-x64': 'win-x64',
-  'win32-arm64': 'win-arm64',
+  'linux-x64': ['linux-x64', 'linux-x64-vulkan'],
+  'linux-arm64': ['linux-arm64'],
+  'linux-armhf': ['linux-armv7l'],
+  'darwin-x64': ['mac-x64'],
+  'darwin-arm64': ['mac-arm64-metal'],
+  'win32-x64': ['win-x64', 'win-x64-vulkan'],
+  'win32-arm64': ['win-arm64'],
 };
 
 /** Top-level entries a .vsix may hold; anything else is a leak into the package. */
@@ -45,8 +47,8 @@ function parseArgs(argv) {
   return options;
 }
 
-/** Fails with the list of offending files, so a new top-level folder never ships by accident. */
-export function checkPackagedFiles(files, binaryPackage) {
+/** Fails with the list of offending files, so a new top-level folder or another GPU's binaries never ship by accident. */
+export function checkPackagedFiles(files, binaryPackages) {
   const problems = [];
   const leaked = files.filter(
     (file) => !SHIPPED.some((entry) => (entry.endsWith('/') ? file.startsWith(entry) : file === entry)),
@@ -57,19 +59,25 @@ export function checkPackagedFiles(files, binaryPackage) {
     );
   for (const required of [
     'dist/extension.js',
+    'dist/llamacpp-worker.mjs',
     'package.json',
     'node_modules/node-llama-cpp/package.json',
     'node_modules/node-llama-cpp/dist/index.js',
   ]) {
     if (!files.includes(required)) problems.push(`missing ${required}`);
   }
-  const binaryPrefix = `node_modules/@node-llama-cpp/${binaryPackage}/`;
-  if (!files.some((file) => file.startsWith(`${binaryPrefix}bins/`)))
-    problems.push(`missing the llama.cpp binaries in ${binaryPrefix}bins/`);
+  const prefixes = binaryPackages.map((binaryPackage) => `node_modules/@node-llama-cpp/${binaryPackage}/`);
+  for (const prefix of prefixes) {
+    if (!files.some((file) => file.startsWith(`${prefix}bins/`)))
+      problems.push(`missing the llama.cpp binaries in ${prefix}bins/`);
+  }
   const otherBinaries = [
     ...new Set(
       files
-        .filter((file) => file.startsWith('node_modules/@node-llama-cpp/') && !file.startsWith(binaryPrefix))
+        .filter(
+          (file) =>
+            file.startsWith('node_modules/@node-llama-cpp/') && !prefixes.some((prefix) => file.startsWith(prefix)),
+        )
         .map((file) => file.split('/').slice(0, 3).join('/')),
     ),
   ];
@@ -94,18 +102,21 @@ export function bundlingWarningNote(files) {
 
 /** Builds (production bundles into dist/), checks the file list and writes the .vsix. */
 export async function packageExtension({ target = currentTarget(), out, build = true, log = console.log } = {}) {
-  const binaryPackage = LLAMA_BINARIES[target];
-  if (!binaryPackage)
+  const binaryPackages = LLAMA_BINARIES[target];
+  if (!binaryPackages)
     throw new Error(
       `No node-llama-cpp binaries for target "${target}"; supported: ${Object.keys(LLAMA_BINARIES).join(', ')}`,
     );
-  const binaryDir = path.join(projectRoot, 'node_modules', '@node-llama-cpp', binaryPackage);
-  if (!existsSync(binaryDir)) {
+  const missing = binaryPackages.filter(
+    (binaryPackage) => !existsSync(path.join(projectRoot, 'node_modules', '@node-llama-cpp', binaryPackage)),
+  );
+  if (missing.length > 0) {
     const { version } = JSON.parse(
       readFileSync(path.join(projectRoot, 'node_modules', 'node-llama-cpp', 'package.json'), 'utf8'),
     );
     throw new Error(
-      `${binaryDir} is not installed (npm installs only this machine's binaries). For a cross-platform package run: npm install --no-save --force @node-llama-cpp/${binaryPackage}@${version}`,
+      `${missing.map((name) => `@node-llama-cpp/${name}`).join(' and ')} not installed (npm installs only this machine's binaries). ` +
+        `For a cross-platform package run: npm install --no-save --force ${missing.map((name) => `@node-llama-cpp/${name}@${version}`).join(' ')}`,
     );
   }
   if (build) {
@@ -116,12 +127,12 @@ export async function packageExtension({ target = currentTarget(), out, build = 
   const ignoreFile = path.join(outDir, `vscodeignore-${target}`);
   writeFileSync(
     ignoreFile,
-    `${readFileSync(path.join(projectRoot, '.vscodeignore'), 'utf8')}\n!node_modules/@node-llama-cpp/${binaryPackage}/**\n`,
+    `${readFileSync(path.join(projectRoot, '.vscodeignore'), 'utf8')}\n${binaryPackages.map((binaryPackage) => `!node_modules/@node-llama-cpp/${binaryPackage}/**`).join('\n')}\n`,
   );
 
   const common = { cwd: projectRoot, ignoreFile, packageManager: vsce.PackageManager.Npm };
   const files = (await vsce.listFiles(common)).map((file) => file.replaceAll('\\', '/'));
-  checkPackagedFiles(files, binaryPackage);
+  checkPackagedFiles(files, binaryPackages);
 
   const { name, version } = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8'));
   const packagePath = out ?? path.join(outDir, `${name}-${target}-${version}.vsix`);
@@ -131,7 +142,7 @@ export async function packageExtension({ target = currentTarget(), out, build = 
   const note = bundlingWarningNote(files);
   if (note) log(note);
   log(
-    `packaged ${packagePath}: ${files.length} files, ${(sizeBytes / 1024 / 1024).toFixed(1)} MiB (target ${target}, binaries @node-llama-cpp/${binaryPackage}) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    `packaged ${packagePath}: ${files.length} files, ${(sizeBytes / 1024 / 1024).toFixed(1)} MiB (target ${target}, binaries ${binaryPackages.map((name) => `@node-llama-cpp/${name}`).join(', ')}) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
   return { vsix: packagePath, sizeBytes, files, target };
 }

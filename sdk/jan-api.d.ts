@@ -265,6 +265,9 @@ export interface ChatCompletionTimings {
 	/** From the first generated token to the last. */
 	predicted_ms: number;
 	predicted_per_second?: number;
+	/** Tokens drafted by speculative decoding and checked, and those kept (llama-server's names). */
+	draft_n?: number;
+	draft_n_accepted?: number;
 }
 export interface CompletionRequest {
 	model?: string;
@@ -387,6 +390,12 @@ export interface EngineStatus {
 	lastFinishReason?: FinishReason;
 	lastCompletionTokens?: number;
 	error?: string;
+	/** Where a local engine computes ("CPU", "CUDA", "Vulkan", "Metal") and the model's layers on the GPU of its total. */
+	backend?: string;
+	gpuLayers?: number;
+	totalLayers?: number;
+	/** Why the backend is not the one asked for (a GPU backend that failed to load). */
+	backendFallback?: string;
 }
 /**
  * The contract every inference provider implements (close to Jan's `AIEngine`).
@@ -456,7 +465,7 @@ interface Disposable$1 {
  * as `sdk/jan-api.d.ts`; `test/unit/api/api-declarations.test.ts` fails when they change while this
  * stays the same (a new optional member: minor; anything removed or narrowed: major).
  */
-export declare const JAN_API_VERSION = "1.0.0";
+export declare const JAN_API_VERSION = "1.1.0";
 /** Who calls the public API: Jan's own extensions, another VS Code extension, or a Node program. */
 export interface ApiCaller {
 	/** `jan` for the built-in extensions; an extension's id (`publisher.name`); a program's name. */
@@ -549,6 +558,8 @@ export interface ContextUsage {
 	used: number;
 	limit: number;
 	reserve: number;
+	/** The context the model was trained on, when its model.json says (the thread settings show "4,096 of 131,072"). */
+	trained?: number;
 }
 /** What a turn ends with, so a caller shows it without reading the thread again. */
 export interface TurnResult {

@@ -75,7 +75,7 @@ export class ChatStore {
   /** The host's file matches for the last `@` query. */
   contextFiles: ContextResults = { query: '', files: [], offers: [] };
   /** The context meter's numbers from the host (before anything typed or attached). */
-  usage: { threadId: string | null; used: number; limit: number; reserve: number } | null = null;
+  usage: { threadId: string | null; used: number; limit: number; reserve: number; trained?: number } | null = null;
 
   private readonly listeners = new Set<() => void>();
   private readonly streamed = new Map<string, MessageView>();
@@ -161,7 +161,8 @@ export class ChatStore {
     focusInput: () => void this.focusSerial++,
     contextResults: ({ query, files, offers }) => void (this.contextFiles = { query, files, offers }),
     contextAttached: (message) => void (this.attached = [...this.attached, message.item]),
-    contextUsage: ({ threadId, used, limit, reserve }) => void (this.usage = { threadId, used, limit, reserve }),
+    contextUsage: ({ threadId, used, limit, reserve, trained }) =>
+      void (this.usage = { threadId, used, limit, reserve, trained }),
   };
 
   private applyState(state: ChatState): void {

@@ -119,6 +119,9 @@ export async function* streamChat(
         predicted_n: result.completionTokens,
         predicted_ms: result.generationMs,
         predicted_per_second: tokensPerSecond(result),
+        ...(result.draftTokens === undefined
+          ? {}
+          : { draft_n: result.draftTokens, draft_n_accepted: result.acceptedDraftTokens ?? 0 }),
       },
     };
   } finally {

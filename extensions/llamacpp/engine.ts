@@ -24,10 +24,18 @@ import { raceAbort } from './abort';
 import { SharedLoad } from './shared-load';
 import { streamChat, tokensPerSecond } from './chat-stream';
 import { IdleTracker } from './idle-tracker';
+import { slowReplyHint } from './slow-reply';
+import { backendStatus, loadTarget, type LoadTarget } from './load-target';
 import type { LlamaCppSettings } from './settings';
-import { WorkerHandle, workerKey } from './worker-handle';
+import type { WorkerHandle } from './worker-handle';
+import { WorkerSupervisor } from './worker-supervisor';
 import type { LoadedModelInfo } from './worker-handle';
+import type { ResultOf } from './rpc/methods';
 import { workerMessages, workerTools } from './worker-messages';
+
+export type ModelPlan = ResultOf<'plan'>;
+export type WorkerStatus = ResultOf<'status'>;
+export type BackendInfo = ResultOf<'init'>;
 
 export interface LlamaCppEngineOptions {
   /** The model with this id and the absolute path of its GGUF (the models extension provides it). */
@@ -50,6 +58,8 @@ export interface LlamaCppEngineOptions {
   stateFolder?: string;
   /** Size cap of one model's saved states, in bytes. */
   stateBytesLimit?: number;
+  /** Where GPU backends fetched on demand (CUDA) are installed; the worker adds them to its module search. */
+  backendsFolder?: string;
 }
 
 /**
@@ -62,11 +72,10 @@ export class LlamaCppEngine implements InferenceEngine {
   readonly displayName = 'llama.cpp';
   readonly runsOn = ON_THIS_MACHINE;
   private readonly logger: Logger;
-  private readonly workerPath: string;
-  private worker: Promise<WorkerHandle> | undefined;
-  /** The same worker once started, for the synchronous `contextSize`. */
-  private settledWorker: WorkerHandle | undefined;
+  private readonly workers: WorkerSupervisor;
   private readonly loads = new Map<string, SharedLoad<LoadedModelInfo>>();
+  /** The context each model's last plan gave, until it loads (the context meter's limit before the first turn). */
+  private readonly planned = new Map<string, number>();
   /** Settings each model was last loaded with, reused when it loads again on demand. */
   private readonly loadSettings = new Map<string, ModelSettings | undefined>();
   private state: EngineState = 'idle';
@@ -78,13 +87,24 @@ export class LlamaCppEngine implements InferenceEngine {
 
   constructor(private readonly options: LlamaCppEngineOptions) {
     this.logger = options.logger ?? silentLogger;
-    this.workerPath = options.workerPath ?? path.join(__dirname, 'llamacpp-worker.mjs');
+    this.workers = new WorkerSupervisor({
+      workerPath: options.workerPath ?? path.join(__dirname, 'llamacpp-worker.mjs'),
+      settings: options.settings,
+      backendsFolder: options.backendsFolder,
+      logger: this.logger,
+      crashed: (error, models) => this.crashed(error, models),
+      stopped: (models, reason) => {
+        if (models.length > 0) this.logger.info(`Unloaded ${models.join(', ')} (${reason})`);
+        for (const modelId of models) this.modelStopped(modelId);
+        this.state = 'idle';
+      },
+    });
     this.idle = new IdleTracker(
       () => options.settings().idleUnloadMinutes,
       (minutes) =>
-        void this.stopWorker(`idle for ${minutes} min`).catch((error: unknown) =>
-          this.logger.warn(errorMessage(error)),
-        ),
+        void this.workers
+          .stop(`idle for ${minutes} min`)
+          .catch((error: unknown) => this.logger.warn(errorMessage(error))),
     );
   }
 
@@ -99,10 +119,10 @@ export class LlamaCppEngine implements InferenceEngine {
   }
 
   async unload(modelId?: string): Promise<void> {
-    const worker = await this.existingWorker();
+    const worker = await this.workers.existing();
     if (!worker) return;
     if (modelId === undefined) {
-      await this.stopWorker('unloaded');
+      await this.workers.stop('unloaded');
       return;
     }
     if (!worker.loaded.has(modelId)) return;
@@ -218,22 +238,76 @@ export class LlamaCppEngine implements InferenceEngine {
   }
 
   loadedModels(): string[] {
-    return [...(this.settledWorker?.loaded.keys() ?? [])];
+    return [...(this.workers.current?.loaded.keys() ?? [])];
   }
 
+  /**
+   * The memory plan of a model with the current settings, without loading it: its context and
+   * chat sequences, node-llama-cpp's estimates, and whether it fits this machine now
+   * (worker/model-plan.ts). `completion`: plan the completion context too (the model serves both).
+   */
+  async plan(modelId: string, options: { completion?: boolean } = {}): Promise<ModelPlan> {
+    return this.idle.run(async () => {
+      const worker = await this.workers.ensure();
+      const resolved = await this.resolve(modelId);
+      const settings = this.options.settings();
+      const plan = await worker.call('plan', {
+        modelId,
+        filePath: resolved.filePath,
+        ...loadTarget(resolved, this.loadSettings.get(modelId), settings),
+        completionContextSize: options.completion ? settings.completionContextSize : undefined,
+      });
+      this.planned.set(modelId, plan.contextSize);
+      return plan;
+    });
+  }
+
+  /** The running worker's memory, backend and loaded models; undefined when none runs. */
+  async workerStatus(): Promise<WorkerStatus | undefined> {
+    const worker = await this.workers.existing();
+    return worker && (await worker.call('status', {}));
+  }
+
+  /** The same, starting the worker when none runs (Jan: Show Engine Status, the fit of catalog models). */
+  async machineStatus(): Promise<WorkerStatus> {
+    return this.idle.run(async () => (await this.workers.ensure()).call('status', {}));
+  }
+
+  /** The running worker's backend, node-llama-cpp version and CUDA state; undefined before a worker started. */
+  backendInfo(): BackendInfo | undefined {
+    return this.workers.current?.info;
+  }
+
+  /** Where GPU backends fetched on demand go (extensions/llamacpp/backends/). */
+  get backendsFolder(): string | undefined {
+    return this.options.backendsFolder;
+  }
+
+  /** Ends the worker (its threads' states saved): the next request starts one with the backends installed now. */
+  restartWorker(reason: string): Promise<void> {
+    return this.workers.stop(reason);
+  }
+
+  /** The loaded model's context, else the one its last plan gave (a picker or the engine status asked). */
   contextSize(modelId: string): number | undefined {
-    return this.settledWorker?.loaded.get(modelId)?.contextSize;
+    return this.workers.current?.loaded.get(modelId)?.contextSize ?? this.planned.get(modelId);
   }
 
   status(): EngineStatus {
     const state: EngineState = this.generating > 0 ? 'generating' : this.state;
-    return { state, modelId: this.currentModel, ...this.lastRun, ...(this.lastError ? { error: this.lastError } : {}) };
+    return {
+      state,
+      modelId: this.currentModel,
+      ...this.lastRun,
+      ...(this.lastError ? { error: this.lastError } : {}),
+      ...backendStatus(this.workers.current, this.currentModel),
+    };
   }
 
   /** Stops the worker and forgets every loaded model (extension unload). */
   async dispose(): Promise<void> {
     this.idle.dispose();
-    await this.stopWorker('engine stopped');
+    await this.workers.stop('engine stopped');
   }
 
   private async *streamChat(request: ChatCompletionRequest, signal?: AbortSignal): AsyncGenerator<ChatCompletionChunk> {
@@ -251,10 +325,13 @@ export class LlamaCppEngine implements InferenceEngine {
               lastFinishReason: result.finishReason,
               lastCompletionTokens: result.completionTokens,
             };
+            const hint = slowReplyHint(result, worker.info.gpu === 'cpu' ? 'the CPU' : worker.info.gpu);
+            if (hint) this.logger.warn(hint);
           },
           unresponsive: async () => {
             this.logger.warn('The llama.cpp worker did not stop generating after a cancel; restarting it.');
-            await this.stopWorker('did not stop after a cancel');
+            // Stuck in native code: nothing can be saved from it.
+            await this.workers.stop('did not stop after a cancel', { saveStates: false });
           },
         });
       } finally {
@@ -270,15 +347,11 @@ export class LlamaCppEngine implements InferenceEngine {
     modelId: string,
     signal?: AbortSignal,
   ): Promise<{ worker: WorkerHandle; info: LoadedModelInfo }> {
-    const worker = await this.ensureWorker();
-    const resolved = await this.options.resolveModel(modelId);
-    if (!resolved)
-      throw new EngineError('MODEL_NOT_FOUND', `No model "${modelId}" is installed. Download or import it first.`);
+    const worker = await this.workers.ensure();
+    const resolved = await this.resolve(modelId);
     const settings = this.options.settings();
-    const modelSettings = { ...resolved.model.settings, ...this.loadSettings.get(modelId) };
-    const contextSize = positive(modelSettings.ctx_len) ?? settings.contextSize;
-    const gpuLayers = typeof modelSettings.ngl === 'number' && modelSettings.ngl >= 0 ? modelSettings.ngl : undefined;
-    const key = `${resolved.filePath}|${contextSize}|${settings.completionContextSize}|${gpuLayers ?? 'auto'}`;
+    const target = loadTarget(resolved, this.loadSettings.get(modelId), settings);
+    const key = `${resolved.filePath}|${target.contextSize ?? 'auto'}|${settings.completionContextSize}|${target.gpuLayers ?? 'auto'}|${settings.promptLookup}`;
     const current = worker.loaded.get(modelId);
     if (current?.key === key) {
       this.currentModel = modelId;
@@ -292,7 +365,12 @@ export class LlamaCppEngine implements InferenceEngine {
           worker,
           modelId,
           resolved,
-          { contextSize, completionContextSize: settings.completionContextSize, gpuLayers, key },
+          {
+            ...target,
+            completionContextSize: settings.completionContextSize,
+            promptLookup: settings.promptLookup !== 'off',
+            key,
+          },
           loadSignal,
         ),
       );
@@ -304,11 +382,18 @@ export class LlamaCppEngine implements InferenceEngine {
     return { worker, info };
   }
 
+  private async resolve(modelId: string): Promise<ResolvedModel> {
+    const resolved = await this.options.resolveModel(modelId);
+    if (!resolved)
+      throw new EngineError('MODEL_NOT_FOUND', `No model "${modelId}" is installed. Download or import it first.`);
+    return resolved;
+  }
+
   private async loadInWorker(
     worker: WorkerHandle,
     modelId: string,
     resolved: ResolvedModel,
-    target: { contextSize: number; completionContextSize: number; gpuLayers: number | undefined; key: string },
+    target: LoadTarget & { completionContextSize: number; promptLookup: boolean; key: string },
     signal?: AbortSignal,
   ): Promise<LoadedModelInfo> {
     this.state = 'loading';
@@ -325,6 +410,7 @@ export class LlamaCppEngine implements InferenceEngine {
           contextSize: target.contextSize,
           completionContextSize: target.completionContextSize,
           gpuLayers: target.gpuLayers,
+          promptLookup: target.promptLookup,
           stateFolder: this.options.stateFolder && path.join(this.options.stateFolder, encodeURIComponent(modelId)),
           stateBytesLimit: this.options.stateBytesLimit,
         },
@@ -351,68 +437,16 @@ export class LlamaCppEngine implements InferenceEngine {
     }
   }
 
-  /** The running worker, or a new one; a worker started with other settings is replaced when idle. */
-  private async ensureWorker(): Promise<WorkerHandle> {
-    const settings = this.options.settings();
-    const running = await this.existingWorker();
-    if (running && (running.key === workerKey(settings) || running.busy)) return running;
-    if (running) await this.stopWorker('settings changed');
-    const starting = WorkerHandle.start({
-      workerPath: this.workerPath,
-      settings,
-      logger: this.logger,
-      onCrash: (error) => this.crashed(starting, error),
-    });
-    this.worker = starting;
-    try {
-      const worker = await starting;
-      if (this.worker === starting) this.settledWorker = worker;
-      return worker;
-    } catch (error) {
-      if (this.worker === starting) this.worker = undefined;
-      throw error;
-    }
-  }
-
-  private async existingWorker(): Promise<WorkerHandle | undefined> {
-    if (!this.worker) return undefined;
-    const worker = await this.worker.catch(() => undefined);
-    return worker?.alive ? worker : undefined;
-  }
-
-  private crashed(starting: Promise<WorkerHandle>, error: EngineError): void {
+  private crashed(error: EngineError, models: string[]): void {
     this.logger.error(error.message);
-    const worker = this.worker === starting ? this.settledWorker : undefined;
-    if (this.worker === starting) {
-      this.worker = undefined;
-      this.settledWorker = undefined;
-    }
     this.state = 'error';
     this.lastError = error.message;
     this.options.events?.emit('OnEngineCrashed', { engine: this.id, error: error.message });
-    for (const modelId of worker?.loaded.keys() ?? []) this.options.events?.emit('OnModelStopped', { modelId });
-  }
-
-  private async stopWorker(reason: string): Promise<void> {
-    const starting = this.worker;
-    if (!starting) return;
-    this.worker = undefined;
-    this.settledWorker = undefined;
-    const worker = await starting.catch(() => undefined);
-    if (!worker) return;
-    const models = [...worker.loaded.keys()];
-    await worker.stop();
-    if (models.length > 0) this.logger.info(`Unloaded ${models.join(', ')} (${reason})`);
-    for (const modelId of models) this.modelStopped(modelId);
-    this.state = 'idle';
+    for (const modelId of models) this.options.events?.emit('OnModelStopped', { modelId });
   }
 
   private modelStopped(modelId: string): void {
-    if (this.currentModel === modelId) this.state = this.settledWorker?.loaded.size ? 'ready' : 'idle';
+    if (this.currentModel === modelId) this.state = this.workers.current?.loaded.size ? 'ready' : 'idle';
     this.options.events?.emit('OnModelStopped', { modelId });
   }
-}
-
-function positive(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.floor(value) : undefined;
 }

@@ -11,6 +11,8 @@ export interface LlamaCppExtensionOptions {
   listModels?(): Promise<Model[]>;
   /** The bundled worker; default: llamacpp-worker.mjs next to the running bundle. */
   workerPath?: string;
+  /** Where GPU backends fetched on demand go; default: `<models folder>/.cache/llamacpp-backends`. */
+  backendsFolder?: string;
 }
 
 /**
@@ -34,6 +36,7 @@ export class LlamaCppExtension extends BaseExtension {
       logger: core.logger,
       // Beside the models they were evaluated with, never in the workspace's .jan (a dot folder is not listed as a model).
       stateFolder: path.join(core.modelsFolder, '.cache', 'llamacpp-state'),
+      backendsFolder: options.backendsFolder ?? path.join(core.modelsFolder, '.cache', 'llamacpp-backends'),
     });
   }
 

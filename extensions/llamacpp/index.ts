@@ -1,6 +1,11 @@
 export { LlamaCppEngine } from './engine';
-export type { LlamaCppEngineOptions } from './engine';
+export type { BackendInfo, LlamaCppEngineOptions, ModelPlan, WorkerStatus } from './engine';
+export { backendName, classifyFit, FIT_LABELS } from './fit';
+export type { Fit, FitInput, FitVerdict } from './fit';
+export { formatBytes as formatMemory } from './bytes';
 export { LlamaCppExtension } from './extension';
+export { memoryPlan } from './memory-plan';
+export type { MemoryPlan, ModelRole, PlannedModel } from './memory-plan';
 export type { LlamaCppExtensionOptions } from './extension';
 export { defaultSettings, toSettings } from './settings';
 export type { LlamaCppSettings } from './settings';

@@ -12,6 +12,7 @@ import type { LlamaCppSettings } from './settings';
 export interface WorkerStartOptions {
   workerPath: string;
   settings: LlamaCppSettings;
+  backendsFolder?: string;
   logger: Logger;
   /** The worker died on its own; every pending call has already been rejected with `error`. */
   onCrash(error: EngineError): void;
@@ -20,6 +21,15 @@ export interface WorkerStartOptions {
 export interface LoadedModelInfo extends ResultOf<'load'> {
   /** File, context size and GPU layers it was loaded with: a change means a reload. */
   key: string;
+}
+
+/** How long a stopping worker gets to save its chat states (gigabytes for large models on a slow disk). */
+const SAVE_ON_STOP_MS = 30_000;
+
+function delay(ms: number): { promise: Promise<void>; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  return { promise, cancel: () => clearTimeout(timer) };
 }
 
 /** The settings a worker is started with; when they change, the next request gets a new worker. */
@@ -55,7 +65,11 @@ export class WorkerHandle {
     });
     let info: ResultOf<'init'>;
     try {
-      info = await client.call('init', { gpu: settings.gpu, threads: settings.threads });
+      info = await client.call('init', {
+        gpu: settings.gpu,
+        threads: settings.threads,
+        backendsFolder: options.backendsFolder,
+      });
     } catch (error) {
       client.markStopping();
       transport.kill();
@@ -64,6 +78,7 @@ export class WorkerHandle {
     const handle = new WorkerHandle(transport, client, workerKey(settings), info, exited);
     logger.info(
       `llama.cpp worker started (${transport.kind}; ${info.gpu === 'cpu' ? 'CPU' : `GPU: ${info.gpu}`}; ${info.threads} threads)` +
+        (info.threadsReason ? ` from ${info.threadsReason}` : '') +
         (info.gpuFallbackReason ? `; GPU unavailable: ${info.gpuFallbackReason}` : ''),
     );
     return handle;
@@ -85,8 +100,22 @@ export class WorkerHandle {
     return this.client.call(method, args, options);
   }
 
-  /** Ends the worker on purpose: pending calls reject as ABORTED and no crash is reported. */
-  async stop(): Promise<void> {
+  /**
+   * Ends the worker on purpose: pending calls reject as ABORTED and no crash is reported. With
+   * `saveStates`, its models are unloaded first, which saves every pooled thread's KV cache state
+   * (worker/chat-pool.ts), so the thread's next turn is a restore; a worker that does not finish
+   * within SAVE_ON_STOP_MS is ended anyway.
+   */
+  async stop(options: { saveStates?: boolean } = {}): Promise<void> {
+    if (options.saveStates && this.alive && this.loaded.size > 0) {
+      const unloaded = this.client.call('unload', {}).then(
+        () => true,
+        () => true,
+      );
+      const timer = delay(SAVE_ON_STOP_MS);
+      await Promise.race([unloaded, timer.promise]);
+      timer.cancel();
+    }
     this.client.markStopping();
     this.transport.kill();
     await this.exited;

@@ -6,6 +6,8 @@ export interface ContextUsage {
   used: number;
   limit: number;
   reserve: number;
+  /** The context the model was trained on, when its model.json says (the thread settings show "4,096 of 131,072"). */
+  trained?: number;
 }
 
 /** What a turn ends with, so a caller shows it without reading the thread again. */

@@ -35,6 +35,9 @@ import { titleFromText, isDefaultTitle } from './thread-title';
 import type { ChatMessage, TextContentPart, Thread, ThreadMessage } from './types';
 import { contextParts, textContent, textOf } from './types';
 
+/** The context the meter assumes before the engine has chosen one (the automatic context is chosen at load). */
+const UNKNOWN_CONTEXT = 4096;
+
 export interface ConversationDeps {
   conversational: ConversationalExtension;
   assistants?: AssistantExtension;
@@ -540,7 +543,13 @@ export class ConversationService implements ConversationApi {
     const limit =
       (model && engine?.contextSize?.(model.id)) ||
       settings?.settings.ctx_len ||
-      (this.deps.defaultContextSize ?? (() => SETTINGS['jan.engine.contextSize'].default))();
+      (this.deps.defaultContextSize ?? (() => SETTINGS['jan.engine.contextSize'].default))() ||
+      // 0: the engine chooses the context when it loads the model; until it says, the meter guesses.
+      UNKNOWN_CONTEXT;
+    // model.json's ctx_len: for an imported or downloaded model, the context it was trained on (the limit's ceiling).
+    const record =
+      model && (await this.deps.inference.listModels().catch(() => [])).find((entry) => entry.id === model.id);
+    const trained = record?.settings.ctx_len;
     // The reply room the turn will reserve: the thread's limit, else the chat default (`jan.chat.maxTokens`).
     const maxTokens = settings?.parameters.max_tokens ?? (this.defaultMaxTokens() || undefined);
     const system = [instructions, context].filter(Boolean).join('\n\n');
@@ -549,6 +558,7 @@ export class ConversationService implements ConversationApi {
       used: counted ?? estimateUsage(history, system),
       limit,
       reserve: replyReserve(limit, maxTokens),
+      ...(typeof trained === 'number' && trained >= limit ? { trained } : {}),
     };
   }
 

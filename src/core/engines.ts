@@ -39,6 +39,12 @@ export interface EngineStatus {
   lastFinishReason?: FinishReason;
   lastCompletionTokens?: number;
   error?: string;
+  /** Where a local engine computes ("CPU", "CUDA", "Vulkan", "Metal") and the model's layers on the GPU of its total. */
+  backend?: string;
+  gpuLayers?: number;
+  totalLayers?: number;
+  /** Why the backend is not the one asked for (a GPU backend that failed to load). */
+  backendFallback?: string;
 }
 
 /**

@@ -19,8 +19,6 @@ import {
   type ToolRegistry,
   type ExtensionFailure,
   type Logger,
-  type ModelSettings,
-  type ResolvedModel,
 } from '@jan/core';
 import { ScopedAssistantsExtension } from '../../extensions/assistants';
 import { JanConversationalExtension } from '../../extensions/conversational';
@@ -46,11 +44,6 @@ export interface RuntimeOptions {
    * assistant from it, and follows changes. Default: the registry's defaults.
    */
   settings?: JanSettings;
-  /**
-   * Load settings every model takes over its model.json's (the CLI's `--context-size`: model.json
-   * holds the training context, which would otherwise win); a thread's own settings still win.
-   */
-  modelSettings?: ModelSettings;
   /** The folder whose `assistants/` holds the user's own assistants (VS Code: global storage). */
   userAssistantsFolder?: string;
   /** False in a restricted workspace: workspace assistants are listed but not used. */
@@ -68,6 +61,8 @@ export interface RuntimeOptions {
    * another extension once). Absent: every caller may.
    */
   threadAccess?: (caller: ApiCaller) => Promise<boolean>;
+  /** Where GPU backends fetched on demand (CUDA) go (VS Code: global storage); default: the models folder's `.cache`. */
+  backendsFolder?: string;
   /** The built-in workspace tools' ports and limits (VS Code: its files, terminal, language servers, ripgrep). */
   workspaceTools?: WorkspaceToolsOptions;
   /** MCP servers (the user's config file, preferences, the host's trust and approval); none without it. */
@@ -117,8 +112,9 @@ export class JanRuntime {
       defaultAssistantId: () => settings.get('jan.assistants.default').trim() || undefined,
     });
     this.llamacpp = new LlamaCppExtension(core.context, {
-      resolveModel: async (id) => withSettings(await this.models.resolveModel(id), options.modelSettings),
+      resolveModel: (id) => this.models.resolveModel(id),
       workerPath: options.workerPath,
+      backendsFolder: options.backendsFolder,
     });
     this.llamacpp.updateSettings(engineSettings(settings));
     this.remote = new RemoteEnginesExtension(core.context, {
@@ -231,9 +227,4 @@ export class JanRuntime {
     this.inference.dispose();
     await this.core.stop();
   }
-}
-
-function withSettings(resolved: ResolvedModel | undefined, settings: ModelSettings | undefined) {
-  if (!resolved || !settings) return resolved;
-  return { ...resolved, model: { ...resolved.model, settings: { ...resolved.model.settings, ...settings } } };
 }

@@ -184,6 +184,8 @@ export const HostMessageSchema = v.variant('type', [
     used: v.pipe(v.number(), v.integer(), v.minValue(0)),
     limit: v.pipe(v.number(), v.integer(), v.minValue(1)),
     reserve: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    /** The context the model was trained on, when known: the thread settings say "4,096 of 131,072 tokens". */
+    trained: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
   }),
 ]);
 export type HostMessage = v.InferOutput<typeof HostMessageSchema>;

@@ -63,6 +63,7 @@ export function activateJan(context: vscode.ExtensionContext): {
     downloadWorkerPath: context.asAbsolutePath('dist/model-download.mjs'),
     settings,
     userAssistantsFolder: path.join(context.globalStorageUri.fsPath, 'user'),
+    backendsFolder: path.join(context.globalStorageUri.fsPath, 'llamacpp-backends'),
     workspaceRoot: vscode.workspace.workspaceFolders?.find((candidate) => candidate.uri.scheme === 'file')?.uri.fsPath,
     isTrusted: () => vscode.workspace.isTrusted,
     threadAccess: (caller) => consent.allowed(caller),

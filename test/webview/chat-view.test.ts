@@ -665,6 +665,10 @@ describe('thread settings and pickers', () => {
     await page.getByRole('switch', { name: 'Thread settings' }).click();
     const panel = page.locator('jan-thread-settings');
     expect(await panel.locator('#jan-maxTokens input').getAttribute('placeholder')).toBe('default: 1024');
+    // The context the thread gets now (of the model's training context, when the model file says it).
+    await expect
+      .poll(() => panel.locator('#jan-contextLength input').getAttribute('placeholder'))
+      .toMatch(/^default: [\d,]+ tokens$/);
     await panel.locator('#jan-instructions textarea').fill('Answer in one sentence.');
     await panel.locator('#jan-temperature input').fill('3');
     await panel.getByRole('button', { name: 'Save' }).click();

@@ -363,7 +363,15 @@ export class JanApp extends LightElement {
       ${this.threadsOpen ? nothing : html`<jan-context-meter .usage=${store.usage?.threadId === store.threadId ? store.usage : null} .attached=${store.attached}></jan-context-meter>`}
       ${this.threadsOpen ? html`<jan-thread-list class="panel" .list=${store.threadList} .activeThreadId=${store.threadId}></jan-thread-list>` : nothing}
       <div class="chat" ?hidden=${this.threadsOpen}>
-        ${this.settingsOpen ? html`<jan-thread-settings .thread=${store.thread} .defaultMaxTokens=${store.defaultMaxTokens}></jan-thread-settings>` : nothing}
+        ${
+          this.settingsOpen
+            ? html`<jan-thread-settings
+                .thread=${store.thread}
+                .defaultMaxTokens=${store.defaultMaxTokens}
+                .context=${store.usage?.threadId === store.thread?.id ? store.usage : null}
+              ></jan-thread-settings>`
+            : nothing
+        }
         <jan-message-list
           .messages=${store.messages}
           .threadId=${store.threadId}

@@ -16,6 +16,7 @@ export class JanThreadSettings extends LightElement {
   static override properties = {
     thread: { attribute: false },
     defaultMaxTokens: { attribute: false },
+    context: { attribute: false },
     error: { state: true },
     saved: { state: true },
   };
@@ -23,12 +24,15 @@ export class JanThreadSettings extends LightElement {
   declare thread: ThreadView | null;
   /** What an empty Max tokens means (the `jan.chat.maxTokens` setting); undefined: no limit. */
   declare defaultMaxTokens: number | undefined;
+  /** The thread's context now and the model's training context, when known: "default: 4,096 of 131,072 tokens". */
+  declare context: { limit: number; trained?: number } | null;
   declare error: string;
   declare saved: boolean;
 
   constructor() {
     super();
     this.thread = null;
+    this.context = null;
     this.error = '';
     this.saved = false;
   }
@@ -39,6 +43,14 @@ export class JanThreadSettings extends LightElement {
   }
 
   private placeholder(key: Field): string {
+    if (key === 'contextLength') {
+      const context = this.context;
+      if (!context) return 'default';
+      const size = context.limit.toLocaleString('en-US');
+      return context.trained
+        ? `default: ${size} of ${context.trained.toLocaleString('en-US')} tokens`
+        : `default: ${size} tokens`;
+    }
     if (key !== 'maxTokens') return 'default';
     return this.defaultMaxTokens ? `default: ${this.defaultMaxTokens}` : 'default: no limit';
   }

@@ -9,8 +9,10 @@ import type { HostTransport, WorkerExit } from './transport';
 
 const ACTIVITY: Record<Method, string> = {
   init: 'starting llama.cpp',
+  plan: 'estimating a model',
   load: 'loading a model',
   unload: 'unloading a model',
+  status: 'reporting its status',
   chat: 'generating a chat reply',
   complete: 'completing code',
   embed: 'making embeddings',

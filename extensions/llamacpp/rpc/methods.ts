@@ -46,42 +46,131 @@ const responseFormat = v.variant('type', [
 
 const finishReason = v.picklist(['stop', 'length', 'tool_calls', 'abort']);
 
+const planArgs = v.object({
+  modelId: v.string(),
+  filePath: v.string(),
+  /** Wanted context length, capped at the model's training context; absent: the largest that fits the memory budget. */
+  contextSize: v.optional(finite),
+  /** Layers on the GPU; absent: as many as fit. */
+  gpuLayers: v.optional(finite),
+  /** Plan a completion context of this size beside the chat's (the model also serves inline completion). */
+  completionContextSize: v.optional(finite),
+});
+
+/** A model's memory plan; bytes are node-llama-cpp's estimates. */
+const plan = v.object({
+  contextSize: finite,
+  trainContextSize: finite,
+  /** What set the context: the request, the training context, the memory budget, or the memory free now. */
+  contextLimit: v.picklist(['setting', 'training', 'budget', 'memory']),
+  /** Chat KV sequences, one per recent thread, and the memory one costs. */
+  sequences: finite,
+  bytesPerSequence: finite,
+  gpuLayers: finite,
+  totalLayers: finite,
+  modelRamBytes: finite,
+  modelVramBytes: finite,
+  chatRamBytes: finite,
+  chatVramBytes: finite,
+  /** The completion context planned beside the chat's (0: none asked for, or not made yet). */
+  completionContextSize: finite,
+  completionRamBytes: finite,
+  completionVramBytes: finite,
+  totalRamBytes: finite,
+  freeRamBytes: finite,
+  freeSwapBytes: finite,
+  totalVramBytes: finite,
+  freeVramBytes: finite,
+  /** The weights' size and parameter count (to suggest a smaller quantization). */
+  modelBytes: finite,
+  parameters: finite,
+  fit: v.picklist(['fits', 'slow', 'wont']),
+  reason: v.string(),
+  /** For a model that won't fit: the largest context that would (0: none). */
+  fittingContextSize: v.optional(finite),
+});
+
 export const methods = {
-  /** Starts llama.cpp in the worker: GPU auto-detect with CPU fallback, thread count. */
+  /** Starts llama.cpp in the worker on the backend the setting asks for (worker/backend.ts), with its thread count. */
   init: {
-    args: v.object({ gpu: v.picklist(['auto', 'off']), threads: finite }),
-    result: v.object({ gpu: v.string(), threads: finite, gpuFallbackReason: v.optional(v.string()) }),
+    args: v.object({
+      gpu: v.picklist(['auto', 'cuda', 'vulkan', 'metal', 'cpu']),
+      threads: finite,
+      /** Where GPU backends fetched on demand (CUDA) are installed (worker/backend-packages.ts). */
+      backendsFolder: v.optional(v.string()),
+    }),
+    result: v.object({
+      gpu: v.string(),
+      threads: finite,
+      /** Why that many threads (the setting, or the cores and the machine's load). */
+      threadsReason: v.optional(v.string()),
+      gpuFallbackReason: v.optional(v.string()),
+      /** node-llama-cpp's version (an on-demand backend must match it) and the CUDA backend's state here. */
+      version: v.string(),
+      cuda: v.object({ packages: v.array(v.string()), detected: v.boolean(), installed: v.boolean() }),
+    }),
+  },
+  /**
+   * The memory plan of a model file, without loading it (worker/model-plan.ts): the context and
+   * chat sequences it would get, node-llama-cpp's estimates, and whether it fits this machine now.
+   */
+  plan: {
+    args: planArgs,
+    result: plan,
   },
   load: {
     args: v.object({
-      modelId: v.string(),
+      ...planArgs.entries,
       filePath: v.string(),
-      /** Wanted context length; capped at the model's training context. */
-      contextSize: finite,
-      /** Layers on the GPU; absent: as many as fit. */
-      gpuLayers: v.optional(finite),
       /** Context length of the inline completion's own context; absent: the chat's. Capped at the model's training context. */
       completionContextSize: v.optional(finite),
       /**
-       * Where chat KV cache states of threads evicted from the sequence pool are saved (a folder
-       * for this model under the models folder's cache); absent: they are not saved.
+       * Where chat KV cache states are saved (a folder for this model under the models folder's
+       * cache): when a thread leaves the sequence pool and when the model unloads. Absent: not saved.
        */
       stateFolder: v.optional(v.string()),
       /** Size cap of the saved states in that folder, in bytes. */
       stateBytesLimit: v.optional(finite),
+      /** Prompt-lookup drafting for replies that edit code (worker/prompt-lookup.ts). */
+      promptLookup: v.optional(v.boolean()),
     }),
     result: v.object({
-      contextSize: finite,
-      trainContextSize: finite,
+      ...plan.entries,
       infillSupported: v.boolean(),
       chatWrapper: v.string(),
-      gpuLayers: finite,
-      /** node-llama-cpp's estimate of RAM for the model and its chat context, in bytes. */
-      estimatedRamBytes: finite,
-      /** Chat KV sequences kept, one per recent thread, and node-llama-cpp's estimate of the memory one costs. */
-      chatSequences: finite,
-      bytesPerChatSequence: finite,
       loadMs: finite,
+    }),
+  },
+  /** The worker's memory and backend, and each loaded model's plan with its completion context (0: not made yet). */
+  status: {
+    args: v.object({}),
+    result: v.object({
+      /** The worker process's resident memory, and the part of it that is its JavaScript heap, in bytes. */
+      rssBytes: finite,
+      heapBytes: finite,
+      /** This machine's memory now, as node-llama-cpp sees it. */
+      memory: v.object({
+        totalRamBytes: finite,
+        freeRamBytes: finite,
+        freeSwapBytes: finite,
+        totalVramBytes: finite,
+        freeVramBytes: finite,
+      }),
+      gpu: v.string(),
+      threads: finite,
+      threadsReason: v.optional(v.string()),
+      gpuFallbackReason: v.optional(v.string()),
+      models: v.array(
+        v.object({
+          ...plan.entries,
+          modelId: v.string(),
+          infillSupported: v.boolean(),
+          chatWrapper: v.string(),
+          loadMs: finite,
+          /** Whether the chat sequences were made (on the first chat turn; a completion-only model never makes them). */
+          chatAllocated: v.boolean(),
+        }),
+      ),
     }),
   },
   unload: {
@@ -113,6 +202,12 @@ export const methods = {
       completionTokens: finite,
       promptMs: finite,
       generationMs: finite,
+      /** CPU threads this reply ran with, and why that many (worker/thread-count.ts). */
+      threads: v.optional(finite),
+      threadsReason: v.optional(v.string()),
+      /** Tokens drafted by prompt lookup and checked in batches, and those the model kept. */
+      draftTokens: v.optional(finite),
+      acceptedDraftTokens: v.optional(finite),
     }),
   },
   /** Tokens of the prompt the chat template renders for these messages, with the reply's opening. */

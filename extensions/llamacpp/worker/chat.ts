@@ -2,7 +2,9 @@ import type { ChatHistoryItem, ChatModelFunctions, Token } from 'node-llama-cpp'
 import type { ArgsOf, ResultOf } from '../rpc/methods';
 import type { CallContext } from '../rpc/server';
 import { WorkerError } from '../rpc/server';
+import { shiftForPrompt } from './context-shift';
 import { toHistory } from './history';
+import { draftCounts, usePromptLookup } from './prompt-lookup';
 import type { LoadedModel } from './loaded-model';
 import { finishReasonOf, generationOptions } from './sampling';
 import { StopText } from './stop-text';
@@ -37,7 +39,8 @@ export function runChat(
         context.emit({ toolCall });
       },
     });
-    const promptTokens = renderedPromptTokens(loaded, history, tools.documented).length;
+    const prompt = renderedPromptTokens(loaded, history, tools.documented);
+    const promptTokens = prompt.length;
     const room = loaded.info.contextSize - promptTokens;
     // A prompt that does not fit is refused, never cut silently (the editor fits its history itself).
     if (room <= 0) {
@@ -48,7 +51,12 @@ export function runChat(
       );
     }
     const { chat } = tools;
+    const { lookup } = acquired;
     const sequence = chat.sequence;
+    lookup?.begin(usePromptLookup(args.messages), sequence);
+    const draftsBefore = sequence.tokenPredictions;
+    // Past the context, the kept turns move instead of being evaluated again (the meter counts the move as input: not metered here).
+    await shiftForPrompt(sequence, prompt);
     const meterBefore = sequence.tokenMeter.getState();
 
     const stop = new StopText(args.sampling.stop);
@@ -98,6 +106,7 @@ export function runChat(
       completionTokens,
       promptMs: (firstTokenAt ?? ended) - started,
       generationMs: firstTokenAt === undefined ? 0 : ended - firstTokenAt,
+      ...draftCounts(draftsBefore, sequence.tokenPredictions),
     };
   });
 }
@@ -111,7 +120,7 @@ export function renderedPromptTokens(
   history: ChatHistoryItem[],
   functions?: ChatModelFunctions,
 ): Token[] {
-  return loaded.chats.anyChat.chatWrapper
+  return loaded.chats.chatWrapper
     .generateContextState({ chatHistory: history, availableFunctions: functions, documentFunctionParams: true })
     .contextText.tokenize(loaded.model.tokenizer);
 }

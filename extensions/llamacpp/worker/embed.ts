@@ -18,21 +18,33 @@ interface EmbeddingParts {
  */
 const embeddingParts = new WeakMap<LoadedModel, EmbeddingParts>();
 
+/**
+ * Inputs embed in at most this many tokens: the chat's context may be the model's whole training
+ * context (worker/model-plan.ts), far more than one text to embed needs.
+ */
+const MAX_EMBEDDING_CONTEXT = 8192;
+
+function embeddingContextSize(loaded: LoadedModel): number {
+  return Math.min(loaded.info.contextSize, MAX_EMBEDDING_CONTEXT);
+}
+
 function partsOf(loaded: LoadedModel): EmbeddingParts {
   let parts = embeddingParts.get(loaded);
   if (!parts) {
     const created: EmbeddingParts = {
       lock: new Mutex(),
       // node-llama-cpp checks the memory the context needs before creating it.
-      context: loaded.model.createEmbeddingContext({ contextSize: loaded.info.contextSize }).catch((error: unknown) => {
-        if (error instanceof InsufficientMemoryError) {
-          throw new WorkerError(
-            'INSUFFICIENT_MEMORY',
-            `An embedding context for model "${loaded.id}" does not fit in memory: ${error.message}`,
-          );
-        }
-        throw error;
-      }),
+      context: loaded.model
+        .createEmbeddingContext({ contextSize: embeddingContextSize(loaded) })
+        .catch((error: unknown) => {
+          if (error instanceof InsufficientMemoryError) {
+            throw new WorkerError(
+              'INSUFFICIENT_MEMORY',
+              `An embedding context for model "${loaded.id}" does not fit in memory: ${error.message}`,
+            );
+          }
+          throw error;
+        }),
     };
     created.context.catch(() => embeddingParts.delete(loaded));
     embeddingParts.set(loaded, created);
@@ -66,10 +78,10 @@ export function runEmbedding(
     for (const [index, input] of args.inputs.entries()) {
       if (call.signal.aborted) throw new WorkerError('ABORTED', 'The embedding request was cancelled');
       const length = context.calculateInputLength(input);
-      if (length > loaded.info.contextSize) {
+      if (length > embeddingContextSize(loaded)) {
         throw new WorkerError(
           'CONTEXT_TOO_LONG',
-          `Input ${index} has ${length} tokens; model "${loaded.id}" embeds at most ${loaded.info.contextSize}.`,
+          `Input ${index} has ${length} tokens; model "${loaded.id}" embeds at most ${embeddingContextSize(loaded)}.`,
         );
       }
       const embedding = await context.getEmbeddingFor(input);

@@ -1,12 +1,15 @@
 import { stat } from 'node:fs/promises';
-import { InsufficientMemoryError, LlamaCompletion } from 'node-llama-cpp';
+import { InsufficientMemoryError, LlamaCompletion, resolveChatWrapper } from 'node-llama-cpp';
 import type { GgufInsights, Llama, LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
 import type { ArgsOf, ResultOf } from '../rpc/methods';
 import { WorkerError } from '../rpc/server';
 import { ChatPool } from './chat-pool';
-import { assertFits, chatPoolSize, inspectModelFile, resolveGpuLayers } from './model-file';
+import { assertFits, inspectModelFile } from './model-file';
+import { fitCompletionContext, planModel } from './model-plan';
 import { Mutex } from './mutex';
 import { SavedStates } from './saved-states';
+
+export type ModelStatus = ResultOf<'status'>['models'][number];
 
 interface CompletionParts {
   context: LlamaContext;
@@ -32,7 +35,6 @@ export class LoadedModel {
     private readonly request: ArgsOf<'load'>,
     readonly model: LlamaModel,
     private readonly insights: GgufInsights,
-    private readonly chatContext: LlamaContext,
     readonly chats: ChatPool,
     readonly info: ResultOf<'load'>,
   ) {}
@@ -45,20 +47,18 @@ export class LoadedModel {
   ): Promise<LoadedModel> {
     const started = performance.now();
     const insights = await inspectModelFile(llama, args.modelId, args.filePath);
-    const trainContextSize = insights.trainContextSize ?? args.contextSize;
-    const contextSize = Math.max(1, Math.min(args.contextSize, trainContextSize));
-    const gpuLayers = await resolveGpuLayers(llama, insights, args.modelId, args.gpuLayers, contextSize);
-    const pool = await chatPoolSize(llama, insights, { contextSize, gpuLayers });
-    const estimatedRamBytes = await assertFits(llama, insights, {
+    // The completion context is planned when it is first used, in what memory is left then.
+    const plan = await planModel(llama, insights, { ...args, completionContextSize: undefined });
+    await assertFits(llama, insights, {
       modelId: args.modelId,
-      contextSize,
-      gpuLayers,
+      contextSize: plan.contextSize,
+      gpuLayers: plan.gpuLayers,
       includeModel: true,
-      sequences: pool.sequences,
+      sequences: plan.sequences,
     });
     let model: LlamaModel;
     try {
-      model = await llama.loadModel({ modelPath: args.filePath, gpuLayers, loadSignal: signal });
+      model = await llama.loadModel({ modelPath: args.filePath, gpuLayers: plan.gpuLayers, loadSignal: signal });
     } catch (error) {
       if (signal.aborted) throw new WorkerError('ABORTED', `Loading model "${args.modelId}" was cancelled`);
       throw new WorkerError(
@@ -67,22 +67,25 @@ export class LoadedModel {
       );
     }
     try {
-      const context = await createContext(model, args.modelId, contextSize, pool.sequences);
-      const states = args.stateFolder ? await savedStates(llama, args, context.contextSize) : undefined;
-      const chats = new ChatPool(context, states, warn);
+      const chats = new ChatPool(
+        async () => {
+          const context = await createContext(model, args.modelId, plan.contextSize, plan.sequences);
+          const states = args.stateFolder ? await savedStates(llama, args, context.contextSize) : undefined;
+          return { context, states };
+        },
+        resolveChatWrapper(model),
+        warn,
+        args.promptLookup ?? false,
+      );
       const info = {
-        contextSize: context.contextSize,
-        trainContextSize,
+        ...plan,
+        gpuLayers: model.gpuLayers,
         // The same test LlamaCompletion.infillSupported makes, without taking a sequence for it.
         infillSupported: model.tokens.infill.prefix !== null && model.tokens.infill.suffix !== null,
-        chatWrapper: chats.anyChat.chatWrapper.wrapperName,
-        gpuLayers: model.gpuLayers,
-        estimatedRamBytes,
-        chatSequences: chats.size,
-        bytesPerChatSequence: pool.bytesPerSequence,
+        chatWrapper: chats.chatWrapper.wrapperName,
         loadMs: performance.now() - started,
       };
-      return new LoadedModel(args.modelId, args, model, insights, context, chats, info);
+      return new LoadedModel(args.modelId, args, model, insights, chats, info);
     } catch (error) {
       await model.dispose();
       throw error;
@@ -95,22 +98,19 @@ export class LoadedModel {
       args.filePath === this.request.filePath &&
       args.contextSize === this.request.contextSize &&
       args.completionContextSize === this.request.completionContextSize &&
-      args.gpuLayers === this.request.gpuLayers
+      args.gpuLayers === this.request.gpuLayers &&
+      args.promptLookup === this.request.promptLookup
     );
   }
 
   completion(): Promise<CompletionParts> {
     this.completionParts ??= (async () => {
-      const contextSize = Math.max(
+      const wanted = Math.max(
         1,
         Math.min(this.request.completionContextSize ?? this.info.contextSize, this.info.trainContextSize),
       );
-      await assertFits(this.model.llama, this.insights, {
-        modelId: this.id,
-        contextSize,
-        gpuLayers: this.model.gpuLayers,
-        includeModel: false,
-      });
+      // In the memory left beside the chat: smaller than wanted rather than taking the chat's.
+      const contextSize = await fitCompletionContext(this.insights, this.id, wanted, this.model.gpuLayers);
       const context = await createContext(this.model, this.id, contextSize);
       const sequence = context.getSequence();
       return { context, sequence, completion: new LlamaCompletion({ contextSequence: sequence }) };
@@ -119,11 +119,34 @@ export class LoadedModel {
     return this.completionParts;
   }
 
+  /** What this model holds now, for the engine status (Jan: Show Engine Status): its plan and the completion context once made. */
+  async status(): Promise<ModelStatus> {
+    const completion = await this.completionParts?.catch(() => undefined);
+    const chatAllocated = this.chats.allocated;
+    if (!completion) return { ...this.info, modelId: this.id, chatAllocated, completionContextSize: 0 };
+    const contextSize = completion.context.contextSize;
+    const estimate = await this.insights.estimateContextResourceRequirementsV2({
+      contextSize,
+      modelGpuLayers: this.model.gpuLayers,
+      sequences: 1,
+    });
+    return {
+      ...this.info,
+      modelId: this.id,
+      chatAllocated,
+      completionContextSize: contextSize,
+      completionRamBytes: estimate.cpuRam,
+      completionVramBytes: estimate.gpuVram,
+    };
+  }
+
+  /** Saves every pooled thread's KV cache state (restored when the thread comes back), then frees the model. */
   async dispose(): Promise<void> {
-    this.chats.dispose();
+    // After the reply in progress, if any: a sequence is saved between turns, never mid-generation.
+    await this.chatLock.run(() => this.chats.saveAll());
+    await this.chats.dispose();
     const completion = await this.completionParts?.catch(() => undefined);
     await completion?.context.dispose();
-    await this.chatContext.dispose();
     await this.model.dispose();
   }
 }

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { GgufInsights, InsufficientMemoryError, readGgufFileInfo } from 'node-llama-cpp';
 import type { Llama } from 'node-llama-cpp';
 import { WorkerError } from '../rpc/server';
-import { formatBytes } from './bytes';
+import { formatBytes } from '../bytes';
 
 /**
  * Checks a model file before llama.cpp sees it: present, a GGUF, complete. llama.cpp's own
@@ -97,45 +97,6 @@ export interface FitRequest {
   includeModel: boolean;
   /** Sequences of the context, each of `contextSize` tokens; default 1. */
   sequences?: number;
-}
-
-/** Chat sequences per model: one per recent thread, at least 2 (switching between two threads is common). */
-export const MIN_CHAT_SEQUENCES = 2;
-export const MAX_CHAT_SEQUENCES = 4;
-
-/**
- * How many chat sequences to give a model: the most (up to MAX_CHAT_SEQUENCES) whose context
- * node-llama-cpp estimates fits in half the free RAM and in the free GPU memory next to the
- * model, else MIN_CHAT_SEQUENCES (assertFits then says whether even that fits). Also the RAM and
- * GPU memory one more sequence costs.
- */
-export async function chatPoolSize(
-  llama: Llama,
-  insights: GgufInsights,
-  request: { contextSize: number; gpuLayers: number },
-): Promise<{ sequences: number; bytesPerSequence: number }> {
-  const estimate = (sequences: number) =>
-    insights.estimateContextResourceRequirementsV2({
-      contextSize: request.contextSize,
-      modelGpuLayers: request.gpuLayers,
-      sequences,
-    });
-  const [model, one, two, ram, swap, vram] = await Promise.all([
-    insights.estimateModelResourceRequirementsV2({ gpuLayers: request.gpuLayers }),
-    estimate(1),
-    estimate(2),
-    llama.getRamState(),
-    llama.getSwapState(),
-    llama.getVramState(),
-  ]);
-  const bytesPerSequence = Math.max(0, two.cpuRam + two.gpuVram - one.cpuRam - one.gpuVram);
-  const freeRam = ram.free + Math.max(0, swap.allocated - swap.used);
-  for (let sequences = MAX_CHAT_SEQUENCES; sequences > MIN_CHAT_SEQUENCES; sequences--) {
-    const context = await estimate(sequences);
-    if (model.cpuRam + context.cpuRam <= freeRam / 2 && model.gpuVram + context.gpuVram <= vram.free)
-      return { sequences, bytesPerSequence };
-  }
-  return { sequences: MIN_CHAT_SEQUENCES, bytesPerSequence };
 }
 
 /**

@@ -21,10 +21,13 @@ export const SETTINGS = {
     min: 0,
     maxOf: { limit: availableParallelism, reason: "this machine's logical cores" },
   }),
-  'jan.engine.gpu': choice(['auto', 'off']),
+  // `off` is the CPU's name from before GPU backends could be chosen (extensions/llamacpp/settings.ts).
+  'jan.engine.gpu': choice(['auto', 'cuda', 'vulkan', 'metal', 'cpu', 'off']),
+  // 0: the largest context that fits the memory budget (extensions/llamacpp/worker/model-plan.ts).
   'jan.engine.contextSize': wholeNumber({
-    default: 4096,
-    min: 256,
+    default: 0,
+    min: 0,
+    zeroOrAtLeast: { min: 256, reason: 'the smallest context Jan allocates; 0 is the largest that fits' },
     max: MAX_CONTEXT,
     maxReason: 'the largest context Jan allocates',
   }),
@@ -37,6 +40,9 @@ export const SETTINGS = {
   'jan.engine.idleUnloadMinutes': wholeNumber({ default: 15, min: 0, max: 7 * 24 * 60 }),
   // `thread` runs llama.cpp inside the extension host: a workspace must not choose that.
   'jan.engine.transport': choice(['process', 'thread'], 'restricted'),
+  'jan.engine.promptLookup': choice(['auto', 'off']),
+  // Where the CUDA backend is downloaded from: a workspace must not point it at its own server.
+  'jan.engine.backendRegistry': text('', 'restricted'),
   'jan.threads.commitToGit': flag(false),
   'jan.inlineCompletion.enabled': flag(true),
   'jan.inlineCompletion.debounceMs': wholeNumber({ default: 200, min: 0, max: 5000 }),

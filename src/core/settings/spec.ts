@@ -46,6 +46,8 @@ interface WholeNumberOptions {
   maxOf?: { limit: () => number; reason: string };
   /** What a warning calls the maximum (`the largest context Jan allocates`). */
   maxReason?: string;
+  /** 0 has its own meaning (`min` is 0) and any other value is at least this, with what to call it in a warning. */
+  zeroOrAtLeast?: { min: number; reason: string };
   trust?: SettingTrust;
 }
 
@@ -61,6 +63,8 @@ export function wholeNumber(options: WholeNumberOptions): SettingSpec<number> {
     read(raw, key) {
       if (typeof raw !== 'number' || Number.isNaN(raw)) return replaced(key, raw, options.default, 'the default');
       if (raw < options.min) return replaced(key, raw, options.min, 'the smallest allowed');
+      const floor = options.zeroOrAtLeast;
+      if (floor && raw > 0 && raw < floor.min) return replaced(key, raw, floor.min, floor.reason);
       const max = options.maxOf?.limit() ?? options.max ?? Infinity;
       const reason = options.maxOf?.reason ?? options.maxReason ?? 'the largest allowed';
       if (raw > max) return replaced(key, raw, max, reason);

@@ -67,6 +67,9 @@ export interface ChatCompletionTimings {
   /** From the first generated token to the last. */
   predicted_ms: number;
   predicted_per_second?: number;
+  /** Tokens drafted by speculative decoding and checked, and those kept (llama-server's names). */
+  draft_n?: number;
+  draft_n_accepted?: number;
 }
 
 export interface CompletionRequest {

@@ -61,8 +61,6 @@ export async function openRuntime(options: GlobalOptions, chosenModel?: () => st
     workerPath: path.join(__dirname, 'llamacpp-worker.mjs'),
     downloadWorkerPath: path.join(__dirname, 'model-download.mjs'),
     settings: new JanSettings(flagSettings(options, chosenModel), { warn: (text) => logger.warn(text) }),
-    // model.json holds the training context, which would otherwise win over --context-size.
-    modelSettings: options.contextSize !== undefined ? { ctx_len: Number(options.contextSize) } : undefined,
   });
   const failures = await runtime.start();
   if (failures.length > 0) {

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { SETTINGS } from '@jan/core';
 import { registerArchive } from './commands/archive';
 import { registerChat } from './commands/chat';
 import { registerModels } from './commands/models';
@@ -26,7 +27,11 @@ export function buildProgram(version: string): Command {
       'the models folder (default: the one every editor shares, ~/.local/share/jan-vscode/models on Linux; or JAN_MODELS_FOLDER)',
     )
     .option('--threads <n>', 'CPU threads for llama.cpp (default: physical cores)', integer('threads'))
-    .addOption(new Option('--gpu <mode>', 'use a GPU when found (auto) or never (off)').choices(['auto', 'off']))
+    .addOption(
+      new Option('--gpu <mode>', 'the best backend found (auto), one GPU backend, or never a GPU (cpu, off)').choices([
+        ...(SETTINGS['jan.engine.gpu'].choices ?? []),
+      ]),
+    )
     .option(
       '--context-size <tokens>',
       "context length every model loads with (at most its training context; default: the model's own)",

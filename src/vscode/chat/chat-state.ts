@@ -113,7 +113,14 @@ export class ChatStateReader {
     const { conversation, session } = this.services;
     const usage = known ?? (await conversation.contextUsage(threadId, session.pending.assistantId));
     const limit = Math.max(1, Math.round(usage.limit));
-    return { type: 'contextUsage', threadId, used: Math.round(usage.used), limit, reserve: Math.round(usage.reserve) };
+    return {
+      type: 'contextUsage',
+      threadId,
+      used: Math.round(usage.used),
+      limit,
+      reserve: Math.round(usage.reserve),
+      ...(usage.trained ? { trained: Math.round(usage.trained) } : {}),
+    };
   }
 
   /** The model list with the user's default chat model. */

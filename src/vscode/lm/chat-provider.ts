@@ -14,7 +14,7 @@ export interface LanguageModelDeps {
   logger: Logger;
   /** The reply length when VS Code's caller sets none (`jan.chat.maxTokens`). */
   maxTokens: () => number | undefined;
-  /** The context of a model whose model.json names none (`jan.engine.contextSize`). */
+  /** `jan.engine.contextSize`: the context of a model the engine has not chosen one for yet (0: it chooses at load). */
   contextSize: () => number;
 }
 

@@ -25,15 +25,39 @@ export function toChatMessages(messages: readonly JanLmRequestMessage[]): ChatMe
     .filter((message) => message.content.trim());
 }
 
+/**
+ * What VS Code is told before the engine has chosen a model's context (`jan.engine.contextSize` 0:
+ * the largest that fits, chosen when the model loads): a guess that never promises more than it gets.
+ */
+const CONTEXT_BEFORE_LOAD = 4096;
+
+/**
+ * The context a model runs with: the engine's (loaded, or planned for it); for a remote model, its
+ * server's (model.json's `ctx_len`); for a local one the setting, else a guess, never above its
+ * `ctx_len`, the context it was trained on (not a request: extensions/llamacpp/load-target.ts).
+ */
+export function modelContext(
+  model: Model,
+  engine: Pick<InferenceEngine, 'contextSize' | 'runsOn'>,
+  contextSetting: number,
+): number {
+  const known = engine.contextSize?.(model.id);
+  if (known && known > 0) return known;
+  const declared =
+    typeof model.settings.ctx_len === 'number' && model.settings.ctx_len > 0 ? model.settings.ctx_len : 0;
+  const wanted = contextSetting > 0 ? contextSetting : CONTEXT_BEFORE_LOAD;
+  if (engine.runsOn.kind !== 'local') return declared || wanted;
+  return declared ? Math.min(declared, wanted) : wanted;
+}
+
 /** A Jan model as VS Code's model picker lists it: its one name, where its engine runs it, its context. */
 export function toChatInformation(
   model: Model,
-  engine: Pick<InferenceEngine, 'displayName' | 'runsOn'>,
+  engine: Pick<InferenceEngine, 'displayName' | 'runsOn' | 'contextSize'>,
   maxOutputTokens: number | undefined,
-  defaultContext: number,
+  contextSetting: number,
 ): JanLmChatInformation {
-  const context =
-    typeof model.settings.ctx_len === 'number' && model.settings.ctx_len > 0 ? model.settings.ctx_len : defaultContext;
+  const context = modelContext(model, engine, contextSetting);
   const output = Math.min(maxOutputTokens ?? Math.floor(context / 2), Math.floor(context / 2));
   const where = engine.runsOn.kind === 'local' ? 'on this machine' : `on ${engine.runsOn.host}`;
   return {

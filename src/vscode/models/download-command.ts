@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { redactUrl, type Model } from '@jan/core';
+import { errorMessage, redactUrl, type Model } from '@jan/core';
 import {
   checkDownloadUri,
   DownloadCancelled,
@@ -11,6 +11,7 @@ import {
   type DownloadProgress,
 } from '../../../extensions/models';
 import { offerToUse, reportError, type ModelFeatures } from './model-actions';
+import { catalogVerdict } from './fit-text';
 import { catalogItemText } from './model-items';
 
 interface DownloadPick extends vscode.QuickPickItem {
@@ -22,23 +23,32 @@ const ROLE_TITLES = { chat: 'Chat', completion: 'Code completion (fill-in-the-mi
 
 async function pickSource(features: ModelFeatures): Promise<{ entry: CatalogEntry } | { uri: string } | undefined> {
   const installed = new Set((await features.models.listModels()).models.map((model) => model.id));
-  const items: DownloadPick[] = [];
-  for (const role of ['chat', 'completion'] as const) {
-    items.push({ label: ROLE_TITLES[role], kind: vscode.QuickPickItemKind.Separator });
-    for (const entry of features.models.catalog().filter((candidate) => candidate.role === role)) {
-      items.push({ ...catalogItemText(entry, installed.has(entry.id)), entry });
+  // The machine's memory comes from the worker: the picker shows as busy until it is in.
+  const items = (async () => {
+    const machine = await features.llama?.machineStatus().catch((error: unknown) => {
+      features.log.warn(`Could not read this machine's memory: ${errorMessage(error)}`);
+      return undefined;
+    });
+    const picks: DownloadPick[] = [];
+    for (const role of ['chat', 'completion'] as const) {
+      picks.push({ label: ROLE_TITLES[role], kind: vscode.QuickPickItemKind.Separator });
+      for (const entry of features.models.catalog().filter((candidate) => candidate.role === role)) {
+        const verdict = machine && catalogVerdict(entry, machine);
+        picks.push({ ...catalogItemText(entry, installed.has(entry.id), verdict), entry });
+      }
     }
-  }
-  items.push({ label: 'Other', kind: vscode.QuickPickItemKind.Separator });
-  items.push({
-    label: '$(link) Custom URL or hf: URI…',
-    detail: 'An https:// URL of a .gguf file, or hf:user/repo/file.gguf',
-    custom: true,
-  });
+    picks.push({ label: 'Other', kind: vscode.QuickPickItemKind.Separator });
+    picks.push({
+      label: '$(link) Custom URL or hf: URI…',
+      detail: 'An https:// URL of a .gguf file, or hf:user/repo/file.gguf',
+      custom: true,
+    });
+    return picks;
+  })();
 
   const picked = await vscode.window.showQuickPick(items, {
     title: 'Jan: Download Model',
-    placeHolder: `Sizes are downloads; RAM is what the model needs to run (at a ${ESTIMATE_CONTEXT}-token context).`,
+    placeHolder: `Sizes are downloads; RAM is what the model needs to run (at a ${ESTIMATE_CONTEXT}-token context); Fits / May be slow / Won’t fit is for this machine now.`,
     matchOnDescription: true,
     matchOnDetail: true,
   });

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { JanHost } from '../host';
 import type { ModelFeatures } from './model-actions';
+import { GpuNotices } from './gpu-notices';
 import { ModelStatusBar } from './status-bar';
 
 /**
@@ -16,6 +17,7 @@ export function registerModelFeatures(host: JanHost, started: Promise<unknown>):
     inference: runtime.inference,
     models: runtime.models,
     log,
+    llama: runtime.llamacpp.engine,
   };
   const command = (id: string, run: () => Promise<void>) => vscode.commands.registerCommand(id, run);
   context.subscriptions.push(
@@ -30,6 +32,13 @@ export function registerModelFeatures(host: JanHost, started: Promise<unknown>):
     command('jan.unloadModel', async () => (await import('./manage-commands')).unloadModelCommand(features)),
     command('jan.deleteModel', async () => (await import('./manage-commands')).deleteModelCommand(features)),
     command('jan.quickActions', async () => (await import('./quick-actions')).quickActionsCommand()),
+    command('jan.showEngineStatus', async () =>
+      (await import('./engine-status-command')).showEngineStatusCommand(features, context.subscriptions),
+    ),
+    command('jan.downloadCudaBackend', async () =>
+      (await import('./gpu-backend-command')).downloadCudaBackendCommand(features),
+    ),
+    new GpuNotices(runtime.core, runtime.llamacpp.engine, context.globalState),
     new ModelStatusBar(runtime.core, runtime.inference, started),
   );
 }

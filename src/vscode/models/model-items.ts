@@ -1,6 +1,8 @@
 import type { Model, RunsOn } from '@jan/core';
 import { estimateMemoryBytes, formatBytes, type CatalogEntry } from '../../../extensions/models';
+import { FIT_LABELS, type FitVerdict, type ModelPlan } from '../../../extensions/llamacpp';
 import { displayText } from '../display-text';
+import { fitBadge, planText } from './fit-text';
 
 export interface ItemText {
   label: string;
@@ -8,24 +10,27 @@ export interface ItemText {
   detail: string;
 }
 
-/** A catalog entry in the download picker: download size, memory to run it, license. */
-export function catalogItemText(entry: CatalogEntry, installed: boolean): ItemText {
+/** A catalog entry in the download picker: download size, memory to run it, its fit here (when known), license. */
+export function catalogItemText(entry: CatalogEntry, installed: boolean, verdict?: FitVerdict): ItemText {
+  const fit = verdict ? ` · ${fitBadge(verdict.fit)}` : '';
   return {
     label: `${installed ? '$(check)' : '$(cloud-download)'} ${entry.name}`,
-    description: `${formatBytes(entry.sizeBytes)} download · needs ~${formatBytes(estimateMemoryBytes(entry))} RAM${installed ? ' · installed' : ''}`,
-    detail: `${entry.description} ${entry.quantization}, ${entry.license}.`,
+    description: `${formatBytes(entry.sizeBytes)} download · needs ~${formatBytes(estimateMemoryBytes(entry))} RAM${fit}${installed ? ' · installed' : ''}`,
+    detail: `${entry.description} ${entry.quantization}, ${entry.license}.${verdict ? ` ${FIT_LABELS[verdict.fit]}: ${verdict.reason}.` : ''}`,
   };
 }
 
 /**
  * An installed model in a picker; `current` marks the one the setting names; `runsOn`: its engine's
- * place (undefined: no engine of that id is registered). Its fields come from model.json: shown as data.
+ * place (undefined: no engine of that id is registered); with its plan, its fit and context
+ * ("4,096 of 131,072 tokens"). Its fields come from model.json: shown as data.
  */
 export function installedItemText(
   model: Model,
   filePath: string,
   current: boolean,
   runsOn: RunsOn | undefined,
+  plan?: ModelPlan,
 ): ItemText {
   const size = typeof model.metadata.size === 'number' ? formatBytes(model.metadata.size) : '';
   const where = !runsOn
@@ -33,11 +38,12 @@ export function installedItemText(
     : runsOn.kind === 'local'
       ? 'on this machine'
       : `sends code to ${displayText(runsOn.host)}`;
+  const planned = plan && planText(plan);
   return {
     label: `${current ? '$(check)' : '$(hubot)'} ${displayText(model.name)}`,
     // By name only, as everywhere else; an engine id means nothing to a user here.
-    description: [size, where].filter(Boolean).join(' · '),
-    detail: displayText(filePath || model.description, 300),
+    description: [size, where, planned?.description].filter(Boolean).join(' · '),
+    detail: [planned?.detail, displayText(filePath || model.description, 300)].filter(Boolean).join(' '),
   };
 }
 

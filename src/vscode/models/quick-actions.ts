@@ -11,6 +11,7 @@ const MODEL_ACTIONS: ActionPick[] = [
   { label: '$(cloud-download) Download Model…', command: 'jan.downloadModel' },
   { label: '$(file-add) Import Model File…', command: 'jan.importModel' },
   { label: '$(debug-stop) Unload Model', command: 'jan.unloadModel' },
+  { label: '$(pulse) Show Engine Status', command: 'jan.showEngineStatus' },
   { label: '$(trash) Delete Model…', command: 'jan.deleteModel' },
   { label: '$(cloud) Add Remote Engine…', command: 'jan.addRemoteEngine' },
   { label: '$(plug) Test Remote Engine Connection', command: 'jan.testRemoteEngine' },

@@ -92,12 +92,32 @@ export function describeStatus(
   if (state !== 'ready') parts.push(state);
   const tps = speed(active.status);
   if (tps && state !== 'loading' && state !== 'error') parts.push(tps);
+  const compute = backendText(active.status);
+  if (compute && state !== 'error') parts.push(compute.text);
   parts.push(displayText(runsOnLabel(active.runsOn)));
   const detail = state === 'error' && error ? `: ${displayText(error, 500)}` : tps ? ` (last reply ${tps})` : '';
   return {
     state,
     text: parts.join(' · ') + completion.text,
-    tooltip: `${shown} is ${state} on ${active.engine}, ${whereText(active.runsOn)}${detail}.\n${completion.tooltip}\nClick for quick actions.`,
+    tooltip: `${shown} is ${state} on ${active.engine}, ${whereText(active.runsOn)}${detail}.${compute ? `\n${compute.tooltip}` : ''}\n${completion.tooltip}\nClick for quick actions.`,
+  };
+}
+
+/** Where a local model computes: "CPU", or the GPU backend with the layers on it ("Vulkan 28/28"), and why not the GPU. */
+function backendText(status: EngineStatus): { text: string; tooltip: string } | undefined {
+  const backend = status.backend && displayText(status.backend, 40);
+  if (!backend) return undefined;
+  const layers =
+    backend !== 'CPU' && status.gpuLayers !== undefined && status.totalLayers !== undefined
+      ? {
+          text: ` ${status.gpuLayers}/${status.totalLayers}`,
+          tooltip: `: ${status.gpuLayers} of ${status.totalLayers} layers on the GPU`,
+        }
+      : { text: '', tooltip: '' };
+  const fallback = status.backendFallback ? ` (${displayText(status.backendFallback, 300)})` : '';
+  return {
+    text: `${backend}${layers.text}`,
+    tooltip: `Computes on ${backend === 'CPU' ? 'the CPU' : backend}${layers.tooltip}${fallback}.`,
   };
 }
 

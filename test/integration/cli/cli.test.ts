@@ -70,7 +70,7 @@ describe('jan-vscode (the built bin)', () => {
     const untouched = path.join(root, 'untouched', '.jan');
     for (const [args, says] of [
       [['--threads', 'abc'], /^jan-vscode: --threads must be a whole number, not "abc"/],
-      [['--gpu', 'bogus'], /^jan-vscode: --gpu "bogus": Allowed choices are auto, off/],
+      [['--gpu', 'bogus'], /^jan-vscode: --gpu "bogus": Allowed choices are auto, cuda, vulkan, metal, cpu, off/],
       [['--context-size', '-5'], /^jan-vscode: --context-size must be a whole number of at least 16, not "-5"/],
       [['--max-tokens', '0'], /^jan-vscode: --max-tokens must be a whole number of at least 1, not "0"/],
       [['--temperature', 'hot'], /^jan-vscode: --temperature must be a number from 0 to 2, not "hot"/],

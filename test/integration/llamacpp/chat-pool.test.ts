@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '@jan/core';
-import { MAX_CHAT_SEQUENCES } from '../../../extensions/llamacpp/worker/model-file';
+import { MAX_CHAT_SEQUENCES } from '../../../extensions/llamacpp/worker/model-plan';
 import { collect } from './support/collect';
 import { CHAT_FIM_MODEL, createEngine, modelsFolder, testModel } from './support/engine-fixture';
 import type { EngineFixture } from './support/engine-fixture';
@@ -129,8 +129,47 @@ describe('llama.cpp engine: a KV sequence per thread', () => {
     // The same path, rewritten: the states were evaluated with the old file.
     utimesSync(copy, new Date(), new Date(Date.now() + 60_000));
     await fixture.engine.load(CHAT_FIM_MODEL);
-    expect(stateFiles(folder)).toEqual([]);
+    // The chat sequences (and their store of states) are made by the first turn, which finds the folder stale.
     const again = await turn(fixture, made[0]!, 'And then?');
+    expect(stateFiles(folder)).toEqual([]);
     expect(again.evaluated).toBeGreaterThan(again.prompt / 2);
   });
+
+  it('saves every pooled thread when the worker stops: its next turn after a restart is a restore', async () => {
+    const folder = stateFolder();
+    fixture = await createEngine({}, { stateFolder: folder });
+    const [a, b] = await threads(fixture, 2);
+    // Both threads are still in the pool (nothing was evicted, nothing saved yet).
+    expect(stateFiles(folder)).toEqual([]);
+    await fixture.engine.dispose();
+    expect(stateFiles(folder)).toHaveLength(2);
+    fixture = await createEngine({}, { stateFolder: folder });
+    for (const thread of [a!, b!]) {
+      const next = await turn(fixture, thread, 'And then?');
+      expect(next.cached).toBeGreaterThanOrEqual(next.previousPrompt);
+      expect(next.evaluated).toBeLessThanOrEqual(next.prompt - next.previousPrompt);
+    }
+  });
+
+  it('saves the threads when the model unloads (a model switch, Unload Model)', async () => {
+    const folder = stateFolder();
+    fixture = await createEngine({}, { stateFolder: folder });
+    const [a] = await threads(fixture, 1);
+    await fixture.engine.unload(CHAT_FIM_MODEL);
+    expect(stateFiles(folder)).toHaveLength(1);
+    const next = await turn(fixture, a!, 'And then?');
+    expect(next.evaluated).toBeLessThanOrEqual(next.prompt - next.previousPrompt);
+  });
+
+  it('saves the threads when the worker stops after the idle time', async () => {
+    const folder = stateFolder();
+    fixture = await createEngine({ idleUnloadMinutes: 0.005 }, { stateFolder: folder });
+    const [a] = await threads(fixture, 1);
+    const stopped = fixture.nextEvent('OnModelStopped');
+    await stopped;
+    expect(fixture.engine.status().state).toBe('idle');
+    expect(stateFiles(folder)).toHaveLength(1);
+    const next = await turn(fixture, a!, 'And then?');
+    expect(next.evaluated).toBeLessThanOrEqual(next.prompt - next.previousPrompt);
+  }, 180_000);
 });

@@ -25,17 +25,20 @@ describe('LlamaCppExtension', () => {
     expect(extension.engineSettings()).toEqual({
       threads: 0,
       gpu: 'auto',
-      contextSize: 4096,
+      contextSize: 0,
       completionContextSize: 2048,
       idleUnloadMinutes: 15,
       transport: 'process',
+      promptLookup: 'auto',
     });
     extension.updateSettings({ threads: 1, gpu: 'off', contextSize: 256, transport: 'nonsense' });
+    // "off", the GPU setting's old value, is the CPU.
     expect(extension.engineSettings()).toMatchObject({
       threads: 1,
-      gpu: 'off',
+      gpu: 'cpu',
       contextSize: 256,
       transport: 'process',
+      promptLookup: 'auto',
     });
 
     core.register(extension);
@@ -59,11 +62,12 @@ describe('LlamaCppExtension', () => {
       resolveModel: async () => testModel(CHAT_FIM_MODEL),
       settings: () => ({
         threads: 1,
-        gpu: 'off',
+        gpu: 'cpu',
         contextSize: 512,
         completionContextSize: 512,
         idleUnloadMinutes: 0,
         transport: 'process',
+        promptLookup: 'auto',
       }),
     });
     await expect(engine.load(CHAT_FIM_MODEL)).rejects.toThrow(

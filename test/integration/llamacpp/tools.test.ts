@@ -34,10 +34,9 @@ describe('llama.cpp engine: tool calls and JSON answers under a grammar', () => 
     collect(fixture.engine.chat({ model: MODEL, max_tokens: 120, ...request }));
 
   beforeAll(async () => {
-    fixture = await createEngine();
-    const resolved = testModel(MODEL, path.join(modelsFolder, `${CHAT_FIM_MODEL}.gguf`));
-    resolved.model.settings = { ctx_len: 2048 };
-    fixture.addModel(resolved);
+    // The context setting decides (model.json's ctx_len is the training context, not a request).
+    fixture = await createEngine({ contextSize: 2048 });
+    fixture.addModel(testModel(MODEL, path.join(modelsFolder, `${CHAT_FIM_MODEL}.gguf`)));
   });
   afterAll(async () => {
     await fixture.engine.dispose();

@@ -90,6 +90,8 @@ describe('llama.cpp engine: hardware defaults', () => {
       expect(threads).toBeGreaterThanOrEqual(1);
       expect(threads).toBeLessThanOrEqual(os.cpus().length);
       expect(line).toMatch(/\(process; (CPU|GPU: \w+);/);
+      // Chosen from the cores and the machine's load (worker/thread-count.ts), and it says so.
+      expect(line).toMatch(/threads\) from \d+ physical cores, (load [\d.]+|\d+% busy), other programs/);
     } finally {
       await fixture.engine.dispose();
     }

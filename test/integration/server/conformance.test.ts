@@ -13,7 +13,8 @@ let client: OpenAI;
 let root: string;
 
 beforeAll(async () => {
-  fixture = await startServerFixture();
+  // Chat and completion in the same context (jan.engine.completionContextSize is 2,048 by default).
+  fixture = await startServerFixture({}, { contextSize: 2048 });
   client = fixture.client();
   root = fixture.server.baseUrl.replace(/\/v1$/, '');
 }, 120_000);
@@ -246,7 +247,7 @@ describe("llama-server's routes", () => {
     await call('POST', '/models/load', { model: fixture.chatModel });
     const props = await call('GET', `/props?model=${encodeURIComponent(fixture.chatModel)}`);
     expect(props.status).toBe(200);
-    // The model's own context (its model.json asks for 2,048), not the server's 512 default.
+    // The context the setting gives the loaded model (model.json's ctx_len is its training context, not a request).
     expect(props.json.default_generation_settings).toMatchObject({ model: fixture.chatModel, n_ctx: 2048 });
     expect(props.json.total_slots).toBeGreaterThan(0);
   });

@@ -53,7 +53,7 @@ describe('the runtime seams', () => {
     expect(jan.inference.chosenId('chat')).toBe('chat-1');
     source.set('jan.chatModel', 'chat-2');
     expect(jan.inference.chosenId('chat')).toBe('chat-2');
-    expect(jan.settings.get('jan.engine.contextSize')).toBe(4096);
+    expect(jan.settings.get('jan.engine.contextSize')).toBe(0);
     expect(jan.llamacpp.engineSettings().threads).toBe(0);
     source.set('jan.engine.threads', 1);
     expect(jan.llamacpp.engineSettings().threads).toBe(1);

@@ -58,7 +58,8 @@ describe('the settings registry', () => {
     expect(bounded().settings.get('jan.engine.contextSize')).toBe(SETTINGS['jan.engine.contextSize'].default);
     const defaults = settingsUnder('jan.engine').map((key) => [key.slice('jan.engine.'.length), SETTINGS[key].default]);
     expect(engineSettings(bounded().settings)).toEqual(Object.fromEntries(defaults));
-    expect(SETTINGS['jan.engine.contextSize'].default).toBe(4096);
+    // 0: the largest context that fits the memory budget (extensions/llamacpp/worker/model-plan.ts).
+    expect(SETTINGS['jan.engine.contextSize'].default).toBe(0);
   });
 });
 
@@ -88,7 +89,11 @@ describe('values a workspace can set', () => {
     const huge = bounded({ 'jan.engine.contextSize': 1e12 });
     expect(huge.settings.get('jan.engine.contextSize')).toBe(131_072);
     expect(huge.warnings).toEqual([expect.stringMatching(/jan\.engine\.contextSize is 1000000000000.*using 131072/)]);
-    expect(bounded({ 'jan.engine.contextSize': 3 }).settings.get('jan.engine.contextSize')).toBe(256);
+    const tiny = bounded({ 'jan.engine.contextSize': 3 });
+    expect(tiny.settings.get('jan.engine.contextSize')).toBe(256);
+    expect(tiny.warnings).toEqual([expect.stringMatching(/is 3; using 256 \(the smallest context .*0 is the largest/)]);
+    const auto = bounded({ 'jan.engine.contextSize': 0 });
+    expect([auto.settings.get('jan.engine.contextSize'), auto.warnings]).toEqual([0, []]);
     expect(bounded({ 'jan.engine.contextSize': 5000.7 }).settings.get('jan.engine.contextSize')).toBe(5000);
     expect(bounded({ 'jan.engine.contextSize': Infinity }).settings.get('jan.engine.contextSize')).toBe(131_072);
     expect(
@@ -100,7 +105,7 @@ describe('values a workspace can set', () => {
     const { settings, warnings } = bounded({ 'jan.engine.transport': 'inline', 'jan.engine.gpu': 'cuda;rm -rf' });
     expect(engineSettings(settings)).toMatchObject({ transport: 'process', gpu: 'auto' });
     expect(warnings).toEqual([
-      expect.stringContaining('one of auto, off'),
+      expect.stringContaining('one of auto, cuda, vulkan, metal, cpu, off'),
       expect.stringContaining('one of process, thread'),
     ]);
   });

@@ -153,3 +153,29 @@ describe('status bar text', () => {
     );
   });
 });
+
+describe('status bar: where a local model computes', () => {
+  it('shows the backend and the layers offloaded, and why it is not the GPU', () => {
+    const gpu = describeStatus(
+      [report({ state: 'ready', modelId: 'm', backend: 'Vulkan', gpuLayers: 28, totalLayers: 29 })],
+      chatOnly('m'),
+    );
+    expect(gpu.text).toBe('$(hubot) m · Vulkan 28/29 · local');
+    expect(gpu.tooltip).toContain('Computes on Vulkan: 28 of 29 layers on the GPU.');
+    const cpu = describeStatus(
+      [
+        report({
+          state: 'ready',
+          modelId: 'm',
+          backend: 'CPU',
+          gpuLayers: 0,
+          totalLayers: 6,
+          backendFallback: 'CUDA failed to load: no driver',
+        }),
+      ],
+      chatOnly('m'),
+    );
+    expect(cpu.text).toBe('$(hubot) m · CPU · local');
+    expect(cpu.tooltip).toContain('Computes on the CPU (CUDA failed to load: no driver).');
+  });
+});

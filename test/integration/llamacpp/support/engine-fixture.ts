@@ -55,7 +55,7 @@ export interface EngineFixture {
 /** An engine over the test models, one thread (these models are tiny), no idle unload. */
 export async function createEngine(
   overrides: Partial<LlamaCppSettings> = {},
-  options: Pick<LlamaCppEngineOptions, 'stateFolder' | 'stateBytesLimit'> = {},
+  options: Pick<LlamaCppEngineOptions, 'stateFolder' | 'stateBytesLimit' | 'backendsFolder'> = {},
 ): Promise<EngineFixture> {
   const logger = new MemoryLogger();
   const bus = new EventBus(logger);
@@ -66,11 +66,12 @@ export async function createEngine(
   for (const id of [CHAT_FIM_MODEL, PLAIN_MODEL, CRASHING_MODEL]) models.set(id, testModel(id));
   const settings: LlamaCppSettings = {
     threads: 1,
-    gpu: 'off',
+    gpu: 'cpu',
     contextSize: 512,
     completionContextSize: 512,
     idleUnloadMinutes: 0,
     transport: 'process',
+    promptLookup: 'auto',
     ...overrides,
   };
   const engine = new LlamaCppEngine({

@@ -1,15 +1,29 @@
 import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 
+/** The shape of a Llama-architecture model: widths, attention heads (of 128 dimensions), the layers' weight type. */
+export interface ModelShape {
+  width: number;
+  feedForward: number;
+  heads: number;
+  kvHeads: number;
+  /** Q4_K: 4.5 bits a weight, as the Q4_K_M files most users run (widths must be multiples of 256). */
+  weights?: 'F16' | 'Q4_K';
+}
+
+/** 8192 wide with 8 KV heads: a 70B-class layer. */
+const HUGE_LAYER: ModelShape = { width: 8192, feedForward: 28672, heads: 64, kvHeads: 8 };
+
 /**
- * Writes a GGUF (v3) whose header describes a Llama model of `layers` 8192-wide F16 layers, then
- * extends the file to the full size the header describes with ftruncate: the file is sparse, so
- * it is "that big" to every reader (stat, GGUF parser, node-llama-cpp's estimates) while taking
- * almost no disk. Its data are zeros; it exists to be refused before anything loads it.
+ * Writes a GGUF (v3) whose header describes a Llama model of `layers` F16 layers (8192 wide unless
+ * `shape` says), then extends the file to the full size the header describes with ftruncate: the
+ * file is sparse, so it is "that big" to every reader (stat, GGUF parser, node-llama-cpp's
+ * estimates) while taking almost no disk. Its data are zeros; it exists to be planned or refused
+ * before anything loads it.
  */
-export function writeHugeGguf(file: string, layers: number): number {
-  const width = 8192;
-  const feedForward = 28672;
-  const kvWidth = 1024;
+export function writeHugeGguf(file: string, layers: number, contextLength = 4096, shape = HUGE_LAYER): number {
+  const { width, feedForward } = shape;
+  const kvWidth = shape.kvHeads * 128;
+  const layerType = shape.weights === 'Q4_K' ? GGML_Q4_K : GGML_F16;
   const vocab = [
     '<unk>',
     '<s>',
@@ -20,12 +34,12 @@ export function writeHugeGguf(file: string, layers: number): number {
   const metadata: Array<[string, (bytes: GgufBytes) => void]> = [
     ['general.architecture', (b) => b.stringValue('llama')],
     ['general.name', (b) => b.stringValue('huge-test-model')],
-    ['llama.context_length', (b) => b.u32Value(4096)],
+    ['llama.context_length', (b) => b.u32Value(contextLength)],
     ['llama.embedding_length', (b) => b.u32Value(width)],
     ['llama.block_count', (b) => b.u32Value(layers)],
     ['llama.feed_forward_length', (b) => b.u32Value(feedForward)],
-    ['llama.attention.head_count', (b) => b.u32Value(64)],
-    ['llama.attention.head_count_kv', (b) => b.u32Value(8)],
+    ['llama.attention.head_count', (b) => b.u32Value(shape.heads)],
+    ['llama.attention.head_count_kv', (b) => b.u32Value(shape.kvHeads)],
     ['llama.rope.dimension_count', (b) => b.u32Value(128)],
     ['llama.attention.layer_norm_rms_epsilon', (b) => b.f32Value(1e-5)],
     ['tokenizer.ggml.model', (b) => b.stringValue('llama')],
@@ -53,7 +67,7 @@ export function writeHugeGguf(file: string, layers: number): number {
       ['ffn_up', [width, feedForward]],
       ['ffn_down', [feedForward, width]],
     ];
-    for (const [name, dims] of matrices) tensors.push({ name: `blk.${layer}.${name}.weight`, dims, type: GGML_F16 });
+    for (const [name, dims] of matrices) tensors.push({ name: `blk.${layer}.${name}.weight`, dims, type: layerType });
     tensors.push({ name: `blk.${layer}.attn_norm.weight`, dims: [width], type: GGML_F32 });
     tensors.push({ name: `blk.${layer}.ffn_norm.weight`, dims: [width], type: GGML_F32 });
   }
@@ -73,7 +87,7 @@ export function writeHugeGguf(file: string, layers: number): number {
     for (const dim of tensor.dims) out.u64(dim);
     out.u32(tensor.type);
     out.u64(offset);
-    const bytes = tensor.dims.reduce((product, dim) => product * dim, 1) * (tensor.type === GGML_F16 ? 2 : 4);
+    const bytes = tensor.dims.reduce((product, dim) => product * dim, 1) * BYTES_PER_WEIGHT[tensor.type]!;
     offset = align(offset + bytes);
   }
   const header = out.toBuffer();
@@ -91,6 +105,9 @@ export function writeHugeGguf(file: string, layers: number): number {
 const ALIGNMENT = 32;
 const GGML_F32 = 0;
 const GGML_F16 = 1;
+const GGML_Q4_K = 12;
+/** Q4_K: blocks of 256 weights in 144 bytes. */
+const BYTES_PER_WEIGHT: Record<number, number> = { [GGML_F32]: 4, [GGML_F16]: 2, [GGML_Q4_K]: 144 / 256 };
 const TYPE = { u32: 4, i32: 5, f32: 6, string: 8, array: 9, u64: 10 } as const;
 
 function align(value: number): number {

@@ -71,6 +71,18 @@ const StatusSchema = v.looseObject({
 /** The members an engine may have beyond the required ones; each is forwarded as the engine has it. */
 const FORWARDED = ['countTokens', 'countChatTokens', 'contextSize', 'tokenize', 'detokenize', 'loadedModels'] as const;
 
+/** The engine contract's optional methods (an engine may leave them out). */
+type OptionalMethods = {
+  [K in keyof InferenceEngine]-?: undefined extends InferenceEngine[K]
+    ? NonNullable<InferenceEngine[K]> extends (...args: never[]) => unknown
+      ? K
+      : never
+    : never;
+}[keyof InferenceEngine];
+/** Compiles only while every optional method is forwarded (or checked, like `embed`): a new one is never dropped. */
+export type EveryOptionalMethodForwarded = Assert<Exclude<OptionalMethods, (typeof FORWARDED)[number] | 'embed'>>;
+type Assert<T extends never> = T;
+
 /**
  * The engine as Jan's registry holds it: the caller's methods, with their results checked.
  * `registeredBy` (another extension's or a program's name) is added to its display name, so every

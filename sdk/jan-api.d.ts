@@ -416,6 +416,11 @@ export interface InferenceEngine {
 	 * this process (`InferenceService.listLocalModels` lists only those).
 	 */
 	readonly throughServer?: boolean;
+	/**
+	 * The extension or program that registered it through the public API (set by Jan, never by the
+	 * engine); absent for Jan's own. The chat's model picker names it.
+	 */
+	readonly registeredBy?: string;
 	/** Models this engine can run. */
 	list(): Promise<Model[]>;
 	load(modelId: string, settings?: ModelSettings, signal?: AbortSignal): Promise<void>;
@@ -465,7 +470,7 @@ interface Disposable$1 {
  * as `sdk/jan-api.d.ts`; `test/unit/api/api-declarations.test.ts` fails when they change while this
  * stays the same (a new optional member: minor; anything removed or narrowed: major).
  */
-export declare const JAN_API_VERSION = "1.1.0";
+export declare const JAN_API_VERSION = "1.2.0";
 /** Who calls the public API: Jan's own extensions, another VS Code extension, or a Node program. */
 export interface ApiCaller {
 	/** `jan` for the built-in extensions; an extension's id (`publisher.name`); a program's name. */
@@ -578,7 +583,7 @@ export type EngineModel = Pick<Model, "id" | "name"> & Partial<Omit<Model, "id" 
  * chat request), except that `list` may return the short model shape. `id` is
  * `^[a-z0-9][a-z0-9._-]{0,63}$`; `runsOn` is required (every picker shows where prompts go).
  */
-export interface JanEngine extends Omit<InferenceEngine, "list"> {
+export interface JanEngine extends Omit<InferenceEngine, "list" | "registeredBy"> {
 	list(): Promise<EngineModel[]>;
 }
 /** A tool for agent turns. `source` is set by Jan to the caller's id (only Jan's own extensions choose it). */

@@ -187,6 +187,8 @@ export const ModelOptionSchema = v.object({
   engine: ShortString,
   /** Where the model's engine sends prompts (the pickers and the header show it). */
   runsOn: RunsOnSchema,
+  /** The extension that registered its engine (absent for Jan's own engines). */
+  registeredBy: v.optional(ShortString),
 });
 export type ModelOption = v.InferOutput<typeof ModelOptionSchema>;
 

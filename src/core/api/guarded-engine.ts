@@ -100,6 +100,7 @@ export function guardedEngine(engine: JanEngine, logger: Logger, registeredBy?: 
     displayName: registeredBy ? `${engine.displayName} (${registeredBy})` : engine.displayName,
     runsOn: Object.freeze({ ...engine.runsOn }),
     ...(engine.throughServer === undefined ? {} : { throughServer: engine.throughServer }),
+    ...(registeredBy ? { registeredBy } : {}),
     list: async () => {
       const listed: unknown = await engine.list();
       if (!Array.isArray(listed))

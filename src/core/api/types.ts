@@ -34,7 +34,7 @@ export type EngineModel = Pick<Model, 'id' | 'name'> & Partial<Omit<Model, 'id' 
  * chat request), except that `list` may return the short model shape. `id` is
  * `^[a-z0-9][a-z0-9._-]{0,63}$`; `runsOn` is required (every picker shows where prompts go).
  */
-export interface JanEngine extends Omit<InferenceEngine, 'list'> {
+export interface JanEngine extends Omit<InferenceEngine, 'list' | 'registeredBy'> {
   list(): Promise<EngineModel[]>;
 }
 

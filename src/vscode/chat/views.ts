@@ -176,6 +176,7 @@ export function toModelOption(model: Pick<Model, 'id' | 'name'>, engine: Inferen
     name: short(model.name || model.id),
     engine: short(engine.id),
     runsOn: toRunsOnView(engine.runsOn),
+    ...(engine.registeredBy ? { registeredBy: short(engine.registeredBy) } : {}),
   };
 }
 

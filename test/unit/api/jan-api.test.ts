@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { JanApiError, textOf, ON_THIS_MACHINE, type ApiCaller, type JanEngine } from '@jan/core';
 import type { JanRuntime } from '../../../src/node/runtime';
+import { toModelOption } from '../../../src/vscode/chat/views';
 import { ScriptedEngine } from '../../support/scripted-engine';
 import { tempRuntime, type TempRuntime } from '../../support/temp-runtime';
 
@@ -48,7 +49,15 @@ describe('the public API (JanApi) over the runtime', () => {
       runsOn: { kind: 'local' },
       registeredBy: 'Acme Demo',
     });
-    expect(jan.engines.get('demo')?.displayName).toBe('Demo Engine (Acme Demo)');
+    expect(jan.engines.get('demo')).toMatchObject({
+      displayName: 'Demo Engine (Acme Demo)',
+      registeredBy: 'Acme Demo',
+    });
+    expect(jan.engines.get('llamacpp')?.registeredBy).toBeUndefined();
+    // The chat's model picker gets whose engine it is.
+    expect(toModelOption({ id: 'demo-1', name: 'Demo One' }, jan.engines.get('demo')!)).toMatchObject({
+      registeredBy: 'Acme Demo',
+    });
     registration.dispose();
     expect((await api.listModels()).some((model) => model.id === 'demo-1')).toBe(false);
   });

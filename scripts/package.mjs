@@ -47,12 +47,17 @@ function parseArgs(argv) {
   return options;
 }
 
+/** The files of a list that are outside what the package ships. */
+export function strayFiles(files) {
+  return files.filter(
+    (file) => !SHIPPED.some((entry) => (entry.endsWith('/') ? file.startsWith(entry) : file === entry)),
+  );
+}
+
 /** Fails with the list of offending files, so a new top-level folder or another GPU's binaries never ship by accident. */
 export function checkPackagedFiles(files, binaryPackages) {
   const problems = [];
-  const leaked = files.filter(
-    (file) => !SHIPPED.some((entry) => (entry.endsWith('/') ? file.startsWith(entry) : file === entry)),
-  );
+  const leaked = strayFiles(files);
   if (leaked.length > 0)
     problems.push(
       `files outside ${SHIPPED.join(', ')} (add them to .vscodeignore):\n  ${leaked.slice(0, 20).join('\n  ')}`,

@@ -1,12 +1,15 @@
+import * as path from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeGgufVariant } from '../../support/gguf-variant';
+import { STORIES_FIM } from '../../support/test-models';
 import { SCRIPTED_MODEL, startServerFixture } from './support/server-fixture';
 import type { ServerFixture } from './support/server-fixture';
 
 /**
  * Conformance cases of issue 25: what OpenAI's API and llama-server answer, checked with the
  * official openai client (and raw HTTP for llama-server's own routes) against the real runtime on
- * the test models (the chat model's context is its own 2,048 tokens, from its model.json).
+ * the test models (the chat model's context is 2,048 tokens, from jan.engine.contextSize).
  */
 let fixture: ServerFixture;
 let client: OpenAI;
@@ -250,6 +253,20 @@ describe("llama-server's routes", () => {
     // The context the setting gives the loaded model (model.json's ctx_len is its training context, not a request).
     expect(props.json.default_generation_settings).toMatchObject({ model: fixture.chatModel, n_ctx: 2048 });
     expect(props.json.total_slots).toBeGreaterThan(0);
+  });
+
+  it("never reports a local model's training context as n_ctx before the engine chose its context", async () => {
+    const file = path.join(fixture.root, 'stories-long.gguf');
+    writeGgufVariant(STORIES_FIM, file, { 'llama.context_length': 131_072 });
+    const long = (await fixture.runtime.models.importModel(file, { mode: 'reference' })).id;
+    const before = await call('GET', `/props?model=${encodeURIComponent(long)}`);
+    expect(before.status).toBe(200);
+    // model.json's ctx_len is the GGUF's 131,072: a client sizing its prompts by it would overflow.
+    expect(before.json.default_generation_settings.n_ctx).toBeUndefined();
+    await call('POST', '/models/load', { model: long });
+    const after = await call('GET', `/props?model=${encodeURIComponent(long)}`);
+    expect(after.json.default_generation_settings).toMatchObject({ model: long, n_ctx: 2048 });
+    await call('POST', '/models/unload', { model: long });
   });
 
   it('lists which models are loaded, and unloads one; its next request loads it again', async () => {

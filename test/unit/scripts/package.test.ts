@@ -1,6 +1,8 @@
+import vsce from '@vscode/vsce';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error -- plain ESM script; it has no type declarations.
-import { checkPackagedFiles, LLAMA_BINARIES } from '../../../scripts/package.mjs';
+import { checkPackagedFiles, LLAMA_BINARIES, strayFiles } from '../../../scripts/package.mjs';
 
 const check = checkPackagedFiles as (files: string[], binaryPackages: string[]) => void;
 const targets = LLAMA_BINARIES as Record<string, string[]>;
@@ -47,5 +49,17 @@ describe('the packaged file list, for every target', () => {
         [],
       ),
     ).toThrow(/missing dist\/llamacpp-worker\.mjs/);
+  });
+});
+
+describe("the checkout's own files", () => {
+  it('are shipped or left out by .vscodeignore: a new top-level folder cannot break packaging', async () => {
+    const root = path.resolve(__dirname, '../../..');
+    const listed = await vsce.listFiles({
+      cwd: root,
+      packageManager: vsce.PackageManager.None,
+      ignoreFile: path.join(root, '.vscodeignore'),
+    });
+    expect((strayFiles as (files: string[]) => string[])(listed.map((file) => file.replaceAll('\\', '/')))).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ const PropsQuery = v.looseObject({ model: v.optional(v.pipe(v.string(), v.minLen
 /**
  * llama-server's `GET /props` (`?model=` for one of several): what clients read to recognise a
  * llama.cpp server and size their prompts. It never loads a model: the context size is the loaded
- * model's, else the one its model.json asks for, else absent.
+ * model's (or the one the engine planned for it), else a remote model's declared one, else absent.
  */
 export function registerPropsRoute(app: FastifyInstance, context: ApiContext): void {
   app.get('/props', async (request) => {
@@ -17,7 +17,11 @@ export function registerPropsRoute(app: FastifyInstance, context: ApiContext): v
     const choice = await modelFor(context, query.model, 'completion');
     const model = (await context.inference.listModels()).find((candidate) => candidate.id === choice.id);
     const loaded = context.inference.loaded().some((candidate) => candidate.id === choice.id);
-    const contextSize = context.inference.engine(choice).contextSize?.(choice.id) ?? model?.settings?.ctx_len;
+    const engine = context.inference.engine(choice);
+    // A local model's ctx_len is the context it was trained on, not the one it runs with
+    // (extensions/llamacpp/load-target.ts): until the engine chose one, n_ctx is absent.
+    const declared = engine.runsOn.kind === 'local' ? undefined : model?.settings?.ctx_len;
+    const contextSize = engine.contextSize?.(choice.id) ?? declared;
     return {
       default_generation_settings: {
         model: choice.id,

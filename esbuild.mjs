@@ -57,6 +57,9 @@ builds.push({
   banner: { js: '#!/usr/bin/env node' },
   define: { JAN_VERSION: JSON.stringify(version) },
 });
+// The SDK's Node entry (package.json `exports` "./sdk", docs/EXTENDING.md): the runtime for programs,
+// beside the worker bundles it starts.
+builds.push({ ...nodeCommon, entryPoints: { sdk: 'src/node/sdk/index.ts' }, outdir: 'dist' });
 if (existsSync(`${root}webview/main.ts`)) {
   builds.push({
     ...common,

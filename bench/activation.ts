@@ -42,14 +42,21 @@ for (let round = 0; round < ROUNDS; round++) {
   floorMs.push(time(empty));
 }
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+const ms = (value: number) => Number(value.toFixed(2));
 console.log(
   JSON.stringify({
     bench: 'activation',
     bundle_bytes: statSync(bundle).size,
-    require_ms_median: Number(median(bundleMs).toFixed(2)),
-    require_ms_min: Number(Math.min(...bundleMs).toFixed(2)),
-    floor_ms_median: Number(median(floorMs).toFixed(2)),
+    require_ms_median: ms(median(bundleMs)),
+    require_ms_mean: ms(mean(bundleMs)),
+    require_ms_max: ms(Math.max(...bundleMs)),
+    require_ms_min: ms(Math.min(...bundleMs)),
+    floor_ms_median: ms(median(floorMs)),
+    floor_ms_mean: ms(mean(floorMs)),
+    floor_ms_max: ms(Math.max(...floorMs)),
     require_over_floor: Number((median(bundleMs) / median(floorMs)).toFixed(1)),
+    require_over_floor_mean: Number((mean(bundleMs) / mean(floorMs)).toFixed(1)),
     rounds: ROUNDS,
   }),
 );

@@ -1,4 +1,5 @@
 import { dispatch, type MessageHandlers } from '@jan/protocol';
+import type { ContextResults } from './components/context-picker';
 import type {
   AgentTurnView,
   AssistantOption,
@@ -73,7 +74,7 @@ export class ChatStore {
   /** `@` attachments waiting for the next message. */
   attached: AttachedContext[] = [];
   /** The host's file matches for the last `@` query. */
-  contextFiles: { query: string; files: string[] } = { query: '', files: [] };
+  contextFiles: ContextResults = { query: '', files: [], offers: [] };
   /** The context meter's numbers from the host (before anything typed or attached). */
   usage: { threadId: string | null; used: number; limit: number; reserve: number; trained?: number } | null = null;
   /** The open thread's agent turn: steps, the call waiting for approval, the checkpoint. */
@@ -161,7 +162,7 @@ export class ChatStore {
       this.focusSerial++;
     },
     focusInput: () => void this.focusSerial++,
-    contextResults: ({ query, files }) => void (this.contextFiles = { query, files }),
+    contextResults: ({ query, files, offers }) => void (this.contextFiles = { query, files, offers }),
     contextAttached: (message) => void (this.attached = [...this.attached, message.item]),
     contextUsage: ({ threadId, used, limit, reserve, trained }) =>
       void (this.usage = { threadId, used, limit, reserve, trained }),

@@ -4,8 +4,10 @@ import type {
   AssistantPage,
   AssistantScope,
   CoreContext,
+  Disposable,
   ScopedAssistant,
   ScopedAssistantPage,
+  SourcedAssistant,
 } from '@jan/core';
 import { AssistantExtension, DEFAULT_ASSISTANT_ID, EventBus, StoreError, errorMessage } from '@jan/core';
 import { defaultAssistant } from './assistant-file';
@@ -38,6 +40,7 @@ export class ScopedAssistantsExtension extends AssistantExtension {
   private readonly stores: Record<AssistantScope, JanAssistantsExtension | undefined>;
   private readonly trusted: () => boolean;
   private readonly defaultId: () => string | undefined;
+  private sourcesChanged: Disposable | undefined;
 
   constructor(core: CoreContext, options: ScopedAssistantsOptions = {}) {
     super('assistants', core);
@@ -55,7 +58,14 @@ export class ScopedAssistantsExtension extends AssistantExtension {
     };
   }
 
-  onLoad(): void {}
+  onLoad(): void {
+    this.sourcesChanged = this.core.assistantSources.onDidChange(() => void this.announce());
+  }
+
+  override onUnload(): void {
+    this.sourcesChanged?.dispose();
+    this.sourcesChanged = undefined;
+  }
 
   /** The scopes assistants can be saved in here. */
   scopes(): AssistantScope[] {
@@ -64,6 +74,7 @@ export class ScopedAssistantsExtension extends AssistantExtension {
 
   override async listScoped(): Promise<ScopedAssistantPage> {
     const trusted = this.trusted();
+    const offered = this.offered();
     const [workspace, user] = await Promise.all([
       this.stores.workspace!.listAssistants(),
       this.stores.user?.listAssistants(),
@@ -85,6 +96,10 @@ export class ScopedAssistantsExtension extends AssistantExtension {
     if (!trusted && !user?.assistants.some((assistant) => assistant.id === DEFAULT_ASSISTANT_ID)) {
       entries.push({ assistant: defaultAssistant(0), scope: 'user' });
     }
+    // Offered by installed extensions (the user's choice, not the repository's): usable when restricted too.
+    const taken = new Set(entries.map((entry) => entry.assistant.id));
+    for (const { assistant, source } of await offered)
+      if (!taken.has(assistant.id)) entries.push({ assistant, scope: 'user', offeredBy: source.label });
     const order = byDefaultFirst(this.defaultId());
     entries.sort((a, b) => order(a.assistant, b.assistant));
     return { entries, warnings: [...workspace.warnings, ...(user?.warnings ?? [])] };
@@ -101,8 +116,17 @@ export class ScopedAssistantsExtension extends AssistantExtension {
   async getAssistant(id: string, scope?: AssistantScope): Promise<Assistant | undefined> {
     if (scope) return this.store(scope).getAssistant(id);
     const user = await this.stores.user?.getAssistant(id);
-    if (!this.trusted()) return user ?? (id === DEFAULT_ASSISTANT_ID ? defaultAssistant(0) : undefined);
-    return (await this.stores.workspace!.getAssistant(id)) ?? user;
+    const kept = this.trusted()
+      ? ((await this.stores.workspace!.getAssistant(id)) ?? user)
+      : (user ?? (id === DEFAULT_ASSISTANT_ID ? defaultAssistant(0) : undefined));
+    return kept ?? (await this.offered()).find((entry) => entry.assistant.id === id)?.assistant;
+  }
+
+  /** What the registered assistant sources offer now; a failing source is left out, with a warning. */
+  private offered(): Promise<SourcedAssistant[]> {
+    return this.core.assistantSources.assistants((source, reason) =>
+      this.core.logger.warn(`The assistant source "${source.label}" listed nothing: ${reason}`),
+    );
   }
 
   override isRestricted(): boolean {

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { BaseExtension, ExtensionType } from '@jan/core';
-import type { CoreContext, Model, ResolvedModel } from '@jan/core';
+import type { CoreContext, Disposable, Model, ResolvedModel } from '@jan/core';
 import { LlamaCppEngine } from './engine';
 import { settingDescriptors, toSettings } from './settings';
 import type { LlamaCppSettings } from './settings';
@@ -16,12 +16,13 @@ export interface LlamaCppExtensionOptions {
 }
 
 /**
- * The built-in llama.cpp engine extension: registers the engine in `core.engines` on load and
- * stops its worker on unload. Its settings (`threads`, `gpu`, `contextSize`, `idleUnloadMinutes`,
+ * The built-in llama.cpp engine extension: registers the engine on load (`registerEngine`, the
+ * public API's call) and stops its worker on unload. Its settings (`threads`, `gpu`, `contextSize`, `idleUnloadMinutes`,
  * `transport`) are read before every request, so `updateSettings` applies to the next one.
  */
 export class LlamaCppExtension extends BaseExtension {
   readonly engine: LlamaCppEngine;
+  private registration: Disposable | undefined;
 
   constructor(core: CoreContext, options: LlamaCppExtensionOptions) {
     super('llamacpp', core);
@@ -44,11 +45,12 @@ export class LlamaCppExtension extends BaseExtension {
   }
 
   onLoad(): void {
-    this.core.engines.register(this.engine);
+    this.registration = this.core.api.registerEngine(this.engine);
   }
 
   override async onUnload(): Promise<void> {
-    this.core.engines.unregister(this.engine.id);
+    this.registration?.dispose();
+    this.registration = undefined;
     await this.engine.dispose();
   }
 

@@ -76,7 +76,8 @@ export class McpExtension extends BaseExtension {
   ) {
     super('mcp', core);
     this.preferences = options.preferences ?? new MemoryMcpPreferences();
-    this.registrations = new McpToolRegistrations(core.tools, {
+    this.registrations = new McpToolRegistrations(core.tools, core.api, {
+      warn: (text) => core.logger.warn(text),
       choices: (key) => this.choicesFor(key),
       maxOutputChars: () => this.settings.maxToolOutputChars,
     });

@@ -3,7 +3,7 @@
  * is configured (also while it is down: calling one starts it again), a tool the user turns off
  * or the server stops listing is removed, and a removed server takes its tools with it.
  */
-import type { Disposable, ToolRegistry } from '@jan/core';
+import { errorMessage, type Disposable, type JanRegistrations, type ToolRegistry } from '@jan/core';
 import { mcpTool } from './mcp-tool';
 import type { McpServerChoices } from './preferences';
 import type { McpServerConnection } from './server-connection';
@@ -17,6 +17,7 @@ interface Registered {
 }
 
 export interface RegistrationDeps {
+  warn(text: string): void;
   choices(key: string): McpServerChoices;
   maxOutputChars(): number;
 }
@@ -25,8 +26,10 @@ export class McpToolRegistrations {
   /** By server key, then by the tool's own name. */
   private readonly byServer = new Map<string, Map<string, Registered>>();
 
+  /** `registry` answers which names are taken; tools are added with `api.registerTool`, as any extension's. */
   constructor(
     private readonly registry: ToolRegistry,
+    private readonly api: Pick<JanRegistrations, 'registerTool'>,
     private readonly deps: RegistrationDeps,
   ) {}
 
@@ -56,15 +59,23 @@ export class McpToolRegistrations {
         name,
         (candidate) => this.registry.get(candidate) !== undefined,
       );
-      const registration = this.registry.register(
-        mcpTool({
-          connection,
-          info,
-          registryName: registeredAs,
-          choices: () => this.deps.choices(key),
-          maxOutputChars: this.deps.maxOutputChars,
-        }),
-      );
+      let registration: Disposable;
+      try {
+        registration = this.api.registerTool(
+          mcpTool({
+            connection,
+            info,
+            registryName: registeredAs,
+            choices: () => this.deps.choices(key),
+            maxOutputChars: this.deps.maxOutputChars,
+          }),
+        );
+      } catch (error) {
+        this.deps.warn(
+          `MCP server "${connection.config.name}": its tool "${name}" is left out: ${errorMessage(error)}`,
+        );
+        continue;
+      }
       registered.set(name, { registeredAs, shape: JSON.stringify([info.description, info.inputSchema]), registration });
     }
   }

@@ -1,5 +1,5 @@
-import { BaseExtension, ExtensionType } from '@jan/core';
-import type { CoreContext } from '@jan/core';
+import { BaseExtension, ExtensionType, errorMessage } from '@jan/core';
+import type { CoreContext, Disposable } from '@jan/core';
 import { isLoopback, type RemoteEngineDefinition } from './definition';
 import { RemoteEngine } from './engine';
 
@@ -20,12 +20,15 @@ export interface RemoteExtensionOptions {
 }
 
 /**
- * The remote engines extension: one RemoteEngine per definition, registered in `core.engines`
- * while the extension is loaded. `setEngines` replaces the set (the settings changed).
+ * The remote engines extension: one RemoteEngine per definition, registered (`registerEngine`, the
+ * public API's call) while the extension is loaded. `setEngines` replaces the set (the settings changed).
  */
 export class RemoteEnginesExtension extends BaseExtension {
   private sources: RemoteEngineSource[] = [];
-  private readonly running = new Map<string, { engine: RemoteEngine; source: RemoteEngineSource }>();
+  private readonly running = new Map<
+    string,
+    { engine: RemoteEngine; source: RemoteEngineSource; registration: Disposable }
+  >();
   private loaded = false;
 
   constructor(
@@ -46,7 +49,7 @@ export class RemoteEnginesExtension extends BaseExtension {
 
   override onUnload(): void {
     this.loaded = false;
-    for (const id of this.running.keys()) this.core.engines.unregister(id);
+    for (const entry of this.running.values()) entry.registration.dispose();
     this.running.clear();
   }
 
@@ -83,14 +86,17 @@ export class RemoteEnginesExtension extends BaseExtension {
     for (const [id, entry] of this.running) {
       const source = wanted.get(id);
       if (source && JSON.stringify(source) === JSON.stringify(entry.source)) continue;
-      this.core.engines.unregister(id);
+      entry.registration.dispose();
       this.running.delete(id);
     }
     for (const [id, source] of wanted) {
       if (this.running.has(id)) continue;
       const engine = this.create(source);
-      this.running.set(id, { engine, source });
-      this.core.engines.register(engine);
+      try {
+        this.running.set(id, { engine, source, registration: this.core.api.registerEngine(engine) });
+      } catch (error) {
+        this.core.logger.warn(`Remote engine "${id}" is ignored: ${errorMessage(error)}`);
+      }
     }
   }
 

@@ -41,7 +41,7 @@ export function toolEnvironment(options: WorkspaceToolsOptions = {}): ToolEnviro
 
 /**
  * The built-in workspace tools (read, find, search, symbols, git diff, problems, edit, create,
- * run command) registered in `core.tools` on load, the way any extension registers tools. They
+ * run command) registered on load with `registerTool`, the public API's call any extension makes. They
  * act in the call's `workspaceRoot`, confined to it (workspace-path.ts).
  */
 export class WorkspaceToolsExtension extends BaseExtension {
@@ -58,7 +58,7 @@ export class WorkspaceToolsExtension extends BaseExtension {
   }
 
   onLoad(): void {
-    this.registrations = workspaceTools(this.environment).map((tool) => this.core.tools.register(tool));
+    this.registrations = workspaceTools(this.environment).map((tool) => this.core.api.registerTool(tool));
   }
 
   override onUnload(): void {

@@ -247,17 +247,38 @@ export class ConversationService implements ConversationApi {
     await instructionsFor(thread, this.deps.assistants);
   }
 
-  private async appendUserMessage(
+  /**
+   * Stores a message as it is, without asking a model (the public API's `threads.append`: an
+   * import, a note). Refused while a reply is being written in the thread, so it never lands
+   * between the user's message and the reply.
+   */
+  async append(threadId: string, role: 'user' | 'assistant', text: string): Promise<ThreadMessage> {
+    if (!text.trim()) throw new Error('The message is empty.');
+    if (this.runs.has(threadId))
+      throw new Error('A reply is being written in this thread. Add messages when it is done.');
+    const thread = await this.thread(threadId);
+    const assistantId = role === 'assistant' ? thread.assistants[0]?.assistant_id : undefined;
+    return this.appendMessage(thread.id, role, text, [], assistantId);
+  }
+
+  private appendUserMessage(threadId: string, text: string, context: TextContentPart[] = []): Promise<ThreadMessage> {
+    return this.appendMessage(threadId, 'user', text, context);
+  }
+
+  private async appendMessage(
     threadId: string,
+    role: 'user' | 'assistant',
     text: string,
-    context: TextContentPart[] = [],
+    context: TextContentPart[],
+    assistantId?: string,
   ): Promise<ThreadMessage> {
     const now = this.now();
     const message: ThreadMessage = {
       id: newId(now),
       object: 'thread.message',
       thread_id: threadId,
-      role: 'user',
+      ...(assistantId ? { assistant_id: assistantId } : {}),
+      role,
       content: [...textContent(text), ...context],
       status: 'ready',
       created: now,

@@ -1,3 +1,6 @@
+import { ApiActivity, JAN_CALLER, registrationsFor } from './api';
+import { AssistantSourceRegistry } from './assistant-sources';
+import { ContextSourceRegistry } from './context';
 import { EngineRegistry } from './engines';
 import { EventBus } from './events';
 import type { BaseExtension, CoreContext, ExtensionFailure } from './extension';
@@ -23,13 +26,20 @@ export class JanCore {
   constructor(options: CoreOptions) {
     // Every line any extension logs passes the one redaction (src/core/redact.ts).
     const logger = redactingLogger(options.logger);
+    const registries = {
+      engines: new EngineRegistry(),
+      tools: new ToolRegistry(),
+      contextSources: new ContextSourceRegistry(),
+      assistantSources: new AssistantSourceRegistry(),
+      activity: new ApiActivity(),
+      logger,
+    };
     this.context = {
       janFolder: options.janFolder,
       modelsFolder: options.modelsFolder,
       events: new EventBus(logger),
-      engines: new EngineRegistry(),
-      tools: new ToolRegistry(),
-      logger,
+      ...registries,
+      api: registrationsFor(registries, JAN_CALLER),
     };
     this.extensions = new ExtensionManager(logger);
     const { engines, events } = this.context;

@@ -66,6 +66,11 @@ export interface InferenceEngine {
    * this process (`InferenceService.listLocalModels` lists only those).
    */
   readonly throughServer?: boolean;
+  /**
+   * The extension or program that registered it through the public API (set by Jan, never by the
+   * engine); absent for Jan's own. The chat's model picker names it.
+   */
+  readonly registeredBy?: string;
   /** Models this engine can run. */
   list(): Promise<Model[]>;
   load(modelId: string, settings?: ModelSettings, signal?: AbortSignal): Promise<void>;

@@ -72,6 +72,11 @@ export interface ScopedAssistant {
   blocked?: string;
   /** A user assistant hidden by a workspace assistant with the same id. */
   shadowed?: boolean;
+  /**
+   * The label of the extension's assistant source that offers it (registerAssistantSource): it is
+   * kept in no folder, so it is used (and can be the default), not edited or deleted.
+   */
+  offeredBy?: string;
 }
 
 export interface ScopedAssistantPage {

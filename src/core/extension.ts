@@ -1,3 +1,6 @@
+import type { ApiActivity, JanRegistrations } from './api';
+import type { AssistantSourceRegistry } from './assistant-sources';
+import type { ContextSourceRegistry } from './context';
 import type { EngineRegistry } from './engines';
 import type { EventBus } from './events';
 import type { Logger } from './logger';
@@ -31,6 +34,17 @@ export interface CoreContext {
   engines: EngineRegistry;
   /** Tools the agent may offer a model; every source (built-in, MCP, other extensions) registers here. */
   tools: ToolRegistry;
+  /** The chat's `@` sources. */
+  contextSources: ContextSourceRegistry;
+  /** Assistants other extensions offer. */
+  assistantSources: AssistantSourceRegistry;
+  /** Who registered and used what through the public API. */
+  activity: ApiActivity;
+  /**
+   * The public API's registration calls, as Jan (docs/EXTENDING.md): built-in extensions add their
+   * engines, tools and sources with these, the same calls another extension makes.
+   */
+  api: JanRegistrations;
   logger: Logger;
 }
 

@@ -32,3 +32,7 @@ export * from './store';
 export * from './context';
 export * from './settings';
 export * from './redact';
+export * from './deadline';
+export * from './id-registry';
+export * from './assistant-sources';
+export * from './api';

@@ -1,3 +1,4 @@
+import { withDeadline } from './deadline';
 import { EngineError } from './engines';
 import type { EngineRegistry, InferenceEngine } from './engines';
 import type { EventBus } from './events';
@@ -208,7 +209,7 @@ export class InferenceService {
     if (installed) for (const model of (await installed.listModels()).models) byId.set(model.id, model);
     const lists = await Promise.all(
       engines.map((engine) =>
-        withTimeout(engine.list(), ENGINE_LIST_TIMEOUT_MS).then(
+        withDeadline(engine.list(), ENGINE_LIST_TIMEOUT_MS).then(
           (models) => {
             this.unlisted.delete(engine.id);
             return models;
@@ -236,12 +237,4 @@ export class InferenceService {
     }
     return [];
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>(
-    (_resolve, reject) => (timer = setTimeout(() => reject(new Error(`it did not answer within ${ms / 1000} s`)), ms)),
-  );
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,5 +1,8 @@
 import {
   ChatSession,
+  createJanApi,
+  type ApiCaller,
+  type JanApi,
   ConversationService,
   InferenceService,
   InlineCompletionService,
@@ -53,6 +56,11 @@ export interface RuntimeOptions {
   remoteApiKey?: (engineId: string) => Promise<string | undefined>;
   /** Asked before a workspace-defined server off this machine first receives code (extensions/remote/extension.ts). */
   allowWorkspaceServer?: (definition: RemoteEngineDefinition) => Promise<boolean>;
+  /**
+   * Whether a caller of the public API may read and write the user's threads (VS Code asks about
+   * another extension once). Absent: every caller may.
+   */
+  threadAccess?: (caller: ApiCaller) => Promise<boolean>;
   /** Where GPU backends fetched on demand (CUDA) go (VS Code: global storage); default: the models folder's `.cache`. */
   backendsFolder?: string;
   /** The built-in workspace tools' ports and limits (VS Code: its files, terminal, language servers, ripgrep). */
@@ -84,6 +92,7 @@ export class JanRuntime {
   readonly inlineCompletion: InlineCompletionService;
   private readonly subscriptions: Disposable[];
   private readonly sessions = new Set<ChatSession>();
+  private readonly threadAccess: RuntimeOptions['threadAccess'];
 
   constructor(options: RuntimeOptions) {
     const core = new JanCore({
@@ -143,6 +152,7 @@ export class JanRuntime {
       isTrusted: options.isTrusted,
     });
     this.inlineCompletion = new InlineCompletionService({ inference: this.inference, logger: options.logger });
+    this.threadAccess = options.threadAccess;
     this.subscriptions = [
       settings.onDidChange(settingsUnder('jan.engine'), () => this.llamacpp.updateSettings(engineSettings(settings))),
       settings.onDidChange(['jan.assistants.default'], () => void this.assistants.refresh()),
@@ -173,7 +183,25 @@ export class JanRuntime {
     return session;
   }
 
-  /** The inference engines by id (each says where it runs); register one here to add an engine. */
+  /**
+   * The public API (docs/EXTENDING.md) for one caller, over this runtime's services: what another
+   * VS Code extension gets from `connect` and a Node program from `createJanRuntime`.
+   */
+  api(caller: ApiCaller): JanApi {
+    return createJanApi(
+      {
+        ...this.core.context,
+        inference: this.inference,
+        conversation: this.conversation,
+        conversational: this.conversational,
+        openSession: () => this.openChatSession(),
+        threadAccess: this.threadAccess,
+      },
+      caller,
+    );
+  }
+
+  /** The inference engines by id (each says where it runs); register an engine with `core.context.api`. */
   get engines(): EngineRegistry {
     return this.core.engines;
   }

@@ -69,7 +69,7 @@ export const ChatErrorSchema = v.object({
 });
 export type ChatError = v.InferOutput<typeof ChatErrorSchema>;
 
-/** What can be attached with `@` (src/core/context/context-item.ts has the same list). */
+/** Chips the view draws with their own icon (views.ts draws any other source's chip as `file`). */
 export const CONTEXT_KINDS = ['file', 'selection', 'editors', 'problems', 'diff', 'codebase'] as const;
 
 /** A chip: what was attached, its size and why it was cut, if it was. */
@@ -187,6 +187,8 @@ export const ModelOptionSchema = v.object({
   engine: ShortString,
   /** Where the model's engine sends prompts (the pickers and the header show it). */
   runsOn: RunsOnSchema,
+  /** The extension that registered its engine (absent for Jan's own engines). */
+  registeredBy: v.optional(ShortString),
 });
 export type ModelOption = v.InferOutput<typeof ModelOptionSchema>;
 
@@ -200,6 +202,8 @@ export const AssistantOptionSchema = v.object({
   blocked: v.optional(v.pipe(v.string(), v.maxLength(10_000))),
   /** A user assistant hidden by a workspace one with the same id. */
   shadowed: v.optional(v.boolean()),
+  /** The extension's assistant source that offers it (used, not edited). */
+  offeredBy: v.optional(ShortString),
 });
 export type AssistantOption = v.InferOutput<typeof AssistantOptionSchema>;
 

@@ -24,6 +24,14 @@ import {
 import { AgentTurnViewSchema, ApprovalDecisionSchema, CallIdSchema, ChatModeSchema } from './agent';
 
 const QuerySchema = v.pipe(v.string(), v.maxLength(500));
+const ContextOfferSchema = v.object({
+  source: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  item: v.optional(v.pipe(v.string(), v.maxLength(4096))),
+  label: v.pipe(v.string(), v.maxLength(300)),
+  detail: v.pipe(v.string(), v.maxLength(300)),
+  icon: v.pipe(v.string(), v.regex(/^[a-z0-9-]{1,60}$/)),
+});
+export type ContextOffer = v.InferOutput<typeof ContextOfferSchema>;
 const ModelIdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(1000));
 const LinkSchema = v.pipe(v.string(), v.maxLength(8192));
 
@@ -42,12 +50,17 @@ export const ContextSourceSchema = v.variant('kind', [
   v.object({ kind: v.literal('file'), path: v.pipe(v.string(), v.minLength(1), v.maxLength(4096)) }),
   /** A file dropped from the explorer: its URI, turned into a workspace path by the host. */
   v.object({ kind: v.literal('uri'), uri: v.pipe(v.string(), v.minLength(1), v.maxLength(8192)) }),
-  v.object({ kind: v.literal('selection') }),
-  v.object({ kind: v.literal('editors') }),
-  v.object({ kind: v.literal('problems') }),
-  v.object({ kind: v.literal('diff') }),
   /** Code of the workspace matching the message it is sent with (searched when it is sent). */
   v.object({ kind: v.literal('codebase') }),
+  /**
+   * A registered `@` source (registerContextSource: the editor's selection, open editors, problems
+   * and git diff, and other extensions'), or one of its offers (`item`).
+   */
+  v.object({
+    kind: v.literal('registered'),
+    source: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+    item: v.optional(v.pipe(v.string(), v.maxLength(4096))),
+  }),
 ]);
 export type ContextSource = v.InferOutput<typeof ContextSourceSchema>;
 
@@ -181,6 +194,8 @@ export const HostMessageSchema = v.variant('type', [
     type: v.literal('contextResults'),
     query: QuerySchema,
     files: v.array(v.pipe(v.string(), v.maxLength(4096))),
+    /** What the registered `@` sources offer for the query (src/core/context/sources.ts). */
+    offers: v.array(ContextOfferSchema),
   }),
   v.object({ type: v.literal('contextAttached'), item: AttachedContextSchema }),
   /**

@@ -6,6 +6,9 @@ import { registerMcpCommands } from './mcp/mcp-commands';
 import { StateMcpPreferences, VsCodeMcpHost } from './mcp/mcp-host';
 import { editorToolPorts } from './agent/tool-ports';
 import { JanRuntime } from '../node/runtime';
+import { janExtensionApi } from './api/extension-api';
+import { registerShowExtensions } from './api/show-extensions';
+import { ThreadConsent } from './api/thread-consent';
 import { registerAssistantCommands } from './assistants';
 import { registerChatView } from './chat';
 import { registerInlineCompletion } from './completion/inline-provider';
@@ -18,7 +21,7 @@ import { registerSelectionCommands } from './selection/commands';
 import { ProposalStore } from './selection/proposals';
 import { registerApiServer } from './server';
 import { editorSettings } from './settings';
-import { chatMaxTokens } from '@jan/core';
+import { chatMaxTokens, type JanExtensionApi } from '@jan/core';
 import { openWalkthroughOnFirstRun } from './walkthrough';
 import { registerLanguageModels } from './lm/chat-provider';
 import { registerEditorTools } from './lm/editor-tools';
@@ -45,9 +48,12 @@ export function resolveModelsFolder(context: vscode.ExtensionContext, log: vscod
 /**
  * The composition root: builds the runtime (src/node/runtime.ts) over this workspace's `.jan`
  * and wires the editor features to it. Cheap: no model, no worker, no file read happens until
- * the user needs one. Returns the teardown.
+ * the user needs one. Returns the public API (for other extensions) and the teardown.
  */
-export function activateJan(context: vscode.ExtensionContext): () => Promise<void> {
+export function activateJan(context: vscode.ExtensionContext): {
+  api: JanExtensionApi;
+  teardown: () => Promise<void>;
+} {
   const started = performance.now();
   const log = redactingChannel(vscode.window.createOutputChannel('Jan', { log: true }));
   context.subscriptions.push(log);
@@ -56,6 +62,7 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
   const toolPorts = editorToolPorts();
   const mcpConfigPath = defaultUserConfigPath(context.globalStorageUri.fsPath);
   context.subscriptions.push(toolPorts);
+  const consent = new ThreadConsent(context.globalState);
   const runtime = new JanRuntime({
     janFolder: resolveJanFolder(context),
     modelsFolder: resolveModelsFolder(context, log),
@@ -73,6 +80,7 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
       preferences: new StateMcpPreferences(context.workspaceState),
       host: new VsCodeMcpHost(),
     },
+    threadAccess: (caller) => consent.allowed(caller),
     ...remote.runtimeOptions,
   });
   const host: JanHost = { runtime, context, log };
@@ -105,6 +113,7 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
     }),
     registerInlineCompletion(runtime.inlineCompletion),
     vscode.commands.registerCommand('jan.showLog', () => log.show()),
+    registerShowExtensions(runtime.core.context.activity, consent),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void runtime.assistants.refresh()),
   );
 
@@ -132,9 +141,12 @@ export function activateJan(context: vscode.ExtensionContext): () => Promise<voi
     log.warn(`Getting Started did not open: ${String(error)}`),
   );
 
-  return async () => {
-    await ready;
-    await chat.shutdown();
-    await runtime.stop();
+  return {
+    api: janExtensionApi(runtime),
+    teardown: async () => {
+      await ready;
+      await chat.shutdown();
+      await runtime.stop();
+    },
   };
 }

@@ -417,6 +417,9 @@ async function quickInputTexts(page) {
  * showed each time that changed. The test model writes stories, not code: only the shape counts.
  */
 async function inlineChatAtBlankLine(page, instruction) {
+  // A review toast stays after its proposal ends (VS Code cannot close a notification): clear the
+  // last one so the wait below sees this request's review, not the previous request's.
+  await runCommand(page, 'Notifications: Clear All Notifications');
   await page.locator('.editor-group-container .monaco-editor .view-lines').first().click();
   await page.keyboard.press('Control+Home');
   await page.keyboard.press('ArrowDown');

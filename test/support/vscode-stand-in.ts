@@ -346,6 +346,7 @@ const PAGE_LOAD_MS = 20;
 /** Back to a fresh editor: no settings, no commands, no documents, no scripted answers. */
 export function resetStandIn(): void {
   configuration.clear();
+  installedExtensions.clear();
   registeredCommands.clear();
   documents.clear();
   diagnostics.clear();
@@ -545,6 +546,19 @@ export const window = {
   },
 };
 
+/** Fires when extensions are installed or removed (a test fires it after changing `lm.tools`). */
+export const extensionsChanged = new EventEmitter<void>();
+
+/** Extensions "installed" beside Jan (`extensions.getExtension`), by id; resetStandIn empties it. */
+export const installedExtensions = new Map<string, { id: string; packageJSON: Record<string, unknown> }>();
+
+export const extensions = {
+  onDidChange: extensionsChanged.event,
+  getExtension(id: string): { id: string; packageJSON: Record<string, unknown> } | undefined {
+    return [...installedExtensions.values()].find((extension) => extension.id.toLowerCase() === id.toLowerCase());
+  },
+};
+
 export const commands = {
   registerCommand(command: string, run: (...args: unknown[]) => unknown): Disposable {
     registeredCommands.set(command, run);
@@ -603,11 +617,6 @@ export const env = {
     return true;
   },
 };
-
-/** Fires when extensions are installed or removed (a test fires it after changing `lm.tools`). */
-export const extensionsChanged = new EventEmitter<void>();
-
-export const extensions = { onDidChange: extensionsChanged.event };
 
 /** VS Code 1.104's provider API; a test deletes `registerLanguageModelChatProvider` to play an older VS Code. */
 export const lm: { registerLanguageModelChatProvider?: (vendor: string, provider: unknown) => Disposable } = {

@@ -6,7 +6,7 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { DataFolder, EventBus, textOf, type Logger } from '@jan/core';
+import { ContextSourceRegistry, DataFolder, EventBus, textOf, type Logger } from '@jan/core';
 import type { ChatState, HostMessage, ThreadView } from '@jan/protocol';
 import { ChatController } from '../../src/vscode/chat/controller';
 import { parseDefinition, type RemoteEngineSource } from '../../extensions/remote';
@@ -66,7 +66,7 @@ describe('handshake', () => {
   test('a core that failed to start is reported in the view instead of a chat', async () => {
     const controller = new ChatController(
       Promise.reject(new Error('The .jan folder is not writable.')),
-      { events: new EventBus(silent), logger: silent },
+      { events: new EventBus(silent), logger: silent, contextSources: new ContextSourceRegistry() },
       new RecordingPort(),
     );
     const view = recorder(controller);

@@ -15,6 +15,12 @@ import { LightElement } from './light-element';
 export const DEFAULT_MODEL_VALUE = '';
 
 /** Where a model runs, in the user's words. */
+/** A picker entry's description: where it runs, and whose engine it is when another extension's. */
+export function modelDescription(model: ModelOption): string {
+  const where = whereItRuns(model.runsOn);
+  return model.registeredBy ? `${where} · from ${model.registeredBy}` : where;
+}
+
 export function whereItRuns(runsOn: RunsOnView): string {
   return runsOn.kind === 'local' ? 'runs on this machine' : `sends prompts and code to ${runsOn.host}`;
 }
@@ -36,6 +42,7 @@ function assistantLabel(assistant: AssistantOption): string {
 }
 
 function scopeNote(assistant: AssistantOption): string {
+  if (assistant.offeredBy) return `From ${assistant.offeredBy}`;
   const scope = assistant.scope === 'user' ? 'User' : 'Workspace';
   if (assistant.blocked) return `${scope} · not used in a restricted workspace`;
   if (assistant.shadowed) return `${scope} · hidden by the workspace assistant with this id`;
@@ -98,7 +105,7 @@ export class JanChatHeader extends LightElement {
       <vscode-option value=${DEFAULT_MODEL_VALUE} description="Follows the model chosen with Jan: Select Chat Model">
         ${defaultName ? `Default (${defaultName})` : this.models.length ? 'Default model' : 'No model yet'}
       </vscode-option>
-      ${this.models.map((model) => html`<vscode-option value=${model.id} description=${whereItRuns(model.runsOn)}>${model.name}</vscode-option>`)}
+      ${this.models.map((model) => html`<vscode-option value=${model.id} description=${modelDescription(model)}>${model.name}</vscode-option>`)}
       ${known ? nothing : html`<vscode-option value=${selected} description="No longer installed: pick another model">${selected} (missing)</vscode-option>`}
     </vscode-single-select>`;
   }

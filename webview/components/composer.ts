@@ -1,7 +1,15 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import type { AttachedContext, ChatMode } from '@jan/protocol';
 import { renderContextChips } from './context-chips';
-import { mentionAt, optionId, PICKER_ID, pickerItems, renderPicker, type PickerItem } from './context-picker';
+import {
+  mentionAt,
+  optionId,
+  PICKER_ID,
+  pickerItems,
+  renderPicker,
+  type ContextResults,
+  type PickerItem,
+} from './context-picker';
 import { emit } from '../events';
 import { LightElement } from './light-element';
 import { renderModeSwitch } from './mode-switch';
@@ -62,7 +70,7 @@ export class JanComposer extends LightElement {
   /** `@` attachments sent with the next message (their content is on the host). */
   declare attached: AttachedContext[];
   /** The host's file matches for an `@` query. */
-  declare contextFiles: { query: string; files: string[] };
+  declare contextFiles: ContextResults;
   declare hasText: boolean;
   declare pasted: Array<{ text: string; lines: number }>;
   /** The `@` being typed, while the picker is open. */
@@ -83,7 +91,7 @@ export class JanComposer extends LightElement {
     this.hasText = false;
     this.pasted = [];
     this.attached = [];
-    this.contextFiles = { query: '', files: [] };
+    this.contextFiles = { query: '', files: [], offers: [] };
     this.activeOption = 0;
   }
 
@@ -210,7 +218,8 @@ export class JanComposer extends LightElement {
   private get pickerOptions(): PickerItem[] {
     const mention = this.mention;
     if (!mention) return [];
-    return pickerItems(mention.query, this.contextFiles.query === mention.query ? this.contextFiles.files : []);
+    const found = this.contextFiles.query === mention.query ? this.contextFiles : undefined;
+    return pickerItems(mention.query, found?.files ?? [], found?.offers ?? []);
   }
 
   private pick(item: PickerItem): void {

@@ -1,5 +1,5 @@
 import { html, nothing } from 'lit';
-import type { ContextSource } from '@jan/protocol';
+import type { ContextOffer, ContextSource } from '@jan/protocol';
 
 export interface PickerItem {
   key: string;
@@ -9,44 +9,42 @@ export interface PickerItem {
   source: ContextSource;
 }
 
-const SOURCES: PickerItem[] = [
-  {
-    key: 'selection',
-    label: 'Current selection',
-    detail: 'the code selected in the editor',
-    icon: 'list-selection',
-    source: { kind: 'selection' },
-  },
-  {
-    key: 'editors',
-    label: 'Open editors',
-    detail: 'every file open in the editor',
-    icon: 'files',
-    source: { kind: 'editors' },
-  },
-  {
-    key: 'problems',
-    label: 'Problems',
-    detail: 'errors and warnings in the current file',
-    icon: 'warning',
-    source: { kind: 'problems' },
-  },
-  { key: 'diff', label: 'Git diff', detail: 'the working changes', icon: 'git-compare', source: { kind: 'diff' } },
-  {
-    key: 'codebase',
-    label: 'Codebase',
-    detail: 'code matching your message',
-    icon: 'search',
-    source: { kind: 'codebase' },
-  },
-];
+/** `@codebase`: searched on the host when the message is sent, so it is offered by name here. */
+const CODEBASE: PickerItem = {
+  key: 'codebase',
+  label: 'Codebase',
+  detail: 'code matching your message',
+  icon: 'search',
+  source: { kind: 'codebase' },
+};
 
-/** What `@query` offers: the editor's sources whose name matches, then the workspace files the host found. */
-export function pickerItems(query: string, files: readonly string[]): PickerItem[] {
+/** The host's answer to an `@` query: workspace files, and what registered sources offer. */
+export interface ContextResults {
+  query: string;
+  files: string[];
+  offers: ContextOffer[];
+}
+
+/**
+ * What `@query` offers: what the registered sources offer (the host's answer: the editor's
+ * selection, open editors, problems and git diff, and other extensions' sources), `@codebase` when
+ * its name matches, then the workspace files the host found.
+ */
+export function pickerItems(query: string, files: readonly string[], offers: readonly ContextOffer[]): PickerItem[] {
   const needle = query.toLowerCase();
-  const sources = SOURCES.filter((item) => item.label.toLowerCase().includes(needle) || item.key.includes(needle));
   return [
-    ...sources,
+    ...offers.map((offer) => ({
+      key: `registered:${offer.source}:${offer.item ?? ''}`,
+      label: offer.label,
+      detail: offer.detail,
+      icon: offer.icon,
+      source: {
+        kind: 'registered' as const,
+        source: offer.source,
+        ...(offer.item === undefined ? {} : { item: offer.item }),
+      },
+    })),
+    ...(CODEBASE.key.includes(needle) ? [CODEBASE] : []),
     ...files.map((file) => {
       const slash = file.lastIndexOf('/');
       return {

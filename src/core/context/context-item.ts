@@ -2,11 +2,9 @@
 import { fenceFor } from '../selection-block';
 import { CONTEXT_ANNOTATION, type TextContentPart } from '../types';
 
-export const CONTEXT_KINDS = ['file', 'selection', 'editors', 'problems', 'diff', 'codebase'] as const;
-export type ContextKind = (typeof CONTEXT_KINDS)[number];
-
 export interface ContextItem {
-  kind: ContextKind;
+  /** The id of the source it came from (`file`, `selection`, `acme.tickets`: context/sources.ts). */
+  kind: string;
   /** What the chip shows and the model reads as the block's title (a path, "Selection in a.ts:3-9"). */
   label: string;
   text: string;

@@ -23,6 +23,7 @@ const PICK_TITLES: Record<AssistantCommand, string> = {
 };
 
 export function scopeLabel(entry: ScopedAssistant): string {
+  if (entry.offeredBy) return `From ${entry.offeredBy}`;
   const scope = entry.scope === 'workspace' ? 'Workspace' : 'User';
   if (entry.blocked) return `${scope} · not used in a restricted workspace`;
   if (entry.shadowed) return `${scope} · hidden by the workspace assistant with the same id`;
@@ -34,7 +35,12 @@ async function pick(
   command: AssistantCommand,
 ): Promise<AssistantRef | undefined> {
   const { entries } = await assistants.listScoped();
-  const choices = entries.filter((entry) => command !== 'setDefault' || (!entry.blocked && !entry.shadowed));
+  const choices = entries.filter(
+    (entry) =>
+      (command !== 'setDefault' || (!entry.blocked && !entry.shadowed)) &&
+      // An offered assistant is in no folder: it can be used (and made the default), not changed.
+      (!entry.offeredBy || command === 'setDefault'),
+  );
   const chosen = await vscode.window.showQuickPick(
     choices.map((entry) => ({
       // A workspace's assistant.json is the team's (or a cloned repo's) text: shown as data (src/vscode/display-text.ts).

@@ -1,4 +1,4 @@
-import { newId, type ContextItem } from '@jan/core';
+import { newId, type ContextItem, type ContextSourceRegistry, type Logger } from '@jan/core';
 import type { AttachedContext, ContextSource, HostMessage, MessageHandlers, WebviewMessage } from '@jan/protocol';
 import type { ContextSources } from './chat-backend';
 import type { WebviewChannel } from './webview-channel';
@@ -24,7 +24,10 @@ const CODEBASE_CHIP: ContextItem = {
 export class ContextAttachments {
   private readonly waiting = new Map<string, ContextItem | typeof CODEBASE>();
 
-  constructor(private readonly sources: ContextSources) {}
+  constructor(
+    private readonly sources: ContextSources,
+    private readonly registered: ContextSourceRegistry,
+  ) {}
 
   /** Reads the source now and keeps it; the chip for the view. Nothing to attach is an error. */
   async attach(source: ContextSource): Promise<AttachedContext> {
@@ -33,7 +36,10 @@ export class ContextAttachments {
       this.keep(id, CODEBASE);
       return toAttachedContext(id, CODEBASE_CHIP);
     }
-    const item = await this.sources.read(source);
+    const item =
+      source.kind === 'registered'
+        ? await this.registered.read(source.source, source.item, new AbortController().signal)
+        : await this.sources.read(source);
     if (!item.text) throw new Error(`${item.label}: ${item.note ?? 'nothing to attach'}.`);
     this.keep(id, item);
     return toAttachedContext(id, item);
@@ -70,11 +76,18 @@ export type ContextMessage = Extract<WebviewMessage, { type: 'contextSearch' | '
 export function contextHandlers(
   attachments: ContextAttachments,
   sources: ContextSources,
+  registered: ContextSourceRegistry,
   channel: WebviewChannel<HostMessage>,
+  logger: Logger,
 ): MessageHandlers<ContextMessage, Promise<void> | void> {
+  // A registered source that fails costs its own offers, told once per query in the log.
+  const failed = (source: { label: string }, reason: string) =>
+    logger.warn(`The @ source "${source.label}" offered nothing: ${reason}`);
   return {
-    contextSearch: async ({ query }) =>
-      channel.send({ type: 'contextResults', query, files: await sources.searchFiles(query) }),
+    contextSearch: async ({ query }) => {
+      const [files, offers] = await Promise.all([sources.searchFiles(query), registered.offers(query, failed)]);
+      channel.send({ type: 'contextResults', query, files, offers });
+    },
     attachContext: async ({ source }) =>
       channel.send({ type: 'contextAttached', item: await attachments.attach(source) }),
     detachContext: ({ id }) => attachments.detach(id),

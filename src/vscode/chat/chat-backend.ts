@@ -8,6 +8,7 @@ import type {
   ActiveThreadStore,
   ChatSession,
   ContextItem,
+  ContextSourceRegistry,
   ConversationService,
   EventBus,
   FileChange,
@@ -27,6 +28,8 @@ export interface ChatServices {
 export interface ChatCore {
   events: EventBus;
   logger: Logger;
+  /** The `@` sources extensions registered (registerContextSource), offered beside the editor's own. */
+  contextSources: ContextSourceRegistry;
 }
 
 export interface ChatHostPort {
@@ -39,7 +42,7 @@ export interface ChatHostPort {
   runAction(action: HostAction): Promise<void>;
   /** Runs an assistant command (the form, a delete…) for the assistant picked in the view. */
   assistantAction(action: AssistantAction, assistant: AssistantRefView | undefined): Promise<void>;
-  /** Where `@` attachments come from: files, the editor's selection, open editors, problems, git. */
+  /** Where `@` files come from (the other sources are registered: src/vscode/chat/editor-context.ts). */
   readonly context: ContextSources;
   /** The thread the view showed last, kept per workspace. */
   readonly activeThread: ActiveThreadStore;
@@ -66,11 +69,17 @@ export interface AgentHostPort {
   restore(files: RestoreFile[]): Promise<{ conflicts: string[] }>;
 }
 
+/**
+ * Workspace files, by path or dropped URI; `@codebase` is searched when its message is sent, and
+ * every other `@` source is read through ContextSourceRegistry.
+ */
+export type EditorContextSource = Exclude<ContextSource, { kind: 'registered' | 'codebase' }>;
+
 export interface ContextSources {
   /** Workspace files for an `@` query, best first. */
   searchFiles(query: string): Promise<string[]>;
   /** Reads the source on the host; large or binary content is cut or refused with a note, a missing one throws. */
-  read(source: Exclude<ContextSource, { kind: 'codebase' }>): Promise<ContextItem>;
+  read(source: EditorContextSource): Promise<ContextItem>;
   /** `@codebase`: the workspace's code ranked for the question (the message it is sent with). */
   codebase(question: string): Promise<ContextItem>;
 }

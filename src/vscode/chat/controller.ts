@@ -60,7 +60,7 @@ export class ChatController {
     // A failed start is reported in the view; it must not surface as an unhandled rejection.
     this.chat.catch(() => undefined);
     this.threads = new ThreadList(this.channel, core.logger);
-    const attachments = new ContextAttachments(port.context);
+    const attachments = new ContextAttachments(port.context, core.contextSources);
     this.replies = new ReplyRelay(
       core.events,
       this.channel,
@@ -92,7 +92,7 @@ export class ChatController {
     });
     this.handlers = {
       ...editorActions(port),
-      ...contextHandlers(attachments, port.context, this.channel),
+      ...contextHandlers(attachments, port.context, core.contextSources, this.channel, core.logger),
       ...this.chatHandlers(),
     };
   }

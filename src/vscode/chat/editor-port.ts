@@ -49,7 +49,7 @@ export class VsCodeChatPort implements ChatHostPort, vscode.Disposable {
     workspaceRoot: string | undefined,
     finders: { search: WorkspaceSearch; symbols: SymbolProvider },
   ) {
-    this.context = new EditorContextSources(() => this.editor(), finders);
+    this.context = new EditorContextSources(finders);
     this.agent = new VsCodeAgentPort(extension.workspaceState, workspaceRoot, editorSettings());
   }
 
@@ -58,7 +58,8 @@ export class VsCodeChatPort implements ChatHostPort, vscode.Disposable {
     this.agent.dispose();
   }
 
-  private editor(): vscode.TextEditor | undefined {
+  /** The text editor the user last worked in (focus is in the chat view when they pick in it). */
+  editor(): vscode.TextEditor | undefined {
     const editor = vscode.window.activeTextEditor ?? this.lastEditor;
     if (!editor || editor.document.isClosed) return undefined;
     return editor;

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { fencedSelection } from '@jan/core';
 import type { JanHost } from '../host';
 import type { ChatController } from './controller';
+import { editorContextSources } from './editor-context';
 import { VsCodeChatPort, type ProposeEdit } from './editor-port';
 import { CHAT_VIEW_ID, ChatViewProvider } from './view-provider';
 
@@ -35,8 +36,7 @@ export function registerChatView(host: JanHost, deps: ChatViewDeps): ChatView {
   let loaded: Promise<ChatController> | undefined;
   const chat = (): Promise<ChatController> =>
     (loaded ??= import('./controller').then(
-      ({ ChatController }) =>
-        new ChatController(services, { events: runtime.core.events, logger: runtime.core.context.logger }, port),
+      ({ ChatController }) => new ChatController(services, runtime.core.context, port),
     ));
   const provider = new ChatViewProvider(context.extensionUri, chat);
   /**
@@ -63,6 +63,10 @@ export function registerChatView(host: JanHost, deps: ChatViewDeps): ChatView {
 
   const disposables: vscode.Disposable[] = [
     port,
+    // The editor's `@` sources register through the public API's call, as another extension's do.
+    ...editorContextSources(() => port.editor()).map((source) =>
+      runtime.core.context.api.registerContextSource(source),
+    ),
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, provider),
     vscode.commands.registerCommand('jan.newThread', async () => {
       const controller = await openChat();

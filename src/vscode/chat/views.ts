@@ -176,6 +176,7 @@ export function toModelOption(model: Pick<Model, 'id' | 'name'>, engine: Inferen
     name: short(model.name || model.id),
     engine: short(engine.id),
     runsOn: toRunsOnView(engine.runsOn),
+    ...(engine.registeredBy ? { registeredBy: short(engine.registeredBy) } : {}),
   };
 }
 
@@ -184,12 +185,19 @@ export async function listModelOptions(inference: Pick<InferenceService, 'runnab
   return (await inference.runnableModels()).map(({ model, engine }) => toModelOption(model, engine));
 }
 
-export function toAssistantOption({ assistant, scope, blocked, shadowed }: ScopedAssistant): AssistantOption {
+export function toAssistantOption({
+  assistant,
+  scope,
+  blocked,
+  shadowed,
+  offeredBy,
+}: ScopedAssistant): AssistantOption {
   const option: AssistantOption = { id: short(assistant.id), name: short(assistant.name || assistant.id), scope };
   const avatar = assistant.avatar?.trim();
   if (avatar && avatar.length <= 16) option.avatar = avatar;
   if (blocked) option.blocked = blocked.slice(0, 10_000);
   if (shadowed) option.shadowed = true;
+  if (offeredBy) option.offeredBy = short(offeredBy);
   return option;
 }
 

@@ -44,7 +44,7 @@ describe('LlamaCppExtension', () => {
     core.register(extension);
     await core.start();
     const engine = core.engines.get('llamacpp');
-    expect(engine).toBe(extension.engine);
+    expect(engine?.displayName).toBe(extension.engine.displayName);
     const stopped: string[] = [];
     core.events.on('OnModelStopped', ({ modelId }) => void stopped.push(modelId));
     expect(await engine!.countTokens!(CHAT_FIM_MODEL, 'Hello there')).toBeGreaterThan(0);

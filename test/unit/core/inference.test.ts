@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  EngineError,
-  EngineRegistry,
-  EventBus,
-  InferenceService,
-  MemoryLogger,
-  ModelExtension,
-  ToolRegistry,
-} from '@jan/core';
+import { EngineError, EventBus, InferenceService, JanCore, MemoryLogger, ModelExtension } from '@jan/core';
 import type { CoreContext, Model, ModelPage, ModelPurpose, ResolvedModel } from '@jan/core';
 import { modelEntry, ScriptedEngine } from '../../support/scripted-engine';
 
@@ -42,9 +34,10 @@ class CountingModels extends ModelExtension {
 
 function setup(installed: Model[] = [model('local-chat'), model('remote-pinned', 'remote')]) {
   const logger = new MemoryLogger();
+  const context: CoreContext = new JanCore({ janFolder: '', modelsFolder: '', logger }).context;
+  const { engines } = context;
+  // A bus of the test's own: the core's announces the registrations below a microtask later.
   const events = new EventBus(logger);
-  const engines = new EngineRegistry();
-  const context: CoreContext = { janFolder: '', modelsFolder: '', events, engines, tools: new ToolRegistry(), logger };
   const models = new CountingModels(context, installed);
   const local = new ScriptedEngine({ id: 'llamacpp' });
   const remote = new ScriptedEngine({ id: 'remote', models: ['served-1'] });

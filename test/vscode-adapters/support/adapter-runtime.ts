@@ -1,10 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
-import { MemoryLogger } from '@jan/core';
-import { JanRuntime } from '../../../src/node/runtime';
+import type { MemoryLogger } from '@jan/core';
+import type { JanRuntime, RuntimeOptions } from '../../../src/node/runtime';
 import { editorSettings } from '../../../src/vscode/settings';
 import { ScriptedEngine } from '../../support/scripted-engine';
+import { tempRuntime } from '../../support/temp-runtime';
 
 /**
  * The real runtime over a temp folder, reading its model choices from the stand-in's settings
@@ -12,28 +10,10 @@ import { ScriptedEngine } from '../../support/scripted-engine';
  * `coder-1` in place of a model server.
  */
 export async function adapterRuntime(
-  options: { downloadWorkerPath?: string } = {},
+  options: { downloadWorkerPath?: string; threadAccess?: RuntimeOptions['threadAccess'] } = {},
 ): Promise<{ runtime: JanRuntime; engine: ScriptedEngine; logger: MemoryLogger; dispose(): Promise<void> }> {
-  const root = mkdtempSync(path.join(tmpdir(), 'jan-adapters-'));
-  const logger = new MemoryLogger();
-  const runtime = new JanRuntime({
-    janFolder: path.join(root, '.jan'),
-    modelsFolder: path.join(root, 'models'),
-    logger,
-    workerPath: path.join(root, 'no-worker.mjs'),
-    downloadWorkerPath: options.downloadWorkerPath ?? path.join(root, 'no-downloads.mjs'),
-    settings: editorSettings(),
-  });
-  await runtime.start();
+  const fixture = await tempRuntime({ settings: editorSettings(), ...options });
   const engine = new ScriptedEngine({ id: 'scripted', models: ['chat-1', 'coder-1'] });
-  runtime.core.engines.register(engine);
-  return {
-    runtime,
-    engine,
-    logger,
-    dispose: async () => {
-      await runtime.stop();
-      rmSync(root, { recursive: true, force: true });
-    },
-  };
+  fixture.runtime.core.engines.register(engine);
+  return { ...fixture, engine };
 }

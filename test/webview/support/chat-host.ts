@@ -20,6 +20,7 @@ import {
 import type {
   ActiveThreadStore,
   ContextItem,
+  ContextSource as JanContextSource,
   FileChange,
   JanCore,
   Logger,
@@ -72,21 +73,52 @@ export class WorkspaceContextSources implements ContextSources {
     if (source.kind === 'file') return fileContext(this.root, source.path, ATTACHMENT_TOKEN_CAP, count);
     if (source.kind === 'uri')
       return fileContext(this.root, path.relative(this.root, fileURLToPath(source.uri)), ATTACHMENT_TOKEN_CAP, count);
-    if (source.kind === 'selection' && this.selection) {
-      const { path: file, code, startLine, endLine } = this.selection;
-      const text = fencedSelection({ code, languageId: 'typescript', path: file, startLine, endLine });
-      return {
-        kind: 'selection',
-        label: `Selection in ${file}:${startLine}-${endLine}`,
-        text,
-        tokens: await count(text),
-      };
-    }
-    if (source.kind === 'diff') {
-      const text = await workingChanges(this.root);
-      return { kind: 'diff', label: 'Git diff (working changes)', text, tokens: await count(text) };
-    }
     throw new Error(`Nothing to attach for "${source.kind}" in the test editor.`);
+  }
+
+  /**
+   * The editor's registered `@` sources as src/vscode/chat/editor-context.ts names them, reading
+   * the test's selection and the temp workspace's git diff (open editors and problems have none here).
+   */
+  editorSources(): JanContextSource[] {
+    const none = (what: string) => async (): Promise<never> => {
+      throw new Error(`No ${what} in the test editor.`);
+    };
+    return [
+      {
+        id: 'selection',
+        label: 'Current selection',
+        description: 'the code selected in the editor',
+        icon: 'list-selection',
+        read: async () => {
+          if (!this.selection) throw new Error('Select some code in the editor first.');
+          const { path: file, code, startLine, endLine } = this.selection;
+          const text = fencedSelection({ code, languageId: 'typescript', path: file, startLine, endLine });
+          return { label: `Selection in ${file}:${startLine}-${endLine}`, text };
+        },
+      },
+      {
+        id: 'editors',
+        label: 'Open editors',
+        description: 'every file open in the editor',
+        icon: 'files',
+        read: none('open editors'),
+      },
+      {
+        id: 'problems',
+        label: 'Problems',
+        description: 'errors and warnings in the current file',
+        icon: 'warning',
+        read: none('problems'),
+      },
+      {
+        id: 'diff',
+        label: 'Git diff',
+        description: 'the working changes',
+        icon: 'git-compare',
+        read: async () => ({ label: 'Git diff (working changes)', text: await workingChanges(this.root) }),
+      },
+    ];
   }
 }
 
@@ -254,6 +286,7 @@ export async function createChatHost(
   const engine = new ScriptedEngine({ id: 'llamacpp' });
   engine.reply = 'Hello from the scripted engine.';
   runtime.core.engines.register(engine);
+  for (const source of port.context.editorSources()) runtime.core.context.api.registerContextSource(source);
   const core = runtime.core;
   const { conversational, assistants } = runtime;
   // As the extension builds it (src/vscode/chat/index.ts): the runtime's session, conversation and inference.

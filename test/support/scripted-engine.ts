@@ -85,7 +85,8 @@ export class ScriptedEngine implements InferenceEngine {
   /** Thrown by the next `load` (then cleared). */
   failNextLoad: EngineError | undefined;
   private readonly context: number | undefined;
-  private readonly models: string[];
+  /** The ids it lists, as a remote engine lists its server's models (a test adds one the server starts serving). */
+  readonly models: string[];
 
   /** `models`: the ids it lists as its own, as a remote engine lists its server's models. */
   constructor(options: { id?: string; contextSize?: number; models?: string[]; runsOn?: RunsOn } = {}) {

@@ -3,6 +3,7 @@ import type * as vscode from 'vscode';
 import { toolEnvironment } from '../../extensions/workspace-tools';
 import { VsCodeChatPort } from '../../src/vscode/chat/editor-port';
 import { ModelStatusBar } from '../../src/vscode/models/status-bar';
+import { ScriptedEngine } from '../support/scripted-engine';
 import {
   openDocument,
   Position,
@@ -111,6 +112,37 @@ describe('the status bar item', () => {
       fixture.engine.status = () => ({ state: 'error', modelId: 'chat-1', error: 'The worker crashed' });
       bar.refresh();
       expect(item.backgroundColor).toMatchObject({ id: 'statusBarItem.errorBackground' });
+      bar.dispose();
+    } finally {
+      await fixture.dispose();
+    }
+  });
+
+  it('says where a model runs that its server listed only after the start, once the user picks it', async () => {
+    resetStandIn();
+    const fixture = await adapterRuntime();
+    try {
+      const server = new ScriptedEngine({ id: 'e2e-server', runsOn: { kind: 'remote', host: 'models.example' } });
+      const { events, engines } = fixture.runtime.core;
+      // The registry tells once per burst: the listing the bar starts with must already have the server.
+      const told = new Promise<void>((resolve) => {
+        const subscription = events.on('OnEnginesChanged', () => {
+          subscription.dispose();
+          resolve();
+        });
+      });
+      engines.register(server);
+      await told;
+      const bar = new ModelStatusBar(fixture.runtime.core, fixture.runtime.inference, Promise.resolve());
+      const item = registered.statusItems[0]!;
+      await bar.loadNames();
+      expect(item.text).toBe('$(hubot) Jan: no model');
+      // The server starts serving a model; the picker reads the lists again and the user picks it.
+      server.models.push('late-1');
+      fixture.runtime.inference.refreshModels();
+      expect((await fixture.runtime.inference.listModels()).map((model) => model.id)).toContain('late-1');
+      setSetting('jan.chatModel', 'late-1');
+      await expect.poll(() => item.text).toBe('$(hubot) late-1 · models.example');
       bar.dispose();
     } finally {
       await fixture.dispose();

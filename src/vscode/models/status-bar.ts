@@ -4,7 +4,8 @@ import { configuredModel, editorSettings } from '../settings';
 import { describeStatus, type EngineReport } from './status-text';
 
 /** Settings the item shows. */
-const SHOWN_SETTINGS = ['jan.chatModel', 'jan.completionModel', 'jan.inlineCompletion.enabled', 'jan.remote.engines'];
+const LISTED_SETTINGS = ['jan.chatModel', 'jan.completionModel', 'jan.remote.engines'];
+const SHOWN_SETTINGS = [...LISTED_SETTINGS, 'jan.inlineCompletion.enabled'];
 
 /** Events after which the engines' status may have changed. */
 const STATUS_EVENTS: EventName[] = [
@@ -45,7 +46,9 @@ export class ModelStatusBar implements vscode.Disposable {
       // A remote engine's server changed: its models are listed again, and run elsewhere now.
       core.events.on('OnEnginesChanged', () => void this.loadNames()),
       vscode.workspace.onDidChangeConfiguration((change) => {
-        if (SHOWN_SETTINGS.some((setting) => change.affectsConfiguration(setting))) this.schedule();
+        // A model picked from a server's fresh listing may be one this item has not listed yet.
+        if (LISTED_SETTINGS.some((setting) => change.affectsConfiguration(setting))) void this.loadNames();
+        else if (SHOWN_SETTINGS.some((setting) => change.affectsConfiguration(setting))) this.schedule();
       }),
     );
     void started.then(() => this.loadNames());

@@ -189,11 +189,11 @@ function benchTools(): JanTool[] {
     invoke: async (args) => ({ content: answer(args) }),
   });
   return [
-    tool('read_file', object({ path: { type: 'string', maxLength: 30 } }), (args) => file(String(args.path))),
-    tool('find_files', object({ pattern: { type: 'string', maxLength: 20 } }), (args) =>
+    tool('read_lines', object({ path: { type: 'string', maxLength: 30 } }), (args) => file(String(args.path))),
+    tool('list_files', object({ pattern: { type: 'string', maxLength: 20 } }), (args) =>
       ['src/a.ts', 'src/b.ts', 'test/a.test.ts'].map((name) => `${name} (matches ${String(args.pattern)})`).join('\n'),
     ),
-    tool('search_text', object({ query: { type: 'string', maxLength: 20 } }), (args) =>
+    tool('grep_text', object({ query: { type: 'string', maxLength: 20 } }), (args) =>
       [3, 7, 9].map((line) => `src/a.ts:${line}: ${String(args.query)} = compute(${line});`).join('\n'),
     ),
   ];
@@ -263,9 +263,18 @@ async function main(): Promise<void> {
     .generateAvailableFunctionsSystemText(toFunctions(builtIn.map((tool) => ({ ...tool })))!, { documentParams: true })
     .toString();
 
-  for (const tool of benchTools()) runtime.core.tools.register(tool);
+  // Tools with fixed answers, under names of their own beside the built-in ones; only they are offered (the
+  // built-in tools' descriptions alone are more than the test model's context).
+  const tools = benchTools();
+  for (const tool of tools) runtime.core.tools.register(tool);
+  const offered = tools.map((tool) => tool.definition.name);
   const approval = { approve: async () => ({ decision: 'allow-once' as const }) };
-  const agent = { approval, toolChoice: 'required' as const, limits: { maxSteps: AGENT_STEPS, maxRepeats: 3 } };
+  const agent = {
+    approval,
+    tools: offered,
+    toolChoice: 'required' as const,
+    limits: { maxSteps: AGENT_STEPS, maxRepeats: 3 },
+  };
   const stepRatioList: number[] = [];
   const nextTurnRatios: number[] = [];
   let afterUnload = 0;
@@ -291,7 +300,7 @@ async function main(): Promise<void> {
     stepRatioList.push(...stepRatios(messages, 0));
     // The next user turn of the same thread, still in agent mode: the turn's steps stay in the cache.
     const before = messages.length;
-    await runtime.conversation.send(thread.id, 'Thanks. And then?', [], { agent: { approval } });
+    await runtime.conversation.send(thread.id, 'Thanks. And then?', [], { agent: { approval, tools: offered } });
     ({ messages } = await runtime.conversational.listMessages(thread.id));
     nextTurnRatios.push(...stepRatios(messages, before - 1));
     const steps = messages.filter((message) => message.role !== 'user').map(usageOf);

@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { Page } from 'playwright-core';
 import { UNTRUSTED_ASSISTANT_REASON } from '../../extensions/assistants';
 import { createChatHost, type ChatHost, type HostRuntimeOptions } from './support/chat-host';
@@ -68,6 +68,21 @@ async function options(view: Page): Promise<Array<{ label: string; description: 
   );
 }
 
+/**
+ * Opens the picker and chooses an action. The host's state for the choice before it may arrive
+ * meanwhile and draw the list again (its options detached, the list closed): then it opens the
+ * picker again, until the action is chosen (a loaded machine, load 10+, made this a race).
+ */
+async function pickAction(view: Page, name: string): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      await view.locator('.assistant-picker').click();
+      await view.locator('.assistant-picker').getByRole('option', { name }).click({ timeout: 5_000 });
+    },
+    { timeout: 60_000, interval: 100 },
+  );
+}
+
 describe('assistant picker', () => {
   test('lists both scopes marked; the workspace wins on the same id; actions open the form for the assistant in use', async () => {
     const { h, view } = await open({}, async (h) => {
@@ -91,15 +106,13 @@ describe('assistant picker', () => {
     await expect
       .poll(() => view.locator('.assistant-picker').evaluate((select: HTMLInputElement) => select.value))
       .toBe('writer');
-    await view.locator('.assistant-picker').click();
-    await view.locator('.assistant-picker').getByRole('option', { name: 'Edit assistant…' }).click();
+    await pickAction(view, 'Edit assistant…');
     await expect
       .poll(() => h.port.calls)
       .toContainEqual({ method: 'assistantAction', action: 'edit', assistant: { id: 'writer', scope: 'user' } });
     // The action is not a choice: the picker still shows the assistant in use.
     expect(await view.locator('.assistant-picker').evaluate((select: HTMLInputElement) => select.value)).toBe('writer');
-    await view.locator('.assistant-picker').click();
-    await view.locator('.assistant-picker').getByRole('option', { name: 'New assistant…' }).click();
+    await pickAction(view, 'New assistant…');
     await expect.poll(() => h.port.calls.filter((call) => call.method === 'assistantAction').length).toBe(2);
 
     // A new assistant saved elsewhere (the form) appears without a reload.

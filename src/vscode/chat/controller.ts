@@ -7,7 +7,7 @@ import {
   type MessageHandlers,
   type WebviewMessage,
 } from '@jan/protocol';
-import { AgentRelay } from './agent/agent-relay';
+import { AgentRelay, agentHandlers, type AgentMessage } from './agent/agent-relay';
 import { ContextAttachments, contextHandlers, type ContextMessage } from './attachments';
 import type { ChatCore, ChatHostPort, ChatServices } from './chat-backend';
 import { ChatStateReader } from './chat-state';
@@ -15,12 +15,14 @@ import { editorActions, type EditorAction } from './editor-actions';
 import { ReplyRelay } from './reply-relay';
 import type { FlushScheduler } from './stream-coalescer';
 import { settingsChanges } from './thread-edits';
-import { ThreadList } from './thread-list';
+import { ThreadList, threadListHandlers, type ThreadListMessage } from './thread-list';
 import { ChatTurns } from './turns';
 import { WebviewChannel } from './webview-channel';
 
 type Chat = ChatServices & { reader: ChatStateReader };
 type Handlers = MessageHandlers<WebviewMessage, Promise<void> | void>;
+/** What the helpers answer (editor actions, `@` context, agent approvals, the thread list). */
+type HelperMessage = EditorAction | ContextMessage | AgentMessage | ThreadListMessage;
 
 export interface ChatControllerOptions {
   /** When streamed updates are sent on (tests flush by hand). */
@@ -93,6 +95,8 @@ export class ChatController {
     this.handlers = {
       ...editorActions(port),
       ...contextHandlers(attachments, port.context, core.contextSources, this.channel, core.logger),
+      ...agentHandlers(this.agent),
+      ...threadListHandlers(this.threads, this.chat, () => this.sendState()),
       ...this.chatHandlers(),
     };
   }
@@ -119,7 +123,7 @@ export class ChatController {
   }
 
   /** The chat's messages, each to the service that owns what it asks. */
-  private chatHandlers(): Omit<Handlers, EditorAction['type'] | ContextMessage['type']> {
+  private chatHandlers(): Omit<Handlers, HelperMessage['type']> {
     const chat = () => this.chat;
     const conversation = async () => (await this.chat).conversation;
     return {
@@ -130,10 +134,6 @@ export class ChatController {
         this.channel.flush();
       },
       send: (message) => this.turns.send(message.threadId, message.text, message.context ?? [], message.mode),
-      approve: ({ threadId, callId, decision, reason }) =>
-        this.agent.answer(threadId, callId, decision === 'deny' ? { decision, reason } : { decision }),
-      revertCheckpoint: ({ threadId, turnId }) => this.agent.revert(threadId, turnId),
-      openApprovalDiff: ({ threadId, callId, path }) => this.agent.openDiff(threadId, callId, path),
       stop: async ({ threadId }) => (await conversation()).stop(threadId),
       regenerate: ({ threadId, messageId, position }) =>
         this.turns.run(threadId, async () => (await conversation()).regenerate(threadId, messageId, position)),
@@ -151,12 +151,6 @@ export class ChatController {
         this.threads.removed(threadId);
         this.channel.send({ type: 'error', message: 'That thread no longer exists.' });
       },
-      listThreads: async ({ query, offset, limit }) => this.threads.page((await chat()).session, query, offset, limit),
-      renameThread: async ({ threadId, title }) => void (await (await chat()).session.rename(threadId, title)),
-      deleteThread: async ({ threadId }) => {
-        if (await this.threads.delete((await chat()).session, threadId)) await this.sendState();
-      },
-      undoDeleteThread: async ({ threadId }) => this.threads.undoDelete((await chat()).session, threadId),
       selectModel: async ({ threadId, modelId }) => {
         await (await chat()).session.chooseModel(threadId, modelId);
         if (!threadId) await this.sendState();

@@ -1,5 +1,5 @@
 import { errorMessage, type ChatSession, type Logger, type Thread } from '@jan/core';
-import { isProtocolId, type HostMessage } from '@jan/protocol';
+import { isProtocolId, type HostMessage, type MessageHandlers, type WebviewMessage } from '@jan/protocol';
 import { ThreadIndex } from './thread-index';
 import { toThreadSummary } from './views';
 import type { WebviewChannel } from './webview-channel';
@@ -80,4 +80,26 @@ export class ThreadList {
     this.index.unhide(thread.id);
     this.channel.send({ type: 'threadChanged', thread: this.index.get(thread.id) ?? toThreadSummary(thread) });
   }
+}
+
+export type ThreadListMessage = Extract<
+  WebviewMessage,
+  { type: 'listThreads' | 'renameThread' | 'deleteThread' | 'undoDeleteThread' }
+>;
+
+/** The view's thread list messages; `sendState` after a delete (the open thread may be the one gone). */
+export function threadListHandlers(
+  threads: ThreadList,
+  chat: Promise<{ session: ChatSession }>,
+  sendState: () => Promise<void>,
+): MessageHandlers<ThreadListMessage, Promise<void> | void> {
+  const session = async () => (await chat).session;
+  return {
+    listThreads: async ({ query, offset, limit }) => threads.page(await session(), query, offset, limit),
+    renameThread: async ({ threadId, title }) => void (await (await session()).rename(threadId, title)),
+    deleteThread: async ({ threadId }) => {
+      if (await threads.delete(await session(), threadId)) await sendState();
+    },
+    undoDeleteThread: async ({ threadId }) => threads.undoDelete(await session(), threadId),
+  };
 }

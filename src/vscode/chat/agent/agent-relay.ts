@@ -8,7 +8,14 @@ import type {
   FileChange,
   ToolEffect,
 } from '@jan/core';
-import type { AgentTurnView, ApprovalView, HostMessage, ToolStepView } from '@jan/protocol';
+import type {
+  AgentTurnView,
+  ApprovalView,
+  HostMessage,
+  MessageHandlers,
+  ToolStepView,
+  WebviewMessage,
+} from '@jan/protocol';
 import type { AgentHostPort } from '../chat-backend';
 import type { WebviewChannel } from '../webview-channel';
 import { approvalView, argumentsText, fileDiffView } from './agent-views';
@@ -219,4 +226,16 @@ function view(turn: TurnState): AgentTurnView {
       ...(turn.reverted ? { reverted: { conflicts: shownPaths(turn.reverted.conflicts) } } : {}),
     };
   return shown;
+}
+
+export type AgentMessage = Extract<WebviewMessage, { type: 'approve' | 'revertCheckpoint' | 'openApprovalDiff' }>;
+
+/** The view's agent messages: the answer to an approval, a checkpoint's Revert, a proposed change's diff. */
+export function agentHandlers(agent: AgentRelay): MessageHandlers<AgentMessage, Promise<void> | void> {
+  return {
+    approve: ({ threadId, callId, decision, reason }) =>
+      agent.answer(threadId, callId, decision === 'deny' ? { decision, reason } : { decision }),
+    revertCheckpoint: ({ threadId, turnId }) => agent.revert(threadId, turnId),
+    openApprovalDiff: ({ threadId, callId, path }) => agent.openDiff(threadId, callId, path),
+  };
 }

@@ -249,7 +249,7 @@ function chat(page) {
   return webviewFrame(page);
 }
 
-async function sendMessage(page, text) {
+export async function sendMessage(page, text) {
   await openViewContainer(page, 'Jan');
   const composer = chat(page).locator('textarea[aria-label="Message to Jan"]');
   await composer.click();
@@ -258,7 +258,7 @@ async function sendMessage(page, text) {
 }
 
 /** Samples the last reply's text until it settles; returns the distinct lengths seen and its final status. */
-async function watchLastReply(page, { timeoutMs = 60_000, until = 'done' } = {}) {
+export async function watchLastReply(page, { timeoutMs = 60_000, until = 'done' } = {}) {
   const reply = chat(page).locator('article.message-assistant').last();
   await reply.waitFor({ state: 'visible' });
   const lengths = [];

@@ -331,7 +331,8 @@ export async function reopenAndFindThread(context) {
   await page.reload();
   await openWorkbench(page, server.workbenchUrl);
   await openViewContainer(page, 'Jan');
-  await chat(page).locator('vscode-toolbar-button[label="Show threads"]').click();
+  // After the reload the extension host activates Jan again: on a loaded machine, well past 20 s.
+  await chat(page).locator('vscode-toolbar-button[label="Show threads"]').click({ timeout: 90_000 });
   const item = chat(page).locator('[role="listbox"] [role="option"]', { hasText: title }).first();
   await item.waitFor({ state: 'visible', timeout: 30_000 });
   await item.click();

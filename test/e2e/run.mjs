@@ -24,6 +24,7 @@ import {
   testModelsSource,
 } from './fixture.mjs';
 import { startOpenAIServer } from './openai-server.mjs';
+import { agentEditAndRevert } from './agent-step.mjs';
 import * as steps from './steps.mjs';
 import { runIntegrationSuite } from './suite.mjs';
 import { launchBrowser, newPage, notifications, screenshot } from './workbench.mjs';
@@ -48,6 +49,7 @@ const STEPS = {
   'command-on-selection': steps.commandOnSelection,
   'inline-chat-edit': steps.inlineChatEdit,
   'remote-engine-chat': steps.remoteEngineChat,
+  'agent-edit-and-revert': agentEditAndRevert,
   'getting-started-walkthrough': steps.gettingStartedWalkthrough,
   'no-errors-logged': steps.noErrorsLogged,
 };

@@ -249,7 +249,7 @@ function chat(page) {
   return webviewFrame(page);
 }
 
-async function sendMessage(page, text) {
+export async function sendMessage(page, text) {
   await openViewContainer(page, 'Jan');
   const composer = chat(page).locator('textarea[aria-label="Message to Jan"]');
   await composer.click();
@@ -258,7 +258,7 @@ async function sendMessage(page, text) {
 }
 
 /** Samples the last reply's text until it settles; returns the distinct lengths seen and its final status. */
-async function watchLastReply(page, { timeoutMs = 60_000, until = 'done' } = {}) {
+export async function watchLastReply(page, { timeoutMs = 60_000, until = 'done' } = {}) {
   const reply = chat(page).locator('article.message-assistant').last();
   await reply.waitFor({ state: 'visible' });
   const lengths = [];
@@ -331,7 +331,8 @@ export async function reopenAndFindThread(context) {
   await page.reload();
   await openWorkbench(page, server.workbenchUrl);
   await openViewContainer(page, 'Jan');
-  await chat(page).locator('vscode-toolbar-button[label="Show threads"]').click();
+  // After the reload the extension host activates Jan again: on a loaded machine, well past 20 s.
+  await chat(page).locator('vscode-toolbar-button[label="Show threads"]').click({ timeout: 90_000 });
   const item = chat(page).locator('[role="listbox"] [role="option"]', { hasText: title }).first();
   await item.waitFor({ state: 'visible', timeout: 30_000 });
   await item.click();

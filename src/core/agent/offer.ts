@@ -2,6 +2,8 @@ import type { JanTool } from '../tools';
 import type { ToolDefinition } from '../types';
 import { schemaProblem } from './arguments';
 
+const EFFECT_RANK: Record<JanTool['effect'], number> = { read: 0, write: 1, run: 2 };
+
 /** A description is offered up to its first blank line and this many characters. */
 const MAX_DESCRIPTION = 240;
 
@@ -27,7 +29,8 @@ export interface OfferOptions {
  * The tools offered for a turn: those the workspace's trust allows (no `run` tools when it is
  * restricted), whose schemas can be checked, as many as fit the budget of tool tokens. When all
  * fit, all are offered in the registry's order, so the prompt is the same turn after turn (and
- * the KV cache keeps it); otherwise tools the request names, then reading tools, come first.
+ * the KV cache keeps it); otherwise tools the request names come first, then reading, writing and
+ * running tools, Jan's own before others of the same effect.
  */
 export function offerTools(all: JanTool[], options: OfferOptions): OfferedTools {
   const left: OfferedTools['left'] = [];
@@ -47,8 +50,12 @@ export function offerTools(all: JanTool[], options: OfferOptions): OfferedTools 
   let chosen = candidates;
   if (total > options.budgetTokens) {
     const asked = options.text.toLowerCase();
+    // VS Code alone lists dozens of `run` tools (vscode.lm.tools): they must not crowd out the
+    // workspace's own reading and editing tools, nor Jan's own tool of the same effect.
     const rank = (tool: JanTool) =>
-      (asked.includes(tool.definition.name.toLowerCase()) ? 0 : 2) + (tool.effect === 'read' ? 0 : 1);
+      (asked.includes(tool.definition.name.toLowerCase()) ? 0 : 6) +
+      EFFECT_RANK[tool.effect] * 2 +
+      (tool.source === 'jan' ? 0 : 1);
     const ranked = [...candidates].sort((a, b) => rank(a) - rank(b));
     const kept = new Set<JanTool>();
     let used = 0;

@@ -55,6 +55,22 @@ describe('the tools offered for a turn', () => {
     ]);
   });
 
+  it("over the budget: writing before running, and Jan's own tools before others of the same effect", () => {
+    // VS Code lists dozens of its own `run` tools in vscode.lm.tools, registered before Jan's.
+    const editor = (name: string): JanTool => ({ ...tool(name, 'run'), source: 'vscode' });
+    const own = (name: string, effect: ToolEffect): JanTool => ({ ...tool(name, effect), source: 'jan' });
+    const registry = [
+      editor('vscode_run_task'),
+      editor('vscode_runTests'),
+      own('edit_file', 'write'),
+      own('run_command', 'run'),
+      own('read_file', 'read'),
+    ];
+    const offered = offerTools(registry, { trusted: true, budgetTokens: 100, text: 'make mean() safe' });
+    expect(offered.tools.map((t) => t.definition.name)).toEqual(['edit_file', 'run_command', 'read_file']);
+    expect(offered.left.map((entry) => entry.name)).toEqual(['vscode_run_task', 'vscode_runTests']);
+  });
+
   it('offers only the tools asked for, with compact descriptions', () => {
     const long = tool('read_file', 'read', `First paragraph says what it does.\n\nDetails ${'x'.repeat(500)}`);
     const offered = offerTools([long, tool('edit_file', 'write')], {

@@ -13,6 +13,7 @@ import { ensureTools, projectRoot } from '../../scripts/e2e-tools.mjs';
 import { packageExtension } from '../../scripts/package.mjs';
 import { buildSuite } from '../vscode-suite/build.mjs';
 import { installExtension, startCodeServer } from './code-server.mjs';
+import { packageDemoExtension } from './example-extension.mjs';
 import {
   collectLogs,
   createSuiteSettings,
@@ -48,6 +49,7 @@ const STEPS = {
   'command-on-selection': steps.commandOnSelection,
   'inline-chat-edit': steps.inlineChatEdit,
   'remote-engine-chat': steps.remoteEngineChat,
+  'example-extension-chat': steps.exampleExtensionChat,
   'getting-started-walkthrough': steps.gettingStartedWalkthrough,
   'no-errors-logged': steps.noErrorsLogged,
 };
@@ -161,6 +163,10 @@ async function runUi(tools, vsix) {
   log(`OpenAI-compatible server for the remote engine on ${remote.baseUrl}`);
   const fixture = createUiFixture({ projectRoot, runDir, remoteBaseUrl: remote.baseUrl });
   install(tools, vsix, fixture);
+  // A third party's extension on Jan's public API, installed from its .vsix as a user would.
+  const example = await packageDemoExtension(projectRoot, runDir);
+  const installed = installExtension(tools, { ...fixture, vsix: example.vsix });
+  log(installed.split('\n').pop());
   cleanups.push(async () => collectLogs(fixture.userDataDir, artifactsDir));
   const server = await startCodeServer(tools, { ...fixture, logFile: path.join(artifactsDir, 'code-server.log') });
   cleanups.push(server.stop);
@@ -173,6 +179,7 @@ async function runUi(tools, vsix) {
     server,
     fixture,
     remote,
+    example,
     manifest,
     extensionId,
     tools,

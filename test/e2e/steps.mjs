@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installExtension } from './code-server.mjs';
 import {
   extensionHostLogLines,
   installedExtensionDir,
@@ -610,12 +611,15 @@ export async function remoteEngineChat({ page, remote }) {
 }
 
 /**
- * Example (a) of docs/EXTENDING.md, installed from its .vsix beside Jan: Select Chat Model lists
+ * Example (a) of docs/EXTENDING.md, installed from its .vsix beside Jan while the workbench runs
+ * (`code-server --install-extension`): Select Chat Model lists
  * its engine's model under the engine's name and the extension's, and a chat with it gets the
  * demo engine's echo back (deterministic, so the whole answer is checked).
  */
-export async function exampleExtensionChat({ page, example }) {
+export async function exampleExtensionChat({ page, example, tools, fixture }) {
   const { MODEL } = createRequire(import.meta.url)(path.join(example.folder, 'demo-engine.js'));
+  // As a user would from a terminal: the running server picks up the new extension, no reload.
+  installExtension(tools, { ...fixture, vsix: example.vsix });
   const group = `Demo Engine (${example.manifest.displayName}) · local`;
   // The example registers its engine once both extensions have activated: reopen until it is listed.
   for (let attempt = 1; ; attempt += 1) {

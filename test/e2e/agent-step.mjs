@@ -88,5 +88,9 @@ export async function agentEditAndRevert({ page, fixture, remote, artifactsDir, 
     .locator('.agent-checkpoint[role="status"]', { hasText: 'Reverted the changes to 1 file' })
     .waitFor({ state: 'visible', timeout: 30_000 });
   await waitForFile(file, (bytes) => bytes.equals(original), 'went back to its original bytes');
+  // Back to Chat, as the later steps (and a user done with the agent) chat.
+  await view.getByRole('radio', { name: 'Agent' }).focus();
+  await page.keyboard.press('ArrowLeft');
+  await view.locator('.mode-switch [data-mode="chat"][aria-checked="true"]').waitFor({ state: 'visible' });
   record('agent', { modelRequests: scripted.length, toolsOffered: offered.length });
 }

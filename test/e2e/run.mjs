@@ -13,6 +13,7 @@ import { ensureTools, projectRoot } from '../../scripts/e2e-tools.mjs';
 import { packageExtension } from '../../scripts/package.mjs';
 import { buildSuite } from '../vscode-suite/build.mjs';
 import { installExtension, startCodeServer } from './code-server.mjs';
+import { packageDemoExtension } from './example-extension.mjs';
 import {
   collectLogs,
   createSuiteSettings,
@@ -50,6 +51,7 @@ const STEPS = {
   'inline-chat-edit': steps.inlineChatEdit,
   'remote-engine-chat': steps.remoteEngineChat,
   'agent-edit-and-revert': agentEditAndRevert,
+  'example-extension-chat': steps.exampleExtensionChat,
   'getting-started-walkthrough': steps.gettingStartedWalkthrough,
   'no-errors-logged': steps.noErrorsLogged,
 };
@@ -163,6 +165,9 @@ async function runUi(tools, vsix) {
   log(`OpenAI-compatible server for the remote engine on ${remote.baseUrl}`);
   const fixture = createUiFixture({ projectRoot, runDir, remoteBaseUrl: remote.baseUrl });
   install(tools, vsix, fixture);
+  // A third party's extension on Jan's public API: its step installs the .vsix into the running
+  // server (installed now, its model would fill the empty model list the first-run step checks).
+  const example = await packageDemoExtension(projectRoot, runDir);
   cleanups.push(async () => collectLogs(fixture.userDataDir, artifactsDir));
   const server = await startCodeServer(tools, { ...fixture, logFile: path.join(artifactsDir, 'code-server.log') });
   cleanups.push(server.stop);
@@ -175,6 +180,7 @@ async function runUi(tools, vsix) {
     server,
     fixture,
     remote,
+    example,
     manifest,
     extensionId,
     tools,

@@ -3,9 +3,11 @@
 // user would see is wrong. run.mjs decides which steps run, in order.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installExtension } from './code-server.mjs';
 import {
   extensionHostLogLines,
   installedExtensionDir,
@@ -607,4 +609,41 @@ export async function remoteEngineChat({ page, remote }) {
   assert.equal(remote.requests.length, before + 1, 'the reply came from the remote server');
   assert.equal(remote.requests.at(-1).model, REMOTE_MODEL_ID);
   await chat(page).locator('.model-destination', { hasText: 'local' }).waitFor({ state: 'visible' });
+}
+
+/**
+ * Example (a) of docs/EXTENDING.md, installed from its .vsix beside Jan while the workbench runs
+ * (`code-server --install-extension`): Select Chat Model lists
+ * its engine's model under the engine's name and the extension's, and a chat with it gets the
+ * demo engine's echo back (deterministic, so the whole answer is checked).
+ */
+export async function exampleExtensionChat({ page, example, tools, fixture }) {
+  const { MODEL } = createRequire(import.meta.url)(path.join(example.folder, 'demo-engine.js'));
+  // As a user would from a terminal: the running server picks up the new extension, no reload.
+  installExtension(tools, { ...fixture, vsix: example.vsix });
+  const group = `Demo Engine (${example.manifest.displayName}) · local`;
+  // The example registers its engine once both extensions have activated: reopen until it is listed.
+  for (let attempt = 1; ; attempt += 1) {
+    await runCommand(page, 'Jan: Select Chat Model');
+    const list = page.locator('.quick-input-widget .quick-input-list');
+    const row = list.locator('.monaco-list-row', { hasText: MODEL.name }).first();
+    const shown = await row.waitFor({ state: 'visible', timeout: 10_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (shown) {
+      await list.getByText(group, { exact: true }).waitFor({ state: 'visible' });
+      await row.click();
+      break;
+    }
+    if (attempt === 6) throw new Error(`${MODEL.name} of ${example.id} never appeared in Select Chat Model`);
+    await page.keyboard.press('Escape');
+  }
+  await page.locator('.part.statusbar', { hasText: MODEL.name }).waitFor({ state: 'visible', timeout: 30_000 });
+  await runCommand(page, 'Jan: New Chat');
+  const message = 'Hello from the e2e run';
+  await sendMessage(page, message);
+  const { status, text } = await watchLastReply(page);
+  assert.equal(status, 'ready', 'the demo reply finished');
+  assert.equal(text.trim(), `You said: ${message}`, "the answer is the demo engine's echo");
 }

@@ -1,4 +1,5 @@
-// Import aliases shared by esbuild.mjs, test bundling and benchmarks (tsconfig `paths` mirror them).
+// Import aliases shared by esbuild.mjs, test bundling and benchmarks (tsconfig `paths` mirror them),
+// and the packages the extension's Node bundles leave to node_modules.
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
@@ -16,3 +17,17 @@ export function aliasesAt(projectRoot) {
 }
 
 export const aliases = aliasesAt(root);
+
+/**
+ * Runtime dependencies the Node bundles do not inline (shipped in the .vsix's node_modules):
+ * node-llama-cpp, and the API server's, the archive's, the CLI's and the MCP client's libraries,
+ * loaded when the server, an import or the first MCP server first runs.
+ */
+export const runtimePackages = [
+  'node-llama-cpp',
+  'fastify',
+  '@fastify/cors',
+  'tar',
+  'commander',
+  '@modelcontextprotocol/sdk',
+];

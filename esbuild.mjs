@@ -1,9 +1,10 @@
-// Builds the bundles (docs/ARCHITECTURE.md): extension host (CJS), engine worker (ESM, loads node-llama-cpp),
-// webview (browser), and the headless CLI.
+// Builds the bundles (docs/ARCHITECTURE.md): extension host (CommonJS, split into chunks loaded on
+// first use: build-split.mjs), engine worker (ESM, loads node-llama-cpp), webview (browser), and the headless CLI.
 import * as esbuild from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { aliases as alias } from './build-aliases.mjs';
+import { aliases as alias, runtimePackages } from './build-aliases.mjs';
+import { EXTENSION_METAFILE, UNSPLIT_FOLDER, splitCommonJsBuild } from './build-split.mjs';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const production = process.argv.includes('--production');
@@ -23,13 +24,19 @@ const nodeCommon = {
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  // The API server's, the archive's and the MCP client's libraries are runtime dependencies (shipped
-  // in node_modules like node-llama-cpp): loaded when the server, an import or the first MCP server
-  // first runs, not parsed at activation.
-  external: ['vscode', 'node-llama-cpp', 'fastify', '@fastify/cors', 'tar', 'commander', '@modelcontextprotocol/sdk'],
+  external: ['vscode', ...runtimePackages],
 };
 
-const builds = [{ ...nodeCommon, entryPoints: { extension: 'src/vscode/extension.ts' }, outdir: 'dist' }];
+// `--unsplit`: the activation code and all it imports as one file in out/unsplit/activate.js, as
+// it shipped before the split (the activation bench's same-run baseline).
+const builds = [
+  process.argv.includes('--unsplit')
+    ? { ...nodeCommon, entryPoints: { activate: 'src/vscode/activate.ts' }, outdir: `${root}${UNSPLIT_FOLDER}` }
+    : splitCommonJsBuild(
+        { ...nodeCommon, entryPoints: { extension: 'src/vscode/extension.ts' } },
+        { outdir: `${root}dist`, metafile: `${root}${EXTENSION_METAFILE}` },
+      ),
+];
 if (existsSync(`${root}extensions/llamacpp/worker/main.ts`)) {
   // node-llama-cpp is ESM-only: the worker loads it with a real dynamic import() at runtime.
   builds.push({

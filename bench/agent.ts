@@ -156,7 +156,7 @@ async function rates(
     if (made.length !== 1) continue;
     const text = made[0]!.function.arguments;
     if (isObjectJson(text)) result.parsed += 1;
-    const checked = validateArguments(tool, text);
+    const checked = await validateArguments(tool, text);
     if (checked.ok) result.valid += 1;
     else if (result.misses.length < 5) result.misses.push(`${checked.error} ${text}`);
   }

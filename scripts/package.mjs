@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vsce from '@vscode/vsce';
+import { EXTENSION_METAFILE, readMetafile } from '../build-split.mjs';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 const outDir = path.join(projectRoot, 'out', 'package');
@@ -54,9 +55,16 @@ export function strayFiles(files) {
   );
 }
 
-/** Fails with the list of offending files, so a new top-level folder or another GPU's binaries never ship by accident. */
-export function checkPackagedFiles(files, binaryPackages) {
+/**
+ * Fails with the list of offending files, so a new top-level folder or another GPU's binaries never
+ * ship by accident. `bundleFiles`: the extension's chunks the build wrote (build-split.mjs), each
+ * of which must ship: a chunk left out fails only when its feature is first used.
+ */
+export function checkPackagedFiles(files, binaryPackages, bundleFiles = []) {
   const problems = [];
+  const missingChunks = bundleFiles.filter((file) => !files.includes(file));
+  if (missingChunks.length > 0)
+    problems.push(`missing the extension's chunks: ${missingChunks.slice(0, 5).join(', ')}`);
   const leaked = strayFiles(files);
   if (leaked.length > 0)
     problems.push(
@@ -137,7 +145,12 @@ export async function packageExtension({ target = currentTarget(), out, build = 
 
   const common = { cwd: projectRoot, ignoreFile, packageManager: vsce.PackageManager.Npm };
   const files = (await vsce.listFiles(common)).map((file) => file.replaceAll('\\', '/'));
-  checkPackagedFiles(files, binaryPackages);
+  const metafile = path.join(projectRoot, EXTENSION_METAFILE);
+  if (!existsSync(metafile)) throw new Error(`${EXTENSION_METAFILE} is missing: build first (drop --no-build).`);
+  const chunks = Object.keys(readMetafile(metafile).outputs)
+    .filter((file) => file.endsWith('.js'))
+    .map((file) => `dist/${file}`);
+  checkPackagedFiles(files, binaryPackages, chunks);
 
   const { name, version } = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8'));
   const packagePath = out ?? path.join(outDir, `${name}-${target}-${version}.vsix`);

@@ -2,15 +2,9 @@ import { ModelExtension, type CoreContext, type Model, type ModelPage, type Reso
 import * as path from 'node:path';
 import { CATALOG, findCatalogEntry, type CatalogEntry } from './catalog';
 import { readFreeSpace, type FreeSpaceReader } from './disk-space';
-import {
-  discardPartialDownload,
-  downloadGguf,
-  type DownloaderContext,
-  type DownloadOptions,
-  type DownloadRequest,
-} from './download-model';
+import type { DownloaderContext, DownloadOptions, DownloadRequest } from './download-model';
 import { ModelError } from './errors';
-import { importGguf, type ImportOptions } from './import-model';
+import type { ImportOptions } from './import-model';
 import { isValidModelId } from './model-id';
 import { ModelStore, resolveModelFile } from './model-store';
 
@@ -108,13 +102,16 @@ export class JanModelsExtension extends ModelExtension {
     await this.announce();
   }
 
+  // Import and download code loads on first use (docs/ARCHITECTURE.md "Activation").
   async importModel(filePath: string, options: ImportOptions): Promise<Model> {
+    const { importGguf } = await import('./import-model');
     const model = await importGguf(this.store, this.freeSpace, filePath, options);
     await this.announce();
     return model;
   }
 
   async downloadModel(request: DownloadRequest, options?: DownloadOptions): Promise<Model> {
+    const { downloadGguf } = await import('./download-model');
     const model = await downloadGguf(this.downloads, request, options);
     await this.announce();
     return model;
@@ -141,7 +138,8 @@ export class JanModelsExtension extends ModelExtension {
   }
 
   /** Deletes the partial file an interrupted download of `uri` kept for resuming. */
-  discardDownload(uri: string): Promise<void> {
+  async discardDownload(uri: string): Promise<void> {
+    const { discardPartialDownload } = await import('./download-model');
     return discardPartialDownload(this.downloads, uri);
   }
 

@@ -2,17 +2,12 @@
  * What find and search leave out, the same for ripgrep and the Node walker: `.git` and `.jan`
  * always, the host's exclude globs (VS Code: `files.exclude` and `search.exclude`, relative to
  * the workspace folder), and `.gitignore` files (each for its own folder and below, with `!`
- * re-including, the deepest rule winning) plus `.git/info/exclude`.
+ * re-including, the deepest rule winning) plus `.git/info/exclude`. Its matchers (picomatch,
+ * ignore) load with the first find or search: callers import this file with `import()`.
  */
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
-
-/** Never listed or searched: git's own data and Jan's threads. */
-export const ALWAYS_EXCLUDED = ['.git', '.jan'];
-/** Excluded when the host gives no globs of its own (the CLI, tests). */
-export const DEFAULT_EXCLUDES = ['**/node_modules', '**/.git', '**/.jan'];
-/** A `.gitignore` bigger than this is not a real one: ignored (and said in the log). */
-export const MAX_GITIGNORE_BYTES = 1024 * 1024;
+import { ALWAYS_EXCLUDED } from './exclude-rules';
 
 export type GlobMatcher = (relative: string) => boolean;
 

@@ -14,7 +14,6 @@ import { NodeWorkspaceFiles } from './node-files';
 import type { ProblemsProvider } from './problems';
 import { createWorkspaceSearch, type SearchOptions } from './search';
 import { TextSymbols } from './text-symbols';
-import { workspaceTools } from './tools';
 
 /** The ports the host may fill; each one left out gets the Node implementation (problems: none). */
 export interface WorkspaceToolsOptions extends SearchOptions {
@@ -57,7 +56,9 @@ export class WorkspaceToolsExtension extends BaseExtension {
     return ExtensionType.Tools;
   }
 
-  onLoad(): void {
+  /** The tools' code (schemas, edits, diffs) loads here, after activation (docs/ARCHITECTURE.md "Activation"). */
+  async onLoad(): Promise<void> {
+    const { workspaceTools } = await import('./tools');
     this.registrations = workspaceTools(this.environment).map((tool) => this.core.api.registerTool(tool));
   }
 

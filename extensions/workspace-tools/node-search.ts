@@ -4,7 +4,6 @@
  * and files over 16 MB skipped as ripgrep is told to.
  */
 import type { FileSearchResult, TextMatch, TextSearchQuery, TextSearchResult, WorkspaceSearch } from '@jan/core';
-import { globMatcher } from './exclusions';
 import { cutLine, MAX_SEARCHED_FILE_BYTES, queryRegex } from './search-common';
 import { textInside } from './text-file';
 import { walkFiles, type WalkState } from './walk';
@@ -15,6 +14,7 @@ export class NodeWorkspaceSearch implements WorkspaceSearch {
 
   async findFiles(root: string, glob: string, maxResults: number, signal?: AbortSignal): Promise<FileSearchResult> {
     const workspace = await openWorkspace(root);
+    const { globMatcher } = await import('./exclusions');
     const matches = globMatcher(glob);
     const files: string[] = [];
     const state: WalkState = { stopped: false };
@@ -29,6 +29,7 @@ export class NodeWorkspaceSearch implements WorkspaceSearch {
   async searchText(root: string, query: TextSearchQuery, signal?: AbortSignal): Promise<TextSearchResult> {
     const regex = queryRegex(query.pattern, query.isRegex ?? false, query.caseSensitive ?? false);
     const workspace = await openWorkspace(root);
+    const { globMatcher } = await import('./exclusions');
     const included = query.include ? globMatcher(query.include) : () => true;
     const matches: TextMatch[] = [];
     const state: WalkState = { stopped: false };

@@ -10,7 +10,8 @@ import { accessSync, constants } from 'node:fs';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { FileSearchResult, TextMatch, TextSearchQuery, TextSearchResult, WorkspaceSearch } from '@jan/core';
-import { ALWAYS_EXCLUDED, globMatcher } from './exclusions';
+import { ALWAYS_EXCLUDED } from './exclude-rules';
+import type { GlobMatcher } from './exclusions';
 import { cutLine, MAX_SEARCHED_FILE_BYTES, SearchError } from './search-common';
 import { openWorkspace } from './workspace-path';
 
@@ -58,13 +59,18 @@ interface Run {
 }
 
 export class RipgrepSearch implements WorkspaceSearch {
-  private readonly excluded: Array<(relative: string) => boolean>;
+  private excluded: GlobMatcher[] | undefined;
 
   constructor(
     private readonly rgPath: string,
     private readonly excludes: readonly string[],
-  ) {
-    this.excluded = excludes.map(globMatcher);
+  ) {}
+
+  /** The glob matchers (exclusions.ts), loaded with the first find or search. */
+  private async matchers(): Promise<{ globMatcher: (glob: string) => GlobMatcher; excluded: GlobMatcher[] }> {
+    const { globMatcher } = await import('./exclusions');
+    this.excluded ??= this.excludes.map(globMatcher);
+    return { globMatcher, excluded: this.excluded };
   }
 
   private flags(): string[] {
@@ -72,10 +78,8 @@ export class RipgrepSearch implements WorkspaceSearch {
   }
 
   /** ripgrep's globs and picomatch differ in corners: the same matcher as the Node walk decides. */
-  private kept(relative: string): boolean {
-    return (
-      !relative.split('/').some((name) => ALWAYS_EXCLUDED.includes(name)) && !this.excluded.some((m) => m(relative))
-    );
+  private kept(relative: string, excluded: GlobMatcher[]): boolean {
+    return !relative.split('/').some((name) => ALWAYS_EXCLUDED.includes(name)) && !excluded.some((m) => m(relative));
   }
 
   private async run(
@@ -122,6 +126,7 @@ export class RipgrepSearch implements WorkspaceSearch {
   }
 
   async findFiles(root: string, glob: string, maxResults: number, signal?: AbortSignal): Promise<FileSearchResult> {
+    const { globMatcher, excluded } = await this.matchers();
     const matches = globMatcher(glob);
     const files: string[] = [];
     let truncated = false;
@@ -131,7 +136,7 @@ export class RipgrepSearch implements WorkspaceSearch {
       {
         onLine: (line) => {
           const relative = line.split(path.sep).join('/');
-          if (!this.kept(relative) || !matches(relative)) return true;
+          if (!this.kept(relative, excluded) || !matches(relative)) return true;
           if (files.length === maxResults) {
             truncated = true;
             return false;
@@ -146,6 +151,7 @@ export class RipgrepSearch implements WorkspaceSearch {
   }
 
   async searchText(root: string, query: TextSearchQuery, signal?: AbortSignal): Promise<TextSearchResult> {
+    const { globMatcher, excluded } = await this.matchers();
     const included = query.include ? globMatcher(query.include) : () => true;
     const matches: TextMatch[] = [];
     let truncated = false;
@@ -166,7 +172,7 @@ export class RipgrepSearch implements WorkspaceSearch {
           const event = JSON.parse(line) as { type: string; data: RgMatch };
           if (event.type !== 'match') return true;
           const relative = textOf(event.data.path).split(path.sep).join('/');
-          if (!this.kept(relative) || !included(relative)) return true;
+          if (!this.kept(relative, excluded) || !included(relative)) return true;
           if (matches.length === query.maxResults) {
             truncated = true;
             return false;

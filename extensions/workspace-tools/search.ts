@@ -1,5 +1,5 @@
 import type { WorkspaceSearch } from '@jan/core';
-import { DEFAULT_EXCLUDES } from './exclusions';
+import { DEFAULT_EXCLUDES } from './exclude-rules';
 import { NodeWorkspaceSearch } from './node-search';
 import { executable, RipgrepSearch } from './ripgrep';
 

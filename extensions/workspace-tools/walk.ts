@@ -6,7 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { Exclusions, MAX_GITIGNORE_BYTES } from './exclusions';
+import { MAX_GITIGNORE_BYTES } from './exclude-rules';
 import { textInside } from './text-file';
 import { isWithin, type Workspace } from './workspace-path';
 
@@ -33,6 +33,7 @@ export async function* walkFiles(
   state: WalkState = { stopped: false },
   signal?: AbortSignal,
 ): AsyncGenerator<string> {
+  const { Exclusions } = await import('./exclusions');
   const exclusions = new Exclusions(excludeGlobs);
   const infoExclude = await textInside(workspace, '.git/info/exclude', MAX_GITIGNORE_BYTES);
   if (infoExclude) exclusions.addGitignore('', infoExclude);

@@ -28,7 +28,6 @@ import { logReply } from './reply-log';
 import { streamInto, type StreamedReply } from './reply-stream';
 import { SETTINGS } from './settings';
 import { offerTools } from './agent/offer';
-import { runAgentTurn } from './agent/agent-turn';
 import { DEFAULT_AGENT_LIMITS, type AgentTurnOptions, type AgentUsage } from './agent/types';
 import type { ToolRegistry } from './tools';
 import { titleFromText, isDefaultTitle } from './thread-title';
@@ -351,7 +350,7 @@ export class ConversationService implements ConversationApi {
       if (this.tokenCache.size > 50_000) this.tokenCache.clear();
       const trusted = agent?.trusted ?? this.deps.isTrusted?.() ?? true;
       const offered = agent
-        ? offerTools(this.deps.tools?.all() ?? [], {
+        ? await offerTools(this.deps.tools?.all() ?? [], {
             trusted,
             only: agent.tools,
             budgetTokens: agent.limits?.toolTokenBudget ?? DEFAULT_AGENT_LIMITS.toolTokenBudget,
@@ -381,6 +380,8 @@ export class ConversationService implements ConversationApi {
       }
       const stream = { now: this.now, update: (changed: ThreadMessage) => this.update(changed) };
       if (agent && offered) {
+        // The agent loop's code loads with the first agent turn (docs/ARCHITECTURE.md "Activation").
+        const { runAgentTurn } = await import('./agent/agent-turn');
         const turn = await runAgentTurn(
           {
             events: this.deps.events,

@@ -10,12 +10,14 @@
  */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 const INVISIBLE = /[\u061c\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/g;
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+/** Made on first use: building a segmenter loads ICU's break data (~15 ms), too much for activation. */
+let graphemes: Intl.Segmenter | undefined;
 /** A codicon reference not already escaped, the way VS Code's label renderer finds them. */
 const CODICON = /(\\)?\$\(/g;
 
 export function displayText(value: string, maxLength = 60): string {
   const plain = value.replace(CONTROL, ' ').replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
+  graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   const characters = Array.from(graphemes.segment(plain), (part) => part.segment);
   const short = characters.length > maxLength ? `${characters.slice(0, maxLength - 1).join('')}…` : plain;
   return short

@@ -1,17 +1,24 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { JanExtensionApi } from '@jan/core';
-import { activateJan } from './activate';
 
-let deactivateJan: (() => Promise<void>) | undefined;
+/**
+ * The activation bundle (docs/ARCHITECTURE.md "Activation"): this file alone is parsed when VS
+ * Code activates Jan. The runtime and the editor's wiring (./activate) load after the extension
+ * host has had a turn, and each feature's own code (chat, server, remote engines, assistants,
+ * model commands) when it is first used. VS Code waits for the returned promise before it runs a
+ * Jan command or hands the API to another extension, so nothing is called before it exists.
+ */
+let activation: Promise<{ api: JanExtensionApi; teardown: () => Promise<void> }> | undefined;
 
-/** Returns the public API other extensions connect to (docs/EXTENDING.md). */
-export function activate(context: vscode.ExtensionContext): JanExtensionApi {
-  const { api, teardown } = activateJan(context);
-  deactivateJan = teardown;
-  return api;
+export async function activate(context: vscode.ExtensionContext): Promise<JanExtensionApi> {
+  activation = new Promise<void>((resolve) => setImmediate(resolve))
+    .then(() => import('./activate'))
+    .then(({ activateJan }) => activateJan(context));
+  return (await activation).api;
 }
 
 export async function deactivate(): Promise<void> {
-  await deactivateJan?.();
-  deactivateJan = undefined;
+  const started = activation;
+  activation = undefined;
+  await (await started?.catch(() => undefined))?.teardown();
 }

@@ -1,5 +1,4 @@
-import Ajv, { type ValidateFunction } from 'ajv';
-import Ajv2020 from 'ajv/dist/2020';
+import type { ValidateFunction } from 'ajv';
 import type { ToolDefinition } from '../types';
 
 /** A check's outcome: the value, or one line saying what is wrong (sent to the model as is). */
@@ -21,8 +20,19 @@ const options = {
   validateSchema: false,
   logger: false,
 } as const;
-const draft7 = new Ajv(options);
-const draft2020 = new Ajv2020(options);
+interface Compilers {
+  draft7: { compile(schema: object): ValidateFunction };
+  draft2020: { compile(schema: object): ValidateFunction };
+}
+let compilers: Promise<Compilers> | undefined;
+
+/** ajv (~140 KB) loads with the first agent turn, not with the extension (docs/ARCHITECTURE.md "Activation"). */
+function loadCompilers(): Promise<Compilers> {
+  return (compilers ??= Promise.all([import('ajv'), import('ajv/dist/2020')]).then(([draft7, draft2020]) => ({
+    draft7: new draft7.default(options),
+    draft2020: new draft2020.default(options),
+  })));
+}
 
 const compiled = new WeakMap<object, ValidateFunction | string>();
 
@@ -31,8 +41,8 @@ const compiled = new WeakMap<object, ValidateFunction | string>();
  * already guarantees JSON of the right shape; this catches what a grammar cannot express, and
  * anything a remote model wrote). The error is short and names the problem, so a model can retry.
  */
-export function validateArguments(tool: ToolDefinition, text: string): Checked<Record<string, unknown>> {
-  const validate = validatorOf(tool);
+export async function validateArguments(tool: ToolDefinition, text: string): Promise<Checked<Record<string, unknown>>> {
+  const validate = validatorOf(tool, await loadCompilers());
   if (typeof validate === 'string') return { ok: false, error: validate };
   if (text.length > MAX_ARGUMENT_CHARS)
     return { ok: false, error: `The arguments for ${tool.name} are too long (${text.length} characters).` };
@@ -59,21 +69,25 @@ function refuseProtoKey(key: string, value: unknown): unknown {
 }
 
 /** Why this tool's schema cannot be used to check its arguments (it is then not offered), if it cannot. */
-export function schemaProblem(tool: ToolDefinition): string | undefined {
-  const validate = validatorOf(tool);
+export async function schemaProblem(tool: ToolDefinition): Promise<string | undefined> {
+  const validate = validatorOf(tool, await loadCompilers());
   return typeof validate === 'string' ? validate : undefined;
 }
 
-function validatorOf(tool: ToolDefinition): ValidateFunction | string {
+function validatorOf(tool: ToolDefinition, compilers: Compilers): ValidateFunction | string {
   const schema = tool.parameters;
   const cached = compiled.get(schema);
   if (cached) return cached;
-  const result = compile(tool.name, schema);
+  const result = compile(tool.name, schema, compilers);
   compiled.set(schema, result);
   return result;
 }
 
-function compile(name: string, schema: Record<string, unknown>): ValidateFunction | string {
+function compile(
+  name: string,
+  schema: Record<string, unknown>,
+  { draft7, draft2020 }: Compilers,
+): ValidateFunction | string {
   let text: string;
   try {
     text = JSON.stringify(schema);

@@ -32,17 +32,18 @@ export interface OfferOptions {
  * the KV cache keeps it); otherwise tools the request names come first, then reading, writing and
  * running tools, Jan's own before others of the same effect.
  */
-export function offerTools(all: JanTool[], options: OfferOptions): OfferedTools {
+export async function offerTools(all: JanTool[], options: OfferOptions): Promise<OfferedTools> {
   const left: OfferedTools['left'] = [];
-  const candidates = all.filter((tool) => {
+  const allowed = all.filter((tool) => {
     const name = tool.definition.name;
     if (options.only && !options.only.includes(name)) return false;
-    if (!options.trusted && tool.effect === 'run') {
-      left.push({ name, reason: 'the workspace is restricted' });
-      return false;
-    }
-    const problem = schemaProblem(tool.definition);
-    if (problem) left.push({ name, reason: problem });
+    if (!options.trusted && tool.effect === 'run') left.push({ name, reason: 'the workspace is restricted' });
+    return options.trusted || tool.effect !== 'run';
+  });
+  const problems = await Promise.all(allowed.map((tool) => schemaProblem(tool.definition)));
+  const candidates = allowed.filter((tool, index) => {
+    const problem = problems[index];
+    if (problem) left.push({ name: tool.definition.name, reason: problem });
     return !problem;
   });
   const cost = new Map(candidates.map((tool) => [tool, estimateTokens(compactDefinition(tool.definition))]));

@@ -64,7 +64,7 @@ export async function runCall(call: AssembledCall, scope: CallScope): Promise<Ca
   const checked = tool
     ? call.truncated
       ? ({ ok: false, error: `The arguments for ${name} are too long.` } as const)
-      : validateArguments(tool.definition, call.function.arguments)
+      : await validateArguments(tool.definition, call.function.arguments)
     : undefined;
   scope.emit({
     ...base,

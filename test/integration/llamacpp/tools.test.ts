@@ -54,7 +54,7 @@ describe('llama.cpp engine: tool calls and JSON answers under a grammar', () => 
     expect(call!.id).toMatch(/^call_/);
     expect(['read_file', 'search_text']).toContain(call!.function.name);
     const tool = call!.function.name === 'read_file' ? readFile : search;
-    const checked = validateArguments(tool, call!.function.arguments);
+    const checked = await validateArguments(tool, call!.function.arguments);
     expect(checked).toMatchObject({ ok: true });
     expect(final!.choices[0]!.finish_reason).toBe('tool_calls');
     expect(final!.usage!.completion_tokens).toBeGreaterThan(0);
@@ -68,7 +68,7 @@ describe('llama.cpp engine: tool calls and JSON answers under a grammar', () => 
     });
     const calls = assembleToolCalls(named.chunks);
     expect(calls.map((call) => call.function.name)).toEqual(['search_text']);
-    expect(validateArguments(search, calls[0]!.function.arguments)).toMatchObject({ ok: true });
+    expect(await validateArguments(search, calls[0]!.function.arguments)).toMatchObject({ ok: true });
 
     const none = await chat({
       messages: [{ role: 'user', content: 'Tell me a story.' }],
@@ -163,7 +163,9 @@ describe('llama.cpp engine: tool calls and JSON answers under a grammar', () => 
       max_tokens: 200,
     });
     const value = JSON.parse(structured.text) as unknown;
-    expect(validateArguments({ name: 'story', description: '', parameters: schema }, structured.text)).toMatchObject({
+    expect(
+      await validateArguments({ name: 'story', description: '', parameters: schema }, structured.text),
+    ).toMatchObject({
       ok: true,
     });
     expect(value).toEqual(expect.objectContaining({ title: expect.any(String) }));

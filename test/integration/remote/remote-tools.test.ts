@@ -52,7 +52,7 @@ describe('remote engine: OpenAI tools over real HTTP', () => {
     );
     const [call] = assembleToolCalls(chunks);
     expect(call!.function.name).toBe('read_file');
-    expect(validateArguments(readFile, call!.function.arguments)).toMatchObject({ ok: true });
+    expect(await validateArguments(readFile, call!.function.arguments)).toMatchObject({ ok: true });
     expect(chunks.find((chunk) => chunk.choices[0]?.finish_reason)?.choices[0]?.finish_reason).toBe('tool_calls');
 
     const next = await collect(

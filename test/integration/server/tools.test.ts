@@ -58,7 +58,7 @@ describe('the API server speaks tools and structured output (real llama.cpp behi
       function: { name: 'read_file' },
     });
     if (call!.type !== 'function') throw new Error('not a function call');
-    expect(valid(readFileSchema, call!.function.arguments)).toMatchObject({ ok: true });
+    expect(await valid(readFileSchema, call!.function.arguments)).toMatchObject({ ok: true });
     expect(completion.usage!.completion_tokens).toBeGreaterThan(0);
   });
 
@@ -75,7 +75,7 @@ describe('the API server speaks tools and structured output (real llama.cpp behi
     const [call] = message.tool_calls!;
     if (call!.type !== 'function') throw new Error('not a function call');
     expect(call!.function.name).toBe('read_file');
-    expect(valid(readFileSchema, call!.function.arguments)).toMatchObject({ ok: true });
+    expect(await valid(readFileSchema, call!.function.arguments)).toMatchObject({ ok: true });
     expect(final.choices[0]!.finish_reason).toBe('tool_calls');
 
     const next = await client.chat.completions.create({
@@ -103,7 +103,7 @@ describe('the API server speaks tools and structured output (real llama.cpp behi
       response_format: format,
       max_tokens: 120,
     });
-    expect(valid(storySchema, whole.choices[0]!.message.content!)).toMatchObject({ ok: true });
+    expect(await valid(storySchema, whole.choices[0]!.message.content!)).toMatchObject({ ok: true });
 
     const streamed = await client.chat.completions
       .stream({
@@ -113,7 +113,7 @@ describe('the API server speaks tools and structured output (real llama.cpp behi
         max_tokens: 120,
       })
       .finalContent();
-    expect(valid(storySchema, streamed!)).toMatchObject({ ok: true });
+    expect(await valid(storySchema, streamed!)).toMatchObject({ ok: true });
 
     const object = await client.chat.completions.create({
       model: fixture.chatModel,
@@ -143,7 +143,7 @@ describe('the API server speaks tools and structured output (real llama.cpp behi
       maxOutputTokens: 120,
       maxRetries: 0,
     });
-    expect(valid(storySchema, JSON.stringify(object))).toMatchObject({ ok: true });
+    expect(await valid(storySchema, JSON.stringify(object))).toMatchObject({ ok: true });
     // Without, it asks for json_object and puts the schema in the prompt: a JSON object is guaranteed, the shape is the model's.
     const loose = await generateObject({
       model: provider(false).chatModel(fixture.chatModel),
@@ -162,7 +162,7 @@ describe('the API server speaks tools and structured output (real llama.cpp behi
       maxRetries: 0,
     });
     expect(toolCalls.map((call) => call.toolName)).toEqual(['read_file']);
-    expect(valid(readFileSchema, JSON.stringify(toolCalls[0]!.input))).toMatchObject({ ok: true });
+    expect(await valid(readFileSchema, JSON.stringify(toolCalls[0]!.input))).toMatchObject({ ok: true });
   });
 
   it("serves LangChain's ChatOpenAI: bindTools and withStructuredOutput (function calling and JSON schema)", async () => {
@@ -175,7 +175,7 @@ describe('the API server speaks tools and structured output (real llama.cpp behi
     });
     const answer = await model.bindTools([readFile], { tool_choice: 'required' }).invoke('Read the readme.');
     expect(answer.tool_calls!.map((call) => call.name)).toEqual(['read_file']);
-    expect(valid(readFileSchema, JSON.stringify(answer.tool_calls![0]!.args))).toMatchObject({ ok: true });
+    expect(await valid(readFileSchema, JSON.stringify(answer.tool_calls![0]!.args))).toMatchObject({ ok: true });
     for (const method of ['functionCalling', 'jsonSchema'] as const) {
       const story = await model
         .withStructuredOutput<{ title: string; happy: boolean }>(
@@ -183,7 +183,7 @@ describe('the API server speaks tools and structured output (real llama.cpp behi
           { method, name: 'story' },
         )
         .invoke('A story.');
-      expect(valid(storySchema, JSON.stringify(story))).toMatchObject({ ok: true });
+      expect(await valid(storySchema, JSON.stringify(story))).toMatchObject({ ok: true });
     }
   });
 

@@ -25,8 +25,8 @@ describe('the tools offered for a turn', () => {
     tool('search_text', 'read'),
   ];
 
-  it('offers every tool in the registry order when all fit, so the prompt stays the same turn after turn', () => {
-    const offered = offerTools(all, { trusted: true, budgetTokens: 10_000, text: 'anything' });
+  it('offers every tool in the registry order when all fit, so the prompt stays the same turn after turn', async () => {
+    const offered = await offerTools(all, { trusted: true, budgetTokens: 10_000, text: 'anything' });
     expect(offered.tools.map((t) => t.definition.name)).toEqual([
       'edit_file',
       'read_file',
@@ -36,9 +36,9 @@ describe('the tools offered for a turn', () => {
     expect(offered.left).toEqual([]);
   });
 
-  it('leaves run tools out of a restricted workspace, and tools whose schema cannot be checked anywhere', () => {
+  it('leaves run tools out of a restricted workspace, and tools whose schema cannot be checked anywhere', async () => {
     const broken = tool('remote_ref', 'read', 'x', { $ref: 'https://example.com/schema.json' });
-    const offered = offerTools([...all, broken], { trusted: false, budgetTokens: 10_000, text: '' });
+    const offered = await offerTools([...all, broken], { trusted: false, budgetTokens: 10_000, text: '' });
     expect(offered.tools.map((t) => t.definition.name)).toEqual(['edit_file', 'read_file', 'search_text']);
     expect(offered.left).toEqual([
       { name: 'run_command', reason: 'the workspace is restricted' },
@@ -46,8 +46,8 @@ describe('the tools offered for a turn', () => {
     ]);
   });
 
-  it('over the budget: the tools the request names first, then reading tools, in registry order', () => {
-    const offered = offerTools(all, { trusted: true, budgetTokens: 70, text: 'please run_command npm test' });
+  it('over the budget: the tools the request names first, then reading tools, in registry order', async () => {
+    const offered = await offerTools(all, { trusted: true, budgetTokens: 70, text: 'please run_command npm test' });
     expect(offered.tools.map((t) => t.definition.name)).toEqual(['read_file', 'run_command']);
     expect(offered.left.map((entry) => entry.reason)).toEqual([
       'over the budget of tool tokens',
@@ -55,7 +55,7 @@ describe('the tools offered for a turn', () => {
     ]);
   });
 
-  it("over the budget: writing before running, and Jan's own tools before others of the same effect", () => {
+  it("over the budget: writing before running, and Jan's own tools before others of the same effect", async () => {
     // VS Code lists dozens of its own `run` tools in vscode.lm.tools, registered before Jan's.
     const editor = (name: string): JanTool => ({ ...tool(name, 'run'), source: 'vscode' });
     const own = (name: string, effect: ToolEffect): JanTool => ({ ...tool(name, effect), source: 'jan' });
@@ -66,14 +66,14 @@ describe('the tools offered for a turn', () => {
       own('run_command', 'run'),
       own('read_file', 'read'),
     ];
-    const offered = offerTools(registry, { trusted: true, budgetTokens: 100, text: 'make mean() safe' });
+    const offered = await offerTools(registry, { trusted: true, budgetTokens: 100, text: 'make mean() safe' });
     expect(offered.tools.map((t) => t.definition.name)).toEqual(['edit_file', 'run_command', 'read_file']);
     expect(offered.left.map((entry) => entry.name)).toEqual(['vscode_run_task', 'vscode_runTests']);
   });
 
-  it('offers only the tools asked for, with compact descriptions', () => {
+  it('offers only the tools asked for, with compact descriptions', async () => {
     const long = tool('read_file', 'read', `First paragraph says what it does.\n\nDetails ${'x'.repeat(500)}`);
-    const offered = offerTools([long, tool('edit_file', 'write')], {
+    const offered = await offerTools([long, tool('edit_file', 'write')], {
       trusted: true,
       budgetTokens: 10_000,
       text: '',

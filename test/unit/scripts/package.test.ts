@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 // @ts-expect-error -- plain ESM script; it has no type declarations.
 import { checkPackagedFiles, LLAMA_BINARIES, strayFiles } from '../../../scripts/package.mjs';
 
-const check = checkPackagedFiles as (files: string[], binaryPackages: string[]) => void;
+const check = checkPackagedFiles as (files: string[], binaryPackages: string[], bundleFiles?: string[]) => void;
 const targets = LLAMA_BINARIES as Record<string, string[]>;
 
 const base = [
@@ -49,6 +49,15 @@ describe('the packaged file list, for every target', () => {
         [],
       ),
     ).toThrow(/missing dist\/llamacpp-worker\.mjs/);
+  });
+
+  it("refuses a list without one of the extension's chunks", () => {
+    const linux = targets['linux-x64']!;
+    const files = [...base, ...linux.flatMap(binaries), 'dist/chunks/controller-ABC.js'];
+    expect(() => check(files, linux, ['dist/extension.js', 'dist/chunks/controller-ABC.js'])).not.toThrow();
+    expect(() => check(files, linux, ['dist/chunks/controller-ABC.js', 'dist/chunks/chunk-DEF.js'])).toThrow(
+      /missing the extension's chunks: dist\/chunks\/chunk-DEF\.js/,
+    );
   });
 });
 

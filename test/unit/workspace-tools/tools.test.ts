@@ -101,7 +101,7 @@ describe('the registered workspace tools', () => {
     expect(tool('create_file').preview).toBeTypeOf('function');
     await extension.onUnload();
     expect(core.tools.all()).toEqual([]);
-    extension.onLoad();
+    await extension.onLoad();
     expect(core.tools.all()).toHaveLength(9);
   });
 

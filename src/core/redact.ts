@@ -101,14 +101,23 @@ function redactArgument(value: unknown): unknown {
 
 /**
  * `logger` with every line redacted, and every Error's message and stack: the core wraps the
- * logger it is given (core.ts), so no extension can log a secret by quoting a URL.
+ * logger it is given (core.ts), so no extension can log a secret by quoting a URL. A line the
+ * host cannot write is dropped: a log that throws (VS Code's channel once the window is closing)
+ * must not stop what logged, such as the unloading that saves the threads' cache states.
  */
 export function redactingLogger(logger: Logger): Logger {
   const args = (values: unknown[]) => values.map(redactArgument);
+  const quietly = (write: () => void) => {
+    try {
+      write();
+    } catch {
+      // Nowhere left to report it.
+    }
+  };
   return {
-    debug: (message, ...rest) => logger.debug(redactText(message), ...args(rest)),
-    info: (message, ...rest) => logger.info(redactText(message), ...args(rest)),
-    warn: (message, ...rest) => logger.warn(redactText(message), ...args(rest)),
-    error: (message, ...rest) => logger.error(redactArgument(message) as string | Error, ...args(rest)),
+    debug: (message, ...rest) => quietly(() => logger.debug(redactText(message), ...args(rest))),
+    info: (message, ...rest) => quietly(() => logger.info(redactText(message), ...args(rest))),
+    warn: (message, ...rest) => quietly(() => logger.warn(redactText(message), ...args(rest))),
+    error: (message, ...rest) => quietly(() => logger.error(redactArgument(message) as string | Error, ...args(rest))),
   };
 }

@@ -22,7 +22,9 @@ function redactValue(value: unknown): unknown {
 /**
  * The Jan output channel with every line passing the one redaction (src/core/redact.ts), so the
  * editor's own log lines (a remote engine's base URL, an error's text) never show a URL's
- * credentials or query either; the runtime's lines are already redacted by the core.
+ * credentials or query either; the runtime's lines are already redacted by the core. A line it
+ * cannot write is dropped: once the window is closing VS Code's channel throws ("Channel has been
+ * closed"), and a log line must not stop the shutdown that wrote it.
  */
 export function redactingChannel(channel: vscode.LogOutputChannel): vscode.LogOutputChannel {
   return new Proxy(channel, {
@@ -30,7 +32,13 @@ export function redactingChannel(channel: vscode.LogOutputChannel): vscode.LogOu
       const value: unknown = Reflect.get(target, property, target);
       if (typeof value !== 'function') return value;
       if (typeof property === 'string' && WRITES.has(property))
-        return (...args: unknown[]) => (value as (...args: unknown[]) => unknown).apply(target, args.map(redactValue));
+        return (...args: unknown[]) => {
+          try {
+            (value as (...args: unknown[]) => unknown).apply(target, args.map(redactValue));
+          } catch {
+            // Nowhere left to report it.
+          }
+        };
       return (value as (...args: unknown[]) => unknown).bind(target);
     },
   });

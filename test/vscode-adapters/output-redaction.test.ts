@@ -35,4 +35,20 @@ describe('the Jan output channel', () => {
     expect(written).toContain(`Authorization: Bearer ${REDACTED}`);
     expect(written.at(-1)).toBe('shown');
   });
+
+  it('drops a line it cannot write (the channel closed while the window shuts down) instead of throwing', () => {
+    const closed = () => {
+      throw new Error('Channel has been closed');
+    };
+    const channel = {
+      name: 'Jan',
+      info: closed,
+      error: closed,
+      appendLine: closed,
+    } as unknown as vscode.LogOutputChannel;
+    const log = redactingChannel(channel);
+    expect(() => log.info('Jan stopped')).not.toThrow();
+    expect(() => log.error(new Error('failed to unload'))).not.toThrow();
+    expect(() => log.appendLine('x')).not.toThrow();
+  });
 });

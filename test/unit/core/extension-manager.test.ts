@@ -60,6 +60,25 @@ describe('ExtensionManager', () => {
     expect(logger.messages('error')).toHaveLength(2);
   });
 
+  it('still unloads every extension when the host can no longer log (VS Code closing the window)', async () => {
+    const closed = () => {
+      throw new Error('Channel has been closed');
+    };
+    const core = new JanCore({
+      janFolder: '/tmp/none',
+      modelsFolder: '/tmp/none',
+      logger: { debug: closed, info: closed, warn: closed, error: closed },
+    });
+    const journal: string[] = [];
+    core.register(
+      new Recording('a', core.context, ExtensionType.Conversational, journal),
+      new Recording('c', core.context, ExtensionType.Model, journal, 'unload'),
+    );
+    expect(await core.start()).toEqual([]);
+    await core.stop();
+    expect(journal).toEqual(['load a', 'load c', 'unload a']);
+  });
+
   it('refuses two extensions with one name', () => {
     const { context, logger } = setup();
     const manager = new ExtensionManager(logger);

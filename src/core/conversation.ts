@@ -1,56 +1,29 @@
 import type { ContextUsage, ConversationApi, TurnResult } from './conversation-api';
-import { contextRules } from './assistant-config';
-import {
-  alwaysInContext,
-  alwaysInContextText,
-  contextPart,
-  estimateTokens,
-  type ContextItem,
-  type TokenCounter,
-} from './context';
-import { EngineError, type InferenceEngine } from './engines';
+import { ContextMeter, tokenCounter, type ContextMeterDeps } from './context-meter';
+import { contextPart, type ContextItem } from './context';
+import { EngineError } from './engines';
 import type { EventBus } from './events';
-import type { AssistantExtension, ConversationalExtension, MessagePage } from './extension-types';
+import type { ConversationalExtension, MessagePage } from './extension-types';
 import { newId } from './ids';
-import type { InferenceService } from './inference';
 import type { Logger } from './logger';
 import { errorMessage } from './logger';
 import type { ModelChoice } from './model-choice';
 import { threadModel } from './thread-assistant';
-import {
-  buildChatRequest,
-  conversationTurns,
-  estimateUsage,
-  instructionsFor,
-  replyReserve,
-} from './conversation-request';
+import { buildChatRequest, instructionsFor } from './conversation-request';
 import { logReply } from './reply-log';
 import { streamInto, type StreamedReply } from './reply-stream';
-import { SETTINGS } from './settings';
 import { offerTools } from './agent/offer';
 import { DEFAULT_AGENT_LIMITS, type AgentTurnOptions, type AgentUsage } from './agent/types';
 import type { ToolRegistry } from './tools';
 import { titleFromText, isDefaultTitle } from './thread-title';
-import type { ChatMessage, TextContentPart, Thread, ThreadMessage } from './types';
+import type { TextContentPart, Thread, ThreadMessage } from './types';
 import { contextParts, textContent, textOf } from './types';
 
-/** The context the meter assumes before the engine has chosen one (the automatic context is chosen at load). */
-const UNKNOWN_CONTEXT = 4096;
-
-export interface ConversationDeps {
+export interface ConversationDeps extends ContextMeterDeps {
   conversational: ConversationalExtension;
-  assistants?: AssistantExtension;
-  /** Chooses the model (the thread's, else the user's chat model) and runs it. */
-  inference: InferenceService;
   events: EventBus;
   logger: Logger;
-  /** The workspace folder an assistant's always-in-context files are read from; none: they are not read. */
-  workspaceRoot?: string;
-  /** The context length assumed for the meter before the engine knows the model's (the engine's setting). */
-  defaultContextSize?: () => number;
   now?: () => number;
-  /** The reply length when the thread sets none (VS Code: `jan.chat.maxTokens`). */
-  defaultMaxTokens?: () => number | undefined;
   /** The tools an agent turn may offer (`core.tools`). */
   tools?: ToolRegistry;
   /** False in a restricted workspace (agent turns: no `run` tools, every write asks). */
@@ -82,9 +55,11 @@ export class ConversationService implements ConversationApi {
   /** Token counts of stored messages, so fitting a long thread counts each message once. */
   private readonly tokenCache = new Map<string, number>();
   private readonly now: () => number;
+  private readonly meter: ContextMeter;
 
   constructor(private readonly deps: ConversationDeps) {
     this.now = deps.now ?? Date.now;
+    this.meter = new ContextMeter(deps);
   }
 
   /** The reply length a thread without its own `max_tokens` gets. */
@@ -369,7 +344,7 @@ export class ConversationService implements ConversationApi {
         defaultMaxTokens: this.defaultMaxTokens(),
         tools: offered?.definitions,
         context: thread.assistants[0]
-          ? await this.alwaysContext(thread.assistants[0].assistant_id, this.counter(model, engine))
+          ? await this.meter.alwaysContext(thread.assistants[0].assistant_id, tokenCounter(model, engine))
           : '',
       });
       if (built.droppedMessages > 0) {
@@ -500,7 +475,7 @@ export class ConversationService implements ConversationApi {
       continued && stored
         ? history.with(continued.position, saved)
         : [...history, ...steps, ...(stored || alreadyStored ? [saved] : [])];
-    const usage = await this.usageOf(thread, messages).catch((error: unknown) => {
+    const usage = await this.meter.usageOf(thread, messages).catch((error: unknown) => {
       this.deps.logger.warn(`The context use of thread ${thread.id} could not be measured: ${errorMessage(error)}`);
       return undefined;
     });
@@ -514,67 +489,7 @@ export class ConversationService implements ConversationApi {
    */
   async contextUsage(threadId: string | null, assistantId?: string): Promise<ContextUsage> {
     const thread = threadId ? await this.thread(threadId) : undefined;
-    return this.usageOf(thread, thread ? (await this.messages(thread.id)).messages : [], assistantId);
-  }
-
-  /** The meter's numbers for a thread (or a new chat with `assistantId`) whose stored messages are `history`. */
-  private async usageOf(
-    thread: Thread | undefined,
-    history: ThreadMessage[],
-    assistantId?: string,
-  ): Promise<ContextUsage> {
-    const id =
-      thread?.assistants[0]?.assistant_id ??
-      assistantId ??
-      (await this.deps.assistants?.listAssistants())?.assistants[0]?.id;
-    const instructions = thread
-      ? await instructionsFor(thread, this.deps.assistants).catch(() => '')
-      : ((id && (await this.deps.assistants?.getAssistant(id))?.instructions) ?? '');
-    const context = id ? await this.alwaysContext(id, async (text) => estimateTokens(text)) : '';
-    const model = thread
-      ? await this.chooseModel(thread).catch(() => undefined)
-      : await this.deps.inference.chosen('chat').catch(() => undefined);
-    const settings = thread?.assistants[0]?.model;
-    let engine: InferenceEngine | undefined;
-    try {
-      engine = model && this.deps.inference.engine(model);
-    } catch {
-      engine = undefined;
-    }
-    const limit =
-      (model && engine?.contextSize?.(model.id)) ||
-      settings?.settings.ctx_len ||
-      (this.deps.defaultContextSize ?? (() => SETTINGS['jan.engine.contextSize'].default))() ||
-      // 0: the engine chooses the context when it loads the model; until it says, the meter guesses.
-      UNKNOWN_CONTEXT;
-    // model.json's ctx_len: for an imported or downloaded model, the context it was trained on (the limit's ceiling).
-    const record =
-      model && (await this.deps.inference.listModels().catch(() => [])).find((entry) => entry.id === model.id);
-    const trained = record?.settings.ctx_len;
-    // The reply room the turn will reserve: the thread's limit, else the chat default (`jan.chat.maxTokens`).
-    const maxTokens = settings?.parameters.max_tokens ?? (this.defaultMaxTokens() || undefined);
-    const system = [instructions, context].filter(Boolean).join('\n\n');
-    const counted = model && engine ? await countedUsage(engine, model.id, system, history) : undefined;
-    return {
-      used: counted ?? estimateUsage(history, system),
-      limit,
-      reserve: replyReserve(limit, maxTokens),
-      ...(typeof trained === 'number' && trained >= limit ? { trained } : {}),
-    };
-  }
-
-  /** The assistant's always-in-context files, read now (an edited file is seen at the next turn). */
-  private async alwaysContext(assistantId: string, count: TokenCounter): Promise<string> {
-    const root = this.deps.workspaceRoot;
-    if (!root || !this.deps.assistants) return '';
-    const assistant = await this.deps.assistants.getAssistant(assistantId).catch(() => undefined);
-    const rules = assistant && contextRules(assistant);
-    if (!rules?.files.length) return '';
-    return alwaysInContextText(await alwaysInContext(root, rules, count));
-  }
-
-  private counter(model: ModelChoice, engine: InferenceEngine): TokenCounter {
-    return engine.countTokens ? (text) => engine.countTokens!(model.id, text) : async (text) => estimateTokens(text);
+    return this.meter.usageOf(thread, thread ? (await this.messages(thread.id)).messages : [], assistantId);
   }
 
   /** Bumps `updated` and gives a new thread a title from its first message (from the history already read). */
@@ -591,26 +506,6 @@ export class ConversationService implements ConversationApi {
       this.deps.logger.warn(`Could not update thread ${thread.id}: ${errorMessage(error)}`);
     }
   }
-}
-
-/**
- * The prompt's tokens as the model counts them (its tokenizer and chat template) when it is loaded;
- * undefined otherwise (about 4 characters a token is then the estimate): the meter never loads a
- * model, and a 1,085-token prompt must not read as 616.
- */
-async function countedUsage(
-  engine: InferenceEngine,
-  modelId: string,
-  system: string,
-  history: ThreadMessage[],
-): Promise<number | undefined> {
-  if (!engine.countChatTokens || engine.contextSize?.(modelId) === undefined) return undefined;
-  const messages: ChatMessage[] = [
-    ...(system ? [{ role: 'system' as const, content: system }] : []),
-    ...conversationTurns(history),
-  ];
-  if (messages.length === 0) return 0;
-  return engine.countChatTokens(modelId, messages).catch(() => undefined);
 }
 
 /** A stored reply the model writes on, and its place in the thread. */

@@ -34,6 +34,17 @@ afterEach(() => {
 });
 
 describe('tools of other extensions', () => {
+  it("leaves out VS Code's internal tools, which only its own chat session can run", () => {
+    standInLm.tools = [
+      ...(standInLm.tools as object[]),
+      { name: 'vscode_editFile_internal', description: 'Edit a file', inputSchema: { type: 'object' }, tags: [] },
+    ];
+    const tools = new ToolRegistry();
+    const registration = registerEditorTools(tools);
+    expect(tools.all().map((tool) => tool.definition.name)).toEqual(['vscode_gitlens_blame']);
+    registration.dispose();
+  });
+
   it('registers each as a run tool named vscode_<name> and invokes it through VS Code', async () => {
     const tools = new ToolRegistry();
     const registration = registerEditorTools(tools);

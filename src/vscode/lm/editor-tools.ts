@@ -11,6 +11,15 @@ function lmTools(): JanLmTools | undefined {
   return lm && Array.isArray(lm.tools) && typeof lm.invokeTool === 'function' ? (lm as JanLmTools) : undefined;
 }
 
+/**
+ * VS Code's own tools named `*_internal` (`vscode_editFile_internal`, …) run only inside its chat's
+ * editing session: invoked from here they fail ("This tool must be called from within an editing
+ * session"), so offering one costs the model prompt tokens and a failed call.
+ */
+function isInternal(info: JanLmToolInformation): boolean {
+  return info.name.endsWith('_internal');
+}
+
 /** The text of a tool result's parts (a text part has a string `value`); other parts are named. */
 function resultText(content: ReadonlyArray<unknown>): string {
   return content
@@ -63,6 +72,7 @@ export function registerEditorTools(tools: ToolRegistry): vscode.Disposable {
     for (const registration of registered) registration.dispose();
     registered = [];
     for (const info of lm.tools) {
+      if (isInternal(info)) continue;
       const name = `vscode_${info.name.replace(NAME, '_')}`.slice(0, 64);
       if (!tools.get(name)) registered.push(tools.register(editorTool(lm, info, name)));
     }

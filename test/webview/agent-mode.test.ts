@@ -6,49 +6,20 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
+import { pageSuite } from './support/page-suite';
 import { createChatHost, type ChatHost } from './support/chat-host';
-import {
-  accessibilityViolations,
-  buildWebview,
-  cspViolations,
-  launchChromium,
-  sentMessages,
-  setTheme,
-  startPageServer,
-  type Browser,
-  type PageServer,
-} from './support/webview-page';
+import { accessibilityViolations, sentMessages, setTheme } from './support/webview-page';
 import { THEME_NAMES } from './support/themes';
 
-let browser: Browser;
-let server: PageServer;
-let host: ChatHost | undefined;
-let page: Page | undefined;
+const pages = pageSuite();
 const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts');
 
-beforeAll(async () => {
-  server = await startPageServer(await buildWebview());
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-afterEach(async () => {
-  if (page) expect(await cspViolations(page)).toEqual([]);
-  await page?.close();
-  page = undefined;
-  await host?.dispose();
-  host = undefined;
-});
-
 async function open(): Promise<{ host: ChatHost; page: Page }> {
-  host = await createChatHost();
-  page = await host.open(browser.context, server);
+  const host = await createChatHost();
+  pages.cleanup(() => host.dispose());
+  const page = pages.track(await host.open(pages.browser.context, pages.server));
   await page.waitForSelector('jan-composer textarea:not([disabled])');
   return { host, page };
 }
@@ -87,7 +58,7 @@ async function editTurn(
 
 describe('agent mode', () => {
   test('the switch is keyboard-driven and remembered; a chat message carries no mode, an agent one does', async () => {
-    const { page } = await open();
+    const { host, page } = await open();
     expect(await page.getByRole('radio', { name: 'Chat' }).getAttribute('aria-checked')).toBe('true');
     await send(page, 'just chat');
     await page.waitForSelector('jan-message .message-assistant.status-ready');
@@ -100,10 +71,10 @@ describe('agent mode', () => {
     const sends = (await sentMessages<{ type: string; mode?: string }>(page)).filter((m) => m.type === 'send');
     expect(sends.map((message) => message.mode)).toEqual([undefined, 'agent']);
     // An agent turn offers the workspace tools to the model; a chat turn offers none.
-    const [chat, agent] = host!.engine.requests;
+    const [chat, agent] = host.engine.requests;
     expect(chat!.tools).toBeUndefined();
     expect(agent!.tools?.map((tool) => tool.name)).toContain('edit_file');
-    await host!.reopen(page);
+    await host.reopen(page);
     await page.waitForSelector('.mode-option[data-mode="agent"][aria-checked="true"]');
   });
 

@@ -6,46 +6,19 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { JanCore, MemoryLogger } from '@jan/core';
 import type { FormHostMessage } from '@jan/protocol';
 import { ScopedAssistantsExtension } from '../../extensions/assistants';
 import { AssistantFormController, type FormTarget } from '../../src/vscode/assistants/form-controller';
-import {
-  buildWebview,
-  cspViolations,
-  launchChromium,
-  openChatPage,
-  postToPage,
-  type Browser,
-  type PageServer,
-  startPageServer,
-} from './support/webview-page';
+import { openChatPage, postToPage } from './support/webview-page';
+import { pageSuite } from './support/page-suite';
 import type { ThemeName } from './support/themes';
 
-let browser: Browser;
-let server: PageServer;
-let root: string;
+const pages = pageSuite();
 let page: Page | undefined;
 const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts');
-
-beforeAll(async () => {
-  server = await startPageServer(await buildWebview());
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-afterEach(async () => {
-  if (page) expect(await cspViolations(page)).toEqual([]);
-  await page?.close();
-  page = undefined;
-  rmSync(root, { recursive: true, force: true });
-});
 
 interface FormHost {
   assistants: ScopedAssistantsExtension;
@@ -61,7 +34,8 @@ async function openForm(
   setup: (host: Omit<FormHost, 'controller'>) => void = () => {},
   theme: ThemeName = 'dark',
 ): Promise<FormHost> {
-  root = mkdtempSync(path.join(os.tmpdir(), 'jan-form-'));
+  const root = mkdtempSync(path.join(os.tmpdir(), 'jan-form-'));
+  pages.cleanup(() => rmSync(root, { recursive: true, force: true }));
   const jan = path.join(root, '.jan');
   const user = path.join(root, 'global', 'user');
   const core = new JanCore({ janFolder: jan, modelsFolder: path.join(root, 'models'), logger: new MemoryLogger() });
@@ -71,8 +45,8 @@ async function openForm(
   let chain: Promise<void> = Promise.resolve();
   let controller: AssistantFormController | undefined;
   page = await openChatPage(
-    browser.context,
-    server,
+    pages.browser.context,
+    pages.server,
     theme,
     async (created) => {
       controller = new AssistantFormController(assistants, target, {
@@ -88,6 +62,7 @@ async function openForm(
     },
     '/assistant-form',
   );
+  pages.track(page);
   await page.waitForSelector('jan-assistant-form vscode-textfield[name="name"]');
   return { ...host, controller: () => controller! };
 }
@@ -225,11 +200,6 @@ describe('assistant form', () => {
       expect(colours.error).not.toBe(colours.background);
       await page!.setViewportSize({ width: 800, height: 900 });
       await page!.screenshot({ path: path.join(ARTIFACTS, `assistant-form-${theme}.png`) });
-      expect(await cspViolations(page!)).toEqual([]);
-      await page!.close();
-      page = undefined;
-      rmSync(root, { recursive: true, force: true });
     }
-    root = mkdtempSync(path.join(os.tmpdir(), 'jan-form-'));
   });
 });

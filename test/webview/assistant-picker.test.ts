@@ -5,53 +5,26 @@
  */
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import type { Page } from 'playwright-core';
 import { UNTRUSTED_ASSISTANT_REASON } from '../../extensions/assistants';
+import { pageSuite } from './support/page-suite';
 import { createChatHost, type ChatHost, type HostRuntimeOptions } from './support/chat-host';
-import {
-  buildWebview,
-  cspViolations,
-  launchChromium,
-  setTheme,
-  type Browser,
-  type PageServer,
-  startPageServer,
-} from './support/webview-page';
+import { setTheme } from './support/webview-page';
 import type { ThemeName } from './support/themes';
 
-let browser: Browser;
-let server: PageServer;
-let host: ChatHost | undefined;
-let page: Page | undefined;
+const pages = pageSuite();
 const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts');
-
-beforeAll(async () => {
-  server = await startPageServer(await buildWebview());
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-afterEach(async () => {
-  if (page) expect(await cspViolations(page)).toEqual([]);
-  await page?.close();
-  page = undefined;
-  await host?.dispose();
-  host = undefined;
-});
 
 async function open(
   runtime: HostRuntimeOptions,
   seed: (h: ChatHost) => Promise<void>,
   theme: ThemeName = 'dark',
 ): Promise<{ h: ChatHost; view: Page }> {
-  host = await createChatHost({}, { userAssistants: true, ...runtime });
+  const host = await createChatHost({}, { userAssistants: true, ...runtime });
+  pages.cleanup(() => host.dispose());
   await seed(host);
-  page = await host.open(browser.context, server, theme);
+  const page = pages.track(await host.open(pages.browser.context, pages.server, theme));
   await page.waitForSelector('jan-composer textarea:not([disabled])');
   return { h: host, view: page };
 }

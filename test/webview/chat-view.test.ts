@@ -5,60 +5,30 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { EngineError, textOf } from '@jan/core';
 import { fencedSelection } from '@jan/core';
 import { ScriptedEngine } from '../support/scripted-engine';
 import { totalmem } from 'node:os';
 import { firstModel } from '../../src/vscode/chat/chat-state';
+import { pageSuite } from './support/page-suite';
 import { createChatHost, type ChatHost } from './support/chat-host';
-import {
-  buildWebview,
-  cspViolations,
-  draftSaved,
-  launchChromium,
-  postToPage,
-  sentMessages,
-  setTheme,
-  startPageServer,
-  accessibilityViolations,
-  type Browser,
-  type PageServer,
-} from './support/webview-page';
+import { draftSaved, postToPage, sentMessages, setTheme, accessibilityViolations } from './support/webview-page';
 import { THEME_NAMES, THEMES, type ThemeName } from './support/themes';
 
-let browser: Browser;
-let server: PageServer;
-let host: ChatHost | undefined;
-let page: Page | undefined;
+const pages = pageSuite((browser, server) =>
+  browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin }),
+);
 const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts');
-
-beforeAll(async () => {
-  server = await startPageServer(await buildWebview());
-  browser = await launchChromium();
-  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-afterEach(async () => {
-  if (page) expect(await cspViolations(page)).toEqual([]);
-  await page?.close();
-  page = undefined;
-  await host?.dispose();
-  host = undefined;
-});
 
 async function open(
   theme: ThemeName = 'dark',
   options: { undoDeleteMs?: number; noModels?: boolean } = {},
 ): Promise<{ host: ChatHost; page: Page }> {
-  host = await createChatHost(options);
-  page = await host.open(browser.context, server, theme);
+  const host = await createChatHost(options);
+  pages.cleanup(() => host.dispose());
+  const page = pages.track(await host.open(pages.browser.context, pages.server, theme));
   await page.waitForSelector('jan-composer textarea:not([disabled])');
   return { host, page };
 }
@@ -710,7 +680,8 @@ describe('thread settings and pickers', () => {
   });
 
   test('the model and assistant pickers write the thread; a new chat takes the picked ones', async () => {
-    host = await createChatHost();
+    const host = await createChatHost();
+    pages.cleanup(() => host.dispose());
     host.core.engines.register(
       new ScriptedEngine({
         id: 'gpu-box',
@@ -724,7 +695,7 @@ describe('thread settings and pickers', () => {
       instructions: 'You review code.',
       model: '*',
     });
-    page = await host.open(browser.context, server);
+    const page = pages.track(await host.open(pages.browser.context, pages.server));
     await page.waitForSelector('jan-composer textarea:not([disabled])');
     const h = host;
     const view = page;

@@ -7,44 +7,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { contextOf, promptTextOf, textOf } from '@jan/core';
+import { pageSuite } from './support/page-suite';
 import { createChatHost, type ChatHost } from './support/chat-host';
-import {
-  buildWebview,
-  cspViolations,
-  launchChromium,
-  sentMessages,
-  setTheme,
-  type Browser,
-  type PageServer,
-  startPageServer,
-} from './support/webview-page';
+import { sentMessages, setTheme } from './support/webview-page';
 
-let browser: Browser;
-let server: PageServer;
-let host: ChatHost | undefined;
-let page: Page | undefined;
+const pages = pageSuite();
 const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts');
-
-beforeAll(async () => {
-  server = await startPageServer(await buildWebview());
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-afterEach(async () => {
-  if (page) expect(await cspViolations(page)).toEqual([]);
-  await page?.close();
-  page = undefined;
-  await host?.dispose();
-  host = undefined;
-});
 
 function write(h: ChatHost, relative: string, content: string | Buffer): void {
   mkdirSync(path.dirname(path.join(h.root, relative)), { recursive: true });
@@ -52,12 +23,13 @@ function write(h: ChatHost, relative: string, content: string | Buffer): void {
 }
 
 async function open(): Promise<{ h: ChatHost; view: Page }> {
-  host = await createChatHost();
+  const host = await createChatHost();
+  pages.cleanup(() => host.dispose());
   write(host, 'CONTRIBUTING.md', '# Contributing\n\nUse tabs, not spaces.\n');
   write(host, 'src/app.ts', 'export const answer = 42;\n');
   write(host, 'assets/logo.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d]));
   host.engine.reply = 'ok';
-  page = await host.open(browser.context, server);
+  const page = pages.track(await host.open(pages.browser.context, pages.server));
   await page.waitForSelector('jan-composer textarea:not([disabled])');
   return { h: host, view: page };
 }

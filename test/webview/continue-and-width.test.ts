@@ -6,50 +6,23 @@
  */
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { textOf } from '@jan/core';
+import { pageSuite } from './support/page-suite';
 import { createChatHost, type ChatHost } from './support/chat-host';
-import {
-  accessibilityViolations,
-  buildWebview,
-  cspViolations,
-  launchChromium,
-  setTheme,
-  startPageServer,
-  type Browser,
-  type PageServer,
-} from './support/webview-page';
+import { accessibilityViolations, setTheme } from './support/webview-page';
 import { THEME_NAMES } from './support/themes';
 
-let browser: Browser;
-let server: PageServer;
-let host: ChatHost | undefined;
-let page: Page | undefined;
+const pages = pageSuite();
 const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts');
 
-beforeAll(async () => {
-  server = await startPageServer(await buildWebview());
-  browser = await launchChromium();
-  mkdirSync(ARTIFACTS, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-afterEach(async () => {
-  if (page) expect(await cspViolations(page)).toEqual([]);
-  await page?.close();
-  page = undefined;
-  await host?.dispose();
-  host = undefined;
-});
+beforeAll(() => mkdirSync(ARTIFACTS, { recursive: true }));
 
 async function open(): Promise<{ host: ChatHost; page: Page }> {
-  host = await createChatHost();
-  page = await host.open(browser.context, server, 'dark');
+  const host = await createChatHost();
+  pages.cleanup(() => host.dispose());
+  const page = pages.track(await host.open(pages.browser.context, pages.server, 'dark'));
   await page.waitForSelector('jan-composer textarea:not([disabled])');
   return { host, page };
 }
